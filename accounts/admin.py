@@ -1,0 +1,90 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from guardian.admin import GuardedModelAdmin
+
+from .models import (
+    Citizen,
+    Department,
+    Enterprise,
+    EnterpriseRepresentative,
+    Hall,
+    StaffProfile,
+    User,
+    Window,
+)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "full_name", "phone", "is_active", "is_staff", "last_login"]
+    list_filter = ["groups", "is_active", "is_staff"]
+    search_fields = ["username", "full_name", "phone"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        ("联系方式", {"fields": ("full_name", "phone")}),
+    )
+
+
+@admin.register(Department)
+class DepartmentAdmin(GuardedModelAdmin):
+    """Object permissions (act for / supervise) are edited on each department's page."""
+
+    list_display = ["code", "name", "kind", "parent", "phone", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name", "short_name", "credit_code"]
+    autocomplete_fields = ["parent"]
+
+
+class WindowInline(admin.TabularInline):
+    model = Window
+    extra = 0
+
+
+@admin.register(Hall)
+class HallAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "address", "opening_hours"]
+    search_fields = ["code", "name"]
+    inlines = [WindowInline]
+
+
+@admin.register(Window)
+class WindowAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "hall", "number", "name", "is_active"]
+    list_filter = ["hall", "is_active"]
+    search_fields = ["name", "hall__name"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "window", "district_wide", "is_department_head", "title"]
+    list_filter = ["district_wide", "is_department_head", "window__hall"]
+    search_fields = ["user__username", "user__full_name"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Citizen)
+class CitizenAdmin(admin.ModelAdmin):
+    list_display = ["name", "masked_id_number", "phone", "user", "verified_at"]
+    search_fields = ["name", "=id_number", "phone"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    @admin.display(description="公民身份号码")
+    def masked_id_number(self, obj):
+        return obj.masked_id_number
+
+
+class RepresentativeInline(admin.TabularInline):
+    model = EnterpriseRepresentative
+    extra = 0
+    autocomplete_fields = ["citizen"]
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ["name", "masked_credit_code", "legal_representative", "phone"]
+    search_fields = ["name", "=credit_code", "legal_representative"]
+    inlines = [RepresentativeInline]
+
+    @admin.display(description="统一社会信用代码")
+    def masked_credit_code(self, obj):
+        return obj.masked_credit_code

@@ -1,0 +1,64 @@
+from rest_framework import serializers
+
+from ..constants import Role
+from ..models import Department, Hall, Window
+
+
+class DepartmentRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "code", "name", "kind"]
+
+
+class HallRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Hall
+        fields = ["id", "code", "name"]
+
+
+class WindowRefSerializer(serializers.ModelSerializer):
+    hall = HallRefSerializer()
+
+    class Meta:
+        model = Window
+        fields = ["id", "number", "name", "hall"]
+
+
+class RoleSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+class EnterpriseRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    credit_code = serializers.CharField(source="masked_credit_code")
+
+
+class CitizenRefSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    id_number = serializers.CharField(source="masked_id_number")
+    phone = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    """The user, their roles and their scope. ID numbers are masked."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    roles = serializers.SerializerMethodField()
+    window = WindowRefSerializer(allow_null=True)
+    district_wide = serializers.BooleanField()
+    acting_for = DepartmentRefSerializer(many=True)
+    supervising = DepartmentRefSerializer(many=True)
+    citizen = CitizenRefSerializer(allow_null=True)
+    enterprises = EnterpriseRefSerializer(many=True)
+
+    @staticmethod
+    def _labels():
+        return dict(Role.choices)
+
+    def get_roles(self, obj) -> list[dict]:
+        labels = self._labels()
+        return [{"code": code, "label": str(labels.get(code, code))} for code in obj["roles"]]

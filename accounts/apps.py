@@ -1,0 +1,49 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "账号与组织"
+
+    def ready(self):
+        from .constants import Role
+        from .navigation import ANONYMOUS, HomeAction, register_action
+
+        register_action(
+            ANONYMOUS,
+            HomeAction(
+                "登录",
+                "办事群众、窗口和审批人员登录",
+                "accounts:login",
+                "bi-box-arrow-in-right",
+                90,
+            ),
+        )
+        register_action(
+            ANONYMOUS,
+            HomeAction(
+                "注册账号", "实名注册后可在网上申请办事", "accounts:signup", "bi-person-plus", 95
+            ),
+        )
+        register_action(
+            Role.CITIZEN,
+            HomeAction(
+                "实名信息与企业",
+                "查看实名信息，添加可代办的企业",
+                "accounts:profile",
+                "bi-person-vcard",
+                90,
+            ),
+        )
+        register_action(
+            Role.SYSTEM_ADMIN,
+            HomeAction("管理后台", "用户、角色、部门、大厅与窗口", "admin:index", "bi-gear", 10),
+        )
+        register_action(
+            Role.CATALOG_ADMIN,
+            HomeAction("管理后台", "事项目录与工作日历", "admin:index", "bi-gear", 50),
+        )
+        register_action(
+            Role.SYSTEM_ADMIN,
+            HomeAction("接口文档", "API 文档（OpenAPI）", "api-docs", "bi-braces", 90),
+        )

@@ -1,0 +1,46 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from .validators import normalize_identity_number, validate_credit_code, validate_resident_id
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码错误。连续输错 5 次，账号将被临时锁定。",
+        "inactive": "该账号已停用，请联系系统管理员。",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "用户名"
+        self.fields["password"].label = "密码"
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control form-control-lg"
+
+
+class CitizenRegistrationForm(forms.Form):
+    """Real-name identity of a citizen; also used by clerks at the counter."""
+
+    name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(label="公民身份号码", max_length=18, min_length=1)
+    phone = forms.RegexField(
+        label="手机号码",
+        regex=r"^1\d{10}$",
+        error_messages={"invalid": "手机号码格式错误：应为 11 位数字，以 1 开头。"},
+    )
+
+    def clean_id_number(self):
+        value = normalize_identity_number(self.cleaned_data["id_number"])
+        validate_resident_id(value)
+        return value
+
+
+class EnterpriseRegistrationForm(forms.Form):
+    name = forms.CharField(label="企业名称", max_length=200)
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, min_length=1)
+    legal_representative = forms.CharField(label="法定代表人", max_length=50)
+
+    def clean_credit_code(self):
+        value = normalize_identity_number(self.cleaned_data["credit_code"])
+        validate_credit_code(value)
+        return value

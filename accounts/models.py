@@ -1,0 +1,252 @@
+"""Who is who: users, citizen and enterprise identities, the organisation, staff scopes."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jinpu_portal.models import TimeStampedModel
+
+from .constants import DepartmentKind, RepresentativeRole, Role
+from .validators import (
+    mask_identity_number,
+    validate_credit_code,
+    validate_resident_id,
+)
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def role_names(self) -> set[str]:
+        """Names of the user's role groups, cached on the instance for one request."""
+        if not hasattr(self, "_role_names"):
+            self._role_names = set(self.groups.values_list("name", flat=True))
+        return self._role_names
+
+    def has_role(self, role: Role | str) -> bool:
+        return self.is_active and str(role) in self.role_names
+
+
+class Department(TimeStampedModel):
+    """Any unit that implements items: bureau, park, street or market-supervision station."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    code = models.CharField(_("部门编码"), max_length=32, unique=True)
+    credit_code = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+    )
+    kind = models.CharField(
+        _("类型"), max_length=16, choices=DepartmentKind.choices, default=DepartmentKind.DEPARTMENT
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    region_code = models.CharField(_("行政区划代码"), max_length=12, default="210213")
+    phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    seal_image = models.ImageField(_("电子印章图片"), upload_to="seals/", blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=100)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["sort_order", "code"]
+        permissions = [
+            ("act_for_department", _("以该部门名义审批")),
+            ("supervise_department", _("督查该部门")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Hall(TimeStampedModel):
+    """A service hall (金普厅, 金州厅). Every hall accepts every item (两厅通办)."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    code = models.CharField(
+        _("编码"), max_length=8, unique=True, help_text=_("用于办件编号与取号，如 JP、JZ")
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    opening_hours = models.CharField(_("办公时间"), max_length=200, blank=True)
+    phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("服务大厅")
+        verbose_name_plural = _("服务大厅")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Window(TimeStampedModel):
+    """A comprehensive window (综合窗口) of a hall."""
+
+    hall = models.ForeignKey(
+        Hall, verbose_name=_("大厅"), on_delete=models.PROTECT, related_name="windows"
+    )
+    number = models.PositiveSmallIntegerField(_("窗口号"))
+    name = models.CharField(_("名称"), max_length=50, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("窗口")
+        verbose_name_plural = _("窗口")
+        ordering = ["hall__code", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "number"], name="window_unique_number_per_hall")
+        ]
+
+    def __str__(self):
+        return f"{self.hall.name} {self.number} 号窗口"
+
+
+class StaffProfile(TimeStampedModel):
+    """The scope of a staff member beyond their role groups.
+
+    A clerk sits at one window (the hall follows from it). Departments an approver
+    acts for, or a supervisor watches, are django-guardian object permissions on the
+    Department rows (see accounts.services.staff_grant_department), so selectors can
+    filter with guardian's shortcuts and services can re-check them.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    window = models.ForeignKey(
+        Window,
+        verbose_name=_("所在窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="clerks",
+    )
+    district_wide = models.BooleanField(
+        _("全区督查"), default=False, help_text=_("督查人员可查看全区所有部门")
+    )
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+    is_department_head = models.BooleanField(_("部门负责人"), default=False)
+
+    class Meta:
+        verbose_name = _("工作人员范围")
+        verbose_name_plural = _("工作人员范围")
+
+    def __str__(self):
+        return f"{self.user} 的工作范围"
+
+    @property
+    def hall(self) -> Hall | None:
+        return self.window.hall if self.window_id else None
+
+
+class Citizen(TimeStampedModel):
+    """A natural person with a real-name identity. May exist without a portal account
+    (registered by a clerk at the counter)."""
+
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="citizen",
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = models.CharField(
+        _("公民身份号码"), max_length=18, unique=True, validators=[validate_resident_id]
+    )
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    verified_at = models.DateTimeField(_("实名核验时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("自然人")
+        verbose_name_plural = _("自然人")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}（{self.masked_id_number}）"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_identity_number(self.id_number)
+
+
+class Enterprise(TimeStampedModel):
+    name = models.CharField(_("名称"), max_length=200)
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
+    )
+    legal_representative = models.CharField(_("法定代表人"), max_length=50)
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    representatives = models.ManyToManyField(
+        Citizen,
+        verbose_name=_("可代表办事的人员"),
+        through="EnterpriseRepresentative",
+        related_name="enterprises",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("企业（法人）")
+        verbose_name_plural = _("企业（法人）")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_credit_code(self) -> str:
+        return mask_identity_number(self.credit_code)
+
+
+class EnterpriseRepresentative(TimeStampedModel):
+    """A citizen who may act for an enterprise online or at the window."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    citizen = models.ForeignKey(
+        Citizen,
+        verbose_name=_("人员"),
+        on_delete=models.CASCADE,
+        related_name="enterprise_memberships",
+    )
+    role = models.CharField(
+        _("身份"),
+        max_length=16,
+        choices=RepresentativeRole.choices,
+        default=RepresentativeRole.AGENT,
+    )
+
+    class Meta:
+        verbose_name = _("企业办事人员")
+        verbose_name_plural = _("企业办事人员")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "citizen"], name="enterprise_representative_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.citizen.name} · {self.enterprise.name}（{self.get_role_display()}）"

@@ -1,0 +1,66 @@
+"""Reads with rules: which departments a user may act for or watch, what a user is."""
+
+from django.db.models import QuerySet
+from guardian.shortcuts import get_objects_for_user
+
+from .constants import PERM_ACT_FOR_DEPARTMENT, PERM_SUPERVISE_DEPARTMENT, Role
+from .models import Citizen, Department, Enterprise, StaffProfile, User
+
+
+def department_list_acting_for(*, user: User) -> QuerySet[Department]:
+    if not user.is_authenticated or not user.has_role(Role.APPROVER):
+        return Department.objects.none()
+    return get_objects_for_user(
+        user,
+        PERM_ACT_FOR_DEPARTMENT,
+        klass=Department,
+        with_superuser=False,
+        accept_global_perms=False,
+    )
+
+
+def department_list_supervised_by(*, user: User) -> QuerySet[Department]:
+    if not user.is_authenticated or not user.has_role(Role.SUPERVISOR):
+        return Department.objects.none()
+    profile = StaffProfile.objects.filter(user=user).first()
+    if profile and profile.district_wide:
+        return Department.objects.all()
+    return get_objects_for_user(
+        user,
+        PERM_SUPERVISE_DEPARTMENT,
+        klass=Department,
+        with_superuser=False,
+        accept_global_perms=False,
+    )
+
+
+def citizen_for_user(*, user: User) -> Citizen | None:
+    if not user.is_authenticated:
+        return None
+    return Citizen.objects.filter(user=user).first()
+
+
+def enterprise_list_for(*, user: User) -> QuerySet[Enterprise]:
+    """Enterprises the user may act for (as legal representative or agent)."""
+    citizen = citizen_for_user(user=user)
+    if citizen is None:
+        return Enterprise.objects.none()
+    return Enterprise.objects.filter(memberships__citizen=citizen).distinct()
+
+
+def user_scope(*, user: User) -> dict:
+    """Roles and scope of a user, as the home page and /api/v1/me/ show them."""
+    profile = StaffProfile.objects.select_related("window__hall").filter(user=user).first()
+    citizen = citizen_for_user(user=user)
+    return {
+        "roles": sorted(user.role_names),
+        "window": profile.window if profile and profile.window_id else None,
+        "hall": profile.hall if profile else None,
+        "district_wide": bool(profile and profile.district_wide),
+        "acting_for": list(department_list_acting_for(user=user)),
+        "supervising": list(department_list_supervised_by(user=user))
+        if not (profile and profile.district_wide)
+        else [],
+        "citizen": citizen,
+        "enterprises": list(enterprise_list_for(user=user)),
+    }

@@ -1,0 +1,129 @@
+"""Writes that matter for accounts. Each validates fully before it saves anything."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from .constants import PERM_ACT_FOR_DEPARTMENT, PERM_SUPERVISE_DEPARTMENT, Role
+from .models import (
+    Citizen,
+    Department,
+    Enterprise,
+    EnterpriseRepresentative,
+    StaffProfile,
+    User,
+    Window,
+)
+from .validators import normalize_identity_number
+
+
+@transaction.atomic
+def user_create(
+    *, username: str, password: str | None, full_name: str = "", phone: str = "", roles=()
+) -> User:
+    user = User(username=username, full_name=full_name, phone=phone)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    user_set_roles(user=user, roles=roles)
+    return user
+
+
+def user_set_roles(*, user: User, roles) -> None:
+    groups = [Group.objects.get(name=str(role)) for role in roles]
+    user.groups.set(groups)
+    user.is_staff = bool({str(r) for r in roles} & {Role.CATALOG_ADMIN, Role.SYSTEM_ADMIN})
+    user.is_superuser = Role.SYSTEM_ADMIN in {str(r) for r in roles}
+    user.save(update_fields=["is_staff", "is_superuser"])
+    if hasattr(user, "_role_names"):
+        del user._role_names
+
+
+@transaction.atomic
+def citizen_register(
+    *, name: str, id_number: str, phone: str = "", user: User | None = None, verified: bool = False
+) -> Citizen:
+    """Register a real-name identity; full_clean raises ValidationError before any write."""
+    citizen = Citizen(
+        name=name.strip(),
+        id_number=normalize_identity_number(id_number),
+        phone=phone.strip(),
+        user=user,
+        verified_at=timezone.now() if verified else None,
+    )
+    citizen.full_clean()
+    citizen.save()
+    if user is not None:
+        user_set_roles(user=user, roles={*user.role_names, Role.CITIZEN})
+        if not user.full_name:
+            user.full_name = citizen.name
+            user.save(update_fields=["full_name"])
+    return citizen
+
+
+@transaction.atomic
+def enterprise_register(
+    *,
+    name: str,
+    credit_code: str,
+    legal_representative: str,
+    address: str = "",
+    phone: str = "",
+    representative: Citizen | None = None,
+    representative_role: str = "legal",
+) -> Enterprise:
+    enterprise = Enterprise(
+        name=name.strip(),
+        credit_code=normalize_identity_number(credit_code),
+        legal_representative=legal_representative.strip(),
+        address=address,
+        phone=phone,
+    )
+    enterprise.full_clean()
+    enterprise.save()
+    if representative is not None:
+        enterprise_add_representative(
+            enterprise=enterprise, citizen=representative, role=representative_role
+        )
+    return enterprise
+
+
+def enterprise_add_representative(
+    *, enterprise: Enterprise, citizen: Citizen, role: str
+) -> EnterpriseRepresentative:
+    membership, _ = EnterpriseRepresentative.objects.update_or_create(
+        enterprise=enterprise, citizen=citizen, defaults={"role": role}
+    )
+    return membership
+
+
+def staff_profile_for(user: User) -> StaffProfile:
+    profile, _ = StaffProfile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def staff_assign_window(*, user: User, window: Window | None) -> StaffProfile:
+    profile = staff_profile_for(user)
+    profile.window = window
+    profile.save(update_fields=["window", "updated_at"])
+    return profile
+
+
+@transaction.atomic
+def staff_grant_department(*, user: User, department: Department, supervise: bool = False) -> None:
+    """Let an approver act for (or a supervisor watch) one department."""
+    assign_perm(
+        PERM_SUPERVISE_DEPARTMENT if supervise else PERM_ACT_FOR_DEPARTMENT, user, department
+    )
+
+
+@transaction.atomic
+def staff_revoke_department(*, user: User, department: Department, supervise: bool = False) -> None:
+    remove_perm(
+        PERM_SUPERVISE_DEPARTMENT if supervise else PERM_ACT_FOR_DEPARTMENT, user, department
+    )

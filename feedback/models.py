@@ -1,0 +1,1 @@
+# Filled by a later issue; see ../shared/docs/ARCHITECTURE.md for what this app owns.

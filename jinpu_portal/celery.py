@@ -1,0 +1,23 @@
+"""The Celery application. Configuration lives in settings under CELERY_*."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinpu_portal.settings")
+
+app = Celery("jinpu_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _ensure_filesystem_folders(sender, **kwargs):
+    """kombu's filesystem transport needs its folders to exist before anyone publishes."""
+    options = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        if options.get(key):
+            os.makedirs(options[key], exist_ok=True)
+    backend = sender.conf.result_backend or ""
+    if backend.startswith("file://"):
+        os.makedirs(backend.removeprefix("file://"), exist_ok=True)
