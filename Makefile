@@ -1,0 +1,64 @@
+# The few commands people type. `make demo` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+
+# Debian packages: WeasyPrint's Pango and the CJK fonts; Chromium for browser tests.
+SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+TEST_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) chromium
+
+# The embedded default: DEBUG on, SQLite, Celery on the filesystem transport.
+DEMO_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: help bootstrap system-packages test-system-packages demo run seed migrate test lint format check-migrations clean
+
+help:
+	@echo "make demo   - set everything up, load demo data, start portal + worker"
+	@echo "make run    - start portal + worker without reloading demo data"
+	@echo "make test   - set everything up and run the whole test suite"
+	@echo "make lint   - ruff check and format check"
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+bootstrap: $(STAMP)
+
+system-packages:
+	@scripts/ensure-system-packages.sh $(SYSTEM_PACKAGES)
+
+test-system-packages:
+	@scripts/ensure-system-packages.sh $(TEST_SYSTEM_PACKAGES)
+
+migrate: bootstrap
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+
+demo: system-packages bootstrap seed
+	@$(DEMO_ENV) scripts/run.sh
+
+run: bootstrap migrate
+	@$(DEMO_ENV) scripts/run.sh
+
+check-migrations: bootstrap
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+test: test-system-packages bootstrap
+	DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: bootstrap
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: bootstrap
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf var/celery var/celerybeat-schedule* test-output .pytest_cache

@@ -1,0 +1,98 @@
+"""Suite-wide fixtures and the rule for tests that need real services.
+
+Markers: ``postgres`` (DATABASE_URL points at PostgreSQL), ``redis`` (REDIS_URL
+answers), ``browser`` (Debian's Chromium is installed). Without the service such a
+test is skipped, except with REQUIRE_SERVICES=1 (CI), where any such skip fails the
+run: CI must never pass by skipping the real parts.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from jinpu_portal.celery import app as celery_app
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+SERVICE_MARKERS = ("postgres", "redis", "browser")
+
+# Tasks queued by services run in-process during tests; the tests that prove the
+# real broker and worker start their own worker against Redis.
+celery_app.conf.task_always_eager = True
+celery_app.conf.task_eager_propagates = True
+
+
+def _redis_answers() -> bool:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return False
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except Exception:
+        return False
+
+
+def _available() -> dict[str, tuple[bool, str]]:
+    return {
+        "postgres": (settings.IS_POSTGRES, "needs PostgreSQL: set DATABASE_URL"),
+        "redis": (_redis_answers(), "needs Redis: set REDIS_URL to a running server"),
+        "browser": (
+            bool(shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)),
+            f"needs Chromium at {CHROMIUM}",
+        ),
+    }
+
+
+_required_nodeids: set[str] = set()
+_skipped_required: list[str] = []
+
+
+def pytest_collection_modifyitems(config, items):
+    available = _available()
+    for item in items:
+        for name in SERVICE_MARKERS:
+            if item.get_closest_marker(name):
+                _required_nodeids.add(item.nodeid)
+                ok, reason = available[name]
+                if not ok:
+                    item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and report.nodeid in _required_nodeids:
+        _skipped_required.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if REQUIRE_SERVICES and _skipped_required:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = "\n".join(f"  {nodeid}" for nodeid in _skipped_required)
+        message = f"REQUIRE_SERVICES=1 but these tests needing services were skipped:\n{lines}"
+        if reporter:
+            reporter.write_line(message, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with an empty cache. On Redis only the portal's own keys are
+    deleted (``clear()`` would flush the whole database, broker queues included)."""
+    from django.core.cache import cache
+
+    prefix = settings.CACHES["default"].get("KEY_PREFIX")
+    if prefix and "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        client = cache._cache.get_client(None, write=True)
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)
+    else:
+        cache.clear()
+    yield
