@@ -8,7 +8,9 @@ from accounts.validators import (
 )
 
 
-@pytest.mark.parametrize("value", ["11010519491231002X", "360426199101010071", "44011320141005001X"])
+@pytest.mark.parametrize(
+    "value", ["11010519491231002X", "360426199101010071", "44011320141005001X"]
+)
 def test_valid_resident_ids(value):
     validate_resident_id(value)
 
@@ -35,7 +37,8 @@ def test_invalid_resident_ids_say_why(value, code, fragment):
 
 
 @pytest.mark.parametrize(
-    "value", ["91110000600037341L", "91310000631696382C", "121200004013590816", "91310115MA1K3BTP2B"]
+    "value",
+    ["91110000600037341L", "91310000631696382C", "121200004013590816", "91310115MA1K3BTP2B"],
 )
 def test_valid_credit_codes(value):
     validate_credit_code(value)

@@ -1,0 +1,218 @@
+"""Demo data: the Jinpu organisation and one account per role.
+
+``manage.py seed_demo`` discovers every app's ``demo`` module (Django's
+autodiscover_modules) and runs the seeders they register, in order. Every seeder is
+idempotent: it looks rows up by their natural key, so a second run adds nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from .constants import DepartmentKind, Role
+from .models import Citizen, Department, Enterprise, Hall, StaffProfile, User, Window
+from .validators import credit_code_check_char, resident_id_check_char
+
+DEMO_PASSWORD = "Jinpu@2026"  # noqa: S105 - printed by `make demo`; demo data only
+
+
+@dataclass(frozen=True)
+class Seeder:
+    order: int
+    name: str
+    func: Callable[[], None]
+
+
+_SEEDERS: dict[str, Seeder] = {}
+
+
+def register_seeder(name: str, order: int):
+    def decorator(func):
+        _SEEDERS[name] = Seeder(order, name, func)
+        return func
+
+    return decorator
+
+
+def seeders() -> list[Seeder]:
+    return sorted(_SEEDERS.values(), key=lambda s: (s.order, s.name))
+
+
+def make_credit_code(prefix17: str) -> str:
+    return prefix17 + credit_code_check_char(prefix17)
+
+
+def make_resident_id(prefix17: str) -> str:
+    return prefix17 + resident_id_check_char(prefix17)
+
+
+# (code, name, short name, kind); the codes are stable: the demo catalog refers to them.
+DEPARTMENTS = [
+    ("GWH", "大连金普新区管理委员会", "管委会", DepartmentKind.COMMITTEE),
+    ("SPJ", "金普新区行政审批局", "行政审批局", DepartmentKind.DEPARTMENT),
+    ("SCJ", "金普新区市场监督管理局", "市场监管局", DepartmentKind.DEPARTMENT),
+    ("RSJ", "金普新区人力资源和社会保障局", "人社局", DepartmentKind.DEPARTMENT),
+    ("ZJJ", "金普新区住房和城乡建设局", "住建局", DepartmentKind.DEPARTMENT),
+    ("ZRJ", "大连市自然资源局金普新区分局", "自然资源分局", DepartmentKind.DEPARTMENT),
+    ("HBJ", "大连市生态环境局金普新区分局", "生态环境分局", DepartmentKind.DEPARTMENT),
+    ("JTJ", "金普新区交通运输局", "交通局", DepartmentKind.DEPARTMENT),
+    ("WJJ", "金普新区卫生健康局", "卫健局", DepartmentKind.DEPARTMENT),
+    ("JYJ", "金普新区教育局", "教育局", DepartmentKind.DEPARTMENT),
+    ("MZJ", "金普新区民政局", "民政局", DepartmentKind.DEPARTMENT),
+    ("GAJ", "大连市公安局金普新区分局", "公安分局", DepartmentKind.DEPARTMENT),
+    ("SWJ", "国家税务总局大连市金普新区税务局", "税务局", DepartmentKind.DEPARTMENT),
+    ("NYJ", "金普新区农业农村局", "农业农村局", DepartmentKind.DEPARTMENT),
+    ("WLJ", "金普新区文化和旅游局", "文旅局", DepartmentKind.DEPARTMENT),
+    ("YJJ", "金普新区应急管理局", "应急局", DepartmentKind.DEPARTMENT),
+    ("CGJ", "金普新区城市管理局", "城管局", DepartmentKind.DEPARTMENT),
+    ("TJJ", "金普新区退役军人事务局", "退役军人局", DepartmentKind.DEPARTMENT),
+    ("YBJ", "金普新区医疗保障局", "医保局", DepartmentKind.DEPARTMENT),
+    ("SWU", "金普新区水务集团有限公司", "水务集团", DepartmentKind.DEPARTMENT),
+    ("RQG", "金普新区燃气有限公司", "燃气公司", DepartmentKind.DEPARTMENT),
+    ("BSQ", "大连保税区管理委员会", "保税区", DepartmentKind.PARK),
+    ("JST", "大连金石滩国家旅游度假区管理委员会", "金石滩", DepartmentKind.PARK),
+    ("PWQ", "大连普湾经济区管理委员会", "普湾经济区", DepartmentKind.PARK),
+    ("YYJD", "金普新区友谊街道办事处", "友谊街道", DepartmentKind.STREET),
+    ("YZJD", "金普新区拥政街道办事处", "拥政街道", DepartmentKind.STREET),
+    ("GMJD", "金普新区光明街道办事处", "光明街道", DepartmentKind.STREET),
+    ("DJGJD", "金普新区董家沟街道办事处", "董家沟街道", DepartmentKind.STREET),
+]
+STATIONS = [
+    "友谊", "拥政", "光明", "站前", "先进", "董家沟",
+    "大魏家", "二十里堡", "亮甲店", "登沙河", "杏树", "七顶山",
+]  # fmt: skip
+
+HALLS = [
+    ("JP", "金普厅", "金普新区金马路 198 号政务服务中心一楼", 8),
+    ("JZ", "金州厅", "金普新区斯大林路 688 号政务服务中心", 6),
+]
+HOURS = "周一至周五 8:30–11:30，13:00–17:00（法定节假日除外）"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    full_name: str
+    role: Role
+    note: str
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("citizen", "张明", Role.CITIZEN, "网上申请办事，可代表示范企业"),
+    DemoAccount("clerk", "李娜", Role.CLERK, "金普厅 1 号综合窗口"),
+    DemoAccount("clerk2", "陈静", Role.CLERK, "金州厅 2 号综合窗口"),
+    DemoAccount("approver", "王强", Role.APPROVER, "市场监管局、行政审批局审批"),
+    DemoAccount("approver2", "刘洋", Role.APPROVER, "住建局、水务集团、燃气公司审批"),
+    DemoAccount("supervisor", "赵敏", Role.SUPERVISOR, "全区督查"),
+    DemoAccount("catalog", "孙磊", Role.CATALOG_ADMIN, "事项目录与工作日历"),
+    DemoAccount("admin", "系统管理员", Role.SYSTEM_ADMIN, "管理后台"),
+]
+
+
+@register_seeder("organisation", order=10)
+def seed_organisation() -> None:
+    committee = None
+    for index, (code, name, short, kind) in enumerate(DEPARTMENTS):
+        department, _ = Department.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "short_name": short,
+                "kind": kind,
+                "credit_code": make_credit_code(f"11210213{index:09d}"),
+                "parent": committee if kind != DepartmentKind.COMMITTEE else None,
+                "phone": f"0411-8765{index:04d}",
+                "sort_order": index,
+            },
+        )
+        if kind == DepartmentKind.COMMITTEE:
+            committee = department
+    market = Department.objects.get(code="SCJ")
+    for index, place in enumerate(STATIONS, start=1):
+        Department.objects.update_or_create(
+            code=f"SCJ-S{index:02d}",
+            defaults={
+                "name": f"金普新区市场监督管理局{place}市场监督管理所",
+                "short_name": f"{place}所",
+                "kind": DepartmentKind.STATION,
+                "credit_code": make_credit_code(f"11210213{100 + index:09d}"),
+                "parent": market,
+                "sort_order": 200 + index,
+            },
+        )
+    for code, name, address, windows in HALLS:
+        hall, _ = Hall.objects.update_or_create(
+            code=code,
+            defaults={"name": name, "address": address, "opening_hours": HOURS, "phone": "8890"},
+        )
+        for number in range(1, windows + 1):
+            Window.objects.get_or_create(
+                hall=hall, number=number, defaults={"name": f"综合受理 {number} 号窗口"}
+            )
+
+
+@register_seeder("accounts", order=20)
+def seed_accounts() -> None:
+    from .services import (
+        citizen_register,
+        enterprise_add_representative,
+        enterprise_register,
+        staff_grant_department,
+        user_set_roles,
+    )
+
+    for account in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            username=account.username, defaults={"full_name": account.full_name}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        user_set_roles(user=user, roles=[account.role])
+
+    citizen_user = User.objects.get(username="citizen")
+    citizen = Citizen.objects.filter(user=citizen_user).first() or citizen_register(
+        name="张明",
+        id_number=make_resident_id("21021319880612003"),
+        phone="13800000001",
+        user=citizen_user,
+        verified=True,
+    )
+    enterprise = Enterprise.objects.filter(name="大连金普示范科技有限公司").first()
+    if enterprise is None:
+        enterprise = enterprise_register(
+            name="大连金普示范科技有限公司",
+            credit_code=make_credit_code("91210213MA0Y12345"),
+            legal_representative="张明",
+            address="金普新区金马路 1 号",
+        )
+    enterprise_add_representative(enterprise=enterprise, citizen=citizen, role="legal")
+
+    jinpu, jinzhou = Hall.objects.get(code="JP"), Hall.objects.get(code="JZ")
+    for username, window in [
+        ("clerk", Window.objects.get(hall=jinpu, number=1)),
+        ("clerk2", Window.objects.get(hall=jinzhou, number=2)),
+    ]:
+        StaffProfile.objects.update_or_create(
+            user=User.objects.get(username=username), defaults={"window": window}
+        )
+    for username, codes in [("approver", ["SCJ", "SPJ"]), ("approver2", ["ZJJ", "SWU", "RQG"])]:
+        user = User.objects.get(username=username)
+        StaffProfile.objects.get_or_create(user=user)
+        for code in codes:
+            staff_grant_department(user=user, department=Department.objects.get(code=code))
+    StaffProfile.objects.update_or_create(
+        user=User.objects.get(username="supervisor"), defaults={"district_wide": True}
+    )
+
+
+def run_all(stdout=None) -> None:
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("demo")
+    for seeder in seeders():
+        with transaction.atomic():
+            seeder.func()
+        if stdout is not None:
+            stdout.write(f"  seeded {seeder.name}")
