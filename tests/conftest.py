@@ -95,4 +95,3 @@ def _clear_cache():
             client.delete(key)
     else:
         cache.clear()
-    yield
