@@ -1,0 +1,236 @@
+"""Writes to the catalog: items, drafts, publishing. Every write goes through here.
+
+A published version is frozen: ``version_update`` only touches drafts, and
+``version_create_draft`` copies the published version (materials, steps and
+relations included) into a new draft to edit.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from .constants import CatalogEventAction, VersionStatus
+from .models import CatalogEvent, ItemMaterial, ItemVersion, ServiceItem, WorkflowStep
+
+
+class CatalogError(ValidationError):
+    """A catalog write the current state does not allow (message in Chinese)."""
+
+
+# Relations copied with a version; fields named here are set with .set() after save.
+VERSION_M2M = ("co_departments", "service_objects", "accepting_halls", "accepting_units")
+VERSION_COPY_EXCLUDE = {
+    "id",
+    "item",
+    "number",
+    "status",
+    "published_at",
+    "retired_at",
+    "change_note",
+    "created_at",
+    "updated_at",
+    "search_text",
+}
+
+
+def workflow_longest_path_days(steps: Iterable[WorkflowStep]) -> int:
+    """Sum over stages of the longest step in each stage (parallel steps overlap)."""
+    longest: dict[int, int] = {}
+    for step in steps:
+        longest[step.stage] = max(longest.get(step.stage, 0), step.budget_days)
+    return sum(longest.values())
+
+
+def build_search_text(version: ItemVersion) -> str:
+    parts = [
+        version.name,
+        version.item.code,
+        version.basic_code,
+        version.keywords,
+        version.department.name,
+        version.department.short_name,
+    ]
+    return " ".join(part for part in parts if part)
+
+
+def version_validate(version: ItemVersion) -> None:
+    """Everything a version must satisfy before it is published; raises with all errors."""
+    errors: dict[str, list[str]] = {}
+    try:
+        version.full_clean(exclude=["item", "search_text"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    steps = list(version.steps.all())
+    materials = list(version.materials.all())
+    if not version.service_objects.exists():
+        errors.setdefault("service_objects", []).append("至少选择一个服务对象。")
+    if not materials:
+        errors.setdefault("materials", []).append("至少需要一项申请材料。")
+    if version.case_type == "2" and not steps:
+        errors.setdefault("steps", []).append("承诺件至少需要一个办理环节。")
+    longest = workflow_longest_path_days(steps)
+    if longest > version.promised_limit_days and version.case_type == "2":
+        errors.setdefault("steps", []).append(
+            f"办理环节最长路径共 {longest} 个工作日，超过承诺办结时限 "
+            f"{version.promised_limit_days} 个工作日。"
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _event(*, version: ItemVersion | None, action: str, actor: User | None, **details) -> None:
+    CatalogEvent.objects.create(version=version, action=action, actor=actor, details=details)
+
+
+@transaction.atomic
+def item_create(
+    *,
+    code: str,
+    actor: User | None,
+    materials: Iterable[dict] = (),
+    steps: Iterable[dict] = (),
+    relations: dict | None = None,
+    **fields,
+) -> ItemVersion:
+    """A new item with its first draft. ``relations`` maps VERSION_M2M names to objects."""
+    item = ServiceItem(code=code.strip())
+    item.full_clean(exclude=["current_version"])
+    item.save()
+    version = ItemVersion(item=item, number=1, status=VersionStatus.DRAFT, **fields)
+    version.full_clean(exclude=["search_text"])
+    version.search_text = build_search_text(version)
+    version.save()
+    for name, values in (relations or {}).items():
+        if name not in VERSION_M2M:
+            raise ValueError(f"unknown relation {name}")
+        getattr(version, name).set(values)
+    for position, data in enumerate(materials, start=1):
+        material = ItemMaterial(version=version, position=data.pop("position", position), **data)
+        material.full_clean()
+        material.save()
+    for data in steps:
+        step = WorkflowStep(version=version, **data)
+        step.full_clean()
+        step.save()
+    _event(version=version, action=CatalogEventAction.DRAFT_CREATED, actor=actor, number=1)
+    return version
+
+
+@transaction.atomic
+def version_update(*, version: ItemVersion, actor: User | None, **fields) -> ItemVersion:
+    """Edit a draft's own fields. Published and retired versions are frozen."""
+    version = ItemVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_editable:
+        raise CatalogError("已发布或已停用的版本不可修改，请先创建新的草稿版本。")
+    for name, value in fields.items():
+        setattr(version, name, value)
+    version.full_clean(exclude=["search_text"])
+    version.search_text = build_search_text(version)
+    version.save()
+    return version
+
+
+@transaction.atomic
+def version_create_draft(*, item: ServiceItem, actor: User | None) -> ItemVersion:
+    """Copy the published (else the latest) version into a new draft."""
+    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    if item.versions.filter(status=VersionStatus.DRAFT).exists():
+        raise CatalogError("该事项已有草稿版本，请直接编辑或先发布。")
+    source = item.current_version or item.versions.order_by("-number").first()
+    if source is None:
+        raise CatalogError("该事项没有可复制的版本。")
+    number = (item.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    draft = ItemVersion(item=item, number=number, status=VersionStatus.DRAFT)
+    for field in ItemVersion._meta.concrete_fields:
+        if field.name not in VERSION_COPY_EXCLUDE:
+            setattr(draft, field.attname, getattr(source, field.attname))
+    draft.search_text = source.search_text
+    draft.save()
+    for name in VERSION_M2M:
+        getattr(draft, name).set(getattr(source, name).all())
+    ItemMaterial.objects.bulk_create(
+        ItemMaterial(
+            **{
+                f.attname: getattr(material, f.attname)
+                for f in ItemMaterial._meta.concrete_fields
+                if f.name not in {"id", "version"}
+            },
+            version=draft,
+        )
+        for material in source.materials.all()
+    )
+    WorkflowStep.objects.bulk_create(
+        WorkflowStep(
+            version=draft,
+            stage=step.stage,
+            name=step.name,
+            department_id=step.department_id,
+            budget_days=step.budget_days,
+        )
+        for step in source.steps.all()
+    )
+    _event(
+        version=draft,
+        action=CatalogEventAction.DRAFT_CREATED,
+        actor=actor,
+        number=number,
+        copied_from=source.number,
+    )
+    return draft
+
+
+@transaction.atomic
+def version_publish(
+    *, version: ItemVersion, actor: User | None, change_note: str = ""
+) -> ItemVersion:
+    """Publish a draft; the previously published version of the item is retired."""
+    item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
+    version = ItemVersion.objects.select_related("item", "department").get(pk=version.pk)
+    if version.status != VersionStatus.DRAFT:
+        raise CatalogError("只有草稿版本可以发布。")
+    version_validate(version)
+    now = timezone.now()
+    previous = item.versions.filter(status=VersionStatus.PUBLISHED).first()
+    if previous is not None:
+        previous.status = VersionStatus.RETIRED
+        previous.retired_at = now
+        previous.save(update_fields=["status", "retired_at", "updated_at"])
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = now
+    if change_note:
+        version.change_note = change_note
+    version.search_text = build_search_text(version)
+    version.save(
+        update_fields=["status", "published_at", "change_note", "search_text", "updated_at"]
+    )
+    item.current_version = version
+    item.save(update_fields=["current_version", "updated_at"])
+    _event(
+        version=version,
+        action=CatalogEventAction.PUBLISHED,
+        actor=actor,
+        number=version.number,
+        retired=previous.number if previous else None,
+        change_note=version.change_note,
+    )
+    return version
+
+
+@transaction.atomic
+def version_retire(*, version: ItemVersion, actor: User | None) -> ItemVersion:
+    """Withdraw a published version without a successor: the item is no longer offered."""
+    item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
+    version = ItemVersion.objects.get(pk=version.pk)
+    if version.status != VersionStatus.PUBLISHED:
+        raise CatalogError("只有已发布的版本可以停用。")
+    version.status = VersionStatus.RETIRED
+    version.retired_at = timezone.now()
+    version.save(update_fields=["status", "retired_at", "updated_at"])
+    item.current_version = None
+    item.save(update_fields=["current_version", "updated_at"])
+    _event(version=version, action=CatalogEventAction.RETIRED, actor=actor, number=version.number)
+    return version
