@@ -6,7 +6,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与组织"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from .constants import Role
+        from .roles import sync_role_permissions
+
+        post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
         from .navigation import ANONYMOUS, HomeAction, register_action
 
         register_action(
