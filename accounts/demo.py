@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from .constants import DepartmentKind, Role
-from .models import Citizen, Department, Enterprise, Hall, StaffProfile, User, Window
+from .models import Citizen, Department, Enterprise, Hall, User, Window
 from .validators import credit_code_check_char, resident_id_check_char
 
 DEMO_PASSWORD = "Jinpu@2026"  # noqa: S105 - printed by `make demo`; demo data only
@@ -158,7 +158,10 @@ def seed_accounts() -> None:
         citizen_register,
         enterprise_add_representative,
         enterprise_register,
+        staff_assign_window,
         staff_grant_department,
+        staff_profile_for,
+        staff_set_district_wide,
         user_set_roles,
     )
 
@@ -194,17 +197,13 @@ def seed_accounts() -> None:
         ("clerk", Window.objects.get(hall=jinpu, number=1)),
         ("clerk2", Window.objects.get(hall=jinzhou, number=2)),
     ]:
-        StaffProfile.objects.update_or_create(
-            user=User.objects.get(username=username), defaults={"window": window}
-        )
+        staff_assign_window(user=User.objects.get(username=username), window=window)
     for username, codes in [("approver", ["SCJ", "SPJ"]), ("approver2", ["ZJJ", "SWU", "RQG"])]:
         user = User.objects.get(username=username)
-        StaffProfile.objects.get_or_create(user=user)
+        staff_profile_for(user)
         for code in codes:
             staff_grant_department(user=user, department=Department.objects.get(code=code))
-    StaffProfile.objects.update_or_create(
-        user=User.objects.get(username="supervisor"), defaults={"district_wide": True}
-    )
+    staff_set_district_wide(user=User.objects.get(username="supervisor"), district_wide=True)
 
 
 def run_all(stdout=None) -> None:

@@ -115,6 +115,15 @@ def staff_assign_window(*, user: User, window: Window | None) -> StaffProfile:
 
 
 @transaction.atomic
+def staff_set_district_wide(*, user: User, district_wide: bool) -> StaffProfile:
+    """A supervisor who watches every department of the district (全区督查)."""
+    profile = staff_profile_for(user)
+    profile.district_wide = district_wide
+    profile.save(update_fields=["district_wide", "updated_at"])
+    return profile
+
+
+@transaction.atomic
 def staff_grant_department(*, user: User, department: Department, supervise: bool = False) -> None:
     """Let an approver act for (or a supervisor watch) one department."""
     assign_perm(

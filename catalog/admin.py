@@ -26,6 +26,7 @@ class CalendarYearAdmin(CalendarCoverageWarningMixin, admin.ModelAdmin):
     list_display = ["year", "source", "note", "updated_at"]
     list_filter = ["source"]
     search_fields = ["year", "note"]
+    readonly_fields = ["source"]  # set by save_model, not chosen
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -39,6 +40,7 @@ class CalendarDayAdmin(CalendarCoverageWarningMixin, admin.ModelAdmin):
     list_filter = ["kind", "source"]
     search_fields = ["name"]
     date_hierarchy = "date"
+    readonly_fields = ["source"]  # an edit in the admin always makes it "admin"
 
     def save_model(self, request, obj, form, change):
         obj.source = CalendarSource.ADMIN

@@ -95,3 +95,61 @@ def _clear_cache():
             client.delete(key)
     else:
         cache.clear()
+
+
+# --- Users of each role, set up through the services (tests/factories.py) ---------
+
+
+@pytest.fixture
+def citizen(db):
+    """A Citizen with a portal account (role citizen) and one enterprise it represents."""
+    from tests.factories import CitizenFactory, EnterpriseFactory
+
+    person = CitizenFactory(name="王芳", id_number="11010519491231002X")
+    EnterpriseFactory(
+        name="大连测试科技有限公司",
+        credit_code="91110000600037341L",
+        legal_representative="王芳",
+        representative=person,
+    )
+    return person
+
+
+@pytest.fixture
+def clerk(db):
+    from accounts.services import staff_assign_window
+    from tests.factories import HallFactory, UserFactory, WindowFactory
+
+    user = UserFactory(clerk=True, username="clerk-test")
+    hall = HallFactory(code="JP", name="金普厅")
+    staff_assign_window(user=user, window=WindowFactory(hall=hall, number=3))
+    return user
+
+
+@pytest.fixture
+def approver(db):
+    from accounts.services import staff_grant_department
+    from tests.factories import DepartmentFactory, UserFactory
+
+    user = UserFactory(approver=True, username="approver-test")
+    for code, name in [("SCJ", "市场监督管理局"), ("ZJJ", "住房和城乡建设局")]:
+        staff_grant_department(user=user, department=DepartmentFactory(code=code, name=name))
+    DepartmentFactory(code="OTHER", name="不相干的部门")
+    return user
+
+
+@pytest.fixture
+def supervisor(db):
+    from accounts.services import staff_set_district_wide
+    from tests.factories import UserFactory
+
+    user = UserFactory(supervisor=True, username="supervisor-test")
+    staff_set_district_wide(user=user, district_wide=True)
+    return user
+
+
+@pytest.fixture
+def system_admin(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(system_admin=True, username="sysadmin-test")
