@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import after_setup_logger, after_setup_task_logger
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinpu_portal.settings")
 
@@ -21,3 +22,13 @@ def _ensure_filesystem_folders(sender, **kwargs):
     backend = sender.conf.result_backend or ""
     if backend.startswith("file://"):
         os.makedirs(backend.removeprefix("file://"), exist_ok=True)
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def _redact_worker_logs(logger, **kwargs):
+    """The worker replaces the root logger's handlers with its own (worker_hijack_root_logger),
+    dropping settings.LOGGING's redaction filter: put it back on them."""
+    from .logging import add_redaction
+
+    add_redaction(logger)

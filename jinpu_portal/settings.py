@@ -268,6 +268,24 @@ SPECTACULAR_SETTINGS = {
 # and the daily coverage task); the current year is always checked.
 CALENDAR_WARN_DAYS_AHEAD = int(os.environ.get("CALENDAR_WARN_DAYS_AHEAD", "30"))
 
+# --- Notifications --------------------------------------------------------
+# In-portal messages always; SMS and email back ends are dotted paths (the demo's log).
+NOTIFICATION_BACKENDS = env_list(
+    "NOTIFICATION_BACKENDS",
+    "jinpu_portal.notifications.InPortalBackend,jinpu_portal.notifications.LoggingSmsBackend,"
+    "jinpu_portal.notifications.EmailBackend",
+)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@jinpu.gov.cn")
+
+# --- Intake -----------------------------------------------------------------
+# Upload limits for application materials; content is checked, not only the name.
+INTAKE_UPLOAD_MAX_BYTES = int(os.environ.get("INTAKE_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# 行政许可法 art. 32: an online submission not reviewed within this many working days
+# counts as accepted from the day it arrived; staff are warned from the warning day.
+INTAKE_PREREVIEW_LIMIT_DAYS = int(os.environ.get("INTAKE_PREREVIEW_LIMIT_DAYS", "5"))
+INTAKE_PREREVIEW_WARN_DAYS = int(os.environ.get("INTAKE_PREREVIEW_WARN_DAYS", "3"))
+
 # --- Logging --------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -282,5 +300,14 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # Django's default config gives "django" and "django.server" handlers of their own,
+    # without the redaction filter (runserver would log a query string with an ID
+    # number as is). Emptying their handlers sends them through the root handler.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

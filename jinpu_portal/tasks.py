@@ -1,12 +1,29 @@
+import logging
+
 from celery import shared_task
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="jinpu_portal.ping")
 def ping(payload: str) -> dict:
-    """Round trip used by the health check and the broker test."""
+    """Round trip used by the health check and the broker test: says which database the
+    worker reached, and logs the payload (the test checks the worker's log is redacted)."""
     from django.db import connection
 
+    logger.info("ping received: %s", payload)
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         (one,) = cursor.fetchone()
-    return {"echo": payload, "database": one == 1}
+    return {
+        "echo": payload,
+        "database": one == 1,
+        "database_name": str(connection.settings_dict["NAME"]),
+    }
+
+
+@shared_task(name="jinpu_portal.notification_dispatch", ignore_result=True)
+def notification_dispatch(payload: dict) -> None:
+    from .notifications import dispatch_external
+
+    dispatch_external(payload)

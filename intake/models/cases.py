@@ -1,0 +1,363 @@
+"""Applications and cases (办件), their materials and their append-only event log.
+
+An ``Application`` is what a citizen or a clerk starts; once accepted it carries a
+case number and is "the case" for approvals, feedback and supervision. Its status only
+changes through ``intake.states.transition`` which consults the one transition table
+and writes a ``CaseEvent`` in the same transaction.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jinpu_portal.models import TimeStampedModel
+
+from ..constants import (
+    ApplicantKind,
+    CaseAction,
+    CaseStatus,
+    Channel,
+    DeliveryMethod,
+    MaterialStatus,
+)
+
+
+class BundleApplication(TimeStampedModel):
+    """One intake for a 一件事: one merged material list, one case per item."""
+
+    bundle = models.ForeignKey(
+        "catalog.Bundle", verbose_name=_("一件事"), on_delete=models.PROTECT, related_name="+"
+    )
+    applicant = models.ForeignKey(
+        "accounts.Citizen",
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="bundle_applications",
+    )
+    enterprise = models.ForeignKey(
+        "accounts.Enterprise",
+        verbose_name=_("申请企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bundle_applications",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("一件事申请")
+        verbose_name_plural = _("一件事申请")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.bundle.name} · {self.applicant.name}"
+
+
+class Application(TimeStampedModel):
+    item_version = models.ForeignKey(
+        "catalog.ItemVersion",
+        verbose_name=_("事项版本"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    bundle_application = models.ForeignKey(
+        BundleApplication,
+        verbose_name=_("所属一件事"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=CaseStatus.choices,
+        default=CaseStatus.DRAFT,
+        db_index=True,
+    )
+    case_number = models.CharField(_("办件编号"), max_length=32, unique=True, null=True, blank=True)
+
+    # Who applies
+    applicant_kind = models.CharField(
+        _("申请人类型"), max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
+    )
+    applicant = models.ForeignKey(
+        "accounts.Citizen",
+        verbose_name=_("申请人（经办人）"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    enterprise = models.ForeignKey(
+        "accounts.Enterprise",
+        verbose_name=_("申请企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    agent = models.ForeignKey(
+        "accounts.Citizen",
+        verbose_name=_("代办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agent_applications",
+        help_text=_("代办时须提交授权委托书"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="created_applications",
+    )
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    form_data = models.JSONField(_("申请表内容"), default=dict, blank=True)
+
+    # Where and how it came in (supervisors count these)
+    channel = models.CharField(_("申请渠道"), max_length=16, choices=Channel.choices)
+    hall = models.ForeignKey(
+        "accounts.Hall",
+        verbose_name=_("受理大厅"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    window = models.ForeignKey(
+        "accounts.Window",
+        verbose_name=_("受理窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        help_text=_("窗口收件后，未办结的受理只能由该窗口继续处理"),
+    )
+    green_channel = models.BooleanField(_("绿色通道"), default=False)
+    assisted = models.BooleanField(_("帮办"), default=False)
+    by_agent = models.BooleanField(_("代办"), default=False)
+
+    # Dates that the law cares about
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    received_at = models.DateTimeField(
+        _("收到材料时间"), null=True, blank=True, help_text=_("最近一次收到材料（含补正）的时间")
+    )
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("受理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accepted_applications",
+    )
+    auto_accepted = models.BooleanField(_("逾期视为受理"), default=False)
+    promised_due_date = models.DateField(_("承诺办结日期"), null=True, blank=True)
+    statutory_due_date = models.DateField(_("法定办结日期"), null=True, blank=True)
+    prereview_warned_at = models.DateTimeField(_("预审超时提醒时间"), null=True, blank=True)
+    concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    outcome_note = models.TextField(_("处理意见"), blank=True)
+
+    delivery_method = models.CharField(
+        _("结果送达方式"),
+        max_length=16,
+        choices=DeliveryMethod.choices,
+        default=DeliveryMethod.WINDOW,
+    )
+    delivery_address = models.CharField(_("邮寄地址"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("申请（办件）")
+        verbose_name_plural = _("申请（办件）")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "channel", "submitted_at"]),
+            models.Index(fields=["applicant", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case_number__isnull=True)
+                | Q(
+                    status__in=[
+                        CaseStatus.ACCEPTED,
+                        CaseStatus.IN_APPROVAL,
+                        CaseStatus.SUPPLEMENT_REQUESTED,
+                        CaseStatus.CONCLUDED,
+                        CaseStatus.TERMINATED,
+                    ]
+                ),
+                name="application_number_only_for_cases",
+            ),
+            models.CheckConstraint(
+                condition=Q(applicant_kind=ApplicantKind.PERSON, enterprise__isnull=True)
+                | Q(applicant_kind=ApplicantKind.ENTERPRISE, enterprise__isnull=False),
+                name="application_enterprise_iff_enterprise_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(delivery_method=DeliveryMethod.POST) | ~Q(delivery_address=""),
+                name="application_post_needs_address",
+                violation_error_message=_("邮寄送达需要填写邮寄地址。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.case_number or f"申请 #{self.pk}"
+
+    @property
+    def applicant_name(self) -> str:
+        return self.enterprise.name if self.enterprise_id else self.applicant.name
+
+    @property
+    def reference(self) -> str:
+        """What a person calls this application: its case number once it has one."""
+        return self.case_number or f"申请编号 {self.pk}"
+
+
+class SubmittedMaterial(TimeStampedModel):
+    """One material of an application: the uploaded file and the clerk's verdict."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="materials"
+    )
+    material = models.ForeignKey(
+        "catalog.ItemMaterial", verbose_name=_("材料"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("电子材料"), upload_to="intake/materials/%Y/%m/", blank=True)
+    original_filename = models.CharField(_("原文件名"), max_length=200, blank=True)
+    content_type = models.CharField(_("文件类型"), max_length=50, blank=True)
+    size = models.PositiveIntegerField(_("文件大小（字节）"), default=0)
+    uploaded_at = models.DateTimeField(_("上传时间"), null=True, blank=True)
+    status = models.CharField(
+        _("核验结果"), max_length=16, choices=MaterialStatus.choices, default=MaterialStatus.PENDING
+    )
+    originals_received = models.PositiveSmallIntegerField(_("收取原件份数"), default=0)
+    copies_received = models.PositiveSmallIntegerField(_("收取复印件份数"), default=0)
+    defect_reason = models.CharField(_("问题说明"), max_length=300, blank=True)
+    tolerance_due_date = models.DateField(_("容缺补交期限"), null=True, blank=True)
+    pledge_signed = models.BooleanField(_("已签署容缺承诺书"), default=False)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核验人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("申请材料")
+        verbose_name_plural = _("申请材料")
+        ordering = ["application", "material__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "material"], name="submitted_material_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=MaterialStatus.DEFECTIVE) | ~Q(defect_reason=""),
+                name="submitted_material_defect_needs_reason",
+                violation_error_message=_("材料有误时必须说明问题。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=MaterialStatus.TOLERATED)
+                | Q(tolerance_due_date__isnull=False, pledge_signed=True),
+                name="submitted_material_tolerance_needs_pledge_and_date",
+                violation_error_message=_("容缺受理须签署承诺书并确定补交期限。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.material.name}"
+
+
+class CaseEvent(models.Model):
+    """Append-only: every state change and every notable act on an application."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(_("时间"), db_index=True)
+    action = models.CharField(_("事件"), max_length=32, choices=CaseAction.choices)
+    from_status = models.CharField(
+        _("原状态"), max_length=16, choices=CaseStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("新状态"), max_length=16, choices=CaseStatus.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_role = models.CharField(_("操作人身份"), max_length=32, blank=True)
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices, blank=True)
+    hall = models.ForeignKey(
+        "accounts.Hall",
+        verbose_name=_("大厅"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    window = models.ForeignKey(
+        "accounts.Window",
+        verbose_name=_("窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    message = models.CharField(_("说明"), max_length=300, blank=True)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("办件事件")
+        verbose_name_plural = _("办件事件")
+        ordering = ["application", "at", "id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("CaseEvent rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("CaseEvent rows are append-only.")
+
+
+class CaseNumberSequence(models.Model):
+    """The daily sequence behind case numbers, one row per prefix and day."""
+
+    prefix = models.CharField(_("前缀"), max_length=8)
+    day = models.DateField(_("日期"))
+    last_value = models.PositiveIntegerField(_("当前序号"), default=0)
+
+    class Meta:
+        verbose_name = _("办件编号序列")
+        verbose_name_plural = _("办件编号序列")
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "day"], name="case_number_sequence_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.prefix}{self.day:%Y%m%d} → {self.last_value}"

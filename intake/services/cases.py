@@ -1,0 +1,590 @@
+"""The intake services: one function per move of an application (HackSoft style).
+
+Each takes keyword-only arguments, locks the application row, checks the actor's
+right and the state (``intake.states``), changes what it must, and leaves an event.
+Hooks for the higher apps: ``case_accepted`` is sent inside the accepting transaction
+(approvals creates its tasks there, so a case is never accepted without them).
+"""
+
+import datetime
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from accounts.constants import Role
+from accounts.models import Citizen, Enterprise, Hall, User, Window
+from catalog.calendar import add_working_days, current_calendar
+from catalog.constants import CaseType, VersionStatus
+from catalog.models import ItemMaterial, ItemVersion
+from jinpu_portal.notifications import notify
+
+from ..constants import (
+    ApplicantKind,
+    CaseAction,
+    CaseStatus,
+    Channel,
+    DeliveryMethod,
+    MaterialStatus,
+    NoticeKind,
+    RefusalKind,
+)
+from ..errors import IntakeError, IntakePermissionDenied
+from ..models import (
+    Application,
+    BundleApplication,
+    CorrectionItem,
+    CorrectionNotice,
+    SubmittedMaterial,
+)
+from ..states import record_event, transition
+from .notices import notice_issue
+from .numbering import case_number_next, case_number_prefix
+from .uploads import check_upload
+
+# Sent with application=, actor= inside the accepting transaction.
+case_accepted = Signal()
+# Sent with application=, actor= when a 即办件 is concluded at the counter.
+case_concluded = Signal()
+
+EDITABLE_BY_APPLICANT = (CaseStatus.DRAFT, CaseStatus.CORRECTION_REQUESTED)
+
+
+# --- guards -----------------------------------------------------------------
+
+
+def _lock(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("item_version", "applicant", "hall", "window")
+        .get(pk=application.pk)
+    )
+
+
+def _require_applicant(application: Application, actor: User) -> None:
+    """The applicant, or a clerk entering it at the counter, may edit it."""
+    if actor.has_role(Role.CLERK):
+        return
+    if application.applicant.user_id != actor.pk:
+        raise IntakePermissionDenied("只能操作本人的申请。")
+
+
+def clerk_window(actor: User) -> Window:
+    profile = getattr(actor, "staff_profile", None)
+    if not actor.has_role(Role.CLERK) or profile is None or profile.window_id is None:
+        raise IntakePermissionDenied("只有在综合窗口工作的综窗人员可以办理受理。")
+    return profile.window
+
+
+def _require_clerk_for(application: Application, actor: User) -> Window:
+    """A clerk may act on an open intake that is unclaimed or at their own window."""
+    window = clerk_window(actor)
+    if application.window_id and application.window_id != window.pk:
+        raise IntakePermissionDenied(f"该申请正在{application.window}办理，其他窗口不能处理。")
+    return window
+
+
+# --- drafts and uploads --------------------------------------------------------
+
+
+@transaction.atomic
+def application_create(
+    *,
+    item_version: ItemVersion,
+    applicant: Citizen,
+    actor: User,
+    channel: str,
+    enterprise: Enterprise | None = None,
+    agent: Citizen | None = None,
+    contact_phone: str = "",
+    delivery_method: str = DeliveryMethod.WINDOW,
+    delivery_address: str = "",
+    green_channel: bool = False,
+    assisted: bool = False,
+    bundle_application: BundleApplication | None = None,
+    form_data: dict | None = None,
+) -> Application:
+    """Start an application (a draft) with one slot per material of the version."""
+    if item_version.status != VersionStatus.PUBLISHED:
+        raise IntakeError("该事项版本未发布或已停用，不能申请。", code="unpublished")
+    if channel == Channel.ONLINE and not item_version.online_available:
+        raise IntakeError(
+            f"“{item_version.name}”暂不支持网上办理：{item_version.not_online_reason}"
+            f" 请到 {item_version.location or '政务服务大厅'} 现场办理。",
+            code="not_online",
+        )
+    if channel != Channel.ONLINE:
+        window = clerk_window(actor) if channel == Channel.COUNTER else None
+    else:
+        window = None
+        if applicant.user_id != actor.pk:
+            raise IntakePermissionDenied("网上申请只能以本人实名身份提交。")
+    if (
+        enterprise is not None
+        and channel == Channel.ONLINE
+        and not enterprise.memberships.filter(citizen=applicant).exists()
+    ):
+        raise IntakePermissionDenied("您不是该企业的法定代表人或经办人，不能以企业名义申请。")
+    if delivery_method == DeliveryMethod.POST and not item_version.postal_delivery_supported:
+        raise IntakeError("该事项不支持邮寄送达办理结果。", code="no_post")
+    application = Application(
+        item_version=item_version,
+        bundle_application=bundle_application,
+        applicant_kind=ApplicantKind.ENTERPRISE if enterprise else ApplicantKind.PERSON,
+        applicant=applicant,
+        enterprise=enterprise,
+        agent=agent,
+        by_agent=agent is not None,
+        assisted=assisted,
+        green_channel=green_channel,
+        created_by=actor,
+        contact_phone=contact_phone or applicant.phone,
+        form_data=form_data or {},
+        channel=channel,
+        hall=window.hall if window else None,
+        window=window,
+        delivery_method=delivery_method,
+        delivery_address=delivery_address,
+    )
+    application.full_clean(exclude=["case_number"])
+    application.save()
+    SubmittedMaterial.objects.bulk_create(
+        SubmittedMaterial(application=application, material=material)
+        for material in item_version.materials.all()
+    )
+    record_event(
+        application,
+        CaseAction.CREATE,
+        actor=actor,
+        to_status=CaseStatus.DRAFT,
+        message=f"创建“{item_version.name}”申请",
+    )
+    return application
+
+
+@transaction.atomic
+def material_upload(
+    *, application: Application, material: ItemMaterial, uploaded_file, actor: User
+) -> SubmittedMaterial:
+    """Attach one file to a material slot; the content must be PDF, JPEG or PNG."""
+    application = _lock(application)
+    _require_applicant(application, actor)
+    if application.status not in EDITABLE_BY_APPLICANT:
+        raise IntakeError("申请已提交，不能再修改材料。", code="not_editable")
+    slot = application.materials.select_related("material").filter(material=material).first()
+    if slot is None:
+        raise IntakeError("该材料不属于本申请。", code="unknown_material")
+    mime = check_upload(uploaded_file)
+    if slot.file:
+        slot.file.delete(save=False)
+    slot.file.save(uploaded_file.name, uploaded_file, save=False)
+    slot.original_filename = uploaded_file.name[:200]
+    slot.content_type = mime
+    slot.size = uploaded_file.size
+    slot.uploaded_at = timezone.now()
+    if slot.status in (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE):
+        slot.status = MaterialStatus.PENDING
+    slot.save()
+    record_event(application, CaseAction.UPLOAD, actor=actor, message=f"上传材料：{material.name}")
+    return slot
+
+
+@transaction.atomic
+def application_update_draft(*, application: Application, actor: User, **fields) -> Application:
+    allowed = {"contact_phone", "delivery_method", "delivery_address", "form_data", "agent"}
+    application = _lock(application)
+    _require_applicant(application, actor)
+    if application.status not in EDITABLE_BY_APPLICANT:
+        raise IntakeError("申请已提交，不能再修改。", code="not_editable")
+    unknown = set(fields) - allowed
+    if unknown:
+        raise IntakeError(f"不能修改字段：{'、'.join(sorted(unknown))}", code="field")
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.by_agent = application.agent_id is not None
+    application.full_clean(exclude=["case_number"])
+    application.save()
+    return application
+
+
+def _missing_uploads(application: Application) -> list[str]:
+    return [
+        slot.material.name
+        for slot in application.materials.select_related("material")
+        if slot.material.requirement == "required" and not slot.file
+    ]
+
+
+@transaction.atomic
+def application_submit(*, application: Application, actor: User) -> Application:
+    """The applicant submits online; the application waits for pre-review (网上预审)."""
+    application = _lock(application)
+    _require_applicant(application, actor)
+    if application.status == CaseStatus.DRAFT:
+        missing = _missing_uploads(application)
+        if missing:
+            raise IntakeError(f"请先上传必要材料：{'、'.join(missing)}", code="missing_uploads")
+    now = timezone.now()
+    application.submitted_at = application.submitted_at or now
+    application.received_at = now
+    transition(
+        application,
+        CaseAction.SUBMIT,
+        actor=actor,
+        message="网上提交申请，等待综合窗口预审",
+        update_fields=("submitted_at", "received_at"),
+    )
+    return application
+
+
+@transaction.atomic
+def application_resubmit(*, application: Application, actor: User) -> Application:
+    """After a correction notice: the acceptance date will be when corrections are complete."""
+    application = _lock(application)
+    _require_applicant(application, actor)
+    notice = application.correction_notices.filter(resolved_at__isnull=True).last()
+    if notice is not None and application.channel == Channel.ONLINE:
+        names = {
+            item.material_id
+            for item in notice.items.all()
+            if item.status in (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE)
+        }
+        unchanged = [
+            slot.material.name
+            for slot in application.materials.select_related("material")
+            if slot.material_id in names and (not slot.file or slot.uploaded_at < notice.issued_at)
+        ]
+        if unchanged:
+            raise IntakeError(f"以下材料尚未补正：{'、'.join(unchanged)}", code="not_corrected")
+    now = timezone.now()
+    application.received_at = now
+    if notice is not None:
+        notice.resolved_at = now
+        notice.save(update_fields=["resolved_at"])
+    transition(
+        application,
+        CaseAction.RESUBMIT,
+        actor=actor,
+        message="已按一次性告知补正材料",
+        update_fields=("received_at",),
+    )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, actor: User, reason: str = "") -> Application:
+    application = _lock(application)
+    _require_applicant(application, actor)
+    transition(
+        application,
+        CaseAction.WITHDRAW,
+        actor=actor,
+        message=f"申请人撤回申请{('：' + reason) if reason else ''}",
+    )
+    return application
+
+
+# --- the counter's verdicts ----------------------------------------------------
+
+
+def _apply_verdicts(
+    application: Application, verdicts: list[dict] | None, actor: User
+) -> list[SubmittedMaterial]:
+    """Record the clerk's verdict on each material. A verdict is a dict:
+    material (ItemMaterial or id), status, originals, copies, reason, tolerance_due_date,
+    pledge_signed. Materials without a verdict keep their current status."""
+    slots = {
+        slot.material_id: slot
+        for slot in application.materials.select_related("material").order_by("material__position")
+    }
+    now = timezone.now()
+    for verdict in verdicts or []:
+        material_id = getattr(verdict["material"], "pk", verdict["material"])
+        slot = slots.get(int(material_id))
+        if slot is None:
+            raise IntakeError("核验的材料不属于本申请。", code="unknown_material")
+        status = verdict["status"]
+        if status not in MaterialStatus.values or status == MaterialStatus.PENDING:
+            raise IntakeError(f"材料“{slot.material.name}”的核验结果无效。", code="verdict")
+        if status == MaterialStatus.DEFECTIVE and not verdict.get("reason"):
+            raise IntakeError(f"材料“{slot.material.name}”有误，请说明问题。", code="reason")
+        if status == MaterialStatus.MISSING and not verdict.get("reason"):
+            verdict["reason"] = "未提交该材料"
+        if status == MaterialStatus.TOLERATED:
+            if not slot.material.tolerance_allowed:
+                raise IntakeError(
+                    f"材料“{slot.material.name}”不允许容缺受理。", code="no_tolerance"
+                )
+            if not verdict.get("pledge_signed") or not verdict.get("tolerance_due_date"):
+                raise IntakeError(
+                    f"材料“{slot.material.name}”容缺受理须签署承诺书并确定补交期限。",
+                    code="tolerance",
+                )
+        slot.status = status
+        slot.originals_received = verdict.get("originals", slot.originals_received) or 0
+        slot.copies_received = verdict.get("copies", slot.copies_received) or 0
+        slot.defect_reason = verdict.get("reason", "") or ""
+        slot.tolerance_due_date = verdict.get("tolerance_due_date")
+        slot.pledge_signed = bool(verdict.get("pledge_signed"))
+        slot.checked_by = actor
+        slot.checked_at = now
+        slot.save()
+    return list(slots.values())
+
+
+def _due_dates(
+    version: ItemVersion, accepted_on: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    calendar = current_calendar()
+    return (
+        add_working_days(accepted_on, version.promised_limit_days, calendar),
+        add_working_days(accepted_on, version.statutory_limit_days, calendar),
+    )
+
+
+@transaction.atomic
+def intake_accept(
+    *,
+    application: Application,
+    actor: User | None,
+    verdicts: list[dict] | None = None,
+    conclude_immediately: bool = False,
+    auto: bool = False,
+    note: str = "",
+) -> Application:
+    """受理: a case number, the due dates, the acceptance notice, the hand-off to approvals.
+
+    ``auto`` is the art. 32 rule: an online submission not reviewed in time counts as
+    accepted from the day it arrived (no clerk, no verdicts)."""
+    application = _lock(application)
+    if auto:
+        window = None
+        accepted_at = application.received_at or timezone.now()
+        action = CaseAction.AUTO_ACCEPT
+    else:
+        window = _require_clerk_for(application, actor)
+        accepted_at = timezone.now()
+        action = CaseAction.ACCEPT
+    if application.status != CaseStatus.SUBMITTED:
+        # Let the transition table word the refusal (accepting twice, withdrawn, ...).
+        transition(application, action, actor=actor)
+    slots = [] if auto else _apply_verdicts(application, verdicts, actor)
+    if not auto:
+        problems = [
+            slot.material.name
+            for slot in slots
+            if slot.material.requirement == "required"
+            and slot.status not in (MaterialStatus.RECEIVED, MaterialStatus.TOLERATED)
+        ]
+        if problems:
+            raise IntakeError(
+                f"以下必要材料尚未核验通过，不能受理：{'、'.join(problems)}", code="materials"
+            )
+    version = application.item_version
+    accepted_on = timezone.localdate(accepted_at)
+    promised_due, statutory_due = _due_dates(version, accepted_on)
+    for slot in slots:
+        if slot.status == MaterialStatus.TOLERATED and slot.tolerance_due_date > promised_due:
+            raise IntakeError(
+                f"材料“{slot.material.name}”的容缺补交期限不能晚于承诺办结日期"
+                f" {promised_due:%Y-%m-%d}。",
+                code="tolerance_due",
+            )
+    if conclude_immediately and version.case_type != CaseType.IMMEDIATE:
+        raise IntakeError("只有即办件可以当场办结。", code="not_immediate")
+    if window is not None:
+        application.window = window
+        application.hall = window.hall
+    application.case_number = case_number_next(
+        prefix=case_number_prefix(application), day=timezone.localdate()
+    )
+    application.accepted_at = accepted_at
+    application.accepted_by = actor
+    application.auto_accepted = auto
+    application.promised_due_date = promised_due
+    application.statutory_due_date = statutory_due
+    application.outcome_note = note
+    message = (
+        "网上申请提交后 5 个工作日内未予预审，依《行政许可法》第三十二条"
+        "自收到申请材料之日起即为受理"
+        if auto
+        else f"材料齐全、符合法定形式，予以受理，承诺 {version.promised_limit_days} 个工作日内办结"
+    )
+    transition(
+        application,
+        action,
+        actor=actor,
+        message=message,
+        update_fields=(
+            "window",
+            "hall",
+            "case_number",
+            "accepted_at",
+            "accepted_by",
+            "auto_accepted",
+            "promised_due_date",
+            "statutory_due_date",
+            "outcome_note",
+        ),
+        event_details={"case_number": application.case_number},
+    )
+    notice_issue(application=application, kind=NoticeKind.ACCEPTANCE, actor=actor)
+    notify(
+        recipient=application.applicant.user,
+        title="您的申请已受理",
+        body=f"“{version.name}”已受理，办件编号 {application.case_number}，"
+        f"承诺 {promised_due:%Y年%m月%d日} 前办结。",
+        url=f"/intake/my/{application.pk}/",
+        reference=application.case_number,
+    )
+    case_accepted.send(sender=Application, application=application, actor=actor)
+    if conclude_immediately:
+        application.concluded_at = timezone.now()
+        transition(
+            application,
+            CaseAction.CONCLUDE_IMMEDIATELY,
+            actor=actor,
+            message="即办件当场办结",
+            update_fields=("concluded_at",),
+        )
+        case_concluded.send(sender=Application, application=application, actor=actor)
+    return application
+
+
+@transaction.atomic
+def intake_request_correction(
+    *, application: Application, actor: User, verdicts: list[dict], note: str = ""
+) -> CorrectionNotice:
+    """补正: one notice naming everything to correct. A later notice may not name a
+    material that an earlier one passed as fine."""
+    application = _lock(application)
+    _require_clerk_for(application, actor)
+    if application.status != CaseStatus.SUBMITTED:
+        transition(application, CaseAction.REQUEST_CORRECTION, actor=actor)
+    slots = _apply_verdicts(application, verdicts, actor)
+    to_correct = [
+        s for s in slots if s.status in (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE)
+    ]
+    if not to_correct:
+        raise IntakeError("没有需要补正的材料，请直接受理。", code="nothing_to_correct")
+    passed_before = set(
+        CorrectionItem.objects.filter(
+            notice__application=application,
+            status__in=(MaterialStatus.RECEIVED, MaterialStatus.TOLERATED),
+        ).values_list("material_id", flat=True)
+    )
+    renamed = [s.material.name for s in to_correct if s.material_id in passed_before]
+    if renamed:
+        raise IntakeError(
+            "补正告知应一次性告知：以下材料在此前的告知中已确认无误，不能再要求补正："
+            + "、".join(renamed),
+            code="not_one_time",
+        )
+    window = clerk_window(actor)
+    application.window = window
+    application.hall = window.hall
+    now = timezone.now()
+    notice = CorrectionNotice.objects.create(
+        application=application, issued_at=now, issued_by=actor, note=note
+    )
+    CorrectionItem.objects.bulk_create(
+        CorrectionItem(
+            notice=notice,
+            material_id=slot.material_id,
+            status=slot.status
+            if slot.status != MaterialStatus.PENDING
+            else MaterialStatus.RECEIVED,
+            reason=slot.defect_reason,
+        )
+        for slot in slots
+    )
+    transition(
+        application,
+        CaseAction.REQUEST_CORRECTION,
+        actor=actor,
+        message=f"一次性告知补正 {len(to_correct)} 项材料",
+        update_fields=("window", "hall"),
+        event_details={"materials": [s.material.name for s in to_correct]},
+    )
+    notice_issue(
+        application=application, kind=NoticeKind.CORRECTION, actor=actor, correction_notice=notice
+    )
+    notify(
+        recipient=application.applicant.user,
+        title="请补正申请材料",
+        body=f"“{application.item_version.name}”需要补正 {len(to_correct)} 项材料，"
+        "请查看补正材料一次性告知书。",
+        url=f"/intake/my/{application.pk}/",
+    )
+    return notice
+
+
+@transaction.atomic
+def intake_refuse(
+    *,
+    application: Application,
+    actor: User,
+    kind: str,
+    reason: str,
+    redirect_to: str = "",
+) -> Application:
+    """不予受理, with the reason, where to apply instead, and the right to review or sue."""
+    application = _lock(application)
+    _require_clerk_for(application, actor)
+    if kind not in RefusalKind.values:
+        raise IntakeError("请选择不予受理的类型。", code="kind")
+    if not reason.strip():
+        raise IntakeError("不予受理必须说明理由。", code="reason")
+    if kind == RefusalKind.OUTSIDE_POWERS and not redirect_to.strip():
+        raise IntakeError(
+            "不属于本机关职权范围的，应告知申请人向有关行政机关申请。", code="redirect"
+        )
+    window = clerk_window(actor)
+    application.window = window
+    application.hall = window.hall
+    application.outcome_note = reason.strip()
+    transition(
+        application,
+        CaseAction.REFUSE,
+        actor=actor,
+        message=f"不予受理：{reason.strip()}",
+        update_fields=("window", "hall", "outcome_note"),
+        event_details={"kind": kind, "redirect_to": redirect_to.strip()},
+    )
+    notice_issue(
+        application=application,
+        kind=NoticeKind.REFUSAL,
+        actor=actor,
+        extra={"refusal_kind": kind, "reason": reason.strip(), "redirect_to": redirect_to.strip()},
+    )
+    notify(
+        recipient=application.applicant.user,
+        title="申请不予受理",
+        body=f"“{application.item_version.name}”不予受理：{reason.strip()}",
+        url=f"/intake/my/{application.pk}/",
+    )
+    return application
+
+
+@transaction.atomic
+def counter_receive(
+    *, application: Application, actor: User, hall: Hall | None = None
+) -> Application:
+    """At the counter the clerk receives the paper materials: the draft becomes an
+    open intake at this window (the 5-day clock of art. 32 starts)."""
+    application = _lock(application)
+    window = _require_clerk_for(application, actor)
+    now = timezone.now()
+    application.window = window
+    application.hall = window.hall
+    application.submitted_at = now
+    application.received_at = now
+    transition(
+        application,
+        CaseAction.RECEIVE,
+        actor=actor,
+        message=f"{window}收取申请材料",
+        update_fields=("window", "hall", "submitted_at", "received_at"),
+    )
+    notice_issue(application=application, kind=NoticeKind.RECEIPT, actor=actor)
+    return application

@@ -1,0 +1,171 @@
+"""Issuing written notices. The row and its frozen content are written in the
+caller's transaction; the PDF is rendered after commit by ``intake.tasks.notice_render``
+(off the request path), once, and stored with its SHA-256 and a verification code."""
+
+import secrets
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils import timezone
+
+from jinpu_portal.pdf import absolute_url, qr_data_uri, render_pdf, sha256_hex
+
+from ..constants import CaseAction, MaterialStatus, NoticeKind, NoticeStatus
+from ..models import Application, CorrectionNotice, Notice
+from ..states import record_event
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+KIND_PREFIX = {
+    NoticeKind.RECEIPT: "SJ",
+    NoticeKind.CORRECTION: "BZ",
+    NoticeKind.ACCEPTANCE: "SL",
+    NoticeKind.REFUSAL: "BSL",
+    NoticeKind.DELIVERY: "SD",
+    NoticeKind.SUPPLEMENT: "SCBZ",
+    NoticeKind.SPECIAL_PROCEDURE: "TB",
+    NoticeKind.EXTENSION: "YQ",
+    NoticeKind.APPROVAL_DECISION: "XK",
+    NoticeKind.DENIAL_DECISION: "BXK",
+}
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+
+
+def _person(user) -> str:
+    return (user.full_name or user.username) if user else "系统"
+
+
+def notice_context(application: Application, kind: str, actor, extra: dict | None) -> dict:
+    """The content of a notice, frozen as JSON when it is issued."""
+    version = application.item_version
+    department = version.department
+    materials = [
+        {
+            "name": slot.material.name,
+            "status": slot.status,
+            "status_label": str(MaterialStatus(slot.status).label),
+            "originals": slot.originals_received,
+            "copies": slot.copies_received,
+            "reason": slot.defect_reason,
+            "tolerance_due_date": slot.tolerance_due_date.isoformat()
+            if slot.tolerance_due_date
+            else "",
+        }
+        for slot in application.materials.select_related("material").order_by("material__position")
+    ]
+    now = timezone.localtime()
+    return {
+        "item_name": version.name,
+        "item_code": version.item.code,
+        "item_version": version.number,
+        "department": department.name,
+        "department_phone": department.phone,
+        "applicant_name": application.applicant_name,
+        "applicant_person": application.applicant.name,
+        "applicant_id_masked": application.applicant.masked_id_number,
+        "case_number": application.case_number or "",
+        "application_id": application.pk,
+        "channel": str(application.get_channel_display()),
+        "hall": application.hall.name if application.hall_id else "",
+        "window": str(application.window) if application.window_id else "",
+        "hall_phone": application.hall.phone if application.hall_id else "",
+        "issued_by": _person(actor),
+        "issued_at": now.strftime("%Y年%m月%d日 %H:%M"),
+        "issued_date": now.strftime("%Y年%m月%d日"),
+        "received_at": timezone.localtime(application.received_at).strftime("%Y年%m月%d日 %H:%M")
+        if application.received_at
+        else "",
+        "accepted_at": timezone.localtime(application.accepted_at).strftime("%Y年%m月%d日 %H:%M")
+        if application.accepted_at
+        else "",
+        "auto_accepted": application.auto_accepted,
+        "promised_days": version.promised_limit_days,
+        "statutory_days": version.statutory_limit_days,
+        "promised_due_date": application.promised_due_date.strftime("%Y年%m月%d日")
+        if application.promised_due_date
+        else "",
+        "case_type": str(version.get_case_type_display()),
+        "consult_phone": version.consult_phone or department.phone,
+        "complaint_phone": version.complaint_phone or "8890",
+        "materials": materials,
+        **(extra or {}),
+    }
+
+
+def notice_issue(
+    *,
+    application: Application,
+    kind: str,
+    actor,
+    correction_notice: CorrectionNotice | None = None,
+    extra: dict | None = None,
+) -> Notice:
+    """Create the notice row (inside the caller's transaction) and queue its rendering."""
+    code = new_verification_code()
+    notice = Notice.objects.create(
+        application=application,
+        kind=kind,
+        number=code,  # replaced below once the row has its id
+        issued_at=timezone.now(),
+        issued_by=actor,
+        correction_notice=correction_notice,
+        context=notice_context(application, kind, actor, extra),
+        verification_code=code,
+    )
+    notice.number = f"金普{KIND_PREFIX[kind]}〔{timezone.localdate():%Y}〕{notice.pk:06d}号"
+    notice.save(update_fields=["number"])
+    record_event(
+        application,
+        CaseAction.NOTICE_ISSUED,
+        actor=actor,
+        message=f"出具《{NoticeKind(kind).label}》",
+        notice=notice.number,
+    )
+    from ..tasks import notice_render
+
+    transaction.on_commit(lambda: notice_render.delay(notice.pk))
+    return notice
+
+
+def notice_verify_url(notice: Notice) -> str:
+    return absolute_url(reverse("intake:verify", args=[notice.verification_code]))
+
+
+def notice_render_pdf(notice: Notice) -> bytes:
+    template = select_template(
+        [f"documents/intake/{notice.kind}.html", "documents/intake/generic.html"]
+    )
+    return render_pdf(
+        template.template.name,
+        {
+            "notice": notice,
+            "kind_label": NoticeKind(notice.kind).label,
+            "c": notice.context,
+            "qr": qr_data_uri(notice_verify_url(notice)),
+            "verify_url": notice_verify_url(notice),
+            "seal_text": notice.context.get("department", ""),
+        },
+    )
+
+
+def notice_render(*, notice_id: int) -> Notice:
+    """Render once: a notice that already has its file is left as it is (idempotent)."""
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice_id)
+        if notice.status == NoticeStatus.READY and notice.file:
+            return notice
+    content = notice_render_pdf(notice)
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice_id)
+        if notice.status == NoticeStatus.READY and notice.file:
+            return notice
+        notice.file.save(f"{notice.verification_code}.pdf", ContentFile(content), save=False)
+        notice.sha256 = sha256_hex(content)
+        notice.status = NoticeStatus.READY
+        notice.rendered_at = timezone.now()
+        notice.save(update_fields=["file", "sha256", "status", "rendered_at"])
+    return notice

@@ -1,0 +1,121 @@
+"""The one table of allowed moves of an application/case, and the one function that
+makes a move. Every service that changes a status calls ``transition``; it checks the
+table, saves the status with the caller's other field changes, and appends the
+``CaseEvent`` in the same transaction."""
+
+from django.utils import timezone
+
+from accounts.constants import Role
+
+from .constants import CaseAction as A
+from .constants import CaseStatus as S
+from .errors import IntakeError
+from .models import Application, CaseEvent
+
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.DRAFT, A.SUBMIT): S.SUBMITTED,
+    (S.DRAFT, A.RECEIVE): S.SUBMITTED,
+    (S.DRAFT, A.WITHDRAW): S.WITHDRAWN,
+    (S.SUBMITTED, A.ACCEPT): S.ACCEPTED,
+    (S.SUBMITTED, A.AUTO_ACCEPT): S.ACCEPTED,
+    (S.SUBMITTED, A.REQUEST_CORRECTION): S.CORRECTION_REQUESTED,
+    (S.SUBMITTED, A.REFUSE): S.REFUSED,
+    (S.SUBMITTED, A.WITHDRAW): S.WITHDRAWN,
+    (S.CORRECTION_REQUESTED, A.RESUBMIT): S.SUBMITTED,
+    (S.CORRECTION_REQUESTED, A.WITHDRAW): S.WITHDRAWN,
+    (S.ACCEPTED, A.START_APPROVAL): S.IN_APPROVAL,
+    (S.ACCEPTED, A.CONCLUDE_IMMEDIATELY): S.CONCLUDED,
+    (S.ACCEPTED, A.TERMINATE): S.TERMINATED,
+    (S.IN_APPROVAL, A.REQUEST_SUPPLEMENT): S.SUPPLEMENT_REQUESTED,
+    (S.IN_APPROVAL, A.CONCLUDE): S.CONCLUDED,
+    (S.IN_APPROVAL, A.TERMINATE): S.TERMINATED,
+    (S.SUPPLEMENT_REQUESTED, A.SUPPLEMENT_RECEIVED): S.IN_APPROVAL,
+    (S.SUPPLEMENT_REQUESTED, A.TERMINATE): S.TERMINATED,
+}
+
+
+def allowed_actions(status: str) -> list[str]:
+    return [action for (source, action) in TRANSITIONS if source == status]
+
+
+def can(application: Application, action: str) -> bool:
+    return (application.status, action) in TRANSITIONS
+
+
+def actor_role(actor, application: Application | None = None) -> str:
+    """The actor in role terms, as the timeline shows them (申请人, 综窗人员, 系统...)."""
+    if actor is None:
+        return "系统"
+    if application is not None and application.applicant.user_id == actor.pk:
+        return "申请人"
+    for role in (Role.CLERK, Role.APPROVER, Role.SUPERVISOR, Role.SYSTEM_ADMIN, Role.CITIZEN):
+        if actor.has_role(role):
+            return str(role.label)
+    return "用户"
+
+
+def record_event(
+    application: Application,
+    action: str,
+    *,
+    actor=None,
+    from_status: str = "",
+    to_status: str = "",
+    message: str = "",
+    at=None,
+    channel: str = "",
+    hall=None,
+    window=None,
+    department=None,
+    **details,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        application=application,
+        at=at or timezone.now(),
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_role=actor_role(actor, application),
+        channel=channel or application.channel,
+        hall=hall if hall is not None else application.hall,
+        window=window if window is not None else application.window,
+        department=department,
+        message=message,
+        details=details,
+    )
+
+
+def transition(
+    application: Application,
+    action: str,
+    *,
+    actor,
+    message: str = "",
+    update_fields: tuple[str, ...] = (),
+    event_details: dict | None = None,
+    at=None,
+    department=None,
+    channel: str = "",
+) -> CaseEvent:
+    """Move ``application`` (locked by the caller with select_for_update) by ``action``."""
+    source = application.status
+    target = TRANSITIONS.get((source, action))
+    if target is None:
+        raise IntakeError(
+            f"当前状态（{S(source).label}）下不能执行“{A(action).label}”。", code="transition"
+        )
+    application.status = target
+    application.save(update_fields=["status", "updated_at", *update_fields])
+    return record_event(
+        application,
+        action,
+        actor=actor,
+        from_status=source,
+        to_status=target,
+        message=message,
+        at=at,
+        department=department,
+        channel=channel,
+        **(event_details or {}),
+    )

@@ -1,0 +1,102 @@
+"""Telling people what happened: one ``notify`` call, pluggable channels.
+
+The in-portal message is always written, in the caller's transaction. The other back
+ends named in ``settings.NOTIFICATION_BACKENDS`` (SMS, email) run after commit in a
+Celery task, so a slow gateway never holds a request and a rolled-back action sends
+nothing. The demo's back ends only log (with ID numbers redacted by the log filter).
+"""
+
+import logging
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Message:
+    recipient_id: int
+    title: str
+    body: str = ""
+    url: str = ""
+    reference: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class InPortalBackend:
+    """Writes the Notification row (always on; runs inside the caller's transaction)."""
+
+    def send(self, message: Message) -> None:
+        from .models import Notification
+
+        Notification.objects.create(
+            recipient_id=message.recipient_id,
+            title=message.title,
+            body=message.body,
+            url=message.url,
+            reference=message.reference,
+        )
+
+
+class LoggingSmsBackend:
+    """Stands where an SMS gateway would; logs what it would send."""
+
+    def send(self, message: Message) -> None:
+        if message.phone:
+            logger.info("SMS to %s: %s %s", message.phone[-4:], message.title, message.reference)
+
+
+class EmailBackend:
+    """Sends through Django's EMAIL_BACKEND (console in the demo)."""
+
+    def send(self, message: Message) -> None:
+        if message.email:
+            send_mail(
+                f"【金普新区政务服务】{message.title}",
+                f"{message.body}\n\n{settings.SITE_URL}{message.url}",
+                None,
+                [message.email],
+            )
+
+
+def _external_backends():
+    return [
+        import_string(path)()
+        for path in settings.NOTIFICATION_BACKENDS
+        if not path.endswith("InPortalBackend")
+    ]
+
+
+def notify(*, recipient, title: str, body: str = "", url: str = "", reference: str = "") -> None:
+    """Notify a user: in-portal now, other channels after commit."""
+    if recipient is None:
+        return
+    message = Message(
+        recipient_id=recipient.pk,
+        title=title,
+        body=body,
+        url=url,
+        reference=reference,
+        phone=getattr(recipient, "phone", "") or "",
+        email=getattr(recipient, "email", "") or "",
+    )
+    InPortalBackend().send(message)
+    if len(settings.NOTIFICATION_BACKENDS) > 1:
+        from .tasks import notification_dispatch
+
+        payload = asdict(message)
+        transaction.on_commit(lambda: notification_dispatch.delay(payload))
+
+
+def dispatch_external(payload: dict) -> None:
+    message = Message(**payload)
+    for backend in _external_backends():
+        try:
+            backend.send(message)
+        except Exception:
+            logger.exception("Notification back end %s failed", type(backend).__name__)
