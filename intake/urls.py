@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import public
 
@@ -6,4 +6,6 @@ app_name = "intake"
 
 urlpatterns = [
     path("verify/<str:code>/", public.verify, name="verify"),
+    path("workbench/", include("intake.workbench_urls")),
+    path("", include("intake.citizen_urls")),
 ]

@@ -1,0 +1,3 @@
+"""API for applicants: their applications (create, draft, upload, submit, withdraw)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API for clerks: intake actions (accept, request correction, refuse), case detail."""
+
+urlpatterns: list = []

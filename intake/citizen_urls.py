@@ -1,0 +1,3 @@
+"""Citizen-facing pages (网上办): applying online, my applications. Mounted at /intake/."""
+
+urlpatterns: list = []

@@ -1,0 +1,55 @@
+"""Reads with rules: who may see which applications."""
+
+from django.db.models import Q, QuerySet
+
+from accounts.constants import Role
+from accounts.selectors import department_list_supervised_by
+
+from .constants import OPEN_INTAKE_STATUSES, CaseStatus, Channel
+from .models import Application
+
+
+def _base() -> QuerySet[Application]:
+    return Application.objects.select_related(
+        "item_version__department",
+        "item_version__item",
+        "applicant",
+        "enterprise",
+        "hall",
+        "window",
+    )
+
+
+def application_list_for(*, user) -> QuerySet[Application]:
+    """Applications ``user`` may see.
+
+    A citizen: their own and those of enterprises they represent. A clerk: every
+    application that reached a window (两厅通办: either hall handles every item), not
+    other people's drafts. A supervisor: the departments they watch (or all). Approvers
+    see cases through their tasks (approvals selectors), not here.
+    """
+    if not user.is_authenticated:
+        return Application.objects.none()
+    visible = Q(pk__in=[])
+    if user.has_role(Role.CITIZEN):
+        visible |= Q(applicant__user=user) | Q(enterprise__memberships__citizen__user=user) & ~Q(
+            status=CaseStatus.DRAFT
+        )
+    if user.has_role(Role.CLERK):
+        visible |= ~Q(status=CaseStatus.DRAFT) | Q(channel=Channel.COUNTER)
+    if user.has_role(Role.SUPERVISOR):
+        visible |= Q(item_version__department__in=department_list_supervised_by(user=user))
+    return _base().filter(visible).distinct()
+
+
+def application_get_for(*, user, pk: int) -> Application | None:
+    return application_list_for(user=user).filter(pk=pk).first()
+
+
+def prereview_queue() -> QuerySet[Application]:
+    """Online submissions waiting for a comprehensive window's pre-review, oldest first."""
+    return (
+        _base()
+        .filter(status__in=OPEN_INTAKE_STATUSES, channel=Channel.ONLINE)
+        .order_by("-green_channel", "received_at")
+    )
