@@ -76,6 +76,26 @@ def add_working_days(
     return day
 
 
+def subtract_working_days(
+    end: datetime.date, n: int, calendar: WorkingCalendar | None = None
+) -> datetime.date:
+    """The n-th working day before ``end``; ``end`` for n == 0.
+
+    The inverse of ``add_working_days`` on working days: for a working day ``d``,
+    ``add_working_days(subtract_working_days(d, n), n) == d``.
+    """
+    if n < 0:
+        raise ValueError("n must not be negative")
+    calendar = calendar or current_calendar()
+    day = end
+    remaining = n
+    while remaining:
+        day -= _ONE_DAY
+        if calendar.is_working_day(day):
+            remaining -= 1
+    return day
+
+
 def working_days_between(
     a: datetime.date, b: datetime.date, calendar: WorkingCalendar | None = None
 ) -> int:

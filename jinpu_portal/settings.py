@@ -184,6 +184,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "jinpu_portal.views.csrf_failure"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 # security.W021: HSTS preload is for public hosts on the browsers' list, not an
 # intranet one. axes.W006: see AXES_LOCKOUT_PARAMETERS above.
@@ -242,9 +243,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header turns "not signed in" into a 401 that
+    # API clients (the provincial platform, the hotline system) can act on.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -285,6 +288,11 @@ INTAKE_UPLOAD_MAX_BYTES = int(os.environ.get("INTAKE_UPLOAD_MAX_BYTES", str(10 *
 # counts as accepted from the day it arrived; staff are warned from the warning day.
 INTAKE_PREREVIEW_LIMIT_DAYS = int(os.environ.get("INTAKE_PREREVIEW_LIMIT_DAYS", "5"))
 INTAKE_PREREVIEW_WARN_DAYS = int(os.environ.get("INTAKE_PREREVIEW_WARN_DAYS", "3"))
+
+# --- Approvals: deadline lights ----------------------------------------------
+# Yellow when the working days left are at or below max(MIN_DAYS, RATIO * budget).
+APPROVALS_YELLOW_MIN_DAYS = int(os.environ.get("APPROVALS_YELLOW_MIN_DAYS", "2"))
+APPROVALS_YELLOW_RATIO = float(os.environ.get("APPROVALS_YELLOW_RATIO", "0.2"))
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {

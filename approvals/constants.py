@@ -1,0 +1,70 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("待办")
+    CLAIMED = "claimed", _("办理中")
+    COMPLETED = "completed", _("已办结")
+    CANCELLED = "cancelled", _("已取消")
+
+
+OPEN_TASK_STATUSES = (TaskStatus.OPEN, TaskStatus.CLAIMED)
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", _("同意")
+    DENY = "deny", _("不予许可")
+
+
+class ClockKind(models.TextChoices):
+    PROMISED = "promised", _("承诺时限")
+    STATUTORY = "statutory", _("法定时限")
+    STEP = "step", _("环节时限")
+    RECTIFICATION = "rectification", _("整改时限")
+
+
+class Light(models.IntegerChoices):
+    """Warning lights; the integer order is the severity (warned_level compares them)."""
+
+    GREEN = 0, _("绿灯")
+    YELLOW = 1, _("黄灯")
+    RED = 2, _("红灯")
+
+
+class PauseKind(models.TextChoices):
+    """Time not counted (行政许可法 art. 45) or waiting for the applicant."""
+
+    SUPPLEMENT = "supplement", _("补正材料")
+    HEARING = "hearing", _("听证")
+    TENDERING = "tendering", _("招标、拍卖")
+    INSPECTION = "inspection", _("检验、检测、检疫")
+    APPRAISAL = "appraisal", _("鉴定")
+    EXPERT_REVIEW = "expert_review", _("专家评审")
+    OTHER = "other", _("其他特别程序")
+
+
+SPECIAL_PROCEDURE_KINDS = (
+    PauseKind.HEARING,
+    PauseKind.TENDERING,
+    PauseKind.INSPECTION,
+    PauseKind.APPRAISAL,
+    PauseKind.EXPERT_REVIEW,
+    PauseKind.OTHER,
+)
+
+
+class ExtensionStatus(models.TextChoices):
+    REQUESTED = "requested", _("待批准")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+
+
+class EscalationStatus(models.TextChoices):
+    OPEN = "open", _("督办中")
+    RESOLVED = "resolved", _("已办结")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待送达")
+    DELIVERED = "delivered", _("已送达")

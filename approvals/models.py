@@ -1,1 +1,0 @@
-# Filled by a later issue; see ../shared/docs/ARCHITECTURE.md for what this app owns.

@@ -1,0 +1,227 @@
+"""Department work on a case: tasks per workflow step, extensions, 督办, delivery."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jinpu_portal.models import TimeStampedModel
+
+from ..constants import (
+    Decision,
+    DeliveryStatus,
+    EscalationStatus,
+    ExtensionStatus,
+    Light,
+    TaskStatus,
+)
+
+
+class Task(TimeStampedModel):
+    """One workflow step of one case, for one department. Steps of a stage run in
+    parallel (联办); the next stage's tasks are created when all of them are done."""
+
+    application = models.ForeignKey(
+        "intake.Application", verbose_name=_("办件"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    step = models.ForeignKey(
+        "catalog.WorkflowStep", verbose_name=_("环节"), on_delete=models.PROTECT, related_name="+"
+    )
+    stage = models.PositiveSmallIntegerField(_("环节顺序"))
+    name = models.CharField(_("环节名称"), max_length=50)
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("办理部门"),
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    decision = models.CharField(_("意见"), max_length=16, choices=Decision.choices, blank=True)
+    opinion = models.TextField(_("审查意见"), blank=True)
+    clock = models.OneToOneField(
+        "approvals.Clock",
+        verbose_name=_("环节时限"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="task",
+    )
+    lock_version = models.PositiveIntegerField(_("版本"), default=0)
+
+    class Meta:
+        verbose_name = _("审批任务")
+        verbose_name_plural = _("审批任务")
+        ordering = ["application", "stage", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "step"], name="task_unique_step"),
+            models.CheckConstraint(
+                condition=~Q(status=TaskStatus.COMPLETED) | ~Q(decision=""),
+                name="task_completed_has_decision",
+            ),
+        ]
+        indexes = [models.Index(fields=["department", "status"])]
+
+    def __str__(self):
+        return f"{self.application} · {self.name}"
+
+
+class Extension(TimeStampedModel):
+    """延期 (art. 42): more working days, approved by a supervisor or department head;
+    the applicant is told why."""
+
+    application = models.ForeignKey(
+        "intake.Application",
+        verbose_name=_("办件"),
+        on_delete=models.CASCADE,
+        related_name="extensions",
+    )
+    days = models.PositiveSmallIntegerField(_("延长工作日"))
+    reason = models.CharField(_("延期理由"), max_length=300)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    decision_note = models.CharField(_("批准意见"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(days__gt=0), name="extension_positive_days"),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status=ExtensionStatus.REQUESTED),
+                name="extension_one_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} 延期 {self.days} 个工作日（{self.get_status_display()}）"
+
+
+class Escalation(TimeStampedModel):
+    """督办: opened for supervisors when a clock runs over."""
+
+    application = models.ForeignKey(
+        "intake.Application",
+        verbose_name=_("办件"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="escalations",
+    )
+    clock = models.ForeignKey(
+        "approvals.Clock",
+        verbose_name=_("时限"),
+        on_delete=models.CASCADE,
+        related_name="escalations",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("被督办部门"),
+        on_delete=models.PROTECT,
+        related_name="escalations",
+    )
+    responsible_department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("责任部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rule = models.CharField(_("督办规则"), max_length=50)
+    warning_type = models.PositiveSmallIntegerField(_("预警类型"), choices=Light.choices)
+    content = models.CharField(_("督办内容"), max_length=300)
+    issued_at = models.DateTimeField(_("督办时间"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=EscalationStatus.choices, default=EscalationStatus.OPEN
+    )
+    result = models.CharField(_("督办结果"), max_length=300, blank=True)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("督办记录")
+        verbose_name_plural = _("督办记录")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["clock", "rule"], name="escalation_once_per_rule")
+        ]
+
+    def __str__(self):
+        return f"督办：{self.content}"
+
+
+class Delivery(TimeStampedModel):
+    """统一出件: how the result reaches the applicant."""
+
+    application = models.OneToOneField(
+        "intake.Application",
+        verbose_name=_("办件"),
+        on_delete=models.CASCADE,
+        related_name="delivery",
+    )
+    method = models.CharField(_("送达方式"), max_length=16)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    tracking_number = models.CharField(_("快递单号"), max_length=40, blank=True)
+    address = models.CharField(_("邮寄地址"), max_length=200, blank=True)
+    recipient_name = models.CharField(_("签收人"), max_length=50, blank=True)
+    window = models.ForeignKey(
+        "accounts.Window",
+        verbose_name=_("出件窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("结果送达")
+        verbose_name_plural = _("结果送达")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=DeliveryStatus.DELIVERED) | Q(delivered_at__isnull=False),
+                name="delivery_delivered_has_time",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application} 送达（{self.get_status_display()}）"

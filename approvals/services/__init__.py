@@ -1,0 +1,1 @@
+"""Approvals services by topic: ``clocks`` (deadline arithmetic and its ledger)."""
