@@ -22,7 +22,8 @@ class CitizenRegistrationForm(forms.Form):
     """Real-name identity of a citizen; also used by clerks at the counter."""
 
     name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="公民身份号码", max_length=18, min_length=1)
+    # No max_length: the validator's message says what is wrong with a long number.
+    id_number = forms.CharField(label="公民身份号码")
     phone = forms.RegexField(
         label="手机号码",
         regex=r"^1\d{10}$",
@@ -37,7 +38,7 @@ class CitizenRegistrationForm(forms.Form):
 
 class EnterpriseRegistrationForm(forms.Form):
     name = forms.CharField(label="企业名称", max_length=200)
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, min_length=1)
+    credit_code = forms.CharField(label="统一社会信用代码")
     legal_representative = forms.CharField(label="法定代表人", max_length=50)
 
     def clean_credit_code(self):

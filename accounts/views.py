@@ -8,17 +8,12 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .constants import RepresentativeRole, Role
+from .constants import Role
 from .forms import CitizenRegistrationForm, EnterpriseRegistrationForm, LoginForm
-from .models import Citizen, Enterprise, User
+from .models import Citizen, User
 from .navigation import actions_for
 from .selectors import citizen_for_user, user_scope
-from .services import (
-    citizen_register,
-    enterprise_add_representative,
-    enterprise_register,
-    user_set_roles,
-)
+from .services import citizen_register, enterprise_claim, user_set_roles
 
 
 @require_GET
@@ -93,25 +88,24 @@ def profile(request):
         elif enterprise_form.is_valid():
             data = enterprise_form.cleaned_data
             try:
-                with transaction.atomic():
-                    enterprise = Enterprise.objects.filter(credit_code=data["credit_code"]).first()
-                    if enterprise is None:
-                        enterprise = enterprise_register(
-                            name=data["name"],
-                            credit_code=data["credit_code"],
-                            legal_representative=data["legal_representative"],
-                        )
-                    enterprise_add_representative(
-                        enterprise=enterprise,
-                        citizen=citizen,
-                        role=RepresentativeRole.LEGAL_REPRESENTATIVE
-                        if data["legal_representative"] == citizen.name
-                        else RepresentativeRole.AGENT,
-                    )
-            except (ValidationError, IntegrityError) as error:
-                _attach_errors(enterprise_form, ValidationError(str(error)))
+                membership = enterprise_claim(
+                    citizen=citizen,
+                    name=data["name"],
+                    credit_code=data["credit_code"],
+                    legal_representative=data["legal_representative"],
+                )
+            except ValidationError as error:
+                _attach_errors(enterprise_form, error)
+            except IntegrityError:
+                # Two people registered the same credit code at the same moment.
+                enterprise_form.add_error(
+                    "credit_code", "统一社会信用代码刚被登记，请重新提交一次。"
+                )
             else:
-                messages.success(request, f"已添加企业：{enterprise.name}")
+                messages.success(
+                    request,
+                    f"已添加企业：{membership.enterprise.name}（{membership.get_role_display()}）",
+                )
                 return redirect("accounts:profile")
     memberships = (
         citizen.enterprise_memberships.select_related("enterprise")

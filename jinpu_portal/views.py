@@ -18,6 +18,16 @@ def permission_denied(request, exception=None):
     return render(request, "errors/403.html", status=403)
 
 
+def csrf_failure(request, reason=""):
+    """A form left open too long (or posted from elsewhere): say so in Chinese."""
+    return render(
+        request,
+        "errors/403.html",
+        {"reason": "页面已过期或来源校验未通过，请返回上一页，刷新后重新提交。"},
+        status=403,
+    )
+
+
 def page_not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 

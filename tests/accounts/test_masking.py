@@ -1,0 +1,37 @@
+"""ID numbers and credit codes are shown masked (first 6, last 4) on every page and API
+answer that shows them to their owner."""
+
+import pytest
+
+RAW_ID = "11010519491231002X"
+MASKED_ID = "110105********002X"
+RAW_CODE = "91110000600037341L"
+MASKED_CODE = "911100********341L"
+
+
+@pytest.fixture
+def logged_in(client, citizen):
+    client.force_login(citizen.user)
+    return client
+
+
+@pytest.mark.parametrize("url", ["/", "/accounts/profile/", "/api/v1/me/"])
+def test_id_number_is_masked(logged_in, url):
+    body = logged_in.get(url).content.decode()
+    assert MASKED_ID in body
+    assert RAW_ID not in body
+    assert RAW_ID[6:14] not in body  # not even the birth date
+
+
+@pytest.mark.parametrize("url", ["/accounts/profile/", "/api/v1/me/"])
+def test_credit_code_is_masked(logged_in, url):
+    body = logged_in.get(url).content.decode()
+    assert MASKED_CODE in body
+    assert RAW_CODE not in body
+
+
+def test_admin_citizen_list_is_masked(client, citizen, system_admin):
+    client.force_login(system_admin)
+    body = client.get("/admin/accounts/citizen/").content.decode()
+    assert MASKED_ID in body
+    assert RAW_ID not in body
