@@ -1,8 +1,10 @@
 """The Celery application. Configuration lives in settings under CELERY_*."""
 
 import os
+from pathlib import Path
 
 from celery import Celery
+from celery.beat import PersistentScheduler
 from celery.signals import after_setup_logger, after_setup_task_logger
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinpu_portal.settings")
@@ -32,3 +34,14 @@ def _redact_worker_logs(logger, **kwargs):
     from .logging import add_redaction
 
     add_redaction(logger)
+
+
+class HeartbeatScheduler(PersistentScheduler):
+    """Celery's file-backed beat scheduler, touching settings.BEAT_HEARTBEAT_FILE on
+    every tick (at least once a minute: CELERY_BEAT_MAX_LOOP_INTERVAL)."""
+
+    def tick(self, *args, **kwargs):
+        from django.conf import settings
+
+        Path(settings.BEAT_HEARTBEAT_FILE).touch()
+        return super().tick(*args, **kwargs)

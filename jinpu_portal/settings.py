@@ -234,6 +234,11 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat wakes at least once a minute and touches BEAT_HEARTBEAT_FILE each time, so a
+# container healthcheck (scripts/healthcheck.py beat) can tell a live beat from a hung one.
+CELERY_BEAT_SCHEDULER = "jinpu_portal.celery:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
+BEAT_HEARTBEAT_FILE = VAR_DIR / "celerybeat-heartbeat"
 CELERY_BEAT_SCHEDULE: dict = {
     "calendar-coverage-check": {
         "task": "catalog.tasks.calendar_coverage_check",
