@@ -234,3 +234,98 @@ def version_retire(*, version: ItemVersion, actor: User | None) -> ItemVersion:
     item.save(update_fields=["current_version", "updated_at"])
     _event(version=version, action=CatalogEventAction.RETIRED, actor=actor, number=version.number)
     return version
+
+
+def _lock_draft(version: ItemVersion) -> ItemVersion:
+    version = ItemVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_editable:
+        raise CatalogError("已发布或已停用的版本不可修改，请先创建新的草稿版本。")
+    return version
+
+
+@transaction.atomic
+def version_set_relations(*, version: ItemVersion, actor: User | None, **relations) -> None:
+    """Set a draft's many-to-many elements (names from VERSION_M2M) to the given objects."""
+    version = _lock_draft(version)
+    for name, values in relations.items():
+        if name not in VERSION_M2M:
+            raise ValueError(f"unknown relation {name}")
+        getattr(version, name).set(values)
+
+
+@transaction.atomic
+def version_replace_materials(
+    *, version: ItemVersion, actor: User | None, materials: Iterable[dict]
+) -> None:
+    """Replace a draft's materials. A material keeping its name keeps its uploaded blank
+    form and sample (a spreadsheet carries no files)."""
+    version = _lock_draft(version)
+    files = {m.name: (m.blank_form, m.sample) for m in version.materials.all()}
+    version.materials.all().delete()
+    for position, data in enumerate(materials, start=1):
+        data = dict(data)
+        material = ItemMaterial(version=version, position=data.pop("position", position), **data)
+        blank_form, sample = files.get(material.name, (None, None))
+        if blank_form and not material.blank_form:
+            material.blank_form = blank_form.name
+        if sample and not material.sample:
+            material.sample = sample.name
+        material.full_clean()
+        material.save()
+
+
+@transaction.atomic
+def version_replace_steps(
+    *, version: ItemVersion, actor: User | None, steps: Iterable[dict]
+) -> None:
+    """Replace a draft's workflow steps."""
+    version = _lock_draft(version)
+    version.steps.all().delete()
+    for data in steps:
+        step = WorkflowStep(version=version, **data)
+        step.full_clean()
+        step.save()
+
+
+@transaction.atomic
+def version_import(
+    *,
+    code: str,
+    actor: User | None,
+    fields: dict,
+    relations: dict,
+    materials: list[dict],
+    steps: list[dict],
+    publish: bool,
+    source: str = "",
+) -> ItemVersion:
+    """One item from an import (Excel): a new item, or a new draft of an existing one
+    holding the imported content; published at once when ``publish``. Audited as
+    CatalogEventAction.IMPORTED besides the draft and publish events."""
+    item = ServiceItem.objects.filter(code=code).first()
+    if item is None:
+        version = item_create(
+            code=code,
+            actor=actor,
+            materials=[dict(m) for m in materials],
+            steps=[dict(s) for s in steps],
+            relations=relations,
+            **fields,
+        )
+    else:
+        version = version_create_draft(item=item, actor=actor)
+        version = version_update(version=version, actor=actor, **fields)
+        version_set_relations(version=version, actor=actor, **relations)
+        version_replace_materials(version=version, actor=actor, materials=materials)
+        version_replace_steps(version=version, actor=actor, steps=steps)
+    _event(
+        version=version,
+        action=CatalogEventAction.IMPORTED,
+        actor=actor,
+        number=version.number,
+        source=source,
+        publish=publish,
+    )
+    if publish:
+        version = version_publish(version=version, actor=actor, change_note="Excel 导入")
+    return version
