@@ -364,3 +364,46 @@ def audience_counts() -> dict[str, int]:
     """How many published items serve 个人 and how many serve 法人."""
     base = published_versions()
     return {key: _with_audience(base, key).count() for key in AUDIENCES}
+
+
+# --- Reads of the public API (catalog.api) ---------------------------------------------
+
+
+def item_versions_for(*, item, include_drafts: bool) -> QuerySet[ItemVersion]:
+    """An item's versions, newest first; drafts only for those who edit the catalog."""
+    qs = item.versions.select_related("item").order_by("-number")
+    if not include_drafts:
+        qs = qs.exclude(status=VersionStatus.DRAFT)
+    return qs
+
+
+def bundle_list_with_versions() -> QuerySet[Bundle]:
+    """Active bundles with their items, published versions and materials prefetched, so
+    a list merging each bundle's materials runs a constant number of queries."""
+    return (
+        Bundle.objects.filter(is_active=True)
+        .prefetch_related(
+            Prefetch(
+                "bundleitem_set",
+                queryset=BundleItem.objects.select_related(
+                    "item__current_version__department"
+                ).order_by("position", "id"),
+            ),
+            Prefetch(
+                "bundleitem_set__item__current_version__materials",
+                queryset=ItemMaterial.objects.order_by("position"),
+            ),
+        )
+        .order_by("code")
+    )
+
+
+def bundle_published_versions(bundle: Bundle) -> list[ItemVersion]:
+    """``bundle_versions`` from what ``bundle_list_with_versions`` prefetched (no query)."""
+    versions = []
+    for link in bundle.bundleitem_set.all():
+        version = link.item.current_version
+        if version is not None and version.status == VersionStatus.PUBLISHED:
+            version.item = link.item  # the reverse of current_version is not cached
+            versions.append(version)
+    return versions

@@ -15,6 +15,7 @@ admin.site.index_title = "系统管理"
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("intake.api.urls")),
+    path("", include("catalog.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,129 @@
+"""The public catalog API: departments, items (published versions), their version
+history, and bundles. Permission: AllowAny, the service guide is public; drafts
+appear only in an item's version history, and only to catalog administrators."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+
+from accounts.models import Department
+
+from ..models import ItemVersion, ServiceItem
+from ..selectors import (
+    bundle_list_with_versions,
+    item_version_list,
+    item_versions_for,
+    published_version_for_code,
+)
+from .filters import DepartmentFilter, ItemVersionFilter
+from .serializers import (
+    BundleSerializer,
+    DepartmentSerializer,
+    ItemVersionDetailSerializer,
+    ItemVersionListSerializer,
+    ItemVersionSummarySerializer,
+)
+
+CODE_PARAMETER = OpenApiParameter("code", str, OpenApiParameter.PATH, description="事项实施编码")
+
+
+class CatalogPagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class DepartmentListApi(ListAPIView):
+    """Departments of every kind (bureau, park, street, station). Permission: AllowAny."""
+
+    permission_classes = [AllowAny]
+    pagination_class = CatalogPagination
+    serializer_class = DepartmentSerializer
+    filterset_class = DepartmentFilter
+    queryset = Department.objects.filter(is_active=True).select_related("parent")
+
+    @extend_schema(summary="部门列表（可按类型筛选）")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ItemListApi(ListAPIView):
+    """Items with a published version. Permission: AllowAny."""
+
+    permission_classes = [AllowAny]
+    pagination_class = CatalogPagination
+    serializer_class = ItemVersionListSerializer
+    filterset_class = ItemVersionFilter
+    queryset = item_version_list()
+
+    @extend_schema(summary="事项列表（已发布）")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ItemDetailApi(RetrieveAPIView):
+    """The current published version of an item, with materials and steps.
+    Permission: AllowAny."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ItemVersionDetailSerializer
+
+    def get_object(self):
+        version = published_version_for_code(code=self.kwargs["code"])
+        if version is None:
+            get_object_or_404(ServiceItem.objects.none())
+        return version
+
+    @extend_schema(summary="事项办事指南（当前发布版本）", parameters=[CODE_PARAMETER])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ItemVersionListApi(ListAPIView):
+    """An item's versions, newest first. Permission: AllowAny; drafts are listed only
+    for users who may view the catalog's versions in the admin (catalog administrators)."""
+
+    permission_classes = [AllowAny]
+    pagination_class = CatalogPagination
+    serializer_class = ItemVersionSummarySerializer
+    queryset = ItemVersion.objects.none()  # the schema's model; see get_queryset
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        item = get_object_or_404(ServiceItem, code=self.kwargs["code"])
+        include_drafts = self.request.user.has_perm("catalog.view_itemversion")
+        return item_versions_for(item=item, include_drafts=include_drafts)
+
+    @extend_schema(summary="事项的版本历史", parameters=[CODE_PARAMETER])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class BundleListApi(ListAPIView):
+    """Active bundles (一件事) with their items and the merged material list.
+    Permission: AllowAny."""
+
+    permission_classes = [AllowAny]
+    pagination_class = CatalogPagination
+    serializer_class = BundleSerializer
+    queryset = bundle_list_with_versions()
+
+    @extend_schema(summary="一件事列表（含合并后的材料清单）")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class BundleDetailApi(RetrieveAPIView):
+    """One active bundle. Permission: AllowAny."""
+
+    permission_classes = [AllowAny]
+    serializer_class = BundleSerializer
+    queryset = bundle_list_with_versions()
+    lookup_field = "code"
+
+    @extend_schema(summary="一件事详情（含合并后的材料清单）")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -1,0 +1,283 @@
+"""The public catalog API: filters, detail, versions, bundles, and flat query counts."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.constants import DepartmentKind
+from catalog.constants import CaseType, ItemType, Theme, TongbanScope, VersionStatus
+from catalog.models import Bundle, BundleItem, ServiceObjectType
+from catalog.services import version_create_draft, version_publish, version_retire
+
+ITEMS = reverse("api-item-list")
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def detail_url(code):
+    return reverse("api-item-detail", args=[code])
+
+
+def codes(response):
+    assert response.status_code == 200, response.content
+    return [row["code"] for row in response.json()["results"]]
+
+
+@pytest.fixture
+def catalog(make_item, make_department, department):
+    market = make_department("SCJ", "金普新区市场监督管理局")
+    person, enterprise = (ServiceObjectType.objects.get(code=c) for c in ("1", "2"))
+    make_item(
+        "A001",
+        market,
+        name="个人独资企业设立登记",
+        keywords="个体 独资",
+        tongban_scope=TongbanScope.DISTRICT,
+        relations={"service_objects": [person, enterprise]},
+    )
+    make_item(
+        "A002",
+        market,
+        name="一人有限公司设立登记",
+        tongban_scope=TongbanScope.DISTRICT,
+        relations={"service_objects": [enterprise]},
+    )
+    make_item(
+        "A003",
+        department,
+        name="高校毕业生租房补贴",
+        item_type=ItemType.PAYMENT,
+        theme=Theme.EMPLOYMENT,
+        case_type=CaseType.IMMEDIATE,
+        promised_limit_days=0,
+        steps=[],
+        relations={"service_objects": [person]},
+    )
+    make_item(
+        "A004",
+        department,
+        name="建设项目用地预审与选址意见书",
+        online_available=False,
+        not_online_reason="需现场踏勘",
+        theme=Theme.CONSTRUCTION,
+    )
+    make_item("A005", department, name="尚未发布的事项", publish=False)
+
+
+def test_items_lists_only_published_items(api, catalog):
+    response = api.get(ITEMS)
+    assert sorted(codes(response)) == ["A001", "A002", "A003", "A004"]
+    row = next(r for r in response.json()["results"] if r["code"] == "A003")
+    assert row["item_type"] == "05"
+    assert row["item_type_display"] == "行政给付"
+    assert row["department"]["code"] == "SPJ"
+    assert row["case_type_display"] == "即办件"
+    assert [o["code"] for o in row["service_objects"]] == ["1"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"department": "SCJ"}, ["A001", "A002"]),
+        ({"type": "05"}, ["A003"]),
+        ({"online": "false"}, ["A004"]),
+        ({"online": "true"}, ["A001", "A002", "A003"]),
+        ({"tongban": "district"}, ["A001", "A002"]),
+        ({"theme": "construction"}, ["A004"]),
+        ({"object": "1"}, ["A001", "A003", "A004"]),
+        ({"q": "个人独资"}, ["A001"]),
+        ({"q": "设立登记"}, ["A001", "A002"]),
+        ({"q": "A00"}, ["A001", "A002", "A003", "A004"]),
+        ({"q": "设立 一人"}, ["A002"]),
+        ({"department": "SCJ", "object": "1"}, ["A001"]),
+        ({"q": "尚未发布"}, []),
+    ],
+)
+def test_item_filters(api, catalog, params, expected):
+    assert sorted(codes(api.get(ITEMS, params))) == expected
+
+
+def test_bad_filter_value_is_a_400(api, catalog):
+    response = api.get(ITEMS, {"type": "99"})
+    assert response.status_code == 400
+    assert "type" in response.json()
+
+
+def test_item_detail_has_every_element_materials_and_steps(api, catalog, make_department):
+    response = api.get(detail_url("A001"))
+    assert response.status_code == 200
+    data = response.json()
+    assert data["name"] == "个人独资企业设立登记"
+    assert data["version"] == 1
+    assert data["legal_basis"] == "《中华人民共和国行政许可法》"
+    assert [c["code"] for c in data["channels"]] == ["window", "pc"]
+    assert data["channels"][0]["label"] == "窗口办理"
+    assert [m["name"] for m in data["materials"]] == ["申请材料1", "申请材料2"]
+    assert data["materials"][0]["requirement_display"] == "必要"
+    assert [(s["stage"], s["name"], s["budget_days"]) for s in data["steps"]] == [
+        (1, "审查", 5),
+        (2, "决定", 3),
+    ]
+    assert data["steps"][0]["department"]["code"] == "SCJ"
+    assert data["workflow_days"] == 8
+    assert data["tongban_scope_display"] == "全域通办"
+
+
+def test_item_detail_404s(api, catalog):
+    assert api.get(detail_url("NOPE")).status_code == 404
+    assert api.get(detail_url("A005")).status_code == 404  # draft only
+
+
+def test_item_detail_follows_the_published_version(api, catalog):
+    from catalog.models import ServiceItem
+    from catalog.services import version_update
+
+    item = ServiceItem.objects.get(code="A002")
+    draft = version_create_draft(item=item, actor=None)
+    version_update(version=draft, actor=None, name="一人有限公司设立登记（新）")
+    assert api.get(detail_url("A002")).json()["name"] == "一人有限公司设立登记"
+    version_publish(version=draft, actor=None)
+    data = api.get(detail_url("A002")).json()
+    assert (data["name"], data["version"]) == ("一人有限公司设立登记（新）", 2)
+    version_retire(version=item.versions.get(number=2), actor=None)
+    assert api.get(detail_url("A002")).status_code == 404
+
+
+def test_versions_lists_history_and_drafts_only_for_catalog_admins(api, catalog, catalog_admin):
+    from catalog.models import ServiceItem
+
+    item = ServiceItem.objects.get(code="A001")
+    version_publish(version=version_create_draft(item=item, actor=None), actor=None)
+    version_create_draft(item=item, actor=None)
+    url = reverse("api-item-versions", args=["A001"])
+
+    rows = api.get(url).json()["results"]
+    assert [(r["version"], r["status"]) for r in rows] == [
+        (2, VersionStatus.PUBLISHED),
+        (1, VersionStatus.RETIRED),
+    ]
+    api.force_authenticate(catalog_admin)
+    rows = api.get(url).json()["results"]
+    assert [r["version"] for r in rows] == [3, 2, 1]
+    assert rows[0]["status_display"] == "草稿"
+    assert api.get(reverse("api-item-versions", args=["NOPE"])).status_code == 404
+
+
+def test_departments_filter_by_kind(api, catalog, make_department):
+    make_department("BSQ", "大连保税区管理委员会", kind=DepartmentKind.PARK)
+    response = api.get(reverse("api-department-list"), {"kind": "park"})
+    assert response.status_code == 200
+    assert [d["code"] for d in response.json()["results"]] == ["BSQ"]
+    assert response.json()["results"][0]["kind_display"] == "园区"
+    assert response.json()["count"] == 1
+    assert api.get(reverse("api-department-list")).json()["count"] == 3
+
+
+def test_bundles_merge_materials_once_with_their_items(api, catalog, make_item, department):
+    make_item(
+        "B001",
+        department,
+        name="食品经营许可",
+        materials=[
+            {"name": "申请材料1", "originals": 2, "copies": 0},
+            {"name": "食品安全管理制度", "originals": 1, "copies": 0},
+        ],
+    )
+    bundle = Bundle.objects.create(code="open-shop", name="我要开餐馆", theme=Theme.BUSINESS_START)
+    for position, code in enumerate(["A001", "B001"], start=1):
+        BundleItem.objects.create(bundle=bundle, item_id=_item_id(code), position=position)
+
+    response = api.get(reverse("api-bundle-list"))
+
+    assert response.status_code == 200
+    [data] = response.json()["results"]
+    assert [i["code"] for i in data["items"]] == ["A001", "B001"]
+    materials = {m["name"]: m for m in data["materials"]}
+    assert set(materials) == {"申请材料1", "申请材料2", "食品安全管理制度"}
+    shared = materials["申请材料1"]
+    assert [i["code"] for i in shared["items"]] == ["A001", "B001"]
+    assert shared["originals"] == 2
+    detail = api.get(reverse("api-bundle-detail", args=["open-shop"])).json()
+    assert detail["materials"] == data["materials"]
+
+
+def _item_id(code):
+    from catalog.models import ServiceItem
+
+    return ServiceItem.objects.get(code=code).pk
+
+
+# --- Query counts stay flat as the lists grow -------------------------------------------
+
+
+def _count_queries(api, url, params=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get(url, params or {})
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def test_item_list_query_count_is_flat(api, make_item, department, django_assert_max_num_queries):
+    for n in range(5):
+        make_item(f"Q{n:03d}", department)
+    small, response = _count_queries(api, ITEMS, {"page_size": 100})
+    assert response.json()["count"] == 5
+    for n in range(5, 50):
+        make_item(f"Q{n:03d}", department)
+    with django_assert_max_num_queries(small):
+        response = api.get(ITEMS, {"page_size": 100})
+    assert response.json()["count"] == 50
+    assert len(response.json()["results"]) == 50
+    assert small <= 3  # count, rows with item and department, service objects
+
+
+def test_item_detail_query_count_is_flat(api, make_item, department, django_assert_max_num_queries):
+    def materials(n):
+        return [{"name": f"材料{i}", "originals": 1, "copies": 0} for i in range(n)]
+
+    make_item("D005", department, materials=materials(5))
+    steps = [(stage, f"环节{stage}", 1) for stage in range(1, 11)]
+    make_item("D050", department, materials=materials(50), steps=steps, promised_limit_days=10)
+
+    small, response = _count_queries(api, detail_url("D005"))
+    assert len(response.json()["materials"]) == 5
+    with django_assert_max_num_queries(small):
+        response = api.get(detail_url("D050"))
+    assert len(response.json()["materials"]) == 50
+    assert len(response.json()["steps"]) == 10
+
+
+def test_bundle_list_query_count_is_flat(api, make_item, department, django_assert_max_num_queries):
+    def bundles(start, stop):
+        for n in range(start, stop):
+            version = make_item(f"BQ{n:03d}", department)
+            bundle = Bundle.objects.create(code=f"b{n}", name=f"一件事{n}", theme="other")
+            BundleItem.objects.create(bundle=bundle, item=version.item)
+
+    bundles(0, 2)
+    small, _response = _count_queries(api, reverse("api-bundle-list"))
+    bundles(2, 12)
+    with django_assert_max_num_queries(small):
+        response = api.get(reverse("api-bundle-list"))
+    assert response.json()["count"] == 12
+
+
+def test_schema_documents_the_catalog_endpoints(api):
+    response = api.get(reverse("api-schema"), {"format": "json"})
+    paths = response.json()["paths"]
+    for path in [
+        "/api/v1/departments/",
+        "/api/v1/items/",
+        "/api/v1/items/{code}/",
+        "/api/v1/items/{code}/versions/",
+        "/api/v1/bundles/",
+    ]:
+        assert path in paths
+    names = {p["name"] for p in paths["/api/v1/items/"]["get"]["parameters"]}
+    assert {"department", "type", "online", "tongban", "theme", "object", "q", "page"} <= names
