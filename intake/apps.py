@@ -4,3 +4,28 @@ from django.apps import AppConfig
 class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = "一窗受理"
+
+    def ready(self):
+        from accounts.constants import Role
+        from accounts.navigation import HomeAction, register_action
+
+        for action in (
+            HomeAction(
+                "网上预审", "待预审的网上申请，超时提醒", "intake:workbench", "bi-inbox", 10
+            ),
+            HomeAction(
+                "窗口收件",
+                "核验申请人与材料，受理、补正或不予受理",
+                "intake:workbench-counter",
+                "bi-person-plus",
+                20,
+            ),
+            HomeAction(
+                "本窗口办件",
+                "本窗口办理的申请与文书",
+                "intake:workbench-cases",
+                "bi-folder2-open",
+                30,
+            ),
+        ):
+            register_action(Role.CLERK, action)

@@ -7,3 +7,13 @@ def notice_render(notice_id: int) -> str:
     from .services.notices import notice_render as render
 
     return render(notice_id=notice_id).sha256
+
+
+@shared_task(name="intake.prereview_sweep", acks_late=True)
+def prereview_sweep() -> dict:
+    """Warn about and auto-accept online submissions left without pre-review (art. 32).
+    Idempotent: beat runs it every ten minutes and a missed run is caught up by the next."""
+    from .services.prereview import prereview_sweep as sweep
+
+    result = sweep()
+    return {"warned": len(result.warned), "auto_accepted": len(result.auto_accepted)}

@@ -244,6 +244,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "catalog.tasks.calendar_coverage_check",
         "schedule": timedelta(hours=24),
     },
+    "intake-prereview-sweep": {
+        "task": "intake.prereview_sweep",
+        "schedule": timedelta(minutes=10),
+    },
 }
 
 # --- API ------------------------------------------------------------------

@@ -568,10 +568,16 @@ def intake_refuse(
 
 @transaction.atomic
 def counter_receive(
-    *, application: Application, actor: User, hall: Hall | None = None
+    *,
+    application: Application,
+    actor: User,
+    hall: Hall | None = None,
+    verdicts: list[dict] | None = None,
 ) -> Application:
     """At the counter the clerk receives the paper materials: the draft becomes an
-    open intake at this window (the 5-day clock of art. 32 starts)."""
+    open intake at this window (the 5-day clock of art. 32 starts). ``verdicts`` (as
+    for ``intake_accept``) record what was handed over, so the 收件凭证 lists the
+    materials with their counts."""
     application = _lock(application)
     window = _require_clerk_for(application, actor)
     now = timezone.now()
@@ -586,5 +592,7 @@ def counter_receive(
         message=f"{window}收取申请材料",
         update_fields=("window", "hall", "submitted_at", "received_at"),
     )
+    if verdicts:
+        _apply_verdicts(application, verdicts, actor)
     notice_issue(application=application, kind=NoticeKind.RECEIPT, actor=actor)
     return application
