@@ -1,3 +1,21 @@
 """The comprehensive window's workbench (综窗办). Mounted at /intake/workbench/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import workbench
+
+urlpatterns = [
+    path("", workbench.home, name="workbench"),
+    path("cases/", workbench.window_cases, name="workbench-cases"),
+    path("counter/", workbench.counter_applicant, name="workbench-counter"),
+    path("counter/items/", workbench.counter_items, name="workbench-items"),
+    path("counter/items/<int:version_id>/", workbench.counter_intake, name="workbench-intake"),
+    path("applications/<int:pk>/", workbench.application_detail, name="workbench-application"),
+    path(
+        "applications/<int:pk>/materials/<int:material_id>/",
+        workbench.material_file,
+        name="workbench-material-file",
+    ),
+    path("notices/<int:pk>/status/", workbench.notice_status, name="workbench-notice-status"),
+    path("notices/<int:pk>/download/", workbench.notice_download, name="workbench-notice-download"),
+]

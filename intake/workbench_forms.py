@@ -1,0 +1,298 @@
+"""Forms of the comprehensive window's workbench (综窗办).
+
+They check what a clerk types and word every problem in Chinese; the services in
+``intake.services.cases`` check the rules again under a row lock, so a form is a
+convenience, never the guard.
+"""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.validators import (
+    normalize_identity_number,
+    validate_credit_code,
+    validate_resident_id,
+)
+from catalog.constants import CaseType, MaterialRequirement
+from catalog.models import ItemMaterial, ItemVersion
+
+from .constants import ApplicantKind, DeliveryMethod, MaterialStatus, RefusalKind
+
+# The clerk's verdicts on one material; "pending" is offered for optional materials
+# only and means "not handed in, not needed" (no verdict is recorded).
+NOT_SUBMITTED = "pending"
+
+
+class Outcome:
+    ACCEPT = "accept"
+    CORRECTION = "correction"
+    REFUSE = "refuse"
+    CHOICES = [
+        (ACCEPT, "受理"),
+        (CORRECTION, "一次性告知补正"),
+        (REFUSE, "不予受理"),
+    ]
+
+
+def _widget_classes(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class ApplicantLookupForm(forms.Form):
+    """Who applies: a person by resident ID number, or an enterprise by credit code
+    together with the person handling it (经办人)."""
+
+    kind = forms.ChoiceField(
+        label="申请人类型",
+        choices=ApplicantKind.choices,
+        initial=ApplicantKind.PERSON,
+        widget=forms.RadioSelect,
+    )
+    id_number = forms.CharField(
+        label="公民身份号码",
+        help_text="个人申请填写申请人本人的号码；企业申请填写经办人的号码。",
+    )
+    credit_code = forms.CharField(label="统一社会信用代码", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _widget_classes(self)
+
+    def clean_id_number(self):
+        value = normalize_identity_number(self.cleaned_data["id_number"])
+        validate_resident_id(value)
+        return value
+
+    def clean_credit_code(self):
+        value = normalize_identity_number(self.cleaned_data.get("credit_code", ""))
+        if value:
+            validate_credit_code(value)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("kind") == ApplicantKind.ENTERPRISE
+            and not data.get("credit_code")
+            and "credit_code" not in self.errors
+        ):
+            self.add_error("credit_code", "企业申请请填写统一社会信用代码。")
+        return data
+
+
+class CitizenForm(forms.Form):
+    """Registering a person at the counter (the number comes from the lookup)."""
+
+    name = forms.CharField(label="姓名", max_length=50)
+    phone = forms.RegexField(
+        label="手机号码",
+        regex=r"^1\d{10}$",
+        error_messages={"invalid": "手机号码格式错误：应为 11 位数字，以 1 开头。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _widget_classes(self)
+
+
+class EnterpriseForm(forms.Form):
+    name = forms.CharField(label="企业名称", max_length=200)
+    legal_representative = forms.CharField(label="法定代表人", max_length=50)
+    address = forms.CharField(label="住所", max_length=200, required=False)
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _widget_classes(self)
+
+
+class MaterialVerdictForm(forms.Form):
+    """The clerk's verdict on one material of the application."""
+
+    status = forms.ChoiceField(label="核验结果", widget=forms.RadioSelect)
+    originals = forms.IntegerField(label="原件份数", min_value=0, max_value=99, initial=0)
+    copies = forms.IntegerField(label="复印件份数", min_value=0, max_value=99, initial=0)
+    reason = forms.CharField(label="问题说明", max_length=300, required=False)
+    pledge_signed = forms.BooleanField(label="申请人已签署容缺承诺书", required=False)
+    tolerance_due_date = forms.DateField(
+        label="容缺补交期限", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, material: ItemMaterial, max_due: datetime.date, **kwargs):
+        kwargs.setdefault("prefix", f"m{material.pk}")
+        super().__init__(*args, **kwargs)
+        self.material = material
+        self.max_due = max_due
+        choices = [
+            (MaterialStatus.RECEIVED, "已收取"),
+            (MaterialStatus.MISSING, "缺少"),
+            (MaterialStatus.DEFECTIVE, "有误"),
+        ]
+        if material.tolerance_allowed:
+            choices.append((MaterialStatus.TOLERATED, "容缺后补"))
+        if material.requirement == MaterialRequirement.OPTIONAL:
+            choices.append((NOT_SUBMITTED, "未提交（非必要）"))
+        self.fields["status"].choices = choices
+        self.fields["status"].error_messages["invalid_choice"] = (
+            f"材料“{material.name}”的核验结果无效"
+            + ("：该材料不允许容缺受理。" if not material.tolerance_allowed else "。")
+        )
+        self.fields["status"].error_messages["required"] = (
+            f"请选择材料“{material.name}”的核验结果。"
+        )
+        _widget_classes(self)
+
+    def clean(self):
+        data = super().clean()
+        name = self.material.name
+        status = data.get("status")
+        if status == MaterialStatus.DEFECTIVE and not (data.get("reason") or "").strip():
+            self.add_error("reason", f"材料“{name}”有误，请说明问题。")
+        if status == MaterialStatus.TOLERATED:
+            if not data.get("pledge_signed"):
+                self.add_error("pledge_signed", f"材料“{name}”容缺受理须申请人签署承诺书。")
+            due = data.get("tolerance_due_date")
+            if due is None:
+                if "tolerance_due_date" not in self.errors:
+                    self.add_error("tolerance_due_date", f"请确定材料“{name}”的容缺补交期限。")
+            elif due < timezone.localdate():
+                self.add_error("tolerance_due_date", f"材料“{name}”的容缺补交期限不能早于今天。")
+            elif due > self.max_due:
+                self.add_error(
+                    "tolerance_due_date",
+                    f"材料“{name}”的容缺补交期限不能晚于承诺办结日期 {self.max_due:%Y-%m-%d}。",
+                )
+        return data
+
+    def verdict(self) -> dict | None:
+        """The verdict as ``intake.services.cases`` takes it; None for "not submitted"."""
+        data = self.cleaned_data
+        if data["status"] == NOT_SUBMITTED:
+            return None
+        tolerated = data["status"] == MaterialStatus.TOLERATED
+        return {
+            "material": self.material.pk,
+            "status": data["status"],
+            "originals": data.get("originals") or 0,
+            "copies": data.get("copies") or 0,
+            "reason": (data.get("reason") or "").strip(),
+            "pledge_signed": tolerated and bool(data.get("pledge_signed")),
+            "tolerance_due_date": data.get("tolerance_due_date") if tolerated else None,
+        }
+
+
+class OutcomeForm(forms.Form):
+    """The outcome of an intake: accept, one-time correction, or refusal."""
+
+    outcome = forms.ChoiceField(
+        label="受理结论",
+        choices=Outcome.CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择受理结论：受理、一次性告知补正或不予受理。"},
+    )
+    conclude_immediately = forms.BooleanField(label="即办件当场办结", required=False)
+    note = forms.CharField(
+        label="处理意见", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    refusal_kind = forms.ChoiceField(
+        label="不予受理类型", choices=[("", "请选择"), *RefusalKind.choices], required=False
+    )
+    refusal_reason = forms.CharField(
+        label="不予受理理由",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    redirect_to = forms.CharField(
+        label="告知向何机关申请",
+        required=False,
+        max_length=200,
+        help_text="不属于本机关职权范围的，应告知申请人向有关行政机关申请。",
+    )
+
+    def __init__(self, *args, version: ItemVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        if version.case_type != CaseType.IMMEDIATE:
+            del self.fields["conclude_immediately"]
+        _widget_classes(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Outcome.REFUSE:
+            if not data.get("refusal_kind"):
+                self.add_error("refusal_kind", "请选择不予受理的类型。")
+            if not (data.get("refusal_reason") or "").strip():
+                self.add_error("refusal_reason", "不予受理必须说明理由。")
+            if (
+                data.get("refusal_kind") == RefusalKind.OUTSIDE_POWERS
+                and not (data.get("redirect_to") or "").strip()
+            ):
+                self.add_error(
+                    "redirect_to", "不属于本机关职权范围的，应告知申请人向有关行政机关申请。"
+                )
+        return data
+
+
+class CounterFlagsForm(forms.Form):
+    """What the counter records besides the materials: flags, agent, delivery."""
+
+    green_channel = forms.BooleanField(label="绿色通道（优先办理）", required=False)
+    assisted = forms.BooleanField(label="帮办（工作人员协助填报）", required=False)
+    by_agent = forms.BooleanField(label="代办（由代办人持授权委托书办理）", required=False)
+    agent_id_number = forms.CharField(label="代办人公民身份号码", required=False)
+    agent_name = forms.CharField(label="代办人姓名", max_length=50, required=False)
+    agent_phone = forms.CharField(label="代办人手机号码", max_length=20, required=False)
+    contact_phone = forms.RegexField(
+        label="联系电话",
+        regex=r"^[0-9\-]{7,20}$",
+        required=False,
+        error_messages={"invalid": "联系电话格式错误：只能包含数字和“-”，7 至 20 位。"},
+    )
+    delivery_method = forms.ChoiceField(
+        label="结果送达方式", choices=DeliveryMethod.choices, initial=DeliveryMethod.WINDOW
+    )
+    delivery_address = forms.CharField(label="邮寄地址", max_length=200, required=False)
+
+    def __init__(self, *args, version: ItemVersion, applicant_id_number: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.applicant_id_number = applicant_id_number
+        _widget_classes(self)
+
+    def clean_agent_id_number(self):
+        value = normalize_identity_number(self.cleaned_data.get("agent_id_number", ""))
+        if value:
+            validate_resident_id(value)
+        return value
+
+    def clean_agent_phone(self):
+        value = (self.cleaned_data.get("agent_phone") or "").strip()
+        if value and not (len(value) == 11 and value.isdigit() and value.startswith("1")):
+            raise ValidationError("代办人手机号码格式错误：应为 11 位数字，以 1 开头。")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("by_agent"):
+            if not data.get("agent_id_number") and "agent_id_number" not in self.errors:
+                self.add_error("agent_id_number", "代办时请填写代办人的公民身份号码。")
+            if data.get("agent_id_number") == self.applicant_id_number:
+                self.add_error("agent_id_number", "代办人不能是申请人本人。")
+        method = data.get("delivery_method")
+        if method == DeliveryMethod.POST:
+            if not self.version.postal_delivery_supported:
+                self.add_error("delivery_method", "该事项不支持邮寄送达办理结果。")
+            elif not (data.get("delivery_address") or "").strip():
+                self.add_error("delivery_address", "邮寄送达需要填写邮寄地址。")
+        return data

@@ -1,0 +1,531 @@
+"""The comprehensive window's counter (综窗办): find or register the applicant, tick off
+the materials, and accept, send back once for correction, or refuse. Each refused
+form leaves nothing behind."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Citizen, Enterprise
+from catalog.calendar import add_working_days
+from intake.constants import CaseStatus, Channel, MaterialStatus, NoticeKind, RefusalKind
+from intake.errors import IntakeError, IntakePermissionDenied
+from intake.models import Application, CaseEvent, CorrectionItem, Notice
+from intake.services.cases import (
+    application_resubmit,
+    counter_receive,
+    intake_accept,
+    intake_refuse,
+    intake_request_correction,
+    material_upload,
+)
+from tests.factories import UserFactory
+from tests.intake.clerk_fixtures import *  # noqa: F403
+from tests.intake.clerk_fixtures import (
+    PDF,
+    all_received,
+    counter_draft,
+    materials_of,
+    submit_online,
+    verdict,
+)
+
+COUNTER = "/intake/workbench/counter/"
+
+
+def intake_url(version, citizen, enterprise=None):
+    url = reverse("intake:workbench-intake", args=[version.pk]) + f"?applicant={citizen.pk}"
+    return url + (f"&enterprise={enterprise.pk}" if enterprise else "")
+
+
+def form_data(version, outcome="accept", overrides=None, **extra):
+    """The intake form as a clerk would post it: every material received as the
+    catalog asks, unless ``overrides`` (material name -> field dict) says otherwise."""
+    data = {"outcome": outcome, "delivery_method": "window", **extra}
+    for material in version.materials.all():
+        prefix = f"m{material.pk}-"
+        values = {
+            "status": MaterialStatus.RECEIVED if material.requirement == "required" else "pending",
+            "originals": material.originals,
+            "copies": material.copies,
+        }
+        values.update((overrides or {}).get(material.name, {}))
+        data.update({prefix + key: value for key, value in values.items()})
+    return data
+
+
+def nothing_saved():
+    assert Application.objects.count() == 0
+    assert Notice.objects.count() == 0
+    assert CaseEvent.objects.count() == 0
+
+
+# --- applicant ------------------------------------------------------------------
+
+
+def test_clerk_finds_a_registered_applicant_with_the_full_number(client, clerk, applicant):
+    client.force_login(clerk)
+    response = client.get(COUNTER, {"kind": "person", "id_number": "360426199101010071"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "李华" in html
+    assert "360426199101010071" in html  # unmasked: the clerk checks it against the card
+    response = client.post(COUNTER, {"kind": "person", "id_number": "360426199101010071"})
+    assert response.status_code == 302
+    assert f"applicant={applicant.pk}" in response["Location"]
+
+
+def test_clerk_registers_a_new_person_and_enterprise(client, clerk):
+    client.force_login(clerk)
+    response = client.post(
+        COUNTER,
+        {
+            "kind": "enterprise",
+            "id_number": "44011320141005001x",
+            "credit_code": "91310000631696382c",
+            "person-name": "周杰",
+            "person-phone": "13900001111",
+            "org-name": "大连窗口登记有限公司",
+            "org-legal_representative": "周杰",
+        },
+    )
+    assert response.status_code == 302
+    citizen = Citizen.objects.get(id_number="44011320141005001X")
+    enterprise = Enterprise.objects.get(credit_code="91310000631696382C")
+    assert citizen.user is None
+    assert f"applicant={citizen.pk}&enterprise={enterprise.pk}" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"id_number": "110105194912310021"}, "公民身份号码校验位错误：最后一位应为 X。"),
+        ({"id_number": "11010519491231002"}, "公民身份号码长度错误"),
+        (
+            {"kind": "enterprise", "credit_code": "91110000600037341A"},
+            "统一社会信用代码校验位错误：最后一位应为 L。",
+        ),
+        ({"kind": "enterprise", "credit_code": ""}, "企业申请请填写统一社会信用代码。"),
+        ({"person-phone": "12345"}, "手机号码格式错误"),
+    ],
+)
+def test_bad_identity_is_refused_in_chinese_and_nothing_is_registered(
+    client, clerk, fields, message
+):
+    client.force_login(clerk)
+    data = {
+        "kind": "person",
+        "id_number": "11010519491231002X",
+        "credit_code": "91110000600037341L",
+        "person-name": "王五",
+        "person-phone": "13900002222",
+        "org-name": "某公司",
+        "org-legal_representative": "王五",
+        **fields,
+    }
+    response = client.post(COUNTER, data)
+    assert response.status_code in (200, 400)
+    assert message in response.content.decode()
+    assert Citizen.objects.count() == 0
+    assert Enterprise.objects.count() == 0
+
+
+def test_item_search_lists_published_items(client, clerk, applicant, item):
+    client.force_login(clerk)
+    response = client.get(
+        reverse("intake:workbench-items"), {"applicant": applicant.pk, "q": "食品经营"}
+    )
+    assert response.status_code == 200
+    assert intake_url(item, applicant).replace("&", "&amp;") in response.content.decode()
+
+
+# --- outcomes at the counter -------------------------------------------------------
+
+
+def test_counter_accept_in_one_step(client, clerk, applicant, item):
+    client.force_login(clerk)
+    response = client.post(
+        intake_url(item, applicant),
+        form_data(
+            item,
+            green_channel="on",
+            assisted="on",
+            by_agent="on",
+            agent_id_number="44011320141005001X",
+            agent_name="代办人赵",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    application = Application.objects.get()
+    # Accepted, and handed to the approvals side in the same transaction.
+    assert application.status in (CaseStatus.ACCEPTED, CaseStatus.IN_APPROVAL)
+    assert application.channel == Channel.COUNTER
+    assert application.case_number.startswith(f"JP{timezone.localdate():%Y%m%d}")
+    assert application.window.number == 3
+    assert (application.green_channel, application.assisted, application.by_agent) == (
+        True,
+        True,
+        True,
+    )
+    assert application.agent.name == "代办人赵"
+    assert application.promised_due_date == add_working_days(timezone.localdate(), 10)
+    kinds = list(application.notices.order_by("id").values_list("kind", flat=True))
+    assert kinds == [NoticeKind.RECEIPT, NoticeKind.ACCEPTANCE]
+    receipt = application.notices.get(kind=NoticeKind.RECEIPT)
+    counts = {m["name"]: (m["originals"], m["copies"]) for m in receipt.context["materials"]}
+    assert counts["场地使用证明"] == (1, 1)
+    actions = list(application.events.values_list("action", flat=True))
+    assert actions[:3] == ["create", "receive", "notice_issued"]
+    assert "accept" in actions
+    page = client.get(response["Location"]).content.decode()
+    assert application.case_number in page
+    assert "受理通知书" in page
+
+
+def test_counter_accept_with_tolerance(client, clerk, applicant, item):
+    client.force_login(clerk)
+    due = add_working_days(timezone.localdate(), 5)
+    response = client.post(
+        intake_url(item, applicant),
+        form_data(
+            item,
+            overrides={
+                "场地使用证明": {
+                    "status": MaterialStatus.TOLERATED,
+                    "originals": 0,
+                    "copies": 0,
+                    "pledge_signed": "on",
+                    "tolerance_due_date": due.isoformat(),
+                }
+            },
+        ),
+    )
+    assert response.status_code == 302
+    application = Application.objects.get()
+    slot = application.materials.get(material__name="场地使用证明")
+    assert (slot.status, slot.tolerance_due_date, slot.pledge_signed) == ("tolerated", due, True)
+    acceptance = application.notices.get(kind=NoticeKind.ACCEPTANCE)
+    tolerated = [m for m in acceptance.context["materials"] if m["status"] == "tolerated"]
+    assert tolerated[0]["tolerance_due_date"] == due.isoformat()
+
+
+def test_immediate_item_is_accepted_and_concluded_in_one_step(
+    client, clerk, applicant, immediate_item
+):
+    client.force_login(clerk)
+    response = client.post(
+        intake_url(immediate_item, applicant),
+        form_data(immediate_item, conclude_immediately="on"),
+    )
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.status == CaseStatus.CONCLUDED
+    assert application.case_number
+    assert application.concluded_at is not None
+
+
+def test_counter_correction_names_every_problem(client, clerk, applicant, item):
+    client.force_login(clerk)
+    response = client.post(
+        intake_url(item, applicant),
+        form_data(
+            item,
+            outcome="correction",
+            overrides={
+                "申请表": {"status": MaterialStatus.DEFECTIVE, "reason": "缺少申请人签字"},
+                "场地使用证明": {"status": MaterialStatus.MISSING},
+            },
+        ),
+    )
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.status == CaseStatus.CORRECTION_REQUESTED
+    assert application.case_number is None
+    items = {i.material.name: (i.status, i.reason) for i in CorrectionItem.objects.all()}
+    assert items["申请表"] == ("defective", "缺少申请人签字")
+    assert items["场地使用证明"] == ("missing", "未提交该材料")
+    notice = application.notices.get(kind=NoticeKind.CORRECTION)
+    assert notice.correction_notice is not None
+
+
+def test_counter_refusal_outside_powers(client, clerk, applicant, item):
+    client.force_login(clerk)
+    response = client.post(
+        intake_url(item, applicant),
+        form_data(
+            item,
+            outcome="refuse",
+            refusal_kind=RefusalKind.OUTSIDE_POWERS,
+            refusal_reason="该事项由大连市市场监督管理局实施",
+            redirect_to="大连市市场监督管理局（大连市西岗区）",
+        ),
+    )
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.status == CaseStatus.REFUSED
+    notice = application.notices.get(kind=NoticeKind.REFUSAL)
+    assert notice.context["redirect_to"] == "大连市市场监督管理局（大连市西岗区）"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"refusal_kind": RefusalKind.NOT_ELIGIBLE}, "不予受理必须说明理由。"),
+        ({"refusal_reason": "不符合条件"}, "请选择不予受理的类型。"),
+        (
+            {"refusal_kind": RefusalKind.OUTSIDE_POWERS, "refusal_reason": "不属于本局"},
+            "应告知申请人向有关行政机关申请",
+        ),
+    ],
+)
+def test_refusal_needs_kind_reason_and_where_to_apply(
+    client, clerk, applicant, item, extra, message
+):
+    client.force_login(clerk)
+    response = client.post(intake_url(item, applicant), form_data(item, outcome="refuse", **extra))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    nothing_saved()
+
+
+def test_refusal_without_reason_is_refused_by_the_service(clerk, applicant, item):
+    application = counter_draft(clerk, applicant, item)
+    counter_receive(application=application, actor=clerk)
+    with pytest.raises(IntakeError, match="不予受理必须说明理由"):
+        intake_refuse(application=application, actor=clerk, kind=RefusalKind.OTHER, reason="  ")
+    application.refresh_from_db()
+    assert application.status == CaseStatus.SUBMITTED
+
+
+def test_accepting_with_a_required_material_missing_saves_nothing(client, clerk, applicant, item):
+    client.force_login(clerk)
+    response = client.post(
+        intake_url(item, applicant),
+        form_data(item, overrides={"申请表": {"status": MaterialStatus.MISSING}}),
+    )
+    assert response.status_code == 400
+    assert "以下必要材料尚未核验通过，不能受理：申请表" in response.content.decode()
+    nothing_saved()
+
+
+def test_correction_without_problems_saves_nothing(client, clerk, applicant, item):
+    client.force_login(clerk)
+    response = client.post(intake_url(item, applicant), form_data(item, outcome="correction"))
+    assert response.status_code == 400
+    assert "没有需要补正的材料，请直接受理。" in response.content.decode()
+    nothing_saved()
+
+
+def test_tolerance_on_a_material_that_does_not_allow_it(client, clerk, applicant, item):
+    client.force_login(clerk)
+    due = add_working_days(timezone.localdate(), 2).isoformat()
+    response = client.post(
+        intake_url(item, applicant),
+        form_data(
+            item,
+            overrides={
+                "申请表": {
+                    "status": MaterialStatus.TOLERATED,
+                    "pledge_signed": "on",
+                    "tolerance_due_date": due,
+                }
+            },
+        ),
+    )
+    assert response.status_code == 400
+    assert "材料“申请表”的核验结果无效：该材料不允许容缺受理。" in response.content.decode()
+    nothing_saved()
+    # The service refuses it too, whatever a client sends.
+    application = counter_draft(clerk, applicant, item)
+    counter_receive(application=application, actor=clerk)
+    materials = materials_of(application)
+    with pytest.raises(IntakeError, match="不允许容缺受理"):
+        intake_accept(
+            application=application,
+            actor=clerk,
+            verdicts=[
+                verdict(materials["场地使用证明"]),
+                verdict(
+                    materials["申请表"],
+                    MaterialStatus.TOLERATED,
+                    pledge_signed=True,
+                    tolerance_due_date=datetime.date.fromisoformat(due),
+                ),
+            ],
+        )
+
+
+def test_tolerance_past_the_promised_due_date(client, clerk, applicant, item):
+    client.force_login(clerk)
+    late = add_working_days(timezone.localdate(), 11)
+    tolerated = {
+        "status": MaterialStatus.TOLERATED,
+        "pledge_signed": "on",
+        "tolerance_due_date": late.isoformat(),
+    }
+    response = client.post(
+        intake_url(item, applicant), form_data(item, overrides={"场地使用证明": tolerated})
+    )
+    assert response.status_code == 400
+    assert "容缺补交期限不能晚于承诺办结日期" in response.content.decode()
+    nothing_saved()
+    application = counter_draft(clerk, applicant, item)
+    counter_receive(application=application, actor=clerk)
+    materials = materials_of(application)
+    with pytest.raises(IntakeError, match="不能晚于承诺办结日期"):
+        intake_accept(
+            application=application,
+            actor=clerk,
+            verdicts=[
+                verdict(materials["申请表"]),
+                verdict(
+                    materials["场地使用证明"],
+                    MaterialStatus.TOLERATED,
+                    pledge_signed=True,
+                    tolerance_due_date=late,
+                ),
+            ],
+        )
+    application.refresh_from_db()
+    assert application.status == CaseStatus.SUBMITTED
+    assert application.case_number is None
+
+
+def test_tolerance_needs_the_signed_pledge(client, clerk, applicant, item):
+    client.force_login(clerk)
+    due = add_working_days(timezone.localdate(), 3).isoformat()
+    response = client.post(
+        intake_url(item, applicant),
+        form_data(
+            item,
+            overrides={"场地使用证明": {"status": "tolerated", "tolerance_due_date": due}},
+        ),
+    )
+    assert response.status_code == 400
+    assert "容缺受理须申请人签署承诺书" in response.content.decode()
+    nothing_saved()
+
+
+# --- refusals of bad actions ----------------------------------------------------------
+
+
+def test_accepting_twice_is_refused(clerk, citizen, item):
+    application = submit_online(citizen, item)
+    intake_accept(application=application, actor=clerk, verdicts=all_received(application))
+    number = Application.objects.get(pk=application.pk).case_number
+    with pytest.raises(IntakeError, match="下不能执行“受理”"):
+        intake_accept(application=application, actor=clerk, verdicts=all_received(application))
+    application.refresh_from_db()
+    assert application.case_number == number
+    assert application.notices.filter(kind=NoticeKind.ACCEPTANCE).count() == 1
+
+
+def test_accepting_twice_at_the_workbench(client, clerk, citizen, item):
+    application = submit_online(citizen, item)
+    client.force_login(clerk)
+    url = reverse("intake:workbench-application", args=[application.pk])
+    data = form_data(item)
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, data, follow=True)
+    assert "不能再作受理结论" in response.content.decode()
+    assert Notice.objects.filter(kind=NoticeKind.ACCEPTANCE).count() == 1
+
+
+def test_second_correction_may_not_name_a_material_passed_before(clerk, citizen, item):
+
+    application = submit_online(citizen, item)
+    materials = materials_of(application)
+    intake_request_correction(
+        application=application,
+        actor=clerk,
+        verdicts=[
+            verdict(materials["申请表"]),
+            verdict(materials["场地使用证明"], MaterialStatus.DEFECTIVE, reason="印章不清晰"),
+        ],
+    )
+    material_upload(
+        application=application,
+        material=materials["场地使用证明"],
+        uploaded_file=SimpleUploadedFile("fixed.pdf", PDF),
+        actor=citizen.user,
+    )
+    application_resubmit(application=application, actor=citizen.user)
+    with pytest.raises(IntakeError, match="以下材料在此前的告知中已确认无误.*申请表"):
+        intake_request_correction(
+            application=application,
+            actor=clerk,
+            verdicts=[verdict(materials["申请表"], MaterialStatus.DEFECTIVE, reason="再看有误")],
+        )
+    application.refresh_from_db()
+    assert application.status == CaseStatus.SUBMITTED
+    assert application.correction_notices.count() == 1
+    # Naming the one still wrong again is allowed.
+    intake_request_correction(
+        application=application,
+        actor=clerk,
+        verdicts=[verdict(materials["场地使用证明"], MaterialStatus.DEFECTIVE, reason="仍不清晰")],
+    )
+    assert application.correction_notices.count() == 2
+
+
+def test_another_windows_open_intake_is_refused(client, clerk, other_clerk, citizen, item):
+    application = submit_online(citizen, item)
+    materials = materials_of(application)
+    intake_request_correction(
+        application=application,
+        actor=clerk,
+        verdicts=[verdict(materials["申请表"], MaterialStatus.MISSING)],
+    )
+
+    material_upload(
+        application=application,
+        material=materials["申请表"],
+        uploaded_file=SimpleUploadedFile("form.pdf", PDF),
+        actor=citizen.user,
+    )
+    application_resubmit(application=application, actor=citizen.user)
+    with pytest.raises(IntakePermissionDenied, match="正在金普厅 3 号窗口办理"):
+        intake_accept(
+            application=application, actor=other_clerk, verdicts=all_received(application)
+        )
+    client.force_login(other_clerk)
+    url = reverse("intake:workbench-application", args=[application.pk])
+    page = client.get(url).content.decode()
+    assert "该申请正在金普厅 3 号窗口办理，其他窗口不能处理。" in page
+    response = client.post(url, form_data(item))
+    assert response.status_code == 403
+    assert "该申请正在金普厅 3 号窗口办理，其他窗口不能处理。" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == CaseStatus.SUBMITTED
+    assert application.case_number is None
+
+
+def test_workbench_needs_a_clerk_at_a_window(client, citizen, db):
+    client.force_login(citizen.user)
+    response = client.get("/intake/workbench/")
+    assert response.status_code == 403
+    assert "只有在综合窗口工作的综窗人员可以办理受理。" in response.content.decode()
+    no_window = UserFactory(clerk=True)
+    client.force_login(no_window)
+    assert client.get(COUNTER).status_code == 403
+    client.logout()
+    assert client.get("/intake/workbench/").status_code == 302  # to the login page
+
+
+def test_clerk_home_lists_the_workbench(client, clerk):
+    client.force_login(clerk)
+    html = client.get("/").content.decode()
+    for title in ("网上预审", "窗口收件", "本窗口办件"):
+        assert title in html
+    assert 'href="/intake/workbench/counter/"' in html
+
+
+def test_window_cases_lists_this_windows_applications(client, clerk, applicant, item):
+    client.force_login(clerk)
+    client.post(intake_url(item, applicant), form_data(item))
+    application = Application.objects.get()
+    html = client.get(reverse("intake:workbench-cases")).content.decode()
+    assert application.case_number in html
