@@ -4,3 +4,47 @@ from django.apps import AppConfig
 class ApprovalsConfig(AppConfig):
     name = "approvals"
     verbose_name = "部门审批"
+
+    def ready(self):
+        from intake.services.cases import case_accepted
+
+        from .receivers import route_accepted_case
+
+        case_accepted.connect(route_accepted_case, dispatch_uid="approvals.route_accepted_case")
+        self._register_home_actions()
+
+    @staticmethod
+    def _register_home_actions():
+        from accounts.constants import Role
+        from accounts.navigation import HomeAction, register_action
+
+        register_action(
+            Role.APPROVER,
+            HomeAction(
+                "我的待办", "本部门待审批的办件，按紧急程度排序", "approvals:inbox", "bi-inbox", 10
+            ),
+        )
+        register_action(
+            Role.APPROVER,
+            HomeAction(
+                "延期审批", "部门负责人批准延长办理期限", "approvals:extensions", "bi-hourglass", 30
+            ),
+        )
+        register_action(
+            Role.CLERK,
+            HomeAction(
+                "出件登记",
+                "办结件窗口领取、邮寄登记与审批补正收件",
+                "approvals:counter",
+                "bi-box-seam",
+                40,
+            ),
+        )
+        register_action(
+            Role.SUPERVISOR,
+            HomeAction("督办记录", "超期办件的督办记录", "approvals:escalations", "bi-flag", 20),
+        )
+        register_action(
+            Role.SUPERVISOR,
+            HomeAction("延期审批", "批准延长办理期限", "approvals:extensions", "bi-hourglass", 30),
+        )

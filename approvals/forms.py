@@ -1,0 +1,96 @@
+"""Page forms: they only shape the input; the services hold the rules and the messages."""
+
+from django import forms
+
+from .constants import SPECIAL_PROCEDURE_KINDS, PauseKind
+
+
+class BootstrapForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+class VersionedForm(BootstrapForm):
+    """Carries the task's lock_version the approver saw (a conflict check, not a secret)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ApproveForm(VersionedForm):
+    opinion = forms.CharField(
+        label="审查意见",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "如：材料齐全，符合法定条件。"}),
+    )
+
+
+class DenyForm(VersionedForm):
+    reason = forms.CharField(
+        label="不予许可的理由",
+        max_length=280,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="将写入不予行政许可决定书，并告知申请人申请行政复议或提起行政诉讼的权利。",
+    )
+    legal_basis = forms.CharField(label="法律依据", max_length=300, required=False)
+
+
+class SupplementForm(VersionedForm):
+    items = forms.CharField(
+        label="需补正的材料或内容（每行一项）",
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "如：补充提交场地租赁合同原件"}),
+    )
+    note = forms.CharField(label="其他说明", max_length=500, required=False)
+
+    def clean_items(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+
+
+class SpecialStartForm(VersionedForm):
+    kind = forms.ChoiceField(
+        label="特别程序",
+        choices=[(k.value, k.label) for k in PauseKind if k in SPECIAL_PROCEDURE_KINDS],
+    )
+    reason = forms.CharField(label="原因或依据", max_length=300)
+    expected_days = forms.IntegerField(label="预计所需工作日", min_value=1, max_value=365)
+
+
+class SpecialEndForm(VersionedForm):
+    result = forms.CharField(label="特别程序结果", max_length=300)
+
+
+class ExtensionRequestForm(VersionedForm):
+    days = forms.IntegerField(label="延长工作日", min_value=1, max_value=15)
+    reason = forms.CharField(
+        label="延期理由", max_length=300, help_text="批准后将书面告知申请人延期理由。"
+    )
+
+
+class ExtensionDecideForm(BootstrapForm):
+    approve = forms.TypedChoiceField(
+        label="批准意见",
+        choices=[("1", "批准延期"), ("0", "不批准")],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label="说明", max_length=300, required=False)
+
+
+class ReassignForm(VersionedForm):
+    assignee = forms.IntegerField(label="改派给")
+
+
+class HandOverForm(BootstrapForm):
+    recipient_name = forms.CharField(label="领取人姓名", max_length=50)
+
+
+class PostForm(BootstrapForm):
+    tracking_number = forms.CharField(label="快递单号", max_length=40)
+
+
+class SupplementReceiveForm(BootstrapForm):
+    note = forms.CharField(label="补正说明", max_length=280, required=False)

@@ -1,0 +1,363 @@
+"""Reads with rules: an approver's inbox, a case's clocks and timeline, the counter's
+results awaiting hand-over, extensions a user may decide, 督办 records."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.constants import Role
+from accounts.models import User
+from accounts.selectors import department_list_acting_for, department_list_supervised_by
+from catalog.calendar import WorkingCalendar, current_calendar, working_days_between
+from intake.constants import CaseStatus, NoticeKind, NoticeStatus
+from intake.models import Application, CaseEvent, Notice
+from intake.selectors import application_list_for
+
+from .constants import (
+    OPEN_TASK_STATUSES,
+    ClockKind,
+    DeliveryStatus,
+    ExtensionStatus,
+    Light,
+    TaskStatus,
+)
+from .models import Clock, Delivery, Escalation, Extension, Task
+from .services.common import is_department_head, person
+
+INBOX_STATUSES = {
+    "open": (TaskStatus.OPEN, TaskStatus.CLAIMED),
+    "unclaimed": (TaskStatus.OPEN,),
+    "mine": (TaskStatus.CLAIMED,),
+    "completed": (TaskStatus.COMPLETED,),
+}
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    department: int | None = None
+    light: int | None = None
+    status: str = "open"
+    item: str = ""
+
+    @classmethod
+    def from_query(cls, data) -> "TaskFilters":
+        def _int(name):
+            value = (data.get(name) or "").strip()
+            return int(value) if value.isdigit() else None
+
+        status = (data.get("status") or "open").strip()
+        light = _int("light")
+        return cls(
+            department=_int("department"),
+            light=light if light in Light.values else None,
+            status=status if status in INBOX_STATUSES else "open",
+            item=(data.get("item") or "").strip()[:100],
+        )
+
+
+def task_list_for(*, user: User, filters: TaskFilters | None = None) -> QuerySet[Task]:
+    """The tasks of the departments ``user`` acts for, most urgent first: red, then
+    yellow, then green, each by due date. One query, whatever the page size."""
+    filters = filters or TaskFilters()
+    departments = department_list_acting_for(user=user)
+    tasks = Task.objects.filter(department__in=departments).select_related(
+        "department",
+        "assignee",
+        "clock",
+        "application__item_version__item",
+        "application__applicant",
+        "application__enterprise",
+    )
+    statuses = INBOX_STATUSES[filters.status]
+    tasks = tasks.filter(status__in=statuses)
+    if filters.status == "mine":
+        tasks = tasks.filter(assignee=user)
+    if filters.department:
+        tasks = tasks.filter(department_id=filters.department)
+    if filters.light is not None:
+        tasks = tasks.filter(clock__light=filters.light)
+    if filters.item:
+        tasks = tasks.filter(
+            Q(application__item_version__name__icontains=filters.item)
+            | Q(application__item_version__item__code__iexact=filters.item)
+            | Q(application__case_number__iexact=filters.item)
+        )
+    if filters.status == "completed":
+        return tasks.order_by("-completed_at", "-id")
+    return tasks.order_by("-clock__light", "clock__due_date", "application__accepted_at", "id")
+
+
+def task_get_for(*, user: User, pk: int) -> Task | None:
+    """A task of a department the user acts for, in any status."""
+    return (
+        Task.objects.filter(pk=pk, department__in=department_list_acting_for(user=user))
+        .select_related(
+            "department",
+            "assignee",
+            "clock",
+            "step",
+            "application__item_version__item",
+            "application__item_version__department",
+            "application__applicant",
+            "application__enterprise",
+            "application__hall",
+            "application__window",
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    light: int
+    days: int | None
+    paused: bool
+    stopped: bool
+
+    @property
+    def label(self) -> str:
+        if self.stopped:
+            return "已办结"
+        if self.paused:
+            return "已暂停"
+        if self.days < 0:
+            return f"超期 {-self.days} 个工作日"
+        if self.days == 0:
+            return "今日到期"
+        return f"剩 {self.days} 个工作日"
+
+    @property
+    def css(self) -> str:
+        return {Light.GREEN: "green", Light.YELLOW: "yellow", Light.RED: "red"}[self.light]
+
+    @property
+    def light_label(self) -> str:
+        return str(Light(self.light).label)
+
+
+def time_left(
+    clock: Clock | None,
+    *,
+    today: datetime.date | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> TimeLeft | None:
+    """A clock's light and what is left of it ("剩 2 个工作日", "超期 1 个工作日", "已暂停").
+
+    The stored light is the sweep's; between two sweeps the days left are the truth, so
+    a clock past its due date shows red here even before the sweep has run.
+    """
+    if clock is None:
+        return None
+    if not clock.is_open:
+        return TimeLeft(clock.light, None, False, True)
+    if clock.paused_since is not None:
+        return TimeLeft(clock.light, None, True, False)
+    today = today or timezone.localdate()
+    days = working_days_between(today, clock.due_date, calendar or current_calendar())
+    light = clock.light
+    if today > clock.due_date:
+        light = Light.RED
+    elif today >= clock.yellow_from:
+        light = max(light, Light.YELLOW)
+    return TimeLeft(light, days, False, False)
+
+
+def case_clocks(application: Application) -> list[Clock]:
+    """The case clocks first (promised, statutory), then the step clocks, with pauses."""
+    order = {ClockKind.PROMISED: 0, ClockKind.STATUTORY: 1}
+    clocks = list(
+        Clock.objects.filter(Q(application=application) | Q(task__application=application))
+        .select_related("department", "task")
+        .prefetch_related("pauses")
+        .distinct()
+    )
+    return sorted(clocks, key=lambda c: (order.get(c.kind, 2), c.started_on, c.pk))
+
+
+def application_visible_to(*, user: User, application: Application) -> bool:
+    """Who may look at a case here: whoever intake lets see it (applicant, clerks,
+    supervisors), and approvers acting for a department with a task on it."""
+    if application_list_for(user=user).filter(pk=application.pk).exists():
+        return True
+    return Task.objects.filter(
+        application=application, department__in=department_list_acting_for(user=user)
+    ).exists()
+
+
+# --- the timeline ------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineStep:
+    task: Task
+    started_on: datetime.date
+    finished_on: datetime.date | None
+    working_days: int
+    who: str
+
+    @property
+    def label(self) -> str:
+        if self.task.status == TaskStatus.COMPLETED:
+            return f"{self.task.get_decision_display()}，用时 {self.working_days} 个工作日"
+        if self.task.status == TaskStatus.CANCELLED:
+            return "已取消"
+        return f"办理中，已用 {self.working_days} 个工作日"
+
+
+@dataclass
+class CaseTimeline:
+    events: list[CaseEvent] = field(default_factory=list)
+    steps: list[TimelineStep] = field(default_factory=list)
+    total_working_days: int | None = None
+
+
+def case_timeline(application: Application) -> CaseTimeline:
+    """Every event of the case (who, when, what) and every workflow step with who handled
+    it and how long it took in working days (paused time not counted)."""
+    calendar = current_calendar()
+    today = timezone.localdate()
+    events = list(
+        CaseEvent.objects.filter(application=application)
+        .select_related("actor", "department")
+        .order_by("at", "id")
+    )
+    steps = []
+    tasks = (
+        Task.objects.filter(application=application)
+        .select_related("department", "assignee", "clock")
+        .order_by("stage", "id")
+    )
+    for task in tasks:
+        started = timezone.localdate(task.created_at)
+        finished = timezone.localdate(task.completed_at) if task.completed_at else None
+        if task.clock is not None:
+            started = task.clock.started_on
+            end = task.clock.stopped_on or task.clock.paused_since or finished or today
+            paused = task.clock.paused_days
+            days = working_days_between(started, end, calendar) - paused
+        else:
+            days = working_days_between(started, finished or today, calendar)
+        steps.append(
+            TimelineStep(
+                task=task,
+                started_on=started,
+                finished_on=finished,
+                working_days=max(days, 0),
+                who=person(task.assignee) if task.assignee_id else "待认领",
+            )
+        )
+    total = None
+    if application.accepted_at:
+        end = timezone.localdate(application.concluded_at) if application.concluded_at else today
+        statutory = Clock.objects.filter(application=application, kind=ClockKind.STATUTORY).first()
+        paused = statutory.paused_days if statutory else 0
+        total = (
+            working_days_between(timezone.localdate(application.accepted_at), end, calendar)
+            - paused
+        )
+    return CaseTimeline(events=events, steps=steps, total_working_days=total)
+
+
+# --- results and delivery --------------------------------------------------------------
+
+
+RESULT_KINDS = (NoticeKind.APPROVAL_DECISION, NoticeKind.DENIAL_DECISION)
+
+
+def result_notice(application: Application) -> Notice | None:
+    """The case's result document (准予 / 不予行政许可决定书), the latest one."""
+    return (
+        Notice.objects.filter(application=application, kind__in=RESULT_KINDS)
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+
+
+def delivery_list_pending(*, query: str = "") -> QuerySet[Delivery]:
+    """Concluded cases whose result waits at the counter: pick-up at any window (两厅通办)
+    or to be posted. Clerks of either hall see all of them."""
+    deliveries = (
+        Delivery.objects.filter(status=DeliveryStatus.PENDING, method__in=("window", "post"))
+        .select_related(
+            "application__item_version",
+            "application__applicant",
+            "application__enterprise",
+        )
+        .annotate(
+            result_ready=Exists(
+                Notice.objects.filter(
+                    application=OuterRef("application"),
+                    kind__in=RESULT_KINDS,
+                    status=NoticeStatus.READY,
+                )
+            )
+        )
+        .order_by("application__concluded_at", "id")
+    )
+    query = (query or "").strip()
+    if query:
+        deliveries = deliveries.filter(
+            Q(application__case_number__iexact=query)
+            | Q(application__applicant__name=query)
+            | Q(application__enterprise__name__icontains=query)
+        )
+    return deliveries
+
+
+def supplement_list_waiting(*, query: str = "") -> QuerySet[Application]:
+    """Cases waiting for the applicant's supplement (a clerk may receive it)."""
+    cases = Application.objects.filter(status=CaseStatus.SUPPLEMENT_REQUESTED).select_related(
+        "item_version", "applicant", "enterprise"
+    )
+    query = (query or "").strip()
+    if query:
+        cases = cases.filter(Q(case_number__iexact=query) | Q(applicant__name=query))
+    return cases.order_by("updated_at", "id")
+
+
+# --- extensions and 督办 ---------------------------------------------------------------
+
+
+def extension_list_decidable_by(*, user: User) -> QuerySet[Extension]:
+    """Pending extensions ``user`` may decide: a supervisor for the departments they
+    watch, a department head for the departments they act for."""
+    departments = Q(pk__in=[])
+    if user.has_role(Role.SUPERVISOR):
+        watched = department_list_supervised_by(user=user)
+        departments |= Q(application__item_version__department__in=watched) | Q(
+            application__tasks__department__in=watched,
+            application__tasks__status__in=OPEN_TASK_STATUSES,
+        )
+    if is_department_head(user):
+        acting = department_list_acting_for(user=user)
+        departments |= Q(application__item_version__department__in=acting) | Q(
+            application__tasks__department__in=acting,
+            application__tasks__status__in=OPEN_TASK_STATUSES,
+        )
+    ids = (
+        Extension.objects.filter(departments, status=ExtensionStatus.REQUESTED)
+        .values("pk")
+        .distinct()
+    )
+    return (
+        Extension.objects.filter(pk__in=ids)
+        .select_related("application__item_version", "requested_by")
+        .order_by("created_at", "id")
+    )
+
+
+def escalation_list_for(*, user: User) -> QuerySet[Escalation]:
+    """督办 records of the departments a supervisor watches (district-wide: all)."""
+    if not user.has_role(Role.SUPERVISOR):
+        return Escalation.objects.none()
+    watched = department_list_supervised_by(user=user)
+    return (
+        Escalation.objects.filter(Q(department__in=watched) | Q(responsible_department__in=watched))
+        .select_related(
+            "application__item_version", "department", "responsible_department", "clock"
+        )
+        .distinct()
+        .order_by("-issued_at", "-id")
+    )

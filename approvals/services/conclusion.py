@@ -1,0 +1,174 @@
+"""办结: the case concludes as approved (the last step approved) or not approved (a step
+denied). All clocks stop, open tasks are cancelled, the result document is issued
+(准予行政许可决定书 / 不予行政许可决定书, rendered to PDF after commit by intake's notice
+machinery), a delivery is prepared as the applicant chose, and the applicant is told.
+"""
+
+import re
+
+from django.template import TemplateDoesNotExist
+from django.template.loader import select_template
+from django.utils import timezone
+
+from catalog.constants import ItemType
+from intake.constants import CaseAction, NoticeKind
+from intake.models import Application, Notice
+from intake.services.notices import notice_issue
+from intake.states import transition
+from jinpu_portal.notifications import notify
+
+from ..constants import OPEN_TASK_STATUSES, Decision, TaskStatus
+from ..models import Delivery, Task
+from ..signals import case_decided
+from .clocks import clock_stop
+from .common import open_clocks, person, today
+
+# 行政复议法 art. 20: 60 days; 行政诉讼法 art. 46: six months.
+REVIEW_DAYS = 60
+LAWSUIT_MONTHS = 6
+DEFAULT_RESULT_TEMPLATE = "documents/results/default.html"
+_SAFE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def result_template_for(item_code: str) -> str:
+    """The per-item result body (templates/documents/results/<item code>.html) if one
+    exists, else the default; frozen into the notice when it is issued."""
+    names = [DEFAULT_RESULT_TEMPLATE]
+    if _SAFE_CODE.match(item_code or ""):
+        names.insert(0, f"documents/results/{item_code}.html")
+    try:
+        return select_template(names).template.name
+    except TemplateDoesNotExist:
+        return DEFAULT_RESULT_TEMPLATE
+
+
+def seal_of(department) -> dict:
+    """The issuing department's name and seal image (stored name; the document shows
+    the seal placeholder when there is no image)."""
+    return {
+        "seal_text": department.name,
+        "seal_image": department.seal_image.name if department.seal_image else "",
+    }
+
+
+def _steps(application: Application) -> list[dict]:
+    tasks = application.tasks.select_related("department", "assignee").order_by("stage", "id")
+    return [
+        {
+            "stage": task.stage,
+            "name": task.name,
+            "department": task.department.name,
+            "decision": str(Decision(task.decision).label) if task.decision else "",
+            "opinion": task.opinion,
+            "person": person(task.assignee) if task.assignee_id else "",
+            "completed_at": timezone.localtime(task.completed_at).strftime("%Y年%m月%d日")
+            if task.completed_at
+            else "",
+        }
+        for task in tasks
+        if task.status == TaskStatus.COMPLETED
+    ]
+
+
+def _decision_extra(application: Application, task: Task, approved: bool, **more) -> dict:
+    version = application.item_version
+    department = task.department
+    licensing = version.item_type == ItemType.LICENSING
+    if approved:
+        title = "准予行政许可决定书" if licensing else f"{version.result_name or '办理结果'}通知书"
+    else:
+        title = "不予行政许可决定书" if licensing else "不予办理决定书"
+    return {
+        "document_title": title,
+        "is_licensing": licensing,
+        "decision_department": department.name,
+        "decision_department_address": department.address,
+        **seal_of(department),
+        "legal_basis": version.legal_basis,
+        "result_name": version.result_name,
+        "result_template": result_template_for(version.item.code) if approved else "",
+        "decided_date": timezone.localtime().strftime("%Y年%m月%d日"),
+        "steps": _steps(application),
+        "delivery_method": str(application.get_delivery_method_display()),
+        "review_days": REVIEW_DAYS,
+        "lawsuit_months": LAWSUIT_MONTHS,
+        **more,
+    }
+
+
+def case_conclude(
+    *,
+    application: Application,
+    task: Task,
+    actor,
+    approved: bool,
+    reason: str = "",
+    legal_basis: str = "",
+) -> Notice:
+    """Conclude the locked case decided by ``task`` (already completed by the caller)."""
+    on = today()
+    cancelled = list(
+        application.tasks.filter(status__in=OPEN_TASK_STATUSES).values_list("pk", flat=True)
+    )
+    if cancelled:
+        for other in Task.objects.filter(pk__in=cancelled):
+            other.status = TaskStatus.CANCELLED
+            other.lock_version += 1
+            other.save(update_fields=["status", "lock_version", "updated_at"])
+    for clock in open_clocks(application):
+        clock_stop(clock=clock, on=on)
+    application.concluded_at = timezone.now()
+    version = application.item_version
+    if approved:
+        application.outcome_note = (
+            "准予行政许可" if version.item_type == ItemType.LICENSING else "准予办理"
+        )
+        message = f"审批通过，办结：{task.department.name}作出准予决定"
+    else:
+        application.outcome_note = f"不予许可：{reason}"
+        message = f"办结（不予许可）：{reason}"
+    transition(
+        application,
+        CaseAction.CONCLUDE,
+        actor=actor,
+        message=message[:300],
+        department=task.department,
+        update_fields=("concluded_at", "outcome_note"),
+        event_details={
+            "decision": Decision.APPROVE if approved else Decision.DENY,
+            "task": task.pk,
+            "cancelled_tasks": cancelled,
+        },
+    )
+    extra = _decision_extra(
+        application,
+        task,
+        approved,
+        **({} if approved else {"reason": reason, "denial_legal_basis": legal_basis}),
+    )
+    notice = notice_issue(
+        application=application,
+        kind=NoticeKind.APPROVAL_DECISION if approved else NoticeKind.DENIAL_DECISION,
+        actor=actor,
+        extra=extra,
+    )
+    Delivery.objects.create(
+        application=application,
+        method=application.delivery_method,
+        address=application.delivery_address,
+    )
+    how = {
+        "window": "请持身份证件到任一政务服务大厅综合窗口领取",
+        "post": "结果文书将邮寄至您填写的地址",
+        "electronic": "请登录后在“我的办件”中下载结果文书",
+    }.get(application.delivery_method, "")
+    notify(
+        recipient=application.applicant.user,
+        title="您的办件已办结" if approved else "您的办件已办结（不予许可）",
+        body=f"“{version.name}”（办件编号 {application.case_number}）已办结："
+        f"{'准予许可' if approved else '不予许可'}。{how}。",
+        url=f"/approvals/cases/{application.pk}/result/",
+        reference=application.case_number or "",
+    )
+    case_decided.send(sender=Application, application=application, actor=actor, approved=approved)
+    return notice

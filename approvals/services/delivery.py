@@ -1,0 +1,188 @@
+"""统一出件: the result reaches the applicant the way they chose when applying
+(``Application.delivery_method``).
+
+- window: any comprehensive window of either hall hands it over (两厅通办); the clerk
+  records who received it;
+- post (线上物流): the clerk records the tracking number when the result is handed to
+  the courier; that is the recorded delivery (the model has no "in transit" status);
+- electronic: the applicant downloads the result document; the first download by the
+  applicant is the delivery.
+
+The ``Delivery`` row is created when the case concludes (approvals.services.conclusion).
+"""
+
+import re
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.constants import Role
+from accounts.models import User
+from intake.constants import CaseAction, CaseStatus, DeliveryMethod, NoticeStatus
+from intake.models import Application, Notice
+from intake.services.cases import clerk_window
+from intake.states import record_event
+from jinpu_portal.notifications import notify
+
+from ..constants import DeliveryStatus
+from ..errors import ApprovalError, ApprovalPermissionDenied, TaskConflict
+from ..models import Delivery
+from ..selectors import result_notice
+from .common import lock_case, person
+
+_TRACKING = re.compile(r"^[A-Za-z0-9-]{8,40}$")
+
+
+def _lock_delivery(delivery: Delivery | int) -> tuple[Delivery, Application]:
+    pk = getattr(delivery, "pk", delivery)
+    application_id = Delivery.objects.values_list("application_id", flat=True).get(pk=pk)
+    application = lock_case(application_id)
+    delivery = Delivery.objects.select_for_update().get(pk=pk)
+    if application.status != CaseStatus.CONCLUDED:
+        raise ApprovalError("办件尚未办结，没有可送达的结果。", code="not_concluded")
+    if delivery.status == DeliveryStatus.DELIVERED:
+        raise TaskConflict(
+            f"该办件结果已于 {timezone.localtime(delivery.delivered_at):%Y-%m-%d %H:%M} 送达"
+            f"（经办人 {person(delivery.delivered_by)}），不能重复登记。"
+        )
+    return delivery, application
+
+
+def _require_result_ready(application: Application) -> Notice:
+    notice = result_notice(application)
+    if notice is None or notice.status != NoticeStatus.READY:
+        raise ApprovalError("结果文书正在生成，请稍后再试。", code="not_ready")
+    return notice
+
+
+def _delivered(delivery: Delivery, application: Application, actor, message: str, **details):
+    delivery.status = DeliveryStatus.DELIVERED
+    delivery.delivered_at = timezone.now()
+    delivery.delivered_by = actor
+    delivery.save(
+        update_fields=[
+            "status",
+            "delivered_at",
+            "delivered_by",
+            "window",
+            "recipient_name",
+            "tracking_number",
+            "updated_at",
+        ]
+    )
+    record_event(
+        application,
+        CaseAction.NOTE,
+        actor=actor,
+        message=message[:300],
+        window=delivery.window,
+        hall=delivery.window.hall if delivery.window_id else None,
+        approvals="delivered",
+        method=delivery.method,
+        **details,
+    )
+
+
+@transaction.atomic
+def delivery_hand_over(*, delivery: Delivery, actor: User, recipient_name: str) -> Delivery:
+    """窗口领取: a clerk at any window hands the result over and records who took it."""
+    window = clerk_window(actor)
+    delivery, application = _lock_delivery(delivery)
+    if delivery.method != DeliveryMethod.WINDOW:
+        raise ApprovalError("该办件选择的不是窗口领取。", code="method")
+    recipient_name = (recipient_name or "").strip()
+    if not recipient_name:
+        raise ApprovalError("请填写领取人姓名（本人或持委托书的代领人）。", code="recipient")
+    if len(recipient_name) > 50:
+        raise ApprovalError("领取人姓名过长。", code="recipient")
+    _require_result_ready(application)
+    delivery.window = window
+    delivery.recipient_name = recipient_name
+    _delivered(
+        delivery,
+        application,
+        actor,
+        f"{window}窗口出件，领取人：{recipient_name}",
+        recipient=recipient_name,
+    )
+    notify(
+        recipient=application.applicant.user,
+        title="办理结果已领取",
+        body=f"“{application.item_version.name}”（{application.case_number}）的办理结果已于"
+        f"{window}由{recipient_name}领取。",
+        reference=application.case_number or "",
+    )
+    return delivery
+
+
+@transaction.atomic
+def delivery_post(*, delivery: Delivery, actor: User, tracking_number: str) -> Delivery:
+    """邮寄送达 (线上物流): the clerk hands the result to the courier and records the number."""
+    window = clerk_window(actor)
+    delivery, application = _lock_delivery(delivery)
+    if delivery.method != DeliveryMethod.POST:
+        raise ApprovalError("该办件选择的不是邮寄送达。", code="method")
+    tracking_number = (tracking_number or "").strip().upper()
+    if not _TRACKING.match(tracking_number):
+        raise ApprovalError("请填写正确的快递单号（8–40 位字母、数字）。", code="tracking")
+    _require_result_ready(application)
+    delivery.window = window
+    delivery.tracking_number = tracking_number
+    _delivered(
+        delivery,
+        application,
+        actor,
+        f"结果文书已交寄，快递单号 {tracking_number}",
+        tracking_number=tracking_number,
+    )
+    notify(
+        recipient=application.applicant.user,
+        title="办理结果已寄出",
+        body=f"“{application.item_version.name}”（{application.case_number}）的办理结果已寄往"
+        f"{delivery.address}，快递单号 {tracking_number}。",
+        reference=application.case_number or "",
+    )
+    return delivery
+
+
+def may_download_result(application: Application, user: User) -> bool:
+    """The applicant, a representative of the applying enterprise, or staff who may see it."""
+    if not user.is_authenticated:
+        return False
+    if application.applicant.user_id == user.pk:
+        return True
+    if (
+        application.enterprise_id
+        and application.enterprise.memberships.filter(citizen__user=user).exists()
+    ):
+        return True
+    return user.has_role(Role.CLERK) or user.has_role(Role.SUPERVISOR)
+
+
+@transaction.atomic
+def result_download(*, application: Application, actor: User) -> Notice:
+    """The result document for download; the applicant's first download of an electronic
+    delivery records it as delivered (电子送达)."""
+    application = lock_case(application)
+    if not may_download_result(application, actor):
+        raise ApprovalPermissionDenied("只能下载本人（本企业）办件的结果文书。")
+    if application.status != CaseStatus.CONCLUDED:
+        raise ApprovalError("办件尚未办结，暂无结果文书。", code="not_concluded")
+    notice = _require_result_ready(application)
+    delivery = Delivery.objects.select_for_update().filter(application=application).first()
+    is_applicant_side = not (actor.has_role(Role.CLERK) or actor.has_role(Role.SUPERVISOR))
+    if (
+        delivery is not None
+        and delivery.method == DeliveryMethod.ELECTRONIC
+        and delivery.status == DeliveryStatus.PENDING
+        and is_applicant_side
+    ):
+        delivery.recipient_name = person(actor)
+        _delivered(
+            delivery,
+            application,
+            actor,
+            f"申请人在线下载结果文书（电子送达）：{notice.number}",
+            notice=notice.number,
+        )
+    return notice

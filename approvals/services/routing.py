@@ -1,0 +1,141 @@
+"""Routing a case through its workflow: the case clocks and the first stage's tasks on
+acceptance, the next stage when a stage is complete.
+
+The workflow is the one of the item version the case was accepted under
+(``catalog.WorkflowStep``): steps sharing a ``stage`` number run in parallel (联办), the
+stages run in ascending order. Each task gets its own step clock (the step's budget);
+the case has two clocks, the promised and the statutory limit, started on the day of
+acceptance (a limit runs from the day after, see catalog.calendar).
+
+Every step goes to the department the catalog names for it. Routing a step to a park or
+street the item is delegated to (赋权) needs to know which unit the case was applied to;
+the case does not record that yet (see the approvals report), so no such rule is applied.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.constants import CaseType
+from catalog.models import WorkflowStep
+from intake.constants import CaseAction, CaseStatus
+from intake.models import Application
+from intake.states import record_event, transition
+
+from ..constants import ClockKind, Decision
+from ..errors import ApprovalError
+from ..models import Task
+from .clocks import clock_start
+from .common import lock_case
+
+
+def stage_numbers(application: Application) -> list[int]:
+    return sorted(
+        set(
+            WorkflowStep.objects.filter(version=application.item_version_id).values_list(
+                "stage", flat=True
+            )
+        )
+    )
+
+
+def next_stage(application: Application, after: int | None) -> int | None:
+    for stage in stage_numbers(application):
+        if after is None or stage > after:
+            return stage
+    return None
+
+
+def stage_create_tasks(
+    *, application: Application, stage: int, started_on: datetime.date
+) -> list[Task]:
+    """One task per step of ``stage``, each with its own step clock."""
+    steps = WorkflowStep.objects.filter(version=application.item_version_id, stage=stage)
+    tasks = []
+    for step in steps.select_related("department").order_by("id"):
+        clock = clock_start(
+            kind=ClockKind.STEP,
+            department=step.department,
+            budget_days=step.budget_days,
+            started_on=started_on,
+            application=application,
+        )
+        tasks.append(
+            Task.objects.create(
+                application=application,
+                step=step,
+                stage=stage,
+                name=step.name,
+                department=step.department,
+                clock=clock,
+            )
+        )
+    return tasks
+
+
+def _describe(tasks: list[Task]) -> str:
+    return "、".join(f"{task.department.name}“{task.name}”" for task in tasks)
+
+
+@transaction.atomic
+def case_route(*, application: Application, actor) -> list[Task]:
+    """On acceptance of a 承诺件: start both case clocks and the first stage's tasks, and
+    move the case into approval. A 即办件 is left alone (it closes at the counter)."""
+    application = lock_case(application)
+    version = application.item_version
+    if version.case_type != CaseType.PROMISED:
+        return []
+    if application.status != CaseStatus.ACCEPTED:
+        raise ApprovalError("只有已受理的办件可以转入审批。", code="not_accepted")
+    if application.tasks.exists():
+        raise ApprovalError("该办件已转入审批，不能重复分派。", code="routed")
+    stage = next_stage(application, None)
+    if stage is None:
+        raise ApprovalError(
+            f"事项“{version.name}”没有配置办理环节，不能转入审批，请联系事项管理员。",
+            code="no_steps",
+        )
+    accepted_on = timezone.localdate(application.accepted_at or timezone.now())
+    for kind, days in (
+        (ClockKind.PROMISED, version.promised_limit_days),
+        (ClockKind.STATUTORY, version.statutory_limit_days),
+    ):
+        clock_start(
+            kind=kind,
+            department=version.department,
+            budget_days=days,
+            started_on=accepted_on,
+            application=application,
+        )
+    tasks = stage_create_tasks(application=application, stage=stage, started_on=accepted_on)
+    transition(
+        application,
+        CaseAction.START_APPROVAL,
+        actor=actor,
+        message=f"转入审批：{_describe(tasks)}",
+        department=version.department,
+        event_details={"stage": stage, "tasks": [task.pk for task in tasks]},
+    )
+    return tasks
+
+
+def stage_is_complete(application: Application, stage: int) -> bool:
+    """Every task of the stage approved (parallel steps of 联办 included)."""
+    return not application.tasks.filter(stage=stage).exclude(decision=Decision.APPROVE).exists()
+
+
+def stage_open(*, application: Application, stage: int, actor, on: datetime.date) -> list[Task]:
+    """Open ``stage`` after the previous one completed (the caller holds the case lock)."""
+    tasks = stage_create_tasks(application=application, stage=stage, started_on=on)
+    record_event(
+        application,
+        CaseAction.NOTE,
+        actor=actor,
+        message=f"转入第 {stage} 环节：{_describe(tasks)}",
+        department=tasks[0].department if tasks else None,
+        approvals="stage_opened",
+        stage=stage,
+        tasks=[task.pk for task in tasks],
+    )
+    return tasks

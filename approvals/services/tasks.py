@@ -1,0 +1,670 @@
+"""The approver's acts on a task, one service each (HackSoft style): claim, release,
+reassign, approve, deny, return for supplement (补正), special procedures (特别程序,
+行政许可法 art. 45), extensions (延期, art. 42).
+
+Each service locks the case and then the task (``common.lock_task``), re-checks that the
+actor acts for the task's department (django-guardian), guards the state, writes what
+it must with ``save(update_fields=...)`` and leaves a ``CaseEvent`` in the same
+transaction. ``expected_version`` is the task's ``lock_version`` the actor saw: when
+someone else moved the task in between, the actor gets a clear conflict message
+instead of acting on a task they have not seen.
+"""
+
+from django.db import transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.constants import Role
+from accounts.models import User
+from accounts.selectors import department_list_acting_for, department_list_supervised_by
+from catalog.calendar import add_working_days, working_days_between
+from intake.constants import CaseAction, CaseStatus, NoticeKind
+from intake.models import Application, Notice
+from intake.services.notices import notice_issue
+from intake.states import record_event, transition
+from jinpu_portal.notifications import notify
+
+from ..constants import (
+    OPEN_TASK_STATUSES,
+    SPECIAL_PROCEDURE_KINDS,
+    ClockKind,
+    Decision,
+    ExtensionStatus,
+    PauseKind,
+    TaskStatus,
+)
+from ..errors import ApprovalError, ApprovalPermissionDenied, TaskConflict
+from ..models import ClockPause, Extension, Task
+from .clocks import clock_extend, clock_pause, clock_resume, clock_stop
+from .common import (
+    acts_for,
+    bump,
+    case_clocks,
+    is_department_head,
+    lock_case,
+    lock_task,
+    open_clocks,
+    person,
+    require_acts_for,
+    require_open,
+    require_text,
+    require_worker,
+    sync_due_dates,
+    today,
+)
+from .conclusion import case_conclude, seal_of
+from .routing import next_stage, stage_is_complete, stage_open
+
+# 行政许可法 art. 42: +10 working days; joint handling (联办, co-implementing
+# departments): +15.
+EXTENSION_MAX_DAYS = 10
+EXTENSION_MAX_DAYS_JOINT = 15
+
+
+def _event(application, task: Task, actor, message: str, action: str, **details):
+    return record_event(
+        application,
+        CaseAction.NOTE,
+        actor=actor,
+        message=message[:300],
+        department=task.department,
+        approvals=action,
+        task=task.pk,
+        **details,
+    )
+
+
+def _require_in_approval(application: Application) -> None:
+    if application.status == CaseStatus.SUPPLEMENT_REQUESTED:
+        raise ApprovalError(
+            "办件正在等待申请人补正材料，收到补正材料后才能继续办理。", code="waiting_supplement"
+        )
+    if application.status != CaseStatus.IN_APPROVAL:
+        raise ApprovalError(
+            f"办件当前状态为“{application.get_status_display()}”，不能办理。", code="case_status"
+        )
+
+
+def running_pause(application: Application) -> ClockPause | None:
+    return (
+        ClockPause.objects.filter(
+            clock__application=application,
+            clock__kind__in=(ClockKind.PROMISED, ClockKind.STATUTORY),
+            ended_on__isnull=True,
+        )
+        .order_by("id")
+        .first()
+    )
+
+
+def _require_not_paused(application: Application) -> None:
+    pause = running_pause(application)
+    if pause is not None:
+        raise ApprovalError(
+            f"办件时限正因“{pause.get_kind_display()}”暂停（自 {pause.started_on:%Y-%m-%d} 起），"
+            "请先结束该程序再办理。",
+            code="paused",
+        )
+
+
+def _spent_days(task: Task) -> int:
+    if task.clock is None:
+        return 0
+    return working_days_between(task.clock.started_on, today()) - task.clock.paused_days
+
+
+# --- claim, release, reassign ---------------------------------------------------------
+
+
+@transaction.atomic
+def task_claim(*, task: Task, actor: User, expected_version: int | None = None) -> Task:
+    """认领: the actor takes the task; nobody else in the department works on it."""
+    task, application = lock_task(task, expected_version=expected_version)
+    require_acts_for(actor, task.department)
+    require_open(task)
+    if task.assignee_id == actor.pk:
+        raise ApprovalError("您已认领该任务。", code="already_yours")
+    if task.assignee_id:
+        raise TaskConflict(f"该任务已由{person(task.assignee)}认领。")
+    task.status = TaskStatus.CLAIMED
+    task.assignee = actor
+    task.claimed_at = timezone.now()
+    bump(task, "status", "assignee", "claimed_at")
+    _event(application, task, actor, f"{person(actor)}认领“{task.name}”", "claim")
+    return task
+
+
+@transaction.atomic
+def task_release(*, task: Task, actor: User, expected_version: int | None = None) -> Task:
+    """退回待办: the assignee (or a department head) gives the task back to the department."""
+    task, application = lock_task(task, expected_version=expected_version)
+    require_acts_for(actor, task.department)
+    require_open(task)
+    if not task.assignee_id:
+        raise ApprovalError("该任务尚未被认领。", code="not_claimed")
+    if task.assignee_id != actor.pk and not is_department_head(actor):
+        raise ApprovalPermissionDenied("只有认领人或部门负责人可以退回该任务。")
+    previous = task.assignee
+    task.status = TaskStatus.OPEN
+    task.assignee = None
+    task.claimed_at = None
+    bump(task, "status", "assignee", "claimed_at")
+    _event(
+        application,
+        task,
+        actor,
+        f"“{task.name}”退回部门待办（原认领人 {person(previous)}）",
+        "release",
+    )
+    return task
+
+
+@transaction.atomic
+def task_reassign(
+    *, task: Task, actor: User, assignee: User, expected_version: int | None = None
+) -> Task:
+    """改派 within the department: to another approver acting for the same department.
+    An unclaimed task or one's own may be handed on; someone else's needs a head."""
+    task, application = lock_task(task, expected_version=expected_version)
+    require_acts_for(actor, task.department)
+    require_open(task)
+    if task.assignee_id and task.assignee_id != actor.pk and not is_department_head(actor):
+        raise ApprovalPermissionDenied("该任务已由他人认领，只有认领人或部门负责人可以改派。")
+    if assignee.pk == task.assignee_id:
+        raise ApprovalError(f"该任务已由{person(assignee)}办理，无需改派。", code="same")
+    if not acts_for(assignee, task.department):
+        raise ApprovalError(
+            f"{person(assignee)}没有以“{task.department.name}”名义审批的权限，不能改派给其办理。",
+            code="assignee",
+        )
+    task.status = TaskStatus.CLAIMED
+    task.assignee = assignee
+    task.claimed_at = timezone.now()
+    bump(task, "status", "assignee", "claimed_at")
+    _event(
+        application,
+        task,
+        actor,
+        f"“{task.name}”改派给{person(assignee)}",
+        "reassign",
+        assignee=assignee.pk,
+    )
+    notify(
+        recipient=assignee,
+        title="您有一件改派的审批任务",
+        body=f"{application.case_number}“{application.item_version.name}”：{task.name}",
+        url=reverse("approvals:task", args=[task.pk]),
+        reference=application.case_number or "",
+    )
+    return task
+
+
+# --- decisions --------------------------------------------------------------------------
+
+
+def _complete(task: Task, actor: User, decision: str, opinion: str) -> None:
+    task.status = TaskStatus.COMPLETED
+    task.decision = decision
+    task.opinion = opinion
+    task.assignee = actor
+    task.claimed_at = task.claimed_at or timezone.now()
+    task.completed_at = timezone.now()
+    bump(task, "status", "decision", "opinion", "assignee", "claimed_at", "completed_at")
+
+
+@transaction.atomic
+def task_approve(
+    *, task: Task, actor: User, opinion: str, expected_version: int | None = None
+) -> Task:
+    """同意 the step. When every task of the stage is approved the next stage opens; the
+    approval of the last stage concludes the case with the result document."""
+    task, application = lock_task(task, expected_version=expected_version)
+    require_worker(task, actor)
+    _require_in_approval(application)
+    _require_not_paused(application)
+    opinion = require_text(opinion, "请填写审查意见。", max_length=2000)
+    spent = _spent_days(task)
+    _complete(task, actor, Decision.APPROVE, opinion)
+    clock_stop(clock=task.clock, on=today())
+    _event(
+        application,
+        task,
+        actor,
+        f"{task.department.name}“{task.name}”同意（用时 {spent} 个工作日）：{opinion}",
+        "approve",
+        working_days=spent,
+    )
+    if stage_is_complete(application, task.stage):
+        following = next_stage(application, task.stage)
+        if following is None:
+            case_conclude(application=application, task=task, actor=actor, approved=True)
+        else:
+            stage_open(application=application, stage=following, actor=actor, on=today())
+    return task
+
+
+@transaction.atomic
+def task_deny(
+    *,
+    task: Task,
+    actor: User,
+    reason: str,
+    legal_basis: str = "",
+    expected_version: int | None = None,
+) -> Notice:
+    """不予许可: the case concludes as not approved, with the legal reason and the
+    applicant's right to administrative review (60 days) or a lawsuit (6 months)."""
+    task, application = lock_task(task, expected_version=expected_version)
+    require_worker(task, actor)
+    _require_in_approval(application)
+    _require_not_paused(application)
+    reason = require_text(reason, "不予许可必须说明理由。", max_length=280)
+    legal_basis = (legal_basis or "").strip()[:300]
+    spent = _spent_days(task)
+    _complete(task, actor, Decision.DENY, reason)
+    _event(
+        application,
+        task,
+        actor,
+        f"{task.department.name}“{task.name}”不予许可（用时 {spent} 个工作日）：{reason}",
+        "deny",
+        working_days=spent,
+        legal_basis=legal_basis,
+    )
+    return case_conclude(
+        application=application,
+        task=task,
+        actor=actor,
+        approved=False,
+        reason=reason,
+        legal_basis=legal_basis,
+    )
+
+
+# --- supplement (审查补正) -----------------------------------------------------------------
+
+
+def _pause_all(application, *, kind, reason, actor, expected_days=None) -> list[ClockPause]:
+    on = today()
+    return [
+        clock_pause(
+            clock=clock, kind=kind, reason=reason, on=on, actor=actor, expected_days=expected_days
+        )
+        for clock in open_clocks(application)
+        if clock.paused_since is None
+    ]
+
+
+def _resume(application, kinds, result: str) -> int:
+    on = today()
+    resumed = 0
+    for clock in open_clocks(application).filter(
+        paused_since__isnull=False, pauses__ended_on__isnull=True, pauses__kind__in=kinds
+    ):
+        clock_resume(clock=clock, on=on, result=result)
+        resumed += 1
+    sync_due_dates(application)
+    return resumed
+
+
+@transaction.atomic
+def task_request_supplement(
+    *,
+    task: Task,
+    actor: User,
+    items: list[str],
+    note: str = "",
+    expected_version: int | None = None,
+) -> Notice:
+    """Return the case to the applicant for supplement: a notice listing everything to
+    supply; the case clocks and the open step clocks pause until it arrives."""
+    task, application = lock_task(task, expected_version=expected_version)
+    require_worker(task, actor)
+    _require_in_approval(application)
+    _require_not_paused(application)
+    items = [item.strip() for item in items or [] if item and item.strip()]
+    if not items:
+        raise ApprovalError("请逐项列明需要申请人补正的材料或内容。", code="items")
+    if any(len(item) > 200 for item in items):
+        raise ApprovalError("每项补正要求请控制在 200 字以内。", code="too_long")
+    note = (note or "").strip()[:500]
+    reason = "；".join(items)[:300]
+    _pause_all(application, kind=PauseKind.SUPPLEMENT, reason=reason, actor=actor)
+    if task.status == TaskStatus.OPEN:
+        task.status = TaskStatus.CLAIMED
+        task.assignee = actor
+        task.claimed_at = timezone.now()
+    bump(task, "status", "assignee", "claimed_at")
+    transition(
+        application,
+        CaseAction.REQUEST_SUPPLEMENT,
+        actor=actor,
+        message=f"{task.department.name}要求补正 {len(items)} 项：{reason}"[:300],
+        department=task.department,
+        event_details={"task": task.pk, "items": items, "note": note},
+    )
+    notice = notice_issue(
+        application=application,
+        kind=NoticeKind.SUPPLEMENT,
+        actor=actor,
+        extra={
+            **seal_of(application.item_version.department),
+            "supplement_items": items,
+            "note": note,
+            "requesting_department": task.department.name,
+            "step_name": task.name,
+        },
+    )
+    notify(
+        recipient=application.applicant.user,
+        title="请补正审批材料",
+        body=f"“{application.item_version.name}”（{application.case_number}）审查中需要补正 "
+        f"{len(items)} 项材料，补正期间不计入办理时限。",
+        url=reverse("approvals:supplement", args=[application.pk]),
+        reference=application.case_number or "",
+    )
+    return notice
+
+
+def _may_receive_supplement(application: Application, actor: User) -> bool:
+    if actor.has_role(Role.CLERK):
+        return True
+    if application.applicant.user_id == actor.pk:
+        return True
+    return bool(
+        application.enterprise_id
+        and application.enterprise.memberships.filter(citizen__user=actor).exists()
+    )
+
+
+@transaction.atomic
+def supplement_receive(*, application: Application, actor: User, note: str = "") -> Application:
+    """The supplement arrived (the applicant online, or a clerk at any window): the
+    clocks resume and the paused working days move the due dates."""
+    application = lock_case(application)
+    if not _may_receive_supplement(application, actor):
+        raise ApprovalPermissionDenied("只有申请人本人或综合窗口人员可以提交补正材料。")
+    if application.status != CaseStatus.SUPPLEMENT_REQUESTED:
+        raise ApprovalError("该办件没有待补正的审查意见。", code="no_supplement")
+    note = (note or "").strip()[:280]
+    application.received_at = timezone.now()
+    application.save(update_fields=["received_at", "updated_at"])
+    _resume(application, (PauseKind.SUPPLEMENT,), result=note or "已补正")
+    channel = "counter" if actor.has_role(Role.CLERK) else "online"
+    window = getattr(getattr(actor, "staff_profile", None), "window", None)
+    transition(
+        application,
+        CaseAction.SUPPLEMENT_RECEIVED,
+        actor=actor,
+        message=f"收到补正材料{('：' + note) if note else ''}，恢复计时"[:300],
+        channel=channel,
+        event_details={"received_at": str(window) if window else "网上提交"},
+    )
+    for task in application.tasks.filter(status__in=OPEN_TASK_STATUSES).select_related("assignee"):
+        if task.assignee_id:
+            notify(
+                recipient=task.assignee,
+                title="申请人已补正材料",
+                body=f"{application.case_number}“{application.item_version.name}”已收到补正材料，"
+                "请继续审查。",
+                url=reverse("approvals:task", args=[task.pk]),
+                reference=application.case_number or "",
+            )
+    return application
+
+
+# --- special procedures (特别程序, art. 45) -------------------------------------------------
+
+
+@transaction.atomic
+def special_procedure_start(
+    *,
+    task: Task,
+    actor: User,
+    kind: str,
+    reason: str,
+    expected_days: int,
+    expected_version: int | None = None,
+) -> Notice:
+    """Hearing, tendering, inspection, appraisal, expert review: the time is not counted;
+    the applicant is told in writing what and how long (特别程序告知书)."""
+    task, application = lock_task(task, expected_version=expected_version)
+    require_worker(task, actor)
+    _require_in_approval(application)
+    _require_not_paused(application)
+    if kind not in SPECIAL_PROCEDURE_KINDS:
+        raise ApprovalError(
+            "请选择特别程序的种类（听证、检验检测、鉴定、专家评审等）。", code="kind"
+        )
+    reason = require_text(reason, "请说明启动特别程序的原因或依据。")
+    try:
+        expected_days = int(expected_days)
+    except (TypeError, ValueError):
+        expected_days = 0
+    if not 1 <= expected_days <= 365:
+        raise ApprovalError("请填写特别程序预计所需的工作日（1–365）。", code="expected_days")
+    _pause_all(application, kind=kind, reason=reason, actor=actor, expected_days=expected_days)
+    bump(task)
+    label = str(PauseKind(kind).label)
+    _event(
+        application,
+        task,
+        actor,
+        f"启动特别程序（{label}），预计 {expected_days} 个工作日，期间不计入办理时限：{reason}",
+        "special_start",
+        kind=kind,
+        expected_days=expected_days,
+    )
+    notice = notice_issue(
+        application=application,
+        kind=NoticeKind.SPECIAL_PROCEDURE,
+        actor=actor,
+        extra={
+            **seal_of(application.item_version.department),
+            "procedure_kind": kind,
+            "procedure_label": label,
+            "reason": reason,
+            "expected_days": expected_days,
+            "procedure_start": f"{today():%Y年%m月%d日}",
+            "expected_end": f"{add_working_days(today(), expected_days):%Y年%m月%d日}",
+            "requesting_department": task.department.name,
+        },
+    )
+    notify(
+        recipient=application.applicant.user,
+        title=f"您的办件进入{label}程序",
+        body=f"“{application.item_version.name}”（{application.case_number}）需进行{label}，"
+        f"预计 {expected_days} 个工作日，所需时间不计入办理时限。",
+        url=reverse("intake:verify", args=[notice.verification_code]),
+        reference=application.case_number or "",
+    )
+    return notice
+
+
+@transaction.atomic
+def special_procedure_end(
+    *, task: Task, actor: User, result: str, expected_version: int | None = None
+) -> Task:
+    """The special procedure is over: the clocks count again, the due dates move by the
+    working days it took."""
+    task, application = lock_task(task, expected_version=expected_version)
+    require_worker(task, actor)
+    pause = running_pause(application)
+    if pause is None or pause.kind not in SPECIAL_PROCEDURE_KINDS:
+        raise ApprovalError("该办件没有正在进行的特别程序。", code="no_procedure")
+    result = require_text(result, "请填写特别程序的结果。")
+    _resume(application, SPECIAL_PROCEDURE_KINDS, result=result)
+    bump(task)
+    days = working_days_between(pause.started_on, today())
+    _event(
+        application,
+        task,
+        actor,
+        f"特别程序（{pause.get_kind_display()}）结束，历时 {days} 个工作日：{result}",
+        "special_end",
+        kind=pause.kind,
+        working_days=days,
+    )
+    return task
+
+
+# --- extensions (延期, art. 42) ---------------------------------------------------------------
+
+
+def extension_limit(application: Application) -> int:
+    """Joint handling (共同实施部门 on the version) allows 15 working days, else 10."""
+    joint = application.item_version.co_departments.exists()
+    return EXTENSION_MAX_DAYS_JOINT if joint else EXTENSION_MAX_DAYS
+
+
+@transaction.atomic
+def extension_request(
+    *,
+    task: Task,
+    actor: User,
+    days: int,
+    reason: str,
+    expected_version: int | None = None,
+) -> Extension:
+    """Ask for more working days; a supervisor or a department head decides."""
+    task, application = lock_task(task, expected_version=expected_version)
+    require_worker(task, actor)
+    if application.status not in (CaseStatus.IN_APPROVAL, CaseStatus.SUPPLEMENT_REQUESTED):
+        raise ApprovalError("办件已办结或终止，不能申请延期。", code="case_status")
+    reason = require_text(reason, "请填写延期理由（将告知申请人）。")
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if days <= 0:
+        raise ApprovalError("延长的工作日必须大于 0。", code="days")
+    if application.extensions.filter(status=ExtensionStatus.REQUESTED).exists():
+        raise ApprovalError("该办件已有待批准的延期申请，请等待批准结果。", code="pending")
+    limit = extension_limit(application)
+    used = (
+        application.extensions.filter(status=ExtensionStatus.APPROVED).aggregate(d=Sum("days"))["d"]
+        or 0
+    )
+    if used + days > limit:
+        raise ApprovalError(
+            f"《行政许可法》第四十二条规定最多可延长 {limit} 个工作日，"
+            f"已延长 {used} 个工作日，本次最多还可申请 {max(limit - used, 0)} 个工作日。",
+            code="limit",
+        )
+    extension = Extension.objects.create(
+        application=application, days=days, reason=reason, requested_by=actor
+    )
+    bump(task)
+    _event(
+        application,
+        task,
+        actor,
+        f"申请延期 {days} 个工作日：{reason}",
+        "extension_request",
+        extension=extension.pk,
+        days=days,
+    )
+    return extension
+
+
+def extension_departments(application: Application):
+    """The departments whose head may approve: the implementing body and those with an
+    open task on the case."""
+    ids = {application.item_version.department_id}
+    ids.update(
+        application.tasks.filter(status__in=OPEN_TASK_STATUSES).values_list(
+            "department_id", flat=True
+        )
+    )
+    return ids
+
+
+def may_decide_extension(user: User, application: Application) -> bool:
+    departments = extension_departments(application)
+    if user.has_role(Role.SUPERVISOR) and (
+        department_list_supervised_by(user=user).filter(pk__in=departments).exists()
+    ):
+        return True
+    return is_department_head(user) and (
+        department_list_acting_for(user=user).filter(pk__in=departments).exists()
+    )
+
+
+@transaction.atomic
+def extension_decide(
+    *, extension: Extension, actor: User, approve: bool, note: str = ""
+) -> Extension:
+    """批准 (the case clocks extend, the applicant is told why) or 不批准."""
+    application = lock_case(extension.application_id)
+    extension = Extension.objects.select_for_update().get(pk=extension.pk)
+    if not may_decide_extension(actor, application):
+        raise ApprovalPermissionDenied("只有督查人员或该部门负责人可以批准延期。")
+    if extension.status != ExtensionStatus.REQUESTED:
+        raise TaskConflict(
+            f"该延期申请已{extension.get_status_display()}（{person(extension.decided_by)}），"
+            "不能重复处理。"
+        )
+    if extension.requested_by_id == actor.pk:
+        raise ApprovalPermissionDenied("不能批准本人提出的延期申请。")
+    if application.status not in (CaseStatus.IN_APPROVAL, CaseStatus.SUPPLEMENT_REQUESTED):
+        raise ApprovalError("办件已办结或终止，不能再延期。", code="case_status")
+    note = (note or "").strip()[:300]
+    if not approve and not note:
+        raise ApprovalError("不批准延期时请说明理由。", code="note")
+    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+    extension.decided_by = actor
+    extension.decided_at = timezone.now()
+    extension.decision_note = note
+    extension.save(
+        update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"]
+    )
+    if not approve:
+        record_event(
+            application,
+            CaseAction.NOTE,
+            actor=actor,
+            message=f"延期申请未获批准：{note}"[:300],
+            approvals="extension_rejected",
+            extension=extension.pk,
+        )
+        notify(
+            recipient=extension.requested_by,
+            title="延期申请未获批准",
+            body=f"{application.case_number}：{note}",
+            reference=application.case_number or "",
+        )
+        return extension
+    for clock in case_clocks(application).values():
+        clock_extend(clock=clock, days=extension.days)
+    sync_due_dates(application)
+    record_event(
+        application,
+        CaseAction.NOTE,
+        actor=actor,
+        message=f"批准延期 {extension.days} 个工作日：{extension.reason}"[:300],
+        approvals="extension_approved",
+        extension=extension.pk,
+        days=extension.days,
+    )
+    notice_issue(
+        application=application,
+        kind=NoticeKind.EXTENSION,
+        actor=actor,
+        extra={
+            **seal_of(application.item_version.department),
+            "extension_days": extension.days,
+            "reason": extension.reason,
+            "approved_by": person(actor),
+            "new_statutory_due_date": f"{application.statutory_due_date:%Y年%m月%d日}",
+            "new_promised_due_date": f"{application.promised_due_date:%Y年%m月%d日}",
+        },
+    )
+    notify(
+        recipient=application.applicant.user,
+        title="您的办件办理期限已延长",
+        body=f"“{application.item_version.name}”（{application.case_number}）经批准延长 "
+        f"{extension.days} 个工作日：{extension.reason}。",
+        reference=application.case_number or "",
+    )
+    return extension

@@ -1,0 +1,433 @@
+"""Pages of the department work (部门审批) and of the counter's result hand-over (统一出件).
+
+Permissions, per view:
+- inbox, task pages and task actions: role approver; a task is found only among the
+  departments the user acts for (guardian), and every service re-checks it;
+- extensions: department heads (approver role) and supervisors; the service re-checks;
+- counter (出件登记, supplement receipt at the window): role clerk at a window;
+- escalations (督办记录): role supervisor, scoped to the departments they watch;
+- case page: whoever may see the case (applicant, clerks, supervisors, approvers with a
+  task on it); result download and online supplement: the applicant (or staff).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from guardian.shortcuts import get_users_with_perms
+
+from accounts.constants import Role
+from accounts.models import User
+from accounts.selectors import department_list_acting_for
+from catalog.calendar import current_calendar
+from intake.constants import CaseStatus, NoticeKind
+from intake.models import Application, Notice
+
+from . import forms
+from .constants import ExtensionStatus, Light, TaskStatus
+from .models import Delivery, Extension
+from .selectors import (
+    TaskFilters,
+    application_visible_to,
+    case_clocks,
+    case_timeline,
+    delivery_list_pending,
+    escalation_list_for,
+    extension_list_decidable_by,
+    result_notice,
+    supplement_list_waiting,
+    task_get_for,
+    task_list_for,
+    time_left,
+)
+from .services import delivery as delivery_services
+from .services import tasks as task_services
+from .services.common import is_department_head
+
+PAGE_SIZE = 20
+
+
+def role_required(*roles):
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not any(request.user.has_role(role) for role in roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _error_text(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return "；".join(error.messages)
+    return str(error) or "您没有权限执行该操作。"
+
+
+# --- the inbox ------------------------------------------------------------------------
+
+
+@role_required(Role.APPROVER)
+@require_GET
+def inbox(request):
+    """我的待办: the tasks of the departments the approver acts for, most urgent first."""
+    filters = TaskFilters.from_query(request.GET)
+    page = Paginator(task_list_for(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    calendar = current_calendar()
+    rows = [(task, time_left(task.clock, calendar=calendar)) for task in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "departments": department_list_acting_for(user=request.user),
+        "lights": Light.choices,
+        "statuses": [
+            ("open", "全部待办"),
+            ("unclaimed", "待认领"),
+            ("mine", "我认领的"),
+            ("completed", "已办结"),
+        ],
+        "query": query.urlencode(),
+    }
+    template = "approvals/_inbox_list.html" if request.headers.get("HX-Request") else None
+    return render(request, template or "approvals/inbox.html", context)
+
+
+def _task_or_404(request, pk):
+    task = task_get_for(user=request.user, pk=pk)
+    if task is None:
+        raise Http404("没有找到该任务，或您无权办理。")
+    return task
+
+
+def _colleagues(task) -> list[User]:
+    users = get_users_with_perms(
+        task.department,
+        only_with_perms_in=["act_for_department"],
+        with_superusers=False,
+        with_group_users=False,
+    )
+    return [u for u in users.order_by("full_name", "username") if u.has_role(Role.APPROVER)]
+
+
+@role_required(Role.APPROVER)
+@require_GET
+def task_detail(request, pk):
+    task = _task_or_404(request, pk)
+    application = task.application
+    calendar = current_calendar()
+    clocks = [(clock, time_left(clock, calendar=calendar)) for clock in case_clocks(application)]
+    initial = {"version": task.lock_version}
+    context = {
+        "task": task,
+        "application": application,
+        "left": time_left(task.clock, calendar=calendar),
+        "clocks": clocks,
+        "timeline": case_timeline(application),
+        "materials": application.materials.select_related("material").order_by(
+            "material__position"
+        ),
+        "notices": application.notices.order_by("issued_at", "id"),
+        "pending_extension": application.extensions.filter(
+            status=ExtensionStatus.REQUESTED
+        ).first(),
+        "extension_limit": task_services.extension_limit(application),
+        "is_mine": task.assignee_id == request.user.pk,
+        "is_open": task.status in (TaskStatus.OPEN, TaskStatus.CLAIMED),
+        "is_head": is_department_head(request.user),
+        "in_approval": application.status == CaseStatus.IN_APPROVAL,
+        "pause": task_services.running_pause(application),
+        "colleagues": [u for u in _colleagues(task) if u.pk != task.assignee_id],
+        "approve_form": forms.ApproveForm(initial=initial, auto_id="approve_%s"),
+        "deny_form": forms.DenyForm(initial=initial, auto_id="deny_%s"),
+        "supplement_form": forms.SupplementForm(initial=initial, auto_id="supplement_%s"),
+        "special_form": forms.SpecialStartForm(initial=initial, auto_id="special_%s"),
+        "special_end_form": forms.SpecialEndForm(initial=initial, auto_id="special_end_%s"),
+        "extension_form": forms.ExtensionRequestForm(initial=initial, auto_id="extension_%s"),
+    }
+    return render(request, "approvals/task_detail.html", context)
+
+
+TASK_ACTIONS = {
+    "claim": (None, "已认领，请尽快办理。"),
+    "release": (None, "已退回部门待办。"),
+    "reassign": (forms.ReassignForm, "已改派。"),
+    "approve": (forms.ApproveForm, "已提交审查意见。"),
+    "deny": (forms.DenyForm, "已作出不予许可决定，决定书正在生成。"),
+    "supplement": (forms.SupplementForm, "已要求申请人补正，时限暂停。"),
+    "special-start": (forms.SpecialStartForm, "已启动特别程序，时限暂停并书面告知申请人。"),
+    "special-end": (forms.SpecialEndForm, "特别程序已结束，恢复计时。"),
+    "extension": (forms.ExtensionRequestForm, "延期申请已提交，等待负责人批准。"),
+}
+
+
+def _run_task_action(request, task, action: str, data: dict):
+    version = data.get("version")
+    user = request.user
+    common = {"task": task, "actor": user, "expected_version": version}
+    if action == "claim":
+        return task_services.task_claim(**common)
+    if action == "release":
+        return task_services.task_release(**common)
+    if action == "reassign":
+        assignee = User.objects.filter(pk=data["assignee"]).first()
+        if assignee is None:
+            raise ValidationError("请选择改派的审批人员。")
+        return task_services.task_reassign(**common, assignee=assignee)
+    if action == "approve":
+        return task_services.task_approve(**common, opinion=data["opinion"])
+    if action == "deny":
+        return task_services.task_deny(
+            **common, reason=data["reason"], legal_basis=data["legal_basis"]
+        )
+    if action == "supplement":
+        return task_services.task_request_supplement(
+            **common, items=data["items"], note=data["note"]
+        )
+    if action == "special-start":
+        return task_services.special_procedure_start(
+            **common, kind=data["kind"], reason=data["reason"], expected_days=data["expected_days"]
+        )
+    if action == "special-end":
+        return task_services.special_procedure_end(**common, result=data["result"])
+    if action == "extension":
+        return task_services.extension_request(**common, days=data["days"], reason=data["reason"])
+    raise Http404
+
+
+@role_required(Role.APPROVER)
+@require_POST
+def task_action(request, pk, action):
+    if action not in TASK_ACTIONS:
+        raise Http404
+    task = _task_or_404(request, pk)
+    form_class, success = TASK_ACTIONS[action]
+    data = {"version": None}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("approvals:task", pk=task.pk)
+        data = form.cleaned_data
+    else:
+        version = request.POST.get("version", "")
+        data["version"] = int(version) if version.isdigit() else None
+    try:
+        _run_task_action(request, task, action, data)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+        return redirect("approvals:task", pk=task.pk)
+    messages.success(request, success)
+    if action in ("approve", "deny", "release") or (
+        action == "reassign" and data.get("assignee") != request.user.pk
+    ):
+        return redirect("approvals:inbox")
+    return redirect("approvals:task", pk=task.pk)
+
+
+# --- extensions ------------------------------------------------------------------------
+
+
+@role_required(Role.APPROVER, Role.SUPERVISOR)
+@require_GET
+def extensions(request):
+    """延期审批: pending extensions the user may decide."""
+    items = extension_list_decidable_by(user=request.user)
+    return render(
+        request,
+        "approvals/extensions.html",
+        {"extensions": items, "form": forms.ExtensionDecideForm()},
+    )
+
+
+@role_required(Role.APPROVER, Role.SUPERVISOR)
+@require_POST
+def extension_decide(request, pk):
+    extension = get_object_or_404(Extension, pk=pk)
+    form = forms.ExtensionDecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择是否批准延期。")
+        return redirect("approvals:extensions")
+    try:
+        task_services.extension_decide(
+            extension=extension,
+            actor=request.user,
+            approve=form.cleaned_data["approve"],
+            note=form.cleaned_data["note"],
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            "已批准延期，已书面告知申请人。"
+            if form.cleaned_data["approve"]
+            else "已不予批准延期。",
+        )
+    return redirect("approvals:extensions")
+
+
+# --- the counter: results to hand over, supplements to receive ---------------------------------
+
+
+@role_required(Role.CLERK)
+@require_GET
+def counter(request):
+    """出件登记: concluded cases awaiting pick-up or posting, cases awaiting a supplement."""
+    query = request.GET.get("q", "").strip()
+    deliveries = delivery_list_pending(query=query)
+    page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "approvals/counter.html",
+        {
+            "page": page,
+            "supplements": supplement_list_waiting(query=query)[:PAGE_SIZE],
+            "q": query,
+            "hand_over_form": forms.HandOverForm(),
+            "post_form": forms.PostForm(),
+        },
+    )
+
+
+@role_required(Role.CLERK)
+@require_POST
+def delivery_action(request, pk, action):
+    delivery = get_object_or_404(Delivery, pk=pk)
+    try:
+        if action == "hand-over":
+            delivery_services.delivery_hand_over(
+                delivery=delivery,
+                actor=request.user,
+                recipient_name=request.POST.get("recipient_name", ""),
+            )
+            messages.success(request, "已登记窗口出件。")
+        elif action == "post":
+            number = request.POST.get("tracking_number", "")
+            delivery_services.delivery_post(
+                delivery=delivery, actor=request.user, tracking_number=number
+            )
+            messages.success(request, "已登记邮寄，快递单号已通知申请人。")
+        else:
+            raise Http404
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    return redirect("approvals:counter")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supplement(request, pk):
+    """审批补正: the applicant (online) or a clerk (at the window) hands in the supplement."""
+    application = get_object_or_404(
+        Application.objects.select_related("item_version", "applicant"), pk=pk
+    )
+    if not application_visible_to(user=request.user, application=application):
+        raise Http404
+    form = forms.SupplementReceiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task_services.supplement_receive(
+                application=application, actor=request.user, note=form.cleaned_data["note"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, "已收到补正材料，办件恢复审查，时限恢复计算。")
+            if request.user.has_role(Role.CLERK):
+                return redirect("approvals:counter")
+            return redirect("approvals:case", pk=application.pk)
+    notice = (
+        Notice.objects.filter(application=application, kind=NoticeKind.SUPPLEMENT)
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+    return render(
+        request,
+        "approvals/supplement.html",
+        {"application": application, "notice": notice, "form": form},
+    )
+
+
+# --- case pages ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def case_detail(request, pk):
+    """The case's clocks and timeline: every step, who, when and how long it took."""
+    application = get_object_or_404(
+        Application.objects.select_related(
+            "item_version__item", "item_version__department", "applicant", "enterprise"
+        ),
+        pk=pk,
+    )
+    if not application_visible_to(user=request.user, application=application):
+        raise Http404
+    calendar = current_calendar()
+    return render(
+        request,
+        "approvals/case_detail.html",
+        {
+            "application": application,
+            "clocks": [(c, time_left(c, calendar=calendar)) for c in case_clocks(application)],
+            "timeline": case_timeline(application),
+            "result": result_notice(application),
+            "delivery": Delivery.objects.filter(application=application).first(),
+            "is_applicant": application.applicant.user_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_GET
+def result(request, pk):
+    """Download the result document (the applicant's first download of an electronic
+    delivery records the delivery)."""
+    application = get_object_or_404(Application, pk=pk)
+    try:
+        notice = delivery_services.result_download(application=application, actor=request.user)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("approvals:case", pk=application.pk)
+    return FileResponse(
+        notice.file.open("rb"),
+        as_attachment=True,
+        filename=f"{notice.get_kind_display()}-{application.case_number}.pdf",
+        content_type="application/pdf",
+    )
+
+
+# --- 督办 -------------------------------------------------------------------------------
+
+
+@role_required(Role.SUPERVISOR)
+@require_GET
+def escalations(request):
+    """督办记录 of the departments the supervisor watches."""
+    status = request.GET.get("status", "")
+    records = escalation_list_for(user=request.user)
+    if status in ("open", "resolved"):
+        records = records.filter(status=status)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "approvals/escalations.html",
+        {"page": page, "status": status, "lights": dict(Light.choices)},
+    )

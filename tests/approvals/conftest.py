@@ -1,0 +1,118 @@
+"""Approvals test data, made through the real services: items through
+catalog.services (item_create + version_publish), people through accounts.services,
+accepted cases through intake (application_create at the counter, counter_receive,
+intake_accept with verdicts), which routes them through approvals' receiver.
+
+``at(...)`` sets the portal's clock (django.utils.timezone.now, which localdate and
+auto_now read too), so dates are fixed: the 2026 National Day tests depend on it.
+"""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.utils import timezone
+
+from intake.constants import Channel as IntakeChannel
+from intake.constants import DeliveryMethod, MaterialStatus
+from intake.services.cases import application_create, counter_receive, intake_accept
+from tests.approvals.builders import department, make_approver, make_version
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def at(monkeypatch):
+    """``at(2026, 9, 28, 10)`` sets "now" (Asia/Shanghai) for every service."""
+
+    def set_now(*args):
+        moment = datetime.datetime(*args, tzinfo=SHANGHAI)
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return set_now
+
+
+@pytest.fixture
+def spj(db):
+    return department("SPJ", "金普新区行政审批局")
+
+
+@pytest.fixture
+def scj(db):
+    return department("SCJ", "金普新区市场监督管理局")
+
+
+@pytest.fixture
+def zjj(db):
+    return department("ZJJ", "金普新区住房和城乡建设局")
+
+
+@pytest.fixture
+def sequential_version(spj):
+    """审查 (5 days) then 决定 (3 days), both at the 审批局."""
+    return make_version(department=spj, steps=[(1, "审查", spj, 5), (2, "决定", spj, 3)])
+
+
+@pytest.fixture
+def parallel_version(spj, scj, zjj):
+    """联办: stage 1 = two parallel steps in different departments, stage 2 = decision."""
+    return make_version(
+        department=spj,
+        steps=[(1, "市场监管审查", scj, 4), (1, "住建审查", zjj, 5), (2, "决定", spj, 3)],
+        statutory=45,
+        promised=15,
+        co_departments=[scj, zjj],
+    )
+
+
+@pytest.fixture
+def spj_approver(spj):
+    return make_approver(spj, username="spj-approver", full_name="李审批")
+
+
+@pytest.fixture
+def spj_colleague(spj):
+    return make_approver(spj, username="spj-colleague", full_name="赵同事")
+
+
+@pytest.fixture
+def spj_head(spj):
+    return make_approver(spj, username="spj-head", head=True, full_name="周局长")
+
+
+@pytest.fixture
+def scj_approver(scj):
+    return make_approver(scj, username="scj-approver", full_name="钱市场")
+
+
+@pytest.fixture
+def zjj_approver(zjj):
+    return make_approver(zjj, username="zjj-approver", full_name="孙住建")
+
+
+@pytest.fixture
+def accept(clerk, citizen):
+    """``accept(version, delivery_method=...)``: a case accepted at the counter."""
+
+    def make(
+        version, *, delivery_method=DeliveryMethod.WINDOW, delivery_address="", applicant=None
+    ):
+        application = application_create(
+            item_version=version,
+            applicant=applicant or citizen,
+            actor=clerk,
+            channel=IntakeChannel.COUNTER,
+            delivery_method=delivery_method,
+            delivery_address=delivery_address,
+        )
+        counter_receive(application=application, actor=clerk)
+        verdicts = [
+            {"material": material, "status": MaterialStatus.RECEIVED, "originals": 1}
+            for material in version.materials.all()
+        ]
+        application = intake_accept(application=application, actor=clerk, verdicts=verdicts)
+        application.refresh_from_db()
+        return application
+
+    return make
