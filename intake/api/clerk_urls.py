@@ -1,3 +1,40 @@
-"""API for clerks: intake actions (accept, request correction, refuse), case detail."""
+"""API for clerks: intake actions (receive, accept, request correction, refuse), the
+pre-review queue, case detail with events. Mounted at /api/v1/clerk/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import clerk
+
+urlpatterns = [
+    path("clerk/prereview/", clerk.ClerkPrereviewListApi.as_view(), name="api-clerk-prereview"),
+    path(
+        "clerk/applications/",
+        clerk.ClerkApplicationCreateApi.as_view(),
+        name="api-clerk-application-create",
+    ),
+    path(
+        "clerk/applications/<int:pk>/",
+        clerk.ClerkApplicationDetailApi.as_view(),
+        name="api-clerk-application",
+    ),
+    path(
+        "clerk/applications/<int:pk>/receive/",
+        clerk.ClerkReceiveApi.as_view(),
+        name="api-clerk-receive",
+    ),
+    path(
+        "clerk/applications/<int:pk>/accept/",
+        clerk.ClerkAcceptApi.as_view(),
+        name="api-clerk-accept",
+    ),
+    path(
+        "clerk/applications/<int:pk>/correction/",
+        clerk.ClerkCorrectionApi.as_view(),
+        name="api-clerk-correction",
+    ),
+    path(
+        "clerk/applications/<int:pk>/refuse/",
+        clerk.ClerkRefuseApi.as_view(),
+        name="api-clerk-refuse",
+    ),
+]

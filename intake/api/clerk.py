@@ -1,0 +1,319 @@
+"""The clerks' API (综窗人员): counter drafts, receiving materials, the three intake
+outcomes (accept, one-time correction, refusal), the pre-review queue and the case
+detail with its events.
+
+Permission of every view: a signed-in clerk who sits at a window
+(``IsClerkAtWindow``). An application the clerk may not see is a 404; acting on
+another window's open intake is a 403 with the service's Chinese message; any other
+refusal of a service is a 400 with its message and code.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Citizen, Enterprise
+from catalog.calendar import current_calendar
+from catalog.models import ItemVersion
+
+from ..constants import CaseStatus, Channel
+from ..errors import IntakePermissionDenied
+from ..models import Application, CaseEvent, SubmittedMaterial
+from ..selectors import application_list_for, prereview_queue
+from ..services.cases import (
+    application_create,
+    clerk_window,
+    counter_receive,
+    intake_accept,
+    intake_refuse,
+    intake_request_correction,
+)
+from ..services.prereview import prereview_clock
+from .clerk_serializers import (
+    ClerkAcceptSerializer,
+    ClerkApplicationCreateSerializer,
+    ClerkApplicationDetailSerializer,
+    ClerkCorrectionSerializer,
+    ClerkErrorSerializer,
+    ClerkPrereviewSerializer,
+    ClerkReceiveSerializer,
+    ClerkRefuseSerializer,
+)
+
+TAGS = ["综窗人员：受理"]
+ERRORS = {
+    400: OpenApiResponse(ClerkErrorSerializer, description="服务拒绝（状态不允许、材料不全等）"),
+    401: OpenApiResponse(ClerkErrorSerializer, description="未登录"),
+    403: OpenApiResponse(
+        ClerkErrorSerializer, description="不是窗口综窗人员，或申请正在其他窗口办理"
+    ),
+    404: OpenApiResponse(ClerkErrorSerializer, description="申请不存在或无权查看"),
+}
+
+
+class IsClerkAtWindow(BasePermission):
+    """A signed-in clerk (Role.CLERK) with a window (StaffProfile.window)."""
+
+    message = "只有在综合窗口工作的综窗人员可以办理受理。"
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        try:
+            request.clerk_window = clerk_window(user)
+        except IntakePermissionDenied:
+            return False
+        return True
+
+
+def _verdicts(data) -> list[dict]:
+    return [dict(v) for v in data.get("verdicts") or []]
+
+
+class ClerkApiMixin:
+    permission_classes = [IsAuthenticated, IsClerkAtWindow]
+
+    def call(self, service, **kwargs):
+        """Run a service in a transaction; its refusals become API errors."""
+        try:
+            with transaction.atomic():
+                return service(**kwargs)
+        except DjangoPermissionDenied as error:
+            raise exceptions.PermissionDenied(str(error) or None) from None
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(
+                {"detail": "；".join(error.messages), "code": error.code or "invalid"}
+            ) from None
+
+    def visible(self, pk: int) -> Application:
+        application = application_list_for(user=self.request.user).filter(pk=pk).first()
+        if application is None:
+            raise exceptions.NotFound("未找到该申请，或您无权查看。")
+        return application
+
+    def detail(self, pk: int, status_code=status.HTTP_200_OK) -> Response:
+        application = (
+            application_list_for(user=self.request.user)
+            .filter(pk=pk)
+            .select_related("agent")
+            .prefetch_related(
+                Prefetch(
+                    "materials",
+                    queryset=SubmittedMaterial.objects.select_related("material").order_by(
+                        "material__position"
+                    ),
+                ),
+                Prefetch(
+                    "events",
+                    queryset=CaseEvent.objects.select_related("actor", "window__hall").order_by(
+                        "at", "id"
+                    ),
+                ),
+                "notices",
+            )
+            .first()
+        )
+        if application is None:
+            raise exceptions.NotFound("未找到该申请，或您无权查看。")
+        return Response(ClerkApplicationDetailSerializer(application).data, status=status_code)
+
+
+class ClerkPrereviewListApi(ClerkApiMixin, generics.ListAPIView):
+    """Online submissions waiting for pre-review (网上预审), green channel first, then the
+    oldest; each with its working days waited, the warning flag (from the 3rd working
+    day) and the day after which it counts as accepted. Permission: IsClerkAtWindow."""
+
+    serializer_class = ClerkPrereviewSerializer
+
+    def get_queryset(self):
+        return prereview_queue().filter(status=CaseStatus.SUBMITTED)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["clocks"] = getattr(self, "_clocks", {})
+        return context
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        today, calendar = timezone.localdate(), current_calendar()
+        self._clocks = {
+            a.pk: prereview_clock(a, today=today, calendar=calendar) for a in page or []
+        }
+        return page
+
+    @extend_schema(tags=TAGS, summary="待预审的网上申请", responses={200: ClerkPrereviewSerializer})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ClerkApplicationCreateApi(ClerkApiMixin, APIView):
+    """A counter application (草稿) at the clerk's window for a registered person (and
+    enterprise). Then ``receive`` it and choose the outcome. Permission: IsClerkAtWindow."""
+
+    @extend_schema(
+        tags=TAGS,
+        summary="窗口创建申请（草稿）",
+        request=ClerkApplicationCreateSerializer,
+        responses={201: ClerkApplicationDetailSerializer, **ERRORS},
+    )
+    def post(self, request):
+        serializer = ClerkApplicationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        version = ItemVersion.objects.filter(pk=data["item_version"]).first()
+        if version is None:
+            raise exceptions.ValidationError({"detail": "事项版本不存在。", "code": "version"})
+        applicant = Citizen.objects.filter(id_number=data["applicant_id_number"]).first()
+        if applicant is None:
+            raise exceptions.ValidationError(
+                {"detail": "申请人尚未登记，请先在综窗工作台登记。", "code": "applicant"}
+            )
+        enterprise = None
+        if data["enterprise_credit_code"]:
+            enterprise = Enterprise.objects.filter(
+                credit_code=data["enterprise_credit_code"]
+            ).first()
+            if enterprise is None:
+                raise exceptions.ValidationError(
+                    {"detail": "企业尚未登记，请先在综窗工作台登记。", "code": "enterprise"}
+                )
+        agent = None
+        if data["agent_id_number"]:
+            agent = Citizen.objects.filter(id_number=data["agent_id_number"]).first()
+            if agent is None:
+                raise exceptions.ValidationError(
+                    {"detail": "代办人尚未登记，请先在综窗工作台登记。", "code": "agent"}
+                )
+        application = self.call(
+            application_create,
+            item_version=version,
+            applicant=applicant,
+            enterprise=enterprise,
+            agent=agent,
+            actor=request.user,
+            channel=Channel.COUNTER,
+            green_channel=data["green_channel"],
+            assisted=data["assisted"],
+            contact_phone=data["contact_phone"],
+            delivery_method=data["delivery_method"],
+            delivery_address=data["delivery_address"],
+        )
+        return self.detail(application.pk, status.HTTP_201_CREATED)
+
+
+class ClerkApplicationDetailApi(ClerkApiMixin, APIView):
+    """An application with its materials, verdicts, notices and every event (with the
+    staff member's name: clerks see who did what). Permission: IsClerkAtWindow."""
+
+    @extend_schema(
+        tags=TAGS,
+        summary="申请（办件）详情与办理过程",
+        responses={200: ClerkApplicationDetailSerializer, **ERRORS},
+    )
+    def get(self, request, pk: int):
+        return self.detail(pk)
+
+
+class ClerkReceiveApi(ClerkApiMixin, APIView):
+    """窗口收件: a counter draft becomes an open intake at this window; the verdicts
+    (optional) record what was handed over for the 收件凭证. Permission: IsClerkAtWindow."""
+
+    @extend_schema(
+        tags=TAGS,
+        summary="窗口收件",
+        request=ClerkReceiveSerializer,
+        responses={200: ClerkApplicationDetailSerializer, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        serializer = ClerkReceiveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        application = self.visible(pk)
+        self.call(
+            counter_receive,
+            application=application,
+            actor=request.user,
+            verdicts=_verdicts(serializer.validated_data),
+        )
+        return self.detail(pk)
+
+
+class ClerkAcceptApi(ClerkApiMixin, APIView):
+    """受理: a case number, due dates, the 受理通知书 (rendered after commit) and the
+    hand-off to approvals; a 即办件 may be concluded at once. Permission: IsClerkAtWindow."""
+
+    @extend_schema(
+        tags=TAGS,
+        summary="受理",
+        request=ClerkAcceptSerializer,
+        responses={200: ClerkApplicationDetailSerializer, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        serializer = ClerkAcceptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        self.call(
+            intake_accept,
+            application=self.visible(pk),
+            actor=request.user,
+            verdicts=_verdicts(data),
+            conclude_immediately=data["conclude_immediately"],
+            note=data["note"],
+        )
+        return self.detail(pk)
+
+
+class ClerkCorrectionApi(ClerkApiMixin, APIView):
+    """一次性告知补正: the verdicts name every missing or defective material; a later
+    notice may not name a material passed before. Permission: IsClerkAtWindow."""
+
+    @extend_schema(
+        tags=TAGS,
+        summary="一次性告知补正",
+        request=ClerkCorrectionSerializer,
+        responses={200: ClerkApplicationDetailSerializer, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        serializer = ClerkCorrectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        self.call(
+            intake_request_correction,
+            application=self.visible(pk),
+            actor=request.user,
+            verdicts=_verdicts(data),
+            note=data["note"],
+        )
+        return self.detail(pk)
+
+
+class ClerkRefuseApi(ClerkApiMixin, APIView):
+    """不予受理, with the kind, the reason and (outside the agency's powers) where to
+    apply instead. Permission: IsClerkAtWindow."""
+
+    @extend_schema(
+        tags=TAGS,
+        summary="不予受理",
+        request=ClerkRefuseSerializer,
+        responses={200: ClerkApplicationDetailSerializer, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        serializer = ClerkRefuseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        self.call(
+            intake_refuse,
+            application=self.visible(pk),
+            actor=request.user,
+            kind=data["kind"],
+            reason=data["reason"],
+            redirect_to=data["redirect_to"],
+        )
+        return self.detail(pk)

@@ -1,0 +1,296 @@
+"""Serializers of the clerks' API (综窗人员). Clerks verify identities, so the detail
+shows full ID numbers, as the workbench does. Choice fields are plain strings checked
+here: their names (status, kind) carry other choice sets elsewhere in the schema."""
+
+from rest_framework import serializers
+
+from accounts.validators import normalize_identity_number
+
+from ..constants import DeliveryMethod, MaterialStatus, RefusalKind
+from ..models import Application, CaseEvent, Notice, SubmittedMaterial
+
+VERDICT_STATUSES = [
+    MaterialStatus.RECEIVED,
+    MaterialStatus.MISSING,
+    MaterialStatus.DEFECTIVE,
+    MaterialStatus.TOLERATED,
+]
+
+
+class ClerkErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="说明（中文）")
+    code = serializers.CharField(required=False, help_text="错误代码，如 transition、materials")
+
+
+class ClerkVerdictSerializer(serializers.Serializer):
+    """The clerk's verdict on one material of the application."""
+
+    material = serializers.IntegerField(help_text="材料 ID（catalog ItemMaterial）")
+    status = serializers.CharField(
+        help_text="received 已收取 / missing 缺少 / defective 有误 / tolerated 容缺后补"
+    )
+    originals = serializers.IntegerField(min_value=0, max_value=99, default=0)
+    copies = serializers.IntegerField(min_value=0, max_value=99, default=0)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    tolerance_due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    pledge_signed = serializers.BooleanField(default=False, help_text="申请人已签署容缺承诺书")
+
+    def validate_status(self, value):
+        if value not in VERDICT_STATUSES:
+            raise serializers.ValidationError(
+                "核验结果只能是 received、missing、defective 或 tolerated。"
+            )
+        return value
+
+
+class ClerkReceiveSerializer(serializers.Serializer):
+    verdicts = ClerkVerdictSerializer(many=True, required=False, default=list)
+
+
+class ClerkAcceptSerializer(serializers.Serializer):
+    verdicts = ClerkVerdictSerializer(many=True, required=False, default=list)
+    conclude_immediately = serializers.BooleanField(default=False, help_text="即办件当场办结")
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class ClerkCorrectionSerializer(serializers.Serializer):
+    verdicts = ClerkVerdictSerializer(many=True)
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class ClerkRefuseSerializer(serializers.Serializer):
+    kind = serializers.CharField(
+        help_text="not_required 不需要取得行政许可 / outside_powers 不属于本机关职权范围 /"
+        " not_eligible 不符合受理条件 / other 其他"
+    )
+    reason = serializers.CharField(
+        max_length=300,
+        help_text="不予受理理由",
+        error_messages={"blank": "不予受理必须说明理由。", "required": "不予受理必须说明理由。"},
+    )
+    redirect_to = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="告知向何机关申请"
+    )
+
+    def validate_kind(self, value):
+        if value not in RefusalKind.values:
+            raise serializers.ValidationError("请选择不予受理的类型。")
+        return value
+
+
+class ClerkApplicationCreateSerializer(serializers.Serializer):
+    """A counter application (a draft at the clerk's window) for a registered person."""
+
+    item_version = serializers.IntegerField(help_text="已发布的事项版本 ID")
+    applicant_id_number = serializers.CharField(help_text="申请人（经办人）公民身份号码")
+    enterprise_credit_code = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="企业申请时的统一社会信用代码"
+    )
+    agent_id_number = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="代办人公民身份号码"
+    )
+    green_channel = serializers.BooleanField(default=False)
+    assisted = serializers.BooleanField(default=False, help_text="帮办")
+    contact_phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default=""
+    )
+    delivery_method = serializers.CharField(default=DeliveryMethod.WINDOW)
+    delivery_address = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+
+    def validate_applicant_id_number(self, value):
+        return normalize_identity_number(value)
+
+    def validate_enterprise_credit_code(self, value):
+        return normalize_identity_number(value)
+
+    def validate_agent_id_number(self, value):
+        return normalize_identity_number(value)
+
+    def validate_delivery_method(self, value):
+        if value not in DeliveryMethod.values:
+            raise serializers.ValidationError("结果送达方式只能是 window、post 或 electronic。")
+        return value
+
+
+class ClerkMaterialSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="material.name")
+    required = serializers.SerializerMethodField()
+    tolerance_allowed = serializers.BooleanField(source="material.tolerance_allowed")
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    has_file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SubmittedMaterial
+        fields = [
+            "material_id",
+            "name",
+            "required",
+            "tolerance_allowed",
+            "status",
+            "status_label",
+            "originals_received",
+            "copies_received",
+            "defect_reason",
+            "tolerance_due_date",
+            "pledge_signed",
+            "has_file",
+            "original_filename",
+        ]
+
+    def get_required(self, slot) -> bool:
+        return slot.material.requirement == "required"
+
+    def get_has_file(self, slot) -> bool:
+        return bool(slot.file)
+
+
+class ClerkEventSerializer(serializers.ModelSerializer):
+    action_label = serializers.CharField(source="get_action_display")
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    actor = serializers.SerializerMethodField(help_text="操作人（工作人员可见）")
+    window = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "id",
+            "at",
+            "action",
+            "action_label",
+            "from_status",
+            "to_status",
+            "actor",
+            "actor_role",
+            "channel",
+            "window",
+            "message",
+            "details",
+        ]
+
+    def get_actor(self, event) -> str:
+        return str(event.actor) if event.actor_id else ""
+
+    def get_window(self, event) -> str:
+        return str(event.window) if event.window_id else ""
+
+
+class ClerkNoticeSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    status = serializers.CharField(help_text="pending 生成中 / ready 已生成 / failed 生成失败")
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "number",
+            "issued_at",
+            "status",
+            "sha256",
+            "verification_code",
+            "download_url",
+        ]
+
+    def get_download_url(self, notice) -> str:
+        from django.urls import reverse
+
+        if notice.status != "ready":
+            return ""
+        return reverse("intake:workbench-notice-download", args=[notice.pk])
+
+
+class ClerkApplicationSerializer(serializers.ModelSerializer):
+    """An application as a clerk sees it in a list."""
+
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    channel = serializers.CharField()
+    item_name = serializers.CharField(source="item_version.name")
+    department = serializers.CharField(source="item_version.department.name")
+    applicant_name = serializers.CharField()
+    window = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "case_number",
+            "status",
+            "status_label",
+            "channel",
+            "item_name",
+            "department",
+            "applicant_name",
+            "green_channel",
+            "assisted",
+            "by_agent",
+            "window",
+            "received_at",
+            "accepted_at",
+            "auto_accepted",
+            "promised_due_date",
+        ]
+
+    def get_window(self, application) -> str:
+        return str(application.window) if application.window_id else ""
+
+
+class ClerkPrereviewSerializer(ClerkApplicationSerializer):
+    days_waiting = serializers.SerializerMethodField(help_text="已等待的工作日数")
+    warning = serializers.SerializerMethodField(help_text="已到提醒日（第 3 个工作日起）")
+    limit_on = serializers.SerializerMethodField(help_text="该日结束仍未预审即视为受理")
+
+    class Meta(ClerkApplicationSerializer.Meta):
+        fields = [*ClerkApplicationSerializer.Meta.fields, "days_waiting", "warning", "limit_on"]
+
+    def _clock(self, application):
+        return self.context["clocks"].get(application.pk)
+
+    def get_days_waiting(self, application) -> int:
+        clock = self._clock(application)
+        return clock.days_waiting if clock else 0
+
+    def get_warning(self, application) -> bool:
+        clock = self._clock(application)
+        return bool(clock and clock.warning)
+
+    def get_limit_on(self, application) -> str:
+        clock = self._clock(application)
+        return clock.limit_on.isoformat() if clock else ""
+
+
+class ClerkApplicationDetailSerializer(ClerkApplicationSerializer):
+    applicant_id_number = serializers.CharField(source="applicant.id_number")
+    enterprise_credit_code = serializers.SerializerMethodField()
+    agent_name = serializers.SerializerMethodField()
+    item_version = serializers.IntegerField(source="item_version_id")
+    materials = ClerkMaterialSerializer(many=True)
+    events = ClerkEventSerializer(many=True)
+    notices = ClerkNoticeSerializer(many=True)
+
+    class Meta(ClerkApplicationSerializer.Meta):
+        fields = [
+            *ClerkApplicationSerializer.Meta.fields,
+            "item_version",
+            "applicant_id_number",
+            "enterprise_credit_code",
+            "agent_name",
+            "statutory_due_date",
+            "outcome_note",
+            "materials",
+            "events",
+            "notices",
+        ]
+
+    def get_enterprise_credit_code(self, application) -> str:
+        return application.enterprise.credit_code if application.enterprise_id else ""
+
+    def get_agent_name(self, application) -> str:
+        return application.agent.name if application.agent_id else ""

@@ -1,0 +1,280 @@
+"""The clerks' API: the queue, counter drafts, receive, the three outcomes and their
+refusals, case detail with events; permissions per view; in the OpenAPI schema."""
+
+import subprocess
+import sys
+
+import pytest
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from catalog.calendar import add_working_days
+from intake.constants import CaseStatus, MaterialStatus, NoticeKind, RefusalKind
+from intake.models import Application, Notice
+from intake.services.cases import intake_request_correction
+from tests.intake.clerk_fixtures import *  # noqa: F403
+from tests.intake.clerk_fixtures import all_received, materials_of, submit_online, verdict
+
+BASE = "/api/v1/clerk"
+
+
+@pytest.fixture
+def api(clerk):
+    client = APIClient()
+    token = Token.objects.create(user=clerk)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def test_queue_lists_waiting_online_submissions(api, citizen, item):
+    application = submit_online(citizen, item)
+    response = api.get(f"{BASE}/prereview/")
+    assert response.status_code == 200
+    row = response.json()["results"][0]
+    assert row["id"] == application.pk
+    assert row["days_waiting"] == 0
+    assert row["warning"] is False
+    assert row["limit_on"] == add_working_days(timezone.localdate(), 5).isoformat()
+
+
+def test_accept_an_online_submission(api, citizen, item):
+    application = submit_online(citizen, item)
+    materials = materials_of(application)
+    response = api.post(
+        f"{BASE}/applications/{application.pk}/accept/",
+        {
+            "verdicts": [
+                {"material": materials["申请表"].pk, "status": "received"},
+                {"material": materials["场地使用证明"].pk, "status": "received"},
+            ],
+            "note": "材料齐全",
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["case_number"].startswith("WS")
+    assert body["status"] in (CaseStatus.ACCEPTED, CaseStatus.IN_APPROVAL)
+    assert body["applicant_id_number"] == citizen.id_number  # clerks verify identities
+    assert [n["kind"] for n in body["notices"]] == [NoticeKind.ACCEPTANCE]
+    assert "accept" in [e["action"] for e in body["events"]]
+    assert body["events"][-1]["actor"] or body["events"][-2]["actor"]
+
+
+def test_accepting_twice_is_a_400(api, clerk, citizen, item):
+    application = submit_online(citizen, item)
+    url = f"{BASE}/applications/{application.pk}/accept/"
+    verdicts = [
+        {"material": v["material"], "status": "received"} for v in all_received(application)
+    ]
+    assert api.post(url, {"verdicts": verdicts}, format="json").status_code == 200
+    response = api.post(url, {"verdicts": verdicts}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "transition"
+    assert "下不能执行“受理”" in response.json()["detail"]
+    assert Notice.objects.filter(kind=NoticeKind.ACCEPTANCE).count() == 1
+
+
+def test_correction_then_a_second_one_naming_a_passed_material(api, citizen, item):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from intake.services.cases import application_resubmit, material_upload
+    from tests.intake.clerk_fixtures import PDF
+
+    application = submit_online(citizen, item)
+    materials = materials_of(application)
+    url = f"{BASE}/applications/{application.pk}/correction/"
+    response = api.post(
+        url,
+        {
+            "verdicts": [
+                {"material": materials["申请表"].pk, "status": "received"},
+                {
+                    "material": materials["场地使用证明"].pk,
+                    "status": "defective",
+                    "reason": "复印件模糊",
+                },
+            ]
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == CaseStatus.CORRECTION_REQUESTED
+    material_upload(
+        application=application,
+        material=materials["场地使用证明"],
+        uploaded_file=SimpleUploadedFile("clear.pdf", PDF),
+        actor=citizen.user,
+    )
+    application_resubmit(application=application, actor=citizen.user)
+    response = api.post(
+        url,
+        {"verdicts": [{"material": materials["申请表"].pk, "status": "missing"}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "not_one_time"
+
+
+def test_refuse_needs_a_reason(api, citizen, item):
+    application = submit_online(citizen, item)
+    url = f"{BASE}/applications/{application.pk}/refuse/"
+    response = api.post(url, {"kind": RefusalKind.OTHER, "reason": ""}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"reason": ["不予受理必须说明理由。"]}
+    response = api.post(url, {"kind": RefusalKind.OTHER, "reason": "   "}, format="json")
+    assert response.status_code == 400
+    assert "不予受理必须说明理由" in str(response.json())
+    response = api.post(url, {"kind": "nonsense", "reason": "x"}, format="json")
+    assert response.status_code == 400
+    assert "请选择不予受理的类型" in str(response.json())
+    response = api.post(
+        url, {"kind": RefusalKind.NOT_ELIGIBLE, "reason": "申请人不符合条件"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == CaseStatus.REFUSED
+
+
+def test_counter_draft_receive_and_tolerance_rules(api, applicant, item):
+    response = api.post(
+        f"{BASE}/applications/",
+        {"item_version": item.pk, "applicant_id_number": applicant.id_number, "assisted": True},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    pk = response.json()["id"]
+    assert response.json()["status"] == CaseStatus.DRAFT
+    application = Application.objects.get(pk=pk)
+    materials = materials_of(application)
+    response = api.post(
+        f"{BASE}/applications/{pk}/receive/",
+        {"verdicts": [{"material": materials["申请表"].pk, "status": "received", "originals": 1}]},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert [n["kind"] for n in response.json()["notices"]] == [NoticeKind.RECEIPT]
+    accept = f"{BASE}/applications/{pk}/accept/"
+    late = add_working_days(timezone.localdate(), 12).isoformat()
+    tolerated = {
+        "material": materials["场地使用证明"].pk,
+        "status": "tolerated",
+        "pledge_signed": True,
+        "tolerance_due_date": late,
+    }
+    ok = {"material": materials["申请表"].pk, "status": "received"}
+    response = api.post(accept, {"verdicts": [ok, tolerated]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "tolerance_due"
+    not_allowed = {**tolerated, "material": materials["申请表"].pk}
+    response = api.post(accept, {"verdicts": [not_allowed]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "no_tolerance"
+    tolerated["tolerance_due_date"] = add_working_days(timezone.localdate(), 3).isoformat()
+    response = api.post(accept, {"verdicts": [ok, tolerated]}, format="json")
+    assert response.status_code == 200
+    assert response.json()["case_number"].startswith("JP")
+
+
+def test_unregistered_applicant_is_refused(api, item):
+    response = api.post(
+        f"{BASE}/applications/",
+        {"item_version": item.pk, "applicant_id_number": "11010519491231002X"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "申请人尚未登记，请先在综窗工作台登记。"
+    assert Application.objects.count() == 0
+
+
+def test_another_window_gets_a_403(clerk, other_clerk, citizen, item):
+    application = submit_online(citizen, item)
+    materials = materials_of(application)
+    intake_request_correction(
+        application=application,
+        actor=clerk,
+        verdicts=[verdict(materials["申请表"], MaterialStatus.MISSING)],
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from intake.services.cases import application_resubmit, material_upload
+    from tests.intake.clerk_fixtures import PDF
+
+    material_upload(
+        application=application,
+        material=materials["申请表"],
+        uploaded_file=SimpleUploadedFile("a.pdf", PDF),
+        actor=citizen.user,
+    )
+    application_resubmit(application=application, actor=citizen.user)
+    client = APIClient()
+    client.force_authenticate(other_clerk)
+    response = client.post(
+        f"{BASE}/applications/{application.pk}/accept/",
+        {
+            "verdicts": [
+                {"material": v["material"], "status": "received"} for v in all_received(application)
+            ]
+        },
+        format="json",
+    )
+    assert response.status_code == 403
+    assert "正在金普厅 3 号窗口办理" in response.json()["detail"]
+    application.refresh_from_db()
+    assert application.status == CaseStatus.SUBMITTED
+
+
+def test_permissions(citizen, item, db):
+    from tests.factories import UserFactory
+
+    application = submit_online(citizen, item)
+    anonymous = APIClient()
+    assert anonymous.get(f"{BASE}/prereview/").status_code == 401
+    as_citizen = APIClient()
+    as_citizen.force_authenticate(citizen.user)
+    response = as_citizen.get(f"{BASE}/applications/{application.pk}/")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "只有在综合窗口工作的综窗人员可以办理受理。"
+    no_window = APIClient()
+    no_window.force_authenticate(UserFactory(clerk=True))
+    assert no_window.post(f"{BASE}/applications/{application.pk}/accept/", {}).status_code == 403
+
+
+def test_citizens_drafts_are_not_visible(api, citizen, item):
+    from intake.constants import Channel
+    from intake.services.cases import application_create
+
+    draft = application_create(
+        item_version=item, applicant=citizen, actor=citizen.user, channel=Channel.ONLINE
+    )
+    assert api.get(f"{BASE}/applications/{draft.pk}/").status_code == 404
+
+
+def test_detail_query_count_is_flat(api, clerk, citizen, item, django_assert_max_num_queries):
+    application = submit_online(citizen, item)
+    with django_assert_max_num_queries(15):
+        response = api.get(f"{BASE}/applications/{application.pk}/")
+    assert response.status_code == 200
+
+
+def test_schema_has_the_clerk_api_without_warnings(tmp_path):
+    out = tmp_path / "schema.yaml"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "spectacular", "--file", str(out), "--validate"],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "DEBUG": "1"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    mine = [line for line in result.stderr.splitlines() if "clerk" in line.lower()]
+    assert mine == []
+    schema = out.read_text()
+    for path in (
+        "/api/v1/clerk/prereview/",
+        "/api/v1/clerk/applications/{id}/accept/",
+        "/api/v1/clerk/applications/{id}/correction/",
+        "/api/v1/clerk/applications/{id}/refuse/",
+        "/api/v1/clerk/applications/{id}/receive/",
+    ):
+        assert path in schema
