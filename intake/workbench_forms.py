@@ -220,10 +220,10 @@ class OutcomeForm(forms.Form):
         help_text="不属于本机关职权范围的，应告知申请人向有关行政机关申请。",
     )
 
-    def __init__(self, *args, version: ItemVersion, **kwargs):
+    def __init__(self, *args, version: ItemVersion | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.version = version
-        if version.case_type != CaseType.IMMEDIATE:
+        if version is None or version.case_type != CaseType.IMMEDIATE:
             del self.fields["conclude_immediately"]
         _widget_classes(self)
 
@@ -264,9 +264,9 @@ class CounterFlagsForm(forms.Form):
     )
     delivery_address = forms.CharField(label="邮寄地址", max_length=200, required=False)
 
-    def __init__(self, *args, version: ItemVersion, applicant_id_number: str = "", **kwargs):
+    def __init__(self, *args, postal_supported: bool, applicant_id_number: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.version = version
+        self.postal_supported = postal_supported
         self.applicant_id_number = applicant_id_number
         _widget_classes(self)
 
@@ -291,7 +291,7 @@ class CounterFlagsForm(forms.Form):
                 self.add_error("agent_id_number", "代办人不能是申请人本人。")
         method = data.get("delivery_method")
         if method == DeliveryMethod.POST:
-            if not self.version.postal_delivery_supported:
+            if not self.postal_supported:
                 self.add_error("delivery_method", "该事项不支持邮寄送达办理结果。")
             elif not (data.get("delivery_address") or "").strip():
                 self.add_error("delivery_address", "邮寄送达需要填写邮寄地址。")

@@ -10,6 +10,12 @@ urlpatterns = [
     path("counter/", workbench.counter_applicant, name="workbench-counter"),
     path("counter/items/", workbench.counter_items, name="workbench-items"),
     path("counter/items/<int:version_id>/", workbench.counter_intake, name="workbench-intake"),
+    path("counter/bundles/<int:bundle_id>/", workbench.counter_bundle, name="workbench-bundle"),
+    path(
+        "bundles/<int:pk>/",
+        workbench.bundle_result,
+        name="workbench-bundle-result",
+    ),
     path("applications/<int:pk>/", workbench.application_detail, name="workbench-application"),
     path(
         "applications/<int:pk>/materials/<int:material_id>/",

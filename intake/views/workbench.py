@@ -8,6 +8,7 @@ them with htmx.
 """
 
 import datetime
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -24,13 +25,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Citizen, Enterprise
 from accounts.services import citizen_register, enterprise_register
 from catalog.calendar import add_working_days, current_calendar
-from catalog.models import ItemVersion
-from catalog.selectors import item_version_search
+from catalog.models import Bundle, ItemVersion
+from catalog.selectors import (
+    bundle_list,
+    bundle_material_list,
+    bundle_versions,
+    item_version_search,
+)
 
 from ..constants import ApplicantKind, CaseStatus, Channel, MaterialStatus, NoticeStatus
 from ..errors import IntakeError, IntakePermissionDenied
-from ..models import Application, Notice
+from ..models import Application, BundleApplication, Notice
 from ..selectors import application_list_for, prereview_queue
+from ..services.bundles import bundle_application_create, material_key
 from ..services.cases import (
     application_create,
     clerk_window,
@@ -213,6 +220,9 @@ def counter_items(request):
         if q
         else ItemVersion.objects.none()
     )
+    bundles = bundle_list().filter(item_count__gt=0)
+    if q:
+        bundles = bundles.filter(name__icontains=q)
     return render(
         request,
         "intake/workbench/items.html",
@@ -221,6 +231,7 @@ def counter_items(request):
             "enterprise": enterprise,
             "q": q,
             "versions": versions[:30],
+            "bundles": bundles[:20],
             "applicant_query": _counter_query(citizen, enterprise),
             "window": request.clerk_window,
             "tab": "counter",
@@ -333,7 +344,7 @@ def counter_intake(request, version_id: int):
     material_forms = _material_forms(version, data, max_due=max_due)
     flags = CounterFlagsForm(
         data,
-        version=version,
+        postal_supported=version.postal_delivery_supported,
         applicant_id_number=citizen.id_number,
         initial={"contact_phone": citizen.phone},
     )
@@ -512,4 +523,185 @@ def notice_download(request, pk: int):
         as_attachment=True,
         content_type="application/pdf",
         filename=f"{notice.get_kind_display()}-{notice.application.reference}.pdf".replace(" ", ""),
+    )
+
+
+# --- 一件事 at the counter: one merged material list, one case per item ------------
+
+
+@dataclass(frozen=True)
+class _MergedRow:
+    """A merged material of a bundle, shaped like an ItemMaterial for the verdict form."""
+
+    pk: int
+    name: str
+    requirement: str
+    tolerance_allowed: bool
+    originals: int
+    copies: int
+    item_names: str
+    signature_requirement: str = ""
+
+
+def _bundle_rows(bundle: Bundle, versions) -> list[_MergedRow]:
+    return [
+        _MergedRow(
+            pk=index,
+            name=merged.name,
+            requirement="required" if merged.required else "optional",
+            tolerance_allowed=merged.tolerance_allowed,
+            originals=merged.originals,
+            copies=merged.copies,
+            item_names="、".join(v.name for v in merged.versions),
+        )
+        for index, merged in enumerate(bundle_material_list(bundle, versions), start=1)
+    ]
+
+
+def _bundle_verdicts(application: Application, by_key: dict[str, dict]) -> list[dict]:
+    """The merged verdicts mapped onto one item case's own materials (by name)."""
+    verdicts = []
+    for slot in application.materials.select_related("material"):
+        merged = by_key.get(material_key(slot.material.name))
+        if merged is None:
+            continue
+        if merged["status"] == MaterialStatus.TOLERATED and not slot.material.tolerance_allowed:
+            # Optional for this item (only items requiring it allow 容缺): nothing to record.
+            continue
+        verdicts.append({**merged, "material": slot.material_id})
+    return verdicts
+
+
+def _has_problems(verdicts: list[dict]) -> bool:
+    return any(v["status"] in (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE) for v in verdicts)
+
+
+@clerk_required
+@require_http_methods(["GET", "POST"])
+def counter_bundle(request, bundle_id: int):
+    """一件事 at the counter: one merged material list; one case per item, each
+    accepted and routed on its own. A correction notice goes to each item case with a
+    problem; the others stay received at this window for acceptance. All in one
+    transaction."""
+    citizen, enterprise = _applicant_from_query(request)
+    bundle = get_object_or_404(Bundle, pk=bundle_id, is_active=True)
+    versions = bundle_versions(bundle=bundle)
+    if not versions:
+        raise Http404("该一件事暂无可办理的事项。")
+    data = request.POST if request.method == "POST" else None
+    calendar = current_calendar()
+    today = timezone.localdate()
+    max_due = min(add_working_days(today, v.promised_limit_days, calendar) for v in versions)
+    rows = _bundle_rows(bundle, versions)
+    material_forms = []
+    for row in rows:
+        form = MaterialVerdictForm(
+            data,
+            material=row,
+            max_due=max_due,
+            initial={
+                "status": MaterialStatus.RECEIVED if row.requirement == "required" else "pending",
+                "originals": row.originals,
+                "copies": row.copies,
+            },
+        )
+        form.slot = None
+        material_forms.append(form)
+    flags = CounterFlagsForm(
+        data,
+        postal_supported=all(v.postal_delivery_supported for v in versions),
+        applicant_id_number=citizen.id_number,
+        initial={"contact_phone": citizen.phone},
+    )
+    outcome = OutcomeForm(data, version=None)
+    context = {
+        "bundle": bundle,
+        "versions": versions,
+        "citizen": citizen,
+        "enterprise": enterprise,
+        "material_forms": material_forms,
+        "flags": flags,
+        "outcome": outcome,
+        "max_due": max_due,
+        "applicant_query": _counter_query(citizen, enterprise),
+        "window": request.clerk_window,
+        "tab": "counter",
+    }
+    if request.method != "POST":
+        return render(request, "intake/workbench/bundle_intake.html", context)
+    valid = [f.is_valid() for f in (*material_forms, flags, outcome)]
+    if not all(valid):
+        return render(request, "intake/workbench/bundle_intake.html", context, status=400)
+    by_key = {}
+    for form in material_forms:
+        merged = form.verdict()
+        if merged is not None:
+            by_key[material_key(form.material.name)] = merged
+    flag_data = flags.cleaned_data
+    chosen = outcome.cleaned_data
+    errors: list[str] = []
+    try:
+        with transaction.atomic():
+            agent = _agent_for(flag_data, errors)
+            if errors:
+                raise IntakeError(errors)
+            bundle_application = bundle_application_create(
+                bundle=bundle,
+                applicant=citizen,
+                enterprise=enterprise,
+                actor=request.user,
+                channel=Channel.COUNTER,
+                agent=agent,
+                contact_phone=flag_data.get("contact_phone") or "",
+                delivery_method=flag_data["delivery_method"],
+                delivery_address=(flag_data.get("delivery_address") or "").strip(),
+                green_channel=flag_data["green_channel"],
+                assisted=flag_data["assisted"],
+            )
+            applications = list(bundle_application.applications.order_by("pk"))
+            corrected = 0
+            for application in applications:
+                verdicts = _bundle_verdicts(application, by_key)
+                counter_receive(application=application, actor=request.user, verdicts=verdicts)
+                if chosen["outcome"] == Outcome.CORRECTION and not _has_problems(verdicts):
+                    continue
+                corrected += chosen["outcome"] == Outcome.CORRECTION
+                _apply_outcome(
+                    application=application,
+                    actor=request.user,
+                    outcome=chosen,
+                    verdicts=verdicts,
+                )
+            if chosen["outcome"] == Outcome.CORRECTION and not corrected:
+                raise IntakeError("没有需要补正的材料，请直接受理。", code="nothing_to_correct")
+    except ValidationError as error:
+        context["errors"] = _error_messages(error)
+        return render(request, "intake/workbench/bundle_intake.html", context, status=400)
+    messages.success(request, f"“{bundle.name}”已办理，共 {len(applications)} 个事项。")
+    return redirect("intake:workbench-bundle-result", pk=bundle_application.pk)
+
+
+@clerk_required
+@require_GET
+def bundle_result(request, pk: int):
+    bundle_application = get_object_or_404(
+        BundleApplication.objects.select_related("bundle", "applicant", "enterprise"), pk=pk
+    )
+    applications = list(
+        application_list_for(user=request.user)
+        .filter(bundle_application=bundle_application)
+        .prefetch_related("notices")
+        .order_by("pk")
+    )
+    if not applications:
+        raise Http404("未找到该一件事申请。")
+    return render(
+        request,
+        "intake/workbench/bundle_result.html",
+        {
+            "bundle_application": bundle_application,
+            "applications": applications,
+            "window": request.clerk_window,
+            "tab": "cases",
+        },
     )

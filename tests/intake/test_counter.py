@@ -529,3 +529,90 @@ def test_window_cases_lists_this_windows_applications(client, clerk, applicant, 
     application = Application.objects.get()
     html = client.get(reverse("intake:workbench-cases")).content.decode()
     assert application.case_number in html
+
+
+# --- 一件事 at the counter --------------------------------------------------------------
+
+
+@pytest.fixture
+def bundle(db):
+    from catalog.models import Bundle, BundleItem
+    from tests.intake.clerk_fixtures import make_version
+
+    shop = make_version("食品经营许可")
+    sign = make_version(
+        "户外招牌设置",
+        materials=[
+            {"name": "申请表", "issuing_body": "申请人", "originals": 1, "copies": 0},
+            {"name": "招牌设计图", "issuing_body": "申请人", "originals": 1, "copies": 1},
+        ],
+    )
+    # Catalog administrators maintain bundles in the admin: there is no service.
+    bundle = Bundle.objects.create(code="open-shop", name="我要开餐馆", theme="business_start")
+    BundleItem.objects.create(bundle=bundle, item=shop.item, position=1)
+    BundleItem.objects.create(bundle=bundle, item=sign.item, position=2)
+    return bundle
+
+
+def bundle_form(outcome="accept", overrides=None, **extra):
+    """The merged list as the page shows it: 申请表 (shared) first."""
+    from catalog.selectors import bundle_material_list
+
+    data = {"outcome": outcome, "delivery_method": "window", **extra}
+    from catalog.models import Bundle
+
+    merged = bundle_material_list(Bundle.objects.get(code="open-shop"))
+    for index, material in enumerate(merged, start=1):
+        values = {
+            "status": MaterialStatus.RECEIVED if material.required else "pending",
+            "originals": material.originals,
+            "copies": material.copies,
+        }
+        values.update((overrides or {}).get(material.name, {}))
+        data.update({f"m{index}-{key}": value for key, value in values.items()})
+    return data
+
+
+def test_bundle_at_the_counter_makes_one_case_per_item(client, clerk, applicant, bundle):
+    client.force_login(clerk)
+    url = reverse("intake:workbench-bundle", args=[bundle.pk]) + f"?applicant={applicant.pk}"
+    page = client.get(url).content.decode()
+    assert page.count('data-material="申请表"') == 1  # the shared material, once
+    response = client.post(url, bundle_form())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    applications = list(Application.objects.order_by("pk"))
+    assert len(applications) == 2
+    assert len({a.bundle_application_id for a in applications}) == 1
+    assert all(a.case_number for a in applications)
+    assert len({a.case_number for a in applications}) == 2
+    result = client.get(response["Location"]).content.decode()
+    for application in applications:
+        assert application.case_number in result
+
+
+def test_bundle_correction_goes_only_to_the_item_with_a_problem(client, clerk, applicant, bundle):
+    client.force_login(clerk)
+    url = reverse("intake:workbench-bundle", args=[bundle.pk]) + f"?applicant={applicant.pk}"
+    response = client.post(
+        url,
+        bundle_form(
+            "correction", overrides={"招牌设计图": {"status": "defective", "reason": "缺少尺寸"}}
+        ),
+    )
+    assert response.status_code == 302
+    shop, sign = Application.objects.order_by("pk")
+    assert shop.status == CaseStatus.SUBMITTED  # received, waiting at this window
+    assert sign.status == CaseStatus.CORRECTION_REQUESTED
+    assert sign.notices.filter(kind=NoticeKind.CORRECTION).count() == 1
+
+
+def test_bundle_refused_form_saves_nothing(client, clerk, applicant, bundle):
+    client.force_login(clerk)
+    url = reverse("intake:workbench-bundle", args=[bundle.pk]) + f"?applicant={applicant.pk}"
+    response = client.post(url, bundle_form(overrides={"申请表": {"status": "missing"}}))
+    assert response.status_code == 400
+    assert "以下必要材料尚未核验通过，不能受理" in response.content.decode()
+    nothing_saved()
+    from intake.models import BundleApplication
+
+    assert BundleApplication.objects.count() == 0
