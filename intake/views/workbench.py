@@ -37,7 +37,6 @@ from ..constants import ApplicantKind, CaseStatus, Channel, MaterialStatus, Noti
 from ..errors import IntakeError, IntakePermissionDenied
 from ..models import Application, BundleApplication, Notice
 from ..selectors import application_list_for, prereview_queue
-from ..services.bundles import bundle_application_create, material_key
 from ..services.cases import (
     application_create,
     clerk_window,
@@ -560,6 +559,8 @@ def _bundle_rows(bundle: Bundle, versions) -> list[_MergedRow]:
 
 def _bundle_verdicts(application: Application, by_key: dict[str, dict]) -> list[dict]:
     """The merged verdicts mapped onto one item case's own materials (by name)."""
+    from ..services.bundles import material_key
+
     verdicts = []
     for slot in application.materials.select_related("material"):
         merged = by_key.get(material_key(slot.material.name))
@@ -583,6 +584,9 @@ def counter_bundle(request, bundle_id: int):
     accepted and routed on its own. A correction notice goes to each item case with a
     problem; the others stay received at this window for acceptance. All in one
     transaction."""
+    # The bundle services belong to the online side of intake (its other author).
+    from ..services.bundles import bundle_application_create, material_key
+
     citizen, enterprise = _applicant_from_query(request)
     bundle = get_object_or_404(Bundle, pk=bundle_id, is_active=True)
     versions = bundle_versions(bundle=bundle)
