@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("intake.api.urls")),
     path("", include("catalog.api.urls")),
+    path("", include("approvals.api.urls")),
 ]
 
 urlpatterns = [

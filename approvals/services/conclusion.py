@@ -42,12 +42,16 @@ def result_template_for(item_code: str) -> str:
         return DEFAULT_RESULT_TEMPLATE
 
 
-def seal_of(department) -> dict:
-    """The issuing department's name and seal image (stored name; the document shows
-    the seal placeholder when there is no image)."""
+def document_extra(department, title: str) -> dict:
+    """What every approvals document shows besides intake's notice context: its title,
+    the issuing department with its seal image (the stored name; the document shows the
+    seal placeholder when there is none) and the date it is signed."""
     return {
+        "document_title": title,
+        "decision_department": department.name,
         "seal_text": department.name,
         "seal_image": department.seal_image.name if department.seal_image else "",
+        "signed_date": timezone.localtime().strftime("%Y年%m月%d日"),
     }
 
 
@@ -79,11 +83,8 @@ def _decision_extra(application: Application, task: Task, approved: bool, **more
     else:
         title = "不予行政许可决定书" if licensing else "不予办理决定书"
     return {
-        "document_title": title,
+        **document_extra(department, title),
         "is_licensing": licensing,
-        "decision_department": department.name,
-        "decision_department_address": department.address,
-        **seal_of(department),
         "legal_basis": version.legal_basis,
         "result_name": version.result_name,
         "result_template": result_template_for(version.item.code) if approved else "",

@@ -53,7 +53,7 @@ from .common import (
     sync_due_dates,
     today,
 )
-from .conclusion import case_conclude, seal_of
+from .conclusion import case_conclude, document_extra
 from .routing import next_stage, stage_is_complete, stage_open
 
 # 行政许可法 art. 42: +10 working days; joint handling (联办, co-implementing
@@ -349,7 +349,7 @@ def task_request_supplement(
         kind=NoticeKind.SUPPLEMENT,
         actor=actor,
         extra={
-            **seal_of(application.item_version.department),
+            **document_extra(application.item_version.department, str(NoticeKind.SUPPLEMENT.label)),
             "supplement_items": items,
             "note": note,
             "requesting_department": task.department.name,
@@ -461,7 +461,9 @@ def special_procedure_start(
         kind=NoticeKind.SPECIAL_PROCEDURE,
         actor=actor,
         extra={
-            **seal_of(application.item_version.department),
+            **document_extra(
+                application.item_version.department, str(NoticeKind.SPECIAL_PROCEDURE.label)
+            ),
             "procedure_kind": kind,
             "procedure_label": label,
             "reason": reason,
@@ -652,7 +654,7 @@ def extension_decide(
         kind=NoticeKind.EXTENSION,
         actor=actor,
         extra={
-            **seal_of(application.item_version.department),
+            **document_extra(application.item_version.department, str(NoticeKind.EXTENSION.label)),
             "extension_days": extension.days,
             "reason": extension.reason,
             "approved_by": person(actor),

@@ -1,0 +1,514 @@
+"""The approvals API: an approver's tasks and the acts on them, extensions, the clocks
+of a case, 督办 records.
+
+Permissions, per view (also in each docstring and ``permission_classes``):
+- tasks: role approver; a task is visible only among the departments the user acts for
+  (django-guardian), and every service re-checks it;
+- extensions: approvers (department heads decide) and supervisors; the service decides
+  who may approve;
+- case clocks: whoever may see the case (applicant, clerks, supervisors, approvers with
+  a task on it); supplement received: the applicant or a clerk;
+- escalations (督办): role supervisor, scoped to the departments they watch.
+
+Service refusals are a 400 with the service's Chinese message and code; a task someone
+else moved first is a 409 (code ``conflict``); acting for another department a 403.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.generics import ListAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.constants import Role
+from accounts.models import User
+from intake.models import Application
+
+from ..constants import Decision, Light
+from ..errors import TaskConflict
+from ..models import Extension
+from ..selectors import (
+    INBOX_STATUSES,
+    TaskFilters,
+    application_visible_to,
+    case_clocks,
+    escalation_list_for,
+    extension_list_decidable_by,
+    task_get_for,
+    task_list_for,
+)
+from ..services import tasks as svc
+from .serializers import (
+    ApprovalErrorSerializer,
+    CaseClocksSerializer,
+    DecideSerializer,
+    EscalationSerializer,
+    ExtensionDecideSerializer,
+    ExtensionRequestSerializer,
+    ExtensionSerializer,
+    ReassignSerializer,
+    SpecialEndSerializer,
+    SpecialStartSerializer,
+    SupplementReceiveSerializer,
+    SupplementSerializer,
+    TaskActionResultSerializer,
+    TaskDetailSerializer,
+    TaskListSerializer,
+    VersionSerializer,
+)
+
+TAGS = ["部门审批"]
+ERRORS = {
+    400: OpenApiResponse(
+        ApprovalErrorSerializer, description="服务拒绝（状态不允许、缺少理由、超出时限等）"
+    ),
+    401: OpenApiResponse(ApprovalErrorSerializer, description="未登录"),
+    403: OpenApiResponse(ApprovalErrorSerializer, description="无权以该部门名义办理"),
+    404: OpenApiResponse(ApprovalErrorSerializer, description="任务不存在或无权查看"),
+    409: OpenApiResponse(ApprovalErrorSerializer, description="任务已被他人处理或更新（并发冲突）"),
+}
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "该任务已被他人处理或更新，请刷新后查看最新状态。"
+    default_code = "conflict"
+
+
+def _message(error) -> str:
+    if isinstance(error, DjangoValidationError):
+        return "；".join(error.messages)
+    return str(error) or "您没有权限执行该操作。"
+
+
+def call_service(func, **kwargs):
+    """Run a service, turning its refusals into API errors with the Chinese message."""
+    try:
+        return func(**kwargs)
+    except TaskConflict as error:
+        raise Conflict({"detail": _message(error), "code": "conflict"}) from error
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError(
+            {"detail": _message(error), "code": error.code or "invalid"}
+        ) from error
+    except DjangoPermissionDenied as error:
+        raise exceptions.PermissionDenied(
+            {"detail": _message(error), "code": "permission_denied"}
+        ) from error
+
+
+class IsApprover(BasePermission):
+    """A signed-in user with the approver role (审批人员)."""
+
+    message = "仅审批人员可以使用此接口。"
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_role(Role.APPROVER))
+
+
+class IsSupervisor(BasePermission):
+    """A signed-in user with the supervisor role (督查人员)."""
+
+    message = "仅督查人员可以使用此接口。"
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_role(Role.SUPERVISOR))
+
+
+class IsApproverOrSupervisor(BasePermission):
+    message = "仅审批人员或督查人员可以使用此接口。"
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(
+            user
+            and user.is_authenticated
+            and (user.has_role(Role.APPROVER) or user.has_role(Role.SUPERVISOR))
+        )
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+TASK_FILTERS = [
+    OpenApiParameter(
+        "status",
+        str,
+        enum=list(INBOX_STATUSES),
+        description="open 全部待办（默认）、unclaimed 待认领、mine 我认领的、completed 已办结",
+    ),
+    OpenApiParameter("light", int, enum=list(Light.values), description="0 绿灯 1 黄灯 2 红灯"),
+    OpenApiParameter("department", int, description="部门 id（须为可代表的部门）"),
+    OpenApiParameter("item", str, description="事项名称、实施编码或办件编号"),
+]
+
+
+class TaskListApi(ListAPIView):
+    """我的待办: tasks of the departments the user acts for, most urgent first (red,
+    yellow, then by due date). Permission: IsApprover; scoped by guardian."""
+
+    permission_classes = [IsApprover]
+    serializer_class = TaskListSerializer
+    pagination_class = Pagination
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return task_list_for(
+            user=self.request.user, filters=TaskFilters.from_query(self.request.query_params)
+        )
+
+    @extend_schema(tags=TAGS, summary="待办任务列表", parameters=TASK_FILTERS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class TaskMixin:
+    permission_classes = [IsApprover]
+
+    def get_task(self, pk):
+        task = task_get_for(user=self.request.user, pk=pk)
+        if task is None:
+            raise exceptions.NotFound({"detail": "任务不存在或无权查看。", "code": "not_found"})
+        return task
+
+    def result(self, pk, notice=None):
+        task = self.get_task(pk)
+        data = {
+            "task": TaskDetailSerializer(task).data,
+            "notice": {
+                "id": notice.pk,
+                "kind": notice.kind,
+                "number": notice.number,
+                "verification_code": notice.verification_code,
+            }
+            if notice is not None
+            else None,
+        }
+        return Response(data)
+
+
+class TaskDetailApi(TaskMixin, APIView):
+    """One task with its case's status and due dates. Permission: IsApprover; the task's
+    department must be one the user acts for."""
+
+    @extend_schema(tags=TAGS, summary="任务详情", responses={200: TaskDetailSerializer, **ERRORS})
+    def get(self, request, pk):
+        return Response(TaskDetailSerializer(self.get_task(pk)).data)
+
+
+def _action_schema(summary, request=VersionSerializer):
+    return extend_schema(
+        tags=TAGS,
+        summary=summary,
+        request=request,
+        responses={200: TaskActionResultSerializer, **ERRORS},
+    )
+
+
+class TaskClaimApi(TaskMixin, APIView):
+    """认领. Permission: IsApprover acting for the task's department."""
+
+    @_action_schema("认领任务")
+    def post(self, request, pk):
+        data = _valid(VersionSerializer, request)
+        call_service(
+            svc.task_claim,
+            task=self.get_task(pk),
+            actor=request.user,
+            expected_version=data["version"],
+        )
+        return self.result(pk)
+
+
+class TaskReleaseApi(TaskMixin, APIView):
+    """退回部门待办. Permission: the assignee or a department head."""
+
+    @_action_schema("退回待办")
+    def post(self, request, pk):
+        data = _valid(VersionSerializer, request)
+        call_service(
+            svc.task_release,
+            task=self.get_task(pk),
+            actor=request.user,
+            expected_version=data["version"],
+        )
+        return self.result(pk)
+
+
+class TaskReassignApi(TaskMixin, APIView):
+    """改派 within the department. Permission: acting for the department; someone else's
+    task needs a department head; the new assignee must act for the department."""
+
+    @_action_schema("改派任务", ReassignSerializer)
+    def post(self, request, pk):
+        data = _valid(ReassignSerializer, request)
+        task = self.get_task(pk)
+        assignee = User.objects.filter(pk=data["assignee"]).first()
+        if assignee is None:
+            raise exceptions.ValidationError({"detail": "改派对象不存在。", "code": "assignee"})
+        call_service(
+            svc.task_reassign,
+            task=task,
+            actor=request.user,
+            assignee=assignee,
+            expected_version=data["version"],
+        )
+        return self.result(pk)
+
+
+class TaskDecideApi(TaskMixin, APIView):
+    """同意 (with an opinion) or 不予许可 (with a legal reason; the case concludes).
+    Permission: acting for the department; the task unclaimed or the user's."""
+
+    @_action_schema("办理：同意或不予许可", DecideSerializer)
+    def post(self, request, pk):
+        data = _valid(DecideSerializer, request)
+        task = self.get_task(pk)
+        notice = None
+        if data["decision"] == Decision.APPROVE:
+            call_service(
+                svc.task_approve,
+                task=task,
+                actor=request.user,
+                opinion=data["opinion"],
+                expected_version=data["version"],
+            )
+        else:
+            notice = call_service(
+                svc.task_deny,
+                task=task,
+                actor=request.user,
+                reason=data["reason"],
+                legal_basis=data["legal_basis"],
+                expected_version=data["version"],
+            )
+        return self.result(pk, notice)
+
+
+class TaskSupplementApi(TaskMixin, APIView):
+    """要求补正: the clocks pause until the supplement arrives; the applicant gets the
+    审查补正告知书. Permission: acting for the department."""
+
+    @_action_schema("要求申请人补正", SupplementSerializer)
+    def post(self, request, pk):
+        data = _valid(SupplementSerializer, request)
+        notice = call_service(
+            svc.task_request_supplement,
+            task=self.get_task(pk),
+            actor=request.user,
+            items=data["items"],
+            note=data["note"],
+            expected_version=data["version"],
+        )
+        return self.result(pk, notice)
+
+
+class TaskSpecialStartApi(TaskMixin, APIView):
+    """启动特别程序 (art. 45): the clocks pause; the applicant is told in writing how long.
+    Permission: acting for the department."""
+
+    @_action_schema("启动特别程序", SpecialStartSerializer)
+    def post(self, request, pk):
+        data = _valid(SpecialStartSerializer, request)
+        notice = call_service(
+            svc.special_procedure_start,
+            task=self.get_task(pk),
+            actor=request.user,
+            kind=data["procedure_kind"],
+            reason=data["reason"],
+            expected_days=data["expected_days"],
+            expected_version=data["version"],
+        )
+        return self.result(pk, notice)
+
+
+class TaskSpecialEndApi(TaskMixin, APIView):
+    """结束特别程序: the clocks count again. Permission: acting for the department."""
+
+    @_action_schema("结束特别程序", SpecialEndSerializer)
+    def post(self, request, pk):
+        data = _valid(SpecialEndSerializer, request)
+        call_service(
+            svc.special_procedure_end,
+            task=self.get_task(pk),
+            actor=request.user,
+            result=data["result"],
+            expected_version=data["version"],
+        )
+        return self.result(pk)
+
+
+class TaskExtensionApi(TaskMixin, APIView):
+    """申请延期 (art. 42). Permission: acting for the department."""
+
+    @extend_schema(
+        tags=TAGS,
+        summary="申请延期",
+        request=ExtensionRequestSerializer,
+        responses={201: ExtensionSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        data = _valid(ExtensionRequestSerializer, request)
+        extension = call_service(
+            svc.extension_request,
+            task=self.get_task(pk),
+            actor=request.user,
+            days=data["days"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
+        return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
+
+
+class ExtensionListApi(ListAPIView):
+    """Pending extensions the user may decide. Permission: IsApproverOrSupervisor;
+    department heads see their departments', supervisors the departments they watch."""
+
+    permission_classes = [IsApproverOrSupervisor]
+    serializer_class = ExtensionSerializer
+    pagination_class = Pagination
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return extension_list_decidable_by(user=self.request.user)
+
+    @extend_schema(tags=TAGS, summary="待批准的延期申请")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ExtensionDecideApi(APIView):
+    """批准或不批准延期: the case clocks extend and the applicant gets the written notice.
+    Permission: a supervisor watching, or a department head acting for, the case's
+    department (checked by the service); never the requester."""
+
+    permission_classes = [IsApproverOrSupervisor]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="批准延期",
+        request=ExtensionDecideSerializer,
+        responses={200: ExtensionSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        data = _valid(ExtensionDecideSerializer, request)
+        extension = get_object_or_404(Extension, pk=pk)
+        extension = call_service(
+            svc.extension_decide,
+            extension=extension,
+            actor=request.user,
+            approve=data["approve"],
+            note=data["note"],
+        )
+        return Response(ExtensionSerializer(extension).data)
+
+
+def _visible_case(request, pk) -> Application:
+    application = Application.objects.filter(pk=pk).first()
+    if application is None or not application_visible_to(
+        user=request.user, application=application
+    ):
+        raise exceptions.NotFound({"detail": "办件不存在或无权查看。", "code": "not_found"})
+    return application
+
+
+class CaseClocksApi(APIView):
+    """The clocks of a case: promised and statutory, each step's, with pauses, lights and
+    time left. Permission: IsAuthenticated and allowed to see the case (applicant,
+    clerks, supervisors, approvers with a task on it)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="办件时限",
+        responses={200: CaseClocksSerializer, 404: ERRORS[404]},
+    )
+    def get(self, request, pk):
+        application = _visible_case(request, pk)
+        data = {
+            "application": application.pk,
+            "case_number": application.case_number or "",
+            "status": application.status,
+            "promised_due_date": application.promised_due_date,
+            "statutory_due_date": application.statutory_due_date,
+            "clocks": case_clocks(application),
+        }
+        return Response(CaseClocksSerializer(data).data)
+
+
+class CaseSupplementReceiveApi(APIView):
+    """补正材料已提交: the clocks resume. Permission: the applicant (or an enterprise
+    representative) or a clerk; checked by the service."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="提交（收取）补正材料",
+        request=SupplementReceiveSerializer,
+        responses={200: CaseClocksSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        data = _valid(SupplementReceiveSerializer, request)
+        application = _visible_case(request, pk)
+        call_service(
+            svc.supplement_receive, application=application, actor=request.user, note=data["note"]
+        )
+        application.refresh_from_db()
+        payload = {
+            "application": application.pk,
+            "case_number": application.case_number or "",
+            "status": application.status,
+            "promised_due_date": application.promised_due_date,
+            "statutory_due_date": application.statutory_due_date,
+            "clocks": case_clocks(application),
+        }
+        return Response(CaseClocksSerializer(payload).data)
+
+
+class EscalationListApi(ListAPIView):
+    """督办 records of the departments the supervisor watches (district-wide: all).
+    Permission: IsSupervisor."""
+
+    permission_classes = [IsSupervisor]
+    serializer_class = EscalationSerializer
+    pagination_class = Pagination
+    filter_backends: list = []
+
+    def get_queryset(self):
+        records = escalation_list_for(user=self.request.user)
+        state = self.request.query_params.get("status")
+        if state in ("open", "resolved"):
+            records = records.filter(status=state)
+        return records
+
+    @extend_schema(
+        tags=TAGS,
+        summary="督办记录",
+        parameters=[OpenApiParameter("status", str, enum=["open", "resolved"])],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    if not serializer.is_valid():
+        field, errors = next(iter(serializer.errors.items()))
+        message = errors[0] if isinstance(errors, list) else str(errors)
+        label = serializer.fields[field].label if field in serializer.fields else field
+        raise exceptions.ValidationError({"detail": f"{label}：{message}", "code": "invalid"})
+    data = dict(serializer.validated_data)
+    data.setdefault("version", None)
+    return data

@@ -1,0 +1,191 @@
+"""The pages: the inbox (urgency order, filters, time left, pagination, empty state,
+flat query count), the task page and its forms with Chinese messages, the counter,
+extensions, 督办 and the home page's entries per role."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from approvals.constants import Light
+from approvals.models import Clock
+from approvals.services.tasks import task_approve, task_claim, task_request_supplement
+from intake.constants import CaseStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(html: str) -> int:
+    return html.count('class="list-group-item list-group-item-action py-3 touch-target task-row')
+
+
+def test_inbox_order_light_and_time_left(client, at, accept, sequential_version, spj_approver):
+    at(2026, 9, 28, 9)
+    first = accept(sequential_version)
+    second = accept(sequential_version)
+    Clock.objects.filter(task__application=second).update(light=Light.RED)
+    at(2026, 9, 29, 9)
+    client.force_login(spj_approver)
+    html = client.get("/approvals/").content.decode()
+    assert rows(html) == 2
+    assert html.index(second.case_number) < html.index(first.case_number)
+    assert "剩 4 个工作日" in html  # due 10/10: 9/30, 10/8, 10/9, 10/10
+    assert "light-red" in html
+
+    at(2026, 10, 12, 9)  # one working day past the step's due date (Saturday 10/10)
+    client.force_login(spj_approver)  # the session of two weeks ago has expired
+    html = client.get("/approvals/").content.decode()
+    assert "超期 1 个工作日" in html
+
+
+def test_paused_tasks_say_so(client, accept, sequential_version, spj_approver):
+    case = accept(sequential_version)
+    task_request_supplement(task=case.tasks.get(), actor=spj_approver, items=["合同"])
+    client.force_login(spj_approver)
+    assert "已暂停" in client.get("/approvals/").content.decode()
+
+
+def test_filters_pagination_and_empty_state(client, accept, sequential_version, spj_approver):
+    client.force_login(spj_approver)
+    html = client.get("/approvals/").content.decode()
+    assert "暂无待办任务" in html
+    cases = [accept(sequential_version) for _ in range(22)]
+    html = client.get("/approvals/").content.decode()
+    assert rows(html) == 20
+    assert "第 1 / 2 页，共 22 件" in html
+    assert rows(client.get("/approvals/?page=2").content.decode()) == 2
+    assert rows(client.get("/approvals/?light=2").content.decode()) == 0
+    task_claim(task=cases[0].tasks.get(), actor=spj_approver)
+    assert rows(client.get("/approvals/?status=mine").content.decode()) == 1
+    assert rows(client.get("/approvals/?status=unclaimed").content.decode()) == 20
+    html = client.get(f"/approvals/?item={cases[3].case_number}").content.decode()
+    assert rows(html) == 1
+    # htmx refresh returns only the list
+    partial = client.get("/approvals/?status=mine", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial
+    assert rows(partial) == 1
+
+
+def test_inbox_query_count_is_flat(client, accept, sequential_version, spj_approver):
+    accept(sequential_version)
+    client.force_login(spj_approver)
+    client.get("/approvals/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/approvals/")
+    for _ in range(5):
+        accept(sequential_version)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/approvals/").content.decode()
+    assert rows(html) == 6
+    assert len(many) == len(few)
+
+
+def test_task_page_actions_and_messages(client, accept, sequential_version, spj_approver):
+    case = accept(sequential_version)
+    task = case.tasks.get()
+    client.force_login(spj_approver)
+    html = client.get(f"/approvals/tasks/{task.pk}/").content.decode()
+    assert "认领" in html
+    assert "办理过程" in html
+
+    response = client.post(f"/approvals/tasks/{task.pk}/claim/", {"version": 0}, follow=True)
+    assert "已认领" in response.content.decode()
+    # A form posted with the version seen before the claim: a conflict, in Chinese.
+    response = client.post(
+        f"/approvals/tasks/{task.pk}/approve/", {"version": 0, "opinion": "同意"}, follow=True
+    )
+    assert "刚被李审批认领或更新" in response.content.decode()
+    response = client.post(
+        f"/approvals/tasks/{task.pk}/deny/", {"version": 1, "reason": ""}, follow=True
+    )
+    assert "不予许可的理由" in response.content.decode()
+    response = client.post(
+        f"/approvals/tasks/{task.pk}/approve/", {"version": 1, "opinion": "符合条件"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/approvals/"
+    case.refresh_from_db()
+    assert case.tasks.get(stage=1).status == "completed"
+
+
+def test_task_pages_are_scoped_to_the_department(client, accept, sequential_version, scj_approver):
+    case = accept(sequential_version)
+    task = case.tasks.get()
+    client.force_login(scj_approver)
+    assert client.get(f"/approvals/tasks/{task.pk}/").status_code == 404
+    assert client.post(f"/approvals/tasks/{task.pk}/claim/").status_code == 404
+
+
+def test_inbox_needs_the_role(client, clerk):
+    assert client.get("/approvals/").status_code == 302
+    client.force_login(clerk)
+    assert client.get("/approvals/").status_code == 403
+
+
+def test_counter_receives_a_supplement(client, accept, sequential_version, spj_approver, clerk):
+    case = accept(sequential_version)
+    task_request_supplement(task=case.tasks.get(), actor=spj_approver, items=["合同原件"])
+    client.force_login(clerk)
+    html = client.get("/approvals/counter/").content.decode()
+    assert case.case_number in html
+    response = client.post(f"/approvals/cases/{case.pk}/supplement/", {"note": "收到"}, follow=True)
+    assert "已收到补正材料" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_APPROVAL
+
+
+def test_counter_hands_over(
+    client, accept, sequential_version, spj_approver, clerk, django_capture_on_commit_callbacks
+):
+    case = accept(sequential_version)
+    with django_capture_on_commit_callbacks(execute=True):
+        for stage in (1, 2):
+            task_approve(task=case.tasks.get(stage=stage), actor=spj_approver, opinion="同意")
+    client.force_login(clerk)
+    html = client.get(f"/approvals/counter/?q={case.case_number}").content.decode()
+    assert "登记领取" in html
+    response = client.post(
+        f"/approvals/deliveries/{case.delivery.pk}/hand-over/", {"recipient_name": ""}, follow=True
+    )
+    assert "请填写领取人姓名" in response.content.decode()
+    response = client.post(
+        f"/approvals/deliveries/{case.delivery.pk}/hand-over/",
+        {"recipient_name": "王芳"},
+        follow=True,
+    )
+    assert "已登记窗口出件" in response.content.decode()
+    assert "暂无待出件的办件" in response.content.decode()
+
+
+def test_home_shows_each_roles_entries(client, spj_approver, clerk, supervisor):
+    client.force_login(spj_approver)
+    assert "我的待办" in client.get("/").content.decode()
+    client.force_login(clerk)
+    assert "出件登记" in client.get("/").content.decode()
+    client.force_login(supervisor)
+    html = client.get("/").content.decode()
+    assert "督办记录" in html
+    assert "延期审批" in html
+
+
+def test_extension_page_for_the_head(client, accept, sequential_version, spj_approver, spj_head):
+    from approvals.services.tasks import extension_request
+
+    case = accept(sequential_version)
+    extension = extension_request(
+        task=case.tasks.get(), actor=spj_approver, days=5, reason="需现场核查"
+    )
+    client.force_login(spj_head)
+    assert "需现场核查" in client.get("/approvals/extensions/").content.decode()
+    response = client.post(
+        f"/approvals/extensions/{extension.pk}/decide/", {"approve": "1"}, follow=True
+    )
+    assert "已批准延期" in response.content.decode()
+    client.force_login(spj_approver)
+    assert "暂无待批准的延期申请" in client.get("/approvals/extensions/").content.decode()
+
+
+def test_case_page_for_the_applicant(client, accept, sequential_version, citizen):
+    case = accept(sequential_version)
+    client.force_login(citizen.user)
+    html = client.get(f"/approvals/cases/{case.pk}/").content.decode()
+    assert "办理过程" in html
+    assert "承诺时限" in html
