@@ -23,6 +23,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("guide/", include("catalog.urls")),
     path("intake/", include("intake.urls")),
     path("approvals/", include("approvals.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,149 @@
+"""Public service guides (办事指南): no login needed, published versions only."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from .constants import Channel, OnlineDepth
+from .notices import bundle_notice_pdf, item_notice_pdf
+from .selectors import (
+    AUDIENCES,
+    SEARCH_MAX_LENGTH,
+    audience_counts,
+    bundle_for_code,
+    bundle_list,
+    bundle_material_list,
+    bundle_versions,
+    delegation_list_for_item,
+    department_list_with_items,
+    guide_filters_from,
+    item_version_list,
+    published_version_for_code,
+    theme_list_with_items,
+    workflow_stages,
+)
+
+PAGE_SIZE = 20
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@require_GET
+def guide_home(request):
+    """Browse by 个人 / 法人, theme and department; search; the bundles (一件事)."""
+    counts = audience_counts()
+    audiences = [(key, label, counts[key]) for key, (label, _codes) in AUDIENCES.items()]
+    return render(
+        request,
+        "catalog/home.html",
+        {
+            "audiences": audiences,
+            "themes": theme_list_with_items(),
+            "departments": department_list_with_items(),
+            "bundles": bundle_list(),
+            "search_max_length": SEARCH_MAX_LENGTH,
+        },
+    )
+
+
+@require_GET
+def item_list(request):
+    filters = guide_filters_from(request.GET)
+    paginator = Paginator(item_version_list(filters=filters), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "catalog/item_list.html",
+        {
+            "filters": filters,
+            "page_obj": page,
+            "versions": page.object_list,
+            "departments": department_list_with_items(),
+            "themes": theme_list_with_items(),
+            "audiences": [(key, label) for key, (label, _codes) in AUDIENCES.items()],
+            "query_string": query.urlencode(),
+            "search_max_length": SEARCH_MAX_LENGTH,
+        },
+    )
+
+
+def _published_or_404(code: str):
+    version = published_version_for_code(code=code)
+    if version is None:
+        raise Http404("该事项不存在或尚未发布。")
+    return version
+
+
+@require_GET
+def item_detail(request, code: str):
+    """Every element of the published version: the guide of one item."""
+    version = _published_or_404(code)
+    stages = workflow_stages(version.steps.all())
+    channel_labels = dict(Channel.choices)
+    delegations = list(delegation_list_for_item(item_id=version.item_id))
+    nearby = list(version.accepting_units.all())
+    nearby_ids = {unit.pk for unit in nearby}
+    nearby += [d.grantee for d in delegations if d.grantee_id not in nearby_ids]
+    return render(
+        request,
+        "catalog/item_detail.html",
+        {
+            "version": version,
+            "item": version.item,
+            "stages": stages,
+            "longest_days": sum(stage.days for stage in stages),
+            "has_joint_stage": any(stage.is_joint for stage in stages),
+            "channels": [channel_labels.get(c, c) for c in version.channels],
+            "halls": list(version.accepting_halls.all()),
+            "nearby": nearby,
+            "delegations": delegations,
+            "bundles": version.item.bundles.filter(is_active=True).order_by("code"),
+            "is_full_online_depth": version.online_depth == OnlineDepth.FULL,
+        },
+    )
+
+
+@require_GET
+def item_notice(request, code: str):
+    """一次告知书 of the item as PDF, rendered once per published version."""
+    version = _published_or_404(code)
+    return _pdf_response(item_notice_pdf(version), f"{version.name}一次告知书.pdf")
+
+
+def _bundle_or_404(code: str):
+    bundle = bundle_for_code(code=code)
+    if bundle is None:
+        raise Http404("该“一件事”不存在或已停用。")
+    return bundle
+
+
+@require_GET
+def bundle_detail(request, code: str):
+    bundle = _bundle_or_404(code)
+    versions = bundle_versions(bundle=bundle)
+    materials = bundle_material_list(bundle, versions)
+    return render(
+        request,
+        "catalog/bundle_detail.html",
+        {
+            "bundle": bundle,
+            "versions": versions,
+            "materials": materials,
+            "shared_count": sum(1 for m in materials if m.shared),
+            "item_material_total": sum(len(v.materials.all()) for v in versions),
+        },
+    )
+
+
+@require_GET
+def bundle_notice(request, code: str):
+    bundle = _bundle_or_404(code)
+    return _pdf_response(bundle_notice_pdf(bundle), f"{bundle.name}一次告知书.pdf")

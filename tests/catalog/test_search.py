@@ -1,0 +1,117 @@
+"""Catalog search: 个人独资 finds 个人独资企业设立登记 on SQLite and on PostgreSQL (where
+the pg_trgm index of migration 0005 serves it), by name, code, keyword and department,
+published versions only, name matches first."""
+
+import pytest
+from django.db import connection
+from django.db.models import F
+
+from catalog.models import ItemVersion
+from catalog.selectors import SearchContains, item_version_search, published_versions
+from catalog.services import version_create_draft, version_retire
+from tests.catalog.guide_data import department, publish_item
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registrations():
+    market = department("SCJ", "金普新区市场监督管理局")
+    return {
+        "sole": publish_item("个人独资企业设立登记", dept=market, keywords="个独 营业执照"),
+        "one_person": publish_item("一人有限公司设立登记", dept=market, keywords="一人公司"),
+        "water": publish_item(
+            "供水报装", dept=department("SWU", "金普新区水务集团有限公司"), keywords="接水 用水"
+        ),
+    }
+
+
+def names(q: str, queryset=None) -> list[str]:
+    return [v.name for v in item_version_search(q=q, queryset=queryset)]
+
+
+def assert_finds_sole_proprietorship():
+    assert names("个人独资") == ["个人独资企业设立登记"]
+    assert names("独资企业") == ["个人独资企业设立登记"]
+
+
+def test_finds_sole_proprietorship_by_part_of_its_name(registrations):
+    assert_finds_sole_proprietorship()
+
+
+@pytest.mark.postgres
+def test_finds_sole_proprietorship_on_postgresql_with_the_trigram_index(registrations):
+    assert connection.vendor == "postgresql"
+    assert_finds_sole_proprietorship()
+    with connection.cursor() as cursor:
+        # CJK text has trigrams only where LC_CTYPE classes CJK as word characters.
+        cursor.execute("SELECT array_length(show_trgm('个人独资企业设立登记'), 1)")
+        assert cursor.fetchone()[0] > 0
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'catalog_itemversion_search_trgm'"
+        )
+        assert "gin_trgm_ops" in cursor.fetchone()[0]
+    assert "ILIKE" in str(item_version_search(q="个人独资").query)
+    # The search's predicate alone, so the planner cannot prefer another index (the
+    # partial unique index on published versions) for this table of three rows.
+    predicate = ItemVersion.objects.filter(SearchContains(F("search_text"), "个人独资"))
+    sql, params = predicate.values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)  # noqa: S608 - Django's own SQL
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "catalog_itemversion_search_trgm" in plan
+
+
+def test_finds_by_code_keyword_and_department(registrations):
+    sole = registrations["sole"]
+    assert names(sole.item.code) == ["个人独资企业设立登记"]
+    assert names(sole.item.code.lower()) == ["个人独资企业设立登记"]  # codes in any case
+    assert names(sole.basic_code) == ["个人独资企业设立登记"]
+    assert names("个独") == ["个人独资企业设立登记"]
+    assert names("接水") == ["供水报装"]
+    assert names("水务集团") == ["供水报装"]
+    assert set(names("市场监督管理局")) == {"个人独资企业设立登记", "一人有限公司设立登记"}
+
+
+def test_every_term_must_match(registrations):
+    assert names("设立登记 一人") == ["一人有限公司设立登记"]
+    assert names("设立登记\u3000个独") == ["个人独资企业设立登记"]  # full-width space
+    assert names("设立登记 供水") == []
+
+
+def test_name_matches_rank_first(registrations):
+    market = department("SCJ", "金普新区市场监督管理局")
+    publish_item("企业名称自主申报", dept=market, keywords="个人独资 名称")
+    assert names("个人独资") == ["个人独资企业设立登记", "企业名称自主申报"]
+
+
+def test_only_published_versions(registrations):
+    sole = registrations["sole"]
+    version_create_draft(item=sole.item, actor=None)  # a draft beside the published one
+    publish_item("个人独资企业变更登记", publish=False)
+    assert names("个人独资") == ["个人独资企业设立登记"]
+    version_retire(version=sole, actor=None)
+    assert names("个人独资") == []
+
+
+def test_blank_query_filters_nothing(registrations):
+    assert item_version_search(q="   ").count() == 3
+    assert item_version_search(q="").count() == 3
+
+
+def test_wildcards_are_literal(registrations):
+    assert names("%") == []
+    assert names("_") == []
+    assert names("个人%登记") == []
+
+
+def test_queryset_narrows_and_stays_published(registrations):
+    market_only = published_versions().filter(department__code="SCJ")
+    # Equal rank (both names hold the query): by item code, i.e. creation order here.
+    assert names("设立登记", queryset=market_only) == [
+        "个人独资企业设立登记",
+        "一人有限公司设立登记",
+    ]
+    draft = publish_item("个人独资草稿事项", publish=False)
+    assert draft.name not in names("个人独资", queryset=ItemVersion.objects.all())

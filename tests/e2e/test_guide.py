@@ -1,0 +1,70 @@
+"""A visitor, not logged in, opens the service guide in headless Chromium, searches
+个人独资, opens the item page and downloads its one-time notice as PDF; screenshots at
+desktop and phone width go to test-output/screenshots/ for a human to look at."""
+
+import pytest
+
+from accounts.demo import seed_organisation
+from catalog.demo import seed_catalog
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# Transactional (live_server's thread must see the rows); serialized_rollback restores
+# what migrations put in (service object types, role groups, the calendar) afterwards.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def demo_catalog(transactional_db):
+    seed_organisation()
+    seed_catalog()
+
+
+@pytest.mark.parametrize(("label", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_search_open_item_and_download_notice(
+    browser, screenshots_dir, live_server, demo_catalog, tmp_path, label, viewport
+):
+    context = browser.new_context(viewport=viewport, accept_downloads=True, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/")
+        page.get_by_role("link", name="办事指南").first.click()
+        page.wait_for_url("**/guide/")
+        assert page.get_by_role("heading", name="办事指南").is_visible()
+        page.screenshot(path=screenshots_dir / f"guide-home-{label}.png", full_page=True)
+
+        page.get_by_role("searchbox").first.fill("个人独资")
+        page.get_by_role("button", name="搜索").click()
+        page.wait_for_url("**/guide/items/?q=*")
+        result = page.get_by_role("link", name="个人独资企业设立登记")
+        assert result.count() == 1
+        page.screenshot(path=screenshots_dir / f"guide-search-{label}.png", full_page=True)
+
+        result.click()
+        page.wait_for_url("**/guide/items/*/")
+        assert page.get_by_role("heading", level=1).inner_text() == "个人独资企业设立登记"
+        body = page.locator("main").inner_text()
+        for text in ["申请材料清单", "办理流程", "全域通办", "友谊所", "七顶山所", "营业执照"]:
+            assert text in body
+        page.screenshot(path=screenshots_dir / f"guide-item-{label}.png", full_page=True)
+
+        with page.expect_download() as download_info:
+            page.locator("#download-notice").click()
+        download = download_info.value
+        assert download.suggested_filename == "个人独资企业设立登记一次告知书.pdf"
+        target = tmp_path / "notice.pdf"
+        download.save_as(target)
+        assert target.read_bytes().startswith(b"%PDF")
+
+        # A bundle page from the guide home: merged materials, shared ones marked.
+        page.goto(f"{live_server.url}/guide/")
+        page.get_by_role("link", name="企业开办一件事").click()
+        page.wait_for_url("**/guide/bundles/qiye-kaiban/")
+        assert "4 个事项共用" in page.locator("#materials").inner_text()
+        page.screenshot(path=screenshots_dir / f"guide-bundle-{label}.png", full_page=True)
+    finally:
+        context.close()
