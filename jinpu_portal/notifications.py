@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -100,3 +101,16 @@ def dispatch_external(payload: dict) -> None:
             backend.send(message)
         except Exception:
             logger.exception("Notification back end %s failed", type(backend).__name__)
+
+
+def notification_mark_read(*, recipient, ids=None) -> int:
+    """Mark ``recipient``'s unread in-portal messages read: those with the given ids, or
+    all of them when ``ids`` is None. Other people's messages are never touched.
+    Returns how many were marked."""
+    from .models import Notification
+
+    unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    now = timezone.now()
+    return unread.update(read_at=now, updated_at=now)

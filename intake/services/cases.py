@@ -234,6 +234,13 @@ def application_submit(*, application: Application, actor: User) -> Application:
         message="网上提交申请，等待综合窗口预审",
         update_fields=("submitted_at", "received_at"),
     )
+    notify(
+        recipient=application.applicant.user,
+        title="申请已提交",
+        body=f"“{application.item_version.name}”已提交，{application.reference}，"
+        "等待综合窗口预审。",
+        url=f"/intake/my/{application.pk}/",
+    )
     return application
 
 
@@ -268,6 +275,12 @@ def application_resubmit(*, application: Application, actor: User) -> Applicatio
         message="已按一次性告知补正材料",
         update_fields=("received_at",),
     )
+    notify(
+        recipient=application.applicant.user,
+        title="补正材料已提交",
+        body=f"“{application.item_version.name}”的补正材料已提交，等待综合窗口审核。",
+        url=f"/intake/my/{application.pk}/",
+    )
     return application
 
 
@@ -280,6 +293,12 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
         CaseAction.WITHDRAW,
         actor=actor,
         message=f"申请人撤回申请{('：' + reason) if reason else ''}",
+    )
+    notify(
+        recipient=application.applicant.user,
+        title="申请已撤回",
+        body=f"“{application.item_version.name}”（{application.reference}）已撤回。",
+        url=f"/intake/my/{application.pk}/",
     )
     return application
 
