@@ -11,6 +11,24 @@ class IntakeConfig(AppConfig):
 
         for action in (
             HomeAction(
+                "我的申请",
+                "查看办理进度、文书，补正材料或撤回申请",
+                "intake:my_applications",
+                "bi-folder2-open",
+                10,
+            ),
+            HomeAction(
+                "一件事一次办",
+                "一次申请、一套材料，办成多个事项",
+                "intake:bundle_list",
+                "bi-collection",
+                20,
+            ),
+            HomeAction("站内消息", "受理、补正等办理通知", "intake:notifications", "bi-bell", 30),
+        ):
+            register_action(Role.CITIZEN, action)
+        for action in (
+            HomeAction(
                 "网上预审", "待预审的网上申请，超时提醒", "intake:workbench", "bi-inbox", 10
             ),
             HomeAction(

@@ -1,0 +1,239 @@
+"""Reads for the applicant's side (pages and API): "my applications", one application
+with everything its page shows, bundles, in-portal messages.
+
+Visibility always starts from ``intake.selectors.application_list_for``; these only
+narrow it to the user's own applications and load what is shown in a fixed number of
+queries however long the lists grow.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from accounts.models import Enterprise
+from catalog.models import ItemMaterial
+from catalog.selectors import bundle_material_list
+from jinpu_portal.models import Notification
+
+from .constants import CASE_STATUSES, CaseStatus
+from .models import (
+    Application,
+    BundleApplication,
+    CaseEvent,
+    CorrectionItem,
+    CorrectionNotice,
+    Notice,
+    SubmittedMaterial,
+)
+from .selectors import application_list_for
+from .services.bundles import material_key
+
+
+def _own(user) -> Q:
+    """Applications the user made, or made for an enterprise the user represents."""
+    return Q(applicant__user=user) | Q(
+        enterprise__in=Enterprise.objects.filter(memberships__citizen__user=user)
+    )
+
+
+def my_application_list(*, user) -> QuerySet[Application]:
+    """ "My applications": one row per application, except that a 一件事 is one row
+    (its first item case stands for it, with the bundle and its item cases loaded).
+    Newest first."""
+    first_of_bundle = (
+        Application.objects.filter(bundle_application=OuterRef("bundle_application"))
+        .order_by("pk")
+        .values("pk")[:1]
+    )
+    return (
+        application_list_for(user=user)
+        .filter(_own(user))
+        .filter(Q(bundle_application__isnull=True) | Q(pk=Subquery(first_of_bundle)))
+        .select_related("bundle_application__bundle")
+        .prefetch_related(
+            Prefetch(
+                "bundle_application__applications",
+                queryset=Application.objects.select_related("item_version").order_by("pk"),
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def my_application_flat_list(*, user) -> QuerySet[Application]:
+    """Every application of the user (item cases of a bundle one by one), newest first:
+    what the API lists."""
+    return (
+        application_list_for(user=user)
+        .filter(_own(user))
+        .select_related("bundle_application")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def application_detail_for(*, user, pk: int) -> Application | None:
+    """One application the user may see, with its materials, events, notices and
+    correction notices loaded; None when it does not exist or is not theirs to see."""
+    return (
+        application_list_for(user=user)
+        .filter(pk=pk)
+        .select_related("bundle_application__bundle", "agent")
+        .prefetch_related(
+            Prefetch(
+                "materials",
+                queryset=SubmittedMaterial.objects.select_related("material").order_by(
+                    "material__position"
+                ),
+            ),
+            Prefetch(
+                "events",
+                queryset=CaseEvent.objects.select_related("hall", "window__hall").order_by(
+                    "at", "id"
+                ),
+            ),
+            Prefetch("notices", queryset=Notice.objects.order_by("issued_at", "id")),
+            Prefetch(
+                "correction_notices",
+                queryset=CorrectionNotice.objects.order_by("issued_at", "id").prefetch_related(
+                    Prefetch(
+                        "items",
+                        queryset=CorrectionItem.objects.select_related("material").order_by(
+                            "material__position"
+                        ),
+                    )
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+def open_correction_notice(application: Application) -> CorrectionNotice | None:
+    """The correction notice the applicant still has to answer (from the prefetched
+    notices of ``application_detail_for``)."""
+    if application.status != CaseStatus.CORRECTION_REQUESTED:
+        return None
+    unresolved = [n for n in application.correction_notices.all() if n.resolved_at is None]
+    return unresolved[-1] if unresolved else None
+
+
+def bundle_application_list_for(*, user) -> QuerySet[BundleApplication]:
+    """Bundle applications with at least one item case the user may see."""
+    visible = application_list_for(user=user).filter(_own(user), bundle_application=OuterRef("pk"))
+    return BundleApplication.objects.filter(Exists(visible))
+
+
+def bundle_application_detail_for(*, user, pk: int) -> BundleApplication | None:
+    return (
+        bundle_application_list_for(user=user)
+        .filter(pk=pk)
+        .select_related("bundle", "applicant", "enterprise")
+        .prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=Application.objects.select_related("item_version__item")
+                .prefetch_related(
+                    Prefetch(
+                        "materials",
+                        queryset=SubmittedMaterial.objects.select_related("material").order_by(
+                            "material__position"
+                        ),
+                    ),
+                    Prefetch(
+                        "item_version__materials",
+                        queryset=ItemMaterial.objects.order_by("position"),
+                    ),
+                )
+                .order_by("pk"),
+            )
+        )
+        .first()
+    )
+
+
+@dataclass
+class BundleMaterial:
+    """One material of a bundle's merged list with the item cases' slots it fills."""
+
+    name: str
+    required: bool
+    notes: str
+    items: list[str]
+    slots: list[SubmittedMaterial] = field(default_factory=list)
+
+    @property
+    def material(self) -> ItemMaterial:
+        """The material to name when uploading (any slot's material will do)."""
+        return self.slots[0].material
+
+    @property
+    def uploaded(self) -> SubmittedMaterial | None:
+        """A slot holding a file (they all hold the same one after a bundle upload)."""
+        return next((slot for slot in self.slots if slot.file), None)
+
+    @property
+    def complete(self) -> bool:
+        return all(slot.file for slot in self.slots)
+
+
+def bundle_material_groups(bundle_application: BundleApplication) -> list[BundleMaterial]:
+    """The merged material list of a bundle application, in the catalog's order,
+    each entry with the slots of the item cases that need it. Uses the prefetched
+    applications of ``bundle_application_detail_for``."""
+    applications = [
+        a for a in bundle_application.applications.all() if a.status != CaseStatus.WITHDRAWN
+    ]
+    merged = bundle_material_list(
+        bundle_application.bundle, versions=[a.item_version for a in applications]
+    )
+    slots_by_key: dict[str, list[SubmittedMaterial]] = {}
+    for application in applications:
+        for slot in application.materials.all():
+            slots_by_key.setdefault(material_key(slot.material.name), []).append(slot)
+    groups = []
+    for entry in merged:
+        slots = slots_by_key.get(material_key(entry.name), [])
+        if slots:
+            groups.append(
+                BundleMaterial(
+                    name=entry.name,
+                    required=entry.required,
+                    notes=entry.notes,
+                    items=[version.name for version in entry.versions],
+                    slots=slots,
+                )
+            )
+    return groups
+
+
+@dataclass(frozen=True)
+class BundleStatus:
+    label: str
+    status: str  # a CaseStatus value the badge colour follows
+
+
+def bundle_status(applications: list[Application]) -> BundleStatus:
+    """One status for a 一件事 as a whole, from its item cases."""
+    statuses = {a.status for a in applications}
+    if not statuses:
+        return BundleStatus("无事项", CaseStatus.DRAFT)
+    if len(statuses) == 1:
+        only = statuses.pop()
+        return BundleStatus(str(CaseStatus(only).label), only)
+    if CaseStatus.DRAFT in statuses:
+        return BundleStatus("草稿", CaseStatus.DRAFT)
+    if CaseStatus.CORRECTION_REQUESTED in statuses:
+        return BundleStatus("部分事项待补正", CaseStatus.CORRECTION_REQUESTED)
+    if statuses & set(CASE_STATUSES):
+        return BundleStatus("部分事项已受理", CaseStatus.IN_APPROVAL)
+    return BundleStatus("办理中", CaseStatus.SUBMITTED)
+
+
+def notification_list_for(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def unread_notification_count(*, user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,0 +1,74 @@
+"""Template helpers of the applicant's pages: status badges, timeline icons, the
+unread-message count in the top bar."""
+
+from django import template
+from django.conf import settings
+
+from ..citizen_selectors import unread_notification_count
+from ..constants import CaseAction, CaseStatus, NoticeStatus
+
+register = template.Library()
+
+STATUS_BADGE = {
+    CaseStatus.DRAFT: "text-bg-secondary",
+    CaseStatus.SUBMITTED: "text-bg-primary",
+    CaseStatus.CORRECTION_REQUESTED: "text-bg-warning",
+    CaseStatus.ACCEPTED: "text-bg-success",
+    CaseStatus.REFUSED: "text-bg-danger",
+    CaseStatus.WITHDRAWN: "text-bg-light border",
+    CaseStatus.IN_APPROVAL: "text-bg-info",
+    CaseStatus.SUPPLEMENT_REQUESTED: "text-bg-warning",
+    CaseStatus.CONCLUDED: "text-bg-success",
+    CaseStatus.TERMINATED: "text-bg-dark",
+}
+
+EVENT_ICON = {
+    CaseAction.CREATE: "bi-file-earmark-plus",
+    CaseAction.SUBMIT: "bi-send",
+    CaseAction.RECEIVE: "bi-inbox",
+    CaseAction.ACCEPT: "bi-check-circle",
+    CaseAction.AUTO_ACCEPT: "bi-check-circle",
+    CaseAction.REQUEST_CORRECTION: "bi-exclamation-triangle",
+    CaseAction.RESUBMIT: "bi-arrow-repeat",
+    CaseAction.REFUSE: "bi-x-circle",
+    CaseAction.WITHDRAW: "bi-arrow-counterclockwise",
+    CaseAction.UPLOAD: "bi-paperclip",
+    CaseAction.NOTICE_ISSUED: "bi-file-earmark-text",
+    CaseAction.CONCLUDE: "bi-flag",
+    CaseAction.CONCLUDE_IMMEDIATELY: "bi-flag",
+}
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    """Bootstrap badge classes for a case status."""
+    return STATUS_BADGE.get(status, "text-bg-secondary")
+
+
+@register.filter
+def status_label(status: str) -> str:
+    try:
+        return str(CaseStatus(status).label)
+    except ValueError:
+        return status
+
+
+@register.filter
+def event_icon(action: str) -> str:
+    return EVENT_ICON.get(action, "bi-dot")
+
+
+@register.filter
+def notice_ready(notice) -> bool:
+    return notice.status == NoticeStatus.READY and bool(notice.file)
+
+
+@register.simple_tag(takes_context=True)
+def unread_messages(context) -> int:
+    request = context.get("request")
+    return unread_notification_count(user=request.user) if request else 0
+
+
+@register.simple_tag
+def upload_max_mb() -> int:
+    return settings.INTAKE_UPLOAD_MAX_BYTES // (1024 * 1024)

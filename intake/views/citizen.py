@@ -1,0 +1,655 @@
+"""The applicant's pages (网上办): start an application for an online item or a 一件事,
+fill in the draft with one upload slot per material, submit, follow it in "my
+applications" (status, timeline, notices), answer a correction notice, withdraw, and
+read in-portal messages.
+
+Permission: every page except the start pages' "not online" answer and the bundle
+list needs a signed-in user with the citizen role (``citizen_required``); an
+application is found through ``intake.selectors.application_list_for`` (someone
+else's is a 404), and changing it is for its applicant only (the services check).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.constants import Role
+from accounts.selectors import citizen_for_user, enterprise_list_for
+from catalog.selectors import (
+    bundle_for_code,
+    bundle_list,
+    bundle_material_list,
+    bundle_versions,
+    published_version_for_code,
+)
+from jinpu_portal.notifications import notification_mark_read
+
+from ..citizen_selectors import (
+    application_detail_for,
+    bundle_application_detail_for,
+    bundle_material_groups,
+    bundle_status,
+    my_application_list,
+    notification_list_for,
+    open_correction_notice,
+)
+from ..constants import CaseAction, CaseStatus, Channel, NoticeStatus
+from ..errors import IntakeError
+from ..forms import (
+    ApplicationInfoForm,
+    BundleStartForm,
+    BundleUploadForm,
+    MaterialUploadForm,
+    StartForm,
+    WithdrawForm,
+)
+from ..models import Application
+from ..services.bundles import (
+    bundle_application_create,
+    bundle_application_submit,
+    bundle_application_withdraw,
+    bundle_material_upload,
+)
+from ..services.cases import (
+    application_create,
+    application_resubmit,
+    application_withdraw,
+    material_upload,
+)
+from ..services.online import (
+    agent_of,
+    agent_public,
+    application_submit_online,
+    application_update_online,
+    power_of_attorney_upload,
+    submission_missing,
+)
+from ..states import can
+
+PAGE_SIZE = 10
+NOT_CITIZEN = "网上申请和“我的申请”仅供办事群众使用，请使用实名注册的办事群众账号登录。"
+
+
+def _forbidden(request, reason: str):
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
+
+
+def citizen_required(view):
+    """Signed in, with the citizen role; else the login page or a 403 in Chinese."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_role(Role.CITIZEN):
+            return _forbidden(request, NOT_CITIZEN)
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as denied:
+            return _forbidden(request, str(denied) or NOT_CITIZEN)
+
+    return wrapper
+
+
+def _posted(request, files: bool = False) -> tuple:
+    """Form data for a bound form on POST (even an empty one), unbound on GET."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
+def _text(error: IntakeError) -> str:
+    return "；".join(error.messages)
+
+
+def _is_applicant(application: Application, user) -> bool:
+    return application.applicant.user_id == user.pk
+
+
+def _application_or_404(request, pk: int) -> Application:
+    application = application_detail_for(user=request.user, pk=pk)
+    if application is None:
+        raise Http404("未找到该申请，或您无权查看。")
+    return application
+
+
+def _own_application_or_404(request, pk: int) -> Application:
+    """An application the user may see and, as its applicant, change."""
+    application = _application_or_404(request, pk)
+    if not _is_applicant(application, request.user):
+        raise PermissionDenied("只能操作本人提交的申请；企业的其他办事人员可以查看，不能修改。")
+    return application
+
+
+# --- starting an application ---------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def apply_start(request, code: str):
+    """/intake/apply/<item code>/: the guide page's "在线申请". Anyone sees why an item
+    cannot be done online; starting one needs a citizen with a real-name identity."""
+    version = published_version_for_code(code=code)
+    if version is None:
+        raise Http404("未找到该事项，或该事项已停止办理。")
+    if not version.online_available:
+        return render(request, "intake/citizen/not_online.html", {"version": version})
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return _apply_start_signed_in(request, version)
+
+
+@citizen_required
+def _apply_start_signed_in(request, version):
+    citizen = citizen_for_user(user=request.user)
+    if citizen is None:
+        return render(request, "intake/citizen/need_identity.html", {"version": version})
+    enterprises = list(enterprise_list_for(user=request.user))
+    form = StartForm(*_posted(request), version=version, citizen=citizen, enterprises=enterprises)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = application_create(
+                item_version=version,
+                applicant=citizen,
+                actor=request.user,
+                channel=Channel.ONLINE,
+                enterprise=form.enterprise(),
+            )
+        except (IntakeError, PermissionDenied) as error:
+            form.add_error(None, _text(error) if isinstance(error, IntakeError) else str(error))
+        else:
+            messages.success(
+                request, "申请已创建。请填写信息、上传材料，可随时保存草稿，稍后继续。"
+            )
+            return redirect("intake:my_application_edit", pk=application.pk)
+    drafts = Application.objects.filter(
+        applicant=citizen, item_version__item=version.item, status=CaseStatus.DRAFT
+    ).order_by("-created_at")
+    return render(
+        request,
+        "intake/citizen/apply_start.html",
+        {"version": version, "form": form, "drafts": drafts, "citizen": citizen},
+    )
+
+
+# --- the draft -----------------------------------------------------------------
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def application_edit(request, pk: int):
+    """Fill in an online draft: its fields, the agent, one upload per material.
+    "保存草稿" keeps it for later; "提交申请" saves, then submits for pre-review."""
+    application = _own_application_or_404(request, pk)
+    if application.status != CaseStatus.DRAFT:
+        return redirect("intake:my_application", pk=application.pk)
+    slots = list(application.materials.all())
+    info_form = ApplicationInfoForm(*_posted(request), application=application)
+    upload_form = MaterialUploadForm(
+        *_posted(request, files=True), slots=slots, power_of_attorney=True
+    )
+    if request.method == "POST":
+        info_ok = info_form.is_valid()
+        uploads_ok = upload_form.is_valid()
+        if (
+            info_ok
+            and uploads_ok
+            and upload_form.cleaned_data.get("power_of_attorney")
+            and not info_form.cleaned_data.get("has_agent")
+        ):
+            upload_form.add_error("power_of_attorney", "委托代办人办理时才需要上传授权委托书。")
+            uploads_ok = False
+        if info_ok and uploads_ok:
+            try:
+                _save_draft(request, application, info_form, upload_form)
+            except IntakeError as error:
+                info_form.add_error(None, _text(error))
+            else:
+                if request.POST.get("action") != "submit":
+                    messages.success(request, "草稿已保存，可随时回到“我的申请”继续填写。")
+                    return redirect("intake:my_application_edit", pk=application.pk)
+                try:
+                    application_submit_online(application=application, actor=request.user)
+                except IntakeError as error:
+                    messages.error(request, f"草稿已保存，但还不能提交：{_text(error)}")
+                    return redirect("intake:my_application_edit", pk=application.pk)
+                messages.success(
+                    request, "申请已提交，等待综合窗口预审。结果将通过站内消息通知您。"
+                )
+                return redirect("intake:my_application", pk=application.pk)
+        messages.error(request, "请按提示修改后重新提交；本次未保存任何内容。")
+    return render(
+        request,
+        "intake/citizen/application_edit.html",
+        {
+            "application": application,
+            "info_form": info_form,
+            "upload_form": upload_form,
+            "agent": agent_public(application),
+            "missing": submission_missing(application),
+        },
+    )
+
+
+def _save_draft(request, application, info_form, upload_form) -> None:
+    """All of it or none: the fields first (they may refuse), then the files, which
+    the form has already checked."""
+    with transaction.atomic():
+        application_update_online(
+            application=application, actor=request.user, **info_form.service_kwargs()
+        )
+        for slot, uploaded in upload_form.material_files():
+            material_upload(
+                application=application,
+                material=slot.material,
+                uploaded_file=uploaded,
+                actor=request.user,
+            )
+        attorney = upload_form.cleaned_data.get("power_of_attorney")
+        if attorney:
+            power_of_attorney_upload(
+                application=application, uploaded_file=attorney, actor=request.user
+            )
+
+
+# --- my applications -------------------------------------------------------------
+
+
+@citizen_required
+@require_GET
+def my_applications(request):
+    """我的申请: newest first, a 一件事 as one row, paginated."""
+    page = Paginator(my_application_list(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = []
+    for application in page.object_list:
+        bundle_application = application.bundle_application
+        if bundle_application is not None:
+            items = list(bundle_application.applications.all())
+            rows.append(
+                {
+                    "bundle": bundle_application,
+                    "items": items,
+                    "status": bundle_status(items),
+                    "application": application,
+                }
+            )
+        else:
+            rows.append({"application": application})
+    return render(request, "intake/citizen/my_applications.html", {"page": page, "rows": rows})
+
+
+@citizen_required
+@require_GET
+def application_detail(request, pk: int):
+    """One application: status, what to fix, materials, notices, timeline."""
+    application = _application_or_404(request, pk)
+    is_applicant = _is_applicant(application, request.user)
+    correction = open_correction_notice(application)
+    correction_form = None
+    if correction is not None and is_applicant:
+        correction_form = _correction_form(application, correction)
+    return render(
+        request,
+        "intake/citizen/application_detail.html",
+        _detail_context(application, is_applicant, correction, correction_form),
+    )
+
+
+def _detail_context(application, is_applicant, correction, correction_form) -> dict:
+    return {
+        "application": application,
+        "is_applicant": is_applicant,
+        "materials": list(application.materials.all()),
+        "events": list(application.events.all()),
+        "notices": list(application.notices.all()),
+        "correction": correction,
+        "correction_items": [i for i in correction.items.all() if i.needs_correction]
+        if correction
+        else [],
+        "correction_form": correction_form,
+        "agent": agent_public(application),
+        "has_attorney_file": bool((agent_of(application) or {}).get("power_of_attorney")),
+        "can_withdraw": is_applicant and can(application, CaseAction.WITHDRAW),
+    }
+
+
+def _correction_form(application, correction, data=None, files=None) -> MaterialUploadForm:
+    named = {item.material_id for item in correction.items.all() if item.needs_correction}
+    slots = [slot for slot in application.materials.all() if slot.material_id in named]
+    return MaterialUploadForm(data, files, slots=slots)
+
+
+@citizen_required
+@require_POST
+def application_correct(request, pk: int):
+    """Answer the correction notice: upload the named materials again; "提交补正"
+    then resubmits (the acceptance date becomes the day corrections are complete)."""
+    application = _own_application_or_404(request, pk)
+    correction = open_correction_notice(application)
+    if correction is None:
+        messages.error(request, "该申请当前不需要补正。")
+        return redirect("intake:my_application", pk=application.pk)
+    form = _correction_form(application, correction, request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "上传的文件不符合要求，本次未保存任何内容。")
+        return render(
+            request,
+            "intake/citizen/application_detail.html",
+            _detail_context(application, True, correction, form),
+            status=400,
+        )
+    try:
+        with transaction.atomic():
+            for slot, uploaded in form.material_files():
+                material_upload(
+                    application=application,
+                    material=slot.material,
+                    uploaded_file=uploaded,
+                    actor=request.user,
+                )
+    except IntakeError as error:
+        messages.error(request, _text(error))
+        return redirect("intake:my_application", pk=application.pk)
+    if request.POST.get("action") == "resubmit":
+        try:
+            application_resubmit(application=application, actor=request.user)
+        except IntakeError as error:
+            messages.error(request, f"已保存上传的文件，但还不能提交补正：{_text(error)}")
+        else:
+            messages.success(request, "补正材料已提交，等待综合窗口审核。")
+    else:
+        messages.success(request, "已上传。全部补正后请点击“提交补正材料”。")
+    return redirect("intake:my_application", pk=application.pk)
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def application_withdraw_view(request, pk: int):
+    """Withdraw while not yet accepted, after a confirmation page."""
+    application = _own_application_or_404(request, pk)
+    form = WithdrawForm(*_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_withdraw(
+                application=application,
+                actor=request.user,
+                reason=form.cleaned_data["reason"].strip(),
+            )
+        except IntakeError as error:
+            messages.error(request, f"不能撤回：{_text(error)}")
+        else:
+            messages.success(request, "申请已撤回。")
+        return redirect("intake:my_application", pk=application.pk)
+    if not can(application, CaseAction.WITHDRAW):
+        messages.error(
+            request,
+            f"该申请当前状态为“{application.get_status_display()}”，不能撤回。",
+        )
+        return redirect("intake:my_application", pk=application.pk)
+    return render(
+        request,
+        "intake/citizen/withdraw_confirm.html",
+        {"application": application, "form": form, "title": application.item_version.name},
+    )
+
+
+# --- files -------------------------------------------------------------------------
+
+
+def _file_response(field_file, filename: str, content_type: str = ""):
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在。") from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type=content_type or "application/octet-stream",
+    )
+
+
+@citizen_required
+@require_GET
+def material_file(request, pk: int, slot_id: int):
+    """A file the applicant uploaded, for those who may see the application."""
+    application = _application_or_404(request, pk)
+    slot = next((s for s in application.materials.all() if s.pk == slot_id), None)
+    if slot is None or not slot.file:
+        raise Http404("未找到该材料文件。")
+    return _file_response(
+        slot.file, slot.original_filename or slot.material.name, slot.content_type
+    )
+
+
+@citizen_required
+@require_GET
+def attorney_file(request, pk: int):
+    application = _application_or_404(request, pk)
+    attorney = (agent_of(application) or {}).get("power_of_attorney")
+    if not attorney:
+        raise Http404("未上传授权委托书。")
+    try:
+        handle = default_storage.open(attorney["file"], "rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在。") from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attorney.get("original_filename") or "授权委托书",
+        content_type=attorney.get("content_type") or "application/octet-stream",
+    )
+
+
+@citizen_required
+@require_GET
+def notice_file(request, pk: int, notice_id: int):
+    """A notice's PDF, once rendered (a pending one is "生成中" on the page)."""
+    application = _application_or_404(request, pk)
+    notice = next((n for n in application.notices.all() if n.pk == notice_id), None)
+    if notice is None:
+        raise Http404("未找到该文书。")
+    if notice.status != NoticeStatus.READY or not notice.file:
+        raise Http404("文书正在生成中，请稍后刷新页面再下载。")
+    return _file_response(
+        notice.file, f"{notice.get_kind_display()}-{notice.number}.pdf", "application/pdf"
+    )
+
+
+# --- bundles (一件事) -----------------------------------------------------------------
+
+
+@require_GET
+def bundles(request):
+    """一件事一次办: the bundles one can apply for online (public)."""
+    return render(request, "intake/citizen/bundle_list.html", {"bundles": bundle_list()})
+
+
+@require_http_methods(["GET", "POST"])
+def bundle_apply(request, code: str):
+    """/intake/bundles/<code>/apply/: one application for every item of a 一件事."""
+    bundle = bundle_for_code(code=code)
+    if bundle is None:
+        raise Http404("未找到该一件事。")
+    versions = bundle_versions(bundle=bundle)
+    offline = [v for v in versions if not v.online_available]
+    context = {
+        "bundle": bundle,
+        "versions": versions,
+        "offline": offline,
+        "merged": bundle_material_list(bundle, versions=versions),
+    }
+    if offline or not versions:
+        return render(request, "intake/citizen/bundle_apply.html", context)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return _bundle_apply_signed_in(request, bundle, context)
+
+
+@citizen_required
+def _bundle_apply_signed_in(request, bundle, context):
+    citizen = citizen_for_user(user=request.user)
+    if citizen is None:
+        return render(request, "intake/citizen/need_identity.html", {"bundle": bundle})
+    form = BundleStartForm(
+        *_posted(request),
+        citizen=citizen,
+        enterprises=list(enterprise_list_for(user=request.user)),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            bundle_application = bundle_application_create(
+                bundle=bundle,
+                applicant=citizen,
+                actor=request.user,
+                channel=Channel.ONLINE,
+                enterprise=form.enterprise(),
+                contact_phone=form.cleaned_data["contact_phone"],
+            )
+        except (IntakeError, PermissionDenied) as error:
+            form.add_error(None, _text(error) if isinstance(error, IntakeError) else str(error))
+        else:
+            messages.success(request, "一件事申请已创建。同一份材料只需上传一次。")
+            return redirect("intake:my_bundle", pk=bundle_application.pk)
+    return render(request, "intake/citizen/bundle_apply.html", {**context, "form": form})
+
+
+def _bundle_or_404(request, pk: int):
+    bundle_application = bundle_application_detail_for(user=request.user, pk=pk)
+    if bundle_application is None:
+        raise Http404("未找到该一件事申请，或您无权查看。")
+    return bundle_application
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def bundle_detail(request, pk: int):
+    """One 一件事: the merged materials (one upload each) while drafts remain, the item
+    cases with their own status, submission of all of them together."""
+    bundle_application = _bundle_or_404(request, pk)
+    is_applicant = bundle_application.applicant.user_id == request.user.pk
+    applications = list(bundle_application.applications.all())
+    groups = bundle_material_groups(bundle_application)
+    has_drafts = any(a.status == CaseStatus.DRAFT for a in applications)
+    form = None
+    if is_applicant and has_drafts:
+        form = BundleUploadForm(*_posted(request, files=True), groups=groups)
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, "该一件事申请已提交，不能再修改材料。")
+            return redirect("intake:my_bundle", pk=bundle_application.pk)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    for group, uploaded in form.files_by_group():
+                        bundle_material_upload(
+                            bundle_application=bundle_application,
+                            material=group.material,
+                            uploaded_file=uploaded,
+                            actor=request.user,
+                        )
+            except IntakeError as error:
+                messages.error(request, _text(error))
+                return redirect("intake:my_bundle", pk=bundle_application.pk)
+            if request.POST.get("action") != "submit":
+                messages.success(request, "已保存。")
+                return redirect("intake:my_bundle", pk=bundle_application.pk)
+            try:
+                bundle_application_submit(bundle_application=bundle_application, actor=request.user)
+            except IntakeError as error:
+                messages.error(request, f"已保存上传的文件，但还不能提交：{_text(error)}")
+            else:
+                messages.success(request, "一件事申请已提交，各事项将分别预审、受理。")
+            return redirect("intake:my_bundle", pk=bundle_application.pk)
+        messages.error(request, "上传的文件不符合要求，本次未保存任何内容。")
+    return render(
+        request,
+        "intake/citizen/bundle_detail.html",
+        {
+            "bundle_application": bundle_application,
+            "applications": applications,
+            "status": bundle_status(applications),
+            "groups": groups,
+            "form": form,
+            "is_applicant": is_applicant,
+            "can_withdraw": is_applicant
+            and any(can(a, CaseAction.WITHDRAW) for a in applications)
+            and not any(a.case_number for a in applications),
+        },
+    )
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def bundle_withdraw(request, pk: int):
+    bundle_application = _bundle_or_404(request, pk)
+    if bundle_application.applicant.user_id != request.user.pk:
+        raise PermissionDenied("只能撤回本人提交的申请。")
+    form = WithdrawForm(*_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            bundle_application_withdraw(
+                bundle_application=bundle_application,
+                actor=request.user,
+                reason=form.cleaned_data["reason"].strip(),
+            )
+        except IntakeError as error:
+            messages.error(request, f"不能撤回：{_text(error)}")
+        else:
+            messages.success(request, "一件事申请已撤回。")
+        return redirect("intake:my_bundle", pk=bundle_application.pk)
+    return render(
+        request,
+        "intake/citizen/withdraw_confirm.html",
+        {
+            "bundle_application": bundle_application,
+            "form": form,
+            "title": bundle_application.bundle.name,
+        },
+    )
+
+
+# --- in-portal messages --------------------------------------------------------------
+
+
+@citizen_required
+@require_GET
+def notifications(request):
+    """站内消息: newest first, unread marked, paginated."""
+    page = Paginator(notification_list_for(user=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "intake/citizen/notifications.html", {"page": page})
+
+
+@citizen_required
+@require_POST
+def notification_open(request, pk: int):
+    """Mark one message read and go where it points (only within the portal)."""
+    notification = notification_list_for(user=request.user).filter(pk=pk).first()
+    if notification is None:
+        raise Http404("未找到该消息。")
+    notification_mark_read(recipient=request.user, ids=[notification.pk])
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("intake:notifications")
+
+
+@citizen_required
+@require_POST
+def notifications_read_all(request):
+    count = notification_mark_read(recipient=request.user)
+    messages.success(request, f"已将 {count} 条消息标为已读。" if count else "没有未读消息。")
+    return redirect(reverse("intake:notifications"))
