@@ -1,0 +1,340 @@
+"""The applicant's API (网上办): their applications — list, create, update the draft,
+upload materials and the power of attorney, submit, withdraw, resubmit after a
+correction notice — and the detail of any application with its events.
+
+Every view names its permission in its docstring and in ``permission_classes``.
+Visibility goes through ``intake.selectors.application_list_for``: an application
+the user may not see is a 404, one they may see but not change (another
+representative's enterprise application) a 403. Service refusals are a 400 with the
+service's Chinese message and its code.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.constants import Role
+from accounts.selectors import citizen_for_user, enterprise_list_for
+from catalog.selectors import published_version_for_code
+
+from ..citizen_selectors import application_detail_for, my_application_flat_list
+from ..constants import Channel
+from ..errors import IntakeError
+from ..models import Application
+from ..services.cases import (
+    application_create,
+    application_resubmit,
+    application_withdraw,
+    material_upload,
+)
+from ..services.online import (
+    application_submit_online,
+    application_update_online,
+    power_of_attorney_upload,
+)
+from .citizen_serializers import (
+    ApplicationCreateSerializer,
+    ApplicationDetailSerializer,
+    ApplicationListSerializer,
+    ApplicationWriteSerializer,
+    ErrorSerializer,
+    FileUploadSerializer,
+    MaterialUploadSerializer,
+    WithdrawSerializer,
+)
+
+TAGS = ["申请人：我的申请"]
+ERRORS = {
+    400: OpenApiResponse(
+        ErrorSerializer, description="服务拒绝（状态不允许、缺少材料、文件不合格等）"
+    ),
+    401: OpenApiResponse(ErrorSerializer, description="未登录"),
+    403: OpenApiResponse(ErrorSerializer, description="无权操作"),
+    404: OpenApiResponse(ErrorSerializer, description="申请不存在或无权查看"),
+}
+
+
+class IsCitizen(BasePermission):
+    """A signed-in user with the citizen role (办事群众)."""
+
+    message = "仅办事群众账号可以使用此接口。"
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_role(Role.CITIZEN))
+
+
+def _refusal(error: IntakeError) -> exceptions.ValidationError:
+    return exceptions.ValidationError(
+        {"detail": "；".join(error.messages), "code": error.code or "invalid"}
+    )
+
+
+class ServiceCallMixin:
+    """Runs a service call, turning its refusals into API errors."""
+
+    def call(self, service, **kwargs):
+        try:
+            return service(**kwargs)
+        except IntakeError as error:
+            raise _refusal(error) from None
+        except DjangoPermissionDenied as error:
+            raise exceptions.PermissionDenied(str(error) or None) from None
+
+    def visible(self, pk: int) -> Application:
+        application = application_detail_for(user=self.request.user, pk=pk)
+        if application is None:
+            raise exceptions.NotFound("未找到该申请，或您无权查看。")
+        return application
+
+    def detail(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
+        return Response(ApplicationDetailSerializer(self.visible(pk)).data, status=status_code)
+
+
+def _service_fields(data: dict) -> dict:
+    """Serializer data → keyword arguments of ``application_update_online``."""
+    kwargs = {
+        name: data[name]
+        for name in ("contact_phone", "delivery_method", "delivery_address", "note")
+        if name in data
+    }
+    if "agent" in data:
+        if data["agent"] is None:
+            kwargs["clear_agent"] = True
+        else:
+            kwargs["agent"] = dict(data["agent"])
+    return kwargs
+
+
+class ApplicationListCreateApi(ServiceCallMixin, generics.ListCreateAPIView):
+    """GET: the user's own applications and those of enterprises they represent,
+    newest first, paginated. POST: start an online application (a draft).
+    Permission: citizen role (IsCitizen)."""
+
+    permission_classes = [IsAuthenticated, IsCitizen]
+    serializer_class = ApplicationListSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return my_application_flat_list(user=self.request.user)
+
+    @extend_schema(tags=TAGS, summary="我的申请列表", responses={200: ApplicationListSerializer})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="网上申请：创建草稿",
+        request=ApplicationCreateSerializer,
+        responses={201: ApplicationDetailSerializer, **ERRORS},
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = ApplicationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        citizen = citizen_for_user(user=request.user)
+        if citizen is None:
+            raise exceptions.PermissionDenied("请先完成实名认证，再网上申请。")
+        version = published_version_for_code(code=data["item_code"])
+        if version is None:
+            raise exceptions.ValidationError(
+                {"detail": "未找到该事项，或该事项已停止办理。", "code": "unknown_item"}
+            )
+        enterprise = None
+        if data.get("enterprise_id") is not None:
+            enterprise = (
+                enterprise_list_for(user=request.user).filter(pk=data["enterprise_id"]).first()
+            )
+            if enterprise is None:
+                raise exceptions.PermissionDenied(
+                    "您不是该企业的法定代表人或经办人，不能以企业名义申请。"
+                )
+        with transaction.atomic():
+            application = self.call(
+                application_create,
+                item_version=version,
+                applicant=citizen,
+                actor=request.user,
+                channel=Channel.ONLINE,
+                enterprise=enterprise,
+            )
+            fields = _service_fields(data)
+            if fields:
+                self.call(
+                    application_update_online,
+                    application=application,
+                    actor=request.user,
+                    **fields,
+                )
+        return self.detail(application.pk, status.HTTP_201_CREATED)
+
+
+class ApplicationDetailApi(ServiceCallMixin, APIView):
+    """GET: one application with its materials, events (the timeline), notices and
+    correction notices. Permission: any signed-in user who may see it
+    (application_list_for: a citizen their own, a clerk those that reached a window,
+    a supervisor their departments'). PATCH: update an online draft (or an application
+    waiting for corrections); permission: its applicant (citizen role)."""
+
+    def get_permissions(self):
+        if self.request.method == "GET":
+            return [IsAuthenticated()]
+        return [IsAuthenticated(), IsCitizen()]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="申请详情（含办理过程）",
+        responses={200: ApplicationDetailSerializer, **ERRORS},
+    )
+    def get(self, request, pk: int):
+        return self.detail(pk)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="修改草稿",
+        request=ApplicationWriteSerializer,
+        responses={200: ApplicationDetailSerializer, **ERRORS},
+    )
+    def patch(self, request, pk: int):
+        application = self.visible(pk)
+        serializer = ApplicationWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        self.call(
+            application_update_online,
+            application=application,
+            actor=request.user,
+            **_service_fields(serializer.validated_data),
+        )
+        return self.detail(pk)
+
+
+class ApplicationMaterialUploadApi(ServiceCallMixin, APIView):
+    """Upload one material's file (multipart: material_id, file). The file's content
+    must be PDF, JPEG or PNG within the size limit. Permission: the applicant
+    (citizen role), while the application is a draft or waiting for corrections."""
+
+    permission_classes = [IsAuthenticated, IsCitizen]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="上传申请材料",
+        request={"multipart/form-data": MaterialUploadSerializer},
+        responses={200: ApplicationDetailSerializer, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        application = self.visible(pk)
+        serializer = MaterialUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        slot = next(
+            (
+                s
+                for s in application.materials.all()
+                if s.material_id == serializer.validated_data["material_id"]
+            ),
+            None,
+        )
+        if slot is None:
+            raise exceptions.ValidationError(
+                {"detail": "该材料不属于本申请。", "code": "unknown_material"}
+            )
+        self.call(
+            material_upload,
+            application=application,
+            material=slot.material,
+            uploaded_file=serializer.validated_data["file"],
+            actor=request.user,
+        )
+        return self.detail(pk)
+
+
+class ApplicationPowerOfAttorneyApi(ServiceCallMixin, APIView):
+    """Upload the 授权委托书 for the agent named on the draft (multipart: file).
+    Permission: the applicant (citizen role)."""
+
+    permission_classes = [IsAuthenticated, IsCitizen]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="上传授权委托书（委托代办时）",
+        request={"multipart/form-data": FileUploadSerializer},
+        responses={200: ApplicationDetailSerializer, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        application = self.visible(pk)
+        serializer = FileUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.call(
+            power_of_attorney_upload,
+            application=application,
+            uploaded_file=serializer.validated_data["file"],
+            actor=request.user,
+        )
+        return self.detail(pk)
+
+
+class ApplicationSubmitApi(ServiceCallMixin, APIView):
+    """Submit the draft for pre-review (网上预审): every required material uploaded
+    (and the power of attorney when an agent is named). Permission: the applicant."""
+
+    permission_classes = [IsAuthenticated, IsCitizen]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="提交申请",
+        request=None,
+        responses={200: ApplicationDetailSerializer, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        application = self.visible(pk)
+        self.call(application_submit_online, application=application, actor=request.user)
+        return self.detail(pk)
+
+
+class ApplicationWithdrawApi(ServiceCallMixin, APIView):
+    """Withdraw while not yet accepted (draft, waiting for pre-review, or waiting for
+    corrections). Permission: the applicant."""
+
+    permission_classes = [IsAuthenticated, IsCitizen]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="撤回申请",
+        request=WithdrawSerializer,
+        responses={200: ApplicationDetailSerializer, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        application = self.visible(pk)
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.call(
+            application_withdraw,
+            application=application,
+            actor=request.user,
+            reason=serializer.validated_data.get("reason", "").strip(),
+        )
+        return self.detail(pk)
+
+
+class ApplicationResubmitApi(ServiceCallMixin, APIView):
+    """After a correction notice: resubmit once every named material has been uploaded
+    again. Permission: the applicant."""
+
+    permission_classes = [IsAuthenticated, IsCitizen]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="补正后重新提交",
+        request=None,
+        responses={200: ApplicationDetailSerializer, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        application = self.visible(pk)
+        self.call(application_resubmit, application=application, actor=request.user)
+        return self.detail(pk)

@@ -1,0 +1,260 @@
+"""Serializers of the applicant's API. Output never carries a staff member's name or
+username (events name the actor by role) nor an unmasked ID number."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalog.constants import MaterialRequirement
+
+from ..constants import CaseAction, CaseStatus, DeliveryMethod, NoticeStatus
+from ..forms import PHONE_ERROR, PHONE_REGEX
+from ..models import Application, CaseEvent, CorrectionItem, CorrectionNotice, Notice
+from ..services.online import NOTE_MAX_LENGTH, agent_public, submission_missing
+from ..states import can
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="说明（中文）")
+    code = serializers.CharField(required=False, help_text="错误代码，如 missing_uploads")
+
+
+class AgentSerializer(serializers.Serializer):
+    """代办人. On output the ID number is masked."""
+
+    name = serializers.CharField(max_length=50)
+    id_number = serializers.CharField(max_length=18, help_text="公民身份号码（输出时脱敏）")
+    phone = serializers.RegexField(
+        PHONE_REGEX,
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": PHONE_ERROR},
+    )
+
+
+class PowerOfAttorneySerializer(serializers.Serializer):
+    original_filename = serializers.CharField()
+    size = serializers.IntegerField()
+    uploaded_at = serializers.CharField()
+
+
+class AgentOutSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    id_number = serializers.CharField(help_text="脱敏：前 6 位和后 4 位")
+    phone = serializers.CharField()
+    power_of_attorney = PowerOfAttorneySerializer(allow_null=True)
+
+
+class MaterialSlotSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    material_id = serializers.IntegerField()
+    name = serializers.CharField(source="material.name")
+    required = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    defect_reason = serializers.CharField()
+    original_filename = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    uploaded_at = serializers.DateTimeField(allow_null=True)
+
+    def get_required(self, slot) -> bool:
+        return slot.material.requirement == MaterialRequirement.REQUIRED
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    """One timeline entry: when, what, where, by whom (role only)."""
+
+    from_status = serializers.CharField(help_text="原状态（不改变状态的事件为空）")
+    to_status = serializers.CharField(help_text="新状态（不改变状态的事件为空）")
+    action_label = serializers.CharField(source="get_action_display")
+    channel_label = serializers.CharField(source="get_channel_display")
+    hall = serializers.SerializerMethodField()
+    window = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "id",
+            "at",
+            "action",
+            "action_label",
+            "from_status",
+            "to_status",
+            "actor_role",
+            "channel",
+            "channel_label",
+            "hall",
+            "window",
+            "message",
+        ]
+
+    def get_hall(self, event) -> str:
+        return event.hall.name if event.hall_id else ""
+
+    def get_window(self, event) -> str:
+        return str(event.window) if event.window_id else ""
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    # Plain strings, not enums: "kind" and "status" name other choice sets elsewhere in
+    # the schema, and drf-spectacular cannot name colliding enums well.
+    kind = serializers.CharField(help_text="文书类型，见 kind_label")
+    status = serializers.CharField(help_text="pending 生成中 / ready 已生成 / failed 生成失败")
+    kind_label = serializers.CharField(source="get_kind_display")
+    status_label = serializers.CharField(source="get_status_display")
+    download_url = serializers.SerializerMethodField(help_text="生成完毕后可下载（网页登录）")
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "number",
+            "issued_at",
+            "status",
+            "status_label",
+            "sha256",
+            "verification_code",
+            "download_url",
+        ]
+
+    def get_download_url(self, notice) -> str | None:
+        if notice.status != NoticeStatus.READY or not notice.file:
+            return None
+        return reverse("intake:my_notice_file", args=[notice.application_id, notice.pk])
+
+
+class CorrectionItemSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(help_text="missing 缺少 / defective 有误 / received 已收取 ...")
+    name = serializers.CharField(source="material.name")
+    status_label = serializers.CharField(source="get_status_display")
+    needs_correction = serializers.BooleanField()
+
+    class Meta:
+        model = CorrectionItem
+        fields = ["material_id", "name", "status", "status_label", "reason", "needs_correction"]
+
+
+class CorrectionNoticeSerializer(serializers.ModelSerializer):
+    items = CorrectionItemSerializer(many=True)
+
+    class Meta:
+        model = CorrectionNotice
+        fields = ["id", "issued_at", "note", "resolved_at", "items"]
+
+
+class ApplicationListSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(help_text="申请（办件）状态，见 status_label")
+    status_label = serializers.CharField(source="get_status_display")
+    channel_label = serializers.CharField(source="get_channel_display")
+    item_code = serializers.CharField(source="item_version.item.code")
+    item_name = serializers.CharField(source="item_version.name")
+    item_version = serializers.IntegerField(source="item_version.number")
+    applicant_name = serializers.CharField()
+    reference = serializers.CharField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "reference",
+            "case_number",
+            "status",
+            "status_label",
+            "item_code",
+            "item_name",
+            "item_version",
+            "channel",
+            "channel_label",
+            "applicant_kind",
+            "applicant_name",
+            "enterprise_id",
+            "bundle_application_id",
+            "created_at",
+            "submitted_at",
+            "accepted_at",
+            "promised_due_date",
+        ]
+
+
+class ApplicationDetailSerializer(ApplicationListSerializer):
+    note = serializers.SerializerMethodField()
+    agent = serializers.SerializerMethodField()
+    materials = MaterialSlotSerializer(many=True)
+    events = CaseEventSerializer(many=True)
+    notices = NoticeSerializer(many=True)
+    correction_notices = CorrectionNoticeSerializer(many=True)
+    missing_uploads = serializers.SerializerMethodField(help_text="提交前仍需上传的材料")
+    can_withdraw = serializers.SerializerMethodField()
+
+    class Meta(ApplicationListSerializer.Meta):
+        fields = [
+            *ApplicationListSerializer.Meta.fields,
+            "contact_phone",
+            "delivery_method",
+            "delivery_address",
+            "note",
+            "agent",
+            "outcome_note",
+            "materials",
+            "events",
+            "notices",
+            "correction_notices",
+            "missing_uploads",
+            "can_withdraw",
+        ]
+
+    def get_note(self, application) -> str:
+        return (application.form_data or {}).get("note", "")
+
+    @extend_schema_field(AgentOutSerializer(allow_null=True))
+    def get_agent(self, application):
+        return agent_public(application)
+
+    def get_missing_uploads(self, application) -> list[str]:
+        if application.status != CaseStatus.DRAFT:
+            return []
+        return submission_missing(application)
+
+    def get_can_withdraw(self, application) -> bool:
+        return can(application, CaseAction.WITHDRAW)
+
+
+class ApplicationWriteSerializer(serializers.Serializer):
+    """Fields the applicant may set on an online draft."""
+
+    contact_phone = serializers.RegexField(
+        PHONE_REGEX, required=False, error_messages={"invalid": PHONE_ERROR}
+    )
+    delivery_method = serializers.ChoiceField(
+        choices=DeliveryMethod.choices,
+        required=False,
+        error_messages={"invalid_choice": "结果领取方式无效。"},
+    )
+    delivery_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True)
+    agent = AgentSerializer(
+        required=False, allow_null=True, help_text="代办人；null 表示取消代办（同时删除授权委托书）"
+    )
+
+
+class ApplicationCreateSerializer(ApplicationWriteSerializer):
+    item_code = serializers.CharField(max_length=64, help_text="事项实施编码")
+    enterprise_id = serializers.IntegerField(
+        required=False, allow_null=True, help_text="以企业名义申请时，您代表的企业"
+    )
+
+
+class MaterialUploadSerializer(serializers.Serializer):
+    material_id = serializers.IntegerField(help_text="材料（事项版本的申请材料）ID")
+    file = serializers.FileField(help_text="PDF、JPEG 或 PNG")
+
+
+class FileUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PDF、JPEG 或 PNG")
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
