@@ -5,9 +5,9 @@ material list of a bundle (一件事).
 Search matches ``ItemVersion.search_text`` (name, codes, keywords and department:
 see ``catalog.services.build_search_text``) by substring, so 个人独资 finds
 个人独资企业设立登记 on every database. On PostgreSQL the match is written as
-``ILIKE``, which the pg_trgm GIN index of migration 0005 serves; Django's own
-``icontains`` there is ``UPPER(col) LIKE UPPER(...)``, which no index on the
-column can serve.
+``LIKE`` (terms without letters, such as Chinese) or ``ILIKE``, both of which the
+pg_trgm GIN index of migration 0005 serves; Django's own ``icontains`` there is
+``UPPER(col) LIKE UPPER(...)``, which no index on the column can serve.
 """
 
 from collections.abc import Iterable
@@ -47,12 +47,15 @@ class SearchContains(IContains):
     """Case-insensitive substring match that PostgreSQL's trigram index can serve."""
 
     def as_postgresql(self, compiler, connection):
-        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
         rhs_sql, rhs_params = self.process_rhs(compiler, connection)
-        # process_lhs wraps the column in UPPER() for icontains; ILIKE needs the bare
-        # column so that the GIN index on catalog_itemversion.search_text applies.
-        bare_lhs, bare_params = compiler.compile(self.lhs)
-        return f"{bare_lhs} ILIKE {rhs_sql}", [*bare_params, *rhs_params]
+        # process_lhs would wrap the column in UPPER() for icontains; the bare column is
+        # what the GIN index on catalog_itemversion.search_text serves.
+        lhs_sql, lhs_params = compiler.compile(self.lhs)
+        # A term without cased letters (Chinese, digits) matches the same under LIKE,
+        # which PostgreSQL runs several times faster than ILIKE on multibyte text.
+        caseless = isinstance(self.rhs, str) and self.rhs.lower() == self.rhs.upper()
+        operator = "LIKE" if caseless else "ILIKE"
+        return f"{lhs_sql} {operator} {rhs_sql}", [*lhs_params, *rhs_params]
 
 
 def search_terms(q: str | None) -> list[str]:

@@ -1,11 +1,12 @@
 """pg_trgm GIN index on ItemVersion.search_text, on PostgreSQL only.
 
-catalog.selectors.item_version_search matches with ``search_text ILIKE '%term%'``,
-which a gin_trgm_ops index serves for terms of three characters or more. SQLite has
-no such index: the same search scans the table there, which the embedded demo's
-catalog size allows. The extension needs the database's LC_CTYPE to class CJK
-characters as word characters (C.UTF-8 and zh_CN.UTF-8 do), else Chinese text has
-no trigrams and the index never matches; the search stays correct either way.
+catalog.selectors.item_version_search matches with ``search_text LIKE '%term%'``
+(ILIKE for terms with letters), which a gin_trgm_ops index serves for terms of three
+characters or more. SQLite has no such index: the same search scans the table there,
+which the embedded demo's catalog size allows. The extension needs the database's
+LC_CTYPE to class CJK characters as word characters (C.UTF-8 and zh_CN.UTF-8 do),
+else Chinese text has no trigrams and the index never matches; the search stays
+correct either way.
 """
 
 from django.db import migrations
