@@ -122,7 +122,12 @@ class MaterialVerdictForm(forms.Form):
     status = forms.ChoiceField(label="核验结果", widget=forms.RadioSelect)
     originals = forms.IntegerField(label="原件份数", min_value=0, max_value=99, initial=0)
     copies = forms.IntegerField(label="复印件份数", min_value=0, max_value=99, initial=0)
-    reason = forms.CharField(label="问题说明", max_length=300, required=False)
+    reason = forms.CharField(
+        label="问题说明",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "缺少材料可不填，默认为“未提交该材料”"}),
+    )
     pledge_signed = forms.BooleanField(label="申请人已签署容缺承诺书", required=False)
     tolerance_due_date = forms.DateField(
         label="容缺补交期限", required=False, widget=forms.DateInput(attrs={"type": "date"})

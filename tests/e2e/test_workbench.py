@@ -1,0 +1,137 @@
+"""The comprehensive window's workbench in headless Chromium: a clerk accepts an
+online submission from the pre-review queue and downloads the 受理通知书; a clerk
+issues a one-time correction notice at the counter. Screenshots at desktop and phone
+width go to test-output/screenshots/ for a person to look at."""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from intake.constants import CaseStatus, NoticeKind, NoticeStatus
+from intake.models import Application
+from tests.factories import PASSWORD
+from tests.intake.clerk_fixtures import *  # noqa: F403
+from tests.intake.clerk_fixtures import submit_online
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def log_in(page, base_url, username):
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def no_sideways_scroll(page, what):
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, (what, overflow)
+
+
+def shoot(page, directory, name):
+    page.screenshot(path=str(directory / f"{name}.png"), full_page=True)
+
+
+def test_clerk_accepts_an_online_submission_and_downloads_the_notice(
+    browser, live_server, clerk, citizen, item, screenshots_dir
+):
+    application = submit_online(citizen, item)
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    log_in(page, live_server.url, clerk.username)
+    page.click("text=网上预审")
+    page.wait_for_load_state("networkidle")
+    assert "待预审的网上申请" in page.inner_text("main")
+    shoot(page, screenshots_dir, "workbench-queue-desktop")
+    page.click(f"text=申请编号 {application.pk}")
+    page.wait_for_load_state("networkidle")
+    shoot(page, screenshots_dir, "workbench-review-desktop")
+    # Both required materials were uploaded: they start as received; the optional one
+    # as not submitted. The clerk accepts.
+    page.click("label:has-text('受理') >> nth=0")
+    page.click("button:has-text('确认办理')")
+    page.wait_for_load_state("networkidle")
+    application.refresh_from_db()
+    assert application.status in (CaseStatus.ACCEPTED, CaseStatus.IN_APPROVAL)
+    main = page.inner_text("main")
+    assert f"已受理，办件编号 {application.case_number}" in main
+    assert application.case_number in page.inner_text("[data-testid=case-number]")
+    # Celery is eager in tests: the PDF was rendered after commit; if the page came
+    # first, htmx polls until the download link appears.
+    link = page.locator("a:has-text('下载受理通知书')")
+    link.wait_for(timeout=20_000)
+    shoot(page, screenshots_dir, "workbench-accepted-desktop")
+    with page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    content = Path(download.path()).read_bytes()
+    notice = application.notices.get(kind=NoticeKind.ACCEPTANCE)
+    assert notice.status == NoticeStatus.READY
+    assert content.startswith(b"%PDF")
+    assert hashlib.sha256(content).hexdigest() == notice.sha256
+    assert download.suggested_filename.endswith(".pdf")
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    no_sideways_scroll(page, "accepted page on a phone")
+    shoot(page, screenshots_dir, "workbench-accepted-phone")
+    page.goto(f"{live_server.url}/intake/workbench/")
+    no_sideways_scroll(page, "queue on a phone")
+    shoot(page, screenshots_dir, "workbench-queue-phone")
+    context.close()
+
+
+def test_clerk_issues_a_correction_notice_at_the_counter(
+    browser, live_server, clerk, applicant, item, screenshots_dir
+):
+    for label, viewport in [("desktop", DESKTOP), ("phone", PHONE)]:
+        context = browser.new_context(viewport=viewport, locale="zh-CN")
+        page = context.new_page()
+        log_in(page, live_server.url, clerk.username)
+        page.goto(f"{live_server.url}/intake/workbench/counter/")
+        page.fill("#id_id_number", applicant.id_number)
+        page.click("button:has-text('查询')")
+        page.wait_for_load_state("networkidle")
+        assert applicant.id_number in page.inner_text("[data-testid=full-id]")
+        shoot(page, screenshots_dir, f"workbench-counter-applicant-{label}")
+        page.click("button:has-text('核对无误，选择事项')")
+        page.wait_for_load_state("networkidle")
+        page.fill("input[name=q]", "食品经营")
+        page.click("button:has-text('检索')")
+        page.wait_for_load_state("networkidle")
+        page.click("a:has-text('食品经营许可')")
+        page.wait_for_load_state("networkidle")
+        form = page.locator(".material-row[data-material='申请表']")
+        form.locator("label:has-text('有误')").click()
+        form.locator("input[name$='-reason']").fill("申请表缺少申请人签字")
+        other = page.locator(".material-row[data-material='场地使用证明']")
+        other.locator("label:has-text('缺少')").click()
+        page.click("label:has-text('一次性告知补正')")
+        no_sideways_scroll(page, f"counter form ({label})")
+        shoot(page, screenshots_dir, f"workbench-counter-form-{label}")
+        page.click("button:has-text('确认办理')")
+        page.wait_for_load_state("networkidle")
+        assert "已出具补正材料一次性告知书" in page.inner_text("main")
+        page.locator("a:has-text('下载补正材料一次性告知书')").wait_for(timeout=20_000)
+        assert "待补正" in page.inner_text("main")
+        no_sideways_scroll(page, f"correction result ({label})")
+        shoot(page, screenshots_dir, f"workbench-correction-{label}")
+        context.close()
+    applications = Application.objects.filter(status=CaseStatus.CORRECTION_REQUESTED)
+    assert applications.count() == 2
+    for application in applications:
+        notice = application.notices.get(kind=NoticeKind.CORRECTION)
+        items = {i.material.name: i.reason for i in notice.correction_notice.items.all()}
+        assert items["申请表"] == "申请表缺少申请人签字"
+        assert items["场地使用证明"] == "未提交该材料"
