@@ -11,7 +11,19 @@ class ApprovalsConfig(AppConfig):
         from .receivers import route_accepted_case
 
         case_accepted.connect(route_accepted_case, dispatch_uid="approvals.route_accepted_case")
+        self._connect_calendar_edits()
         self._register_home_actions()
+
+    @staticmethod
+    def _connect_calendar_edits():
+        """A calendar edit (catalog) queues the re-derivation of open clocks' due dates."""
+        from catalog.signals import calendar_edited
+
+        from .receivers_calendar import rederive_on_calendar_edit
+
+        calendar_edited.connect(
+            rederive_on_calendar_edit, dispatch_uid="approvals.rederive_on_calendar_edit"
+        )
 
     @staticmethod
     def _register_home_actions():

@@ -248,6 +248,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "intake.prereview_sweep",
         "schedule": timedelta(minutes=10),
     },
+    # Lights, warnings and 督办 from the stored due dates. A sweep still queued when the
+    # next one is due is dropped: the next one does the same work.
+    "approvals-clock-sweep": {
+        "task": "approvals.tasks.clock_sweep",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
 }
 
 # --- API ------------------------------------------------------------------

@@ -1,0 +1,362 @@
+"""The minute sweep (电子监察): lights from stored dates, a warning when a light rises, 督办.
+
+Every clock stores its due date and the day its light turns yellow, so the sweep is two
+set-based UPDATEs over the partial indexes ``clock_sweep_red`` and ``clock_sweep_yellow``:
+their cost follows the rows whose light changes, not the rows that exist. ``RETURNING``
+hands back exactly those rows; a warning goes out for each clock whose light is now above
+the level it was last warned at (``warned_level``), and ``warned_level`` is raised in the
+same transaction. Running the sweep twice sends nothing twice; a sweep that did not run
+(Redis or the worker down) is caught up by the next one, which reads the same stored
+dates.
+
+Overdue clocks open a 督办 record (``Escalation``, unique per clock and rule): a case
+clock (promised or statutory limit) under ``case_overdue_<kind>``, a step clock under
+``step_overdue`` even when the case as a whole is still green.
+
+Warnings go to the approvers acting for the clock's department, one message per
+department and level per sweep listing the clocks, so a bad morning for one department
+does not send it thousands of messages; each clock is announced once per level.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from typing import NamedTuple
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.constants import Role
+from accounts.models import Department, User
+from jinpu_portal.notifications import notify
+
+from ..constants import OPEN_TASK_STATUSES, ClockKind, Light
+from ..models import Clock, Escalation, Task
+
+logger = logging.getLogger(__name__)
+
+# pg_try_advisory_xact_lock key: one sweep at a time (a slow sweep overlapping the next
+# minute's simply skips instead of queueing behind it).
+SWEEP_LOCK_KEY = 0x4A50_5357  # "JPSW"
+
+CASE_KINDS = (ClockKind.PROMISED, ClockKind.STATUTORY)
+STEP_RULE = "step_overdue"
+LISTED_PER_MESSAGE = 10
+
+
+def case_rule(kind: str) -> str:
+    return f"case_overdue_{kind}"
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    today: datetime.date
+    turned_red: int = 0
+    turned_yellow: int = 0
+    warned: int = 0
+    escalated: int = 0
+    notifications: int = 0
+    skipped: bool = False
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["today"] = self.today.isoformat()
+        return data
+
+
+class _Row(NamedTuple):
+    id: int
+    kind: str
+    department_id: int
+    application_id: int | None
+    due_date: datetime.date
+    light: int
+    warned_level: int
+
+
+_COLUMNS = "id, kind, department_id, application_id, due_date, light, warned_level"
+
+
+def _row(values) -> _Row:
+    row = _Row(*values)
+    if isinstance(row.due_date, str):  # SQLite hands raw SQL dates back as text
+        row = row._replace(due_date=datetime.date.fromisoformat(row.due_date))
+    return row
+
+
+def _chunks(values: list, size: int) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _chunk_size() -> int:
+    # SQLite caps the parameters of one statement; PostgreSQL takes big IN lists happily.
+    return 20_000 if connection.vendor == "postgresql" else 900
+
+
+class _Changes(NamedTuple):
+    red: list[_Row]  # rows whose light turned red here
+    yellow: list[_Row]
+    owed: list[_Row]  # rows to warn about now (their warned_level was below the light)
+
+
+def _raise_lights(cursor, today: datetime.date) -> _Changes:
+    """Set-based UPDATEs, each changed row written once.
+
+    For each level, one UPDATE raises the light and the warned level of the clocks not yet
+    warned at that level (they are owed a warning), another raises only the light of
+    those already warned at it (a light lowered by an extension, rising again). Their
+    WHERE clauses repeat the partial indexes' predicates literally, so PostgreSQL can
+    prove the indexes apply. A last UPDATE catches lights a service raised without a
+    warning (a clock started or resumed already late), over the tiny partial index
+    ``clock_sweep_unwarned``.
+    """
+    table = connection.ops.quote_name(Clock._meta.db_table)
+    day = today.isoformat()
+    red_when = f"is_open AND light < {Light.RED:d} AND paused_since IS NULL AND due_date < %s"
+    yellow_when = (
+        f"is_open AND light = {Light.GREEN:d} AND paused_since IS NULL "
+        "AND yellow_from <= %s AND due_date >= %s"
+    )
+    rows = {}
+    for name, level, when, params in (
+        ("red", Light.RED, red_when, [day]),
+        ("yellow", Light.YELLOW, yellow_when, [day, day]),
+    ):
+        cursor.execute(
+            f"UPDATE {table} SET light = {level:d}, warned_level = {level:d} "  # noqa: S608
+            f"WHERE {when} AND warned_level < {level:d} RETURNING {_COLUMNS}",
+            params,
+        )
+        owed = [_row(values) for values in cursor.fetchall()]
+        cursor.execute(
+            f"UPDATE {table} SET light = {level:d} "  # noqa: S608 (constants only)
+            f"WHERE {when} AND warned_level >= {level:d} RETURNING {_COLUMNS}",
+            params,
+        )
+        rows[name] = (owed, [_row(values) for values in cursor.fetchall()])
+    cursor.execute(
+        f"UPDATE {table} SET warned_level = light "  # noqa: S608 (constants only)
+        f"WHERE is_open AND light > warned_level RETURNING {_COLUMNS}"
+    )
+    raised_elsewhere = [_row(values) for values in cursor.fetchall()]
+    (red_owed, red_warned), (yellow_owed, yellow_warned) = rows["red"], rows["yellow"]
+    return _Changes(
+        red=red_owed + red_warned,
+        yellow=yellow_owed + yellow_warned,
+        owed=red_owed + yellow_owed + raised_elsewhere,
+    )
+
+
+def approvers_by_department(department_ids: Iterable[int]) -> dict[int, list[User]]:
+    """Active approvers acting for each department (django-guardian object permissions,
+    granted to the user or to one of their groups), in a fixed number of queries."""
+    from django.contrib.contenttypes.models import ContentType
+    from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
+
+    wanted = {str(pk) for pk in department_ids}
+    if not wanted:
+        return {}
+    content_type = ContentType.objects.get_for_model(Department)
+    common = {
+        "content_type": content_type,
+        "permission__codename": "act_for_department",
+        "object_pk__in": sorted(wanted),
+    }
+    pairs = set(
+        get_user_obj_perms_model(Department)
+        .objects.filter(**common)
+        .values_list("object_pk", "user_id")
+    )
+    pairs |= set(
+        get_group_obj_perms_model(Department)
+        .objects.filter(**common, group__user__isnull=False)
+        .values_list("object_pk", "group__user")
+    )
+    users = {
+        user.pk: user
+        for user in User.objects.filter(
+            pk__in={user_id for _, user_id in pairs}, is_active=True, groups__name=Role.APPROVER
+        ).order_by("pk")
+    }
+    result: dict[int, list[User]] = defaultdict(list)
+    for object_pk, user_id in sorted(pairs, key=lambda pair: (int(pair[0]), pair[1])):
+        if user_id in users:
+            result[int(object_pk)].append(users[user_id])
+    return result
+
+
+class _Context:
+    """Names for the messages and records: cases, departments, tasks (a few queries)."""
+
+    def __init__(self, rows: list[_Row]):
+        from intake.models import Application
+
+        size = _chunk_size()
+        application_ids = sorted({row.application_id for row in rows if row.application_id})
+        self.cases: dict[int, tuple[str, str]] = {}
+        for chunk in _chunks(application_ids, size):
+            for pk, number, item in Application.objects.filter(pk__in=chunk).values_list(
+                "pk", "case_number", "item_version__name"
+            ):
+                self.cases[pk] = (number or f"#{pk}", item)
+        step_ids = sorted(row.id for row in rows if row.kind == ClockKind.STEP)
+        self.steps: dict[int, tuple[str, int]] = {}
+        for chunk in _chunks(step_ids, size):
+            for clock_id, name, department_id in Task.objects.filter(
+                clock_id__in=chunk
+            ).values_list("clock_id", "name", "department_id"):
+                self.steps[clock_id] = (name, department_id)
+        # The departments holding each late case's open tasks (联办: maybe several).
+        late_cases = sorted(
+            {
+                row.application_id
+                for row in rows
+                if row.kind in CASE_KINDS and row.light == Light.RED and row.application_id
+            }
+        )
+        self.open_departments: dict[int, list[int]] = defaultdict(list)
+        for chunk in _chunks(late_cases, size):
+            for application_id, department_id in (
+                Task.objects.filter(application_id__in=chunk, status__in=OPEN_TASK_STATUSES)
+                .order_by("application_id", "stage", "id")
+                .values_list("application_id", "department_id")
+            ):
+                if department_id not in self.open_departments[application_id]:
+                    self.open_departments[application_id].append(department_id)
+        department_ids = {row.department_id for row in rows}
+        department_ids |= {department_id for _, department_id in self.steps.values()}
+        department_ids |= {pk for pks in self.open_departments.values() for pk in pks}
+        self.department_names = dict(
+            Department.objects.filter(pk__in=department_ids).values_list("pk", "name")
+        )
+
+    def case_number(self, row: _Row) -> str:
+        if row.application_id in self.cases:
+            return self.cases[row.application_id][0]
+        return f"时限#{row.id}"
+
+    def describe(self, row: _Row) -> str:
+        """One line naming the clock, e.g. "JP20261009001 承诺时限（10月12日到期）"."""
+        label = ClockKind(row.kind).label
+        if row.kind == ClockKind.STEP and row.id in self.steps:
+            label = f"“{self.steps[row.id][0]}”环节时限"
+        return f"{self.case_number(row)} {label}（{row.due_date:%m月%d日}到期）"
+
+    def escalation(self, row: _Row, now: datetime.datetime) -> Escalation:
+        number = self.case_number(row)
+        item = self.cases.get(row.application_id, (None, ""))[1]
+        subject = f"办件 {number}“{item}”" if item else f"办件 {number}"
+        due = f"{row.due_date:%Y年%m月%d日}"
+        if row.kind == ClockKind.STEP:
+            step, responsible = self.steps.get(row.id, ("", row.department_id))
+            rule = STEP_RULE
+            content = (
+                f"{subject}的“{step or '审批'}”环节超过环节时限（{due}到期），"
+                f"请督促{self.department_names.get(responsible, '')}加快办理。"
+            )
+        else:
+            open_departments = self.open_departments.get(row.application_id, [])
+            responsible = open_departments[0] if open_departments else row.department_id
+            rule = case_rule(row.kind)
+            names = "、".join(
+                self.department_names.get(pk, "") for pk in open_departments or [responsible]
+            )
+            content = (
+                f"{subject}超过{ClockKind(row.kind).label}（{due}到期），请督促{names}加快办理。"
+            )
+        return Escalation(
+            application_id=row.application_id,
+            clock_id=row.id,
+            department_id=row.department_id,
+            responsible_department_id=responsible,
+            rule=rule,
+            warning_type=Light.RED,
+            content=content[:300],
+            issued_at=now,
+        )
+
+
+def _escalate(rows: list[_Row], context: _Context) -> int:
+    """Open the 督办 records owed by overdue clocks that do not have one yet."""
+    late = [
+        row for row in rows if row.light == Light.RED and row.kind in (*CASE_KINDS, ClockKind.STEP)
+    ]
+    if not late:
+        return 0
+    existing = set()
+    for chunk in _chunks([row.id for row in late], _chunk_size()):
+        existing |= set(
+            Escalation.objects.filter(clock_id__in=chunk).values_list("clock_id", "rule")
+        )
+    now = timezone.now()
+    records = [
+        record
+        for record in (context.escalation(row, now) for row in late)
+        if (record.clock_id, record.rule) not in existing
+    ]
+    # A concurrent writer may have opened one meanwhile: the unique constraint decides.
+    Escalation.objects.bulk_create(records, batch_size=2000, ignore_conflicts=True)
+    return len(records)
+
+
+def _notify(rows: list[_Row], context: _Context) -> int:
+    """One message per department and level to each approver acting for it."""
+    groups: dict[tuple[int, int], list[_Row]] = defaultdict(list)
+    for row in rows:
+        groups[(row.department_id, row.light)].append(row)
+    approvers = approvers_by_department({department for department, _ in groups})
+    sent = 0
+    for (department_id, light), members in sorted(groups.items()):
+        recipients = approvers.get(department_id, [])
+        if not recipients:
+            continue
+        members.sort(key=lambda row: (row.due_date, row.id))
+        listed = "；".join(context.describe(row) for row in members[:LISTED_PER_MESSAGE])
+        more = f"等 {len(members)} 件" if len(members) > LISTED_PER_MESSAGE else ""
+        state = "已超期" if light == Light.RED else "即将到期"
+        title = f"时限预警（{Light(light).label}）：{len(members)} 件{state}"
+        body = f"{context.department_names.get(department_id, '')}：{listed}{more}{state}。"
+        reference = context.case_number(members[0]) if len(members) == 1 else ""
+        for user in recipients:
+            notify(recipient=user, title=title, body=body, reference=reference[:40])
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def clock_sweep(*, today: datetime.date | None = None) -> SweepResult:
+    """Change the lights that today changes, warn once per rise, open the 督办 owed."""
+    today = today or timezone.localdate()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                logger.info("Clock sweep skipped: another sweep is running")
+                return SweepResult(today=today, skipped=True)
+        changes = _raise_lights(cursor, today)
+        red, yellow, owed = changes.red, changes.yellow, changes.owed
+        if not owed:
+            return SweepResult(today=today, turned_red=len(red), turned_yellow=len(yellow))
+        context = _Context(owed)
+        escalated = _escalate(owed, context)
+        sent = _notify(owed, context)
+    logger.info(
+        "Clock sweep %s: %d red, %d yellow, %d warned, %d 督办, %d messages",
+        today,
+        len(red),
+        len(yellow),
+        len(owed),
+        escalated,
+        sent,
+    )
+    return SweepResult(
+        today=today,
+        turned_red=len(red),
+        turned_yellow=len(yellow),
+        warned=len(owed),
+        escalated=escalated,
+        notifications=sent,
+    )
