@@ -10,7 +10,6 @@ refusal of a service is a 400 with its message and code.
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -42,6 +41,7 @@ from .clerk_serializers import (
     ClerkApplicationDetailSerializer,
     ClerkCorrectionSerializer,
     ClerkErrorSerializer,
+    ClerkOutcomeSerializer,
     ClerkPrereviewSerializer,
     ClerkReceiveSerializer,
     ClerkRefuseSerializer,
@@ -82,10 +82,9 @@ class ClerkApiMixin:
     permission_classes = [IsAuthenticated, IsClerkAtWindow]
 
     def call(self, service, **kwargs):
-        """Run a service in a transaction; its refusals become API errors."""
+        """Run a service (each is one transaction); its refusals become API errors."""
         try:
-            with transaction.atomic():
-                return service(**kwargs)
+            return service(**kwargs)
         except DjangoPermissionDenied as error:
             raise exceptions.PermissionDenied(str(error) or None) from None
         except DjangoValidationError as error:
@@ -94,10 +93,30 @@ class ClerkApiMixin:
             ) from None
 
     def visible(self, pk: int) -> Application:
-        application = application_list_for(user=self.request.user).filter(pk=pk).first()
+        """The application if the clerk may see it: only its id is loaded, the service
+        locks and loads the row itself."""
+        application = (
+            application_list_for(user=self.request.user)
+            .filter(pk=pk)
+            .select_related(None)
+            .only("pk")
+            .first()
+        )
         if application is None:
             raise exceptions.NotFound("未找到该申请，或您无权查看。")
         return application
+
+    def outcome(self, pk: int) -> Response:
+        """What an action answers: the application and its notices (the full detail,
+        events included, is one GET away)."""
+        application = (
+            application_list_for(user=self.request.user)
+            .filter(pk=pk)
+            .select_related("window__hall")
+            .prefetch_related("notices")
+            .get()
+        )
+        return Response(ClerkOutcomeSerializer(application).data)
 
     def detail(self, pk: int, status_code=status.HTTP_200_OK) -> Response:
         application = (
@@ -230,7 +249,7 @@ class ClerkReceiveApi(ClerkApiMixin, APIView):
         tags=TAGS,
         summary="窗口收件",
         request=ClerkReceiveSerializer,
-        responses={200: ClerkApplicationDetailSerializer, **ERRORS},
+        responses={200: ClerkOutcomeSerializer, **ERRORS},
     )
     def post(self, request, pk: int):
         serializer = ClerkReceiveSerializer(data=request.data)
@@ -242,7 +261,7 @@ class ClerkReceiveApi(ClerkApiMixin, APIView):
             actor=request.user,
             verdicts=_verdicts(serializer.validated_data),
         )
-        return self.detail(pk)
+        return self.outcome(pk)
 
 
 class ClerkAcceptApi(ClerkApiMixin, APIView):
@@ -253,7 +272,7 @@ class ClerkAcceptApi(ClerkApiMixin, APIView):
         tags=TAGS,
         summary="受理",
         request=ClerkAcceptSerializer,
-        responses={200: ClerkApplicationDetailSerializer, **ERRORS},
+        responses={200: ClerkOutcomeSerializer, **ERRORS},
     )
     def post(self, request, pk: int):
         serializer = ClerkAcceptSerializer(data=request.data)
@@ -267,7 +286,7 @@ class ClerkAcceptApi(ClerkApiMixin, APIView):
             conclude_immediately=data["conclude_immediately"],
             note=data["note"],
         )
-        return self.detail(pk)
+        return self.outcome(pk)
 
 
 class ClerkCorrectionApi(ClerkApiMixin, APIView):
@@ -278,7 +297,7 @@ class ClerkCorrectionApi(ClerkApiMixin, APIView):
         tags=TAGS,
         summary="一次性告知补正",
         request=ClerkCorrectionSerializer,
-        responses={200: ClerkApplicationDetailSerializer, **ERRORS},
+        responses={200: ClerkOutcomeSerializer, **ERRORS},
     )
     def post(self, request, pk: int):
         serializer = ClerkCorrectionSerializer(data=request.data)
@@ -291,7 +310,7 @@ class ClerkCorrectionApi(ClerkApiMixin, APIView):
             verdicts=_verdicts(data),
             note=data["note"],
         )
-        return self.detail(pk)
+        return self.outcome(pk)
 
 
 class ClerkRefuseApi(ClerkApiMixin, APIView):
@@ -302,7 +321,7 @@ class ClerkRefuseApi(ClerkApiMixin, APIView):
         tags=TAGS,
         summary="不予受理",
         request=ClerkRefuseSerializer,
-        responses={200: ClerkApplicationDetailSerializer, **ERRORS},
+        responses={200: ClerkOutcomeSerializer, **ERRORS},
     )
     def post(self, request, pk: int):
         serializer = ClerkRefuseSerializer(data=request.data)
@@ -316,4 +335,4 @@ class ClerkRefuseApi(ClerkApiMixin, APIView):
             reason=data["reason"],
             redirect_to=data["redirect_to"],
         )
-        return self.detail(pk)
+        return self.outcome(pk)

@@ -294,3 +294,12 @@ class ClerkApplicationDetailSerializer(ClerkApplicationSerializer):
 
     def get_agent_name(self, application) -> str:
         return application.agent.name if application.agent_id else ""
+
+
+class ClerkOutcomeSerializer(ClerkApplicationSerializer):
+    """An application after an intake action, with its notices."""
+
+    notices = ClerkNoticeSerializer(many=True)
+
+    class Meta(ClerkApplicationSerializer.Meta):
+        fields = [*ClerkApplicationSerializer.Meta.fields, "notices"]
