@@ -172,7 +172,10 @@ def _apply_start_signed_in(request, version):
             )
             return redirect("intake:my_application_edit", pk=application.pk)
     drafts = Application.objects.filter(
-        applicant=citizen, item_version__item=version.item, status=CaseStatus.DRAFT
+        applicant=citizen,
+        item_version__item=version.item,
+        status=CaseStatus.DRAFT,
+        bundle_application__isnull=True,
     ).order_by("-created_at")
     return render(
         request,
@@ -190,6 +193,9 @@ def application_edit(request, pk: int):
     """Fill in an online draft: its fields, the agent, one upload per material.
     "保存草稿" keeps it for later; "提交申请" saves, then submits for pre-review."""
     application = _own_application_or_404(request, pk)
+    if application.bundle_application_id:
+        # A bundle's drafts are filled in and submitted together, on the bundle's page.
+        return redirect("intake:my_bundle", pk=application.bundle_application_id)
     if application.status != CaseStatus.DRAFT:
         return redirect("intake:my_application", pk=application.pk)
     slots = list(application.materials.all())

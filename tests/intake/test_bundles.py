@@ -351,10 +351,13 @@ def test_my_applications_shows_a_bundle_as_one_application(client, bundle, appli
     assert "一件事 · 3 个事项" in html
     for version in versions:
         assert version.name in html
-    # An item case's own page links back to its bundle.
+    # An item case's own page links back to its bundle, where its draft is filled in.
     first = bundle_application.applications.order_by("pk").first()
     page = client.get(f"/intake/my/{first.pk}/").content.decode()
     assert f"/intake/my/bundles/{bundle_application.pk}/" in page
+    assert f"/intake/my/{first.pk}/edit/" not in page
+    response = client.get(f"/intake/my/{first.pk}/edit/")
+    assert response["Location"] == f"/intake/my/bundles/{bundle_application.pk}/"
 
 
 def test_a_disguised_file_on_the_bundle_page_saves_nothing(client, bundle, applicant):
