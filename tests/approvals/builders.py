@@ -8,6 +8,9 @@ from accounts.services import staff_grant_department, staff_profile_for
 from catalog.constants import CaseType, Channel, ItemType, Theme
 from catalog.models import ServiceObjectType
 from catalog.services import item_create, version_publish
+from intake.constants import Channel as IntakeChannel
+from intake.constants import DeliveryMethod, MaterialStatus
+from intake.services.cases import application_create, counter_receive, intake_accept
 from tests.factories import UserFactory
 
 _codes = itertools.count(1)
@@ -81,3 +84,31 @@ def make_approver(*departments, username=None, head=False, full_name=None):
         profile.is_department_head = True
         profile.save(update_fields=["is_department_head"])
     return user
+
+
+def accept_case(
+    version,
+    *,
+    clerk,
+    applicant,
+    delivery_method=DeliveryMethod.WINDOW,
+    delivery_address="",
+):
+    """A case accepted at the counter: created by the clerk, materials received, accepted
+    with every material passed (approvals' receiver routes it in the same transaction)."""
+    application = application_create(
+        item_version=version,
+        applicant=applicant,
+        actor=clerk,
+        channel=IntakeChannel.COUNTER,
+        delivery_method=delivery_method,
+        delivery_address=delivery_address,
+    )
+    counter_receive(application=application, actor=clerk)
+    verdicts = [
+        {"material": material, "status": MaterialStatus.RECEIVED, "originals": 1}
+        for material in version.materials.all()
+    ]
+    application = intake_accept(application=application, actor=clerk, verdicts=verdicts)
+    application.refresh_from_db()
+    return application

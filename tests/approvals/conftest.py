@@ -13,10 +13,7 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
-from intake.constants import Channel as IntakeChannel
-from intake.constants import DeliveryMethod, MaterialStatus
-from intake.services.cases import application_create, counter_receive, intake_accept
-from tests.approvals.builders import department, make_approver, make_version
+from tests.approvals.builders import accept_case, department, make_approver, make_version
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -95,24 +92,8 @@ def zjj_approver(zjj):
 def accept(clerk, citizen):
     """``accept(version, delivery_method=...)``: a case accepted at the counter."""
 
-    def make(
-        version, *, delivery_method=DeliveryMethod.WINDOW, delivery_address="", applicant=None
-    ):
-        application = application_create(
-            item_version=version,
-            applicant=applicant or citizen,
-            actor=clerk,
-            channel=IntakeChannel.COUNTER,
-            delivery_method=delivery_method,
-            delivery_address=delivery_address,
-        )
-        counter_receive(application=application, actor=clerk)
-        verdicts = [
-            {"material": material, "status": MaterialStatus.RECEIVED, "originals": 1}
-            for material in version.materials.all()
-        ]
-        application = intake_accept(application=application, actor=clerk, verdicts=verdicts)
-        application.refresh_from_db()
-        return application
+    def make(version, **kwargs):
+        kwargs.setdefault("applicant", citizen)
+        return accept_case(version, clerk=clerk, **kwargs)
 
     return make

@@ -1,0 +1,230 @@
+"""An approver works the inbox in headless Chromium and concludes a case; the citizen
+downloads the result. Data is set up through the services (catalog, accounts, intake
+at the counter); every approval step is done in the browser. Screenshots at 1280 and
+390 pixels wide go to test-output/screenshots/, the decision PDF to test-output/notices/
+with a PNG of its first page (pdftoppm) beside the screenshots, for a human to look at."""
+
+import datetime
+import io
+import shutil
+import subprocess
+import zoneinfo
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from approvals.constants import DeliveryStatus, Light
+from approvals.models import Clock, Delivery
+from approvals.services.clocks import clock_days_left, clock_derive
+from catalog.calendar import subtract_working_days
+from intake.constants import CaseStatus, DeliveryMethod, NoticeKind, NoticeStatus
+from tests.approvals.builders import accept_case, department, make_approver, make_version
+from tests.factories import PASSWORD, CitizenFactory
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+NOTICES = Path(__file__).resolve().parents[2] / "test-output" / "notices"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def log_in(page, base_url, username):
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def shoot(page, screenshots_dir, name):
+    page.screenshot(path=str(screenshots_dir / f"{name}.png"), full_page=True)
+
+
+def assert_fits_the_phone(page):
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, (page.url, overflow)
+
+
+def seal_png() -> bytes:
+    """A red round seal with a star, as a department's uploaded 电子印章 image."""
+    image = Image.new("RGBA", (400, 400), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    red = (200, 30, 30, 230)
+    draw.ellipse((10, 10, 390, 390), outline=red, width=14)
+    draw.regular_polygon((200, 200, 70), 5, rotation=0, fill=red)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def accept_in_the_past(monkeypatch, working_days_ago, version, **kwargs):
+    """A case accepted that many working days ago (the portal's clock set back meanwhile)."""
+    day = subtract_working_days(timezone.localdate(), working_days_ago)
+    moment = datetime.datetime.combine(day, datetime.time(10), tzinfo=SHANGHAI)
+    with monkeypatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: moment)
+        case = accept_case(version, **kwargs)
+    for clock in Clock.objects.filter(application=case):
+        clock_derive(clock)  # the lights the minute sweep would have stored by now
+        clock.save(update_fields=["light"])
+    return case
+
+
+@pytest.fixture
+def scene(clerk, monkeypatch):
+    spj = department("SPJ", "金普新区行政审批局")
+    spj.seal_image.save("spj-seal.png", ContentFile(seal_png()))
+    scj = department("SCJ", "金普新区市场监督管理局")
+    approver = make_approver(spj, scj, username="e2e-approver", full_name="李审批")
+    version = make_version(
+        department=spj,
+        steps=[(1, "受理审查", spj, 5), (2, "审批决定", spj, 3)],
+        name="食品经营许可（新办）",
+        result_name="食品经营许可证",
+        legal_basis="《中华人民共和国食品安全法》第三十五条",
+    )
+    other = make_version(department=scj, steps=[(1, "现场核查", scj, 4)], name="广告发布登记")
+    citizen = CitizenFactory(name="王芳", id_number="11010519491231002X")
+    citizen.user.username = "e2e-citizen"
+    citizen.user.save(update_fields=["username"])
+    case = accept_case(
+        version, clerk=clerk, applicant=citizen, delivery_method=DeliveryMethod.ELECTRONIC
+    )
+    neighbour = CitizenFactory(name="赵强")
+    # A 4-day step accepted 6 working days ago is overdue; a 5-day one accepted 4 ago has
+    # one or two left (today may be a weekend): yellow.
+    overdue = accept_in_the_past(monkeypatch, 6, other, clerk=clerk, applicant=neighbour)
+    yellow = accept_in_the_past(monkeypatch, 4, version, clerk=clerk, applicant=neighbour)
+    assert overdue.tasks.get().clock.light == Light.RED
+    assert yellow.tasks.get().clock.light == Light.YELLOW
+    return {
+        "approver": approver,
+        "case": case,
+        "citizen": citizen,
+        "overdue": overdue,
+        "yellow": yellow,
+    }
+
+
+def test_approver_concludes_and_citizen_downloads(
+    live_server, browser, screenshots_dir, scene, tmp_path
+):
+    base = live_server.url
+    case = scene["case"]
+
+    # --- the approver, on a desktop ---------------------------------------------------
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, base, "e2e-approver")
+    page.click("text=我的待办")
+    page.wait_for_url(f"{base}/approvals/")
+    rows = page.locator(".task-row")
+    assert rows.count() == 3
+    # Most urgent first: the red one, then the yellow one, then ours (green).
+    assert scene["overdue"].case_number in rows.nth(0).inner_text()
+    late = -clock_days_left(scene["overdue"].tasks.get().clock)
+    left = clock_days_left(scene["yellow"].tasks.get().clock)
+    assert f"超期 {late} 个工作日" in rows.nth(0).inner_text()
+    assert f"剩 {left} 个工作日" in rows.nth(1).inner_text()
+    assert "剩 5 个工作日" in rows.nth(2).inner_text()
+    shoot(page, screenshots_dir, "approver-inbox-1280")
+
+    page.select_option("#f-light", "2")
+    page.wait_for_function("document.querySelectorAll('.task-row').length === 1")
+    page.select_option("#f-light", "")
+    page.wait_for_function("document.querySelectorAll('.task-row').length === 3")
+
+    page.click(f".task-row:has-text('{case.case_number}')")
+    page.wait_for_load_state("networkidle")
+    page.click("button:has-text('认领')")
+    page.wait_for_load_state("networkidle")
+    assert "已认领" in page.inner_text(".alert")
+    page.fill("#approve_opinion", "申请材料齐全，经营场所符合要求，同意。")
+    shoot(page, screenshots_dir, "approver-task-1280")
+    page.click("#btn-approve")
+    page.wait_for_url(f"{base}/approvals/")
+    assert "已提交审查意见" in page.inner_text(".alert")
+
+    # The decision stage opened: decide it straight away (no claim needed).
+    page.click(f".task-row:has-text('{case.case_number}')")
+    page.wait_for_load_state("networkidle")
+    assert "审批决定" in page.inner_text("h1 + div")
+    page.fill("#approve_opinion", "准予行政许可。")
+    page.click("#btn-approve")
+    page.wait_for_url(f"{base}/approvals/")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CONCLUDED
+
+    page.goto(f"{base}/approvals/?status=completed")
+    assert page.locator(".task-row").count() == 2
+    page.goto(f"{base}/approvals/cases/{case.pk}/")
+    assert "已办结" in page.inner_text("main")
+    shoot(page, screenshots_dir, "approver-case-timeline-1280")
+    context.close()
+
+    decision = case.notices.get(kind=NoticeKind.APPROVAL_DECISION)
+    assert decision.status == NoticeStatus.READY
+
+    # --- the approver's inbox on a phone ------------------------------------------------
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    log_in(page, base, "e2e-approver")
+    page.goto(f"{base}/approvals/")
+    assert_fits_the_phone(page)
+    shoot(page, screenshots_dir, "approver-inbox-390")
+    page.click(".task-row >> nth=0")
+    page.wait_for_load_state("networkidle")
+    assert_fits_the_phone(page)
+    shoot(page, screenshots_dir, "approver-task-390")
+    context.close()
+
+    # --- the citizen, on a phone: my applications, then the result ------------------------
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    log_in(page, base, "e2e-citizen")
+    page.goto(f"{base}/intake/my/{case.pk}/")
+    assert "准予行政许可决定书" in page.inner_text("main")
+    assert_fits_the_phone(page)
+    shoot(page, screenshots_dir, "citizen-my-application-390")
+
+    page.goto(f"{base}/approvals/cases/{case.pk}/")
+    assert_fits_the_phone(page)
+    shoot(page, screenshots_dir, "citizen-case-result-390")
+    with page.expect_download() as download_info:
+        page.click("#download-result")
+    path = tmp_path / "decision.pdf"
+    download_info.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF-")
+    context.close()
+
+    delivery = Delivery.objects.get(application=case)
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert delivery.delivered_by == scene["citizen"].user
+
+    NOTICES.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, NOTICES / "approvals-decision.pdf")
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(path),
+                str(screenshots_dir / "approvals-decision-pdf"),
+            ],
+            check=True,
+        )
