@@ -8,9 +8,10 @@ because a filter on a logger does not see records propagated from its children.
 import logging
 import re
 
-# A resident ID: 17 digits and a digit or X, not part of a longer number. It may be
-# glued to letters ("ID110105...") or lower-case ("...002x").
-_RESIDENT_ID = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
+# A resident ID: 17 digits and a digit or X, not part of a longer number nor the
+# decimals of one (Celery logs "succeeded in 0.011892...s"). It may be glued to letters
+# ("ID110105...") or lower-case ("...002x").
+_RESIDENT_ID = re.compile(r"(?<!\d)(?<!\d\.)(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
 # An 18-character unified social credit code (or any 18-character upper-case code).
 _CODE_18 = re.compile(
     r"(?<![0-9A-Za-z])([0-9A-Z]{6})[0-9A-Z]{8}([0-9A-Z]{3}[0-9A-Z])(?![0-9A-Za-z])"
