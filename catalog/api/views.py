@@ -2,11 +2,17 @@
 history, and bundles. Permission: AllowAny, the service guide is public; drafts
 appear only in an item's version history, and only to catalog administrators."""
 
+import json
+
+from django.db import connection
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from accounts.models import Department
 
@@ -17,6 +23,7 @@ from ..selectors import (
     item_versions_for,
     published_version_for_code,
 )
+from . import cache as detail_cache
 from .filters import DepartmentFilter, ItemVersionFilter
 from .serializers import (
     BundleSerializer,
@@ -63,22 +70,52 @@ class ItemListApi(ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
+_CURRENT_VERSION_SQL = "SELECT {column} FROM {table} WHERE {code} = %s"
+
+
+def _current_version_id(code: str) -> int | None:
+    """The item's published version id: the one query of a cached detail request,
+    written out because building a queryset costs as much as running this lookup."""
+    meta, quote = ServiceItem._meta, connection.ops.quote_name
+    sql = _CURRENT_VERSION_SQL.format(
+        column=quote(meta.get_field("current_version").column),
+        table=quote(meta.db_table),
+        code=quote(meta.get_field("code").column),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [code])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 class ItemDetailApi(RetrieveAPIView):
     """The current published version of an item, with materials and steps.
-    Permission: AllowAny."""
+    Permission: AllowAny.
+
+    The JSON of a published version is cached by version id (catalog.api.cache); the
+    one query per request finds the item's current version, so publishing or retiring
+    shows at once. File URLs are relative (/media/...), the same for every host.
+    """
 
     permission_classes = [AllowAny]
+    authentication_classes = []  # the same guide for everyone: no session to read
     serializer_class = ItemVersionDetailSerializer
 
-    def get_object(self):
-        version = published_version_for_code(code=self.kwargs["code"])
-        if version is None:
-            get_object_or_404(ServiceItem.objects.none())
-        return version
-
     @extend_schema(summary="事项办事指南（当前发布版本）", parameters=[CODE_PARAMETER])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    def get(self, request, code):
+        version_id = _current_version_id(code)
+        if version_id is None:
+            raise Http404
+        body, generation = detail_cache.detail_get(version_id)
+        if body is None:
+            version = published_version_for_code(code=code)
+            if version is None:  # retired meanwhile
+                raise Http404
+            body = JSONRenderer().render(ItemVersionDetailSerializer(version).data)
+            detail_cache.detail_set(version.pk, generation, body)
+        if request.accepted_renderer.format == "json":
+            return HttpResponse(body, content_type="application/json")
+        return Response(json.loads(body))  # the browsable API
 
 
 class ItemVersionListApi(ListAPIView):

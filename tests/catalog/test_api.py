@@ -281,3 +281,34 @@ def test_schema_documents_the_catalog_endpoints(api):
         assert path in paths
     names = {p["name"] for p in paths["/api/v1/items/"]["get"]["parameters"]}
     assert {"department", "type", "online", "tongban", "theme", "object", "q", "page"} <= names
+
+
+# --- The detail's cache (catalog.api.cache) -------------------------------------------
+
+
+def test_a_cached_detail_costs_one_query_and_equals_the_fresh_one(
+    api, make_item, department, django_assert_num_queries
+):
+    make_item("K001", department)
+    fresh = api.get(detail_url("K001"))
+    with django_assert_num_queries(1):  # the item's current version; the JSON is cached
+        cached = api.get(detail_url("K001"))
+    assert cached.status_code == 200
+    assert cached["Content-Type"] == "application/json"
+    assert cached.json() == fresh.json()
+
+
+def test_a_renamed_department_shows_in_the_cached_detail(api, make_item, department):
+    make_item("K002", department)
+    assert api.get(detail_url("K002")).json()["department"]["name"] == "金普新区行政审批局"
+    department.name = "金普新区行政审批局（新）"
+    department.save()
+    assert api.get(detail_url("K002")).json()["department"]["name"] == "金普新区行政审批局（新）"
+
+
+def test_the_browsable_api_still_renders_the_detail(api, make_item, department):
+    make_item("K003", department)
+    api.get(detail_url("K003"))  # cached
+    response = api.get(detail_url("K003"), HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert "测试事项K003" in response.content.decode()
