@@ -10,7 +10,7 @@ refusal of a service is a 400 with its message and code.
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
@@ -106,16 +106,18 @@ class ClerkApiMixin:
             raise exceptions.NotFound("未找到该申请，或您无权查看。")
         return application
 
-    def outcome(self, pk: int) -> Response:
+    def outcome(self, pk: int, application: Application | None = None) -> Response:
         """What an action answers: the application and its notices (the full detail,
-        events included, is one GET away)."""
-        application = (
-            application_list_for(user=self.request.user)
-            .filter(pk=pk)
-            .select_related("window__hall")
-            .prefetch_related("notices")
-            .get()
-        )
+        events included, is one GET away). ``application`` is the instance the service
+        returned, already loaded with most of what is shown."""
+        if application is None:
+            application = (
+                application_list_for(user=self.request.user)
+                .filter(pk=pk)
+                .select_related("window__hall")
+                .get()
+            )
+        prefetch_related_objects([application], "notices", "item_version__department")
         return Response(ClerkOutcomeSerializer(application).data)
 
     def detail(self, pk: int, status_code=status.HTTP_200_OK) -> Response:
@@ -278,7 +280,7 @@ class ClerkAcceptApi(ClerkApiMixin, APIView):
         serializer = ClerkAcceptSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        self.call(
+        application = self.call(
             intake_accept,
             application=self.visible(pk),
             actor=request.user,
@@ -286,7 +288,7 @@ class ClerkAcceptApi(ClerkApiMixin, APIView):
             conclude_immediately=data["conclude_immediately"],
             note=data["note"],
         )
-        return self.outcome(pk)
+        return self.outcome(pk, application)
 
 
 class ClerkCorrectionApi(ClerkApiMixin, APIView):
