@@ -7,9 +7,10 @@ stages run in ascending order. Each task gets its own step clock (the step's bud
 the case has two clocks, the promised and the statutory limit, started on the day of
 acceptance (a limit runs from the day after, see catalog.calendar).
 
-Every step goes to the department the catalog names for it. Routing a step to a park or
-street the item is delegated to (赋权) needs to know which unit the case was applied to;
-the case does not record that yet (see the approvals report), so no such rule is applied.
+Every step goes to the department the catalog names for it, with one exception (赋权):
+when the case was applied for at a nearby unit (``Application.accepting_unit``: a park or
+street) that holds an active delegation of the item, the steps of the item's
+implementing department go to that unit instead; co-handling departments' steps stay.
 """
 
 import datetime
@@ -17,8 +18,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Department
 from catalog.constants import CaseType
-from catalog.models import WorkflowStep
+from catalog.models import Delegation, WorkflowStep
 from intake.constants import CaseAction, CaseStatus
 from intake.models import Application
 from intake.states import record_event, transition
@@ -47,6 +49,21 @@ def next_stage(application: Application, after: int | None) -> int | None:
     return None
 
 
+def step_department(application: Application, step: WorkflowStep) -> Department:
+    """The department a step is routed to (see the module docstring)."""
+    unit_id = application.accepting_unit_id
+    version = application.item_version
+    if (
+        unit_id
+        and step.department_id == version.department_id
+        and Delegation.objects.filter(
+            item_id=version.item_id, grantee_id=unit_id, revoked_on__isnull=True
+        ).exists()
+    ):
+        return application.accepting_unit
+    return step.department
+
+
 def stage_create_tasks(
     *, application: Application, stage: int, started_on: datetime.date
 ) -> list[Task]:
@@ -54,9 +71,10 @@ def stage_create_tasks(
     steps = WorkflowStep.objects.filter(version=application.item_version_id, stage=stage)
     tasks = []
     for step in steps.select_related("department").order_by("id"):
+        department = step_department(application, step)
         clock = clock_start(
             kind=ClockKind.STEP,
-            department=step.department,
+            department=department,
             budget_days=step.budget_days,
             started_on=started_on,
             application=application,
@@ -67,7 +85,7 @@ def stage_create_tasks(
                 step=step,
                 stage=stage,
                 name=step.name,
-                department=step.department,
+                department=department,
                 clock=clock,
             )
         )

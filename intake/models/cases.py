@@ -142,6 +142,15 @@ class Application(TimeStampedModel):
         related_name="applications",
         help_text=_("窗口收件后，未办结的受理只能由该窗口继续处理"),
     )
+    accepting_unit = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("就近受理单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accepted_applications",
+        help_text=_("在园区、街道或市场监督管理所就近申请时的受理单位；持有赋权的单位同时承办"),
+    )
     green_channel = models.BooleanField(_("绿色通道"), default=False)
     assisted = models.BooleanField(_("帮办"), default=False)
     by_agent = models.BooleanField(_("代办"), default=False)

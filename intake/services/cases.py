@@ -13,10 +13,10 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.constants import Role
-from accounts.models import Citizen, Enterprise, Hall, User, Window
+from accounts.models import Citizen, Department, Enterprise, Hall, User, Window
 from catalog.calendar import add_working_days, current_calendar
 from catalog.constants import CaseType, VersionStatus
-from catalog.models import ItemMaterial, ItemVersion
+from catalog.models import Delegation, ItemMaterial, ItemVersion
 from jinpu_portal.notifications import notify
 
 from ..constants import (
@@ -48,9 +48,21 @@ case_accepted = Signal()
 case_concluded = Signal()
 
 EDITABLE_BY_APPLICANT = (CaseStatus.DRAFT, CaseStatus.CORRECTION_REQUESTED)
+# Files may also be added while the approvals side waits for a supplement (审查补正).
+UPLOADABLE_BY_APPLICANT = (*EDITABLE_BY_APPLICANT, CaseStatus.SUPPLEMENT_REQUESTED)
 
 
 # --- guards -----------------------------------------------------------------
+
+
+def unit_may_accept(item_version: ItemVersion, unit: Department) -> bool:
+    """A unit accepts an item nearby when the version lists it, or holds a delegation."""
+    return (
+        item_version.accepting_units.filter(pk=unit.pk).exists()
+        or Delegation.objects.filter(
+            item_id=item_version.item_id, grantee=unit, revoked_on__isnull=True
+        ).exists()
+    )
 
 
 def _lock(application: Application) -> Application:
@@ -103,10 +115,21 @@ def application_create(
     assisted: bool = False,
     bundle_application: BundleApplication | None = None,
     form_data: dict | None = None,
+    accepting_unit: Department | None = None,
 ) -> Application:
-    """Start an application (a draft) with one slot per material of the version."""
+    """Start an application (a draft) with one slot per material of the version.
+
+    ``accepting_unit`` is a park, street or station the applicant applies to nearby
+    (就近办理): it must be one the version lists as accepting the item, or one the item
+    is delegated to (赋权); approvals then routes the implementing department's steps
+    to a delegated unit."""
     if item_version.status != VersionStatus.PUBLISHED:
         raise IntakeError("该事项版本未发布或已停用，不能申请。", code="unpublished")
+    if accepting_unit is not None and not unit_may_accept(item_version, accepting_unit):
+        raise IntakeError(
+            f"{accepting_unit.name}不受理“{item_version.name}”，请选择可就近办理的单位。",
+            code="accepting_unit",
+        )
     if channel == Channel.ONLINE and not item_version.online_available:
         raise IntakeError(
             f"“{item_version.name}”暂不支持网上办理：{item_version.not_online_reason}"
@@ -130,6 +153,7 @@ def application_create(
     application = Application(
         item_version=item_version,
         bundle_application=bundle_application,
+        accepting_unit=accepting_unit,
         applicant_kind=ApplicantKind.ENTERPRISE if enterprise else ApplicantKind.PERSON,
         applicant=applicant,
         enterprise=enterprise,
@@ -169,7 +193,7 @@ def material_upload(
     """Attach one file to a material slot; the content must be PDF, JPEG or PNG."""
     application = _lock(application)
     _require_applicant(application, actor)
-    if application.status not in EDITABLE_BY_APPLICANT:
+    if application.status not in UPLOADABLE_BY_APPLICANT:
         raise IntakeError("申请已提交，不能再修改材料。", code="not_editable")
     slot = application.materials.select_related("material").filter(material=material).first()
     if slot is None:

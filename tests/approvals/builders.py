@@ -93,6 +93,7 @@ def accept_case(
     applicant,
     delivery_method=DeliveryMethod.WINDOW,
     delivery_address="",
+    accepting_unit=None,
 ):
     """A case accepted at the counter: created by the clerk, materials received, accepted
     with every material passed (approvals' receiver routes it in the same transaction)."""
@@ -103,6 +104,7 @@ def accept_case(
         channel=IntakeChannel.COUNTER,
         delivery_method=delivery_method,
         delivery_address=delivery_address,
+        accepting_unit=accepting_unit,
     )
     counter_receive(application=application, actor=clerk)
     verdicts = [
