@@ -1,0 +1,590 @@
+"""Online submissions and clerks' acceptances vs a bare Django JSON view, under gunicorn
+against PostgreSQL, 32 concurrent clients.
+
+Target (issue 4): the intake requests sustain at least 12% of the requests per second of
+a bare Django JSON view on the same server, measured in the same run, with no errors;
+PDF rendering stays off the request path (the notices are queued on a real Redis broker
+and no Celery worker runs during the measurement).
+
+What it does, start to finish:
+  1. creates its own PostgreSQL database (default jinpu_bench_intake; dropped at the end
+     unless --keep-db) and migrates it;
+  2. seeds, through the services: the organisation (seed_demo's organisation seeder), a
+     published 承诺件 with two required materials and a workflow step, --clients citizens
+     and 8 clerks at windows of both halls, each with a DRF token;
+  3. starts gunicorn (DEBUG off, SECRET_KEY set, SECURE_SSL_REDIRECT=0,
+     ALLOWED_HOSTS=127.0.0.1, BENCH_VIEWS=1 for /bench/bare-json/, REDIS_URL = the
+     broker, --workers x --threads gthread) on 127.0.0.1:--port;
+  4. for --rounds rounds, alternately for --duration seconds each:
+     - bare: --clients clients GET /bench/bare-json/;
+     - intake: each of --clients clients loops: POST /api/v1/applications/ (create, as
+       its citizen), two POST .../materials/ (multipart PDF), POST .../submit/, then
+       POST /api/v1/clerk/applications/{id}/accept/ (as a clerk);
+     the clients are --processes processes of threads, each with its own keep-alive
+     connection; the same client code drives both, so the ratio compares like with
+     like (wrk's figure for the bare view is printed as well, for reference);
+  5. checks the database afterwards (every submitted application accepted once, case
+     numbers unique, the acceptance notices pending in the queue, none rendered), prints
+     both req/s, the ratio, the error count and PASS/FAIL, and stops gunicorn.
+
+Usage: .venv/bin/python bench/intake_load_bench.py [--clients 32] [--duration 15] ...
+Only 127.0.0.1 is ever contacted.
+"""
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
+GUNICORN = str(VENV_BIN / "gunicorn") if (VENV_BIN / "gunicorn").exists() else "gunicorn"
+BARE_PATH = "/bench/bare-json/"
+TARGET_RATIO = 0.12
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"%" * 2000 + b"\n"
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
+    parser.add_argument("--db-name", default="jinpu_bench_intake")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/7", help="broker and cache")
+    parser.add_argument("--port", type=int, default=18766)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="gthread threads per worker")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients")
+    parser.add_argument("--processes", type=int, default=4, help="client processes")
+    parser.add_argument("--duration", type=int, default=15, help="seconds per measurement")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--keep-db", action="store_true", help="leave the database behind")
+    parser.add_argument("--seed", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+# --- Database and data -------------------------------------------------------------------
+
+
+def database_url(args) -> str:
+    return f"{args.pg.rstrip('/')}/{args.db_name}"
+
+
+def admin_sql(args, sql: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(f"{args.pg.rstrip('/')}/postgres")
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        connection.close()
+
+
+def server_env(args, var_dir: str) -> dict:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"REDIS_URL", "DATABASE_URL", "DEBUG", "CELERY_TASK_ALWAYS_EAGER"}
+    }
+    env.update(
+        {
+            "DATABASE_URL": database_url(args),
+            "REDIS_URL": args.redis,
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+            "BENCH_VIEWS": "1",
+            "LOG_LEVEL": "WARNING",
+            "VAR_DIR": var_dir,
+            "PYTHONPATH": str(ROOT),
+            "DJANGO_SETTINGS_MODULE": "jinpu_portal.settings",
+            # The demo's SMS/email back ends only log; keep the in-portal message (a row
+            # in the request's transaction) and the after-commit dispatch task.
+        }
+    )
+    return env
+
+
+def seed(clients: int, out_file: str) -> None:
+    """Runs inside Django (``--seed``): organisation, one item, citizens, clerks, tokens."""
+    import django
+
+    django.setup()
+    from rest_framework.authtoken.models import Token
+
+    from accounts.demo import make_resident_id, seed_organisation
+    from accounts.models import Department, Hall, Window
+    from accounts.services import citizen_register, staff_assign_window, user_create
+    from catalog.constants import CaseType, Channel, ItemType, Theme
+    from catalog.models import ServiceObjectType
+    from catalog.services import item_create, version_publish
+
+    started = time.monotonic()
+    seed_organisation()
+    department = Department.objects.get(code="SCJ")
+    version = item_create(
+        code="11210213BENCH0000001",
+        actor=None,
+        name="食品经营许可（压测）",
+        basic_code="000123456000",
+        item_type=ItemType.LICENSING,
+        department=department,
+        legal_basis="《中华人民共和国食品安全法》",
+        theme=Theme.BUSINESS_START,
+        case_type=CaseType.PROMISED,
+        statutory_limit_days=20,
+        promised_limit_days=10,
+        acceptance_conditions="申请人符合法定条件。",
+        channels=[Channel.WINDOW, Channel.PC],
+        visits_required=1,
+        visits_reason="需现场核验。",
+        materials=[
+            {"name": "申请书", "issuing_body": "申请人", "originals": 1, "copies": 0},
+            {"name": "营业执照", "issuing_body": "市场监督管理部门", "originals": 0, "copies": 1},
+        ],
+        steps=[{"stage": 1, "name": "审查", "department": department, "budget_days": 8}],
+        relations={"service_objects": [ServiceObjectType.objects.get(code="1")]},
+    )
+    version = version_publish(version=version, actor=None)
+    citizens, clerks = [], []
+    for index in range(clients):
+        user = user_create(
+            username=f"bench-citizen-{index}", password=None, full_name=f"压测居民{index}"
+        )
+        citizen_register(
+            name=f"压测居民{index}",
+            id_number=make_resident_id(f"21021319900101{index:03d}"),
+            user=user,
+            verified=True,
+        )
+        citizens.append(Token.objects.create(user=user).key)
+    windows = list(Window.objects.filter(hall__in=Hall.objects.all()).order_by("hall", "number"))
+    for index in range(8):
+        user = user_create(
+            username=f"bench-clerk-{index}",
+            password=None,
+            full_name=f"压测窗口{index}",
+            roles=["clerk"],
+        )
+        staff_assign_window(user=user, window=windows[index % len(windows)])
+        clerks.append(Token.objects.create(user=user).key)
+    Path(out_file).write_text(
+        json.dumps(
+            {
+                "item_code": version.item.code,
+                "materials": list(
+                    version.materials.order_by("position").values_list("pk", flat=True)
+                ),
+                "citizens": citizens,
+                "clerks": clerks,
+            }
+        )
+    )
+    print(f"seeded in {time.monotonic() - started:.1f}s", flush=True)
+
+
+def check_database(args) -> dict:
+    """What the run left behind, read straight from PostgreSQL."""
+    import psycopg2
+
+    connection = psycopg2.connect(database_url(args))
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT status, count(*) FROM intake_application"
+                " WHERE channel = 'online' GROUP BY status"
+            )
+            statuses = dict(cursor.fetchall())
+            cursor.execute(
+                "SELECT count(*), count(DISTINCT case_number) FROM intake_application"
+                " WHERE case_number IS NOT NULL"
+            )
+            numbered, distinct = cursor.fetchone()
+            cursor.execute("SELECT count(*) FROM intake_caseevent WHERE action = 'accept'")
+            (accept_events,) = cursor.fetchone()
+            cursor.execute(
+                "SELECT status, count(*) FROM intake_notice WHERE kind = 'acceptance'"
+                " GROUP BY status"
+            )
+            notices = dict(cursor.fetchall())
+    finally:
+        connection.close()
+    return {
+        "statuses": statuses,
+        "numbered": numbered,
+        "distinct_numbers": distinct,
+        "accept_events": accept_events,
+        "acceptance_notices": notices,
+    }
+
+
+def queued_tasks(args) -> int:
+    import redis
+
+    return redis.Redis.from_url(args.redis).llen("celery")
+
+
+def clear_queue(args) -> None:
+    """The notice tasks this run queued (no worker ran): drop them, nothing else."""
+    import redis
+
+    redis.Redis.from_url(args.redis).delete("celery")
+
+
+# --- Server ----------------------------------------------------------------------------------
+
+
+def run(cmd: list[str], env: dict) -> None:
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True)
+
+
+def port_is_free(port: int) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def wait_until_up(server: subprocess.Popen, port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer /healthz in time; see the log above")
+
+
+# --- Clients -------------------------------------------------------------------------------
+
+
+class Client:
+    """One client: a keep-alive connection, reopened when the server closes it."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def call(self, method: str, path: str, token: str | None, body=None, content_type=None):
+        headers = {"Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Token {token}"
+        if content_type:
+            headers["Content-Type"] = content_type
+        for attempt in range(2):
+            try:
+                started = time.perf_counter()
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                content = response.read()
+                self.elapsed = time.perf_counter() - started
+                return response.status, content
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.connection.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def multipart(fields: dict, file_field: str, filename: str, content: bytes):
+    boundary = uuid.uuid4().hex
+    lines = []
+    for name, value in fields.items():
+        lines += [
+            f"--{boundary}".encode(),
+            f'Content-Disposition: form-data; name="{name}"'.encode(),
+            b"",
+            str(value).encode(),
+        ]
+    lines += [
+        f"--{boundary}".encode(),
+        f'Content-Disposition: form-data; name="{file_field}"; filename="{filename}"'.encode(),
+        b"Content-Type: application/pdf",
+        b"",
+        content,
+        f"--{boundary}--".encode(),
+        b"",
+    ]
+    return b"\r\n".join(lines), f"multipart/form-data; boundary={boundary}"
+
+
+def intake_cycle(client: Client, data: dict, citizen: str, clerk: str, record) -> None:
+    """One application: create, upload both materials, submit; a clerk accepts it."""
+    record.step = "create"
+    status, body = client.call(
+        "POST",
+        "/api/v1/applications/",
+        citizen,
+        json.dumps({"item_code": data["item_code"]}).encode(),
+        "application/json",
+    )
+    record(status, 201, body)
+    if status != 201:
+        return
+    pk = json.loads(body)["id"]
+    for material_id in data["materials"]:
+        payload, content_type = multipart({"material_id": material_id}, "file", "m.pdf", PDF)
+        record.step = "upload"
+        status, body = client.call(
+            "POST", f"/api/v1/applications/{pk}/materials/", citizen, payload, content_type
+        )
+        record(status, 200, body)
+    record.step = "submit"
+    status, body = client.call("POST", f"/api/v1/applications/{pk}/submit/", citizen)
+    record(status, 200, body)
+    verdicts = [{"material": m, "status": "received"} for m in data["materials"]]
+    record.step = "accept"
+    status, body = client.call(
+        "POST",
+        f"/api/v1/clerk/applications/{pk}/accept/",
+        clerk,
+        json.dumps({"verdicts": verdicts}).encode(),
+        "application/json",
+    )
+    record(status, 200, body)
+    if status == 200:
+        record.cycles += 1
+
+
+def client_process(mode, port, data, slots, start_at, stop_at, results):
+    """One client process: a thread per client slot, each its own connection."""
+    counts = {"requests": 0, "errors": 0, "cycles": 0, "samples": [], "latency": {}}
+    lock = threading.Lock()
+
+    def worker(slot: int) -> None:
+        client = Client(port)
+        citizen = data["citizens"][slot % len(data["citizens"])]
+        clerk = data["clerks"][slot % len(data["clerks"])]
+
+        def record(status, expected, body):
+            with lock:
+                counts["requests"] += 1
+                counts["latency"].setdefault(record.step, []).append(client.elapsed)
+                if status != expected:
+                    counts["errors"] += 1
+                    if len(counts["samples"]) < 5:
+                        counts["samples"].append(f"{status}: {body[:300]!r}")
+
+        record.cycles = 0
+        record.step = "bare"
+        while time.time() < start_at:
+            time.sleep(0.005)
+        while time.time() < stop_at:
+            if mode == "bare":
+                status, body = client.call("GET", BARE_PATH, None)
+                record(status, 200, body)
+            else:
+                intake_cycle(client, data, citizen, clerk, record)
+        with lock:
+            counts["cycles"] += record.cycles
+        client.connection.close()
+
+    threads = [threading.Thread(target=worker, args=(slot,)) for slot in slots]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    results.put(counts)
+
+
+def drive(args, mode: str, data: dict) -> dict:
+    """``--clients`` clients in ``--processes`` processes for ``--duration`` seconds."""
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    start_at = time.time() + 1.0
+    stop_at = start_at + args.duration
+    slots = [list(range(p, args.clients, args.processes)) for p in range(args.processes)]
+    processes = [
+        context.Process(
+            target=client_process,
+            args=(mode, args.port, data, group, start_at, stop_at, results),
+        )
+        for group in slots
+        if group
+    ]
+    for process in processes:
+        process.start()
+    totals = {"requests": 0, "errors": 0, "cycles": 0, "samples": [], "latency": {}}
+    for _ in processes:
+        counts = results.get(timeout=args.duration + 120)
+        for key in ("requests", "errors", "cycles"):
+            totals[key] += counts[key]
+        totals["samples"] += counts["samples"]
+        for step, values in counts["latency"].items():
+            totals["latency"].setdefault(step, []).extend(values)
+    for process in processes:
+        process.join()
+    # Requests still in flight at stop_at finish after it; counting them over the
+    # nominal duration overstates by at most one request per client.
+    totals["rps"] = totals["requests"] / args.duration
+    totals["cycles_per_s"] = totals["cycles"] / args.duration
+    return totals
+
+
+def wrk_bare(args) -> float | None:
+    if not shutil.which("wrk"):
+        return None
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(args.clients),
+            "-d",
+            f"{min(args.duration, 10)}s",
+            f"http://127.0.0.1:{args.port}{BARE_PATH}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    return float(match.group(1)) if match else None
+
+
+# --- Main ----------------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.seed:
+        seed(args.clients, args.seed)
+        return 0
+    if not port_is_free(args.port):
+        print(f"port {args.port} is in use", file=sys.stderr)
+        return 2
+    work_dir = Path(tempfile.mkdtemp(prefix="jinpu-bench-intake-"))
+    env = server_env(args, str(work_dir / "var"))
+    print(f"database {database_url(args)}; broker {args.redis}; work dir {work_dir}", flush=True)
+    admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}"')
+    admin_sql(args, f'CREATE DATABASE "{args.db_name}"')
+    server = None
+    try:
+        run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+        data_file = work_dir / "data.json"
+        run([PYTHON, str(Path(__file__).resolve()), "--seed", str(data_file)], env)
+        data = json.loads(data_file.read_text())
+        clear_queue(args)
+        server = subprocess.Popen(
+            [
+                GUNICORN,
+                "jinpu_portal.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{args.port}",
+                "--workers",
+                str(args.workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(args.threads),
+                "--keep-alive",
+                "5",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        wait_until_up(server, args.port)
+        print(
+            f"gunicorn: {args.workers} workers x {args.threads} threads (gthread), DEBUG off; "
+            f"clients: {args.clients} in {args.processes} processes, {args.duration}s per run",
+            flush=True,
+        )
+        # Warm-up: every worker loads its code paths and connections.
+        drive(argparse.Namespace(**{**vars(args), "duration": 3}), "intake", data)
+        drive(argparse.Namespace(**{**vars(args), "duration": 2}), "bare", data)
+        bare_runs, intake_runs = [], []
+        for round_number in range(1, args.rounds + 1):
+            bare = drive(args, "bare", data)
+            intake = drive(args, "intake", data)
+            bare_runs.append(bare)
+            intake_runs.append(intake)
+            print(
+                f"  round {round_number}: bare {bare['rps']:8.1f} req/s   "
+                f"intake {intake['rps']:7.1f} req/s ({intake['cycles_per_s']:.1f} "
+                f"applications submitted and accepted /s)   "
+                f"ratio {intake['rps'] / bare['rps']:.1%}   "
+                f"errors {bare['errors'] + intake['errors']}",
+                flush=True,
+            )
+            print(
+                "    median latency: "
+                + ", ".join(
+                    f"{step} {statistics.median(values) * 1000:.0f} ms"
+                    for step, values in {**bare["latency"], **intake["latency"]}.items()
+                ),
+                flush=True,
+            )
+            for sample in (bare["samples"] + intake["samples"])[:5]:
+                print(f"    error: {sample}", flush=True)
+        wrk_rps = wrk_bare(args)
+        queued = queued_tasks(args)
+        state = check_database(args)
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        clear_queue(args)
+        if not args.keep_db:
+            admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}"')
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+    bare_rps = statistics.median(r["rps"] for r in bare_runs)
+    intake_rps = statistics.median(r["rps"] for r in intake_runs)
+    errors = sum(r["errors"] for r in bare_runs + intake_runs)
+    ratio = intake_rps / bare_rps
+    accepted = state["statuses"].get("in_approval", 0) + state["statuses"].get("accepted", 0)
+    consistent = (
+        state["numbered"] == state["distinct_numbers"] == accepted == state["accept_events"]
+        and state["acceptance_notices"].get("ready", 0) == 0
+        and state["acceptance_notices"].get("pending", 0) == accepted
+    )
+    print()
+    print(f"bare JSON view (same client):  {bare_rps:8.1f} req/s (median of {args.rounds})")
+    if wrk_rps:
+        print(f"bare JSON view (wrk, reference): {wrk_rps:6.1f} req/s")
+    print(f"intake requests:               {intake_rps:8.1f} req/s (median of {args.rounds})")
+    print(f"ratio:                         {ratio:8.1%}  (target {TARGET_RATIO:.0%})")
+    if wrk_rps:
+        print(f"ratio against wrk's bare:      {intake_rps / wrk_rps:8.1%}")
+    print(f"errors:                        {errors}")
+    print(
+        f"database: {accepted} online applications accepted, {state['numbered']} case numbers"
+        f" ({state['distinct_numbers']} distinct), {state['accept_events']} accept events;"
+        f" acceptance notices {state['acceptance_notices']} (no worker ran);"
+        f" {queued} tasks waiting in the broker; other statuses: "
+        f"{ {k: v for k, v in state['statuses'].items() if k not in ('in_approval', 'accepted')} }"
+    )
+    passed = ratio >= TARGET_RATIO and errors == 0 and consistent
+    print("PASS" if passed else "FAIL")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
