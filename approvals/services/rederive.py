@@ -31,6 +31,7 @@ fingerprint differs from the one last applied and queues it then (``rederive_if_
 import datetime
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
 from django.core.cache import cache
@@ -51,6 +52,8 @@ QUEUED_KEY = "approvals:rederive-queued"
 # A queued re-derivation not started within this time no longer holds back new requests.
 QUEUED_TIMEOUT = 15 * 60
 CHUNK_IDS = 100_000
+# Database sessions updating id ranges side by side (PostgreSQL).
+SESSIONS = 2
 # Days kept before the earliest date involved: yellow_from of a short limit started on a
 # holiday is the last working day before the start.
 _MARGIN_BEFORE = 400
@@ -313,14 +316,52 @@ def _warn_uncovered_years(calendar: WorkingCalendar) -> None:
         calendar.is_working_day(datetime.date(year, 1, 1))
 
 
+def _update_ranges(
+    sql: str, index: WorkingDayIndex, budgets: list[int], ranges: list[int], chunk_ids: int, today
+) -> int:
+    """Run the UPDATE for the id ranges starting after each of ``ranges`` on this thread's
+    connection (its own temporary tables), one transaction per range."""
+    ops = connection.ops
+    written = 0
+    with connection.cursor() as cursor:
+        try:
+            _load_index(cursor, index, budgets)
+            for low in ranges:
+                params = {
+                    "low": low,
+                    "high": low + chunk_ids,
+                    "today": ops.adapt_datefield_value(today),
+                    "now": ops.adapt_datetimefield_value(timezone.now()),
+                }
+                with transaction.atomic():
+                    cursor.execute(sql, params)
+                    written += _rowcount(cursor)
+        finally:
+            _drop_tables(cursor)
+    return written
+
+
+def _in_session(*args) -> int:
+    """``_update_ranges`` in a worker thread, with (and then closing) its own connection."""
+    try:
+        return _update_ranges(*args)
+    finally:
+        connection.close()
+
+
 def clocks_rederive(
     *,
     today: datetime.date | None = None,
     calendar: WorkingCalendar | None = None,
     chunk_ids: int = CHUNK_IDS,
+    sessions: int = SESSIONS,
 ) -> RederiveResult:
     """Re-derive paused_days, due_date, yellow_from (and lower lights) of every open clock
-    from the calendar table as it is now. Idempotent: a second run writes nothing."""
+    from the calendar table as it is now. Idempotent: a second run writes nothing.
+
+    On PostgreSQL the id ranges are shared among ``sessions`` database sessions working
+    side by side (the rows are disjoint), unless the caller is inside a transaction whose
+    rows other sessions could not see."""
     began = time.monotonic()
     cache.delete(QUEUED_KEY)
     fingerprint = calendar_fingerprint()
@@ -331,7 +372,6 @@ def clocks_rederive(
     if span is not None:
         index, budgets, clocks = span
         examined = clocks["n"]
-        ops = connection.ops
         sql = _UPDATE.format(
             clock=connection.ops.quote_name(Clock._meta.db_table),
             pause=connection.ops.quote_name(ClockPause._meta.db_table),
@@ -342,25 +382,31 @@ def clocks_rederive(
             yellow=Light.YELLOW.value,
             green=Light.GREEN.value,
         )
-        with connection.cursor() as cursor:
-            try:
-                _load_index(cursor, index, budgets)
-                for low in range(clocks["first_id"] - 1, clocks["last_id"], chunk_ids):
-                    params = {
-                        "low": low,
-                        "high": low + chunk_ids,
-                        "today": ops.adapt_datefield_value(today),
-                        "now": ops.adapt_datetimefield_value(timezone.now()),
-                    }
-                    with transaction.atomic():
-                        cursor.execute(sql, params)
-                        written += _rowcount(cursor)
-            finally:
-                _drop_tables(cursor)
+        ranges = list(range(clocks["first_id"] - 1, clocks["last_id"], chunk_ids))
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            sessions = 1
+        sessions = max(1, min(sessions, len(ranges)))
+        if sessions == 1:
+            written = _update_ranges(sql, index, budgets, ranges, chunk_ids, today)
+        else:
+            with ThreadPoolExecutor(max_workers=sessions) as pool:
+                shares = [ranges[n::sessions] for n in range(sessions)]
+                written = sum(
+                    pool.map(
+                        lambda share: _in_session(sql, index, budgets, share, chunk_ids, today),
+                        shares,
+                    )
+                )
         _warn_uncovered_years(calendar)
     seconds = time.monotonic() - began
     cache.set(APPLIED_KEY, fingerprint, timeout=None)
-    logger.info("Clocks re-derived: %d open, %d rows written in %.1f s", examined, written, seconds)
+    logger.info(
+        "Clocks re-derived: %d open, %d rows written in %.1f s (%d sessions)",
+        examined,
+        written,
+        seconds,
+        sessions if span else 0,
+    )
     return RederiveResult(examined, written, round(seconds, 3), fingerprint)
 
 

@@ -32,7 +32,7 @@ from accounts.constants import Role
 from accounts.models import Department, User
 from jinpu_portal.notifications import notify
 
-from ..constants import OPEN_TASK_STATUSES, ClockKind, Light
+from ..constants import OPEN_TASK_STATUSES, ClockKind, EscalationStatus, Light
 from ..models import Clock, Escalation, Task
 
 logger = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 SWEEP_LOCK_KEY = 0x4A50_5357  # "JPSW"
 
 CASE_KINDS = (ClockKind.PROMISED, ClockKind.STATUTORY)
+ESCALATED_KINDS = (*CASE_KINDS, ClockKind.STEP)
 STEP_RULE = "step_overdue"
 LISTED_PER_MESSAGE = 10
 
@@ -188,27 +189,52 @@ def approvers_by_department(department_ids: Iterable[int]) -> dict[int, list[Use
     return result
 
 
+def _select_by_ids(sql: str, ids: list[int], params: tuple = ()) -> list[tuple]:
+    """Rows of ``sql`` (whose ``{ids}`` marks an ``IN``-style condition on a column) for
+    many ids: one ``= ANY(array)`` on PostgreSQL, bounded ``IN`` lists on SQLite. The ORM's
+    ``__in`` prepares every id separately, which shows at thousands of ids."""
+    if not ids:
+        return []
+    rows = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.format(ids="= ANY(%s)"), [*params, ids])
+            return cursor.fetchall()
+        for chunk in _chunks(ids, _chunk_size()):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(sql.format(ids=f"IN ({marks})"), [*params, *chunk])
+            rows += cursor.fetchall()
+    return rows
+
+
 class _Context:
     """Names for the messages and records: cases, departments, tasks (a few queries)."""
 
     def __init__(self, rows: list[_Row]):
+        from catalog.models import ItemVersion
         from intake.models import Application
 
-        size = _chunk_size()
+        quote = connection.ops.quote_name
+        self.labels = {kind: str(label) for kind, label in ClockKind.choices}
         application_ids = sorted({row.application_id for row in rows if row.application_id})
-        self.cases: dict[int, tuple[str, str]] = {}
-        for chunk in _chunks(application_ids, size):
-            for pk, number, item in Application.objects.filter(pk__in=chunk).values_list(
-                "pk", "case_number", "item_version__name"
-            ):
-                self.cases[pk] = (number or f"#{pk}", item)
-        step_ids = sorted(row.id for row in rows if row.kind == ClockKind.STEP)
-        self.steps: dict[int, tuple[str, int]] = {}
-        for chunk in _chunks(step_ids, size):
-            for clock_id, name, department_id in Task.objects.filter(
-                clock_id__in=chunk
-            ).values_list("clock_id", "name", "department_id"):
-                self.steps[clock_id] = (name, department_id)
+        self.cases: dict[int, tuple[str, str]] = {
+            pk: (number or f"#{pk}", item)
+            for pk, number, item in _select_by_ids(
+                f"SELECT a.id, a.case_number, v.name FROM {quote(Application._meta.db_table)} a "  # noqa: S608
+                f"JOIN {quote(ItemVersion._meta.db_table)} v ON v.id = a.item_version_id "
+                "WHERE a.id {ids}",
+                application_ids,
+            )
+        }
+        task_table = quote(Task._meta.db_table)
+        self.steps: dict[int, tuple[str, int]] = {
+            clock_id: (name, department_id)
+            for clock_id, name, department_id in _select_by_ids(
+                f"SELECT clock_id, name, department_id FROM {task_table} "  # noqa: S608
+                "WHERE clock_id {ids}",
+                sorted(row.id for row in rows if row.kind == ClockKind.STEP),
+            )
+        }
         # The departments holding each late case's open tasks (联办: maybe several).
         late_cases = sorted(
             {
@@ -218,14 +244,16 @@ class _Context:
             }
         )
         self.open_departments: dict[int, list[int]] = defaultdict(list)
-        for chunk in _chunks(late_cases, size):
-            for application_id, department_id in (
-                Task.objects.filter(application_id__in=chunk, status__in=OPEN_TASK_STATUSES)
-                .order_by("application_id", "stage", "id")
-                .values_list("application_id", "department_id")
-            ):
-                if department_id not in self.open_departments[application_id]:
-                    self.open_departments[application_id].append(department_id)
+        statuses = tuple(str(status) for status in OPEN_TASK_STATUSES)
+        for application_id, department_id in _select_by_ids(
+            f"SELECT application_id, department_id FROM {task_table} "  # noqa: S608
+            f"WHERE status IN ({', '.join(['%s'] * len(statuses))}) AND application_id {{ids}} "
+            "ORDER BY application_id, stage, id",
+            late_cases,
+            statuses,
+        ):
+            if department_id not in self.open_departments[application_id]:
+                self.open_departments[application_id].append(department_id)
         department_ids = {row.department_id for row in rows}
         department_ids |= {department_id for _, department_id in self.steps.values()}
         department_ids |= {pk for pks in self.open_departments.values() for pk in pks}
@@ -240,16 +268,18 @@ class _Context:
 
     def describe(self, row: _Row) -> str:
         """One line naming the clock, e.g. "JP20261009001 承诺时限（10月12日到期）"."""
-        label = ClockKind(row.kind).label
+        label = self.labels[row.kind]
         if row.kind == ClockKind.STEP and row.id in self.steps:
             label = f"“{self.steps[row.id][0]}”环节时限"
         return f"{self.case_number(row)} {label}（{row.due_date:%m月%d日}到期）"
 
-    def escalation(self, row: _Row, now: datetime.datetime) -> Escalation:
+    def escalation(self, row: _Row) -> tuple:
+        """(application, clock, department, responsible department, rule, content)."""
         number = self.case_number(row)
         item = self.cases.get(row.application_id, (None, ""))[1]
         subject = f"办件 {number}“{item}”" if item else f"办件 {number}"
-        due = f"{row.due_date:%Y年%m月%d日}"
+        day = row.due_date
+        due = f"{day.year}年{day.month:02d}月{day.day:02d}日"
         if row.kind == ClockKind.STEP:
             step, responsible = self.steps.get(row.id, ("", row.department_id))
             rule = STEP_RULE
@@ -264,42 +294,56 @@ class _Context:
             names = "、".join(
                 self.department_names.get(pk, "") for pk in open_departments or [responsible]
             )
-            content = (
-                f"{subject}超过{ClockKind(row.kind).label}（{due}到期），请督促{names}加快办理。"
-            )
-        return Escalation(
-            application_id=row.application_id,
-            clock_id=row.id,
-            department_id=row.department_id,
-            responsible_department_id=responsible,
-            rule=rule,
-            warning_type=Light.RED,
-            content=content[:300],
-            issued_at=now,
-        )
+            content = f"{subject}超过{self.labels[row.kind]}（{due}到期），请督促{names}加快办理。"
+        return (row.application_id, row.id, row.department_id, responsible, rule, content[:300])
+
+
+_ESCALATION_COLUMNS = (
+    "application_id, clock_id, department_id, responsible_department_id, rule, content, "
+    "warning_type, status, result, issued_at, created_at, updated_at"
+)
 
 
 def _escalate(rows: list[_Row], context: _Context) -> int:
-    """Open the 督办 records owed by overdue clocks that do not have one yet."""
-    late = [
-        row for row in rows if row.light == Light.RED and row.kind in (*CASE_KINDS, ClockKind.STEP)
-    ]
+    """Open the 督办 records owed by overdue clocks; the unique (clock, rule) constraint
+    keeps an existing one (the sweep never opens a second). Returns how many opened.
+
+    Raw multi-row INSERTs: thousands of records on a bad day cost the database's time
+    only, not the ORM's per-instance preparation."""
+    late = [row for row in rows if row.light == Light.RED and row.kind in ESCALATED_KINDS]
     if not late:
         return 0
-    existing = set()
-    for chunk in _chunks([row.id for row in late], _chunk_size()):
-        existing |= set(
-            Escalation.objects.filter(clock_id__in=chunk).values_list("clock_id", "rule")
-        )
-    now = timezone.now()
-    records = [
-        record
-        for record in (context.escalation(row, now) for row in late)
-        if (record.clock_id, record.rule) not in existing
-    ]
-    # A concurrent writer may have opened one meanwhile: the unique constraint decides.
-    Escalation.objects.bulk_create(records, batch_size=2000, ignore_conflicts=True)
-    return len(records)
+    table = connection.ops.quote_name(Escalation._meta.db_table)
+    values = [context.escalation(row) for row in late]
+    # The same constants for every record, written once into the statement.
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    fixed = (Light.RED.value, EscalationStatus.OPEN.value, "", now, now, now)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            constants = cursor.cursor.mogrify(", ".join(["%s"] * len(fixed)), fixed).decode()
+            sql = (
+                f"INSERT INTO {table} ({_ESCALATION_COLUMNS}) VALUES %s "  # noqa: S608
+                "ON CONFLICT (clock_id, rule) DO NOTHING RETURNING id"
+            )
+            template = f"(%s, %s, %s, %s, %s, %s, {constants})"
+            return len(
+                execute_values(
+                    cursor.cursor, sql, values, template=template, page_size=2500, fetch=True
+                )
+            )
+        opened = 0
+        marks = "(" + ", ".join(["%s"] * (len(values[0]) + len(fixed))) + ")"
+        for chunk in _chunks(values, 80):
+            cursor.execute(
+                f"INSERT INTO {table} ({_ESCALATION_COLUMNS}) "  # noqa: S608 (placeholders)
+                f"VALUES {', '.join([marks] * len(chunk))} "
+                "ON CONFLICT (clock_id, rule) DO NOTHING RETURNING id",
+                [value for row in chunk for value in (*row, *fixed)],
+            )
+            opened += len(cursor.fetchall())
+        return opened
 
 
 def _notify(rows: list[_Row], context: _Context) -> int:

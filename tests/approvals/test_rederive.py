@@ -263,3 +263,30 @@ def test_the_index_derives_like_clock_derive(seeded_calendar, started, days, gap
         reference.due_date,
         reference.yellow_from,
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sessions_side_by_side_give_the_same_result(at, spj, monkeypatch):
+    """Outside a transaction (as in the Celery task) PostgreSQL sessions share the id
+    ranges; every range is done once and the result is the reference's."""
+    at(2026, 6, 15, 9)
+    _random_clocks(random.Random(7), spj, 120)
+    # Autocommit: each edit would queue (and, eager, run) the task at once; not here.
+    monkeypatch.setattr("approvals.receivers_calendar.rederive_request", lambda: False)
+    _edit_the_calendar()
+    today = D(2026, 6, 15)
+
+    result = clocks_rederive(today=today, chunk_ids=7, sessions=3)
+
+    calendar = load_calendar()
+    assert result.examined == Clock.objects.filter(is_open=True).count()
+    assert result.written > 20
+    for clock in Clock.objects.filter(is_open=True):
+        reference = clock_derive(Clock.objects.get(pk=clock.pk), calendar=calendar, today=today)
+        assert (clock.paused_days, clock.due_date, clock.yellow_from) == (
+            reference.paused_days,
+            reference.due_date,
+            reference.yellow_from,
+        )
+    assert clocks_rederive(today=today, chunk_ids=7, sessions=3).written == 0
