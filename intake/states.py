@@ -69,6 +69,11 @@ def record_event(
     department=None,
     **details,
 ) -> CaseEvent:
+    # A back-office event (a department acting) happened at no window: only intake's
+    # events default to where the application came in.
+    # The applicant's own acts online happened at no window either.
+    by_applicant = actor is not None and application.applicant.user_id == actor.pk
+    at_counter = department is None and not by_applicant
     return CaseEvent.objects.create(
         application=application,
         at=at or timezone.now(),
@@ -77,9 +82,10 @@ def record_event(
         to_status=to_status,
         actor=actor,
         actor_role=actor_role(actor, application),
-        channel=channel or application.channel,
-        hall=hall if hall is not None else application.hall,
-        window=window if window is not None else application.window,
+        channel=channel
+        or ("online" if by_applicant else application.channel if at_counter else ""),
+        hall=hall if hall is not None or not at_counter else application.hall,
+        window=window if window is not None or not at_counter else application.window,
         department=department,
         message=message,
         details=details,

@@ -8,6 +8,7 @@ Hooks for the higher apps: ``case_accepted`` is sent inside the accepting transa
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -74,11 +75,14 @@ def _lock(application: Application) -> Application:
 
 
 def _require_applicant(application: Application, actor: User) -> None:
-    """The applicant, or a clerk entering it at the counter, may edit it."""
-    if actor.has_role(Role.CLERK):
+    """The applicant may edit their application; so may a clerk for a counter
+    application at their own window (entering it for the applicant)."""
+    if application.applicant.user_id == actor.pk:
         return
-    if application.applicant.user_id != actor.pk:
-        raise IntakePermissionDenied("只能操作本人的申请。")
+    if application.channel == Channel.COUNTER and actor.has_role(Role.CLERK):
+        _require_clerk_for(application, actor)
+        return
+    raise IntakePermissionDenied("只能操作本人的申请。")
 
 
 def clerk_window(actor: User) -> Window:
@@ -200,7 +204,10 @@ def material_upload(
         raise IntakeError("该材料不属于本申请。", code="unknown_material")
     mime = check_upload(uploaded_file)
     if slot.file:
-        slot.file.delete(save=False)
+        # Delete the replaced file only once the new one is committed: a rollback must
+        # leave the slot pointing at a file that still exists.
+        old_storage, old_name = slot.file.storage, slot.file.name
+        transaction.on_commit(lambda: old_storage.delete(old_name))
     slot.file.save(uploaded_file.name, uploaded_file, save=False)
     slot.original_filename = uploaded_file.name[:200]
     slot.content_type = mime
@@ -225,8 +232,19 @@ def application_update_draft(*, application: Application, actor: User, **fields)
         raise IntakeError(f"不能修改字段：{'、'.join(sorted(unknown))}", code="field")
     for name, value in fields.items():
         setattr(application, name, value)
-    application.by_agent = application.agent_id is not None
-    application.full_clean(exclude=["case_number"])
+    if (
+        application.delivery_method == DeliveryMethod.POST
+        and not application.item_version.postal_delivery_supported
+    ):
+        raise IntakeError("该事项不支持邮寄送达办理结果。", code="no_post")
+    # An online agent is recorded in form_data (no Citizen row is made from typed data).
+    application.by_agent = application.agent_id is not None or bool(
+        (application.form_data or {}).get("agent")
+    )
+    try:
+        application.full_clean(exclude=["case_number"])
+    except ValidationError as error:
+        raise IntakeError("；".join(error.messages), code="invalid") from None
     application.save()
     return application
 
@@ -244,6 +262,8 @@ def application_submit(*, application: Application, actor: User) -> Application:
     """The applicant submits online; the application waits for pre-review (网上预审)."""
     application = _lock(application)
     _require_applicant(application, actor)
+    if application.item_version.status != VersionStatus.PUBLISHED:
+        raise IntakeError("该事项已更新或停用，请按最新的办事指南重新申请。", code="unpublished")
     if application.status == CaseStatus.DRAFT:
         missing = _missing_uploads(application)
         if missing:
@@ -316,7 +336,14 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
         application,
         CaseAction.WITHDRAW,
         actor=actor,
-        message=f"申请人撤回申请{('：' + reason) if reason else ''}",
+        message=(
+            (
+                "申请人撤回申请"
+                if application.applicant.user_id == actor.pk
+                else "窗口代申请人撤回申请"
+            )
+            + (f"：{reason}" if reason else "")
+        )[:300],
     )
     notify(
         recipient=application.applicant.user,

@@ -1,0 +1,109 @@
+"""Rules of the core intake services that cut across the citizen and clerk sides."""
+
+import pytest
+from django.core.files.storage import default_storage
+
+from intake.constants import CaseAction, Channel
+from intake.errors import IntakeError, IntakePermissionDenied
+from intake.services.cases import (
+    application_create,
+    application_submit,
+    application_update_draft,
+    application_withdraw,
+    material_upload,
+)
+from tests.intake.citizen_support import (
+    make_citizen,
+    make_clerk,
+    make_item,
+    pdf_file,
+    request_correction,
+    start_online,
+    upload_required,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_applicants_own_acts_after_a_correction_show_no_window():
+    citizen = make_citizen()
+    clerk = make_clerk()
+    application = start_online(make_item(), citizen)
+    upload_required(application)
+    application_submit(application=application, actor=citizen.user)
+    request_correction(application, clerk, defective="申请表")
+
+    material_upload(
+        application=application,
+        material=application.item_version.materials.get(name="申请表"),
+        uploaded_file=pdf_file("申请表.pdf"),
+        actor=citizen.user,
+    )
+
+    upload = application.events.filter(action=CaseAction.UPLOAD).last()
+    assert (upload.hall, upload.window, upload.channel) == (None, None, Channel.ONLINE)
+    correction = application.events.get(action=CaseAction.REQUEST_CORRECTION)
+    assert correction.window is not None  # the clerk's act happened at the window
+
+
+def test_a_clerk_cannot_withdraw_or_edit_an_online_application():
+    citizen = make_citizen()
+    clerk = make_clerk()
+    application = start_online(make_item(), citizen)
+
+    with pytest.raises(IntakePermissionDenied):
+        application_withdraw(application=application, actor=clerk)
+    with pytest.raises(IntakePermissionDenied):
+        application_update_draft(application=application, actor=clerk, contact_phone="13900000000")
+
+
+def test_a_clerk_of_another_window_cannot_withdraw_a_counter_application():
+    citizen = make_citizen()
+    clerk = make_clerk(number=1)
+    other = make_clerk(hall_code="JZ", number=2)
+    application = application_create(
+        item_version=make_item(), applicant=citizen, actor=clerk, channel=Channel.COUNTER
+    )
+
+    with pytest.raises(IntakePermissionDenied):
+        application_withdraw(application=application, actor=other)
+    application_withdraw(application=application, actor=clerk, reason="申请人不再办理")
+    assert application.events.last().message == "窗口代申请人撤回申请：申请人不再办理"
+
+
+def test_post_delivery_refused_on_update_when_the_item_does_not_post():
+    citizen = make_citizen()
+    application = start_online(make_item(postal_delivery_supported=False), citizen)
+
+    with pytest.raises(IntakeError, match="不支持邮寄"):
+        application_update_draft(
+            application=application,
+            actor=citizen.user,
+            delivery_method="post",
+            delivery_address="金马路 1 号",
+        )
+
+
+def test_replacing_a_file_keeps_the_old_one_until_commit(django_capture_on_commit_callbacks):
+    citizen = make_citizen()
+    application = start_online(make_item(), citizen)
+    material = application.item_version.materials.get(name="申请表")
+    first = material_upload(
+        application=application,
+        material=material,
+        uploaded_file=pdf_file("a.pdf"),
+        actor=citizen.user,
+    )
+    old_name = first.file.name
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        material_upload(
+            application=application,
+            material=material,
+            uploaded_file=pdf_file("b.pdf"),
+            actor=citizen.user,
+        )
+    assert default_storage.exists(old_name)  # not yet committed: still there
+    for callback in callbacks:
+        callback()
+    assert not default_storage.exists(old_name)
