@@ -7,10 +7,14 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         from intake.services.cases import case_accepted
+        from intake.signals import notice_downloaded
 
-        from .receivers import route_accepted_case
+        from .receivers import record_electronic_delivery, route_accepted_case
 
         case_accepted.connect(route_accepted_case, dispatch_uid="approvals.route_accepted_case")
+        notice_downloaded.connect(
+            record_electronic_delivery, dispatch_uid="approvals.record_electronic_delivery"
+        )
         self._connect_calendar_edits()
         self._register_home_actions()
 

@@ -1,5 +1,9 @@
 """Approvals' hooks into intake (connected in ApprovalsConfig.ready)."""
 
+from intake.constants import NoticeKind
+
+from .errors import ApprovalError, ApprovalPermissionDenied
+from .services.delivery import result_download
 from .services.routing import case_route
 
 
@@ -11,3 +15,14 @@ def route_accepted_case(sender, *, application, actor, **kwargs) -> None:
     if tasks:
         # The sender keeps using its instance: let it see the status routing set.
         application.refresh_from_db(fields=["status", "updated_at"])
+
+
+def record_electronic_delivery(sender, *, application, notice, user, **kwargs) -> None:
+    """intake's ``notice_downloaded``: the applicant downloading the result document from
+    "my applications" is the electronic delivery (电子送达), as on approvals' own page."""
+    if notice.kind not in (NoticeKind.APPROVAL_DECISION, NoticeKind.DENIAL_DECISION):
+        return
+    try:
+        result_download(application=application, actor=user)
+    except (ApprovalError, ApprovalPermissionDenied):
+        return  # the download itself was allowed by intake; nothing to record

@@ -54,7 +54,7 @@ from ..forms import (
     StartForm,
     WithdrawForm,
 )
-from ..models import Application
+from ..models import Application, Notice
 from ..services.bundles import (
     bundle_application_create,
     bundle_application_submit,
@@ -75,6 +75,7 @@ from ..services.online import (
     power_of_attorney_upload,
     submission_missing,
 )
+from ..signals import notice_downloaded
 from ..states import can
 
 PAGE_SIZE = 10
@@ -468,6 +469,7 @@ def notice_file(request, pk: int, notice_id: int):
         raise Http404("未找到该文书。")
     if notice.status != NoticeStatus.READY or not notice.file:
         raise Http404("文书正在生成中，请稍后刷新页面再下载。")
+    notice_downloaded.send(sender=Notice, application=application, notice=notice, user=request.user)
     return _file_response(
         notice.file, f"{notice.get_kind_display()}-{notice.number}.pdf", "application/pdf"
     )

@@ -243,3 +243,19 @@ def test_a_user_without_roles_sees_no_counter(client, db):
     user = UserFactory()
     client.force_login(user)
     assert client.get("/approvals/counter/").status_code == 403
+
+
+def test_downloading_the_result_from_my_applications_is_the_electronic_delivery(
+    client, accept, sequential_version, spj_approver, citizen, django_capture_on_commit_callbacks
+):
+    case = accept(sequential_version, delivery_method=DeliveryMethod.ELECTRONIC)
+    case = conclude(case, spj_approver, django_capture_on_commit_callbacks)
+    result = case.notices.get(kind=NoticeKind.APPROVAL_DECISION)
+
+    client.force_login(citizen.user)
+    response = client.get(f"/intake/my/{case.pk}/notices/{result.pk}/")
+
+    assert response.status_code == 200
+    case.delivery.refresh_from_db()
+    assert case.delivery.status == DeliveryStatus.DELIVERED
+    assert case.delivery.delivered_by == citizen.user

@@ -1,0 +1,7 @@
+"""Signals intake sends for the apps above it (they connect; intake imports none of them)."""
+
+from django.dispatch import Signal
+
+# Sent with application=, notice=, user= when someone downloads a rendered notice from
+# the applicant's pages (approvals records an electronic delivery of a result there).
+notice_downloaded = Signal()
