@@ -29,7 +29,12 @@ COUNTER_INTAKES = 40
 RACES = 20
 WORKERS = 24
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after this test then leaves the next transactional test
+# (the browser tests) the migrations' rows to restore, without duplicates.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def in_own_connection(func):
