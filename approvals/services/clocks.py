@@ -91,6 +91,21 @@ def clock_start(
     return clock
 
 
+# What the services write after a derivation. ``warned_level`` is the sweep's alone: a
+# service saving a stale copy of it could make the sweep warn twice.
+DERIVED_FIELDS = [
+    "paused_days",
+    "paused_since",
+    "extension_days",
+    "is_open",
+    "stopped_on",
+    "due_date",
+    "yellow_from",
+    "light",
+    "updated_at",
+]
+
+
 def clock_pause(
     *, clock: Clock, kind: str, reason: str, on: datetime.date, actor=None, expected_days=None
 ) -> ClockPause:
@@ -115,21 +130,20 @@ def clock_pause(
 def clock_resume(*, clock: Clock, on: datetime.date, result: str = "") -> Clock:
     """Count again from ``on``; the paused working days move the due date."""
     pause = clock.pauses.filter(ended_on__isnull=True).first()
-    if pause is None:
-        return clock
-    pause.ended_on = max(on, pause.started_on)
-    pause.result = result
-    pause.save(update_fields=["ended_on", "result"])
+    if pause is not None:
+        pause.ended_on = max(on, pause.started_on)
+        pause.result = result
+        pause.save(update_fields=["ended_on", "result"])
     clock.paused_since = None
     clock_derive(clock)
-    clock.save()
+    clock.save(update_fields=DERIVED_FIELDS)
     return clock
 
 
 def clock_extend(*, clock: Clock, days: int) -> Clock:
     clock.extension_days += days
     clock_derive(clock)
-    clock.save()
+    clock.save(update_fields=DERIVED_FIELDS)
     return clock
 
 
@@ -141,7 +155,7 @@ def clock_stop(*, clock: Clock, on: datetime.date) -> Clock:
     clock.is_open = False
     clock.stopped_on = on
     clock_derive(clock)
-    clock.save()
+    clock.save(update_fields=DERIVED_FIELDS)
     return clock
 
 

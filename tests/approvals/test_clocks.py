@@ -139,3 +139,25 @@ def test_stop_ends_a_running_pause(at, start):
     assert clock.paused_since is None
     assert clock.paused_days == 3
     assert clock.pauses.get().ended_on == D(2026, 10, 9)
+
+
+def test_a_service_write_never_rolls_back_the_sweeps_warned_level(at, start):
+    from approvals.models import Clock
+
+    at(2026, 9, 21, 9)
+    clock = start(D(2026, 9, 21), 10)
+    # The sweep warns in between (set-based UPDATE on the row, not on this instance).
+    Clock.objects.filter(pk=clock.pk).update(warned_level=Light.YELLOW)
+    clock_extend(clock=clock, days=5)
+    clock.refresh_from_db()
+    assert clock.warned_level == Light.YELLOW
+
+
+def test_resume_without_a_running_pause_clears_the_paused_flag(at, start):
+    at(2026, 9, 21, 9)
+    clock = start(D(2026, 9, 21), 10)
+    clock.paused_since = D(2026, 9, 22)  # a flag left without its ledger row
+    clock_resume(clock=clock, on=D(2026, 9, 23))
+    clock.refresh_from_db()
+    assert clock.paused_since is None
+    assert clock.due_date == D(2026, 10, 12)
