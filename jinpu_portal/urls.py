@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -35,6 +37,12 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if os.environ.get("BENCH_VIEWS") == "1":
+    # The baseline of bench/catalog_api_bench.py; not routed in any other process.
+    from .bench_views import bench_bare_json
+
+    urlpatterns += [path("bench/bare-json/", bench_bare_json, name="bench-bare-json")]
 
 handler403 = "jinpu_portal.views.permission_denied"
 handler404 = "jinpu_portal.views.page_not_found"
