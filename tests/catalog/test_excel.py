@@ -35,7 +35,7 @@ def catalog(department, make_item, make_department, make_hall):
         tongban_scope=TongbanScope.DISTRICT,
         faqs=[{"q": "需要多久？", "a": "当场办结。"}],
         fee_required=True,
-        fee_description="不收费=0",  # a leading "=" must stay text in Excel
+        fee_description="=0 元（不收费）",  # a leading "=" must stay text in Excel
         relations={
             "service_objects": list(objects),
             "accepting_halls": [hall],
@@ -134,7 +134,7 @@ def test_export_has_the_three_sheets_with_chinese_headers_and_codes(catalog):
     assert row["受理大厅编码"] == "JP"
     assert row["通办范围"] == "district"
     assert row["是否收费"] == "是"
-    assert row["收费标准"] == "不收费=0"
+    assert row["收费标准"] == "=0 元（不收费）"
     assert len(cells["材料"]) == 1 + 2 + 2 + 2
     steps = cells["环节"]
     assert steps[0] == ("实施编码", "环节顺序", "环节名称", "办理部门编码", "环节时限（工作日）")
