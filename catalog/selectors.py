@@ -86,14 +86,11 @@ def item_version_search(*, q: str, queryset=None) -> QuerySet[ItemVersion]:
         return qs
     for term in terms:
         qs = qs.filter(SearchContains(F("search_text"), term))
-    whole = " ".join(terms)
+    ranks = [When(SearchContains(F("name"), " ".join(terms)), then=Value(0))]
+    if len(terms) > 1:
+        ranks.append(When(SearchContains(F("name"), terms[0]), then=Value(1)))
     return qs.annotate(
-        search_rank=Case(
-            When(SearchContains(F("name"), whole), then=Value(0)),
-            When(SearchContains(F("name"), terms[0]), then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
+        search_rank=Case(*ranks, default=Value(2), output_field=IntegerField())
     ).order_by("search_rank", "item__code")
 
 
