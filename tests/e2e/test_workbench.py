@@ -1,7 +1,10 @@
 """The comprehensive window's workbench in headless Chromium: a clerk accepts an
 online submission from the pre-review queue and downloads the 受理通知书; a clerk
 issues a one-time correction notice at the counter. Screenshots at desktop and phone
-width go to test-output/screenshots/ for a person to look at."""
+width go to test-output/screenshots/ for a person to look at.
+
+The data fixtures come before ``browser`` in each signature (see tests/e2e/conftest.py:
+Playwright must start after the database is set up)."""
 
 import hashlib
 from pathlib import Path
@@ -43,7 +46,7 @@ def shoot(page, directory, name):
 
 
 def test_clerk_accepts_an_online_submission_and_downloads_the_notice(
-    browser, live_server, clerk, citizen, item, screenshots_dir
+    clerk, citizen, item, live_server, screenshots_dir, browser
 ):
     application = submit_online(citizen, item)
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN", accept_downloads=True)
@@ -93,7 +96,7 @@ def test_clerk_accepts_an_online_submission_and_downloads_the_notice(
 
 
 def test_clerk_issues_a_correction_notice_at_the_counter(
-    browser, live_server, clerk, applicant, item, screenshots_dir
+    clerk, applicant, item, live_server, screenshots_dir, browser
 ):
     for label, viewport in [("desktop", DESKTOP), ("phone", PHONE)]:
         context = browser.new_context(viewport=viewport, locale="zh-CN")
