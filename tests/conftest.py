@@ -11,6 +11,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.db.backends.base.creation import BaseDatabaseCreation
 
 from jinpu_portal.celery import app as celery_app
 
@@ -60,6 +61,74 @@ def pytest_collection_modifyitems(config, items):
                 ok, reason = available[name]
                 if not ok:
                     item.add_marker(pytest.mark.skip(reason=reason))
+        _restore_migration_data(item)
+
+
+def _bulk_deserialize_db_from_string(self, data: str) -> None:
+    """Django's serialized rollback, restoring with bulk inserts.
+
+    Django saves the snapshot row by row, firing every post_save receiver: the calendar
+    cache bump and the approvals re-derivation ran for each of ~800 calendar rows, ten
+    seconds per transactional test. Restoring a snapshot is not an edit, so no signals.
+    Rows already there (the first transactional test finds the migrated data) stay.
+    """
+    from collections import defaultdict
+
+    from django.core import serializers
+    from django.db import transaction
+
+    alias = self.connection.alias
+    rows = defaultdict(list)
+    many_to_many = []
+    for deserialized in serializers.deserialize("json", data, using=alias):
+        instance = deserialized.object
+        rows[type(instance)].append(instance)
+        if deserialized.m2m_data:
+            many_to_many.append((instance, deserialized.m2m_data))
+    with transaction.atomic(using=alias):  # as Django does: forward references, cycles
+        with self.connection.constraint_checks_disabled():
+            for model, instances in rows.items():
+                model._base_manager.using(alias).bulk_create(
+                    instances, batch_size=500, ignore_conflicts=True
+                )
+            for instance, fields in many_to_many:
+                for name, pks in fields.items():
+                    field = instance._meta.get_field(name)
+                    through = field.remote_field.through
+                    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+                    through._base_manager.using(alias).bulk_create(
+                        [
+                            through(**{f"{source}_id": instance.pk, f"{target}_id": pk})
+                            for pk in pks
+                        ],
+                        ignore_conflicts=True,
+                    )
+        self.connection.check_constraints(table_names=[model._meta.db_table for model in rows])
+
+
+BaseDatabaseCreation.deserialize_db_from_string = _bulk_deserialize_db_from_string
+
+
+def _restore_migration_data(item) -> None:
+    """Transactional tests (transaction=True, transactional_db, live_server) end with a
+    flush that empties every table, including the rows migrations put in: role groups,
+    the working-day calendar, catalog code tables. A transactional test that runs after
+    another would then start without them. serialized_rollback reloads them at the start
+    of each such test, so every test sees the database a fresh migrate gives."""
+    marker = item.get_closest_marker("django_db")
+    kwargs = dict(marker.kwargs) if marker else {}
+    fixtures = getattr(item, "fixturenames", ())
+    transactional = (
+        kwargs.get("transaction")
+        or kwargs.get("reset_sequences")
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+    if not transactional or kwargs.get("serialized_rollback"):
+        return
+    kwargs.update(transaction=True, serialized_rollback=True)
+    args = marker.args if marker else ()
+    item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
 
 
 def pytest_runtest_logreport(report):
