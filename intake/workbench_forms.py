@@ -185,11 +185,14 @@ class MaterialVerdictForm(forms.Form):
         if data["status"] == NOT_SUBMITTED:
             return None
         tolerated = data["status"] == MaterialStatus.TOLERATED
+        # Nothing was handed over for a missing material, whatever the (hidden) count
+        # inputs still hold.
+        handed_over = data["status"] != MaterialStatus.MISSING
         return {
             "material": self.material.pk,
             "status": data["status"],
-            "originals": data.get("originals") or 0,
-            "copies": data.get("copies") or 0,
+            "originals": (data.get("originals") or 0) if handed_over else 0,
+            "copies": (data.get("copies") or 0) if handed_over else 0,
             "reason": (data.get("reason") or "").strip(),
             "pledge_signed": tolerated and bool(data.get("pledge_signed")),
             "tolerance_due_date": data.get("tolerance_due_date") if tolerated else None,

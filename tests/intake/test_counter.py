@@ -247,6 +247,11 @@ def test_counter_correction_names_every_problem(client, clerk, applicant, item):
     items = {i.material.name: (i.status, i.reason) for i in CorrectionItem.objects.all()}
     assert items["申请表"] == ("defective", "缺少申请人签字")
     assert items["场地使用证明"] == ("missing", "未提交该材料")
+    # The count inputs of a missing material (hidden on the page) record nothing.
+    missing = application.materials.get(material__name="场地使用证明")
+    assert (missing.originals_received, missing.copies_received) == (0, 0)
+    defective = application.materials.get(material__name="申请表")
+    assert (defective.originals_received, defective.copies_received) == (1, 0)
     notice = application.notices.get(kind=NoticeKind.CORRECTION)
     assert notice.correction_notice is not None
 
