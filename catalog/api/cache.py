@@ -11,7 +11,8 @@ below); an entry of an older generation is a miss. Each process keeps the entrie
 served in a bounded in-memory LRU in front of the shared cache, and re-reads the
 generation at most every GENERATION_CHECK_SECONDS: a rename shows within that time.
 Processes that never load the URLs (management commands) do not bump the generation;
-SHARED_SECONDS bounds how long such a rename can stay unseen.
+entries, shared and in-process, live at most SHARED_SECONDS, which bounds how long
+such a rename can stay unseen.
 """
 
 import threading
@@ -33,7 +34,8 @@ FORMAT_VERSION = 1
 _GENERATION_KEY = "catalog:api:item-detail:generation"
 
 _lock = threading.Lock()
-_local: OrderedDict[int, tuple[str, bytes]] = OrderedDict()
+# version id -> (generation, JSON, monotonic time stored)
+_local: OrderedDict[int, tuple[str, bytes, float]] = OrderedDict()
 _generation: dict = {"value": None, "checked": 0.0}
 
 
@@ -57,10 +59,11 @@ def detail_get(version_id: int) -> tuple[bytes | None, str]:
     under. A hit in this process costs no round trip."""
     generation = current_generation()
     with _lock:
-        entry = _local.get(version_id)
-        if entry is not None and entry[0] == generation:
+        local = _local.get(version_id)
+        fresh = local is not None and time.monotonic() - local[2] < SHARED_SECONDS
+        if fresh and local[0] == generation:
             _local.move_to_end(version_id)
-            return entry[1], generation
+            return local[1], generation
     entry = cache.get(_key(version_id))
     if entry is not None and entry[0] == generation:
         _remember(version_id, entry)
@@ -76,7 +79,7 @@ def detail_set(version_id: int, generation: str, body: bytes) -> None:
 
 def _remember(version_id: int, entry: tuple[str, bytes]) -> None:
     with _lock:
-        _local[version_id] = entry
+        _local[version_id] = (*entry, time.monotonic())
         _local.move_to_end(version_id)
         while len(_local) > LOCAL_MAX_ENTRIES:
             _local.popitem(last=False)

@@ -312,3 +312,22 @@ def test_the_browsable_api_still_renders_the_detail(api, make_item, department):
     response = api.get(detail_url("K003"), HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert "测试事项K003" in response.content.decode()
+
+
+def test_cached_entries_expire_for_renames_the_signals_did_not_see(
+    api, make_item, department, monkeypatch
+):
+    from django.core.cache import cache
+
+    from accounts.models import Department
+    from catalog.api import cache as detail_cache
+
+    version = make_item("K004", department)
+    api.get(detail_url("K004"))
+    Department.objects.filter(pk=department.pk).update(name="改名未发信号")  # no post_save
+    cache.delete(detail_cache._key(version.pk))  # the shared entry's hour is over
+    # This process still holds its copy ...
+    assert api.get(detail_url("K004")).json()["department"]["name"] == "金普新区行政审批局"
+    # ... for at most as long as the shared entry lives.
+    monkeypatch.setattr(detail_cache, "SHARED_SECONDS", 0)
+    assert api.get(detail_url("K004")).json()["department"]["name"] == "改名未发信号"
