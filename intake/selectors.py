@@ -6,7 +6,7 @@ from accounts.constants import Role
 from accounts.models import Enterprise
 from accounts.selectors import department_list_supervised_by
 
-from .constants import OPEN_INTAKE_STATUSES, CaseStatus, Channel
+from .constants import CaseStatus, Channel
 from .models import Application
 
 
@@ -54,6 +54,6 @@ def prereview_queue() -> QuerySet[Application]:
     """Online submissions waiting for a comprehensive window's pre-review, oldest first."""
     return (
         _base()
-        .filter(status__in=OPEN_INTAKE_STATUSES, channel=Channel.ONLINE)
+        .filter(status=CaseStatus.SUBMITTED, channel=Channel.ONLINE)
         .order_by("-green_channel", "received_at")
     )

@@ -42,6 +42,15 @@ def can(application: Application, action: str) -> bool:
     return (application.status, action) in TRANSITIONS
 
 
+def require_can(application: Application, action: str) -> None:
+    """Raise the transition table's refusal, in Chinese, when ``action`` is not allowed now."""
+    if not can(application, action):
+        raise IntakeError(
+            f"当前状态（{S(application.status).label}）下不能执行“{A(action).label}”。",
+            code="transition",
+        )
+
+
 def actor_role(actor, application: Application | None = None) -> str:
     """The actor in role terms, as the timeline shows them (申请人, 综窗人员, 系统...)."""
     if actor is None:
@@ -106,11 +115,8 @@ def transition(
 ) -> CaseEvent:
     """Move ``application`` (locked by the caller with select_for_update) by ``action``."""
     source = application.status
-    target = TRANSITIONS.get((source, action))
-    if target is None:
-        raise IntakeError(
-            f"当前状态（{S(source).label}）下不能执行“{A(action).label}”。", code="transition"
-        )
+    require_can(application, action)
+    target = TRANSITIONS[(source, action)]
     application.status = target
     application.save(update_fields=["status", "updated_at", *update_fields])
     return record_event(

@@ -38,7 +38,7 @@ from ..models import (
     CorrectionNotice,
     SubmittedMaterial,
 )
-from ..states import record_event, transition
+from ..states import record_event, require_can, transition
 from .notices import notice_issue
 from .numbering import case_number_next, case_number_prefix
 from .uploads import check_upload
@@ -309,6 +309,7 @@ def application_resubmit(*, application: Application, actor: User) -> Applicatio
             raise IntakeError(f"以下材料尚未补正：{'、'.join(unchanged)}", code="not_corrected")
     now = timezone.now()
     application.received_at = now
+    application.prereview_warned_at = None  # the art. 32 count starts again
     if notice is not None:
         notice.resolved_at = now
         notice.save(update_fields=["resolved_at"])
@@ -317,7 +318,7 @@ def application_resubmit(*, application: Application, actor: User) -> Applicatio
         CaseAction.RESUBMIT,
         actor=actor,
         message="已按一次性告知补正材料",
-        update_fields=("received_at",),
+        update_fields=("received_at", "prereview_warned_at"),
     )
     notify(
         recipient=application.applicant.user,
@@ -427,17 +428,15 @@ def intake_accept(
     ``auto`` is the art. 32 rule: an online submission not reviewed in time counts as
     accepted from the day it arrived (no clerk, no verdicts)."""
     application = _lock(application)
+    action = CaseAction.AUTO_ACCEPT if auto else CaseAction.ACCEPT
+    # The state first: a second clerk is told "already accepted", not "another window".
+    require_can(application, action)
     if auto:
         window = None
         accepted_at = application.received_at or timezone.now()
-        action = CaseAction.AUTO_ACCEPT
     else:
         window = _require_clerk_for(application, actor)
         accepted_at = timezone.now()
-        action = CaseAction.ACCEPT
-    if application.status != CaseStatus.SUBMITTED:
-        # Let the transition table word the refusal (accepting twice, withdrawn, ...).
-        transition(application, action, actor=actor)
     slots = [] if auto else _apply_verdicts(application, verdicts, actor)
     if not auto:
         problems = [
@@ -528,9 +527,8 @@ def intake_request_correction(
     """补正: one notice naming everything to correct. A later notice may not name a
     material that an earlier one passed as fine."""
     application = _lock(application)
+    require_can(application, CaseAction.REQUEST_CORRECTION)
     _require_clerk_for(application, actor)
-    if application.status != CaseStatus.SUBMITTED:
-        transition(application, CaseAction.REQUEST_CORRECTION, actor=actor)
     slots = _apply_verdicts(application, verdicts, actor)
     to_correct = [
         s for s in slots if s.status in (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE)
@@ -600,6 +598,7 @@ def intake_refuse(
 ) -> Application:
     """不予受理, with the reason, where to apply instead, and the right to review or sue."""
     application = _lock(application)
+    require_can(application, CaseAction.REFUSE)
     _require_clerk_for(application, actor)
     if kind not in RefusalKind.values:
         raise IntakeError("请选择不予受理的类型。", code="kind")

@@ -107,3 +107,18 @@ def test_replacing_a_file_keeps_the_old_one_until_commit(django_capture_on_commi
     for callback in callbacks:
         callback()
     assert not default_storage.exists(old_name)
+
+
+def test_a_second_clerk_is_told_the_case_is_already_accepted():
+    from tests.intake.citizen_support import accept_all
+
+    citizen = make_citizen()
+    clerk = make_clerk()
+    other = make_clerk(hall_code="JZ", number=2)
+    application = start_online(make_item(), citizen)
+    upload_required(application)
+    application_submit(application=application, actor=citizen.user)
+    accept_all(application, clerk)
+
+    with pytest.raises(IntakeError, match="当前状态（审批中）下不能执行“受理”"):
+        accept_all(application, other)
