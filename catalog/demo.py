@@ -27,7 +27,6 @@ from .constants import (
     MaterialRequirement,
     MaterialSource,
     OnlineDepth,
-    ServiceObject,
     Theme,
     TongbanScope,
 )
@@ -2825,12 +2824,7 @@ def _version_fields(spec: Spec, department: Department) -> dict:
 def seed_catalog() -> None:
     departments = {d.code: d for d in Department.objects.all()}
     halls = list(Hall.objects.filter(code__in=["JP", "JZ"]))
-    # The code table is seeded by migration 0004; made sure of here too, because a test
-    # database flushed between transactional tests may have lost migration data.
-    objects = {
-        code: ServiceObjectType.objects.get_or_create(code=code, defaults={"name": label})[0]
-        for code, label in ServiceObject.choices
-    }
+    objects = {o.code: o for o in ServiceObjectType.objects.all()}  # seeded by migration
     grantees = _delegated_to()
     items: dict[str, ServiceItem] = {}
 

@@ -12,6 +12,7 @@ PHONE = {"width": 390, "height": 844}
 
 # Transactional (live_server's thread must see the rows); serialized_rollback restores
 # what migrations put in (service object types, role groups, the calendar) afterwards.
+# The data fixture comes before ``browser`` (see tests/e2e/conftest.py).
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -26,7 +27,7 @@ def demo_catalog(transactional_db):
 
 @pytest.mark.parametrize(("label", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
 def test_search_open_item_and_download_notice(
-    browser, screenshots_dir, live_server, demo_catalog, tmp_path, label, viewport
+    demo_catalog, live_server, tmp_path, label, viewport, screenshots_dir, browser
 ):
     context = browser.new_context(viewport=viewport, accept_downloads=True, locale="zh-CN")
     page = context.new_page()
