@@ -448,3 +448,22 @@ def test_bundle_page_query_count_is_flat(client, django_assert_max_num_queries):
         BundleItem.objects.create(bundle=bundle, item=version.item, position=n)
     with django_assert_max_num_queries(8):
         client.get(reverse("catalog:bundle_detail", args=["big"]))
+
+
+def test_item_and_bundle_pages_link_to_applying(client, db):
+    from django.core.management import call_command
+
+    from catalog.models import Bundle, ItemVersion
+
+    call_command("seed_demo", verbosity=0)
+    online = ItemVersion.objects.filter(status="published", online_available=True).first()
+    offline = ItemVersion.objects.filter(status="published", online_available=False).first()
+    bundle = Bundle.objects.first()
+
+    page = client.get(f"/guide/items/{online.item.code}/").content.decode()
+    assert f'href="/intake/apply/{online.item.code}/"' in page
+    assert "在线申请" in page
+    page = client.get(f"/guide/items/{offline.item.code}/").content.decode()
+    assert "暂不支持网办" in page
+    page = client.get(f"/guide/bundles/{bundle.code}/").content.decode()
+    assert f'href="/intake/bundles/{bundle.code}/apply/"' in page
