@@ -36,12 +36,12 @@ from dataclasses import asdict, dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min
+from django.db.models import Count, F, Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from catalog.calendar import WorkingCalendar, load_calendar
 
-from ..constants import Light
+from ..constants import ClockKind, Light
 from ..models import Clock, ClockPause
 from .clocks import yellow_threshold
 
@@ -349,6 +349,26 @@ def _in_session(*args) -> int:
         connection.close()
 
 
+def sync_case_due_dates() -> int:
+    """Copy the case clocks' re-derived due dates onto their cases (the dates notices and
+    pages show), set-based, only where they differ."""
+    from intake.models import Application
+
+    changed = 0
+    for kind, field in (
+        (ClockKind.PROMISED, "promised_due_date"),
+        (ClockKind.STATUTORY, "statutory_due_date"),
+    ):
+        stale = (
+            Clock.objects.filter(kind=kind, is_open=True, application__isnull=False)
+            .exclude(due_date=F(f"application__{field}"))
+            .values("application_id")
+        )
+        due = Clock.objects.filter(application=OuterRef("pk"), kind=kind).values("due_date")[:1]
+        changed += Application.objects.filter(pk__in=stale).update(**{field: Subquery(due)})
+    return changed
+
+
 def clocks_rederive(
     *,
     today: datetime.date | None = None,
@@ -398,6 +418,7 @@ def clocks_rederive(
                     )
                 )
         _warn_uncovered_years(calendar)
+        written += sync_case_due_dates()
     seconds = time.monotonic() - began
     cache.set(APPLIED_KEY, fingerprint, timeout=None)
     logger.info(

@@ -290,3 +290,22 @@ def test_sessions_side_by_side_give_the_same_result(at, spj, monkeypatch):
             reference.yellow_from,
         )
     assert clocks_rederive(today=today, chunk_ids=7, sessions=3).written == 0
+
+
+def test_a_new_holiday_moves_the_cases_own_due_dates_too(
+    at, accept, sequential_version, django_capture_on_commit_callbacks
+):
+    at(2026, 10, 12, 9)
+    case = accept(sequential_version)
+    before = (case.promised_due_date, case.statutory_due_date)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday(D(2026, 10, 13))
+
+    case.refresh_from_db()
+    clocks = {c.kind: c.due_date for c in Clock.objects.filter(application=case)}
+    assert (case.promised_due_date, case.statutory_due_date) == (
+        clocks[ClockKind.PROMISED],
+        clocks[ClockKind.STATUTORY],
+    )
+    assert case.promised_due_date > before[0]
