@@ -26,7 +26,12 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
-bootstrap: $(STAMP)
+bootstrap: $(STAMP) .env
+
+# Development defaults for a plain `manage.py ...` in this checkout (see settings.load_dotenv).
+# An existing .env (e.g. a production copy of .env.example) is never overwritten.
+.env:
+	@printf '# Development defaults written by make bootstrap; settings.py reads it.\n# Variables set in the environment win. Not for production.\nDEBUG=1\n' > .env
 
 system-packages:
 	@scripts/ensure-system-packages.sh $(SYSTEM_PACKAGES)

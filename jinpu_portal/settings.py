@@ -16,6 +16,24 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def load_dotenv(path: Path) -> None:
+    """Fill in, from the KEY=VALUE lines of a local ``.env``, what the environment does
+    not set. A development checkout gets one with DEBUG=1 from `make bootstrap`, so a
+    plain `manage.py ...` works there; the Docker image never contains it
+    (.dockerignore), and a variable set in the environment always wins."""
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+load_dotenv(BASE_DIR / ".env")
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
