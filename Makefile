@@ -5,9 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
 
-# Debian packages: WeasyPrint's Pango and the CJK fonts; Chromium for browser tests.
+# Debian packages: WeasyPrint's Pango and the CJK fonts; Chromium for browser tests,
+# poppler-utils for the tests that read rendered PDFs back (pdftotext, pdftoppm).
 SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-TEST_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) chromium
+TEST_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) chromium poppler-utils
 
 # The embedded default: DEBUG on, SQLite, Celery on the filesystem transport.
 DEMO_ENV := DEBUG=$${DEBUG:-1}
