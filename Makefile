@@ -6,9 +6,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
 
 # Debian packages: WeasyPrint's Pango and the CJK fonts; Chromium for browser tests,
-# poppler-utils for the tests that read rendered PDFs back (pdftotext, pdftoppm).
+# poppler-utils for the tests that read rendered PDFs back (pdftotext, pdftoppm),
+# docker-compose to validate docker-compose.yml (the docker client here has no compose).
 SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-TEST_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) chromium poppler-utils
+TEST_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) chromium poppler-utils docker-compose
 
 # The embedded default: DEBUG on, SQLite, Celery on the filesystem transport.
 DEMO_ENV := DEBUG=$${DEBUG:-1}
