@@ -12,6 +12,9 @@ class AccountsConfig(AppConfig):
         from .roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
+        from . import signals
+
+        signals.connect()
         from .navigation import ANONYMOUS, HomeAction, register_action
 
         register_action(

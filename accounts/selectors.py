@@ -35,9 +35,10 @@ def department_list_supervised_by(*, user: User) -> QuerySet[Department]:
 
 
 def citizen_for_user(*, user: User) -> Citizen | None:
+    """The user's citizen record; token authentication has usually loaded it already."""
     if not user.is_authenticated:
         return None
-    return Citizen.objects.filter(user=user).first()
+    return getattr(user, "citizen", None)
 
 
 def enterprise_list_for(*, user: User) -> QuerySet[Enterprise]:

@@ -285,7 +285,7 @@ REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header turns "not signed in" into a 401 that
     # API clients (the provincial platform, the hotline system) can act on.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

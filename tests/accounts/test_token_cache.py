@@ -1,0 +1,78 @@
+"""Token authentication keeps the signed-in user in the shared cache
+(``accounts.authentication``) and forgets it whenever what it carries changes:
+deactivation, roles (from either side), the staff profile and its window, the token."""
+
+import pytest
+from django.contrib.auth.models import Group
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
+
+from accounts.authentication import TokenAuthentication, cache_is_shared
+from accounts.services import staff_assign_window
+from tests.factories import HallFactory, UserFactory, WindowFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
+
+
+@pytest.fixture
+def clerk():
+    user = UserFactory(clerk=True)
+    staff_assign_window(user=user, window=WindowFactory(hall=HallFactory(code="JP"), number=1))
+    return user
+
+
+def authenticate(key):
+    return TokenAuthentication().authenticate_credentials(key)[0]
+
+
+def test_second_request_reads_nothing(clerk, django_assert_num_queries):
+    assert cache_is_shared()
+    key = Token.objects.create(user=clerk).key
+    first = authenticate(key)
+    assert first.has_role("clerk")
+    assert first.staff_profile.window.hall.code == "JP"
+    with django_assert_num_queries(0):
+        cached = authenticate(key)
+        assert cached.pk == clerk.pk
+        assert cached.has_role("clerk")
+        assert cached.staff_profile.window.number == 1
+
+
+def test_deactivation_and_deleted_token_take_effect_at_once(clerk):
+    token = Token.objects.create(user=clerk)
+    authenticate(token.key)
+    clerk.is_active = False
+    clerk.save()
+    with pytest.raises(AuthenticationFailed):
+        authenticate(token.key)
+    clerk.is_active = True
+    clerk.save()
+    key = token.key
+    authenticate(key)
+    token.delete()
+    with pytest.raises(AuthenticationFailed):
+        authenticate(key)
+
+
+def test_role_changes_from_either_side(clerk):
+    key = Token.objects.create(user=clerk).key
+    group = Group.objects.get(name="clerk")
+    assert authenticate(key).has_role("clerk")
+    clerk.groups.remove(group)
+    assert not authenticate(key).has_role("clerk")
+    group.user_set.add(clerk)
+    assert authenticate(key).has_role("clerk")
+    group.user_set.clear()
+    assert not authenticate(key).has_role("clerk")
+
+
+def test_window_moves_and_renames(clerk):
+    key = Token.objects.create(user=clerk).key
+    assert authenticate(key).staff_profile.window.number == 1
+    other = WindowFactory(hall=HallFactory(code="JZ", name="金州厅"), number=7)
+    staff_assign_window(user=clerk, window=other)
+    window = authenticate(key).staff_profile.window
+    assert (window.hall.code, window.number) == ("JZ", 7)
+    other.hall.name = "金州新区政务服务中心"
+    other.hall.save()
+    assert authenticate(key).staff_profile.window.hall.name == "金州新区政务服务中心"
