@@ -119,6 +119,11 @@ _lock = Lock()
 # moves, and at least every _MAX_AGE seconds in case the cache is not shared (locmem).
 _cached: tuple[int | None, float, WorkingCalendar] | None = None
 _MAX_AGE = 60.0
+# The shared version is asked at most this often: a request computing several due dates
+# asks once, and an edit reaches every process within a second (the editing process at
+# once: calendar_changed drops its copy).
+_CHECK_EVERY = 1.0
+_checked_at = 0.0
 
 
 def load_calendar() -> WorkingCalendar:
@@ -133,9 +138,13 @@ def load_calendar() -> WorkingCalendar:
 
 
 def current_calendar() -> WorkingCalendar:
-    global _cached
-    version = cache.get(_VERSION_KEY)
+    global _cached, _checked_at
     cached = _cached
+    now = time.monotonic()
+    if cached is not None and now - _checked_at < _CHECK_EVERY:
+        return cached[2]
+    version = cache.get(_VERSION_KEY)
+    _checked_at = now
     if (
         cached is not None
         and version is not None
@@ -151,6 +160,12 @@ def current_calendar() -> WorkingCalendar:
         calendar = load_calendar()
         _cached = (version, time.monotonic(), calendar)
         return calendar
+
+
+def forget_local() -> None:
+    """Drop this process's copy (tests: a rolled-back edit leaves no version bump)."""
+    global _cached, _checked_at
+    _cached, _checked_at = None, 0.0
 
 
 def calendar_changed() -> None:

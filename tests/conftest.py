@@ -170,6 +170,12 @@ def _clear_cache():
             client.delete(key)
     else:
         cache.clear()
+    # And what each process keeps in front of the shared cache: a test's rolled-back
+    # changes bump no generation, and SQLite reuses the ids of rolled-back rows.
+    from catalog import calendar, version_cache
+
+    calendar.forget_local()
+    version_cache.forget_all()
 
 
 # --- Users of each role, set up through the services (tests/factories.py) ---------
