@@ -4,17 +4,15 @@ from intake.constants import NoticeKind
 
 from .errors import ApprovalError, ApprovalPermissionDenied
 from .services.delivery import result_download
-from .services.routing import case_route
+from .services.routing import route_locked
 
 
 def route_accepted_case(sender, *, application, actor, **kwargs) -> None:
-    """intake's ``case_accepted`` (inside the accepting transaction): a 承诺件 gets its
-    clocks and first tasks there, so a case is never accepted without them; an error
-    here rolls the acceptance back."""
-    tasks = case_route(application=application, actor=actor)
-    if tasks:
-        # The sender keeps using its instance: let it see the status routing set.
-        application.refresh_from_db(fields=["status", "updated_at"])
+    """intake's ``case_accepted`` (inside the accepting transaction, which holds the case
+    lock): a 承诺件 gets its clocks and first tasks there, so a case is never accepted
+    without them; an error here rolls the acceptance back. The sender's instance moves
+    on to 审批中 with it."""
+    route_locked(application=application, actor=actor)
 
 
 def record_electronic_delivery(sender, *, application, notice, user, **kwargs) -> None:

@@ -93,8 +93,12 @@ def record_event(
         actor_role=actor_role(actor, application),
         channel=channel
         or ("online" if by_applicant else application.channel if at_counter else ""),
-        hall=hall if hall is not None or not at_counter else application.hall,
-        window=window if window is not None or not at_counter else application.window,
+        hall_id=hall.pk if hall is not None else application.hall_id if at_counter else None,
+        window_id=window.pk
+        if window is not None
+        else application.window_id
+        if at_counter
+        else None,
         department=department,
         message=message,
         details=details,

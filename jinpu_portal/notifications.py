@@ -4,10 +4,12 @@ The in-portal message is always written, in the caller's transaction. The other 
 ends named in ``settings.NOTIFICATION_BACKENDS`` (SMS, email) run after commit in a
 Celery task, so a slow gateway never holds a request and a rolled-back action sends
 nothing. The demo's back ends only log (with ID numbers redacted by the log filter).
+The task carries the recipient's id, not their phone number or address: the worker
+reads those when it sends, so no personal data waits in the broker.
 """
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -74,17 +76,16 @@ def _external_backends():
 
 
 def notify(*, recipient, title: str, body: str = "", url: str = "", reference: str = "") -> None:
-    """Notify a user: in-portal now, other channels after commit."""
+    """Notify a user (a User or a user id; None is nobody): in-portal now, other
+    channels after commit."""
     if recipient is None:
         return
     message = Message(
-        recipient_id=recipient.pk,
+        recipient_id=getattr(recipient, "pk", recipient),
         title=title,
         body=body,
         url=url,
         reference=reference,
-        phone=getattr(recipient, "phone", "") or "",
-        email=getattr(recipient, "email", "") or "",
     )
     InPortalBackend().send(message)
     if len(settings.NOTIFICATION_BACKENDS) > 1:
@@ -95,7 +96,20 @@ def notify(*, recipient, title: str, body: str = "", url: str = "", reference: s
 
 
 def dispatch_external(payload: dict) -> None:
+    """The worker's half of ``notify``: the SMS and email back ends, with the
+    recipient's current phone number and address."""
+    from django.contrib.auth import get_user_model
+
     message = Message(**payload)
+    contact = (
+        get_user_model()
+        .objects.filter(pk=message.recipient_id, is_active=True)
+        .values("phone", "email")
+        .first()
+    )
+    if contact is None:
+        return
+    message = replace(message, phone=contact["phone"] or "", email=contact["email"] or "")
     for backend in _external_backends():
         try:
             backend.send(message)

@@ -70,7 +70,7 @@ def clock_derive(
     return clock
 
 
-def clock_start(
+def clock_new(
     *,
     kind: str,
     department,
@@ -78,6 +78,7 @@ def clock_start(
     started_on: datetime.date,
     application=None,
 ) -> Clock:
+    """A clock started on ``started_on``, derived but not saved (for bulk_create)."""
     clock = Clock(
         application=application,
         kind=kind,
@@ -87,6 +88,24 @@ def clock_start(
     )
     clock_derive(clock, pauses=[])
     clock.warned_level = Light.GREEN
+    return clock
+
+
+def clock_start(
+    *,
+    kind: str,
+    department,
+    budget_days: int,
+    started_on: datetime.date,
+    application=None,
+) -> Clock:
+    clock = clock_new(
+        kind=kind,
+        department=department,
+        budget_days=budget_days,
+        started_on=started_on,
+        application=application,
+    )
     clock.save()
     return clock
 

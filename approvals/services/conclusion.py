@@ -164,7 +164,7 @@ def case_conclude(
         "electronic": "请登录后在“我的办件”中下载结果文书",
     }.get(application.delivery_method, "")
     notify(
-        recipient=application.applicant.user,
+        recipient=application.applicant.user_id,
         title="您的办件已办结" if approved else "您的办件已办结（不予许可）",
         body=f"“{version.name}”（办件编号 {application.case_number}）已办结："
         f"{'准予许可' if approved else '不予许可'}。{how}。",

@@ -106,7 +106,7 @@ def delivery_hand_over(*, delivery: Delivery, actor: User, recipient_name: str) 
         recipient=recipient_name,
     )
     notify(
-        recipient=application.applicant.user,
+        recipient=application.applicant.user_id,
         title="办理结果已领取",
         body=f"“{application.item_version.name}”（{application.case_number}）的办理结果已于"
         f"{window}由{recipient_name}领取。",
@@ -136,7 +136,7 @@ def delivery_post(*, delivery: Delivery, actor: User, tracking_number: str) -> D
         tracking_number=tracking_number,
     )
     notify(
-        recipient=application.applicant.user,
+        recipient=application.applicant.user_id,
         title="办理结果已寄出",
         body=f"“{application.item_version.name}”（{application.case_number}）的办理结果已寄往"
         f"{delivery.address}，快递单号 {tracking_number}。",

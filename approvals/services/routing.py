@@ -27,8 +27,8 @@ from intake.states import record_event, transition
 
 from ..constants import ClockKind, Decision
 from ..errors import ApprovalError
-from ..models import Task
-from .clocks import clock_start
+from ..models import Clock, Task
+from .clocks import clock_new
 from .common import lock_case
 
 
@@ -49,47 +49,70 @@ def next_stage(application: Application, after: int | None) -> int | None:
     return None
 
 
-def step_department(application: Application, step: WorkflowStep) -> Department:
-    """The department a step is routed to (see the module docstring)."""
-    unit_id = application.accepting_unit_id
-    version = application.item_version
-    if (
-        unit_id
-        and step.department_id == version.department_id
+def _delegated(application: Application) -> bool:
+    """Whether the unit the case was applied at holds an active delegation of the item."""
+    return bool(
+        application.accepting_unit_id
         and Delegation.objects.filter(
-            item_id=version.item_id, grantee_id=unit_id, revoked_on__isnull=True
+            item_id=application.item_version.item_id,
+            grantee_id=application.accepting_unit_id,
+            revoked_on__isnull=True,
         ).exists()
-    ):
-        return application.accepting_unit
-    return step.department
+    )
+
+
+def step_department(
+    application: Application, step: WorkflowStep, *, delegated: bool | None = None
+) -> Department:
+    """The department a step is routed to (see the module docstring). ``delegated`` is
+    ``_delegated(application)`` when the caller has it already."""
+    if step.department_id != application.item_version.department_id:
+        return step.department
+    if delegated is None:
+        delegated = _delegated(application)
+    return application.accepting_unit if delegated else step.department
 
 
 def stage_create_tasks(
-    *, application: Application, stage: int, started_on: datetime.date
+    *,
+    application: Application,
+    stage: int,
+    started_on: datetime.date,
+    steps: list[WorkflowStep] | None = None,
+    clocks: list[Clock] = (),
 ) -> list[Task]:
-    """One task per step of ``stage``, each with its own step clock."""
-    steps = WorkflowStep.objects.filter(version=application.item_version_id, stage=stage)
-    tasks = []
-    for step in steps.select_related("department").order_by("id"):
-        department = step_department(application, step)
-        clock = clock_start(
+    """One task per step of ``stage``, each with its own step clock. ``steps`` are the
+    version's steps when the caller loaded them; ``clocks`` are more unsaved clocks
+    (the case clocks) to insert in the same statement."""
+    if steps is None:
+        steps = WorkflowStep.objects.filter(version=application.item_version_id, stage=stage)
+        steps = list(steps.select_related("department").order_by("id"))
+    else:
+        steps = sorted((step for step in steps if step.stage == stage), key=lambda s: s.id)
+    delegated = _delegated(application)
+    departments = [step_department(application, step, delegated=delegated) for step in steps]
+    step_clocks = [
+        clock_new(
             kind=ClockKind.STEP,
             department=department,
             budget_days=step.budget_days,
             started_on=started_on,
             application=application,
         )
-        tasks.append(
-            Task.objects.create(
-                application=application,
-                step=step,
-                stage=stage,
-                name=step.name,
-                department=department,
-                clock=clock,
-            )
+        for step, department in zip(steps, departments, strict=True)
+    ]
+    Clock.objects.bulk_create([*clocks, *step_clocks])
+    return Task.objects.bulk_create(
+        Task(
+            application=application,
+            step=step,
+            stage=stage,
+            name=step.name,
+            department=department,
+            clock=clock,
         )
-    return tasks
+        for step, department, clock in zip(steps, departments, step_clocks, strict=True)
+    )
 
 
 def _describe(tasks: list[Task]) -> str:
@@ -101,32 +124,55 @@ def case_route(*, application: Application, actor) -> list[Task]:
     """On acceptance of a 承诺件: start both case clocks and the first stage's tasks, and
     move the case into approval. A 即办件 is left alone (it closes at the counter)."""
     application = lock_case(application)
+    if application.tasks.exists():
+        raise ApprovalError("该办件已转入审批，不能重复分派。", code="routed")
+    return route_locked(application=application, actor=actor)
+
+
+def _steps(version) -> list[WorkflowStep]:
+    """The version's workflow steps with their departments: prefetched when the version
+    came from ``catalog.version_cache`` (the accepting transaction's), else one query."""
+    if "steps" in getattr(version, "_prefetched_objects_cache", {}):
+        return list(version.steps.all())
+    return list(WorkflowStep.objects.filter(version=version.pk).select_related("department"))
+
+
+def route_locked(*, application: Application, actor) -> list[Task]:
+    """``case_route`` for the accepting transaction, which holds the case lock (and has
+    just accepted the case, so it cannot have been routed): moves ``application``."""
     version = application.item_version
     if version.case_type != CaseType.PROMISED:
         return []
     if application.status != CaseStatus.ACCEPTED:
         raise ApprovalError("只有已受理的办件可以转入审批。", code="not_accepted")
-    if application.tasks.exists():
-        raise ApprovalError("该办件已转入审批，不能重复分派。", code="routed")
-    stage = next_stage(application, None)
-    if stage is None:
+    steps = _steps(version)
+    if not steps:
         raise ApprovalError(
             f"事项“{version.name}”没有配置办理环节，不能转入审批，请联系事项管理员。",
             code="no_steps",
         )
+    stage = min(step.stage for step in steps)
     accepted_on = timezone.localdate(application.accepted_at or timezone.now())
-    for kind, days in (
-        (ClockKind.PROMISED, version.promised_limit_days),
-        (ClockKind.STATUTORY, version.statutory_limit_days),
-    ):
-        clock_start(
+    case_clocks = [
+        clock_new(
             kind=kind,
             department=version.department,
             budget_days=days,
             started_on=accepted_on,
             application=application,
         )
-    tasks = stage_create_tasks(application=application, stage=stage, started_on=accepted_on)
+        for kind, days in (
+            (ClockKind.PROMISED, version.promised_limit_days),
+            (ClockKind.STATUTORY, version.statutory_limit_days),
+        )
+    ]
+    tasks = stage_create_tasks(
+        application=application,
+        stage=stage,
+        started_on=accepted_on,
+        steps=steps,
+        clocks=case_clocks,
+    )
     transition(
         application,
         CaseAction.START_APPROVAL,

@@ -357,7 +357,7 @@ def task_request_supplement(
         },
     )
     notify(
-        recipient=application.applicant.user,
+        recipient=application.applicant.user_id,
         title="请补正审批材料",
         body=f"“{application.item_version.name}”（{application.case_number}）审查中需要补正 "
         f"{len(items)} 项材料，补正期间不计入办理时限。",
@@ -474,7 +474,7 @@ def special_procedure_start(
         },
     )
     notify(
-        recipient=application.applicant.user,
+        recipient=application.applicant.user_id,
         title=f"您的办件进入{label}程序",
         body=f"“{application.item_version.name}”（{application.case_number}）需进行{label}，"
         f"预计 {expected_days} 个工作日，所需时间不计入办理时限。",
@@ -663,7 +663,7 @@ def extension_decide(
         },
     )
     notify(
-        recipient=application.applicant.user,
+        recipient=application.applicant.user_id,
         title="您的办件办理期限已延长",
         body=f"“{application.item_version.name}”（{application.case_number}）经批准延长 "
         f"{extension.days} 个工作日：{extension.reason}。",

@@ -7,9 +7,15 @@ Visibility goes through ``intake.selectors.application_list_for``: an applicatio
 the user may not see is a 404, one they may see but not change (another
 representative's enterprise application) a 403. Service refusals are a 400 with the
 service's Chinese message and its code.
+
+A change answers with the application's state (``ApplicationStateSerializer``: status,
+dates, materials, what is still missing), serialized from the instance the service
+locked and changed; the timeline, notices and correction notices are the detail's
+(GET), so an upload does not reload every event of the case.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from contextlib import nullcontext
+
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
@@ -20,11 +26,14 @@ from rest_framework.views import APIView
 
 from accounts.constants import Role
 from accounts.selectors import citizen_for_user, enterprise_list_for
-from catalog.selectors import published_version_for_code
+from catalog.selectors import published_version_to_apply
 
-from ..citizen_selectors import application_detail_for, my_application_flat_list
+from ..citizen_selectors import (
+    application_detail_for,
+    application_state_for,
+    my_application_flat_list,
+)
 from ..constants import Channel
-from ..errors import IntakeError
 from ..models import Application
 from ..services.cases import (
     application_create,
@@ -37,16 +46,19 @@ from ..services.online import (
     application_update_online,
     power_of_attorney_upload,
 )
+from ..services.slots import slots_of
 from .citizen_serializers import (
     ApplicationCreateSerializer,
     ApplicationDetailSerializer,
     ApplicationListSerializer,
+    ApplicationStateSerializer,
     ApplicationWriteSerializer,
     ErrorSerializer,
     FileUploadSerializer,
     MaterialUploadSerializer,
     WithdrawSerializer,
 )
+from .common import NOT_FOUND, ServiceCallMixin
 
 TAGS = ["申请人：我的申请"]
 ERRORS = {
@@ -69,31 +81,17 @@ class IsCitizen(BasePermission):
         return bool(user and user.is_authenticated and user.has_role(Role.CITIZEN))
 
 
-def _refusal(error: IntakeError) -> exceptions.ValidationError:
-    return exceptions.ValidationError(
-        {"detail": "；".join(error.messages), "code": error.code or "invalid"}
-    )
-
-
-class ServiceCallMixin:
-    """Runs a service call, turning its refusals into API errors."""
-
-    def call(self, service, **kwargs):
-        try:
-            return service(**kwargs)
-        except IntakeError as error:
-            raise _refusal(error) from None
-        except DjangoPermissionDenied as error:
-            raise exceptions.PermissionDenied(str(error) or None) from None
-
-    def visible(self, pk: int) -> Application:
+class CitizenApiMixin(ServiceCallMixin):
+    def detail(self, pk: int) -> Response:
         application = application_detail_for(user=self.request.user, pk=pk)
         if application is None:
-            raise exceptions.NotFound("未找到该申请，或您无权查看。")
-        return application
+            raise exceptions.NotFound(NOT_FOUND)
+        return Response(ApplicationDetailSerializer(application).data)
 
-    def detail(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
-        return Response(ApplicationDetailSerializer(self.visible(pk)).data, status=status_code)
+    def state(self, application: Application, status_code: int = status.HTTP_200_OK) -> Response:
+        """The answer to a change: ``application`` as the service left it."""
+        slots_of(application)
+        return Response(ApplicationStateSerializer(application).data, status=status_code)
 
 
 def _service_fields(data: dict) -> dict:
@@ -111,7 +109,7 @@ def _service_fields(data: dict) -> dict:
     return kwargs
 
 
-class ApplicationListCreateApi(ServiceCallMixin, generics.ListCreateAPIView):
+class ApplicationListCreateApi(CitizenApiMixin, generics.ListCreateAPIView):
     """GET: the user's own applications and those of enterprises they represent,
     newest first, paginated. POST: start an online application (a draft).
     Permission: citizen role (IsCitizen)."""
@@ -131,7 +129,7 @@ class ApplicationListCreateApi(ServiceCallMixin, generics.ListCreateAPIView):
         tags=TAGS,
         summary="网上申请：创建草稿",
         request=ApplicationCreateSerializer,
-        responses={201: ApplicationDetailSerializer, **ERRORS},
+        responses={201: ApplicationStateSerializer, **ERRORS},
     )
     def post(self, request, *args, **kwargs):
         serializer = ApplicationCreateSerializer(data=request.data)
@@ -140,7 +138,7 @@ class ApplicationListCreateApi(ServiceCallMixin, generics.ListCreateAPIView):
         citizen = citizen_for_user(user=request.user)
         if citizen is None:
             raise exceptions.PermissionDenied("请先完成实名认证，再网上申请。")
-        version = published_version_for_code(code=data["item_code"])
+        version = published_version_to_apply(code=data["item_code"])
         if version is None:
             raise exceptions.ValidationError(
                 {"detail": "未找到该事项，或该事项已停止办理。", "code": "unknown_item"}
@@ -154,7 +152,10 @@ class ApplicationListCreateApi(ServiceCallMixin, generics.ListCreateAPIView):
                 raise exceptions.PermissionDenied(
                     "您不是该企业的法定代表人或经办人，不能以企业名义申请。"
                 )
-        with transaction.atomic():
+        fields = _service_fields(data)
+        # The draft and its fields in one transaction; without fields, the service's
+        # own transaction is enough (no savepoint round trips).
+        with transaction.atomic() if fields else nullcontext():
             application = self.call(
                 application_create,
                 item_version=version,
@@ -163,18 +164,17 @@ class ApplicationListCreateApi(ServiceCallMixin, generics.ListCreateAPIView):
                 channel=Channel.ONLINE,
                 enterprise=enterprise,
             )
-            fields = _service_fields(data)
             if fields:
-                self.call(
+                application = self.call(
                     application_update_online,
                     application=application,
                     actor=request.user,
                     **fields,
                 )
-        return self.detail(application.pk, status.HTTP_201_CREATED)
+        return self.state(application, status.HTTP_201_CREATED)
 
 
-class ApplicationDetailApi(ServiceCallMixin, APIView):
+class ApplicationDetailApi(CitizenApiMixin, APIView):
     """GET: one application with its materials, events (the timeline), notices and
     correction notices. Permission: any signed-in user who may see it
     (application_list_for: a citizen their own, a clerk those that reached a window,
@@ -198,22 +198,22 @@ class ApplicationDetailApi(ServiceCallMixin, APIView):
         tags=TAGS,
         summary="修改草稿",
         request=ApplicationWriteSerializer,
-        responses={200: ApplicationDetailSerializer, **ERRORS},
+        responses={200: ApplicationStateSerializer, **ERRORS},
     )
     def patch(self, request, pk: int):
         application = self.visible(pk)
         serializer = ApplicationWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        self.call(
+        application = self.call(
             application_update_online,
             application=application,
             actor=request.user,
             **_service_fields(serializer.validated_data),
         )
-        return self.detail(pk)
+        return self.state(application)
 
 
-class ApplicationMaterialUploadApi(ServiceCallMixin, APIView):
+class ApplicationMaterialUploadApi(CitizenApiMixin, APIView):
     """Upload one material's file (multipart: material_id, file). The file's content
     must be PDF, JPEG or PNG within the size limit. Permission: the applicant
     (citizen role), while the application is a draft or waiting for corrections."""
@@ -225,35 +225,23 @@ class ApplicationMaterialUploadApi(ServiceCallMixin, APIView):
         tags=TAGS,
         summary="上传申请材料",
         request={"multipart/form-data": MaterialUploadSerializer},
-        responses={200: ApplicationDetailSerializer, **ERRORS},
+        responses={200: ApplicationStateSerializer, **ERRORS},
     )
     def post(self, request, pk: int):
         application = self.visible(pk)
         serializer = MaterialUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        slot = next(
-            (
-                s
-                for s in application.materials.all()
-                if s.material_id == serializer.validated_data["material_id"]
-            ),
-            None,
-        )
-        if slot is None:
-            raise exceptions.ValidationError(
-                {"detail": "该材料不属于本申请。", "code": "unknown_material"}
-            )
-        self.call(
+        slot = self.call(
             material_upload,
             application=application,
-            material=slot.material,
+            material=serializer.validated_data["material_id"],
             uploaded_file=serializer.validated_data["file"],
             actor=request.user,
         )
-        return self.detail(pk)
+        return self.state(slot.application)
 
 
-class ApplicationPowerOfAttorneyApi(ServiceCallMixin, APIView):
+class ApplicationPowerOfAttorneyApi(CitizenApiMixin, APIView):
     """Upload the 授权委托书 for the agent named on the draft (multipart: file).
     Permission: the applicant (citizen role)."""
 
@@ -264,7 +252,7 @@ class ApplicationPowerOfAttorneyApi(ServiceCallMixin, APIView):
         tags=TAGS,
         summary="上传授权委托书（委托代办时）",
         request={"multipart/form-data": FileUploadSerializer},
-        responses={200: ApplicationDetailSerializer, **ERRORS},
+        responses={200: ApplicationStateSerializer, **ERRORS},
     )
     def post(self, request, pk: int):
         application = self.visible(pk)
@@ -276,10 +264,10 @@ class ApplicationPowerOfAttorneyApi(ServiceCallMixin, APIView):
             uploaded_file=serializer.validated_data["file"],
             actor=request.user,
         )
-        return self.detail(pk)
+        return self.state(application_state_for(user=request.user, pk=pk))
 
 
-class ApplicationSubmitApi(ServiceCallMixin, APIView):
+class ApplicationSubmitApi(CitizenApiMixin, APIView):
     """Submit the draft for pre-review (网上预审): every required material uploaded
     (and the power of attorney when an agent is named). Permission: the applicant."""
 
@@ -289,15 +277,17 @@ class ApplicationSubmitApi(ServiceCallMixin, APIView):
         tags=TAGS,
         summary="提交申请",
         request=None,
-        responses={200: ApplicationDetailSerializer, **ERRORS},
+        responses={200: ApplicationStateSerializer, **ERRORS},
     )
     def post(self, request, pk: int):
         application = self.visible(pk)
-        self.call(application_submit_online, application=application, actor=request.user)
-        return self.detail(pk)
+        application = self.call(
+            application_submit_online, application=application, actor=request.user
+        )
+        return self.state(application)
 
 
-class ApplicationWithdrawApi(ServiceCallMixin, APIView):
+class ApplicationWithdrawApi(CitizenApiMixin, APIView):
     """Withdraw while not yet accepted (draft, waiting for pre-review, or waiting for
     corrections). Permission: the applicant."""
 
@@ -307,22 +297,22 @@ class ApplicationWithdrawApi(ServiceCallMixin, APIView):
         tags=TAGS,
         summary="撤回申请",
         request=WithdrawSerializer,
-        responses={200: ApplicationDetailSerializer, **ERRORS},
+        responses={200: ApplicationStateSerializer, **ERRORS},
     )
     def post(self, request, pk: int):
         application = self.visible(pk)
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.call(
+        application = self.call(
             application_withdraw,
             application=application,
             actor=request.user,
             reason=serializer.validated_data.get("reason", "").strip(),
         )
-        return self.detail(pk)
+        return self.state(application)
 
 
-class ApplicationResubmitApi(ServiceCallMixin, APIView):
+class ApplicationResubmitApi(CitizenApiMixin, APIView):
     """After a correction notice: resubmit once every named material has been uploaded
     again. Permission: the applicant."""
 
@@ -332,9 +322,9 @@ class ApplicationResubmitApi(ServiceCallMixin, APIView):
         tags=TAGS,
         summary="补正后重新提交",
         request=None,
-        responses={200: ApplicationDetailSerializer, **ERRORS},
+        responses={200: ApplicationStateSerializer, **ERRORS},
     )
     def post(self, request, pk: int):
         application = self.visible(pk)
-        self.call(application_resubmit, application=application, actor=request.user)
-        return self.detail(pk)
+        application = self.call(application_resubmit, application=application, actor=request.user)
+        return self.state(application)

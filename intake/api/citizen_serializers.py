@@ -12,6 +12,7 @@ from ..forms import PHONE_ERROR, PHONE_REGEX
 from ..models import Application, CaseEvent, CorrectionItem, CorrectionNotice, Notice
 from ..services.online import NOTE_MAX_LENGTH, agent_public, submission_missing
 from ..states import can
+from .common import WrittenOutMixin, date_out, datetime_out
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -179,13 +180,12 @@ class ApplicationListSerializer(serializers.ModelSerializer):
         ]
 
 
-class ApplicationDetailSerializer(ApplicationListSerializer):
+class ApplicationStateSerializer(WrittenOutMixin, ApplicationListSerializer):
+    """An application with its materials, without its timeline: what a change answers."""
+
     note = serializers.SerializerMethodField()
     agent = serializers.SerializerMethodField()
     materials = MaterialSlotSerializer(many=True)
-    events = CaseEventSerializer(many=True)
-    notices = NoticeSerializer(many=True)
-    correction_notices = CorrectionNoticeSerializer(many=True)
     missing_uploads = serializers.SerializerMethodField(help_text="提交前仍需上传的材料")
     can_withdraw = serializers.SerializerMethodField()
 
@@ -199,9 +199,6 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
             "agent",
             "outcome_note",
             "materials",
-            "events",
-            "notices",
-            "correction_notices",
             "missing_uploads",
             "can_withdraw",
         ]
@@ -220,6 +217,76 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
 
     def get_can_withdraw(self, application) -> bool:
         return can(application, CaseAction.WITHDRAW)
+
+    def to_representation(self, application):
+        """The declared fields' output, written out (see ``WrittenOutMixin``): the
+        answer to every change of the online intake path."""
+        version = application.item_version
+        return {
+            "id": application.pk,
+            "reference": application.reference,
+            "case_number": application.case_number,
+            "status": application.status,
+            "status_label": application.get_status_display(),
+            "item_code": version.item.code,
+            "item_name": version.name,
+            "item_version": version.number,
+            "channel": application.channel,
+            "channel_label": application.get_channel_display(),
+            "applicant_kind": application.applicant_kind,
+            "applicant_name": application.applicant_name,
+            "enterprise_id": application.enterprise_id,
+            "bundle_application_id": application.bundle_application_id,
+            "created_at": datetime_out(application.created_at),
+            "submitted_at": datetime_out(application.submitted_at),
+            "accepted_at": datetime_out(application.accepted_at),
+            "promised_due_date": date_out(application.promised_due_date),
+            "contact_phone": application.contact_phone,
+            "delivery_method": application.delivery_method,
+            "delivery_address": application.delivery_address,
+            "note": self.get_note(application),
+            "agent": self.get_agent(application),
+            "outcome_note": application.outcome_note,
+            "materials": [_slot(slot) for slot in application.materials.all()],
+            "missing_uploads": self.get_missing_uploads(application),
+            "can_withdraw": self.get_can_withdraw(application),
+        }
+
+
+def _slot(slot) -> dict:
+    """``MaterialSlotSerializer``'s output, written out (see ``WrittenOutMixin``)."""
+    return {
+        "id": slot.pk,
+        "material_id": slot.material_id,
+        "name": slot.material.name,
+        "required": slot.material.requirement == MaterialRequirement.REQUIRED,
+        "status": slot.status,
+        "status_label": slot.get_status_display(),
+        "defect_reason": slot.defect_reason,
+        "original_filename": slot.original_filename,
+        "content_type": slot.content_type,
+        "size": slot.size,
+        "uploaded_at": datetime_out(slot.uploaded_at),
+    }
+
+
+class ApplicationDetailSerializer(ApplicationStateSerializer):
+    """The application with its timeline (events), notices and correction notices."""
+
+    events = CaseEventSerializer(many=True)
+    notices = NoticeSerializer(many=True)
+    correction_notices = CorrectionNoticeSerializer(many=True)
+
+    class Meta(ApplicationStateSerializer.Meta):
+        fields = [
+            *ApplicationStateSerializer.Meta.fields,
+            "events",
+            "notices",
+            "correction_notices",
+        ]
+
+    def to_representation(self, application):
+        return self.declared_representation(application)
 
 
 class ApplicationWriteSerializer(serializers.Serializer):

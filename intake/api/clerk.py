@@ -8,8 +8,6 @@ another window's open intake is a 403 with the service's Chinese message; any ot
 refusal of a service is a 400 with its message and code.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -46,6 +44,7 @@ from .clerk_serializers import (
     ClerkReceiveSerializer,
     ClerkRefuseSerializer,
 )
+from .common import NOT_FOUND, ServiceCallMixin
 
 TAGS = ["综窗人员：受理"]
 ERRORS = {
@@ -78,33 +77,8 @@ def _verdicts(data) -> list[dict]:
     return [dict(v) for v in data.get("verdicts") or []]
 
 
-class ClerkApiMixin:
+class ClerkApiMixin(ServiceCallMixin):
     permission_classes = [IsAuthenticated, IsClerkAtWindow]
-
-    def call(self, service, **kwargs):
-        """Run a service (each is one transaction); its refusals become API errors."""
-        try:
-            return service(**kwargs)
-        except DjangoPermissionDenied as error:
-            raise exceptions.PermissionDenied(str(error) or None) from None
-        except DjangoValidationError as error:
-            raise exceptions.ValidationError(
-                {"detail": "；".join(error.messages), "code": error.code or "invalid"}
-            ) from None
-
-    def visible(self, pk: int) -> Application:
-        """The application if the clerk may see it: only its id is loaded, the service
-        locks and loads the row itself."""
-        application = (
-            application_list_for(user=self.request.user)
-            .filter(pk=pk)
-            .select_related(None)
-            .only("pk")
-            .first()
-        )
-        if application is None:
-            raise exceptions.NotFound("未找到该申请，或您无权查看。")
-        return application
 
     def outcome(self, pk: int, application: Application | None = None) -> Response:
         """What an action answers: the application and its notices (the full detail,
@@ -143,7 +117,7 @@ class ClerkApiMixin:
             .first()
         )
         if application is None:
-            raise exceptions.NotFound("未找到该申请，或您无权查看。")
+            raise exceptions.NotFound(NOT_FOUND)
         return Response(ClerkApplicationDetailSerializer(application).data, status=status_code)
 
 

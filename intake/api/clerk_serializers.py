@@ -2,12 +2,14 @@
 shows full ID numbers, as the workbench does. Choice fields are plain strings checked
 here: their names (status, kind) carry other choice sets elsewhere in the schema."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from accounts.validators import normalize_identity_number
 
 from ..constants import DeliveryMethod, MaterialStatus, RefusalKind
 from ..models import Application, CaseEvent, Notice, SubmittedMaterial
+from .common import WrittenOutMixin, date_out, datetime_out
 
 VERDICT_STATUSES = [
     MaterialStatus.RECEIVED,
@@ -199,11 +201,14 @@ class ClerkNoticeSerializer(serializers.ModelSerializer):
         ]
 
     def get_download_url(self, notice) -> str:
-        from django.urls import reverse
+        return notice_download_url(notice)
 
-        if notice.status != "ready":
-            return ""
-        return reverse("intake:workbench-notice-download", args=[notice.pk])
+
+def notice_download_url(notice) -> str:
+    """Where a clerk downloads a rendered notice ("" while it is being rendered)."""
+    if notice.status != "ready":
+        return ""
+    return reverse("intake:workbench-notice-download", args=[notice.pk])
 
 
 class ClerkApplicationSerializer(serializers.ModelSerializer):
@@ -296,10 +301,46 @@ class ClerkApplicationDetailSerializer(ClerkApplicationSerializer):
         return application.agent.name if application.agent_id else ""
 
 
-class ClerkOutcomeSerializer(ClerkApplicationSerializer):
+class ClerkOutcomeSerializer(WrittenOutMixin, ClerkApplicationSerializer):
     """An application after an intake action, with its notices."""
 
     notices = ClerkNoticeSerializer(many=True)
 
     class Meta(ClerkApplicationSerializer.Meta):
         fields = [*ClerkApplicationSerializer.Meta.fields, "notices"]
+
+    def to_representation(self, application):
+        """The declared fields' output, written out (see ``WrittenOutMixin``): the
+        answer to every acceptance."""
+        return {
+            "id": application.pk,
+            "case_number": application.case_number,
+            "status": application.status,
+            "status_label": application.get_status_display(),
+            "channel": application.channel,
+            "item_name": application.item_version.name,
+            "department": application.item_version.department.name,
+            "applicant_name": application.applicant_name,
+            "green_channel": application.green_channel,
+            "assisted": application.assisted,
+            "by_agent": application.by_agent,
+            "window": self.get_window(application),
+            "received_at": datetime_out(application.received_at),
+            "accepted_at": datetime_out(application.accepted_at),
+            "auto_accepted": application.auto_accepted,
+            "promised_due_date": date_out(application.promised_due_date),
+            "notices": [
+                {
+                    "id": notice.pk,
+                    "kind": notice.kind,
+                    "kind_label": notice.get_kind_display(),
+                    "number": notice.number,
+                    "issued_at": datetime_out(notice.issued_at),
+                    "status": notice.status,
+                    "sha256": notice.sha256,
+                    "verification_code": notice.verification_code,
+                    "download_url": notice_download_url(notice),
+                }
+                for notice in application.notices.all()
+            ],
+        }

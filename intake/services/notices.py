@@ -15,6 +15,7 @@ from jinpu_portal.pdf import absolute_url, qr_data_uri, render_pdf, sha256_hex
 from ..constants import CaseAction, MaterialStatus, NoticeKind, NoticeStatus
 from ..models import Application, CorrectionNotice, Notice
 from ..states import record_event
+from .slots import slots_of
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 KIND_PREFIX = {
@@ -55,7 +56,7 @@ def notice_context(application: Application, kind: str, actor, extra: dict | Non
             if slot.tolerance_due_date
             else "",
         }
-        for slot in application.materials.select_related("material").order_by("material__position")
+        for slot in slots_of(application)
     ]
     now = timezone.localtime()
     return {
@@ -96,6 +97,12 @@ def notice_context(application: Application, kind: str, actor, extra: dict | Non
     }
 
 
+def notice_number(notice: Notice) -> str:
+    """金普SL〔2026〕000123号: the kind's prefix, the year issued, the notice's id."""
+    year = timezone.localtime(notice.issued_at).year
+    return f"金普{KIND_PREFIX[notice.kind]}〔{year}〕{notice.pk:06d}号"
+
+
 def notice_issue(
     *,
     application: Application,
@@ -103,21 +110,27 @@ def notice_issue(
     actor,
     correction_notice: CorrectionNotice | None = None,
     extra: dict | None = None,
+    number_later: bool = False,
 ) -> Notice:
-    """Create the notice row (inside the caller's transaction) and queue its rendering."""
+    """Create the notice row (inside the caller's transaction) and queue its rendering.
+
+    Its number comes from its id, so it is written by a second statement, unless
+    ``number_later``: then the caller writes ``notice_number(notice)`` in an update of
+    its own (``intake_accept`` does, with the case number)."""
     code = new_verification_code()
     notice = Notice.objects.create(
         application=application,
         kind=kind,
-        number=code,  # replaced below once the row has its id
+        number=code,  # replaced once the row has its id
         issued_at=timezone.now(),
         issued_by=actor,
         correction_notice=correction_notice,
         context=notice_context(application, kind, actor, extra),
         verification_code=code,
     )
-    notice.number = f"金普{KIND_PREFIX[kind]}〔{timezone.localdate():%Y}〕{notice.pk:06d}号"
-    notice.save(update_fields=["number"])
+    notice.number = notice_number(notice)
+    if not number_later:
+        Notice.objects.filter(pk=notice.pk).update(number=notice.number)
     record_event(
         application,
         CaseAction.NOTICE_ISSUED,

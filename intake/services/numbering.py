@@ -2,19 +2,25 @@
 
 Format ``{prefix}{yyyymmdd}{seq:05d}``, e.g. ``JP2026112700012``: JP/JZ for the
 halls' counters, WS (网上) for online, ZZ (自助) for kiosks. The sequence row is
-locked (select_for_update) for the increment, so concurrent acceptances never share
-a number; the first acceptance of a day creates the row and a racing second one
-retries on the unique constraint.
+created or incremented by one upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING,
+PostgreSQL and SQLite alike), which locks it until the acceptance commits, so
+concurrent acceptances never share a number.
 """
 
 import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 
 from ..constants import Channel
-from ..models import Application, CaseNumberSequence
+from ..models import Application
 
+# CaseNumberSequence's table (a test keeps the name in step with the model).
+UPSERT = (
+    "INSERT INTO intake_casenumbersequence (prefix, day, last_value) VALUES (%s, %s, 1)"
+    " ON CONFLICT (prefix, day) DO UPDATE"
+    " SET last_value = intake_casenumbersequence.last_value + 1"
+    " RETURNING last_value"
+)
 CHANNEL_PREFIX = {Channel.ONLINE: "WS", Channel.KIOSK: "ZZ"}
 
 
@@ -25,21 +31,14 @@ def case_number_prefix(application: Application) -> str:
 
 
 def case_number_next(*, prefix: str, day: datetime.date) -> str:
-    for _attempt in range(5):
-        updated = CaseNumberSequence.objects.filter(prefix=prefix, day=day).update(
-            last_value=F("last_value") + 1
+    """The next number of ``prefix`` on ``day``, in one statement: the day's row is
+    created by the first acceptance or incremented, and the new value returned. The row
+    stays locked until the caller's transaction ends, so numbers are never shared and
+    a rolled-back acceptance gives its number back."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            UPSERT,
+            [prefix, day.isoformat()],
         )
-        if updated:
-            value = (
-                CaseNumberSequence.objects.filter(prefix=prefix, day=day)
-                .values_list("last_value", flat=True)
-                .get()
-            )
-            return f"{prefix}{day:%Y%m%d}{value:05d}"
-        try:
-            with transaction.atomic():
-                CaseNumberSequence.objects.create(prefix=prefix, day=day, last_value=1)
-            return f"{prefix}{day:%Y%m%d}{1:05d}"
-        except IntegrityError:
-            continue  # another transaction created today's row first: increment it
-    raise RuntimeError("could not allocate a case number")
+        (value,) = cursor.fetchone()
+    return f"{prefix}{day:%Y%m%d}{value:05d}"

@@ -41,8 +41,8 @@ from .cases import (
     _lock,
     _missing_uploads,
     _require_applicant,
-    application_submit,
     application_update_draft,
+    submit_locked,
 )
 from .uploads import check_upload
 
@@ -213,4 +213,4 @@ def application_submit_online(*, application: Application, actor: User) -> Appli
         missing = submission_missing(locked)
         if missing:
             raise IntakeError(f"请先上传必要材料：{'、'.join(missing)}", code="missing_uploads")
-    return application_submit(application=locked, actor=actor)
+    return submit_locked(locked, actor)

@@ -1,0 +1,69 @@
+"""What the applicant's and the clerks' APIs share: running a service on an
+application and turning its refusals into API errors."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, serializers
+
+from ..models import Application
+from ..selectors import application_list_for
+
+NOT_FOUND = "未找到该申请，或您无权查看。"
+
+
+class ServiceCallMixin:
+    """Runs a service call; its refusals become a 400 (with the service's Chinese
+    message and code) or a 403.
+
+    The services lock the application and check the actor themselves (its applicant,
+    or a clerk at its window), so a call that succeeds acted on an application the user
+    may see. Visibility (``application_list_for``) is therefore asked only when a call
+    fails: an application the user may not see is a 404 whatever the service said, so
+    a refusal never tells that it exists. That saves every change a query."""
+
+    def call(self, service, **kwargs):
+        try:
+            return service(**kwargs)
+        except Application.DoesNotExist:
+            raise exceptions.NotFound(NOT_FOUND) from None
+        except (DjangoValidationError, DjangoPermissionDenied) as error:
+            target = kwargs.get("application")
+            if target is not None and not self.may_see(target.pk):
+                raise exceptions.NotFound(NOT_FOUND) from None
+            if isinstance(error, DjangoPermissionDenied):
+                raise exceptions.PermissionDenied(str(error) or None) from None
+            raise exceptions.ValidationError(
+                {"detail": "；".join(error.messages), "code": error.code or "invalid"}
+            ) from None
+
+    def may_see(self, pk: int) -> bool:
+        return application_list_for(user=self.request.user).filter(pk=pk).exists()
+
+    def visible(self, pk: int) -> Application:
+        """The application to hand to a service: a stand-in carrying the id (the
+        service locks and loads the row; ``call`` answers 404 for one the user may not
+        see)."""
+        return Application(pk=pk)
+
+
+class WrittenOutMixin:
+    """For a serializer of the intake path's answers whose ``to_representation`` is
+    written out by hand: DRF builds every declared field object on each instance before
+    it writes a value, which costs more than the rest of an upload. The declared fields
+    stay the OpenAPI schema; ``declared_representation`` is what they would give, and
+    tests/intake/test_api_representations.py checks the two agree."""
+
+    def declared_representation(self, instance):
+        return super().to_representation(instance)
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def datetime_out(value):
+    """A datetime as DRF's DateTimeField writes it (local time zone, ISO 8601)."""
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def date_out(value):
+    return None if value is None else value.isoformat()
