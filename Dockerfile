@@ -29,4 +29,5 @@ RUN SECRET_KEY=collectstatic-only-not-a-secret DEBUG=0 VAR_DIR=/tmp/build-var \
 USER jinpu
 ENV VAR_DIR=/app/var MEDIA_ROOT=/app/var/media STATIC_ROOT=/app/staticfiles
 EXPOSE 8000
-CMD ["gunicorn", "jinpu_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
+# Workers, threads, bind address and timeouts: gunicorn.conf.py.
+CMD ["gunicorn", "jinpu_portal.wsgi"]

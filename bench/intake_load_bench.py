@@ -12,9 +12,10 @@ What it does, start to finish:
   2. seeds, through the services: the organisation (seed_demo's organisation seeder), a
      published 承诺件 with two required materials and a workflow step, --clients citizens
      and 8 clerks at windows of both halls, each with a DRF token;
-  3. starts gunicorn (DEBUG off, SECRET_KEY set, SECURE_SSL_REDIRECT=0,
-     ALLOWED_HOSTS=127.0.0.1, BENCH_VIEWS=1 for /bench/bare-json/, REDIS_URL = the
-     broker, --workers x --threads gthread) on 127.0.0.1:--port;
+  3. starts gunicorn with the portal's gunicorn.conf.py (gthread; 2 x cores + 1 workers
+     of 2 threads unless --workers/--threads say otherwise) on 127.0.0.1:--port, with
+     DEBUG off, SECRET_KEY set, SECURE_SSL_REDIRECT=0, ALLOWED_HOSTS=127.0.0.1,
+     BENCH_VIEWS=1 for the baseline views, REDIS_URL = the broker;
   4. for --rounds rounds, in turn for --duration seconds each:
      - bare: --clients clients GET /bench/bare-json/;
      - intake: each of --clients clients loops: POST /api/v1/applications/ (create, as
@@ -40,6 +41,7 @@ import json
 import multiprocessing
 import os
 import re
+import runpy
 import shutil
 import statistics
 import subprocess
@@ -66,8 +68,12 @@ def parse_args(argv=None):
     parser.add_argument("--db-name", default="jinpu_bench_intake")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/7", help="broker and cache")
     parser.add_argument("--port", type=int, default=18766)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="gthread threads per worker")
+    parser.add_argument(
+        "--workers", type=int, help="gunicorn worker processes (default: gunicorn.conf.py's)"
+    )
+    parser.add_argument(
+        "--threads", type=int, help="gthread threads per worker (default: gunicorn.conf.py's)"
+    )
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients")
     parser.add_argument("--processes", type=int, default=4, help="client processes")
     parser.add_argument("--duration", type=int, default=15, help="seconds per measurement")
@@ -536,20 +542,22 @@ def main(argv=None) -> int:
         run([PYTHON, str(Path(__file__).resolve()), "--seed", str(data_file)], env)
         data = json.loads(data_file.read_text())
         clear_queue(args)
+        # The portal's own server settings (gunicorn.conf.py), on a local port.
+        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+        args.workers = args.workers or conf["workers"]
+        args.threads = args.threads or conf["threads"]
         server = subprocess.Popen(
             [
                 GUNICORN,
                 "jinpu_portal.wsgi:application",
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
                 "--bind",
                 f"127.0.0.1:{args.port}",
                 "--workers",
                 str(args.workers),
-                "--worker-class",
-                "gthread",
                 "--threads",
                 str(args.threads),
-                "--keep-alive",
-                "5",
                 "--log-level",
                 "warning",
             ],
