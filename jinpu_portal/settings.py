@@ -216,7 +216,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "jinpu_portal.cache.PooledRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "jinpu",
         }

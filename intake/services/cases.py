@@ -217,6 +217,17 @@ def application_create(
     return application
 
 
+UPLOAD_FIELDS = [
+    "file",
+    "original_filename",
+    "content_type",
+    "size",
+    "uploaded_at",
+    "status",
+    "updated_at",
+]
+
+
 @transaction.atomic
 def material_upload(
     *, application: Application, material: ItemMaterial | int, uploaded_file, actor: User
@@ -243,7 +254,7 @@ def material_upload(
     slot.uploaded_at = timezone.now()
     if slot.status in (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE):
         slot.status = MaterialStatus.PENDING
-    slot.save()
+    slot.save(update_fields=UPLOAD_FIELDS)
     record_event(
         application, CaseAction.UPLOAD, actor=actor, message=f"上传材料：{slot.material.name}"
     )
