@@ -91,21 +91,9 @@ def clock_new(
     return clock
 
 
-def clock_start(
-    *,
-    kind: str,
-    department,
-    budget_days: int,
-    started_on: datetime.date,
-    application=None,
-) -> Clock:
-    clock = clock_new(
-        kind=kind,
-        department=department,
-        budget_days=budget_days,
-        started_on=started_on,
-        application=application,
-    )
+def clock_start(**fields) -> Clock:
+    """``clock_new``, saved."""
+    clock = clock_new(**fields)
     clock.save()
     return clock
 
