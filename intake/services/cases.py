@@ -43,7 +43,7 @@ from ..models import (
 from ..states import record_event, require_can, transition
 from .notices import notice_issue
 from .numbering import case_number_next, case_number_prefix
-from .slots import remember_slots, slots_of
+from .slots import attach_slots, remember_slots, slots_of
 from .uploads import check_upload
 
 # Sent with application=, actor= inside the accepting transaction.
@@ -70,16 +70,27 @@ def unit_may_accept(item_version: ItemVersion, unit: Department) -> bool:
 
 
 def _lock(application: Application) -> Application:
-    """The application row, locked for the rest of the transaction, with what every
-    service reads of it: the applicant, and the item version with its item, department
-    and materials (kept per process, see ``catalog.version_cache``). The rest
-    (enterprise, hall, window) loads when a path needs it."""
-    locked = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("applicant")
-        .get(pk=application.pk)
+    """The application row, locked for the rest of the transaction, with what the
+    services read of it, in one statement: its material slots and the applicant; and
+    the item version with its item, department, materials and steps (kept per process,
+    see ``catalog.version_cache``). The rest (enterprise, hall, window) loads when a
+    path needs it."""
+    slots = list(
+        SubmittedMaterial.objects.select_for_update(of=("application",))
+        .select_related("application__applicant")
+        .filter(application_id=application.pk)
+        .order_by()
     )
+    if slots:
+        locked = slots[0].application
+    else:  # an item without materials
+        locked = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("applicant")
+            .get(pk=application.pk)
+        )
     locked.item_version = version_get(locked.item_version_id)
+    attach_slots(locked, slots)
     return locked
 
 
