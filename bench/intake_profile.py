@@ -1,0 +1,215 @@
+"""Where an intake request's time goes: the four steps of bench/intake_load_bench.py run
+in-process (Django's test client, no gunicorn), with the CPU time, wall time and SQL
+statements of each, and the same for the minimal views as the floor.
+
+Needs the database a load benchmark run left behind:
+
+    .venv/bin/python bench/intake_load_bench.py --rounds 1 --duration 1 --keep-db
+    .venv/bin/python bench/intake_profile.py                 # CPU and statements a step
+    .venv/bin/python bench/intake_profile.py --sql           # ... and the statements
+    .venv/bin/python bench/intake_profile.py --profile accept  # cProfile of one step
+
+Each cycle adds an accepted application to that database. Only 127.0.0.1 is contacted.
+"""
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"%" * 2000 + b"\n"
+STEPS = ("create", "upload", "submit", "accept")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--db-name", default="jinpu_bench_intake")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
+    parser.add_argument("--cycles", type=int, default=100)
+    parser.add_argument("--sql", action="store_true", help="print each step's statements")
+    parser.add_argument("--profile", choices=STEPS, help="cProfile this step")
+    parser.add_argument("--sort", default="cumtime", help="pstats sort key for --profile")
+    parser.add_argument("--lines", type=int, default=40, help="pstats lines for --profile")
+    return parser.parse_args()
+
+
+def setup(args) -> None:
+    os.environ.update(
+        {
+            "DATABASE_URL": f"{args.pg.rstrip('/')}/{args.db_name}",
+            "REDIS_URL": args.redis,
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
+            "ALLOWED_HOSTS": "testserver",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+            "BENCH_VIEWS": "1",
+            "LOG_LEVEL": "CRITICAL",
+            "DJANGO_SETTINGS_MODULE": "jinpu_portal.settings",
+        }
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def main() -> int:
+    args = parse_args()
+    setup(args)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import Citizen
+    from catalog.models import ItemVersion
+
+    version = ItemVersion.objects.get(item__code="11210213BENCH0000001", status="published")
+    materials = list(version.materials.order_by("position").values_list("pk", flat=True))
+    citizen_token = Token.objects.filter(user__username__startswith="bench-citizen").first()
+    clerk_token = Token.objects.filter(user__username__startswith="bench-clerk").first()
+    citizen = Citizen.objects.get(user=citizen_token.user)
+    step_id = version.steps.get().pk
+    client = Client()
+    profiler = cProfile.Profile() if args.profile else None
+    totals: dict[str, dict[str, float]] = {}
+    statements: dict[str, list[str]] = {}
+
+    def step(mode, name, send, expected):
+        capture = CaptureQueriesContext(connection)
+        with capture:
+            if profiler and mode == "portal" and name == args.profile:
+                profiler.enable()
+            wall, cpu = time.perf_counter(), time.process_time()
+            response = send()
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            if profiler:
+                profiler.disable()
+        assert response.status_code == expected, (name, response.status_code, response.content)
+        total = totals.setdefault(f"{mode} {name}", {"n": 0, "cpu": 0.0, "wall": 0.0})
+        total["n"] += 1
+        total["cpu"] += cpu
+        total["wall"] += wall
+        statements[f"{mode} {name}"] = [q["sql"] for q in capture.captured_queries]
+        return response
+
+    def portal_cycle():
+        citizen_auth = {"HTTP_AUTHORIZATION": f"Token {citizen_token.key}"}
+        clerk_auth = {"HTTP_AUTHORIZATION": f"Token {clerk_token.key}"}
+        body = json.dumps({"item_code": version.item.code})
+        response = step(
+            "portal",
+            "create",
+            lambda: client.post(
+                "/api/v1/applications/", body, content_type="application/json", **citizen_auth
+            ),
+            201,
+        )
+        base = f"/api/v1/applications/{response.json()['id']}"
+        for material in materials:
+            upload = SimpleUploadedFile("m.pdf", PDF, "application/pdf")
+            step(
+                "portal",
+                "upload",
+                lambda m=material, u=upload: client.post(
+                    f"{base}/materials/", {"material_id": m, "file": u}, **citizen_auth
+                ),
+                200,
+            )
+        step("portal", "submit", lambda: client.post(f"{base}/submit/", **citizen_auth), 200)
+        verdicts = [{"material": m, "status": "received"} for m in materials]
+        accept = base.replace("/applications/", "/clerk/applications/") + "/accept/"
+        step(
+            "portal",
+            "accept",
+            lambda: client.post(
+                accept,
+                json.dumps({"verdicts": verdicts}),
+                content_type="application/json",
+                **clerk_auth,
+            ),
+            200,
+        )
+
+    def minimal_cycle():
+        base = "/bench/minimal/applications/"
+        body = {"item_version": version.pk, "applicant": citizen.pk, "materials": materials}
+        response = step(
+            "minimal",
+            "create",
+            lambda: client.post(base, json.dumps(body), content_type="application/json"),
+            201,
+        )
+        pk = response.json()["id"]
+        for material in materials:
+            upload = SimpleUploadedFile("m.pdf", PDF, "application/pdf")
+            step(
+                "minimal",
+                "upload",
+                lambda m=material, u=upload: client.post(
+                    f"{base}{pk}/materials/", {"material_id": m, "file": u}
+                ),
+                200,
+            )
+        user = citizen.user_id
+        step("minimal", "submit", lambda: client.post(f"{base}{pk}/submit/?user={user}"), 200)
+        body = {"department": version.department_id, "step": step_id}
+        step(
+            "minimal",
+            "accept",
+            lambda: client.post(
+                f"{base}{pk}/accept/?user={user}", json.dumps(body), "application/json"
+            ),
+            200,
+        )
+
+    for _ in range(5):  # warm-up: caches, connections
+        portal_cycle()
+        minimal_cycle()
+    totals.clear()
+    if profiler:
+        profiler = cProfile.Profile()
+    for _ in range(args.cycles):
+        portal_cycle()
+        minimal_cycle()
+
+    print(
+        f"{args.cycles} cycles; per request: CPU (process time), wall time, SQL statements"
+        " (BEGIN and COMMIT included)"
+    )
+    for mode in ("portal", "minimal"):
+        cycle_cpu = 0.0
+        for name in STEPS:
+            total = totals[f"{mode} {name}"]
+            cycle_cpu += total["cpu"] / args.cycles
+            count = len(statements[f"{mode} {name}"])
+            print(
+                f"  {mode:8s} {name:7s} CPU {total['cpu'] / total['n'] * 1000:5.2f} ms"
+                f"   wall {total['wall'] / total['n'] * 1000:5.2f} ms   {count:2d} statements"
+            )
+        print(f"  {mode:8s} cycle   CPU {cycle_cpu * 1000:5.2f} ms")
+    if args.sql:
+        for key, queries in statements.items():
+            print(f"\n== {key}")
+            for sql in queries:
+                print("  ", sql[:160])
+    if profiler:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.lines)
+        print(out.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
