@@ -3,7 +3,9 @@
 Each takes keyword-only arguments, locks the application row, checks the actor's
 right and the state (``intake.states``), changes what it must, and leaves an event.
 Hooks for the higher apps: ``case_accepted`` is sent inside the accepting transaction
-(approvals creates its tasks there, so a case is never accepted without them).
+(approvals creates its tasks there, so a case is never accepted without them), before
+the case number is given: that comes last (``_number_case``), so a receiver sees the
+case without it.
 """
 
 import datetime
