@@ -9,6 +9,14 @@ def notice_render(notice_id: int) -> str:
     return render(notice_id=notice_id).sha256
 
 
+@shared_task(name="intake.notices_render_pending", acks_late=True)
+def notices_render_pending() -> int:
+    """Render the notices whose render message never arrived (beat, every 5 minutes)."""
+    from .services.notices import notices_render_pending as render_pending
+
+    return render_pending()
+
+
 @shared_task(name="intake.prereview_sweep", acks_late=True)
 def prereview_sweep() -> dict:
     """Warn about and auto-accept online submissions left without pre-review (art. 32).

@@ -92,7 +92,9 @@ def notify(*, recipient, title: str, body: str = "", url: str = "", reference: s
         from .tasks import notification_dispatch
 
         payload = asdict(message)
-        transaction.on_commit(lambda: notification_dispatch.delay(payload))
+        # robust: with the broker down the act stands and only the SMS/e-mail is lost
+        # (logged); the in-portal message is already written.
+        transaction.on_commit(lambda: notification_dispatch.delay(payload), robust=True)
 
 
 def dispatch_external(payload: dict) -> None:

@@ -271,6 +271,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "intake.prereview_sweep",
         "schedule": timedelta(minutes=10),
     },
+    # Notices whose render message was lost (broker down at the commit): render them.
+    "intake-notices-render-pending": {
+        "task": "intake.notices_render_pending",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 290},
+    },
     # Lights, warnings and 督办 from the stored due dates. A sweep still queued when the
     # next one is due is dropped: the next one does the same work.
     "approvals-clock-sweep": {

@@ -115,6 +115,14 @@ class Notice(models.Model):
         verbose_name = _("文书")
         verbose_name_plural = _("文书")
         ordering = ["application", "issued_at", "id"]
+        indexes = [
+            # notices_render_pending: the few still pending, oldest first.
+            models.Index(
+                fields=["issued_at"],
+                name="notice_pending_idx",
+                condition=models.Q(status="pending"),
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"

@@ -2,6 +2,8 @@
 caller's transaction; the PDF is rendered after commit by ``intake.tasks.notice_render``
 (off the request path), once, and stored with its SHA-256 and a verification code."""
 
+import datetime
+import logging
 import secrets
 
 from django.core.files.base import ContentFile
@@ -16,6 +18,8 @@ from ..constants import CaseAction, MaterialStatus, NoticeKind, NoticeStatus
 from ..models import Application, CorrectionNotice, Notice
 from ..states import record_event
 from .slots import slots_of
+
+logger = logging.getLogger(__name__)
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 KIND_PREFIX = {
@@ -140,8 +144,32 @@ def notice_issue(
     )
     from ..tasks import notice_render
 
-    transaction.on_commit(lambda: notice_render.delay(notice.pk))
+    # robust: with the broker down the acceptance stands and the notice waits, pending,
+    # for ``notices_render_pending``; the applicant gets no error for a committed act.
+    transaction.on_commit(lambda: notice_render.delay(notice.pk), robust=True)
     return notice
+
+
+def notices_render_pending(*, older_than=datetime.timedelta(minutes=2), limit=200) -> int:
+    """Render the notices still pending ``older_than`` after they were issued: their
+    message was lost (the broker was down at the commit) or their worker died. Beat runs
+    it every few minutes (``intake.notices_render_pending``); rendering is idempotent.
+    Returns how many were rendered; one that fails is logged and tried again next time."""
+    cutoff = timezone.now() - older_than
+    pending = (
+        Notice.objects.filter(status=NoticeStatus.PENDING, issued_at__lt=cutoff)
+        .order_by("issued_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    rendered = 0
+    for pk in list(pending):
+        try:
+            notice_render(notice_id=pk)
+        except Exception:
+            logger.exception("Notice %s could not be rendered", pk)
+        else:
+            rendered += 1
+    return rendered
 
 
 def notice_verify_url(notice: Notice) -> str:
