@@ -14,7 +14,8 @@ class TimeStampedModel(models.Model):
 
 class Notification(TimeStampedModel):
     """An in-portal message to a user; other channels (SMS, email) are sent besides it
-    by the back ends in settings.NOTIFICATION_BACKENDS (jinpu_portal.notifications)."""
+    by the back ends in settings.NOTIFICATION_BACKENDS (jinpu_portal.notifications), from
+    this row: it is their outbox until ``dispatched_at`` is set."""
 
     recipient = models.ForeignKey(
         "accounts.User",
@@ -27,12 +28,26 @@ class Notification(TimeStampedModel):
     url = models.CharField(_("链接"), max_length=200, blank=True)
     reference = models.CharField(_("关联编号"), max_length=40, blank=True, db_index=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(
+        _("外发时间"),
+        null=True,
+        blank=True,
+        help_text=_("短信、邮件等外部渠道发出（或无需发出）的时间；为空表示等待发出"),
+    )
 
     class Meta:
         verbose_name = _("站内消息")
         verbose_name_plural = _("站内消息")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The outbox: the few messages still to send by SMS and e-mail.
+            models.Index(
+                fields=["id"],
+                name="notification_outbox_idx",
+                condition=models.Q(dispatched_at__isnull=True),
+            ),
+        ]
 
     def __str__(self):
         return self.title

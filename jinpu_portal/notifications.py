@@ -1,15 +1,17 @@
 """Telling people what happened: one ``notify`` call, pluggable channels.
 
 The in-portal message is always written, in the caller's transaction. The other back
-ends named in ``settings.NOTIFICATION_BACKENDS`` (SMS, email) run after commit in a
-Celery task, so a slow gateway never holds a request and a rolled-back action sends
-nothing. The demo's back ends only log (with ID numbers redacted by the log filter).
-The task carries the recipient's id, not their phone number or address: the worker
-reads those when it sends, so no personal data waits in the broker.
+ends named in ``settings.NOTIFICATION_BACKENDS`` (SMS, email) send from that row: it
+is their outbox. Beat runs ``notifications_dispatch_pending`` every half minute, which
+sends what was committed and marks it sent. So a rolled-back action sends nothing, a
+slow gateway never holds a request, and a broker that is down when the act commits
+delays the SMS instead of losing it; a request pays no broker message for it either.
+The worker reads the recipient's phone number and address when it sends. The demo's
+back ends only log (with ID numbers redacted by the log filter).
 """
 
 import logging
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -43,6 +45,8 @@ class InPortalBackend:
             body=message.body,
             url=message.url,
             reference=message.reference,
+            # Nothing else to send: out of the outbox at once.
+            dispatched_at=None if _external_paths() else timezone.now(),
         )
 
 
@@ -67,39 +71,75 @@ class EmailBackend:
             )
 
 
+def _external_paths() -> list[str]:
+    return [path for path in settings.NOTIFICATION_BACKENDS if not path.endswith("InPortalBackend")]
+
+
 def _external_backends():
-    return [
-        import_string(path)()
-        for path in settings.NOTIFICATION_BACKENDS
-        if not path.endswith("InPortalBackend")
-    ]
+    return [import_string(path)() for path in _external_paths()]
 
 
 def notify(*, recipient, title: str, body: str = "", url: str = "", reference: str = "") -> None:
-    """Notify a user (a User or a user id; None is nobody): in-portal now, other
-    channels after commit."""
+    """Notify a user (a User or a user id; None is nobody): in-portal now, the other
+    channels from the outbox once the caller's transaction has committed."""
     if recipient is None:
         return
-    message = Message(
-        recipient_id=getattr(recipient, "pk", recipient),
-        title=title,
-        body=body,
-        url=url,
-        reference=reference,
+    InPortalBackend().send(
+        Message(
+            recipient_id=getattr(recipient, "pk", recipient),
+            title=title,
+            body=body,
+            url=url,
+            reference=reference,
+        )
     )
-    InPortalBackend().send(message)
-    if len(settings.NOTIFICATION_BACKENDS) > 1:
-        from .tasks import notification_dispatch
 
-        payload = asdict(message)
-        # robust: with the broker down the act stands and only the SMS/e-mail is lost
-        # (logged); the in-portal message is already written.
-        transaction.on_commit(lambda: notification_dispatch.delay(payload), robust=True)
+
+def notifications_dispatch_pending(*, limit: int = 500) -> int:
+    """Send the committed messages still in the outbox through the SMS and email back
+    ends, with each recipient's current phone number and address (none for a user who
+    has been deactivated), and mark them sent. A back end that fails is logged; the
+    message is not sent again. Rows another dispatcher holds are skipped. Returns how
+    many messages were taken out of the outbox."""
+    from .models import Notification
+
+    backends = _external_backends()
+    with transaction.atomic():
+        batch = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(dispatched_at__isnull=True)
+            .select_related("recipient")
+            .order_by("id")[:limit]
+        )
+        for notification in batch:
+            recipient = notification.recipient
+            message = Message(
+                recipient_id=recipient.pk,
+                title=notification.title,
+                body=notification.body,
+                url=notification.url,
+                reference=notification.reference,
+                phone=(recipient.phone or "") if recipient.is_active else "",
+                email=(recipient.email or "") if recipient.is_active else "",
+            )
+            for backend in backends:
+                try:
+                    backend.send(message)
+                except Exception:
+                    logger.exception(
+                        "Notification back end %s failed for message %s",
+                        type(backend).__name__,
+                        notification.pk,
+                    )
+        Notification.objects.filter(pk__in=[n.pk for n in batch]).update(
+            dispatched_at=timezone.now()
+        )
+    return len(batch)
 
 
 def dispatch_external(payload: dict) -> None:
-    """The worker's half of ``notify``: the SMS and email back ends, with the
-    recipient's current phone number and address."""
+    """Messages queued one by one by the release before the outbox: send them as
+    ``notifications_dispatch_pending`` would (the task stays for them)."""
     from django.contrib.auth import get_user_model
 
     message = Message(**payload)

@@ -271,6 +271,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "intake.prereview_sweep",
         "schedule": timedelta(minutes=10),
     },
+    # SMS and e-mail from the in-portal messages' outbox (jinpu_portal.notifications).
+    "notifications-dispatch-pending": {
+        "task": "jinpu_portal.notifications_dispatch_pending",
+        "schedule": timedelta(seconds=30),
+        "options": {"expires": 25},
+    },
     # Notices whose render message was lost (broker down at the commit): render them.
     "intake-notices-render-pending": {
         "task": "intake.notices_render_pending",
@@ -317,7 +323,8 @@ SPECTACULAR_SETTINGS = {
 CALENDAR_WARN_DAYS_AHEAD = int(os.environ.get("CALENDAR_WARN_DAYS_AHEAD", "30"))
 
 # --- Notifications --------------------------------------------------------
-# In-portal messages always; SMS and email back ends are dotted paths (the demo's log).
+# In-portal messages always; SMS and email back ends are dotted paths (the demo's log),
+# sent from the in-portal messages by beat every 30 s (jinpu_portal.notifications).
 NOTIFICATION_BACKENDS = env_list(
     "NOTIFICATION_BACKENDS",
     "jinpu_portal.notifications.InPortalBackend,jinpu_portal.notifications.LoggingSmsBackend,"

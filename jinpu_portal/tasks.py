@@ -22,8 +22,17 @@ def ping(payload: str) -> dict:
     }
 
 
+@shared_task(name="jinpu_portal.notifications_dispatch_pending", ignore_result=True)
+def notifications_dispatch_pending() -> int:
+    """Send the outbox's messages by SMS and e-mail (beat, every 30 seconds)."""
+    from .notifications import notifications_dispatch_pending as dispatch
+
+    return dispatch()
+
+
 @shared_task(name="jinpu_portal.notification_dispatch", ignore_result=True)
 def notification_dispatch(payload: dict) -> None:
+    """One message queued by the release before the outbox (none are queued now)."""
     from .notifications import dispatch_external
 
     dispatch_external(payload)

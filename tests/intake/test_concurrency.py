@@ -78,12 +78,7 @@ def test_200_concurrent_submissions_and_acceptances(fast_passwords):
             queued.append(notice_id)
 
     # PDF rendering is the worker's job (and off the request path): record the queue.
-    # So is sending SMS and email; run eagerly in these threads, Celery's process-wide
-    # "inside a task" flag would race (and stay set for the tests that follow).
-    with (
-        mock.patch("intake.tasks.notice_render.delay", side_effect=queue),
-        mock.patch("jinpu_portal.tasks.notification_dispatch.delay"),
-    ):
+    with mock.patch("intake.tasks.notice_render.delay", side_effect=queue):
         submitted = run_all(lambda citizen: submit_online(citizen, item).pk, citizens[:SUBMISSIONS])
         assert len(set(submitted)) == SUBMISSIONS
 
