@@ -197,15 +197,6 @@ def published_version_for_code(*, code: str) -> ItemVersion | None:
     )
 
 
-def published_version_to_apply(*, code: str) -> ItemVersion | None:
-    """The published version of item ``code`` with what an application needs of it (the
-    item, the department and the materials, for the slots); None if there is none.
-    Kept per process: see ``catalog.version_cache``."""
-    from .version_cache import published_version_get
-
-    return published_version_get(code)
-
-
 @dataclass
 class Stage:
     """One stage of a workflow: its steps run at the same time (联办 when several)."""

@@ -27,7 +27,6 @@ from .models import (
 )
 from .selectors import application_list_for
 from .services.bundles import material_key
-from .services.slots import slots_of
 
 
 def _own(user) -> Q:
@@ -107,15 +106,6 @@ def application_detail_for(*, user, pk: int) -> Application | None:
         )
         .first()
     )
-
-
-def application_state_for(*, user, pk: int) -> Application | None:
-    """One application the user may see with what its state shows (the API's answer to
-    a change): its materials loaded, not its events; None when not theirs to see."""
-    application = application_list_for(user=user).filter(pk=pk).first()
-    if application is not None:
-        slots_of(application)
-    return application
 
 
 def open_correction_notice(application: Application) -> CorrectionNotice | None:

@@ -26,15 +26,12 @@ from rest_framework.views import APIView
 
 from accounts.constants import Role
 from accounts.selectors import citizen_for_user, enterprise_list_for
-from catalog.selectors import published_version_to_apply
+from catalog.version_cache import published_version_get
 
-from ..citizen_selectors import (
-    application_detail_for,
-    application_state_for,
-    my_application_flat_list,
-)
+from ..citizen_selectors import application_detail_for, my_application_flat_list
 from ..constants import Channel
 from ..models import Application
+from ..selectors import application_get_for
 from ..services.cases import (
     application_create,
     application_resubmit,
@@ -89,7 +86,8 @@ class CitizenApiMixin(ServiceCallMixin):
         return Response(ApplicationDetailSerializer(application).data)
 
     def state(self, application: Application, status_code: int = status.HTTP_200_OK) -> Response:
-        """The answer to a change: ``application`` as the service left it."""
+        """The answer to a change: ``application`` as the service left it (its slots
+        loaded by the service's lock, or here)."""
         slots_of(application)
         return Response(ApplicationStateSerializer(application).data, status=status_code)
 
@@ -138,7 +136,7 @@ class ApplicationListCreateApi(CitizenApiMixin, generics.ListCreateAPIView):
         citizen = citizen_for_user(user=request.user)
         if citizen is None:
             raise exceptions.PermissionDenied("请先完成实名认证，再网上申请。")
-        version = published_version_to_apply(code=data["item_code"])
+        version = published_version_get(data["item_code"])
         if version is None:
             raise exceptions.ValidationError(
                 {"detail": "未找到该事项，或该事项已停止办理。", "code": "unknown_item"}
@@ -264,7 +262,7 @@ class ApplicationPowerOfAttorneyApi(CitizenApiMixin, APIView):
             uploaded_file=serializer.validated_data["file"],
             actor=request.user,
         )
-        return self.state(application_state_for(user=request.user, pk=pk))
+        return self.state(application_get_for(user=request.user, pk=pk))
 
 
 class ApplicationSubmitApi(CitizenApiMixin, APIView):

@@ -36,9 +36,6 @@ def case_number_next(*, prefix: str, day: datetime.date) -> str:
     stays locked until the caller's transaction ends, so numbers are never shared and
     a rolled-back acceptance gives its number back."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            UPSERT,
-            [prefix, day.isoformat()],
-        )
+        cursor.execute(UPSERT, [prefix, day.isoformat()])
         (value,) = cursor.fetchone()
     return f"{prefix}{day:%Y%m%d}{value:05d}"
