@@ -7,7 +7,14 @@ from rest_framework import serializers
 
 from catalog.constants import MaterialRequirement
 
-from ..constants import CaseAction, CaseStatus, DeliveryMethod, NoticeStatus
+from ..constants import (
+    CaseAction,
+    CaseStatus,
+    Channel,
+    DeliveryMethod,
+    MaterialStatus,
+    NoticeStatus,
+)
 from ..forms import PHONE_ERROR, PHONE_REGEX
 from ..models import Application, CaseEvent, CorrectionItem, CorrectionNotice, Notice
 from ..services.online import NOTE_MAX_LENGTH, agent_public, submission_missing
@@ -227,12 +234,12 @@ class ApplicationStateSerializer(WrittenOutMixin, ApplicationListSerializer):
             "reference": application.reference,
             "case_number": application.case_number,
             "status": application.status,
-            "status_label": application.get_status_display(),
+            "status_label": str(CaseStatus(application.status).label),
             "item_code": version.item.code,
             "item_name": version.name,
             "item_version": version.number,
             "channel": application.channel,
-            "channel_label": application.get_channel_display(),
+            "channel_label": str(Channel(application.channel).label),
             "applicant_kind": application.applicant_kind,
             "applicant_name": application.applicant_name,
             "enterprise_id": application.enterprise_id,
@@ -261,7 +268,7 @@ def _slot(slot) -> dict:
         "name": slot.material.name,
         "required": slot.material.requirement == MaterialRequirement.REQUIRED,
         "status": slot.status,
-        "status_label": slot.get_status_display(),
+        "status_label": str(MaterialStatus(slot.status).label),
         "defect_reason": slot.defect_reason,
         "original_filename": slot.original_filename,
         "content_type": slot.content_type,

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from accounts.validators import normalize_identity_number
 
-from ..constants import DeliveryMethod, MaterialStatus, RefusalKind
+from ..constants import CaseStatus, DeliveryMethod, MaterialStatus, NoticeKind, RefusalKind
 from ..models import Application, CaseEvent, Notice, SubmittedMaterial
 from .common import WrittenOutMixin, date_out, datetime_out
 
@@ -316,7 +316,7 @@ class ClerkOutcomeSerializer(WrittenOutMixin, ClerkApplicationSerializer):
             "id": application.pk,
             "case_number": application.case_number,
             "status": application.status,
-            "status_label": application.get_status_display(),
+            "status_label": str(CaseStatus(application.status).label),
             "channel": application.channel,
             "item_name": application.item_version.name,
             "department": application.item_version.department.name,
@@ -333,7 +333,7 @@ class ClerkOutcomeSerializer(WrittenOutMixin, ClerkApplicationSerializer):
                 {
                     "id": notice.pk,
                     "kind": notice.kind,
-                    "kind_label": notice.get_kind_display(),
+                    "kind_label": str(NoticeKind(notice.kind).label),
                     "number": notice.number,
                     "issued_at": datetime_out(notice.issued_at),
                     "status": notice.status,

@@ -12,9 +12,10 @@ from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog.constants import CaseType
 from jinpu_portal.pdf import absolute_url, qr_data_uri, render_pdf, sha256_hex
 
-from ..constants import CaseAction, MaterialStatus, NoticeKind, NoticeStatus
+from ..constants import CaseAction, Channel, MaterialStatus, NoticeKind, NoticeStatus
 from ..models import Application, CorrectionNotice, Notice
 from ..states import record_event
 from .slots import slots_of
@@ -74,7 +75,7 @@ def notice_context(application: Application, kind: str, actor, extra: dict | Non
         "applicant_id_masked": application.applicant.masked_id_number,
         "case_number": application.case_number or "",
         "application_id": application.pk,
-        "channel": str(application.get_channel_display()),
+        "channel": str(Channel(application.channel).label),
         "hall": application.hall.name if application.hall_id else "",
         "window": str(application.window) if application.window_id else "",
         "hall_phone": application.hall.phone if application.hall_id else "",
@@ -93,7 +94,7 @@ def notice_context(application: Application, kind: str, actor, extra: dict | Non
         "promised_due_date": application.promised_due_date.strftime("%Y年%m月%d日")
         if application.promised_due_date
         else "",
-        "case_type": str(version.get_case_type_display()),
+        "case_type": str(CaseType(version.case_type).label),
         "consult_phone": version.consult_phone or department.phone,
         "complaint_phone": version.complaint_phone or "8890",
         "materials": materials,
