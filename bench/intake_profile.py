@@ -82,7 +82,7 @@ def main() -> int:
     citizen = Citizen.objects.get(user=citizen_token.user)
     step_id = version.steps.get().pk
     client = Client()
-    profiler = cProfile.Profile() if args.profile else None
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
     totals: dict[str, dict[str, float]] = {}
     statements: dict[str, list[str]] = {}
 
@@ -179,7 +179,7 @@ def main() -> int:
         minimal_cycle()
     totals.clear()
     if profiler:
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
     for _ in range(args.cycles):
         portal_cycle()
         minimal_cycle()

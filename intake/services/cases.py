@@ -4,8 +4,8 @@ Each takes keyword-only arguments, locks the application row, checks the actor's
 right and the state (``intake.states``), changes what it must, and leaves an event.
 Hooks for the higher apps: ``case_accepted`` is sent inside the accepting transaction
 (approvals creates its tasks there, so a case is never accepted without them), before
-the case number is given: that comes last (``_number_case``), so a receiver sees the
-case without it.
+the case number is given: that comes last (see ``intake_accept``), so a receiver sees
+the case without it.
 """
 
 import datetime
@@ -21,6 +21,7 @@ from catalog.calendar import add_working_days, current_calendar
 from catalog.constants import CaseType, VersionStatus
 from catalog.models import Delegation, ItemMaterial, ItemVersion
 from catalog.version_cache import version_get
+from jinpu_portal.db import PreparedQuery
 from jinpu_portal.notifications import notify
 
 from ..constants import (
@@ -42,7 +43,7 @@ from ..models import (
     Notice,
     SubmittedMaterial,
 )
-from ..states import record_event, require_can, transition
+from ..states import case_writes, record_event, require_can, transition
 from .notices import notice_issue
 from .numbering import case_number_next, case_number_prefix
 from .slots import attach_slots, remember_slots, slots_of
@@ -71,18 +72,24 @@ def unit_may_accept(item_version: ItemVersion, unit: Department) -> bool:
     )
 
 
+# Every change of an application runs it: compiled once per process.
+_LOCK_QUERY = PreparedQuery(
+    lambda pk: (
+        SubmittedMaterial.objects.select_for_update(of=("application",))
+        .select_related("application__applicant")
+        .filter(application_id=pk)
+        .order_by()
+    )
+)
+
+
 def _lock(application: Application) -> Application:
     """The application row, locked for the rest of the transaction, with what the
     services read of it, in one statement: its material slots and the applicant; and
     the item version with its item, department, materials and steps (kept per process,
     see ``catalog.version_cache``). The rest (enterprise, hall, window) loads when a
     path needs it."""
-    slots = list(
-        SubmittedMaterial.objects.select_for_update(of=("application",))
-        .select_related("application__applicant")
-        .filter(application_id=application.pk)
-        .order_by()
-    )
+    slots = _LOCK_QUERY(application.pk)
     if slots:
         locked = slots[0].application
     else:  # an item without materials
@@ -554,37 +561,48 @@ def intake_accept(
         if auto
         else f"材料齐全、符合法定形式，予以受理，承诺 {version.promised_limit_days} 个工作日内办结"
     )
-    transition(
-        application,
-        action,
-        actor=actor,
-        message=message,
-        update_fields=(
-            "window",
-            "hall",
-            "accepted_at",
-            "accepted_by",
-            "auto_accepted",
-            "promised_due_date",
-            "statutory_due_date",
-            "outcome_note",
-        ),
-    )
-    notice = notice_issue(
-        application=application, kind=NoticeKind.ACCEPTANCE, actor=actor, number_later=True
-    )
-    case_accepted.send(sender=Application, application=application, actor=actor)
-    if conclude_immediately:
-        application.concluded_at = timezone.now()
+    # The case's own row and events are written together at the end of the block (see
+    # ``case_writes``), with the case number: taken last on purpose, since the day's
+    # sequence row stays locked from there to the commit and every other acceptance of
+    # the same hall or channel waits for it (see the intake load benchmark in bench/).
+    with case_writes(application) as writes:
         transition(
             application,
-            CaseAction.CONCLUDE_IMMEDIATELY,
+            action,
             actor=actor,
-            message="即办件当场办结",
-            update_fields=("concluded_at",),
+            message=message,
+            update_fields=(
+                "window",
+                "hall",
+                "accepted_at",
+                "accepted_by",
+                "auto_accepted",
+                "promised_due_date",
+                "statutory_due_date",
+                "outcome_note",
+            ),
         )
-        case_concluded.send(sender=Application, application=application, actor=actor)
-    _number_case(application, notice)
+        notice = notice_issue(
+            application=application, kind=NoticeKind.ACCEPTANCE, actor=actor, number_later=True
+        )
+        case_accepted.send(sender=Application, application=application, actor=actor)
+        if conclude_immediately:
+            application.concluded_at = timezone.now()
+            transition(
+                application,
+                CaseAction.CONCLUDE_IMMEDIATELY,
+                actor=actor,
+                message="即办件当场办结",
+                update_fields=("concluded_at",),
+            )
+            case_concluded.send(sender=Application, application=application, actor=actor)
+        application.case_number = case_number_next(
+            prefix=case_number_prefix(application), day=timezone.localdate()
+        )
+        writes.fields.add("case_number")
+    # The acceptance notice gets its number (from its id) and the case's.
+    notice.context["case_number"] = application.case_number
+    Notice.objects.filter(pk=notice.pk).update(number=notice.number, context=notice.context)
     notify(
         recipient=application.applicant.user_id,
         title="您的申请已受理",
@@ -594,21 +612,6 @@ def intake_accept(
         reference=application.case_number,
     )
     return application
-
-
-def _number_case(application: Application, notice: Notice) -> None:
-    """Give the accepted case its number, and the acceptance notice its own and the case's.
-
-    Taken last on purpose: the day's sequence row stays locked from here to the commit,
-    and every other acceptance of the same hall or channel waits for it, so only these
-    few statements may stand between the number and the commit (see the intake load
-    benchmark in bench/)."""
-    application.case_number = case_number_next(
-        prefix=case_number_prefix(application), day=timezone.localdate()
-    )
-    Application.objects.filter(pk=application.pk).update(case_number=application.case_number)
-    notice.context["case_number"] = application.case_number
-    Notice.objects.filter(pk=notice.pk).update(number=notice.number, context=notice.context)
 
 
 @transaction.atomic
