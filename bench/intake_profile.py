@@ -34,7 +34,7 @@ def parse_args():
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--cycles", type=int, default=100)
     parser.add_argument("--sql", action="store_true", help="print each step's statements")
-    parser.add_argument("--profile", choices=STEPS, help="cProfile this step")
+    parser.add_argument("--profile", choices=[*STEPS, "all"], help="cProfile this step (or all)")
     parser.add_argument("--sort", default="cumtime", help="pstats sort key for --profile")
     parser.add_argument("--lines", type=int, default=40, help="pstats lines for --profile")
     return parser.parse_args()
@@ -89,7 +89,7 @@ def main() -> int:
     def step(mode, name, send, expected):
         capture = CaptureQueriesContext(connection)
         with capture:
-            if profiler and mode == "portal" and name == args.profile:
+            if profiler and mode == "portal" and args.profile in (name, "all"):
                 profiler.enable()
             wall, cpu = time.perf_counter(), time.process_time()
             response = send()

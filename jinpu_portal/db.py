@@ -7,14 +7,18 @@ of CPU to compile on the benchmark host and as long again to run and turn into
 instances (see bench/README.md). ``PreparedQuery`` keeps the compiled SQL and the
 compiler's column layout, and makes instances from the rows exactly as the queryset's
 own iterator does (``select_related`` included), so a call costs only the latter.
+The compiler's layout (columns, converters, related populators) is kept, not the
+compiler: it holds the connection of the thread that compiled it.
 """
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
+from django.db.transaction import TransactionManagementError
 
 
 class PreparedQuery:
@@ -32,19 +36,41 @@ class PreparedQuery:
 
     def __init__(self, build: Callable[[object], QuerySet]):
         self._build = build
-        self._compiled: dict[str, tuple] = {}
+        self._compiled: dict[str, _Prepared] = {}
         self._lock = threading.Lock()
 
     def __call__(self, value, *, using: str = "default") -> list:
-        compiled = self._compiled.get(using) or self._compile(using)
-        compiler, sql, params, index = compiled
-        params = [*params[:index], value, *params[index + 1 :]]
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
+        prepared = self._compiled.get(using) or self._compile(using)
+        params = list(prepared.params)
+        params[prepared.index] = value
+        connection = connections[using]
+        if prepared.for_update and connection.get_autocommit():
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(prepared.sql, params)
             rows = cursor.fetchall()
-        return self._instances(compiler, rows, using)
+        instances = []
+        for row in rows:
+            if prepared.converters:
+                row = list(row)
+                for position, (converters, expression) in prepared.converters:
+                    value = row[position]
+                    for converter in converters:
+                        value = converter(value, expression, connection)
+                    row[position] = value
+            instance = prepared.model.from_db(
+                using, prepared.init_list, row[prepared.start : prepared.end]
+            )
+            for populator in prepared.populators:
+                populator.populate(row, instance)
+            instances.append(instance)
+        return instances
 
-    def _compile(self, using: str) -> tuple:
+    def _compile(self, using: str) -> "_Prepared":
+        """What ``ModelIterable.__iter__`` and ``compiler.results_iter`` work out for
+        each evaluation, worked out once."""
         queryset = self._build(self.MARKER)
         if queryset._prefetch_related_lookups or queryset._iterable_class is not ModelIterable:
             raise ValueError("PreparedQuery makes model instances only, without prefetches.")
@@ -52,25 +78,40 @@ class PreparedQuery:
         sql, params = compiler.as_sql()
         if compiler.annotation_col_map:
             raise ValueError("PreparedQuery does not keep annotations.")
+        columns = [column[0] for column in compiler.select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("PreparedQuery does not read composite fields.")
         positions = [i for i, param in enumerate(params) if param == self.MARKER]
         if len(positions) != 1:
             raise ValueError("The value must be the statement's parameter exactly once.")
-        compiled = (compiler, sql, tuple(params), positions[0])
-        with self._lock:
-            return self._compiled.setdefault(using, compiled)
-
-    @staticmethod
-    def _instances(compiler, rows: list, using: str) -> list:
-        """``ModelIterable.__iter__`` for rows already fetched with ``compiler``'s SQL."""
-        select, klass_info = compiler.select, compiler.klass_info
-        model = klass_info["model"]
+        klass_info = compiler.klass_info
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        init_list = [column[0].target.attname for column in select[start:end]]
-        populators = get_related_populators(klass_info, select, using)
-        instances = []
-        for row in compiler.results_iter([rows]):
-            instance = model.from_db(using, init_list, row[start:end])
-            for populator in populators:
-                populator.populate(row, instance)
-            instances.append(instance)
-        return instances
+        prepared = _Prepared(
+            sql=sql,
+            params=tuple(params),
+            for_update=queryset.query.select_for_update
+            and compiler.connection.features.has_select_for_update,
+            index=positions[0],
+            converters=list(compiler.get_converters(columns).items()),
+            model=klass_info["model"],
+            start=start,
+            end=end,
+            init_list=[column[0].target.attname for column in compiler.select[start:end]],
+            populators=get_related_populators(klass_info, compiler.select, using),
+        )
+        with self._lock:
+            return self._compiled.setdefault(using, prepared)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    sql: str
+    params: tuple
+    for_update: bool
+    index: int  # of the value in params
+    converters: list  # [(column position, (converters, expression))]
+    model: type
+    start: int  # the model's columns in a row
+    end: int
+    init_list: list[str]
+    populators: list  # RelatedPopulator, one per select_related model (stateless)

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from intake.models import SubmittedMaterial
@@ -58,6 +59,18 @@ def test_a_call_is_one_statement_and_the_lock_locks():
     if connection.features.has_select_for_update_of:
         assert 'FOR UPDATE OF "intake_application"' in sql
     assert {slot.application.pk for slot in slots} == {application.pk}
+
+
+@pytest.mark.django_db(transaction=True)  # the test's own transaction would hide it
+def test_a_locking_query_needs_a_transaction_as_the_queryset_does():
+    application = start_online(make_item(), make_citizen())
+    with transaction.atomic():
+        _LOCK_QUERY(application.pk)
+    if not connection.features.has_select_for_update:  # SQLite: Django lets it pass too
+        assert len(_LOCK_QUERY(application.pk)) == application.materials.count()
+        return
+    with pytest.raises(TransactionManagementError, match="outside of a transaction"):
+        _LOCK_QUERY(application.pk)
 
 
 def test_it_refuses_what_it_cannot_rebuild():
