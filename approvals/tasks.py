@@ -26,7 +26,11 @@ def clock_sweep(today: str | None = None) -> dict:
 
 
 @shared_task(
-    name="approvals.tasks.clocks_rederive", acks_late=True, time_limit=900, soft_time_limit=840
+    name="approvals.tasks.clocks_rederive",
+    acks_late=True,
+    time_limit=900,
+    soft_time_limit=840,
+    ignore_result=True,  # queued from the admin, which never waits for it
 )
 def clocks_rederive(today: str | None = None) -> dict:
     """After a calendar edit: re-derive every open clock's due date. Idempotent."""

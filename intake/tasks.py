@@ -1,7 +1,16 @@
 from celery import shared_task
 
 
-@shared_task(name="intake.notice_render", acks_late=True, max_retries=3, default_retry_delay=30)
+# ignore_result: the notice row is the result. With a result backend, each call would
+# also subscribe the calling web process to the task's result channel, and keep the
+# subscription, since nobody waits for it.
+@shared_task(
+    name="intake.notice_render",
+    acks_late=True,
+    max_retries=3,
+    default_retry_delay=30,
+    ignore_result=True,
+)
 def notice_render(notice_id: int) -> str:
     """Render a notice's PDF once and store it with its hash (idempotent)."""
     from .services.notices import notice_render as render
