@@ -115,3 +115,20 @@ class _Prepared:
     end: int
     init_list: list[str]
     populators: list  # RelatedPopulator, one per select_related model (stateless)
+
+
+def remember_related(instance, name: str, objects: list) -> None:
+    """Make ``objects`` (just read or created) ``instance``'s rows of the reverse
+    relation ``name``, as ``prefetch_related(name)`` would: ``instance.<name>.all()``
+    then answers from them without a query. The cached queryset keeps the relation's
+    filter, so ``instance.<name>.filter(...)`` still asks the database for this
+    instance's rows only."""
+    relation = instance._meta.get_field(name)
+    queryset = relation.related_model._default_manager.filter(
+        **{relation.field.attname: instance.pk}
+    )
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[relation.get_accessor_name()] = queryset

@@ -8,7 +8,7 @@ another window's open intake is a 403 with the service's Chinese message; any ot
 refusal of a service is a 400 with its message and code.
 """
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
@@ -19,10 +19,11 @@ from rest_framework.views import APIView
 from accounts.models import Citizen, Enterprise
 from catalog.calendar import current_calendar
 from catalog.models import ItemVersion
+from jinpu_portal.db import PreparedQuery, remember_related
 
 from ..constants import CaseStatus, Channel
 from ..errors import IntakePermissionDenied
-from ..models import Application, CaseEvent, SubmittedMaterial
+from ..models import Application, CaseEvent, Notice, SubmittedMaterial
 from ..selectors import application_list_for, prereview_queue
 from ..services.cases import (
     application_create,
@@ -73,6 +74,12 @@ class IsClerkAtWindow(BasePermission):
         return True
 
 
+# Every intake action answers with the application's notices (compiled once).
+_NOTICES = PreparedQuery(
+    lambda pk: Notice.objects.filter(application_id=pk).order_by("issued_at", "id")
+)
+
+
 def _verdicts(data) -> list[dict]:
     return [dict(v) for v in data.get("verdicts") or []]
 
@@ -91,7 +98,7 @@ class ClerkApiMixin(ServiceCallMixin):
                 .select_related("window__hall")
                 .get()
             )
-        prefetch_related_objects([application], "notices", "item_version__department")
+        remember_related(application, "notices", _NOTICES(application.pk))
         return Response(ClerkOutcomeSerializer(application).data)
 
     def detail(self, pk: int, status_code=status.HTTP_200_OK) -> Response:

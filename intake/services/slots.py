@@ -5,6 +5,8 @@ from the same instance. Keeping the slots in the instance's prefetch cache (wher
 ``application.materials.all()`` finds them) means one query for all of that.
 """
 
+from jinpu_portal.db import remember_related
+
 from ..models import Application, SubmittedMaterial
 
 
@@ -35,9 +37,4 @@ def attach_slots(application: Application, slots: list[SubmittedMaterial]) -> No
 
 def remember_slots(application: Application, slots: list[SubmittedMaterial]) -> None:
     """Put slots just created into the prefetch cache, as ``slots_of`` would load them."""
-    queryset = SubmittedMaterial.objects.filter(application=application)
-    queryset._result_cache = slots
-    queryset._prefetch_done = True
-    if not hasattr(application, "_prefetched_objects_cache"):
-        application._prefetched_objects_cache = {}
-    application._prefetched_objects_cache["materials"] = queryset
+    remember_related(application, "materials", slots)

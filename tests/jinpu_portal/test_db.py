@@ -1,4 +1,5 @@
-"""``jinpu_portal.db.PreparedQuery``: compiled once, it gives what the queryset gives."""
+"""``jinpu_portal.db``: a prepared query gives what the queryset gives; remembered
+related rows answer as prefetched ones."""
 
 import pytest
 from django.db import connection, transaction
@@ -8,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from intake.models import SubmittedMaterial
 from intake.services.cases import _LOCK_QUERY
-from jinpu_portal.db import PreparedQuery
+from jinpu_portal.db import PreparedQuery, remember_related
 from tests.intake.citizen_support import make_citizen, make_item, start_online
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,20 @@ def test_it_refuses_what_it_cannot_rebuild():
         PreparedQuery(lambda pk: _orm(pk).annotate(twice=F("size") * 2))(1)
     with pytest.raises(ValueError, match="exactly once"):
         PreparedQuery(lambda pk: SubmittedMaterial.objects.filter(size=3))(1)
+
+
+def test_remembered_rows_answer_all_and_a_filter_still_asks_for_this_instances_rows():
+    citizen = make_citizen()
+    item = make_item()
+    first, second = start_online(item, citizen), start_online(item, citizen)
+    slots = list(first.materials.order_by("pk"))
+    fresh = type(first).objects.get(pk=first.pk)
+
+    remember_related(fresh, "materials", slots[:1])  # deliberately fewer than stored
+    with CaptureQueriesContext(connection) as captured:
+        assert list(fresh.materials.all()) == slots[:1]
+    assert captured.captured_queries == []
+    filtered = fresh.materials.filter(size=0)
+    assert {slot.application_id for slot in filtered} == {first.pk}
+    assert filtered.count() == len(slots)
+    assert second.materials.count() == len(slots)
