@@ -24,6 +24,8 @@ from threading import Lock
 
 from django.core.cache import cache
 
+from jinpu_portal.cache import generation_bump
+
 logger = logging.getLogger(__name__)
 
 _VERSION_KEY = "catalog:calendar-version"
@@ -169,13 +171,9 @@ def forget_local() -> None:
 
 
 def calendar_changed() -> None:
-    """Invalidate every process's cached calendar (called when the table is edited)."""
-    global _cached
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 2, timeout=None)
-    _cached = None
+    """Invalidate every process's cached calendar (called when the table is edited):
+    now, and again when the edit commits (``generation_bump``)."""
+    generation_bump(_VERSION_KEY, forget=forget_local)
 
 
 def uncovered_years(years) -> list[int]:

@@ -10,8 +10,9 @@ has read (``version_get``) and, per item code, which version is the published on
 
 What can still change under a kept version: its status (published → retired), which
 version of an item is published, and the department's name or phone. Any save of a
-version, an item or a department bumps a generation in the shared cache when its
-transaction commits (receivers below); a process re-reads the generation at most every
+version, an item or a department bumps a generation in the shared cache, at once and
+again when its transaction commits (receivers below, ``generation_bump``); a process
+re-reads the generation at most every
 ``CHECK_SECONDS`` and forgets everything when it moved. The process that made the
 change forgets at once. So a retirement reaches every process within that time; a
 draft is never kept.
@@ -24,11 +25,11 @@ import threading
 import time
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Prefetch
 from django.db.models.signals import post_delete, post_save
 
 from accounts.models import Department
+from jinpu_portal.cache import generation_bump
 
 from .constants import VersionStatus
 from .models import ItemMaterial, ItemVersion, ServiceItem, WorkflowStep
@@ -110,13 +111,7 @@ def forget_all() -> None:
 
 
 def catalog_changed(**kwargs) -> None:
-    forget_all()
-
-    def bump():
-        cache.set(_GENERATION_KEY, time.time_ns(), None)
-        forget_all()
-
-    transaction.on_commit(bump)
+    generation_bump(_GENERATION_KEY, forget=forget_all)
 
 
 for _model in (ItemVersion, ServiceItem, Department):

@@ -1,5 +1,5 @@
-"""The shared cache backend: Django's Redis cache, keeping one ``redis.Redis`` client per
-connection pool.
+"""The shared cache: Django's Redis cache backend, keeping one ``redis.Redis`` client per
+connection pool; and ``generation_bump``, how the per-process caches learn of a change.
 
 Django's ``RedisCacheClient`` builds a new ``redis.Redis`` for every cache operation, and
 redis-py's constructor sets up a couple of hundred response callbacks each time: about a
@@ -8,7 +8,12 @@ authentication reads the cache). A ``redis.Redis`` is safe to share between thre
 its pool (and redis-py's pool notices a fork), so one per pool is enough.
 """
 
+import time
+from collections.abc import Callable
+
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import connection, transaction
 
 
 class _ReusingClient(RedisCacheClient):
@@ -31,3 +36,24 @@ class PooledRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ReusingClient
+
+
+def generation_bump(key: str, *, forget: Callable[[], None]) -> None:
+    """Retire everything cached under the shared generation ``key``: set it anew and
+    call ``forget`` (drop this process's copies), now and again when the current
+    transaction commits.
+
+    The caches that use it (the working calendar, the kept item versions, the item
+    detail JSON) re-read the generation at intervals and reload what changed. A bump
+    before the commit alone is not enough: a reader in another process between the bump
+    and the commit still sees the old rows, and would keep them under the new
+    generation; the bump at the commit retires those. The bump now keeps the editing
+    transaction itself (and tests, which never commit) from reading its old copy."""
+
+    def bump():
+        cache.set(key, time.time_ns(), None)
+        forget()
+
+    bump()
+    if connection.in_atomic_block:
+        transaction.on_commit(bump)

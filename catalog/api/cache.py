@@ -6,8 +6,9 @@ account. The view still asks the database for the item's current version on ever
 request, so publishing or retiring shows at once.
 
 What can change under a version is the name of a department, hall or service object
-it refers to. Saving one of those bumps a generation in the shared cache (receivers
-below); an entry of an older generation is a miss. Each process keeps the entries it
+it refers to. Saving one of those bumps a generation in the shared cache, and again at
+the commit (receivers below, ``generation_bump``); an entry of an older generation is a
+miss. Each process keeps the entries it
 served in a bounded in-memory LRU in front of the shared cache, and re-reads the
 generation at most every GENERATION_CHECK_SECONDS: a rename shows within that time.
 Processes that never load the URLs (management commands) do not bump the generation;
@@ -23,6 +24,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from accounts.models import Department, Hall
+from jinpu_portal.cache import generation_bump
 
 from ..models import ServiceObjectType
 
@@ -48,7 +50,7 @@ def current_generation() -> str:
     if _generation["value"] is None or now - _generation["checked"] > GENERATION_CHECK_SECONDS:
         value = cache.get(_GENERATION_KEY)
         if value is None:
-            cache.add(_GENERATION_KEY, str(time.time_ns()), None)
+            cache.add(_GENERATION_KEY, time.time_ns(), None)
             value = cache.get(_GENERATION_KEY)
         _generation.update(value=value, checked=now)
     return _generation["value"]
@@ -92,9 +94,12 @@ def forget_all() -> None:
     _generation.update(value=None, checked=0.0)
 
 
-def referenced_rows_changed(**kwargs) -> None:
-    cache.set(_GENERATION_KEY, str(time.time_ns()), None)
+def _forget_generation() -> None:
     _generation.update(value=None, checked=0.0)
+
+
+def referenced_rows_changed(**kwargs) -> None:
+    generation_bump(_GENERATION_KEY, forget=_forget_generation)
 
 
 for _model in (Department, Hall, ServiceObjectType):
