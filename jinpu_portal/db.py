@@ -124,9 +124,11 @@ def remember_related(instance, name: str, objects: list) -> None:
     filter, so ``instance.<name>.filter(...)`` still asks the database for this
     instance's rows only."""
     relation = instance._meta.get_field(name)
-    queryset = relation.related_model._default_manager.filter(
-        **{relation.field.attname: instance.pk}
-    )
+    queryset = relation.related_model._default_manager.all()
+    # Built only if someone filters it further, as Django's related managers defer
+    # theirs: building the filter costs more than the rest of this function.
+    queryset._defer_next_filter = True
+    queryset = queryset.filter(**{relation.field.attname: instance.pk})
     queryset._result_cache = list(objects)
     queryset._prefetch_done = True
     if not hasattr(instance, "_prefetched_objects_cache"):
