@@ -172,8 +172,10 @@ def _clear_cache():
         cache.clear()
     # And what each process keeps in front of the shared cache: a test's rolled-back
     # changes bump no generation, and SQLite reuses the ids of rolled-back rows.
+    from accounts import authentication
     from catalog import calendar, version_cache
 
+    authentication.forget_local()
     calendar.forget_local()
     version_cache.forget_all()
 

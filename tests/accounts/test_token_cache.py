@@ -2,8 +2,11 @@
 (``accounts.authentication``) and forgets it whenever what it carries changes:
 deactivation, roles (from either side), the staff profile and its window, the token."""
 
+import time
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -76,3 +79,58 @@ def test_window_moves_and_renames(clerk):
     other.hall.name = "金州新区政务服务中心"
     other.hall.save()
     assert authenticate(key).staff_profile.window.hall.name == "金州新区政务服务中心"
+
+
+def test_a_change_in_another_process_reaches_this_one_within_the_check_interval(
+    clerk, django_assert_num_queries, monkeypatch
+):
+    """Each process keeps the users it served; another process's change moves the shared
+    generation, which this one reads at most every LOCAL_CHECK_SECONDS."""
+    from accounts import authentication
+
+    key = Token.objects.create(user=clerk).key
+    authenticate(key)
+    with django_assert_num_queries(0):
+        assert authenticate(key).is_active
+    # Another process deactivates the user: its receivers drop the Redis entry and move
+    # the generation; this process's copy is untouched until it looks again.
+    User = type(clerk)
+    User.objects.filter(pk=clerk.pk).update(is_active=False)  # no signal in this process
+    cache.delete(authentication.cache_key(key))
+    cache.set(authentication._GENERATION_KEY, "moved-by-another-process", None)
+    assert authenticate(key).is_active  # within the interval: this process's copy
+    clock = time.monotonic() + authentication.LOCAL_CHECK_SECONDS
+    monkeypatch.setattr(authentication.time, "monotonic", lambda: clock)
+    with pytest.raises(AuthenticationFailed):
+        authenticate(key)
+
+
+def test_each_request_gets_its_own_copy_of_the_user(clerk):
+    key = Token.objects.create(user=clerk).key
+    first = authenticate(key)
+    first.full_name = "changed by one request"
+    assert authenticate(key).full_name != "changed by one request"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_racing_a_deactivation_cannot_keep_the_user_cached(clerk):
+    """A request between the deactivation's save and its commit reads the user still
+    active and caches it again; the commit drops that entry."""
+    from django.db import transaction
+
+    key = Token.objects.create(user=clerk).key
+    with transaction.atomic():
+        clerk.is_active = False
+        clerk.save()  # the receivers drop the cached user
+        # Another request, before the commit, sees the committed (active) row:
+        stale = Token.objects.select_related("user").get(key=key)
+        stale.user.is_active = True
+        cache.set(authentication_key(key), stale, 300)
+    with pytest.raises(AuthenticationFailed):
+        authenticate(key)
+
+
+def authentication_key(key):
+    from accounts.authentication import cache_key
+
+    return cache_key(key)
