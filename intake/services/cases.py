@@ -49,9 +49,12 @@ from .numbering import case_number_next, case_number_prefix
 from .slots import attach_slots, remember_slots, slots_of
 from .uploads import check_upload
 
-# Sent with application=, actor= inside the accepting transaction.
+# Both are sent with application=, actor= inside the accepting transaction, within its
+# ``case_writes`` block: the instance carries the new state, the case's row and events
+# are written when the block ends. A receiver moves the case through ``transition``
+# (collected with the rest) and writes its own rows as usual.
 case_accepted = Signal()
-# Sent with application=, actor= when a 即办件 is concluded at the counter.
+# When a 即办件 is concluded at the counter.
 case_concluded = Signal()
 
 EDITABLE_BY_APPLICANT = (CaseStatus.DRAFT, CaseStatus.CORRECTION_REQUESTED)
