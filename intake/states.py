@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from django.utils import timezone
 
 from accounts.constants import Role
+from jinpu_portal.db import insert, update
 
 from .constants import CaseAction as A
 from .constants import CaseStatus as S
@@ -108,7 +109,7 @@ def record_event(
     )
     writes = getattr(application, "_case_writes", None)
     if writes is None:
-        event.save()
+        insert([event])
     else:
         writes.events.append(event)
     return event
@@ -137,8 +138,8 @@ def case_writes(application: Application):
     finally:
         del application._case_writes
     if writes.fields:
-        application.save(update_fields=sorted({*writes.fields, "updated_at"}))
-    CaseEvent.objects.bulk_create(writes.events)
+        update(application, sorted({*writes.fields, "updated_at"}))
+    insert(writes.events)
 
 
 def transition(
@@ -160,7 +161,7 @@ def transition(
     application.status = target
     writes = getattr(application, "_case_writes", None)
     if writes is None:
-        application.save(update_fields=["status", "updated_at", *update_fields])
+        update(application, ["status", "updated_at", *update_fields])
     else:
         writes.fields.update(("status", *update_fields))
     return record_event(

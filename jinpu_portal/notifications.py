@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from .db import insert
+
 logger = logging.getLogger(__name__)
 
 
@@ -39,14 +41,18 @@ class InPortalBackend:
     def send(self, message: Message) -> None:
         from .models import Notification
 
-        Notification.objects.create(
-            recipient_id=message.recipient_id,
-            title=message.title,
-            body=message.body,
-            url=message.url,
-            reference=message.reference,
-            # Nothing else to send: out of the outbox at once.
-            dispatched_at=None if _external_paths() else timezone.now(),
+        insert(
+            [
+                Notification(
+                    recipient_id=message.recipient_id,
+                    title=message.title,
+                    body=message.body,
+                    url=message.url,
+                    reference=message.reference,
+                    # Nothing else to send: out of the outbox at once.
+                    dispatched_at=None if _external_paths() else timezone.now(),
+                )
+            ]
         )
 
 

@@ -24,6 +24,7 @@ from catalog.models import Delegation, WorkflowStep
 from intake.constants import CaseAction, CaseStatus
 from intake.models import Application
 from intake.states import record_event, transition
+from jinpu_portal.db import insert
 
 from ..constants import ClockKind, Decision
 from ..errors import ApprovalError
@@ -101,8 +102,8 @@ def stage_create_tasks(
         )
         for step, department in zip(steps, departments, strict=True)
     ]
-    Clock.objects.bulk_create([*clocks, *step_clocks])
-    return Task.objects.bulk_create(
+    insert([*clocks, *step_clocks])
+    return insert(
         Task(
             application=application,
             step=step,

@@ -21,7 +21,7 @@ from catalog.calendar import add_working_days, current_calendar
 from catalog.constants import CaseType, VersionStatus
 from catalog.models import Delegation, ItemMaterial, ItemVersion
 from catalog.version_cache import version_get
-from jinpu_portal.db import PreparedQuery
+from jinpu_portal.db import PreparedQuery, insert, update
 from jinpu_portal.notifications import notify
 
 from ..constants import (
@@ -224,8 +224,8 @@ def application_create(
         delivery_address=delivery_address,
     )
     _clean(application)
-    application.save()
-    slots = SubmittedMaterial.objects.bulk_create(
+    insert([application])
+    slots = insert(
         SubmittedMaterial(application=application, material=material)
         for material in item_version.materials.all()
     )
@@ -277,7 +277,7 @@ def material_upload(
     slot.uploaded_at = timezone.now()
     if slot.status in (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE):
         slot.status = MaterialStatus.PENDING
-    slot.save(update_fields=UPLOAD_FIELDS)
+    update(slot, UPLOAD_FIELDS)
     record_event(
         application, CaseAction.UPLOAD, actor=actor, message=f"上传材料：{slot.material.name}"
     )

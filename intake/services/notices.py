@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.constants import CaseType
+from jinpu_portal.db import insert
 from jinpu_portal.pdf import absolute_url, qr_data_uri, render_pdf, sha256_hex
 
 from ..constants import CaseAction, Channel, MaterialStatus, NoticeKind, NoticeStatus
@@ -123,7 +124,7 @@ def notice_issue(
     ``number_later``: then the caller writes ``notice_number(notice)`` in an update of
     its own (``intake_accept`` does, with the case number)."""
     code = new_verification_code()
-    notice = Notice.objects.create(
+    notice = Notice(
         application=application,
         kind=kind,
         number=code,  # replaced once the row has its id
@@ -133,6 +134,7 @@ def notice_issue(
         context=notice_context(application, kind, actor, extra),
         verification_code=code,
     )
+    insert([notice])
     notice.number = notice_number(notice)
     if not number_later:
         Notice.objects.filter(pk=notice.pk).update(number=notice.number)

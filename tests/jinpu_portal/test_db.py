@@ -1,15 +1,19 @@
 """``jinpu_portal.db``: a prepared query gives what the queryset gives; remembered
-related rows answer as prefetched ones."""
+related rows answer as prefetched ones; ``insert`` and ``update`` write what
+``bulk_create`` and ``save(update_fields=...)`` write."""
+
+import datetime
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
-from intake.models import SubmittedMaterial
+from intake.models import Application, CaseEvent, SubmittedMaterial
 from intake.services.cases import _LOCK_QUERY
-from jinpu_portal.db import PreparedQuery, remember_related
+from jinpu_portal.db import PreparedQuery, insert, remember_related, update
+from jinpu_portal.models import Notification
 from tests.intake.citizen_support import make_citizen, make_item, start_online
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +104,98 @@ def test_remembered_rows_answer_all_and_a_filter_still_asks_for_this_instances_r
     assert {slot.application_id for slot in filtered} == {first.pk}
     assert filtered.count() == len(slots)
     assert second.materials.count() == len(slots)
+
+
+def _event(application, **fields):
+    return CaseEvent(
+        **{
+            "application": application,
+            "at": datetime.datetime(2026, 11, 2, 9, 30, tzinfo=datetime.UTC),
+            "action": "upload",
+            "actor": application.applicant.user,
+            "actor_role": "申请人",
+            "channel": "online",
+            "message": "上传材料：营业执照",
+            "details": {"material": 7, "names": ["营业执照", "身份证"]},
+            **fields,
+        }
+    )
+
+
+def _stored(model, pks) -> list[dict]:
+    fields = [field.attname for field in model._meta.concrete_fields if not field.primary_key]
+    rows = model.objects.filter(pk__in=pks).order_by("pk").values(*fields)
+    return [{k: v for k, v in row.items() if k not in ("created_at", "updated_at")} for row in rows]
+
+
+def test_insert_writes_the_rows_bulk_create_writes_in_one_statement():
+    application = start_online(make_item(), make_citizen())
+    ours = [_event(application, message=f"第{n}次") for n in range(3)]
+    theirs = [_event(application, message=f"第{n}次") for n in range(3)]
+
+    with CaptureQueriesContext(connection) as captured:
+        assert insert(ours) == ours
+    CaseEvent.objects.bulk_create(theirs)
+
+    assert len(captured.captured_queries) == 1
+    assert [event.pk for event in ours] == sorted(event.pk for event in ours)  # in order
+    assert all(event._state.adding is False and event._state.db == "default" for event in ours)
+    assert _stored(CaseEvent, [e.pk for e in ours]) == _stored(CaseEvent, [e.pk for e in theirs])
+    assert insert([]) == []
+
+
+def test_insert_sets_auto_now_fields_and_related_ids_as_save_does():
+    citizen = make_citizen()
+    before = datetime.datetime.now(tz=datetime.UTC)
+    notification = Notification(recipient=citizen.user, title="您的申请已受理")
+    insert([notification])
+    stored = Notification.objects.get(pk=notification.pk)
+    assert stored.recipient_id == citizen.user_id
+    assert stored.created_at == notification.created_at >= before
+    assert stored.updated_at == notification.updated_at >= before
+    assert stored.dispatched_at is None
+    assert stored.body == ""
+
+
+def test_insert_refuses_rows_it_cannot_write():
+    application = start_online(make_item(), make_citizen())
+    saved = _event(application)
+    saved.save()
+    with pytest.raises(ValueError, match="new rows of one model"):
+        insert([saved])
+    with pytest.raises(ValueError, match="new rows of one model"):
+        insert([_event(application), Notification(recipient_id=1, title="x")])
+    unsaved = Application(item_version=application.item_version)  # never saved
+    with pytest.raises(ValueError, match="unsaved related object"):
+        insert([CaseEvent(application=unsaved, at=saved.at, action="upload")])
+
+
+def test_update_writes_the_fields_save_writes_and_fails_on_a_vanished_row():
+    application = start_online(make_item(), make_citizen())
+    slot = application.materials.order_by("pk").first()
+    stamp = slot.updated_at
+    slot.original_filename = "营业执照.pdf"
+    slot.size = 2048
+    slot.status = "defective"  # not in the list: not written
+
+    with CaptureQueriesContext(connection) as captured:
+        update(slot, ["original_filename", "size", "updated_at"])
+    assert len(captured.captured_queries) == 1
+    stored = SubmittedMaterial.objects.get(pk=slot.pk)
+    assert (stored.original_filename, stored.size) == ("营业执照.pdf", 2048)
+    assert stored.status != "defective"
+    assert stored.updated_at == slot.updated_at > stamp  # auto_now, as save() sets it
+
+    SubmittedMaterial.objects.filter(pk=slot.pk).delete()
+    with pytest.raises(DatabaseError, match="did not affect any rows"):
+        update(slot, ["size"])
+    with pytest.raises(ValueError, match="primary key"):
+        update(slot, ["id"])
+
+
+def test_update_refuses_a_model_whose_saves_are_listened_to():
+    from accounts.models import Hall
+
+    hall = Hall.objects.first() or Hall.objects.create(name="测试大厅", code="TST")
+    with pytest.raises(ValueError, match="save signal receivers"):
+        update(hall, ["name"])
