@@ -146,3 +146,21 @@ def test_collectstatic_with_hashed_names(settings, tmp_path):
     manifest = (tmp_path / "static" / "staticfiles.json").read_text(encoding="utf-8")
     assert "vendor/bootstrap/css/bootstrap.min.css" in manifest
     assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in manifest
+
+
+def test_gunicorn_workers_freeze_the_loaded_portal_and_collect_less_often():
+    """gunicorn.conf.py's post_worker_init, run as a worker runs it (in a child process:
+    it changes the interpreter's collector)."""
+    script = (
+        "import gc, runpy\n"
+        "config = runpy.run_path('gunicorn.conf.py')\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "config['post_worker_init'](None)\n"
+        "print(gc.get_freeze_count(), *gc.get_threshold())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    frozen, *thresholds = map(int, result.stdout.split())
+    assert frozen > 1000  # the modules loaded so far, out of the collector's sight
+    assert thresholds == [50_000, 20, 100]
