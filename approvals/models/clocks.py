@@ -25,6 +25,7 @@ class Clock(TimeStampedModel):
         blank=True,
         on_delete=models.CASCADE,
         related_name="clocks",
+        db_index=False,  # Meta.indexes' (application, kind) leads with it
     )
     kind = models.CharField(_("类型"), max_length=16, choices=ClockKind.choices)
     department = models.ForeignKey(

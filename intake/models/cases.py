@@ -76,12 +76,10 @@ class Application(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="applications",
     )
+    # Indexed by Meta.indexes' (status, channel, submitted_at), which serves lookups by
+    # status alone too: no index of its own (every status change would write it).
     status = models.CharField(
-        _("状态"),
-        max_length=16,
-        choices=CaseStatus.choices,
-        default=CaseStatus.DRAFT,
-        db_index=True,
+        _("状态"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.DRAFT
     )
     case_number = models.CharField(_("办件编号"), max_length=32, unique=True, null=True, blank=True)
 
@@ -94,6 +92,7 @@ class Application(TimeStampedModel):
         verbose_name=_("申请人（经办人）"),
         on_delete=models.PROTECT,
         related_name="applications",
+        db_index=False,  # Meta.indexes' (applicant, -created_at) leads with it
     )
     enterprise = models.ForeignKey(
         "accounts.Enterprise",
@@ -235,7 +234,11 @@ class SubmittedMaterial(TimeStampedModel):
     """One material of an application: the uploaded file and the clerk's verdict."""
 
     application = models.ForeignKey(
-        Application, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="materials"
+        Application,
+        verbose_name=_("申请"),
+        on_delete=models.CASCADE,
+        related_name="materials",
+        db_index=False,  # submitted_material_unique (application, material) leads with it
     )
     material = models.ForeignKey(
         "catalog.ItemMaterial", verbose_name=_("材料"), on_delete=models.PROTECT, related_name="+"
