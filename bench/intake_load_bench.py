@@ -77,7 +77,7 @@ def parse_args(argv=None):
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients")
     parser.add_argument("--processes", type=int, default=4, help="client processes")
     parser.add_argument("--duration", type=int, default=15, help="seconds per measurement")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--keep-db", action="store_true", help="leave the database behind")
     parser.add_argument("--seed", help=argparse.SUPPRESS)
     return parser.parse_args(argv)

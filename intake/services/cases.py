@@ -40,7 +40,6 @@ from ..models import (
     BundleApplication,
     CorrectionItem,
     CorrectionNotice,
-    Notice,
     SubmittedMaterial,
 )
 from ..states import case_writes, record_event, require_can, transition
@@ -605,7 +604,7 @@ def intake_accept(
         writes.fields.add("case_number")
     # The acceptance notice gets its number (from its id) and the case's.
     notice.context["case_number"] = application.case_number
-    Notice.objects.filter(pk=notice.pk).update(number=notice.number, context=notice.context)
+    update(notice, ["number", "context"])
     notify(
         recipient=application.applicant.user_id,
         title="您的申请已受理",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.constants import CaseType
-from jinpu_portal.db import insert
+from jinpu_portal.db import insert, update
 from jinpu_portal.pdf import absolute_url, qr_data_uri, render_pdf, sha256_hex
 
 from ..constants import CaseAction, Channel, MaterialStatus, NoticeKind, NoticeStatus
@@ -137,7 +137,7 @@ def notice_issue(
     insert([notice])
     notice.number = notice_number(notice)
     if not number_later:
-        Notice.objects.filter(pk=notice.pk).update(number=notice.number)
+        update(notice, ["number"])
     record_event(
         application,
         CaseAction.NOTICE_ISSUED,
