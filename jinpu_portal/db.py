@@ -18,6 +18,7 @@ insert of an event costs here. ``insert`` and ``update`` keep the statement per 
 and field list and only convert the values, with the fields' own methods.
 """
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -158,9 +159,7 @@ def insert(objs, *, using: str = "default") -> list:
         return objs
     model = type(objs[0])
     connection = connections[using]
-    statement = _INSERTS.get((model, len(objs), using)) or _insert_statement(
-        model, len(objs), connection
-    )
+    statement = _insert_statement(model, len(objs), using)
     if statement is None:  # a database that cannot return the new ids
         return model._default_manager.using(using).bulk_create(objs)
     sql, fields, key, converters = statement
@@ -184,12 +183,11 @@ def insert(objs, *, using: str = "default") -> list:
     return objs
 
 
-_INSERTS: dict = {}
-
-
-def _insert_statement(model, rows: int, connection):
+@functools.cache
+def _insert_statement(model, rows: int, using: str):
     """(sql, fields, the key column, its converters), or None when the database cannot
-    return the keys of a multi-row insert."""
+    return the keys of a multi-row insert. Built once per model, row count and database."""
+    connection = connections[using]
     if not connection.features.can_return_rows_from_bulk_insert:
         return None
     opts = model._meta
@@ -210,9 +208,7 @@ def _insert_statement(model, rows: int, connection):
         *connection.ops.get_db_converters(key),
         *key.get_db_converters(connection),
     ]
-    statement = (sql, fields, key, converters)
-    _INSERTS[(model, rows, connection.alias)] = statement
-    return statement
+    return sql, fields, key, converters
 
 
 def update(instance, fields, *, using: str = "default") -> None:
@@ -221,11 +217,8 @@ def update(instance, fields, *, using: str = "default") -> None:
     statement built once per model and field list. Sends no model signals, so it
     refuses a model with save receivers (when it builds the statement). Raises
     ``DatabaseError`` when the row is gone, as ``save`` does."""
-    model = type(instance)
     connection = connections[using]
-    key = (model, tuple(fields), using)
-    statement = _UPDATES.get(key) or _update_statement(model, fields, connection)
-    sql, concrete = statement
+    sql, concrete = _update_statement(type(instance), tuple(fields), using)
     instance._prepare_related_fields_for_save(operation_name="update", fields=concrete)
     params = [
         field.get_db_prep_save(field.pre_save(instance, False), connection) for field in concrete
@@ -237,20 +230,17 @@ def update(instance, fields, *, using: str = "default") -> None:
             raise DatabaseError("Save with update_fields did not affect any rows.")
 
 
-_UPDATES: dict = {}
-
-
-def _update_statement(model, fields, connection):
+@functools.cache
+def _update_statement(model, fields: tuple[str, ...], using: str):
+    """(sql, the fields), built once per model, field list and database."""
     opts = model._meta
     if pre_save.has_listeners(model) or post_save.has_listeners(model):
         raise ValueError(f"{opts.label} has save signal receivers: use save().")
     concrete = [opts.get_field(name) for name in fields]
     if any(not field.concrete or field.primary_key for field in concrete):
         raise ValueError("update() writes concrete fields other than the primary key.")
-    qn = connection.ops.quote_name
+    qn = connections[using].ops.quote_name
     assignments = ", ".join(f"{qn(field.column)} = %s" for field in concrete)
     # Identifiers quoted by the backend, values as parameters.
     sql = f"UPDATE {qn(opts.db_table)} SET {assignments} WHERE {qn(opts.pk.column)} = %s"  # noqa: S608
-    statement = (sql, concrete)
-    _UPDATES[(model, tuple(fields), connection.alias)] = statement
-    return statement
+    return sql, concrete
