@@ -20,7 +20,7 @@ help:
 	@echo "make demo   - set everything up, load demo data, start portal + worker"
 	@echo "make run    - start portal + worker without reloading demo data"
 	@echo "make test   - set everything up and run the whole test suite"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff, the import layers (import-linter) and makemigrations --check"
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,9 +59,10 @@ check-migrations: bootstrap
 test: test-system-packages bootstrap
 	DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: bootstrap
+lint: bootstrap check-migrations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: bootstrap
 	$(VENV)/bin/ruff format .

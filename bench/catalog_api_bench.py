@@ -8,7 +8,7 @@ What it does, start to finish:
      unless --keep-db) and migrates it;
   2. seeds the Jinpu organisation and --items published items with 3-8 materials and
      2-4 workflow stages (some parallel) through catalog.services;
-  3. starts gunicorn (--workers sync workers, DEBUG off, BENCH_VIEWS=1) on
+  3. starts gunicorn (--workers sync workers, DEBUG off, bench.settings) on
      127.0.0.1:--port;
   4. drives both URLs with wrk (or, without wrk, Python threads) for --rounds rounds,
      alternating bare and detail, each for --duration seconds with --connections
@@ -104,10 +104,10 @@ def server_env(args, var_dir: str) -> dict:
             "SECURE_HSTS_SECONDS": "0",
             "SESSION_COOKIE_SECURE": "0",
             "CSRF_COOKIE_SECURE": "0",
-            "BENCH_VIEWS": "1",
             "LOG_LEVEL": "WARNING",
             "VAR_DIR": var_dir,
             "PYTHONPATH": str(ROOT),
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
         }
     )
     if args.redis != "none":

@@ -57,9 +57,8 @@ def setup(args) -> None:
             "SECURE_HSTS_SECONDS": "0",
             "SESSION_COOKIE_SECURE": "0",
             "CSRF_COOKIE_SECURE": "0",
-            "BENCH_VIEWS": "1",
             "LOG_LEVEL": "CRITICAL",
-            "DJANGO_SETTINGS_MODULE": "jinpu_portal.settings",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
         }
     )
     sys.path.insert(0, str(ROOT))

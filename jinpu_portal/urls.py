@@ -1,5 +1,3 @@
-import os
-
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -37,18 +35,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
-if os.environ.get("BENCH_VIEWS") == "1":
-    # The baselines of bench/; not routed in any other process.
-    from . import bench_views
-
-    urlpatterns += [
-        path("bench/bare-json/", bench_views.bench_bare_json, name="bench-bare-json"),
-        path("bench/minimal/applications/", bench_views.minimal_create),
-        path("bench/minimal/applications/<int:pk>/materials/", bench_views.minimal_upload),
-        path("bench/minimal/applications/<int:pk>/submit/", bench_views.minimal_submit),
-        path("bench/minimal/applications/<int:pk>/accept/", bench_views.minimal_accept),
-    ]
 
 handler403 = "jinpu_portal.views.permission_denied"
 handler404 = "jinpu_portal.views.page_not_found"

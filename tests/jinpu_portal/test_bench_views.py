@@ -1,58 +1,43 @@
-"""The benchmark baseline views are routed only when BENCH_VIEWS=1."""
+"""The benchmark baseline views are routed only by bench/urls.py (bench.settings)."""
 
-import importlib
-import os
+import json
 
 import pytest
-from django.urls import NoReverseMatch, clear_url_caches, reverse
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import NoReverseMatch, reverse
 
-import jinpu_portal.urls
+from approvals.models import Clock, Task
+from intake.models import Application, CaseEvent, Notice
+from jinpu_portal.models import Notification
+from tests.intake.citizen_support import make_citizen, make_item
 
-
-@pytest.fixture
-def routes_with():
-    """routes_with(value) reloads the URLconf with BENCH_VIEWS set to value (or unset)."""
-    original = os.environ.get("BENCH_VIEWS")
-
-    def reload(value):
-        if value is None:
-            os.environ.pop("BENCH_VIEWS", None)
-        else:
-            os.environ["BENCH_VIEWS"] = value
-        importlib.reload(jinpu_portal.urls)
-        clear_url_caches()
-
-    yield reload
-    reload(original)
+bench_urls = override_settings(ROOT_URLCONF="bench.urls")
 
 
-def test_not_routed_by_default(client, routes_with):
-    routes_with(None)
+def test_not_routed_by_the_portal(client):
     with pytest.raises(NoReverseMatch):
         reverse("bench-bare-json")
     assert client.get("/bench/bare-json/").status_code == 404
 
 
-def test_routed_with_bench_views(client, routes_with):
-    routes_with("1")
+@bench_urls
+def test_routed_by_the_bench_urlconf(client):
     response = client.get(reverse("bench-bare-json"))
     assert response.status_code == 200
     assert response.json() == {"ok": True}
+    # The portal's own pages are still there.
+    assert reverse("healthz") == "/healthz"
 
 
-def test_minimal_views_write_the_rows_of_an_application(client, routes_with, db):
+def test_minimal_views_write_the_rows_of_an_application(client, db):
     """The yardstick of bench/intake_load_bench.py: the four steps write the rows."""
-    import json
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from approvals.models import Clock, Task
-    from intake.models import Application, CaseEvent, Notice
-    from jinpu_portal.models import Notification
-    from tests.intake.citizen_support import make_citizen, make_item
-
     assert client.post("/bench/minimal/applications/").status_code == 404
-    routes_with("1")
+    with bench_urls:
+        _walk_the_minimal_views(client)
+
+
+def _walk_the_minimal_views(client):
     version = make_item()
     citizen = make_citizen()
     materials = list(version.materials.values_list("pk", flat=True))

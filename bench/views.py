@@ -1,4 +1,4 @@
-"""Views that exist only for benchmarks (bench/), routed when BENCH_VIEWS=1.
+"""Views that exist only for benchmarks: bench/urls.py routes them (bench.settings).
 
 ``bench_bare_json`` is the baseline of bench/catalog_api_bench.py and
 bench/intake_load_bench.py: the same server, middleware and worker as the API, with no
