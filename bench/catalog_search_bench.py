@@ -26,7 +26,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import ROOT, admin_sql  # noqa: E402
+
 TARGET_MS = 50.0
 PAGE = 20
 
@@ -81,18 +83,6 @@ def parse_args(argv=None):
         "value for SSD storage; the server default is 4)",
     )
     return parser.parse_args(argv)
-
-
-def admin_sql(args, sql: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(f"{args.pg.rstrip('/')}/postgres")
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        connection.close()
 
 
 def setup_django(args) -> None:

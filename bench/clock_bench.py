@@ -46,8 +46,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import ROOT, VENV_BIN, admin_sql  # noqa: E402
+
 CELERY = str(VENV_BIN / "celery") if (VENV_BIN / "celery").exists() else "celery"
 
 D = datetime.date
@@ -79,18 +80,6 @@ def parse_args(argv=None):
 
 
 # --- Database ---------------------------------------------------------------------------
-
-
-def admin_sql(args, sql: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(f"{args.pg.rstrip('/')}/postgres")
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        connection.close()
 
 
 def setup_django(args) -> None:

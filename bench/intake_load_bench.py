@@ -39,7 +39,6 @@ import argparse
 import http.client
 import json
 import multiprocessing
-import os
 import re
 import runpy
 import shutil
@@ -49,15 +48,23 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
-PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
-GUNICORN = str(VENV_BIN / "gunicorn") if (VENV_BIN / "gunicorn").exists() else "gunicorn"
-BARE_PATH = "/bench/bare-json/"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import (  # noqa: E402
+    BARE_PATH,
+    GUNICORN,
+    PYTHON,
+    ROOT,
+    admin_sql,
+    database_url,
+    port_is_free,
+    run,
+    wait_until_up,
+)
+from bench.common import server_env as common_server_env
+
 TARGET_RATIO = 0.12
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"%" * 2000 + b"\n"
 
@@ -86,48 +93,10 @@ def parse_args(argv=None):
 # --- Database and data -------------------------------------------------------------------
 
 
-def database_url(args) -> str:
-    return f"{args.pg.rstrip('/')}/{args.db_name}"
-
-
-def admin_sql(args, sql: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(f"{args.pg.rstrip('/')}/postgres")
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        connection.close()
-
-
 def server_env(args, var_dir: str) -> dict:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"REDIS_URL", "DATABASE_URL", "DEBUG", "CELERY_TASK_ALWAYS_EAGER"}
-    }
-    env.update(
-        {
-            "DATABASE_URL": database_url(args),
-            "REDIS_URL": args.redis,
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "SESSION_COOKIE_SECURE": "0",
-            "CSRF_COOKIE_SECURE": "0",
-            "LOG_LEVEL": "WARNING",
-            "VAR_DIR": var_dir,
-            "PYTHONPATH": str(ROOT),
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            # The demo's SMS/email back ends only log; keep the in-portal message (a row
-            # in the request's transaction) and the after-commit dispatch task.
-        }
-    )
-    return env
+    # The demo's SMS/email back ends only log; keep the in-portal message (a row in the
+    # request's transaction) and the after-commit dispatch task.
+    return common_server_env(args, var_dir, allowed_hosts="127.0.0.1", REDIS_URL=args.redis)
 
 
 def seed(clients: int, out_file: str) -> None:
@@ -268,31 +237,6 @@ def clear_queue(args) -> None:
 
 
 # --- Server ----------------------------------------------------------------------------------
-
-
-def run(cmd: list[str], env: dict) -> None:
-    subprocess.run(cmd, cwd=ROOT, env=env, check=True)
-
-
-def port_is_free(port: int) -> bool:
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
-
-
-def wait_until_up(server: subprocess.Popen, port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer /healthz in time; see the log above")
 
 
 # --- Clients -------------------------------------------------------------------------------
