@@ -7,14 +7,15 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         from intake.services.cases import case_accepted
-        from intake.signals import notice_downloaded
+        from intake.signals import notice_downloaded, notice_rendered
 
-        from .receivers import record_electronic_delivery, route_accepted_case
+        from .receivers import record_electronic_delivery, route_accepted_case, tell_result_ready
 
         case_accepted.connect(route_accepted_case, dispatch_uid="approvals.route_accepted_case")
         notice_downloaded.connect(
             record_electronic_delivery, dispatch_uid="approvals.record_electronic_delivery"
         )
+        notice_rendered.connect(tell_result_ready, dispatch_uid="approvals.tell_result_ready")
         self._connect_calendar_edits()
         self._register_home_actions()
 

@@ -1,8 +1,11 @@
 """Approvals' hooks into intake (connected in ApprovalsConfig.ready)."""
 
-from intake.constants import NoticeKind
+from intake.constants import DeliveryMethod, NoticeKind
+from intake.services.contact import applicant_notify
 
+from .constants import DeliveryStatus
 from .errors import ApprovalError, ApprovalPermissionDenied
+from .models import Delivery
 from .services.delivery import result_download
 from .services.routing import route_locked
 
@@ -24,3 +27,30 @@ def record_electronic_delivery(sender, *, application, notice, user, **kwargs) -
         result_download(application=application, actor=user)
     except (ApprovalError, ApprovalPermissionDenied):
         return  # the download itself was allowed by intake; nothing to record
+
+
+def tell_result_ready(sender, *, notice, **kwargs) -> None:
+    """intake's ``notice_rendered``: once the result document of a case to be collected
+    at a window exists, the applicant is told to come for it (a walk-in by SMS)."""
+    if notice.kind not in (NoticeKind.APPROVAL_DECISION, NoticeKind.DENIAL_DECISION):
+        return
+    delivery = (
+        Delivery.objects.select_related("application__item_version", "application__applicant")
+        .filter(
+            application_id=notice.application_id,
+            method=DeliveryMethod.WINDOW,
+            status=DeliveryStatus.PENDING,
+        )
+        .first()
+    )
+    if delivery is None:
+        return
+    application = delivery.application
+    applicant_notify(
+        application,
+        title="办理结果可以领取",
+        body=f"“{application.item_version.name}”（办件编号 {application.case_number}）的"
+        "办理结果已制作完成，请持身份证件到任一政务服务大厅综合窗口领取。",
+        url=f"/approvals/cases/{application.pk}/",
+        reference=application.case_number or "",
+    )

@@ -15,14 +15,25 @@ class TimeStampedModel(models.Model):
 class Notification(TimeStampedModel):
     """An in-portal message to a user; other channels (SMS, email) are sent besides it
     by the back ends in settings.NOTIFICATION_BACKENDS (jinpu_portal.notifications), from
-    this row: it is their outbox until ``dispatched_at`` is set."""
+    this row: it is their outbox until ``dispatched_at`` is set.
+
+    A person without an account (a walk-in applicant at the counter) has no in-portal
+    inbox: their row has no recipient, only the ``phone`` to text, and is outbox only."""
 
     recipient = models.ForeignKey(
         "accounts.User",
         verbose_name=_("接收人"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
         db_index=False,  # Meta.indexes' (recipient, read_at) leads with it
+    )
+    phone = models.CharField(
+        _("短信号码"),
+        max_length=20,
+        blank=True,
+        help_text=_("无账号的申请人（窗口办件）接收短信的号码；有账号的按其当前号码发送"),
     )
     title = models.CharField(_("标题"), max_length=100)
     body = models.TextField(_("内容"), blank=True)
@@ -49,6 +60,12 @@ class Notification(TimeStampedModel):
                 fields=["id"],
                 name="notification_outbox_idx",
                 condition=models.Q(dispatched_at__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(phone=""),
+                name="notification_recipient_or_phone",
             ),
         ]
 

@@ -6,8 +6,10 @@ is their outbox. Beat runs ``notifications_dispatch_pending`` every half minute,
 sends what was committed and marks it sent. So a rolled-back action sends nothing, a
 slow gateway never holds a request, and a broker that is down when the act commits
 delays the SMS instead of losing it; a request pays no broker message for it either.
-The worker reads the recipient's phone number and address when it sends. The demo's
-back ends only log (with ID numbers redacted by the log filter).
+The worker reads the recipient's phone number and address when it sends. A person
+without an account (a walk-in applicant) is texted at the number given with the
+message: their row has no recipient and sits in the outbox only. The demo's back ends
+only log (with ID numbers redacted by the log filter).
 """
 
 import logging
@@ -26,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Message:
-    recipient_id: int
+    recipient_id: int | None
     title: str
     body: str = ""
     url: str = ""
@@ -45,6 +47,7 @@ class InPortalBackend:
             [
                 Notification(
                     recipient_id=message.recipient_id,
+                    phone="" if message.recipient_id else message.phone,
                     title=message.title,
                     body=message.body,
                     url=message.url,
@@ -85,10 +88,19 @@ def _external_backends():
     return [import_string(path)() for path in _external_paths()]
 
 
-def notify(*, recipient, title: str, body: str = "", url: str = "", reference: str = "") -> None:
-    """Notify a user (a User or a user id; None is nobody): in-portal now, the other
-    channels from the outbox once the caller's transaction has committed."""
-    if recipient is None:
+def notify(
+    *,
+    recipient,
+    title: str,
+    body: str = "",
+    url: str = "",
+    reference: str = "",
+    phone: str = "",
+) -> None:
+    """Notify a user (a User or a user id): in-portal now, the other channels from the
+    outbox once the caller's transaction has committed. Without a recipient, ``phone``
+    is texted from the outbox (a person without an account); with neither, nobody is."""
+    if recipient is None and not phone:
         return
     InPortalBackend().send(
         Message(
@@ -97,6 +109,7 @@ def notify(*, recipient, title: str, body: str = "", url: str = "", reference: s
             body=body,
             url=url,
             reference=reference,
+            phone=phone,
         )
     )
 
@@ -118,16 +131,7 @@ def notifications_dispatch_pending(*, limit: int = 500) -> int:
             .order_by("id")[:limit]
         )
         for notification in batch:
-            recipient = notification.recipient
-            message = Message(
-                recipient_id=recipient.pk,
-                title=notification.title,
-                body=notification.body,
-                url=notification.url,
-                reference=notification.reference,
-                phone=(recipient.phone or "") if recipient.is_active else "",
-                email=(recipient.email or "") if recipient.is_active else "",
-            )
+            message = _outbox_message(notification)
             for backend in backends:
                 try:
                     backend.send(message)
@@ -141,6 +145,26 @@ def notifications_dispatch_pending(*, limit: int = 500) -> int:
             dispatched_at=timezone.now()
         )
     return len(batch)
+
+
+def _outbox_message(notification) -> Message:
+    """What to send for an outbox row: to the recipient's current contact (none for a
+    deactivated user), or to the row's own number when it has no recipient."""
+    recipient = notification.recipient
+    fields = {
+        "title": notification.title,
+        "body": notification.body,
+        "url": notification.url,
+        "reference": notification.reference,
+    }
+    if recipient is None:
+        return Message(recipient_id=None, phone=notification.phone, **fields)
+    return Message(
+        recipient_id=recipient.pk,
+        phone=(recipient.phone or "") if recipient.is_active else "",
+        email=(recipient.email or "") if recipient.is_active else "",
+        **fields,
+    )
 
 
 def dispatch_external(payload: dict) -> None:

@@ -13,9 +13,9 @@ from django.utils import timezone
 from catalog.constants import ItemType
 from intake.constants import CaseAction, NoticeKind
 from intake.models import Application, Notice
+from intake.services.contact import applicant_notify
 from intake.services.notices import notice_issue
 from intake.states import transition
-from jinpu_portal.notifications import notify
 
 from ..constants import OPEN_TASK_STATUSES, Decision, TaskStatus
 from ..models import Delivery, Task
@@ -159,12 +159,12 @@ def case_conclude(
         address=application.delivery_address,
     )
     how = {
-        "window": "请持身份证件到任一政务服务大厅综合窗口领取",
+        "window": "结果文书制作完成后将通知您到任一政务服务大厅综合窗口领取",
         "post": "结果文书将邮寄至您填写的地址",
         "electronic": "请登录后在“我的办件”中下载结果文书",
     }.get(application.delivery_method, "")
-    notify(
-        recipient=application.applicant.user_id,
+    applicant_notify(
+        application,
         title="您的办件已办结" if approved else "您的办件已办结（不予许可）",
         body=f"“{version.name}”（办件编号 {application.case_number}）已办结："
         f"{'准予许可' if approved else '不予许可'}。{how}。",

@@ -21,8 +21,8 @@ from accounts.models import User
 from intake.constants import CaseAction, CaseStatus, DeliveryMethod, NoticeStatus
 from intake.models import Application, Notice
 from intake.services.cases import clerk_window
+from intake.services.contact import applicant_notify
 from intake.states import record_event
-from jinpu_portal.notifications import notify
 
 from ..constants import DeliveryStatus
 from ..errors import ApprovalError, ApprovalPermissionDenied, TaskConflict
@@ -105,8 +105,8 @@ def delivery_hand_over(*, delivery: Delivery, actor: User, recipient_name: str) 
         f"{window}窗口出件，领取人：{recipient_name}",
         recipient=recipient_name,
     )
-    notify(
-        recipient=application.applicant.user_id,
+    applicant_notify(
+        application,
         title="办理结果已领取",
         body=f"“{application.item_version.name}”（{application.case_number}）的办理结果已于"
         f"{window}由{recipient_name}领取。",
@@ -135,8 +135,8 @@ def delivery_post(*, delivery: Delivery, actor: User, tracking_number: str) -> D
         f"结果文书已交寄，快递单号 {tracking_number}",
         tracking_number=tracking_number,
     )
-    notify(
-        recipient=application.applicant.user_id,
+    applicant_notify(
+        application,
         title="办理结果已寄出",
         body=f"“{application.item_version.name}”（{application.case_number}）的办理结果已寄往"
         f"{delivery.address}，快递单号 {tracking_number}。",

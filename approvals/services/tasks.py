@@ -21,6 +21,7 @@ from accounts.selectors import department_list_acting_for, department_list_super
 from catalog.calendar import add_working_days, working_days_between
 from intake.constants import CaseAction, CaseStatus, NoticeKind
 from intake.models import Application, Notice
+from intake.services.contact import applicant_notify
 from intake.services.notices import notice_issue
 from intake.states import record_event, transition
 from jinpu_portal.notifications import notify
@@ -356,8 +357,8 @@ def task_request_supplement(
             "step_name": task.name,
         },
     )
-    notify(
-        recipient=application.applicant.user_id,
+    applicant_notify(
+        application,
         title="请补正审批材料",
         body=f"“{application.item_version.name}”（{application.case_number}）审查中需要补正 "
         f"{len(items)} 项材料，补正期间不计入办理时限。",
@@ -473,8 +474,8 @@ def special_procedure_start(
             "requesting_department": task.department.name,
         },
     )
-    notify(
-        recipient=application.applicant.user_id,
+    applicant_notify(
+        application,
         title=f"您的办件进入{label}程序",
         body=f"“{application.item_version.name}”（{application.case_number}）需进行{label}，"
         f"预计 {expected_days} 个工作日，所需时间不计入办理时限。",
@@ -662,8 +663,8 @@ def extension_decide(
             "new_promised_due_date": f"{application.promised_due_date:%Y年%m月%d日}",
         },
     )
-    notify(
-        recipient=application.applicant.user_id,
+    applicant_notify(
+        application,
         title="您的办件办理期限已延长",
         body=f"“{application.item_version.name}”（{application.case_number}）经批准延长 "
         f"{extension.days} 个工作日：{extension.reason}。",

@@ -22,7 +22,6 @@ from catalog.constants import CaseType, VersionStatus
 from catalog.models import Delegation, ItemMaterial, ItemVersion
 from catalog.version_cache import version_get
 from jinpu_portal.db import PreparedQuery, insert, update
-from jinpu_portal.notifications import notify
 
 from ..constants import (
     ApplicantKind,
@@ -43,6 +42,7 @@ from ..models import (
     SubmittedMaterial,
 )
 from ..states import case_writes, record_event, require_can, transition
+from .contact import applicant_notify
 from .notices import notice_issue
 from .numbering import case_number_next, case_number_prefix
 from .slots import attach_slots, remember_slots, slots_of
@@ -343,8 +343,8 @@ def submit_locked(application: Application, actor: User) -> Application:
         message="网上提交申请，等待综合窗口预审",
         update_fields=("submitted_at", "received_at"),
     )
-    notify(
-        recipient=application.applicant.user_id,
+    applicant_notify(
+        application,
         title="申请已提交",
         body=f"“{application.item_version.name}”已提交，{application.reference}，"
         "等待综合窗口预审。",
@@ -385,8 +385,8 @@ def application_resubmit(*, application: Application, actor: User) -> Applicatio
         message="已按一次性告知补正材料",
         update_fields=("received_at", "prereview_warned_at"),
     )
-    notify(
-        recipient=application.applicant.user_id,
+    applicant_notify(
+        application,
         title="补正材料已提交",
         body=f"“{application.item_version.name}”的补正材料已提交，等待综合窗口审核。",
         url=f"/intake/my/{application.pk}/",
@@ -411,8 +411,8 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
             + (f"：{reason}" if reason else "")
         )[:300],
     )
-    notify(
-        recipient=application.applicant.user_id,
+    applicant_notify(
+        application,
         title="申请已撤回",
         body=f"“{application.item_version.name}”（{application.reference}）已撤回。",
         url=f"/intake/my/{application.pk}/",
@@ -605,8 +605,8 @@ def intake_accept(
     # The acceptance notice gets its number (from its id) and the case's.
     notice.context["case_number"] = application.case_number
     update(notice, ["number", "context"])
-    notify(
-        recipient=application.applicant.user_id,
+    applicant_notify(
+        application,
         title="您的申请已受理",
         body=f"“{version.name}”已受理，办件编号 {application.case_number}，"
         f"承诺 {promised_due:%Y年%m月%d日} 前办结。",
@@ -673,8 +673,8 @@ def intake_request_correction(
     notice_issue(
         application=application, kind=NoticeKind.CORRECTION, actor=actor, correction_notice=notice
     )
-    notify(
-        recipient=application.applicant.user_id,
+    applicant_notify(
+        application,
         title="请补正申请材料",
         body=f"“{application.item_version.name}”需要补正 {len(to_correct)} 项材料，"
         "请查看补正材料一次性告知书。",
@@ -722,8 +722,8 @@ def intake_refuse(
         actor=actor,
         extra={"refusal_kind": kind, "reason": reason.strip(), "redirect_to": redirect_to.strip()},
     )
-    notify(
-        recipient=application.applicant.user_id,
+    applicant_notify(
+        application,
         title="申请不予受理",
         body=f"“{application.item_version.name}”不予受理：{reason.strip()}",
         url=f"/intake/my/{application.pk}/",

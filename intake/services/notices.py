@@ -18,6 +18,7 @@ from jinpu_portal.pdf import absolute_url, qr_data_uri, render_pdf, sha256_hex
 
 from ..constants import CaseAction, Channel, MaterialStatus, NoticeKind, NoticeStatus
 from ..models import Application, CorrectionNotice, Notice
+from ..signals import notice_rendered
 from ..states import record_event
 from .slots import slots_of
 
@@ -212,4 +213,5 @@ def notice_render(*, notice_id: int) -> Notice:
         notice.status = NoticeStatus.READY
         notice.rendered_at = timezone.now()
         notice.save(update_fields=["file", "sha256", "status", "rendered_at"])
+        notice_rendered.send(sender=Notice, notice=notice)
     return notice

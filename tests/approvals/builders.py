@@ -94,6 +94,7 @@ def accept_case(
     delivery_method=DeliveryMethod.WINDOW,
     delivery_address="",
     accepting_unit=None,
+    contact_phone="",
 ):
     """A case accepted at the counter: created by the clerk, materials received, accepted
     with every material passed (approvals' receiver routes it in the same transaction)."""
@@ -105,6 +106,7 @@ def accept_case(
         delivery_method=delivery_method,
         delivery_address=delivery_address,
         accepting_unit=accepting_unit,
+        contact_phone=contact_phone,
     )
     counter_receive(application=application, actor=clerk)
     verdicts = [

@@ -73,3 +73,18 @@ def test_in_portal_only_leaves_nothing_in_the_outbox(settings):
 class BrokenGateway:
     def send(self, message):
         raise ConnectionError("gateway down")
+
+
+def test_a_person_without_an_account_is_texted_from_the_outbox(caplog):
+    notify(recipient=None, phone="13900004321", title="您的申请已受理", body="办件编号 X")
+    row = Notification.objects.get()
+    assert (row.recipient, row.phone, row.dispatched_at) == (None, "13900004321", None)
+    with caplog.at_level(logging.INFO, logger="jinpu_portal.notifications"):
+        assert notifications_dispatch_pending() == 1
+    assert "SMS to 4321: 您的申请已受理" in caplog.text
+    assert mail.outbox == []
+
+
+def test_nobody_and_no_number_writes_nothing():
+    notify(recipient=None, title="申请已撤回")
+    assert not Notification.objects.exists()
