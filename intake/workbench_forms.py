@@ -6,9 +6,10 @@ convenience, never the guard.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from accounts.validators import (
@@ -46,6 +47,46 @@ def _widget_classes(form: forms.Form) -> None:
             widget.attrs.setdefault("class", "form-select")
         else:
             widget.attrs.setdefault("class", "form-control")
+
+
+@dataclass(frozen=True)
+class ErrorLink:
+    """One line of a rejected form's error summary, linking to the field it is about."""
+
+    message: str
+    anchor: str
+
+
+def _field_anchor(bound_field) -> str:
+    # A radio group's inputs have ids ending _0, _1 …; the first one takes the focus.
+    radio = isinstance(bound_field.field.widget, forms.RadioSelect)
+    return f"{bound_field.auto_id}_0" if radio else bound_field.auto_id
+
+
+def error_summary(*forms_: forms.Form | None) -> list[ErrorLink]:
+    """Every error of the given (bound) forms, in page order, each worded so it reads on
+    its own at the top of the page (the material and field it is about) and linked to
+    its field; a form-wide error links to the form's first field."""
+    links = []
+    for form in forms_:
+        if form is None or not form.is_bound:
+            continue
+        material = getattr(form, "material", None)
+        prefix = f"{material.name} · " if material is not None else ""
+        first_field = next(iter(form), None)
+        for name, messages in form.errors.items():
+            bound = first_field if name == NON_FIELD_ERRORS else form[name]
+            label = "" if name == NON_FIELD_ERRORS else str(bound.label)
+            anchor = _field_anchor(bound) if bound is not None else ""
+            for message in messages:
+                if material is not None and material.name in message:
+                    text = message  # says which material already
+                elif not label or message.startswith(label):
+                    text = f"{prefix}{message}"
+                else:
+                    text = f"{prefix}{label}：{message}"
+                links.append(ErrorLink(text, anchor))
+    return links
 
 
 class ApplicantLookupForm(forms.Form):
@@ -130,7 +171,10 @@ class MaterialVerdictForm(forms.Form):
     )
     pledge_signed = forms.BooleanField(label="申请人已签署容缺承诺书", required=False)
     tolerance_due_date = forms.DateField(
-        label="容缺补交期限", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="容缺补交期限",
+        required=False,
+        # ISO: a date input shows nothing for a value in the locale's format.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
     def __init__(self, *args, material: ItemMaterial, max_due: datetime.date, **kwargs):
@@ -155,6 +199,9 @@ class MaterialVerdictForm(forms.Form):
         self.fields["status"].error_messages["required"] = (
             f"请选择材料“{material.name}”的核验结果。"
         )
+        if material.tolerance_allowed:
+            # 容缺: the material is due by the promised conclusion date at the latest.
+            self.fields["tolerance_due_date"].initial = max_due
         _widget_classes(self)
 
     def clean(self):

@@ -54,6 +54,7 @@ from ..workbench_forms import (
     MaterialVerdictForm,
     Outcome,
     OutcomeForm,
+    error_summary,
 )
 
 QUEUE_PAGE_SIZE = 50
@@ -181,6 +182,7 @@ def counter_applicant(request):
         return render(request, "intake/workbench/applicant.html", context)
     forms_valid = all(f.is_valid() for f in (citizen_form, enterprise_form) if f is not None)
     if not forms_valid:
+        context["error_summary"] = error_summary(citizen_form, enterprise_form)
         return render(request, "intake/workbench/applicant.html", context, status=400)
     try:
         with transaction.atomic():
@@ -364,6 +366,7 @@ def counter_intake(request, version_id: int):
         return render(request, "intake/workbench/intake.html", context)
     valid = [f.is_valid() for f in (*material_forms, flags, outcome)]
     if not all(valid):
+        context["error_summary"] = error_summary(*material_forms, flags, outcome)
         return render(request, "intake/workbench/intake.html", context, status=400)
     verdicts = [v for v in (f.verdict() for f in material_forms) if v is not None]
     flag_data = flags.cleaned_data
@@ -449,6 +452,7 @@ def application_detail(request, pk: int):
         material_forms, outcome = context["material_forms"], context["outcome"]
         valid = [f.is_valid() for f in (*material_forms, outcome)]
         if not all(valid):
+            context["error_summary"] = error_summary(*material_forms, outcome)
             return _detail(request, context, status=400)
         verdicts = [v for v in (f.verdict() for f in material_forms) if v is not None]
         try:
@@ -635,6 +639,7 @@ def counter_bundle(request, bundle_id: int):
         return render(request, "intake/workbench/bundle_intake.html", context)
     valid = [f.is_valid() for f in (*material_forms, flags, outcome)]
     if not all(valid):
+        context["error_summary"] = error_summary(*material_forms, flags, outcome)
         return render(request, "intake/workbench/bundle_intake.html", context, status=400)
     by_key = {}
     for form in material_forms:
