@@ -56,8 +56,8 @@ class WindowAdmin(admin.ModelAdmin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "window", "district_wide", "is_department_head", "title"]
-    list_filter = ["district_wide", "is_department_head", "window__hall"]
+    list_display = ["user", "window", "district_wide", "head_of", "title"]
+    list_filter = ["district_wide", "head_of", "window__hall"]
     search_fields = ["user__username", "user__full_name"]
     autocomplete_fields = ["user"]
 

@@ -104,6 +104,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("clerk2", "陈静", Role.CLERK, "金州厅 2 号综合窗口"),
     DemoAccount("approver", "王强", Role.APPROVER, "市场监管局、行政审批局审批"),
     DemoAccount("approver2", "刘洋", Role.APPROVER, "住建局、水务集团、燃气公司审批"),
+    DemoAccount("head", "周建国", Role.APPROVER, "行政审批局负责人，批准延期"),
     DemoAccount("supervisor", "赵敏", Role.SUPERVISOR, "全区督查"),
     DemoAccount("catalog", "孙磊", Role.CATALOG_ADMIN, "事项目录与工作日历"),
     DemoAccount("admin", "系统管理员", Role.SYSTEM_ADMIN, "管理后台"),
@@ -161,6 +162,7 @@ def seed_accounts() -> None:
         staff_assign_window,
         staff_grant_department,
         staff_profile_for,
+        staff_set_department_head,
         staff_set_district_wide,
         user_set_roles,
     )
@@ -198,11 +200,18 @@ def seed_accounts() -> None:
         ("clerk2", Window.objects.get(hall=jinzhou, number=2)),
     ]:
         staff_assign_window(user=User.objects.get(username=username), window=window)
-    for username, codes in [("approver", ["SCJ", "SPJ"]), ("approver2", ["ZJJ", "SWU", "RQG"])]:
+    for username, codes in [
+        ("approver", ["SCJ", "SPJ"]),
+        ("approver2", ["ZJJ", "SWU", "RQG"]),
+        ("head", ["SPJ"]),
+    ]:
         user = User.objects.get(username=username)
         staff_profile_for(user)
         for code in codes:
             staff_grant_department(user=user, department=Department.objects.get(code=code))
+    staff_set_department_head(
+        user=User.objects.get(username="head"), department=Department.objects.get(code="SPJ")
+    )
     staff_set_district_wide(user=User.objects.get(username="supervisor"), district_wide=True)
 
 

@@ -145,7 +145,18 @@ class StaffProfile(TimeStampedModel):
         _("全区督查"), default=False, help_text=_("督查人员可查看全区所有部门")
     )
     title = models.CharField(_("职务"), max_length=50, blank=True)
-    is_department_head = models.BooleanField(_("部门负责人"), default=False)
+    head_of = models.ForeignKey(
+        Department,
+        verbose_name=_("负责的部门"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="heads",
+        help_text=_(
+            "本行政机关负责人：可批准本部门作出决定的办件延期（行政许可法第四十二条），"
+            "并可退回、改派本部门任务。须同时具有审批人员角色和以该部门名义审批的权限。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("工作人员范围")

@@ -21,6 +21,7 @@ from .models import (
     User,
     Window,
 )
+from .selectors import department_list_acting_for
 from .validators import normalize_identity_number
 
 
@@ -159,6 +160,21 @@ def staff_set_district_wide(*, user: User, district_wide: bool) -> StaffProfile:
     profile = staff_profile_for(user)
     profile.district_wide = district_wide
     profile.save(update_fields=["district_wide", "updated_at"])
+    return profile
+
+
+@transaction.atomic
+def staff_set_department_head(*, user: User, department: Department | None) -> StaffProfile:
+    """Make an approver the head (负责人) of one department they act for, or of none."""
+    if department is not None and not (
+        department_list_acting_for(user=user).filter(pk=department.pk).exists()
+    ):
+        raise ValidationError(
+            f"{user}没有以“{department.name}”名义审批的权限，不能担任其负责人。", code="head"
+        )
+    profile = staff_profile_for(user)
+    profile.head_of = department
+    profile.save(update_fields=["head_of", "updated_at"])
     return profile
 
 

@@ -16,7 +16,6 @@ from intake.models import Application, CaseEvent, Notice
 from intake.selectors import application_list_for
 
 from .constants import (
-    OPEN_TASK_STATUSES,
     ClockKind,
     DeliveryStatus,
     ExtensionStatus,
@@ -342,29 +341,33 @@ def supplement_list_waiting(*, query: str = "") -> QuerySet[Application]:
 
 
 def extension_list_decidable_by(*, user: User) -> QuerySet[Extension]:
-    """Pending extensions ``user`` may decide: a supervisor for the departments they
-    watch, a department head for the departments they act for."""
-    departments = Q(pk__in=[])
-    if user.has_role(Role.SUPERVISOR):
-        watched = department_list_supervised_by(user=user)
-        departments |= Q(application__item_version__department__in=watched) | Q(
-            application__tasks__department__in=watched,
-            application__tasks__status__in=OPEN_TASK_STATUSES,
-        )
-    if is_department_head(user):
-        acting = department_list_acting_for(user=user)
-        departments |= Q(application__item_version__department__in=acting) | Q(
-            application__tasks__department__in=acting,
-            application__tasks__status__in=OPEN_TASK_STATUSES,
-        )
-    ids = (
-        Extension.objects.filter(departments, status=ExtensionStatus.REQUESTED)
-        .values("pk")
-        .distinct()
+    """Pending extensions ``user`` may decide: those of the department they head
+    (本行政机关负责人, art. 42). Supervisors decide none (see extension_list_watched_by)."""
+    profile = getattr(user, "staff_profile", None)
+    if (
+        profile is None
+        or profile.head_of_id is None
+        or not is_department_head(user, profile.head_of_id)
+    ):
+        return Extension.objects.none()
+    return _pending_extensions(Q(department_id=profile.head_of_id))
+
+
+def extension_list_watched_by(*, user: User) -> QuerySet[Extension]:
+    """Pending extensions a supervisor sees (and may urge) but does not decide: those
+    of the departments they watch, as deciding body or as the case's department."""
+    if not user.has_role(Role.SUPERVISOR):
+        return Extension.objects.none()
+    watched = department_list_supervised_by(user=user)
+    return _pending_extensions(
+        Q(department__in=watched) | Q(application__item_version__department__in=watched)
     )
+
+
+def _pending_extensions(scope: Q) -> QuerySet[Extension]:
     return (
-        Extension.objects.filter(pk__in=ids)
-        .select_related("application__item_version", "requested_by")
+        Extension.objects.filter(scope, status=ExtensionStatus.REQUESTED)
+        .select_related("application__item_version", "requested_by", "department")
         .order_by("created_at", "id")
     )
 

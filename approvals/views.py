@@ -3,7 +3,8 @@
 Permissions, per view:
 - inbox, task pages and task actions: role approver; a task is found only among the
   departments the user acts for (guardian), and every service re-checks it;
-- extensions: department heads (approver role) and supervisors; the service re-checks;
+- extensions: the deciding department's head decides (the service re-checks); supervisors
+  see them read-only;
 - counter (出件登记, supplement receipt at the window): role clerk at a window;
 - escalations (督办记录): role supervisor, scoped to the departments they watch;
 - case page: whoever may see the case (applicant, clerks, supervisors, approvers with a
@@ -39,6 +40,7 @@ from .selectors import (
     delivery_list_pending,
     escalation_list_for,
     extension_list_decidable_by,
+    extension_list_watched_by,
     result_notice,
     supplement_list_waiting,
     task_get_for,
@@ -146,7 +148,7 @@ def task_detail(request, pk):
         "extension_limit": task_services.extension_limit(application),
         "is_mine": task.assignee_id == request.user.pk,
         "is_open": task.status in (TaskStatus.OPEN, TaskStatus.CLAIMED),
-        "is_head": is_department_head(request.user),
+        "is_head": is_department_head(request.user, task.department),
         "in_approval": application.status == CaseStatus.IN_APPROVAL,
         "pause": task_services.running_pause(application),
         "colleagues": [u for u in _colleagues(task) if u.pk != task.assignee_id],
@@ -245,16 +247,20 @@ def task_action(request, pk, action):
 @role_required(Role.APPROVER, Role.SUPERVISOR)
 @require_GET
 def extensions(request):
-    """延期审批: pending extensions the user may decide."""
-    items = extension_list_decidable_by(user=request.user)
+    """延期审批: pending extensions the user may decide (a department head), and those a
+    supervisor watches, read-only."""
     return render(
         request,
         "approvals/extensions.html",
-        {"extensions": items, "form": forms.ExtensionDecideForm()},
+        {
+            "extensions": extension_list_decidable_by(user=request.user),
+            "watched": extension_list_watched_by(user=request.user),
+            "form": forms.ExtensionDecideForm(),
+        },
     )
 
 
-@role_required(Role.APPROVER, Role.SUPERVISOR)
+@role_required(Role.APPROVER)
 @require_POST
 def extension_decide(request, pk):
     extension = get_object_or_404(Extension, pk=pk)

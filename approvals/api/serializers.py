@@ -230,6 +230,9 @@ class ExtensionSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     requested_by = UserRefSerializer()
     decided_by = UserRefSerializer(allow_null=True)
+    department = serializers.CharField(
+        source="department.name", help_text="作出决定的行政机关，由其负责人批准"
+    )
 
     class Meta:
         model = Extension
@@ -237,6 +240,7 @@ class ExtensionSerializer(serializers.ModelSerializer):
             "id",
             "application",
             "case_number",
+            "department",
             "days",
             "reason",
             "status",

@@ -4,8 +4,8 @@ of a case, 督办 records.
 Permissions, per view (also in each docstring and ``permission_classes``):
 - tasks: role approver; a task is visible only among the departments the user acts for
   (django-guardian), and every service re-checks it;
-- extensions: approvers (department heads decide) and supervisors; the service decides
-  who may approve;
+- extensions: the head of the department deciding the case decides (the service
+  checks); supervisors list those they watch, read-only;
 - case clocks: whoever may see the case (applicant, clerks, supervisors, approvers with
   a task on it); supplement received: the applicant or a clerk;
 - escalations (督办): role supervisor, scoped to the departments they watch.
@@ -39,6 +39,7 @@ from ..selectors import (
     case_clocks,
     escalation_list_for,
     extension_list_decidable_by,
+    extension_list_watched_by,
     task_get_for,
     task_list_for,
 )
@@ -371,8 +372,9 @@ class TaskExtensionApi(TaskMixin, APIView):
 
 
 class ExtensionListApi(ListAPIView):
-    """Pending extensions the user may decide. Permission: IsApproverOrSupervisor;
-    department heads see their departments', supervisors the departments they watch."""
+    """Pending extensions. Permission: IsApproverOrSupervisor; a department head sees
+    those they may decide, a supervisor those of the departments they watch (read-only:
+    supervisors do not decide extensions)."""
 
     permission_classes = [IsApproverOrSupervisor]
     serializer_class = ExtensionSerializer
@@ -380,6 +382,8 @@ class ExtensionListApi(ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
+        if self.request.user.has_role(Role.SUPERVISOR):
+            return extension_list_watched_by(user=self.request.user)
         return extension_list_decidable_by(user=self.request.user)
 
     @extend_schema(tags=TAGS, summary="待批准的延期申请")
@@ -389,10 +393,10 @@ class ExtensionListApi(ListAPIView):
 
 class ExtensionDecideApi(APIView):
     """批准或不批准延期: the case clocks extend and the applicant gets the written notice.
-    Permission: a supervisor watching, or a department head acting for, the case's
-    department (checked by the service); never the requester."""
+    Permission: IsApprover, and the head of the department deciding the case (checked
+    by the service); never the requester, never a supervisor (行政许可法 art. 42)."""
 
-    permission_classes = [IsApproverOrSupervisor]
+    permission_classes = [IsApprover]
 
     @extend_schema(
         tags=TAGS,

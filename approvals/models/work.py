@@ -87,7 +87,8 @@ class Task(TimeStampedModel):
 
 
 class Extension(TimeStampedModel):
-    """延期 (art. 42): more working days, approved by a supervisor or department head;
+    """延期 (art. 42): more working days, approved by the head (负责人) of the body that
+    decides the case (``department``, fixed when requested), never by a supervisor;
     the applicant is told why."""
 
     application = models.ForeignKey(
@@ -95,6 +96,13 @@ class Extension(TimeStampedModel):
         verbose_name=_("办件"),
         on_delete=models.CASCADE,
         related_name="extensions",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("批准机关"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("作出决定的行政机关，由其负责人批准延期"),
     )
     days = models.PositiveSmallIntegerField(_("延长工作日"))
     reason = models.CharField(_("延期理由"), max_length=300)

@@ -9,7 +9,6 @@ miss that the stage is complete, and two approvers deciding one task cannot both
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.constants import Role
 from accounts.models import Department, User
 from accounts.selectors import department_list_acting_for
 from intake.models import Application
@@ -92,9 +91,16 @@ def require_worker(task: Task, actor: User) -> None:
         )
 
 
-def is_department_head(user: User) -> bool:
+def is_department_head(user: User, department: Department | int) -> bool:
+    """The head (负责人) of ``department``: an approver whose profile names it as the
+    department they head and who still acts for it."""
     profile = getattr(user, "staff_profile", None)
-    return bool(profile and profile.is_department_head and user.has_role(Role.APPROVER))
+    department_id = getattr(department, "pk", department)
+    return bool(
+        profile
+        and profile.head_of_id == department_id
+        and department_list_acting_for(user=user).filter(pk=department_id).exists()
+    )
 
 
 def bump(task: Task, *fields: str) -> None:

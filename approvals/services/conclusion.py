@@ -20,6 +20,7 @@ from intake.states import transition
 from ..constants import OPEN_TASK_STATUSES, Decision, TaskStatus
 from ..models import Delivery, Task
 from ..signals import case_decided
+from ..states import TaskMove, move
 from .clocks import clock_stop
 from .common import open_clocks, person, today
 
@@ -113,7 +114,7 @@ def case_conclude(
     )
     if cancelled:
         for other in Task.objects.filter(pk__in=cancelled):
-            other.status = TaskStatus.CANCELLED
+            move(other, TaskMove.CANCEL)
             other.lock_version += 1
             other.save(update_fields=["status", "lock_version", "updated_at"])
     for clock in open_clocks(application):

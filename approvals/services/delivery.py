@@ -28,6 +28,7 @@ from ..constants import DeliveryStatus
 from ..errors import ApprovalError, ApprovalPermissionDenied, TaskConflict
 from ..models import Delivery
 from ..selectors import result_notice
+from ..states import DeliveryMove, move
 from .common import lock_case, person
 
 _TRACKING = re.compile(r"^[A-Za-z0-9-]{8,40}$")
@@ -56,7 +57,7 @@ def _require_result_ready(application: Application) -> Notice:
 
 
 def _delivered(delivery: Delivery, application: Application, actor, message: str, **details):
-    delivery.status = DeliveryStatus.DELIVERED
+    move(delivery, DeliveryMove.DELIVER)
     delivery.delivered_at = timezone.now()
     delivery.delivered_by = actor
     delivery.save(

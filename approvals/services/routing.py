@@ -62,6 +62,17 @@ def _delegated(application: Application) -> bool:
     )
 
 
+def deciding_department(application: Application) -> Department:
+    """The administrative body that decides the case (本行政机关): the item's
+    implementing department, or the nearby unit holding its delegation (赋权) when the
+    case was applied for there. Its head approves extensions (行政许可法 art. 42)."""
+    return (
+        application.accepting_unit
+        if _delegated(application)
+        else application.item_version.department
+    )
+
+
 def step_department(
     application: Application, step: WorkflowStep, *, delegated: bool | None = None
 ) -> Department:

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import User
-from accounts.selectors import department_list_acting_for, department_list_supervised_by
 from catalog.calendar import add_working_days, working_days_between
 from intake.constants import CaseAction, CaseStatus, NoticeKind
 from intake.models import Application, Notice
@@ -37,6 +36,7 @@ from ..constants import (
 )
 from ..errors import ApprovalError, ApprovalPermissionDenied, TaskConflict
 from ..models import ClockPause, Extension, Task
+from ..states import ExtensionMove, TaskMove, move
 from .clocks import clock_extend, clock_pause, clock_resume, clock_stop
 from .common import (
     acts_for,
@@ -55,7 +55,7 @@ from .common import (
     today,
 )
 from .conclusion import case_conclude, document_extra
-from .routing import next_stage, stage_is_complete, stage_open
+from .routing import deciding_department, next_stage, stage_is_complete, stage_open
 
 # 行政许可法 art. 42: +10 working days; joint handling (联办, co-implementing
 # departments): +15.
@@ -128,7 +128,7 @@ def task_claim(*, task: Task, actor: User, expected_version: int | None = None) 
         raise ApprovalError("您已认领该任务。", code="already_yours")
     if task.assignee_id:
         raise TaskConflict(f"该任务已由{person(task.assignee)}认领。")
-    task.status = TaskStatus.CLAIMED
+    move(task, TaskMove.CLAIM)
     task.assignee = actor
     task.claimed_at = timezone.now()
     bump(task, "status", "assignee", "claimed_at")
@@ -144,10 +144,10 @@ def task_release(*, task: Task, actor: User, expected_version: int | None = None
     require_open(task)
     if not task.assignee_id:
         raise ApprovalError("该任务尚未被认领。", code="not_claimed")
-    if task.assignee_id != actor.pk and not is_department_head(actor):
+    if task.assignee_id != actor.pk and not is_department_head(actor, task.department):
         raise ApprovalPermissionDenied("只有认领人或部门负责人可以退回该任务。")
     previous = task.assignee
-    task.status = TaskStatus.OPEN
+    move(task, TaskMove.RELEASE)
     task.assignee = None
     task.claimed_at = None
     bump(task, "status", "assignee", "claimed_at")
@@ -170,7 +170,11 @@ def task_reassign(
     task, application = lock_task(task, expected_version=expected_version)
     require_acts_for(actor, task.department)
     require_open(task)
-    if task.assignee_id and task.assignee_id != actor.pk and not is_department_head(actor):
+    if (
+        task.assignee_id
+        and task.assignee_id != actor.pk
+        and not is_department_head(actor, task.department)
+    ):
         raise ApprovalPermissionDenied("该任务已由他人认领，只有认领人或部门负责人可以改派。")
     if assignee.pk == task.assignee_id:
         raise ApprovalError(f"该任务已由{person(assignee)}办理，无需改派。", code="same")
@@ -179,7 +183,7 @@ def task_reassign(
             f"{person(assignee)}没有以“{task.department.name}”名义审批的权限，不能改派给其办理。",
             code="assignee",
         )
-    task.status = TaskStatus.CLAIMED
+    move(task, TaskMove.REASSIGN)
     task.assignee = assignee
     task.claimed_at = timezone.now()
     bump(task, "status", "assignee", "claimed_at")
@@ -205,7 +209,7 @@ def task_reassign(
 
 
 def _complete(task: Task, actor: User, decision: str, opinion: str) -> None:
-    task.status = TaskStatus.COMPLETED
+    move(task, TaskMove.APPROVE if decision == Decision.APPROVE else TaskMove.DENY)
     task.decision = decision
     task.opinion = opinion
     task.assignee = actor
@@ -332,8 +336,7 @@ def task_request_supplement(
     note = (note or "").strip()[:500]
     reason = "；".join(items)[:300]
     _pause_all(application, kind=PauseKind.SUPPLEMENT, reason=reason, actor=actor)
-    if task.status == TaskStatus.OPEN:
-        task.status = TaskStatus.CLAIMED
+    if move(task, TaskMove.TAKE) == TaskStatus.OPEN:
         task.assignee = actor
         task.claimed_at = timezone.now()
     bump(task, "status", "assignee", "claimed_at")
@@ -530,7 +533,7 @@ def extension_request(
     reason: str,
     expected_version: int | None = None,
 ) -> Extension:
-    """Ask for more working days; a supervisor or a department head decides."""
+    """Ask for more working days; the head of the body deciding the case approves."""
     task, application = lock_task(task, expected_version=expected_version)
     require_worker(task, actor)
     if application.status not in (CaseStatus.IN_APPROVAL, CaseStatus.SUPPLEMENT_REQUESTED):
@@ -556,7 +559,11 @@ def extension_request(
             code="limit",
         )
     extension = Extension.objects.create(
-        application=application, days=days, reason=reason, requested_by=actor
+        application=application,
+        department=deciding_department(application),
+        days=days,
+        reason=reason,
+        requested_by=actor,
     )
     bump(task)
     _event(
@@ -571,27 +578,22 @@ def extension_request(
     return extension
 
 
-def extension_departments(application: Application):
-    """The departments whose head may approve: the implementing body and those with an
-    open task on the case."""
-    ids = {application.item_version.department_id}
-    ids.update(
-        application.tasks.filter(status__in=OPEN_TASK_STATUSES).values_list(
-            "department_id", flat=True
+def may_decide_extension(user: User, extension: Extension) -> bool:
+    """Only the head (负责人) of the body deciding the case (行政许可法 art. 42).
+    Supervisors watch and urge (督办); they do not decide."""
+    return is_department_head(user, extension.department_id)
+
+
+def _require_may_decide(user: User, extension: Extension) -> None:
+    if may_decide_extension(user, extension):
+        return
+    department = extension.department.name
+    if user.has_role(Role.SUPERVISOR):
+        raise ApprovalPermissionDenied(
+            "督查人员可以查看和督办延期申请，但不能批准或不批准延期："
+            f"延期须经作出决定的行政机关（{department}）负责人批准。"
         )
-    )
-    return ids
-
-
-def may_decide_extension(user: User, application: Application) -> bool:
-    departments = extension_departments(application)
-    if user.has_role(Role.SUPERVISOR) and (
-        department_list_supervised_by(user=user).filter(pk__in=departments).exists()
-    ):
-        return True
-    return is_department_head(user) and (
-        department_list_acting_for(user=user).filter(pk__in=departments).exists()
-    )
+    raise ApprovalPermissionDenied(f"延期须经作出决定的行政机关（{department}）负责人批准。")
 
 
 @transaction.atomic
@@ -600,9 +602,12 @@ def extension_decide(
 ) -> Extension:
     """批准 (the case clocks extend, the applicant is told why) or 不批准."""
     application = lock_case(extension.application_id)
-    extension = Extension.objects.select_for_update().get(pk=extension.pk)
-    if not may_decide_extension(actor, application):
-        raise ApprovalPermissionDenied("只有督查人员或该部门负责人可以批准延期。")
+    extension = (
+        Extension.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=extension.pk)
+    )
+    _require_may_decide(actor, extension)
     if extension.status != ExtensionStatus.REQUESTED:
         raise TaskConflict(
             f"该延期申请已{extension.get_status_display()}（{person(extension.decided_by)}），"
@@ -615,7 +620,7 @@ def extension_decide(
     note = (note or "").strip()[:300]
     if not approve and not note:
         raise ApprovalError("不批准延期时请说明理由。", code="note")
-    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+    move(extension, ExtensionMove.APPROVE if approve else ExtensionMove.REJECT)
     extension.decided_by = actor
     extension.decided_at = timezone.now()
     extension.decision_note = note

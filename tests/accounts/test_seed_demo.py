@@ -47,6 +47,8 @@ def test_demo_scopes(seeded):
     assert str(scope("clerk2")["window"]) == "金州厅 2 号窗口"
     assert {d.code for d in scope("approver")["acting_for"]} == {"SCJ", "SPJ"}
     assert {d.code for d in scope("approver2")["acting_for"]} == {"ZJJ", "SWU", "RQG"}
+    assert {d.code for d in scope("head")["acting_for"]} == {"SPJ"}
+    assert User.objects.get(username="head").staff_profile.head_of.code == "SPJ"
     assert scope("supervisor")["district_wide"] is True
     citizen = scope("citizen")
     assert citizen["citizen"].name == "张明"

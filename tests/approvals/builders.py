@@ -4,7 +4,7 @@ import itertools
 
 from accounts.constants import DepartmentKind
 from accounts.models import Department
-from accounts.services import staff_grant_department, staff_profile_for
+from accounts.services import staff_grant_department, staff_set_department_head
 from catalog.constants import CaseType, Channel, ItemType, Theme
 from catalog.models import ServiceObjectType
 from catalog.services import item_create, version_publish
@@ -80,9 +80,7 @@ def make_approver(*departments, username=None, head=False, full_name=None):
     for dept in departments:
         staff_grant_department(user=user, department=dept)
     if head:
-        profile = staff_profile_for(user)
-        profile.is_department_head = True
-        profile.save(update_fields=["is_department_head"])
+        staff_set_department_head(user=user, department=departments[0])
     return user
 
 

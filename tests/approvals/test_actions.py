@@ -298,7 +298,7 @@ def test_extension_limits_pending_and_approval(case, task, spj_approver, spj_col
     )
     with pytest.raises(ApprovalError, match="已有待批准的延期申请"):
         svc.extension_request(task=task, actor=spj_approver, days=2, reason="再延")
-    with pytest.raises(PermissionDenied, match="督查人员或该部门负责人"):
+    with pytest.raises(PermissionDenied, match="行政机关（金普新区行政审批局）负责人批准"):
         svc.extension_decide(extension=extension, actor=spj_colleague, approve=True)
 
     statutory = case_clock(case, ClockKind.STATUTORY)
@@ -329,11 +329,11 @@ def test_a_head_cannot_approve_their_own_extension(task, spj_head):
         svc.extension_decide(extension=extension, actor=spj_head, approve=True)
 
 
-def test_rejecting_needs_a_reason_and_changes_no_clock(case, task, spj_approver, supervisor):
+def test_rejecting_needs_a_reason_and_changes_no_clock(case, task, spj_approver, spj_head):
     extension = svc.extension_request(task=task, actor=spj_approver, days=3, reason="复杂")
     with pytest.raises(ApprovalError, match="不批准延期时请说明理由"):
-        svc.extension_decide(extension=extension, actor=supervisor, approve=False)
-    svc.extension_decide(extension=extension, actor=supervisor, approve=False, note="理由不充分")
+        svc.extension_decide(extension=extension, actor=spj_head, approve=False)
+    svc.extension_decide(extension=extension, actor=spj_head, approve=False, note="理由不充分")
     assert Extension.objects.get().status == ExtensionStatus.REJECTED
     assert case_clock(case, ClockKind.STATUTORY).extension_days == 0
     assert not Notice.objects.filter(application=case, kind=NoticeKind.EXTENSION).exists()

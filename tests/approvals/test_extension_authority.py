@@ -1,0 +1,112 @@
+"""行政许可法 art. 42: an extension is approved by the head (负责人) of the body that
+decides the case, never by a supervisor (who watches and urges) nor by the head of
+another department, on the service, the pages and the API."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from rest_framework.test import APIClient
+
+from accounts.services import staff_set_department_head
+from approvals.constants import ClockKind, ExtensionStatus
+from approvals.models import Clock, Extension
+from approvals.selectors import extension_list_decidable_by, extension_list_watched_by
+from approvals.services import tasks as svc
+from tests.approvals.builders import make_approver
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(accept, parallel_version):
+    """联办: 市场监管局 and 住建局 review in parallel, the 审批局 decides."""
+    return accept(parallel_version)
+
+
+@pytest.fixture
+def extension(case, scj, scj_approver):
+    task = case.tasks.get(department=scj)
+    return svc.extension_request(task=task, actor=scj_approver, days=5, reason="需现场核查")
+
+
+def statutory_extension(case) -> int:
+    return Clock.objects.get(application=case, kind=ClockKind.STATUTORY).extension_days
+
+
+def test_the_extension_names_the_deciding_department(extension, spj):
+    assert extension.department == spj
+
+
+def test_a_supervisor_is_refused_and_nothing_changes(case, extension, supervisor):
+    for approve, note in ((True, ""), (False, "理由不充分")):
+        with pytest.raises(PermissionDenied, match="督查人员.*不能批准或不批准延期"):
+            svc.extension_decide(extension=extension, actor=supervisor, approve=approve, note=note)
+    assert Extension.objects.get().status == ExtensionStatus.REQUESTED
+    assert statutory_extension(case) == 0
+
+
+def test_the_head_of_another_department_is_refused(case, extension, scj):
+    """The 市场监管局's head works on the case (a parallel step) but does not decide it."""
+    scj_head = make_approver(scj, head=True)
+    with pytest.raises(PermissionDenied, match="金普新区行政审批局）负责人批准"):
+        svc.extension_decide(extension=extension, actor=scj_head, approve=True)
+    assert extension_list_decidable_by(user=scj_head).count() == 0
+    assert statutory_extension(case) == 0
+
+
+def test_an_approver_of_the_deciding_department_who_is_not_its_head_is_refused(
+    extension, spj_approver
+):
+    with pytest.raises(PermissionDenied):
+        svc.extension_decide(extension=extension, actor=spj_approver, approve=True)
+
+
+def test_a_head_who_no_longer_acts_for_the_department_is_refused(extension, spj, spj_head):
+    from accounts.services import staff_revoke_department
+
+    staff_revoke_department(user=spj_head, department=spj)
+    with pytest.raises(PermissionDenied):
+        svc.extension_decide(extension=extension, actor=spj_head, approve=True)
+
+
+def test_the_head_of_the_deciding_department_approves(case, extension, spj_head):
+    assert list(extension_list_decidable_by(user=spj_head)) == [extension]
+    svc.extension_decide(extension=extension, actor=spj_head, approve=True)
+    assert Extension.objects.get().status == ExtensionStatus.APPROVED
+    assert statutory_extension(case) == 5
+
+
+def test_heading_needs_acting_for_the_department(scj, spj_approver):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="不能担任其负责人"):
+        staff_set_department_head(user=spj_approver, department=scj)
+
+
+def test_supervisors_see_pending_extensions_read_only(client, extension, supervisor):
+    assert list(extension_list_watched_by(user=supervisor)) == [extension]
+    assert extension_list_decidable_by(user=supervisor).count() == 0
+    client.force_login(supervisor)
+    html = client.get("/approvals/extensions/").content.decode()
+    assert "需现场核查" in html
+    assert f"/approvals/extensions/{extension.pk}/decide/" not in html
+    response = client.post(f"/approvals/extensions/{extension.pk}/decide/", {"approve": "1"})
+    assert response.status_code == 403
+    assert Extension.objects.get().status == ExtensionStatus.REQUESTED
+
+
+def test_api_refuses_supervisors_and_other_heads(case, extension, supervisor, scj, spj_head):
+    api = APIClient()
+    url = f"/api/v1/extensions/{extension.pk}/decide/"
+    api.force_authenticate(supervisor)
+    assert api.get("/api/v1/extensions/").json()["count"] == 1
+    assert api.post(url, {"approve": True}, format="json").status_code == 403
+    api.force_authenticate(make_approver(scj, head=True))
+    response = api.post(url, {"approve": True}, format="json")
+    assert response.status_code == 403
+    assert "负责人批准" in response.json()["detail"]
+    assert statutory_extension(case) == 0
+    api.force_authenticate(spj_head)
+    response = api.post(url, {"approve": True}, format="json")
+    assert response.status_code == 200
+    assert response.json()["department"] == "金普新区行政审批局"
+    assert statutory_extension(case) == 5
