@@ -5,7 +5,7 @@ from .cases import (
     CaseNumberSequence,
     SubmittedMaterial,
 )
-from .notices import CorrectionItem, CorrectionNotice, Notice
+from .notices import CorrectionItem, CorrectionNotice, DocumentNumberSequence, Notice
 
 __all__ = [
     "Application",
@@ -14,6 +14,7 @@ __all__ = [
     "CaseNumberSequence",
     "CorrectionItem",
     "CorrectionNotice",
+    "DocumentNumberSequence",
     "Notice",
     "SubmittedMaterial",
 ]

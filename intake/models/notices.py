@@ -126,3 +126,23 @@ class Notice(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
+
+
+class DocumentNumberSequence(models.Model):
+    """The yearly sequence behind document numbers, one row per document type and year:
+    金普SL〔2026〕000001号 is the first 受理通知书 of 2026, 金普BZ〔2026〕000001号 the first
+    补正告知书. ``code`` is the type's code in the number (``intake.legal_forms``)."""
+
+    code = models.CharField(_("文书类型代码"), max_length=8)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    last_value = models.PositiveIntegerField(_("当前序号"), default=0)
+
+    class Meta:
+        verbose_name = _("文书编号序列")
+        verbose_name_plural = _("文书编号序列")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "year"], name="document_number_sequence_unique")
+        ]
+
+    def __str__(self):
+        return f"金普{self.code}〔{self.year}〕 → {self.last_value}"

@@ -43,7 +43,7 @@ from ..models import (
 )
 from ..states import case_writes, record_event, require_can, transition
 from .contact import applicant_notify
-from .notices import notice_issue
+from .notices import notice_issue, notice_number_assign
 from .numbering import case_number_next, case_number_prefix
 from .slots import attach_slots, remember_slots, slots_of
 from .uploads import check_upload
@@ -564,9 +564,10 @@ def intake_accept(
         else f"材料齐全、符合法定形式，予以受理，承诺 {version.promised_limit_days} 个工作日内办结"
     )
     # The case's own row and events are written together at the end of the block (see
-    # ``case_writes``), with the case number: taken last on purpose, since the day's
-    # sequence row stays locked from there to the commit and every other acceptance of
-    # the same hall or channel waits for it (see the intake load benchmark in bench/).
+    # ``case_writes``), with the case and notice numbers: taken last on purpose, since
+    # their sequence rows stay locked from there to the commit and every other
+    # acceptance of the same hall or channel (the day's case numbers) or of any
+    # (the year's 受理通知书 numbers) waits for it (see the intake load benchmark in bench/).
     with case_writes(application) as writes:
         transition(
             application,
@@ -598,11 +599,13 @@ def intake_accept(
                 update_fields=("concluded_at",),
             )
             case_concluded.send(sender=Application, application=application, actor=actor)
+        # Both sequences last: the notice's yearly one is shared by every acceptance.
+        notice_number_assign(notice)
         application.case_number = case_number_next(
             prefix=case_number_prefix(application), day=timezone.localdate()
         )
         writes.fields.add("case_number")
-    # The acceptance notice gets its number (from its id) and the case's.
+    # The acceptance notice gets its number and the case's.
     notice.context["case_number"] = application.case_number
     update(notice, ["number", "context"])
     applicant_notify(

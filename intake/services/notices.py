@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.constants import CaseType
-from jinpu_portal.db import insert, update
+from jinpu_portal.db import insert
 from jinpu_portal.pdf import absolute_url, qr_data_uri, render_pdf, sha256_hex
 
 from ..constants import CaseAction, Channel, MaterialStatus, NoticeKind, NoticeStatus
 from ..models import Application, CorrectionNotice, Notice
 from ..signals import notice_rendered
 from ..states import record_event
+from .numbering import document_number_next
 from .slots import slots_of
 
 logger = logging.getLogger(__name__)
@@ -104,10 +105,16 @@ def notice_context(application: Application, kind: str, actor, extra: dict | Non
     }
 
 
-def notice_number(notice: Notice) -> str:
-    """金普SL〔2026〕000123号: the kind's prefix, the year issued, the notice's id."""
-    year = timezone.localtime(notice.issued_at).year
-    return f"金普{KIND_PREFIX[notice.kind]}〔{year}〕{notice.pk:06d}号"
+def notice_number_assign(notice: Notice) -> None:
+    """Give ``notice`` the next number of its type and year (金普SL〔2026〕000001号), from
+    its type's own sequence (``numbering.document_number_next``): the sequence row stays
+    locked until the transaction ends."""
+    notice.number = document_number_next(
+        code=KIND_PREFIX[notice.kind], year=timezone.localtime(notice.issued_at).year
+    )
+    event = getattr(notice, "issued_event", None)
+    if event is not None:
+        event.details["notice"] = notice.number
 
 
 def notice_issue(
@@ -121,31 +128,36 @@ def notice_issue(
 ) -> Notice:
     """Create the notice row (inside the caller's transaction) and queue its rendering.
 
-    Its number comes from its id, so it is written by a second statement, unless
-    ``number_later``: then the caller writes ``notice_number(notice)`` in an update of
-    its own (``intake_accept`` does, with the case number)."""
+    The number comes from the type's yearly sequence, whose row stays locked until the
+    commit, so it is taken at once unless ``number_later``: then the caller calls
+    ``notice_number_assign(notice)`` at the end of its ``case_writes`` block (where the
+    NOTICE_ISSUED event still waits to be written) and updates the row's ``number``
+    itself (``intake_accept`` does, with the case number)."""
     code = new_verification_code()
     notice = Notice(
         application=application,
         kind=kind,
-        number=code,  # replaced once the row has its id
+        number=code,  # a unique placeholder until the number is taken
         issued_at=timezone.now(),
         issued_by=actor,
         correction_notice=correction_notice,
         context=notice_context(application, kind, actor, extra),
         verification_code=code,
     )
-    insert([notice])
-    notice.number = notice_number(notice)
     if not number_later:
-        update(notice, ["number"])
-    record_event(
+        notice_number_assign(notice)
+    insert([notice])
+    event = record_event(
         application,
         CaseAction.NOTICE_ISSUED,
         actor=actor,
         message=f"出具《{NoticeKind(kind).label}》",
         notice=notice.number,
     )
+    if number_later:
+        if event.pk is not None:
+            raise RuntimeError("number_later needs a case_writes block around the issue.")
+        notice.issued_event = event
     from ..tasks import notice_render
 
     # robust: with the broker down the acceptance stands and the notice waits, pending,

@@ -138,4 +138,12 @@ def test_200_concurrent_submissions_and_acceptances(fast_passwords):
     acceptance = Notice.objects.filter(kind=NoticeKind.ACCEPTANCE)
     assert acceptance.count() == total
     assert set(acceptance.values_list("pk", flat=True)) <= set(queued)
+    # The year's 受理通知书 and 收件凭证 numbers: each type its own gap-free run.
+    year = timezone.localdate().year
+    for kind, code, count in (
+        (NoticeKind.ACCEPTANCE, "SL", total),
+        (NoticeKind.RECEIPT, "SJ", COUNTER_INTAKES),
+    ):
+        issued = sorted(Notice.objects.filter(kind=kind).values_list("number", flat=True))
+        assert issued == [f"金普{code}〔{year}〕{n:06d}号" for n in range(1, count + 1)]
     assert len(queued) == len(set(queued)) == Notice.objects.count()
