@@ -12,7 +12,11 @@ from django.db import transaction
 
 from .constants import DepartmentKind, Role
 from .models import Citizen, Department, Enterprise, Hall, User, Window
-from .validators import credit_code_check_char, resident_id_check_char
+from .validators import (
+    credit_code_check_char,
+    organisation_code_check_char,
+    resident_id_check_char,
+)
 
 DEMO_PASSWORD = "Jinpu@2026"  # noqa: S105 - printed by `make demo`; demo data only
 
@@ -39,7 +43,10 @@ def seeders() -> list[Seeder]:
     return sorted(_SEEDERS.values(), key=lambda s: (s.order, s.name))
 
 
-def make_credit_code(prefix17: str) -> str:
+def make_credit_code(prefix16: str) -> str:
+    """A valid credit code from its first 16 characters: the organisation code's check
+    character (GB 11714), then the code's own (GB 32100)."""
+    prefix17 = prefix16 + organisation_code_check_char(prefix16[8:16])
     return prefix17 + credit_code_check_char(prefix17)
 
 
@@ -121,7 +128,7 @@ def seed_organisation() -> None:
                 "name": name,
                 "short_name": short,
                 "kind": kind,
-                "credit_code": make_credit_code(f"11210213{index:09d}"),
+                "credit_code": make_credit_code(f"11210213{index:08d}"),
                 "parent": committee if kind != DepartmentKind.COMMITTEE else None,
                 "phone": f"0411-8765{index:04d}",
                 "sort_order": index,
@@ -137,7 +144,7 @@ def seed_organisation() -> None:
                 "name": f"金普新区市场监督管理局{place}市场监督管理所",
                 "short_name": f"{place}所",
                 "kind": DepartmentKind.STATION,
-                "credit_code": make_credit_code(f"11210213{100 + index:09d}"),
+                "credit_code": make_credit_code(f"11210213{100 + index:08d}"),
                 "parent": market,
                 "sort_order": 200 + index,
             },
@@ -188,7 +195,7 @@ def seed_accounts() -> None:
     if enterprise is None:
         enterprise = enterprise_register(
             name="大连金普示范科技有限公司",
-            credit_code=make_credit_code("91210213MA0Y12345"),
+            credit_code=make_credit_code("91210213MA0Y1234"),
             legal_representative="张明",
             address="金普新区金马路 1 号",
         )

@@ -1,13 +1,21 @@
 """Check characters of Chinese identity numbers.
 
-Resident ID numbers follow GB 11643-1999, unified social credit codes GB 32100-2015.
+Resident ID numbers follow GB 11643-1999 (address code from GB/T 2260), unified social
+credit codes GB 32100-2015 (with the organisation code of GB 11714-1997 inside).
 Messages name the field and the reason, in Chinese, because they are shown to people.
+
+Every ID number or credit code that enters the portal (forms, API, counter) goes
+through ``normalize_identity_number`` first, so a number typed with full-width digits
+or spaces is the same number as the plain one.
 """
 
 import datetime
+import functools
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
+from stdnum import numdb
 
 RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_CHECK = "10X98765432"
@@ -31,8 +39,52 @@ def credit_code_check_char(first17: str) -> str:
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
+# GB 32100-2015 (with its amendments): registration authority -> allowed categories.
+CREDIT_CODE_AUTHORITIES = {
+    "1": ("机构编制", "1239"),
+    "2": ("外交", "19"),
+    "3": ("司法行政", "123459"),
+    "4": ("文化", "19"),
+    "5": ("民政", "1239"),
+    "6": ("旅游", "129"),
+    "7": ("宗教", "129"),
+    "8": ("工会", "19"),
+    "9": ("工商（市场监管）", "123"),
+    "A": ("中央军委改革和编制办公室", "19"),
+    "N": ("农业", "1239"),
+    "Y": ("其他", "1"),
+}
+ORGANISATION_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
 def normalize_identity_number(value: str) -> str:
-    return (value or "").strip().upper()
+    """NFKC (full-width digits and letters become ASCII), no whitespace anywhere,
+    upper case (a final ``x`` is ``X``)."""
+    value = unicodedata.normalize("NFKC", value or "")
+    return "".join(value.split()).upper()
+
+
+@functools.cache
+def _divisions():
+    return numdb.get("cn/loc")
+
+
+def division_names(code: str) -> tuple[str, str]:
+    """(province, county) of a 6-digit administrative division code (GB/T 2260, from
+    python-stdnum's data, which keeps retired codes: people keep their number), ""
+    where the code is unknown."""
+    info = {key: value for _part, props in _divisions().info(code) for key, value in props.items()}
+    return info.get("province", ""), info.get("county", "")
+
+
+def organisation_code_check_char(body8: str) -> str:
+    """GB 11714-1997: the check character of an 8-character organisation code."""
+    total = sum(
+        (int(char) if char.isdigit() else ord(char) - 55) * weight
+        for char, weight in zip(body8, ORGANISATION_CODE_WEIGHTS, strict=True)
+    )
+    remainder = 11 - total % 11
+    return {10: "X", 11: "0"}.get(remainder, str(remainder))
 
 
 def validate_resident_id(value: str) -> None:
@@ -59,6 +111,15 @@ def validate_resident_id(value: str) -> None:
     expected = resident_id_check_char(value[:17])
     if value[17] != expected:
         raise ValidationError(f"{label}校验位错误：最后一位应为 {expected}。", code="check")
+    province, county = division_names(value[:6])
+    if not province:
+        raise ValidationError(
+            f"{label}地址码错误：前两位 {value[:2]} 不是有效的省级行政区划代码。", code="region"
+        )
+    if not county:
+        raise ValidationError(
+            f"{label}地址码错误：{value[:6]} 不是有效的行政区划代码。", code="region"
+        )
 
 
 def validate_credit_code(value: str) -> None:
@@ -73,8 +134,25 @@ def validate_credit_code(value: str) -> None:
         raise ValidationError(
             f"{label}含有不允许的字符：{'、'.join(bad)}（不使用 I、O、S、V、Z）。", code="format"
         )
+    authority = CREDIT_CODE_AUTHORITIES.get(value[0])
+    if authority is None:
+        raise ValidationError(
+            f"{label}登记管理部门代码错误：第 1 位 {value[0]} 不是有效的登记管理部门代码。",
+            code="authority",
+        )
+    if value[1] not in authority[1]:
+        raise ValidationError(
+            f"{label}机构类别代码错误：登记管理部门为{authority[0]}（{value[0]}）时，"
+            f"第 2 位应为 {'、'.join(authority[1])} 之一。",
+            code="category",
+        )
     if not value[2:8].isdigit():
         raise ValidationError(f"{label}格式错误：第 3 至 8 位应为行政区划代码数字。", code="format")
+    expected = organisation_code_check_char(value[8:16])
+    if value[16] != expected:
+        raise ValidationError(
+            f"{label}组织机构代码校验位错误：第 17 位应为 {expected}。", code="organisation_check"
+        )
     expected = credit_code_check_char(value[:17])
     if value[17] != expected:
         raise ValidationError(f"{label}校验位错误：最后一位应为 {expected}。", code="check")

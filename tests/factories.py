@@ -17,7 +17,7 @@ def resident_id(n: int) -> str:
 
 
 def credit_code(n: int) -> str:
-    return make_credit_code(f"91210213MA{n % 10_000_000:07d}")
+    return make_credit_code(f"91210213MA{n % 1_000_000:06d}")
 
 
 class UserFactory(factory.Factory):
@@ -52,7 +52,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"T{n:03d}")
     name = factory.Sequence(lambda n: f"测试部门{n}")
-    credit_code = factory.Sequence(lambda n: make_credit_code(f"11210213{n:09d}"))
+    credit_code = factory.Sequence(lambda n: make_credit_code(f"11210213{n:08d}"))
 
 
 class HallFactory(factory.django.DjangoModelFactory):

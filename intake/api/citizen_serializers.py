@@ -31,7 +31,8 @@ class AgentSerializer(serializers.Serializer):
     """代办人. On output the ID number is masked."""
 
     name = serializers.CharField(max_length=50)
-    id_number = serializers.CharField(max_length=18, help_text="公民身份号码（输出时脱敏）")
+    # Room for a number typed with spaces; the service normalises it before checking.
+    id_number = serializers.CharField(max_length=40, help_text="公民身份号码（输出时脱敏）")
     phone = serializers.RegexField(
         PHONE_REGEX,
         required=False,

@@ -20,7 +20,7 @@ def department(code: str, name: str, kind=DepartmentKind.DEPARTMENT, **fields) -
         defaults={
             "name": name,
             "kind": kind,
-            "credit_code": make_credit_code(f"11210213{900 + next(_numbers):09d}"),
+            "credit_code": make_credit_code(f"11210213{900 + next(_numbers):08d}"),
             **fields,
         },
     )

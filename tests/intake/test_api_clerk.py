@@ -189,6 +189,17 @@ def test_unregistered_applicant_is_refused(api, item):
     assert Application.objects.count() == 0
 
 
+def test_full_width_applicant_number_meets_the_same_person(api, applicant, item):
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in applicant.id_number.lower())
+    response = api.post(
+        f"{BASE}/applications/",
+        {"item_version": item.pk, "applicant_id_number": f" {full_width} "},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert Application.objects.get(pk=response.json()["id"]).applicant == applicant
+
+
 def test_another_window_gets_a_403(clerk, other_clerk, citizen, item):
     application = submit_online(citizen, item)
     materials = materials_of(application)

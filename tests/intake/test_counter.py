@@ -78,6 +78,17 @@ def test_clerk_finds_a_registered_applicant_with_the_full_number(client, clerk, 
     assert f"applicant={applicant.pk}" in response["Location"]
 
 
+def test_full_width_number_at_the_counter_meets_the_same_person(client, clerk, applicant):
+    """Typed with full-width digits and spaces (an IME left on), the number is the
+    applicant's: found, not registered a second time."""
+    client.force_login(clerk)
+    typed = "３６０４２６　１９９１０１０１ ００７１"
+    response = client.post(COUNTER, {"kind": "person", "id_number": typed})
+    assert response.status_code == 302
+    assert f"applicant={applicant.pk}" in response["Location"]
+    assert Citizen.objects.count() == 1
+
+
 def test_clerk_registers_a_new_person_and_enterprise(client, clerk):
     client.force_login(clerk)
     response = client.post(
