@@ -22,6 +22,7 @@ api_v1 = [
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("guide/", include("catalog.urls")),
     path("intake/", include("intake.urls")),

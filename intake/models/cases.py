@@ -225,6 +225,16 @@ class Application(TimeStampedModel):
         return self.enterprise.name if self.enterprise_id else self.applicant.name
 
     @property
+    def case_number_display(self) -> str:
+        """The case number for a page, or why there is none: it comes with acceptance, and
+        a withdrawn or refused application never gets one."""
+        if self.case_number:
+            return self.case_number
+        if self.status in (CaseStatus.WITHDRAWN, CaseStatus.REFUSED):
+            return f"无（{self.get_status_display()}，未受理）"
+        return "受理后生成"
+
+    @property
     def reference(self) -> str:
         """What a person calls this application: its case number once it has one."""
         return self.case_number or f"申请编号 {self.pk}"
