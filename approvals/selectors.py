@@ -303,6 +303,7 @@ def delivery_list_pending(*, query: str = "") -> QuerySet[Delivery]:
         .select_related(
             "application__item_version",
             "application__applicant",
+            "application__agent",
             "application__enterprise",
         )
         .annotate(

@@ -320,6 +320,7 @@ def delivery_action(request, pk, action):
                 delivery=delivery,
                 actor=request.user,
                 recipient_name=request.POST.get("recipient_name", ""),
+                recipient_id_number=request.POST.get("recipient_id_number", ""),
             )
             messages.success(request, "已登记窗口出件。")
         elif action == "post":

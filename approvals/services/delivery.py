@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import User
+from accounts.validators import normalize_identity_number, validate_resident_id
 from intake.constants import CaseAction, CaseStatus, DeliveryMethod, NoticeStatus
 from intake.models import Application, Notice
 from intake.services.cases import clerk_window
@@ -84,9 +85,36 @@ def _delivered(delivery: Delivery, application: Application, actor, message: str
     )
 
 
+def _check_recipient(application: Application, name: str, id_number: str) -> None:
+    """The recipient's ID card against the case: the applicant or the registered agent."""
+    number = normalize_identity_number(id_number or "")
+    if not number:
+        raise ApprovalError("请核验领取人身份证件，并填写其公民身份号码。", code="recipient_id")
+    validate_resident_id(number)
+    entitled = [application.applicant]
+    if application.agent_id:
+        entitled.append(application.agent)
+    holder = next((p for p in entitled if p.id_number == number), None)
+    if holder is None:
+        raise ApprovalError(
+            "领取人证件号码与该办件的申请人（经办人）及登记的代办人均不一致，不能出件。"
+            "请核对身份证件；他人代领须持申请人的授权委托书，由窗口登记代办人后再领取。",
+            code="recipient_mismatch",
+        )
+    if holder.name != name:
+        raise ApprovalError(
+            f"领取人姓名与证件号码不一致（该号码登记为 {holder.name}），请核对身份证件。",
+            code="recipient_name",
+        )
+
+
 @transaction.atomic
-def delivery_hand_over(*, delivery: Delivery, actor: User, recipient_name: str) -> Delivery:
-    """窗口领取: a clerk at any window hands the result over and records who took it."""
+def delivery_hand_over(
+    *, delivery: Delivery, actor: User, recipient_name: str, recipient_id_number: str = ""
+) -> Delivery:
+    """窗口领取: a clerk at any window hands the result over to the applicant (经办人) or
+    the agent registered on the case (代办人), after checking the ID card the recipient
+    shows: the number typed from it must be theirs, and the name must match it."""
     window = clerk_window(actor)
     delivery, application = _lock_delivery(delivery)
     if delivery.method != DeliveryMethod.WINDOW:
@@ -96,6 +124,7 @@ def delivery_hand_over(*, delivery: Delivery, actor: User, recipient_name: str) 
         raise ApprovalError("请填写领取人姓名（本人或持委托书的代领人）。", code="recipient")
     if len(recipient_name) > 50:
         raise ApprovalError("领取人姓名过长。", code="recipient")
+    _check_recipient(application, recipient_name, recipient_id_number)
     _require_result_ready(application)
     delivery.window = window
     delivery.recipient_name = recipient_name

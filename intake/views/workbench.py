@@ -430,6 +430,8 @@ def application_detail(request, pk: int):
         "application": application,
         "version": version,
         "reviewable": reviewable,
+        # The full ID numbers only while the documents are checked here, at this window.
+        "show_full_id": reviewable and other_window is None,
         "other_window": other_window,
         "window": request.clerk_window,
         "tab": "queue" if application.channel == Channel.ONLINE else "cases",

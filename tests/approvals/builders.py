@@ -93,6 +93,7 @@ def accept_case(
     delivery_address="",
     accepting_unit=None,
     contact_phone="",
+    agent=None,
 ):
     """A case accepted at the counter: created by the clerk, materials received, accepted
     with every material passed (approvals' receiver routes it in the same transaction)."""
@@ -105,6 +106,7 @@ def accept_case(
         delivery_address=delivery_address,
         accepting_unit=accepting_unit,
         contact_phone=contact_phone,
+        agent=agent,
     )
     counter_receive(application=application, actor=clerk)
     verdicts = [

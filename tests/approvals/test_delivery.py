@@ -25,6 +25,8 @@ from tests.factories import CitizenFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+WANG = "11010519491231002X"  # the citizen fixture's ID number
+
 
 def seal_png() -> bytes:
     image = Image.new("RGBA", (240, 240), (255, 255, 255, 0))
@@ -127,20 +129,28 @@ def test_window_pick_up_at_any_window(
         task_approve(task=second, actor=spj_approver, opinion="同意")
     delivery = case.delivery
     with pytest.raises(ApprovalError, match="结果文书正在生成"):
-        delivery_hand_over(delivery=delivery, actor=clerk, recipient_name="王芳")
+        delivery_hand_over(
+            delivery=delivery, actor=clerk, recipient_name="王芳", recipient_id_number=WANG
+        )
 
     from intake.services.notices import notice_render
 
     notice_render(notice_id=result_notice(case).pk)
     assert [d.pk for d in delivery_list_pending()] == [delivery.pk]
     with pytest.raises(ApprovalError, match="领取人姓名"):
-        delivery_hand_over(delivery=delivery, actor=clerk, recipient_name=" ")
+        delivery_hand_over(
+            delivery=delivery, actor=clerk, recipient_name=" ", recipient_id_number=WANG
+        )
     with pytest.raises(PermissionDenied):
-        delivery_hand_over(delivery=delivery, actor=spj_approver, recipient_name="王芳")
+        delivery_hand_over(
+            delivery=delivery, actor=spj_approver, recipient_name="王芳", recipient_id_number=WANG
+        )
     with pytest.raises(ApprovalError, match="不是邮寄送达"):
         delivery_post(delivery=delivery, actor=clerk, tracking_number="SF1234567890")
 
-    delivery_hand_over(delivery=delivery, actor=clerk, recipient_name="王芳")
+    delivery_hand_over(
+        delivery=delivery, actor=clerk, recipient_name="王芳", recipient_id_number=WANG
+    )
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.DELIVERED
     assert (delivery.recipient_name, delivery.delivered_by) == ("王芳", clerk)
@@ -148,7 +158,9 @@ def test_window_pick_up_at_any_window(
     assert list(delivery_list_pending()) == []
     assert Notification.objects.filter(recipient=citizen.user, title="办理结果已领取").exists()
     with pytest.raises(TaskConflict, match="不能重复登记"):
-        delivery_hand_over(delivery=delivery, actor=clerk, recipient_name="王芳")
+        delivery_hand_over(
+            delivery=delivery, actor=clerk, recipient_name="王芳", recipient_id_number=WANG
+        )
 
 
 def test_post_records_the_tracking_number(

@@ -141,14 +141,14 @@ def test_counter_hands_over(
             task_approve(task=case.tasks.get(stage=stage), actor=spj_approver, opinion="同意")
     client.force_login(clerk)
     html = client.get(f"/approvals/counter/?q={case.case_number}").content.decode()
-    assert "登记领取" in html
+    assert "核验并登记领取" in html
     response = client.post(
         f"/approvals/deliveries/{case.delivery.pk}/hand-over/", {"recipient_name": ""}, follow=True
     )
     assert "请填写领取人姓名" in response.content.decode()
     response = client.post(
         f"/approvals/deliveries/{case.delivery.pk}/hand-over/",
-        {"recipient_name": "王芳"},
+        {"recipient_name": "王芳", "recipient_id_number": "11010519491231002X"},
         follow=True,
     )
     assert "已登记窗口出件" in response.content.decode()

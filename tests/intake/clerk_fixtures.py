@@ -149,6 +149,27 @@ def submit_online(citizen, version, *, files=None):
     return application_submit(application=application, actor=citizen.user)
 
 
+def held_at_window(clerk, citizen, version):
+    """An online application sent back once for correction by ``clerk``, corrected and
+    resubmitted: waiting for pre-review again, at that clerk's window."""
+    from intake.services.cases import application_resubmit, intake_request_correction
+
+    application = submit_online(citizen, version)
+    form = materials_of(application)["申请表"]
+    intake_request_correction(
+        application=application,
+        actor=clerk,
+        verdicts=[verdict(form, MaterialStatus.MISSING)],
+    )
+    material_upload(
+        application=application,
+        material=form,
+        uploaded_file=SimpleUploadedFile("form.pdf", PDF, "application/pdf"),
+        actor=citizen.user,
+    )
+    return application_resubmit(application=application, actor=citizen.user)
+
+
 def counter_draft(clerk, citizen, version):
     return application_create(
         item_version=version, applicant=citizen, actor=clerk, channel=IntakeChannel.COUNTER

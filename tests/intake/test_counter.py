@@ -28,6 +28,7 @@ from tests.intake.clerk_fixtures import (
     PDF,
     all_received,
     counter_draft,
+    held_at_window,
     materials_of,
     submit_online,
     verdict,
@@ -488,21 +489,7 @@ def test_second_correction_may_not_name_a_material_passed_before(clerk, citizen,
 
 
 def test_another_windows_open_intake_is_refused(client, clerk, other_clerk, citizen, item):
-    application = submit_online(citizen, item)
-    materials = materials_of(application)
-    intake_request_correction(
-        application=application,
-        actor=clerk,
-        verdicts=[verdict(materials["申请表"], MaterialStatus.MISSING)],
-    )
-
-    material_upload(
-        application=application,
-        material=materials["申请表"],
-        uploaded_file=SimpleUploadedFile("form.pdf", PDF),
-        actor=citizen.user,
-    )
-    application_resubmit(application=application, actor=citizen.user)
+    application = held_at_window(clerk, citizen, item)
     with pytest.raises(IntakePermissionDenied, match="正在金普厅 3 号窗口办理"):
         intake_accept(
             application=application, actor=other_clerk, verdicts=all_received(application)
