@@ -8,6 +8,7 @@ from .models import (
     Enterprise,
     EnterpriseRepresentative,
     Hall,
+    IdentityVerification,
     StaffProfile,
     User,
     Window,
@@ -64,13 +65,37 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Citizen)
 class CitizenAdmin(admin.ModelAdmin):
-    list_display = ["name", "masked_id_number", "phone", "user", "verified_at"]
+    list_display = [
+        "name",
+        "masked_id_number",
+        "phone",
+        "user",
+        "verified_at",
+        "verification_method",
+    ]
     search_fields = ["name", "=id_number", "phone"]
     readonly_fields = ["created_at", "updated_at"]
 
     @admin.display(description="公民身份号码")
     def masked_id_number(self, obj):
         return obj.masked_id_number
+
+
+@admin.register(IdentityVerification)
+class IdentityVerificationAdmin(admin.ModelAdmin):
+    """Audit rows: read only."""
+
+    list_display = ["citizen", "user", "method", "verified_by", "window", "created_at"]
+    list_filter = ["method", "hall"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class RepresentativeInline(admin.TabularInline):

@@ -12,7 +12,7 @@ class AccountsConfig(AppConfig):
         from .roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
-        from . import signals
+        from . import checks, signals  # noqa: F401  (checks: registration)
 
         signals.connect()
         from .navigation import ANONYMOUS, HomeAction, register_action
@@ -37,10 +37,20 @@ class AccountsConfig(AppConfig):
             Role.CITIZEN,
             HomeAction(
                 "实名信息与企业",
-                "查看实名信息，添加可代办的企业",
+                "实名认证，企业法定代表人授权经办人",
                 "accounts:profile",
                 "bi-person-vcard",
                 90,
+            ),
+        )
+        register_action(
+            Role.CLERK,
+            HomeAction(
+                "窗口实名核验",
+                "查验身份证，为网上账号完成实名认证",
+                "accounts:window-verify",
+                "bi-person-check",
+                80,
             ),
         )
         register_action(

@@ -29,3 +29,11 @@ class RepresentativeRole(models.TextChoices):
 # Object permissions carried by django-guardian on Department rows.
 PERM_ACT_FOR_DEPARTMENT = "accounts.act_for_department"
 PERM_SUPERVISE_DEPARTMENT = "accounts.supervise_department"
+
+
+class VerificationMethod(models.TextChoices):
+    """How an identity was verified (实名认证)."""
+
+    OIDC = "oidc", _("统一身份认证")
+    WINDOW = "window", _("窗口核验")
+    DEMO = "demo", _("演示认证")

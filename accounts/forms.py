@@ -45,3 +45,20 @@ class EnterpriseRegistrationForm(forms.Form):
         value = normalize_identity_number(self.cleaned_data["credit_code"])
         validate_credit_code(value)
         return value
+
+
+class WindowVerificationForm(forms.Form):
+    """A clerk verifies an account's identity against the ID card shown at the window."""
+
+    username = forms.CharField(label="账号用户名", max_length=150)
+    name = forms.CharField(label="姓名（与身份证一致）", max_length=50)
+    id_number = forms.CharField(label="公民身份号码（与身份证一致）")
+    id_card_checked = forms.BooleanField(
+        label="已查验本人居民身份证原件，人证一致",
+        error_messages={"required": "请先查验本人居民身份证原件并勾选确认。"},
+    )
+
+    def clean_id_number(self):
+        value = normalize_identity_number(self.cleaned_data["id_number"])
+        validate_resident_id(value)
+        return value

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.models import TimeStampedModel
 
-from .constants import DepartmentKind, RepresentativeRole, Role
+from .constants import DepartmentKind, RepresentativeRole, Role, VerificationMethod
 from .validators import (
     mask_identity_number,
     validate_credit_code,
@@ -171,8 +171,16 @@ class StaffProfile(TimeStampedModel):
 
 
 class Citizen(TimeStampedModel):
-    """A natural person with a real-name identity. May exist without a portal account
-    (registered by a clerk at the counter)."""
+    """A natural person's identity as one account or one window knows it.
+
+    Registered at the counter, it is verified by the clerk who checked the ID card
+    (no account). Signed up online, it is the account's *claim* until verified
+    (``verified_at``): any number of unverified accounts may claim the same ID number
+    (so signup cannot tell whether a number is registered), only one row may hold it
+    verified (a partial unique index). What an unverified row sees is limited to what
+    its account created online (intake.selectors); counter cases and enterprises need a
+    verified identity.
+    """
 
     user = models.OneToOneField(
         User,
@@ -184,15 +192,35 @@ class Citizen(TimeStampedModel):
     )
     name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(
-        _("公民身份号码"), max_length=18, unique=True, validators=[validate_resident_id]
+        _("公民身份号码"), max_length=18, db_index=True, validators=[validate_resident_id]
     )
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
     verified_at = models.DateTimeField(_("实名核验时间"), null=True, blank=True)
+    verification_method = models.CharField(
+        _("核验方式"), max_length=16, choices=VerificationMethod.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("自然人")
         verbose_name_plural = _("自然人")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=models.Q(verified_at__isnull=False),
+                name="citizen_unique_verified_id_number",
+                violation_error_message=_("该公民身份号码已由他人完成实名认证。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(verified_at__isnull=True, verification_method="")
+                | models.Q(verified_at__isnull=False) & ~models.Q(verification_method=""),
+                name="citizen_verified_with_a_method",
+            ),
+        ]
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
     def __str__(self):
         return f"{self.name}（{self.masked_id_number}）"
@@ -200,6 +228,55 @@ class Citizen(TimeStampedModel):
     @property
     def masked_id_number(self) -> str:
         return mask_identity_number(self.id_number)
+
+
+class IdentityVerification(TimeStampedModel):
+    """One real-name verification (an audit row, never changed): whose identity, by
+    which means, for which account; at a window, the clerk who checked the ID card and
+    where. The identity provider's subject for 统一身份认证."""
+
+    citizen = models.ForeignKey(
+        Citizen, verbose_name=_("自然人"), on_delete=models.PROTECT, related_name="verifications"
+    )
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="identity_verifications",
+    )
+    method = models.CharField(_("核验方式"), max_length=16, choices=VerificationMethod.choices)
+    verified_by = models.ForeignKey(
+        User,
+        verbose_name=_("核验人员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    window = models.ForeignKey(
+        Window, verbose_name=_("窗口"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    hall = models.ForeignKey(
+        Hall, verbose_name=_("大厅"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    subject = models.CharField(_("认证平台用户标识"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("实名核验记录")
+        verbose_name_plural = _("实名核验记录")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(method=VerificationMethod.WINDOW)
+                | models.Q(verified_by__isnull=False, window__isnull=False, hall__isnull=False),
+                name="identity_verification_window_has_clerk_and_place",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.citizen} · {self.get_method_display()}"
 
 
 class Enterprise(TimeStampedModel):

@@ -65,3 +65,18 @@ def user_scope(*, user: User) -> dict:
         "citizen": citizen,
         "enterprises": list(enterprise_list_for(user=user)),
     }
+
+
+def clerk_window_of(*, user: User):
+    """The window a clerk sits at, or None (not a clerk, or at no window)."""
+    if not user.is_authenticated or not user.has_role(Role.CLERK):
+        return None
+    profile = StaffProfile.objects.select_related("window__hall").filter(user=user).first()
+    return profile.window if profile and profile.window_id else None
+
+
+def citizen_by_id_number(id_number: str) -> Citizen | None:
+    """The person a counter or a clerk's API call means by an ID number: only a
+    verified identity (checked at a window or by real-name verification), never an
+    account's unverified claim, so no counter case lands on a stranger's account."""
+    return Citizen.objects.filter(id_number=id_number, verified_at__isnull=False).first()

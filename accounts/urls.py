@@ -9,4 +9,6 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
+    path("verify/", views.verify, name="verify"),
+    path("window/verify/", views.window_verify, name="window-verify"),
 ]

@@ -6,14 +6,20 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .constants import Role
-from .forms import CitizenRegistrationForm, EnterpriseRegistrationForm, LoginForm
+from .constants import Role, VerificationMethod
+from .forms import (
+    CitizenRegistrationForm,
+    EnterpriseRegistrationForm,
+    LoginForm,
+    WindowVerificationForm,
+)
 from .models import Citizen, User
 from .navigation import actions_for
-from .selectors import citizen_for_user, user_scope
-from .services import citizen_register, enterprise_claim, user_set_roles
+from .selectors import citizen_for_user, clerk_window_of, user_scope
+from .services import citizen_register, citizen_verify, enterprise_claim, user_set_roles
+from .verification import verification_backend
 
 
 @require_GET
@@ -42,9 +48,17 @@ class SignupUserForm(UserCreationForm):
         labels = {"username": "用户名"}
 
 
+SIGNUP_DONE = (
+    "注册成功。请完成实名认证：认证之前，本账号只能查看自己在网上提交的申请，"
+    "不能查看窗口办理的办件，也不能代表企业办事。"
+)
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    """A citizen opens an account with a real-name identity; both or neither are saved."""
+    """A citizen opens an account with the identity they claim; both or neither are
+    saved. The answer is the same whether or not the ID number is known (no
+    enumeration): the claim counts for nothing until it is verified."""
     user_form = SignupUserForm(request.POST or None, prefix="user")
     identity_form = CitizenRegistrationForm(request.POST or None, prefix="identity")
     if request.method == "POST" and user_form.is_valid() and identity_form.is_valid():
@@ -60,8 +74,8 @@ def signup(request):
             _attach_errors(identity_form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "注册成功，欢迎使用金普新区政务服务。")
-            return redirect("home")
+            messages.success(request, SIGNUP_DONE)
+            return redirect("accounts:profile")
     return render(
         request, "accounts/signup.html", {"user_form": user_form, "identity_form": identity_form}
     )
@@ -120,5 +134,53 @@ def profile(request):
             "memberships": memberships,
             "enterprise_form": enterprise_form,
             "scope": user_scope(user=request.user),
+            "verification": verification_backend(),
         },
     )
+
+
+@login_required
+@require_POST
+def verify(request):
+    """The profile page's 实名认证 button: the configured back end takes over."""
+    return verification_backend().start(request, citizen_for_user(user=request.user))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def window_verify(request):
+    """A clerk at a window verifies an account's identity against the ID card; the
+    record keeps the clerk, the time, the window and the hall."""
+    window = clerk_window_of(user=request.user)
+    if window is None:
+        return render(
+            request,
+            "errors/403.html",
+            {"reason": "只有在综合窗口工作的综窗人员可以办理窗口实名核验。"},
+            status=403,
+        )
+    form = WindowVerificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        account = User.objects.filter(username=data["username"], is_active=True).first()
+        if account is None:
+            form.add_error("username", "未找到该账号，请核对用户名。")
+        else:
+            try:
+                citizen = citizen_verify(
+                    user=account,
+                    name=data["name"],
+                    id_number=data["id_number"],
+                    method=VerificationMethod.WINDOW,
+                    verified_by=request.user,
+                    window=window,
+                )
+            except ValidationError as error:
+                _attach_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"已完成窗口实名核验：账号 {account.username}，{citizen}。",
+                )
+                return redirect("accounts:window-verify")
+    return render(request, "accounts/window_verify.html", {"form": form, "window": window})

@@ -21,6 +21,16 @@ def _base() -> QuerySet[Application]:
     )
 
 
+def own_applications(user) -> Q:
+    """The user's own applications. Checked in the query, not from the (cached) user:
+    with a verified identity, every case of it (online or at a window); before that,
+    only what this account itself created online, never a counter case of a number it
+    merely claimed."""
+    return Q(applicant__user=user) & (
+        Q(applicant__verified_at__isnull=False) | Q(created_by=user, channel=Channel.ONLINE)
+    )
+
+
 def application_list_for(*, user) -> QuerySet[Application]:
     """Applications ``user`` may see.
 
@@ -36,7 +46,7 @@ def application_list_for(*, user) -> QuerySet[Application]:
         # A subquery, not a join through the memberships: no duplicate rows, so no
         # DISTINCT over every column (whose planning cost tens of milliseconds a query).
         represented = Enterprise.objects.filter(memberships__citizen__user=user).values("pk")
-        visible |= Q(applicant__user=user) | (
+        visible |= own_applications(user) | (
             Q(enterprise__in=represented) & ~Q(status=CaseStatus.DRAFT)
         )
     if user.has_role(Role.CLERK):

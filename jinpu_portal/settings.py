@@ -169,6 +169,31 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
+# --- Real-name verification (实名认证, accounts.verification) -----------------------
+# The back end of the profile page's button: the provincial unified identity service
+# over OpenID Connect, or (DEBUG only, e.g. make demo) the demo that verifies at once.
+# Clerks verify at a window whatever is chosen here.
+IDENTITY_VERIFICATION_BACKEND = os.environ.get(
+    "IDENTITY_VERIFICATION_BACKEND",
+    "accounts.verification.DemoVerification" if DEBUG else "accounts.verification.OidcVerification",
+)
+# The OpenID Connect client (mozilla-django-oidc); empty client id: not offered.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+# The userinfo claims that carry the verified name and resident ID number.
+OIDC_NAME_CLAIM = os.environ.get("OIDC_NAME_CLAIM", "name")
+OIDC_ID_NUMBER_CLAIM = os.environ.get("OIDC_ID_NUMBER_CLAIM", "id_number")
+OIDC_CREATE_USER = False
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/profile/"
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("accounts.verification.VerificationOIDCBackend")
+
 GUARDIAN_RAISE_403 = True
 ANONYMOUS_USER_NAME = None
 

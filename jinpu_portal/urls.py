@@ -34,6 +34,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+if settings.OIDC_RP_CLIENT_ID:
+    # The unified identity service's callback: verifies the signed-in account.
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 

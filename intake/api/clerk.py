@@ -16,7 +16,8 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Citizen, Enterprise
+from accounts.models import Enterprise
+from accounts.selectors import citizen_by_id_number
 from catalog.calendar import current_calendar
 from catalog.models import ItemVersion
 from jinpu_portal.db import PreparedQuery, remember_related
@@ -173,7 +174,7 @@ class ClerkApplicationCreateApi(ClerkApiMixin, APIView):
         version = ItemVersion.objects.filter(pk=data["item_version"]).first()
         if version is None:
             raise exceptions.ValidationError({"detail": "事项版本不存在。", "code": "version"})
-        applicant = Citizen.objects.filter(id_number=data["applicant_id_number"]).first()
+        applicant = citizen_by_id_number(data["applicant_id_number"])
         if applicant is None:
             raise exceptions.ValidationError(
                 {"detail": "申请人尚未登记，请先在综窗工作台登记。", "code": "applicant"}
@@ -189,7 +190,7 @@ class ClerkApplicationCreateApi(ClerkApiMixin, APIView):
                 )
         agent = None
         if data["agent_id_number"]:
-            agent = Citizen.objects.filter(id_number=data["agent_id_number"]).first()
+            agent = citizen_by_id_number(data["agent_id_number"])
             if agent is None:
                 raise exceptions.ValidationError(
                     {"detail": "代办人尚未登记，请先在综窗工作台登记。", "code": "agent"}

@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Citizen, Enterprise
-from accounts.services import citizen_register, enterprise_register
+from accounts.selectors import citizen_by_id_number
+from accounts.services import citizen_register_at_window, enterprise_register
 from catalog.calendar import add_working_days, current_calendar
 from catalog.models import Bundle, ItemVersion
 from catalog.selectors import (
@@ -140,7 +141,9 @@ def _counter_query(citizen: Citizen, enterprise: Enterprise | None) -> str:
 
 def _applicant_from_query(request) -> tuple[Citizen, Enterprise | None]:
     try:
-        citizen = Citizen.objects.get(pk=int(request.GET.get("applicant", "")))
+        citizen = Citizen.objects.get(
+            pk=int(request.GET.get("applicant", "")), verified_at__isnull=False
+        )
         enterprise_id = request.GET.get("enterprise")
         enterprise = Enterprise.objects.get(pk=int(enterprise_id)) if enterprise_id else None
     except (ValueError, Citizen.DoesNotExist, Enterprise.DoesNotExist):
@@ -162,7 +165,7 @@ def counter_applicant(request):
     number = lookup.cleaned_data["id_number"]
     code = lookup.cleaned_data["credit_code"]
     is_enterprise = lookup.cleaned_data["kind"] == ApplicantKind.ENTERPRISE
-    citizen = Citizen.objects.filter(id_number=number).first()
+    citizen = citizen_by_id_number(number)
     enterprise = Enterprise.objects.filter(credit_code=code).first() if is_enterprise else None
     post = request.POST if request.method == "POST" else None
     citizen_form = None if citizen else CitizenForm(post, prefix="person")
@@ -187,10 +190,12 @@ def counter_applicant(request):
     try:
         with transaction.atomic():
             if citizen is None:
-                citizen = citizen_register(
+                citizen = citizen_register_at_window(
                     name=citizen_form.cleaned_data["name"],
                     id_number=number,
                     phone=citizen_form.cleaned_data["phone"],
+                    clerk=request.user,
+                    window=request.clerk_window,
                 )
             if is_enterprise and enterprise is None:
                 org = enterprise_form.cleaned_data
@@ -314,11 +319,11 @@ def _outcome_message(application: Application) -> str:
     return "已处理。"
 
 
-def _agent_for(flags: dict, errors: list[str]) -> Citizen | None:
+def _agent_for(request, flags: dict, errors: list[str]) -> Citizen | None:
     if not flags.get("by_agent"):
         return None
     number = flags["agent_id_number"]
-    agent = Citizen.objects.filter(id_number=number).first()
+    agent = citizen_by_id_number(number)
     name = (flags.get("agent_name") or "").strip()
     if agent is not None:
         if name and name != agent.name:
@@ -327,7 +332,13 @@ def _agent_for(flags: dict, errors: list[str]) -> Citizen | None:
     if not name:
         errors.append("该代办人尚未登记，请填写代办人姓名。")
         return None
-    return citizen_register(name=name, id_number=number, phone=flags.get("agent_phone", ""))
+    return citizen_register_at_window(
+        name=name,
+        id_number=number,
+        phone=flags.get("agent_phone", ""),
+        clerk=request.user,
+        window=request.clerk_window,
+    )
 
 
 @clerk_required
@@ -373,7 +384,7 @@ def counter_intake(request, version_id: int):
     errors: list[str] = []
     try:
         with transaction.atomic():
-            agent = _agent_for(flag_data, errors)
+            agent = _agent_for(request, flag_data, errors)
             if errors:
                 raise IntakeError(errors)
             application = application_create(
@@ -653,7 +664,7 @@ def counter_bundle(request, bundle_id: int):
     errors: list[str] = []
     try:
         with transaction.atomic():
-            agent = _agent_for(flag_data, errors)
+            agent = _agent_for(request, flag_data, errors)
             if errors:
                 raise IntakeError(errors)
             bundle_application = bundle_application_create(

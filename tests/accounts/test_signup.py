@@ -34,16 +34,18 @@ def test_signup_page_is_chinese(client, db):
 def test_valid_signup_creates_citizen_account_and_logs_in(client, db):
     response = client.post("/accounts/signup/", signup_data(id_number="44011320141005001x"))
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/accounts/profile/"
     user = User.objects.get(username="xiaoming")
     assert user.has_role(Role.CITIZEN)
     citizen = Citizen.objects.get(user=user)
     assert citizen.id_number == "44011320141005001X"  # normalised
     assert citizen.name == "李小明"
     assert user.full_name == "李小明"
-    home = client.get("/")
-    assert "注册成功" in home.content.decode()
-    assert "440113********001X" in home.content.decode()
+    assert citizen.verified_at is None  # a claim until verified
+    profile = client.get("/accounts/profile/").content.decode()
+    assert "注册成功" in profile
+    assert "440113********001X" in profile
+    assert "未认证" in profile
 
 
 @pytest.mark.parametrize(
@@ -70,20 +72,19 @@ def test_invalid_id_number_is_refused_in_chinese_and_nothing_is_saved(
     assert not Citizen.objects.exists()
 
 
-def test_id_number_already_registered_is_refused_and_no_user_left(client, db):
-    """This refusal comes from the service, after the User row was written: the
-    transaction must roll that row back."""
-    CitizenFactory(id_number=VALID_ID, user=None)
-    users_before = User.objects.count()
+def test_id_number_already_registered_is_not_revealed(client, db):
+    """Signup neither refuses nor hints: the number stays a claim of the new account,
+    the registered person's row is untouched (tests/accounts/test_verification.py
+    compares the answers)."""
+    registered = CitizenFactory(id_number=VALID_ID, user=None)
     response = client.post("/accounts/signup/", signup_data())
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "公民身份号码" in html
-    assert "已存在" in html
-    assert User.objects.count() == users_before
-    assert not User.objects.filter(username="xiaoming").exists()
-    assert Citizen.objects.count() == 1
-    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert "已存在" not in html
+    user = User.objects.get(username="xiaoming")
+    assert Citizen.objects.get(user=user).verified_at is None
+    registered.refresh_from_db()
+    assert registered.user is None
 
 
 def test_bad_phone_and_password_are_refused_in_chinese(client, db):
