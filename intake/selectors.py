@@ -1,6 +1,6 @@
 """Reads with rules: who may see which applications."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from accounts.constants import Role
 from accounts.models import Enterprise
@@ -67,3 +67,28 @@ def prereview_queue() -> QuerySet[Application]:
         .filter(status=CaseStatus.SUBMITTED, channel=Channel.ONLINE)
         .order_by("-green_channel", "received_at")
     )
+
+
+def case_progress_lookup(*, case_number: str, code: str) -> Application | None:
+    """The public progress query (办件进度查询): the case whose number is ``case_number``
+    and which one of the notices issued on it carries the verification code ``code``
+    (printed on the 受理通知书). Both must match; None otherwise."""
+    if not case_number or not code:
+        return None
+    return (
+        Application.objects.select_related("item_version__department")
+        .filter(case_number=case_number, notices__verification_code=code)
+        .first()
+    )
+
+
+def case_progress_steps(application: Application) -> list[dict]:
+    """What the public may see of a case's history: each change of status with its date,
+    never who did it nor the notes (they may carry names)."""
+    return [
+        {"at": at, "label": CaseStatus(to_status).label}
+        for at, to_status in application.events.exclude(to_status__in=("", CaseStatus.DRAFT))
+        .exclude(to_status=F("from_status"))
+        .order_by("at", "id")
+        .values_list("at", "to_status")
+    ]

@@ -1,10 +1,11 @@
 from django.urls import include, path
 
-from .views import public
+from .views import progress, public
 
 app_name = "intake"
 
 urlpatterns = [
+    path("progress/", progress.progress, name="progress"),
     path("verify/", public.verify_start, name="verify-start"),
     path("verify/<str:code>/", public.verify, name="verify"),
     path("workbench/", include("intake.workbench_urls")),

@@ -17,7 +17,13 @@ pytestmark = [
 ]
 
 
-@pytest.mark.parametrize(("viewport", "name"), [(DESKTOP, "desktop"), (PHONE, "phone")])
+# Each page whose look matters, at desktop and phone width (also used by other modules).
+AT_BOTH_WIDTHS = pytest.mark.parametrize(
+    ("viewport", "name"), [(DESKTOP, "desktop"), (PHONE, "phone")]
+)
+
+
+@AT_BOTH_WIDTHS
 def test_the_error_summary_leads_to_each_field(
     clerk, applicant, item, live_server, screenshots_dir, browser, viewport, name
 ):
