@@ -50,3 +50,38 @@ def actions_for(user) -> list[tuple[str, list[HomeAction]]]:
         )
         sections.append((str(label), entries))
     return sections
+
+
+@dataclass(frozen=True)
+class HomeAlert:
+    """Something waiting for the user, shown on the home page and as a menu item with a
+    count (on a phone, in the collapsed menu)."""
+
+    text: str  # the home page's sentence
+    count: int
+    url: str
+    label: str  # the menu item's name, shown with the count
+    icon: str = "bi-bell"
+    level: str = "info"  # a Bootstrap alert colour: info, warning
+
+
+_ALERTS: dict[str, list] = {}
+
+
+def register_alerts(role: Role | str, provider) -> None:
+    """``provider(user) -> list[HomeAlert]``, called for users of ``role``."""
+    providers = _ALERTS.setdefault(str(role), [])
+    if provider not in providers:
+        providers.append(provider)
+
+
+def alerts_for(user) -> list[HomeAlert]:
+    """The alerts of the user's roles that have something waiting (count above 0)."""
+    if not user.is_authenticated:
+        return []
+    alerts = []
+    for role in Role:
+        if user.has_role(role):
+            for provider in _ALERTS.get(role.value, []):
+                alerts.extend(a for a in provider(user) if a.count > 0)
+    return alerts

@@ -16,7 +16,7 @@ from .forms import (
     WindowVerificationForm,
 )
 from .models import Citizen, User
-from .navigation import actions_for
+from .navigation import actions_for, alerts_for
 from .selectors import citizen_for_user, clerk_window_of, user_scope
 from .services import citizen_register, citizen_verify, enterprise_claim, user_set_roles
 from .verification import verification_backend
@@ -25,7 +25,7 @@ from .verification import verification_backend
 @require_GET
 def home(request):
     """Shows each role what it can do; anonymous visitors see the public services."""
-    context = {"sections": actions_for(request.user)}
+    context = {"sections": actions_for(request.user), "alerts": alerts_for(request.user)}
     if request.user.is_authenticated:
         context["scope"] = user_scope(user=request.user)
     return render(request, "home.html", context)

@@ -7,7 +7,11 @@ class IntakeConfig(AppConfig):
 
     def ready(self):
         from accounts.constants import Role
-        from accounts.navigation import HomeAction, register_action
+        from accounts.navigation import HomeAction, register_action, register_alerts
+
+        from .citizen_selectors import citizen_home_alerts
+
+        register_alerts(Role.CITIZEN, citizen_home_alerts)
 
         for action in (
             HomeAction(

@@ -237,3 +237,32 @@ def unread_notification_count(*, user) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def waiting_for_applicant_list(*, user) -> QuerySet[Application]:
+    """The user's applications waiting for them to correct or supplement materials
+    (待补正: the one-time correction notice, or a supplement the department asked for)."""
+    return my_application_flat_list(user=user).filter(
+        status__in=(CaseStatus.CORRECTION_REQUESTED, CaseStatus.SUPPLEMENT_REQUESTED)
+    )
+
+
+def citizen_home_alerts(user) -> list:
+    """The citizen's home and menu: unread messages, applications waiting for them."""
+    from django.urls import reverse
+
+    from accounts.navigation import HomeAlert
+
+    waiting = waiting_for_applicant_list(user=user).count()
+    unread = unread_notification_count(user=user)
+    return [
+        HomeAlert(
+            f"{waiting} 件申请待补正材料，请按告知补正后重新提交",
+            waiting,
+            reverse("intake:my_applications") + "?status=waiting",
+            "待补正",
+            "bi-exclamation-triangle",
+            "warning",
+        ),
+        HomeAlert(f"{unread} 条未读消息", unread, reverse("intake:notifications"), "站内消息"),
+    ]

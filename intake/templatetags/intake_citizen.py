@@ -4,7 +4,7 @@ unread-message count in the top bar."""
 from django import template
 from django.conf import settings
 
-from ..citizen_selectors import unread_notification_count
+from ..citizen_selectors import unread_notification_count, waiting_for_applicant_list
 from ..constants import CaseAction, CaseStatus, NoticeStatus
 
 register = template.Library()
@@ -67,6 +67,15 @@ def notice_ready(notice) -> bool:
 def unread_messages(context) -> int:
     request = context.get("request")
     return unread_notification_count(user=request.user) if request else 0
+
+
+@register.simple_tag(takes_context=True)
+def waiting_for_me(context) -> int:
+    """How many of the signed-in user's applications wait for them to correct materials."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return 0
+    return waiting_for_applicant_list(user=request.user).count()
 
 
 @register.simple_tag

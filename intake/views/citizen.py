@@ -43,6 +43,7 @@ from ..citizen_selectors import (
     my_application_list,
     notification_list_for,
     open_correction_notice,
+    waiting_for_applicant_list,
 )
 from ..constants import CaseAction, CaseStatus, Channel, NoticeStatus
 from ..errors import IntakeError
@@ -274,10 +275,15 @@ def _save_draft(request, application, info_form, upload_form) -> None:
 @citizen_required
 @require_GET
 def my_applications(request):
-    """我的申请: newest first, a 一件事 as one row, paginated."""
-    page = Paginator(my_application_list(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    """我的申请: newest first, a 一件事 as one row, paginated; ``?status=waiting``: only
+    those waiting for the applicant to correct or supplement materials, one by one."""
+    waiting = request.GET.get("status") == "waiting"
+    applications = (
+        waiting_for_applicant_list(user=request.user)
+        if waiting
+        else my_application_list(user=request.user)
     )
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
     for application in page.object_list:
         bundle_application = application.bundle_application
@@ -293,7 +299,11 @@ def my_applications(request):
             )
         else:
             rows.append({"application": application})
-    return render(request, "intake/citizen/my_applications.html", {"page": page, "rows": rows})
+    return render(
+        request,
+        "intake/citizen/my_applications.html",
+        {"page": page, "rows": rows, "waiting": waiting},
+    )
 
 
 @citizen_required
