@@ -10,8 +10,9 @@ Conventions: ``add_working_days(start, n)`` is the n-th working day after ``star
 ``working_days_between(a, b)`` counts working days ``d`` with ``a < d <= b``, so the
 two are inverse: ``working_days_between(s, add_working_days(s, n)) == n``.
 
-A year the table does not cover falls back to Monday-Friday: the system check
-``catalog.W001`` and a log warning name the year.
+A year the table does not cover (no CalendarYear row: not yet published) falls back to
+Monday-Friday with the provisional statutory holidays of ``catalog.statutory``: the
+system check ``catalog.W001`` and a log warning name the year.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from threading import Lock
 from django.core.cache import cache
 
 from jinpu_portal.cache import generation_bump
+
+from .statutory import provisional_holidays
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +45,8 @@ class WorkingCalendar:
     def is_working_day(self, day: datetime.date) -> bool:
         if day.year not in self.covered_years:
             self._warn_uncovered(day.year)
+            if day in provisional_holidays(day.year):
+                return False
         elif day in self.workdays:
             return True
         elif day in self.holidays:
@@ -52,7 +57,8 @@ class WorkingCalendar:
         if year not in self._warned:
             self._warned.add(year)
             logger.warning(
-                "Working-day calendar has no entries for %s: falling back to Monday-Friday. "
+                "Working-day calendar has no entries for %s: falling back to Monday-Friday "
+                "with the provisional statutory holidays. "
                 "Enter that year's holidays in the admin (工作日历).",
                 year,
             )

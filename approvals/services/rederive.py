@@ -40,6 +40,7 @@ from django.db.models import Count, F, Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from catalog.calendar import WorkingCalendar, load_calendar
+from catalog.statutory import provisional_holidays
 
 from ..constants import ClockKind, Light
 from ..models import Clock, ClockPause
@@ -68,6 +69,8 @@ def _is_working_day(calendar: WorkingCalendar, day: datetime.date) -> bool:
             return True
         if day in calendar.holidays:
             return False
+    elif day in provisional_holidays(day.year):
+        return False
     return day.weekday() < 5
 
 

@@ -151,24 +151,79 @@ def test_module_functions_use_the_table_by_default(calendar):
 # --- A year the table does not cover ---------------------------------------------------
 
 
-def test_uncovered_year_falls_back_to_monday_to_friday(db, caplog):
+def test_uncovered_year_falls_back_to_monday_to_friday_with_statutory_days(db, caplog):
     caplog.set_level(logging.WARNING, logger="catalog.calendar")
     assert not CalendarYear.objects.filter(year=2030).exists()
-    week = [D(2030, 9, 30) + datetime.timedelta(days=i) for i in range(7)]  # Mon..Sun
+    week = [D(2030, 9, 23) + datetime.timedelta(days=i) for i in range(7)]  # Mon..Sun
     assert [is_working_day(day) for day in week] == [True] * 5 + [False] * 2
-    assert is_working_day(D(2030, 10, 1))  # 国庆 unknown: a plain Tuesday
-    assert add_working_days(D(2030, 9, 27), 3) == D(2030, 10, 2)
+    assert not is_working_day(D(2030, 10, 1))  # 国庆, provisional
+    assert is_working_day(D(2030, 10, 4))  # Friday after 国庆 1-3
     warnings = [r.getMessage() for r in caplog.records if r.name == "catalog.calendar"]
     assert len(warnings) == 1  # once per year and process, not once per day
     assert "2030" in warnings[0]
     assert "Monday-Friday" in warnings[0]
 
 
+def test_2027_due_date_skips_new_year_spring_festival_and_national_day(db):
+    assert not CalendarYear.objects.filter(year=2027).exists()
+    # 2027: 1/1 Fri; 春节 正月初一 is Sat 2/6, so 除夕 2/5 Fri .. 初三 2/8 Mon, with the
+    # weekend days 2/6 and 2/7 made up on Tue 2/9 and Wed 2/10; 国庆 10/1 Fri, 10/2-10/3
+    # weekend made up on Mon 10/4 and Tue 10/5.
+    off = [D(2027, 1, 1), D(2027, 2, 5), D(2027, 2, 8), D(2027, 2, 9), D(2027, 2, 10)]
+    off += [D(2027, 10, 1), D(2027, 10, 4), D(2027, 10, 5)]
+    assert not any(is_working_day(day) for day in off)
+    assert add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
+    assert add_working_days(D(2027, 2, 4), 1) == D(2027, 2, 11)
+    assert add_working_days(D(2027, 9, 30), 1) == D(2027, 10, 6)
+
+
+def test_accepted_2026_12_04_with_20_working_days_is_not_due_on_new_years_day(db):
+    # December: 19 working days after Friday 12/4; the 20th is not Friday 1/1 but 1/4.
+    assert add_working_days(D(2026, 12, 4), 19) == D(2026, 12, 31)
+    assert add_working_days(D(2026, 12, 4), 20) == D(2027, 1, 4)
+
+
+def test_makeup_rule_takes_the_next_weekday_that_is_not_off():
+    from catalog.statutory import provisional_holidays, statutory_days
+
+    days = provisional_holidays(2027)
+    assert days[D(2027, 2, 9)] == "春节（补假）"
+    assert days[D(2027, 2, 10)] == "春节（补假）"
+    assert D(2027, 2, 8) in statutory_days(2027)  # 初三 Monday is itself off, skipped over
+    # 2028: 1/1 Saturday -> Monday 1/3.
+    assert provisional_holidays(2028)[D(2028, 1, 3)] == "元旦（补假）"
+    # Every statutory day on a weekend has exactly one make-up day, on a weekday.
+    for year in range(2027, 2040):
+        days = provisional_holidays(year)
+        weekend = [d for d in statutory_days(year) if d.weekday() >= 5]
+        makeups = [d for d, name in days.items() if name.endswith("（补假）")]
+        assert len(makeups) == len(weekend)
+        assert all(d.weekday() < 5 for d in makeups)
+
+
+def test_statutory_days_match_the_published_2026_schedule(db):
+    """The computed lunar dates and 清明 are holidays in the State Council's 2026 notice,
+    and 除夕 (a 腊月 of 29 or 30 days) matches the package's years under the 2025 rule."""
+    from catalog.statutory import statutory_days
+
+    for year in (2025, 2026):
+        published = set(
+            CalendarDay.objects.filter(date__year=year, kind="holiday").values_list(
+                "date", flat=True
+            )
+        )
+        assert set(statutory_days(year)) <= published, year
+
+
 def test_uncovered_year_ignores_stray_rows_until_the_year_is_entered(db):
-    CalendarDay.objects.create(date=D(2030, 10, 1), kind=CalendarDayKind.HOLIDAY, name="国庆节")
-    assert is_working_day(D(2030, 10, 1))
+    """Rows entered for an unpublished year wait; the CalendarYear row (published) then
+    replaces the provisional days with the table's."""
+    CalendarDay.objects.create(date=D(2030, 10, 4), kind=CalendarDayKind.HOLIDAY, name="国庆节")
+    assert is_working_day(D(2030, 10, 4))
+    assert not is_working_day(D(2030, 10, 1))  # provisional
     CalendarYear.objects.create(year=2030)
-    assert not is_working_day(D(2030, 10, 1))
+    assert not is_working_day(D(2030, 10, 4))
+    assert is_working_day(D(2030, 10, 1))  # not in the published rows: provisional day gone
 
 
 def test_system_check_names_next_year_when_near(db, settings):
@@ -233,11 +288,12 @@ def test_deleting_a_worked_saturday_in_the_admin_moves_results(admin_client_cn):
 
 
 def test_entering_a_year_in_the_admin_ends_the_fallback(admin_client_cn):
-    assert is_working_day(D(2030, 1, 1))
+    assert not is_working_day(D(2030, 1, 1))  # provisional 元旦
     response = admin_client_cn.post(
         "/admin/catalog/calendaryear/add/", {"year": "2030", "note": "国办发明电〔2029〕"}
     )
     assert response.status_code == 302
+    assert is_working_day(D(2030, 1, 1))  # published, not yet entered
     admin_client_cn.post(
         "/admin/catalog/calendarday/add/",
         {"date": "2030-01-01", "kind": CalendarDayKind.HOLIDAY, "name": "元旦"},
