@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from .validators import normalize_identity_number, validate_credit_code, validate_resident_id
+from .validators import normalize_identity_number, validate_resident_id
 
 
 class LoginForm(AuthenticationForm):
@@ -33,17 +33,6 @@ class CitizenRegistrationForm(forms.Form):
     def clean_id_number(self):
         value = normalize_identity_number(self.cleaned_data["id_number"])
         validate_resident_id(value)
-        return value
-
-
-class EnterpriseRegistrationForm(forms.Form):
-    name = forms.CharField(label="企业名称", max_length=200)
-    credit_code = forms.CharField(label="统一社会信用代码")
-    legal_representative = forms.CharField(label="法定代表人", max_length=50)
-
-    def clean_credit_code(self):
-        value = normalize_identity_number(self.cleaned_data["credit_code"])
-        validate_credit_code(value)
         return value
 
 

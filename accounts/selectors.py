@@ -43,10 +43,17 @@ def citizen_for_user(*, user: User) -> Citizen | None:
 
 def enterprise_list_for(*, user: User) -> QuerySet[Enterprise]:
     """Enterprises the user may act for (as legal representative or agent)."""
-    citizen = citizen_for_user(user=user)
-    if citizen is None:
-        return Enterprise.objects.none()
-    return Enterprise.objects.filter(memberships__citizen=citizen).distinct()
+    return Enterprise.objects.filter(pk__in=represented_enterprise_ids(user=user))
+
+
+def represented_enterprise_ids(*, user: User) -> QuerySet:
+    """Ids of the enterprises ``user`` represents, checked in the query (never from a
+    cached user): only through a verified identity."""
+    if not user.is_authenticated:
+        return Enterprise.objects.none().values("pk")
+    return Enterprise.objects.filter(
+        memberships__citizen__user=user, memberships__citizen__verified_at__isnull=False
+    ).values("pk")
 
 
 def user_scope(*, user: User) -> dict:

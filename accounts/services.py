@@ -10,7 +10,6 @@ from guardian.shortcuts import assign_perm, remove_perm
 from .constants import (
     PERM_ACT_FOR_DEPARTMENT,
     PERM_SUPERVISE_DEPARTMENT,
-    RepresentativeRole,
     Role,
     VerificationMethod,
 )
@@ -235,39 +234,6 @@ def enterprise_register(
             enterprise=enterprise, citizen=representative, role=representative_role
         )
     return enterprise
-
-
-@transaction.atomic
-def enterprise_claim(
-    *, citizen: Citizen, name: str, credit_code: str, legal_representative: str
-) -> EnterpriseRepresentative:
-    """A citizen adds an enterprise they act for (the profile page).
-
-    A credit code not yet known registers the enterprise. A known one must match its
-    registered name and legal representative, so typing one's own name as legal
-    representative cannot take over someone else's enterprise. The citizen becomes
-    legal representative when the registered name is theirs, else an agent (经办人).
-    """
-    code = normalize_identity_number(credit_code)
-    enterprise = Enterprise.objects.select_for_update().filter(credit_code=code).first()
-    if enterprise is None:
-        enterprise = enterprise_register(
-            name=name, credit_code=code, legal_representative=legal_representative
-        )
-    elif (enterprise.name, enterprise.legal_representative) != (
-        name.strip(),
-        legal_representative.strip(),
-    ):
-        raise ValidationError(
-            "企业名称或法定代表人与该统一社会信用代码的登记信息不一致，请核对后重新填写。",
-            code="mismatch",
-        )
-    role = (
-        RepresentativeRole.LEGAL_REPRESENTATIVE
-        if enterprise.legal_representative == citizen.name
-        else RepresentativeRole.AGENT
-    )
-    return enterprise_add_representative(enterprise=enterprise, citizen=citizen, role=role)
 
 
 def enterprise_add_representative(

@@ -4,21 +4,20 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .constants import Role, VerificationMethod
 from .forms import (
     CitizenRegistrationForm,
-    EnterpriseRegistrationForm,
     LoginForm,
     WindowVerificationForm,
 )
 from .models import Citizen, User
 from .navigation import actions_for, alerts_for
 from .selectors import citizen_for_user, clerk_window_of, user_scope
-from .services import citizen_register, citizen_verify, enterprise_claim, user_set_roles
+from .services import citizen_register, citizen_verify, user_set_roles
 from .verification import verification_backend
 
 
@@ -90,40 +89,24 @@ def _attach_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+ENTERPRISE_BY_WINDOW = (
+    "企业的法定代表人和经办人不能凭企业名称、统一社会信用代码等公开信息在网上自行添加。"
+    "请法定代表人持营业执照和本人身份证到服务大厅窗口办理核验与授权。"
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    """The citizen's identity (masked) and the enterprises they may act for."""
+    """The citizen's identity (masked), its verification and the enterprises they may
+    act for. Typing an enterprise's public facts here grants nothing."""
     citizen = citizen_for_user(user=request.user)
-    enterprise_form = EnterpriseRegistrationForm(request.POST or None)
     if request.method == "POST":
-        if citizen is None:
-            messages.error(request, "请先完成实名认证，再添加企业。")
-        elif enterprise_form.is_valid():
-            data = enterprise_form.cleaned_data
-            try:
-                membership = enterprise_claim(
-                    citizen=citizen,
-                    name=data["name"],
-                    credit_code=data["credit_code"],
-                    legal_representative=data["legal_representative"],
-                )
-            except ValidationError as error:
-                _attach_errors(enterprise_form, error)
-            except IntegrityError:
-                # Two people registered the same credit code at the same moment.
-                enterprise_form.add_error(
-                    "credit_code", "统一社会信用代码刚被登记，请重新提交一次。"
-                )
-            else:
-                messages.success(
-                    request,
-                    f"已添加企业：{membership.enterprise.name}（{membership.get_role_display()}）",
-                )
-                return redirect("accounts:profile")
+        messages.error(request, ENTERPRISE_BY_WINDOW)
+        return redirect("accounts:profile")
     memberships = (
         citizen.enterprise_memberships.select_related("enterprise")
-        if citizen
+        if citizen is not None and citizen.is_verified
         else Citizen.objects.none()
     )
     return render(
@@ -132,7 +115,7 @@ def profile(request):
         {
             "citizen": citizen,
             "memberships": memberships,
-            "enterprise_form": enterprise_form,
+            "enterprise_note": ENTERPRISE_BY_WINDOW,
             "scope": user_scope(user=request.user),
             "verification": verification_backend(),
         },

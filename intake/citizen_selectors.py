@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from accounts.models import Enterprise
+from accounts.selectors import represented_enterprise_ids
 from catalog.models import ItemMaterial
 from catalog.selectors import bundle_material_list
 from jinpu_portal.models import Notification
@@ -31,9 +31,7 @@ from .services.bundles import material_key
 
 def _own(user) -> Q:
     """Applications the user made, or made for an enterprise the user represents."""
-    return Q(applicant__user=user) | Q(
-        enterprise__in=Enterprise.objects.filter(memberships__citizen__user=user)
-    )
+    return Q(applicant__user=user) | Q(enterprise__in=represented_enterprise_ids(user=user))
 
 
 def my_application_list(*, user) -> QuerySet[Application]:

@@ -3,8 +3,7 @@
 from django.db.models import F, Q, QuerySet
 
 from accounts.constants import Role
-from accounts.models import Enterprise
-from accounts.selectors import department_list_supervised_by
+from accounts.selectors import department_list_supervised_by, represented_enterprise_ids
 
 from .constants import CaseStatus, Channel
 from .models import Application
@@ -45,7 +44,7 @@ def application_list_for(*, user) -> QuerySet[Application]:
     if user.has_role(Role.CITIZEN):
         # A subquery, not a join through the memberships: no duplicate rows, so no
         # DISTINCT over every column (whose planning cost tens of milliseconds a query).
-        represented = Enterprise.objects.filter(memberships__citizen__user=user).values("pk")
+        represented = represented_enterprise_ids(user=user)
         visible |= own_applications(user) | (
             Q(enterprise__in=represented) & ~Q(status=CaseStatus.DRAFT)
         )

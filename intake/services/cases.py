@@ -197,7 +197,9 @@ def application_create(
     if (
         enterprise is not None
         and channel == Channel.ONLINE
-        and not enterprise.memberships.filter(citizen=applicant).exists()
+        and not (
+            applicant.is_verified and enterprise.memberships.filter(citizen=applicant).exists()
+        )
     ):
         raise IntakePermissionDenied("您不是该企业的法定代表人或经办人，不能以企业名义申请。")
     if delivery_method == DeliveryMethod.POST and not item_version.postal_delivery_supported:
