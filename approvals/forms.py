@@ -35,7 +35,7 @@ class DenyForm(VersionedForm):
         label="不予许可的理由",
         max_length=280,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="将写入不予行政许可决定书，并告知申请人申请行政复议或提起行政诉讼的权利。",
+        help_text="将写入不予决定书（行政许可事项为不予行政许可决定书），并告知申请人救济途径。",
     )
     legal_basis = forms.CharField(label="法律依据", max_length=300, required=False)
 

@@ -287,7 +287,8 @@ RESULT_KINDS = (NoticeKind.APPROVAL_DECISION, NoticeKind.DENIAL_DECISION)
 
 
 def result_notice(application: Application) -> Notice | None:
-    """The case's result document (准予 / 不予行政许可决定书), the latest one."""
+    """The case's result document (准予 / 不予决定书, titled by the item's legal form), the
+    latest one."""
     return (
         Notice.objects.filter(application=application, kind__in=RESULT_KINDS)
         .order_by("-issued_at", "-id")

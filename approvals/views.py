@@ -416,7 +416,7 @@ def result(request, pk):
     return FileResponse(
         notice.file.open("rb"),
         as_attachment=True,
-        filename=f"{notice.get_kind_display()}-{application.case_number}.pdf",
+        filename=f"{notice.title}-{application.case_number}.pdf",
         content_type="application/pdf",
     )
 

@@ -75,8 +75,9 @@ class NoticeKind(models.TextChoices):
     SUPPLEMENT = "supplement", _("审查补正告知书")
     SPECIAL_PROCEDURE = "special", _("特别程序告知书")
     EXTENSION = "extension", _("延长办理期限告知书")
-    APPROVAL_DECISION = "decision", _("准予行政许可决定书")
-    DENIAL_DECISION = "denial", _("不予行政许可决定书")
+    # Their titles follow the item's legal form (intake.legal_forms): Notice.title.
+    APPROVAL_DECISION = "decision", _("准予决定书")
+    DENIAL_DECISION = "denial", _("不予决定书")
 
 
 class NoticeStatus(models.TextChoices):

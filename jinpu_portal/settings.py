@@ -395,6 +395,13 @@ INTAKE_UPLOAD_MAX_BYTES = int(os.environ.get("INTAKE_UPLOAD_MAX_BYTES", str(10 *
 # counts as accepted from the day it arrived; staff are warned from the warning day.
 INTAKE_PREREVIEW_LIMIT_DAYS = int(os.environ.get("INTAKE_PREREVIEW_LIMIT_DAYS", "5"))
 INTAKE_PREREVIEW_WARN_DAYS = int(os.environ.get("INTAKE_PREREVIEW_WARN_DAYS", "3"))
+# Named on every refusal and denial of an administrative act (intake.legal_forms): where
+# to apply for administrative reconsideration (行政复议, 60 days) and which court hears a
+# lawsuit (行政诉讼, 6 months). Defaults: the New Area's.
+REMEDY_RECONSIDERATION_BODY = os.environ.get(
+    "REMEDY_RECONSIDERATION_BODY", "大连金普新区管理委员会"
+)
+REMEDY_LITIGATION_COURT = os.environ.get("REMEDY_LITIGATION_COURT", "大连经济技术开发区人民法院")
 
 # --- Approvals: deadline lights ----------------------------------------------
 # Yellow when the working days left are at or below max(MIN_DAYS, RATIO * budget).

@@ -1,6 +1,7 @@
 """办结: the case concludes as approved (the last step approved) or not approved (a step
 denied). All clocks stop, open tasks are cancelled, the result document is issued
-(准予行政许可决定书 / 不予行政许可决定书, rendered to PDF after commit by intake's notice
+(its title and wording follow the item's legal form, ``intake.legal_forms``: a
+准予 / 不予行政许可决定书 for a licence; rendered to PDF after commit by intake's notice
 machinery), a delivery is prepared as the applicant chose, and the applicant is told.
 """
 
@@ -10,8 +11,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.utils import timezone
 
-from catalog.constants import ItemType
 from intake.constants import CaseAction, NoticeKind
+from intake.legal_forms import document_title, legal_form
 from intake.models import Application, Notice
 from intake.services.contact import applicant_notify
 from intake.services.notices import notice_issue
@@ -24,9 +25,6 @@ from ..states import TaskMove, move
 from .clocks import clock_stop
 from .common import open_clocks, person, today
 
-# 行政复议法 art. 20: 60 days; 行政诉讼法 art. 46: six months.
-REVIEW_DAYS = 60
-LAWSUIT_MONTHS = 6
 DEFAULT_RESULT_TEMPLATE = "documents/results/default.html"
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -76,24 +74,20 @@ def _steps(application: Application) -> list[dict]:
 
 
 def _decision_extra(application: Application, task: Task, approved: bool, **more) -> dict:
+    """The decision's own content; its title and legal wording (the verdict, the basis
+    of a denial, the remedies) come with every notice from ``intake.legal_forms``."""
     version = application.item_version
-    department = task.department
-    licensing = version.item_type == ItemType.LICENSING
-    if approved:
-        title = "准予行政许可决定书" if licensing else f"{version.result_name or '办理结果'}通知书"
-    else:
-        title = "不予行政许可决定书" if licensing else "不予办理决定书"
+    kind = NoticeKind.APPROVAL_DECISION if approved else NoticeKind.DENIAL_DECISION
     return {
-        **document_extra(department, title),
-        "is_licensing": licensing,
+        **document_extra(
+            task.department, document_title(kind, version.item_type, version.result_name)
+        ),
         "legal_basis": version.legal_basis,
         "result_name": version.result_name,
         "result_template": result_template_for(version.item.code) if approved else "",
         "decided_date": timezone.localtime().strftime("%Y年%m月%d日"),
         "steps": _steps(application),
         "delivery_method": str(application.get_delivery_method_display()),
-        "review_days": REVIEW_DAYS,
-        "lawsuit_months": LAWSUIT_MONTHS,
         **more,
     }
 
@@ -121,14 +115,14 @@ def case_conclude(
         clock_stop(clock=clock, on=on)
     application.concluded_at = timezone.now()
     version = application.item_version
+    form = legal_form(version.item_type)
+    verdict = (form.approve if approved else form.deny).verdict
     if approved:
-        application.outcome_note = (
-            "准予行政许可" if version.item_type == ItemType.LICENSING else "准予办理"
-        )
+        application.outcome_note = verdict
         message = f"审批通过，办结：{task.department.name}作出准予决定"
     else:
-        application.outcome_note = f"不予许可：{reason}"
-        message = f"办结（不予许可）：{reason}"
+        application.outcome_note = f"{verdict}：{reason}"
+        message = f"办结（{verdict}）：{reason}"
     transition(
         application,
         CaseAction.CONCLUDE,
@@ -166,9 +160,8 @@ def case_conclude(
     }.get(application.delivery_method, "")
     applicant_notify(
         application,
-        title="您的办件已办结" if approved else "您的办件已办结（不予许可）",
-        body=f"“{version.name}”（办件编号 {application.case_number}）已办结："
-        f"{'准予许可' if approved else '不予许可'}。{how}。",
+        title="您的办件已办结" if approved else f"您的办件已办结（{verdict}）",
+        body=f"“{version.name}”（办件编号 {application.case_number}）已办结：{verdict}。{how}。",
         url=f"/approvals/cases/{application.pk}/result/",
         reference=application.case_number or "",
     )

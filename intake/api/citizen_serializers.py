@@ -110,7 +110,7 @@ class NoticeSerializer(serializers.ModelSerializer):
     # the schema, and drf-spectacular cannot name colliding enums well.
     kind = serializers.CharField(help_text="文书类型，见 kind_label")
     status = serializers.CharField(help_text="pending 生成中 / ready 已生成 / failed 生成失败")
-    kind_label = serializers.CharField(source="get_kind_display")
+    kind_label = serializers.CharField(source="title")
     status_label = serializers.CharField(source="get_status_display")
     download_url = serializers.SerializerMethodField(help_text="生成完毕后可下载（网页登录）")
 

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from accounts.validators import normalize_identity_number
 
-from ..constants import CaseStatus, DeliveryMethod, MaterialStatus, NoticeKind, RefusalKind
+from ..constants import CaseStatus, DeliveryMethod, MaterialStatus, RefusalKind
 from ..models import Application, CaseEvent, Notice, SubmittedMaterial
 from .common import WrittenOutMixin, date_out, datetime_out
 
@@ -182,7 +182,7 @@ class ClerkEventSerializer(serializers.ModelSerializer):
 
 class ClerkNoticeSerializer(serializers.ModelSerializer):
     kind = serializers.CharField()
-    kind_label = serializers.CharField(source="get_kind_display")
+    kind_label = serializers.CharField(source="title")
     status = serializers.CharField(help_text="pending 生成中 / ready 已生成 / failed 生成失败")
     download_url = serializers.SerializerMethodField()
 
@@ -333,7 +333,7 @@ class ClerkOutcomeSerializer(WrittenOutMixin, ClerkApplicationSerializer):
                 {
                     "id": notice.pk,
                     "kind": notice.kind,
-                    "kind_label": str(NoticeKind(notice.kind).label),
+                    "kind_label": notice.title,
                     "number": notice.number,
                     "issued_at": datetime_out(notice.issued_at),
                     "status": notice.status,

@@ -125,7 +125,13 @@ class Notice(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.number}"
+        return f"{self.title} {self.number}"
+
+    @property
+    def title(self) -> str:
+        """The document's own title, which follows the item's legal form (a 公共服务
+        item's result is no 准予行政许可决定书; see ``intake.legal_forms``)."""
+        return (self.context or {}).get("document_title") or self.get_kind_display()
 
 
 class DocumentNumberSequence(models.Model):

@@ -16,7 +16,8 @@ from catalog.constants import CaseType
 from jinpu_portal.db import insert
 from jinpu_portal.pdf import absolute_url, qr_data_uri, render_pdf, sha256_hex
 
-from ..constants import CaseAction, Channel, MaterialStatus, NoticeKind, NoticeStatus
+from ..constants import CaseAction, Channel, MaterialStatus, NoticeStatus
+from ..legal_forms import document_code, legal_context
 from ..models import Application, CorrectionNotice, Notice
 from ..signals import notice_rendered
 from ..states import record_event
@@ -26,18 +27,6 @@ from .slots import slots_of
 logger = logging.getLogger(__name__)
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-KIND_PREFIX = {
-    NoticeKind.RECEIPT: "SJ",
-    NoticeKind.CORRECTION: "BZ",
-    NoticeKind.ACCEPTANCE: "SL",
-    NoticeKind.REFUSAL: "BSL",
-    NoticeKind.DELIVERY: "SD",
-    NoticeKind.SUPPLEMENT: "SCBZ",
-    NoticeKind.SPECIAL_PROCEDURE: "TB",
-    NoticeKind.EXTENSION: "YQ",
-    NoticeKind.APPROVAL_DECISION: "XK",
-    NoticeKind.DENIAL_DECISION: "BXK",
-}
 
 
 def new_verification_code() -> str:
@@ -85,6 +74,9 @@ def notice_context(application: Application, kind: str, actor, extra: dict | Non
         "issued_by": _person(actor),
         "issued_at": now.strftime("%Y年%m月%d日 %H:%M"),
         "issued_date": now.strftime("%Y年%m月%d日"),
+        "submitted_date": timezone.localtime(application.submitted_at).strftime("%Y年%m月%d日")
+        if application.submitted_at
+        else "",
         "received_at": timezone.localtime(application.received_at).strftime("%Y年%m月%d日 %H:%M")
         if application.received_at
         else "",
@@ -101,6 +93,7 @@ def notice_context(application: Application, kind: str, actor, extra: dict | Non
         "consult_phone": version.consult_phone or department.phone,
         "complaint_phone": version.complaint_phone or "8890",
         "materials": materials,
+        **legal_context(kind, version.item_type, version.legal_basis, version.result_name),
         **(extra or {}),
     }
 
@@ -109,8 +102,10 @@ def notice_number_assign(notice: Notice) -> None:
     """Give ``notice`` the next number of its type and year (金普SL〔2026〕000001号), from
     its type's own sequence (``numbering.document_number_next``): the sequence row stays
     locked until the transaction ends."""
+    item_type = notice.application.item_version.item_type
     notice.number = document_number_next(
-        code=KIND_PREFIX[notice.kind], year=timezone.localtime(notice.issued_at).year
+        code=document_code(notice.kind, item_type),
+        year=timezone.localtime(notice.issued_at).year,
     )
     event = getattr(notice, "issued_event", None)
     if event is not None:
@@ -151,7 +146,7 @@ def notice_issue(
         application,
         CaseAction.NOTICE_ISSUED,
         actor=actor,
-        message=f"出具《{NoticeKind(kind).label}》",
+        message=f"出具《{notice.title}》",
         notice=notice.number,
     )
     if number_later:
@@ -196,12 +191,19 @@ def notice_render_pdf(notice: Notice) -> bytes:
     template = select_template(
         [f"documents/intake/{notice.kind}.html", "documents/intake/generic.html"]
     )
+    context = notice.context
+    if "legal" not in context:  # issued before the legal wording was frozen with it
+        version = notice.application.item_version
+        legal = legal_context(
+            notice.kind, version.item_type, version.legal_basis, version.result_name
+        )
+        context = {**legal, **context}
     return render_pdf(
         template.template.name,
         {
             "notice": notice,
-            "kind_label": NoticeKind(notice.kind).label,
-            "c": notice.context,
+            "kind_label": notice.title,
+            "c": context,
             "qr": qr_data_uri(notice_verify_url(notice)),
             "verify_url": notice_verify_url(notice),
             "seal_text": notice.context.get("department", ""),

@@ -480,9 +480,7 @@ def notice_file(request, pk: int, notice_id: int):
     if notice.status != NoticeStatus.READY or not notice.file:
         raise Http404("文书正在生成中，请稍后刷新页面再下载。")
     notice_downloaded.send(sender=Notice, application=application, notice=notice, user=request.user)
-    return _file_response(
-        notice.file, f"{notice.get_kind_display()}-{notice.number}.pdf", "application/pdf"
-    )
+    return _file_response(notice.file, f"{notice.title}-{notice.number}.pdf", "application/pdf")
 
 
 # --- bundles (一件事) -----------------------------------------------------------------

@@ -538,7 +538,7 @@ def notice_download(request, pk: int):
         notice.file.open("rb"),
         as_attachment=True,
         content_type="application/pdf",
-        filename=f"{notice.get_kind_display()}-{notice.application.reference}.pdf".replace(" ", ""),
+        filename=f"{notice.title}-{notice.application.reference}.pdf".replace(" ", ""),
     )
 
 

@@ -152,11 +152,11 @@ def test_deny_concludes_the_parallel_case_as_not_approved(
     )
     case.refresh_from_db()
     assert case.status == CaseStatus.CONCLUDED
-    assert case.outcome_note.startswith("不予许可")
+    assert case.outcome_note.startswith("不予行政许可：")
     assert notice.kind == NoticeKind.DENIAL_DECISION
     assert notice.context["reason"] == "申请人经营场所不符合食品安全条件"
-    assert notice.context["review_days"] == 60
-    assert notice.context["lawsuit_months"] == 6
+    remedies = notice.context["legal"]["remedies"]
+    assert (remedies["review_days"], remedies["lawsuit_months"]) == (60, 6)
     assert notice.context["document_title"] == "不予行政许可决定书"
     # The other department's parallel task is cancelled; every clock stopped.
     assert case.tasks.get(department=zjj).status == TaskStatus.CANCELLED
@@ -165,7 +165,7 @@ def test_deny_concludes_the_parallel_case_as_not_approved(
     assert conclude.details["decision"] == "deny"
     assert case.delivery.status == "pending"
     assert Notification.objects.filter(
-        recipient=case.applicant.user, title__contains="不予许可"
+        recipient=case.applicant.user, title__contains="不予行政许可"
     ).exists()
 
 
