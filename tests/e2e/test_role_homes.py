@@ -84,13 +84,10 @@ def citizen_profile_and_phone_menu(browser, live_server, screenshots_dir):
     text = page.inner_text("main")
     assert "大连金普示范科技有限公司" in text
     assert "法定代表人" in text
-    page.fill("#id_credit_code", "91210213MA0Y12345X")
-    page.fill("#id_name", "大连示例有限公司")
-    page.fill("#id_legal_representative", "张明")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    assert "统一社会信用代码校验位错误" in page.inner_text(".invalid-feedback")
-    page.screenshot(path=str(screenshots_dir / "profile-refused-phone.png"), full_page=True)
+    assert "已认证" in text
+    assert "不能凭企业名称、统一社会信用代码等公开信息在网上自行添加" in text
+    assert page.query_selector("#id_credit_code") is None  # no claim form any more
+    page.screenshot(path=str(screenshots_dir / "profile-phone.png"), full_page=True)
     context.close()
 
 
