@@ -15,6 +15,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
+from playwright.sync_api import expect
 
 from approvals.constants import DeliveryStatus, Light
 from approvals.models import Clock, Delivery
@@ -139,9 +140,9 @@ def test_approver_concludes_and_citizen_downloads(
     shoot(page, screenshots_dir, "approver-inbox-1280")
 
     page.select_option("#f-light", "2")
-    page.wait_for_function("document.querySelectorAll('.task-row').length === 1")
+    expect(page.locator(".task-row")).to_have_count(1)
     page.select_option("#f-light", "")
-    page.wait_for_function("document.querySelectorAll('.task-row').length === 3")
+    expect(page.locator(".task-row")).to_have_count(3)
 
     page.click(f".task-row:has-text('{case.case_number}')")
     page.wait_for_load_state("networkidle")
