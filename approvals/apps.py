@@ -7,6 +7,11 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         from intake.services.cases import case_accepted
+
+        from . import events
+
+        # Approvals' event codes in intake's case record (see approvals.events).
+        events.register()
         from intake.signals import notice_downloaded, notice_rendered
 
         from .receivers import record_electronic_delivery, route_accepted_case, tell_result_ready

@@ -68,3 +68,24 @@ class EscalationStatus(models.TextChoices):
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("待送达")
     DELIVERED = "delivered", _("已送达")
+
+
+class ApprovalEvent(models.TextChoices):
+    """Approvals' codes in the case record (``CaseEvent.action``), registered with intake
+    in ``ApprovalsConfig.ready()`` (see ``approvals.events``). Routing into approval,
+    supplements and conclusion move the case, so they are intake's transition codes
+    (``start_approval``, ``request_supplement``, ``supplement_received``, ``conclude``)."""
+
+    STAGE_ROUTED = "stage_routed", _("转入下一环节")
+    CLAIMED = "task_claimed", _("认领")
+    RELEASED = "task_released", _("退回待办")
+    REASSIGNED = "task_reassigned", _("改派")
+    APPROVED = "task_approved", _("审查同意")
+    DENIED = "task_denied", _("审查不同意")
+    SPECIAL_STARTED = "special_started", _("启动特别程序")
+    SPECIAL_ENDED = "special_ended", _("特别程序结束")
+    EXTENSION_REQUESTED = "extension_requested", _("申请延期")
+    EXTENSION_APPROVED = "extension_approved", _("批准延期")
+    EXTENSION_REJECTED = "extension_rejected", _("不批准延期")
+    ESCALATED = "escalated", _("督办")
+    DELIVERED = "delivered", _("结果送达")

@@ -188,23 +188,6 @@ def application_visible_to(*, user: User, application: Application) -> bool:
 # --- the timeline ------------------------------------------------------------------------
 
 
-# The approvals events recorded as CaseAction.NOTE (details["approvals"]), by name.
-EVENT_LABELS = {
-    "claim": "认领",
-    "release": "退回待办",
-    "reassign": "改派",
-    "approve": "审查同意",
-    "deny": "不予许可",
-    "stage_opened": "转入下一环节",
-    "special_start": "启动特别程序",
-    "special_end": "特别程序结束",
-    "extension_request": "申请延期",
-    "extension_approved": "批准延期",
-    "extension_rejected": "延期未获批准",
-    "delivered": "结果送达",
-}
-
-
 @dataclass
 class TimelineStep:
     task: Task
@@ -239,10 +222,6 @@ def case_timeline(application: Application) -> CaseTimeline:
         .select_related("actor", "department")
         .order_by("at", "id")
     )
-    for event in events:
-        event.label = EVENT_LABELS.get(
-            (event.details or {}).get("approvals"), event.get_action_display()
-        )
     steps = []
     tasks = (
         Task.objects.filter(application=application)

@@ -14,6 +14,7 @@ from jinpu_portal.db import insert, update
 from .constants import CaseAction as A
 from .constants import CaseStatus as S
 from .errors import IntakeError
+from .events import is_registered
 from .models import Application, CaseEvent
 
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -85,6 +86,9 @@ def record_event(
     # A back-office event (a department acting) happened at no window: only intake's
     # events default to where the application came in.
     # The applicant's own acts online happened at no window either.
+    if not is_registered(action):
+        # A code nobody registered (intake.events) would reach the record unlabelled.
+        raise ValueError(f"Unregistered case event code {action!r}.")
     by_applicant = actor is not None and application.applicant.user_id == actor.pk
     at_counter = department is None and not by_applicant
     event = CaseEvent(

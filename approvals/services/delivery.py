@@ -19,13 +19,13 @@ from django.utils import timezone
 from accounts.constants import Role
 from accounts.models import User
 from accounts.validators import normalize_identity_number, validate_resident_id
-from intake.constants import CaseAction, CaseStatus, DeliveryMethod, NoticeStatus
+from intake.constants import CaseStatus, DeliveryMethod, NoticeStatus
 from intake.models import Application, Notice
 from intake.services.cases import clerk_window
 from intake.services.contact import applicant_notify
 from intake.states import record_event
 
-from ..constants import DeliveryStatus
+from ..constants import ApprovalEvent, DeliveryStatus
 from ..errors import ApprovalError, ApprovalPermissionDenied, TaskConflict
 from ..models import Delivery
 from ..selectors import result_notice
@@ -74,12 +74,11 @@ def _delivered(delivery: Delivery, application: Application, actor, message: str
     )
     record_event(
         application,
-        CaseAction.NOTE,
+        ApprovalEvent.DELIVERED,
         actor=actor,
         message=message[:300],
         window=delivery.window,
         hall=delivery.window.hall if delivery.window_id else None,
-        approvals="delivered",
         method=delivery.method,
         **details,
     )

@@ -26,7 +26,7 @@ from intake.models import Application
 from intake.states import record_event, transition
 from jinpu_portal.db import insert
 
-from ..constants import ClockKind, Decision
+from ..constants import ApprovalEvent, ClockKind, Decision
 from ..errors import ApprovalError
 from ..models import Clock, Task
 from .clocks import clock_new
@@ -206,11 +206,10 @@ def stage_open(*, application: Application, stage: int, actor, on: datetime.date
     tasks = stage_create_tasks(application=application, stage=stage, started_on=on)
     record_event(
         application,
-        CaseAction.NOTE,
+        ApprovalEvent.STAGE_ROUTED,
         actor=actor,
         message=f"转入第 {stage} 环节：{_describe(tasks)}",
         department=tasks[0].department if tasks else None,
-        approvals="stage_opened",
         stage=stage,
         tasks=[task.pk for task in tasks],
     )

@@ -32,7 +32,7 @@ from accounts.constants import Role
 from accounts.models import Department, User
 from jinpu_portal.notifications import notify
 
-from ..constants import OPEN_TASK_STATUSES, ClockKind, EscalationStatus, Light
+from ..constants import OPEN_TASK_STATUSES, ApprovalEvent, ClockKind, EscalationStatus, Light
 from ..models import Clock, Escalation, Task
 
 logger = logging.getLogger(__name__)
@@ -304,6 +304,10 @@ _ESCALATION_COLUMNS = (
 )
 
 
+# What an opened 督办 record hands back for its event in the case record.
+_OPENED = "id, application_id, responsible_department_id, content"
+
+
 def _escalate(rows: list[_Row], context: _Context) -> int:
     """Open the 督办 records owed by overdue clocks; the unique (clock, rule) constraint
     keeps an existing one (the sweep never opens a second). Returns how many opened.
@@ -325,25 +329,49 @@ def _escalate(rows: list[_Row], context: _Context) -> int:
             constants = cursor.cursor.mogrify(", ".join(["%s"] * len(fixed)), fixed).decode()
             sql = (
                 f"INSERT INTO {table} ({_ESCALATION_COLUMNS}) VALUES %s "  # noqa: S608
-                "ON CONFLICT (clock_id, rule) DO NOTHING RETURNING id"
+                f"ON CONFLICT (clock_id, rule) DO NOTHING RETURNING {_OPENED}"
             )
             template = f"(%s, %s, %s, %s, %s, %s, {constants})"
-            return len(
-                execute_values(
-                    cursor.cursor, sql, values, template=template, page_size=2500, fetch=True
+            opened = execute_values(
+                cursor.cursor, sql, values, template=template, page_size=2500, fetch=True
+            )
+        else:
+            opened = []
+            marks = "(" + ", ".join(["%s"] * (len(values[0]) + len(fixed))) + ")"
+            for chunk in _chunks(values, 80):
+                cursor.execute(
+                    f"INSERT INTO {table} ({_ESCALATION_COLUMNS}) "  # noqa: S608 (placeholders)
+                    f"VALUES {', '.join([marks] * len(chunk))} "
+                    f"ON CONFLICT (clock_id, rule) DO NOTHING RETURNING {_OPENED}",
+                    [value for row in chunk for value in (*row, *fixed)],
                 )
+                opened += cursor.fetchall()
+    _record_escalations(opened)
+    return len(opened)
+
+
+def _record_escalations(opened: list[tuple]) -> None:
+    """Each opened 督办 in its case's record (``ApprovalEvent.ESCALATED``, by the system),
+    in multi-row INSERTs like the records themselves: no statement per case."""
+    from intake.models import CaseEvent
+
+    now = timezone.now()
+    CaseEvent.objects.bulk_create(
+        (
+            CaseEvent(
+                application_id=application_id,
+                at=now,
+                action=ApprovalEvent.ESCALATED,
+                actor_role="系统",
+                department_id=department_id,
+                message=content,
+                details={"escalation": pk},
             )
-        opened = 0
-        marks = "(" + ", ".join(["%s"] * (len(values[0]) + len(fixed))) + ")"
-        for chunk in _chunks(values, 80):
-            cursor.execute(
-                f"INSERT INTO {table} ({_ESCALATION_COLUMNS}) "  # noqa: S608 (placeholders)
-                f"VALUES {', '.join([marks] * len(chunk))} "
-                "ON CONFLICT (clock_id, rule) DO NOTHING RETURNING id",
-                [value for row in chunk for value in (*row, *fixed)],
-            )
-            opened += len(cursor.fetchall())
-        return opened
+            for pk, application_id, department_id, content in opened
+            if application_id
+        ),
+        batch_size=2000,
+    )
 
 
 def _notify(rows: list[_Row], context: _Context) -> int:

@@ -34,6 +34,7 @@ from ..constants import (
     PauseKind,
     TaskStatus,
 )
+from ..constants import ApprovalEvent as E
 from ..errors import ApprovalError, ApprovalPermissionDenied, TaskConflict
 from ..models import ClockPause, Extension, Task
 from ..states import ExtensionMove, TaskMove, move
@@ -64,13 +65,13 @@ EXTENSION_MAX_DAYS_JOINT = 15
 
 
 def _event(application, task: Task, actor, message: str, action: str, **details):
+    """An act on ``task`` in the case record, under its own code (``ApprovalEvent``)."""
     return record_event(
         application,
-        CaseAction.NOTE,
+        action,
         actor=actor,
         message=message[:300],
         department=task.department,
-        approvals=action,
         task=task.pk,
         **details,
     )
@@ -132,7 +133,7 @@ def task_claim(*, task: Task, actor: User, expected_version: int | None = None) 
     task.assignee = actor
     task.claimed_at = timezone.now()
     bump(task, "status", "assignee", "claimed_at")
-    _event(application, task, actor, f"{person(actor)}认领“{task.name}”", "claim")
+    _event(application, task, actor, f"{person(actor)}认领“{task.name}”", E.CLAIMED)
     return task
 
 
@@ -156,7 +157,7 @@ def task_release(*, task: Task, actor: User, expected_version: int | None = None
         task,
         actor,
         f"“{task.name}”退回部门待办（原认领人 {person(previous)}）",
-        "release",
+        E.RELEASED,
     )
     return task
 
@@ -192,7 +193,7 @@ def task_reassign(
         task,
         actor,
         f"“{task.name}”改派给{person(assignee)}",
-        "reassign",
+        E.REASSIGNED,
         assignee=assignee.pk,
     )
     notify(
@@ -237,7 +238,7 @@ def task_approve(
         task,
         actor,
         f"{task.department.name}“{task.name}”同意（用时 {spent} 个工作日）：{opinion}",
-        "approve",
+        E.APPROVED,
         working_days=spent,
     )
     if stage_is_complete(application, task.stage):
@@ -273,7 +274,7 @@ def task_deny(
         task,
         actor,
         f"{task.department.name}“{task.name}”不予许可（用时 {spent} 个工作日）：{reason}",
-        "deny",
+        E.DENIED,
         working_days=spent,
         legal_basis=legal_basis,
     )
@@ -456,7 +457,7 @@ def special_procedure_start(
         task,
         actor,
         f"启动特别程序（{label}），预计 {expected_days} 个工作日，期间不计入办理时限：{reason}",
-        "special_start",
+        E.SPECIAL_STARTED,
         kind=kind,
         expected_days=expected_days,
     )
@@ -508,7 +509,7 @@ def special_procedure_end(
         task,
         actor,
         f"特别程序（{pause.get_kind_display()}）结束，历时 {days} 个工作日：{result}",
-        "special_end",
+        E.SPECIAL_ENDED,
         kind=pause.kind,
         working_days=days,
     )
@@ -571,7 +572,7 @@ def extension_request(
         task,
         actor,
         f"申请延期 {days} 个工作日：{reason}",
-        "extension_request",
+        E.EXTENSION_REQUESTED,
         extension=extension.pk,
         days=days,
     )
@@ -630,10 +631,10 @@ def extension_decide(
     if not approve:
         record_event(
             application,
-            CaseAction.NOTE,
+            E.EXTENSION_REJECTED,
             actor=actor,
             message=f"延期申请未获批准：{note}"[:300],
-            approvals="extension_rejected",
+            department=extension.department,
             extension=extension.pk,
         )
         notify(
@@ -648,10 +649,10 @@ def extension_decide(
     sync_due_dates(application)
     record_event(
         application,
-        CaseAction.NOTE,
+        E.EXTENSION_APPROVED,
         actor=actor,
         message=f"批准延期 {extension.days} 个工作日：{extension.reason}"[:300],
-        approvals="extension_approved",
+        department=extension.department,
         extension=extension.pk,
         days=extension.days,
     )

@@ -76,7 +76,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
 
     from_status = serializers.CharField(help_text="原状态（不改变状态的事件为空）")
     to_status = serializers.CharField(help_text="新状态（不改变状态的事件为空）")
-    action_label = serializers.CharField(source="get_action_display")
+    action_label = serializers.CharField(source="label")
     channel_label = serializers.CharField(source="get_channel_display")
     hall = serializers.SerializerMethodField()
     window = serializers.SerializerMethodField()

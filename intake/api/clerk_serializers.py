@@ -150,7 +150,7 @@ class ClerkMaterialSerializer(serializers.ModelSerializer):
 
 
 class ClerkEventSerializer(serializers.ModelSerializer):
-    action_label = serializers.CharField(source="get_action_display")
+    action_label = serializers.CharField(source="label")
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     actor = serializers.SerializerMethodField(help_text="操作人（工作人员可见）")

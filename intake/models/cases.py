@@ -15,12 +15,12 @@ from jinpu_portal.models import TimeStampedModel
 
 from ..constants import (
     ApplicantKind,
-    CaseAction,
     CaseStatus,
     Channel,
     DeliveryMethod,
     MaterialStatus,
 )
+from ..events import event_choices, event_label
 
 
 class BundleApplication(TimeStampedModel):
@@ -308,7 +308,9 @@ class CaseEvent(models.Model):
         Application, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="events"
     )
     at = models.DateTimeField(_("时间"), db_index=True)
-    action = models.CharField(_("事件"), max_length=32, choices=CaseAction.choices)
+    # Intake's codes and those the apps above register (intake.events): plain strings,
+    # indexed with the time for the dashboards' counts by kind and period.
+    action = models.CharField(_("事件"), max_length=32, choices=event_choices)
     from_status = models.CharField(
         _("原状态"), max_length=16, choices=CaseStatus.choices, blank=True
     )
@@ -354,6 +356,7 @@ class CaseEvent(models.Model):
         verbose_name = _("办件事件")
         verbose_name_plural = _("办件事件")
         ordering = ["application", "at", "id"]
+        indexes = [models.Index(fields=["action", "at"], name="case_event_action_at")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
@@ -365,6 +368,11 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("CaseEvent rows are append-only.")
+
+    @property
+    def label(self) -> str:
+        """The kind's Chinese label (intake's or a registered one, ``intake.events``)."""
+        return event_label(self.action)
 
 
 class CaseNumberSequence(models.Model):

@@ -5,7 +5,8 @@ from django import template
 from django.conf import settings
 
 from ..citizen_selectors import unread_notification_count, waiting_for_applicant_list
-from ..constants import CaseAction, CaseStatus, NoticeStatus
+from ..constants import CaseStatus, NoticeStatus
+from ..events import event_kind
 
 register = template.Library()
 
@@ -20,22 +21,6 @@ STATUS_BADGE = {
     CaseStatus.SUPPLEMENT_REQUESTED: "text-bg-warning",
     CaseStatus.CONCLUDED: "text-bg-success",
     CaseStatus.TERMINATED: "text-bg-dark",
-}
-
-EVENT_ICON = {
-    CaseAction.CREATE: "bi-file-earmark-plus",
-    CaseAction.SUBMIT: "bi-send",
-    CaseAction.RECEIVE: "bi-inbox",
-    CaseAction.ACCEPT: "bi-check-circle",
-    CaseAction.AUTO_ACCEPT: "bi-check-circle",
-    CaseAction.REQUEST_CORRECTION: "bi-exclamation-triangle",
-    CaseAction.RESUBMIT: "bi-arrow-repeat",
-    CaseAction.REFUSE: "bi-x-circle",
-    CaseAction.WITHDRAW: "bi-arrow-counterclockwise",
-    CaseAction.UPLOAD: "bi-paperclip",
-    CaseAction.NOTICE_ISSUED: "bi-file-earmark-text",
-    CaseAction.CONCLUDE: "bi-flag",
-    CaseAction.CONCLUDE_IMMEDIATELY: "bi-flag",
 }
 
 
@@ -55,7 +40,7 @@ def status_label(status: str) -> str:
 
 @register.filter
 def event_icon(action: str) -> str:
-    return EVENT_ICON.get(action, "bi-dot")
+    return event_kind(action).icon
 
 
 @register.filter

@@ -69,10 +69,10 @@ def test_claim_release_and_reassign_within_the_department(
     assert (task.status, task.assignee) == (TaskStatus.OPEN, None)
     actions = list(
         CaseEvent.objects.filter(application=task.application, details__task=task.pk).values_list(
-            "details__approvals", flat=True
+            "action", flat=True
         )
     )
-    assert actions == ["claim", "reassign", "release"]
+    assert actions == ["task_claimed", "task_reassigned", "task_released"]
 
 
 def test_reassign_only_to_someone_acting_for_the_department(task, spj_approver, scj_approver):

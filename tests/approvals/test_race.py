@@ -80,7 +80,7 @@ def test_two_approvers_deciding_the_same_task_once(
     assert task.lock_version == 1
     assert task.opinion in ("甲：同意", "乙：同意")
     # Exactly one decision event, exactly one next stage.
-    assert case.events.filter(details__approvals="approve").count() == 1
+    assert case.events.filter(action="task_approved").count() == 1
     assert case.tasks.filter(stage=2).count() == 1
 
 
@@ -99,4 +99,4 @@ def test_parallel_steps_finishing_together_open_the_next_stage_once(
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_APPROVAL
     assert case.tasks.filter(stage=2).count() == 1
-    assert case.events.filter(details__approvals="stage_opened").count() == 1
+    assert case.events.filter(action="stage_routed").count() == 1
