@@ -1,5 +1,7 @@
 """Approvals' hooks into intake (connected in ApprovalsConfig.ready)."""
 
+from django.urls import reverse
+
 from intake.constants import DeliveryMethod, NoticeKind
 from intake.services.contact import applicant_notify
 
@@ -51,6 +53,6 @@ def tell_result_ready(sender, *, notice, **kwargs) -> None:
         title="办理结果可以领取",
         body=f"“{application.item_version.name}”（办件编号 {application.case_number}）的"
         "办理结果已制作完成，请持身份证件到任一政务服务大厅综合窗口领取。",
-        url=f"/approvals/cases/{application.pk}/",
+        url=reverse("approvals:case", args=[application.pk]),
         reference=application.case_number or "",
     )

@@ -30,7 +30,7 @@ from django.db.models.lookups import IContains
 
 from accounts.models import Department
 
-from .constants import LEGAL_OBJECTS, PERSON_OBJECTS, Theme, VersionStatus
+from .constants import LEGAL_OBJECTS, PERSON_OBJECTS, MaterialRequirement, Theme, VersionStatus
 from .models import Bundle, BundleItem, Delegation, ItemMaterial, ItemVersion, WorkflowStep
 
 SEARCH_MAX_LENGTH = 50
@@ -306,7 +306,7 @@ def bundle_material_list(
     merged: dict[str, MergedMaterial] = {}
     for version in versions:
         for material in version.materials.all():
-            required = material.requirement == "required"
+            required = material.requirement == MaterialRequirement.REQUIRED
             entry = merged.get(_material_key(material.name))
             if entry is None:
                 merged[_material_key(material.name)] = MergedMaterial(

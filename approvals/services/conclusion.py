@@ -9,6 +9,7 @@ import re
 
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
+from django.urls import reverse
 from django.utils import timezone
 
 from intake.constants import CaseAction, NoticeKind
@@ -162,7 +163,7 @@ def case_conclude(
         application,
         title="您的办件已办结" if approved else f"您的办件已办结（{verdict}）",
         body=f"“{version.name}”（办件编号 {application.case_number}）已办结：{verdict}。{how}。",
-        url=f"/approvals/cases/{application.pk}/result/",
+        url=reverse("approvals:result", args=[application.pk]),
         reference=application.case_number or "",
     )
     case_decided.send(sender=Application, application=application, actor=actor, approved=approved)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from accounts.validators import normalize_identity_number
+from catalog.constants import MaterialRequirement
 
 from ..constants import CaseStatus, DeliveryMethod, MaterialStatus, RefusalKind
 from ..models import Application, CaseEvent, Notice, SubmittedMaterial
@@ -143,7 +144,7 @@ class ClerkMaterialSerializer(serializers.ModelSerializer):
         ]
 
     def get_required(self, slot) -> bool:
-        return slot.material.requirement == "required"
+        return slot.material.requirement == MaterialRequirement.REQUIRED
 
     def get_has_file(self, slot) -> bool:
         return bool(slot.file)

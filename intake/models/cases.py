@@ -9,6 +9,7 @@ and writes a ``CaseEvent`` in the same transaction.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.models import TimeStampedModel
@@ -219,6 +220,10 @@ class Application(TimeStampedModel):
 
     def __str__(self):
         return self.case_number or f"申请 #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        """The applicant's page of this application (what their notifications link to)."""
+        return reverse("intake:my_application", args=[self.pk])
 
     @property
     def applicant_name(self) -> str:

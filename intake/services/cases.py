@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.constants import Role
 from accounts.models import Citizen, Department, Enterprise, Hall, User, Window
 from catalog.calendar import add_working_days, current_calendar
-from catalog.constants import CaseType, VersionStatus
+from catalog.constants import CaseType, MaterialRequirement, VersionStatus
 from catalog.models import Delegation, ItemMaterial, ItemVersion
 from catalog.version_cache import version_get
 from jinpu_portal.db import PreparedQuery, insert, update
@@ -315,7 +315,7 @@ def _missing_uploads(application: Application) -> list[str]:
     return [
         slot.material.name
         for slot in slots_of(application)
-        if slot.material.requirement == "required" and not slot.file
+        if slot.material.requirement == MaterialRequirement.REQUIRED and not slot.file
     ]
 
 
@@ -350,7 +350,7 @@ def submit_locked(application: Application, actor: User) -> Application:
         title="申请已提交",
         body=f"“{application.item_version.name}”已提交，{application.reference}，"
         "等待综合窗口预审。",
-        url=f"/intake/my/{application.pk}/",
+        url=application.get_absolute_url(),
     )
     return application
 
@@ -391,7 +391,7 @@ def application_resubmit(*, application: Application, actor: User) -> Applicatio
         application,
         title="补正材料已提交",
         body=f"“{application.item_version.name}”的补正材料已提交，等待综合窗口审核。",
-        url=f"/intake/my/{application.pk}/",
+        url=application.get_absolute_url(),
     )
     return application
 
@@ -417,7 +417,7 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
         application,
         title="申请已撤回",
         body=f"“{application.item_version.name}”（{application.reference}）已撤回。",
-        url=f"/intake/my/{application.pk}/",
+        url=application.get_absolute_url(),
     )
     return application
 
@@ -531,7 +531,7 @@ def intake_accept(
         problems = [
             slot.material.name
             for slot in slots
-            if slot.material.requirement == "required"
+            if slot.material.requirement == MaterialRequirement.REQUIRED
             and slot.status not in (MaterialStatus.RECEIVED, MaterialStatus.TOLERATED)
         ]
         if problems:
@@ -615,7 +615,7 @@ def intake_accept(
         title="您的申请已受理",
         body=f"“{version.name}”已受理，办件编号 {application.case_number}，"
         f"承诺 {promised_due:%Y年%m月%d日} 前办结。",
-        url=f"/intake/my/{application.pk}/",
+        url=application.get_absolute_url(),
         reference=application.case_number,
     )
     return application
@@ -683,7 +683,7 @@ def intake_request_correction(
         title="请补正申请材料",
         body=f"“{application.item_version.name}”需要补正 {len(to_correct)} 项材料，"
         "请查看补正材料一次性告知书。",
-        url=f"/intake/my/{application.pk}/",
+        url=application.get_absolute_url(),
     )
     return notice
 
@@ -731,7 +731,7 @@ def intake_refuse(
         application,
         title="申请不予受理",
         body=f"“{application.item_version.name}”不予受理：{reason.strip()}",
-        url=f"/intake/my/{application.pk}/",
+        url=application.get_absolute_url(),
     )
     return application
 

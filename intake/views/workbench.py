@@ -26,6 +26,7 @@ from accounts.models import Citizen, Enterprise
 from accounts.selectors import citizen_by_id_number
 from accounts.services import citizen_register_at_window, enterprise_register
 from catalog.calendar import add_working_days, current_calendar
+from catalog.constants import MaterialRequirement
 from catalog.models import Bundle, ItemVersion
 from catalog.selectors import (
     bundle_list,
@@ -263,7 +264,7 @@ def _material_forms(application_or_version, data, *, max_due, online: bool = Fal
         if online:
             if slot is not None and slot.file:
                 status = MaterialStatus.RECEIVED
-            elif material.requirement == "required":
+            elif material.requirement == MaterialRequirement.REQUIRED:
                 status = MaterialStatus.MISSING
             else:
                 status = "pending"
@@ -564,7 +565,9 @@ def _bundle_rows(bundle: Bundle, versions) -> list[_MergedRow]:
         _MergedRow(
             pk=index,
             name=merged.name,
-            requirement="required" if merged.required else "optional",
+            requirement=(
+                MaterialRequirement.REQUIRED if merged.required else MaterialRequirement.OPTIONAL
+            ),
             tolerance_allowed=merged.tolerance_allowed,
             originals=merged.originals,
             copies=merged.copies,
@@ -621,7 +624,9 @@ def counter_bundle(request, bundle_id: int):
             material=row,
             max_due=max_due,
             initial={
-                "status": MaterialStatus.RECEIVED if row.requirement == "required" else "pending",
+                "status": MaterialStatus.RECEIVED
+                if row.requirement == MaterialRequirement.REQUIRED
+                else "pending",
                 "originals": row.originals,
                 "copies": row.copies,
             },

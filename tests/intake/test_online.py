@@ -674,3 +674,14 @@ def test_submit_confirmation_is_sent_in_the_service(applicant, item):
     notification = Notification.objects.get(recipient=applicant.user)
     assert notification.title == "申请已提交"
     assert "食品经营许可" in notification.body
+
+
+def test_every_message_to_the_applicant_links_to_their_application_page(client, item, applicant):
+    application = start_online(item, applicant)
+    upload_required(application)
+    application_submit(application=application, actor=applicant.user)
+    clerk = make_clerk()
+    accept_all(application, clerk)
+    urls = set(Notification.objects.filter(recipient=applicant.user).values_list("url", flat=True))
+    assert urls == {f"/intake/my/{application.pk}/"}
+    assert login(client, applicant).get(urls.pop()).status_code == 200
