@@ -180,3 +180,19 @@ def legal_context(kind: str, item_type: str, legal_basis: str, result_name: str 
             "remedies": remedies(form),
         },
     }
+
+
+def deemed_acceptance_rule(
+    item_type: str, *, online: bool | None = None, happened: bool = False
+) -> str:
+    """The deemed-acceptance rule (逾期视为受理) as the applicant and the case record read
+    it, with the limit from ``INTAKE_PREREVIEW_LIMIT_DAYS``: art. 32 is cited for a
+    行政许可 only; the other forms follow the same limit as the hall's own practice and
+    cite no statute. ``online`` names the channel (None: any); ``happened`` states it
+    of one case ("……未予预审，……即为受理") instead of as a rule ("……未予预审的，……")."""
+    source = {True: "网上申请", False: "窗口收取的申请", None: "申请"}[online]
+    basis = f"依{LICENSING_LAW}第三十二条，" if legal_form(item_type).licensing else ""
+    return (
+        f"{source}自收到申请材料之日起 {settings.INTAKE_PREREVIEW_LIMIT_DAYS} 个工作日内"
+        f"未予预审{'' if happened else '的'}，{basis}自收到申请材料之日起即为受理"
+    )

@@ -28,7 +28,8 @@ def notices_render_pending() -> int:
 
 @shared_task(name="intake.prereview_sweep", acks_late=True)
 def prereview_sweep() -> dict:
-    """Warn about and auto-accept online submissions left without pre-review (art. 32).
+    """Warn about and auto-accept applications of every channel left without pre-review
+    (art. 32).
     Idempotent: beat runs it every ten minutes and a missed run is caught up by the next."""
     from .services.prereview import prereview_sweep as sweep
 

@@ -250,7 +250,9 @@ class ClerkApplicationSerializer(serializers.ModelSerializer):
 
 class ClerkPrereviewSerializer(ClerkApplicationSerializer):
     days_waiting = serializers.SerializerMethodField(help_text="已等待的工作日数")
-    warning = serializers.SerializerMethodField(help_text="已到提醒日（第 3 个工作日起）")
+    warning = serializers.SerializerMethodField(
+        help_text="已到提醒日（自收到之日起第 INTAKE_PREREVIEW_WARN_DAYS 个工作日起，见设置）"
+    )
     limit_on = serializers.SerializerMethodField(help_text="该日结束仍未预审即视为受理")
 
     class Meta(ClerkApplicationSerializer.Meta):

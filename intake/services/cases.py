@@ -34,6 +34,7 @@ from ..constants import (
     RefusalKind,
 )
 from ..errors import IntakeError, IntakePermissionDenied
+from ..legal_forms import deemed_acceptance_rule
 from ..models import (
     Application,
     BundleApplication,
@@ -514,8 +515,9 @@ def intake_accept(
 ) -> Application:
     """受理: a case number, the due dates, the acceptance notice, the hand-off to approvals.
 
-    ``auto`` is the art. 32 rule: an online submission not reviewed in time counts as
-    accepted from the day it arrived (no clerk, no verdicts)."""
+    ``auto`` is the art. 32 rule: an application (online or received at a counter) not
+    reviewed in time counts as accepted from the day it arrived (no clerk, no verdicts;
+    the case number carries that day's date)."""
     application = _lock(application)
     action = CaseAction.AUTO_ACCEPT if auto else CaseAction.ACCEPT
     # The state first: a second clerk is told "already accepted", not "another window".
@@ -560,8 +562,9 @@ def intake_accept(
     application.statutory_due_date = statutory_due
     application.outcome_note = note
     message = (
-        "网上申请提交后 5 个工作日内未予预审，依《行政许可法》第三十二条"
-        "自收到申请材料之日起即为受理"
+        deemed_acceptance_rule(
+            version.item_type, online=application.channel == Channel.ONLINE, happened=True
+        )
         if auto
         else f"材料齐全、符合法定形式，予以受理，承诺 {version.promised_limit_days} 个工作日内办结"
     )
@@ -603,8 +606,9 @@ def intake_accept(
             case_concluded.send(sender=Application, application=application, actor=actor)
         # Both sequences last: the notice's yearly one is shared by every acceptance.
         notice_number_assign(notice)
+        # Dated by the day of acceptance: for a deemed acceptance, the day of arrival.
         application.case_number = case_number_next(
-            prefix=case_number_prefix(application), day=timezone.localdate()
+            prefix=case_number_prefix(application), day=accepted_on
         )
         writes.fields.add("case_number")
     # The acceptance notice gets its number and the case's.

@@ -1,11 +1,15 @@
-"""Pre-review deadlines of online submissions (网上预审, 行政许可法 art. 32 with art. 82).
+"""Pre-review deadlines of every open intake (行政许可法 art. 32, with art. 82 online).
 
-An online submission waits for a comprehensive window's pre-review. From the
+An application waits for a comprehensive window's verdict: an online submission in the
+pre-review queue, one received on paper at a counter (``counter_receive``) at the
+window that received it. Both are counted alike. From the
 ``INTAKE_PREREVIEW_WARN_DAYS``-th working day after it arrived the staff are warned
 (one ``OVERDUE_WARNING`` event; ``prereview_warned_at`` makes it idempotent, and a
 resubmission after a correction notice starts a new count). Once the
 ``INTAKE_PREREVIEW_LIMIT_DAYS``-th working day has ended without a verdict it counts as
-accepted from the day it arrived: ``intake_accept(auto=True)`` says so in its event.
+accepted from the day it arrived: ``intake_accept(auto=True)`` says so in its event,
+citing art. 32 only where ``intake.legal_forms`` says it applies (a 行政许可), and dates
+the case number by that day.
 
 Working days are counted from the local date of ``received_at`` with
 ``catalog.calendar``: day 1 is the first working day after the arrival day.
@@ -95,9 +99,8 @@ def _start_of_next_day(day: datetime.date) -> datetime.datetime:
 
 
 def _waiting() -> QuerySet[Application]:
-    return Application.objects.filter(
-        status=CaseStatus.SUBMITTED, channel=Channel.ONLINE, received_at__isnull=False
-    )
+    """Open intakes of every channel (online, counter, kiosk) that have arrived."""
+    return Application.objects.filter(status=CaseStatus.SUBMITTED, received_at__isnull=False)
 
 
 def prereview_due_for_warning(*, now=None, calendar=None) -> QuerySet[Application]:
@@ -153,7 +156,8 @@ def _warn(application_id: int, *, now, calendar) -> bool:
             actor=None,
             at=now,
             message=(
-                f"网上申请已等待预审 {clock.days_waiting} 个工作日，请在"
+                f"{'网上申请' if application.channel == Channel.ONLINE else '窗口收取的申请'}"
+                f"已等待预审 {clock.days_waiting} 个工作日，请在"
                 f" {clock.limit_on:%Y年%m月%d日} 前完成预审，逾期视为受理"
             ),
             days_waiting=clock.days_waiting,
@@ -178,7 +182,7 @@ def _auto_accept(application_id: int, *, now, calendar) -> bool:
 
 
 def prereview_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
-    """Warn about, and auto-accept, online submissions left without pre-review.
+    """Warn about, and auto-accept, applications of any channel left without pre-review.
 
     Set-based: two queries find the candidates; each is then handled in its own
     transaction under a row lock, so running the sweep twice (or twice at once) warns

@@ -5,8 +5,9 @@ from django import template
 from django.conf import settings
 
 from ..citizen_selectors import unread_notification_count, waiting_for_applicant_list
-from ..constants import CaseStatus, NoticeStatus
+from ..constants import CaseStatus, Channel, NoticeStatus
 from ..events import event_kind
+from ..legal_forms import deemed_acceptance_rule as _deemed_acceptance_rule
 
 register = template.Library()
 
@@ -66,3 +67,12 @@ def waiting_for_me(context) -> int:
 @register.simple_tag
 def upload_max_mb() -> int:
     return settings.INTAKE_UPLOAD_MAX_BYTES // (1024 * 1024)
+
+
+@register.simple_tag
+def deemed_acceptance_rule(application) -> str:
+    """逾期视为受理 as it applies to this application: its channel, the limit from the
+    settings, art. 32 cited for a 行政许可 only."""
+    return _deemed_acceptance_rule(
+        application.item_version.item_type, online=application.channel == Channel.ONLINE
+    )

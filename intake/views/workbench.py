@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -110,7 +111,14 @@ def home(request):
     return render(
         request,
         template,
-        {"rows": rows, "page": page, "window": request.clerk_window, "tab": "queue"},
+        {
+            "rows": rows,
+            "page": page,
+            "window": request.clerk_window,
+            "tab": "queue",
+            "prereview_warn_days": settings.INTAKE_PREREVIEW_WARN_DAYS,
+            "prereview_limit_days": settings.INTAKE_PREREVIEW_LIMIT_DAYS,
+        },
     )
 
 
@@ -125,10 +133,22 @@ def window_cases(request):
         .order_by("-updated_at")
     )
     page = Paginator(applications, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    calendar = current_calendar()
+    # An application received here and not yet reviewed runs the same art. 32 clock.
+    rows = [
+        (
+            application,
+            prereview_clock(application, today=today, calendar=calendar)
+            if application.status == CaseStatus.SUBMITTED
+            else None,
+        )
+        for application in page.object_list
+    ]
     return render(
         request,
         "intake/workbench/cases.html",
-        {"page": page, "window": request.clerk_window, "tab": "cases"},
+        {"page": page, "rows": rows, "window": request.clerk_window, "tab": "cases"},
     )
 
 

@@ -138,3 +138,51 @@ def test_clerk_issues_a_correction_notice_at_the_counter(
         items = {i.material.name: i.reason for i in notice.correction_notice.items.all()}
         assert items["申请表"] == "申请表缺少申请人签字"
         assert items["场地使用证明"] == "未提交该材料"
+
+
+def test_window_cases_show_the_art_32_clock_of_a_counter_intake(
+    clerk, applicant, item, live_server, screenshots_dir, browser
+):
+    """Paper received at this counter four working days ago, still unreviewed: the list
+    of the window's cases shows the days waited and the day it counts as accepted."""
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from catalog.calendar import subtract_working_days
+    from intake.services.cases import counter_receive
+    from tests.e2e.axe import RUN_OPTIONS, SERIOUS, run_axe
+    from tests.intake.clerk_fixtures import counter_draft
+
+    def serious_in_list(page):
+        """axe on the list this change draws (the workbench's nav and grey small text
+        are issue 12 item 18's, checked on their own)."""
+        run_axe(page)  # injects axe
+        found = page.evaluate("([s, o]) => axe.run(s, o)", [".list-group", RUN_OPTIONS])
+        return [v["id"] for v in found["violations"] if v.get("impact") in SERIOUS]
+
+    day = subtract_working_days(timezone.localdate(), 4)
+    when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    with mock.patch("django.utils.timezone.now", return_value=when):
+        counter_receive(application=counter_draft(clerk, applicant, item), actor=clerk)
+    # bypass_csp: axe is injected as an inline script.
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", bypass_csp=True)
+    page = context.new_page()
+    log_in(page, live_server.url, clerk.username)
+    page.goto(f"{live_server.url}/intake/workbench/")
+    assert "个工作日内未予预审的视为受理" in page.inner_text("main")
+    page.goto(f"{live_server.url}/intake/workbench/cases/")
+    page.wait_for_load_state("networkidle")
+    main = page.inner_text("main")
+    assert "后视为受理" in main
+    assert "已等待" in main
+    assert serious_in_list(page) == []
+    shoot(page, screenshots_dir, "workbench-cases-clock-desktop")
+    page.set_viewport_size(PHONE)
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    no_sideways_scroll(page, "window cases on a phone")
+    assert serious_in_list(page) == []
+    shoot(page, screenshots_dir, "workbench-cases-clock-phone")
+    context.close()

@@ -3,22 +3,26 @@ warning from the 3rd working day, acceptance by law after the 5th, across the 20
 National Day holiday (10/1-10/7 off, 10/10 a Saturday worked)."""
 
 import datetime
+import re
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.calendar import add_working_days, subtract_working_days, working_days_between
+from catalog.constants import ItemType
 from intake.constants import CaseAction, CaseStatus, Channel, MaterialStatus, NoticeKind
 from intake.models import Application
 from intake.services.cases import (
     application_create,
     application_resubmit,
     application_submit,
+    counter_receive,
     intake_accept,
     intake_request_correction,
     material_upload,
@@ -30,6 +34,8 @@ from tests.intake.clerk_fixtures import *  # noqa: F403
 from tests.intake.clerk_fixtures import (
     PDF,
     all_received,
+    counter_draft,
+    make_version,
     materials_of,
     submit_online,
     verdict,
@@ -78,7 +84,8 @@ def test_national_day_warning_then_acceptance_by_law(citizen, item):
     assert application.auto_accepted
     assert application.accepted_at == application.received_at  # from the day it arrived
     assert application.accepted_by is None
-    assert application.case_number.startswith("WS")
+    # Numbered by the day it is deemed accepted on (the arrival), not the sweep's day.
+    assert application.case_number.startswith("WS20260928")
     assert application.promised_due_date == add_working_days(datetime.date(2026, 9, 28), 10)
     auto = events(application, CaseAction.AUTO_ACCEPT)
     assert len(auto) == 1
@@ -256,3 +263,120 @@ def test_queue_opens_the_review(client, clerk, citizen, item):
     )
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+# --- every channel: an application received at a counter ------------------------
+
+
+def received_at_counter(when, clerk, person, version):
+    """Paper materials received at ``clerk``'s counter at ``when``, not yet reviewed."""
+    with mock.patch("django.utils.timezone.now", return_value=when):
+        application = counter_draft(clerk, person, version)
+        return counter_receive(application=application, actor=clerk)
+
+
+def test_a_counter_intake_left_unreviewed_is_warned_then_deemed_accepted(clerk, applicant, item):
+    # Received Monday 28 September at the 金普厅 counter; the same count as online.
+    application = received_at_counter(at(2026, 9, 28, 15), clerk, applicant, item)
+    assert application.channel == Channel.COUNTER
+    assert prereview_sweep(now=at(2026, 10, 7, 23)).warned == []
+    assert prereview_sweep(now=at(2026, 10, 8, 9)).warned == [application.pk]
+    (warning,) = events(application, CaseAction.OVERDUE_WARNING)
+    assert "窗口收取的申请已等待预审 3 个工作日" in warning.message
+    assert "2026年10月10日" in warning.message
+
+    assert prereview_sweep(now=at(2026, 10, 10, 23, 59)).auto_accepted == []
+    assert prereview_sweep(now=at(2026, 10, 11, 0, 5)).auto_accepted == [application.pk]
+    application.refresh_from_db()
+    assert application.status in (CaseStatus.ACCEPTED, CaseStatus.IN_APPROVAL)
+    assert application.auto_accepted
+    assert application.accepted_by is None
+    assert application.accepted_at == application.received_at
+    # The hall's prefix, dated by the day of arrival (28 Sept), not the sweep's (11 Oct).
+    assert application.case_number.startswith("JP20260928")
+    assert application.window is not None
+    assert application.hall.code == "JP"
+    (auto,) = events(application, CaseAction.AUTO_ACCEPT)
+    assert "窗口收取的申请自收到申请材料之日起 5 个工作日内未予预审" in auto.message
+    assert "第三十二条" in auto.message
+    notice = application.notices.get(kind=NoticeKind.ACCEPTANCE)
+    assert notice.context["auto_accepted"] is True
+    assert notice.context["case_number"] == application.case_number
+    assert prereview_sweep(now=at(2026, 10, 12)).auto_accepted == []
+
+
+def test_deemed_acceptance_shares_the_arrival_days_sequence(clerk, applicant, item):
+    """A clerk accepted another case that day: the deemed one takes the next number."""
+    first = received_at_counter(at(2026, 9, 28, 9), clerk, CitizenFactory(), item)
+    with mock.patch("django.utils.timezone.now", return_value=at(2026, 9, 28, 10)):
+        intake_accept(application=first, actor=clerk, verdicts=all_received(first))
+    first.refresh_from_db()
+    late = received_at_counter(at(2026, 9, 28, 15), clerk, applicant, item)
+    prereview_sweep(now=at(2026, 10, 12))
+    late.refresh_from_db()
+    assert first.case_number == "JP2026092800001"
+    assert late.case_number == "JP2026092800002"
+
+
+def test_a_counter_intake_reviewed_in_time_is_not_touched(clerk, applicant, item):
+    application = received_at_counter(at(2026, 9, 28, 15), clerk, applicant, item)
+    with mock.patch("django.utils.timezone.now", return_value=at(2026, 9, 29, 9)):
+        intake_accept(application=application, actor=clerk, verdicts=all_received(application))
+    result = prereview_sweep(now=at(2026, 10, 20))
+    assert (result.warned, result.auto_accepted) == ([], [])
+
+
+@override_settings(INTAKE_PREREVIEW_LIMIT_DAYS=7, INTAKE_PREREVIEW_WARN_DAYS=4)
+def test_the_limits_and_their_wording_follow_the_settings(client, clerk, citizen, item):
+    # 9/29, 9/30, 10/8, 10/9 (4th: warning), 10/10, 10/12, 10/13 (7th).
+    counter = received_at_counter(at(2026, 9, 28, 15), clerk, CitizenFactory(), item)
+    online = submitted_at(at(2026, 9, 28, 16), citizen, item)
+
+    client.force_login(citizen.user)
+    page = client.get(f"/intake/my/{online.pk}/").content.decode()
+    assert "网上申请自收到申请材料之日起 7 个工作日内未予预审的" in page
+    assert not re.search(r"(?<!\d)5 个工作日", page)
+    client.force_login(clerk)
+    home = client.get("/intake/workbench/").content.decode()
+    assert "第 4 个工作日起提醒，7 个工作日内未予预审的视为受理" in home
+    assert not re.search(r"(?<!\d)5 个工作日|第 3 个工作日", home)
+
+    assert prereview_sweep(now=at(2026, 10, 8, 12)).warned == []
+    assert sorted(prereview_sweep(now=at(2026, 10, 9, 9)).warned) == sorted([counter.pk, online.pk])
+    assert prereview_sweep(now=at(2026, 10, 13, 23, 59)).auto_accepted == []
+    assert sorted(prereview_sweep(now=at(2026, 10, 14, 0, 1)).auto_accepted) == sorted(
+        [counter.pk, online.pk]
+    )
+    for application in (counter, online):
+        (auto,) = events(application, CaseAction.AUTO_ACCEPT)
+        assert "7 个工作日内未予预审" in auto.message
+        notice = application.notices.get(kind=NoticeKind.ACCEPTANCE)
+        assert notice.context["legal"]["prereview_days"] == 7
+
+
+def test_the_window_cases_list_shows_the_clock_of_a_counter_intake(client, clerk, applicant, item):
+    today = timezone.localdate()
+    four_days_ago = datetime.datetime.combine(
+        subtract_working_days(today, 4), datetime.time(10), tzinfo=SHANGHAI
+    )
+    received_at_counter(four_days_ago, clerk, applicant, item)
+    client.force_login(clerk)
+    html = client.get("/intake/workbench/cases/").content.decode()
+    assert f"已等待 {working_days_between(four_days_ago.date(), today)} 个工作日" in html
+    assert "后视为受理" in html
+
+
+def test_a_public_service_item_is_deemed_accepted_without_citing_art_32(client, citizen):
+    water = make_version("供水报装", item_type=ItemType.PUBLIC_SERVICE)
+    application = submitted_at(at(2026, 9, 28), citizen, water)
+    client.force_login(citizen.user)
+    page = client.get(f"/intake/my/{application.pk}/").content.decode()
+    assert "5 个工作日内未予预审的，自收到申请材料之日起即为受理" in page
+    assert "第三十二条" not in page
+    assert prereview_sweep(now=at(2026, 10, 12)).auto_accepted == [application.pk]
+    (auto,) = events(application, CaseAction.AUTO_ACCEPT)
+    assert "即为受理" in auto.message
+    assert "第三十二条" not in auto.message
+    assert "行政许可法" not in auto.message
+    notice = application.notices.get(kind=NoticeKind.ACCEPTANCE)
+    assert notice.context["legal"]["deemed_basis"] == ""
