@@ -11,6 +11,7 @@ from accounts.constants import Role
 from accounts.models import User
 from accounts.selectors import department_list_acting_for, department_list_supervised_by
 from catalog.calendar import WorkingCalendar, current_calendar, working_days_between
+from catalog.models import WorkflowStep
 from intake.constants import CaseStatus, NoticeKind, NoticeStatus
 from intake.models import Application, CaseEvent, Notice
 from intake.selectors import application_list_for
@@ -24,6 +25,7 @@ from .constants import (
 )
 from .models import Clock, Delivery, Escalation, Extension, Task
 from .services.common import is_department_head, person
+from .services.routing import step_department
 
 INBOX_STATUSES = {
     "open": (TaskStatus.OPEN, TaskStatus.CLAIMED),
@@ -183,6 +185,24 @@ def application_visible_to(*, user: User, application: Application) -> bool:
     return Task.objects.filter(
         application=application, department__in=department_list_acting_for(user=user)
     ).exists()
+
+
+def case_route_department_ids(application: Application) -> set[int]:
+    """The departments on a case's route: those with a task on it (routed, reassigned
+    or done), and those its workflow sends a later stage to (routing's rule, 赋权
+    included), so a department can read the file before its stage opens."""
+    ids = set(Task.objects.filter(application=application).values_list("department_id", flat=True))
+    steps = WorkflowStep.objects.filter(version=application.item_version_id).select_related(
+        "department"
+    )
+    ids.update(step_department(application, step).pk for step in steps)
+    return ids
+
+
+def approver_may_read_case_files(*, user: User, application: Application) -> bool:
+    """An approver acting for a department on the case's route may open its files."""
+    route = case_route_department_ids(application)
+    return department_list_acting_for(user=user).filter(pk__in=route).exists()
 
 
 # --- the timeline ------------------------------------------------------------------------

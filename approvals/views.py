@@ -27,7 +27,9 @@ from accounts.models import User
 from accounts.selectors import department_list_acting_for
 from catalog.calendar import current_calendar
 from intake.constants import CaseStatus, NoticeKind
+from intake.files import attorney_file_response, material_file_response
 from intake.models import Application, Notice
+from intake.services.online import agent_of
 
 from . import forms
 from .constants import ExtensionStatus, Light, TaskStatus
@@ -35,6 +37,7 @@ from .models import Delivery, Extension
 from .selectors import (
     TaskFilters,
     application_visible_to,
+    approver_may_read_case_files,
     case_clocks,
     case_timeline,
     delivery_list_pending,
@@ -142,6 +145,7 @@ def task_detail(request, pk):
             "material__position"
         ),
         "notices": application.notices.order_by("issued_at", "id"),
+        "attorney": (agent_of(application) or {}).get("power_of_attorney"),
         "pending_extension": application.extensions.filter(
             status=ExtensionStatus.REQUESTED
         ).first(),
@@ -398,6 +402,34 @@ def case_detail(request, pk):
             "is_applicant": application.applicant.user_id == request.user.pk,
         },
     )
+
+
+def _case_for_files(request, pk) -> Application:
+    application = get_object_or_404(Application.objects.select_related("item_version"), pk=pk)
+    if not approver_may_read_case_files(user=request.user, application=application):
+        raise Http404("没有找到该材料，或您无权查看。")
+    return application
+
+
+@role_required(Role.APPROVER)
+@require_GET
+def case_material(request, pk, slot_id):
+    """One material's file (the applicant's upload or the counter's scan), for approvers
+    acting for a department on the case's route. PDF and images open inline (the link
+    opens a new tab); the file is never reachable by a /media/ URL."""
+    application = _case_for_files(request, pk)
+    slot = application.materials.select_related("material").filter(pk=slot_id).first()
+    if slot is None:
+        raise Http404("没有找到该材料。")
+    return material_file_response(slot)
+
+
+@role_required(Role.APPROVER)
+@require_GET
+def case_attorney(request, pk):
+    """The power of attorney an online applicant uploaded for their agent."""
+    application = _case_for_files(request, pk)
+    return attorney_file_response((agent_of(application) or {}).get("power_of_attorney"))
 
 
 @login_required

@@ -22,6 +22,11 @@ urlpatterns = [
         workbench.material_file,
         name="workbench-material-file",
     ),
+    path(
+        "applications/<int:pk>/materials/<int:material_id>/scan/",
+        workbench.material_scan_upload,
+        name="workbench-material-scan",
+    ),
     path("notices/<int:pk>/status/", workbench.notice_status, name="workbench-notice-status"),
     path("notices/<int:pk>/download/", workbench.notice_download, name="workbench-notice-download"),
 ]

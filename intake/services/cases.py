@@ -266,6 +266,19 @@ def material_upload(
     slot = next((slot for slot in slots_of(application) if slot.material_id == material_id), None)
     if slot is None:
         raise IntakeError("该材料不属于本申请。", code="unknown_material")
+    _store_file(slot, uploaded_file)
+    if slot.status in (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE):
+        slot.status = MaterialStatus.PENDING
+    update(slot, UPLOAD_FIELDS)
+    record_event(
+        application, CaseAction.UPLOAD, actor=actor, message=f"上传材料：{slot.material.name}"
+    )
+    return slot
+
+
+def _store_file(slot: SubmittedMaterial, uploaded_file) -> None:
+    """Check the file's content (PDF, JPEG or PNG, else IntakeError) and put it on the
+    slot (the caller saves UPLOAD_FIELDS)."""
     mime = check_upload(uploaded_file)
     if slot.file:
         # Delete the replaced file only once the new one is committed: a rollback must
@@ -277,11 +290,52 @@ def material_upload(
     slot.content_type = mime
     slot.size = uploaded_file.size
     slot.uploaded_at = timezone.now()
-    if slot.status in (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE):
-        slot.status = MaterialStatus.PENDING
+
+
+# A counter case's paper materials may be scanned from its receipt until it ends.
+SCANNABLE = (
+    CaseStatus.SUBMITTED,
+    CaseStatus.ACCEPTED,
+    CaseStatus.IN_APPROVAL,
+    CaseStatus.SUPPLEMENT_REQUESTED,
+)
+
+
+@transaction.atomic
+def material_scan(
+    *, application: Application, material: ItemMaterial | int, uploaded_file, actor: User
+) -> SubmittedMaterial:
+    """The clerk's scan (or photo) of a paper material received at the counter, so the
+    departments on the case's route get an electronic copy. Counter cases only (an
+    online case's files are the applicant's own uploads), at the window holding the
+    case, for a material handed over on paper (received, or not yet checked); the
+    content is checked as for citizens' uploads. A new scan replaces the previous one."""
+    application = _lock(application)
+    if application.channel != Channel.COUNTER:
+        raise IntakeError("网上申请的电子材料由申请人上传，窗口不能替换。", code="not_counter")
+    _require_clerk_for(application, actor)
+    if application.status not in SCANNABLE:
+        raise IntakeError(
+            f"申请当前状态为“{application.get_status_display()}”，不能再上传扫描件。",
+            code="not_scannable",
+        )
+    material_id = getattr(material, "pk", material)
+    slot = next((slot for slot in slots_of(application) if slot.material_id == material_id), None)
+    if slot is None:
+        raise IntakeError("该材料不属于本申请。", code="unknown_material")
+    if slot.status not in (MaterialStatus.PENDING, MaterialStatus.RECEIVED):
+        raise IntakeError(
+            f"“{slot.material.name}”的核验结果为“{slot.get_status_display()}”，"
+            "没有收到纸质材料，不能上传扫描件。",
+            code="not_received",
+        )
+    _store_file(slot, uploaded_file)
     update(slot, UPLOAD_FIELDS)
     record_event(
-        application, CaseAction.UPLOAD, actor=actor, message=f"上传材料：{slot.material.name}"
+        application,
+        CaseAction.UPLOAD,
+        actor=actor,
+        message=f"窗口上传纸质材料扫描件：{slot.material.name}",
     )
     return slot
 

@@ -15,10 +15,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -47,6 +46,7 @@ from ..citizen_selectors import (
 )
 from ..constants import CaseAction, CaseStatus, Channel, NoticeStatus
 from ..errors import IntakeError
+from ..files import attorney_file_response, material_file_response, stored_file_response
 from ..forms import (
     ApplicationInfoForm,
     BundleStartForm,
@@ -424,49 +424,22 @@ def application_withdraw_view(request, pk: int):
 # --- files -------------------------------------------------------------------------
 
 
-def _file_response(field_file, filename: str, content_type: str = ""):
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError:
-        raise Http404("文件不存在。") from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename,
-        content_type=content_type or "application/octet-stream",
-    )
-
-
 @citizen_required
 @require_GET
 def material_file(request, pk: int, slot_id: int):
     """A file the applicant uploaded, for those who may see the application."""
     application = _application_or_404(request, pk)
     slot = next((s for s in application.materials.all() if s.pk == slot_id), None)
-    if slot is None or not slot.file:
+    if slot is None:
         raise Http404("未找到该材料文件。")
-    return _file_response(
-        slot.file, slot.original_filename or slot.material.name, slot.content_type
-    )
+    return material_file_response(slot)
 
 
 @citizen_required
 @require_GET
 def attorney_file(request, pk: int):
     application = _application_or_404(request, pk)
-    attorney = (agent_of(application) or {}).get("power_of_attorney")
-    if not attorney:
-        raise Http404("未上传授权委托书。")
-    try:
-        handle = default_storage.open(attorney["file"], "rb")
-    except FileNotFoundError:
-        raise Http404("文件不存在。") from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attorney.get("original_filename") or "授权委托书",
-        content_type=attorney.get("content_type") or "application/octet-stream",
-    )
+    return attorney_file_response((agent_of(application) or {}).get("power_of_attorney"))
 
 
 @citizen_required
@@ -480,7 +453,12 @@ def notice_file(request, pk: int, notice_id: int):
     if notice.status != NoticeStatus.READY or not notice.file:
         raise Http404("文书正在生成中，请稍后刷新页面再下载。")
     notice_downloaded.send(sender=Notice, application=application, notice=notice, user=request.user)
-    return _file_response(notice.file, f"{notice.title}-{notice.number}.pdf", "application/pdf")
+    return stored_file_response(
+        notice.file,
+        filename=f"{notice.title}-{notice.number}.pdf",
+        content_type="application/pdf",
+        inline=False,
+    )
 
 
 # --- bundles (一件事) -----------------------------------------------------------------

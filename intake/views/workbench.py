@@ -21,7 +21,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Citizen, Enterprise
 from accounts.selectors import citizen_by_id_number
@@ -38,15 +38,18 @@ from catalog.selectors import (
 
 from ..constants import ApplicantKind, CaseStatus, Channel, MaterialStatus, NoticeStatus
 from ..errors import IntakeError, IntakePermissionDenied
+from ..files import material_file_response
 from ..models import Application, BundleApplication, Notice
 from ..selectors import application_list_for, prereview_queue
 from ..services.cases import (
+    SCANNABLE,
     application_create,
     clerk_window,
     counter_receive,
     intake_accept,
     intake_refuse,
     intake_request_correction,
+    material_scan,
 )
 from ..services.prereview import prereview_clock
 from ..workbench_forms import (
@@ -467,6 +470,9 @@ def application_detail(request, pk: int):
         "other_window": other_window,
         "window": request.clerk_window,
         "tab": "queue" if application.channel == Channel.ONLINE else "cases",
+        "scannable": application.channel == Channel.COUNTER
+        and application.status in SCANNABLE
+        and other_window is None,
     }
     if reviewable:
         data = request.POST if request.method == "POST" else None
@@ -524,14 +530,34 @@ def _detail(request, context, status=200):
 def material_file(request, pk: int, material_id: int):
     """An uploaded material, opened in the browser for the clerk's review."""
     application = _visible_application(request, pk)
-    slot = application.materials.filter(material_id=material_id).first()
-    if slot is None or not slot.file:
+    slot = application.materials.select_related("material").filter(material_id=material_id).first()
+    if slot is None:
         raise Http404("该材料没有上传文件。")
-    return FileResponse(
-        slot.file.open("rb"),
-        content_type=slot.content_type or "application/octet-stream",
-        filename=slot.original_filename or None,
-    )
+    return material_file_response(slot)
+
+
+@clerk_required
+@require_POST
+def material_scan_upload(request, pk: int, material_id: int):
+    """The clerk's scan of a paper material (PDF, JPEG or PNG, checked by content), so
+    the departments get an electronic copy; see ``services.cases.material_scan``."""
+    application = _visible_application(request, pk)
+    upload = request.FILES.get("scan")
+    if upload is None:
+        messages.error(request, "请选择要上传的扫描件（PDF、JPEG 或 PNG 文件）。")
+    else:
+        try:
+            slot = material_scan(
+                application=application,
+                material=material_id,
+                uploaded_file=upload,
+                actor=request.user,
+            )
+        except IntakeError as error:
+            messages.error(request, "扫描件未上传：" + "；".join(_error_messages(error)))
+        else:
+            messages.success(request, f"已上传“{slot.material.name}”的扫描件，审批部门可以查看。")
+    return redirect(reverse("intake:workbench-application", args=[application.pk]) + "#scans")
 
 
 def _visible_notice(request, pk: int) -> Notice:
