@@ -86,6 +86,14 @@ def parse_args(argv=None):
     parser.add_argument("--duration", type=int, default=15, help="seconds per measurement")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--keep-db", action="store_true", help="leave the database behind")
+    parser.add_argument(
+        "--off",
+        action="append",
+        default=[],
+        metavar="PIECE[,PIECE]",
+        help="A/B: also measure a server with these fast-path pieces off (FASTPATH_OFF, "
+        "bench/settings.py); repeatable; each arm runs in every round",
+    )
     parser.add_argument("--seed", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -93,10 +101,12 @@ def parse_args(argv=None):
 # --- Database and data -------------------------------------------------------------------
 
 
-def server_env(args, var_dir: str) -> dict:
+def server_env(args, var_dir: str, off: str = "") -> dict:
     # The demo's SMS/email back ends only log; keep the in-portal message (a row in the
     # request's transaction) and the after-commit dispatch task.
-    return common_server_env(args, var_dir, allowed_hosts="127.0.0.1", REDIS_URL=args.redis)
+    return common_server_env(
+        args, var_dir, allowed_hosts="127.0.0.1", REDIS_URL=args.redis, FASTPATH_OFF=off
+    )
 
 
 def seed(clients: int, out_file: str) -> None:
@@ -465,6 +475,31 @@ def wrk_bare(args) -> float | None:
 # --- Main ----------------------------------------------------------------------------------
 
 
+def arm_name(off: str) -> str:
+    return f"{off} off" if off else "all on"
+
+
+def start_server(args, port: int, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            GUNICORN,
+            "jinpu_portal.wsgi:application",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.seed:
@@ -478,78 +513,85 @@ def main(argv=None) -> int:
     print(f"database {database_url(args)}; broker {args.redis}; work dir {work_dir}", flush=True)
     admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}"')
     admin_sql(args, f'CREATE DATABASE "{args.db_name}"')
-    server = None
+    servers = []
     try:
         run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
         data_file = work_dir / "data.json"
         run([PYTHON, str(Path(__file__).resolve()), "--seed", str(data_file)], env)
         data = json.loads(data_file.read_text())
         clear_queue(args)
-        # The portal's own server settings (gunicorn.conf.py), on a local port.
+        # The portal's own server settings (gunicorn.conf.py), on a local port; one
+        # server per arm of an A/B (--off), on the ports after it.
         conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
         args.workers = args.workers or conf["workers"]
         args.threads = args.threads or conf["threads"]
-        server = subprocess.Popen(
-            [
-                GUNICORN,
-                "jinpu_portal.wsgi:application",
-                "--config",
-                str(ROOT / "gunicorn.conf.py"),
-                "--bind",
-                f"127.0.0.1:{args.port}",
-                "--workers",
-                str(args.workers),
-                "--threads",
-                str(args.threads),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        wait_until_up(server, args.port)
+        arms = ["", *args.off]
+        base_port = args.port
+        for number, off in enumerate(arms):
+            port = base_port + number
+            if number and not port_is_free(port):
+                raise SystemExit(f"port {port} is in use")
+            servers.append(start_server(args, port, server_env(args, str(work_dir / "var"), off)))
+        for number, server in enumerate(servers):
+            wait_until_up(server, base_port + number)
         print(
             f"gunicorn: {args.workers} workers x {args.threads} threads (gthread), DEBUG off; "
-            f"clients: {args.clients} in {args.processes} processes, {args.duration}s per run",
+            f"clients: {args.clients} in {args.processes} processes, {args.duration}s per run; "
+            f"arms: {', '.join(arm_name(off) for off in arms)}",
             flush=True,
         )
-        # Warm-up: every worker loads its code paths and connections.
-        drive(argparse.Namespace(**{**vars(args), "duration": 3}), "intake", data)
-        drive(argparse.Namespace(**{**vars(args), "duration": 2}), "bare", data)
-        drive(argparse.Namespace(**{**vars(args), "duration": 2}), "minimal", data)
-        bare_runs, intake_runs, minimal_runs = [], [], []
+        for number in range(len(arms)):
+            # Warm-up: every worker loads its code paths and connections.
+            args.port = base_port + number
+            drive(argparse.Namespace(**{**vars(args), "duration": 3}), "intake", data)
+            drive(argparse.Namespace(**{**vars(args), "duration": 2}), "bare", data)
+            if number == 0:
+                drive(argparse.Namespace(**{**vars(args), "duration": 2}), "minimal", data)
+        results = {off: {"bare": [], "intake": []} for off in arms}
+        minimal_runs = []
         for round_number in range(1, args.rounds + 1):
-            bare = drive(args, "bare", data)
-            intake = drive(args, "intake", data)
-            minimal = drive(args, "minimal", data)
-            bare_runs.append(bare)
-            intake_runs.append(intake)
-            minimal_runs.append(minimal)
-            print(
-                f"  round {round_number}: bare {bare['rps']:8.1f} req/s   "
-                f"intake {intake['rps']:7.1f} req/s ({intake['cycles_per_s']:.1f} "
-                f"applications submitted and accepted /s)   "
-                f"ratio {intake['rps'] / bare['rps']:.1%}   "
-                f"minimal views {minimal['rps']:7.1f} req/s "
-                f"({minimal['rps'] / bare['rps']:.1%})   "
-                f"errors {bare['errors'] + intake['errors'] + minimal['errors']}",
-                flush=True,
-            )
-            print(
-                "    median latency: "
-                + ", ".join(
-                    f"{step} {statistics.median(values) * 1000:.0f} ms"
-                    for step, values in {**bare["latency"], **intake["latency"]}.items()
-                ),
-                flush=True,
-            )
-            for sample in (bare["samples"] + intake["samples"] + minimal["samples"])[:5]:
-                print(f"    error: {sample}", flush=True)
+            for number, off in enumerate(arms):
+                args.port = base_port + number
+                bare = drive(args, "bare", data)
+                intake = drive(args, "intake", data)
+                results[off]["bare"].append(bare)
+                results[off]["intake"].append(intake)
+                minimal = drive(args, "minimal", data) if number == 0 else None
+                if minimal:
+                    minimal_runs.append(minimal)
+                minimal_errors = minimal["errors"] if minimal else 0
+                print(
+                    f"  round {round_number} [{arm_name(off)}]: bare {bare['rps']:8.1f} req/s   "
+                    f"intake {intake['rps']:7.1f} req/s ({intake['cycles_per_s']:.1f} "
+                    f"applications submitted and accepted /s)   "
+                    f"ratio {intake['rps'] / bare['rps']:.1%}"
+                    + (
+                        f"   minimal views {minimal['rps']:7.1f} req/s "
+                        f"({minimal['rps'] / bare['rps']:.1%})"
+                        if minimal
+                        else ""
+                    )
+                    + f"   errors {bare['errors'] + intake['errors'] + minimal_errors}",
+                    flush=True,
+                )
+                print(
+                    "    median latency: "
+                    + ", ".join(
+                        f"{step} {statistics.median(values) * 1000:.0f} ms"
+                        for step, values in {**bare["latency"], **intake["latency"]}.items()
+                    ),
+                    flush=True,
+                )
+                samples = bare["samples"] + intake["samples"] + (minimal or {}).get("samples", [])
+                for sample in samples[:5]:
+                    print(f"    error: {sample}", flush=True)
+        args.port = base_port
+        bare_runs, intake_runs = results[""]["bare"], results[""]["intake"]
         wrk_rps = wrk_bare(args)
         queued = queued_tasks(args)
         state = check_database(args)
     finally:
-        if server is not None:
+        for server in servers:
             server.terminate()
             try:
                 server.wait(timeout=20)
@@ -563,7 +605,7 @@ def main(argv=None) -> int:
     bare_rps = statistics.median(r["rps"] for r in bare_runs)
     intake_rps = statistics.median(r["rps"] for r in intake_runs)
     minimal_rps = statistics.median(r["rps"] for r in minimal_runs)
-    errors = sum(r["errors"] for r in bare_runs + intake_runs)
+    errors = sum(r["errors"] for arm in results.values() for r in arm["bare"] + arm["intake"])
     minimal_errors = sum(r["errors"] for r in minimal_runs)
     ratio = intake_rps / bare_rps
     accepted = state["statuses"].get("in_approval", 0) + state["statuses"].get("accepted", 0)
@@ -593,6 +635,24 @@ def main(argv=None) -> int:
         f" {queued} tasks waiting in the broker; other statuses: "
         f"{ {k: v for k, v in state['statuses'].items() if k not in ('in_approval', 'accepted')} }"
     )
+    if len(arms) > 1:
+        print()
+        print("| arm | bare req/s | intake req/s | ratio (median of rounds) | vs all on |")
+        print("|---|---:|---:|---:|---:|")
+        for off in arms:
+            ratios = [
+                i["rps"] / b["rps"]
+                for b, i in zip(results[off]["bare"], results[off]["intake"], strict=True)
+            ]
+            arm_ratio = statistics.median(ratios)
+            if not off:
+                base_ratio = arm_ratio
+            bare_median = statistics.median(r["rps"] for r in results[off]["bare"])
+            intake_median = statistics.median(r["rps"] for r in results[off]["intake"])
+            print(
+                f"| {arm_name(off)} | {bare_median:.0f} | {intake_median:.1f}"
+                f" | {arm_ratio:.1%} | {(arm_ratio - base_ratio) * 100:+.1f} points |"
+            )
     passed = ratio >= TARGET_RATIO and errors == 0 and consistent
     print("PASS" if passed else "FAIL")
     return 0 if passed else 1

@@ -1,6 +1,20 @@
 """The portal's settings with the benchmarks' URLconf: the baseline views of bench/views.py
 are routed only in a process started with DJANGO_SETTINGS_MODULE=bench.settings."""
 
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
 from jinpu_portal.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+
+# The fast-path pieces of jinpu_portal/db.py (and the Redis client reuse of
+# jinpu_portal/cache.py) to switch off, comma-separated: each then does what the ORM's
+# or Django's public API does. intake_load_bench.py --off measures what each earns.
+FASTPATH_PIECES = frozenset(
+    {"prepared_query", "remember_related", "insert", "update", "written_out", "pooled_redis"}
+)
+FASTPATH_OFF = frozenset(filter(None, os.environ.get("FASTPATH_OFF", "").split(",")))
+if FASTPATH_OFF - FASTPATH_PIECES:
+    raise ImproperlyConfigured(f"FASTPATH_OFF: unknown {sorted(FASTPATH_OFF - FASTPATH_PIECES)}")

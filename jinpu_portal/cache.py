@@ -15,6 +15,8 @@ from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import connection, transaction
 
+from .db import fastpath_off
+
 
 class _ReusingClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
@@ -35,7 +37,8 @@ class PooledRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._class = _ReusingClient
+        if not fastpath_off("pooled_redis"):
+            self._class = _ReusingClient
 
 
 def generation_bump(key: str, *, forget: Callable[[], None]) -> None:

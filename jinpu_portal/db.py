@@ -23,11 +23,28 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import DatabaseError, connections
+from django.conf import settings
+from django.db import DatabaseError, connections, models
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
-from django.db.models.signals import post_save, pre_save
 from django.db.transaction import TransactionManagementError
+
+
+def fastpath_off(piece: str) -> bool:
+    """Whether the benchmark switched ``piece`` off (``FASTPATH_OFF`` in bench.settings,
+    from the environment): the piece then does what the ORM's public API does, so
+    ``bench/intake_load_bench.py --off PIECE`` measures what the piece earns."""
+    return piece in getattr(settings, "FASTPATH_OFF", ())
+
+
+def _refuse_receivers(model) -> None:
+    """The writes here send no model signals: a model with save receivers must use
+    ``save()``/``bulk_create``. Checked on every call (``has_listeners`` is a cached
+    lookup), so a receiver connected later is never silently skipped."""
+    if models.signals.pre_save.has_listeners(model) or models.signals.post_save.has_listeners(
+        model
+    ):
+        raise ValueError(f"{model._meta.label} has save signal receivers: use save().")
 
 
 class PreparedQuery:
@@ -49,6 +66,8 @@ class PreparedQuery:
         self._lock = threading.Lock()
 
     def __call__(self, value, *, using: str = "default") -> list:
+        if fastpath_off("prepared_query"):
+            return list(self._build(value).using(using))
         prepared = self._compiled.get(using) or self._compile(using)
         params = list(prepared.params)
         params[prepared.index] = value
@@ -132,6 +151,8 @@ def remember_related(instance, name: str, objects: list) -> None:
     then answers from them without a query. The cached queryset keeps the relation's
     filter, so ``instance.<name>.filter(...)`` still asks the database for this
     instance's rows only."""
+    if fastpath_off("remember_related"):
+        return  # the relation is read again when asked for
     relation = instance._meta.get_field(name)
     queryset = relation.related_model._default_manager.all()
     # Built only if someone filters it further, as Django's related managers defer
@@ -158,6 +179,9 @@ def insert(objs, *, using: str = "default") -> list:
     if not objs:
         return objs
     model = type(objs[0])
+    _refuse_receivers(model)
+    if fastpath_off("insert"):
+        return model._default_manager.using(using).bulk_create(objs)
     connection = connections[using]
     statement = _insert_statement(model, len(objs), using)
     if statement is None:  # a database that cannot return the new ids
@@ -215,8 +239,12 @@ def update(instance, fields, *, using: str = "default") -> None:
     """Write ``fields`` of a saved ``instance`` (field names; ``auto_now`` fields are
     set as ``save`` sets them): ``instance.save(update_fields=fields)`` with the
     statement built once per model and field list. Sends no model signals, so it
-    refuses a model with save receivers (when it builds the statement). Raises
-    ``DatabaseError`` when the row is gone, as ``save`` does."""
+    refuses a model with save receivers (on every call). Raises ``DatabaseError`` when
+    the row is gone, as ``save`` does."""
+    _refuse_receivers(type(instance))
+    if fastpath_off("update"):
+        instance.save(update_fields=fields, using=using)
+        return
     connection = connections[using]
     sql, concrete = _update_statement(type(instance), tuple(fields), using)
     instance._prepare_related_fields_for_save(operation_name="update", fields=concrete)
@@ -234,8 +262,6 @@ def update(instance, fields, *, using: str = "default") -> None:
 def _update_statement(model, fields: tuple[str, ...], using: str):
     """(sql, the fields), built once per model, field list and database."""
     opts = model._meta
-    if pre_save.has_listeners(model) or post_save.has_listeners(model):
-        raise ValueError(f"{opts.label} has save signal receivers: use save().")
     concrete = [opts.get_field(name) for name in fields]
     if any(not field.concrete or field.primary_key for field in concrete):
         raise ValueError("update() writes concrete fields other than the primary key.")

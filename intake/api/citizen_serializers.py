@@ -226,7 +226,7 @@ class ApplicationStateSerializer(WrittenOutMixin, ApplicationListSerializer):
     def get_can_withdraw(self, application) -> bool:
         return can(application, CaseAction.WITHDRAW)
 
-    def to_representation(self, application):
+    def written_representation(self, application):
         """The declared fields' output, written out (see ``WrittenOutMixin``): the
         answer to every change of the online intake path."""
         version = application.item_version

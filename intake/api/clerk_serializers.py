@@ -312,7 +312,7 @@ class ClerkOutcomeSerializer(WrittenOutMixin, ClerkApplicationSerializer):
     class Meta(ClerkApplicationSerializer.Meta):
         fields = [*ClerkApplicationSerializer.Meta.fields, "notices"]
 
-    def to_representation(self, application):
+    def written_representation(self, application):
         """The declared fields' output, written out (see ``WrittenOutMixin``): the
         answer to every acceptance."""
         return {

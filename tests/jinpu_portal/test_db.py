@@ -199,3 +199,53 @@ def test_update_refuses_a_model_whose_saves_are_listened_to():
     hall = Hall.objects.first() or Hall.objects.create(name="测试大厅", code="TST")
     with pytest.raises(ValueError, match="save signal receivers"):
         update(hall, ["name"])
+
+
+def test_a_receiver_connected_after_the_first_write_is_refused_too():
+    """The check runs on every call, not once per process: a receiver connected later
+    (another app's ready(), a test) is never silently skipped."""
+    from django.db.models.signals import post_save
+
+    application = start_online(make_item(), make_citizen())
+    slot = application.materials.order_by("pk").first()
+    insert([_event(application)])
+    update(slot, ["size"])
+
+    def listener(**kwargs):
+        pass  # pragma: no cover - never called: the writes refuse first
+
+    post_save.connect(listener, sender=CaseEvent)
+    post_save.connect(listener, sender=SubmittedMaterial)
+    try:
+        with pytest.raises(ValueError, match="save signal receivers"):
+            insert([_event(application)])
+        with pytest.raises(ValueError, match="save signal receivers"):
+            update(slot, ["size"])
+    finally:
+        post_save.disconnect(listener, sender=CaseEvent)
+        post_save.disconnect(listener, sender=SubmittedMaterial)
+    insert([_event(application)])  # fine again
+
+
+PIECES = ["prepared_query", "remember_related", "insert", "update"]
+
+
+@pytest.mark.parametrize("piece", PIECES)
+def test_each_piece_switched_off_does_what_the_public_api_does(piece, settings):
+    """The benchmark's A/B switch (bench.settings.FASTPATH_OFF): the same results."""
+    settings.FASTPATH_OFF = frozenset({piece})
+    application = start_online(make_item(), make_citizen())
+    expected = list(_orm(application.pk))
+    assert [s.pk for s in PreparedQuery(lambda pk: _orm(pk))(application.pk)] == [
+        s.pk for s in expected
+    ]
+    fresh = type(application).objects.get(pk=application.pk)
+    remember_related(fresh, "materials", expected)
+    assert sorted(s.pk for s in fresh.materials.all()) == sorted(s.pk for s in expected)
+    events = insert([_event(application), _event(application)])
+    assert all(event.pk for event in events)
+    assert CaseEvent.objects.filter(pk__in=[e.pk for e in events]).count() == 2
+    slot = expected[0]
+    slot.size = 4321
+    update(slot, ["size"])
+    assert SubmittedMaterial.objects.get(pk=slot.pk).size == 4321
