@@ -35,12 +35,38 @@ _VERSION_KEY = "catalog:calendar-version"
 _ONE_DAY = datetime.timedelta(days=1)
 
 
+# The chinesecalendar package names its days in English; the table and every page keep
+# the Chinese names (the seed migration's rows were renamed by 0007).
+HOLIDAY_NAMES_ZH = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+def holiday_name_zh(name: str) -> str:
+    """The Chinese name of a holiday named by the chinesecalendar package; any other
+    name (already Chinese, typed in the admin) as it is."""
+    return HOLIDAY_NAMES_ZH.get(name, name)
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
     holidays: frozenset[datetime.date] = frozenset()
     workdays: frozenset[datetime.date] = frozenset()
     covered_years: frozenset[int] = frozenset()
     _warned: set[int] = field(default_factory=set, compare=False, repr=False)
+    # The names of the table's days (holiday or worked weekend day), for the calendar API.
+    names: dict[datetime.date, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def is_provisional(self, year: int) -> bool:
+        """True for a year not yet published: its days off are the statutory ones."""
+        return year not in self.covered_years
 
     def is_working_day(self, day: datetime.date) -> bool:
         if day.year not in self.covered_years:
@@ -120,6 +146,36 @@ def working_days_between(
     return count
 
 
+@dataclass(frozen=True)
+class DayException:
+    """A day that differs from Monday-Friday: a weekday off or a weekend day worked."""
+
+    date: datetime.date
+    kind: str  # CalendarDayKind: "holiday" or "workday"
+    name: str
+    provisional: bool  # from the statutory rule, the year not yet published
+
+
+def year_exceptions(year: int, calendar: WorkingCalendar | None = None) -> list[DayException]:
+    """Every day of ``year`` whose working status differs from Monday-Friday, in date
+    order: weekdays off (with the holiday's name) and weekend days worked (调休). A
+    statutory day falling on a weekend changes nothing and is not listed; its 补假 is."""
+    from .constants import CalendarDayKind
+
+    calendar = calendar or current_calendar()
+    provisional = calendar.is_provisional(year)
+    names = provisional_holidays(year) if provisional else calendar.names
+    days = []
+    day = datetime.date(year, 1, 1)
+    while day.year == year:
+        working = calendar.is_working_day(day)
+        if working != (day.weekday() < 5):
+            kind = CalendarDayKind.WORKDAY if working else CalendarDayKind.HOLIDAY
+            days.append(DayException(day, str(kind), names.get(day, ""), provisional))
+        day += _ONE_DAY
+    return days
+
+
 # --- Loading and caching ----------------------------------------------------
 
 _lock = Lock()
@@ -138,11 +194,12 @@ def load_calendar() -> WorkingCalendar:
     from .constants import CalendarDayKind
     from .models import CalendarDay, CalendarYear
 
-    holidays, workdays = set(), set()
-    for day, kind in CalendarDay.objects.values_list("date", "kind"):
+    holidays, workdays, names = set(), set(), {}
+    for day, kind, name in CalendarDay.objects.values_list("date", "kind", "name"):
         (workdays if kind == CalendarDayKind.WORKDAY else holidays).add(day)
+        names[day] = holiday_name_zh(name)
     years = set(CalendarYear.objects.values_list("year", flat=True))
-    return WorkingCalendar(frozenset(holidays), frozenset(workdays), frozenset(years))
+    return WorkingCalendar(frozenset(holidays), frozenset(workdays), frozenset(years), names=names)
 
 
 def current_calendar() -> WorkingCalendar:
