@@ -230,11 +230,23 @@ class CaseTimeline:
     events: list[CaseEvent] = field(default_factory=list)
     steps: list[TimelineStep] = field(default_factory=list)
     total_working_days: int | None = None
+    # Staff see who did what; the applicant sees roles and departments only.
+    for_staff: bool = True
 
 
-def case_timeline(application: Application) -> CaseTimeline:
+STAFF_ROLES = (Role.CLERK, Role.APPROVER, Role.SUPERVISOR, Role.SYSTEM_ADMIN)
+
+
+def sees_staff_names(user: User) -> bool:
+    """Whether ``user`` works for the portal (staff pages show names). Citizens never see
+    staff names: for them the timeline shows the role and the department."""
+    return any(user.has_role(role) for role in STAFF_ROLES)
+
+
+def case_timeline(application: Application, *, for_staff: bool = True) -> CaseTimeline:
     """Every event of the case (who, when, what) and every workflow step with who handled
-    it and how long it took in working days (paused time not counted)."""
+    it and how long it took in working days (paused time not counted). ``for_staff``
+    False (the applicant's view): no names, and internal acts without their message."""
     calendar = current_calendar()
     today = timezone.localdate()
     events = list(
@@ -242,6 +254,8 @@ def case_timeline(application: Application) -> CaseTimeline:
         .select_related("actor", "department")
         .order_by("at", "id")
     )
+    for event in events:
+        event.shown_message = event.message if for_staff else event.public_message
     steps = []
     tasks = (
         Task.objects.filter(application=application)
@@ -264,7 +278,7 @@ def case_timeline(application: Application) -> CaseTimeline:
                 started_on=started,
                 finished_on=finished,
                 working_days=max(days, 0),
-                who=person(task.assignee) if task.assignee_id else "待认领",
+                who=(person(task.assignee) if task.assignee_id else "待认领") if for_staff else "",
             )
         )
     total = None
@@ -276,7 +290,7 @@ def case_timeline(application: Application) -> CaseTimeline:
             working_days_between(timezone.localdate(application.accepted_at), end, calendar)
             - paused
         )
-    return CaseTimeline(events=events, steps=steps, total_working_days=total)
+    return CaseTimeline(events=events, steps=steps, total_working_days=total, for_staff=for_staff)
 
 
 # --- results and delivery --------------------------------------------------------------

@@ -45,6 +45,7 @@ from .selectors import (
     extension_list_decidable_by,
     extension_list_watched_by,
     result_notice,
+    sees_staff_names,
     supplement_list_waiting,
     task_get_for,
     task_list_for,
@@ -396,7 +397,7 @@ def case_detail(request, pk):
         {
             "application": application,
             "clocks": [(c, time_left(c, calendar=calendar)) for c in case_clocks(application)],
-            "timeline": case_timeline(application),
+            "timeline": case_timeline(application, for_staff=sees_staff_names(request.user)),
             "result": result_notice(application),
             "delivery": Delivery.objects.filter(application=application).first(),
             "is_applicant": application.applicant.user_id == request.user.pk,

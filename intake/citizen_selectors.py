@@ -85,9 +85,9 @@ def application_detail_for(*, user, pk: int) -> Application | None:
             ),
             Prefetch(
                 "events",
-                queryset=CaseEvent.objects.select_related("hall", "window__hall").order_by(
-                    "at", "id"
-                ),
+                queryset=CaseEvent.objects.select_related(
+                    "hall", "window__hall", "department"
+                ).order_by("at", "id"),
             ),
             Prefetch("notices", queryset=Notice.objects.order_by("issued_at", "id")),
             Prefetch(

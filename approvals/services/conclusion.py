@@ -147,6 +147,7 @@ def case_conclude(
         application=application,
         kind=NoticeKind.APPROVAL_DECISION if approved else NoticeKind.DENIAL_DECISION,
         actor=actor,
+        department=task.department,
         extra=extra,
     )
     Delivery.objects.create(

@@ -353,6 +353,7 @@ def task_request_supplement(
         application=application,
         kind=NoticeKind.SUPPLEMENT,
         actor=actor,
+        department=task.department,
         extra={
             **document_extra(application.item_version.department, str(NoticeKind.SUPPLEMENT.label)),
             "supplement_items": items,
@@ -465,6 +466,7 @@ def special_procedure_start(
         application=application,
         kind=NoticeKind.SPECIAL_PROCEDURE,
         actor=actor,
+        department=task.department,
         extra={
             **document_extra(
                 application.item_version.department, str(NoticeKind.SPECIAL_PROCEDURE.label)
@@ -660,6 +662,7 @@ def extension_decide(
         application=application,
         kind=NoticeKind.EXTENSION,
         actor=actor,
+        department=extension.department,
         extra={
             **document_extra(application.item_version.department, str(NoticeKind.EXTENSION.label)),
             "extension_days": extension.days,

@@ -72,7 +72,8 @@ class MaterialSlotSerializer(serializers.Serializer):
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
-    """One timeline entry: when, what, where, by whom (role only)."""
+    """One timeline entry: when, what, where, by whom (role and department only, never a
+    staff name: an internal act's message is empty, see intake.events)."""
 
     from_status = serializers.CharField(help_text="原状态（不改变状态的事件为空）")
     to_status = serializers.CharField(help_text="新状态（不改变状态的事件为空）")
@@ -80,6 +81,10 @@ class CaseEventSerializer(serializers.ModelSerializer):
     channel_label = serializers.CharField(source="get_channel_display")
     hall = serializers.SerializerMethodField()
     window = serializers.SerializerMethodField()
+    department = serializers.SerializerMethodField(help_text="办理部门")
+    message = serializers.CharField(
+        source="public_message", help_text="说明（内部办理环节不显示，不含工作人员姓名）"
+    )
 
     class Meta:
         model = CaseEvent
@@ -95,6 +100,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
             "channel_label",
             "hall",
             "window",
+            "department",
             "message",
         ]
 
@@ -103,6 +109,9 @@ class CaseEventSerializer(serializers.ModelSerializer):
 
     def get_window(self, event) -> str:
         return str(event.window) if event.window_id else ""
+
+    def get_department(self, event) -> str:
+        return event.department.name if event.department_id else ""
 
 
 class NoticeSerializer(serializers.ModelSerializer):

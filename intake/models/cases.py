@@ -21,7 +21,7 @@ from ..constants import (
     DeliveryMethod,
     MaterialStatus,
 )
-from ..events import event_choices, event_label
+from ..events import event_choices, event_label, public_message
 
 
 class BundleApplication(TimeStampedModel):
@@ -378,6 +378,12 @@ class CaseEvent(models.Model):
     def label(self) -> str:
         """The kind's Chinese label (intake's or a registered one, ``intake.events``)."""
         return event_label(self.action)
+
+    @property
+    def public_message(self) -> str:
+        """The message as the applicant may read it: empty for internal acts, whose
+        messages may name staff (``intake.events``)."""
+        return public_message(self)
 
 
 class CaseNumberSequence(models.Model):

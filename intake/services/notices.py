@@ -120,6 +120,7 @@ def notice_issue(
     correction_notice: CorrectionNotice | None = None,
     extra: dict | None = None,
     number_later: bool = False,
+    department=None,
 ) -> Notice:
     """Create the notice row (inside the caller's transaction) and queue its rendering.
 
@@ -127,7 +128,8 @@ def notice_issue(
     commit, so it is taken at once unless ``number_later``: then the caller calls
     ``notice_number_assign(notice)`` at the end of its ``case_writes`` block (where the
     NOTICE_ISSUED event still waits to be written) and updates the row's ``number``
-    itself (``intake_accept`` does, with the case number)."""
+    itself (``intake_accept`` does, with the case number). ``department``: the issuing
+    department when it is not the window (an approvals notice), for the case record."""
     code = new_verification_code()
     notice = Notice(
         application=application,
@@ -147,6 +149,7 @@ def notice_issue(
         CaseAction.NOTICE_ISSUED,
         actor=actor,
         message=f"出具《{notice.title}》",
+        department=department,
         notice=notice.number,
     )
     if number_later:

@@ -97,3 +97,31 @@ def accept(clerk, citizen):
         return accept_case(version, clerk=clerk, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def walked(
+    accept,
+    sequential_version,
+    spj_approver,
+    spj_colleague,
+    spj_head,
+    clerk,
+    citizen,
+    django_capture_on_commit_callbacks,
+):
+    """A case walked through every approvals act (tests.approvals.walk); the clerk has a
+    full name of their own, unlike any citizen's."""
+    from tests.approvals.walk import walk_case
+
+    clerk.full_name = "陈窗口"
+    clerk.save(update_fields=["full_name"])
+    return walk_case(
+        case=accept(sequential_version),
+        approver=spj_approver,
+        colleague=spj_colleague,
+        head=spj_head,
+        clerk=clerk,
+        citizen=citizen,
+        capture=django_capture_on_commit_callbacks,
+    )

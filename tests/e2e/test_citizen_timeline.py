@@ -1,0 +1,83 @@
+"""The applicant's timeline after a case went through every approvals act, in headless
+Chromium at 1280 and 390 px: each event's label, time, role and department, never a
+staff member's name, on the application page and on the case progress page; axe finds
+nothing serious in the timeline (the page chrome around it is issue 12 item 18's: its
+known contrast findings are not this test's). Screenshots go to test-output/screenshots/."""
+
+import contextlib
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.approvals.builders import accept_case, department, make_approver, make_version
+from tests.approvals.walk import walk_case
+from tests.e2e.axe import RUN_OPTIONS, SERIOUS, format_violations, run_axe
+from tests.e2e.test_approver import DESKTOP, PHONE, assert_fits_the_phone, log_in, shoot
+from tests.factories import CitizenFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def assert_region_clean(page, selector: str, label: str) -> None:
+    """axe-core on the part of the page that ``selector`` matches (the timeline)."""
+    run_axe(page)  # injects axe
+    results = page.evaluate(
+        "([include, options]) => axe.run({include: [include]}, options)", [selector, RUN_OPTIONS]
+    )
+    found = [v for v in results["violations"] if v.get("impact") in SERIOUS]
+    assert not found, f"axe-core on {label}:\n{format_violations(found)}"
+
+
+@pytest.fixture
+def walked(clerk):
+    spj = department("SPJ", "金普新区行政审批局")
+    approver = make_approver(spj, username="e2e-approver", full_name="李审批")
+    colleague = make_approver(spj, username="e2e-colleague", full_name="赵同事")
+    head = make_approver(spj, username="e2e-head", head=True, full_name="周局长")
+    clerk.full_name = "陈窗口"
+    clerk.save(update_fields=["full_name"])
+    version = make_version(department=spj, steps=[(1, "审查", spj, 5), (2, "决定", spj, 3)])
+    citizen = CitizenFactory(name="王芳", id_number="11010519491231002X")
+    citizen.user.username = "e2e-citizen"
+    citizen.user.save(update_fields=["username"])
+    case = walk_case(
+        case=accept_case(version, clerk=clerk, applicant=citizen),
+        approver=approver,
+        colleague=colleague,
+        head=head,
+        clerk=clerk,
+        citizen=citizen,
+        capture=lambda execute: contextlib.nullcontext(),
+    )
+    names = [v for u in (approver, colleague, head, clerk) for v in (u.username, u.full_name)]
+    return case, names
+
+
+def test_the_citizens_timeline_names_no_staff(live_server, browser, screenshots_dir, walked):
+    case, names = walked
+    base = live_server.url
+    for viewport, suffix in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        # bypass_csp: axe is injected as an inline script (the portal itself stays inline-free).
+        context = browser.new_context(viewport=viewport, locale="zh-CN", bypass_csp=True)
+        page = context.new_page()
+        log_in(page, base, "e2e-citizen")
+        for path, name, region in (
+            (f"/intake/my/{case.pk}/", "citizen-timeline", "ol.timeline"),
+            (f"/approvals/cases/{case.pk}/", "citizen-case-progress", "#timeline"),
+        ):
+            page.goto(f"{base}{path}")
+            expect(page.get_by_text("结果送达").first).to_be_visible()
+            text = page.locator("body").inner_text()
+            for staff in names:
+                assert staff not in text, (path, staff)
+            assert "金普新区行政审批局" in text
+            assert "审批人员" in text
+            assert "{#" not in text
+            shoot(page, screenshots_dir, f"{name}-{suffix}")
+            assert_region_clean(page, region, f"{name}, {suffix}")
+            if viewport is PHONE:
+                assert_fits_the_phone(page)
+        context.close()
