@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.approvals.builders import accept_case, department, make_approver, make_version
 from tests.approvals.walk import walk_case
-from tests.e2e.axe import RUN_OPTIONS, SERIOUS, format_violations, run_axe
+from tests.e2e.axe import assert_no_serious_violations
 from tests.e2e.test_approver import DESKTOP, PHONE, assert_fits_the_phone, log_in, shoot
 from tests.factories import CitizenFactory
 
@@ -19,16 +19,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def assert_region_clean(page, selector: str, label: str) -> None:
-    """axe-core on the part of the page that ``selector`` matches (the timeline)."""
-    run_axe(page)  # injects axe
-    results = page.evaluate(
-        "([include, options]) => axe.run({include: [include]}, options)", [selector, RUN_OPTIONS]
-    )
-    found = [v for v in results["violations"] if v.get("impact") in SERIOUS]
-    assert not found, f"axe-core on {label}:\n{format_violations(found)}"
 
 
 @pytest.fixture
@@ -60,8 +50,7 @@ def test_the_citizens_timeline_names_no_staff(live_server, browser, screenshots_
     case, names = walked
     base = live_server.url
     for viewport, suffix in ((DESKTOP, "desktop"), (PHONE, "phone")):
-        # bypass_csp: axe is injected as an inline script (the portal itself stays inline-free).
-        context = browser.new_context(viewport=viewport, locale="zh-CN", bypass_csp=True)
+        context = browser.new_context(viewport=viewport, locale="zh-CN")
         page = context.new_page()
         log_in(page, base, "e2e-citizen")
         for path, name, region in (
@@ -77,7 +66,7 @@ def test_the_citizens_timeline_names_no_staff(live_server, browser, screenshots_
             assert "审批人员" in text
             assert "{#" not in text
             shoot(page, screenshots_dir, f"{name}-{suffix}")
-            assert_region_clean(page, region, f"{name}, {suffix}")
+            assert_no_serious_violations(page, f"{name}, {suffix}", within=region)
             if viewport is PHONE:
                 assert_fits_the_phone(page)
         context.close()
