@@ -19,13 +19,10 @@ from .constants import CASE_STATUSES, CaseStatus
 from .models import (
     Application,
     BundleApplication,
-    CaseEvent,
-    CorrectionItem,
     CorrectionNotice,
-    Notice,
     SubmittedMaterial,
 )
-from .selectors import application_list_for
+from .selectors import application_list_for, material_slots
 from .services.bundles import material_key
 
 
@@ -69,43 +66,6 @@ def my_application_flat_list(*, user) -> QuerySet[Application]:
     )
 
 
-def application_detail_for(*, user, pk: int) -> Application | None:
-    """One application the user may see, with its materials, events, notices and
-    correction notices loaded; None when it does not exist or is not theirs to see."""
-    return (
-        application_list_for(user=user)
-        .filter(pk=pk)
-        .select_related("bundle_application__bundle", "agent")
-        .prefetch_related(
-            Prefetch(
-                "materials",
-                queryset=SubmittedMaterial.objects.select_related("material").order_by(
-                    "material__position"
-                ),
-            ),
-            Prefetch(
-                "events",
-                queryset=CaseEvent.objects.select_related(
-                    "hall", "window__hall", "department"
-                ).order_by("at", "id"),
-            ),
-            Prefetch("notices", queryset=Notice.objects.order_by("issued_at", "id")),
-            Prefetch(
-                "correction_notices",
-                queryset=CorrectionNotice.objects.order_by("issued_at", "id").prefetch_related(
-                    Prefetch(
-                        "items",
-                        queryset=CorrectionItem.objects.select_related("material").order_by(
-                            "material__position"
-                        ),
-                    )
-                ),
-            ),
-        )
-        .first()
-    )
-
-
 def open_correction_notice(application: Application) -> CorrectionNotice | None:
     """The correction notice the applicant still has to answer (from the prefetched
     notices of ``application_detail_for``)."""
@@ -131,12 +91,7 @@ def bundle_application_detail_for(*, user, pk: int) -> BundleApplication | None:
                 "applications",
                 queryset=Application.objects.select_related("item_version__item")
                 .prefetch_related(
-                    Prefetch(
-                        "materials",
-                        queryset=SubmittedMaterial.objects.select_related("material").order_by(
-                            "material__position"
-                        ),
-                    ),
+                    material_slots(),
                     Prefetch(
                         "item_version__materials",
                         queryset=ItemMaterial.objects.order_by("position"),

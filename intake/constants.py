@@ -97,6 +97,14 @@ class DeliveryMethod(models.TextChoices):
     ELECTRONIC = "electronic", _("电子证照下载")
 
 
+class IntakeOutcome(models.TextChoices):
+    """The clerk's conclusion on received materials (受理结论)."""
+
+    ACCEPT = "accept", _("受理")
+    CORRECTION = "correction", _("一次性告知补正")
+    REFUSE = "refuse", _("不予受理")
+
+
 class RefusalKind(models.TextChoices):
     NOT_REQUIRED = "not_required", _("不需要取得行政许可")
     OUTSIDE_POWERS = "outside_powers", _("不属于本机关职权范围")

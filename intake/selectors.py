@@ -1,12 +1,12 @@
 """Reads with rules: who may see which applications."""
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from accounts.constants import Role
 from accounts.selectors import department_list_supervised_by, represented_enterprise_ids
 
 from .constants import CaseStatus, Channel
-from .models import Application
+from .models import Application, CaseEvent, CorrectionNotice, Notice, SubmittedMaterial
 
 
 def _base() -> QuerySet[Application]:
@@ -57,6 +57,47 @@ def application_list_for(*, user) -> QuerySet[Application]:
 
 def application_get_for(*, user, pk: int) -> Application | None:
     return application_list_for(user=user).filter(pk=pk).first()
+
+
+def material_slots() -> Prefetch:
+    """Prefetch an application's materials ("slots") in the catalog's order, each with
+    its catalog material."""
+    return Prefetch(
+        "materials",
+        queryset=SubmittedMaterial.objects.select_related("material").order_by(
+            "material__position"
+        ),
+    )
+
+
+def application_detail_for(*, user, pk: int) -> Application | None:
+    """One application ``user`` may see with everything a detail shows (the applicant's
+    page, the workbench, both APIs): its materials in the catalog's order, its events
+    (with actor, hall and window), notices and correction notices with their items, in a
+    fixed number of queries. None when it does not exist or is not theirs to see."""
+    return (
+        application_list_for(user=user)
+        .filter(pk=pk)
+        .select_related("bundle_application__bundle", "agent")
+        .prefetch_related(
+            material_slots(),
+            Prefetch(
+                "events",
+                queryset=CaseEvent.objects.select_related(
+                    "actor", "hall", "window__hall", "department"
+                ).order_by("at", "id"),
+            ),
+            Prefetch("notices", queryset=Notice.objects.order_by("issued_at", "id")),
+            Prefetch(
+                "correction_notices",
+                # Items in their default order: by the material's position.
+                queryset=CorrectionNotice.objects.order_by("issued_at", "id").prefetch_related(
+                    "items__material"
+                ),
+            ),
+        )
+        .first()
+    )
 
 
 def prereview_queue() -> QuerySet[Application]:

@@ -20,22 +20,11 @@ from accounts.validators import (
 from catalog.constants import CaseType, MaterialRequirement
 from catalog.models import ItemMaterial, ItemVersion
 
-from .constants import ApplicantKind, DeliveryMethod, MaterialStatus, RefusalKind
+from .constants import ApplicantKind, DeliveryMethod, IntakeOutcome, MaterialStatus, RefusalKind
 
 # The clerk's verdicts on one material; "pending" is offered for optional materials
 # only and means "not handed in, not needed" (no verdict is recorded).
 NOT_SUBMITTED = "pending"
-
-
-class Outcome:
-    ACCEPT = "accept"
-    CORRECTION = "correction"
-    REFUSE = "refuse"
-    CHOICES = [
-        (ACCEPT, "受理"),
-        (CORRECTION, "一次性告知补正"),
-        (REFUSE, "不予受理"),
-    ]
 
 
 def _widget_classes(form: forms.Form) -> None:
@@ -251,7 +240,7 @@ class OutcomeForm(forms.Form):
 
     outcome = forms.ChoiceField(
         label="受理结论",
-        choices=Outcome.CHOICES,
+        choices=IntakeOutcome.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "请选择受理结论：受理、一次性告知补正或不予受理。"},
     )
@@ -284,7 +273,7 @@ class OutcomeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("outcome") == Outcome.REFUSE:
+        if data.get("outcome") == IntakeOutcome.REFUSE:
             if not data.get("refusal_kind"):
                 self.add_error("refusal_kind", "请选择不予受理的类型。")
             if not (data.get("refusal_reason") or "").strip():

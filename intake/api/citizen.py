@@ -28,10 +28,10 @@ from accounts.constants import Role
 from accounts.selectors import citizen_for_user, enterprise_list_for
 from catalog.version_cache import published_version_get
 
-from ..citizen_selectors import application_detail_for, my_application_flat_list
+from ..citizen_selectors import my_application_flat_list
 from ..constants import Channel
 from ..models import Application
-from ..selectors import application_get_for
+from ..selectors import application_detail_for, application_get_for
 from ..services.cases import (
     application_create,
     application_resubmit,

@@ -16,10 +16,10 @@ from ..constants import (
     NoticeStatus,
 )
 from ..forms import PHONE_ERROR, PHONE_REGEX
-from ..models import Application, CaseEvent, CorrectionItem, CorrectionNotice, Notice
+from ..models import Application, CorrectionItem, CorrectionNotice, Notice
 from ..services.online import NOTE_MAX_LENGTH, agent_public, submission_missing
 from ..states import can
-from .common import WrittenOutMixin, date_out, datetime_out
+from .common import CaseEventSerializer, WrittenOutMixin, date_out, datetime_out
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -69,49 +69,6 @@ class MaterialSlotSerializer(serializers.Serializer):
 
     def get_required(self, slot) -> bool:
         return slot.material.requirement == MaterialRequirement.REQUIRED
-
-
-class CaseEventSerializer(serializers.ModelSerializer):
-    """One timeline entry: when, what, where, by whom (role and department only, never a
-    staff name: an internal act's message is empty, see intake.events)."""
-
-    from_status = serializers.CharField(help_text="原状态（不改变状态的事件为空）")
-    to_status = serializers.CharField(help_text="新状态（不改变状态的事件为空）")
-    action_label = serializers.CharField(source="label")
-    channel_label = serializers.CharField(source="get_channel_display")
-    hall = serializers.SerializerMethodField()
-    window = serializers.SerializerMethodField()
-    department = serializers.SerializerMethodField(help_text="办理部门")
-    message = serializers.CharField(
-        source="public_message", help_text="说明（内部办理环节不显示，不含工作人员姓名）"
-    )
-
-    class Meta:
-        model = CaseEvent
-        fields = [
-            "id",
-            "at",
-            "action",
-            "action_label",
-            "from_status",
-            "to_status",
-            "actor_role",
-            "channel",
-            "channel_label",
-            "hall",
-            "window",
-            "department",
-            "message",
-        ]
-
-    def get_hall(self, event) -> str:
-        return event.hall.name if event.hall_id else ""
-
-    def get_window(self, event) -> str:
-        return str(event.window) if event.window_id else ""
-
-    def get_department(self, event) -> str:
-        return event.department.name if event.department_id else ""
 
 
 class NoticeSerializer(serializers.ModelSerializer):

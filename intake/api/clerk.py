@@ -8,7 +8,6 @@ another window's open intake is a 403 with the service's Chinese message; any ot
 refusal of a service is a 400 with its message and code.
 """
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
@@ -24,8 +23,8 @@ from jinpu_portal.db import PreparedQuery, remember_related
 
 from ..constants import CaseStatus, Channel
 from ..errors import IntakePermissionDenied
-from ..models import Application, CaseEvent, Notice, SubmittedMaterial
-from ..selectors import application_list_for, prereview_queue
+from ..models import Application, Notice
+from ..selectors import application_detail_for, application_list_for, prereview_queue
 from ..services.cases import (
     application_create,
     clerk_window,
@@ -103,27 +102,7 @@ class ClerkApiMixin(ServiceCallMixin):
         return Response(ClerkOutcomeSerializer(application).data)
 
     def detail(self, pk: int, status_code=status.HTTP_200_OK) -> Response:
-        application = (
-            application_list_for(user=self.request.user)
-            .filter(pk=pk)
-            .select_related("agent")
-            .prefetch_related(
-                Prefetch(
-                    "materials",
-                    queryset=SubmittedMaterial.objects.select_related("material").order_by(
-                        "material__position"
-                    ),
-                ),
-                Prefetch(
-                    "events",
-                    queryset=CaseEvent.objects.select_related("actor", "window__hall").order_by(
-                        "at", "id"
-                    ),
-                ),
-                "notices",
-            )
-            .first()
-        )
+        application = application_detail_for(user=self.request.user, pk=pk)
         if application is None:
             raise exceptions.NotFound(NOT_FOUND)
         return Response(ClerkApplicationDetailSerializer(application).data, status=status_code)

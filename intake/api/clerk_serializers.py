@@ -9,8 +9,8 @@ from accounts.validators import normalize_identity_number
 from catalog.constants import MaterialRequirement
 
 from ..constants import CaseStatus, DeliveryMethod, MaterialStatus, RefusalKind
-from ..models import Application, CaseEvent, Notice, SubmittedMaterial
-from .common import WrittenOutMixin, date_out, datetime_out
+from ..models import Application, Notice, SubmittedMaterial
+from .common import CaseEventSerializer, WrittenOutMixin, date_out, datetime_out
 
 VERDICT_STATUSES = [
     MaterialStatus.RECEIVED,
@@ -150,35 +150,18 @@ class ClerkMaterialSerializer(serializers.ModelSerializer):
         return bool(slot.file)
 
 
-class ClerkEventSerializer(serializers.ModelSerializer):
-    action_label = serializers.CharField(source="label")
-    from_status = serializers.CharField()
-    to_status = serializers.CharField()
-    actor = serializers.SerializerMethodField(help_text="操作人（工作人员可见）")
-    window = serializers.SerializerMethodField()
+class ClerkEventSerializer(CaseEventSerializer):
+    """A timeline entry as clerks see it: with who did it, the full message and the
+    event's details."""
 
-    class Meta:
-        model = CaseEvent
-        fields = [
-            "id",
-            "at",
-            "action",
-            "action_label",
-            "from_status",
-            "to_status",
-            "actor",
-            "actor_role",
-            "channel",
-            "window",
-            "message",
-            "details",
-        ]
+    actor = serializers.SerializerMethodField(help_text="操作人（工作人员可见）")
+    message = serializers.CharField()
+
+    class Meta(CaseEventSerializer.Meta):
+        fields = [*CaseEventSerializer.Meta.fields, "actor", "details"]
 
     def get_actor(self, event) -> str:
         return str(event.actor) if event.actor_id else ""
-
-    def get_window(self, event) -> str:
-        return str(event.window) if event.window_id else ""
 
 
 class ClerkNoticeSerializer(serializers.ModelSerializer):

@@ -7,7 +7,7 @@ from rest_framework import exceptions, serializers
 
 from jinpu_portal.db import fastpath_off
 
-from ..models import Application
+from ..models import Application, CaseEvent
 from ..selectors import application_list_for
 
 NOT_FOUND = "未找到该申请，或您无权查看。"
@@ -77,3 +77,47 @@ def datetime_out(value):
 
 def date_out(value):
     return None if value is None else value.isoformat()
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    """One timeline entry: when, what, where, by whom (role and department only, never a
+    staff name: an internal act's message is empty, see intake.events). The clerks'
+    ClerkEventSerializer adds the actor and the full message."""
+
+    from_status = serializers.CharField(help_text="原状态（不改变状态的事件为空）")
+    to_status = serializers.CharField(help_text="新状态（不改变状态的事件为空）")
+    action_label = serializers.CharField(source="label")
+    channel_label = serializers.CharField(source="get_channel_display")
+    hall = serializers.SerializerMethodField()
+    window = serializers.SerializerMethodField()
+    department = serializers.SerializerMethodField(help_text="办理部门")
+    message = serializers.CharField(
+        source="public_message", help_text="说明（内部办理环节不显示，不含工作人员姓名）"
+    )
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "id",
+            "at",
+            "action",
+            "action_label",
+            "from_status",
+            "to_status",
+            "actor_role",
+            "channel",
+            "channel_label",
+            "hall",
+            "window",
+            "department",
+            "message",
+        ]
+
+    def get_hall(self, event) -> str:
+        return event.hall.name if event.hall_id else ""
+
+    def get_window(self, event) -> str:
+        return str(event.window) if event.window_id else ""
+
+    def get_department(self, event) -> str:
+        return event.department.name if event.department_id else ""

@@ -35,7 +35,6 @@ from catalog.selectors import (
 from jinpu_portal.notifications import notification_mark_read
 
 from ..citizen_selectors import (
-    application_detail_for,
     bundle_application_detail_for,
     bundle_material_groups,
     bundle_status,
@@ -56,6 +55,7 @@ from ..forms import (
     WithdrawForm,
 )
 from ..models import Application, Notice
+from ..selectors import application_detail_for
 from ..services.bundles import (
     bundle_application_create,
     bundle_application_submit,
@@ -390,34 +390,38 @@ def application_correct(request, pk: int):
     return redirect("intake:my_application", pk=application.pk)
 
 
+def _withdraw_page(request, *, withdraw, back: str, done: str, context: dict):
+    """A withdrawal: the confirmation page, then ``withdraw(reason)`` (one service
+    call) and back to ``back`` with ``done`` or the service's refusal."""
+    form = WithdrawForm(*_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdraw(form.cleaned_data["reason"].strip())
+        except IntakeError as error:
+            messages.error(request, f"不能撤回：{_text(error)}")
+        else:
+            messages.success(request, done)
+        return redirect(back)
+    return render(request, "intake/citizen/withdraw_confirm.html", {**context, "form": form})
+
+
 @citizen_required
 @require_http_methods(["GET", "POST"])
 def application_withdraw_view(request, pk: int):
     """Withdraw while not yet accepted, after a confirmation page."""
     application = _own_application_or_404(request, pk)
-    form = WithdrawForm(*_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            application_withdraw(
-                application=application,
-                actor=request.user,
-                reason=form.cleaned_data["reason"].strip(),
-            )
-        except IntakeError as error:
-            messages.error(request, f"不能撤回：{_text(error)}")
-        else:
-            messages.success(request, "申请已撤回。")
-        return redirect("intake:my_application", pk=application.pk)
-    if not can(application, CaseAction.WITHDRAW):
-        messages.error(
-            request,
-            f"该申请当前状态为“{application.get_status_display()}”，不能撤回。",
-        )
-        return redirect("intake:my_application", pk=application.pk)
-    return render(
+    back = reverse("intake:my_application", args=[application.pk])
+    if request.method == "GET" and not can(application, CaseAction.WITHDRAW):
+        messages.error(request, f"该申请当前状态为“{application.get_status_display()}”，不能撤回。")
+        return redirect(back)
+    return _withdraw_page(
         request,
-        "intake/citizen/withdraw_confirm.html",
-        {"application": application, "form": form, "title": application.item_version.name},
+        withdraw=lambda reason: application_withdraw(
+            application=application, actor=request.user, reason=reason
+        ),
+        back=back,
+        done="申请已撤回。",
+        context={"application": application, "title": application.item_version.name},
     )
 
 
@@ -590,25 +594,15 @@ def bundle_withdraw(request, pk: int):
     bundle_application = _bundle_or_404(request, pk)
     if bundle_application.applicant.user_id != request.user.pk:
         raise PermissionDenied("只能撤回本人提交的申请。")
-    form = WithdrawForm(*_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            bundle_application_withdraw(
-                bundle_application=bundle_application,
-                actor=request.user,
-                reason=form.cleaned_data["reason"].strip(),
-            )
-        except IntakeError as error:
-            messages.error(request, f"不能撤回：{_text(error)}")
-        else:
-            messages.success(request, "一件事申请已撤回。")
-        return redirect("intake:my_bundle", pk=bundle_application.pk)
-    return render(
+    return _withdraw_page(
         request,
-        "intake/citizen/withdraw_confirm.html",
-        {
+        withdraw=lambda reason: bundle_application_withdraw(
+            bundle_application=bundle_application, actor=request.user, reason=reason
+        ),
+        back=reverse("intake:my_bundle", args=[bundle_application.pk]),
+        done="一件事申请已撤回。",
+        context={
             "bundle_application": bundle_application,
-            "form": form,
             "title": bundle_application.bundle.name,
         },
     )

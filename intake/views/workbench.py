@@ -1,10 +1,11 @@
 """The comprehensive window's workbench (综窗办): counter intake and online pre-review.
 
 Every view needs a clerk (Role.CLERK) who sits at a window (StaffProfile.window).
-A counter intake is one form: creating the application, receiving the materials and
-the outcome happen in ONE transaction, so an outcome the services refuse leaves
-nothing half-saved. Notices are rendered by Celery after commit; the pages poll for
-them with htmx.
+A counter intake is one form and one call of ``intake.services.counter`` (creating
+the application, receiving the materials and the outcome in ONE transaction, so an
+outcome the services refuse leaves nothing half-saved): these views parse the forms,
+call one service or selector and render. Notices are rendered by Celery after
+commit; the pages poll for them with htmx.
 """
 
 import datetime
@@ -16,7 +17,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Citizen, Enterprise
 from accounts.selectors import citizen_by_id_number
-from accounts.services import citizen_register_at_window, enterprise_register
 from catalog.calendar import add_working_days, current_calendar
 from catalog.constants import MaterialRequirement
 from catalog.models import Bundle, ItemVersion
@@ -40,17 +39,15 @@ from ..constants import ApplicantKind, CaseStatus, Channel, MaterialStatus, Noti
 from ..errors import IntakeError, IntakePermissionDenied
 from ..files import material_file_response
 from ..models import Application, BundleApplication, Notice
-from ..selectors import application_list_for, prereview_queue
-from ..services.cases import (
-    SCANNABLE,
-    application_create,
-    clerk_window,
-    counter_receive,
-    intake_accept,
-    intake_refuse,
-    intake_request_correction,
-    material_scan,
+from ..selectors import application_detail_for, application_list_for, prereview_queue
+from ..services.bundles import material_key
+from ..services.cases import SCANNABLE, clerk_window, material_scan
+from ..services.counter import (
+    applicant_register_at_window,
+    counter_bundle_intake,
+    outcome_apply,
 )
+from ..services.counter import counter_intake as counter_intake_service
 from ..services.prereview import prereview_clock
 from ..workbench_forms import (
     ApplicantLookupForm,
@@ -58,7 +55,6 @@ from ..workbench_forms import (
     CounterFlagsForm,
     EnterpriseForm,
     MaterialVerdictForm,
-    Outcome,
     OutcomeForm,
     error_summary,
 )
@@ -212,30 +208,17 @@ def counter_applicant(request):
         context["error_summary"] = error_summary(citizen_form, enterprise_form)
         return render(request, "intake/workbench/applicant.html", context, status=400)
     try:
-        with transaction.atomic():
-            if citizen is None:
-                citizen = citizen_register_at_window(
-                    name=citizen_form.cleaned_data["name"],
-                    id_number=number,
-                    phone=citizen_form.cleaned_data["phone"],
-                    clerk=request.user,
-                    window=request.clerk_window,
-                )
-            if is_enterprise and enterprise is None:
-                org = enterprise_form.cleaned_data
-                enterprise = enterprise_register(
-                    name=org["name"],
-                    credit_code=code,
-                    legal_representative=org["legal_representative"],
-                    address=org["address"],
-                    phone=org["phone"],
-                )
+        citizen, enterprise = applicant_register_at_window(
+            id_number=number,
+            clerk=request.user,
+            person=citizen_form.cleaned_data if citizen_form else None,
+            credit_code=code if is_enterprise else "",
+            organisation=enterprise_form.cleaned_data if enterprise_form else None,
+        )
     except ValidationError as error:
         context["errors"] = _error_messages(error)
-        return render(request, "intake/workbench/applicant.html", context, status=400)
-    except IntegrityError:
-        context["errors"] = ["该证件号码刚被登记，请重新查询后继续。"]
-        return render(request, "intake/workbench/applicant.html", context, status=409)
+        status = 409 if error.code == "registered_meanwhile" else 400
+        return render(request, "intake/workbench/applicant.html", context, status=status)
     return redirect(f"{reverse('intake:workbench-items')}?{_counter_query(citizen, enterprise)}")
 
 
@@ -274,11 +257,7 @@ def _material_forms(application_or_version, data, *, max_due, online: bool = Fal
     catalog asks for is received; online a material with a file is received and one
     without is missing (required) or not submitted (optional)."""
     if isinstance(application_or_version, Application):
-        slots = list(
-            application_or_version.materials.select_related("material").order_by(
-                "material__position"
-            )
-        )
+        slots = list(application_or_version.materials.all())  # application_detail_for's
         pairs = [(slot.material, slot) for slot in slots]
     else:
         pairs = [(m, None) for m in application_or_version.materials.order_by("position")]
@@ -308,28 +287,15 @@ def _max_tolerance_due(version: ItemVersion) -> datetime.date:
     return add_working_days(timezone.localdate(), version.promised_limit_days, current_calendar())
 
 
-def _apply_outcome(*, application: Application, actor, outcome: dict, verdicts: list[dict]):
-    kind = outcome["outcome"]
-    if kind == Outcome.ACCEPT:
-        return intake_accept(
-            application=application,
-            actor=actor,
-            verdicts=verdicts,
-            conclude_immediately=bool(outcome.get("conclude_immediately")),
-            note=outcome.get("note", ""),
-        )
-    if kind == Outcome.CORRECTION:
-        intake_request_correction(
-            application=application, actor=actor, verdicts=verdicts, note=outcome.get("note", "")
-        )
-        return application
-    return intake_refuse(
-        application=application,
-        actor=actor,
-        kind=outcome["refusal_kind"],
-        reason=outcome["refusal_reason"],
-        redirect_to=outcome.get("redirect_to", ""),
-    )
+def _counter_arguments(request, citizen, enterprise, flags, outcome) -> dict:
+    """What both counter intakes pass to their service besides the item(s) and verdicts."""
+    return {
+        "applicant": citizen,
+        "enterprise": enterprise,
+        "actor": request.user,
+        "particulars": flags.cleaned_data,
+        "outcome": outcome.cleaned_data,
+    }
 
 
 def _outcome_message(application: Application) -> str:
@@ -341,28 +307,6 @@ def _outcome_message(application: Application) -> str:
     if application.status == CaseStatus.REFUSED:
         return "已出具不予受理通知书。"
     return "已处理。"
-
-
-def _agent_for(request, flags: dict, errors: list[str]) -> Citizen | None:
-    if not flags.get("by_agent"):
-        return None
-    number = flags["agent_id_number"]
-    agent = citizen_by_id_number(number)
-    name = (flags.get("agent_name") or "").strip()
-    if agent is not None:
-        if name and name != agent.name:
-            errors.append(f"代办人姓名与登记信息不一致（该号码登记为 {agent.name}），请核对。")
-        return agent
-    if not name:
-        errors.append("该代办人尚未登记，请填写代办人姓名。")
-        return None
-    return citizen_register_at_window(
-        name=name,
-        id_number=number,
-        phone=flags.get("agent_phone", ""),
-        clerk=request.user,
-        window=request.clerk_window,
-    )
 
 
 @clerk_required
@@ -404,33 +348,12 @@ def counter_intake(request, version_id: int):
         context["error_summary"] = error_summary(*material_forms, flags, outcome)
         return render(request, "intake/workbench/intake.html", context, status=400)
     verdicts = [v for v in (f.verdict() for f in material_forms) if v is not None]
-    flag_data = flags.cleaned_data
-    errors: list[str] = []
     try:
-        with transaction.atomic():
-            agent = _agent_for(request, flag_data, errors)
-            if errors:
-                raise IntakeError(errors)
-            application = application_create(
-                item_version=version,
-                applicant=citizen,
-                enterprise=enterprise,
-                actor=request.user,
-                channel=Channel.COUNTER,
-                agent=agent,
-                contact_phone=flag_data.get("contact_phone") or "",
-                delivery_method=flag_data["delivery_method"],
-                delivery_address=(flag_data.get("delivery_address") or "").strip(),
-                green_channel=flag_data["green_channel"],
-                assisted=flag_data["assisted"],
-            )
-            counter_receive(application=application, actor=request.user, verdicts=verdicts)
-            _apply_outcome(
-                application=application,
-                actor=request.user,
-                outcome=outcome.cleaned_data,
-                verdicts=verdicts,
-            )
+        application = counter_intake_service(
+            item_version=version,
+            verdicts=verdicts,
+            **_counter_arguments(request, citizen, enterprise, flags, outcome),
+        )
     except ValidationError as error:
         context["errors"] = _error_messages(error)
         return render(request, "intake/workbench/intake.html", context, status=400)
@@ -453,7 +376,9 @@ def _visible_application(request, pk: int) -> Application:
 def application_detail(request, pk: int):
     """An application at the workbench: the review form while it waits for a verdict,
     else its result (case number, notices, timeline)."""
-    application = _visible_application(request, pk)
+    application = application_detail_for(user=request.user, pk=pk)
+    if application is None:
+        raise Http404("未找到该申请。")
     version = application.item_version
     reviewable = application.status == CaseStatus.SUBMITTED
     other_window = (
@@ -496,13 +421,12 @@ def application_detail(request, pk: int):
             return _detail(request, context, status=400)
         verdicts = [v for v in (f.verdict() for f in material_forms) if v is not None]
         try:
-            with transaction.atomic():
-                _apply_outcome(
-                    application=application,
-                    actor=request.user,
-                    outcome=outcome.cleaned_data,
-                    verdicts=verdicts,
-                )
+            outcome_apply(
+                application=application,
+                actor=request.user,
+                outcome=outcome.cleaned_data,
+                verdicts=verdicts,
+            )
         except IntakePermissionDenied:
             raise
         except ValidationError as error:
@@ -515,13 +439,9 @@ def application_detail(request, pk: int):
 
 def _detail(request, context, status=200):
     application = context["application"]
-    context["notices"] = list(application.notices.order_by("issued_at", "id"))
-    context["events"] = list(
-        application.events.select_related("actor", "window__hall").order_by("at", "id")
-    )
-    context["slots"] = list(
-        application.materials.select_related("material").order_by("material__position")
-    )
+    context["notices"] = list(application.notices.all())
+    context["events"] = list(application.events.all())
+    context["slots"] = list(application.materials.all())
     return render(request, "intake/workbench/application.html", context, status=status)
 
 
@@ -623,26 +543,6 @@ def _bundle_rows(bundle: Bundle, versions) -> list[_MergedRow]:
     ]
 
 
-def _bundle_verdicts(application: Application, by_key: dict[str, dict]) -> list[dict]:
-    """The merged verdicts mapped onto one item case's own materials (by name)."""
-    from ..services.bundles import material_key
-
-    verdicts = []
-    for slot in application.materials.select_related("material"):
-        merged = by_key.get(material_key(slot.material.name))
-        if merged is None:
-            continue
-        if merged["status"] == MaterialStatus.TOLERATED and not slot.material.tolerance_allowed:
-            # Optional for this item (only items requiring it allow 容缺): nothing to record.
-            continue
-        verdicts.append({**merged, "material": slot.material_id})
-    return verdicts
-
-
-def _has_problems(verdicts: list[dict]) -> bool:
-    return any(v["status"] in (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE) for v in verdicts)
-
-
 @clerk_required
 @require_http_methods(["GET", "POST"])
 def counter_bundle(request, bundle_id: int):
@@ -650,9 +550,6 @@ def counter_bundle(request, bundle_id: int):
     accepted and routed on its own. A correction notice goes to each item case with a
     problem; the others stay received at this window for acceptance. All in one
     transaction."""
-    # The bundle services belong to the online side of intake (its other author).
-    from ..services.bundles import bundle_application_create, material_key
-
     citizen, enterprise = _applicant_from_query(request)
     bundle = get_object_or_404(Bundle, pk=bundle_id, is_active=True)
     versions = bundle_versions(bundle=bundle)
@@ -705,52 +602,22 @@ def counter_bundle(request, bundle_id: int):
     if not all(valid):
         context["error_summary"] = error_summary(*material_forms, flags, outcome)
         return render(request, "intake/workbench/bundle_intake.html", context, status=400)
-    by_key = {}
+    verdicts = {}
     for form in material_forms:
-        merged = form.verdict()
-        if merged is not None:
-            by_key[material_key(form.material.name)] = merged
-    flag_data = flags.cleaned_data
-    chosen = outcome.cleaned_data
-    errors: list[str] = []
+        verdict = form.verdict()
+        if verdict is not None:
+            verdicts[material_key(form.material.name)] = verdict
     try:
-        with transaction.atomic():
-            agent = _agent_for(request, flag_data, errors)
-            if errors:
-                raise IntakeError(errors)
-            bundle_application = bundle_application_create(
-                bundle=bundle,
-                applicant=citizen,
-                enterprise=enterprise,
-                actor=request.user,
-                channel=Channel.COUNTER,
-                agent=agent,
-                contact_phone=flag_data.get("contact_phone") or "",
-                delivery_method=flag_data["delivery_method"],
-                delivery_address=(flag_data.get("delivery_address") or "").strip(),
-                green_channel=flag_data["green_channel"],
-                assisted=flag_data["assisted"],
-            )
-            applications = list(bundle_application.applications.order_by("pk"))
-            corrected = 0
-            for application in applications:
-                verdicts = _bundle_verdicts(application, by_key)
-                counter_receive(application=application, actor=request.user, verdicts=verdicts)
-                if chosen["outcome"] == Outcome.CORRECTION and not _has_problems(verdicts):
-                    continue
-                corrected += chosen["outcome"] == Outcome.CORRECTION
-                _apply_outcome(
-                    application=application,
-                    actor=request.user,
-                    outcome=chosen,
-                    verdicts=verdicts,
-                )
-            if chosen["outcome"] == Outcome.CORRECTION and not corrected:
-                raise IntakeError("没有需要补正的材料，请直接受理。", code="nothing_to_correct")
+        bundle_application = counter_bundle_intake(
+            bundle=bundle,
+            verdicts=verdicts,
+            **_counter_arguments(request, citizen, enterprise, flags, outcome),
+        )
     except ValidationError as error:
         context["errors"] = _error_messages(error)
         return render(request, "intake/workbench/bundle_intake.html", context, status=400)
-    messages.success(request, f"“{bundle.name}”已办理，共 {len(applications)} 个事项。")
+    count = bundle_application.applications.count()
+    messages.success(request, f"“{bundle.name}”已办理，共 {count} 个事项。")
     return redirect("intake:workbench-bundle-result", pk=bundle_application.pk)
 
 
