@@ -8,6 +8,8 @@ the actor is a clerk at a window (``channel=Channel.COUNTER``), exactly as for
 ignored) is uploaded once and fills every item's slot.
 """
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
 from accounts.models import Citizen, Enterprise, User
@@ -173,6 +175,24 @@ def bundle_material_upload(
             )
         )
     return filled
+
+
+@transaction.atomic
+def bundle_materials_upload(
+    *,
+    bundle_application: BundleApplication,
+    files: Iterable[tuple[ItemMaterial, object]],
+    actor: User,
+) -> None:
+    """Several files of the merged list at once (``bundle_material_upload`` for each
+    (material, file)): all of them or none."""
+    for material, uploaded in files:
+        bundle_material_upload(
+            bundle_application=bundle_application,
+            material=material,
+            uploaded_file=uploaded,
+            actor=actor,
+        )
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ materials and recorded in ``form_data["agent"]["power_of_attorney"]``.
 """
 
 import copy
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -31,6 +32,7 @@ from accounts.validators import (
     normalize_identity_number,
     validate_resident_id,
 )
+from catalog.models import ItemMaterial
 
 from ..constants import CaseAction, CaseStatus, DeliveryMethod
 from ..errors import IntakeError
@@ -42,6 +44,7 @@ from .cases import (
     _missing_uploads,
     _require_applicant,
     application_update_draft,
+    material_upload,
     submit_locked,
 )
 from .uploads import check_upload
@@ -192,6 +195,31 @@ def power_of_attorney_upload(*, application: Application, uploaded_file, actor: 
     record_event(locked, CaseAction.UPLOAD, actor=actor, message=f"上传材料：{POWER_OF_ATTORNEY}")
     _delete_after_commit(stale_file)
     return agent["power_of_attorney"]
+
+
+@transaction.atomic
+def draft_save_online(
+    *,
+    application: Application,
+    actor: User,
+    fields: dict | None = None,
+    files: Iterable[tuple[ItemMaterial, object]] = (),
+    power_of_attorney=None,
+) -> None:
+    """The applicant saves the form of a draft (or of an application waiting for
+    corrections): ``fields`` for ``application_update_online`` first (they may
+    refuse), then each (material, file) of ``files``, then the power of attorney.
+    All of it or none."""
+    if fields is not None:
+        application_update_online(application=application, actor=actor, **fields)
+    for material, uploaded in files:
+        material_upload(
+            application=application, material=material, uploaded_file=uploaded, actor=actor
+        )
+    if power_of_attorney:
+        power_of_attorney_upload(
+            application=application, uploaded_file=power_of_attorney, actor=actor
+        )
 
 
 def submission_missing(application: Application) -> list[str]:

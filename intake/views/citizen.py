@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,20 +59,18 @@ from ..services.bundles import (
     bundle_application_create,
     bundle_application_submit,
     bundle_application_withdraw,
-    bundle_material_upload,
+    bundle_materials_upload,
 )
 from ..services.cases import (
     application_create,
     application_resubmit,
     application_withdraw,
-    material_upload,
 )
 from ..services.online import (
     agent_of,
     agent_public,
     application_submit_online,
-    application_update_online,
-    power_of_attorney_upload,
+    draft_save_online,
     submission_missing,
 )
 from ..signals import notice_downloaded
@@ -251,22 +248,13 @@ def application_edit(request, pk: int):
 def _save_draft(request, application, info_form, upload_form) -> None:
     """All of it or none: the fields first (they may refuse), then the files, which
     the form has already checked."""
-    with transaction.atomic():
-        application_update_online(
-            application=application, actor=request.user, **info_form.service_kwargs()
-        )
-        for slot, uploaded in upload_form.material_files():
-            material_upload(
-                application=application,
-                material=slot.material,
-                uploaded_file=uploaded,
-                actor=request.user,
-            )
-        attorney = upload_form.cleaned_data.get("power_of_attorney")
-        if attorney:
-            power_of_attorney_upload(
-                application=application, uploaded_file=attorney, actor=request.user
-            )
+    draft_save_online(
+        application=application,
+        actor=request.user,
+        fields=info_form.service_kwargs(),
+        files=[(slot.material, uploaded) for slot, uploaded in upload_form.material_files()],
+        power_of_attorney=upload_form.cleaned_data.get("power_of_attorney"),
+    )
 
 
 # --- my applications -------------------------------------------------------------
@@ -367,14 +355,11 @@ def application_correct(request, pk: int):
             status=400,
         )
     try:
-        with transaction.atomic():
-            for slot, uploaded in form.material_files():
-                material_upload(
-                    application=application,
-                    material=slot.material,
-                    uploaded_file=uploaded,
-                    actor=request.user,
-                )
+        draft_save_online(
+            application=application,
+            actor=request.user,
+            files=[(slot.material, uploaded) for slot, uploaded in form.material_files()],
+        )
     except IntakeError as error:
         messages.error(request, _text(error))
         return redirect("intake:my_application", pk=application.pk)
@@ -549,14 +534,11 @@ def bundle_detail(request, pk: int):
             return redirect("intake:my_bundle", pk=bundle_application.pk)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    for group, uploaded in form.files_by_group():
-                        bundle_material_upload(
-                            bundle_application=bundle_application,
-                            material=group.material,
-                            uploaded_file=uploaded,
-                            actor=request.user,
-                        )
+                bundle_materials_upload(
+                    bundle_application=bundle_application,
+                    files=[(group.material, uploaded) for group, uploaded in form.files_by_group()],
+                    actor=request.user,
+                )
             except IntakeError as error:
                 messages.error(request, _text(error))
                 return redirect("intake:my_bundle", pk=bundle_application.pk)

@@ -287,15 +287,51 @@ def _max_tolerance_due(version: ItemVersion) -> datetime.date:
     return add_working_days(timezone.localdate(), version.promised_limit_days, current_calendar())
 
 
-def _counter_arguments(request, citizen, enterprise, flags, outcome) -> dict:
-    """What both counter intakes pass to their service besides the item(s) and verdicts."""
+def _counter_context(
+    request, citizen, enterprise, *, material_forms, version, postal_supported, max_due
+) -> dict:
+    """The forms and context of a counter intake page (one item or a 一件事)."""
+    data = request.POST if request.method == "POST" else None
     return {
-        "applicant": citizen,
+        "citizen": citizen,
         "enterprise": enterprise,
-        "actor": request.user,
-        "particulars": flags.cleaned_data,
-        "outcome": outcome.cleaned_data,
+        "material_forms": material_forms,
+        "flags": CounterFlagsForm(
+            data,
+            postal_supported=postal_supported,
+            applicant_id_number=citizen.id_number,
+            initial={"contact_phone": citizen.phone},
+        ),
+        "outcome": OutcomeForm(data, version=version),
+        "max_due": max_due,
+        "applicant_query": _counter_query(citizen, enterprise),
+        "window": request.clerk_window,
+        "tab": "counter",
     }
+
+
+def _counter_submit(request, template: str, context: dict, call):
+    """A counter intake page: on GET the forms; on POST every form validated, then
+    ``call(**arguments)``, the one service. Returns (its result, None) or (None, the
+    page with the errors)."""
+    if request.method != "POST":
+        return None, render(request, template, context)
+    flags, outcome = context["flags"], context["outcome"]
+    forms = (*context["material_forms"], flags, outcome)
+    if not all([form.is_valid() for form in forms]):
+        context["error_summary"] = error_summary(*forms)
+        return None, render(request, template, context, status=400)
+    try:
+        return call(
+            applicant=context["citizen"],
+            enterprise=context["enterprise"],
+            actor=request.user,
+            particulars=flags.cleaned_data,
+            outcome=outcome.cleaned_data,
+        ), None
+    except ValidationError as error:
+        context["errors"] = _error_messages(error)
+        return None, render(request, template, context, status=400)
 
 
 def _outcome_message(application: Application) -> str:
@@ -322,41 +358,28 @@ def counter_intake(request, version_id: int):
     data = request.POST if request.method == "POST" else None
     max_due = _max_tolerance_due(version)
     material_forms = _material_forms(version, data, max_due=max_due)
-    flags = CounterFlagsForm(
-        data,
+    context = _counter_context(
+        request,
+        citizen,
+        enterprise,
+        material_forms=material_forms,
+        version=version,
         postal_supported=version.postal_delivery_supported,
-        applicant_id_number=citizen.id_number,
-        initial={"contact_phone": citizen.phone},
+        max_due=max_due,
     )
-    outcome = OutcomeForm(data, version=version)
-    context = {
-        "version": version,
-        "citizen": citizen,
-        "enterprise": enterprise,
-        "material_forms": material_forms,
-        "flags": flags,
-        "outcome": outcome,
-        "max_due": max_due,
-        "applicant_query": _counter_query(citizen, enterprise),
-        "window": request.clerk_window,
-        "tab": "counter",
-    }
-    if request.method != "POST":
-        return render(request, "intake/workbench/intake.html", context)
-    valid = [f.is_valid() for f in (*material_forms, flags, outcome)]
-    if not all(valid):
-        context["error_summary"] = error_summary(*material_forms, flags, outcome)
-        return render(request, "intake/workbench/intake.html", context, status=400)
-    verdicts = [v for v in (f.verdict() for f in material_forms) if v is not None]
-    try:
-        application = counter_intake_service(
+    context["version"] = version
+    application, page = _counter_submit(
+        request,
+        "intake/workbench/intake.html",
+        context,
+        lambda **arguments: counter_intake_service(
             item_version=version,
-            verdicts=verdicts,
-            **_counter_arguments(request, citizen, enterprise, flags, outcome),
-        )
-    except ValidationError as error:
-        context["errors"] = _error_messages(error)
-        return render(request, "intake/workbench/intake.html", context, status=400)
+            verdicts=[v for v in (f.verdict() for f in material_forms) if v is not None],
+            **arguments,
+        ),
+    )
+    if page is not None:
+        return page
     messages.success(request, _outcome_message(application))
     return redirect("intake:workbench-application", pk=application.pk)
 
@@ -543,6 +566,16 @@ def _bundle_rows(bundle: Bundle, versions) -> list[_MergedRow]:
     ]
 
 
+def _merged_verdicts(material_forms) -> dict[str, dict]:
+    """The verdicts on a 一件事's merged list, keyed by ``material_key`` of the name."""
+    verdicts = {}
+    for form in material_forms:
+        verdict = form.verdict()
+        if verdict is not None:
+            verdicts[material_key(form.material.name)] = verdict
+    return verdicts
+
+
 @clerk_required
 @require_http_methods(["GET", "POST"])
 def counter_bundle(request, bundle_id: int):
@@ -576,46 +609,26 @@ def counter_bundle(request, bundle_id: int):
         )
         form.slot = None
         material_forms.append(form)
-    flags = CounterFlagsForm(
-        data,
+    context = _counter_context(
+        request,
+        citizen,
+        enterprise,
+        material_forms=material_forms,
+        version=None,
         postal_supported=all(v.postal_delivery_supported for v in versions),
-        applicant_id_number=citizen.id_number,
-        initial={"contact_phone": citizen.phone},
+        max_due=max_due,
     )
-    outcome = OutcomeForm(data, version=None)
-    context = {
-        "bundle": bundle,
-        "versions": versions,
-        "citizen": citizen,
-        "enterprise": enterprise,
-        "material_forms": material_forms,
-        "flags": flags,
-        "outcome": outcome,
-        "max_due": max_due,
-        "applicant_query": _counter_query(citizen, enterprise),
-        "window": request.clerk_window,
-        "tab": "counter",
-    }
-    if request.method != "POST":
-        return render(request, "intake/workbench/bundle_intake.html", context)
-    valid = [f.is_valid() for f in (*material_forms, flags, outcome)]
-    if not all(valid):
-        context["error_summary"] = error_summary(*material_forms, flags, outcome)
-        return render(request, "intake/workbench/bundle_intake.html", context, status=400)
-    verdicts = {}
-    for form in material_forms:
-        verdict = form.verdict()
-        if verdict is not None:
-            verdicts[material_key(form.material.name)] = verdict
-    try:
-        bundle_application = counter_bundle_intake(
-            bundle=bundle,
-            verdicts=verdicts,
-            **_counter_arguments(request, citizen, enterprise, flags, outcome),
-        )
-    except ValidationError as error:
-        context["errors"] = _error_messages(error)
-        return render(request, "intake/workbench/bundle_intake.html", context, status=400)
+    context.update(bundle=bundle, versions=versions)
+    bundle_application, page = _counter_submit(
+        request,
+        "intake/workbench/bundle_intake.html",
+        context,
+        lambda **arguments: counter_bundle_intake(
+            bundle=bundle, verdicts=_merged_verdicts(material_forms), **arguments
+        ),
+    )
+    if page is not None:
+        return page
     count = bundle_application.applications.count()
     messages.success(request, f"“{bundle.name}”已办理，共 {count} 个事项。")
     return redirect("intake:workbench-bundle-result", pk=bundle_application.pk)
