@@ -89,3 +89,4 @@ class ApprovalEvent(models.TextChoices):
     EXTENSION_REJECTED = "extension_rejected", _("不批准延期")
     ESCALATED = "escalated", _("督办")
     DELIVERED = "delivered", _("结果送达")
+    TOLERATED_RECEIVED = "tolerated_received", _("容缺材料补交")

@@ -19,6 +19,7 @@ _SHOWN = {
     E.SPECIAL_ENDED: "bi-play-circle",
     E.EXTENSION_APPROVED: "bi-hourglass-split",
     E.DELIVERED: "bi-box-seam",
+    E.TOLERATED_RECEIVED: "bi-file-earmark-check",
 }
 _INTERNAL = {
     E.CLAIMED: "bi-person-check",

@@ -94,3 +94,16 @@ class PostForm(BootstrapForm):
 
 class SupplementReceiveForm(BootstrapForm):
     note = forms.CharField(label="补正说明", max_length=280, required=False)
+
+
+class ToleratedReceiveForm(BootstrapForm):
+    slot = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TerminateForm(VersionedForm):
+    reason = forms.CharField(
+        label="终止理由",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="如：申请人未按容缺承诺在期限内补交材料。将告知申请人。",
+    )

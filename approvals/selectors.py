@@ -26,6 +26,7 @@ from .constants import (
 from .models import Clock, Delivery, Escalation, Extension, Task
 from .services.common import is_department_head, person
 from .services.routing import step_department
+from .services.tolerance import tolerance_light, tolerated_missing
 
 INBOX_STATUSES = {
     "open": (TaskStatus.OPEN, TaskStatus.CLAIMED),
@@ -163,6 +164,27 @@ def time_left(
     elif today >= clock.yellow_from:
         light = max(light, Light.YELLOW)
     return TimeLeft(light, days, False, False)
+
+
+def tolerated_owed(
+    application: Application, *, calendar: WorkingCalendar | None = None
+) -> list[tuple]:
+    """The 容缺 materials the case still owes, each with its light and what is left
+    until its due date ("剩 2 个工作日", "超期 1 个工作日"), for the task page."""
+    today = timezone.localdate()
+    calendar = calendar or current_calendar()
+    return [
+        (
+            slot,
+            TimeLeft(
+                tolerance_light(slot.tolerance_due_date, today),
+                working_days_between(today, slot.tolerance_due_date, calendar),
+                False,
+                False,
+            ),
+        )
+        for slot in tolerated_missing(application)
+    ]
 
 
 def case_clocks(application: Application) -> list[Clock]:

@@ -50,9 +50,11 @@ from .selectors import (
     task_get_for,
     task_list_for,
     time_left,
+    tolerated_owed,
 )
 from .services import delivery as delivery_services
 from .services import tasks as task_services
+from .services import tolerance as tolerance_services
 from .services.common import is_department_head
 
 PAGE_SIZE = 20
@@ -163,6 +165,8 @@ def task_detail(request, pk):
         "special_form": forms.SpecialStartForm(initial=initial, auto_id="special_%s"),
         "special_end_form": forms.SpecialEndForm(initial=initial, auto_id="special_end_%s"),
         "extension_form": forms.ExtensionRequestForm(initial=initial, auto_id="extension_%s"),
+        "terminate_form": forms.TerminateForm(initial=initial, auto_id="terminate_%s"),
+        "tolerated": tolerated_owed(application, calendar=calendar),
     }
     return render(request, "approvals/task_detail.html", context)
 
@@ -177,6 +181,8 @@ TASK_ACTIONS = {
     "special-start": (forms.SpecialStartForm, "已启动特别程序，时限暂停并书面告知申请人。"),
     "special-end": (forms.SpecialEndForm, "特别程序已结束，恢复计时。"),
     "extension": (forms.ExtensionRequestForm, "延期申请已提交，等待负责人批准。"),
+    "tolerated-receive": (forms.ToleratedReceiveForm, "已登记容缺材料补交。"),
+    "terminate": (forms.TerminateForm, "已终止办理，已告知申请人。"),
 }
 
 
@@ -211,6 +217,12 @@ def _run_task_action(request, task, action: str, data: dict):
         return task_services.special_procedure_end(**common, result=data["result"])
     if action == "extension":
         return task_services.extension_request(**common, days=data["days"], reason=data["reason"])
+    if action == "tolerated-receive":
+        return tolerance_services.tolerated_material_receive(
+            application=task.application_id, slot=data["slot"], actor=user
+        )
+    if action == "terminate":
+        return tolerance_services.case_terminate(**common, reason=data["reason"])
     raise Http404
 
 
@@ -239,7 +251,7 @@ def task_action(request, pk, action):
         messages.error(request, _error_text(error))
         return redirect("approvals:task", pk=task.pk)
     messages.success(request, success)
-    if action in ("approve", "deny", "release") or (
+    if action in ("approve", "deny", "release", "terminate") or (
         action == "reassign" and data.get("assignee") != request.user.pk
     ):
         return redirect("approvals:inbox")

@@ -7,15 +7,19 @@ miss that the stage is complete, and two approvers deciding one task cannot both
 """
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Department, User
 from accounts.selectors import department_list_acting_for
 from intake.models import Application
+from jinpu_portal.notifications import notify
 
 from ..constants import OPEN_TASK_STATUSES, ClockKind, TaskStatus
 from ..errors import ApprovalError, ApprovalPermissionDenied, TaskConflict
 from ..models import Clock, Task
+from ..states import TaskMove, move
+from .clocks import clock_stop
 
 CASE_CLOCK_KINDS = (ClockKind.PROMISED, ClockKind.STATUTORY)
 
@@ -145,3 +149,32 @@ def require_text(value: str, message: str, *, max_length: int = 300) -> str:
     if len(value) > max_length:
         raise ApprovalError(f"内容过长，请控制在 {max_length} 字以内。", code="too_long")
     return value
+
+
+def close_open_work(application: Application, on) -> list[int]:
+    """The case ends (concluded or terminated): its open tasks are cancelled and every
+    running clock stops on ``on``. Returns the cancelled tasks' ids."""
+    cancelled = list(
+        application.tasks.filter(status__in=OPEN_TASK_STATUSES).values_list("pk", flat=True)
+    )
+    for other in Task.objects.filter(pk__in=cancelled):
+        move(other, TaskMove.CANCEL)
+        other.lock_version += 1
+        other.save(update_fields=["status", "lock_version", "updated_at"])
+    for clock in open_clocks(application):
+        clock_stop(clock=clock, on=on)
+    return cancelled
+
+
+def notify_assignees(application: Application, *, title: str, body: str, skip=None) -> None:
+    """Tell whoever holds an open task of the case (except ``skip``), linking the task."""
+    tasks = application.tasks.filter(status__in=OPEN_TASK_STATUSES, assignee__isnull=False)
+    for task in tasks.select_related("assignee"):
+        if skip is None or task.assignee_id != skip.pk:
+            notify(
+                recipient=task.assignee,
+                title=title,
+                body=f"{application.case_number}“{application.item_version.name}”{body}",
+                url=reverse("approvals:task", args=[task.pk]),
+                reference=application.case_number or "",
+            )

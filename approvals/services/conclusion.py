@@ -19,12 +19,11 @@ from intake.services.contact import applicant_notify
 from intake.services.notices import notice_issue
 from intake.states import transition
 
-from ..constants import OPEN_TASK_STATUSES, Decision, TaskStatus
+from ..constants import Decision, TaskStatus
 from ..models import Delivery, Task
 from ..signals import case_decided
-from ..states import TaskMove, move
-from .clocks import clock_stop
-from .common import open_clocks, person, today
+from .common import close_open_work, person, today
+from .tolerance import require_no_tolerated_missing
 
 DEFAULT_RESULT_TEMPLATE = "documents/results/default.html"
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -103,17 +102,10 @@ def case_conclude(
     legal_basis: str = "",
 ) -> Notice:
     """Conclude the locked case decided by ``task`` (already completed by the caller)."""
-    on = today()
-    cancelled = list(
-        application.tasks.filter(status__in=OPEN_TASK_STATUSES).values_list("pk", flat=True)
-    )
-    if cancelled:
-        for other in Task.objects.filter(pk__in=cancelled):
-            move(other, TaskMove.CANCEL)
-            other.lock_version += 1
-            other.save(update_fields=["status", "lock_version", "updated_at"])
-    for clock in open_clocks(application):
-        clock_stop(clock=clock, on=on)
+    # 容缺: no conclusion while a tolerated material is owed (the caller's transaction
+    # rolls back whatever it did before).
+    require_no_tolerated_missing(application)
+    cancelled = close_open_work(application, today())
     application.concluded_at = timezone.now()
     version = application.item_version
     form = legal_form(version.item_type)

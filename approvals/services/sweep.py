@@ -34,6 +34,7 @@ from jinpu_portal.notifications import notify
 
 from ..constants import OPEN_TASK_STATUSES, ApprovalEvent, ClockKind, EscalationStatus, Light
 from ..models import Clock, Escalation, Task
+from .tolerance import tolerance_warn
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class SweepResult:
     escalated: int = 0
     notifications: int = 0
     skipped: bool = False
+    tolerances_warned: int = 0  # 容缺 materials announced (due soon or overdue)
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -408,13 +410,20 @@ def clock_sweep(*, today: datetime.date | None = None) -> SweepResult:
             if not cursor.fetchone()[0]:
                 logger.info("Clock sweep skipped: another sweep is running")
                 return SweepResult(today=today, skipped=True)
+        tolerances, tolerance_messages = tolerance_warn(cursor, today)
         changes = _raise_lights(cursor, today)
         red, yellow, owed = changes.red, changes.yellow, changes.owed
         if not owed:
-            return SweepResult(today=today, turned_red=len(red), turned_yellow=len(yellow))
+            return SweepResult(
+                today=today,
+                turned_red=len(red),
+                turned_yellow=len(yellow),
+                notifications=tolerance_messages,
+                tolerances_warned=tolerances,
+            )
         context = _Context(owed)
         escalated = _escalate(owed, context)
-        sent = _notify(owed, context)
+        sent = _notify(owed, context) + tolerance_messages
     logger.info(
         "Clock sweep %s: %d red, %d yellow, %d warned, %d 督办, %d messages",
         today,
@@ -431,4 +440,5 @@ def clock_sweep(*, today: datetime.date | None = None) -> SweepResult:
         warned=len(owed),
         escalated=escalated,
         notifications=sent,
+        tolerances_warned=tolerances,
     )

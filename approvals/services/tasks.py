@@ -26,7 +26,6 @@ from intake.states import record_event, transition
 from jinpu_portal.notifications import notify
 
 from ..constants import (
-    OPEN_TASK_STATUSES,
     SPECIAL_PROCEDURE_KINDS,
     ClockKind,
     Decision,
@@ -46,6 +45,7 @@ from .common import (
     is_department_head,
     lock_case,
     lock_task,
+    notify_assignees,
     open_clocks,
     person,
     require_acts_for,
@@ -407,16 +407,7 @@ def supplement_receive(*, application: Application, actor: User, note: str = "")
         channel=channel,
         event_details={"received_at": str(window) if window else "网上提交"},
     )
-    for task in application.tasks.filter(status__in=OPEN_TASK_STATUSES).select_related("assignee"):
-        if task.assignee_id:
-            notify(
-                recipient=task.assignee,
-                title="申请人已补正材料",
-                body=f"{application.case_number}“{application.item_version.name}”已收到补正材料，"
-                "请继续审查。",
-                url=reverse("approvals:task", args=[task.pk]),
-                reference=application.case_number or "",
-            )
+    notify_assignees(application, title="申请人已补正材料", body="已收到补正材料，请继续审查。")
     return application
 
 

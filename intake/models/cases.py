@@ -271,6 +271,9 @@ class SubmittedMaterial(TimeStampedModel):
     defect_reason = models.CharField(_("问题说明"), max_length=300, blank=True)
     tolerance_due_date = models.DateField(_("容缺补交期限"), null=True, blank=True)
     pledge_signed = models.BooleanField(_("已签署容缺承诺书"), default=False)
+    # The light the minute sweep last warned about for a 容缺 material's due date (0 none,
+    # 1 due soon, 2 overdue): each level is announced once (approvals.services.sweep).
+    tolerance_warned_level = models.PositiveSmallIntegerField(_("容缺到期已提醒级别"), default=0)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("核验人"),
@@ -285,6 +288,14 @@ class SubmittedMaterial(TimeStampedModel):
         verbose_name = _("申请材料")
         verbose_name_plural = _("申请材料")
         ordering = ["application", "material__position"]
+        indexes = [
+            # The sweep's 容缺 due-date warnings: only the few materials still owed.
+            models.Index(
+                fields=["tolerance_due_date"],
+                name="submitted_material_tolerated",
+                condition=Q(status=MaterialStatus.TOLERATED),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "material"], name="submitted_material_unique"

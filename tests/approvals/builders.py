@@ -31,10 +31,11 @@ def make_version(
     co_departments=(),
     case_type=CaseType.PROMISED,
     code: str | None = None,
+    tolerance: bool = False,
     **overrides,
 ):
     """A published item version with two materials and the given workflow
-    [(stage, name, department, budget_days)]."""
+    [(stage, name, department, budget_days)]; ``tolerance``: 身份证明 may be 容缺."""
     code = code or f"11210213APR{next(_codes):06d}"
     relations = {"service_objects": [ServiceObjectType.objects.get(code="1")]}
     if co_departments:
@@ -44,7 +45,13 @@ def make_version(
         actor=None,
         materials=[
             {"name": "申请书", "issuing_body": "申请人", "originals": 1, "copies": 0},
-            {"name": "身份证明", "issuing_body": "公安机关", "originals": 1, "copies": 1},
+            {
+                "name": "身份证明",
+                "issuing_body": "公安机关",
+                "originals": 1,
+                "copies": 1,
+                "tolerance_allowed": tolerance,
+            },
         ],
         steps=[
             {"stage": stage, "name": name, "department": dept, "budget_days": days}
@@ -94,6 +101,7 @@ def accept_case(
     accepting_unit=None,
     contact_phone="",
     agent=None,
+    tolerated: dict | None = None,
 ):
     """A case accepted at the counter: created by the clerk, materials received, accepted
     with every material passed (approvals' receiver routes it in the same transaction)."""
@@ -109,8 +117,12 @@ def accept_case(
         agent=agent,
     )
     counter_receive(application=application, actor=clerk)
+    tolerated = tolerated or {}  # material name -> 容缺 due date
     verdicts = [
-        {"material": material, "status": MaterialStatus.RECEIVED, "originals": 1}
+        {"material": material, "status": MaterialStatus.TOLERATED, "pledge_signed": True}
+        | {"tolerance_due_date": tolerated[material.name]}
+        if material.name in tolerated
+        else {"material": material, "status": MaterialStatus.RECEIVED, "originals": 1}
         for material in version.materials.all()
     ]
     application = intake_accept(application=application, actor=clerk, verdicts=verdicts)
