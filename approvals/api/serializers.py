@@ -6,7 +6,7 @@ from accounts.api.serializers import DepartmentRefSerializer
 
 from ..constants import SPECIAL_PROCEDURE_KINDS, Decision, PauseKind
 from ..models import Clock, ClockPause, Escalation, Extension, Task
-from ..selectors import time_left
+from ..selectors import time_left, tolerated_owed
 
 
 class ApprovalErrorSerializer(serializers.Serializer):
@@ -150,12 +150,29 @@ class TaskListSerializer(serializers.ModelSerializer):
         return _time_left(task.clock)
 
 
+class ToleratedMaterialSerializer(serializers.Serializer):
+    """A 容缺 material the case still owes (the case cannot conclude until it is received)."""
+
+    id = serializers.IntegerField(help_text="申请材料 id（登记补交时使用）")
+    name = serializers.CharField()
+    due_date = serializers.DateField(help_text="补交期限")
+    light = serializers.IntegerField(help_text="0 绿灯，1 黄灯（临近期限），2 红灯（已逾期）")
+    label = serializers.CharField(help_text="如“剩 2 个工作日”“超期 1 个工作日”")
+
+
+class ToleratedReceivedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.CharField(help_text="received 已收取")
+
+
 class TaskDetailSerializer(TaskListSerializer):
     opinion = serializers.CharField()
     case_status = serializers.CharField(source="application.status")
     case_status_label = serializers.CharField(source="application.get_status_display")
     promised_due_date = serializers.DateField(source="application.promised_due_date")
     statutory_due_date = serializers.DateField(source="application.statutory_due_date")
+    tolerated_missing = serializers.SerializerMethodField()
 
     class Meta(TaskListSerializer.Meta):
         fields = [
@@ -165,6 +182,20 @@ class TaskDetailSerializer(TaskListSerializer):
             "case_status_label",
             "promised_due_date",
             "statutory_due_date",
+            "tolerated_missing",
+        ]
+
+    @extend_schema_field(ToleratedMaterialSerializer(many=True))
+    def get_tolerated_missing(self, task) -> list[dict]:
+        return [
+            {
+                "id": slot.pk,
+                "name": slot.material.name,
+                "due_date": slot.tolerance_due_date,
+                "light": left.light,
+                "label": left.label,
+            }
+            for slot, left in tolerated_owed(task.application)
         ]
 
 
@@ -315,3 +346,7 @@ class EscalationSerializer(serializers.ModelSerializer):
             "result",
             "resolved_at",
         ]
+
+
+class TerminateSerializer(VersionSerializer):
+    reason = serializers.CharField(max_length=300, help_text="终止理由（将告知申请人）")

@@ -25,6 +25,7 @@ urlpatterns = [
         name="api-task-special-end",
     ),
     path("tasks/<int:pk>/extension/", views.TaskExtensionApi.as_view(), name="api-task-extension"),
+    path("tasks/<int:pk>/terminate/", views.TaskTerminateApi.as_view(), name="api-task-terminate"),
     path("extensions/", views.ExtensionListApi.as_view(), name="api-extensions"),
     path(
         "extensions/<int:pk>/decide/",
@@ -36,6 +37,11 @@ urlpatterns = [
         "cases/<int:pk>/supplement-received/",
         views.CaseSupplementReceiveApi.as_view(),
         name="api-case-supplement-received",
+    ),
+    path(
+        "cases/<int:pk>/tolerated/<int:material>/received/",
+        views.CaseToleratedReceiveApi.as_view(),
+        name="api-case-tolerated-received",
     ),
     path("escalations/", views.EscalationListApi.as_view(), name="api-escalations"),
 ]

@@ -44,6 +44,7 @@ from ..selectors import (
     task_list_for,
 )
 from ..services import tasks as svc
+from ..services import tolerance as tolerance_svc
 from .serializers import (
     ApprovalErrorSerializer,
     CaseClocksSerializer,
@@ -60,6 +61,8 @@ from .serializers import (
     TaskActionResultSerializer,
     TaskDetailSerializer,
     TaskListSerializer,
+    TerminateSerializer,
+    ToleratedReceivedSerializer,
     VersionSerializer,
 )
 
@@ -371,6 +374,26 @@ class TaskExtensionApi(TaskMixin, APIView):
         return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
 
 
+class TaskTerminateApi(TaskMixin, APIView):
+    """终止办理 with the reasons (e.g. a 容缺 pledge not kept): open tasks are cancelled,
+    the clocks stop, the applicant is told. Permission: acting for the department; the
+    task unclaimed or the user's."""
+
+    @_action_schema("终止办理", TerminateSerializer)
+    def post(self, request, pk):
+        data = _valid(TerminateSerializer, request)
+        task = self.get_task(pk)
+        call_service(
+            tolerance_svc.case_terminate,
+            task=task,
+            actor=request.user,
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
+        task.refresh_from_db()
+        return Response(TaskActionResultSerializer({"task": task, "notice": None}).data)
+
+
 class ExtensionListApi(ListAPIView):
     """Pending extensions. Permission: IsApproverOrSupervisor; a department head sees
     those they may decide, a supervisor those of the departments they watch (read-only:
@@ -479,6 +502,33 @@ class CaseSupplementReceiveApi(APIView):
             "clocks": case_clocks(application),
         }
         return Response(CaseClocksSerializer(payload).data)
+
+
+class CaseToleratedReceiveApi(APIView):
+    """容缺材料已补交: a clerk, or an approver acting for a department on the case, registers
+    the material; the case may then conclude."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="登记容缺材料补交",
+        request=None,
+        responses={200: ToleratedReceivedSerializer, **ERRORS},
+    )
+    def post(self, request, pk, material):
+        application = _visible_case(request, pk)
+        slot = call_service(
+            tolerance_svc.tolerated_material_receive,
+            application=application,
+            slot=material,
+            actor=request.user,
+        )
+        return Response(
+            ToleratedReceivedSerializer(
+                {"id": slot.pk, "name": slot.material.name, "status": slot.status}
+            ).data
+        )
 
 
 class EscalationListApi(ListAPIView):

@@ -155,3 +155,35 @@ def test_the_case_is_terminated_with_reasons(case, spj_approver, citizen):
     assert Notification.objects.filter(recipient=citizen.user, title="您的办件已终止办理").exists()
     # A terminated case is not warned about any more.
     assert clock_sweep(today=D(2026, 12, 9)).tolerances_warned == 0
+
+
+def test_the_api_lists_receives_and_terminates(client, case, spj_approver, clerk):
+    task = case.tasks.get()
+    client.force_login(spj_approver)
+    detail = client.get(f"/api/v1/tasks/{task.pk}/").json()
+    [owed_item] = detail["tolerated_missing"]
+    assert owed_item | {"light": None, "label": None} == {
+        "id": owed(case).pk,
+        "name": "身份证明",
+        "due_date": "2026-12-08",
+        "light": None,
+        "label": None,
+    }
+    client.force_login(clerk)
+    url = f"/api/v1/cases/{case.pk}/tolerated/{owed(case).pk}/received/"
+    response = client.post(url)
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == MaterialStatus.RECEIVED
+    again = client.post(url)
+    assert (again.status_code, again.json()["code"]) == (400, "not_owed")
+
+    client.force_login(spj_approver)
+    assert client.get(f"/api/v1/tasks/{task.pk}/").json()["tolerated_missing"] == []
+    terminate = f"/api/v1/tasks/{task.pk}/terminate/"
+    blank = client.post(terminate, {"reason": ""}, content_type="application/json")
+    assert blank.status_code == 400
+    done = client.post(terminate, {"reason": "申请人撤回承诺"}, content_type="application/json")
+    assert done.status_code == 200, done.json()
+    assert done.json()["task"]["status"] == TaskStatus.CANCELLED
+    case.refresh_from_db()
+    assert case.status == CaseStatus.TERMINATED
