@@ -1,4 +1,6 @@
 #!/usr/bin/env python
+"""Django's command-line utility for the portal."""
+
 import os
 import sys
 

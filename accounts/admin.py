@@ -1,3 +1,6 @@
+"""Admin of accounts: users, the organisation (departments, halls, windows), staff
+profiles, citizens, identity verifications and enterprises."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from guardian.admin import GuardedModelAdmin

@@ -1,3 +1,6 @@
+"""The accounts app: users, identities, the organisation and roles (the bottom layer
+with jinpu_portal)."""
+
 from django.apps import AppConfig
 
 

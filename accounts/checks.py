@@ -1,3 +1,5 @@
+"""System checks of accounts: the real-name verification back end is configured."""
+
 from django.conf import settings
 from django.core.checks import Error, register
 from django.utils.module_loading import import_string

@@ -1,3 +1,6 @@
+"""Choices of accounts: roles, department kinds, an enterprise's representatives,
+verification methods."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,6 @@
+"""Forms of the account pages: login, citizen sign-up and the window's identity
+verification."""
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 

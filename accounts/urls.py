@@ -1,3 +1,5 @@
+"""Account pages (login, sign-up, profile, verification). Mounted at /accounts/."""
+
 from django.urls import path
 
 from . import views

@@ -1,3 +1,6 @@
+"""Account pages: the home page by role, login and logout, sign-up, the profile and
+real-name verification."""
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views

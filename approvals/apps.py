@@ -1,3 +1,6 @@
+"""The approvals app (部门审批); ``ready`` connects its receivers and registers its event
+codes and home actions."""
+
 from django.apps import AppConfig
 
 
@@ -29,7 +32,7 @@ class ApprovalsConfig(AppConfig):
         """A calendar edit (catalog) queues the re-derivation of open clocks' due dates."""
         from catalog.signals import calendar_edited
 
-        from .receivers_calendar import rederive_on_calendar_edit
+        from .receivers import rederive_on_calendar_edit
 
         calendar_edited.connect(
             rederive_on_calendar_edit, dispatch_uid="approvals.rederive_on_calendar_edit"

@@ -1,3 +1,6 @@
+"""Choices of approvals: task statuses, decisions, clock kinds and lights, pauses,
+extensions, escalations, deliveries and event codes."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

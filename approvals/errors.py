@@ -1,3 +1,6 @@
+"""Approvals' errors: a refused act (Chinese message), a task changed meanwhile, no
+permission."""
+
 from django.core.exceptions import PermissionDenied, ValidationError
 
 

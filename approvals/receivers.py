@@ -1,4 +1,6 @@
-"""Approvals' hooks into intake (connected in ApprovalsConfig.ready)."""
+"""Approvals' receivers of other apps' signals, all connected in ApprovalsConfig.ready:
+intake's (an accepted case is routed, a downloaded result is delivered, a rendered
+result is announced) and catalog's (a calendar edit re-derives open clocks' due dates)."""
 
 from django.urls import reverse
 
@@ -9,6 +11,7 @@ from .constants import DeliveryStatus
 from .errors import ApprovalError, ApprovalPermissionDenied
 from .models import Delivery
 from .services.delivery import result_download
+from .services.rederive import rederive_request
 from .services.routing import route_locked
 
 
@@ -56,3 +59,8 @@ def tell_result_ready(sender, *, notice, **kwargs) -> None:
         url=reverse("approvals:case", args=[application.pk]),
         reference=application.case_number or "",
     )
+
+
+def rederive_on_calendar_edit(sender, **kwargs) -> None:
+    """A calendar edit (after its commit) queues the re-derivation of every open clock."""
+    rederive_request()

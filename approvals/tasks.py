@@ -1,3 +1,6 @@
+"""Celery tasks of approvals: the minute clock sweep and the re-derivation of due dates
+after a calendar edit."""
+
 import datetime
 
 from celery import shared_task

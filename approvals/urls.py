@@ -1,3 +1,5 @@
+"""Pages of the department work and the counter's hand-over. Mounted at /approvals/."""
+
 from django.urls import path
 
 from . import views

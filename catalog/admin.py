@@ -1,3 +1,6 @@
+"""Admin of the catalog: items and their versions (drafts edited, published ones read-
+only), materials, steps, bundles and the working-day calendar."""
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages

@@ -1,3 +1,6 @@
+"""The catalog app: service items, their versions, bundles and the working-day
+calendar."""
+
 from django.apps import AppConfig
 
 

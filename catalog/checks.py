@@ -1,3 +1,5 @@
+"""System checks of the catalog: the working-day calendar covers the coming year."""
+
 import datetime
 
 from django.conf import settings

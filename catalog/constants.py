@@ -1,3 +1,6 @@
+"""Choices of the catalog (GB/T 39046-2020): item and case types, channels, themes,
+version statuses, materials and calendar days."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,6 @@
+"""Signals the catalog sends for the apps above it: ``calendar_edited`` after an edit
+of the working-day calendar commits."""
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver

@@ -1,3 +1,5 @@
+"""Celery tasks of the catalog: the daily calendar coverage check."""
+
 import logging
 
 from celery import shared_task

@@ -1,3 +1,5 @@
+"""Public service guide pages (办事指南). Mounted at /guide/."""
+
 from django.urls import path
 
 from . import views

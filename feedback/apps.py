@@ -1,3 +1,5 @@
+"""The feedback app (好差评): ratings of concluded cases (models to come)."""
+
 from django.apps import AppConfig
 
 

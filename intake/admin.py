@@ -1,3 +1,6 @@
+"""Admin of intake: applications with their materials and events, correction notices
+and notices (read-mostly; writes go through the services)."""
+
 from django.contrib import admin
 
 from .models import (

@@ -1,3 +1,6 @@
+"""The intake app (受理): applications from both channels, the counter's verdicts,
+notices and case numbers."""
+
 from django.apps import AppConfig
 
 

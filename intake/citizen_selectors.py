@@ -1,5 +1,6 @@
-"""Reads for the applicant's side (pages and API): "my applications", one application
-with everything its page shows, bundles, in-portal messages.
+"""Reads for the applicant's side only (pages and API): "my applications", bundles
+and their merged material lists, in-portal messages. What every side reads (who sees
+what, one application's detail) is in ``selectors``.
 
 Visibility always starts from ``intake.selectors.application_list_for``; these only
 narrow it to the user's own applications and load what is shown in a fixed number of

@@ -1,3 +1,6 @@
+"""Choices of intake: case statuses and actions, channels, material verdicts, notice
+kinds, applicant kinds, delivery methods, intake outcomes and refusal kinds."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

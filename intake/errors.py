@@ -1,3 +1,5 @@
+"""Intake's errors: a refused move (Chinese message and code) and no permission."""
+
 from django.core.exceptions import PermissionDenied, ValidationError
 
 

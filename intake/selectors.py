@@ -1,4 +1,6 @@
-"""Reads with rules: who may see which applications."""
+"""Reads with rules that every side shares: who may see which applications, one
+application's detail, the pre-review queue and the public progress query. The
+applicant's lists (my applications, bundles, messages) are in ``citizen_selectors``."""
 
 from django.db.models import F, Prefetch, Q, QuerySet
 

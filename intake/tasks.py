@@ -1,3 +1,5 @@
+"""Celery tasks of intake: rendering notices to PDF and the pre-review sweep (art. 32)."""
+
 from celery import shared_task
 
 

@@ -1,3 +1,6 @@
+"""Intake pages: the applicant's (citizen_urls), the workbench (workbench_urls), the
+public progress query and notice check. Mounted at /intake/."""
+
 from django.urls import include, path
 
 from .views import progress, public

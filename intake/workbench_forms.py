@@ -1,4 +1,5 @@
-"""Forms of the comprehensive window's workbench (综窗办).
+"""Forms of the comprehensive window's workbench (综窗办); the applicant's are in
+``citizen_forms``.
 
 They check what a clerk types and word every problem in Chinese; the services in
 ``intake.services.cases`` check the rules again under a row lock, so a form is a

@@ -1,3 +1,6 @@
+"""The portal's own app: shared models (time stamps, notifications), tasks and error
+pages."""
+
 from django.apps import AppConfig
 
 

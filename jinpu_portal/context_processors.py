@@ -1,3 +1,5 @@
+"""Template context every page gets: the portal's short and full names and DEBUG."""
+
 from django.conf import settings
 
 

@@ -1,3 +1,5 @@
+"""Models every app shares: time stamps and in-portal notifications."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

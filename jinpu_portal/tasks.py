@@ -1,3 +1,5 @@
+"""Celery tasks of the portal: ping (health check) and dispatching notifications."""
+
 import logging
 
 from celery import shared_task

@@ -1,3 +1,6 @@
+"""The portal's URL table: pages of each app, the API at /api/v1/, health and error
+pages."""
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin

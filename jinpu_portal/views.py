@@ -1,3 +1,6 @@
+"""The portal's own views: health check, favicon and the error pages (403, 404, 500,
+CSRF)."""
+
 from django.db import connection
 from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render

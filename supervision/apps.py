@@ -1,3 +1,5 @@
+"""The supervision app (监督管理): watching cases across departments (models to come)."""
+
 from django.apps import AppConfig
 
 

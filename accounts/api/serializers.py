@@ -1,3 +1,6 @@
+"""Serializers of the accounts API: references to departments, halls, windows, citizens
+and enterprises, and the signed-in user (``/me``)."""
+
 from rest_framework import serializers
 
 from ..constants import Role

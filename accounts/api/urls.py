@@ -1,3 +1,5 @@
+"""Accounts API, mounted at /api/v1/: the signed-in user."""
+
 from django.urls import path
 
 from .views import MeApi

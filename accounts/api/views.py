@@ -1,3 +1,5 @@
+"""The accounts API: who the signed-in user is, with roles and scopes (``/me``)."""
+
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response

@@ -1,3 +1,6 @@
+"""Serializers of the approvals API: tasks, clocks with their pauses and time left,
+extensions, escalations and the errors."""
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers

@@ -23,7 +23,8 @@ A row a service changed while its range was being updated (its ``updated_at`` mo
 after the statement's snapshot) is skipped: that service derived it itself.
 
 How the re-derivation is started: ``catalog.signals.calendar_edited`` (after the commit
-of an edit) → ``approvals.receivers_calendar`` → ``rederive_request`` queues the task.
+of an edit) → ``approvals.receivers.rederive_on_calendar_edit`` → ``rederive_request``
+queues the task.
 If the broker was down at that moment, the minute sweep task notices that the calendar's
 fingerprint differs from the one last applied and queues it then (``rederive_if_stale``).
 """

@@ -1,3 +1,5 @@
+"""Query filters of the catalog API (departments, item versions)."""
+
 import django_filters
 
 from accounts.constants import DepartmentKind

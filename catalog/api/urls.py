@@ -1,3 +1,5 @@
+"""Catalog API, mounted at /api/v1/: departments, items, bundles and the calendar."""
+
 from django.urls import path
 
 from .calendar import CalendarYearApi, WorkingDaysAddApi

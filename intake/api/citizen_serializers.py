@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from catalog.constants import MaterialRequirement
 
+from ..citizen_forms import PHONE_ERROR, PHONE_REGEX
 from ..constants import (
     CaseAction,
     CaseStatus,
@@ -15,7 +16,6 @@ from ..constants import (
     MaterialStatus,
     NoticeStatus,
 )
-from ..forms import PHONE_ERROR, PHONE_REGEX
 from ..models import Application, CorrectionItem, CorrectionNotice, Notice
 from ..services.online import NOTE_MAX_LENGTH, agent_public, submission_missing
 from ..states import can

@@ -1,3 +1,6 @@
+"""Intake API, mounted at /api/v1/: the applicant's (citizen_urls) and the clerks'
+(clerk_urls)."""
+
 from django.urls import include, path
 
 urlpatterns = [

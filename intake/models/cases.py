@@ -246,7 +246,13 @@ class Application(TimeStampedModel):
 
 
 class SubmittedMaterial(TimeStampedModel):
-    """One material of an application: the uploaded file and the clerk's verdict."""
+    """One material of an application: the uploaded file and the clerk's verdict.
+
+    Called a "slot" throughout the code (``slots``, ``slot_id``, ``services.slots``):
+    an application gets one row per material its item version asks for when it is
+    created, empty until a file or a verdict fills it. ``application.materials`` holds
+    them; ``material`` is the catalog's ``ItemMaterial`` the slot is for.
+    """
 
     application = models.ForeignKey(
         Application,

@@ -33,6 +33,14 @@ from catalog.selectors import (
 )
 from jinpu_portal.notifications import notification_mark_read
 
+from ..citizen_forms import (
+    ApplicationInfoForm,
+    BundleStartForm,
+    BundleUploadForm,
+    MaterialUploadForm,
+    StartForm,
+    WithdrawForm,
+)
 from ..citizen_selectors import (
     bundle_application_detail_for,
     bundle_material_groups,
@@ -45,14 +53,6 @@ from ..citizen_selectors import (
 from ..constants import CaseAction, CaseStatus, Channel, NoticeStatus
 from ..errors import IntakeError
 from ..files import attorney_file_response, material_file_response, stored_file_response
-from ..forms import (
-    ApplicationInfoForm,
-    BundleStartForm,
-    BundleUploadForm,
-    MaterialUploadForm,
-    StartForm,
-    WithdrawForm,
-)
 from ..models import Application, Notice
 from ..selectors import application_detail_for
 from ..services.bundles import (

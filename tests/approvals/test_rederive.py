@@ -273,7 +273,7 @@ def test_sessions_side_by_side_give_the_same_result(at, spj, monkeypatch):
     at(2026, 6, 15, 9)
     _random_clocks(random.Random(7), spj, 120)
     # Autocommit: each edit would queue (and, eager, run) the task at once; not here.
-    monkeypatch.setattr("approvals.receivers_calendar.rederive_request", lambda: False)
+    monkeypatch.setattr("approvals.receivers.rederive_request", lambda: False)
     _edit_the_calendar()
     today = D(2026, 6, 15)
 

@@ -1,3 +1,5 @@
+"""``manage.py demo_accounts``: print the demo accounts, one per role."""
+
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD

@@ -1,3 +1,6 @@
+"""``manage.py seed_demo``: load the demo data (organisation, accounts, catalog); safe
+to run again."""
+
 from django.core.management.base import BaseCommand
 
 from accounts.demo import run_all

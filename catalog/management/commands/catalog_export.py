@@ -1,3 +1,5 @@
+"""``manage.py catalog_export``: the published catalog as an Excel workbook."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand

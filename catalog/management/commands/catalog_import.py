@@ -1,3 +1,5 @@
+"""``manage.py catalog_import``: an Excel workbook into the catalog, all or nothing."""
+
 from pathlib import Path
 
 from django.contrib.auth import get_user_model

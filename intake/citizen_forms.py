@@ -1,4 +1,6 @@
-"""Forms of the applicant's pages (网上办). They validate input and files; every write
+"""Forms of the applicant's pages (网上办); the clerks' are in ``workbench_forms``
+(the ``citizen_`` / ``workbench_`` prefixes name the side, as in the URL modules and
+``views``). They validate input and files; every write
 goes through ``intake.services``. Upload fields check the file's content with
 ``intake.services.uploads.check_upload`` while the form is validated, so a bad file is
 refused before anything is saved."""
