@@ -59,7 +59,7 @@ class ApprovalsConfig(AppConfig):
             Role.CLERK,
             HomeAction(
                 "出件登记",
-                "办结件窗口领取、邮寄登记与审批补正收件",
+                "办结件窗口领取、邮寄登记，审批补正与容缺材料收件",
                 "approvals:counter",
                 "bi-box-seam",
                 40,

@@ -12,8 +12,8 @@ from accounts.models import User
 from accounts.selectors import department_list_acting_for, department_list_supervised_by
 from catalog.calendar import WorkingCalendar, current_calendar, working_days_between
 from catalog.models import WorkflowStep
-from intake.constants import CaseStatus, NoticeKind, NoticeStatus
-from intake.models import Application, CaseEvent, Notice
+from intake.constants import CaseStatus, MaterialStatus, NoticeKind, NoticeStatus
+from intake.models import Application, CaseEvent, Notice, SubmittedMaterial
 from intake.selectors import application_list_for
 
 from .constants import (
@@ -361,6 +361,21 @@ def delivery_list_pending(*, query: str = "") -> QuerySet[Delivery]:
             | Q(application__enterprise__name__icontains=query)
         )
     return deliveries
+
+
+def tolerated_list_owed(*, query: str = "") -> QuerySet[SubmittedMaterial]:
+    """容缺 materials still owed on cases in approval, earliest due first: the applicant
+    may hand one in at any window (a clerk registers it)."""
+    owed = SubmittedMaterial.objects.filter(
+        status=MaterialStatus.TOLERATED,
+        application__status__in=(CaseStatus.IN_APPROVAL, CaseStatus.SUPPLEMENT_REQUESTED),
+    ).select_related("material", "application__item_version", "application__applicant")
+    query = (query or "").strip()
+    if query:
+        owed = owed.filter(
+            Q(application__case_number__iexact=query) | Q(application__applicant__name=query)
+        )
+    return owed.order_by("tolerance_due_date", "id")
 
 
 def supplement_list_waiting(*, query: str = "") -> QuerySet[Application]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("extensions/", views.extensions, name="extensions"),
     path("extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
     path("counter/", views.counter, name="counter"),
+    path("tolerated/<int:pk>/received/", views.tolerated_receive, name="tolerated_receive"),
     path("deliveries/<int:pk>/<slug:action>/", views.delivery_action, name="delivery_action"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/materials/<int:slot_id>/", views.case_material, name="case_material"),

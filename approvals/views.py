@@ -28,7 +28,7 @@ from accounts.selectors import department_list_acting_for
 from catalog.calendar import current_calendar
 from intake.constants import CaseStatus, NoticeKind
 from intake.files import attorney_file_response, material_file_response
-from intake.models import Application, Notice
+from intake.models import Application, Notice, SubmittedMaterial
 from intake.services.online import agent_of
 
 from . import forms
@@ -50,6 +50,7 @@ from .selectors import (
     task_get_for,
     task_list_for,
     time_left,
+    tolerated_list_owed,
     tolerated_owed,
 )
 from .services import delivery as delivery_services
@@ -320,11 +321,28 @@ def counter(request):
         {
             "page": page,
             "supplements": supplement_list_waiting(query=query)[:PAGE_SIZE],
+            "tolerated": tolerated_list_owed(query=query)[:PAGE_SIZE],
             "q": query,
             "hand_over_form": forms.HandOverForm(),
             "post_form": forms.PostForm(),
         },
     )
+
+
+@role_required(Role.CLERK)
+@require_POST
+def tolerated_receive(request, pk):
+    """A clerk registers a 容缺 material the applicant handed in at the window."""
+    slot = get_object_or_404(SubmittedMaterial, pk=pk)
+    try:
+        tolerance_services.tolerated_material_receive(
+            application=slot.application_id, slot=slot, actor=request.user
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"已登记容缺材料“{slot.material.name}”补交。")
+    return redirect("approvals:counter")
 
 
 @role_required(Role.CLERK)

@@ -187,3 +187,20 @@ def test_the_api_lists_receives_and_terminates(client, case, spj_approver, clerk
     assert done.json()["task"]["status"] == TaskStatus.CANCELLED
     case.refresh_from_db()
     assert case.status == CaseStatus.TERMINATED
+
+
+def test_the_counter_takes_the_material_in(client, case, clerk, spj_approver):
+    client.force_login(clerk)
+    html = client.get("/approvals/counter/").content.decode()
+    assert "容缺材料补交" in html
+    assert f'data-case="{case.case_number}"' in html
+    assert '<span class="text-nowrap">补交期限 2026-12-08</span>' in html
+    response = client.post(f"/approvals/tolerated/{owed(case).pk}/received/", follow=True)
+    assert "已登记容缺材料“身份证明”补交" in response.content.decode()
+    assert owed(case).status == MaterialStatus.RECEIVED
+    event = case.events.get(action=ApprovalEvent.TOLERATED_RECEIVED)
+    assert event.window_id == clerk.staff_profile.window_id
+    assert "暂无待补交的容缺材料" in client.get("/approvals/counter/").content.decode()
+    # Only clerks use the counter.
+    client.force_login(spj_approver)
+    assert client.post(f"/approvals/tolerated/{owed(case).pk}/received/").status_code == 403

@@ -65,3 +65,28 @@ def test_the_task_page_shows_the_owed_material(live_server, browser, screenshots
         expect(page.locator("#tolerated")).to_have_count(0)
         context.close()
     assert case.materials.get(material__name="身份证明").status == MaterialStatus.RECEIVED
+
+
+def test_the_counter_takes_the_material_in(live_server, browser, screenshots_dir, scene):
+    case, due = scene
+    base = live_server.url
+    for viewport, suffix in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        context = browser.new_context(viewport=viewport, locale="zh-CN")
+        page = context.new_page()
+        log_in(page, base, "clerk-test")
+        page.goto(f"{base}/approvals/counter/")
+        row = page.locator(f".tolerated-row[data-case='{case.case_number}']")
+        expect(row).to_contain_text("身份证明")
+        expect(row).to_contain_text(f"补交期限 {due:%Y-%m-%d}")
+        shoot(page, screenshots_dir, f"counter-tolerated-{suffix}")
+        assert_no_serious_violations(
+            page, f"counter 容缺 section, {suffix}", within="#tolerated-section"
+        )
+        if viewport is PHONE:
+            assert_fits_the_phone(page)
+        else:
+            row.get_by_role("button", name="核验原件并登记补交").click()
+            expect(page.get_by_text("已登记容缺材料“身份证明”补交。")).to_be_visible()
+            expect(page.get_by_text("暂无待补交的容缺材料。")).to_be_visible()
+        context.close()
+    assert case.materials.get(material__name="身份证明").status == MaterialStatus.RECEIVED
