@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 from tests.approvals.builders import accept_case, department, make_approver, make_version
 from tests.approvals.walk import walk_case
 from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.test_approver import DESKTOP, PHONE, assert_fits_the_phone, log_in, shoot
+from tests.e2e.test_approver import PHONE, assert_fits_the_phone, shoot
+from tests.e2e.test_tolerance import WIDTHS, signed_in
 from tests.factories import CitizenFactory
 
 pytestmark = [
@@ -49,10 +50,8 @@ def walked(clerk):
 def test_the_citizens_timeline_names_no_staff(live_server, browser, screenshots_dir, walked):
     case, names = walked
     base = live_server.url
-    for viewport, suffix in ((DESKTOP, "desktop"), (PHONE, "phone")):
-        context = browser.new_context(viewport=viewport, locale="zh-CN")
-        page = context.new_page()
-        log_in(page, base, "e2e-citizen")
+    for viewport, suffix in WIDTHS:
+        context, page = signed_in(browser, viewport, base, "e2e-citizen")
         for path, name, region in (
             (f"/intake/my/{case.pk}/", "citizen-timeline", "ol.timeline"),
             (f"/approvals/cases/{case.pk}/", "citizen-case-progress", "#timeline"),

@@ -20,6 +20,17 @@ pytestmark = [
 ]
 
 
+WIDTHS = ((PHONE, "phone"), (DESKTOP, "desktop"))
+
+
+def signed_in(browser, viewport, base: str, username: str):
+    """A fresh browser context at ``viewport`` with ``username`` signed in: (context, page)."""
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, base, username)
+    return context, page
+
+
 @pytest.fixture
 def scene(clerk):
     spj = department("SPJ", "金普新区行政审批局")
@@ -36,10 +47,8 @@ def test_the_task_page_shows_the_owed_material(live_server, browser, screenshots
     case, due = scene
     task = case.tasks.get()
     base = live_server.url
-    for viewport, suffix in ((PHONE, "phone"), (DESKTOP, "desktop")):
-        context = browser.new_context(viewport=viewport, locale="zh-CN")
-        page = context.new_page()
-        log_in(page, base, "e2e-approver")
+    for viewport, suffix in WIDTHS:
+        context, page = signed_in(browser, viewport, base, "e2e-approver")
         page.goto(f"{base}/approvals/tasks/{task.pk}/")
         panel = page.locator("#tolerated")
         expect(panel).to_contain_text("容缺材料待补交")
@@ -70,10 +79,8 @@ def test_the_task_page_shows_the_owed_material(live_server, browser, screenshots
 def test_the_counter_takes_the_material_in(live_server, browser, screenshots_dir, scene):
     case, due = scene
     base = live_server.url
-    for viewport, suffix in ((PHONE, "phone"), (DESKTOP, "desktop")):
-        context = browser.new_context(viewport=viewport, locale="zh-CN")
-        page = context.new_page()
-        log_in(page, base, "clerk-test")
+    for viewport, suffix in WIDTHS:
+        context, page = signed_in(browser, viewport, base, "clerk-test")
         page.goto(f"{base}/approvals/counter/")
         row = page.locator(f".tolerated-row[data-case='{case.case_number}']")
         expect(row).to_contain_text("身份证明")
