@@ -22,6 +22,7 @@ from catalog.calendar import add_working_days
 from intake.constants import CaseAction, CaseStatus, MaterialStatus
 from intake.models import Application, SubmittedMaterial
 from intake.services.contact import applicant_notify
+from intake.services.tolerance import tolerated_material_fulfil
 from intake.states import record_event, transition
 from jinpu_portal.notifications import notify
 
@@ -102,18 +103,13 @@ def tolerated_material_receive(
     )
     if slot is None:
         raise ApprovalError("该办件没有这项材料。", code="material")
-    if slot.status != MaterialStatus.TOLERATED:
-        raise ApprovalError(f"材料“{slot.material.name}”不是待补交的容缺材料。", code="not_owed")
     if application.status not in (CaseStatus.IN_APPROVAL, CaseStatus.SUPPLEMENT_REQUESTED):
         raise ApprovalError(
             f"办件当前状态为“{application.get_status_display()}”，不能登记补交。",
             code="case_status",
         )
+    tolerated_material_fulfil(slot=slot, actor=actor)
     late = timezone.localdate() > slot.tolerance_due_date
-    slot.status = MaterialStatus.RECEIVED
-    slot.checked_by = actor
-    slot.checked_at = timezone.now()
-    slot.save(update_fields=["status", "checked_by", "checked_at", "updated_at"])
     window = getattr(getattr(actor, "staff_profile", None), "window", None)
     record_event(
         application,

@@ -7,6 +7,7 @@ reasons."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from approvals.constants import ApprovalEvent, TaskStatus
 from approvals.errors import ApprovalError, ApprovalPermissionDenied
@@ -62,7 +63,7 @@ def test_conclusion_is_refused_until_the_material_is_received(
     assert slot.status == MaterialStatus.RECEIVED
     event = case.events.get(action=ApprovalEvent.TOLERATED_RECEIVED)
     assert "“身份证明”已补交" in event.message
-    with pytest.raises(ApprovalError, match="不是待补交的容缺材料"):
+    with pytest.raises(ValidationError, match="不是待补交的容缺材料"):
         tolerated_material_receive(application=case, slot=slot, actor=clerk)
 
     with django_capture_on_commit_callbacks(execute=True):
