@@ -236,3 +236,44 @@ def system_admin(db):
     from tests.factories import UserFactory
 
     return UserFactory(system_admin=True, username="sysadmin-test")
+
+
+# --- The comprehensive window's data (tests/factories.py) ------------------------------
+
+
+@pytest.fixture
+def item(db):
+    """A published 承诺件 (10 working days) with a required material, a required one
+    that allows 容缺, and an optional one."""
+    from tests.factories import ItemVersionFactory
+
+    return ItemVersionFactory(name="食品经营许可")
+
+
+@pytest.fixture
+def immediate_item(db):
+    """A published 即办件."""
+    from tests.factories import ItemVersionFactory
+
+    return ItemVersionFactory(name="个体工商户名称变更", immediate=True)
+
+
+@pytest.fixture
+def other_clerk(db):
+    """A clerk at another hall's window (金州厅 2 号窗口)."""
+    from tests.factories import ClerkFactory, UserFactory
+
+    return ClerkFactory(
+        user=UserFactory(clerk=True, username="clerk-jz"),
+        hall_code="JZ",
+        hall_name="金州厅",
+        window_number=2,
+    )
+
+
+@pytest.fixture
+def applicant(db):
+    """A citizen without an enterprise, with a portal account."""
+    from tests.factories import CitizenFactory
+
+    return CitizenFactory(name="李华", id_number="360426199101010071")

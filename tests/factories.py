@@ -24,6 +24,7 @@ from intake.constants import Channel as IntakeChannel
 from intake.models import Application
 from intake.services.cases import (
     application_create,
+    application_resubmit,
     application_submit,
     application_withdraw,
     counter_receive,
@@ -158,7 +159,7 @@ def pdf_upload(name: str = "材料.pdf") -> SimpleUploadedFile:
 
 def approval_department() -> Department:
     """The 行政审批局 (SPJ), where the default items are handled."""
-    return DepartmentFactory(code="SPJ", name="金普新区行政审批局")
+    return DepartmentFactory(code="SPJ", name="金普新区行政审批局", phone="0411-87650001")
 
 
 class ItemVersionFactory(factory.Factory):
@@ -195,6 +196,7 @@ class ItemVersionFactory(factory.Factory):
     channels = factory.LazyFunction(lambda: [CatalogChannel.WINDOW, CatalogChannel.PC])
     visits_required = 1
     visits_reason = "需现场核验身份。"
+    consult_phone = "0411-87650001"
     online_available = True
     not_online_reason = ""
 
@@ -386,3 +388,74 @@ class ApplicationFactory(factory.Factory):
 def _fresh(application):
     application.refresh_from_db()
     return application
+
+
+# --- helpers for the comprehensive window's tests (formerly tests/intake/clerk_fixtures) --
+
+
+def materials_of(application) -> dict:
+    """The application's catalog materials by name."""
+    return {slot.material.name: slot.material for slot in application.materials.all()}
+
+
+def verdict(material, status=MaterialStatus.RECEIVED, **extra) -> dict:
+    """A clerk's verdict on ``material`` as the intake services take it."""
+    base = {
+        "material": material.pk,
+        "status": status,
+        "originals": material.originals,
+        "copies": material.copies,
+    }
+    return {**base, **extra}
+
+
+def all_received(application) -> list[dict]:
+    """Verdicts: every required material received."""
+    return [
+        verdict(slot.material)
+        for slot in application.materials.select_related("material")
+        if slot.material.requirement == MaterialRequirement.REQUIRED
+    ]
+
+
+def submit_online(citizen, version, *, files=None):
+    """An online application with every required material (and those named in
+    ``files``) uploaded, submitted."""
+    if not files:
+        return ApplicationFactory(submitted=True, applicant=citizen, item_version=version)
+    application = ApplicationFactory(applicant=citizen, item_version=version)
+    for material in version.materials.all():
+        if material.requirement != MaterialRequirement.REQUIRED and material.name in files:
+            material_upload(
+                application=application,
+                material=material,
+                uploaded_file=pdf_upload(f"m{material.pk}.pdf"),
+                actor=citizen.user,
+            )
+    return _submitted(application, citizen.user)
+
+
+def held_at_window(clerk, citizen, version):
+    """An online application sent back once for correction by ``clerk``, corrected and
+    resubmitted: waiting for pre-review again, at that clerk's window."""
+    application = submit_online(citizen, version)
+    form = materials_of(application)["申请表"]
+    intake_request_correction(
+        application=application,
+        actor=clerk,
+        verdicts=[verdict(form, MaterialStatus.MISSING)],
+    )
+    material_upload(
+        application=application,
+        material=form,
+        uploaded_file=pdf_upload("form.pdf"),
+        actor=citizen.user,
+    )
+    return application_resubmit(application=application, actor=citizen.user)
+
+
+def counter_draft(clerk, citizen, version):
+    """A counter application (草稿) created by ``clerk``."""
+    return ApplicationFactory(
+        channel=IntakeChannel.COUNTER, clerk=clerk, applicant=citizen, item_version=version
+    )

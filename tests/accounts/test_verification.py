@@ -16,9 +16,7 @@ from accounts.models import Citizen, IdentityVerification, User
 from accounts.services import citizen_register, citizen_register_at_window, citizen_verify
 from accounts.verification import VerificationOIDCBackend
 from intake.models import Application
-from tests.factories import CitizenFactory, UserFactory
-from tests.intake.clerk_fixtures import *  # noqa: F403
-from tests.intake.clerk_fixtures import counter_draft, submit_online
+from tests.factories import CitizenFactory, UserFactory, counter_draft, submit_online
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from catalog.calendar import add_working_days
 from tests.e2e.test_workbench import DESKTOP, PHONE, log_in, no_sideways_scroll
-from tests.intake.clerk_fixtures import *  # noqa: F403
 from tests.intake.test_counter import intake_url
 
 pytestmark = [

@@ -7,8 +7,7 @@ from intake.constants import NoticeKind
 from intake.services.cases import counter_receive, intake_accept
 from tests.e2e.test_counter_errors import AT_BOTH_WIDTHS, pytestmark  # noqa: F401
 from tests.e2e.test_workbench import no_sideways_scroll
-from tests.intake.clerk_fixtures import *  # noqa: F403
-from tests.intake.clerk_fixtures import all_received, counter_draft
+from tests.factories import all_received, counter_draft
 
 
 @AT_BOTH_WIDTHS

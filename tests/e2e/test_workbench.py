@@ -13,9 +13,7 @@ import pytest
 
 from intake.constants import CaseStatus, NoticeKind, NoticeStatus
 from intake.models import Application
-from tests.factories import PASSWORD
-from tests.intake.clerk_fixtures import *  # noqa: F403
-from tests.intake.clerk_fixtures import submit_online
+from tests.factories import PASSWORD, submit_online
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -153,7 +151,7 @@ def test_window_cases_show_the_art_32_clock_of_a_counter_intake(
     from catalog.calendar import subtract_working_days
     from intake.services.cases import counter_receive
     from tests.e2e.axe import RUN_OPTIONS, SERIOUS, run_axe
-    from tests.intake.clerk_fixtures import counter_draft
+    from tests.factories import counter_draft
 
     def serious_in_list(page):
         """axe on the list this change draws (the workbench's nav and grey small text

@@ -13,8 +13,7 @@ from catalog.calendar import add_working_days
 from intake.constants import CaseStatus, MaterialStatus, NoticeKind, RefusalKind
 from intake.models import Application, Notice
 from intake.services.cases import intake_request_correction
-from tests.intake.clerk_fixtures import *  # noqa: F403
-from tests.intake.clerk_fixtures import all_received, materials_of, submit_online, verdict
+from tests.factories import all_received, materials_of, submit_online, verdict
 
 BASE = "/api/v1/clerk"
 
@@ -82,7 +81,7 @@ def test_correction_then_a_second_one_naming_a_passed_material(api, citizen, ite
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from intake.services.cases import application_resubmit, material_upload
-    from tests.intake.clerk_fixtures import PDF
+    from tests.factories import PDF
 
     application = submit_online(citizen, item)
     materials = materials_of(application)
@@ -211,7 +210,7 @@ def test_another_window_gets_a_403(clerk, other_clerk, citizen, item):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from intake.services.cases import application_resubmit, material_upload
-    from tests.intake.clerk_fixtures import PDF
+    from tests.factories import PDF
 
     material_upload(
         application=application,

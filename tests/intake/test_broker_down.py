@@ -14,8 +14,7 @@ from intake.services.cases import intake_accept
 from intake.services.notices import notices_render_pending
 from jinpu_portal.celery import app as celery_app
 from jinpu_portal.models import Notification
-from tests.intake.clerk_fixtures import *  # noqa: F403
-from tests.intake.clerk_fixtures import all_received, submit_online
+from tests.factories import all_received, submit_online
 
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 

@@ -2,8 +2,7 @@
 so where a case number would stand, never "办件编号 None"."""
 
 from intake.services.cases import application_withdraw
-from tests.intake.clerk_fixtures import *  # noqa: F403
-from tests.intake.clerk_fixtures import submit_online
+from tests.factories import submit_online
 
 
 def test_a_withdrawn_applications_pages_show_no_none(client, applicant, item):

@@ -8,8 +8,7 @@ from intake.constants import CaseAction, CaseStatus
 from intake.models import Application, CaseEvent
 from intake.services.cases import intake_accept
 from intake.states import case_writes, record_event, transition
-from tests.intake.clerk_fixtures import *  # noqa: F403
-from tests.intake.clerk_fixtures import all_received, submit_online
+from tests.factories import all_received, submit_online
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,7 @@ for them to correct materials (待补正), with counts and links."""
 
 from intake.constants import MaterialStatus
 from intake.services.cases import intake_request_correction
-from tests.intake.clerk_fixtures import *  # noqa: F403
-from tests.intake.clerk_fixtures import materials_of, submit_online, verdict
+from tests.factories import materials_of, submit_online, verdict
 
 
 def test_home_and_menu_show_unread_and_waiting(client, clerk, applicant, item):

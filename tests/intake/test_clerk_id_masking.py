@@ -8,8 +8,7 @@ from django.urls import reverse
 from intake.services.cases import (
     intake_accept,
 )
-from tests.intake.clerk_fixtures import *  # noqa: F403
-from tests.intake.clerk_fixtures import all_received, held_at_window, submit_online
+from tests.factories import all_received, held_at_window, submit_online
 from tests.intake.test_counter import intake_url
 
 FULL = "360426199101010071"

@@ -21,8 +21,15 @@ from intake.services.cases import (
     counter_receive,
     intake_accept,
 )
-from tests.factories import CitizenFactory, HallFactory, UserFactory, WindowFactory
-from tests.intake.clerk_fixtures import all_received, make_version, submit_online
+from tests.factories import (
+    CitizenFactory,
+    HallFactory,
+    ItemVersionFactory,
+    UserFactory,
+    WindowFactory,
+    all_received,
+    submit_online,
+)
 
 SUBMISSIONS = 200
 COUNTER_INTAKES = 40
@@ -60,7 +67,7 @@ def fast_passwords(settings):
 
 
 def test_200_concurrent_submissions_and_acceptances(fast_passwords):
-    item = make_version()
+    item = ItemVersionFactory()
     hall_jp = HallFactory(code="JP", name="金普厅")
     hall_jz = HallFactory(code="JZ", name="金州厅")
     clerks = []

@@ -22,10 +22,9 @@ from intake.services.cases import (
     intake_request_correction,
     material_upload,
 )
-from tests.factories import UserFactory
-from tests.intake.clerk_fixtures import *  # noqa: F403
-from tests.intake.clerk_fixtures import (
+from tests.factories import (
     PDF,
+    UserFactory,
     all_received,
     counter_draft,
     held_at_window,
@@ -540,11 +539,11 @@ def test_window_cases_lists_this_windows_applications(client, clerk, applicant, 
 @pytest.fixture
 def bundle(db):
     from catalog.models import Bundle, BundleItem
-    from tests.intake.clerk_fixtures import make_version
+    from tests.factories import ItemVersionFactory
 
-    shop = make_version("食品经营许可")
-    sign = make_version(
-        "户外招牌设置",
+    shop = ItemVersionFactory(name="食品经营许可")
+    sign = ItemVersionFactory(
+        name="户外招牌设置",
         materials=[
             {"name": "申请表", "issuing_body": "申请人", "originals": 1, "copies": 0},
             {"name": "招牌设计图", "issuing_body": "申请人", "originals": 1, "copies": 1},

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from catalog.calendar import add_working_days
 from intake.constants import MaterialStatus, RefusalKind
-from tests.intake.clerk_fixtures import *  # noqa: F403
-from tests.intake.clerk_fixtures import materials_of
+from tests.factories import materials_of
 from tests.intake.test_counter import form_data, intake_url, nothing_saved
 
 
@@ -95,7 +94,7 @@ def test_a_tolerated_materials_due_date_starts_at_the_promised_due_date(
 
 
 def test_the_review_of_an_online_submission_gets_the_summary_too(client, clerk, applicant, item):
-    from tests.intake.clerk_fixtures import submit_online
+    from tests.factories import submit_online
 
     application = submit_online(applicant, item)
     client.force_login(clerk)

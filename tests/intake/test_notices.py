@@ -20,8 +20,7 @@ from intake.services.cases import (
     intake_request_correction,
 )
 from intake.tasks import notice_render
-from tests.intake.clerk_fixtures import *  # noqa: F403
-from tests.intake.clerk_fixtures import counter_draft, materials_of, submit_online, verdict
+from tests.factories import counter_draft, materials_of, submit_online, verdict
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "notices"
 
@@ -170,7 +169,7 @@ def test_refusal_notice_tells_where_to_apply_and_the_right_to_review(
 
 
 def test_rendering_twice_changes_nothing(clerk, citizen, item, rendered):
-    from tests.intake.clerk_fixtures import all_received
+    from tests.factories import all_received
 
     application = submit_online(citizen, item)
     rendered(
@@ -184,7 +183,7 @@ def test_rendering_twice_changes_nothing(clerk, citizen, item, rendered):
 
 
 def test_verification_page(client, clerk, citizen, item, rendered):
-    from tests.intake.clerk_fixtures import all_received
+    from tests.factories import all_received
 
     application = submit_online(citizen, item)
     rendered(
@@ -217,7 +216,7 @@ def test_verification_page(client, clerk, citizen, item, rendered):
 
 
 def test_workbench_download_and_htmx_status(client, clerk, citizen, item, rendered):
-    from tests.intake.clerk_fixtures import all_received
+    from tests.factories import all_received
 
     application = submit_online(citizen, item)
     rendered(
@@ -237,7 +236,7 @@ def test_workbench_download_and_htmx_status(client, clerk, citizen, item, render
 
 def test_pending_notice_polls(client, clerk, citizen, item):
     """Before the task has run, the row says 生成中 and polls with htmx."""
-    from tests.intake.clerk_fixtures import all_received
+    from tests.factories import all_received
 
     application = submit_online(citizen, item)
     intake_accept(application=application, actor=clerk, verdicts=all_received(application))

@@ -20,9 +20,8 @@ from intake.services.cases import (
     intake_request_correction,
 )
 from intake.services.numbering import UPSERT, case_number_next, document_number_next
-from tests.factories import CitizenFactory
-from tests.intake.clerk_fixtures import *  # noqa: F403
-from tests.intake.clerk_fixtures import (
+from tests.factories import (
+    CitizenFactory,
     all_received,
     counter_draft,
     materials_of,

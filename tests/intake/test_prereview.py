@@ -29,13 +29,12 @@ from intake.services.cases import (
 )
 from intake.services.prereview import prereview_sweep
 from intake.tasks import prereview_sweep as prereview_sweep_task
-from tests.factories import CitizenFactory
-from tests.intake.clerk_fixtures import *  # noqa: F403
-from tests.intake.clerk_fixtures import (
+from tests.factories import (
     PDF,
+    CitizenFactory,
+    ItemVersionFactory,
     all_received,
     counter_draft,
-    make_version,
     materials_of,
     submit_online,
     verdict,
@@ -367,7 +366,7 @@ def test_the_window_cases_list_shows_the_clock_of_a_counter_intake(client, clerk
 
 
 def test_a_public_service_item_is_deemed_accepted_without_citing_art_32(client, citizen):
-    water = make_version("供水报装", item_type=ItemType.PUBLIC_SERVICE)
+    water = ItemVersionFactory(name="供水报装", item_type=ItemType.PUBLIC_SERVICE)
     application = submitted_at(at(2026, 9, 28), citizen, water)
     client.force_login(citizen.user)
     page = client.get(f"/intake/my/{application.pk}/").content.decode()

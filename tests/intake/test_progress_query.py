@@ -6,8 +6,7 @@ import pytest
 
 from intake.constants import NoticeKind
 from intake.services.cases import counter_receive, intake_accept
-from tests.intake.clerk_fixtures import *  # noqa: F403
-from tests.intake.clerk_fixtures import all_received, counter_draft
+from tests.factories import all_received, counter_draft
 from tests.intake.test_counter import form_data, intake_url
 
 URL = "/intake/progress/"

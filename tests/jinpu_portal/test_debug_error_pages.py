@@ -79,9 +79,9 @@ def test_the_favicon_files_are_static_files():
 
 
 def test_the_login_page_says_to_sign_in_first(client, db):
-    from tests.intake.clerk_fixtures import make_version
+    from tests.factories import ItemVersionFactory
 
-    version = make_version()
+    version = ItemVersionFactory()
     response = client.get(f"/intake/apply/{version.item.code}/", follow=True)
     html = response.content.decode()
     assert response.redirect_chain[-1][0].startswith("/accounts/login/?next=")
