@@ -4,20 +4,29 @@ validation, role wiring and transitions as a user's would. People and the
 organisation, published item versions, clerks and approvers, and applications in
 every state of a case (``ApplicationFactory`` traits)."""
 
+import io
+import itertools
+import zlib
+from struct import pack
+
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts import services
-from accounts.constants import Role
+from accounts.constants import DepartmentKind, Role
 from accounts.demo import make_credit_code, make_resident_id
 from accounts.models import Citizen, Department, Enterprise, Hall, User, Window
-from accounts.services import staff_assign_window, staff_grant_department
+from accounts.services import (
+    staff_assign_window,
+    staff_grant_department,
+    staff_set_department_head,
+)
 from approvals.constants import OPEN_TASK_STATUSES
 from approvals.services.delivery import result_download
 from approvals.services.tasks import task_approve, task_request_supplement
 from catalog.constants import CaseType, ItemType, MaterialRequirement, Theme
 from catalog.constants import Channel as CatalogChannel
-from catalog.models import ItemVersion, ServiceObjectType
+from catalog.models import Bundle, BundleItem, ItemVersion, ServiceObjectType
 from catalog.services import item_create, version_publish
 from intake.constants import CaseStatus, DeliveryMethod, MaterialStatus, NoticeKind, RefusalKind
 from intake.constants import Channel as IntakeChannel
@@ -199,22 +208,53 @@ class ItemVersionFactory(factory.Factory):
     consult_phone = "0411-87650001"
     online_available = True
     not_online_reason = ""
+    relations = None  # the many-to-many elements; default: the service objects' codes
+    publish = True  # False: the draft
+    actor = None
 
     @classmethod
-    def _create(cls, model_class, *, code, materials, steps, service_object_codes, **fields):
-        version = item_create(
-            code=code,
-            actor=None,
-            materials=[dict(m) for m in materials],
-            steps=[dict(s) for s in steps],
-            relations={
+    def _create(
+        cls,
+        model_class,
+        *,
+        code,
+        materials,
+        steps,
+        service_object_codes,
+        relations,
+        publish,
+        actor,
+        **fields,
+    ):
+        if relations is None:
+            relations = {
                 "service_objects": list(
                     ServiceObjectType.objects.filter(code__in=service_object_codes)
                 )
-            },
+            }
+        version = item_create(
+            code=code,
+            actor=actor,
+            materials=[dict(m) for m in materials],
+            steps=[_step(step, fields["department"]) for step in steps],
+            relations=relations,
             **fields,
         )
-        return version_publish(version=version, actor=None)
+        return version_publish(version=version, actor=actor) if publish else version
+
+
+def _step(step, department) -> dict:
+    """A workflow step as ``item_create`` takes it, from a dict or a tuple ``(stage,
+    name, days)``, ``(stage, name, days, department)`` or ``(stage, name, department,
+    days)``."""
+    if isinstance(step, dict):
+        return dict(step)
+    stage, name, *rest = step
+    if isinstance(rest[0], Department):
+        department, days = rest[0], rest[1]
+    else:
+        days, department = rest[0], (rest[1] if len(rest) > 1 else department)
+    return {"stage": stage, "name": name, "department": department, "budget_days": days}
 
 
 # --- staff -----------------------------------------------------------------------------
@@ -459,3 +499,289 @@ def counter_draft(clerk, citizen, version):
     return ApplicationFactory(
         channel=IntakeChannel.COUNTER, clerk=clerk, applicant=citizen, item_version=version
     )
+
+
+# --- files for uploads (formerly tests/intake/citizen_support) -----------------------
+
+
+def pdf_bytes(text: str = "Jinpu test") -> bytes:
+    """A minimal valid one-page PDF."""
+    stream = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return out.getvalue()
+
+
+def png_bytes(width: int = 4, height: int = 4) -> bytes:
+    """A small valid red PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return pack(">I", len(data)) + kind + data + pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def exe_bytes() -> bytes:
+    """The start of a Windows executable (MZ header, PE signature)."""
+    header = bytearray(b"MZ" + b"\x90\x00" * 29 + b"\x00" * 2)
+    header += b"\x00" * (0x3C - len(header)) + pack("<I", 0x40)
+    header += b"PE\x00\x00" + b"\x00" * 200
+    return bytes(header)
+
+
+def pdf_file(name: str = "材料.pdf", text: str = "Jinpu test") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, pdf_bytes(text), content_type="application/pdf")
+
+
+def png_file(name: str = "照片.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+# --- the applicant's side (formerly tests/intake/citizen_support) --------------------
+
+ONLINE_MATERIALS = (
+    {"name": "身份证明", "issuing_body": "公安机关", "originals": 1},
+    {"name": "申请表", "issuing_body": "申请人", "originals": 1, "notes": "须本人签字"},
+    {
+        "name": "其他材料",
+        "issuing_body": "申请人",
+        "originals": 0,
+        "copies": 1,
+        "requirement": MaterialRequirement.OPTIONAL,
+    },
+)
+
+
+def department(
+    code: str = "SPJ", name: str = "金普新区行政审批局", kind=DepartmentKind.DEPARTMENT
+) -> Department:
+    """A department (the organisation is seeded data: no service makes them)."""
+    return DepartmentFactory(code=code, name=name, kind=kind)
+
+
+def make_item(
+    *,
+    name: str | None = None,
+    materials: list[dict] | None = None,
+    online: bool = True,
+    code: str | None = None,
+    **overrides,
+):
+    """An item for the applicant's side: required 身份证明 and 申请表, an optional
+    其他材料, for 个人 and 法人, at the 金普厅 (``ItemVersionFactory``)."""
+    fields = {
+        "materials": [dict(m) for m in (materials or ONLINE_MATERIALS)],
+        "online_available": online,
+        "not_online_reason": "" if online else "需现场采集指纹和照片",
+        "service_object_codes": ("1", "2"),
+        "visits_reason": "需现场核验原件。",
+        "location": "金普新区政务服务中心金普厅",
+        "consult_phone": "",
+        **overrides,
+    }
+    if code:
+        fields["code"] = code
+    if name:
+        fields["name"] = name
+    fields.setdefault("department", department())
+    return ItemVersionFactory(**fields)
+
+
+def make_bundle(code: str, versions, name: str = "我要开办企业") -> Bundle:
+    # catalog has no bundle service yet: bundles are catalogue data, like departments.
+    bundle = Bundle.objects.create(code=code, name=name, theme=Theme.BUSINESS_START)
+    for position, version in enumerate(versions, start=1):
+        BundleItem.objects.create(bundle=bundle, item=version.item, position=position)
+    return bundle
+
+
+def make_citizen(name: str = "李明", **kwargs):
+    """A citizen with a portal account (role citizen), through accounts.services."""
+    return CitizenFactory(name=name, user=UserFactory(citizen=True), **kwargs)
+
+
+def make_enterprise(representative, **kwargs):
+    return EnterpriseFactory(representative=representative, **kwargs)
+
+
+def make_clerk(hall_code: str = "JP", number: int = 1, username: str | None = None):
+    """A clerk at window ``number`` of the 金普厅 (JP) or the 金州厅 (any other code)."""
+    user = UserFactory(clerk=True, **({"username": username} if username else {}))
+    return ClerkFactory(
+        user=user,
+        hall_code=hall_code,
+        hall_name="金普厅" if hall_code == "JP" else "金州厅",
+        window_number=number,
+    )
+
+
+def start_online(version, citizen, **kwargs):
+    """An online draft of ``citizen`` (``application_create``; ``kwargs`` pass on)."""
+    return application_create(
+        item_version=version,
+        applicant=citizen,
+        actor=citizen.user,
+        channel=IntakeChannel.ONLINE,
+        **kwargs,
+    )
+
+
+def upload_required(application, actor=None):
+    """Upload a small PDF into every required slot."""
+    for slot in application.materials.select_related("material"):
+        if slot.material.requirement == MaterialRequirement.REQUIRED:
+            material_upload(
+                application=application,
+                material=slot.material,
+                uploaded_file=pdf_file(f"{slot.material.name}.pdf"),
+                actor=actor or application.applicant.user,
+            )
+
+
+def request_correction(application, clerk, *, defective: str, reason: str = "签字缺失"):
+    """As a clerk: everything received except ``defective`` (a material name)."""
+    verdicts = []
+    for slot in application.materials.select_related("material"):
+        if slot.material.name == defective:
+            verdicts.append(
+                {"material": slot.material, "status": MaterialStatus.DEFECTIVE, "reason": reason}
+            )
+        else:
+            verdicts.append(
+                {"material": slot.material, "status": MaterialStatus.RECEIVED, "originals": 1}
+            )
+    return intake_request_correction(application=application, actor=clerk, verdicts=verdicts)
+
+
+def accept_all(application, clerk):
+    """As a clerk: accept with every material received."""
+    verdicts = [
+        {"material": slot.material, "status": MaterialStatus.RECEIVED, "originals": 1}
+        for slot in application.materials.select_related("material")
+    ]
+    return intake_accept(application=application, actor=clerk, verdicts=verdicts)
+
+
+# --- approvals (formerly tests/approvals/builders) -------------------------------------
+
+_approval_codes = itertools.count(1)
+
+
+def make_version(
+    *,
+    department: Department,
+    steps: list[tuple],
+    statutory: int = 20,
+    promised: int = 10,
+    co_departments=(),
+    case_type=CaseType.PROMISED,
+    code: str | None = None,
+    tolerance: bool = False,
+    **overrides,
+):
+    """A published version for the approvals tests: 申请书 and 身份证明 (容缺 allowed
+    with ``tolerance``) and the workflow ``steps`` [(stage, name, department, days)]."""
+    code = code or f"11210213APR{next(_approval_codes):06d}"
+    relations = {"service_objects": [ServiceObjectType.objects.get(code="1")]}
+    if co_departments:
+        relations["co_departments"] = list(co_departments)
+    fields = {
+        "code": code,
+        "name": f"测试许可事项{code[-3:]}",
+        "department": department,
+        "materials": [
+            {"name": "申请书", "issuing_body": "申请人", "originals": 1, "copies": 0},
+            {
+                "name": "身份证明",
+                "issuing_body": "公安机关",
+                "originals": 1,
+                "copies": 1,
+                "tolerance_allowed": tolerance,
+            },
+        ],
+        "steps": steps,
+        "relations": relations,
+        "case_type": case_type,
+        "statutory_limit_days": statutory,
+        "promised_limit_days": promised if case_type == CaseType.PROMISED else 0,
+        "consult_phone": "",
+        "result_name": "测试许可证",
+        **overrides,
+    }
+    return ItemVersionFactory(**fields)
+
+
+def make_approver(*departments, username=None, head=False, full_name=None):
+    """An approver of ``departments`` (the first one's head with ``head``)."""
+    extra = {"username": username} if username else {}
+    if full_name:
+        extra["full_name"] = full_name
+    user = ApproverFactory(user=UserFactory(approver=True, **extra), departments=list(departments))
+    if head:
+        staff_set_department_head(user=user, department=departments[0])
+    return user
+
+
+def accept_case(
+    version,
+    *,
+    clerk,
+    applicant,
+    delivery_method=DeliveryMethod.WINDOW,
+    delivery_address="",
+    accepting_unit=None,
+    contact_phone="",
+    agent=None,
+    tolerated: dict | None = None,
+):
+    """A case accepted at the counter: created by the clerk, materials received, accepted
+    with every material passed (approvals' receiver routes it in the same transaction);
+    ``tolerated``: material name → 容缺 due date."""
+    application = application_create(
+        item_version=version,
+        applicant=applicant,
+        actor=clerk,
+        channel=IntakeChannel.COUNTER,
+        delivery_method=delivery_method,
+        delivery_address=delivery_address,
+        accepting_unit=accepting_unit,
+        contact_phone=contact_phone,
+        agent=agent,
+    )
+    counter_receive(application=application, actor=clerk)
+    tolerated = tolerated or {}
+    verdicts = [
+        {"material": material, "status": MaterialStatus.TOLERATED, "pledge_signed": True}
+        | {"tolerance_due_date": tolerated[material.name]}
+        if material.name in tolerated
+        else {"material": material, "status": MaterialStatus.RECEIVED, "originals": 1}
+        for material in version.materials.all()
+    ]
+    application = intake_accept(application=application, actor=clerk, verdicts=verdicts)
+    application.refresh_from_db()
+    return application

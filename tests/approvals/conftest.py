@@ -13,7 +13,7 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
-from tests.approvals.builders import accept_case, department, make_approver, make_version
+from tests.factories import accept_case, department, make_approver, make_version
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 

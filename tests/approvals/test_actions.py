@@ -20,8 +20,7 @@ from approvals.services.clocks import clock_days_left
 from intake.constants import CaseAction, CaseStatus, NoticeKind
 from intake.models import CaseEvent, Notice
 from jinpu_portal.models import Notification
-from tests.approvals.builders import make_approver, make_version
-from tests.factories import CitizenFactory, UserFactory
+from tests.factories import CitizenFactory, UserFactory, make_approver, make_version
 
 D = datetime.date
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from approvals.constants import ClockKind, EscalationStatus, Light, PauseKind
 from approvals.models import Clock, Escalation
 from approvals.services.tasks import task_claim
 from intake.constants import CaseStatus
-from tests.approvals.builders import department, make_approver
+from tests.factories import department, make_approver
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from intake.constants import CaseAction, MaterialStatus
 from intake.errors import IntakeError, IntakePermissionDenied
 from intake.services.cases import application_submit, material_scan
-from tests.approvals.builders import make_version
-from tests.intake.citizen_support import (
+from tests.factories import (
     accept_all,
     exe_bytes,
     make_citizen,
     make_clerk,
     make_item,
+    make_version,
     pdf_bytes,
     pdf_file,
     png_bytes,

@@ -16,7 +16,7 @@ from approvals.services.clocks import (
     clock_stop,
     yellow_threshold,
 )
-from tests.approvals.builders import department
+from tests.factories import department
 
 D = datetime.date
 pytestmark = pytest.mark.django_db

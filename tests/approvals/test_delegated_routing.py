@@ -11,7 +11,7 @@ from catalog.models import Delegation
 from intake.constants import Channel
 from intake.errors import IntakeError
 from intake.services.cases import application_create
-from tests.approvals.builders import department, make_version
+from tests.factories import department, make_version
 
 pytestmark = pytest.mark.django_db
 

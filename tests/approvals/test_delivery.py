@@ -20,8 +20,7 @@ from intake.constants import DeliveryMethod, NoticeKind, NoticeStatus
 from intake.services.notices import notice_verify_url
 from jinpu_portal.models import Notification
 from jinpu_portal.pdf import qr_data_uri
-from tests.approvals.builders import make_version
-from tests.factories import CitizenFactory, UserFactory
+from tests.factories import CitizenFactory, UserFactory, make_version
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from approvals.constants import ClockKind, ExtensionStatus
 from approvals.models import Clock, Extension
 from approvals.selectors import extension_list_decidable_by, extension_list_watched_by
 from approvals.services import tasks as svc
-from tests.approvals.builders import make_approver
+from tests.factories import make_approver
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError
 from approvals.constants import DeliveryStatus
 from approvals.services.delivery import delivery_hand_over
 from approvals.services.tasks import task_approve
-from tests.approvals.builders import accept_case
-from tests.factories import CitizenFactory
+from tests.factories import CitizenFactory, accept_case
 
 pytestmark = pytest.mark.django_db
 

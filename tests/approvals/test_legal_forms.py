@@ -13,7 +13,7 @@ from catalog.constants import ItemType
 from intake.constants import Channel, MaterialStatus, NoticeKind, NoticeStatus, RefusalKind
 from intake.models import Notice
 from intake.services.cases import application_create, counter_receive, intake_accept, intake_refuse
-from tests.approvals.builders import make_approver, make_version
+from tests.factories import make_approver, make_version
 from tests.intake.test_notices import pdf_text
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from intake.constants import CaseAction, CaseStatus, MaterialStatus
 from intake.constants import Channel as IntakeChannel
 from intake.models import Application
 from intake.services.cases import application_create, counter_receive, intake_accept
-from tests.approvals.builders import make_version
+from tests.factories import make_version
 
 D = datetime.date
 pytestmark = pytest.mark.django_db

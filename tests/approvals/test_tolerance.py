@@ -17,7 +17,7 @@ from approvals.services.sweep import clock_sweep
 from approvals.services.tolerance import case_terminate, tolerated_material_receive
 from intake.constants import CaseAction, CaseStatus, MaterialStatus, NoticeKind
 from jinpu_portal.models import Notification
-from tests.approvals.builders import make_version
+from tests.factories import make_version
 
 D = datetime.date
 pytestmark = pytest.mark.django_db

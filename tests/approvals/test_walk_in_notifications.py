@@ -9,9 +9,8 @@ import pytest
 from intake.constants import DeliveryMethod
 from jinpu_portal.models import Notification
 from jinpu_portal.notifications import notifications_dispatch_pending
-from tests.approvals.builders import accept_case, make_version
 from tests.approvals.test_delivery import conclude
-from tests.factories import CitizenFactory
+from tests.factories import CitizenFactory, accept_case, make_version
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,7 @@ import pytest
 from accounts.constants import DepartmentKind, Role
 from accounts.models import Department, Hall
 from accounts.services import user_create
-from catalog.constants import CaseType, Channel, ItemType, Theme
-from catalog.models import ServiceObjectType
-from catalog.services import item_create, version_publish
+from tests.factories import DepartmentFactory, ItemVersionFactory
 
 PASSWORD = "Catalog-test-2026"
 DEFAULT_STEPS = [(1, "审查", 5), (2, "决定", 3)]
@@ -26,11 +24,7 @@ _codes = itertools.count(1)
 
 
 def _make_department(code: str, name: str | None = None, kind=DepartmentKind.DEPARTMENT):
-    # accounts has no service for departments: the organisation is seeded data.
-    department, _ = Department.objects.get_or_create(
-        code=code, defaults={"name": name or f"测试部门{code}", "kind": kind}
-    )
-    return department
+    return DepartmentFactory(code=code, name=name or f"测试部门{code}", kind=kind)
 
 
 def _make_hall(code: str = "JP", name: str = "金普厅") -> Hall:
@@ -50,61 +44,32 @@ def default_materials(count: int = 2) -> list[dict]:
     ]
 
 
-def _step(step, department) -> dict:
-    if isinstance(step, dict):
-        return step
-    stage, name, days, *rest = step
-    return {
-        "stage": stage,
-        "name": name,
-        "department": rest[0] if rest else department,
-        "budget_days": days,
-    }
-
-
 def _make_item(
     code: str | None = None,
     department: Department | None = None,
     *,
     materials: list[dict] | None = None,
-    steps: list[dict] | None = None,
+    steps: list | None = None,
     relations: dict | None = None,
     publish: bool = True,
     actor=None,
     **overrides,
 ):
-    """An item through item_create (+ version_publish); returns its version."""
+    """An item through ``tests.factories.ItemVersionFactory`` with the catalog tests'
+    defaults (two materials, two steps); returns its version."""
     code = code or f"11210213TEST{next(_codes):06d}"
-    department = department or _make_department("SPJ", "金普新区行政审批局")
-    fields = {
-        "name": f"测试事项{code}",
-        "basic_code": "000123456000",
-        "item_type": ItemType.LICENSING,
-        "department": department,
-        "legal_basis": "《中华人民共和国行政许可法》",
-        "theme": Theme.BUSINESS_START,
-        "case_type": CaseType.PROMISED,
-        "statutory_limit_days": 20,
-        "promised_limit_days": 10,
-        "acceptance_conditions": "申请人符合法定条件。",
-        "channels": [Channel.WINDOW, Channel.PC],
-        "visits_required": 1,
-        "visits_reason": "需现场核验身份。",
-        **overrides,
-    }
-    if relations is None:
-        relations = {"service_objects": [ServiceObjectType.objects.get(code="1")]}
-    version = item_create(
+    return ItemVersionFactory(
         code=code,
-        actor=actor,
+        name=overrides.pop("name", f"测试事项{code}"),
+        department=department or _make_department("SPJ", "金普新区行政审批局"),
         materials=default_materials() if materials is None else materials,
-        steps=[_step(s, department) for s in (DEFAULT_STEPS if steps is None else steps)],
+        steps=DEFAULT_STEPS if steps is None else steps,
         relations=relations,
-        **fields,
+        publish=publish,
+        actor=actor,
+        consult_phone=overrides.pop("consult_phone", ""),
+        **overrides,
     )
-    if publish:
-        version = version_publish(version=version, actor=actor)
-    return version
 
 
 @pytest.fixture

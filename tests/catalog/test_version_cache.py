@@ -8,7 +8,7 @@ from django.core.cache import cache
 from catalog import version_cache
 from catalog.constants import VersionStatus
 from catalog.services import version_retire
-from tests.intake.citizen_support import make_item
+from tests.factories import make_item
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,14 @@ from approvals.models import Clock, Delivery
 from approvals.services.clocks import clock_days_left, clock_derive
 from catalog.calendar import subtract_working_days
 from intake.constants import CaseStatus, DeliveryMethod, NoticeKind, NoticeStatus
-from tests.approvals.builders import accept_case, department, make_approver, make_version
-from tests.factories import PASSWORD, CitizenFactory
+from tests.factories import (
+    PASSWORD,
+    CitizenFactory,
+    accept_case,
+    department,
+    make_approver,
+    make_version,
+)
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}

@@ -8,11 +8,16 @@ import io
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.approvals.builders import accept_case, department, make_approver, make_version
 from tests.e2e.axe import assert_no_serious_violations
 from tests.e2e.test_approver import DESKTOP, PHONE, log_in
-from tests.factories import CitizenFactory
-from tests.intake.citizen_support import pdf_bytes
+from tests.factories import (
+    CitizenFactory,
+    accept_case,
+    department,
+    make_approver,
+    make_version,
+    pdf_bytes,
+)
 
 pytestmark = [
     pytest.mark.browser,

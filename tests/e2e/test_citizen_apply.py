@@ -9,8 +9,8 @@ import pytest
 from catalog.constants import MaterialRequirement
 from intake.constants import CaseStatus
 from intake.models import Application, BundleApplication
-from tests.factories import PASSWORD
-from tests.intake.citizen_support import (
+from tests.factories import (
+    PASSWORD,
     make_bundle,
     make_citizen,
     make_clerk,

@@ -9,12 +9,11 @@ import contextlib
 import pytest
 from playwright.sync_api import expect
 
-from tests.approvals.builders import accept_case, department, make_approver, make_version
 from tests.approvals.walk import walk_case
 from tests.e2e.axe import assert_no_serious_violations
 from tests.e2e.test_approver import PHONE, assert_fits_the_phone, shoot
 from tests.e2e.test_tolerance import WIDTHS, signed_in
-from tests.factories import CitizenFactory
+from tests.factories import CitizenFactory, accept_case, department, make_approver, make_version
 
 pytestmark = [
     pytest.mark.browser,

@@ -3,8 +3,7 @@ citizen's application form, Swagger UI) still work and Chromium reports no viola
 
 import pytest
 
-from tests.factories import PASSWORD
-from tests.intake.citizen_support import make_citizen, make_item, start_online
+from tests.factories import PASSWORD, make_citizen, make_item, start_online
 
 pytestmark = [
     pytest.mark.browser,

@@ -9,10 +9,9 @@ from playwright.sync_api import expect
 
 from catalog.calendar import add_working_days
 from intake.constants import MaterialStatus
-from tests.approvals.builders import accept_case, department, make_approver, make_version
 from tests.e2e.axe import assert_no_serious_violations
 from tests.e2e.test_approver import DESKTOP, PHONE, assert_fits_the_phone, log_in, shoot
-from tests.factories import CitizenFactory
+from tests.factories import CitizenFactory, accept_case, department, make_approver, make_version
 
 pytestmark = [
     pytest.mark.browser,

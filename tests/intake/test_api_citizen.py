@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from intake.constants import CASE_STATUSES, CaseStatus
 from intake.models import Application
 from intake.services.cases import application_submit
-from tests.intake.citizen_support import (
+from tests.factories import (
     accept_all,
     exe_bytes,
     make_citizen,

@@ -10,7 +10,7 @@ from intake.api.clerk_serializers import ClerkOutcomeSerializer
 from intake.models import Application
 from intake.services.online import application_update_online
 from intake.services.slots import slots_of
-from tests.intake.citizen_support import (
+from tests.factories import (
     accept_all,
     make_citizen,
     make_clerk,

@@ -15,7 +15,7 @@ from intake.services.bundles import (
     bundle_material_upload,
 )
 from jinpu_portal.models import Notification
-from tests.intake.citizen_support import (
+from tests.factories import (
     accept_all,
     exe_bytes,
     make_bundle,

@@ -12,7 +12,7 @@ from intake.services.cases import (
     application_withdraw,
     material_upload,
 )
-from tests.intake.citizen_support import (
+from tests.factories import (
     make_citizen,
     make_clerk,
     make_item,
@@ -110,7 +110,7 @@ def test_replacing_a_file_keeps_the_old_one_until_commit(django_capture_on_commi
 
 
 def test_a_second_clerk_is_told_the_case_is_already_accepted():
-    from tests.intake.citizen_support import accept_all
+    from tests.factories import accept_all
 
     citizen = make_citizen()
     clerk = make_clerk()

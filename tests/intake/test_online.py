@@ -12,7 +12,7 @@ from intake.errors import IntakeError, IntakePermissionDenied
 from intake.models import Application, CaseEvent, SubmittedMaterial
 from intake.services.cases import application_create, application_submit
 from jinpu_portal.models import Notification
-from tests.intake.citizen_support import (
+from tests.factories import (
     accept_all,
     exe_bytes,
     make_citizen,

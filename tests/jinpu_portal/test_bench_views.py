@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from approvals.models import Clock, Task
 from intake.models import Application, CaseEvent, Notice
 from jinpu_portal.models import Notification
-from tests.intake.citizen_support import make_citizen, make_item
+from tests.factories import make_citizen, make_item
 
 bench_urls = override_settings(ROOT_URLCONF="bench.urls")
 

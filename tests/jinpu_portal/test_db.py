@@ -14,7 +14,7 @@ from intake.models import Application, CaseEvent, SubmittedMaterial
 from intake.services.cases import _LOCK_QUERY
 from jinpu_portal.db import PreparedQuery, insert, remember_related, update
 from jinpu_portal.models import Notification
-from tests.intake.citizen_support import make_citizen, make_item, start_online
+from tests.factories import make_citizen, make_item, start_online
 
 pytestmark = pytest.mark.django_db
 
