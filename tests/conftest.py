@@ -277,3 +277,32 @@ def applicant(db):
     from tests.factories import CitizenFactory
 
     return CitizenFactory(name="李华", id_number="360426199101010071")
+
+
+# --- Query counts that stay flat -------------------------------------------------------
+
+
+@pytest.fixture
+def assert_flat_queries():
+    """``assert_flat_queries(request, add)``: ``add(n)`` makes n more rows of a list and
+    ``request()`` asks for it. The query count with 1 row must equal the count with 20
+    (flat), whatever it is: no fixed ceiling to creep up to. The first request warms
+    the per-process caches (calendar, item versions) and is not counted. Returns the
+    two measured answers."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def check(request, add):
+        add(1)
+        request()
+        with CaptureQueriesContext(connection) as one:
+            first = request()
+        add(19)
+        with CaptureQueriesContext(connection) as twenty:
+            last = request()
+        assert len(twenty) == len(one), "\n".join(
+            query["sql"][:200] for query in twenty.captured_queries
+        )
+        return first, last
+
+    return check

@@ -3,8 +3,6 @@ flat query count), the task page and its forms with Chinese messages, the counte
 extensions, 督办 and the home page's entries per role."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from approvals.constants import Light
 from approvals.models import Clock
@@ -65,18 +63,18 @@ def test_filters_pagination_and_empty_state(client, accept, sequential_version, 
     assert rows(partial) == 1
 
 
-def test_inbox_query_count_is_flat(client, accept, sequential_version, spj_approver):
-    accept(sequential_version)
+def test_inbox_query_count_is_flat(
+    client, accept, sequential_version, spj_approver, assert_flat_queries
+):
     client.force_login(spj_approver)
-    client.get("/approvals/")
-    with CaptureQueriesContext(connection) as few:
-        client.get("/approvals/")
-    for _ in range(5):
-        accept(sequential_version)
-    with CaptureQueriesContext(connection) as many:
-        html = client.get("/approvals/").content.decode()
-    assert rows(html) == 6
-    assert len(many) == len(few)
+
+    def add(n):
+        for _ in range(n):
+            accept(sequential_version)
+
+    one, twenty = assert_flat_queries(lambda: client.get("/approvals/"), add)
+    assert rows(one.content.decode()) == 1
+    assert rows(twenty.content.decode()) == 20  # one full page
 
 
 def test_task_page_actions_and_messages(client, accept, sequential_version, spj_approver):

@@ -232,7 +232,7 @@ def test_queries_do_not_grow_with_the_clocks(at, spj, spj_approver):
             assert clock_sweep(today=D(2026, 10, 11)).turned_red == count
         return len(idle), len(busy)
 
-    few, many = sweep_queries(3), sweep_queries(30)
+    few, many = sweep_queries(1), sweep_queries(20)
     # Seven UPDATEs (five for the clocks, two for the 容缺 due dates; PostgreSQL: and the
     # lock), in a savepoint here.
     assert few[0] == many[0] <= 10

@@ -210,62 +210,65 @@ def _item_id(code):
     return ServiceItem.objects.get(code=code).pk
 
 
-# --- Query counts stay flat as the lists grow -------------------------------------------
+# --- Query counts stay flat as the lists grow: 1 row costs what 20 cost -------------
 
 
-def _count_queries(api, url, params=None):
+def test_item_list_query_count_is_flat(api, make_item, department, assert_flat_queries):
+    made = []
+
+    def add(n):
+        for _ in range(n):
+            made.append(make_item(f"Q{len(made):03d}", department))
+
+    one, twenty = assert_flat_queries(lambda: api.get(ITEMS, {"page_size": 100}), add)
+    assert one.json()["count"] == 1
+    assert len(twenty.json()["results"]) == 20
+
+
+def test_item_detail_query_count_is_flat(api, make_item, department):
+    """An item with 1 material and 1 step costs what one with 20 of each costs (each
+    asked for the first time: the cache would hide the difference)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as captured:
-        response = api.get(url, params or {})
-    assert response.status_code == 200
-    return len(captured), response
+    def made(code, n):
+        make_item(
+            code,
+            department,
+            materials=[{"name": f"材料{i}", "originals": 1, "copies": 0} for i in range(n)],
+            steps=[(stage, f"环节{stage}", 1) for stage in range(1, n + 1)],
+            promised_limit_days=n,
+        )
+
+    made("WARM", 1)
+    made("D001", 1)
+    made("D020", 20)
+    api.get(detail_url("WARM"))
+    counts = {}
+    for code in ("D001", "D020"):
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(detail_url(code))
+        counts[code] = len(captured)
+    assert len(response.json()["materials"]) == 20
+    assert len(response.json()["steps"]) == 20
+    assert counts["D001"] == counts["D020"]
 
 
-def test_item_list_query_count_is_flat(api, make_item, department, django_assert_max_num_queries):
-    for n in range(5):
-        make_item(f"Q{n:03d}", department)
-    small, response = _count_queries(api, ITEMS, {"page_size": 100})
-    assert response.json()["count"] == 5
-    for n in range(5, 50):
-        make_item(f"Q{n:03d}", department)
-    with django_assert_max_num_queries(small):
-        response = api.get(ITEMS, {"page_size": 100})
-    assert response.json()["count"] == 50
-    assert len(response.json()["results"]) == 50
-    assert small <= 3  # count, rows with item and department, service objects
+def test_bundle_list_query_count_is_flat(api, make_item, department, assert_flat_queries):
+    made = []
 
-
-def test_item_detail_query_count_is_flat(api, make_item, department, django_assert_max_num_queries):
-    def materials(n):
-        return [{"name": f"材料{i}", "originals": 1, "copies": 0} for i in range(n)]
-
-    make_item("D005", department, materials=materials(5))
-    steps = [(stage, f"环节{stage}", 1) for stage in range(1, 11)]
-    make_item("D050", department, materials=materials(50), steps=steps, promised_limit_days=10)
-
-    small, response = _count_queries(api, detail_url("D005"))
-    assert len(response.json()["materials"]) == 5
-    with django_assert_max_num_queries(small):
-        response = api.get(detail_url("D050"))
-    assert len(response.json()["materials"]) == 50
-    assert len(response.json()["steps"]) == 10
-
-
-def test_bundle_list_query_count_is_flat(api, make_item, department, django_assert_max_num_queries):
-    def bundles(start, stop):
-        for n in range(start, stop):
-            version = make_item(f"BQ{n:03d}", department)
-            bundle = Bundle.objects.create(code=f"b{n}", name=f"一件事{n}", theme="other")
+    def add(n):
+        for _ in range(n):
+            number = len(made)
+            version = make_item(f"BQ{number:03d}", department)
+            bundle = Bundle.objects.create(code=f"b{number}", name=f"一件事{number}", theme="other")
             BundleItem.objects.create(bundle=bundle, item=version.item)
+            made.append(bundle)
 
-    bundles(0, 2)
-    small, _response = _count_queries(api, reverse("api-bundle-list"))
-    bundles(2, 12)
-    with django_assert_max_num_queries(small):
-        response = api.get(reverse("api-bundle-list"))
-    assert response.json()["count"] == 12
+    _one, twenty = assert_flat_queries(
+        lambda: api.get(reverse("api-bundle-list"), {"page_size": 100}), add
+    )
+    assert twenty.json()["count"] == 20
 
 
 def test_schema_documents_the_catalog_endpoints(api):

@@ -409,15 +409,25 @@ def test_bundle_page_leaves_out_unpublished_items(client):
     assert "已停用的报装" not in html
 
 
-def _spread_items(count: int) -> None:
-    departments = [department(f"D{n}", f"测试部门{n}") for n in range(3)]
-    for n in range(count):
-        publish_item(
-            f"流量测试事项{n:02d}",
-            dept=departments[n % 3],
-            objects=("1", "2") if n % 2 else ("2",),
-            theme=[Theme.BUSINESS_START, Theme.UTILITIES, Theme.TAX][n % 3],
-        )
+def _spreader():
+    """``add(n)``: n more items spread over three departments, the audiences and themes;
+    the first matches every filter of LIST_PAGES (so one row is shown, not none)."""
+    made = []
+
+    def add(count: int) -> None:
+        departments = [department(f"D{n}", f"测试部门{n}") for n in range(3)]
+        for _ in range(count):
+            n = len(made) + 1
+            made.append(
+                publish_item(
+                    f"流量测试事项{n:02d}",
+                    dept=departments[n % 3],
+                    objects=("1", "2") if n % 2 else ("2",),
+                    theme=[Theme.BUSINESS_START, Theme.UTILITIES, Theme.TAX][n % 3],
+                )
+            )
+
+    return add
 
 
 LIST_PAGES = [
@@ -427,27 +437,32 @@ LIST_PAGES = [
     ("catalog:item_list", {"audience": "person", "theme": Theme.UTILITIES}),
     ("catalog:item_list", {"department": "D1"}),
 ]
-MAX_LIST_QUERIES = 7
 
 
 @pytest.mark.parametrize(("url_name", "params"), LIST_PAGES)
-@pytest.mark.parametrize("count", [5, 30])
-def test_list_pages_keep_a_flat_query_count(
-    client, django_assert_max_num_queries, url_name, params, count
-):
-    _spread_items(count)
-    with django_assert_max_num_queries(MAX_LIST_QUERIES):
+def test_list_pages_keep_a_flat_query_count(client, db, assert_flat_queries, url_name, params):
+    def request():
         response = client.get(reverse(url_name), params)
-    assert response.status_code == 200
+        assert response.status_code == 200
+        return response
+
+    assert_flat_queries(request, _spreader())
 
 
-def test_bundle_page_query_count_is_flat(client, django_assert_max_num_queries):
+def test_bundle_page_query_count_is_flat(client, db, assert_flat_queries):
     bundle = Bundle.objects.create(code="big", name="大一件事", theme="other")
-    for n in range(12):
-        version = publish_item(f"一件事事项{n}")
-        BundleItem.objects.create(bundle=bundle, item=version.item, position=n)
-    with django_assert_max_num_queries(8):
-        client.get(reverse("catalog:bundle_detail", args=["big"]))
+    made = []
+
+    def add(n):
+        for _ in range(n):
+            version = publish_item(f"一件事事项{len(made)}")
+            BundleItem.objects.create(bundle=bundle, item=version.item, position=len(made))
+            made.append(version)
+
+    _one, twenty = assert_flat_queries(
+        lambda: client.get(reverse("catalog:bundle_detail", args=["big"])), add
+    )
+    assert twenty.content.decode().count("一件事事项") >= 20
 
 
 def test_item_and_bundle_pages_link_to_applying(client, db):

@@ -410,7 +410,7 @@ def test_my_applications_is_paginated_with_a_flat_query_count(client, applicant,
     start_online(item, applicant)
     with CaptureQueriesContext(connection) as few:
         client.get("/intake/my/")
-    for _ in range(14):
+    for _ in range(19):
         start_online(item, applicant)
     with CaptureQueriesContext(connection) as many:
         page_one = client.get("/intake/my/").content.decode()
@@ -418,7 +418,7 @@ def test_my_applications_is_paginated_with_a_flat_query_count(client, applicant,
     assert page_one.count("草稿，点击继续填写") == 10
     assert "第 1 / 2 页" in page_one
     page_two = client.get("/intake/my/?page=2").content.decode()
-    assert page_two.count("草稿，点击继续填写") == 5
+    assert page_two.count("草稿，点击继续填写") == 10
 
 
 # --- what others may not do ----------------------------------------------------------------

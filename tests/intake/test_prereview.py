@@ -9,9 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import override_settings
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.calendar import add_working_days, subtract_working_days, working_days_between
@@ -234,19 +232,17 @@ def test_queue_orders_green_channel_first_then_oldest_with_warning_badges(
     assert "绿色通道" in html
 
 
-def test_queue_query_count_stays_flat(client, clerk, item):
+def test_queue_query_count_stays_flat(client, clerk, item, assert_flat_queries):
     client.force_login(clerk)
     yesterday = timezone.now() - datetime.timedelta(days=1)
-    submitted_at(yesterday, CitizenFactory(), item)
-    _queue(client)  # warm the calendar cache
-    with CaptureQueriesContext(connection) as few:
-        _queue(client)
-    for _ in range(5):
-        submitted_at(yesterday, CitizenFactory(), item)
-    with CaptureQueriesContext(connection) as many:
-        html = _queue(client)
-    assert html.count("申请编号") == 6
-    assert len(many) == len(few)
+
+    def add(n):
+        for _ in range(n):
+            submitted_at(yesterday, CitizenFactory(), item)
+
+    one, twenty = assert_flat_queries(lambda: _queue(client), add)
+    assert one.count("申请编号") == 1
+    assert twenty.count("申请编号") == 20
 
 
 def test_queue_opens_the_review(client, clerk, citizen, item):
