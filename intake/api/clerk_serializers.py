@@ -8,7 +8,7 @@ from rest_framework import serializers
 from accounts.validators import normalize_identity_number
 from catalog.constants import MaterialRequirement
 
-from ..constants import CaseStatus, DeliveryMethod, MaterialStatus, RefusalKind
+from ..constants import CaseStatus, DeliveryMethod, IntakeOutcome, MaterialStatus, RefusalKind
 from ..models import Application, Notice, SubmittedMaterial
 from .common import CaseEventSerializer, WrittenOutMixin, date_out, datetime_out
 
@@ -115,6 +115,27 @@ class ClerkApplicationCreateSerializer(serializers.Serializer):
         if value not in DeliveryMethod.values:
             raise serializers.ValidationError("结果送达方式只能是 window、post 或 electronic。")
         return value
+
+
+class ClerkCounterIntakeSerializer(ClerkApplicationCreateSerializer):
+    """A whole counter intake in one request (``intake.services.counter``): the
+    application, the verdicts on what was handed over and the outcome, all or nothing."""
+
+    verdicts = ClerkVerdictSerializer(many=True, required=False, default=list)
+    outcome = serializers.ChoiceField(
+        choices=IntakeOutcome.choices,
+        help_text="accept 受理 / correction 一次性告知补正 / refuse 不予受理",
+        error_messages={"invalid_choice": "受理结论只能是 accept、correction 或 refuse。"},
+    )
+    conclude_immediately = serializers.BooleanField(default=False, help_text="即办件当场办结")
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    refusal_kind = serializers.CharField(required=False, allow_blank=True, default="")
+    refusal_reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+    redirect_to = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
 
 
 class ClerkMaterialSerializer(serializers.ModelSerializer):

@@ -1,5 +1,6 @@
-"""API for clerks: intake actions (receive, accept, request correction, refuse), the
-pre-review queue, case detail with events. Mounted at /api/v1/clerk/."""
+"""API for clerks: a whole counter intake in one request, intake actions (receive,
+accept, request correction, refuse), the pre-review queue, case detail with events.
+Mounted at /api/v1/clerk/."""
 
 from django.urls import path
 
@@ -11,6 +12,11 @@ urlpatterns = [
         "clerk/applications/",
         clerk.ClerkApplicationCreateApi.as_view(),
         name="api-clerk-application-create",
+    ),
+    path(
+        "clerk/counter-intakes/",
+        clerk.ClerkCounterIntakeApi.as_view(),
+        name="api-clerk-counter-intake",
     ),
     path(
         "clerk/applications/<int:pk>/",

@@ -185,6 +185,65 @@ def test_counter_draft_receive_and_tolerance_rules(api, applicant, item):
     assert response.json()["case_number"].startswith("JP")
 
 
+def test_counter_intake_in_one_request_shares_the_workbench_service(api, applicant, item):
+    """POST /clerk/counter-intakes/: create, receive and accept in one transaction, as
+    the workbench's counter form (intake.services.counter.counter_intake)."""
+    received = [
+        {"material": m.pk, "status": "received", "originals": m.originals, "copies": m.copies}
+        for m in item.materials.all()
+        if m.requirement == "required"
+    ]
+    response = api.post(
+        f"{BASE}/counter-intakes/",
+        {
+            "item_version": item.pk,
+            "applicant_id_number": applicant.id_number,
+            "verdicts": received,
+            "outcome": "accept",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["status"] == CaseStatus.IN_APPROVAL
+    assert body["case_number"]
+    application = Application.objects.get(pk=body["id"])
+    assert application.channel == "counter"
+    assert application.events.filter(action="receive").exists()
+
+
+def test_a_refused_counter_intake_leaves_nothing(api, applicant, item):
+    """A correction with nothing to correct is refused by the service: no application,
+    no event, no notice is left (one transaction)."""
+    received = [{"material": m.pk, "status": "received"} for m in item.materials.all()]
+    response = api.post(
+        f"{BASE}/counter-intakes/",
+        {
+            "item_version": item.pk,
+            "applicant_id_number": applicant.id_number,
+            "verdicts": received,
+            "outcome": "correction",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "nothing_to_correct"
+    assert "没有需要补正的材料" in response.json()["detail"]
+    assert not Application.objects.exists()
+    assert not Notice.objects.exists()
+
+
+def test_a_counter_intake_with_an_unknown_outcome_is_a_chinese_400(api, applicant, item):
+    response = api.post(
+        f"{BASE}/counter-intakes/",
+        {"item_version": item.pk, "applicant_id_number": applicant.id_number, "outcome": "x"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "受理结论只能是" in str(response.json())
+    assert not Application.objects.exists()
+
+
 def test_unregistered_applicant_is_refused(api, item):
     response = api.post(
         f"{BASE}/applications/",
