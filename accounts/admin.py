@@ -9,6 +9,7 @@ from .models import (
     Citizen,
     Department,
     Enterprise,
+    EnterpriseAuthorizationEvent,
     EnterpriseRepresentative,
     Hall,
     IdentityVerification,
@@ -101,17 +102,38 @@ class IdentityVerificationAdmin(admin.ModelAdmin):
         return False
 
 
-class RepresentativeInline(admin.TabularInline):
-    model = EnterpriseRepresentative
+class _ReadOnlyInline(admin.TabularInline):
+    """The authorization chain is written only by its services (each step an audit
+    row): the admin shows it, never edits it."""
+
     extra = 0
-    autocomplete_fields = ["citizen"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RepresentativeInline(_ReadOnlyInline):
+    model = EnterpriseRepresentative
+    fields = ["citizen", "all_items", "valid_until", "method", "granted_by", "revoked_at"]
+    readonly_fields = fields
+
+
+class AuthorizationEventInline(_ReadOnlyInline):
+    model = EnterpriseAuthorizationEvent
+    fields = ["at", "action", "citizen", "actor", "window", "note"]
+    readonly_fields = fields
 
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
     list_display = ["name", "masked_credit_code", "legal_representative", "phone"]
     search_fields = ["name", "=credit_code", "legal_representative"]
-    inlines = [RepresentativeInline]
+    exclude = ["legal_representative_id_number"]  # recorded at a window, never here
+    inlines = [RepresentativeInline, AuthorizationEventInline]
 
     @admin.display(description="统一社会信用代码")
     def masked_credit_code(self, obj):

@@ -57,6 +57,16 @@ class AccountsConfig(AppConfig):
             ),
         )
         register_action(
+            Role.CLERK,
+            HomeAction(
+                "企业授权登记",
+                "查验营业执照和身份证登记法定代表人，凭授权委托书登记经办人",
+                "accounts:window-enterprise",
+                "bi-building-check",
+                81,
+            ),
+        )
+        register_action(
             Role.SYSTEM_ADMIN,
             HomeAction("管理后台", "用户、角色、部门、大厅与窗口", "admin:index", "bi-gear", 10),
         )

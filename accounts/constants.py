@@ -29,6 +29,24 @@ class RepresentativeRole(models.TextChoices):
     AGENT = "agent", _("经办人")
 
 
+class AuthorizationMethod(models.TextChoices):
+    """How an agent (经办人) was authorized."""
+
+    ONLINE = "online", _("法定代表人网上授权")
+    WINDOW = "window", _("窗口授权（纸质授权委托书）")
+
+
+class AuthorizationAction(models.TextChoices):
+    """The steps of an enterprise's authorization chain (one audit row each)."""
+
+    LEGAL_RECORDED = "legal_recorded", _("窗口登记法定代表人")
+    LEGAL_MATCHED = "legal_matched", _("实名身份与登记的法定代表人一致")
+    AGENT_GRANTED = "agent_granted", _("网上授权经办人")
+    AGENT_RECORDED = "agent_recorded", _("窗口登记经办人授权")
+    AGENT_REVOKED = "agent_revoked", _("撤销经办人授权")
+    AGENT_EXPIRED = "agent_expired", _("经办人授权到期")
+
+
 # Object permissions carried by django-guardian on Department rows.
 PERM_ACT_FOR_DEPARTMENT = "accounts.act_for_department"
 PERM_SUPERVISE_DEPARTMENT = "accounts.supervise_department"

@@ -164,7 +164,6 @@ def seed_organisation() -> None:
 def seed_accounts() -> None:
     from .services import (
         citizen_register,
-        enterprise_add_representative,
         enterprise_register,
         staff_assign_window,
         staff_grant_department,
@@ -198,8 +197,8 @@ def seed_accounts() -> None:
             credit_code=make_credit_code("91210213MA0Y1234"),
             legal_representative="张明",
             address="金普新区金马路 1 号",
+            representative=citizen,  # 张明's ID number on record: he is its legal representative
         )
-    enterprise_add_representative(enterprise=enterprise, citizen=citizen, role="legal")
 
     jinpu, jinzhou = Hall.objects.get(code="JP"), Hall.objects.get(code="JZ")
     for username, window in [

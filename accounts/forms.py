@@ -54,3 +54,87 @@ class WindowVerificationForm(forms.Form):
         value = normalize_identity_number(self.cleaned_data["id_number"])
         validate_resident_id(value)
         return value
+
+
+def _service_items():
+    """Published catalog items, reached through the authorization's own field (accounts
+    sits below catalog and never imports it)."""
+    from .models import EnterpriseRepresentative
+
+    model = EnterpriseRepresentative._meta.get_field("items").related_model
+    return model.objects.filter(current_version__isnull=False).select_related("current_version")
+
+
+class ItemChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+SCOPE_ALL = "all"
+SCOPE_CHOSEN = "chosen"
+
+
+class AgentScopeForm(forms.Form):
+    """Who the agent is (their verified identity), what for and until when."""
+
+    name = forms.CharField(label="经办人姓名", max_length=50)
+    id_number = forms.CharField(label="经办人公民身份号码", max_length=40)
+    scope = forms.ChoiceField(
+        label="授权范围",
+        choices=[(SCOPE_ALL, "全部事项"), (SCOPE_CHOSEN, "指定事项")],
+        initial=SCOPE_ALL,
+        widget=forms.RadioSelect,
+    )
+    items = ItemChoiceField(
+        label="指定事项",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    valid_until = forms.DateField(
+        label="有效期至",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "请填写有效的日期，例如 2027-06-30。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = _service_items()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == SCOPE_CHOSEN and not data.get("items"):
+            self.add_error("items", "选择“指定事项”时，请至少勾选一个事项。")
+        return data
+
+    def chosen_items(self) -> list:
+        data = self.cleaned_data
+        return list(data["items"]) if data["scope"] == SCOPE_CHOSEN else []
+
+
+class WindowAgentForm(AgentScopeForm):
+    power_of_attorney = forms.FileField(
+        label="授权委托书扫描件（PDF、JPEG 或 PNG）",
+        error_messages={"required": "请上传授权委托书扫描件。"},
+    )
+    attorney_checked = forms.BooleanField(
+        label="已核对授权委托书原件（法定代表人签字、企业盖章）和经办人居民身份证原件",
+        error_messages={"required": "请先核对授权委托书原件和经办人身份证原件并勾选确认。"},
+    )
+
+
+class LegalRepresentativeForm(forms.Form):
+    """A clerk records an enterprise's legal representative from the licence and ID card."""
+
+    credit_code = forms.CharField(label="统一社会信用代码（与营业执照一致）", max_length=40)
+    name = forms.CharField(label="企业名称（与营业执照一致）", max_length=200)
+    legal_representative = forms.CharField(label="法定代表人姓名", max_length=50)
+    id_number = forms.CharField(label="法定代表人公民身份号码（与身份证一致）", max_length=40)
+    licence_checked = forms.BooleanField(
+        label="已查验营业执照原件",
+        error_messages={"required": "请先查验营业执照原件并勾选确认。"},
+    )
+    id_card_checked = forms.BooleanField(
+        label="已查验法定代表人居民身份证原件，人证一致",
+        error_messages={"required": "请先查验法定代表人居民身份证原件并勾选确认。"},
+    )

@@ -1,12 +1,21 @@
 """Who is who: users, citizen and enterprise identities, the organisation, staff scopes."""
 
+import os
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.models import TimeStampedModel
 
-from .constants import DepartmentKind, RepresentativeRole, Role, VerificationMethod
+from .constants import (
+    AuthorizationAction,
+    AuthorizationMethod,
+    DepartmentKind,
+    Role,
+    VerificationMethod,
+)
 from .validators import (
     mask_identity_number,
     validate_credit_code,
@@ -280,16 +289,31 @@ class IdentityVerification(TimeStampedModel):
 
 
 class Enterprise(TimeStampedModel):
+    """A company (法人). Who may act for it follows one rule, checked in the query
+    (accounts.selectors.enterprise_access): its legal representative is the verified
+    identity whose ID number is the one on record here (entered by a clerk who checked
+    the business licence and the ID card), its agents (经办人) hold an authorization
+    (EnterpriseRepresentative) that is neither revoked nor expired. The name, credit
+    code and legal representative's name are public facts and grant nothing."""
+
     name = models.CharField(_("名称"), max_length=200)
     credit_code = models.CharField(
         _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
     )
     legal_representative = models.CharField(_("法定代表人"), max_length=50)
+    legal_representative_id_number = models.CharField(
+        _("法定代表人公民身份号码"),
+        max_length=18,
+        blank=True,
+        db_index=True,
+        validators=[validate_resident_id],
+        help_text=_("窗口人员查验营业执照和法定代表人身份证后登记；空则暂无人可作为法定代表人。"),
+    )
     address = models.CharField(_("住所"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     representatives = models.ManyToManyField(
         Citizen,
-        verbose_name=_("可代表办事的人员"),
+        verbose_name=_("经办人"),
         through="EnterpriseRepresentative",
         related_name="enterprises",
         blank=True,
@@ -307,34 +331,135 @@ class Enterprise(TimeStampedModel):
     def masked_credit_code(self) -> str:
         return mask_identity_number(self.credit_code)
 
+    @property
+    def masked_legal_representative_id_number(self) -> str:
+        return mask_identity_number(self.legal_representative_id_number)
+
+
+def power_of_attorney_path(instance, filename: str) -> str:
+    """A random name (the original is kept in ``power_of_attorney_name``): a stored
+    path cannot be guessed from what was uploaded."""
+    extension = os.path.splitext(filename)[1].lower()[:8]
+    return f"accounts/attorney/{uuid.uuid4().hex}{extension}"
+
 
 class EnterpriseRepresentative(TimeStampedModel):
-    """A citizen who may act for an enterprise online or at the window."""
+    """An agent's authorization (经办人授权) to act for an enterprise: granted online by
+    its legal representative, or recorded at a window by a clerk from a paper power of
+    attorney (授权委托书, uploaded here). For all items or the chosen ones, until a
+    date, revocable at once. Revoked and expired rows stay (the audit trail in
+    EnterpriseAuthorizationEvent points at them) and grant nothing: the access rule
+    checks ``revoked_at`` and ``valid_until`` in the query."""
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="memberships"
     )
     citizen = models.ForeignKey(
         Citizen,
-        verbose_name=_("人员"),
-        on_delete=models.CASCADE,
+        verbose_name=_("经办人"),
+        on_delete=models.PROTECT,
         related_name="enterprise_memberships",
     )
-    role = models.CharField(
-        _("身份"),
-        max_length=16,
-        choices=RepresentativeRole.choices,
-        default=RepresentativeRole.AGENT,
+    all_items = models.BooleanField(_("全部事项"), default=True)
+    items = models.ManyToManyField(
+        "catalog.ServiceItem", verbose_name=_("授权事项"), blank=True, related_name="+"
+    )
+    valid_until = models.DateField(_("有效期至"))
+    method = models.CharField(_("授权方式"), max_length=16, choices=AuthorizationMethod.choices)
+    granted_by = models.ForeignKey(
+        User, verbose_name=_("办理人"), on_delete=models.PROTECT, related_name="+"
+    )
+    window = models.ForeignKey(
+        Window, verbose_name=_("窗口"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    hall = models.ForeignKey(
+        Hall, verbose_name=_("大厅"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    power_of_attorney = models.FileField(
+        _("授权委托书"), upload_to=power_of_attorney_path, max_length=100, blank=True
+    )
+    power_of_attorney_name = models.CharField(_("授权委托书原文件名"), max_length=200, blank=True)
+    power_of_attorney_type = models.CharField(_("授权委托书文件类型"), max_length=40, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
-        verbose_name = _("企业办事人员")
-        verbose_name_plural = _("企业办事人员")
+        verbose_name = _("经办人授权")
+        verbose_name_plural = _("经办人授权")
+        ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise", "citizen"], name="enterprise_representative_unique"
+                fields=["enterprise", "citizen"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="enterprise_agent_one_open_authorization",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(method=AuthorizationMethod.WINDOW)
+                | models.Q(window__isnull=False, hall__isnull=False)
+                & ~models.Q(power_of_attorney=""),
+                name="enterprise_agent_window_has_place_and_attorney",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.citizen.name} · {self.enterprise.name}（经办人）"
+
+
+class EnterpriseAuthorizationEvent(models.Model):
+    """One step of an enterprise's authorization chain (an audit row, never changed):
+    a legal representative recorded at a window or matched by a verified identity, an
+    agent authorized online or at a window, revoked, expired. Who did it, when, where."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="auth_events"
+    )
+    authorization = models.ForeignKey(
+        EnterpriseRepresentative,
+        verbose_name=_("经办人授权"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    citizen = models.ForeignKey(
+        Citizen, verbose_name=_("当事人"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    action = models.CharField(_("环节"), max_length=20, choices=AuthorizationAction.choices)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    window = models.ForeignKey(
+        Window, verbose_name=_("窗口"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    hall = models.ForeignKey(
+        Hall, verbose_name=_("大厅"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("企业授权记录")
+        verbose_name_plural = _("企业授权记录")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authorization"],
+                condition=models.Q(action=AuthorizationAction.AGENT_EXPIRED),
+                name="enterprise_authorization_expires_once",
             )
         ]
 
     def __str__(self):
-        return f"{self.citizen.name} · {self.enterprise.name}（{self.get_role_display()}）"
+        return f"{self.enterprise} · {self.get_action_display()}"

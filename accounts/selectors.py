@@ -1,10 +1,19 @@
 """Reads with rules: which departments a user may act for or watch, what a user is."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from .constants import PERM_ACT_FOR_DEPARTMENT, PERM_SUPERVISE_DEPARTMENT, Role
-from .models import Citizen, Department, Enterprise, StaffProfile, User
+from .models import (
+    Citizen,
+    Department,
+    Enterprise,
+    EnterpriseAuthorizationEvent,
+    EnterpriseRepresentative,
+    StaffProfile,
+    User,
+)
 
 
 def department_list_acting_for(*, user: User) -> QuerySet[Department]:
@@ -41,19 +50,129 @@ def citizen_for_user(*, user: User) -> Citizen | None:
     return getattr(user, "citizen", None)
 
 
-def enterprise_list_for(*, user: User) -> QuerySet[Enterprise]:
-    """Enterprises the user may act for (as legal representative or agent)."""
-    return Enterprise.objects.filter(pk__in=represented_enterprise_ids(user=user))
+# --- Who may act for an enterprise: the one rule ----------------------------------------
+#
+# Every place that decides whether a user may act for an enterprise or see its cases
+# (the citizen's lists and pages, filing online, results, supplements) goes through
+# these, and they decide in the query, never from a cached user:
+#   * its legal representative: the user's *verified* identity has the ID number on
+#     record for the enterprise (Enterprise.legal_representative_id_number);
+#   * its agent (经办人): the user's verified identity holds an authorization that is not
+#     revoked and not expired, for all items or for the item in question.
 
 
-def represented_enterprise_ids(*, user: User) -> QuerySet:
-    """Ids of the enterprises ``user`` represents, checked in the query (never from a
-    cached user): only through a verified identity."""
+def _verified_numbers(user: User) -> QuerySet:
+    return Citizen.objects.filter(user=user, verified_at__isnull=False).values("id_number")
+
+
+def agent_authorization_list_active() -> QuerySet[EnterpriseRepresentative]:
+    """Authorizations in force today: not revoked, not expired."""
+    return EnterpriseRepresentative.objects.filter(
+        revoked_at__isnull=True, valid_until__gte=timezone.localdate()
+    )
+
+
+def _agent_rows(user: User) -> QuerySet[EnterpriseRepresentative]:
+    return agent_authorization_list_active().filter(
+        citizen__user=user, citizen__verified_at__isnull=False
+    )
+
+
+def legal_enterprise_ids(*, user: User) -> QuerySet:
+    """Ids of the enterprises whose legal representative ``user`` is."""
     if not user.is_authenticated:
         return Enterprise.objects.none().values("pk")
     return Enterprise.objects.filter(
-        memberships__citizen__user=user, memberships__citizen__verified_at__isnull=False
+        legal_representative_id_number__in=_verified_numbers(user)
     ).values("pk")
+
+
+def enterprise_access(*, user: User, enterprise: str = "enterprise", item: str | None = None) -> Q:
+    """A filter for rows whose ``enterprise`` path names an enterprise ``user`` may act
+    for; with ``item`` (the path of the row's catalog.ServiceItem), an agent counts only
+    for the items their authorization covers. Evaluated entirely in the database."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    agent = _agent_rows(user).filter(enterprise=OuterRef(enterprise))
+    if item is not None:
+        agent = agent.filter(Q(all_items=True) | Q(items=OuterRef(item)))
+    return Q(**{f"{enterprise}__in": legal_enterprise_ids(user=user)}) | Q(Exists(agent))
+
+
+def represented_enterprise_ids(*, user: User, item=None) -> QuerySet:
+    """Ids of the enterprises ``user`` may act for (for ``item``, a ServiceItem or its
+    id, when given): as legal representative or as an agent in force."""
+    if not user.is_authenticated:
+        return Enterprise.objects.none().values("pk")
+    agents = _agent_rows(user)
+    if item is not None:
+        agents = agents.filter(Q(all_items=True) | Q(items=item))
+    return Enterprise.objects.filter(
+        Q(pk__in=legal_enterprise_ids(user=user)) | Q(pk__in=agents.values("enterprise_id"))
+    ).values("pk")
+
+
+def enterprise_list_for(*, user: User, item=None) -> QuerySet[Enterprise]:
+    """Enterprises the user may act for (as legal representative or agent; for
+    ``item`` when given)."""
+    return Enterprise.objects.filter(pk__in=represented_enterprise_ids(user=user, item=item))
+
+
+def may_act_for(*, user: User, enterprise: Enterprise | int, item=None) -> bool:
+    """Whether ``user`` may act for ``enterprise`` (for ``item`` when given)."""
+    pk = getattr(enterprise, "pk", enterprise)
+    return represented_enterprise_ids(user=user, item=item).filter(pk=pk).exists()
+
+
+def is_legal_representative(*, user: User, enterprise: Enterprise) -> bool:
+    return legal_enterprise_ids(user=user).filter(pk=enterprise.pk).exists()
+
+
+def enterprise_legal_list_for(*, user: User) -> QuerySet[Enterprise]:
+    return Enterprise.objects.filter(pk__in=legal_enterprise_ids(user=user))
+
+
+def enterprise_roles_for(*, user: User) -> list[dict]:
+    """The enterprises the profile page lists, each with the user's standing in it."""
+    rows = [
+        {"enterprise": enterprise, "legal": True, "authorization": None}
+        for enterprise in enterprise_legal_list_for(user=user)
+    ]
+    legal = {row["enterprise"].pk for row in rows}
+    for authorization in (
+        _agent_rows(user)
+        .exclude(enterprise_id__in=legal)
+        .select_related("enterprise")
+        .prefetch_related("items__current_version")
+        .order_by("enterprise__name")
+    ):
+        rows.append(
+            {
+                "enterprise": authorization.enterprise,
+                "legal": False,
+                "authorization": authorization,
+            }
+        )
+    return rows
+
+
+def agent_authorization_list_for(*, enterprise: Enterprise) -> QuerySet[EnterpriseRepresentative]:
+    """Every authorization of the enterprise's agents, newest first (the legal
+    representative's page and the clerk's)."""
+    return (
+        EnterpriseRepresentative.objects.filter(enterprise=enterprise)
+        .select_related("citizen", "granted_by", "revoked_by", "window__hall")
+        .prefetch_related("items__current_version")
+        .order_by("-created_at", "-id")
+    )
+
+
+def authorization_event_list_for(*, enterprise: Enterprise) -> QuerySet:
+    return (
+        EnterpriseAuthorizationEvent.objects.filter(enterprise=enterprise)
+        .select_related("citizen", "actor", "window__hall")
+        .order_by("-at", "-id")
+    )
 
 
 def user_scope(*, user: User) -> dict:

@@ -7,9 +7,11 @@ from django.db.models import Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from .authorization import record_legal_matches
 from .constants import (
     PERM_ACT_FOR_DEPARTMENT,
     PERM_SUPERVISE_DEPARTMENT,
+    AuthorizationAction,
     Role,
     VerificationMethod,
 )
@@ -17,7 +19,7 @@ from .models import (
     Citizen,
     Department,
     Enterprise,
-    EnterpriseRepresentative,
+    EnterpriseAuthorizationEvent,
     IdentityVerification,
     StaffProfile,
     User,
@@ -82,6 +84,7 @@ def citizen_register(
     citizen.save()
     if verified:
         _record_verification(citizen=citizen, method=method, verified_by=verified_by, window=window)
+        record_legal_matches(citizen=citizen, actor=verified_by)
     if user is not None:
         user_set_roles(user=user, roles={*user.role_names, Role.CITIZEN})
         if not user.full_name:
@@ -192,6 +195,7 @@ def citizen_verify(
     _record_verification(
         citizen=citizen, method=method, verified_by=verified_by, window=window, subject=subject
     )
+    record_legal_matches(citizen=citizen, actor=verified_by)
     user_set_roles(user=user, roles={*user.role_names, Role.CITIZEN})
     user.full_name = citizen.name
     user.save(update_fields=["full_name"])
@@ -215,34 +219,48 @@ def enterprise_register(
     name: str,
     credit_code: str,
     legal_representative: str,
+    legal_representative_id_number: str = "",
     address: str = "",
     phone: str = "",
     representative: Citizen | None = None,
-    representative_role: str = "legal",
+    actor: User | None = None,
 ) -> Enterprise:
+    """Register an enterprise from its licence. Its legal representative's ID number
+    (``legal_representative_id_number``, or that of ``representative``) goes on record
+    only here (seeding, tests) or through a clerk's window record
+    (accounts.authorization); the name alone makes nobody its representative."""
+    number = legal_representative_id_number or (
+        representative.id_number if representative is not None else ""
+    )
     enterprise = Enterprise(
         name=name.strip(),
         credit_code=normalize_identity_number(credit_code),
         legal_representative=legal_representative.strip(),
+        legal_representative_id_number=normalize_identity_number(number),
         address=address,
         phone=phone,
     )
     enterprise.full_clean()
     enterprise.save()
-    if representative is not None:
-        enterprise_add_representative(
-            enterprise=enterprise, citizen=representative, role=representative_role
+    if number:
+        EnterpriseAuthorizationEvent.objects.create(
+            enterprise=enterprise,
+            action=AuthorizationAction.LEGAL_RECORDED,
+            actor=actor,
+            note="企业登记时载明法定代表人",
         )
+        holder = Citizen.objects.filter(
+            id_number=enterprise.legal_representative_id_number, verified_at__isnull=False
+        ).first()
+        if holder is not None:
+            EnterpriseAuthorizationEvent.objects.create(
+                enterprise=enterprise,
+                action=AuthorizationAction.LEGAL_MATCHED,
+                actor=actor,
+                citizen=holder,
+                note="登记的法定代表人已完成实名认证",
+            )
     return enterprise
-
-
-def enterprise_add_representative(
-    *, enterprise: Enterprise, citizen: Citizen, role: str
-) -> EnterpriseRepresentative:
-    membership, _ = EnterpriseRepresentative.objects.update_or_create(
-        enterprise=enterprise, citizen=citizen, defaults={"role": role}
-    )
-    return membership
 
 
 def staff_profile_for(user: User) -> StaffProfile:

@@ -7,7 +7,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from rest_framework.authtoken.models import Token
 
 from .authentication import cache_is_shared, forget_tokens
-from .models import Citizen, Hall, StaffProfile, User, Window
+from .models import Citizen, Enterprise, EnterpriseRepresentative, Hall, StaffProfile, User, Window
 
 
 def _forget(tokens) -> None:
@@ -47,6 +47,21 @@ def hall_changed(sender, instance, **kwargs):
     _forget(Token.objects.filter(user__staff_profile__window__hall=instance))
 
 
+def authorization_changed(sender, instance, **kwargs):
+    """An agent's authorization granted, revoked or deleted: the access rule reads the
+    database, and the agent's cached token user is dropped as well, so nothing a
+    process kept can outlive a revocation."""
+    _forget(Token.objects.filter(user__citizen__pk=instance.citizen_id))
+
+
+def enterprise_changed(sender, instance, **kwargs):
+    """The legal representative on record changed (or the enterprise did)."""
+    if instance.legal_representative_id_number:
+        _forget(
+            Token.objects.filter(user__citizen__id_number=instance.legal_representative_id_number)
+        )
+
+
 def connect() -> None:
     for signal in (post_save, post_delete):
         signal.connect(token_changed, sender=Token, dispatch_uid=f"auth-cache-token-{signal}")
@@ -57,4 +72,12 @@ def connect() -> None:
             )
         signal.connect(window_changed, sender=Window, dispatch_uid=f"auth-cache-window-{signal}")
         signal.connect(hall_changed, sender=Hall, dispatch_uid=f"auth-cache-hall-{signal}")
+        signal.connect(
+            authorization_changed,
+            sender=EnterpriseRepresentative,
+            dispatch_uid=f"auth-cache-authorization-{signal}",
+        )
+        signal.connect(
+            enterprise_changed, sender=Enterprise, dispatch_uid=f"auth-cache-enterprise-{signal}"
+        )
     m2m_changed.connect(roles_changed, sender=User.groups.through, dispatch_uid="auth-cache-roles")

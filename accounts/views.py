@@ -6,21 +6,42 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from .authorization import (
+    agent_authorize_online,
+    agent_record_at_window,
+    agent_revoke,
+    legal_representative_record_at_window,
+)
 from .constants import Role, VerificationMethod
 from .forms import (
+    AgentScopeForm,
     CitizenRegistrationForm,
+    LegalRepresentativeForm,
     LoginForm,
+    WindowAgentForm,
     WindowVerificationForm,
 )
-from .models import Citizen, User
+from .models import Enterprise, EnterpriseRepresentative, User
 from .navigation import actions_for, alerts_for
-from .selectors import citizen_for_user, clerk_window_of, user_scope
+from .selectors import (
+    agent_authorization_list_for,
+    authorization_event_list_for,
+    citizen_for_user,
+    clerk_window_of,
+    enterprise_legal_list_for,
+    enterprise_roles_for,
+    is_legal_representative,
+    user_scope,
+)
 from .services import citizen_register, citizen_verify, user_set_roles
+from .validators import normalize_identity_number
 from .verification import verification_backend
 
 
@@ -94,7 +115,9 @@ def _attach_errors(form, error: ValidationError) -> None:
 
 ENTERPRISE_BY_WINDOW = (
     "企业的法定代表人和经办人不能凭企业名称、统一社会信用代码等公开信息在网上自行添加。"
-    "请法定代表人持营业执照和本人身份证到服务大厅窗口办理核验与授权。"
+    "法定代表人：本人实名认证的公民身份号码与窗口登记的法定代表人一致时自动生效，"
+    "首次请持营业执照和本人身份证到服务大厅窗口登记。"
+    "经办人：由法定代表人在本页网上授权，或持授权委托书到窗口办理。"
 )
 
 
@@ -107,11 +130,7 @@ def profile(request):
     if request.method == "POST":
         messages.error(request, ENTERPRISE_BY_WINDOW)
         return redirect("accounts:profile")
-    memberships = (
-        citizen.enterprise_memberships.select_related("enterprise")
-        if citizen is not None and citizen.is_verified
-        else Citizen.objects.none()
-    )
+    memberships = enterprise_roles_for(user=request.user)
     return render(
         request,
         "accounts/profile.html",
@@ -170,3 +189,241 @@ def window_verify(request):
                 )
                 return redirect("accounts:window-verify")
     return render(request, "accounts/window_verify.html", {"form": form, "window": window})
+
+
+# --- The enterprise authorization chain ---------------------------------------------------
+
+
+def _legal_enterprise_or_404(request, pk: int) -> Enterprise:
+    enterprise = enterprise_legal_list_for(user=request.user).filter(pk=pk).first()
+    if enterprise is None:
+        raise Http404("未找到该企业，或您不是其法定代表人。")
+    return enterprise
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_agents(request, pk: int):
+    """The legal representative's page: authorize agents online (all items or chosen
+    ones, until a date) and revoke them. Anyone else gets 404."""
+    enterprise = _legal_enterprise_or_404(request, pk)
+    form = AgentScopeForm(request.POST or None, prefix="agent")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            authorization = agent_authorize_online(
+                enterprise=enterprise,
+                actor=request.user,
+                id_number=data["id_number"],
+                name=data["name"],
+                valid_until=data["valid_until"],
+                items=form.chosen_items(),
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        except PermissionDenied as denied:
+            form.add_error(None, str(denied))
+        else:
+            messages.success(
+                request,
+                f"已授权 {authorization.citizen.name} 为经办人，有效期至 "
+                f"{authorization.valid_until:%Y-%m-%d}。",
+            )
+            return redirect("accounts:enterprise-agents", pk=enterprise.pk)
+    return render(
+        request,
+        "accounts/enterprise_agents.html",
+        _chain_context(enterprise, form=form, staff=False),
+    )
+
+
+@login_required
+@require_POST
+def enterprise_agent_revoke(request, pk: int, authorization_id: int):
+    enterprise = _legal_enterprise_or_404(request, pk)
+    authorization = EnterpriseRepresentative.objects.filter(
+        pk=authorization_id, enterprise=enterprise
+    ).first()
+    if authorization is None:
+        raise Http404("未找到该授权。")
+    _revoke_and_say(request, authorization)
+    return redirect("accounts:enterprise-agents", pk=enterprise.pk)
+
+
+def _revoke_and_say(request, authorization, window=None) -> None:
+    try:
+        agent_revoke(authorization=authorization, actor=request.user, window=window)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, f"已撤销 {authorization.citizen.name} 的经办人授权，立即生效。")
+
+
+def _chain_context(enterprise: Enterprise, **extra) -> dict:
+    today = timezone.localdate()
+    rows = []
+    for authorization in agent_authorization_list_for(enterprise=enterprise):
+        if authorization.revoked_at is not None:
+            state = ("已撤销", "secondary")
+        elif authorization.valid_until < today:
+            state = ("已过期", "secondary")
+        else:
+            state = ("有效", "success")
+        rows.append({"authorization": authorization, "state": state[0], "tone": state[1]})
+    events = list(authorization_event_list_for(enterprise=enterprise)[:50])
+    for event in events:
+        event.who = _who(event, staff=extra.get("staff", False))
+    return {"enterprise": enterprise, "authorizations": rows, "events": events, **extra}
+
+
+def _who(event, *, staff: bool) -> str:
+    """Who took a step, as the page may say it: staff see the clerk's name, citizens
+    only the window (they never see staff names)."""
+    actor = event.actor
+    place = str(event.window) if event.window_id else ""
+    if actor is None:
+        return place or "系统"
+    if actor.has_role(Role.CLERK) or actor.is_staff:
+        name = f"（{actor}）" if staff else ""
+        return f"{place or '窗口工作人员'}{name}"
+    return str(actor)
+
+
+def _clerk_window_or_403(request):
+    window = clerk_window_of(user=request.user)
+    if window is None:
+        return None, render(
+            request,
+            "errors/403.html",
+            {"reason": "只有在综合窗口工作的综窗人员可以办理企业授权登记。"},
+            status=403,
+        )
+    return window, None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def window_enterprise(request):
+    """A clerk records an enterprise's legal representative after checking the business
+    licence and the ID card, or looks an enterprise up by its credit code."""
+    window, refused = _clerk_window_or_403(request)
+    if refused:
+        return refused
+    form = LegalRepresentativeForm(request.POST or None, prefix="legal")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enterprise = legal_representative_record_at_window(
+                clerk=request.user, window=window, **data
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"已登记{enterprise.name}的法定代表人 {enterprise.legal_representative}"
+                f"（{enterprise.masked_legal_representative_id_number}）。",
+            )
+            return redirect("accounts:window-enterprise-detail", pk=enterprise.pk)
+    query = normalize_identity_number(request.GET.get("code") or "")
+    found = Enterprise.objects.filter(credit_code=query).first() if query else None
+    if query and found is not None:
+        return redirect("accounts:window-enterprise-detail", pk=found.pk)
+    return render(
+        request,
+        "accounts/window_enterprise.html",
+        {"form": form, "window": window, "query": query, "not_found": bool(query)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def window_enterprise_detail(request, pk: int):
+    """One enterprise at the window: its legal representative on record, its agents,
+    the chain's audit rows; record an agent from a paper power of attorney."""
+    window, refused = _clerk_window_or_403(request)
+    if refused:
+        return refused
+    enterprise = Enterprise.objects.filter(pk=pk).first()
+    if enterprise is None:
+        raise Http404("未找到该企业。")
+    form = WindowAgentForm(request.POST or None, request.FILES or None, prefix="agent")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            authorization = agent_record_at_window(
+                clerk=request.user,
+                window=window,
+                enterprise=enterprise,
+                id_number=data["id_number"],
+                name=data["name"],
+                valid_until=data["valid_until"],
+                power_of_attorney=data["power_of_attorney"],
+                attorney_checked=data["attorney_checked"],
+                items=form.chosen_items(),
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"已登记 {authorization.citizen.name} 为经办人（授权委托书已存档），有效期至 "
+                f"{authorization.valid_until:%Y-%m-%d}。",
+            )
+            return redirect("accounts:window-enterprise-detail", pk=enterprise.pk)
+    return render(
+        request,
+        "accounts/window_enterprise_detail.html",
+        _chain_context(enterprise, form=form, window=window, staff=True),
+    )
+
+
+@login_required
+@require_POST
+def window_agent_revoke(request, pk: int, authorization_id: int):
+    window, refused = _clerk_window_or_403(request)
+    if refused:
+        return refused
+    authorization = EnterpriseRepresentative.objects.filter(
+        pk=authorization_id, enterprise_id=pk
+    ).first()
+    if authorization is None:
+        raise Http404("未找到该授权。")
+    _revoke_and_say(request, authorization, window=window)
+    return redirect("accounts:window-enterprise-detail", pk=pk)
+
+
+@login_required
+@require_GET
+def power_of_attorney_file(request, pk: int):
+    """The scanned power of attorney: only for the enterprise's legal representative,
+    the agent it names, and clerks of the hall where it was recorded. Never a /media/
+    URL; anyone else gets 404 (not even whether it exists)."""
+    authorization = (
+        EnterpriseRepresentative.objects.select_related("enterprise", "citizen")
+        .filter(pk=pk)
+        .exclude(power_of_attorney="")
+        .first()
+    )
+    if authorization is None or not _may_see_attorney(request.user, authorization):
+        raise Http404("未找到该文件，或您无权查看。")
+    try:
+        handle = authorization.power_of_attorney.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在。") from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=authorization.power_of_attorney_name or "授权委托书",
+        content_type=authorization.power_of_attorney_type or "application/octet-stream",
+    )
+
+
+def _may_see_attorney(user, authorization: EnterpriseRepresentative) -> bool:
+    citizen = citizen_for_user(user=user)
+    if citizen is not None and citizen.is_verified and citizen.pk == authorization.citizen_id:
+        return True
+    if is_legal_representative(user=user, enterprise=authorization.enterprise):
+        return True
+    window = clerk_window_of(user=user)
+    return window is not None and window.hall_id == authorization.hall_id

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from accounts.selectors import represented_enterprise_ids
 from catalog.models import ItemMaterial
 from catalog.selectors import bundle_material_list
 from jinpu_portal.models import Notification
@@ -23,13 +22,19 @@ from .models import (
     CorrectionNotice,
     SubmittedMaterial,
 )
-from .selectors import application_list_for, material_slots
+from .selectors import (
+    application_list_for,
+    enterprise_applications,
+    material_slots,
+    own_applications,
+)
 from .services.bundles import material_key
 
 
 def _own(user) -> Q:
-    """Applications the user made, or made for an enterprise the user represents."""
-    return Q(applicant__user=user) | Q(enterprise__in=represented_enterprise_ids(user=user))
+    """Applications the user made, or made for an enterprise the user may act for (the
+    clerk's and supervisor's wider view left out)."""
+    return own_applications(user) | enterprise_applications(user)
 
 
 def my_application_list(*, user) -> QuerySet[Application]:

@@ -5,7 +5,7 @@ applicant's lists (my applications, bundles, messages) are in ``citizen_selector
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from accounts.constants import Role
-from accounts.selectors import department_list_supervised_by, represented_enterprise_ids
+from accounts.selectors import department_list_supervised_by, enterprise_access
 
 from .constants import CaseStatus, Channel
 from .models import Application, CaseEvent, CorrectionNotice, Notice, SubmittedMaterial
@@ -23,12 +23,22 @@ def _base() -> QuerySet[Application]:
 
 
 def own_applications(user) -> Q:
-    """The user's own applications. Checked in the query, not from the (cached) user:
-    with a verified identity, every case of it (online or at a window); before that,
-    only what this account itself created online, never a counter case of a number it
-    merely claimed."""
-    return Q(applicant__user=user) & (
+    """The user's own applications (as a person, not for an enterprise). Checked in the
+    query, not from the (cached) user: with a verified identity, every case of it
+    (online or at a window); before that, only what this account itself created online,
+    never a counter case of a number it merely claimed."""
+    return Q(applicant__user=user, enterprise__isnull=True) & (
         Q(applicant__verified_at__isnull=False) | Q(created_by=user, channel=Channel.ONLINE)
+    )
+
+
+def enterprise_applications(user) -> Q:
+    """Cases of enterprises the user may act for, by the one rule of
+    accounts.selectors.enterprise_access (legal representative, or an agent in force for
+    the case's item): a revoked or expired agent loses even the cases they filed. Drafts
+    only the user's own."""
+    return enterprise_access(user=user, item="item_version__item") & (
+        ~Q(status=CaseStatus.DRAFT) | Q(applicant__user=user)
     )
 
 
@@ -44,12 +54,9 @@ def application_list_for(*, user) -> QuerySet[Application]:
         return Application.objects.none()
     visible = Q(pk__in=[])
     if user.has_role(Role.CITIZEN):
-        # A subquery, not a join through the memberships: no duplicate rows, so no
+        # Subqueries, not joins through the authorizations: no duplicate rows, so no
         # DISTINCT over every column (whose planning cost tens of milliseconds a query).
-        represented = represented_enterprise_ids(user=user)
-        visible |= own_applications(user) | (
-            Q(enterprise__in=represented) & ~Q(status=CaseStatus.DRAFT)
-        )
+        visible |= own_applications(user) | enterprise_applications(user)
     if user.has_role(Role.CLERK):
         visible |= ~Q(status=CaseStatus.DRAFT) | Q(channel=Channel.COUNTER)
     if user.has_role(Role.SUPERVISOR):

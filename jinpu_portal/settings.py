@@ -322,6 +322,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "catalog.tasks.calendar_coverage_check",
         "schedule": timedelta(hours=24),
     },
+    # The audit row of each expired agent authorization (access already ends in the query).
+    "accounts-agent-authorizations-expire": {
+        "task": "accounts.tasks.agent_authorizations_expire",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3500},
+    },
     "intake-prereview-sweep": {
         "task": "intake.prereview_sweep",
         "schedule": timedelta(minutes=10),

@@ -626,7 +626,26 @@ def make_citizen(name: str = "李明", **kwargs):
 
 
 def make_enterprise(representative, **kwargs):
+    """An enterprise whose legal representative on record is ``representative``."""
     return EnterpriseFactory(representative=representative, **kwargs)
+
+
+def authorize_agent(enterprise, legal_representative, agent, items=(), days: int = 30):
+    """The legal representative authorizes ``agent`` online (accounts.authorization)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.authorization import agent_authorize_online
+
+    return agent_authorize_online(
+        enterprise=enterprise,
+        actor=legal_representative.user,
+        id_number=agent.id_number,
+        name=agent.name,
+        valid_until=timezone.localdate() + datetime.timedelta(days=days),
+        items=items,
+    )
 
 
 def make_clerk(hall_code: str = "JP", number: int = 1, username: str | None = None):

@@ -21,6 +21,7 @@ from accounts.models import User
 from accounts.validators import normalize_identity_number, validate_resident_id
 from intake.constants import CaseStatus, DeliveryMethod, NoticeStatus
 from intake.models import Application, Notice
+from intake.selectors import enterprise_applications, own_applications
 from intake.services.cases import clerk_window
 from intake.services.contact import applicant_notify
 from intake.states import record_event
@@ -175,14 +176,14 @@ def delivery_post(*, delivery: Delivery, actor: User, tracking_number: str) -> D
 
 
 def may_download_result(application: Application, user: User) -> bool:
-    """The applicant, a representative of the applying enterprise, or staff who may see it."""
+    """The applicant, whoever may act for the applying enterprise in this item (the one
+    rule: intake.selectors), or staff who may see it."""
     if not user.is_authenticated:
         return False
-    if application.applicant.user_id == user.pk:
-        return True
-    if (
-        application.enterprise_id
-        and application.enterprise.memberships.filter(citizen__user=user).exists()
+    if user.has_role(Role.CITIZEN) and (
+        Application.objects.filter(pk=application.pk)
+        .filter(own_applications(user) | enterprise_applications(user))
+        .exists()
     ):
         return True
     return user.has_role(Role.CLERK) or user.has_role(Role.SUPERVISOR)

@@ -20,6 +20,7 @@ from accounts.models import User
 from catalog.calendar import add_working_days, working_days_between
 from intake.constants import CaseAction, CaseStatus, NoticeKind
 from intake.models import Application, Notice
+from intake.selectors import enterprise_applications, own_applications
 from intake.services.contact import applicant_notify
 from intake.services.notices import notice_issue
 from intake.states import record_event, transition
@@ -374,13 +375,14 @@ def task_request_supplement(
 
 
 def _may_receive_supplement(application: Application, actor: User) -> bool:
+    """A clerk at any window, or online the applicant or whoever may act for the
+    applying enterprise in this item (the one rule: intake.selectors)."""
     if actor.has_role(Role.CLERK):
         return True
-    if application.applicant.user_id == actor.pk:
-        return True
-    return bool(
-        application.enterprise_id
-        and application.enterprise.memberships.filter(citizen__user=actor).exists()
+    return actor.has_role(Role.CITIZEN) and (
+        Application.objects.filter(pk=application.pk)
+        .filter(own_applications(actor) | enterprise_applications(actor))
+        .exists()
     )
 
 

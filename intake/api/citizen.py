@@ -33,6 +33,7 @@ from ..constants import Channel
 from ..models import Application
 from ..selectors import application_detail_for, application_get_for
 from ..services.cases import (
+    NOT_REPRESENTATIVE,
     application_create,
     application_resubmit,
     application_withdraw,
@@ -144,12 +145,12 @@ class ApplicationListCreateApi(CitizenApiMixin, generics.ListCreateAPIView):
         enterprise = None
         if data.get("enterprise_id") is not None:
             enterprise = (
-                enterprise_list_for(user=request.user).filter(pk=data["enterprise_id"]).first()
+                enterprise_list_for(user=request.user, item=version.item_id)
+                .filter(pk=data["enterprise_id"])
+                .first()
             )
             if enterprise is None:
-                raise exceptions.PermissionDenied(
-                    "您不是该企业的法定代表人或经办人，不能以企业名义申请。"
-                )
+                raise exceptions.PermissionDenied(NOT_REPRESENTATIVE)
         fields = _service_fields(data)
         # The draft and its fields in one transaction; without fields, the service's
         # own transaction is enough (no savepoint round trips).

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import Citizen, Department, Enterprise, Hall, User, Window
+from accounts.selectors import may_act_for
 from catalog.calendar import add_working_days, current_calendar
 from catalog.constants import CaseType, MaterialRequirement, VersionStatus
 from catalog.models import Delegation, ItemMaterial, ItemVersion
@@ -110,11 +111,25 @@ def _require_applicant(application: Application, actor: User) -> None:
     """The applicant may edit their application; so may a clerk for a counter
     application at their own window (entering it for the applicant)."""
     if application.applicant.user_id == actor.pk:
+        if application.enterprise_id and application.channel == Channel.ONLINE:
+            _require_enterprise_access(actor, application.enterprise_id, application.item_version)
         return
     if application.channel == Channel.COUNTER and actor.has_role(Role.CLERK):
         _require_clerk_for(application, actor)
         return
     raise IntakePermissionDenied("只能操作本人的申请。")
+
+
+NOT_REPRESENTATIVE = (
+    "您不是该企业的法定代表人，也没有该企业对本事项有效的经办人授权，不能以企业名义申请。"
+)
+
+
+def _require_enterprise_access(actor: User, enterprise_id: int, item_version) -> None:
+    """Online, for an enterprise: its legal representative, or an agent whose
+    authorization (in force today) covers this item (accounts.selectors.may_act_for)."""
+    if not may_act_for(user=actor, enterprise=enterprise_id, item=item_version.item_id):
+        raise IntakePermissionDenied(NOT_REPRESENTATIVE)
 
 
 def clerk_window(actor: User) -> Window:
@@ -195,14 +210,8 @@ def application_create(
         window = None
         if applicant.user_id != actor.pk:
             raise IntakePermissionDenied("网上申请只能以本人实名身份提交。")
-    if (
-        enterprise is not None
-        and channel == Channel.ONLINE
-        and not (
-            applicant.is_verified and enterprise.memberships.filter(citizen=applicant).exists()
-        )
-    ):
-        raise IntakePermissionDenied("您不是该企业的法定代表人或经办人，不能以企业名义申请。")
+    if enterprise is not None and channel == Channel.ONLINE:
+        _require_enterprise_access(actor, enterprise.pk, item_version)
     if delivery_method == DeliveryMethod.POST and not item_version.postal_delivery_supported:
         raise IntakeError("该事项不支持邮寄送达办理结果。", code="no_post")
     application = Application(

@@ -152,7 +152,7 @@ def _apply_start_signed_in(request, version):
     citizen = citizen_for_user(user=request.user)
     if citizen is None:
         return render(request, "intake/citizen/need_identity.html", {"version": version})
-    enterprises = list(enterprise_list_for(user=request.user))
+    enterprises = list(enterprise_list_for(user=request.user, item=version.item_id))
     form = StartForm(*_posted(request), version=version, citizen=citizen, enterprises=enterprises)
     if request.method == "POST" and form.is_valid():
         try:

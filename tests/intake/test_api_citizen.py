@@ -15,6 +15,7 @@ from intake.models import Application
 from intake.services.cases import application_submit
 from tests.factories import (
     accept_all,
+    authorize_agent,
     exe_bytes,
     make_citizen,
     make_clerk,
@@ -152,11 +153,9 @@ def test_token_authentication(applicant, item):
 
 
 def test_fellow_representative_reads_but_cannot_withdraw(applicant, item):
-    from accounts.services import enterprise_add_representative
-
     enterprise = make_enterprise(applicant)
     colleague = make_citizen("孙丽")
-    enterprise_add_representative(enterprise=enterprise, citizen=colleague, role="agent")
+    authorize_agent(enterprise, applicant, colleague)
     application = start_online(item, applicant, enterprise=enterprise)
     upload_required(application)
     application_submit(application=application, actor=applicant.user)

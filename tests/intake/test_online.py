@@ -14,6 +14,7 @@ from intake.services.cases import application_create, application_submit
 from jinpu_portal.models import Notification
 from tests.factories import (
     accept_all,
+    authorize_agent,
     exe_bytes,
     make_citizen,
     make_clerk,
@@ -448,9 +449,7 @@ def test_a_fellow_representative_sees_the_enterprise_application_but_cannot_with
 ):
     enterprise = make_enterprise(applicant, name="大连李明商贸有限公司")
     colleague = make_citizen("孙丽")
-    from accounts.services import enterprise_add_representative
-
-    enterprise_add_representative(enterprise=enterprise, citizen=colleague, role="agent")
+    authorize_agent(enterprise, applicant, colleague)
     application = start_online(item, applicant, enterprise=enterprise)
     upload_required(application)
     application_submit(application=application, actor=applicant.user)
