@@ -295,6 +295,16 @@ class ApproverFactory(factory.Factory):
         return user
 
 
+def department_granter(user):
+    """``add(n)``: grant ``user`` n more new departments (for growing lists)."""
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            staff_grant_department(user=user, department=DepartmentFactory())
+
+    return add
+
+
 # --- applications and cases ------------------------------------------------------------
 
 

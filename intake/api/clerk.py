@@ -89,6 +89,12 @@ def _verdicts(data) -> list[dict]:
 class ClerkApiMixin(ServiceCallMixin):
     permission_classes = [IsAuthenticated, IsClerkAtWindow]
 
+    def validated(self, serializer_class) -> dict:
+        """The request's data through ``serializer_class`` (a 400 when invalid)."""
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
     def outcome(self, pk: int, application: Application | None = None) -> Response:
         """What an action answers: the application and its notices (the full detail,
         events included, is one GET away). ``application`` is the instance the service
@@ -149,9 +155,7 @@ class ClerkApplicationCreateApi(ClerkApiMixin, APIView):
         responses={201: ClerkApplicationDetailSerializer, **ERRORS},
     )
     def post(self, request):
-        serializer = ClerkApplicationCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated(ClerkApplicationCreateSerializer)
         application = self.call(
             application_create,
             **_counter_parties(data),
@@ -212,9 +216,7 @@ class ClerkCounterIntakeApi(ClerkApiMixin, APIView):
         responses={201: ClerkApplicationDetailSerializer, **ERRORS},
     )
     def post(self, request):
-        serializer = ClerkCounterIntakeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated(ClerkCounterIntakeSerializer)
         application = self.call(
             counter_intake,
             **_counter_parties(data),

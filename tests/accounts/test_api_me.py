@@ -131,16 +131,10 @@ def test_session_authentication(client, clerk):
 
 
 def test_query_count_is_flat_in_the_number_of_departments(api, db, assert_flat_queries):
-    from accounts.services import staff_grant_department
-    from tests.factories import ApproverFactory, DepartmentFactory
+    from tests.factories import ApproverFactory, department_granter
 
     user = ApproverFactory(departments=[])
     api.force_authenticate(user)
-
-    def add(n):
-        for _ in range(n):
-            staff_grant_department(user=user, department=DepartmentFactory())
-
-    one, twenty = assert_flat_queries(lambda: api.get("/api/v1/me/"), add)
+    one, twenty = assert_flat_queries(lambda: api.get("/api/v1/me/"), department_granter(user))
     assert len(one.json()["acting_for"]) == 1
     assert len(twenty.json()["acting_for"]) == 20

@@ -63,14 +63,8 @@ def test_user_without_role(client, db):
 
 
 def test_home_query_count_is_flat(client, db, assert_flat_queries):
-    from accounts.services import staff_grant_department
-    from tests.factories import ApproverFactory, DepartmentFactory
+    from tests.factories import ApproverFactory, department_granter
 
     user = ApproverFactory(departments=[])
     client.force_login(user)
-
-    def add(n):
-        for _ in range(n):
-            staff_grant_department(user=user, department=DepartmentFactory())
-
-    assert_flat_queries(lambda: client.get("/"), add)
+    assert_flat_queries(lambda: client.get("/"), department_granter(user))
