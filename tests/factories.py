@@ -4,6 +4,7 @@ validation, role wiring and transitions as a user's would. People and the
 organisation, published item versions, clerks and approvers, and applications in
 every state of a case (``ApplicationFactory`` traits)."""
 
+import datetime
 import io
 import itertools
 import zlib
@@ -21,7 +22,9 @@ from accounts.services import (
     staff_grant_department,
     staff_set_department_head,
 )
-from approvals.constants import OPEN_TASK_STATUSES
+from approvals.constants import OPEN_TASK_STATUSES, ClockKind
+from approvals.models import Clock
+from approvals.services.clocks import clock_start
 from approvals.services.delivery import result_download
 from approvals.services.tasks import task_approve, task_request_supplement
 from catalog.constants import CaseType, ItemType, MaterialRequirement, Theme
@@ -588,10 +591,68 @@ ONLINE_MATERIALS = (
 
 
 def department(
-    code: str = "SPJ", name: str = "金普新区行政审批局", kind=DepartmentKind.DEPARTMENT
+    code: str = "SPJ", name: str = "金普新区行政审批局", kind=DepartmentKind.DEPARTMENT, **fields
 ) -> Department:
-    """A department (the organisation is seeded data: no service makes them)."""
-    return DepartmentFactory(code=code, name=name, kind=kind)
+    """A department (the organisation is seeded data: no service makes them); an
+    existing code is returned as it is."""
+    return DepartmentFactory(code=code, name=name, kind=kind, **fields)
+
+
+def hall(code: str = "JP", name: str = "金普厅", address: str = "金马路 198 号") -> Hall:
+    """A hall with its address and opening hours (an existing code as it is)."""
+    return HallFactory(code=code, name=name, address=address, opening_hours="周一至周五 8:30–17:00")
+
+
+def material(name: str, **fields) -> dict:
+    """A material as ``item_create`` takes it: one original, handed in by the applicant."""
+    return {"name": name, "issuing_body": "申请人", "originals": 1, "copies": 0, **fields}
+
+
+_guide_numbers = itertools.count(1)
+
+
+def publish_item(
+    name: str,
+    *,
+    dept: Department | None = None,
+    objects: tuple[str, ...] = ("1",),
+    materials: list[dict] | None = None,
+    steps: list[dict] | None = None,
+    relations: dict | None = None,
+    publish: bool = True,
+    code: str | None = None,
+    **fields,
+):
+    """An item for the guide and search tests (``ItemVersionFactory``): a 承诺件 of the
+    市场监督管理局 with two materials and two sequential steps unless overridden;
+    published unless ``publish=False``."""
+    dept = dept or department("SCJ", "金普新区市场监督管理局")
+    number = next(_guide_numbers)
+    relations = dict(relations or {})
+    relations.setdefault(
+        "service_objects", list(ServiceObjectType.objects.filter(code__in=objects))
+    )
+    values = {
+        "code": code or f"{dept.credit_code}T{number:07d}",
+        "name": name,
+        "basic_code": f"0001{number:08d}",
+        "department": dept,
+        "legal_basis": "《中华人民共和国行政许可法》第二十九条",
+        "acceptance_conditions": "申请材料齐全、符合法定形式。",
+        "visits_reason": "领取纸质证照",
+        "consult_phone": "",
+        "materials": materials
+        if materials is not None
+        else [
+            material("申请人身份证件", copies=1),
+            material("申请书", requirement=MaterialRequirement.REQUIRED),
+        ],
+        "steps": steps if steps is not None else [(1, "审查", dept, 5), (2, "决定", dept, 3)],
+        "relations": relations,
+        "publish": publish,
+        **fields,
+    }
+    return ItemVersionFactory(**values)
 
 
 def make_item(
@@ -716,7 +777,7 @@ def accept_all(application, clerk):
     return intake_accept(application=application, actor=clerk, verdicts=verdicts)
 
 
-# --- approvals (formerly tests/approvals/builders) -------------------------------------
+# --- approvals (formerly tests/approvals/builders, sweep_fixtures) ---------------------
 
 _approval_codes = itertools.count(1)
 
@@ -763,6 +824,16 @@ def make_version(
         **overrides,
     }
     return ItemVersionFactory(**fields)
+
+
+def start_clock(
+    department, started_on: datetime.date, budget_days: int, kind=ClockKind.PROMISED
+) -> Clock:
+    """A clock through ``clock_start`` (no case needed: ``Clock.application`` is
+    nullable)."""
+    return clock_start(
+        kind=kind, department=department, budget_days=budget_days, started_on=started_on
+    )
 
 
 def make_approver(*departments, username=None, head=False, full_name=None):

@@ -6,14 +6,13 @@ back with pdftotext."""
 
 import pytest
 
-from accounts.models import Department
 from approvals.selectors import result_notice
 from approvals.services.tasks import task_approve, task_deny
 from catalog.constants import ItemType
 from intake.constants import Channel, MaterialStatus, NoticeKind, NoticeStatus, RefusalKind
 from intake.models import Notice
 from intake.services.cases import application_create, counter_receive, intake_accept, intake_refuse
-from tests.factories import make_approver, make_version
+from tests.factories import department, make_approver, make_version
 from tests.intake.test_notices import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -23,10 +22,7 @@ FORBIDDEN_FOR_PUBLIC_SERVICE = ("行政许可", "第三十二条", "行政复议
 
 @pytest.fixture
 def water_company(db):
-    company, _ = Department.objects.get_or_create(
-        code="GS", defaults={"name": "大连金普新区供水有限公司", "phone": "0411-87000000"}
-    )
-    return company
+    return department("GS", "大连金普新区供水有限公司", phone="0411-87000000")
 
 
 @pytest.fixture

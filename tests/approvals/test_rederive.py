@@ -27,7 +27,8 @@ from approvals.tasks import clock_sweep as clock_sweep_task
 from catalog.calendar import load_calendar
 from catalog.constants import CalendarDayKind
 from catalog.models import CalendarDay, CalendarYear
-from tests.approvals.sweep_fixtures import lights, messages_to, start_clock
+from tests.approvals.sweep_checks import lights, messages_to
+from tests.factories import start_clock
 
 D = datetime.date
 ONE_DAY = datetime.timedelta(days=1)

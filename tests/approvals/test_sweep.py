@@ -17,8 +17,8 @@ from approvals.services.sweep import clock_sweep
 from approvals.tasks import clock_sweep as clock_sweep_task
 from catalog.calendar import add_working_days
 from jinpu_portal.models import Notification
-from tests.approvals.sweep_fixtures import lights, messages_to, start_clock
-from tests.factories import UserFactory, department, make_approver
+from tests.approvals.sweep_checks import lights, messages_to
+from tests.factories import UserFactory, department, make_approver, start_clock
 
 D = datetime.date
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,8 @@ from approvals.constants import Light
 from approvals.models import Escalation
 from approvals.tasks import clock_sweep
 from jinpu_portal.celery import app as celery_app
-from tests.approvals.sweep_fixtures import lights, messages_to, start_clock
+from tests.approvals.sweep_checks import lights, messages_to
+from tests.factories import start_clock
 
 # Transactional: the worker's connection must see the rows. serialized_rollback: the
 # flush after each test would drop the seeded calendar and role groups.

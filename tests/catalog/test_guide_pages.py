@@ -22,7 +22,7 @@ from catalog.constants import (
 from catalog.models import Bundle, BundleItem, Delegation
 from catalog.selectors import bundle_material_list
 from catalog.services import version_create_draft, version_publish, version_retire
-from tests.catalog.guide_data import department, hall, material, publish_item
+from tests.factories import department, hall, material, publish_item
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from catalog.selectors import (
     term_grams,
 )
 from catalog.services import version_create_draft, version_retire
-from tests.catalog.guide_data import department, publish_item
+from tests.factories import department, publish_item
 
 pytestmark = pytest.mark.django_db
 

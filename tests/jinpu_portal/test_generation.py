@@ -5,9 +5,9 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from accounts.models import Department
 from catalog.api import cache as detail_cache
 from jinpu_portal.cache import generation_bump
+from tests.factories import DepartmentFactory
 
 KEY = "test:generation"
 
@@ -29,7 +29,7 @@ def test_it_bumps_now_and_again_at_the_commit():
 
 @pytest.mark.django_db(transaction=True)
 def test_item_detail_json_cached_by_a_reader_before_the_commit_is_retired_by_it():
-    department = Department.objects.create(code="RACE", name="旧名称")
+    department = DepartmentFactory(code="RACE", name="旧名称")
     version_id = 4711
     with transaction.atomic():
         department.name = "新名称"

@@ -1,20 +1,8 @@
-"""Helpers for the sweep and re-derivation tests: clocks through ``clock_start`` (no case
-needed: ``Clock.application`` is nullable) and the messages the sweep sends."""
+"""What the sweep and re-derivation tests look at: the messages the sweep sends and the
+lights stored (the clocks themselves come from ``tests.factories.start_clock``)."""
 
-import datetime
-
-from approvals.constants import ClockKind
 from approvals.models import Clock
-from approvals.services.clocks import clock_start
 from jinpu_portal.models import Notification
-
-
-def start_clock(
-    department, started_on: datetime.date, budget_days: int, kind=ClockKind.PROMISED
-) -> Clock:
-    return clock_start(
-        kind=kind, department=department, budget_days=budget_days, started_on=started_on
-    )
 
 
 def messages_to(user) -> list[Notification]:
