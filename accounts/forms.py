@@ -83,13 +83,13 @@ class AgentScopeForm(forms.Form):
         label="授权范围",
         choices=[(SCOPE_ALL, "全部事项"), (SCOPE_CHOSEN, "指定事项")],
         initial=SCOPE_ALL,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     items = ItemChoiceField(
-        label="指定事项",
+        label="指定事项（授权范围选“指定事项”时勾选）",
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     valid_until = forms.DateField(
         label="有效期至",

@@ -286,7 +286,8 @@ def _who(event, *, staff: bool) -> str:
     if actor.has_role(Role.CLERK) or actor.is_staff:
         name = f"（{actor}）" if staff else ""
         return f"{place or '窗口工作人员'}{name}"
-    return str(actor)
+    citizen = getattr(actor, "citizen", None)
+    return citizen.name if citizen is not None else str(actor)
 
 
 def _clerk_window_or_403(request):
