@@ -37,6 +37,23 @@ def _person(user) -> str:
     return (user.full_name or user.username) if user else "系统"
 
 
+def received_form(slot) -> str:
+    """What was actually received of a material, in the notices' 收取形式 column: 电子
+    (an upload), 纸质原件 N 份 and 复印件 N 份 (paper handed over), or 容缺 with its due
+    date; never "原件 0 份" for an online upload, nor an original for a 容缺 material."""
+    if slot.status == MaterialStatus.TOLERATED:
+        due = slot.tolerance_due_date
+        return f"容缺（待补交，截止日期{due:%Y年%m月%d日}）" if due else "容缺（待补交）"
+    if slot.status in (MaterialStatus.PENDING, MaterialStatus.MISSING):
+        return "未提交"
+    parts = ["电子"] if slot.file else []
+    if slot.originals_received:
+        parts.append(f"纸质原件 {slot.originals_received} 份")
+    if slot.copies_received:
+        parts.append(f"复印件 {slot.copies_received} 份")
+    return "、".join(parts) or "未提交"
+
+
 def notice_context(application: Application, kind: str, actor, extra: dict | None) -> dict:
     """The content of a notice, frozen as JSON when it is issued."""
     version = application.item_version
@@ -46,6 +63,7 @@ def notice_context(application: Application, kind: str, actor, extra: dict | Non
             "name": slot.material.name,
             "status": slot.status,
             "status_label": str(MaterialStatus(slot.status).label),
+            "form": received_form(slot),
             "originals": slot.originals_received,
             "copies": slot.copies_received,
             "reason": slot.defect_reason,

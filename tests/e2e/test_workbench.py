@@ -7,6 +7,7 @@ The data fixtures come before ``browser`` in each signature (see tests/e2e/conft
 Playwright must start after the database is set up)."""
 
 import hashlib
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,9 @@ def test_clerk_accepts_an_online_submission_and_downloads_the_notice(
     assert content.startswith(b"%PDF")
     assert hashlib.sha256(content).hexdigest() == notice.sha256
     assert download.suggested_filename.endswith(".pdf")
+    # One page: the seal, date and verification footer stay with the text.
+    info = subprocess.run(["pdfinfo", download.path()], capture_output=True, check=True)
+    assert "Pages:           1" in info.stdout.decode()
 
     page.set_viewport_size(PHONE)
     page.reload()

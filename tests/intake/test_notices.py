@@ -12,15 +12,22 @@ from django.utils import timezone
 
 from catalog.calendar import add_working_days
 from intake.constants import MaterialStatus, NoticeKind, NoticeStatus, RefusalKind
-from intake.models import Notice
+from intake.models import Notice, SubmittedMaterial
 from intake.services.cases import (
     counter_receive,
     intake_accept,
     intake_refuse,
     intake_request_correction,
 )
+from intake.services.notices import received_form
 from intake.tasks import notice_render
-from tests.factories import counter_draft, materials_of, submit_online, verdict
+from tests.factories import (
+    ItemVersionFactory,
+    counter_draft,
+    materials_of,
+    submit_online,
+    verdict,
+)
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "notices"
 
@@ -101,7 +108,7 @@ def test_receipt_and_acceptance_with_tolerance(clerk, applicant, item, rendered)
         "予以受理",
         "10 个工作日",
         f"{application.promised_due_date:%Y年%m月%d日}",
-        "容缺后补",
+        "容缺（待补交，截止日期",
         due.isoformat(),
         "金普新区行政审批局",
         acceptance.verification_code,
@@ -248,3 +255,133 @@ def test_pending_notice_polls(client, clerk, citizen, item):
     assert f'hx-get="/intake/workbench/notices/{notice.pk}/status/"' in html
     response = client.get(f"/intake/workbench/notices/{notice.pk}/download/", follow=True)
     assert "文书正在生成" in response.content.decode()
+
+
+# --- layout and wording with eight materials ------------------------------------
+# The 受理通知书 and the 收件凭证 of an item with eight materials: one A4 page each, the
+# seal, date and verification footer on the page of the text; the 收取形式 column says
+# what was actually received (电子 for an upload, 纸质原件 / 复印件 with their counts for
+# paper, 容缺 with its due date), never "原件 0 份" for an upload nor an original for a
+# 容缺 material. PNGs of the pages go to test-output/notices/ for a person to look at.
+
+EIGHT = [
+    {"name": "食品经营许可申请书", "issuing_body": "申请人", "originals": 1, "copies": 0},
+    {"name": "营业执照", "issuing_body": "市场监督管理部门", "originals": 0, "copies": 1},
+    {"name": "法定代表人身份证明", "issuing_body": "公安机关", "originals": 0, "copies": 1},
+    {"name": "经营场所平面布局图", "issuing_body": "申请人", "originals": 1, "copies": 0},
+    {
+        "name": "场地使用证明（房屋产权证明或租赁合同）",
+        "issuing_body": "产权单位",
+        "originals": 1,
+        "copies": 1,
+        "tolerance_allowed": True,
+    },
+    {"name": "食品安全管理制度文本", "issuing_body": "申请人", "originals": 1, "copies": 0},
+    {"name": "食品安全管理人员健康证明", "issuing_body": "医疗机构", "originals": 0, "copies": 1},
+    {
+        "name": "委托书及受托人身份证明",
+        "issuing_body": "申请人",
+        "originals": 1,
+        "copies": 1,
+        "requirement": "optional",
+    },
+]
+
+
+def pages(notice) -> int:
+    with notice.file.open("rb") as handle:
+        info = subprocess.run(
+            ["pdfinfo", "-"], input=handle.read(), capture_output=True, check=True
+        ).stdout.decode()
+    return int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
+
+
+def test_counter_receipt_and_acceptance_with_tolerance_fit_one_page(clerk, applicant, rendered):
+    version = ItemVersionFactory(materials=EIGHT)
+    application = counter_draft(clerk, applicant, version)
+    materials = materials_of(application)
+    due = add_working_days(timezone.localdate(), 5)
+    tolerated = materials["场地使用证明（房屋产权证明或租赁合同）"]
+    verdicts = [
+        verdict(m)
+        for name, m in materials.items()
+        if name not in (tolerated.name, "委托书及受托人身份证明")
+    ]
+    # The clerk's form sends the catalog's counts for a 容缺 material too (原件 1).
+    verdicts.append(
+        verdict(tolerated, MaterialStatus.TOLERATED, pledge_signed=True, tolerance_due_date=due)
+    )
+    rendered(counter_receive, application=application, actor=clerk, verdicts=verdicts)
+    rendered(intake_accept, application=application, actor=clerk, verdicts=verdicts)
+    application.refresh_from_db()
+
+    acceptance = ready(application.notices.get(kind=NoticeKind.ACCEPTANCE))
+    keep_png(acceptance, "acceptance-eight")
+    assert pages(acceptance) == 1
+    text = pdf_text(acceptance)
+    for expected in (
+        "收取形式",
+        "纸质原件 1 份",
+        "复印件 1 份",
+        f"容缺（待补交，截止日期{due:%Y年%m月%d日}）",
+        "未提交",
+        acceptance.verification_code,
+        application.case_number,
+    ):
+        assert expected in text, expected
+    rows = {m["name"]: m["form"] for m in acceptance.context["materials"]}
+    assert rows[tolerated.name] == f"容缺（待补交，截止日期{due:%Y年%m月%d日}）"
+    assert rows["食品经营许可申请书"] == "纸质原件 1 份"
+    assert rows["营业执照"] == "复印件 1 份"
+    assert rows["委托书及受托人身份证明"] == "未提交"
+    assert "原件（份）" not in text
+
+    receipt = ready(application.notices.get(kind=NoticeKind.RECEIPT))
+    keep_png(receipt, "receipt-eight")
+    assert pages(receipt) == 1
+    text = pdf_text(receipt)
+    assert "收取形式" in text
+    assert "容缺（待补交，截止日期" in text
+    assert receipt.verification_code in text
+
+
+def test_online_acceptance_says_electronic_and_fits_one_page(clerk, citizen, rendered):
+    version = ItemVersionFactory(materials=EIGHT)
+    application = submit_online(citizen, version)
+    # As the pre-review form sends it: an uploaded material is received, no paper.
+    verdicts = [
+        verdict(slot.material, originals=0, copies=0)
+        for slot in application.materials.select_related("material")
+        if slot.file
+    ]
+    rendered(intake_accept, application=application, actor=clerk, verdicts=verdicts)
+    application.refresh_from_db()
+    acceptance = ready(application.notices.get(kind=NoticeKind.ACCEPTANCE))
+    keep_png(acceptance, "acceptance-online-eight")
+    assert pages(acceptance) == 1
+    rows = {m["name"]: m["form"] for m in acceptance.context["materials"]}
+    assert rows["营业执照"] == "电子"
+    assert rows["食品经营许可申请书"] == "电子"
+    assert rows["委托书及受托人身份证明"] == "未提交"
+    text = pdf_text(acceptance)
+    assert "电子" in text
+    assert " 0 " not in text.replace("000", "")  # no "原件 0 / 复印件 0" cells
+
+
+def test_received_form_wording():
+    slot = SubmittedMaterial(
+        status=MaterialStatus.RECEIVED, originals_received=1, copies_received=2
+    )
+    assert received_form(slot) == "纸质原件 1 份、复印件 2 份"
+    slot.file.name = "intake/materials/a.pdf"
+    assert received_form(slot) == "电子、纸质原件 1 份、复印件 2 份"
+    slot = SubmittedMaterial(status=MaterialStatus.RECEIVED)
+    slot.file.name = "intake/materials/a.pdf"
+    assert received_form(slot) == "电子"
+    tolerated = SubmittedMaterial(
+        status=MaterialStatus.TOLERATED,
+        originals_received=1,
+        tolerance_due_date=timezone.localdate().replace(year=2027, month=1, day=8),
+    )
+    assert received_form(tolerated) == "容缺（待补交，截止日期2027年01月08日）"
+    assert received_form(SubmittedMaterial(status=MaterialStatus.PENDING)) == "未提交"
