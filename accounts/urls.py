@@ -13,22 +13,22 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("verify/", views.verify, name="verify"),
     path("window/verify/", views.window_verify, name="window-verify"),
-    path("enterprises/<int:pk>/agents/", views.enterprise_agents, name="enterprise-agents"),
+    path("enterprises/<id:pk>/agents/", views.enterprise_agents, name="enterprise-agents"),
     path(
-        "enterprises/<int:pk>/agents/<int:authorization_id>/revoke/",
+        "enterprises/<id:pk>/agents/<id:authorization_id>/revoke/",
         views.enterprise_agent_revoke,
         name="enterprise-agent-revoke",
     ),
     path("window/enterprise/", views.window_enterprise, name="window-enterprise"),
     path(
-        "window/enterprise/<int:pk>/",
+        "window/enterprise/<id:pk>/",
         views.window_enterprise_detail,
         name="window-enterprise-detail",
     ),
     path(
-        "window/enterprise/<int:pk>/agents/<int:authorization_id>/revoke/",
+        "window/enterprise/<id:pk>/agents/<id:authorization_id>/revoke/",
         views.window_agent_revoke,
         name="window-agent-revoke",
     ),
-    path("attorney/<int:pk>/", views.power_of_attorney_file, name="attorney-file"),
+    path("attorney/<id:pk>/", views.power_of_attorney_file, name="attorney-file"),
 ]

@@ -10,8 +10,8 @@ from . import views
 urlpatterns = [
     path("bench/bare-json/", views.bench_bare_json, name="bench-bare-json"),
     path("bench/minimal/applications/", views.minimal_create),
-    path("bench/minimal/applications/<int:pk>/materials/", views.minimal_upload),
-    path("bench/minimal/applications/<int:pk>/submit/", views.minimal_submit),
-    path("bench/minimal/applications/<int:pk>/accept/", views.minimal_accept),
+    path("bench/minimal/applications/<id:pk>/materials/", views.minimal_upload),
+    path("bench/minimal/applications/<id:pk>/submit/", views.minimal_submit),
+    path("bench/minimal/applications/<id:pk>/accept/", views.minimal_accept),
     *portal_urlpatterns,
 ]

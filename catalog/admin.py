@@ -147,6 +147,8 @@ VERSION_FIELDSETS = [
     ),
     ("常见问题与办理结果", {"fields": ["faqs", "result_name", "result_sample"]}),
 ]
+# ItemVersion.change_note's column: a longer note is refused, never cut.
+CHANGE_NOTE_MAX_LENGTH = 200
 VERSION_HEADER_FIELDS = ["item", "number", "status", "published_at", "retired_at"]
 ERROR_LABELS = {"materials": "申请材料", "steps": "办理环节", NON_FIELD_ERRORS: ""}
 
@@ -332,12 +334,12 @@ class ItemVersionAdmin(admin.ModelAdmin):
 
         return [
             path(
-                "<int:pk>/create-draft/",
+                "<id:pk>/create-draft/",
                 view(self.create_draft_view),
                 name="catalog_itemversion_create_draft",
             ),
-            path("<int:pk>/diff/", view(self.diff_view), name="catalog_itemversion_diff"),
-            path("<int:pk>/publish/", view(self.publish_view), name="catalog_itemversion_publish"),
+            path("<id:pk>/diff/", view(self.diff_view), name="catalog_itemversion_diff"),
+            path("<id:pk>/publish/", view(self.publish_view), name="catalog_itemversion_publish"),
             *super().get_urls(),
         ]
 
@@ -404,8 +406,13 @@ class ItemVersionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         errors = []
         if request.method == "POST":
-            change_note = request.POST.get("change_note", "").strip()[:200]
+            change_note = request.POST.get("change_note", "").strip()
             try:
+                if len(change_note) > CHANGE_NOTE_MAX_LENGTH:
+                    raise ValidationError(
+                        f"变更说明过长：最多 {CHANGE_NOTE_MAX_LENGTH} 字，"
+                        f"现有 {len(change_note)} 字。"
+                    )
                 published = version_publish(
                     version=version, actor=request.user, change_note=change_note
                 )

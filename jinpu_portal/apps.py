@@ -7,3 +7,8 @@ from django.apps import AppConfig
 class JinpuPortalConfig(AppConfig):
     name = "jinpu_portal"
     verbose_name = "平台基础"
+
+    def ready(self):
+        from .converters import register
+
+        register()  # <id:pk> in every app's urls.py, imported after the apps are ready

@@ -5,7 +5,13 @@ With ``DEBUG`` off Django already answers with ``handler404``/``handler500``; wi
 it shows its technical pages, for a URL no route matches (before any view runs) and for
 an exception a view raises. This middleware answers both with ``templates/errors/``
 instead (a 403 already uses ``handler403`` in every mode) and writes the traceback of a
-500 to the log as Django would. API paths keep their own answers (JSON, under /api/).
+500 to the log as Django would.
+
+API paths (under /api/) answer JSON in the API's one error shape (``jinpu_portal.api``)
+in every mode: DRF's exception handler for what its views raise, and this middleware for
+the rest: an address no route matches (a 404, also for a POST without its trailing
+slash, which Django's APPEND_SLASH would turn into an error page), and any other HTML
+error answer (a 500 raised before the view, say).
 """
 
 import logging
@@ -13,7 +19,9 @@ import logging
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404
+from django.urls import Resolver404, resolve
 
+from .api.errors import json_error
 from .views import page_not_found, server_error
 
 logger = logging.getLogger("django.request")
@@ -31,17 +39,20 @@ class DebugErrorPagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if _is_api(request):
+            return _api_answer(request, response)
         if (
             settings.DEBUG
             and response.status_code == 404
             and getattr(request, "resolver_match", None) is None  # no route matched
-            and not _is_api(request)
         ):
             return page_not_found(request)
         return response
 
     def process_exception(self, request, exception):
-        if not settings.DEBUG or _is_api(request):
+        if _is_api(request):
+            return None  # DRF's exception handler, or _api_answer for what escapes it
+        if not settings.DEBUG:
             return None
         if isinstance(exception, Http404):
             return page_not_found(request, exception)
@@ -54,3 +65,24 @@ class DebugErrorPagesMiddleware:
             extra={"request": request},
         )
         return server_error(request)
+
+
+def _api_answer(request, response):
+    """An API answer that is an error in HTML becomes the same error as JSON."""
+    if response.status_code < 400 or response.get("Content-Type", "").startswith(
+        "application/json"
+    ):
+        return response
+    if response.status_code in (404, 500) and not _routed(request):
+        return json_error(404)  # no route (APPEND_SLASH's RuntimeError for a POST too)
+    return json_error(response.status_code)
+
+
+def _routed(request) -> bool:
+    if getattr(request, "resolver_match", None) is not None:
+        return True
+    try:
+        resolve(request.path_info)
+    except Resolver404:
+        return False
+    return True

@@ -364,8 +364,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["jinpu_portal.api.errors.FilterBackend"],
+    # One error shape for every API answer, the error answers in the schema, and JSON
+    # too deep or malformed refused with a 400 (jinpu_portal/api/).
+    "DEFAULT_PARSER_CLASSES": [
+        "jinpu_portal.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "jinpu_portal.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "jinpu_portal.api.schema.PortalAutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "金普新区政务服务一窗受理平台 API",

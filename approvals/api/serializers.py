@@ -10,11 +10,12 @@ from accounts.api.serializers import DepartmentRefSerializer
 from ..constants import SPECIAL_PROCEDURE_KINDS, Decision, PauseKind
 from ..models import Clock, ClockPause, Escalation, Extension, Task
 from ..selectors import time_left, tolerated_owed
-
-
-class ApprovalErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="中文错误说明")
-    code = serializers.CharField(required=False, help_text="错误代码（conflict 为并发冲突）")
+from ..services.tasks import (
+    EXTENSION_NOTE_MAX_LENGTH,
+    LEGAL_BASIS_MAX_LENGTH,
+    RECEIVE_NOTE_MAX_LENGTH,
+    SUPPLEMENT_NOTE_MAX_LENGTH,
+)
 
 
 class UserRefSerializer(serializers.Serializer):
@@ -204,6 +205,7 @@ class TaskDetailSerializer(TaskListSerializer):
 
 class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(
+        label="版本号",
         required=False,
         allow_null=True,
         help_text="任务的 version（列表或详情中取得）；任务已被他人更新时返回 409",
@@ -221,21 +223,43 @@ class DecideSerializer(VersionSerializer):
         label="办理意见", choices=Decision.choices, help_text="approve 同意，deny 不予许可"
     )
     opinion = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="同意时的审查意见"
+        label="审查意见",
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="同意时的审查意见",
     )
     reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="不予许可的理由（必填）"
+        label="不予许可理由",
+        max_length=280,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="不予许可的理由（必填）",
     )
-    legal_basis = serializers.CharField(required=False, allow_blank=True, default="")
+    legal_basis = serializers.CharField(
+        label="法律依据",
+        max_length=LEGAL_BASIS_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+    )
 
 
 class SupplementSerializer(VersionSerializer):
     items = serializers.ListField(
         label="补正要求",
-        child=serializers.CharField(allow_blank=True),
+        child=serializers.CharField(allow_blank=True, max_length=200),
         help_text="需补正的材料或内容，逐项列明",
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        label="补正说明",
+        max_length=SUPPLEMENT_NOTE_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+    )
 
 
 class SpecialStartSerializer(VersionSerializer):
@@ -243,19 +267,19 @@ class SpecialStartSerializer(VersionSerializer):
         label="特别程序",
         choices=[(k.value, k.label) for k in PauseKind if k in SPECIAL_PROCEDURE_KINDS],
     )
-    reason = serializers.CharField(label="原因或依据", allow_blank=True)
+    reason = serializers.CharField(label="原因或依据", max_length=300, allow_blank=True)
     expected_days = serializers.IntegerField(label="预计所需工作日")
 
 
 class SpecialEndSerializer(VersionSerializer):
-    result = serializers.CharField(label="特别程序结果", allow_blank=True)
+    result = serializers.CharField(label="特别程序结果", max_length=300, allow_blank=True)
 
 
 class ExtensionRequestSerializer(VersionSerializer):
     days = serializers.IntegerField(
         label="延长工作日", help_text="法定上限 10 个工作日，联办 15 个，含已批准的"
     )
-    reason = serializers.CharField(label="延期理由", allow_blank=True)
+    reason = serializers.CharField(label="延期理由", max_length=300, allow_blank=True)
 
 
 class ExtensionSerializer(serializers.ModelSerializer):
@@ -290,12 +314,23 @@ class ExtensionSerializer(serializers.ModelSerializer):
 class ExtensionDecideSerializer(serializers.Serializer):
     approve = serializers.BooleanField(label="是否批准")
     note = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="不批准时必填"
+        label="批准意见",
+        max_length=EXTENSION_NOTE_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="不批准时必填",
     )
 
 
 class SupplementReceiveSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        label="收件说明",
+        max_length=RECEIVE_NOTE_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+    )
 
 
 class NoticeRefSerializer(serializers.Serializer):

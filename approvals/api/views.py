@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 from accounts.constants import Role
 from accounts.models import User
 from intake.models import Application
+from jinpu_portal.api.errors import ErrorSerializer, valid
 
 from ..constants import Decision, Light
 from ..errors import TaskConflict
@@ -46,7 +47,6 @@ from ..selectors import (
 from ..services import tasks as svc
 from ..services import tolerance as tolerance_svc
 from .serializers import (
-    ApprovalErrorSerializer,
     CaseClocksSerializer,
     DecideSerializer,
     EscalationSerializer,
@@ -67,15 +67,17 @@ from .serializers import (
 )
 
 TAGS = ["部门审批"]
+# The acts' error answers; the others (401, 415, ...) come from
+# jinpu_portal.api.PortalAutoSchema.
 ERRORS = {
     400: OpenApiResponse(
-        ApprovalErrorSerializer, description="服务拒绝（状态不允许、缺少理由、超出时限等）"
+        ErrorSerializer, description="服务拒绝（状态不允许、缺少理由、超出时限等）"
     ),
-    401: OpenApiResponse(ApprovalErrorSerializer, description="未登录"),
-    403: OpenApiResponse(ApprovalErrorSerializer, description="无权以该部门名义办理"),
-    404: OpenApiResponse(ApprovalErrorSerializer, description="任务不存在或无权查看"),
-    409: OpenApiResponse(ApprovalErrorSerializer, description="任务已被他人处理或更新（并发冲突）"),
+    403: OpenApiResponse(ErrorSerializer, description="无权以该部门名义办理"),
+    404: OpenApiResponse(ErrorSerializer, description="任务不存在或无权查看"),
+    409: OpenApiResponse(ErrorSerializer, description="任务已被他人处理或更新（并发冲突）"),
 }
+READ_ERRORS = {403: ERRORS[403], 404: ERRORS[404]}
 
 
 class Conflict(exceptions.APIException):
@@ -205,7 +207,9 @@ class TaskDetailApi(TaskMixin, APIView):
     """One task with its case's status and due dates. Permission: IsApprover; the task's
     department must be one the user acts for."""
 
-    @extend_schema(tags=TAGS, summary="任务详情", responses={200: TaskDetailSerializer, **ERRORS})
+    @extend_schema(
+        tags=TAGS, summary="任务详情", responses={200: TaskDetailSerializer, **READ_ERRORS}
+    )
     def get(self, request, pk):
         return Response(TaskDetailSerializer(self.get_task(pk)).data)
 
@@ -557,12 +561,6 @@ class EscalationListApi(ListAPIView):
 
 
 def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    if not serializer.is_valid():
-        field, errors = next(iter(serializer.errors.items()))
-        message = errors[0] if isinstance(errors, list) else str(errors)
-        label = serializer.fields[field].label if field in serializer.fields else field
-        raise exceptions.ValidationError({"detail": f"{label}：{message}", "code": "invalid"})
-    data = dict(serializer.validated_data)
+    data = dict(valid(serializer_class(data=request.data)))
     data.setdefault("version", None)
     return data

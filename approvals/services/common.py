@@ -142,6 +142,16 @@ def sync_due_dates(application: Application) -> None:
         application.save(update_fields=[*fields, "updated_at"])
 
 
+def limit_text(value: str, label: str, *, max_length: int) -> str:
+    """Optional free text, stripped; longer than the field holds is refused (never cut)."""
+    value = (value or "").strip()
+    if len(value) > max_length:
+        raise ApprovalError(
+            f"{label}过长：最多 {max_length} 字，现有 {len(value)} 字。", code="too_long"
+        )
+    return value
+
+
 def require_text(value: str, message: str, *, max_length: int = 300) -> str:
     value = (value or "").strip()
     if not value:

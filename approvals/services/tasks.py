@@ -44,6 +44,7 @@ from .common import (
     bump,
     case_clocks,
     is_department_head,
+    limit_text,
     lock_case,
     lock_task,
     notify_assignees,
@@ -62,6 +63,12 @@ from .routing import deciding_department, next_stage, stage_is_complete, stage_o
 # 行政许可法 art. 42: +10 working days; joint handling (联办, co-implementing
 # departments): +15.
 EXTENSION_MAX_DAYS = 10
+# Free text the acts take, in characters: longer is refused, never cut. Each fits the
+# column it is stored in with the event line's prefix (CaseEvent.message holds 300).
+LEGAL_BASIS_MAX_LENGTH = 300
+SUPPLEMENT_NOTE_MAX_LENGTH = 500
+RECEIVE_NOTE_MAX_LENGTH = 280
+EXTENSION_NOTE_MAX_LENGTH = 280
 EXTENSION_MAX_DAYS_JOINT = 15
 
 
@@ -267,7 +274,7 @@ def task_deny(
     _require_in_approval(application)
     _require_not_paused(application)
     reason = require_text(reason, "不予许可必须说明理由。", max_length=280)
-    legal_basis = (legal_basis or "").strip()[:300]
+    legal_basis = limit_text(legal_basis, "法律依据", max_length=LEGAL_BASIS_MAX_LENGTH)
     spent = _spent_days(task)
     _complete(task, actor, Decision.DENY, reason)
     _event(
@@ -335,8 +342,8 @@ def task_request_supplement(
         raise ApprovalError("请逐项列明需要申请人补正的材料或内容。", code="items")
     if any(len(item) > 200 for item in items):
         raise ApprovalError("每项补正要求请控制在 200 字以内。", code="too_long")
-    note = (note or "").strip()[:500]
-    reason = "；".join(items)[:300]
+    note = limit_text(note, "补正说明", max_length=SUPPLEMENT_NOTE_MAX_LENGTH)
+    reason = limit_text("；".join(items), "补正要求（合计）", max_length=300)
     _pause_all(application, kind=PauseKind.SUPPLEMENT, reason=reason, actor=actor)
     if move(task, TaskMove.TAKE) == TaskStatus.OPEN:
         task.assignee = actor
@@ -395,7 +402,7 @@ def supplement_receive(*, application: Application, actor: User, note: str = "")
         raise ApprovalPermissionDenied("只有申请人本人或综合窗口人员可以提交补正材料。")
     if application.status != CaseStatus.SUPPLEMENT_REQUESTED:
         raise ApprovalError("该办件没有待补正的审查意见。", code="no_supplement")
-    note = (note or "").strip()[:280]
+    note = limit_text(note, "收件说明", max_length=RECEIVE_NOTE_MAX_LENGTH)
     application.received_at = timezone.now()
     application.save(update_fields=["received_at", "updated_at"])
     _resume(application, (PauseKind.SUPPLEMENT,), result=note or "已补正")
@@ -613,7 +620,7 @@ def extension_decide(
         raise ApprovalPermissionDenied("不能批准本人提出的延期申请。")
     if application.status not in (CaseStatus.IN_APPROVAL, CaseStatus.SUPPLEMENT_REQUESTED):
         raise ApprovalError("办件已办结或终止，不能再延期。", code="case_status")
-    note = (note or "").strip()[:300]
+    note = limit_text(note, "批准意见", max_length=EXTENSION_NOTE_MAX_LENGTH)
     if not approve and not note:
         raise ApprovalError("不批准延期时请说明理由。", code="note")
     move(extension, ExtensionMove.APPROVE if approve else ExtensionMove.REJECT)

@@ -24,7 +24,9 @@ class ServiceObjectSerializer(serializers.ModelSerializer):
 
 class DepartmentSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="上级部门编码；顶层为 null"
+    )
 
     class Meta:
         model = Department
@@ -206,10 +208,13 @@ class BundleItemSerializer(serializers.Serializer):
     code = serializers.CharField(source="item.code")
     position = serializers.IntegerField()
     published = serializers.SerializerMethodField(help_text="该事项当前是否有发布版本")
-    name = serializers.CharField(source="item.current_version.name", default=None)
-    department = DepartmentRefSerializer(source="item.current_version.department", default=None)
+    # null while the item has no published version
+    name = serializers.CharField(source="item.current_version.name", default=None, allow_null=True)
+    department = DepartmentRefSerializer(
+        source="item.current_version.department", default=None, allow_null=True
+    )
     promised_limit_days = serializers.IntegerField(
-        source="item.current_version.promised_limit_days", default=None
+        source="item.current_version.promised_limit_days", default=None, allow_null=True
     )
 
     def get_published(self, obj) -> bool:

@@ -13,9 +13,9 @@ from .views import (
 )
 
 urlpatterns = [
-    # "add/" before "<int:year>/" (an int never matches "add", but keep the order plain).
+    # "add/" before "<id:year>/" (an int never matches "add", but keep the order plain).
     path("calendar/add/", WorkingDaysAddApi.as_view(), name="api-calendar-add"),
-    path("calendar/<int:year>/", CalendarYearApi.as_view(), name="api-calendar-year"),
+    path("calendar/<id:year>/", CalendarYearApi.as_view(), name="api-calendar-year"),
     path("departments/", DepartmentListApi.as_view(), name="api-department-list"),
     path("items/", ItemListApi.as_view(), name="api-item-list"),
     path("items/<str:code>/", ItemDetailApi.as_view(), name="api-item-detail"),

@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from accounts.constants import Role
 from accounts.selectors import citizen_for_user, enterprise_list_for
 from catalog.version_cache import published_version_get
+from jinpu_portal.api.errors import ErrorSerializer, valid
 
 from ..citizen_selectors import my_application_flat_list
 from ..constants import Channel
@@ -51,7 +52,6 @@ from .citizen_serializers import (
     ApplicationListSerializer,
     ApplicationStateSerializer,
     ApplicationWriteSerializer,
-    ErrorSerializer,
     FileUploadSerializer,
     MaterialUploadSerializer,
     WithdrawSerializer,
@@ -59,11 +59,11 @@ from .citizen_serializers import (
 from .common import NOT_FOUND, ServiceCallMixin
 
 TAGS = ["申请人：我的申请"]
+# The other error answers (401, 415, ...) come from jinpu_portal.api.PortalAutoSchema.
 ERRORS = {
     400: OpenApiResponse(
         ErrorSerializer, description="服务拒绝（状态不允许、缺少材料、文件不合格等）"
     ),
-    401: OpenApiResponse(ErrorSerializer, description="未登录"),
     403: OpenApiResponse(ErrorSerializer, description="无权操作"),
     404: OpenApiResponse(ErrorSerializer, description="申请不存在或无权查看"),
 }
@@ -132,8 +132,7 @@ class ApplicationListCreateApi(CitizenApiMixin, generics.ListCreateAPIView):
     )
     def post(self, request, *args, **kwargs):
         serializer = ApplicationCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = valid(serializer)
         citizen = citizen_for_user(user=request.user)
         if citizen is None:
             raise exceptions.PermissionDenied("请先完成实名认证，再网上申请。")
@@ -202,7 +201,7 @@ class ApplicationDetailApi(CitizenApiMixin, APIView):
     def patch(self, request, pk: int):
         application = self.visible(pk)
         serializer = ApplicationWriteSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
+        valid(serializer)
         application = self.call(
             application_update_online,
             application=application,
@@ -229,7 +228,7 @@ class ApplicationMaterialUploadApi(CitizenApiMixin, APIView):
     def post(self, request, pk: int):
         application = self.visible(pk)
         serializer = MaterialUploadSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        valid(serializer)
         slot = self.call(
             material_upload,
             application=application,
@@ -256,7 +255,7 @@ class ApplicationPowerOfAttorneyApi(CitizenApiMixin, APIView):
     def post(self, request, pk: int):
         application = self.visible(pk)
         serializer = FileUploadSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        valid(serializer)
         self.call(
             power_of_attorney_upload,
             application=application,
@@ -301,7 +300,7 @@ class ApplicationWithdrawApi(CitizenApiMixin, APIView):
     def post(self, request, pk: int):
         application = self.visible(pk)
         serializer = WithdrawSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        valid(serializer)
         application = self.call(
             application_withdraw,
             application=application,

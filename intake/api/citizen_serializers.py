@@ -22,19 +22,17 @@ from ..states import can
 from .common import CaseEventSerializer, WrittenOutMixin, date_out, datetime_out
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="说明（中文）")
-    code = serializers.CharField(required=False, help_text="错误代码，如 missing_uploads")
-
-
 class AgentSerializer(serializers.Serializer):
     """代办人. On output the ID number is masked."""
 
-    name = serializers.CharField(max_length=50)
+    name = serializers.CharField(label="代办人姓名", max_length=50)
     # Room for a number typed with spaces; the service normalises it before checking.
-    id_number = serializers.CharField(max_length=40, help_text="公民身份号码（输出时脱敏）")
+    id_number = serializers.CharField(
+        label="代办人身份证号码", max_length=40, help_text="公民身份号码（输出时脱敏）"
+    )
     phone = serializers.RegexField(
         PHONE_REGEX,
+        label="代办人手机号码",
         required=False,
         allow_blank=True,
         error_messages={"invalid": PHONE_ERROR},
@@ -267,35 +265,50 @@ class ApplicationWriteSerializer(serializers.Serializer):
     """Fields the applicant may set on an online draft."""
 
     contact_phone = serializers.RegexField(
-        PHONE_REGEX, required=False, error_messages={"invalid": PHONE_ERROR}
+        PHONE_REGEX, label="联系电话", required=False, error_messages={"invalid": PHONE_ERROR}
     )
     delivery_method = serializers.ChoiceField(
+        label="结果送达方式",
         choices=DeliveryMethod.choices,
         required=False,
         error_messages={"invalid_choice": "结果领取方式无效。"},
     )
-    delivery_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True)
+    delivery_address = serializers.CharField(
+        label="送达地址", max_length=200, required=False, allow_blank=True
+    )
+    note = serializers.CharField(
+        label="申请说明", max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True
+    )
     agent = AgentSerializer(
-        required=False, allow_null=True, help_text="代办人；null 表示取消代办（同时删除授权委托书）"
+        label="代办人",
+        required=False,
+        allow_null=True,
+        help_text="代办人；null 表示取消代办（同时删除授权委托书）",
     )
 
 
 class ApplicationCreateSerializer(ApplicationWriteSerializer):
-    item_code = serializers.CharField(max_length=64, help_text="事项实施编码")
+    item_code = serializers.CharField(label="事项编码", max_length=64, help_text="事项实施编码")
     enterprise_id = serializers.IntegerField(
-        required=False, allow_null=True, help_text="以企业名义申请时，您代表的企业"
+        label="申请企业",
+        required=False,
+        allow_null=True,
+        help_text="以企业名义申请时，您代表的企业",
     )
 
 
 class MaterialUploadSerializer(serializers.Serializer):
-    material_id = serializers.IntegerField(help_text="材料（事项版本的申请材料）ID")
-    file = serializers.FileField(help_text="PDF、JPEG 或 PNG")
+    material_id = serializers.IntegerField(
+        label="申请材料", help_text="材料（事项版本的申请材料）ID"
+    )
+    file = serializers.FileField(label="材料文件", help_text="PDF、JPEG 或 PNG")
 
 
 class FileUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="PDF、JPEG 或 PNG")
+    file = serializers.FileField(label="文件", help_text="PDF、JPEG 或 PNG")
 
 
 class WithdrawSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    reason = serializers.CharField(
+        label="撤回原因", max_length=200, required=False, allow_blank=True
+    )

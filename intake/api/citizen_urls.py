@@ -8,32 +8,32 @@ from . import citizen
 urlpatterns = [
     path("applications/", citizen.ApplicationListCreateApi.as_view(), name="api-applications"),
     path(
-        "applications/<int:pk>/",
+        "applications/<id:pk>/",
         citizen.ApplicationDetailApi.as_view(),
         name="api-application-detail",
     ),
     path(
-        "applications/<int:pk>/materials/",
+        "applications/<id:pk>/materials/",
         citizen.ApplicationMaterialUploadApi.as_view(),
         name="api-application-material-upload",
     ),
     path(
-        "applications/<int:pk>/power-of-attorney/",
+        "applications/<id:pk>/power-of-attorney/",
         citizen.ApplicationPowerOfAttorneyApi.as_view(),
         name="api-application-power-of-attorney",
     ),
     path(
-        "applications/<int:pk>/submit/",
+        "applications/<id:pk>/submit/",
         citizen.ApplicationSubmitApi.as_view(),
         name="api-application-submit",
     ),
     path(
-        "applications/<int:pk>/withdraw/",
+        "applications/<id:pk>/withdraw/",
         citizen.ApplicationWithdrawApi.as_view(),
         name="api-application-withdraw",
     ),
     path(
-        "applications/<int:pk>/resubmit/",
+        "applications/<id:pk>/resubmit/",
         citizen.ApplicationResubmitApi.as_view(),
         name="api-application-resubmit",
     ),

@@ -19,6 +19,7 @@ from accounts.models import Enterprise
 from accounts.selectors import citizen_by_id_number
 from catalog.calendar import current_calendar
 from catalog.models import ItemVersion
+from jinpu_portal.api.errors import ErrorSerializer, valid
 from jinpu_portal.db import PreparedQuery, remember_related
 
 from ..constants import CaseStatus, Channel
@@ -41,7 +42,6 @@ from .clerk_serializers import (
     ClerkApplicationDetailSerializer,
     ClerkCorrectionSerializer,
     ClerkCounterIntakeSerializer,
-    ClerkErrorSerializer,
     ClerkOutcomeSerializer,
     ClerkPrereviewSerializer,
     ClerkReceiveSerializer,
@@ -51,12 +51,9 @@ from .common import NOT_FOUND, ServiceCallMixin
 
 TAGS = ["综窗人员：受理"]
 ERRORS = {
-    400: OpenApiResponse(ClerkErrorSerializer, description="服务拒绝（状态不允许、材料不全等）"),
-    401: OpenApiResponse(ClerkErrorSerializer, description="未登录"),
-    403: OpenApiResponse(
-        ClerkErrorSerializer, description="不是窗口综窗人员，或申请正在其他窗口办理"
-    ),
-    404: OpenApiResponse(ClerkErrorSerializer, description="申请不存在或无权查看"),
+    400: OpenApiResponse(ErrorSerializer, description="服务拒绝（状态不允许、材料不全等）"),
+    403: OpenApiResponse(ErrorSerializer, description="不是窗口综窗人员，或申请正在其他窗口办理"),
+    404: OpenApiResponse(ErrorSerializer, description="申请不存在或无权查看"),
 }
 
 
@@ -91,9 +88,7 @@ class ClerkApiMixin(ServiceCallMixin):
 
     def validated(self, serializer_class) -> dict:
         """The request's data through ``serializer_class`` (a 400 when invalid)."""
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return valid(serializer_class(data=self.request.data))
 
     def outcome(self, pk: int, application: Application | None = None) -> Response:
         """What an action answers: the application and its notices (the full detail,
@@ -113,7 +108,11 @@ class ClerkApiMixin(ServiceCallMixin):
         application = application_detail_for(user=self.request.user, pk=pk)
         if application is None:
             raise exceptions.NotFound(NOT_FOUND)
-        return Response(ClerkApplicationDetailSerializer(application).data, status=status_code)
+        context = {"window_id": self.request.clerk_window.pk}
+        return Response(
+            ClerkApplicationDetailSerializer(application, context=context).data,
+            status=status_code,
+        )
 
 
 class ClerkPrereviewListApi(ClerkApiMixin, generics.ListAPIView):
@@ -257,7 +256,7 @@ class ClerkReceiveApi(ClerkApiMixin, APIView):
     )
     def post(self, request, pk: int):
         serializer = ClerkReceiveSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        valid(serializer)
         application = self.visible(pk)
         self.call(
             counter_receive,
@@ -280,8 +279,7 @@ class ClerkAcceptApi(ClerkApiMixin, APIView):
     )
     def post(self, request, pk: int):
         serializer = ClerkAcceptSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = valid(serializer)
         application = self.call(
             intake_accept,
             application=self.visible(pk),
@@ -305,8 +303,7 @@ class ClerkCorrectionApi(ClerkApiMixin, APIView):
     )
     def post(self, request, pk: int):
         serializer = ClerkCorrectionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = valid(serializer)
         self.call(
             intake_request_correction,
             application=self.visible(pk),
@@ -329,8 +326,7 @@ class ClerkRefuseApi(ClerkApiMixin, APIView):
     )
     def post(self, request, pk: int):
         serializer = ClerkRefuseSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = valid(serializer)
         self.call(
             intake_refuse,
             application=self.visible(pk),

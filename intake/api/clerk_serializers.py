@@ -1,11 +1,16 @@
-"""Serializers of the clerks' API (综窗人员). Clerks verify identities, so the detail
-shows full ID numbers, as the workbench does. Choice fields are plain strings checked
+"""Serializers of the clerks' API (综窗人员). The detail shows the applicant's full ID
+number only while a clerk checks it at their own window, masked elsewhere, as the
+workbench does. Choice fields are plain strings checked
 here: their names (status, kind) carry other choice sets elsewhere in the schema."""
 
 from django.urls import reverse
 from rest_framework import serializers
 
-from accounts.validators import normalize_identity_number
+from accounts.validators import (
+    normalize_identity_number,
+    validate_credit_code,
+    validate_resident_id,
+)
 from catalog.constants import MaterialRequirement
 
 from ..constants import CaseStatus, DeliveryMethod, IntakeOutcome, MaterialStatus, RefusalKind
@@ -20,23 +25,25 @@ VERDICT_STATUSES = [
 ]
 
 
-class ClerkErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="说明（中文）")
-    code = serializers.CharField(required=False, help_text="错误代码，如 transition、materials")
-
-
 class ClerkVerdictSerializer(serializers.Serializer):
     """The clerk's verdict on one material of the application."""
 
-    material = serializers.IntegerField(help_text="材料 ID（catalog ItemMaterial）")
+    material = serializers.IntegerField(label="材料", help_text="材料 ID（catalog ItemMaterial）")
     status = serializers.CharField(
-        help_text="received 已收取 / missing 缺少 / defective 有误 / tolerated 容缺后补"
+        label="核验结果",
+        help_text="received 已收取 / missing 缺少 / defective 有误 / tolerated 容缺后补",
     )
-    originals = serializers.IntegerField(min_value=0, max_value=99, default=0)
-    copies = serializers.IntegerField(min_value=0, max_value=99, default=0)
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    tolerance_due_date = serializers.DateField(required=False, allow_null=True, default=None)
-    pledge_signed = serializers.BooleanField(default=False, help_text="申请人已签署容缺承诺书")
+    originals = serializers.IntegerField(label="收取原件份数", min_value=0, max_value=99, default=0)
+    copies = serializers.IntegerField(label="收取复印件份数", min_value=0, max_value=99, default=0)
+    reason = serializers.CharField(
+        label="问题说明", max_length=300, required=False, allow_blank=True, default=""
+    )
+    tolerance_due_date = serializers.DateField(
+        label="容缺补交期限", required=False, allow_null=True, default=None
+    )
+    pledge_signed = serializers.BooleanField(
+        label="容缺承诺书", default=False, help_text="申请人已签署容缺承诺书"
+    )
 
     def validate_status(self, value):
         if value not in VERDICT_STATUSES:
@@ -47,32 +54,45 @@ class ClerkVerdictSerializer(serializers.Serializer):
 
 
 class ClerkReceiveSerializer(serializers.Serializer):
-    verdicts = ClerkVerdictSerializer(many=True, required=False, default=list)
+    verdicts = ClerkVerdictSerializer(label="材料核验结果", many=True, required=False, default=list)
 
 
 class ClerkAcceptSerializer(serializers.Serializer):
-    verdicts = ClerkVerdictSerializer(many=True, required=False, default=list)
-    conclude_immediately = serializers.BooleanField(default=False, help_text="即办件当场办结")
-    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    verdicts = ClerkVerdictSerializer(label="材料核验结果", many=True, required=False, default=list)
+    conclude_immediately = serializers.BooleanField(
+        label="当场办结", default=False, help_text="即办件当场办结"
+    )
+    note = serializers.CharField(
+        label="受理意见", max_length=1000, required=False, allow_blank=True, default=""
+    )
 
 
 class ClerkCorrectionSerializer(serializers.Serializer):
-    verdicts = ClerkVerdictSerializer(many=True)
-    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    verdicts = ClerkVerdictSerializer(label="材料核验结果", many=True)
+    note = serializers.CharField(
+        label="补正说明", max_length=1000, required=False, allow_blank=True, default=""
+    )
 
 
 class ClerkRefuseSerializer(serializers.Serializer):
     kind = serializers.CharField(
+        label="不予受理类型",
         help_text="not_required 不需要取得行政许可 / outside_powers 不属于本机关职权范围 /"
-        " not_eligible 不符合受理条件 / other 其他"
+        " not_eligible 不符合受理条件 / other 其他",
     )
     reason = serializers.CharField(
+        label="不予受理理由",
         max_length=300,
         help_text="不予受理理由",
         error_messages={"blank": "不予受理必须说明理由。", "required": "不予受理必须说明理由。"},
     )
     redirect_to = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default="", help_text="告知向何机关申请"
+        label="告知申请人向其申请的机关",
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="告知向何机关申请",
     )
 
     def validate_kind(self, value):
@@ -84,57 +104,91 @@ class ClerkRefuseSerializer(serializers.Serializer):
 class ClerkApplicationCreateSerializer(serializers.Serializer):
     """A counter application (a draft at the clerk's window) for a registered person."""
 
-    item_version = serializers.IntegerField(help_text="已发布的事项版本 ID")
-    applicant_id_number = serializers.CharField(help_text="申请人（经办人）公民身份号码")
+    item_version = serializers.IntegerField(label="事项版本", help_text="已发布的事项版本 ID")
+    applicant_id_number = serializers.CharField(
+        label="申请人身份证号码", max_length=40, help_text="申请人（经办人）公民身份号码"
+    )
     enterprise_credit_code = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="企业申请时的统一社会信用代码"
+        label="统一社会信用代码",
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="企业申请时的统一社会信用代码",
     )
     agent_id_number = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="代办人公民身份号码"
+        label="代办人身份证号码",
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="代办人公民身份号码",
     )
-    green_channel = serializers.BooleanField(default=False)
-    assisted = serializers.BooleanField(default=False, help_text="帮办")
+    green_channel = serializers.BooleanField(label="绿色通道", default=False)
+    assisted = serializers.BooleanField(label="帮办", default=False, help_text="帮办")
     contact_phone = serializers.CharField(
-        max_length=20, required=False, allow_blank=True, default=""
+        label="联系电话", max_length=20, required=False, allow_blank=True, default=""
     )
-    delivery_method = serializers.CharField(default=DeliveryMethod.WINDOW)
+    delivery_method = serializers.CharField(label="结果送达方式", default=DeliveryMethod.WINDOW)
     delivery_address = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default=""
+        label="送达地址", max_length=200, required=False, allow_blank=True, default=""
     )
-
-    def validate_applicant_id_number(self, value):
-        return normalize_identity_number(value)
-
-    def validate_enterprise_credit_code(self, value):
-        return normalize_identity_number(value)
-
-    def validate_agent_id_number(self, value):
-        return normalize_identity_number(value)
 
     def validate_delivery_method(self, value):
         if value not in DeliveryMethod.values:
             raise serializers.ValidationError("结果送达方式只能是 window、post 或 electronic。")
         return value
 
+    # The numbers as the counter form checks them (full-width and spaces normalised,
+    # region and check digit), before anyone looks for the person they name.
+    def validate_applicant_id_number(self, value):
+        return _resident_id(value)
+
+    def validate_agent_id_number(self, value):
+        return _resident_id(value) if value.strip() else ""
+
+    def validate_enterprise_credit_code(self, value):
+        value = normalize_identity_number(value)
+        if value:
+            validate_credit_code(value)
+        return value
+
+
+def _resident_id(value: str) -> str:
+    value = normalize_identity_number(value)
+    validate_resident_id(value)
+    return value
+
 
 class ClerkCounterIntakeSerializer(ClerkApplicationCreateSerializer):
     """A whole counter intake in one request (``intake.services.counter``): the
     application, the verdicts on what was handed over and the outcome, all or nothing."""
 
-    verdicts = ClerkVerdictSerializer(many=True, required=False, default=list)
+    verdicts = ClerkVerdictSerializer(label="材料核验结果", many=True, required=False, default=list)
     outcome = serializers.ChoiceField(
+        label="受理结论",
         choices=IntakeOutcome.choices,
         help_text="accept 受理 / correction 一次性告知补正 / refuse 不予受理",
         error_messages={"invalid_choice": "受理结论只能是 accept、correction 或 refuse。"},
     )
-    conclude_immediately = serializers.BooleanField(default=False, help_text="即办件当场办结")
-    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
-    refusal_kind = serializers.CharField(required=False, allow_blank=True, default="")
+    conclude_immediately = serializers.BooleanField(
+        label="当场办结", default=False, help_text="即办件当场办结"
+    )
+    note = serializers.CharField(
+        label="受理意见", max_length=1000, required=False, allow_blank=True, default=""
+    )
+    refusal_kind = serializers.CharField(
+        label="不予受理类型", max_length=32, required=False, allow_blank=True, default=""
+    )
     refusal_reason = serializers.CharField(
-        max_length=300, required=False, allow_blank=True, default=""
+        label="不予受理理由", max_length=300, required=False, allow_blank=True, default=""
     )
     redirect_to = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default=""
+        label="告知申请人向其申请的机关",
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
     )
 
 
@@ -278,8 +332,16 @@ class ClerkPrereviewSerializer(ClerkApplicationSerializer):
         return clock.limit_on.isoformat() if clock else ""
 
 
+# Where a clerk checks the ID card against the application (a counter draft, an online
+# submission waiting for pre-review), the detail carries the full numbers, as the
+# workbench does (README "Who sees full ID numbers").
+FULL_ID_STATUSES = (CaseStatus.DRAFT, CaseStatus.SUBMITTED)
+
+
 class ClerkApplicationDetailSerializer(ClerkApplicationSerializer):
-    applicant_id_number = serializers.CharField(source="applicant.id_number")
+    applicant_id_number = serializers.SerializerMethodField(
+        help_text="完整号码仅在本窗口核验证件时（草稿、待预审）提供，其余情况脱敏"
+    )
     enterprise_credit_code = serializers.SerializerMethodField()
     agent_name = serializers.SerializerMethodField()
     item_version = serializers.IntegerField(source="item_version_id")
@@ -300,6 +362,17 @@ class ClerkApplicationDetailSerializer(ClerkApplicationSerializer):
             "events",
             "notices",
         ]
+
+    def shows_full_id(self, application) -> bool:
+        return application.status in FULL_ID_STATUSES and application.window_id in (
+            None,
+            self.context.get("window_id"),
+        )
+
+    def get_applicant_id_number(self, application) -> str:
+        if self.shows_full_id(application):
+            return application.applicant.id_number
+        return application.applicant.masked_id_number
 
     def get_enterprise_credit_code(self, application) -> str:
         return application.enterprise.credit_code if application.enterprise_id else ""

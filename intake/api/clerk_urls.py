@@ -19,27 +19,27 @@ urlpatterns = [
         name="api-clerk-counter-intake",
     ),
     path(
-        "clerk/applications/<int:pk>/",
+        "clerk/applications/<id:pk>/",
         clerk.ClerkApplicationDetailApi.as_view(),
         name="api-clerk-application",
     ),
     path(
-        "clerk/applications/<int:pk>/receive/",
+        "clerk/applications/<id:pk>/receive/",
         clerk.ClerkReceiveApi.as_view(),
         name="api-clerk-receive",
     ),
     path(
-        "clerk/applications/<int:pk>/accept/",
+        "clerk/applications/<id:pk>/accept/",
         clerk.ClerkAcceptApi.as_view(),
         name="api-clerk-accept",
     ),
     path(
-        "clerk/applications/<int:pk>/correction/",
+        "clerk/applications/<id:pk>/correction/",
         clerk.ClerkCorrectionApi.as_view(),
         name="api-clerk-correction",
     ),
     path(
-        "clerk/applications/<int:pk>/refuse/",
+        "clerk/applications/<id:pk>/refuse/",
         clerk.ClerkRefuseApi.as_view(),
         name="api-clerk-refuse",
     ),

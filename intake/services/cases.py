@@ -66,6 +66,21 @@ UPLOADABLE_BY_APPLICANT = (*EDITABLE_BY_APPLICANT, CaseStatus.SUPPLEMENT_REQUEST
 # --- guards -----------------------------------------------------------------
 
 
+def not_editable(application: Application, what: str = "材料") -> IntakeError:
+    """Why the applicant may no longer change this application, in its own words: a
+    withdrawn application says it was withdrawn, not that it was submitted."""
+    status = application.status
+    if status == CaseStatus.WITHDRAWN:
+        text = f"申请已撤回，不能再上传或修改{what}。如需办理，请重新申请。"
+    elif status in (CaseStatus.REFUSED, CaseStatus.TERMINATED):
+        text = f"申请已{application.get_status_display()}，不能再修改{what}。"
+    elif status == CaseStatus.SUBMITTED:
+        text = f"申请已提交，等待预审，不能再修改{what}。"
+    else:
+        text = f"申请当前状态为“{application.get_status_display()}”，不能再修改{what}。"
+    return IntakeError(text, code="not_editable")
+
+
 def unit_may_accept(item_version: ItemVersion, unit: Department) -> bool:
     """A unit accepts an item nearby when the version lists it, or holds a delegation."""
     return (
@@ -270,7 +285,7 @@ def material_upload(
     application = _lock(application)
     _require_applicant(application, actor)
     if application.status not in UPLOADABLE_BY_APPLICANT:
-        raise IntakeError("申请已提交，不能再修改材料。", code="not_editable")
+        raise not_editable(application)
     material_id = getattr(material, "pk", material)
     slot = next((slot for slot in slots_of(application) if slot.material_id == material_id), None)
     if slot is None:
@@ -355,7 +370,7 @@ def application_update_draft(*, application: Application, actor: User, **fields)
     application = _lock(application)
     _require_applicant(application, actor)
     if application.status not in EDITABLE_BY_APPLICANT:
-        raise IntakeError("申请已提交，不能再修改。", code="not_editable")
+        raise not_editable(application, "申请内容")
     unknown = set(fields) - allowed
     if unknown:
         raise IntakeError(f"不能修改字段：{'、'.join(sorted(unknown))}", code="field")
@@ -460,8 +475,17 @@ def application_resubmit(*, application: Application, actor: User) -> Applicatio
     return application
 
 
+WITHDRAW_REASON_MAX_LENGTH = 200
+
+
 @transaction.atomic
 def application_withdraw(*, application: Application, actor: User, reason: str = "") -> Application:
+    reason = (reason or "").strip()
+    if len(reason) > WITHDRAW_REASON_MAX_LENGTH:
+        raise IntakeError(
+            f"撤回原因过长：最多 {WITHDRAW_REASON_MAX_LENGTH} 字，现有 {len(reason)} 字。",
+            code="too_long",
+        )
     application = _lock(application)
     _require_applicant(application, actor)
     transition(
@@ -475,7 +499,7 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
                 else "窗口代申请人撤回申请"
             )
             + (f"：{reason}" if reason else "")
-        )[:300],
+        ),
     )
     applicant_notify(
         application,

@@ -45,6 +45,7 @@ from .cases import (
     _require_applicant,
     application_update_draft,
     material_upload,
+    not_editable,
     submit_locked,
 )
 from .uploads import check_upload
@@ -125,7 +126,7 @@ def application_update_online(
     locked = _lock(application)
     _require_applicant(locked, actor)
     if locked.status not in EDITABLE_BY_APPLICANT:
-        raise IntakeError("申请已提交，不能再修改。", code="not_editable")
+        raise not_editable(locked, "申请内容")
     form_data = copy.deepcopy(locked.form_data or {})
     if note is not None:
         note = note.strip()
@@ -172,7 +173,7 @@ def power_of_attorney_upload(*, application: Application, uploaded_file, actor: 
     locked = _lock(application)
     _require_applicant(locked, actor)
     if locked.status not in EDITABLE_BY_APPLICANT:
-        raise IntakeError("申请已提交，不能再修改材料。", code="not_editable")
+        raise not_editable(locked)
     form_data = copy.deepcopy(locked.form_data or {})
     agent = form_data.get("agent")
     if not agent:

@@ -116,7 +116,7 @@ def test_errors_are_chinese_with_the_right_status(api, case, spj_approver, scj_a
         f"/api/v1/tasks/{task.pk}/decide/", {"decision": "deny", "reason": ""}, format="json"
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": "不予许可必须说明理由。", "code": "required"}
+    assert response.json() == {"detail": "不予许可必须说明理由。", "code": "required", "errors": {}}
 
     response = api.post(f"/api/v1/tasks/{task.pk}/decide/", {"decision": "maybe"}, format="json")
     assert response.status_code == 400

@@ -3,7 +3,7 @@ decides the case, never by a supervisor (who watches and urges) nor by the head 
 another department, on the service, the pages and the API."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework.test import APIClient
 
 from accounts.services import staff_set_department_head
@@ -110,3 +110,22 @@ def test_api_refuses_supervisors_and_other_heads(case, extension, supervisor, sc
     assert response.status_code == 200
     assert response.json()["department"] == "金普新区行政审批局"
     assert statutory_extension(case) == 5
+
+
+def test_an_over_long_decision_note_is_refused_not_cut(case, extension, spj_head):
+    """The note was silently cut at 300 characters (issue 11 item 7)."""
+    api = APIClient()
+    api.force_authenticate(spj_head)
+    url = f"/api/v1/extensions/{extension.pk}/decide/"
+    response = api.post(url, {"approve": False, "note": "长" * 281}, format="json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "批准意见：请确保这个字段不能超过 280 个字符。"
+    with pytest.raises(ValidationError, match="批准意见过长：最多 280 字，现有 301 字。"):
+        svc.extension_decide(extension=extension, actor=spj_head, approve=False, note="长" * 301)
+    extension.refresh_from_db()
+    assert extension.status == ExtensionStatus.REQUESTED
+    assert extension.decision_note == ""
+    response = api.post(url, {"approve": False, "note": "长" * 280}, format="json")
+    assert response.status_code == 200
+    extension.refresh_from_db()
+    assert extension.decision_note == "长" * 280

@@ -103,7 +103,9 @@ def test_item_filters(api, catalog, params, expected):
 def test_bad_filter_value_is_a_400(api, catalog):
     response = api.get(ITEMS, {"type": "99"})
     assert response.status_code == 400
-    assert "type" in response.json()
+    body = response.json()
+    assert body["errors"] == {"type": ["选择一个有效的选项。 99 不在可用的选项中。"]}
+    assert body["detail"].startswith("事项类型代码：")
 
 
 def test_item_detail_has_every_element_materials_and_steps(api, catalog, make_department):

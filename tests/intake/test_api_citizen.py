@@ -437,3 +437,20 @@ def test_every_endpoint_is_in_the_schema_with_its_permission(tmp_path):
             assert operation["security"], (path, method)
     upload = paths["/api/v1/applications/{id}/materials/"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in upload
+
+
+def test_uploading_to_a_withdrawn_application_says_it_was_withdrawn(api, applicant, item):
+    application = submitted(item, applicant)
+    assert api.post(f"/api/v1/applications/{application.pk}/withdraw/").status_code == 200
+    response = api.post(
+        f"/api/v1/applications/{application.pk}/materials/",
+        {"material_id": material_id(application, "身份证明"), "file": pdf_file("id.pdf")},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "申请已撤回，不能再上传或修改材料。如需办理，请重新申请。"
+    assert response.json()["code"] == "not_editable"
+    response = api.patch(f"/api/v1/applications/{application.pk}/", {"note": "补充"}, format="json")
+    assert (
+        response.json()["detail"] == "申请已撤回，不能再上传或修改申请内容。如需办理，请重新申请。"
+    )

@@ -65,7 +65,8 @@ def test_accept_an_online_submission(api, citizen, item):
     assert body["status"] in (CaseStatus.ACCEPTED, CaseStatus.IN_APPROVAL)
     assert [n["kind"] for n in body["notices"]] == [NoticeKind.ACCEPTANCE]
     detail = api.get(f"{BASE}/applications/{application.pk}/").json()
-    assert detail["applicant_id_number"] == citizen.id_number  # clerks verify identities
+    # Accepted: the card was checked, the number is masked from now on (issue 11 item 9).
+    assert detail["applicant_id_number"] == citizen.masked_id_number
     accept = next(e for e in detail["events"] if e["action"] == "accept")
     assert accept["actor"].startswith("测试用户")
     assert accept["window"] == "金普厅 3 号窗口"
@@ -131,7 +132,11 @@ def test_refuse_needs_a_reason(api, citizen, item):
     url = f"{BASE}/applications/{application.pk}/refuse/"
     response = api.post(url, {"kind": RefusalKind.OTHER, "reason": ""}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"reason": ["不予受理必须说明理由。"]}
+    assert response.json() == {
+        "detail": "不予受理理由：不予受理必须说明理由。",
+        "code": "invalid",
+        "errors": {"reason": ["不予受理必须说明理由。"]},
+    }
     response = api.post(url, {"kind": RefusalKind.OTHER, "reason": "   "}, format="json")
     assert response.status_code == 400
     assert "不予受理必须说明理由" in str(response.json())
@@ -386,3 +391,56 @@ def test_schema_has_the_clerk_api_without_warnings(tmp_path):
         "/api/v1/clerk/applications/{id}/receive/",
     ):
         assert path in schema
+
+
+def test_a_malformed_id_number_gets_the_check_digit_message(api, item):
+    """Not '申请人尚未登记': the number itself is wrong (issue 11 item 7)."""
+    response = api.post(
+        f"{BASE}/applications/",
+        {"item_version": item.pk, "applicant_id_number": "110105194912310021"},
+        format="json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] == "申请人身份证号码：公民身份号码校验位错误：最后一位应为 X。"
+    assert body["errors"] == {"applicant_id_number": ["公民身份号码校验位错误：最后一位应为 X。"]}
+    response = api.post(
+        f"{BASE}/applications/",
+        {
+            "item_version": item.pk,
+            "applicant_id_number": "11010519491231002X",
+            "agent_id_number": "123",
+        },
+        format="json",
+    )
+    assert response.json()["errors"] == {
+        "agent_id_number": ["公民身份号码长度错误：应为 18 位，实际为 3 位。"]
+    }
+    assert Application.objects.count() == 0
+
+
+def test_the_detail_shows_the_full_id_number_only_during_pre_review_here(
+    api, citizen, item, other_clerk
+):
+    application = submit_online(citizen, item)
+    url = f"{BASE}/applications/{application.pk}/"
+    assert api.get(url).json()["applicant_id_number"] == citizen.id_number
+    other = APIClient()
+    other.force_authenticate(other_clerk)
+    Application.objects.filter(pk=application.pk).update(window=other_clerk.staff_profile.window)
+    assert other.get(url).json()["applicant_id_number"] == citizen.id_number
+    masked = api.get(url).json()["applicant_id_number"]
+    assert masked == citizen.masked_id_number != citizen.id_number
+
+
+def test_over_long_text_is_refused_not_cut(api, citizen, item):
+    application = submit_online(citizen, item)
+    response = api.post(
+        f"{BASE}/applications/{application.pk}/accept/",
+        {"verdicts": all_received(application), "note": "长" * 1001},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "受理意见：请确保这个字段不能超过 1000 个字符。"
+    application.refresh_from_db()
+    assert application.status == CaseStatus.SUBMITTED

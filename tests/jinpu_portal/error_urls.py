@@ -2,6 +2,8 @@
 
 from django.core.exceptions import PermissionDenied
 from django.urls import path
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
 
 from jinpu_portal.urls import handler403, handler404, handler500, urlpatterns  # noqa: F401
 
@@ -14,4 +16,16 @@ def broken(request):
     raise RuntimeError("boom")
 
 
-urlpatterns = [*urlpatterns, path("test-403/", forbidden), path("test-500/", broken)]
+class BrokenApi(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        raise RuntimeError("boom")
+
+
+urlpatterns = [
+    *urlpatterns,
+    path("test-403/", forbidden),
+    path("test-500/", broken),
+    path("api/test-500/", BrokenApi.as_view()),
+]
