@@ -384,6 +384,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets sharing a field name get their own component names.
+    "ENUM_NAME_OVERRIDES": {"DepartmentKindEnum": "accounts.constants.DepartmentKind"},
 }
 
 # --- Working-day calendar ----------------------------------------------------

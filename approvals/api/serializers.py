@@ -387,4 +387,6 @@ class EscalationSerializer(serializers.ModelSerializer):
 
 
 class TerminateSerializer(VersionSerializer):
-    reason = serializers.CharField(max_length=300, help_text="终止理由（将告知申请人）")
+    reason = serializers.CharField(
+        label="终止理由", max_length=300, help_text="终止理由（将告知申请人）"
+    )
