@@ -10,6 +10,7 @@ from django.core.exceptions import (
     PermissionDenied,
     ValidationError,
 )
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -22,6 +23,7 @@ from django.utils.http import content_disposition_header
 from accounts.constants import DepartmentKind
 from accounts.models import Department
 
+from .admin_widgets import FaqField
 from .calendar import uncovered_years, years_to_check
 from .constants import CalendarSource, Channel, VersionStatus
 from .diff import version_diff
@@ -169,6 +171,13 @@ def validation_messages(error: ValidationError) -> list[tuple[str, str]]:
     return pairs
 
 
+def checkbox_list():
+    """A labelled checkbox per choice, in a scrolling grid (admin_catalog.css): Chinese
+    and one label per box, where the admin's two-box selector is wide, half English
+    and its hidden selects unlabelled."""
+    return forms.CheckboxSelectMultiple(attrs={"class": "checkbox-grid"})
+
+
 class ItemVersionForm(forms.ModelForm):
     channels = forms.MultipleChoiceField(
         label="办理渠道",
@@ -176,10 +185,12 @@ class ItemVersionForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    faqs = FaqField()
 
     class Meta:
         model = ItemVersion
         fields = ["change_note", *(f for _title, opts in VERSION_FIELDSETS for f in opts["fields"])]
+        widgets = {name: checkbox_list() for name in VERSION_M2M}
 
 
 class ItemVersionAddForm(ItemVersionForm):
@@ -216,30 +227,32 @@ class DraftOnlyInlineMixin:
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
-class ItemMaterialInline(DraftOnlyInlineMixin, admin.TabularInline):
+class CompactInlineMixin:
+    """A stacked inline whose fields sit several to a row, each with its label (a
+    tabular inline's columns have none, and 13 of them made the page 2,715 px wide)."""
+
+    classes = ["compact-inline"]
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"class": "vTextField"})},
+    }
+
+
+class ItemMaterialInline(DraftOnlyInlineMixin, CompactInlineMixin, admin.StackedInline):
     model = ItemMaterial
     extra = 0
     fields = [
-        "position",
-        "name",
-        "issuing_body",
-        "source",
-        "originals",
-        "copies",
-        "requirement",
-        "tolerance_allowed",
-        "electronic_required",
-        "signature_requirement",
-        "notes",
-        "blank_form",
-        "sample",
+        ("position", "name", "issuing_body", "source"),
+        ("originals", "copies", "requirement"),
+        ("tolerance_allowed", "electronic_required"),
+        ("signature_requirement", "notes"),
+        ("blank_form", "sample"),
     ]
 
 
-class WorkflowStepInline(DraftOnlyInlineMixin, admin.TabularInline):
+class WorkflowStepInline(DraftOnlyInlineMixin, CompactInlineMixin, admin.StackedInline):
     model = WorkflowStep
     extra = 0
-    fields = ["stage", "name", "department", "budget_days"]
+    fields = [("stage", "name", "department", "budget_days")]
 
 
 @admin.register(ItemVersion)
@@ -264,10 +277,12 @@ class ItemVersionAdmin(admin.ModelAdmin):
     list_filter = ["status", "item_type", "theme", "case_type", "online_available", "department"]
     search_fields = ["item__code", "name", "basic_code", "keywords"]
     list_select_related = ["item", "department"]
-    filter_horizontal = ["co_departments", "service_objects", "accepting_halls", "accepting_units"]
     inlines = [ItemMaterialInline, WorkflowStepInline]
     date_hierarchy = "published_at"
     save_on_top = True
+
+    class Media:
+        css = {"all": ["css/admin_catalog.css"]}
 
     @admin.display(description="实施编码", ordering="item__code")
     def item_code(self, obj):
