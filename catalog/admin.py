@@ -60,8 +60,8 @@ class CalendarCoverageWarningMixin:
         for year in uncovered_years(years):
             messages.warning(
                 request,
-                f"工作日历未录入 {year} 年：该年暂按周一至周五计算工作日，"
-                "请尽快录入节假日与调休安排。",
+                f"工作日历未录入 {year} 年：该年暂按《全国年节及纪念日放假办法》推算的"
+                "法定节假日（含补假，不含调休）计算工作日，请尽快录入国务院公布的安排。",
             )
         return super().changelist_view(request, extra_context)
 

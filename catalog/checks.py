@@ -18,7 +18,8 @@ def calendar_coverage_warnings(today: datetime.date | None = None) -> list[Warni
         return []  # not migrated yet: `migrate` itself runs the checks
     return [
         Warning(
-            f"工作日历未录入 {year} 年的节假日与调休安排，该年按周一至周五计算工作日。",
+            f"工作日历未录入 {year} 年的节假日与调休安排，该年暂按《全国年节及纪念日放假办法》"
+            "推算的法定节假日（含补假，不含调休）计算工作日。",
             hint="在管理后台“工作日历年度”和“节假日与调休”中录入国务院办公厅公布的安排。",
             id="catalog.W001",
             obj=f"calendar {year}",
