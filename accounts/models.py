@@ -4,9 +4,11 @@ import os
 import uuid
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as AuthUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jinpu_portal.generation_cache import NotifyingManager, NotifyingQuerySet
 from jinpu_portal.models import TimeStampedModel
 
 from .constants import (
@@ -23,9 +25,16 @@ from .validators import (
 )
 
 
+class UserManager(AuthUserManager.from_queryset(NotifyingQuerySet)):
+    """Django's user manager; bulk changes (``.update(is_active=False)``) send
+    ``bulk_changed``, which retires the cached token users."""
+
+
 class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+
+    objects = UserManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")
@@ -75,6 +84,8 @@ class Department(TimeStampedModel):
     sort_order = models.PositiveIntegerField(_("排序"), default=100)
     is_active = models.BooleanField(_("启用"), default=True)
 
+    objects = NotifyingManager()
+
     class Meta:
         verbose_name = _("部门")
         verbose_name_plural = _("部门")
@@ -99,6 +110,8 @@ class Hall(TimeStampedModel):
     opening_hours = models.CharField(_("办公时间"), max_length=200, blank=True)
     phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
 
+    objects = NotifyingManager()
+
     class Meta:
         verbose_name = _("服务大厅")
         verbose_name_plural = _("服务大厅")
@@ -117,6 +130,8 @@ class Window(TimeStampedModel):
     number = models.PositiveSmallIntegerField(_("窗口号"))
     name = models.CharField(_("名称"), max_length=50, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = NotifyingManager()
 
     class Meta:
         verbose_name = _("窗口")
@@ -167,6 +182,8 @@ class StaffProfile(TimeStampedModel):
         ),
     )
 
+    objects = NotifyingManager()
+
     class Meta:
         verbose_name = _("工作人员范围")
         verbose_name_plural = _("工作人员范围")
@@ -208,6 +225,8 @@ class Citizen(TimeStampedModel):
     verification_method = models.CharField(
         _("核验方式"), max_length=16, choices=VerificationMethod.choices, blank=True
     )
+
+    objects = NotifyingManager()
 
     class Meta:
         verbose_name = _("自然人")
@@ -319,6 +338,9 @@ class Enterprise(TimeStampedModel):
         blank=True,
     )
 
+
+    objects = NotifyingManager()
+
     class Meta:
         verbose_name = _("企业（法人）")
         verbose_name_plural = _("企业（法人）")
@@ -389,6 +411,9 @@ class EnterpriseRepresentative(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+
+    objects = NotifyingManager()
 
     class Meta:
         verbose_name = _("经办人授权")

@@ -1,22 +1,24 @@
-"""Receivers that keep ``accounts.authentication``'s cache of token users true: any
-change to what a cached user carries drops the cached entries of the users concerned.
-These changes are rare (an admin edits a user, a clerk moves windows), so each costs a
-query for the affected tokens."""
+"""Receivers that keep ``accounts.token_users`` true: any change to what a cached user
+carries drops the cached entries of the users concerned (``connect``, called in
+``AccountsConfig.ready``). These changes are rare (an admin edits a user, a clerk moves
+windows), so each costs a query for the affected tokens; a bulk change (``.update()``)
+forgets every cached user."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.contrib.auth.models import Group
+from django.db.models.signals import m2m_changed, pre_delete
 from rest_framework.authtoken.models import Token
 
-from .authentication import cache_is_shared, forget_tokens
+from . import token_users
 from .models import Citizen, Enterprise, EnterpriseRepresentative, Hall, StaffProfile, User, Window
 
 
 def _forget(tokens) -> None:
-    if cache_is_shared():
-        forget_tokens(tokens.values_list("key", flat=True))
+    if token_users.cache_is_shared():
+        token_users.forget_tokens(tokens.values_list("key", flat=True))
 
 
 def token_changed(sender, instance, **kwargs):
-    forget_tokens([instance.key])
+    token_users.forget_tokens([instance.key])
 
 
 def user_changed(sender, instance, **kwargs):
@@ -37,6 +39,11 @@ def roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
             _forget(Token.objects.filter(user_id__in=pk_set))
     elif action in ("post_add", "post_remove", "post_clear"):
         _forget(Token.objects.filter(user_id=instance.pk))
+
+
+def group_changed(sender, instance, **kwargs):
+    """A role group renamed (its members' ``role_names``), or about to be deleted."""
+    _forget(Token.objects.filter(user__groups=instance))
 
 
 def window_changed(sender, instance, **kwargs):
@@ -62,22 +69,35 @@ def enterprise_changed(sender, instance, **kwargs):
         )
 
 
+def _bulk_changed(sender, **kwargs):
+    token_users.invalidate()
+
+
 def connect() -> None:
-    for signal in (post_save, post_delete):
-        signal.connect(token_changed, sender=Token, dispatch_uid=f"auth-cache-token-{signal}")
-        signal.connect(user_changed, sender=User, dispatch_uid=f"auth-cache-user-{signal}")
-        for model in (Citizen, StaffProfile):
-            signal.connect(
-                user_part_changed, sender=model, dispatch_uid=f"auth-cache-{model}-{signal}"
-            )
-        signal.connect(window_changed, sender=Window, dispatch_uid=f"auth-cache-window-{signal}")
-        signal.connect(hall_changed, sender=Hall, dispatch_uid=f"auth-cache-hall-{signal}")
-        signal.connect(
-            authorization_changed,
-            sender=EnterpriseRepresentative,
-            dispatch_uid=f"auth-cache-authorization-{signal}",
-        )
-        signal.connect(
-            enterprise_changed, sender=Enterprise, dispatch_uid=f"auth-cache-enterprise-{signal}"
-        )
-    m2m_changed.connect(roles_changed, sender=User.groups.through, dispatch_uid="auth-cache-roles")
+    cache = token_users.LOCAL
+    cache.watch(User, receiver=user_changed, on_bulk=_bulk_changed)
+    cache.watch(Citizen, StaffProfile, receiver=user_part_changed, on_bulk=_bulk_changed)
+    cache.watch(Window, receiver=window_changed, on_bulk=_bulk_changed)
+    cache.watch(Hall, receiver=hall_changed, on_bulk=_bulk_changed)
+    # Not what a cached user carries (the access rule reads the database), but revoking
+    # must leave nothing a process kept.
+    cache.watch(EnterpriseRepresentative, receiver=authorization_changed, on_bulk=_bulk_changed)
+    cache.watch(Enterprise, receiver=enterprise_changed, on_bulk=_bulk_changed)
+    cache.watch(
+        Token,
+        receiver=token_changed,
+        unhooked="rest_framework's model, whose manager the portal cannot replace. Tokens "
+        "are created and deleted (each delete sends post_delete), never updated in bulk; "
+        "an UPDATE of the table made elsewhere stays unseen for at most CACHE_SECONDS.",
+    )
+    cache.watch(
+        Group,
+        receiver=group_changed,
+        unhooked="django.contrib.auth's model, whose manager cannot be replaced without "
+        "swapping the model. A rename through save() is seen; Group.objects.update(name=...) "
+        "is not, and stays unseen for at most CACHE_SECONDS (the role groups' names are "
+        "fixed by accounts.constants.Role).",
+    )
+    # Who is in a group is known only before the delete cascades to the memberships.
+    pre_delete.connect(group_changed, sender=Group, dispatch_uid="token-users:group-pre-delete")
+    m2m_changed.connect(roles_changed, sender=User.groups.through, dispatch_uid="token-users:roles")

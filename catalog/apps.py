@@ -13,7 +13,9 @@ class CatalogConfig(AppConfig):
         from accounts.navigation import ANONYMOUS, HomeAction, register_action
         from accounts.roles import grant_model_permissions
 
-        from . import checks, signals  # noqa: F401  (registration)
+        from . import checks, signals  # noqa: F401  (checks: registration)
+
+        signals.connect()
 
         grant_model_permissions(Role.CATALOG_ADMIN, "catalog")
 

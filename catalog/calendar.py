@@ -2,8 +2,8 @@
 
 A ``WorkingCalendar`` is an immutable snapshot of the table. The functions take one
 explicitly (tests, bulk jobs that re-derive many due dates) or load the current one,
-which is cached per process and rebuilt when an administrator edits the table
-(``calendar_changed`` bumps a version in the shared cache).
+which is cached per process (``CALENDAR``, a ``jinpu_portal.generation_cache``) and
+rebuilt when the table is edited.
 
 Conventions: ``add_working_days(start, n)`` is the n-th working day after ``start``
 (``start`` itself never counts, as a time limit runs from the day after acceptance);
@@ -19,19 +19,14 @@ from __future__ import annotations
 
 import datetime
 import logging
-import time
 from dataclasses import dataclass, field
-from threading import Lock
 
-from django.core.cache import cache
-
-from jinpu_portal.cache import generation_bump
+from jinpu_portal.generation_cache import GenerationCache
 
 from .statutory import provisional_holidays
 
 logger = logging.getLogger(__name__)
 
-_VERSION_KEY = "catalog:calendar-version"
 _ONE_DAY = datetime.timedelta(days=1)
 
 
@@ -178,16 +173,11 @@ def year_exceptions(year: int, calendar: WorkingCalendar | None = None) -> list[
 
 # --- Loading and caching ----------------------------------------------------
 
-_lock = Lock()
-# (version, loaded at, calendar). A process re-reads the table when the shared version
-# moves, and at least every _MAX_AGE seconds in case the cache is not shared (locmem).
-_cached: tuple[int | None, float, WorkingCalendar] | None = None
-_MAX_AGE = 60.0
-# The shared version is asked at most this often: a request computing several due dates
-# asks once, and an edit reaches every process within a second (the editing process at
-# once: calendar_changed drops its copy).
-_CHECK_EVERY = 1.0
-_checked_at = 0.0
+# Each process keeps the current calendar; an edit (receivers in catalog.signals, bulk
+# changes included) retires every process's copy within a second, the editing
+# process's at once; a copy is at most MAX_AGE seconds old in any case.
+MAX_AGE = 60.0
+CALENDAR = GenerationCache("catalog:calendar", max_age=MAX_AGE, max_entries=1)
 
 
 def load_calendar() -> WorkingCalendar:
@@ -203,40 +193,13 @@ def load_calendar() -> WorkingCalendar:
 
 
 def current_calendar() -> WorkingCalendar:
-    global _cached, _checked_at
-    cached = _cached
-    now = time.monotonic()
-    if cached is not None and now - _checked_at < _CHECK_EVERY:
-        return cached[2]
-    version = cache.get(_VERSION_KEY)
-    _checked_at = now
-    if (
-        cached is not None
-        and version is not None
-        and cached[0] == version
-        and time.monotonic() - cached[1] < _MAX_AGE
-    ):
-        return cached[2]
-    with _lock:
-        if version is None:
-            version = 1
-            cache.add(_VERSION_KEY, version, timeout=None)
-            version = cache.get(_VERSION_KEY, version)
-        calendar = load_calendar()
-        _cached = (version, time.monotonic(), calendar)
-        return calendar
-
-
-def forget_local() -> None:
-    """Drop this process's copy (tests: a rolled-back edit leaves no version bump)."""
-    global _cached, _checked_at
-    _cached, _checked_at = None, 0.0
+    return CALENDAR.get_or_load("calendar", load_calendar)
 
 
 def calendar_changed() -> None:
-    """Invalidate every process's cached calendar (called when the table is edited):
-    now, and again when the edit commits (``generation_bump``)."""
-    generation_bump(_VERSION_KEY, forget=forget_local)
+    """Retire every process's cached calendar (the table was edited in a way no
+    receiver sees, as in SQL)."""
+    CALENDAR.invalidate()
 
 
 def uncovered_years(years) -> list[int]:

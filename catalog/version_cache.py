@@ -9,39 +9,28 @@ has read (``version_get``) and, per item code, which version is the published on
 (``published_version_get``).
 
 What can still change under a kept version: its status (published → retired), which
-version of an item is published, and the department's name or phone. Any save of a
-version, an item or a department bumps a generation in the shared cache, at once and
-again when its transaction commits (receivers below, ``generation_bump``); a process
-re-reads the generation at most every
-``CHECK_SECONDS`` and forgets everything when it moved. The process that made the
-change forgets at once. So a retirement reaches every process within that time; a
-draft is never kept.
+version of an item is published, and the department's name or phone. Any save, delete or
+bulk change of a version, an item or a department retires ``VERSIONS``'s generation
+(receivers in ``catalog.signals``); ``VERSIONS`` is a ``jinpu_portal.generation_cache``,
+which re-reads the generation at most once a second, so a retirement reaches every
+process within that second and the process that made it at once. A draft is never kept;
+a version is kept at most ``MAX_AGE`` seconds.
 
 The kept objects are shared by the threads of a process: callers read them, never
 change them.
 """
 
-import threading
-import time
-
-from django.core.cache import cache
 from django.db.models import Prefetch
-from django.db.models.signals import post_delete, post_save
 
-from accounts.models import Department
-from jinpu_portal.cache import generation_bump
+from jinpu_portal.generation_cache import GenerationCache
 
 from .constants import VersionStatus
-from .models import ItemMaterial, ItemVersion, ServiceItem, WorkflowStep
+from .models import ItemMaterial, ItemVersion, WorkflowStep
 
-CHECK_SECONDS = 1.0
+MAX_AGE = 10 * 60
 MAX_ENTRIES = 5000
-_GENERATION_KEY = "catalog:version-cache:generation"
-
-_lock = threading.Lock()
-_versions: dict[int, ItemVersion] = {}
-_published: dict[str, int] = {}  # item code -> id of its published version
-_state = {"generation": None, "checked": 0.0}
+# ("version", id) -> ItemVersion; ("published", item code) -> id of its published version
+VERSIONS = GenerationCache("catalog:version-cache", max_age=MAX_AGE, max_entries=MAX_ENTRIES)
 
 
 def _queryset():
@@ -54,66 +43,30 @@ def _queryset():
     )
 
 
-def _fresh() -> None:
-    """Forget everything if another process changed the catalog since we last looked."""
-    now = time.monotonic()
-    if now - _state["checked"] < CHECK_SECONDS:
-        return
-    generation = cache.get(_GENERATION_KEY)
-    with _lock:
-        if generation != _state["generation"]:
-            _versions.clear()
-            _published.clear()
-            _state["generation"] = generation
-        _state["checked"] = now
-
-
-def _keep(version: ItemVersion) -> ItemVersion:
-    if version.status != VersionStatus.DRAFT:
-        with _lock:
-            if len(_versions) >= MAX_ENTRIES:
-                _versions.clear()
-                _published.clear()
-            _versions[version.pk] = version
-            if version.status == VersionStatus.PUBLISHED:
-                _published[version.item.code] = version.pk
+def _keep(version: ItemVersion | None, since: int) -> ItemVersion | None:
+    if version is not None and version.status != VersionStatus.DRAFT:
+        VERSIONS.set(("version", version.pk), version, since=since)
+        if version.status == VersionStatus.PUBLISHED:
+            VERSIONS.set(("published", version.item.code), version.pk, since=since)
     return version
 
 
 def version_get(pk: int) -> ItemVersion:
     """The version with its item, department and materials (in catalog order)."""
-    _fresh()
-    version = _versions.get(pk)
+    version = VERSIONS.get(("version", pk))
     if version is None:
-        version = _keep(_queryset().get(pk=pk))
+        since = VERSIONS.stamp()
+        version = _keep(_queryset().get(pk=pk), since)
     return version
 
 
 def published_version_get(code: str) -> ItemVersion | None:
     """The published version of the item with implementation code ``code``, loaded as
     ``version_get`` loads it; None if the item has none."""
-    _fresh()
-    pk = _published.get(code)
-    version = _versions.get(pk) if pk is not None else None
+    pk = VERSIONS.get(("published", code))
+    version = VERSIONS.get(("version", pk)) if pk is not None else None
     if version is None:
+        since = VERSIONS.stamp()
         version = _queryset().filter(item__code=code, status=VersionStatus.PUBLISHED).first()
-        if version is not None:
-            _keep(version)
+        _keep(version, since)
     return version
-
-
-def forget_all() -> None:
-    """Forget this process's versions (tests; the editing process, at once)."""
-    with _lock:
-        _versions.clear()
-        _published.clear()
-        _state.update(generation=None, checked=0.0)
-
-
-def catalog_changed(**kwargs) -> None:
-    generation_bump(_GENERATION_KEY, forget=forget_all)
-
-
-for _model in (ItemVersion, ServiceItem, Department):
-    post_save.connect(catalog_changed, sender=_model, dispatch_uid=f"version-cache-{_model}")
-    post_delete.connect(catalog_changed, sender=_model, dispatch_uid=f"version-cache-d-{_model}")

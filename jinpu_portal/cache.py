@@ -1,5 +1,5 @@
 """The shared cache: Django's Redis cache backend, keeping one ``redis.Redis`` client per
-connection pool; and ``generation_bump``, how the per-process caches learn of a change.
+connection pool (the per-process caches in front of it: ``jinpu_portal.generation_cache``).
 
 Django's ``RedisCacheClient`` builds a new ``redis.Redis`` for every cache operation, and
 redis-py's constructor sets up a couple of hundred response callbacks each time: about a
@@ -8,12 +8,7 @@ authentication reads the cache). A ``redis.Redis`` is safe to share between thre
 its pool (and redis-py's pool notices a fork), so one per pool is enough.
 """
 
-import time
-from collections.abc import Callable
-
-from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from django.db import connection, transaction
 
 from .db import fastpath_off
 
@@ -39,24 +34,3 @@ class PooledRedisCache(RedisCache):
         super().__init__(server, params)
         if not fastpath_off("pooled_redis"):
             self._class = _ReusingClient
-
-
-def generation_bump(key: str, *, forget: Callable[[], None]) -> None:
-    """Retire everything cached under the shared generation ``key``: set it anew and
-    call ``forget`` (drop this process's copies), now and again when the current
-    transaction commits.
-
-    The caches that use it (the working calendar, the kept item versions, the item
-    detail JSON) re-read the generation at intervals and reload what changed. A bump
-    before the commit alone is not enough: a reader in another process between the bump
-    and the commit still sees the old rows, and would keep them under the new
-    generation; the bump at the commit retires those. The bump now keeps the editing
-    transaction itself (and tests, which never commit) from reading its old copy."""
-
-    def bump():
-        cache.set(key, time.time_ns(), None)
-        forget()
-
-    bump()
-    if connection.in_atomic_block:
-        transaction.on_commit(bump)

@@ -171,13 +171,10 @@ def _clear_cache():
     else:
         cache.clear()
     # And what each process keeps in front of the shared cache: a test's rolled-back
-    # changes bump no generation, and SQLite reuses the ids of rolled-back rows.
-    from accounts import authentication
-    from catalog import calendar, version_cache
+    # changes bump no generation, and the database reuses the ids of rolled-back rows.
+    from jinpu_portal.generation_cache import reset_all
 
-    authentication.forget_local()
-    calendar.forget_local()
-    version_cache.forget_all()
+    reset_all()
 
 
 # --- Users of each role, set up through the services (tests/factories.py) ---------

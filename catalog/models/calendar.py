@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jinpu_portal.generation_cache import NotifyingManager
 from jinpu_portal.models import TimeStampedModel
 
 from ..constants import CalendarDayKind, CalendarSource
@@ -22,6 +23,8 @@ class CalendarYear(TimeStampedModel):
         _("依据"), max_length=200, blank=True, help_text=_("如国务院办公厅通知文号")
     )
 
+    objects = NotifyingManager()
+
     class Meta:
         verbose_name = _("工作日历年度")
         verbose_name_plural = _("工作日历年度")
@@ -40,6 +43,8 @@ class CalendarDay(TimeStampedModel):
     source = models.CharField(
         _("来源"), max_length=16, choices=CalendarSource.choices, default=CalendarSource.ADMIN
     )
+
+    objects = NotifyingManager()
 
     class Meta:
         verbose_name = _("节假日与调休")

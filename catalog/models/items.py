@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from jinpu_portal.generation_cache import NotifyingManager
 from jinpu_portal.models import TimeStampedModel
 
 from ..constants import (
@@ -42,6 +43,8 @@ class ServiceItem(TimeStampedModel):
         help_text=_("由发布服务维护"),
     )
 
+    objects = NotifyingManager()
+
     class Meta:
         verbose_name = _("政务服务事项")
         verbose_name_plural = _("政务服务事项")
@@ -57,6 +60,8 @@ class ServiceObjectType(models.Model):
 
     code = models.CharField(_("代码"), max_length=2, primary_key=True)
     name = models.CharField(_("名称"), max_length=20)
+
+    objects = NotifyingManager()
 
     class Meta:
         verbose_name = _("服务对象")
@@ -160,6 +165,8 @@ class ItemVersion(TimeStampedModel):
 
     # Denormalised for search: name, codes, keywords and department (see services).
     search_text = models.TextField(_("检索文本"), blank=True, editable=False)
+
+    objects = NotifyingManager()
 
     class Meta:
         verbose_name = _("事项版本")

@@ -1,17 +1,21 @@
 """Token authentication keeps the signed-in user in the shared cache
-(``accounts.authentication``) and forgets it whenever what it carries changes:
-deactivation, roles (from either side), the staff profile and its window, the token."""
+(``accounts.token_users``) and forgets it whenever what it carries changes:
+deactivation (saved or in bulk), roles (from either side), a role group's name, the
+staff profile and its window, the token; and after CACHE_SECONDS in any case."""
 
 import time
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db.models import QuerySet
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
-from accounts.authentication import TokenAuthentication, cache_is_shared
+from accounts import token_users
+from accounts.authentication import TokenAuthentication
 from accounts.services import staff_assign_window
+from accounts.token_users import cache_is_shared
 from tests.factories import HallFactory, UserFactory, WindowFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]
@@ -85,24 +89,86 @@ def test_a_change_in_another_process_reaches_this_one_within_the_check_interval(
     clerk, django_assert_num_queries, monkeypatch
 ):
     """Each process keeps the users it served; another process's change moves the shared
-    generation, which this one reads at most every LOCAL_CHECK_SECONDS."""
-    from accounts import authentication
-
+    generation, which this one reads at most once a second."""
     key = Token.objects.create(user=clerk).key
     authenticate(key)
     with django_assert_num_queries(0):
         assert authenticate(key).is_active
     # Another process deactivates the user: its receivers drop the Redis entry and move
-    # the generation; this process's copy is untouched until it looks again.
-    User = type(clerk)
-    User.objects.filter(pk=clerk.pk).update(is_active=False)  # no signal in this process
-    cache.delete(authentication.cache_key(key))
-    cache.set(authentication._GENERATION_KEY, "moved-by-another-process", None)
+    # the generation; this process's copy is untouched until it looks again. (A plain
+    # QuerySet sends no signal in this process.)
+    QuerySet(model=type(clerk)).filter(pk=clerk.pk).update(is_active=False)
+    cache.delete(token_users.cache_key(key))
+    cache.set(token_users.LOCAL.key, "moved-by-another-process", None)
     assert authenticate(key).is_active  # within the interval: this process's copy
-    clock = time.monotonic() + authentication.LOCAL_CHECK_SECONDS
-    monkeypatch.setattr(authentication.time, "monotonic", lambda: clock)
+    later(monkeypatch, token_users.LOCAL.check_every)
     with pytest.raises(AuthenticationFailed):
         authenticate(key)
+
+
+def later(monkeypatch, seconds):
+    """Move the monotonic clock the caches read ``seconds`` ahead."""
+    clock = time.monotonic() + seconds
+    monkeypatch.setattr(time, "monotonic", lambda: clock)
+
+
+def test_a_bulk_deactivation_takes_effect_at_once(clerk):
+    key = Token.objects.create(user=clerk).key
+    other = Token.objects.create(user=UserFactory()).key
+    authenticate(key)
+    authenticate(other)
+    type(clerk).objects.filter(pk=clerk.pk).update(is_active=False)
+    with pytest.raises(AuthenticationFailed):
+        authenticate(key)
+    assert cache.get(token_users.cache_key(other)) is None  # a bulk change forgets all
+    assert authenticate(other).is_active
+
+
+def test_bulk_changes_of_what_a_user_carries_take_effect_at_once(clerk):
+    key = Token.objects.create(user=clerk).key
+    window = clerk.staff_profile.window
+    assert authenticate(key).staff_profile.window.hall.name != "改名的大厅"
+    type(window.hall).objects.filter(pk=window.hall_id).update(name="改名的大厅")
+    assert authenticate(key).staff_profile.window.hall.name == "改名的大厅"
+    type(window).objects.filter(pk=window.pk).update(number=9)
+    assert authenticate(key).staff_profile.window.number == 9
+
+
+def test_a_renamed_role_group_takes_effect_at_once(clerk):
+    key = Token.objects.create(user=clerk).key
+    group = Group.objects.get(name="clerk")
+    assert authenticate(key).has_role("clerk")
+    group.name = "clerk-renamed"
+    group.save()
+    assert authenticate(key).role_names == {"clerk-renamed"}
+    group.delete()
+    assert authenticate(key).role_names == set()
+
+
+def test_forget_users_and_invalidate(clerk):
+    """What revoking an enterprise authorization (or any change the receivers do not
+    watch) calls."""
+    key = Token.objects.create(user=clerk).key
+    authenticate(key)
+    QuerySet(model=type(clerk)).filter(pk=clerk.pk).update(full_name="未发信号")
+    assert authenticate(key).full_name != "未发信号"
+    token_users.forget_users([clerk.pk])
+    assert authenticate(key).full_name == "未发信号"
+    QuerySet(model=type(clerk)).filter(pk=clerk.pk).update(full_name="再次未发信号")
+    token_users.invalidate()
+    assert authenticate(key).full_name == "再次未发信号"
+
+
+def test_a_cached_user_lives_at_most_cache_seconds(clerk, monkeypatch):
+    key = Token.objects.create(user=clerk).key
+    authenticate(key)
+    QuerySet(model=type(clerk)).filter(pk=clerk.pk).update(full_name="未发信号")  # unseen
+    assert authenticate(key).full_name != "未发信号"
+    cache.delete(token_users.cache_key(key))  # Redis's own expiry of the shared entry
+    later(monkeypatch, token_users.CACHE_SECONDS - 0.5)
+    assert authenticate(key).full_name != "未发信号"  # this process's copy is still young
+    later(monkeypatch, token_users.CACHE_SECONDS)
+    assert authenticate(key).full_name == "未发信号"
 
 
 def test_each_request_gets_its_own_copy_of_the_user(clerk):
@@ -131,6 +197,4 @@ def test_a_request_racing_a_deactivation_cannot_keep_the_user_cached(clerk):
 
 
 def authentication_key(key):
-    from accounts.authentication import cache_key
-
-    return cache_key(key)
+    return token_users.cache_key(key)

@@ -100,12 +100,3 @@ def make_department(db):
 @pytest.fixture
 def make_hall(db):
     return _make_hall
-
-
-@pytest.fixture(autouse=True)
-def _forget_api_cache():
-    """The item detail API keeps entries in process memory besides the shared cache
-    (emptied by the suite's own fixture); ids are reused between tests on SQLite."""
-    from catalog.api.cache import forget_all
-
-    forget_all()

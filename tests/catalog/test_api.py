@@ -319,20 +319,42 @@ def test_the_browsable_api_still_renders_the_detail(api, make_item, department):
     assert "测试事项K003" in response.content.decode()
 
 
+def test_bulk_renames_and_deletes_show_in_the_cached_detail(api, make_item, department):
+    from accounts.models import Department
+
+    make_item("K005", department)
+    assert api.get(detail_url("K005")).json()["department"]["name"] == "金普新区行政审批局"
+    Department.objects.filter(pk=department.pk).update(name="批量改名")
+    assert api.get(detail_url("K005")).json()["department"]["name"] == "批量改名"
+    from django.core.cache import cache
+
+    from catalog.api import cache as detail_cache
+
+    before = cache.get(detail_cache.DETAIL.key)
+    Department.objects.filter(code="GONE").delete()  # nothing: no bump
+    Department.objects.create(code="GONE", name="撤销的部门").delete()
+    assert cache.get(detail_cache.DETAIL.key) != before
+
+
 def test_cached_entries_expire_for_renames_the_signals_did_not_see(
     api, make_item, department, monkeypatch
 ):
+    import time
+
     from django.core.cache import cache
+    from django.db.models import QuerySet
 
     from accounts.models import Department
     from catalog.api import cache as detail_cache
 
     version = make_item("K004", department)
     api.get(detail_url("K004"))
-    Department.objects.filter(pk=department.pk).update(name="改名未发信号")  # no post_save
+    # A rename in SQL, as another program would make it: no signal, no generation.
+    QuerySet(model=Department).filter(pk=department.pk).update(name="改名未发信号")
     cache.delete(detail_cache._key(version.pk))  # the shared entry's hour is over
     # This process still holds its copy ...
     assert api.get(detail_url("K004")).json()["department"]["name"] == "金普新区行政审批局"
     # ... for at most as long as the shared entry lives.
-    monkeypatch.setattr(detail_cache, "SHARED_SECONDS", 0)
+    clock = time.monotonic() + detail_cache.SHARED_SECONDS
+    monkeypatch.setattr(time, "monotonic", lambda: clock)
     assert api.get(detail_url("K004")).json()["department"]["name"] == "改名未发信号"

@@ -303,15 +303,42 @@ def test_entering_a_year_in_the_admin_ends_the_fallback(admin_client_cn):
     assert is_working_day(D(2030, 1, 2))
 
 
-def test_a_table_edit_without_signal_stays_cached_until_calendar_changed(db):
-    """The cache is real: a bulk update (no signal) is invisible until calendar_changed()."""
+def test_bulk_edits_of_the_table_are_seen_at_once(db):
     assert is_working_day(D(2026, 10, 9))
     CalendarDay.objects.bulk_create(
+        [CalendarDay(date=D(2026, 10, 9), kind=CalendarDayKind.HOLIDAY)]
+    )
+    assert not is_working_day(D(2026, 10, 9))
+    CalendarDay.objects.filter(date=D(2026, 10, 9)).update(kind=CalendarDayKind.WORKDAY)
+    assert is_working_day(D(2026, 10, 9))
+    CalendarDay.objects.filter(date=D(2026, 10, 9)).delete()
+    assert is_working_day(D(2026, 10, 9))
+    assert not is_working_day(D(2030, 1, 1))  # provisional 元旦
+    CalendarYear.objects.bulk_create([CalendarYear(year=2030)])
+    assert is_working_day(D(2030, 1, 1))
+
+
+def test_an_edit_in_sql_stays_cached_until_calendar_changed_or_max_age(db, monkeypatch):
+    """The cache is real: a change no receiver sees (SQL) shows after calendar_changed(),
+    or once the copy is MAX_AGE old."""
+    import time
+
+    from django.db import connection
+    from django.db.models import QuerySet
+
+    assert is_working_day(D(2026, 10, 9))
+    QuerySet(model=CalendarDay).bulk_create(
         [CalendarDay(date=D(2026, 10, 9), kind=CalendarDayKind.HOLIDAY)]
     )
     assert is_working_day(D(2026, 10, 9))
     cal.calendar_changed()
     assert not is_working_day(D(2026, 10, 9))
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM catalog_calendarday WHERE date = %s", [D(2026, 10, 9)])
+    assert not is_working_day(D(2026, 10, 9))
+    clock = time.monotonic() + cal.MAX_AGE
+    monkeypatch.setattr(time, "monotonic", lambda: clock)
+    assert is_working_day(D(2026, 10, 9))
 
 
 def test_admin_list_says_which_year_is_missing(admin_client_cn, settings):
