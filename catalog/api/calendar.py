@@ -10,7 +10,6 @@ the time. Responses carry an ETag made of the calendar's version, so a client or
 revalidates cheaply (304), and may be reused for CALENDAR_API_MAX_AGE seconds.
 """
 
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -20,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..calendar import (
-    _VERSION_KEY,
+    CALENDAR,
     add_working_days,
     current_calendar,
     year_exceptions,
@@ -106,7 +105,7 @@ class WorkingDaysResultSerializer(serializers.Serializer):
 def _cached(response: Response, request, *, vary: str) -> Response:
     """ETag (the calendar's version and the request) and Cache-Control; 304 when the
     client holds the current answer."""
-    etag = f'"cal-{cache.get(_VERSION_KEY) or 0}-{vary}"'
+    etag = f'"cal-{CALENDAR.generation() or 0}-{vary}"'
     if request.headers.get("If-None-Match") == etag:
         response = Response(status=status.HTTP_304_NOT_MODIFIED)
     response["ETag"] = etag

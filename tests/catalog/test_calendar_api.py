@@ -42,13 +42,6 @@ def naive_working_days(a: datetime.date, b: datetime.date) -> int:
     return count
 
 
-@pytest.fixture(autouse=True)
-def fresh_calendar():
-    cal.forget_local()
-    yield
-    cal.forget_local()
-
-
 def add(client, start, days, **headers):
     return client.get(ADD, {"start": start, "days": days}, **headers)
 
