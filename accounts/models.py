@@ -338,7 +338,6 @@ class Enterprise(TimeStampedModel):
         blank=True,
     )
 
-
     objects = NotifyingManager()
 
     class Meta:
@@ -411,7 +410,6 @@ class EnterpriseRepresentative(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-
 
     objects = NotifyingManager()
 

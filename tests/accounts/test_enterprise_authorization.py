@@ -15,7 +15,6 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.authentication import cache_key
 from accounts.authorization import (
     agent_authorizations_expire,
     agent_authorize_online,
@@ -30,6 +29,7 @@ from accounts.models import (
 )
 from accounts.selectors import enterprise_list_for, may_act_for
 from accounts.services import citizen_register, citizen_verify
+from accounts.token_users import cache_key
 from approvals.services.delivery import may_download_result
 from intake.services.cases import application_submit
 from tests.factories import (
