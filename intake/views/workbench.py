@@ -50,6 +50,7 @@ from ..services.counter import (
 from ..services.counter import counter_intake as counter_intake_service
 from ..services.prereview import prereview_clock
 from ..workbench_forms import (
+    NOT_SUBMITTED,
     ApplicantLookupForm,
     CitizenForm,
     CounterFlagsForm,
@@ -269,7 +270,7 @@ def _material_forms(application_or_version, data, *, max_due, online: bool = Fal
             elif material.requirement == MaterialRequirement.REQUIRED:
                 status = MaterialStatus.MISSING
             else:
-                status = "pending"
+                status = NOT_SUBMITTED
             initial = {"status": status, "originals": 0, "copies": 0}
         else:
             initial = {
@@ -602,7 +603,7 @@ def counter_bundle(request, bundle_id: int):
             initial={
                 "status": MaterialStatus.RECEIVED
                 if row.requirement == MaterialRequirement.REQUIRED
-                else "pending",
+                else NOT_SUBMITTED,
                 "originals": row.originals,
                 "copies": row.copies,
             },
