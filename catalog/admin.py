@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 
 from accounts.constants import DepartmentKind
@@ -290,10 +290,36 @@ class ItemVersionAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         head = ["new_item_code"] if obj is None else [*VERSION_HEADER_FIELDS, "change_note"]
-        return [(None, {"fields": head}), *VERSION_FIELDSETS]
+        fieldsets = [(None, {"fields": head}), *VERSION_FIELDSETS]
+        if obj is not None and not obj.is_editable:
+            # A frozen version shows its FAQs as a list, not the stored JSON.
+            fieldsets = [
+                (
+                    title,
+                    {**opts, "fields": [n if n != "faqs" else "faqs_list" for n in opts["fields"]]},
+                )
+                for title, opts in fieldsets
+            ]
+        return fieldsets
+
+    @admin.display(description="常见问题")
+    def faqs_list(self, obj):
+        faqs = [faq for faq in obj.faqs or [] if isinstance(faq, dict)]
+        if not faqs:
+            return "-"
+        return format_html(
+            '<ol class="faq-list">{}</ol>',
+            format_html_join(
+                "",
+                "<li><strong>{}</strong><br>{}</li>",
+                ((f.get("q", ""), f.get("a", "")) for f in faqs),
+            ),
+        )
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else VERSION_HEADER_FIELDS
+        if obj is None:
+            return []
+        return [*VERSION_HEADER_FIELDS, *([] if obj.is_editable else ["faqs_list"])]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

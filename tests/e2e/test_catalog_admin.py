@@ -6,6 +6,7 @@ import pytest
 
 from accounts.constants import Role
 from accounts.services import user_create
+from catalog.models import ItemVersion
 from catalog.services import version_create_draft
 from tests.catalog.conftest import PASSWORD, _make_item
 from tests.e2e.axe import assert_no_serious_violations
@@ -102,4 +103,17 @@ def test_version_editor_fits_1366_is_labelled_and_edits_faqs(
         {"q": "可以委托他人办理吗？", "a": "可以，须提交授权委托书和代理人身份证。"},
         {"q": "办理结果怎样送达？", "a": "可选择窗口领取或邮寄。"},
     ]
+
+    # --- the published version it came from: read-only, fits too -----------------------
+    published = ItemVersion.objects.get(item=draft.item, number=draft.number - 1)
+    page.goto(f"{base}/admin/catalog/itemversion/{published.pk}/change/")
+    page.wait_for_load_state("networkidle")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 1366, width
+    faqs = page.inner_text(".faq-list")
+    assert "可以委托他人办理吗？" in faqs
+    assert "可以，须提交授权委托书。" in faqs
+    assert '"q"' not in page.inner_text("#content")  # no raw JSON
+    assert_no_serious_violations(page, "catalog admin published version, 1366")
+    page.screenshot(path=str(screenshots_dir / "catalog-admin-published-1366.png"), full_page=True)
     context.close()
