@@ -50,33 +50,31 @@ def test_a_new_person_and_enterprise_are_registered_together(clerk):
     assert enterprise.name == "大连周敏商贸有限公司"
 
 
-def test_counter_intake_rolls_back_when_the_outcome_is_refused(clerk, applicant, item):
-    with pytest.raises(IntakeError, match="没有需要补正的材料"):
+@pytest.mark.parametrize(
+    ("outcome", "agent", "message"),
+    [
+        (IntakeOutcome.CORRECTION, {}, "没有需要补正的材料"),
+        (
+            IntakeOutcome.ACCEPT,
+            {"by_agent": True, "agent_name": "别人"},
+            "代办人姓名与登记信息不一致",
+        ),
+    ],
+)
+def test_a_refused_counter_intake_leaves_no_application(
+    clerk, applicant, item, outcome, agent, message
+):
+    """A correction with nothing to correct, an agent whose name does not match."""
+    if agent:
+        agent["agent_id_number"] = applicant.id_number
+    with pytest.raises(IntakeError, match=message):
         counter.counter_intake(
             item_version=item,
             applicant=applicant,
             actor=clerk,
-            particulars=PARTICULARS,
+            particulars={**PARTICULARS, **agent},
             verdicts=[],
-            outcome={"outcome": IntakeOutcome.CORRECTION},
-        )
-    assert not Application.objects.exists()
-
-
-def test_an_agent_whose_name_does_not_match_is_refused(clerk, applicant, item):
-    with pytest.raises(IntakeError, match="代办人姓名与登记信息不一致"):
-        counter.counter_intake(
-            item_version=item,
-            applicant=applicant,
-            actor=clerk,
-            particulars={
-                **PARTICULARS,
-                "by_agent": True,
-                "agent_id_number": applicant.id_number,
-                "agent_name": "别人",
-            },
-            verdicts=[],
-            outcome={"outcome": IntakeOutcome.ACCEPT},
+            outcome={"outcome": outcome},
         )
     assert not Application.objects.exists()
 
