@@ -885,3 +885,26 @@ def accept_case(
     application = intake_accept(application=application, actor=clerk, verdicts=verdicts)
     application.refresh_from_db()
     return application
+
+
+def accept_case_in_the_past(monkeypatch, working_days_ago: int, version, **kwargs):
+    """``accept_case`` that many working days ago (the portal's clock set back meanwhile),
+    with the lights the minute sweep would have stored by now."""
+    import zoneinfo
+
+    from django.utils import timezone
+
+    from approvals.services.clocks import clock_derive
+    from catalog.calendar import subtract_working_days
+
+    day = subtract_working_days(timezone.localdate(), working_days_ago)
+    moment = datetime.datetime.combine(
+        day, datetime.time(10), tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: moment)
+        case = accept_case(version, **kwargs)
+    for clock in Clock.objects.filter(application=case):
+        clock_derive(clock)
+        clock.save(update_fields=["light"])
+    return case

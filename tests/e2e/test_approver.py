@@ -4,7 +4,6 @@ at the counter); every approval step is done in the browser. Screenshots at 1280
 390 pixels wide go to test-output/screenshots/, the decision PDF to test-output/notices/
 with a PNG of its first page (pdftoppm) beside the screenshots, for a human to look at."""
 
-import datetime
 import io
 import shutil
 import subprocess
@@ -13,19 +12,18 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import timezone
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from approvals.constants import DeliveryStatus, Light
-from approvals.models import Clock, Delivery
-from approvals.services.clocks import clock_days_left, clock_derive
-from catalog.calendar import subtract_working_days
+from approvals.models import Delivery
+from approvals.services.clocks import clock_days_left
 from intake.constants import CaseStatus, DeliveryMethod, NoticeKind, NoticeStatus
 from tests.factories import (
     PASSWORD,
     CitizenFactory,
     accept_case,
+    accept_case_in_the_past,
     department,
     make_approver,
     make_version,
@@ -73,19 +71,6 @@ def seal_png() -> bytes:
     return buffer.getvalue()
 
 
-def accept_in_the_past(monkeypatch, working_days_ago, version, **kwargs):
-    """A case accepted that many working days ago (the portal's clock set back meanwhile)."""
-    day = subtract_working_days(timezone.localdate(), working_days_ago)
-    moment = datetime.datetime.combine(day, datetime.time(10), tzinfo=SHANGHAI)
-    with monkeypatch.context() as patch:
-        patch.setattr(timezone, "now", lambda: moment)
-        case = accept_case(version, **kwargs)
-    for clock in Clock.objects.filter(application=case):
-        clock_derive(clock)  # the lights the minute sweep would have stored by now
-        clock.save(update_fields=["light"])
-    return case
-
-
 @pytest.fixture
 def scene(clerk, monkeypatch):
     spj = department("SPJ", "金普新区行政审批局")
@@ -109,8 +94,8 @@ def scene(clerk, monkeypatch):
     neighbour = CitizenFactory(name="赵强")
     # A 4-day step accepted 6 working days ago is overdue; a 5-day one accepted 4 ago has
     # one or two left (today may be a weekend): yellow.
-    overdue = accept_in_the_past(monkeypatch, 6, other, clerk=clerk, applicant=neighbour)
-    yellow = accept_in_the_past(monkeypatch, 4, version, clerk=clerk, applicant=neighbour)
+    overdue = accept_case_in_the_past(monkeypatch, 6, other, clerk=clerk, applicant=neighbour)
+    yellow = accept_case_in_the_past(monkeypatch, 4, version, clerk=clerk, applicant=neighbour)
     assert overdue.tasks.get().clock.light == Light.RED
     assert yellow.tasks.get().clock.light == Light.YELLOW
     return {

@@ -1,0 +1,421 @@
+"""axe-core on every page of every role, at desktop (1280) and phone (390) width.
+
+Each role logs in once (one browser context, one page) and visits every page it can
+reach, with real objects behind the detail pages: cases accepted at the counter and
+online, a task, an extension, a supplement, a 督办 record, a concluded case at the
+delivery register, notices, a guide, a 一件事. The list of pages is checked against the
+URL conf (``test_every_page_is_visited``): a new page must be added here, or listed in
+NOT_PAGES with the reason it is not a page (a POST action, a file download).
+
+A serious or critical finding fails the role's test with one readable list: page,
+width, rule, the elements and (for contrast) the colours and the measured ratio.
+"""
+
+import zoneinfo
+from collections import defaultdict
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.demo import DEMO_PASSWORD, seeders
+from accounts.models import Citizen, Department, Enterprise, User
+from approvals.services.sweep import clock_sweep
+from approvals.services.tasks import (
+    extension_request,
+    task_approve,
+    task_claim,
+    task_request_supplement,
+)
+from intake.constants import Channel as IntakeChannel
+from intake.constants import DeliveryMethod
+from intake.models import Notice
+from intake.services.bundles import bundle_application_create
+from intake.services.cases import application_create
+from tests.e2e.axe import count_nodes, format_violations, run_axe
+from tests.factories import (
+    accept_case,
+    accept_case_in_the_past,
+    make_bundle,
+    make_item,
+    make_version,
+    request_correction,
+    upload_required,
+)
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+WIDTHS = [("1280", DESKTOP), ("390", PHONE)]
+# Pages photographed at both widths for a person to look at (test-output/screenshots/).
+SHOTS = {
+    ("anonymous", "catalog:item_detail"): "guide-item",
+    ("citizen", "intake:my_applications"): "citizen-my-applications",
+    ("clerk", "intake:workbench-intake"): "workbench-intake",
+    ("approver", "approvals:inbox"): "approver-inbox",
+    ("approver", "approvals:case"): "approver-case",
+    ("head", "approvals:extensions"): "head-extensions",
+    ("admin", "admin:index"): "admin-index",
+}
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+# URL names that are not pages a person reads: POST-only actions and file downloads.
+NOT_PAGES = {
+    "healthz": "health probe (JSON)",
+    "favicon": "image",
+    "api-schema": "OpenAPI document (YAML)",
+    "api-docs": "Swagger UI, a third-party page for integrators",
+    "set_language": "POST action",
+    "accounts:logout": "POST action",
+    "accounts:verify": "redirect to the identity service",
+    "catalog:item_notice": "PDF download",
+    "catalog:bundle_notice": "PDF download",
+    "approvals:task_action": "POST action",
+    "approvals:extension_decide": "POST action",
+    "approvals:delivery_action": "POST action",
+    "approvals:result": "PDF download",
+    "approvals:case_material": "file download",
+    "approvals:case_attorney": "file download",
+    "approvals:tolerated_receive": "POST action",
+    "accounts:attorney-file": "file download",
+    "accounts:enterprise-agent-revoke": "POST action",
+    "accounts:window-agent-revoke": "POST action",
+    "intake:workbench-material-scan": "POST action",
+    "intake:my_application_correct": "POST action (the form is on my_application)",
+    "intake:my_material_file": "file download",
+    "intake:my_attorney_file": "file download",
+    "intake:my_notice_file": "PDF download",
+    "intake:notification_open": "POST action",
+    "intake:notifications_read_all": "POST action",
+    "intake:workbench-material-file": "file download",
+    "intake:workbench-notice-status": "htmx fragment of workbench-application",
+    "intake:workbench-notice-download": "PDF download",
+}
+
+
+# --- the scene -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def scene(transactional_db, monkeypatch):
+    """The demo organisation and accounts (seed_demo without its large catalog), items
+    of the demo departments, and one object of each kind a detail page shows."""
+    for seeder in seeders():
+        if seeder.name in ("organisation", "accounts"):
+            seeder.func()
+    users = {u.username: u for u in User.objects.all()}
+    citizen = Citizen.objects.get(user=users["citizen"])
+    enterprise = Enterprise.objects.get(name="大连金普示范科技有限公司")
+    clerk, approver = users["clerk"], users["approver"]
+    spj = Department.objects.get(code="SPJ")
+    scj = Department.objects.get(code="SCJ")
+
+    item = make_item(name="食品经营许可（新办）", department=spj)
+    offline = make_item(name="特种设备使用登记", department=scj, online=False)
+    two_stage = make_version(
+        department=spj,
+        steps=[(1, "受理审查", spj, 5), (2, "审批决定", spj, 3)],
+        name="公共场所卫生许可",
+        result_name="公共场所卫生许可证",
+    )
+    one_stage = make_version(department=scj, steps=[(1, "审查决定", scj, 4)], name="广告发布登记")
+    bundle = make_bundle("kaiban-canyin", [item, two_stage], name="我要开餐馆")
+
+    # Counter cases: one in approval with a claimed task and an extension request, one
+    # waiting for a supplement, one concluded and waiting at the window, one overdue.
+    case = accept_case(
+        two_stage,
+        clerk=clerk,
+        applicant=citizen,
+        delivery_method=DeliveryMethod.WINDOW,
+    )
+    task = case.tasks.get()
+    task_claim(task=task, actor=approver)
+    extension_request(task=task, actor=approver, days=5, reason="需组织专家现场评审。")
+
+    waiting = accept_case(two_stage, clerk=clerk, applicant=citizen)
+    supplement_task = waiting.tasks.get()
+    task_claim(task=supplement_task, actor=approver)
+    task_request_supplement(
+        task=supplement_task, actor=approver, items=["营业场所平面图"], note="请补充平面图。"
+    )
+
+    concluded = accept_case(one_stage, clerk=clerk, applicant=citizen)
+    last = concluded.tasks.get()
+    task_claim(task=last, actor=approver)
+    task_approve(task=last, actor=approver, opinion="材料齐全，同意。")
+
+    overdue = accept_case_in_the_past(monkeypatch, 8, one_stage, clerk=clerk, applicant=citizen)
+    clock_sweep()
+
+    # Online: a draft, one waiting for pre-review, one sent back for correction.
+    def online(version):
+        return application_create(
+            item_version=version,
+            applicant=citizen,
+            actor=citizen.user,
+            channel=IntakeChannel.ONLINE,
+        )
+
+    draft = online(item)
+    submitted = online(item)
+    upload_required(submitted)
+    from intake.services.online import application_submit_online
+
+    application_submit_online(application=submitted, actor=citizen.user)
+    corrected = online(item)
+    upload_required(corrected)
+    application_submit_online(application=corrected, actor=citizen.user)
+    request_correction(corrected, clerk, defective="申请表")
+
+    bundle_application = bundle_application_create(
+        bundle=bundle,
+        applicant=citizen,
+        actor=citizen.user,
+        channel=IntakeChannel.ONLINE,
+        enterprise=enterprise,
+        contact_phone="13800000001",
+    )
+    counter_bundle = bundle_application_create(
+        bundle=bundle, applicant=citizen, actor=clerk, channel=IntakeChannel.COUNTER
+    )
+    notice = Notice.objects.filter(application=case).exclude(verification_code="").first()
+    return {
+        "users": users,
+        "citizen": citizen,
+        "enterprise": enterprise,
+        "item": item,
+        "offline": offline,
+        "two_stage": two_stage,
+        "bundle": bundle,
+        "case": case,
+        "task": task,
+        "waiting": waiting,
+        "concluded": concluded,
+        "overdue": overdue,
+        "draft": draft,
+        "submitted": submitted,
+        "corrected": corrected,
+        "bundle_application": bundle_application,
+        "counter_bundle": counter_bundle,
+        "overdue_task": overdue.tasks.get(),
+        "notice": notice,
+    }
+
+
+# --- what each role visits -----------------------------------------------------------
+
+
+def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
+    """(URL name, path) of every page the role reaches in the scene."""
+    item_code = s["item"].item.code
+    applicant = f"applicant={s['citizen'].pk}"
+
+    def url(name, *args, query=""):
+        return name, reverse(name, args=args) + (f"?{query}" if query else "")
+
+    public = [
+        url("home"),
+        url("catalog:home"),
+        url("catalog:item_list"),
+        url("catalog:item_list", query="q=食品"),
+        url("catalog:item_detail", item_code),
+        url("catalog:bundle_detail", s["bundle"].code),
+        url("intake:bundle_list"),
+        url("intake:apply", s["offline"].item.code),
+        url("intake:apply_bundle", s["bundle"].code),
+        url("intake:progress"),
+        url("intake:verify-start"),
+        url("intake:verify", s["notice"].verification_code),
+    ]
+    if role == "anonymous":
+        return [
+            *public,
+            url("accounts:login"),
+            url("accounts:signup"),
+            ("404", "/no-such-page/"),
+        ]
+    common = [url("home"), url("accounts:profile")]
+    if role == "citizen":
+        # The public pages once more only where signing in changes them.
+        return [
+            url("home"),
+            url("catalog:item_detail", item_code),
+            url("intake:apply_bundle", s["bundle"].code),
+            url("accounts:profile"),
+            url("accounts:enterprise-agents", s["enterprise"].pk),
+            url("intake:apply", item_code),
+            url("intake:my_applications"),
+            url("intake:my_applications", query="status=waiting"),
+            url("intake:my_application", s["case"].pk),
+            url("intake:my_application", s["corrected"].pk),
+            url("intake:my_application", s["concluded"].pk),
+            url("intake:my_application_edit", s["draft"].pk),
+            url("intake:my_application_withdraw", s["submitted"].pk),
+            url("intake:my_bundle", s["bundle_application"].pk),
+            url("intake:my_bundle_withdraw", s["bundle_application"].pk),
+            url("intake:notifications"),
+            url("approvals:case", s["case"].pk),
+            url("approvals:case", s["concluded"].pk),
+            url("approvals:supplement", s["waiting"].pk),
+        ]
+    if role == "clerk":
+        return [
+            *common,
+            url("accounts:window-verify"),
+            url("accounts:window-enterprise"),
+            url("accounts:window-enterprise-detail", s["enterprise"].pk),
+            url("intake:workbench"),
+            url("intake:workbench-cases"),
+            url("intake:workbench-counter"),
+            url("intake:workbench-counter", query=f"id_number={s['citizen'].id_number}"),
+            url("intake:workbench-items", query=f"{applicant}&q=许可"),
+            url("intake:workbench-intake", s["two_stage"].pk, query=applicant),
+            url("intake:workbench-bundle", s["bundle"].pk, query=applicant),
+            url("intake:workbench-application", s["submitted"].pk),
+            url("intake:workbench-application", s["case"].pk),
+            url("intake:workbench-bundle-result", s["counter_bundle"].pk),
+            url("approvals:counter"),
+            url("approvals:supplement", s["waiting"].pk),
+            url("approvals:case", s["concluded"].pk),
+        ]
+    if role == "head":
+        # The department head's pages differ from an approver's in the extension forms.
+        return [url("home"), url("approvals:extensions"), url("approvals:task", s["task"].pk)]
+    if role == "approver":
+        return [
+            *common,
+            url("approvals:inbox"),
+            url("approvals:inbox", query="status=completed"),
+            url("approvals:task", s["task"].pk),
+            url("approvals:task", s["overdue_task"].pk),
+            url("approvals:extensions"),
+            url("approvals:case", s["case"].pk),
+            url("approvals:case", s["waiting"].pk),
+        ]
+    if role == "supervisor":
+        return [
+            *common,
+            url("approvals:escalations"),
+            url("approvals:extensions"),
+            url("approvals:case", s["overdue"].pk),
+        ]
+    if role == "admin":
+        # The index and one changelist of each admin app (they share one template), the
+        # catalog's own change list, and the token list (its search box has a help text).
+        pages, apps = [url("admin:index")], set()
+        for model in admin.site._registry:
+            meta = model._meta
+            if meta.app_label not in apps:
+                apps.add(meta.app_label)
+                pages.append(url(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+        return [
+            *common,
+            *pages,
+            url("admin:catalog_serviceitem_changelist"),
+            url("admin:authtoken_tokenproxy_changelist"),
+        ]
+    raise AssertionError(role)
+
+
+ROLES = {
+    # role: the demo account it logs in as
+    "anonymous": None,
+    "citizen": "citizen",
+    "clerk": "clerk",
+    "approver": "approver",
+    "head": "head",
+    "supervisor": "supervisor",
+    "admin": "admin",
+}
+
+
+def _url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    names = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if entry.namespace == "admin" or entry.app_name == "rest_framework":
+                continue
+            names |= _url_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{namespace}{entry.name}")
+    return names
+
+
+class _Any:
+    """Stands for any object of the scene when only the URL names matter."""
+
+    pk = 1
+
+    def __getattr__(self, name):
+        return self
+
+    def __str__(self):
+        return "1"
+
+
+def test_every_page_is_visited():
+    """Every named page of the URL conf (the API aside) is visited by some role here."""
+    stand_in = defaultdict(_Any)
+    visited = {name for role in ROLES for name, _ in pages_for(role, stand_in)}
+    portal = {n for n in _url_names() if not n.startswith(("api", "bench"))} | {"api-docs"}
+    missing = portal - visited - set(NOT_PAGES)
+    assert not missing, f"pages no role visits in test_axe_all_pages.py: {sorted(missing)}"
+
+
+def log_in(page, base_url, username):
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "/accounts/login/" not in page.url, f"{username} could not log in"
+
+
+def test_no_serious_axe_findings(scene, live_server, browser, screenshots_dir):
+    """Every role, every page, both widths: one context (one page) per role."""
+    pages = {role: pages_for(role, scene) for role in ROLES}  # the ORM before Playwright
+    failures = []
+    for role, username in ROLES.items():
+        context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+        page = context.new_page()
+        if username:
+            log_in(page, live_server.url, username)
+        failures += audit(page, live_server.url, role, pages[role], screenshots_dir)
+        context.close()
+    assert not failures, "axe-core: serious/critical findings\n" + "\n".join(failures)
+
+
+def audit(page, base_url, role, pages, screenshots_dir) -> list[str]:
+    failures, seen, photographed = [], set(), set()
+    for name, path in pages:
+        if path in seen:
+            continue
+        seen.add(path)
+        shot = SHOTS.get((role, name)) if (role, name) not in photographed else None
+        photographed.add((role, name))
+        response = page.goto(f"{base_url}{path}")
+        status = response.status if response else 0
+        expected = 404 if name == "404" else 200
+        if status != expected:
+            failures.append(f"[{role}] {path} ({name}): HTTP {status}, expected {expected}")
+            continue
+        for label, viewport in WIDTHS:
+            page.set_viewport_size(viewport)
+            if shot:
+                page.screenshot(
+                    path=str(screenshots_dir / f"axe-{shot}-{label}.png"), full_page=True
+                )
+            violations = run_axe(page)
+            if violations:
+                failures.append(
+                    f"[{role}] {path} ({name}) at {label} px: "
+                    f"{count_nodes(violations)} node(s)\n" + format_violations(violations)
+                )
+        page.set_viewport_size(DESKTOP)
+    return failures
