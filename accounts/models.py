@@ -8,6 +8,7 @@ from django.contrib.auth.models import UserManager as AuthUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jinpu_portal.files import RandomName
 from jinpu_portal.generation_cache import NotifyingManager, NotifyingQuerySet
 from jinpu_portal.models import TimeStampedModel
 
@@ -80,7 +81,7 @@ class Department(TimeStampedModel):
     region_code = models.CharField(_("行政区划代码"), max_length=12, default="210213")
     phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
-    seal_image = models.ImageField(_("电子印章图片"), upload_to="seals/", blank=True)
+    seal_image = models.ImageField(_("电子印章图片"), upload_to=RandomName("seals"), blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=100)
     is_active = models.BooleanField(_("启用"), default=True)
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("items/<str:code>/notice.pdf", views.item_notice, name="item_notice"),
     path("bundles/<slug:code>/", views.bundle_detail, name="bundle_detail"),
     path("bundles/<slug:code>/notice.pdf", views.bundle_notice, name="bundle_notice"),
+    path("files/<slug:kind>/<id:pk>/", views.guide_file, name="guide_file"),
 ]

@@ -1,12 +1,13 @@
 """Public service guides (办事指南): no login needed, published versions only."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from .constants import Channel, OnlineDepth
+from .files import guide_file_get
 from .notices import bundle_notice_pdf, item_notice_pdf
 from .selectors import (
     AUDIENCES,
@@ -73,6 +74,13 @@ def item_list(request):
             "search_max_length": SEARCH_MAX_LENGTH,
         },
     )
+
+
+@require_GET
+def guide_file(request, kind: str, pk: int):
+    """A published guide's blank form, sample or result sample (public)."""
+    stored, filename = guide_file_get(kind, pk)
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=filename)
 
 
 def _published_or_404(code: str):

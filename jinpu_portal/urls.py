@@ -2,7 +2,6 @@
 pages."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -41,8 +40,8 @@ if settings.OIDC_RP_CLIENT_ID:
     # The unified identity service's callback: verifies the signed-in account.
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No URL serves MEDIA_ROOT, in any mode: every file goes out through a view that checks
+# who asks (jinpu_portal.files).
 
 handler403 = "jinpu_portal.views.permission_denied"
 handler404 = "jinpu_portal.views.page_not_found"

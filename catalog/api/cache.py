@@ -22,7 +22,7 @@ from jinpu_portal.generation_cache import GenerationCache
 SHARED_SECONDS = 60 * 60
 LOCAL_MAX_ENTRIES = 2000
 # Bump when the detail representation changes, so a deploy does not serve old JSON.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: file fields are download addresses, not media URLs
 
 DETAIL = GenerationCache(
     "catalog:api:item-detail", max_age=SHARED_SECONDS, max_entries=LOCAL_MAX_ENTRIES

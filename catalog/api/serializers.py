@@ -11,6 +11,7 @@ from accounts.api.serializers import DepartmentRefSerializer, HallRefSerializer
 from accounts.models import Department
 
 from ..constants import Channel
+from ..files import guide_file_url
 from ..models import Bundle, ItemMaterial, ItemVersion, ServiceObjectType, WorkflowStep
 from ..selectors import bundle_material_list, bundle_published_versions
 from ..services import workflow_longest_path_days
@@ -88,6 +89,14 @@ class ItemVersionListSerializer(serializers.ModelSerializer):
 class MaterialSerializer(serializers.ModelSerializer):
     source_display = serializers.CharField(source="get_source_display")
     requirement_display = serializers.CharField(source="get_requirement_display")
+    blank_form = serializers.SerializerMethodField(help_text="空白表格下载地址；没有时为 null")
+    sample = serializers.SerializerMethodField(help_text="示范样表下载地址；没有时为 null")
+
+    def get_blank_form(self, obj) -> str | None:
+        return guide_file_url(obj, "blank-form")
+
+    def get_sample(self, obj) -> str | None:
+        return guide_file_url(obj, "sample")
 
     class Meta:
         model = ItemMaterial
@@ -135,6 +144,7 @@ class ItemVersionDetailSerializer(ItemVersionListSerializer):
     faqs = FaqSerializer(many=True)
     materials = MaterialSerializer(many=True)
     steps = StepSerializer(many=True)
+    result_sample = serializers.SerializerMethodField(help_text="结果样本下载地址；没有时为 null")
     workflow_days = serializers.SerializerMethodField(
         help_text="办理环节最长路径的工作日数（并行环节取最长）"
     )
@@ -180,6 +190,9 @@ class ItemVersionDetailSerializer(ItemVersionListSerializer):
     def get_channels(self, obj) -> list[dict]:
         labels = dict(Channel.choices)
         return [{"code": code, "label": str(labels.get(code, code))} for code in obj.channels]
+
+    def get_result_sample(self, obj) -> str | None:
+        return guide_file_url(obj, "result-sample")
 
     def get_workflow_days(self, obj) -> int:
         return workflow_longest_path_days(obj.steps.all())

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from jinpu_portal.files import RandomName
 from jinpu_portal.generation_cache import NotifyingManager
 from jinpu_portal.models import TimeStampedModel
 
@@ -161,7 +162,9 @@ class ItemVersion(TimeStampedModel):
 
     # Result
     result_name = models.CharField(_("办理结果名称"), max_length=200, blank=True)
-    result_sample = models.FileField(_("结果样本"), upload_to="catalog/results/", blank=True)
+    result_sample = models.FileField(
+        _("结果样本"), upload_to=RandomName("catalog/results"), blank=True
+    )
 
     # Denormalised for search: name, codes, keywords and department (see services).
     search_text = models.TextField(_("检索文本"), blank=True, editable=False)
@@ -251,8 +254,8 @@ class ItemMaterial(models.Model):
     electronic_required = models.BooleanField(_("需提供电子材料"), default=True)
     signature_requirement = models.CharField(_("签字盖章要求"), max_length=100, blank=True)
     notes = models.CharField(_("填报须知"), max_length=300, blank=True)
-    blank_form = models.FileField(_("空白表格"), upload_to="catalog/forms/", blank=True)
-    sample = models.FileField(_("示范样表"), upload_to="catalog/samples/", blank=True)
+    blank_form = models.FileField(_("空白表格"), upload_to=RandomName("catalog/forms"), blank=True)
+    sample = models.FileField(_("示范样表"), upload_to=RandomName("catalog/samples"), blank=True)
 
     class Meta:
         verbose_name = _("申请材料")

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jinpu_portal.files import RandomName
 from jinpu_portal.models import TimeStampedModel
 
 from ..constants import (
@@ -264,7 +265,7 @@ class SubmittedMaterial(TimeStampedModel):
     material = models.ForeignKey(
         "catalog.ItemMaterial", verbose_name=_("材料"), on_delete=models.PROTECT, related_name="+"
     )
-    file = models.FileField(_("电子材料"), upload_to="intake/materials/%Y/%m/", blank=True)
+    file = models.FileField(_("电子材料"), upload_to=RandomName("intake/materials"), blank=True)
     original_filename = models.CharField(_("原文件名"), max_length=200, blank=True)
     content_type = models.CharField(_("文件类型"), max_length=50, blank=True)
     size = models.PositiveIntegerField(_("文件大小（字节）"), default=0)

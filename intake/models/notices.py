@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jinpu_portal.files import RandomName
+
 from ..constants import MaterialStatus, NoticeKind, NoticeStatus
 
 
@@ -106,7 +108,7 @@ class Notice(models.Model):
     status = models.CharField(
         _("生成状态"), max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.PENDING
     )
-    file = models.FileField(_("PDF 文件"), upload_to="intake/notices/%Y/%m/", blank=True)
+    file = models.FileField(_("PDF 文件"), upload_to=RandomName("intake/notices"), blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     verification_code = models.CharField(_("验证码"), max_length=12, unique=True)
     rendered_at = models.DateTimeField(_("生成时间"), null=True, blank=True)

@@ -33,6 +33,7 @@ from accounts.validators import (
     validate_resident_id,
 )
 from catalog.models import ItemMaterial
+from jinpu_portal.files import random_name
 
 from ..constants import CaseAction, CaseStatus, DeliveryMethod
 from ..errors import IntakeError
@@ -181,7 +182,7 @@ def power_of_attorney_upload(*, application: Application, uploaded_file, actor: 
     mime = check_upload(uploaded_file)
     now = timezone.now()
     stored = default_storage.save(
-        f"intake/attorney/{now:%Y/%m}/{uploaded_file.name}", uploaded_file, max_length=100
+        random_name("intake/attorney", uploaded_file.name), uploaded_file, max_length=100
     )
     stale_file = (agent.get("power_of_attorney") or {}).get("file", "")
     agent["power_of_attorney"] = {
