@@ -222,7 +222,11 @@ def case_route_department_ids(application: Application) -> set[int]:
 
 
 def approver_may_read_case_files(*, user: User, application: Application) -> bool:
-    """An approver acting for a department on the case's route may open its files."""
+    """An approver acting for a department on the case's route may open its files, once
+    it is a case (accepted: an application still at the window, or refused, is not the
+    departments' business)."""
+    if not application.case_number:
+        return False
     route = case_route_department_ids(application)
     return department_list_acting_for(user=user).filter(pk__in=route).exists()
 

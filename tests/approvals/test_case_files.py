@@ -5,9 +5,14 @@ case's route, inline for PDF and images; the clerk's scan upload at the workbenc
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from intake.constants import CaseAction, MaterialStatus
+from intake.constants import CaseAction, Channel, MaterialStatus
 from intake.errors import IntakeError, IntakePermissionDenied
-from intake.services.cases import application_submit, material_scan
+from intake.services.cases import (
+    application_create,
+    application_submit,
+    counter_receive,
+    material_scan,
+)
 from tests.factories import (
     accept_all,
     exe_bytes,
@@ -87,6 +92,22 @@ def test_a_later_stage_department_is_on_the_route(client, accept, spj, zjj, cler
     slot = scan(case, clerk)
     client.force_login(zjj_approver)
     assert client.get(material_url(case, slot)).status_code == 200
+
+
+def test_an_application_not_yet_accepted_is_404(
+    client, sequential_version, clerk, citizen, spj_approver
+):
+    """Received at the counter, scanned, not accepted: not the departments' business yet."""
+    application = application_create(
+        item_version=sequential_version,
+        applicant=citizen,
+        actor=clerk,
+        channel=Channel.COUNTER,
+    )
+    counter_receive(application=application, actor=clerk)
+    slot = scan(application, clerk)
+    client.force_login(spj_approver)
+    assert client.get(material_url(application, slot)).status_code == 404
 
 
 def test_a_slot_of_another_case_is_404(
