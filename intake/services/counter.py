@@ -23,15 +23,9 @@ from catalog.models import Bundle, ItemVersion
 from ..constants import Channel, IntakeOutcome, MaterialStatus
 from ..errors import IntakeError
 from ..models import Application, BundleApplication
+from . import cases
 from .bundles import bundle_application_create, material_key
-from .cases import (
-    application_create,
-    clerk_window,
-    counter_receive,
-    intake_accept,
-    intake_refuse,
-    intake_request_correction,
-)
+from .cases import application_create, clerk_window, counter_receive
 
 
 def applicant_register_at_window(
@@ -130,7 +124,7 @@ def outcome_apply(*, application: Application, actor: User, outcome: dict, verdi
     notice or refusal (the services in ``cases`` check every rule)."""
     kind = outcome["outcome"]
     if kind == IntakeOutcome.ACCEPT:
-        return intake_accept(
+        return cases.intake_accept(
             application=application,
             actor=actor,
             verdicts=verdicts,
@@ -138,11 +132,11 @@ def outcome_apply(*, application: Application, actor: User, outcome: dict, verdi
             note=outcome.get("note", ""),
         )
     if kind == IntakeOutcome.CORRECTION:
-        return intake_request_correction(
+        return cases.intake_request_correction(
             application=application, actor=actor, verdicts=verdicts, note=outcome.get("note", "")
         )
     if kind == IntakeOutcome.REFUSE:
-        return intake_refuse(
+        return cases.intake_refuse(
             application=application,
             actor=actor,
             kind=outcome.get("refusal_kind", ""),
