@@ -75,8 +75,7 @@ def test_clerk_scans_and_approver_opens_the_materials(
         page.wait_for_load_state("networkidle")
         assert f"已上传“{name}”的扫描件" in page.inner_text("main")
     assert card.locator("a:has-text('申请书扫描.png')").count() == 1
-    # The workbench's own navigation is issue 12 item 18's (contrast): the card is ours.
-    assert_no_serious_violations(page, "workbench scans card, desktop", within="#scans")
+    assert_no_serious_violations(page, "workbench application with scans, desktop")
     card.screenshot(path=str(screenshots_dir / "workbench-scans-1280.png"))
     context.close()
 
@@ -92,7 +91,7 @@ def test_clerk_scans_and_approver_opens_the_materials(
         assert href.startswith(f"/approvals/cases/{case.pk}/materials/")
         assert "/media/" not in href
     assert "窗口扫描件" in materials.inner_text()
-    assert_no_serious_violations(page, "task page materials, desktop", within="#materials")
+    assert_no_serious_violations(page, "approver task page with materials, desktop")
     page.screenshot(path=str(screenshots_dir / "approver-task-materials-1280.png"), full_page=True)
 
     with context.expect_page() as opened:
@@ -120,7 +119,7 @@ def test_clerk_scans_and_approver_opens_the_materials(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
-    assert_no_serious_violations(page, "task page materials, phone", within="#materials")
+    assert_no_serious_violations(page, "approver task page with materials, phone")
     page.locator("#materials").screenshot(
         path=str(screenshots_dir / "approver-task-materials-390.png")
     )
