@@ -14,9 +14,6 @@ locked and changed; the timeline, notices and correction notices are the detail'
 (GET), so an upload does not reload every event of the case.
 """
 
-from contextlib import nullcontext
-
-from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -30,17 +27,16 @@ from catalog.version_cache import published_version_get
 from jinpu_portal.api.errors import ErrorSerializer, valid
 
 from ..citizen_selectors import my_application_flat_list
-from ..constants import Channel
 from ..models import Application
 from ..selectors import application_detail_for, application_get_for
 from ..services.cases import (
     NOT_REPRESENTATIVE,
-    application_create,
     application_resubmit,
     application_withdraw,
     material_upload,
 )
 from ..services.online import (
+    application_start_online,
     application_submit_online,
     application_update_online,
     power_of_attorney_upload,
@@ -150,25 +146,14 @@ class ApplicationListCreateApi(CitizenApiMixin, generics.ListCreateAPIView):
             )
             if enterprise is None:
                 raise exceptions.PermissionDenied(NOT_REPRESENTATIVE)
-        fields = _service_fields(data)
-        # The draft and its fields in one transaction; without fields, the service's
-        # own transaction is enough (no savepoint round trips).
-        with transaction.atomic() if fields else nullcontext():
-            application = self.call(
-                application_create,
-                item_version=version,
-                applicant=citizen,
-                actor=request.user,
-                channel=Channel.ONLINE,
-                enterprise=enterprise,
-            )
-            if fields:
-                application = self.call(
-                    application_update_online,
-                    application=application,
-                    actor=request.user,
-                    **fields,
-                )
+        application = self.call(
+            application_start_online,
+            item_version=version,
+            applicant=citizen,
+            actor=request.user,
+            enterprise=enterprise,
+            fields=_service_fields(data),
+        )
         return self.state(application, status.HTTP_201_CREATED)
 
 

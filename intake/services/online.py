@@ -35,7 +35,7 @@ from accounts.validators import (
 from catalog.models import ItemMaterial
 from jinpu_portal.files import random_name
 
-from ..constants import CaseAction, CaseStatus, DeliveryMethod
+from ..constants import CaseAction, CaseStatus, Channel, DeliveryMethod
 from ..errors import IntakeError
 from ..models import Application
 from ..states import record_event
@@ -44,6 +44,7 @@ from .cases import (
     _lock,
     _missing_uploads,
     _require_applicant,
+    application_create,
     application_update_draft,
     material_upload,
     not_editable,
@@ -197,6 +198,31 @@ def power_of_attorney_upload(*, application: Application, uploaded_file, actor: 
     record_event(locked, CaseAction.UPLOAD, actor=actor, message=f"上传材料：{POWER_OF_ATTORNEY}")
     _delete_after_commit(stale_file)
     return agent["power_of_attorney"]
+
+
+def application_start_online(
+    *,
+    item_version,
+    applicant,
+    actor: User,
+    enterprise=None,
+    fields: dict | None = None,
+) -> Application:
+    """An online draft and the form's ``fields`` (``application_update_online``
+    keyword arguments) in one transaction; without fields the create's own
+    transaction is enough (no savepoint round trips)."""
+    start = {
+        "item_version": item_version,
+        "applicant": applicant,
+        "actor": actor,
+        "channel": Channel.ONLINE,
+        "enterprise": enterprise,
+    }
+    if not fields:
+        return application_create(**start)
+    with transaction.atomic():
+        application = application_create(**start)
+        return application_update_online(application=application, actor=actor, **fields)
 
 
 @transaction.atomic
