@@ -77,6 +77,14 @@ def test_clerk_scans_and_approver_opens_the_materials(
     assert card.locator("a:has-text('申请书扫描.png')").count() == 1
     assert_no_serious_violations(page, "workbench application with scans, desktop")
     card.screenshot(path=str(screenshots_dir / "workbench-scans-1280.png"))
+    page.set_viewport_size(PHONE)
+    page.reload()
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    assert_no_serious_violations(page, "workbench application with scans, phone")
+    page.locator("#scans").screenshot(path=str(screenshots_dir / "workbench-scans-390.png"))
     context.close()
 
     # --- the approver opens them from the task page ------------------------------------
