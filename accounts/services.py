@@ -55,6 +55,15 @@ def user_set_roles(*, user: User, roles) -> None:
 
 
 @transaction.atomic
+def citizen_sign_up(*, username: str, password: str, name: str, id_number: str, phone: str = ""):
+    """A citizen opens an account (role citizen) with the identity they claim; both or
+    neither are saved. The claim counts for nothing until it is verified."""
+    user = user_create(username=username, password=password, roles=[Role.CITIZEN])
+    citizen_register(name=name, id_number=id_number, phone=phone, user=user)
+    return user
+
+
+@transaction.atomic
 def citizen_register(
     *,
     name: str,

@@ -7,7 +7,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -40,7 +39,7 @@ from .selectors import (
     is_legal_representative,
     user_scope,
 )
-from .services import citizen_register, citizen_verify, user_set_roles
+from .services import citizen_sign_up, citizen_verify
 from .validators import normalize_identity_number
 from .verification import verification_backend
 
@@ -87,12 +86,13 @@ def signup(request):
     if request.method == "POST" and user_form.is_valid() and identity_form.is_valid():
         data = identity_form.cleaned_data
         try:
-            with transaction.atomic():
-                user = user_form.save()
-                user_set_roles(user=user, roles=[Role.CITIZEN])
-                citizen_register(
-                    name=data["name"], id_number=data["id_number"], phone=data["phone"], user=user
-                )
+            user = citizen_sign_up(
+                username=user_form.cleaned_data["username"],
+                password=user_form.cleaned_data["password1"],
+                name=data["name"],
+                id_number=data["id_number"],
+                phone=data["phone"],
+            )
         except ValidationError as error:
             _attach_errors(identity_form, error)
         else:
