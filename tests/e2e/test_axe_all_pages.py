@@ -17,6 +17,7 @@ from collections import defaultdict
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from playwright.sync_api import expect
 
 from accounts.demo import DEMO_PASSWORD, seeders
 from accounts.models import Citizen, Department, Enterprise, User
@@ -378,8 +379,11 @@ def log_in(page, base_url, username):
 
 
 def test_no_serious_axe_findings(scene, live_server, browser, screenshots_dir):
-    """Every role, every page, both widths: one context (one page) per role."""
+    """Every role, every page, both widths: one context (one page) per role; then the
+    states a page reaches by acting on it (the phone menu open, forms refused)."""
     pages = {role: pages_for(role, scene) for role in ROLES}  # the ORM before Playwright
+    intake = reverse("intake:workbench-intake", args=[scene["two_stage"].pk])
+    intake += f"?applicant={scene['citizen'].pk}"
     failures = []
     for role, username in ROLES.items():
         context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
@@ -387,8 +391,32 @@ def test_no_serious_axe_findings(scene, live_server, browser, screenshots_dir):
         if username:
             log_in(page, live_server.url, username)
         failures += audit(page, live_server.url, role, pages[role], screenshots_dir)
+        failures += phone_menu(page, live_server.url, role)
+        if role == "anonymous":
+            failures += refused_forms(page, live_server.url)
+        if role == "clerk":
+            page.goto(f"{live_server.url}{intake}")
+            page.click("main button[type=submit]:has-text('确认办理')")
+            page.wait_for_load_state("networkidle")
+            expect(page.locator("[data-testid=error-summary]")).to_be_visible()
+            failures += check(page, role, "counter intake refused")
         context.close()
     assert not failures, "axe-core: serious/critical findings\n" + "\n".join(failures)
+
+
+def check(page, role, what, widths=WIDTHS) -> list[str]:
+    """axe at each width on the page as it is; one readable entry per width that fails."""
+    failures = []
+    for label, viewport in widths:
+        page.set_viewport_size(viewport)
+        violations = run_axe(page)
+        if violations:
+            failures.append(
+                f"[{role}] {page.url} ({what}) at {label} px: "
+                f"{count_nodes(violations)} node(s)\n" + format_violations(violations)
+            )
+    page.set_viewport_size(DESKTOP)
+    return failures
 
 
 def audit(page, base_url, role, pages, screenshots_dir) -> list[str]:
@@ -397,25 +425,45 @@ def audit(page, base_url, role, pages, screenshots_dir) -> list[str]:
         if path in seen:
             continue
         seen.add(path)
-        shot = SHOTS.get((role, name)) if (role, name) not in photographed else None
-        photographed.add((role, name))
         response = page.goto(f"{base_url}{path}")
         status = response.status if response else 0
         expected = 404 if name == "404" else 200
         if status != expected:
             failures.append(f"[{role}] {path} ({name}): HTTP {status}, expected {expected}")
             continue
-        for label, viewport in WIDTHS:
-            page.set_viewport_size(viewport)
-            if shot:
-                page.screenshot(
-                    path=str(screenshots_dir / f"axe-{shot}-{label}.png"), full_page=True
-                )
-            violations = run_axe(page)
-            if violations:
-                failures.append(
-                    f"[{role}] {path} ({name}) at {label} px: "
-                    f"{count_nodes(violations)} node(s)\n" + format_violations(violations)
-                )
-        page.set_viewport_size(DESKTOP)
+        if (role, name) in SHOTS and (role, name) not in photographed:
+            photographed.add((role, name))
+            for label, viewport in WIDTHS:
+                page.set_viewport_size(viewport)
+                shot = screenshots_dir / f"axe-{SHOTS[(role, name)]}-{label}.png"
+                page.screenshot(path=str(shot), full_page=True)
+        failures += check(page, role, name)
     return failures
+
+
+def phone_menu(page, base_url, role) -> list[str]:
+    """The home page on a phone with the menu opened: the role's own links."""
+    page.goto(f"{base_url}/")
+    page.set_viewport_size(PHONE)
+    page.click(".navbar-toggler")
+    page.wait_for_selector("#portal-nav.show")
+    return check(page, role, "phone menu open", widths=[("390", PHONE)])
+
+
+def refused_forms(page, base_url) -> list[str]:
+    """The login and signup forms as they come back with errors."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", "nobody")
+    page.fill("#id_password", "not-the-password")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("main .alert-danger")).to_be_visible()
+    failures = check(page, "anonymous", "login refused")
+    page.goto(f"{base_url}/accounts/signup/")
+    page.fill("#id_user-username", "newcomer")
+    page.fill("#id_identity-id_number", "360426199101010072")
+    page.evaluate("() => document.querySelectorAll('main form').forEach(f => f.noValidate = true)")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("main .invalid-feedback").first).to_be_visible()
+    return failures + check(page, "anonymous", "signup refused")
