@@ -30,7 +30,7 @@ $(STAMP): requirements.txt
 
 bootstrap: $(STAMP) .env
 
-# Development defaults for a plain `manage.py ...` in this checkout (see settings.load_dotenv).
+# Development defaults for a plain `manage.py ...` in this checkout (see settings.ENV_FILE).
 # An existing .env (e.g. a production copy of .env.example) is never overwritten.
 .env:
 	@printf '# Development defaults written by make bootstrap; settings.py reads it.\n# Variables set in the environment win. Not for production.\nDEBUG=1\n' > .env

@@ -1,53 +1,32 @@
 """Settings for the Jinpu one-window portal, read from the environment.
 
 Every deployment knob is an environment variable (documented in `.env.example`
-and the README). Without any of them the portal runs on the embedded default:
-a SQLite file and Celery on kombu's filesystem transport, so `make demo` needs
-neither PostgreSQL nor Redis.
+and the README), read and cast by django-environ (``env``). Without any of them the
+portal runs on the embedded default: a SQLite file and Celery on kombu's filesystem
+transport, so `make demo` needs neither PostgreSQL nor Redis.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
+import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def load_dotenv(path: Path) -> None:
-    """Fill in, from the KEY=VALUE lines of a local ``.env``, what the environment does
-    not set. A development checkout gets one with DEBUG=1 from `make bootstrap`, so a
-    plain `manage.py ...` works there; the Docker image never contains it
-    (.dockerignore), and a variable set in the environment always wins."""
-    if not path.is_file():
-        return
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.partition("=")
-        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+env = environ.Env()
+# A local ``.env`` fills in what the environment does not set (a variable set in the
+# environment always wins). A development checkout gets one with DEBUG=1 from
+# `make bootstrap`, so a plain `manage.py ...` works there; the Docker image never
+# contains it (.dockerignore).
+ENV_FILE = BASE_DIR / ".env"
+if ENV_FILE.is_file():
+    env.read_env(ENV_FILE)
 
-
-load_dotenv(BASE_DIR / ".env")
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
-
-
-DEBUG = env_bool("DEBUG")
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -56,11 +35,13 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-development-key-only-for-debug-mode"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", cast=str.strip, default=["localhost", "127.0.0.1", "[::1]"]
+)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", cast=str.strip, default=[])
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
@@ -128,8 +109,10 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'jinpu.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'jinpu.sqlite3'}")
+}
+DATABASES["default"]["CONN_MAX_AGE"] = 60
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the Celery worker of `make demo` write side by side.
     DATABASES["default"]["OPTIONS"] = {
@@ -161,34 +144,36 @@ LOGOUT_REDIRECT_URL = "home"
 # Five failed logins lock the account (username) for a while, whatever the address.
 # Not by address: a hall's counters and kiosks share one NAT address, so locking an
 # address would lock a whole hall (hence axes.W006 is silenced below).
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 # --- Real-name verification (实名认证, accounts.verification) -----------------------
 # The back end of the profile page's button: the provincial unified identity service
 # over OpenID Connect, or (DEBUG only, e.g. make demo) the demo that verifies at once.
 # Clerks verify at a window whatever is chosen here.
-IDENTITY_VERIFICATION_BACKEND = os.environ.get(
+IDENTITY_VERIFICATION_BACKEND = env.str(
     "IDENTITY_VERIFICATION_BACKEND",
-    "accounts.verification.DemoVerification" if DEBUG else "accounts.verification.OidcVerification",
+    default="accounts.verification.DemoVerification"
+    if DEBUG
+    else "accounts.verification.OidcVerification",
 )
 # The OpenID Connect client (mozilla-django-oidc); empty client id: not offered.
-OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
-OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
-OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
-OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile")
-OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
-OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
-OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
-OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
 # The userinfo claims that carry the verified name and resident ID number.
-OIDC_NAME_CLAIM = os.environ.get("OIDC_NAME_CLAIM", "name")
-OIDC_ID_NUMBER_CLAIM = os.environ.get("OIDC_ID_NUMBER_CLAIM", "id_number")
+OIDC_NAME_CLAIM = env.str("OIDC_NAME_CLAIM", default="name")
+OIDC_ID_NUMBER_CLAIM = env.str("OIDC_ID_NUMBER_CLAIM", default="id_number")
 OIDC_CREATE_USER = False
 LOGIN_REDIRECT_URL_FAILURE = "/accounts/profile/"
 if OIDC_RP_CLIENT_ID:
@@ -201,16 +186,16 @@ ANONYMOUS_USER_NAME = None
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
+TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
 # --- Static and media -----------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -227,12 +212,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 # --- Security (production values apply whenever DEBUG is off) --------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -264,10 +249,12 @@ CSRF_FAILURE_VIEW = "jinpu_portal.views.csrf_failure"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 # security.W021: HSTS preload is for public hosts on the browsers' list, not an
 # intranet one. axes.W006: see AXES_LOCKOUT_PARAMETERS above.
-SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", "security.W021,axes.W006")
+SILENCED_SYSTEM_CHECKS = env.list(
+    "SILENCED_SYSTEM_CHECKS", cast=str.strip, default=["security.W021", "axes.W006"]
+)
 
 # --- Cache ----------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -298,7 +285,7 @@ else:
         "control_folder": str(CELERY_DATA_DIR / "control"),
         "store_processed": False,
     }
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -391,38 +378,42 @@ SPECTACULAR_SETTINGS = {
 # --- Working-day calendar ----------------------------------------------------
 # Warn about next year's calendar this many days before it starts (system check
 # and the daily coverage task); the current year is always checked.
-CALENDAR_WARN_DAYS_AHEAD = int(os.environ.get("CALENDAR_WARN_DAYS_AHEAD", "30"))
+CALENDAR_WARN_DAYS_AHEAD = env.int("CALENDAR_WARN_DAYS_AHEAD", default=30)
 
 # --- Notifications --------------------------------------------------------
 # In-portal messages always; SMS and email back ends are dotted paths (the demo's log),
 # sent from the in-portal messages by beat every 30 s (jinpu_portal.notifications).
-NOTIFICATION_BACKENDS = env_list(
+NOTIFICATION_BACKENDS = env.list(
     "NOTIFICATION_BACKENDS",
-    "jinpu_portal.notifications.InPortalBackend,jinpu_portal.notifications.LoggingSmsBackend,"
-    "jinpu_portal.notifications.EmailBackend",
+    cast=str.strip,
+    default=[
+        "jinpu_portal.notifications.InPortalBackend",
+        "jinpu_portal.notifications.LoggingSmsBackend",
+        "jinpu_portal.notifications.EmailBackend",
+    ],
 )
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@jinpu.gov.cn")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@jinpu.gov.cn")
 
 # --- Intake -----------------------------------------------------------------
 # Upload limits for application materials; content is checked, not only the name.
-INTAKE_UPLOAD_MAX_BYTES = int(os.environ.get("INTAKE_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+INTAKE_UPLOAD_MAX_BYTES = env.int("INTAKE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # 行政许可法 art. 32: an online submission not reviewed within this many working days
 # counts as accepted from the day it arrived; staff are warned from the warning day.
-INTAKE_PREREVIEW_LIMIT_DAYS = int(os.environ.get("INTAKE_PREREVIEW_LIMIT_DAYS", "5"))
-INTAKE_PREREVIEW_WARN_DAYS = int(os.environ.get("INTAKE_PREREVIEW_WARN_DAYS", "3"))
+INTAKE_PREREVIEW_LIMIT_DAYS = env.int("INTAKE_PREREVIEW_LIMIT_DAYS", default=5)
+INTAKE_PREREVIEW_WARN_DAYS = env.int("INTAKE_PREREVIEW_WARN_DAYS", default=3)
 # Named on every refusal and denial of an administrative act (intake.legal_forms): where
 # to apply for administrative reconsideration (行政复议, 60 days) and which court hears a
 # lawsuit (行政诉讼, 6 months). Defaults: the New Area's.
-REMEDY_RECONSIDERATION_BODY = os.environ.get(
-    "REMEDY_RECONSIDERATION_BODY", "大连金普新区管理委员会"
+REMEDY_RECONSIDERATION_BODY = env.str(
+    "REMEDY_RECONSIDERATION_BODY", default="大连金普新区管理委员会"
 )
-REMEDY_LITIGATION_COURT = os.environ.get("REMEDY_LITIGATION_COURT", "大连经济技术开发区人民法院")
+REMEDY_LITIGATION_COURT = env.str("REMEDY_LITIGATION_COURT", default="大连经济技术开发区人民法院")
 
 # --- Approvals: deadline lights ----------------------------------------------
 # Yellow when the working days left are at or below max(MIN_DAYS, RATIO * budget).
-APPROVALS_YELLOW_MIN_DAYS = int(os.environ.get("APPROVALS_YELLOW_MIN_DAYS", "2"))
-APPROVALS_YELLOW_RATIO = float(os.environ.get("APPROVALS_YELLOW_RATIO", "0.2"))
+APPROVALS_YELLOW_MIN_DAYS = env.int("APPROVALS_YELLOW_MIN_DAYS", default=2)
+APPROVALS_YELLOW_RATIO = env.float("APPROVALS_YELLOW_RATIO", default=0.2)
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {
@@ -437,7 +428,7 @@ LOGGING = {
             "filters": ["redact_ids"],
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's default config gives "django" and "django.server" handlers of their own,
     # without the redaction filter (runserver would log a query string with an ID
     # number as is). Emptying their handlers sends them through the root handler.

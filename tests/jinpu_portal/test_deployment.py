@@ -27,8 +27,8 @@ def env_example() -> dict[str, str]:
 
 def settings_variables() -> set[str]:
     source = (ROOT / "jinpu_portal" / "settings.py").read_text(encoding="utf-8")
-    readers = r"os\.environ\.get|os\.getenv|os\.environ\[|env_bool|env_list|env_int"
-    pattern = rf'(?:{readers})\(?\s*"([A-Z0-9_]+)"'
+    # django-environ's readers: env("X"), env.bool("X", ...), env.db_url("X", ...), ...
+    pattern = r'\benv(?:\.[a-z_]+)?\(\s*"([A-Z0-9_]+)"'
     return set(re.findall(pattern, source))
 
 
