@@ -75,6 +75,7 @@ NOT_PAGES = {
     "accounts:verify": "redirect to the identity service",
     "catalog:item_notice": "PDF download",
     "catalog:bundle_notice": "PDF download",
+    "catalog:guide_file": "file download (a guide's form or sample)",
     "approvals:task_action": "POST action",
     "approvals:extension_decide": "POST action",
     "approvals:delivery_action": "POST action",
