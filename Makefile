@@ -14,12 +14,13 @@ TEST_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) chromium poppler-utils docker-compose
 # The embedded default: DEBUG on, SQLite, Celery on the filesystem transport.
 DEMO_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help bootstrap system-packages test-system-packages demo run seed migrate test lint format check-migrations clean
+.PHONY: schemathesis help bootstrap system-packages test-system-packages demo run seed migrate test lint format check-migrations clean
 
 help:
 	@echo "make demo   - set everything up, load demo data, start portal + worker"
 	@echo "make run    - start portal + worker without reloading demo data"
 	@echo "make test   - set everything up and run the whole test suite"
+	@echo "make schemathesis - fuzz the API (schemathesis, --checks all) as citizen and clerk on a local server"
 	@echo "make lint   - ruff, the import layers (import-linter) and makemigrations --check"
 
 $(STAMP): requirements.txt
@@ -52,6 +53,10 @@ demo: system-packages bootstrap seed
 
 run: bootstrap migrate
 	@$(DEMO_ENV) scripts/run.sh
+
+# A local gunicorn on the demo settings with the demo data; see scripts/schemathesis.sh.
+schemathesis: seed
+	@$(DEMO_ENV) scripts/schemathesis.sh
 
 check-migrations: bootstrap
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run

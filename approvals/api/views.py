@@ -20,7 +20,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,6 +28,7 @@ from accounts.constants import Role
 from accounts.models import User
 from intake.models import Application
 from jinpu_portal.api.errors import ErrorSerializer, valid
+from jinpu_portal.api.pagination import SizedPagination
 
 from ..constants import Decision, Light
 from ..errors import TaskConflict
@@ -140,10 +140,7 @@ class IsApproverOrSupervisor(BasePermission):
         )
 
 
-class Pagination(PageNumberPagination):
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
+Pagination = SizedPagination
 
 
 TASK_FILTERS = [

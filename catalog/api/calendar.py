@@ -13,10 +13,12 @@ revalidates cheaply (304), and may be reused for CALENDAR_API_MAX_AGE seconds.
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from jinpu_portal.api.errors import valid
 
 from ..calendar import (
     CALENDAR,
@@ -65,6 +67,7 @@ class CalendarYearSerializer(serializers.Serializer):
 
 class WorkingDaysQuerySerializer(serializers.Serializer):
     start = serializers.DateField(
+        label="起算日",
         input_formats=["%Y-%m-%d"],
         help_text="起算日（YYYY-MM-DD），当日不计入",
         error_messages={
@@ -74,6 +77,7 @@ class WorkingDaysQuerySerializer(serializers.Serializer):
         },
     )
     days = serializers.IntegerField(
+        label="工作日数",
         min_value=0,
         max_value=MAX_DAYS,
         help_text=f"工作日数，0 至 {MAX_DAYS}",
@@ -160,7 +164,7 @@ class CalendarYearApi(PublicApi):
     def get(self, request, year: int):
         error = _year_error(year)
         if error:
-            return Response({"detail": error}, status=status.HTTP_400_BAD_REQUEST)
+            raise exceptions.ValidationError({"detail": error, "code": "year"})
         calendar = current_calendar()
         labels = dict(CalendarDayKind.choices)
         days = [
@@ -203,16 +207,19 @@ class WorkingDaysAddApi(PublicApi):
             ),
             OpenApiExample(
                 "参数有误",
-                value={"days": ["工作日数 days 不能为负数。"]},
+                value={
+                    "detail": "工作日数：工作日数 days 不能为负数。",
+                    "code": "invalid",
+                    "errors": {"days": ["工作日数 days 不能为负数。"]},
+                },
                 response_only=True,
                 status_codes=["400"],
             ),
         ],
     )
     def get(self, request):
-        query = WorkingDaysQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        start, days = query.validated_data["start"], query.validated_data["days"]
+        data = valid(WorkingDaysQuerySerializer(data=request.query_params))
+        start, days = data["start"], data["days"]
         calendar = current_calendar()
         end = add_working_days(start, days, calendar)
         provisional = any(calendar.is_provisional(year) for year in range(start.year, end.year + 1))

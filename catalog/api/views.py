@@ -9,12 +9,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView, RetrieveAPIView
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from accounts.models import Department
+from jinpu_portal.api.pagination import SizedPagination
 
 from ..models import ItemVersion, ServiceItem
 from ..selectors import (
@@ -36,10 +36,7 @@ from .serializers import (
 CODE_PARAMETER = OpenApiParameter("code", str, OpenApiParameter.PATH, description="事项实施编码")
 
 
-class CatalogPagination(PageNumberPagination):
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
+CatalogPagination = SizedPagination
 
 
 class DepartmentListApi(ListAPIView):

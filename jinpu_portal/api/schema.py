@@ -15,7 +15,7 @@ class PortalAutoSchema(AutoSchema):
     """drf-spectacular's schema, with the error answers each operation can give
     (``Error`` shape) added to what the view declares:
 
-    - 400 when it takes a body, query filters or a page number;
+    - 400 when it takes a body, filters, declared parameters or a page number;
     - 401 whenever the view authenticates (a wrong token is refused even where anyone
       may read); 403 unless anyone may call it;
     - 404 for a path with an id or code, and for lists (a page past the end);
@@ -28,8 +28,10 @@ class PortalAutoSchema(AutoSchema):
         statuses: dict[int, str] = {}
         has_body = self.method in ("POST", "PUT", "PATCH")
         is_list = self.method == "GET" and self._is_list_view()
-        has_query = bool(self._get_filter_parameters()) or (
-            is_list and self._get_paginator() is not None
+        has_query = (
+            bool(self._get_filter_parameters())
+            or bool(self.get_override_parameters())  # parameters the view validates
+            or (is_list and self._get_paginator() is not None)
         )
         if has_body or has_query:
             statuses[400] = "请求有误（字段校验失败、JSON 无效或服务拒绝）"
