@@ -148,7 +148,9 @@ def test_an_entry_in_the_admin_shows_at_once(client, admin_client):
 def test_bad_input_is_a_400_in_chinese(client, query, field, message):
     response = client.get(ADD, query)
     assert response.status_code == 400
-    assert message in "".join(response.json()[field])
+    body = response.json()
+    assert message in "".join(body["errors"][field])
+    assert body["detail"].startswith({"start": "起算日：", "days": "工作日数："}[field])
 
 
 @pytest.mark.django_db

@@ -241,3 +241,12 @@ def test_error_body_never_shows_reprs():
         "errors": {"items.0.name": ["必填。"]},
     }
     assert json.dumps(body, ensure_ascii=False).count("ErrorDetail") == 0
+
+
+def test_a_page_size_that_is_not_1_to_100_is_a_400():
+    api = APIClient()
+    for value in ("null", "0", "101", "-1", "２"):
+        response = api.get("/api/v1/departments/", {"page_size": value})
+        assert response.status_code == 400, value
+        assert response.json()["detail"] == "每页条数：每页条数须为 1 至 100 的整数。"
+    assert api.get("/api/v1/departments/", {"page_size": "100"}).status_code == 200
