@@ -74,8 +74,14 @@ def _api_answer(request, response):
     ):
         return response
     if response.status_code in (404, 500) and not _routed(request):
-        return json_error(404)  # no route (APPEND_SLASH's RuntimeError for a POST too)
-    return json_error(response.status_code)
+        answer = json_error(404)  # no route (APPEND_SLASH's RuntimeError for a POST too)
+    else:
+        answer = json_error(response.status_code)
+    # Keep what the inner middleware added (CSP, Permissions-Policy, no-store, ...).
+    for header, value in response.items():
+        if header.lower() not in ("content-type", "content-length"):
+            answer.headers.setdefault(header, value)
+    return answer
 
 
 def _routed(request) -> bool:

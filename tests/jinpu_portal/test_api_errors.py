@@ -250,3 +250,25 @@ def test_a_page_size_that_is_not_1_to_100_is_a_400():
         assert response.status_code == 400, value
         assert response.json()["detail"] == "每页条数：每页条数须为 1 至 100 的整数。"
     assert api.get("/api/v1/departments/", {"page_size": "100"}).status_code == 200
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_api_answers_keep_the_security_headers(citizen, settings, debug):
+    """Issue 11 item 8 holds for API answers, errors made outside DRF included."""
+    settings.DEBUG = debug
+    client = Client(raise_request_exception=False)
+    client.force_login(citizen.user)
+    for url, status in (("/api/v1/me/", 200), ("/api/v1/no-such/", 404)):
+        response = client.get(url)
+        assert response.status_code == status
+        assert "no-store" in response["Cache-Control"]
+        assert "Permissions-Policy" in response
+        if debug and status == 404:
+            continue  # django-csp leaves Django's debug 404 alone; a JSON body runs nothing
+        directives = dict(
+            part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+        )
+        assert directives["script-src"] == "'self'"
+    token_user = APIClient()
+    token_user.force_authenticate(citizen.user)
+    assert "no-store" in token_user.get("/api/v1/applications/").headers["Cache-Control"]
