@@ -372,7 +372,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets sharing a field name get their own component names.
-    "ENUM_NAME_OVERRIDES": {"DepartmentKindEnum": "accounts.constants.DepartmentKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "DepartmentKindEnum": "accounts.constants.DepartmentKind",
+        "RefusalKindEnum": "intake.constants.RefusalKind",
+    },
 }
 
 # --- Working-day calendar ----------------------------------------------------

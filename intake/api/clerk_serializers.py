@@ -29,9 +29,13 @@ class ClerkVerdictSerializer(serializers.Serializer):
     """The clerk's verdict on one material of the application."""
 
     material = serializers.IntegerField(label="材料", help_text="材料 ID（catalog ItemMaterial）")
-    status = serializers.CharField(
+    status = serializers.ChoiceField(
         label="核验结果",
+        choices=[(value, MaterialStatus(value).label) for value in VERDICT_STATUSES],
         help_text="received 已收取 / missing 缺少 / defective 有误 / tolerated 容缺后补",
+        error_messages={
+            "invalid_choice": "核验结果只能是 received、missing、defective 或 tolerated。"
+        },
     )
     originals = serializers.IntegerField(label="收取原件份数", min_value=0, max_value=99, default=0)
     copies = serializers.IntegerField(label="收取复印件份数", min_value=0, max_value=99, default=0)
@@ -44,13 +48,6 @@ class ClerkVerdictSerializer(serializers.Serializer):
     pledge_signed = serializers.BooleanField(
         label="容缺承诺书", default=False, help_text="申请人已签署容缺承诺书"
     )
-
-    def validate_status(self, value):
-        if value not in VERDICT_STATUSES:
-            raise serializers.ValidationError(
-                "核验结果只能是 received、missing、defective 或 tolerated。"
-            )
-        return value
 
 
 class ClerkReceiveSerializer(serializers.Serializer):
@@ -75,8 +72,10 @@ class ClerkCorrectionSerializer(serializers.Serializer):
 
 
 class ClerkRefuseSerializer(serializers.Serializer):
-    kind = serializers.CharField(
+    kind = serializers.ChoiceField(
         label="不予受理类型",
+        choices=RefusalKind.choices,
+        error_messages={"invalid_choice": "请选择不予受理的类型。"},
         help_text="not_required 不需要取得行政许可 / outside_powers 不属于本机关职权范围 /"
         " not_eligible 不符合受理条件 / other 其他",
     )
@@ -94,11 +93,6 @@ class ClerkRefuseSerializer(serializers.Serializer):
         default="",
         help_text="告知向何机关申请",
     )
-
-    def validate_kind(self, value):
-        if value not in RefusalKind.values:
-            raise serializers.ValidationError("请选择不予受理的类型。")
-        return value
 
 
 class ClerkApplicationCreateSerializer(serializers.Serializer):
