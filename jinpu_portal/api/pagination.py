@@ -11,6 +11,7 @@ class SizedPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    last_page_strings = ()  # ?page=last is not a page number the schema documents
 
     def get_page_size(self, request):
         raw = request.query_params.getlist(self.page_size_query_param)
