@@ -349,7 +349,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "jinpu_portal.api.pagination.SizedPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["jinpu_portal.api.errors.FilterBackend"],
     # One error shape for every API answer, the error answers in the schema, and JSON

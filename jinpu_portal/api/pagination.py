@@ -25,6 +25,10 @@ class SizedPagination(PageNumberPagination):
             raise error
         return int(value)
 
+    def get_page_number(self, request, paginator):
+        # DRF reads an empty ?page= as page 1; it is no page number (a 404 like "abc").
+        return request.query_params.get(self.page_query_param, 1)
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

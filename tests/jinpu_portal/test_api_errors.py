@@ -250,7 +250,7 @@ def test_a_page_size_that_is_not_1_to_100_is_a_400():
         assert response.status_code == 400, value
         assert response.json()["detail"] == "每页条数：每页条数须为 1 至 100 的整数。"
     assert api.get("/api/v1/departments/", {"page_size": "100"}).status_code == 200
-    for page in ("last", "abc", "0", "999"):
+    for page in ("last", "abc", "0", "999", ""):
         response = api.get("/api/v1/departments/", {"page": page})
         assert response.status_code == 404, page
         assert response.json()["code"] == "not_found"
