@@ -1,6 +1,8 @@
 """Query filters of the catalog API (departments, item versions)."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 
 from accounts.constants import DepartmentKind
 from accounts.models import Department
@@ -8,6 +10,31 @@ from accounts.models import Department
 from ..constants import ItemType, Theme, TongbanScope
 from ..models import ItemVersion
 from ..selectors import item_version_search
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0); anything else is an error, not "no filter" (the select
+    widget of NullBooleanField would read any other text as empty)."""
+
+    widget = forms.TextInput
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        try:
+            return self.VALUES[str(value).lower()]
+        except KeyError:
+            raise ValidationError("只能是 true 或 false。", code="invalid") from None
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class DepartmentFilter(django_filters.FilterSet):
@@ -23,7 +50,7 @@ class ItemVersionFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(
         field_name="item_type", choices=ItemType.choices, label="事项类型代码"
     )
-    online = django_filters.BooleanFilter(field_name="online_available", label="可网上办理")
+    online = StrictBooleanFilter(field_name="online_available", label="可网上办理")
     tongban = django_filters.ChoiceFilter(
         field_name="tongban_scope",
         choices=[(value, label) for value, label in TongbanScope.choices if value],
