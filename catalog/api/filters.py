@@ -20,7 +20,7 @@ class StrictBooleanField(forms.NullBooleanField):
     VALUES = {"true": True, "1": True, "false": False, "0": False}
 
     def to_python(self, value):
-        if value in (None, ""):
+        if value is None:  # not given
             return None
         if isinstance(value, bool):
             return value
