@@ -31,6 +31,8 @@ from catalog.constants import CaseType, ItemType, MaterialRequirement, Theme
 from catalog.constants import Channel as CatalogChannel
 from catalog.models import Bundle, BundleItem, ItemVersion, ServiceObjectType
 from catalog.services import item_create, version_publish
+from feedback.constants import InstanceState, Level, RatingChannel, Stage
+from feedback.models import Rating, ServiceInstance
 from intake.constants import CaseStatus, DeliveryMethod, MaterialStatus, NoticeKind, RefusalKind
 from intake.constants import Channel as IntakeChannel
 from intake.models import Application
@@ -908,3 +910,41 @@ def accept_case_in_the_past(monkeypatch, working_days_ago: int, version, **kwarg
         clock_derive(clock)
         clock.save(update_fields=["light"])
     return case
+
+
+def service_instance(application, stage: str = Stage.INTAKE, **fields) -> ServiceInstance:
+    """The rateable instance (一次一评) of a case's intake or conclusion: the one feedback
+    made for the case when there is one, else made here with the case's dimensions."""
+    served_at = application.concluded_at if stage == Stage.CONCLUSION else application.accepted_at
+    served_at = fields.pop("served_at", None) or served_at or datetime.datetime.now(datetime.UTC)
+    defaults = {
+        "item": application.item_version.item,
+        "department": application.item_version.department,
+        "hall": application.hall,
+        "window": application.window,
+        "staff": application.accepted_by,
+        "served_at": served_at,
+        "rate_until": served_at + datetime.timedelta(days=7),
+        **fields,
+    }
+    instance, _ = ServiceInstance.objects.get_or_create(
+        application=application, stage=stage, defaults=defaults
+    )
+    return instance
+
+
+def rating_of(
+    instance, level: int = Level.SATISFIED, channel: str = RatingChannel.ONLINE, **fields
+) -> Rating:
+    """A rating row for ``instance`` (until the rating service exists to go through)."""
+    if level >= Level.DISSATISFIED:
+        fields.setdefault("reasons", ["attitude"])
+    rating = Rating.objects.create(
+        instance=instance,
+        level=level,
+        channel=channel,
+        rated_at=fields.pop("rated_at", None) or datetime.datetime.now(datetime.UTC),
+        **fields,
+    )
+    ServiceInstance.objects.filter(pk=instance.pk).update(state=InstanceState.RATED)
+    return rating

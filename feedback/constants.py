@@ -1,0 +1,84 @@
+"""Enums of feedback (好差评): rating levels and reasons, service stages, channels.
+
+Levels follow the code table of GB/T 39046 as the provincial 好差评 interface uses it
+(1 非常满意 … 5 非常不满意; 4 and 5 are 差评). Sub-scores follow the dimensions of
+GB/T 39735-2020: on site (efficiency, competence, attitude) and online (efficiency,
+guide accuracy, convenience, usability).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.IntegerChoices):
+    VERY_SATISFIED = 1, _("非常满意")
+    SATISFIED = 2, _("满意")
+    BASIC = 3, _("基本满意")
+    DISSATISFIED = 4, _("不满意")
+    VERY_DISSATISFIED = 5, _("非常不满意")
+
+    @property
+    def stars(self) -> int:
+        """Shown as five stars for 非常满意 down to one for 非常不满意."""
+        return 6 - self.value
+
+
+#: Levels that are 差评 (need a reason; open a rectification order).
+BAD_LEVELS = frozenset({Level.DISSATISFIED, Level.VERY_DISSATISFIED})
+#: Levels that count as 好评 in 好评率 (GB/T 39735-2020).
+GOOD_LEVELS = frozenset({Level.VERY_SATISFIED, Level.SATISFIED, Level.BASIC})
+
+
+class Reason(models.TextChoices):
+    """Why a 差评: at least one is required for levels 4 and 5."""
+
+    ATTITUDE = "attitude", _("服务态度")
+    EFFICIENCY = "efficiency", _("办事效率")
+    GUIDE = "guide", _("办事指南不准确")
+    CONVENIENCE = "convenience", _("办事不便利")
+    USABILITY = "usability", _("平台不好用")
+    OTHER = "other", _("其他")
+
+
+class Stage(models.TextChoices):
+    """The service instance rated (一次一评): each is rated on its own."""
+
+    INTAKE = "intake", _("受理服务")  # the window and the clerk who received the case
+    CONCLUSION = "conclusion", _("办结服务")  # the department that decided it
+
+
+class RatingChannel(models.TextChoices):
+    QR = "qr", _("扫码评价")
+    ONLINE = "online", _("网上评价")
+    SMS = "sms", _("短信评价")
+    PAD = "pad", _("评价器")
+    DEFAULT = "default", _("默认评价")
+
+
+class SubScore(models.TextChoices):
+    """Optional sub-scores (each 1-5 like the level); on-site and online dimensions."""
+
+    EFFICIENCY = "efficiency", _("办事效率")
+    COMPETENCE = "competence", _("业务能力")
+    ATTITUDE = "attitude", _("服务态度")
+    GUIDE = "guide", _("指南准确")
+    CONVENIENCE = "convenience", _("办事便捷")
+    USABILITY = "usability", _("平台好用")
+
+
+ONSITE_SUB_SCORES = (SubScore.EFFICIENCY, SubScore.COMPETENCE, SubScore.ATTITUDE)
+ONLINE_SUB_SCORES = (SubScore.EFFICIENCY, SubScore.GUIDE, SubScore.CONVENIENCE, SubScore.USABILITY)
+
+
+class InstanceState(models.TextChoices):
+    OPEN = "open", _("待评价")
+    RATED = "rated", _("已评价")
+    DEFAULTED = "defaulted", _("默认评价")
+
+
+class PushStatus(models.TextChoices):
+    """A rating's state towards the provincial 好差评 interface (the push job comes later)."""
+
+    PENDING = "pending", _("待推送")
+    PUSHED = "pushed", _("已推送")
+    FAILED = "failed", _("推送失败")

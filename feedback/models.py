@@ -1,3 +1,0 @@
-"""Models of feedback (好差评): none yet."""
-
-# Filled by a later issue; see ../shared/docs/ARCHITECTURE.md for what this app owns.
