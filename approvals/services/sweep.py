@@ -326,17 +326,17 @@ def _escalate(rows: list[_Row], context: _Context) -> int:
     fixed = (Light.RED.value, EscalationStatus.OPEN.value, "", now, now, now)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_values
-
-            constants = cursor.cursor.mogrify(", ".join(["%s"] * len(fixed)), fixed).decode()
+            # One INSERT ... SELECT over arrays (one per column): PostgreSQL parses one
+            # small statement instead of thousands of VALUES rows, and Python formats
+            # nothing per record.
             sql = (
-                f"INSERT INTO {table} ({_ESCALATION_COLUMNS}) VALUES %s "  # noqa: S608
-                f"ON CONFLICT (clock_id, rule) DO NOTHING RETURNING {_OPENED}"
+                f"INSERT INTO {table} ({_ESCALATION_COLUMNS}) "  # noqa: S608 (constants only)
+                "SELECT v.*, %s, %s, %s, %s, %s, %s FROM unnest("
+                "%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[], %s::text[]"
+                ") AS v ON CONFLICT (clock_id, rule) DO NOTHING RETURNING " + _OPENED
             )
-            template = f"(%s, %s, %s, %s, %s, %s, {constants})"
-            opened = execute_values(
-                cursor.cursor, sql, values, template=template, page_size=2500, fetch=True
-            )
+            cursor.execute(sql, [*fixed, *(list(column) for column in zip(*values, strict=True))])
+            opened = cursor.fetchall()
         else:
             opened = []
             marks = "(" + ", ".join(["%s"] * (len(values[0]) + len(fixed))) + ")"
