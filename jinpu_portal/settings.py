@@ -338,6 +338,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
     },
+    # 好差评: the default 基本满意 of every service instance whose rating period ended
+    # unrated (set-based, idempotent; a run still queued when the next is due is dropped).
+    "feedback-ratings-default": {
+        "task": "feedback.tasks.ratings_default",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": 590},
+    },
 }
 
 # --- API ------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Feedback's services: every write of the app, one module per part (ratings, ...)."""

@@ -1,0 +1,22 @@
+"""Celery tasks of feedback (好差评), run by beat (settings.CELERY_BEAT_SCHEDULE): the
+default ratings of periods that ended unrated."""
+
+import datetime
+
+from celery import shared_task
+
+
+def _moment(value: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+@shared_task(
+    name="feedback.tasks.ratings_default", acks_late=True, time_limit=900, soft_time_limit=840
+)
+def ratings_default(now: str | None = None) -> dict:
+    """Every 10 minutes: record 基本满意 (default) for each instance whose rating period
+    ended unrated. Idempotent; a missed run is caught up by the next. ``now`` (ISO
+    date-time with offset) replays a given moment."""
+    from .services.jobs import ratings_default_record
+
+    return ratings_default_record(now=_moment(now)).as_dict()
