@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("intake.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("approvals.api.urls")),
+    path("", include("feedback.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("guide/", include("catalog.urls")),
     path("intake/", include("intake.urls")),
     path("approvals/", include("approvals.urls")),
+    path("feedback/", include("feedback.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
