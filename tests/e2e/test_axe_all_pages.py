@@ -28,6 +28,7 @@ from approvals.services.tasks import (
     task_claim,
     task_request_supplement,
 )
+from feedback.constants import Level, RatingChannel, Stage
 from intake.constants import Channel as IntakeChannel
 from intake.constants import DeliveryMethod
 from intake.models import Notice
@@ -40,7 +41,9 @@ from tests.factories import (
     make_bundle,
     make_item,
     make_version,
+    rating_of,
     request_correction,
+    service_instance,
     upload_required,
 )
 
@@ -56,9 +59,7 @@ SHOTS = {
     ("approver", "approvals:case"): "approver-case",
     ("head", "approvals:extensions"): "head-extensions",
     ("admin", "admin:index"): "admin-index",
-    ("clerk", "feedback:order"): "clerk-feedback-order",
-    ("supervisor", "feedback:appeal"): "supervisor-feedback-appeal",
-    ("supervisor", "feedback:review"): "supervisor-feedback-review",
+    ("supervisor", "supervision:feedback"): "supervisor-feedback",
 }
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -99,9 +100,6 @@ NOT_PAGES = {
     "intake:workbench-material-file": "file download",
     "intake:workbench-notice-status": "htmx fragment of workbench-application",
     "intake:workbench-notice-download": "PDF download",
-    "feedback:order_action": "POST action (the forms are on feedback:order)",
-    "feedback:appeal_evidence": "file download",
-    "feedback:review_entry": "POST action (the forms are on feedback:review)",
 }
 
 
@@ -159,6 +157,9 @@ def scene(transactional_db, monkeypatch):
 
     overdue = accept_case_in_the_past(monkeypatch, 8, one_stage, clerk=clerk, applicant=citizen)
     clock_sweep()
+    # 好差评: the concluded case's intake rated on the pad, its conclusion a 差评.
+    rating_of(service_instance(concluded), Level.VERY_SATISFIED, RatingChannel.PAD)
+    rating_of(service_instance(concluded, Stage.CONCLUSION), Level.DISSATISFIED)
 
     # Online: a draft, one waiting for pre-review, one sent back for correction.
     def online(version):
@@ -192,9 +193,7 @@ def scene(transactional_db, monkeypatch):
         bundle=bundle, applicant=citizen, actor=clerk, channel=IntakeChannel.COUNTER
     )
     notice = Notice.objects.filter(application=case).exclude(verification_code="").first()
-    orders = _feedback_orders(case, concluded, users)
     return {
-        **orders,
         "users": users,
         "citizen": citizen,
         "enterprise": enterprise,
@@ -214,41 +213,6 @@ def scene(transactional_db, monkeypatch):
         "counter_bundle": counter_bundle,
         "overdue_task": overdue.tasks.get(),
         "notice": notice,
-    }
-
-
-def _feedback_orders(case, concluded, users) -> dict:
-    """差评整改: the counter case's intake 差评 worked to the return visit, with an appeal;
-    the concluded case's 差评 at its department; a 回头看 batch of today."""
-    from django.utils import timezone
-
-    from feedback.constants import Finding, Stage
-    from feedback.services.orders import (
-        appeal_file,
-        order_call_back,
-        order_reply,
-        review_batch_open,
-    )
-    from tests.factories import pdf_file
-    from tests.feedback.orders_support import bad_rating, order_of
-
-    clerk, supervisor = users["clerk"], users["supervisor"]
-    intake = order_of(bad_rating(case, text="窗口人员态度冷淡"))
-    order_call_back(order=intake, actor=clerk, finding=Finding.TRUE, note="已电话联系，情况属实。")
-    order_reply(order=intake, actor=clerk, text="已批评教育并组织培训。")
-    appeal = appeal_file(
-        order=intake, actor=clerk, kind="mistaken", reason="群众误评。", evidence=pdf_file()
-    )
-    conclusion = order_of(bad_rating(concluded, Stage.CONCLUSION))
-    today = timezone.localdate()
-    batch = review_batch_open(
-        actor=supervisor, title="本月回头看", period_start=today, period_end=today
-    )
-    return {
-        "intake_order": intake,
-        "conclusion_order": conclusion,
-        "appeal": appeal,
-        "review_batch": batch,
     }
 
 
@@ -307,7 +271,6 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("approvals:case", s["case"].pk),
             url("approvals:case", s["concluded"].pk),
             url("approvals:supplement", s["waiting"].pk),
-            url("feedback:order_visit", s["intake_order"].pk),
         ]
     if role == "clerk":
         return [
@@ -328,8 +291,6 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("approvals:counter"),
             url("approvals:supplement", s["waiting"].pk),
             url("approvals:case", s["concluded"].pk),
-            url("feedback:orders"),
-            url("feedback:order", s["intake_order"].pk),
         ]
     if role == "head":
         # The department head's pages differ from an approver's in the extension forms.
@@ -344,8 +305,6 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("approvals:extensions"),
             url("approvals:case", s["case"].pk),
             url("approvals:case", s["waiting"].pk),
-            url("feedback:orders"),
-            url("feedback:order", s["conclusion_order"].pk),
         ]
     if role == "supervisor":
         return [
@@ -353,12 +312,9 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("approvals:escalations"),
             url("approvals:extensions"),
             url("approvals:case", s["overdue"].pk),
-            url("feedback:orders", query="status=all"),
-            url("feedback:order", s["intake_order"].pk),
-            url("feedback:appeals"),
-            url("feedback:appeal", s["appeal"].pk),
-            url("feedback:reviews"),
-            url("feedback:review", s["review_batch"].pk),
+            url("supervision:feedback"),
+            url("supervision:feedback", query="group=staff"),
+            url("supervision:feedback", query="start=2000-01-01&end=2000-01-31"),
         ]
     if role == "admin":
         # The index and one changelist of each admin app (they share one template), the

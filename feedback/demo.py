@@ -1,0 +1,281 @@
+"""Demo data of 好差评: half a year of rated services, with the district's satisfaction
+near the New Area's reported 99.8 %.
+
+``seed_feedback`` (run by ``manage.py seed_demo`` after the catalog) makes, once:
+
+- **history**: ``HISTORY_CASES`` concluded counter cases of the last six months at the
+  two halls' windows, each with its two service instances (一次一评: the window's
+  intake, the department's conclusion) and their ratings: mostly 非常满意 by pad, QR
+  code, SMS and online, some 满意 and 基本满意, and the default 基本满意 of those not
+  rated in time (不评), recorded by the default-rating job. The cases and their case
+  records (受理, 办结) are written in bulk, as an import of past cases would be (case
+  numbers from the numbering service): building thousands of them through counter
+  intake would render thousands of PDF notices.
+
+The seeder is idempotent: it does nothing when the history is there.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.constants import Role
+from accounts.demo import make_resident_id, register_seeder
+from accounts.models import Citizen, User, Window
+from accounts.selectors import department_list_acting_for
+from accounts.services import citizen_register, staff_assign_window, user_create
+from catalog.calendar import is_working_day
+from catalog.constants import VersionStatus
+from catalog.models import ItemVersion
+from intake.constants import CaseAction, CaseStatus, Channel
+from intake.models import Application, CaseEvent
+from intake.services.numbering import case_number_next
+
+from .constants import InstanceState, Level, RatingChannel, Stage
+from .models import Rating, ServiceInstance
+from .services.jobs import ratings_default_record
+
+#: Concluded cases of the history; with two rated instances each.
+HISTORY_CASES = 2000
+HISTORY_DAYS = 182
+#: Of the instances: not rated in time (default 基本满意), then the active levels.
+DEFAULT_SHARE = 0.05
+ACTIVE_LEVELS = [(Level.VERY_SATISFIED, 0.88), (Level.SATISFIED, 0.10), (Level.BASIC, 0.02)]
+INTAKE_CHANNELS = [(RatingChannel.PAD, 0.6), (RatingChannel.QR, 0.25), (RatingChannel.SMS, 0.15)]
+CONCLUSION_CHANNELS = [
+    (RatingChannel.ONLINE, 0.5),
+    (RatingChannel.QR, 0.3),
+    (RatingChannel.SMS, 0.2),
+]
+RATING_DAYS = 7  # FEEDBACK_RATING_DAYS' default
+#: The clerks of the history besides the demo accounts (no password: they never log in).
+HISTORY_CLERKS = [
+    ("jp-clerk2", "王丽", "JP", 2),
+    ("jp-clerk3", "孙伟", "JP", 3),
+    ("jp-clerk5", "周婷", "JP", 5),
+    ("jz-clerk1", "吴磊", "JZ", 1),
+    ("jz-clerk4", "郑洁", "JZ", 4),
+]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛"]
+HISTORY_NOTE = "历史办件（演示数据导入）"
+
+
+def _pick(rng: random.Random, weighted):
+    values, weights = zip(*weighted, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+def _clerks() -> list[User]:
+    """The windows' clerks: the demo accounts' and the history's."""
+    for username, name, hall_code, number in HISTORY_CLERKS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(username=username, password=None, full_name=name, roles=[Role.CLERK])
+        window = Window.objects.get(hall__code=hall_code, number=number)
+        staff_assign_window(user=user, window=window)
+    return list(
+        User.objects.filter(groups__name=Role.CLERK, staff_profile__window__isnull=False)
+        .select_related("staff_profile__window__hall")
+        .order_by("username")
+    )
+
+
+def _citizens(rng: random.Random, count: int = 60) -> list[Citizen]:
+    """People of the history: registered at a window, without accounts."""
+    people = []
+    for n in range(count):
+        id_number = make_resident_id(
+            f"210213{1960 + n % 40}{1 + n % 12:02d}{1 + n % 28:02d}7{n:02d}"
+        )
+        citizen = Citizen.objects.filter(id_number=id_number).first() or citizen_register(
+            name=rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2)))),
+            id_number=id_number,
+            phone=f"1390411{n:04d}",
+            verified=True,
+        )
+        people.append(citizen)
+    return people
+
+
+def _approvers() -> dict[int, User]:
+    """Department id → the demo approver who acts for it (the evaluated person of a
+    conclusion); departments without one have no named person."""
+    acting = {}
+    for user in User.objects.filter(groups__name=Role.APPROVER).order_by("username"):
+        for department_id in department_list_acting_for(user=user).values_list("pk", flat=True):
+            acting.setdefault(department_id, user)
+    return acting
+
+
+def _working_moment(rng: random.Random, day: datetime.date) -> datetime.datetime:
+    zone = timezone.get_current_timezone()
+    minute = rng.randrange(8 * 60 + 30, 17 * 60)
+    return datetime.datetime.combine(day, datetime.time(minute // 60, minute % 60), zone)
+
+
+def _working_days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    day, days = start, []
+    while day <= end:
+        if is_working_day(day):
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+@transaction.atomic
+def seed_history(*, cases: int = HISTORY_CASES, seed: int = 2026) -> int:
+    """Half a year of concluded, rated cases (see the module); returns the ratings made."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
+    clerks = _clerks()
+    citizens = _citizens(rng)
+    approvers = _approvers()
+    versions = list(
+        ItemVersion.objects.filter(status=VersionStatus.PUBLISHED, promised_limit_days__gt=0)
+        .select_related("item", "department")
+        .order_by("item__code")[:60]
+    )
+    if not versions or not clerks:
+        return 0
+    # A few items are asked for far more than the rest.
+    weights = [1 / (rank + 1) for rank in range(len(versions))]
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    days = _working_days(yesterday - datetime.timedelta(days=HISTORY_DAYS), yesterday)
+    now = timezone.now()
+
+    plans = []
+    for _ in range(cases):
+        version = rng.choices(versions, weights)[0]
+        clerk = rng.choice(clerks)
+        accepted_at = _working_moment(rng, rng.choice(days[: -max(1, version.promised_limit_days)]))
+        span = rng.randint(1, max(1, version.promised_limit_days))
+        concluded_on = days[min(len(days) - 1, days.index(accepted_at.date()) + span)]
+        concluded_at = max(accepted_at, _working_moment(rng, concluded_on))
+        plans.append((version, clerk, rng.choice(citizens), accepted_at, concluded_at))
+    plans.sort(key=lambda p: p[3])
+
+    applications = []
+    for version, clerk, citizen, accepted_at, concluded_at in plans:
+        window = clerk.staff_profile.window
+        applications.append(
+            Application(
+                item_version=version,
+                status=CaseStatus.CONCLUDED,
+                case_number=case_number_next(
+                    prefix=window.hall.code, day=timezone.localtime(accepted_at).date()
+                ),
+                applicant=citizen,
+                created_by=clerk,
+                channel=Channel.COUNTER,
+                hall=window.hall,
+                window=window,
+                submitted_at=accepted_at,
+                received_at=accepted_at,
+                accepted_at=accepted_at,
+                accepted_by=clerk,
+                concluded_at=concluded_at,
+                outcome_note=HISTORY_NOTE,
+            )
+        )
+    Application.objects.bulk_create(applications, batch_size=500)
+    applications = list(
+        Application.objects.filter(outcome_note=HISTORY_NOTE, service_instances__isnull=True)
+        .select_related("item_version__item", "window__hall", "accepted_by")
+        .order_by("accepted_at", "pk")
+    )
+
+    events, instances = [], []
+    for application in applications:
+        window, version = application.window, application.item_version
+        for action, at, before, after in (
+            (CaseAction.ACCEPT, application.accepted_at, CaseStatus.SUBMITTED, CaseStatus.ACCEPTED),
+            (
+                CaseAction.CONCLUDE,
+                application.concluded_at,
+                CaseStatus.IN_APPROVAL,
+                CaseStatus.CONCLUDED,
+            ),
+        ):
+            events.append(
+                CaseEvent(
+                    application=application,
+                    at=at,
+                    action=action,
+                    from_status=before,
+                    to_status=after,
+                    actor=application.accepted_by if action == CaseAction.ACCEPT else None,
+                    actor_role=Role.CLERK if action == CaseAction.ACCEPT else "",
+                    channel=Channel.COUNTER,
+                    hall=window.hall,
+                    window=window,
+                    department=version.department,
+                    message=HISTORY_NOTE,
+                )
+            )
+        for stage, served_at in (
+            (Stage.INTAKE, application.accepted_at),
+            (Stage.CONCLUSION, application.concluded_at),
+        ):
+            intake = stage == Stage.INTAKE
+            instances.append(
+                ServiceInstance(
+                    application=application,
+                    stage=stage,
+                    item=version.item,
+                    department=version.department,
+                    hall=window.hall if intake else None,
+                    window=window if intake else None,
+                    staff=application.accepted_by
+                    if intake
+                    else approvers.get(version.department_id),
+                    served_at=served_at,
+                    rate_until=served_at + datetime.timedelta(days=RATING_DAYS),
+                    state=InstanceState.OPEN,
+                )
+            )
+    CaseEvent.objects.bulk_create(events, batch_size=1000)
+    ServiceInstance.objects.bulk_create(instances, batch_size=1000)
+
+    ratings, rated = [], []
+    for instance in ServiceInstance.objects.filter(
+        application__outcome_note=HISTORY_NOTE, state=InstanceState.OPEN
+    ).order_by("served_at", "pk"):
+        if instance.rate_until > now:
+            continue  # still within its period: left open, to be rated
+        if rng.random() < DEFAULT_SHARE:
+            continue  # not rated in time: the default-rating job records it below
+        intake = instance.stage == Stage.INTAKE
+        channel = _pick(rng, INTAKE_CHANNELS if intake else CONCLUSION_CHANNELS)
+        delay = (
+            datetime.timedelta(minutes=rng.randint(1, 5))
+            if channel == RatingChannel.PAD
+            else datetime.timedelta(hours=rng.randint(1, 24 * (RATING_DAYS - 1)))
+        )
+        ratings.append(
+            Rating(
+                instance=instance,
+                level=_pick(rng, ACTIVE_LEVELS),
+                channel=channel,
+                rated_at=min(instance.served_at + delay, instance.rate_until),
+                push_status=_pick(rng, [("pushed", 0.97), ("pending", 0.03)]),
+            )
+        )
+        rated.append(instance.pk)
+    for rating in ratings:
+        if rating.push_status == "pushed":
+            rating.pushed_at = rating.rated_at + datetime.timedelta(minutes=10)
+    Rating.objects.bulk_create(ratings, batch_size=1000)
+    ServiceInstance.objects.filter(pk__in=rated).update(state=InstanceState.RATED)
+    # The periods that ended unrated get their default 基本满意 as the job gives it.
+    return len(ratings) + ratings_default_record(now=now).recorded
+
+
+@register_seeder("feedback", order=60)
+def seed_feedback() -> None:
+    if Application.objects.filter(outcome_note=HISTORY_NOTE).exists():
+        return
+    seed_history()

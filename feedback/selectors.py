@@ -1,0 +1,120 @@
+"""Reads with rules in feedback: whose ratings a staff member sees, and when the rater.
+
+Scope (the figures, the ratings list and the export read the same rule):
+- a supervisor: the whole district when district-wide (全区督查), else the instances of
+  the departments they watch;
+- an approver: the instances of the departments they act for;
+- a clerk: the instances of their window's hall (the hall's windows and clerks);
+- several roles: the union. Anyone else: nothing.
+
+The rater's identity (GB/T 39735-2020 keeps it from the evaluated): shown to supervisors,
+and to the unit handling a 差评 (issue 14 item 7: the window's hall for an intake
+service, the deciding department for a conclusion), never for a good rating to staff.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from accounts.constants import Role
+from accounts.selectors import department_list_acting_for, department_list_supervised_by
+
+from .constants import BAD_LEVELS, Stage
+from .models import Rating
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    """What a staff member sees of feedback: everything, or the listed departments'
+    and hall's service instances."""
+
+    everything: bool = False
+    supervisor: bool = False
+    department_ids: frozenset[int] = frozenset()  # watched or acted for
+    handling_department_ids: frozenset[int] = frozenset()  # acted for (approver)
+    hall_id: int | None = None  # a clerk's hall
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.department_ids or self.hall_id)
+
+    def instance_filter(self, prefix: str = "") -> Q:
+        """A filter over ServiceInstance (``prefix`` "instance__" over Rating)."""
+        if self.everything:
+            return Q()
+        q = NOTHING
+        if self.department_ids:
+            q |= Q(**{f"{prefix}department_id__in": sorted(self.department_ids)})
+        if self.hall_id:
+            q |= Q(**{f"{prefix}hall_id": self.hall_id})
+        return q
+
+    def rating_filter(self) -> Q:
+        return self.instance_filter("instance__")
+
+    def sees_rater(self, rating: Rating) -> bool:
+        """Whether the rater's identity of ``rating`` (in scope) may be shown."""
+        if self.supervisor:
+            return True
+        if rating.level not in BAD_LEVELS:
+            return False
+        instance = rating.instance
+        if instance.stage == Stage.INTAKE:
+            return self.hall_id is not None and instance.hall_id == self.hall_id
+        return instance.department_id in self.handling_department_ids
+
+
+def staff_scope_for(*, user) -> StaffScope:
+    """The user's feedback scope (a few queries, once per request)."""
+    if not user.is_authenticated:
+        return StaffScope()
+    supervisor = user.has_role(Role.SUPERVISOR)
+    profile = getattr(user, "staff_profile", None)
+    if supervisor and profile is not None and profile.district_wide:
+        return StaffScope(everything=True, supervisor=True)
+    watched = set(department_list_supervised_by(user=user).values_list("pk", flat=True))
+    acting = set(department_list_acting_for(user=user).values_list("pk", flat=True))
+    clerk = user.has_role(Role.CLERK) and profile is not None and profile.window_id
+    hall_id = profile.window.hall_id if clerk else None
+    return StaffScope(
+        supervisor=supervisor,
+        department_ids=frozenset(watched | acting),
+        handling_department_ids=frozenset(acting),
+        hall_id=hall_id,
+    )
+
+
+def rating_list_for(*, scope: StaffScope) -> QuerySet[Rating]:
+    """The ratings ``scope`` sees, newest first, with what a list shows (excluded ones
+    too: they stay in the record, marked)."""
+    if scope.is_empty:
+        return Rating.objects.none()
+    return (
+        Rating.objects.filter(scope.rating_filter())
+        .select_related(
+            "rater",
+            "instance__application__applicant",
+            "instance__application__enterprise",
+            "instance__application__item_version",
+            "instance__item__current_version",
+            "instance__department",
+            "instance__hall",
+            "instance__window__hall",
+            "instance__staff",
+        )
+        .order_by("-rated_at", "-id")
+    )
+
+
+def rater_name(rating: Rating) -> str:
+    """Who rated: the signed-in rater, else the case's applicant (SMS, pad and QR ratings
+    of walk-ins have no account); empty for a default rating."""
+    if rating.is_default:
+        return ""
+    if rating.rater_id:
+        return str(rating.rater)
+    return rating.instance.application.applicant.name

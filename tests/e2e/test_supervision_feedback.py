@@ -1,0 +1,60 @@
+"""The supervisors' 好差评 page in Chromium at 1280 and 390 px, over the hand-computed
+district of tests/feedback/test_figures.py: the figures are there, axe finds nothing
+serious or critical, nothing is wider than a phone's screen, and the screenshots are
+kept for a person to look at (test-output/screenshots/supervision-feedback-*.png)."""
+
+import pytest
+
+from tests.e2e.test_axe_all_pages import WIDTHS, check
+from tests.factories import PASSWORD
+from tests.feedback.test_figures import district  # noqa: F401 - the fixture
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_the_feedback_page_at_both_widths(
+    transactional_db,
+    supervisor,
+    district,  # noqa: F811
+    live_server,
+    browser,
+    screenshots_dir,
+):
+    context = browser.new_context(viewport=WIDTHS[0][1], locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", supervisor.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    # From the home page, as a supervisor finds it.
+    page.click("a.action-card:has-text('好差评统计')")
+    page.wait_for_load_state("networkidle")
+    assert "/supervision/feedback/" in page.url
+    failures = []
+    for query, name in [("", "department"), ("?group=window&start=2026-12-01", "window")]:
+        page.goto(f"{live_server.url}/supervision/feedback/{query}")
+        text = page.inner_text("main")
+        assert "好差评统计" in text
+        if not query:
+            assert "77.78%" in text  # the district's 好评率
+        failures += check(page, "supervisor", name)
+        for label, viewport in WIDTHS:
+            page.set_viewport_size(viewport)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, (name, label, overflow)
+            page.screenshot(
+                path=str(screenshots_dir / f"supervision-feedback-{name}-{label}.png"),
+                full_page=True,
+            )
+    # The empty state.
+    page.goto(f"{live_server.url}/supervision/feedback/?start=2027-01-01")
+    assert "该期间暂无评价" in page.inner_text("main")
+    failures += check(page, "supervisor", "empty state")
+    context.close()
+    assert not failures, "axe-core: serious/critical findings\n" + "\n".join(failures)
