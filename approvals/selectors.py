@@ -188,10 +188,12 @@ def tolerated_owed(
 
 
 def case_clocks(application: Application) -> list[Clock]:
-    """The case clocks first (promised, statutory), then the step clocks, with pauses."""
+    """The case clocks first (promised, statutory), then the step clocks, with pauses;
+    the clocks of the case's rectification orders (feedback) are the orders' own."""
     order = {ClockKind.PROMISED: 0, ClockKind.STATUTORY: 1}
     clocks = list(
         Clock.objects.filter(Q(application=application) | Q(task__application=application))
+        .exclude(kind=ClockKind.RECTIFICATION)
         .select_related("department", "task")
         .prefetch_related("pauses")
         .distinct()

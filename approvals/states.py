@@ -67,10 +67,14 @@ class IllegalTransition(ApprovalError):
 
 @dataclass(frozen=True)
 class Machine:
+    """A transition table with its refusal; feedback's orders use it too, with their own
+    error type (``error``)."""
+
     noun: str
     statuses: type[models.TextChoices]
     moves: type[models.TextChoices]
     table: dict[tuple[str, str], str]
+    error: type[Exception] = IllegalTransition
 
     def allowed(self, status: str) -> list[str]:
         return [move for (source, move) in self.table if source == status]
@@ -79,7 +83,7 @@ class Machine:
         try:
             return self.table[(status, move)]
         except KeyError:
-            raise IllegalTransition(
+            raise self.error(
                 f"{self.noun}当前状态（{self.statuses(status).label}）下不能执行"
                 f"“{self.moves(move).label}”。",
                 code="transition",

@@ -1,4 +1,5 @@
-"""The feedback app (好差评): ratings of concluded cases (models to come)."""
+"""The feedback app (好差评): ratings of the services a case receives, and the
+rectification of every 差评."""
 
 from django.apps import AppConfig
 
@@ -6,3 +7,45 @@ from django.apps import AppConfig
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = "好差评"
+
+    def ready(self):
+        self._connect_orders()
+
+    @staticmethod
+    def _connect_orders():
+        """差评整改: each 差评 opens its order in the rating's transaction; approvals' sweep
+        names the owners of the orders' clocks through our hook; the units' and the
+        supervisors' pages on the home page."""
+        from accounts.constants import Role
+        from accounts.navigation import HomeAction, register_action
+        from approvals import clock_owners
+        from approvals.constants import ClockKind
+
+        from .services.orders import clock_owners_for, open_order_on_bad_rating
+        from .signals import bad_rating_recorded
+
+        bad_rating_recorded.connect(
+            open_order_on_bad_rating, dispatch_uid="feedback.open_order_on_bad_rating"
+        )
+        clock_owners.register(ClockKind.RECTIFICATION, clock_owners_for)
+        for role in (Role.CLERK, Role.APPROVER, Role.SUPERVISOR):
+            register_action(
+                role,
+                HomeAction(
+                    "差评整改",
+                    "差评回访核实、整改答复、回访评价",
+                    "feedback:orders",
+                    "bi-chat-square-heart",
+                    50,
+                ),
+            )
+        register_action(
+            Role.SUPERVISOR,
+            HomeAction(
+                "差评申诉复核", "认定误评、恶意评价", "feedback:appeals", "bi-shield-check", 55
+            ),
+        )
+        register_action(
+            Role.SUPERVISOR,
+            HomeAction("回头看", "不满意办件的回头看", "feedback:reviews", "bi-arrow-repeat", 60),
+        )

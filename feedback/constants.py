@@ -82,3 +82,88 @@ class PushStatus(models.TextChoices):
     PENDING = "pending", _("待推送")
     PUSHED = "pushed", _("已推送")
     FAILED = "failed", _("推送失败")
+
+
+# --- rectification orders of 差评 (差评整改), appeals (申诉复核), 回头看 ---------------------
+
+
+class OrderStatus(models.TextChoices):
+    """Where a rectification order stands; moves in ``feedback.states.ORDER``."""
+
+    CALLBACK = "callback", _("待回访核实")
+    RECTIFYING = "rectifying", _("整改中")
+    VISIT = "visit", _("待回访评价")
+    RULING = "ruling", _("待督查裁定")
+    CLOSED = "closed", _("已办结")
+
+
+OPEN_ORDER_STATUSES = (
+    OrderStatus.CALLBACK,
+    OrderStatus.RECTIFYING,
+    OrderStatus.VISIT,
+    OrderStatus.RULING,
+)
+
+
+class OrderOutcome(models.TextChoices):
+    """How a closed order ended."""
+
+    SATISFIED = "satisfied", _("回访满意")
+    RULED = "ruled", _("督查裁定")
+    EXCLUDED = "excluded", _("申诉成立，差评不计入统计")
+
+
+class Finding(models.TextChoices):
+    """What calling the citizen back found (回访核实)."""
+
+    TRUE = "true", _("情况属实")
+    PARTLY = "partly", _("部分属实")
+    UNTRUE = "untrue", _("情况不属实")
+
+
+class VisitLevel(models.TextChoices):
+    """The citizen's rating of the fix at the return visit (回访评价)."""
+
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class VisitChannel(models.TextChoices):
+    ONLINE = "online", _("群众网上评价")
+    PHONE = "phone", _("电话回访（单位登记）")
+
+
+class AppealKind(models.TextChoices):
+    MISTAKEN = "mistaken", _("误评")
+    MALICIOUS = "malicious", _("恶意评价")
+
+
+class AppealStatus(models.TextChoices):
+    PENDING = "pending", _("待复核")
+    ACCEPTED = "accepted", _("申诉成立")
+    REJECTED = "rejected", _("申诉不成立")
+
+
+class ReviewBatchStatus(models.TextChoices):
+    OPEN = "open", _("进行中")
+    CLOSED = "closed", _("已完成")
+
+
+class ReviewSource(models.TextChoices):
+    """Why a case is in a 回头看 batch."""
+
+    BAD_RATING = "bad_rating", _("差评")
+    UNSATISFIED_VISIT = "unsatisfied_visit", _("回访不满意")
+
+
+class ReviewEntryStatus(models.TextChoices):
+    PENDING = "pending", _("待跟踪")
+    DONE = "done", _("已有结果")
+
+
+class ReviewResult(models.TextChoices):
+    RESOLVED = "resolved", _("问题已解决，群众认可")
+    IMPROVED = "improved", _("已整改，群众仍有意见")
+    UNRESOLVED = "unresolved", _("问题未解决，责成继续整改")
+    UNREACHABLE = "unreachable", _("无法联系群众")

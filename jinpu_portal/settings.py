@@ -427,6 +427,12 @@ REMEDY_LITIGATION_COURT = env.str("REMEDY_LITIGATION_COURT", default="大连经�
 APPROVALS_YELLOW_MIN_DAYS = env.int("APPROVALS_YELLOW_MIN_DAYS", default=2)
 APPROVALS_YELLOW_RATIO = env.float("APPROVALS_YELLOW_RATIO", default=0.2)
 
+# --- Feedback: rectification of 差评 (差评整改) ---------------------------------
+# Working days to call the citizen back and verify, then to rectify (a reopened order
+# gets the rectification days again).
+FEEDBACK_CALLBACK_DAYS = env.int("FEEDBACK_CALLBACK_DAYS", default=1)
+FEEDBACK_RECTIFY_DAYS = env.int("FEEDBACK_RECTIFY_DAYS", default=15)
+
 # --- Logging --------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -30,6 +30,7 @@ urlpatterns = [
     path("guide/", include("catalog.urls")),
     path("intake/", include("intake.urls")),
     path("approvals/", include("approvals.urls")),
+    path("feedback/", include("feedback.urls")),
     path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

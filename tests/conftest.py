@@ -177,6 +177,23 @@ def _clear_cache():
     reset_all()
 
 
+@pytest.fixture
+def at(monkeypatch):
+    """``at(2026, 9, 28, 10)`` sets "now" (Asia/Shanghai) for every service:
+    django.utils.timezone.now, which localdate and auto_now read too."""
+    import datetime
+    import zoneinfo
+
+    from django.utils import timezone
+
+    def set_now(*args):
+        moment = datetime.datetime(*args, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return set_now
+
+
 # --- Users of each role, set up through the services (tests/factories.py) ---------
 
 

@@ -113,10 +113,15 @@ def bump(task: Task, *fields: str) -> None:
 
 
 def open_clocks(application: Application):
-    """Every running clock of the case: its two case clocks and its open step clocks."""
-    return Clock.objects.filter(
-        Q(application=application) | Q(task__application=application), is_open=True
-    ).order_by("id")
+    """Every running clock of the case: its two case clocks and its open step clocks.
+    Not the clocks of the case's rectification orders (feedback): a supplement or the
+    conclusion of the case neither pauses nor stops them."""
+    return (
+        Clock.objects.filter(Q(application=application) | Q(task__application=application))
+        .filter(is_open=True)
+        .exclude(kind=ClockKind.RECTIFICATION)
+        .order_by("id")
+    )
 
 
 def case_clocks(application: Application) -> dict[str, Clock]:

@@ -16,6 +16,11 @@ clock (promised or statutory limit) under ``case_overdue_<kind>``, a step clock 
 Warnings go to the approvers acting for the clock's department, one message per
 department and level per sweep listing the clocks, so a bad morning for one department
 does not send it thousands of messages; each clock is announced once per level.
+
+A clock an app above approvals started (feedback's rectification orders,
+``ClockKind.RECTIFICATION``) is lit the same way; its owner, named by the hook that app
+registered (``approvals.clock_owners``), gets the warnings instead of the department's
+approvers, and an overdue one opens a 督办 record under ``<kind>_overdue``.
 """
 
 import datetime
@@ -32,6 +37,7 @@ from accounts.constants import Role
 from accounts.models import Department, User
 from jinpu_portal.notifications import notify
 
+from .. import clock_owners
 from ..constants import OPEN_TASK_STATUSES, ApprovalEvent, ClockKind, EscalationStatus, Light
 from ..models import Clock, Escalation, Task
 from .tolerance import tolerance_warn
@@ -43,13 +49,18 @@ logger = logging.getLogger(__name__)
 SWEEP_LOCK_KEY = 0x4A50_5357  # "JPSW"
 
 CASE_KINDS = (ClockKind.PROMISED, ClockKind.STATUTORY)
-ESCALATED_KINDS = (*CASE_KINDS, ClockKind.STEP)
+ESCALATED_KINDS = (*CASE_KINDS, ClockKind.STEP, ClockKind.RECTIFICATION)
 STEP_RULE = "step_overdue"
 LISTED_PER_MESSAGE = 10
 
 
 def case_rule(kind: str) -> str:
     return f"case_overdue_{kind}"
+
+
+def owned_rule(kind: str) -> str:
+    """The 督办 rule of a clock whose owner a hook names (``rectification_overdue``)."""
+    return f"{kind}_overdue"
 
 
 @dataclass(frozen=True)
@@ -262,6 +273,8 @@ class _Context:
         self.department_names = dict(
             Department.objects.filter(pk__in=department_ids).values_list("pk", "name")
         )
+        # Clocks of the apps above (rectification orders): their owners, by their hook.
+        self.owners = clock_owners.owners_of((row.id, row.kind) for row in rows)
 
     def case_number(self, row: _Row) -> str:
         if row.application_id in self.cases:
@@ -270,6 +283,9 @@ class _Context:
 
     def describe(self, row: _Row) -> str:
         """One line naming the clock, e.g. "JP20261009001 承诺时限（10月12日到期）"."""
+        owner = self.owners.get(row.id)
+        if owner is not None:
+            return f"{owner.subject}（{row.due_date:%m月%d日}到期）"
         label = self.labels[row.kind]
         if row.kind == ClockKind.STEP and row.id in self.steps:
             label = f"“{self.steps[row.id][0]}”环节时限"
@@ -282,6 +298,15 @@ class _Context:
         subject = f"办件 {number}“{item}”" if item else f"办件 {number}"
         day = row.due_date
         due = f"{day.year}年{day.month:02d}月{day.day:02d}日"
+        if row.kind not in (*CASE_KINDS, ClockKind.STEP):
+            # A clock an app above started (a rectification order): its owner by the hook.
+            owner = self.owners.get(row.id)
+            name = owner.name if owner else self.department_names.get(row.department_id, "")
+            subject = owner.subject if owner else self.describe(row)
+            content = f"{subject}超过时限（{due}到期），请督促{name}加快办理。"
+            rule = owned_rule(row.kind)
+            responsible = row.department_id
+            return (row.application_id, row.id, row.department_id, responsible, rule, content[:300])
         if row.kind == ClockKind.STEP:
             step, responsible = self.steps.get(row.id, ("", row.department_id))
             rule = STEP_RULE
@@ -377,25 +402,38 @@ def _record_escalations(opened: list[tuple]) -> None:
 
 
 def _notify(rows: list[_Row], context: _Context) -> int:
-    """One message per department and level to each approver acting for it."""
-    groups: dict[tuple[int, int], list[_Row]] = defaultdict(list)
+    """One message per unit and level to each of its people: the approvers acting for
+    the clock's department, or the owner a hook names (a rectification order's hall or
+    department)."""
+    groups: dict[tuple[tuple, int], list[_Row]] = defaultdict(list)
     for row in rows:
-        groups[(row.department_id, row.light)].append(row)
-    approvers = approvers_by_department({department for department, _ in groups})
+        owner = context.owners.get(row.id)
+        unit = (1, 0, owner.key) if owner is not None else (0, row.department_id, "")
+        groups[(unit, row.light)].append(row)
+    approvers = approvers_by_department(
+        {row.department_id for row in rows if row.id not in context.owners}
+    )
     sent = 0
-    for (department_id, light), members in sorted(groups.items()):
-        recipients = approvers.get(department_id, [])
+    for (_unit, light), members in sorted(groups.items()):
+        members.sort(key=lambda row: (row.due_date, row.id))
+        owner = context.owners.get(members[0].id)
+        if owner is not None:
+            recipients, unit_name = list(owner.recipients), owner.name
+        else:
+            department_id = members[0].department_id
+            recipients = approvers.get(department_id, [])
+            unit_name = context.department_names.get(department_id, "")
         if not recipients:
             continue
-        members.sort(key=lambda row: (row.due_date, row.id))
         listed = "；".join(context.describe(row) for row in members[:LISTED_PER_MESSAGE])
         more = f"等 {len(members)} 件" if len(members) > LISTED_PER_MESSAGE else ""
         state = "已超期" if light == Light.RED else "即将到期"
         title = f"时限预警（{Light(light).label}）：{len(members)} 件{state}"
-        body = f"{context.department_names.get(department_id, '')}：{listed}{more}{state}。"
+        body = f"{unit_name}：{listed}{more}{state}。"
         reference = context.case_number(members[0]) if len(members) == 1 else ""
+        url = owner.url if owner is not None and len(members) == 1 else ""
         for user in recipients:
-            notify(recipient=user, title=title, body=body, reference=reference[:40])
+            notify(recipient=user, title=title, body=body, url=url, reference=reference[:40])
             sent += 1
     return sent
 

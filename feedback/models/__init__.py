@@ -1,6 +1,23 @@
 """Models of feedback (好差评): rateable service instances and their ratings; the
 rectification orders of 差评, appeals and review batches live beside them."""
 
+from .orders import (
+    Appeal,
+    OrderEvent,
+    RectificationOrder,
+    ReturnVisit,
+    ReviewBatch,
+    ReviewEntry,
+)
 from .ratings import Rating, ServiceInstance
 
-__all__ = ["Rating", "ServiceInstance"]
+__all__ = [
+    "Appeal",
+    "OrderEvent",
+    "Rating",
+    "RectificationOrder",
+    "ReturnVisit",
+    "ReviewBatch",
+    "ReviewEntry",
+    "ServiceInstance",
+]

@@ -3,31 +3,13 @@ catalog.services (item_create + version_publish), people through accounts.servic
 accepted cases through intake (application_create at the counter, counter_receive,
 intake_accept with verdicts), which routes them through approvals' receiver.
 
-``at(...)`` sets the portal's clock (django.utils.timezone.now, which localdate and
-auto_now read too), so dates are fixed: the 2026 National Day tests depend on it.
+``at(...)`` (tests/conftest.py) sets the portal's clock, so dates are fixed: the 2026
+National Day tests depend on it.
 """
 
-import datetime
-import zoneinfo
-
 import pytest
-from django.utils import timezone
 
 from tests.factories import accept_case, department, make_approver, make_version
-
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def at(monkeypatch):
-    """``at(2026, 9, 28, 10)`` sets "now" (Asia/Shanghai) for every service."""
-
-    def set_now(*args):
-        moment = datetime.datetime(*args, tzinfo=SHANGHAI)
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-        return moment
-
-    return set_now
 
 
 @pytest.fixture

@@ -59,6 +59,9 @@ SHOTS = {
     ("approver", "approvals:case"): "approver-case",
     ("head", "approvals:extensions"): "head-extensions",
     ("admin", "admin:index"): "admin-index",
+    ("clerk", "feedback:order"): "clerk-feedback-order",
+    ("supervisor", "feedback:appeal"): "supervisor-feedback-appeal",
+    ("supervisor", "feedback:review"): "supervisor-feedback-review",
     ("supervisor", "supervision:feedback"): "supervisor-feedback",
 }
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -100,6 +103,9 @@ NOT_PAGES = {
     "intake:workbench-material-file": "file download",
     "intake:workbench-notice-status": "htmx fragment of workbench-application",
     "intake:workbench-notice-download": "PDF download",
+    "feedback:order_action": "POST action (the forms are on feedback:order)",
+    "feedback:appeal_evidence": "file download",
+    "feedback:review_entry": "POST action (the forms are on feedback:review)",
 }
 
 
@@ -193,7 +199,9 @@ def scene(transactional_db, monkeypatch):
         bundle=bundle, applicant=citizen, actor=clerk, channel=IntakeChannel.COUNTER
     )
     notice = Notice.objects.filter(application=case).exclude(verification_code="").first()
+    orders = _feedback_orders(case, concluded, users)
     return {
+        **orders,
         "users": users,
         "citizen": citizen,
         "enterprise": enterprise,
@@ -213,6 +221,41 @@ def scene(transactional_db, monkeypatch):
         "counter_bundle": counter_bundle,
         "overdue_task": overdue.tasks.get(),
         "notice": notice,
+    }
+
+
+def _feedback_orders(case, concluded, users) -> dict:
+    """差评整改: the counter case's intake 差评 worked to the return visit, with an appeal;
+    the concluded case's 差评 at its department; a 回头看 batch of today."""
+    from django.utils import timezone
+
+    from feedback.constants import Finding, Stage
+    from feedback.services.orders import (
+        appeal_file,
+        order_call_back,
+        order_reply,
+        review_batch_open,
+    )
+    from tests.factories import pdf_file
+    from tests.feedback.orders_support import bad_rating, order_of
+
+    clerk, supervisor = users["clerk"], users["supervisor"]
+    intake = order_of(bad_rating(case, text="窗口人员态度冷淡"))
+    order_call_back(order=intake, actor=clerk, finding=Finding.TRUE, note="已电话联系，情况属实。")
+    order_reply(order=intake, actor=clerk, text="已批评教育并组织培训。")
+    appeal = appeal_file(
+        order=intake, actor=clerk, kind="mistaken", reason="群众误评。", evidence=pdf_file()
+    )
+    conclusion = order_of(bad_rating(concluded, Stage.CONCLUSION))
+    today = timezone.localdate()
+    batch = review_batch_open(
+        actor=supervisor, title="本月回头看", period_start=today, period_end=today
+    )
+    return {
+        "intake_order": intake,
+        "conclusion_order": conclusion,
+        "appeal": appeal,
+        "review_batch": batch,
     }
 
 
@@ -271,6 +314,7 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("approvals:case", s["case"].pk),
             url("approvals:case", s["concluded"].pk),
             url("approvals:supplement", s["waiting"].pk),
+            url("feedback:order_visit", s["intake_order"].pk),
         ]
     if role == "clerk":
         return [
@@ -291,6 +335,8 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("approvals:counter"),
             url("approvals:supplement", s["waiting"].pk),
             url("approvals:case", s["concluded"].pk),
+            url("feedback:orders"),
+            url("feedback:order", s["intake_order"].pk),
         ]
     if role == "head":
         # The department head's pages differ from an approver's in the extension forms.
@@ -305,6 +351,8 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("approvals:extensions"),
             url("approvals:case", s["case"].pk),
             url("approvals:case", s["waiting"].pk),
+            url("feedback:orders"),
+            url("feedback:order", s["conclusion_order"].pk),
         ]
     if role == "supervisor":
         return [
@@ -312,6 +360,12 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("approvals:escalations"),
             url("approvals:extensions"),
             url("approvals:case", s["overdue"].pk),
+            url("feedback:orders", query="status=all"),
+            url("feedback:order", s["intake_order"].pk),
+            url("feedback:appeals"),
+            url("feedback:appeal", s["appeal"].pk),
+            url("feedback:reviews"),
+            url("feedback:review", s["review_batch"].pk),
             url("supervision:feedback"),
             url("supervision:feedback", query="group=staff"),
             url("supervision:feedback", query="start=2000-01-01&end=2000-01-31"),

@@ -1,0 +1,187 @@
+"""Reads with rules for the rectification orders, appeals and 回头看: who owns an order,
+who supervises it, what each staff member's lists hold, who rated.
+
+- The owning unit of an order: for an intake service, the clerks seated at a window of
+  the hall that accepted the case; for a conclusion (or an intake without a hall), the
+  approvers acting for the responsible department.
+- Supervisors see and rule on the orders of the departments they watch (district-wide:
+  all); they never work an order.
+- The rater's identity (name, telephone) is read only here and shown only to the owning
+  unit and to supervisors.
+"""
+
+from django.db.models import Q, QuerySet
+
+from accounts.constants import Role
+from accounts.models import User
+from accounts.selectors import (
+    clerk_window_of,
+    department_list_acting_for,
+    department_list_supervised_by,
+)
+from approvals.services.sweep import approvers_by_department
+
+from .constants import AppealStatus, OrderStatus
+from .models import Appeal, RectificationOrder, ReviewBatch, ReviewEntry
+
+ORDER_RELATED = (
+    "application__item_version",
+    "application__applicant",
+    "rating__instance",
+    "rating__rater",
+    "department",
+    "hall",
+    "clock",
+)
+
+
+def _staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def owned_scope(user) -> Q | None:
+    """The orders ``user`` works, as a filter (None: none)."""
+    if not _staff(user):
+        return None
+    scope = None
+    if user.has_role(Role.CLERK):
+        window = clerk_window_of(user=user)
+        if window is not None:
+            scope = Q(hall_id=window.hall_id)
+    if user.has_role(Role.APPROVER):
+        acting = Q(hall__isnull=True, department__in=department_list_acting_for(user=user))
+        scope = acting if scope is None else scope | acting
+    return scope
+
+
+def supervised_scope(user) -> Q | None:
+    if not _staff(user) or not user.has_role(Role.SUPERVISOR):
+        return None
+    return Q(department__in=department_list_supervised_by(user=user))
+
+
+def owns(user, order: RectificationOrder) -> bool:
+    """``user`` belongs to the unit that works ``order``."""
+    scope = owned_scope(user)
+    return scope is not None and RectificationOrder.objects.filter(scope, pk=order.pk).exists()
+
+
+def supervises(user, order: RectificationOrder) -> bool:
+    """``user`` is a supervisor watching ``order``'s department."""
+    scope = supervised_scope(user)
+    return scope is not None and RectificationOrder.objects.filter(scope, pk=order.pk).exists()
+
+
+def order_list_for(*, user, status: str = "") -> QuerySet[RectificationOrder]:
+    """The orders a staff member may see: those of their unit, and as a supervisor those
+    of the departments they watch; newest first. ``status``: one status, or "open"."""
+    scopes = [s for s in (owned_scope(user), supervised_scope(user)) if s is not None]
+    if not scopes:
+        return RectificationOrder.objects.none()
+    scope = scopes[0]
+    for other in scopes[1:]:
+        scope |= other
+    orders = RectificationOrder.objects.filter(scope)
+    if status == "open":
+        orders = orders.exclude(status=OrderStatus.CLOSED)
+    elif status:
+        orders = orders.filter(status=status)
+    return orders.select_related(*ORDER_RELATED).order_by("-created_at", "-id")
+
+
+def order_get_for(*, user, pk: int) -> RectificationOrder | None:
+    return order_list_for(user=user).filter(pk=pk).first()
+
+
+def order_for_applicant(*, user, pk: int) -> RectificationOrder | None:
+    """The applicant's own order (their case's), for the online return visit."""
+    if not _staff(user):
+        return None
+    return (
+        RectificationOrder.objects.filter(pk=pk, application__applicant__user=user)
+        .select_related(*ORDER_RELATED)
+        .first()
+    )
+
+
+def rater_of(order: RectificationOrder) -> dict:
+    """Who rated (for the owning unit and supervisors only): the rating's account, else
+    the case's applicant, with the telephone to call back."""
+    application = order.application
+    applicant = application.applicant
+    rater = order.rating.rater
+    name = (rater.full_name or rater.username) if rater else applicant.name
+    phone = application.contact_phone or applicant.phone or (rater.phone if rater else "")
+    return {"name": name, "phone": phone, "has_account": applicant.user_id is not None}
+
+
+def owner_users(order: RectificationOrder) -> list[User]:
+    """The people of the unit that works ``order`` (for its messages)."""
+    if order.hall_id:
+        return list(
+            User.objects.filter(
+                is_active=True,
+                groups__name=Role.CLERK,
+                staff_profile__window__hall_id=order.hall_id,
+            )
+            .distinct()
+            .order_by("pk")
+        )
+    return approvers_by_department([order.department_id]).get(order.department_id, [])
+
+
+def supervisors_of(department_id: int) -> list[User]:
+    """Active supervisors watching the department (district-wide ones included)."""
+    from guardian.shortcuts import get_users_with_perms
+
+    from accounts.models import Department
+
+    department = Department.objects.get(pk=department_id)
+    granted = get_users_with_perms(
+        department,
+        only_with_perms_in=["supervise_department"],
+        with_superusers=False,
+        with_group_users=True,
+    ).values("pk")
+    return list(
+        User.objects.filter(is_active=True, groups__name=Role.SUPERVISOR)
+        .filter(Q(staff_profile__district_wide=True) | Q(pk__in=granted))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def appeal_list_for(*, user, status: str = AppealStatus.PENDING) -> QuerySet[Appeal]:
+    """The appeals a supervisor rules on (their departments), oldest pending first."""
+    scope = supervised_scope(user)
+    if scope is None:
+        return Appeal.objects.none()
+    order_ids = RectificationOrder.objects.filter(scope).values("pk")
+    appeals = Appeal.objects.filter(order__in=order_ids)
+    if status:
+        appeals = appeals.filter(status=status)
+    return appeals.select_related(
+        *(f"order__{name}" for name in ORDER_RELATED), "filed_by", "decided_by"
+    ).order_by("created_at", "id")
+
+
+def appeal_visible_to(user, appeal: Appeal) -> bool:
+    """The owning unit and the supervisors of the order (the evidence file's rule)."""
+    return owns(user, appeal.order) or supervises(user, appeal.order)
+
+
+def review_batch_list_for(*, user) -> QuerySet[ReviewBatch]:
+    """A supervisor's 回头看 batches: their own; a district-wide supervisor sees all."""
+    if not _staff(user) or not user.has_role(Role.SUPERVISOR):
+        return ReviewBatch.objects.none()
+    batches = ReviewBatch.objects.select_related("opened_by").order_by("-created_at", "-id")
+    profile = getattr(user, "staff_profile", None)
+    if profile is not None and profile.district_wide:
+        return batches
+    return batches.filter(opened_by=user)
+
+
+def review_entries(batch: ReviewBatch) -> QuerySet[ReviewEntry]:
+    return batch.entries.select_related(
+        *(f"order__{name}" for name in ORDER_RELATED), "checked_by"
+    ).order_by("status", "id")

@@ -1,0 +1,21 @@
+"""Pages of feedback (好差评). Mounted at /feedback/."""
+
+from django.urls import path
+
+from .views import orders
+
+app_name = "feedback"
+
+urlpatterns = [
+    # 差评整改: the units' orders, the citizen's return visit, appeals, 回头看.
+    path("orders/", orders.orders, name="orders"),
+    path("orders/<id:pk>/", orders.order_detail, name="order"),
+    path("orders/<id:pk>/visit/", orders.order_visit, name="order_visit"),
+    path("orders/<id:pk>/<slug:action>/", orders.order_action, name="order_action"),
+    path("appeals/", orders.appeals, name="appeals"),
+    path("appeals/<id:pk>/", orders.appeal_detail, name="appeal"),
+    path("appeals/<id:pk>/evidence/", orders.appeal_evidence, name="appeal_evidence"),
+    path("reviews/", orders.reviews, name="reviews"),
+    path("reviews/<id:pk>/", orders.review_detail, name="review"),
+    path("reviews/<id:pk>/entries/<id:entry_pk>/", orders.review_entry, name="review_entry"),
+]

@@ -1,0 +1,347 @@
+"""Pages of 差评整改: the unit's order list and order page with its actions, the
+citizen's online return visit, the supervisors' appeal queue and 回头看 batches.
+
+Permissions, per view:
+- order list and order page: clerks, approvers and supervisors; an order is found only
+  in the user's scope (``feedback.order_selectors.order_list_for``), anything else is
+  a 404; the actions are the owning unit's (the hall's clerks for an intake order, the
+  department's approvers for a conclusion order), the ruling a supervisor's, each
+  re-checked by the service;
+- the online return visit: the case's applicant only (404 for anyone else);
+- the appeal's evidence: the owning unit and the supervisors of the order (404 else);
+- the appeal queue, the appeal page and 回头看: supervisors, in their scope.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.constants import Role
+from approvals.selectors import time_left
+from approvals.views import role_required
+from intake.files import stored_file_response
+
+from .. import order_forms as forms
+from ..constants import AppealStatus, OrderStatus
+from ..models import Appeal, ReviewEntry
+from ..order_selectors import (
+    appeal_list_for,
+    appeal_visible_to,
+    order_for_applicant,
+    order_get_for,
+    order_list_for,
+    owns,
+    rater_of,
+    review_batch_list_for,
+    review_entries,
+    supervises,
+)
+from ..services import orders as svc
+
+PAGE_SIZE = 20
+STAFF = (Role.CLERK, Role.APPROVER, Role.SUPERVISOR)
+
+
+def _error_text(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return "；".join(error.messages)
+    return str(error) or "您没有权限执行该操作。"
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+# --- the unit's pages -------------------------------------------------------------------
+
+STATUS_TABS = [
+    ("open", "未办结"),
+    (OrderStatus.CALLBACK, OrderStatus.CALLBACK.label),
+    (OrderStatus.RECTIFYING, OrderStatus.RECTIFYING.label),
+    (OrderStatus.VISIT, OrderStatus.VISIT.label),
+    (OrderStatus.RULING, OrderStatus.RULING.label),
+    (OrderStatus.CLOSED, OrderStatus.CLOSED.label),
+    ("all", "全部"),
+]
+
+
+@role_required(*STAFF)
+@require_GET
+def orders(request):
+    """差评整改: the orders of the user's unit (and, for supervisors, of the departments
+    they watch), open ones by default, newest first."""
+    status = request.GET.get("status", "open")
+    if status not in dict(STATUS_TABS):
+        status = "open"
+    queryset = order_list_for(user=request.user, status="" if status == "all" else status)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(order, time_left(order.clock)) for order in page.object_list]
+    return render(
+        request,
+        "feedback/orders.html",
+        {"page": page, "rows": rows, "status": status, "tabs": STATUS_TABS},
+    )
+
+
+def _order_or_404(request, pk):
+    order = order_get_for(user=request.user, pk=pk)
+    if order is None:
+        raise Http404("没有找到该整改单，或您无权查看。")
+    return order
+
+
+@role_required(*STAFF)
+@require_GET
+def order_detail(request, pk):
+    order = _order_or_404(request, pk)
+    is_owner = owns(request.user, order)
+    appeal = Appeal.objects.filter(order=order).select_related("filed_by", "decided_by").first()
+    context = {
+        "order": order,
+        "rating": order.rating,
+        "reasons": svc.reason_labels(order.rating.reasons),
+        "application": order.application,
+        "rater": rater_of(order),
+        "left": time_left(order.clock),
+        "events": order.events.select_related("actor").order_by("at", "id"),
+        "visits": order.visits.select_related("recorded_by").order_by("round"),
+        "appeal": appeal,
+        "is_owner": is_owner,
+        "is_supervisor": supervises(request.user, order),
+        "callback_form": forms.CallBackForm(auto_id="callback_%s"),
+        "reply_form": forms.ReplyForm(auto_id="reply_%s"),
+        "visit_form": forms.VisitForm(auto_id="visit_%s"),
+        "appeal_form": forms.AppealForm(auto_id="appeal_%s"),
+        "rule_form": forms.RuleForm(auto_id="rule_%s"),
+        "can_appeal": is_owner and order.is_open and appeal is None,
+    }
+    return render(request, "feedback/orders_detail.html", context)
+
+
+ORDER_ACTIONS = {
+    "call-back": (forms.CallBackForm, "已登记回访核实，整改时限开始计算。"),
+    "reply": (forms.ReplyForm, "已答复群众，等待群众对整改结果评价。"),
+    "return-visit": (forms.VisitForm, "已登记回访评价。"),
+    "appeal": (forms.AppealForm, "申诉已提交，等待督查人员复核。"),
+    "rule": (forms.RuleForm, "已裁定，整改单办结。"),
+}
+
+
+def _run_order_action(request, order, action: str, data: dict):
+    common = {"order": order, "actor": request.user}
+    if action == "call-back":
+        return svc.order_call_back(**common, finding=data["finding"], note=data["note"])
+    if action == "reply":
+        return svc.order_reply(**common, text=data["text"])
+    if action == "return-visit":
+        return svc.order_visit(**common, level=data["level"], note=data["note"])
+    if action == "appeal":
+        return svc.appeal_file(
+            **common, kind=data["kind"], reason=data["reason"], evidence=data["evidence"]
+        )
+    if action == "rule":
+        return svc.order_rule(**common, text=data["text"])
+    raise Http404
+
+
+@role_required(*STAFF)
+@require_POST
+def order_action(request, pk, action):
+    if action not in ORDER_ACTIONS:
+        raise Http404
+    order = _order_or_404(request, pk)
+    form_class, success = ORDER_ACTIONS[action]
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("feedback:order", pk=order.pk)
+    try:
+        _run_order_action(request, order, action, form.cleaned_data)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, success)
+    return redirect("feedback:order", pk=order.pk)
+
+
+# --- the citizen's online return visit ----------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_visit(request, pk):
+    """回访评价 online: the applicant rates the fix of their 差评."""
+    order = order_for_applicant(user=request.user, pk=pk)
+    if order is None:
+        raise Http404("没有找到该整改答复。")
+    form = forms.VisitForm(request.POST or None, auto_id="visit_%s")
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                svc.order_visit(
+                    order=order,
+                    actor=request.user,
+                    level=form.cleaned_data["level"],
+                    note=form.cleaned_data["note"],
+                )
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, _error_text(error))
+            else:
+                messages.success(request, "感谢您的评价！")
+            return redirect("feedback:order_visit", pk=order.pk)
+        _form_errors(request, form)
+    order.refresh_from_db()
+    return render(
+        request,
+        "feedback/orders_visit.html",
+        {
+            "order": order,
+            "application": order.application,
+            "form": form,
+            "visits": order.visits.order_by("round"),
+        },
+    )
+
+
+# --- appeals (申诉复核) ---------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+@require_GET
+def appeal_evidence(request, pk):
+    """The appeal's evidence file, to the owning unit and the order's supervisors."""
+    appeal = get_object_or_404(Appeal.objects.select_related("order"), pk=pk)
+    if not appeal_visible_to(request.user, appeal):
+        raise Http404
+    return stored_file_response(
+        appeal.evidence, filename=appeal.evidence_name, content_type=appeal.evidence_type
+    )
+
+
+@role_required(Role.SUPERVISOR)
+@require_GET
+def appeals(request):
+    """申诉复核: the appeals of the departments the supervisor watches, pending first."""
+    status = request.GET.get("status", AppealStatus.PENDING)
+    if status not in (*AppealStatus.values, "all"):
+        status = AppealStatus.PENDING
+    queryset = appeal_list_for(user=request.user, status="" if status == "all" else status)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    tabs = [*AppealStatus.choices, ("all", "全部")]
+    return render(
+        request, "feedback/orders_appeals.html", {"page": page, "status": status, "tabs": tabs}
+    )
+
+
+@role_required(Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def appeal_detail(request, pk):
+    appeal = appeal_list_for(user=request.user, status="").filter(pk=pk).first()
+    if appeal is None:
+        raise Http404("没有找到该申诉，或您无权复核。")
+    form = forms.AppealDecideForm(request.POST or None, auto_id="decide_%s")
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                svc.appeal_decide(
+                    appeal=appeal,
+                    actor=request.user,
+                    accept=form.cleaned_data["accept"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, _error_text(error))
+            else:
+                messages.success(request, "已作出复核结论，已告知整改单位。")
+                return redirect("feedback:appeals")
+        else:
+            _form_errors(request, form)
+        return redirect("feedback:appeal", pk=appeal.pk)
+    order = appeal.order
+    return render(
+        request,
+        "feedback/orders_appeal.html",
+        {
+            "appeal": appeal,
+            "order": order,
+            "rating": order.rating,
+            "reasons": svc.reason_labels(order.rating.reasons),
+            "application": order.application,
+            "rater": rater_of(order),
+            "form": form,
+        },
+    )
+
+
+# --- 回头看 --------------------------------------------------------------------------------
+
+
+@role_required(Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def reviews(request):
+    """回头看: the supervisor's batches and the form to open one over a period."""
+    form = forms.ReviewBatchForm(request.POST or None, auto_id="batch_%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = svc.review_batch_open(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, f"已开展回头看，共 {batch.entries.count()} 件。")
+            return redirect("feedback:review", pk=batch.pk)
+    page = Paginator(review_batch_list_for(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "feedback/orders_reviews.html", {"page": page, "form": form})
+
+
+@role_required(Role.SUPERVISOR)
+@require_GET
+def review_detail(request, pk):
+    batch = review_batch_list_for(user=request.user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404("没有找到该批回头看。")
+    entries = list(review_entries(batch))
+    return render(
+        request,
+        "feedback/orders_review.html",
+        {
+            "batch": batch,
+            "entries": [
+                (entry, forms.ReviewEntryForm(auto_id=f"entry{entry.pk}_%s")) for entry in entries
+            ],
+            "done": sum(1 for entry in entries if entry.result),
+        },
+    )
+
+
+@role_required(Role.SUPERVISOR)
+@require_POST
+def review_entry(request, pk, entry_pk):
+    batch = review_batch_list_for(user=request.user).filter(pk=pk).first()
+    entry = ReviewEntry.objects.filter(pk=entry_pk, batch=batch).first() if batch else None
+    if entry is None:
+        raise Http404
+    form = forms.ReviewEntryForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("feedback:review", pk=pk)
+    try:
+        svc.review_entry_record(
+            entry=entry,
+            actor=request.user,
+            result=form.cleaned_data["result"],
+            note=form.cleaned_data["note"],
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "已登记回头看结果。")
+    return redirect("feedback:review", pk=pk)

@@ -1,0 +1,55 @@
+"""Fixtures of the feedback tests (``at`` sets the clock: tests/conftest.py)."""
+
+from types import SimpleNamespace
+
+import pytest
+
+
+@pytest.fixture
+def orders_scene(db, at):
+    """差评整改's cast, on Monday 2 November 2026 at 10:00: a counter case of the 审批局
+    accepted at the 金普厅 (in approval), the hall's clerk and one of the 金州厅, the
+    审批局's approver and one of another department, a district-wide supervisor, one
+    watching the 审批局 and one watching another department, the applicant (with an
+    account, a contact telephone)."""
+    from accounts.services import staff_grant_department, staff_set_district_wide
+    from tests.factories import (
+        UserFactory,
+        accept_case,
+        department,
+        make_approver,
+        make_citizen,
+        make_clerk,
+        make_version,
+    )
+
+    at(2026, 11, 2, 10)
+    spj = department("SPJ", "金普新区行政审批局")
+    other = department("OTHER", "不相干的部门")
+    version = make_version(department=spj, steps=[(1, "审查", spj, 5)])
+    hall_clerk = make_clerk("JP", 1, username="jp-clerk")
+    far_clerk = make_clerk("JZ", 2, username="jz-clerk")
+    approver = make_approver(spj, username="spj-approver")
+    other_approver = make_approver(other, username="other-approver")
+    supervisor = UserFactory(supervisor=True, username="district-supervisor")
+    staff_set_district_wide(user=supervisor, district_wide=True)
+    spj_supervisor = UserFactory(supervisor=True, username="spj-supervisor")
+    staff_grant_department(user=spj_supervisor, department=spj, supervise=True)
+    far_supervisor = UserFactory(supervisor=True, username="far-supervisor")
+    staff_grant_department(user=far_supervisor, department=other, supervise=True)
+    citizen = make_citizen("张明")
+    case = accept_case(version, clerk=hall_clerk, applicant=citizen, contact_phone="13900001111")
+    return SimpleNamespace(
+        spj=spj,
+        other=other,
+        version=version,
+        hall_clerk=hall_clerk,
+        far_clerk=far_clerk,
+        approver=approver,
+        other_approver=other_approver,
+        supervisor=supervisor,
+        spj_supervisor=spj_supervisor,
+        far_supervisor=far_supervisor,
+        citizen=citizen,
+        case=case,
+    )

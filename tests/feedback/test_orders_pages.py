@@ -1,0 +1,246 @@
+"""The pages and the API of 差评整改: each staff member's list holds their scope only,
+the order page shows the rater to the owning unit and supervisors and nobody else, the
+actions are the owners', the citizen rates the fix online; the API answers the same in
+the one error shape."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from feedback.constants import Finding, OrderStatus, Stage
+from feedback.services.orders import order_call_back, order_reply
+from tests.factories import CitizenFactory, accept_case, make_citizen, pdf_file
+from tests.feedback.orders_support import bad_rating, conclude, order_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_orders(orders_scene):
+    """The 金普厅's intake order and the 审批局's conclusion order of another case."""
+    s = orders_scene
+    intake = order_of(bad_rating(s.case, text="态度差"))
+    other = accept_case(s.version, clerk=s.hall_clerk, applicant=make_citizen("李四"))
+    conclusion = order_of(bad_rating(conclude(other, s.approver), Stage.CONCLUSION))
+    return intake, conclusion
+
+
+def _ids(client, query=""):
+    page = client.get(reverse("feedback:orders") + query)
+    assert page.status_code == 200
+    html = page.content.decode()
+    return {int(pk) for pk in re.findall(r'data-order="(\d+)"', html)}
+
+
+def test_each_list_holds_its_scope(orders_scene, two_orders, client):
+    s = orders_scene
+    intake, conclusion = two_orders
+    expected = {
+        s.hall_clerk: {intake.pk},
+        s.far_clerk: set(),
+        s.approver: {conclusion.pk},
+        s.other_approver: set(),
+        s.supervisor: {intake.pk, conclusion.pk},
+        s.spj_supervisor: {intake.pk, conclusion.pk},
+        s.far_supervisor: set(),
+    }
+    for user, ids in expected.items():
+        client.force_login(user)
+        assert _ids(client) == ids, user.username
+    client.force_login(s.citizen.user)
+    assert client.get(reverse("feedback:orders")).status_code == 403
+
+
+def test_the_order_page_and_its_actions(orders_scene, two_orders, client):
+    s = orders_scene
+    intake, _ = two_orders
+    url = reverse("feedback:order", args=[intake.pk])
+    client.force_login(s.hall_clerk)
+    html = client.get(url).content.decode()
+    assert "态度差" in html
+    assert "张明" in html
+    assert "13900001111" in html
+    assert 'id="btn-call-back"' in html
+
+    response = client.post(
+        reverse("feedback:order_action", args=[intake.pk, "call-back"]),
+        {"finding": "true", "note": "已电话联系，情况属实。"},
+        follow=True,
+    )
+    assert "已登记回访核实" in response.content.decode()
+    intake.refresh_from_db()
+    assert intake.status == OrderStatus.RECTIFYING
+    # A refused form comes back with the reason, nothing changes.
+    response = client.post(
+        reverse("feedback:order_action", args=[intake.pk, "reply"]), {"text": ""}, follow=True
+    )
+    assert "整改情况和答复" in response.content.decode()
+    intake.refresh_from_db()
+    assert intake.status == OrderStatus.RECTIFYING
+
+    # A supervisor reads it (and the rater) but has no action buttons.
+    client.force_login(s.supervisor)
+    html = client.get(url).content.decode()
+    assert "张明" in html
+    assert 'id="btn-reply"' not in html
+    response = client.post(
+        reverse("feedback:order_action", args=[intake.pk, "reply"]),
+        {"text": "越权答复"},
+        follow=True,
+    )
+    assert "只有负责整改的单位" in response.content.decode()
+
+    # Out of scope: 404; no role: 403; unknown action: 404.
+    for user in (s.far_clerk, s.approver, s.far_supervisor):
+        client.force_login(user)
+        assert client.get(url).status_code == 404, user.username
+    client.force_login(s.citizen.user)
+    assert client.get(url).status_code == 403
+    client.force_login(s.hall_clerk)
+    assert (
+        client.post(reverse("feedback:order_action", args=[intake.pk, "close"])).status_code == 404
+    )
+
+
+def test_the_citizen_rates_the_fix_online(orders_scene, two_orders, client):
+    s = orders_scene
+    intake, _ = two_orders
+    order_call_back(order=intake, actor=s.hall_clerk, finding=Finding.TRUE, note="已联系")
+    order_reply(order=intake, actor=s.hall_clerk, text="已加强窗口服务培训。")
+    url = reverse("feedback:order_visit", args=[intake.pk])
+    client.force_login(s.citizen.user)
+    html = client.get(url).content.decode()
+    assert "已加强窗口服务培训" in html
+    assert 'id="visit-form"' in html
+    response = client.post(url, {"level": "satisfied", "note": "满意"}, follow=True)
+    assert "感谢您的评价" in response.content.decode()
+    intake.refresh_from_db()
+    assert intake.status == OrderStatus.CLOSED
+    # Someone else's order is not found; staff do not rate the fix on this page.
+    client.force_login(CitizenFactory().user)
+    assert client.get(url).status_code == 404
+    client.force_login(s.hall_clerk)
+    assert client.get(url).status_code == 404
+
+
+def _api(user):
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def _error(response, status, code):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"detail", "code", "errors"}
+    assert body["code"] == code
+    return body
+
+
+def test_the_api_lists_the_scope_and_runs_the_actions(orders_scene, two_orders):
+    s = orders_scene
+    intake, conclusion = two_orders
+    clerk = _api(s.hall_clerk)
+    listing = clerk.get("/api/v1/feedback/orders/").json()
+    assert [row["id"] for row in listing["results"]] == [intake.pk]
+    row = listing["results"][0]
+    assert (row["status"], row["stage"], row["owner"], row["rater"]["name"]) == (
+        "callback",
+        "intake",
+        "金普厅",
+        "张明",
+    )
+    assert row["clock"]["budget_days"] == 1
+    assert [
+        r["id"] for r in _api(s.supervisor).get("/api/v1/feedback/orders/").json()["results"]
+    ] == [
+        conclusion.pk,
+        intake.pk,
+    ]
+    assert _api(s.far_clerk).get("/api/v1/feedback/orders/").json()["count"] == 0
+    _error(clerk.get("/api/v1/feedback/orders/?status=nonsense"), 400, "invalid")
+    _error(_api(s.citizen.user).get("/api/v1/feedback/orders/"), 403, "permission_denied")
+
+    base = f"/api/v1/feedback/orders/{intake.pk}/"
+    body = _error(clerk.post(base + "call-back/", {"finding": "maybe", "note": ""}), 400, "invalid")
+    assert "核实结论" in body["detail"]
+    _error(clerk.post(base + "reply/", {"text": "先答复"}), 400, "transition")
+    _error(
+        _api(s.far_clerk).post(base + "call-back/", {"finding": "true", "note": "x"}),
+        404,
+        "not_found",
+    )
+    _error(
+        _api(s.supervisor).post(base + "call-back/", {"finding": "true", "note": "x"}),
+        403,
+        "permission_denied",
+    )
+    answer = clerk.post(base + "call-back/", {"finding": "true", "note": "已联系"}, format="json")
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "rectifying"
+    assert [e["action"] for e in answer.json()["events"]] == ["opened", "call_back"]
+    answer = clerk.post(base + "reply/", {"text": "已整改"}, format="json")
+    assert answer.json()["status"] == "visit"
+    answer = clerk.post(base + "return-visit/", {"level": "unsatisfied"}, format="json")
+    assert (answer.json()["status"], answer.json()["reopened"]) == ("rectifying", True)
+
+    # The appeal (multipart) and the supervisor's decision.
+    answer = clerk.post(
+        base + "appeal/",
+        {"kind": "mistaken", "reason": "误评", "evidence": pdf_file()},
+        format="multipart",
+    )
+    assert answer.status_code == 201, answer.content
+    appeal = answer.json()
+    assert appeal["status"] == "pending"
+    assert _api(s.supervisor).get("/api/v1/feedback/appeals/").json()["count"] == 1
+    _error(
+        _api(s.far_supervisor).post(
+            f"/api/v1/feedback/appeals/{appeal['id']}/decide/", {"accept": True, "reason": "x"}
+        ),
+        404,
+        "not_found",
+    )
+    answer = _api(s.supervisor).post(
+        f"/api/v1/feedback/appeals/{appeal['id']}/decide/",
+        {"accept": True, "reason": "认定误评"},
+        format="json",
+    )
+    assert answer.json()["status"] == "accepted"
+    detail = clerk.get(base).json()
+    assert (detail["status"], detail["outcome"], detail["excluded"]) == ("closed", "excluded", True)
+
+
+def test_the_schema_documents_the_orders_api(client):
+    schema = client.get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    for path in (
+        "/api/v1/feedback/orders/",
+        "/api/v1/feedback/orders/{id}/call-back/",
+        "/api/v1/feedback/orders/{id}/appeal/",
+        "/api/v1/feedback/appeals/{id}/decide/",
+    ):
+        assert path in paths
+    post = paths["/api/v1/feedback/orders/{id}/call-back/"]["post"]
+    for status in ("400", "403", "404"):
+        assert post["responses"][status]["content"]["application/json"]["schema"]["$ref"].endswith(
+            "/Error"
+        )
+
+
+def test_the_lists_cost_the_same_queries_for_one_order_or_twenty(
+    orders_scene, assert_flat_queries, client
+):
+    s = orders_scene
+
+    def add(n):
+        for _ in range(n):
+            bad_rating(accept_case(s.version, clerk=s.hall_clerk, applicant=s.citizen))
+
+    client.force_login(s.hall_clerk)
+    assert_flat_queries(lambda: client.get(reverse("feedback:orders")), add)
+    api = _api(s.supervisor)
+    assert_flat_queries(lambda: api.get("/api/v1/feedback/orders/"), add)

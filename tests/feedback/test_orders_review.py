@@ -1,0 +1,169 @@
+"""回头看: a supervisor opens a batch over the unsatisfied cases of a period in their
+scope (the 差评 rated in it and the unsatisfied return visits in it; appealed-away ones
+left out) and follows each to a result; the batch is done when every entry has one."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from feedback.constants import (
+    AppealKind,
+    Finding,
+    ReviewBatchStatus,
+    ReviewEntryStatus,
+    ReviewResult,
+    ReviewSource,
+    VisitLevel,
+)
+from feedback.errors import FeedbackError, FeedbackPermissionDenied
+from feedback.services.orders import (
+    appeal_decide,
+    appeal_file,
+    order_call_back,
+    order_reply,
+    order_visit,
+    review_batch_open,
+    review_entry_record,
+)
+from tests.factories import accept_case, pdf_file
+from tests.feedback.orders_support import bad_rating, order_of
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def november(orders_scene, at):
+    """Four orders: a 差评 of 2 November; one of 20 October whose return visit on
+    3 November was unsatisfied; one of 20 October only; one of 2 November whose appeal
+    was accepted."""
+    s = orders_scene
+
+    def case():
+        return accept_case(s.version, clerk=s.hall_clerk, applicant=s.citizen)
+
+    at(2026, 10, 20, 10)
+    old_unsatisfied = order_of(bad_rating(case()))
+    old_only = order_of(bad_rating(case()))
+    order_call_back(order=old_unsatisfied, actor=s.hall_clerk, finding=Finding.TRUE, note="已联系")
+    order_reply(order=old_unsatisfied, actor=s.hall_clerk, text="已整改。")
+    at(2026, 11, 3, 10)
+    order_visit(order=old_unsatisfied, actor=s.citizen.user, level=VisitLevel.UNSATISFIED)
+    at(2026, 11, 2, 10)
+    recent = order_of(bad_rating(s.case))
+    appealed = order_of(bad_rating(case()))
+    appeal = appeal_file(
+        order=appealed,
+        actor=s.hall_clerk,
+        kind=AppealKind.MALICIOUS,
+        reason="恶意评价",
+        evidence=pdf_file(),
+    )
+    appeal_decide(appeal=appeal, actor=s.supervisor, accept=True, reason="属实")
+    return {"recent": recent, "old_unsatisfied": old_unsatisfied, "old_only": old_only}
+
+
+def test_a_batch_over_the_unsatisfied_cases_of_a_period(orders_scene, november):
+    s = orders_scene
+    batch = review_batch_open(
+        actor=s.spj_supervisor,
+        title="11月差评回头看",
+        period_start=D(2026, 11, 1),
+        period_end=D(2026, 11, 30),
+    )
+    entries = {entry.order: entry for entry in batch.entries.all()}
+    assert set(entries) == {november["recent"], november["old_unsatisfied"]}
+    assert entries[november["recent"]].source == ReviewSource.BAD_RATING
+    assert entries[november["old_unsatisfied"]].source == ReviewSource.UNSATISFIED_VISIT
+    assert batch.status == ReviewBatchStatus.OPEN
+
+    with pytest.raises(FeedbackPermissionDenied):
+        review_entry_record(
+            entry=entries[november["recent"]], actor=s.far_supervisor, result="resolved", note="x"
+        )
+    with pytest.raises(FeedbackError):
+        review_entry_record(
+            entry=entries[november["recent"]], actor=s.spj_supervisor, result="", note="x"
+        )
+    first = review_entry_record(
+        entry=entries[november["recent"]],
+        actor=s.spj_supervisor,
+        result=ReviewResult.RESOLVED,
+        note="电话回访，群众表示问题已解决。",
+    )
+    assert (first.status, first.checked_by) == (ReviewEntryStatus.DONE, s.spj_supervisor)
+    batch.refresh_from_db()
+    assert batch.status == ReviewBatchStatus.OPEN
+    review_entry_record(
+        entry=entries[november["old_unsatisfied"]],
+        actor=s.supervisor,
+        result=ReviewResult.UNRESOLVED,
+        note="仍不满意，责成大厅继续整改。",
+    )
+    batch.refresh_from_db()
+    assert batch.status == ReviewBatchStatus.CLOSED
+    assert batch.closed_at
+    with pytest.raises(FeedbackError, match="已完成"):
+        review_entry_record(
+            entry=entries[november["recent"]], actor=s.supervisor, result="improved", note="改"
+        )
+
+
+def test_a_batch_covers_the_supervisors_scope_only(orders_scene, november):
+    s = orders_scene
+    october = review_batch_open(
+        actor=s.supervisor, title="10月", period_start=D(2026, 10, 1), period_end=D(2026, 10, 31)
+    )
+    assert {e.order for e in october.entries.all()} == {
+        november["old_unsatisfied"],
+        november["old_only"],
+    }
+    with pytest.raises(FeedbackError, match="没有差评"):
+        review_batch_open(
+            actor=s.far_supervisor,
+            title="别的部门",
+            period_start=D(2026, 10, 1),
+            period_end=D(2026, 11, 30),
+        )
+    with pytest.raises(FeedbackPermissionDenied):
+        review_batch_open(
+            actor=s.hall_clerk,
+            title="窗口",
+            period_start=D(2026, 11, 1),
+            period_end=D(2026, 11, 30),
+        )
+    with pytest.raises(FeedbackError):
+        review_batch_open(
+            actor=s.supervisor,
+            title="倒序",
+            period_start=D(2026, 11, 30),
+            period_end=D(2026, 11, 1),
+        )
+
+
+def test_review_pages(orders_scene, november, client):
+    s = orders_scene
+    client.force_login(s.spj_supervisor)
+    response = client.post(
+        reverse("feedback:reviews"),
+        {"title": "11月回头看", "period_start": "2026-11-01", "period_end": "2026-11-30"},
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "11月回头看" in page
+    assert november["recent"].application.case_number in page
+    batch_url = response["Location"]
+    entry = november["recent"].review_entries.get()
+    client.post(
+        reverse("feedback:review_entry", args=[entry.batch_id, entry.pk]),
+        {"result": "resolved", "note": "已解决"},
+    )
+    entry.refresh_from_db()
+    assert entry.result == ReviewResult.RESOLVED
+    assert "11月回头看" in client.get(reverse("feedback:reviews")).content.decode()
+
+    client.force_login(s.far_supervisor)  # another supervisor's batch
+    assert client.get(batch_url).status_code == 404
+    client.force_login(s.hall_clerk)
+    assert client.get(reverse("feedback:reviews")).status_code == 403
