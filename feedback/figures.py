@@ -17,8 +17,15 @@ default 基本满意 recorded when the period ends unrated, except ratings an ac
 the ratings list, never in a figure. A rating belongs to the period of its ``rated_at``
 (local date, Asia/Shanghai); a follow-up (追评) does not change the level counted.
 
-Rates are percentages with two decimals (``Decimal``, rounded half up), ``None`` when
-nothing is counted under the denominator (shown as "—", never as 0 % or 100 %).
+The order figures (差评整改率, 回访率, average working days to rectify) read each 差评's
+rectification order (one to one, so the grouped query's rows are not multiplied) and
+whether it has a return visit (an EXISTS in the count's filter). The average needs the
+working-day calendar (``catalog.calendar``, a cached table with its rules), so it takes
+a second query: the opening and reply moments of the replied orders, per group.
+
+Rates are percentages with two decimals (``Decimal``, rounded half up), the average
+working days one decimal; ``None`` when nothing is counted under the denominator (shown
+as "—", never as 0 % or 100 %).
 """
 
 from __future__ import annotations
@@ -29,13 +36,15 @@ from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .constants import BAD_LEVELS, GOOD_LEVELS, RatingChannel, Stage
-from .models import Rating
+from catalog.calendar import current_calendar, working_days_between
+
+from .constants import BAD_LEVELS, GOOD_LEVELS, OrderStatus, RatingChannel, Stage
+from .models import Rating, ReturnVisit
 
 # --- What is counted ---------------------------------------------------------------------
 
@@ -57,6 +66,14 @@ class Counts:
     bad: int = 0
     #: default ratings (基本满意 recorded when the period ended unrated)
     defaulted: int = 0
+    #: 差评 whose order has been rectified and replied to (waiting for or past the
+    #: return visit; a reopened order counts again once replied again)
+    rectified: int = 0
+    #: 差评 whose order has had a return visit (回访评价)
+    visited: int = 0
+    #: replied orders with their working days from opening to the (last) reply
+    replied: int = 0
+    rectify_days: int = 0
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(
@@ -71,6 +88,14 @@ COUNTS: dict[str, Q] = {
     "active_good": Q(is_default=False, level__in=sorted(GOOD_LEVELS)),
     "bad": Q(level__in=sorted(BAD_LEVELS)),
     "defaulted": Q(is_default=True),
+    "rectified": Q(
+        level__in=sorted(BAD_LEVELS),
+        rectification_order__status__in=[OrderStatus.VISIT, OrderStatus.RULING, OrderStatus.CLOSED],
+    ),
+    "visited": Q(
+        Exists(ReturnVisit.objects.filter(order__rating=OuterRef("pk"))),
+        level__in=sorted(BAD_LEVELS),
+    ),
 }
 
 
@@ -88,6 +113,7 @@ class Figure:
     label: str
     standard: str
     definition: str  # the 口径 in Chinese, as pages and the API show it
+    unit: str  # "%" or "个工作日"
     func: Callable[[Counts], Decimal | None] = field(repr=False)
 
     do_not_call_in_templates = True  # a template reads f.label; it never calls f()
@@ -99,12 +125,12 @@ class Figure:
 FIGURES: dict[str, Figure] = {}
 
 
-def figure(code: str, label: str, standard: str, definition: str):
+def figure(code: str, label: str, standard: str, definition: str, unit: str = "%"):
     """Register a figure: ``code`` (API field), Chinese ``label``, the ``standard`` it
-    comes from and its ``definition`` (口径) in Chinese for pages and the API."""
+    comes from, its ``definition`` (口径) in Chinese for pages and the API, its unit."""
 
     def register(func):
-        FIGURES[code] = Figure(code, label, standard, definition, func)
+        FIGURES[code] = Figure(code, label, standard, definition, unit, func)
         return func
 
     return register
@@ -166,6 +192,53 @@ def unrated_rate(c: Counts) -> Decimal | None:
     """不评率 (GB/T 39735-2020): default ratings (not rated within the period, recorded
     as 基本满意) over all ratings."""
     return percent(c.defaulted, c.rated)
+
+
+GUOBANFA_51 = "国办发〔2019〕51号《关于建立政务服务“好差评”制度提高政务服务水平的意见》"
+
+
+@figure(
+    "rectified_rate",
+    "差评整改率",
+    GUOBANFA_51,
+    "已整改并答复群众的差评数（整改单待回访评价、待督查裁定或已办结）÷ 差评数",
+)
+def rectified_rate(c: Counts) -> Decimal | None:
+    """差评整改率 (国办发〔2019〕51号: every 差评 verified, rectified and replied to): 差评
+    whose order has been rectified and replied (status visit, ruling or closed) over all
+    差评 counted."""
+    return percent(c.rectified, c.bad)
+
+
+@figure(
+    "visited_rate",
+    "回访率",
+    GUOBANFA_51,
+    "已回访（群众对整改结果作出评价）的差评数 ÷ 差评数",
+)
+def visited_rate(c: Counts) -> Decimal | None:
+    """回访率 (国办发〔2019〕51号: return visits to 100 % of real-name 差评): 差评 whose
+    order has had a return visit (the citizen's rating of the fix) over all 差评 counted."""
+    return percent(c.visited, c.bad)
+
+
+TENTH = Decimal("0.1")
+
+
+@figure(
+    "rectify_days",
+    "平均整改工作日",
+    GUOBANFA_51,
+    "已答复的整改单从生成到（最后一次）整改答复经过的工作日数的平均值（按工作日历）",
+    unit="个工作日",
+)
+def rectify_days(c: Counts) -> Decimal | None:
+    """Average working days to rectify (国办发〔2019〕51号 sets the rectification period;
+    working days per catalog.calendar): from the order's opening to the unit's last
+    reply, over the replied orders, one decimal."""
+    if not c.replied:
+        return None
+    return (Decimal(c.rectify_days) / Decimal(c.replied)).quantize(TENTH, ROUND_HALF_UP)
 
 
 # --- Groupings (一事一评 rollups) ------------------------------------------------------------
@@ -309,20 +382,48 @@ def figure_table(
             ratings = ratings.annotate(month=TruncMonth("rated_at"))
         values = (spec.key, *spec.labels)
         rows = list(ratings.order_by().values(*values).annotate(**aggregates).order_by(spec.key))
-    table_rows = [
-        FigureRow(
-            key=row.get(spec.key) if spec.key else None,
-            label=_label(grouping, row),
-            counts=Counts(**{name: row[name] or 0 for name in aggregates}),
+    days = _rectify_days(ratings, spec.key)
+    table_rows = []
+    for row in rows:
+        key = row.get(spec.key) if spec.key else None
+        replied, total_days = days.get(key, (0, 0))
+        counts = {name: row[name] or 0 for name in aggregates}
+        table_rows.append(
+            FigureRow(
+                key=key,
+                label=_label(grouping, row),
+                counts=Counts(**counts, replied=replied, rectify_days=total_days),
+            )
         )
-        for row in rows
-    ]
     if grouping == Grouping.TOTAL:
         total = table_rows[0]
     else:
         total = FigureRow(None, "合计", sum((r.counts for r in table_rows), Counts()))
         table_rows.sort(key=_order_key(grouping))
     return FigureTable(grouping=grouping, start=start, end=end, rows=table_rows, total=total)
+
+
+def _rectify_days(ratings: QuerySet[Rating], key: str) -> dict[object, tuple[int, int]]:
+    """Group key → (replied orders, their working days from opening to the last reply)
+    among ``ratings`` (counted and in the period, grouped by ``key``): one query, and
+    the calendar only when there is an order to count."""
+    replied = ratings.filter(
+        level__in=sorted(BAD_LEVELS), rectification_order__replied_at__isnull=False
+    ).values_list(
+        *([key] if key else []),
+        "rectification_order__created_at",
+        "rectification_order__replied_at",
+    )
+    days: dict[object, tuple[int, int]] = {}
+    calendar = None
+    for *group, opened, answered in replied.order_by():
+        calendar = calendar or current_calendar()
+        n = working_days_between(
+            timezone.localtime(opened).date(), timezone.localtime(answered).date(), calendar
+        )
+        count, total = days.get(group[0] if group else None, (0, 0))
+        days[group[0] if group else None] = (count + 1, total + n)
+    return days
 
 
 def _order_key(grouping: str):

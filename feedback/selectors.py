@@ -7,9 +7,10 @@ Scope (the figures, the ratings list and the export read the same rule):
 - a clerk: the instances of their window's hall (the hall's windows and clerks);
 - several roles: the union. Anyone else: nothing.
 
-The rater's identity (GB/T 39735-2020 keeps it from the evaluated): shown to supervisors,
+The rater's identity (issue 14 item 6): shown to supervisors,
 and to the unit handling a 差评 (issue 14 item 7: the window's hall for an intake
-service, the deciding department for a conclusion), never for a good rating to staff.
+service, the deciding department for a conclusion or an intake without a hall: the
+owner of its rectification order), never for a good rating to staff.
 """
 
 from __future__ import annotations
@@ -63,8 +64,8 @@ class StaffScope:
         if rating.level not in BAD_LEVELS:
             return False
         instance = rating.instance
-        if instance.stage == Stage.INTAKE:
-            return self.hall_id is not None and instance.hall_id == self.hall_id
+        if instance.stage == Stage.INTAKE and instance.hall_id:
+            return instance.hall_id == self.hall_id
         return instance.department_id in self.handling_department_ids
 
 

@@ -384,6 +384,11 @@ SPECTACULAR_SETTINGS = {
         "RefusalKindEnum": "intake.constants.RefusalKind",
         "ChannelEnum": "intake.constants.Channel",
         "RatingChannelEnum": "feedback.constants.RatingChannel",
+        "LevelEnum": "feedback.constants.Level",
+        "VisitLevelEnum": "feedback.constants.VisitLevel",
+        "AppealKindEnum": "feedback.constants.AppealKind",
+        "OrderOutcomeEnum": "feedback.constants.OrderOutcome",
+        "OrderStatusEnum": "feedback.constants.OrderStatus",
     },
 }
 

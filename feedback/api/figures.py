@@ -107,13 +107,14 @@ class RatingQuerySerializer(PeriodQuerySerializer):
 # --- Answers --------------------------------------------------------------------------
 
 
-def _rate_field(label: str):
+def _figure_field(figure):
+    unit = "百分数，两位小数" if figure.unit == "%" else f"{figure.unit}，一位小数"
     return serializers.DecimalField(
-        max_digits=5,
+        max_digits=7,
         decimal_places=2,
         coerce_to_string=False,
         allow_null=True,
-        help_text=f"{label}（百分数，两位小数；分母为 0 时为 null）",
+        help_text=f"{figure.label}（{unit}；分母为 0 时为 null）",
     )
 
 
@@ -124,13 +125,17 @@ class CountsSerializer(serializers.Serializer):
     active_good = serializers.IntegerField(help_text="主动评价中的好评数")
     bad = serializers.IntegerField(help_text="差评数：不满意、非常不满意")
     defaulted = serializers.IntegerField(help_text="默认评价数（逾期未评，记为基本满意）")
+    rectified = serializers.IntegerField(help_text="已整改并答复的差评数")
+    visited = serializers.IntegerField(help_text="已回访的差评数")
+    replied = serializers.IntegerField(help_text="计算平均整改工作日的已答复整改单数")
+    rectify_days = serializers.IntegerField(help_text="这些整改单的整改工作日之和")
 
 
 # One field per figure of feedback.figures (defined there, once).
 FiguresSerializer = type(
     "FiguresSerializer",
     (serializers.Serializer,),
-    {code: _rate_field(f.label) for code, f in FIGURES.items()},
+    {code: _figure_field(f) for code, f in FIGURES.items()},
 )
 
 
@@ -159,6 +164,7 @@ class FigureDefinitionSerializer(serializers.Serializer):
     label = serializers.CharField()
     standard = serializers.CharField(help_text="出处（标准或文件）")
     definition = serializers.CharField(help_text="口径")
+    unit = serializers.CharField(help_text="单位：% 或 个工作日")
 
 
 class FigureTableSerializer(serializers.Serializer):
@@ -181,7 +187,8 @@ class FiguresApi(APIView):
         tags=TAGS,
         summary="好差评统计",
         description=(
-            "好评率、主动评价好评率、差评率、不评率（GB/T 39735-2020），按评价时间的期间与"
+            "好评率、主动评价好评率、差评率、不评率（GB/T 39735-2020），差评整改率、回访率与平均"
+            "整改工作日（国办发〔2019〕51号），按评价时间的期间与"
             "分组（月份、事项、部门、大厅、窗口、工作人员、渠道、环节）统计；申诉复核认定为误评、"
             "恶意评价的不计入。口径见 definitions。"
         ),
@@ -210,6 +217,7 @@ class FiguresApi(APIView):
                         "label": f.label,
                         "standard": f.standard,
                         "definition": f.definition,
+                        "unit": f.unit,
                     }
                     for f in FIGURES.values()
                 ],

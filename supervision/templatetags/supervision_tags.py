@@ -6,12 +6,12 @@ register = template.Library()
 
 
 @register.filter
-def percent(value) -> str:
-    """A figure (a Decimal percentage or None) as "99.80%", or "—" when nothing is
+def with_unit(value, unit: str) -> str:
+    """A figure's value with its unit ("99.80%", "3.5 个工作日"), or "—" when nothing is
     under its denominator."""
     if value is None:
         return "—"
-    return f"{value:.2f}%"
+    return f"{value}%" if unit == "%" else f"{value} {unit}"
 
 
 @register.simple_tag

@@ -42,9 +42,10 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.services import staff_grant_department, staff_set_district_wide
-from feedback.constants import RatingChannel, Stage
+from feedback.constants import Finding, RatingChannel, Stage, VisitLevel
 from feedback.figures import FIGURES, Counts, Grouping, figure_table
-from feedback.models import ServiceInstance
+from feedback.models import RectificationOrder, ServiceInstance
+from feedback.services.orders import order_call_back, order_open, order_reply, order_visit
 from tests.factories import (
     ApplicationFactory,
     ApproverFactory,
@@ -63,6 +64,14 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def at(month: int, day: int, hour: int = 12, minute: int = 0) -> datetime.datetime:
     return datetime.datetime(2026, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+RATING_FIGURES = ("good_rate", "active_good_rate", "bad_rate", "unrated_rate")
+
+
+def rating_figures(row) -> dict:
+    """The figures of ratings alone (the order figures are tested apart)."""
+    return {code: row.figures[code] for code in RATING_FIGURES}
 
 
 def rates(good, active_good, bad, unrated) -> dict:
@@ -159,7 +168,7 @@ def district():
 
 
 def rows_of(table) -> dict:
-    return {row.label: (row.counts, row.figures) for row in table.rows}
+    return {row.label: (row.counts, rating_figures(row)) for row in table.rows}
 
 
 def test_the_district_total(district):
@@ -169,14 +178,20 @@ def test_the_district_total(district):
         rated=9, good=7, active=6, active_good=4, bad=2, defaulted=3
     )
     # 7/9 = 77.777…, 4/6 = 66.666…, 2/9 = 22.222…, 3/9 = 33.333…
-    assert table.total.figures == rates("77.78", "66.67", "22.22", "33.33")
+    assert rating_figures(table.total) == rates("77.78", "66.67", "22.22", "33.33")
+    # No 差评 rectified or visited yet: 0 of 2; no reply to average.
+    assert table.total.rectified_rate == Decimal("0.00")
+    assert table.total.visited_rate == Decimal("0.00")
+    assert table.total.rectify_days is None
 
 
 def test_every_figure_is_defined_once_with_its_standard():
-    assert set(FIGURES) == {"good_rate", "active_good_rate", "bad_rate", "unrated_rate"}
+    orders = {"rectified_rate", "visited_rate", "rectify_days"}
+    assert set(FIGURES) == set(RATING_FIGURES) | orders
     for f in FIGURES.values():
-        assert "GB/T 39735-2020" in f.standard
-        assert "GB/T 39735-2020" in f.func.__doc__
+        standard = "国办发〔2019〕51号" if f.code in orders else "GB/T 39735-2020"
+        assert standard in f.standard
+        assert standard in f.func.__doc__
         assert f.definition
 
 
@@ -187,16 +202,16 @@ def test_a_period_is_local_days_both_included(district):
     # 3/4 = 75.00, 2/3 = 66.67, 1/4 = 25.00, 1/4 = 25.00.
     nov = figure_table(start=datetime.date(2026, 11, 1), end=datetime.date(2026, 11, 30))
     assert nov.total.counts == Counts(rated=4, good=3, active=3, active_good=2, bad=1, defaulted=1)
-    assert nov.total.figures == rates("75.00", "66.67", "25.00", "25.00")
+    assert rating_figures(nov.total) == rates("75.00", "66.67", "25.00", "25.00")
     # 1 Dec on: R6 R7 R8 R9. rated 4, good R7 R8 R9 = 3, bad R6, defaulted R8 R9 = 2,
     # active R6 R7 = 2, active good R7 = 1: 75.00, 50.00, 25.00, 50.00.
     dec = figure_table(start=datetime.date(2026, 12, 1))
     assert dec.total.counts == Counts(rated=4, good=3, active=2, active_good=1, bad=1, defaulted=2)
-    assert dec.total.figures == rates("75.00", "50.00", "25.00", "50.00")
+    assert rating_figures(dec.total) == rates("75.00", "50.00", "25.00", "50.00")
     # Nothing rated in a period: the counts are 0 and no figure is made up.
     empty = figure_table(start=datetime.date(2027, 1, 1))
     assert empty.total.counts == Counts()
-    assert empty.total.figures == rates(None, None, None, None)
+    assert set(empty.total.figures.values()) == {None}
 
 
 # Each grouping: label -> (rated, good, active, active good, bad, defaulted) and the four
@@ -257,7 +272,8 @@ EXPECTED = {
 def test_each_grouping_against_the_hand_computed_rows(
     district, grouping, django_assert_num_queries
 ):
-    with django_assert_num_queries(1):  # one grouped query, whatever the groups
+    # One grouped query, whatever the groups, and one for the replied orders' dates.
+    with django_assert_num_queries(2):
         table = figure_table(grouping=grouping)
     got = rows_of(table)
     expected = EXPECTED[grouping]
@@ -287,9 +303,9 @@ def test_staff_grouping(district):
         d.y.pk: 2,
     }
     # X: R2 (2) and R4 (default): 100.00, 100.00, 0.00, 50.00.
-    assert got[d.x.pk].figures == rates("100.00", "100.00", "0.00", "50.00")
+    assert rating_figures(got[d.x.pk]) == rates("100.00", "100.00", "0.00", "50.00")
     # Y: R6 (5) and R8 (default): 1/2 50.00, 0/1 0.00, 1/2 50.00, 1/2 50.00.
-    assert got[d.y.pk].figures == rates("50.00", "0.00", "50.00", "50.00")
+    assert rating_figures(got[d.y.pk]) == rates("50.00", "0.00", "50.00", "50.00")
     assert got[d.a.pk].label == str(d.a)
 
 
@@ -302,6 +318,49 @@ def test_an_excluded_rating_stays_in_the_record_but_out_of_the_figures(district)
     type(r5).objects.filter(pk=r5.pk).update(excluded=False)
     hall = {row.label: row.counts for row in figure_table(grouping=Grouping.HALL).rows}
     assert hall["金州厅"] == Counts(rated=3, good=2, active=2, active_good=1, bad=1, defaulted=1)
+
+
+def test_the_order_figures(district, django_assert_num_queries):
+    d = district
+    # The 差评 R3 (intake at 金普厅: its clerks handle it) is called back, rectified,
+    # replied and visited (满意, closed); R6 (住建局's conclusion) only called back; R5's
+    # order is replied too, but R5 is excluded (an accepted appeal) and counts nowhere.
+    r3, r5, r6 = (order_open(rating=d.r[n]) for n in (3, 5, 6))
+    order_call_back(order=r3, actor=d.a, finding=Finding.TRUE, note="电话联系，情况属实。")
+    order_reply(order=r3, actor=d.a, text="已对窗口人员批评教育，改进了服务用语。")
+    order_visit(order=r3, actor=d.a, level=VisitLevel.SATISFIED, note="电话回访满意。")
+    order_call_back(order=r5, actor=d.b, finding=Finding.UNTRUE, note="情况不属实。")
+    order_reply(order=r5, actor=d.b, text="已说明情况。")
+    order_call_back(order=r6, actor=d.y, finding=Finding.PARTLY, note="部分属实。")
+    # R3's order: opened Thu 12 Nov, replied Thu 19 Nov 2026: Fri 13, Mon 16 to Thu 19 =
+    # 5 working days (no holiday in November).
+    RectificationOrder.objects.filter(pk=r3.pk).update(
+        created_at=at(11, 12, 12, 30), replied_at=at(11, 19, 10)
+    )
+    # 差评 counted: R3 R6. rectified R3: 1/2 = 50.00; visited R3: 1/2 = 50.00; average
+    # working days 5 / 1 = 5.0.
+    total = figure_table().total
+    assert (total.counts.rectified, total.counts.visited) == (1, 1)
+    assert (total.rectified_rate, total.visited_rate) == (Decimal("50.00"), Decimal("50.00"))
+    assert total.rectify_days == Decimal("5.0")
+    with django_assert_num_queries(2):  # the calendar is cached by now
+        stages = {r.label: r for r in figure_table(grouping=Grouping.STAGE).rows}
+    # intake: R3 only: 100.00, 100.00, 5.0; conclusion: R6: 0.00, 0.00, no reply.
+    assert [
+        stages["受理服务"].rectified_rate,
+        stages["受理服务"].visited_rate,
+        stages["受理服务"].rectify_days,
+    ] == [Decimal("100.00"), Decimal("100.00"), Decimal("5.0")]
+    assert [
+        stages["办结服务"].rectified_rate,
+        stages["办结服务"].visited_rate,
+        stages["办结服务"].rectify_days,
+    ] == [Decimal("0.00"), Decimal("0.00"), None]
+    # Per month: October has no 差评 (nothing to divide by), November R3, December R6.
+    months = {r.label: r for r in figure_table(grouping=Grouping.MONTH).rows}
+    assert months["2026 年 10 月"].rectified_rate is None
+    assert months["2026 年 11 月"].rectify_days == Decimal("5.0")
+    assert months["2026 年 12 月"].rectified_rate == Decimal("0.00")
 
 
 # --- Scope and the API ----------------------------------------------------------------------
@@ -326,6 +385,9 @@ def test_figures_api_in_each_scope(district, api, supervisor):
         "active_good_rate": 66.67,
         "bad_rate": 22.22,
         "unrated_rate": 33.33,
+        "rectified_rate": 0.0,
+        "visited_rate": 0.0,
+        "rectify_days": None,
     }
     assert {d["code"] for d in body["definitions"]} == set(FIGURES)
     # A clerk of 金普厅 sees the hall's instances: R1 R3 R10.
