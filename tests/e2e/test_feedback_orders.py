@@ -1,0 +1,113 @@
+"""差评整改 in the browser: the hall's clerk works a 差评's order (call back, reply), the
+citizen rates the fix on a phone and is not satisfied (the order reopens), the clerk
+replies again and records the telephone return visit: closed. axe finds nothing serious
+or critical on the pages at 1280 and 390 px; screenshots in test-output/screenshots/."""
+
+import pytest
+from playwright.sync_api import expect
+
+from feedback.constants import OrderOutcome, OrderStatus
+from feedback.models import RectificationOrder
+from tests.e2e.axe import assert_no_serious_violations
+from tests.e2e.test_approver import DESKTOP, PHONE, assert_fits_the_phone, log_in, shoot
+from tests.factories import accept_case, department, make_citizen, make_version
+from tests.feedback.orders_support import bad_rating
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def scene(clerk):
+    spj = department("SPJ", "金普新区行政审批局")
+    version = make_version(department=spj, steps=[(1, "审查决定", spj, 5)], name="食品经营许可")
+    citizen = make_citizen("张明", phone="13900001111")
+    case = accept_case(version, clerk=clerk, applicant=citizen, contact_phone="13900001111")
+    rating = bad_rating(case, reasons=["attitude"], text="窗口人员态度冷淡，解释不耐烦。")
+    return {"order": RectificationOrder.objects.get(rating=rating), "citizen": citizen}
+
+
+def _session(browser, viewport, base, username):
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, base, username)
+    return context, page
+
+
+def _check(page, label, screenshots_dir, name):
+    shoot(page, screenshots_dir, name)
+    assert_no_serious_violations(page, label)
+
+
+def test_the_unit_works_the_order_to_the_return_visit(live_server, browser, screenshots_dir, scene):
+    base = live_server.url
+    order = scene["order"]
+
+    # --- the hall's clerk, on a desktop: the list, the order, call back, reply ----------
+    context, page = _session(browser, DESKTOP, base, "clerk-test")
+    page.goto(f"{base}/feedback/orders/")
+    row = page.locator(f".order-row[data-order='{order.pk}']")
+    expect(row).to_contain_text("食品经营许可")
+    expect(row).to_contain_text("待回访核实")
+    _check(page, "order list (clerk)", screenshots_dir, "feedback-orders-desktop")
+    row.click()
+    expect(page.locator("h1")).to_contain_text(f"差评整改单 #{order.pk}")
+    expect(page.locator("#rater")).to_contain_text("张明")
+    expect(page.locator("#rater")).to_contain_text("13900001111")
+    expect(page.locator("#clock")).to_contain_text("回访核实时限")
+    _check(page, "order page, callback", screenshots_dir, "feedback-order-callback-desktop")
+    page.select_option("#callback_finding", "true")
+    page.fill("#callback_note", "已电话联系张先生，情况属实，已向其致歉。")
+    page.click("#btn-call-back")
+    expect(page.locator(".alert-success")).to_contain_text("已登记回访核实")
+    expect(page.locator("#order-status")).to_contain_text("整改中")
+    expect(page.locator("#clock")).to_contain_text("15 个工作日")
+    page.fill("#reply_text", "已对窗口人员批评教育，并组织全厅服务礼仪培训。")
+    page.click("#btn-reply")
+    expect(page.locator(".alert-success")).to_contain_text("已答复群众")
+    expect(page.locator("#order-status")).to_contain_text("待回访评价")
+    _check(page, "order page, visit", screenshots_dir, "feedback-order-visit-desktop")
+    context.close()
+
+    # --- the citizen, on a phone: the message, then not satisfied ------------------------
+    context, page = _session(browser, PHONE, base, scene["citizen"].user.username)
+    page.goto(f"{base}/feedback/orders/{order.pk}/visit/")
+    expect(page.locator("#reply")).to_contain_text("服务礼仪培训")
+    _check(page, "citizen's return visit (phone)", screenshots_dir, "feedback-visit-phone")
+    assert_fits_the_phone(page)
+    page.get_by_label("不满意", exact=True).check()
+    page.fill("#visit_note", "态度仍然不好。")
+    page.click("#visit-form button[type=submit]")
+    expect(page.locator(".alert-success")).to_contain_text("感谢您的评价")
+    expect(page.locator("#visit-done")).to_contain_text("正在重新整改")
+    context.close()
+    order.refresh_from_db()
+    assert (order.status, order.reopened) == (OrderStatus.RECTIFYING, True)
+
+    # --- the clerk, on a phone: reply again, record the telephone return visit ----------
+    context, page = _session(browser, PHONE, base, "clerk-test")
+    page.goto(f"{base}/feedback/orders/{order.pk}/")
+    expect(page.locator("#order-status")).to_contain_text("已重新整改")
+    _check(page, "order page reopened (phone)", screenshots_dir, "feedback-order-reopened-phone")
+    assert_fits_the_phone(page)
+    page.fill("#reply_text", "已调换该窗口人员岗位，并安排专人回访。")
+    page.click("#btn-reply")
+    expect(page.locator("#order-status")).to_contain_text("待回访评价")
+    page.get_by_label("基本满意", exact=True).check()
+    page.fill("#visit_note", "电话回访，群众表示基本满意。")
+    page.click("#btn-return-visit")
+    expect(page.locator(".alert-success")).to_contain_text("已登记回访评价")
+    expect(page.locator("#order-status")).to_contain_text("已办结")
+    expect(page.locator("#work")).to_contain_text("第 2 次回访")
+    _check(page, "order page closed (phone)", screenshots_dir, "feedback-order-closed-phone")
+    assert_fits_the_phone(page)
+    context.close()
+
+    order.refresh_from_db()
+    assert (order.status, order.outcome) == (OrderStatus.CLOSED, OrderOutcome.SATISFIED)
+    assert list(order.visits.values_list("round", "level", "channel")) == [
+        (1, "unsatisfied", "online"),
+        (2, "basic", "phone"),
+    ]
