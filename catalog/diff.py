@@ -13,35 +13,8 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from .constants import Channel
-from .models import ItemVersion, WorkflowStep
+from .models import ItemMaterial, ItemVersion, WorkflowStep
 
-# Bookkeeping of the version itself, not content a citizen reads.
-VERSION_META_FIELDS = {
-    "id",
-    "item",
-    "number",
-    "status",
-    "published_at",
-    "retired_at",
-    "change_note",
-    "created_at",
-    "updated_at",
-    "search_text",
-}
-MATERIAL_FIELDS = [
-    "position",
-    "issuing_body",
-    "source",
-    "originals",
-    "copies",
-    "requirement",
-    "tolerance_allowed",
-    "electronic_required",
-    "signature_requirement",
-    "notes",
-    "blank_form",
-    "sample",
-]
 STEP_FIELDS = ["stage", "budget_days"]
 
 FIELD = "field"
@@ -119,14 +92,16 @@ def _row(instance: models.Model, names: list[str]) -> Row:
 
 def version_snapshot(version: ItemVersion) -> VersionSnapshot:
     """Read a version's content into display values (prefetched relations are used)."""
-    names = [f.name for f in ItemVersion._meta.concrete_fields if f.name not in VERSION_META_FIELDS]
+    names = [f.name for f in ItemVersion.content_fields()]
     row = _row(version, names)
     for m2m in ItemVersion._meta.many_to_many:
         values = sorted(str(obj) for obj in getattr(version, m2m.name).all())
         row[m2m.name] = (str(m2m.verbose_name), "、".join(values))
 
+    # A material is matched by its name: the other fields are what may change.
+    material_fields = [f.name for f in ItemMaterial.content_fields() if f.name != "name"]
     materials = {
-        material.name: (material.name, _row(material, MATERIAL_FIELDS))
+        material.name: (material.name, _row(material, material_fields))
         for material in version.materials.all()
     }
 

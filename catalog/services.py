@@ -23,18 +23,6 @@ class CatalogError(ValidationError):
 
 # Relations copied with a version; fields named here are set with .set() after save.
 VERSION_M2M = ("co_departments", "service_objects", "accepting_halls", "accepting_units")
-VERSION_COPY_EXCLUDE = {
-    "id",
-    "item",
-    "number",
-    "status",
-    "published_at",
-    "retired_at",
-    "change_note",
-    "created_at",
-    "updated_at",
-    "search_text",
-}
 
 
 def workflow_longest_path_days(steps: Iterable[WorkflowStep]) -> int:
@@ -145,20 +133,15 @@ def version_create_draft(*, item: ServiceItem, actor: User | None) -> ItemVersio
         raise CatalogError("该事项没有可复制的版本。")
     number = (item.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     draft = ItemVersion(item=item, number=number, status=VersionStatus.DRAFT)
-    for field in ItemVersion._meta.concrete_fields:
-        if field.name not in VERSION_COPY_EXCLUDE:
-            setattr(draft, field.attname, getattr(source, field.attname))
+    for field in ItemVersion.content_fields():
+        setattr(draft, field.attname, getattr(source, field.attname))
     draft.search_text = source.search_text
     draft.save()
     for name in VERSION_M2M:
         getattr(draft, name).set(getattr(source, name).all())
     ItemMaterial.objects.bulk_create(
         ItemMaterial(
-            **{
-                f.attname: getattr(material, f.attname)
-                for f in ItemMaterial._meta.concrete_fields
-                if f.name not in {"id", "version"}
-            },
+            **{f.attname: getattr(material, f.attname) for f in ItemMaterial.content_fields()},
             version=draft,
         )
         for material in source.materials.all()

@@ -226,6 +226,28 @@ class ItemVersion(TimeStampedModel):
     def is_editable(self) -> bool:
         return self.status == VersionStatus.DRAFT
 
+    # Bookkeeping of the version itself, not content a citizen reads: a new draft does
+    # not copy it (catalog.services) and a diff does not compare it (catalog.diff).
+    BOOKKEEPING_FIELDS = frozenset(
+        {
+            "id",
+            "item",
+            "number",
+            "status",
+            "published_at",
+            "retired_at",
+            "change_note",
+            "created_at",
+            "updated_at",
+            "search_text",
+        }
+    )
+
+    @classmethod
+    def content_fields(cls) -> list:
+        """The concrete fields that make up what the version says (not its bookkeeping)."""
+        return [f for f in cls._meta.concrete_fields if f.name not in cls.BOOKKEEPING_FIELDS]
+
 
 class ItemMaterial(models.Model):
     """申请材料 of one version."""
@@ -280,6 +302,11 @@ class ItemMaterial(models.Model):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def content_fields(cls) -> list:
+        """The concrete fields a material says (copied with a draft), in their order."""
+        return [f for f in cls._meta.concrete_fields if f.name not in {"id", "version"}]
 
 
 class WorkflowStep(models.Model):
