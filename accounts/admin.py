@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from guardian.admin import GuardedModelAdmin
 
+from jinpu_portal.admin import ReadOnlyAdminMixin
+
 from .models import (
     Citizen,
     Department,
@@ -86,34 +88,19 @@ class CitizenAdmin(admin.ModelAdmin):
 
 
 @admin.register(IdentityVerification)
-class IdentityVerificationAdmin(admin.ModelAdmin):
+class IdentityVerificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Audit rows: read only."""
 
     list_display = ["citizen", "user", "method", "verified_by", "window", "created_at"]
     list_filter = ["method", "hall"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class _ReadOnlyInline(admin.TabularInline):
+class _ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The authorization chain is written only by its services (each step an audit
     row): the admin shows it, never edits it."""
 
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class RepresentativeInline(_ReadOnlyInline):

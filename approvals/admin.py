@@ -4,34 +4,20 @@ admin is for looking, searching and auditing."""
 
 from django.contrib import admin
 
+from jinpu_portal.admin import ReadOnlyAdminMixin
+
 from .models import Clock, ClockPause, Delivery, Escalation, Extension, Task
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every approvals admin: rows are written by the services only."""
 
 
-class ClockPauseInline(admin.TabularInline):
+class ClockPauseInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ClockPause
     extra = 0
     fields = ["kind", "reason", "started_on", "ended_on", "expected_days", "result", "created_by"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Clock)

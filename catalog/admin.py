@@ -22,6 +22,7 @@ from django.utils.http import content_disposition_header
 
 from accounts.constants import DepartmentKind
 from accounts.models import Department
+from jinpu_portal.admin import ReadOnlyAdminMixin
 
 from .admin_widgets import FaqField
 from .calendar import uncovered_years, years_to_check
@@ -506,22 +507,13 @@ class ItemStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ItemVersionReadInline(admin.TabularInline):
+class ItemVersionReadInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ItemVersion
     fields = ["number", "status", "name", "published_at", "retired_at", "change_note"]
     readonly_fields = fields
     show_change_link = True
     extra = 0
     verbose_name_plural = "全部版本"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ExcelImportForm(forms.Form):
@@ -530,7 +522,7 @@ class ExcelImportForm(forms.Form):
 
 
 @admin.register(ServiceItem)
-class ServiceItemAdmin(admin.ModelAdmin):
+class ServiceItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Items are created by adding a version (or an import); their code never changes."""
 
     change_list_template = "admin/catalog/serviceitem/change_list.html"
@@ -560,15 +552,6 @@ class ServiceItemAdmin(admin.ModelAdmin):
     @admin.display(description="实施主体")
     def version_department(self, obj):
         return obj.current_version.department if obj.current_version else "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_create_draft_permission(self, request):
         return request.user.has_perm("catalog.add_itemversion")
@@ -740,7 +723,7 @@ class BundleAdmin(admin.ModelAdmin):
 
 
 @admin.register(CatalogEvent)
-class CatalogEventAdmin(admin.ModelAdmin):
+class CatalogEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit trail: read-only for everyone."""
 
     list_display = ["at", "action", "version_link", "actor", "details"]
@@ -757,12 +740,3 @@ class CatalogEventAdmin(admin.ModelAdmin):
             return "—"
         url = reverse("admin:catalog_itemversion_change", args=[obj.version_id])
         return format_html('<a href="{}">{}（{}）</a>', url, obj.version, obj.version.item.code)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,6 +3,8 @@ and notices (read-mostly; writes go through the services)."""
 
 from django.contrib import admin
 
+from jinpu_portal.admin import ReadOnlyAdminMixin
+
 from .models import (
     Application,
     CaseEvent,
@@ -40,7 +42,7 @@ class CaseEventInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: applications change only through the intake and approval services."""
 
     list_display = [
@@ -58,18 +60,9 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["item_version", "applicant", "hall"]
     inlines = [SubmittedMaterialInline, CaseEventInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "at",
         "application",
@@ -82,15 +75,6 @@ class CaseEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "channel"]
     search_fields = ["application__case_number", "message"]
     date_hierarchy = "at"
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CorrectionItemInline(admin.TabularInline):
