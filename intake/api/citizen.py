@@ -17,10 +17,11 @@ locked and changed; the timeline, notices and correction notices are the detail'
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.permissions import HasRole
 from accounts.constants import Role
 from accounts.selectors import citizen_for_user, enterprise_list_for
 from catalog.version_cache import published_version_get
@@ -65,14 +66,11 @@ ERRORS = {
 }
 
 
-class IsCitizen(BasePermission):
+class IsCitizen(HasRole):
     """A signed-in user with the citizen role (办事群众)."""
 
+    roles = (Role.CITIZEN,)
     message = "仅办事群众账号可以使用此接口。"
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.has_role(Role.CITIZEN))
 
 
 class CitizenApiMixin(ServiceCallMixin):
