@@ -20,10 +20,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import ListAPIView
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.permissions import HasRole
 from accounts.constants import Role
 from accounts.models import User
 from intake.models import Application
@@ -108,36 +109,23 @@ def call_service(func, **kwargs):
         ) from error
 
 
-class IsApprover(BasePermission):
+class IsApprover(HasRole):
     """A signed-in user with the approver role (审批人员)."""
 
+    roles = (Role.APPROVER,)
     message = "仅审批人员可以使用此接口。"
 
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.has_role(Role.APPROVER))
 
-
-class IsSupervisor(BasePermission):
+class IsSupervisor(HasRole):
     """A signed-in user with the supervisor role (督查人员)."""
 
+    roles = (Role.SUPERVISOR,)
     message = "仅督查人员可以使用此接口。"
 
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.has_role(Role.SUPERVISOR))
 
-
-class IsApproverOrSupervisor(BasePermission):
+class IsApproverOrSupervisor(HasRole):
+    roles = (Role.APPROVER, Role.SUPERVISOR)
     message = "仅审批人员或督查人员可以使用此接口。"
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(
-            user
-            and user.is_authenticated
-            and (user.has_role(Role.APPROVER) or user.has_role(Role.SUPERVISOR))
-        )
 
 
 Pagination = SizedPagination
@@ -199,6 +187,20 @@ class TaskMixin:
         }
         return Response(data)
 
+    def act(self, task, data, service, *fields, returns_notice=False, **arguments):
+        """Call ``service`` on ``task`` for the signed-in user with the expected version,
+        the request's ``fields`` and the other ``arguments``; answer the task as it is now
+        (and the notice, when the service returns one)."""
+        result = call_service(
+            service,
+            task=task,
+            actor=self.request.user,
+            expected_version=data["version"],
+            **{name: data[name] for name in fields},
+            **arguments,
+        )
+        return self.result(task.pk, result if returns_notice else None)
+
 
 class TaskDetailApi(TaskMixin, APIView):
     """One task with its case's status and due dates. Permission: IsApprover; the task's
@@ -226,13 +228,7 @@ class TaskClaimApi(TaskMixin, APIView):
     @_action_schema("认领任务")
     def post(self, request, pk):
         data = _valid(VersionSerializer, request)
-        call_service(
-            svc.task_claim,
-            task=self.get_task(pk),
-            actor=request.user,
-            expected_version=data["version"],
-        )
-        return self.result(pk)
+        return self.act(self.get_task(pk), data, svc.task_claim)
 
 
 class TaskReleaseApi(TaskMixin, APIView):
@@ -241,13 +237,7 @@ class TaskReleaseApi(TaskMixin, APIView):
     @_action_schema("退回待办")
     def post(self, request, pk):
         data = _valid(VersionSerializer, request)
-        call_service(
-            svc.task_release,
-            task=self.get_task(pk),
-            actor=request.user,
-            expected_version=data["version"],
-        )
-        return self.result(pk)
+        return self.act(self.get_task(pk), data, svc.task_release)
 
 
 class TaskReassignApi(TaskMixin, APIView):
@@ -261,14 +251,7 @@ class TaskReassignApi(TaskMixin, APIView):
         assignee = User.objects.filter(pk=data["assignee"]).first()
         if assignee is None:
             raise exceptions.ValidationError({"detail": "改派对象不存在。", "code": "assignee"})
-        call_service(
-            svc.task_reassign,
-            task=task,
-            actor=request.user,
-            assignee=assignee,
-            expected_version=data["version"],
-        )
-        return self.result(pk)
+        return self.act(task, data, svc.task_reassign, assignee=assignee)
 
 
 class TaskDecideApi(TaskMixin, APIView):
@@ -279,25 +262,9 @@ class TaskDecideApi(TaskMixin, APIView):
     def post(self, request, pk):
         data = _valid(DecideSerializer, request)
         task = self.get_task(pk)
-        notice = None
         if data["decision"] == Decision.APPROVE:
-            call_service(
-                svc.task_approve,
-                task=task,
-                actor=request.user,
-                opinion=data["opinion"],
-                expected_version=data["version"],
-            )
-        else:
-            notice = call_service(
-                svc.task_deny,
-                task=task,
-                actor=request.user,
-                reason=data["reason"],
-                legal_basis=data["legal_basis"],
-                expected_version=data["version"],
-            )
-        return self.result(pk, notice)
+            return self.act(task, data, svc.task_approve, "opinion")
+        return self.act(task, data, svc.task_deny, "reason", "legal_basis", returns_notice=True)
 
 
 class TaskSupplementApi(TaskMixin, APIView):
@@ -307,15 +274,14 @@ class TaskSupplementApi(TaskMixin, APIView):
     @_action_schema("要求申请人补正", SupplementSerializer)
     def post(self, request, pk):
         data = _valid(SupplementSerializer, request)
-        notice = call_service(
+        return self.act(
+            self.get_task(pk),
+            data,
             svc.task_request_supplement,
-            task=self.get_task(pk),
-            actor=request.user,
-            items=data["items"],
-            note=data["note"],
-            expected_version=data["version"],
+            "items",
+            "note",
+            returns_notice=True,
         )
-        return self.result(pk, notice)
 
 
 class TaskSpecialStartApi(TaskMixin, APIView):
@@ -325,16 +291,15 @@ class TaskSpecialStartApi(TaskMixin, APIView):
     @_action_schema("启动特别程序", SpecialStartSerializer)
     def post(self, request, pk):
         data = _valid(SpecialStartSerializer, request)
-        notice = call_service(
+        return self.act(
+            self.get_task(pk),
+            data,
             svc.special_procedure_start,
-            task=self.get_task(pk),
-            actor=request.user,
+            "reason",
+            "expected_days",
             kind=data["procedure_kind"],
-            reason=data["reason"],
-            expected_days=data["expected_days"],
-            expected_version=data["version"],
+            returns_notice=True,
         )
-        return self.result(pk, notice)
 
 
 class TaskSpecialEndApi(TaskMixin, APIView):
@@ -343,14 +308,7 @@ class TaskSpecialEndApi(TaskMixin, APIView):
     @_action_schema("结束特别程序", SpecialEndSerializer)
     def post(self, request, pk):
         data = _valid(SpecialEndSerializer, request)
-        call_service(
-            svc.special_procedure_end,
-            task=self.get_task(pk),
-            actor=request.user,
-            result=data["result"],
-            expected_version=data["version"],
-        )
-        return self.result(pk)
+        return self.act(self.get_task(pk), data, svc.special_procedure_end, "result")
 
 
 class TaskExtensionApi(TaskMixin, APIView):
@@ -450,6 +408,21 @@ def _visible_case(request, pk) -> Application:
     return application
 
 
+def _clocks_answer(application: Application) -> Response:
+    return Response(
+        CaseClocksSerializer(
+            {
+                "application": application.pk,
+                "case_number": application.case_number or "",
+                "status": application.status,
+                "promised_due_date": application.promised_due_date,
+                "statutory_due_date": application.statutory_due_date,
+                "clocks": case_clocks(application),
+            }
+        ).data
+    )
+
+
 class CaseClocksApi(APIView):
     """The clocks of a case: promised and statutory, each step's, with pauses, lights and
     time left. Permission: IsAuthenticated and allowed to see the case (applicant,
@@ -463,16 +436,7 @@ class CaseClocksApi(APIView):
         responses={200: CaseClocksSerializer, 404: ERRORS[404]},
     )
     def get(self, request, pk):
-        application = _visible_case(request, pk)
-        data = {
-            "application": application.pk,
-            "case_number": application.case_number or "",
-            "status": application.status,
-            "promised_due_date": application.promised_due_date,
-            "statutory_due_date": application.statutory_due_date,
-            "clocks": case_clocks(application),
-        }
-        return Response(CaseClocksSerializer(data).data)
+        return _clocks_answer(_visible_case(request, pk))
 
 
 class CaseSupplementReceiveApi(APIView):
@@ -494,15 +458,7 @@ class CaseSupplementReceiveApi(APIView):
             svc.supplement_receive, application=application, actor=request.user, note=data["note"]
         )
         application.refresh_from_db()
-        payload = {
-            "application": application.pk,
-            "case_number": application.case_number or "",
-            "status": application.status,
-            "promised_due_date": application.promised_due_date,
-            "statutory_due_date": application.statutory_due_date,
-            "clocks": case_clocks(application),
-        }
-        return Response(CaseClocksSerializer(payload).data)
+        return _clocks_answer(application)
 
 
 class CaseToleratedReceiveApi(APIView):
