@@ -61,13 +61,8 @@ def bundle_application_create(
     actor: User,
     channel: str,
     enterprise: Enterprise | None = None,
-    agent: Citizen | None = None,
-    contact_phone: str = "",
-    delivery_method: str = DeliveryMethod.WINDOW,
-    delivery_address: str = "",
-    green_channel: bool = False,
-    assisted: bool = False,
     form_data: dict | None = None,
+    **details,
 ) -> BundleApplication:
     """Start a 一件事: a ``BundleApplication`` and one draft ``Application`` per item of
     the bundle (its published version), each with its own material slots.
@@ -75,7 +70,8 @@ def bundle_application_create(
     ``channel`` online: ``actor`` must be the applicant's own account, every item must
     be online, an ``enterprise`` must be one the applicant represents. ``channel``
     counter: ``actor`` must be a clerk at a window (the drafts belong to that window).
-    The other arguments are passed to every ``application_create``. Raises
+    ``details`` (agent, contact phone, delivery, green channel, assisted) are passed to
+    every ``application_create`` with the arguments above. Raises
     ``IntakeError`` / ``IntakePermissionDenied`` (Chinese messages); all or nothing.
     """
     if not bundle.is_active:
@@ -103,7 +99,7 @@ def bundle_application_create(
                 f"“{bundle.name}”中有事项暂不支持网上办理：{reasons}。请到政务服务大厅办理。",
                 code="not_online",
             )
-    if delivery_method == DeliveryMethod.POST:
+    if details.get("delivery_method") == DeliveryMethod.POST:
         no_post = [v.name for v in versions if not v.postal_delivery_supported]
         if no_post:
             raise IntakeError(
@@ -119,14 +115,9 @@ def bundle_application_create(
             actor=actor,
             channel=channel,
             enterprise=enterprise,
-            agent=agent,
-            contact_phone=contact_phone,
-            delivery_method=delivery_method,
-            delivery_address=delivery_address,
-            green_channel=green_channel,
-            assisted=assisted,
             bundle_application=bundle_application,
             form_data=dict(form_data or {}),
+            **details,
         )
     return bundle_application
 
