@@ -147,6 +147,26 @@ def apply_start(request, code: str):
     return _apply_start_signed_in(request, version)
 
 
+def _start_online(request, form, citizen, create, *, done: str, page: str, **arguments):
+    """Start an online draft for ``citizen`` (and the enterprise the start ``form``
+    names) with ``create`` (``application_create`` or ``bundle_application_create``):
+    the message ``done`` and the new draft's ``page``, or None with the refusal added
+    to the form."""
+    try:
+        started = create(
+            applicant=citizen,
+            actor=request.user,
+            channel=Channel.ONLINE,
+            enterprise=form.enterprise(),
+            **arguments,
+        )
+    except (IntakeError, PermissionDenied) as error:
+        form.add_error(None, _text(error) if isinstance(error, IntakeError) else str(error))
+        return None
+    messages.success(request, done)
+    return redirect(page, pk=started.pk)
+
+
 @citizen_required
 def _apply_start_signed_in(request, version):
     citizen = citizen_for_user(user=request.user)
@@ -155,21 +175,17 @@ def _apply_start_signed_in(request, version):
     enterprises = list(enterprise_list_for(user=request.user, item=version.item_id))
     form = StartForm(*_posted(request), version=version, citizen=citizen, enterprises=enterprises)
     if request.method == "POST" and form.is_valid():
-        try:
-            application = application_create(
-                item_version=version,
-                applicant=citizen,
-                actor=request.user,
-                channel=Channel.ONLINE,
-                enterprise=form.enterprise(),
-            )
-        except (IntakeError, PermissionDenied) as error:
-            form.add_error(None, _text(error) if isinstance(error, IntakeError) else str(error))
-        else:
-            messages.success(
-                request, "申请已创建。请填写信息、上传材料，可随时保存草稿，稍后继续。"
-            )
-            return redirect("intake:my_application_edit", pk=application.pk)
+        started = _start_online(
+            request,
+            form,
+            citizen,
+            application_create,
+            done="申请已创建。请填写信息、上传材料，可随时保存草稿，稍后继续。",
+            page="intake:my_application_edit",
+            item_version=version,
+        )
+        if started is not None:
+            return started
     drafts = Application.objects.filter(
         applicant=citizen,
         item_version__item=version.item,
@@ -491,20 +507,18 @@ def _bundle_apply_signed_in(request, bundle, context):
         enterprises=list(enterprise_list_for(user=request.user)),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            bundle_application = bundle_application_create(
-                bundle=bundle,
-                applicant=citizen,
-                actor=request.user,
-                channel=Channel.ONLINE,
-                enterprise=form.enterprise(),
-                contact_phone=form.cleaned_data["contact_phone"],
-            )
-        except (IntakeError, PermissionDenied) as error:
-            form.add_error(None, _text(error) if isinstance(error, IntakeError) else str(error))
-        else:
-            messages.success(request, "一件事申请已创建。同一份材料只需上传一次。")
-            return redirect("intake:my_bundle", pk=bundle_application.pk)
+        started = _start_online(
+            request,
+            form,
+            citizen,
+            bundle_application_create,
+            done="一件事申请已创建。同一份材料只需上传一次。",
+            page="intake:my_bundle",
+            bundle=bundle,
+            contact_phone=form.cleaned_data["contact_phone"],
+        )
+        if started is not None:
+            return started
     return render(request, "intake/citizen/bundle_apply.html", {**context, "form": form})
 
 
