@@ -107,9 +107,16 @@ class AgentScopeForm(forms.Form):
             self.add_error("items", "选择“指定事项”时，请至少勾选一个事项。")
         return data
 
-    def chosen_items(self) -> list:
+    def agent_terms(self) -> dict:
+        """The authorization's terms as the services take them (``agent_authorize_online``,
+        ``agent_record_at_window``): who, until when, and the chosen items (none: all)."""
         data = self.cleaned_data
-        return list(data["items"]) if data["scope"] == SCOPE_CHOSEN else []
+        return {
+            "id_number": data["id_number"],
+            "name": data["name"],
+            "valid_until": data["valid_until"],
+            "items": list(data["items"]) if data["scope"] == SCOPE_CHOSEN else [],
+        }
 
 
 class WindowAgentForm(AgentScopeForm):
@@ -121,6 +128,14 @@ class WindowAgentForm(AgentScopeForm):
         label="已核对授权委托书原件（法定代表人签字、企业盖章）和经办人居民身份证原件",
         error_messages={"required": "请先核对授权委托书原件和经办人身份证原件并勾选确认。"},
     )
+
+    def agent_terms(self) -> dict:
+        data = self.cleaned_data
+        return {
+            **super().agent_terms(),
+            "power_of_attorney": data["power_of_attorney"],
+            "attorney_checked": data["attorney_checked"],
+        }
 
 
 class LegalRepresentativeForm(forms.Form):

@@ -209,15 +209,9 @@ def enterprise_agents(request, pk: int):
     enterprise = _legal_enterprise_or_404(request, pk)
     form = AgentScopeForm(request.POST or None, prefix="agent")
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             authorization = agent_authorize_online(
-                enterprise=enterprise,
-                actor=request.user,
-                id_number=data["id_number"],
-                name=data["name"],
-                valid_until=data["valid_until"],
-                items=form.chosen_items(),
+                enterprise=enterprise, actor=request.user, **form.agent_terms()
             )
         except ValidationError as error:
             _attach_errors(form, error)
@@ -350,18 +344,9 @@ def window_enterprise_detail(request, pk: int):
         raise Http404("未找到该企业。")
     form = WindowAgentForm(request.POST or None, request.FILES or None, prefix="agent")
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             authorization = agent_record_at_window(
-                clerk=request.user,
-                window=window,
-                enterprise=enterprise,
-                id_number=data["id_number"],
-                name=data["name"],
-                valid_until=data["valid_until"],
-                power_of_attorney=data["power_of_attorney"],
-                attorney_checked=data["attorney_checked"],
-                items=form.chosen_items(),
+                clerk=request.user, window=window, enterprise=enterprise, **form.agent_terms()
             )
         except ValidationError as error:
             _attach_errors(form, error)
