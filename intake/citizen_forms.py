@@ -59,26 +59,27 @@ class UploadField(forms.FileField):
         return uploaded
 
 
-def _applicant_choices(version, citizen, enterprises) -> list[tuple[str, str]]:
-    """Apply as oneself and/or for a represented enterprise, as the item's service
-    objects (服务对象) allow; an item listing none of either group allows both."""
+def _serves(version) -> tuple[bool, bool]:
+    """Whether the item serves persons and legal persons, as its service objects (服务对象)
+    say; an item listing none of either group serves both."""
     codes = {str(obj.code) for obj in version.service_objects.all()}
     serves_person = bool(codes & {str(c) for c in PERSON_OBJECTS})
     serves_legal = bool(codes & {str(c) for c in LEGAL_OBJECTS})
     if not serves_person and not serves_legal:
-        serves_person = serves_legal = True
-    choices = []
-    if serves_person:
-        choices.append((PERSON, f"本人申请：{citizen.name}（{citizen.masked_id_number}）"))
-    if serves_legal:
-        choices += [
-            (str(e.pk), f"以企业名义申请：{e.name}（{e.masked_credit_code}）") for e in enterprises
-        ]
-    return choices
+        return True, True
+    return serves_person, serves_legal
 
 
-class StartForm(forms.Form):
-    """Whom the application is for: oneself or an enterprise one represents."""
+def _contact_phone_field() -> forms.RegexField:
+    return forms.RegexField(
+        label="联系电话",
+        regex=PHONE_REGEX,
+        error_messages={"invalid": PHONE_ERROR, "required": "请填写联系电话。"},
+    )
+
+
+class ApplyAsForm(forms.Form):
+    """Whom an application is for: oneself or an enterprise one represents."""
 
     apply_as = forms.ChoiceField(
         label="申请人",
@@ -89,28 +90,41 @@ class StartForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, version, citizen, enterprises, **kwargs):
+    def __init__(self, *args, citizen, enterprises, person=True, legal=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.enterprises = {str(e.pk): e for e in enterprises}
-        choices = _applicant_choices(version, citizen, enterprises)
+        choices = []
+        if person:
+            choices.append((PERSON, f"本人申请：{citizen.name}（{citizen.masked_id_number}）"))
+        if legal:
+            choices += [
+                (str(e.pk), f"以企业名义申请：{e.name}（{e.masked_credit_code}）")
+                for e in enterprises
+            ]
         self.fields["apply_as"].choices = choices
         if choices:
             self.fields["apply_as"].initial = choices[0][0]
-        _style(self)
 
     def enterprise(self):
         value = self.cleaned_data["apply_as"]
         return None if value == PERSON else self.enterprises[value]
 
 
+class StartForm(ApplyAsForm):
+    """Whom the application for one item is for, as the item's service objects allow."""
+
+    def __init__(self, *args, version, citizen, enterprises, **kwargs):
+        person, legal = _serves(version)
+        super().__init__(
+            *args, citizen=citizen, enterprises=enterprises, person=person, legal=legal, **kwargs
+        )
+        _style(self)
+
+
 class ApplicationInfoForm(forms.Form):
     """The application's own fields on an online draft, and the optional agent."""
 
-    contact_phone = forms.RegexField(
-        label="联系电话",
-        regex=PHONE_REGEX,
-        error_messages={"invalid": PHONE_ERROR, "required": "请填写联系电话。"},
-    )
+    contact_phone = _contact_phone_field()
     delivery_method = forms.ChoiceField(
         label="结果领取方式",
         widget=forms.RadioSelect,
@@ -248,38 +262,15 @@ class MaterialUploadForm(forms.Form):
         return [(slot, self[material_field_name(slot.material_id)]) for slot in self.slots]
 
 
-class BundleStartForm(forms.Form):
-    apply_as = forms.ChoiceField(
-        label="申请人",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "请选择以本人还是以企业名义申请。",
-            "invalid_choice": "只能以本人或您代表的企业名义申请。",
-        },
-    )
-    contact_phone = forms.RegexField(
-        label="联系电话",
-        regex=PHONE_REGEX,
-        error_messages={"invalid": PHONE_ERROR, "required": "请填写联系电话。"},
-    )
+class BundleStartForm(ApplyAsForm):
+    """Whom a 一件事 is for (oneself or any enterprise one represents) and the phone."""
+
+    contact_phone = _contact_phone_field()
 
     def __init__(self, *args, citizen, enterprises, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.enterprises = {str(e.pk): e for e in enterprises}
-        self.fields["apply_as"].choices = [
-            (PERSON, f"本人申请：{citizen.name}（{citizen.masked_id_number}）"),
-            *[
-                (str(e.pk), f"以企业名义申请：{e.name}（{e.masked_credit_code}）")
-                for e in enterprises
-            ],
-        ]
-        self.fields["apply_as"].initial = PERSON
+        super().__init__(*args, citizen=citizen, enterprises=enterprises, **kwargs)
         self.fields["contact_phone"].initial = citizen.phone
         _style(self)
-
-    def enterprise(self):
-        value = self.cleaned_data["apply_as"]
-        return None if value == PERSON else self.enterprises[value]
 
 
 class BundleUploadForm(forms.Form):
