@@ -2,18 +2,15 @@
 
 from django import forms
 
+from jinpu_portal.forms import bootstrap_classes
+
 from .constants import SPECIAL_PROCEDURE_KINDS, PauseKind
 
 
 class BootstrapForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
+        bootstrap_classes(self)
 
 
 class VersionedForm(BootstrapForm):

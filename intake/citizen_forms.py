@@ -13,6 +13,7 @@ from accounts.validators import (
     validate_resident_id,
 )
 from catalog.constants import LEGAL_OBJECTS, PERSON_OBJECTS
+from jinpu_portal.forms import bootstrap_classes
 
 from .constants import DeliveryMethod
 from .services.cases import EDITABLE_BY_APPLICANT
@@ -27,12 +28,8 @@ PERSON = "person"
 
 def _style(form: forms.Form) -> None:
     """Bootstrap classes, large on phones (the citizen's pages need big touch targets)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        else:
-            widget.attrs.setdefault("class", "form-control form-control-lg")
+    large = "form-control form-control-lg"
+    bootstrap_classes(form, control=large, select=large)
 
 
 class UploadField(forms.FileField):

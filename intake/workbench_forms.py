@@ -20,23 +20,13 @@ from accounts.validators import (
 )
 from catalog.constants import CaseType, MaterialRequirement
 from catalog.models import ItemMaterial, ItemVersion
+from jinpu_portal.forms import bootstrap_classes
 
 from .constants import ApplicantKind, DeliveryMethod, IntakeOutcome, MaterialStatus, RefusalKind
 
 # The clerk's verdicts on one material; "pending" is offered for optional materials
 # only and means "not handed in, not needed" (no verdict is recorded).
 NOT_SUBMITTED = "pending"
-
-
-def _widget_classes(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
 
 
 @dataclass(frozen=True)
@@ -97,7 +87,7 @@ class ApplicantLookupForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _widget_classes(self)
+        bootstrap_classes(self)
 
     def clean_id_number(self):
         value = normalize_identity_number(self.cleaned_data["id_number"])
@@ -133,7 +123,7 @@ class CitizenForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _widget_classes(self)
+        bootstrap_classes(self)
 
 
 class EnterpriseForm(forms.Form):
@@ -144,7 +134,7 @@ class EnterpriseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _widget_classes(self)
+        bootstrap_classes(self)
 
 
 class MaterialVerdictForm(forms.Form):
@@ -192,7 +182,7 @@ class MaterialVerdictForm(forms.Form):
         if material.tolerance_allowed:
             # 容缺: the material is due by the promised conclusion date at the latest.
             self.fields["tolerance_due_date"].initial = max_due
-        _widget_classes(self)
+        bootstrap_classes(self)
 
     def clean(self):
         data = super().clean()
@@ -270,7 +260,7 @@ class OutcomeForm(forms.Form):
         self.version = version
         if version is None or version.case_type != CaseType.IMMEDIATE:
             del self.fields["conclude_immediately"]
-        _widget_classes(self)
+        bootstrap_classes(self)
 
     def clean(self):
         data = super().clean()
@@ -313,7 +303,7 @@ class CounterFlagsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.postal_supported = postal_supported
         self.applicant_id_number = applicant_id_number
-        _widget_classes(self)
+        bootstrap_classes(self)
 
     def clean_agent_id_number(self):
         value = normalize_identity_number(self.cleaned_data.get("agent_id_number", ""))
