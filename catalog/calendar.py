@@ -89,20 +89,27 @@ def is_working_day(day: datetime.date, calendar: WorkingCalendar | None = None) 
     return (calendar or current_calendar()).is_working_day(day)
 
 
-def add_working_days(
-    start: datetime.date, n: int, calendar: WorkingCalendar | None = None
+def _walk_working_days(
+    start: datetime.date, n: int, step: datetime.timedelta, calendar: WorkingCalendar | None
 ) -> datetime.date:
-    """The n-th working day after ``start``; ``start`` itself for n == 0."""
+    """The n-th working day from ``start`` going by ``step`` (a day forward or back)."""
     if n < 0:
         raise ValueError("n must not be negative")
     calendar = calendar or current_calendar()
     day = start
     remaining = n
     while remaining:
-        day += _ONE_DAY
+        day += step
         if calendar.is_working_day(day):
             remaining -= 1
     return day
+
+
+def add_working_days(
+    start: datetime.date, n: int, calendar: WorkingCalendar | None = None
+) -> datetime.date:
+    """The n-th working day after ``start``; ``start`` itself for n == 0."""
+    return _walk_working_days(start, n, _ONE_DAY, calendar)
 
 
 def subtract_working_days(
@@ -113,16 +120,7 @@ def subtract_working_days(
     The inverse of ``add_working_days`` on working days: for a working day ``d``,
     ``add_working_days(subtract_working_days(d, n), n) == d``.
     """
-    if n < 0:
-        raise ValueError("n must not be negative")
-    calendar = calendar or current_calendar()
-    day = end
-    remaining = n
-    while remaining:
-        day -= _ONE_DAY
-        if calendar.is_working_day(day):
-            remaining -= 1
-    return day
+    return _walk_working_days(end, n, -_ONE_DAY, calendar)
 
 
 def working_days_between(
