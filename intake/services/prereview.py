@@ -103,27 +103,31 @@ def _waiting() -> QuerySet[Application]:
     return Application.objects.filter(status=CaseStatus.SUBMITTED, received_at__isnull=False)
 
 
-def prereview_due_for_warning(*, now=None, calendar=None) -> QuerySet[Application]:
+def _arrived_before(days: int, *, ended: bool, now, calendar) -> datetime.datetime:
+    """The instant before which a waiting intake arrived for its ``days``-th working day
+    to be reached (``ended`` False) or over (``ended`` True) at ``now``."""
     now = now or timezone.now()
-    calendar = calendar or current_calendar()
-    today = timezone.localdate(now)
     last_day = _latest_arrival_day(
-        today, settings.INTAKE_PREREVIEW_WARN_DAYS, ended=False, calendar=calendar
+        timezone.localdate(now), days, ended=ended, calendar=calendar or current_calendar()
     )
+    return _start_of_next_day(last_day)
+
+
+def prereview_due_for_warning(*, now=None, calendar=None) -> QuerySet[Application]:
     return _waiting().filter(
         Q(prereview_warned_at__isnull=True) | Q(prereview_warned_at__lt=F("received_at")),
-        received_at__lt=_start_of_next_day(last_day),
+        received_at__lt=_arrived_before(
+            settings.INTAKE_PREREVIEW_WARN_DAYS, ended=False, now=now, calendar=calendar
+        ),
     )
 
 
 def prereview_due_for_auto_accept(*, now=None, calendar=None) -> QuerySet[Application]:
-    now = now or timezone.now()
-    calendar = calendar or current_calendar()
-    today = timezone.localdate(now)
-    last_day = _latest_arrival_day(
-        today, settings.INTAKE_PREREVIEW_LIMIT_DAYS, ended=True, calendar=calendar
+    return _waiting().filter(
+        received_at__lt=_arrived_before(
+            settings.INTAKE_PREREVIEW_LIMIT_DAYS, ended=True, now=now, calendar=calendar
+        )
     )
-    return _waiting().filter(received_at__lt=_start_of_next_day(last_day))
 
 
 @dataclass
