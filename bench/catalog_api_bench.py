@@ -40,9 +40,11 @@ from bench.common import (  # noqa: E402
     GUNICORN,
     PYTHON,
     ROOT,
-    admin_sql,
+    drop_database,
     port_is_free,
+    recreate_database,
     run,
+    stop,
     wait_until_up,
 )
 from bench.common import server_env as common_server_env
@@ -394,8 +396,7 @@ def main(argv=None) -> int:
     try:
         if not args.reuse_db:
             print(f"database {args.db_name}: create, migrate, seed {args.items} items", flush=True)
-            admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}"')
-            admin_sql(args, f'CREATE DATABASE "{args.db_name}"')
+            recreate_database(args)
             created = True
             run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
             run(
@@ -473,14 +474,9 @@ def main(argv=None) -> int:
         return 0 if verdict == "PASS" else 1
     finally:
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)
         if created and not args.keep_db:
-            admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}"')
+            drop_database(args)
         shutil.rmtree(work_dir, ignore_errors=True)
 
 

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import ROOT, admin_sql  # noqa: E402
+from bench.common import ROOT, database_url, drop_database, recreate_database  # noqa: E402
 
 TARGET_MS = 20.0
 PAGE = 20
@@ -87,7 +87,7 @@ def parse_args(argv=None):
 
 
 def setup_django(args) -> None:
-    os.environ["DATABASE_URL"] = f"{args.pg.rstrip('/')}/{args.db_name}"
+    os.environ["DATABASE_URL"] = database_url(args)
     os.environ.setdefault("DEBUG", "1")  # only for SECRET_KEY; no request is served
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinpu_portal.settings")
     os.environ.pop("REDIS_URL", None)
@@ -228,8 +228,7 @@ def explain(q: str) -> str:
 def main(argv=None) -> int:
     args = parse_args(argv)
     if not args.reuse_db:
-        admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}"')
-        admin_sql(args, f'CREATE DATABASE "{args.db_name}"')
+        recreate_database(args)
     try:
         setup_django(args)
         from django.core.management import call_command
@@ -294,7 +293,7 @@ def main(argv=None) -> int:
             from django.db import connections
 
             connections.close_all()
-            admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}"')
+            drop_database(args)
 
 
 if __name__ == "__main__":

@@ -47,7 +47,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import ROOT, VENV_BIN, admin_sql  # noqa: E402
+from bench.common import (  # noqa: E402
+    ROOT,
+    VENV_BIN,
+    database_url,
+    drop_database,
+    recreate_database,
+    stop,
+)
 
 CELERY = str(VENV_BIN / "celery") if (VENV_BIN / "celery").exists() else "celery"
 
@@ -86,7 +93,7 @@ def parse_args(argv=None):
 
 
 def setup_django(args) -> None:
-    os.environ["DATABASE_URL"] = f"{args.pg.rstrip('/')}/{args.db_name}"
+    os.environ["DATABASE_URL"] = database_url(args)
     os.environ["DEBUG"] = "0"  # no query log, no debug cursor
     os.environ.setdefault("SECRET_KEY", "clock-bench-" + os.urandom(8).hex())
     os.environ["NOTIFICATION_BACKENDS"] = "jinpu_portal.notifications.InPortalBackend"
@@ -100,8 +107,7 @@ def setup_django(args) -> None:
 def create_database(args) -> None:
     from django.core.management import call_command
 
-    admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
-    admin_sql(args, f'CREATE DATABASE "{args.db_name}"')
+    recreate_database(args, force=True)
     call_command("migrate", verbosity=0)
     from accounts.demo import seed_accounts, seed_organisation
 
@@ -447,11 +453,7 @@ def rederive_in_worker(args) -> tuple[float, str]:
             time.sleep(0.05)
         elapsed = time.perf_counter() - began
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop(worker, timeout=30)
     lines = [line for line in log_path.read_text().splitlines() if "re-derived" in line]
     return elapsed, (lines[-1].split(": ", 1)[-1] if lines else "")
 
@@ -584,7 +586,7 @@ def main(argv=None) -> int:
         forget_applied_calendar()
         connections.close_all()
         if not args.keep_db:
-            admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
+            drop_database(args, force=True)
     return 1 if failures else 0
 
 

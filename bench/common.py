@@ -17,6 +17,8 @@ VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 GUNICORN = str(VENV_BIN / "gunicorn") if (VENV_BIN / "gunicorn").exists() else "gunicorn"
 BARE_PATH = "/bench/bare-json/"  # bench/views.py, routed by bench/urls.py
+# The material the intake benchmarks upload: a PDF by its content, about 2 kB.
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"%" * 2000 + b"\n"
 
 
 def database_url(args) -> str:
@@ -35,6 +37,29 @@ def admin_sql(args, sql: str) -> None:
             cursor.execute(sql)
     finally:
         connection.close()
+
+
+def recreate_database(args, *, force: bool = False) -> None:
+    """Drop the benchmark's database if it is there and create it empty; ``force``
+    ends the sessions still connected to it first."""
+    drop_database(args, force=force)
+    admin_sql(args, f'CREATE DATABASE "{args.db_name}"')
+
+
+def drop_database(args, *, force: bool = False) -> None:
+    with_force = " WITH (FORCE)" if force else ""
+    admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}"{with_force}')
+
+
+def stop(process: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop a server or worker the benchmark started: SIGTERM, then SIGKILL after
+    ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def server_env(args, var_dir: str, *, allowed_hosts: str, **overrides: str) -> dict:

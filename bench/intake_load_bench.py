@@ -55,18 +55,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     BARE_PATH,
     GUNICORN,
+    PDF,
     PYTHON,
     ROOT,
-    admin_sql,
     database_url,
+    drop_database,
     port_is_free,
+    recreate_database,
     run,
+    stop,
     wait_until_up,
 )
 from bench.common import server_env as common_server_env
 
 TARGET_RATIO = 0.12
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"%" * 2000 + b"\n"
 
 
 def parse_args(argv=None):
@@ -511,8 +513,7 @@ def main(argv=None) -> int:
     work_dir = Path(tempfile.mkdtemp(prefix="jinpu-bench-intake-"))
     env = server_env(args, str(work_dir / "var"))
     print(f"database {database_url(args)}; broker {args.redis}; work dir {work_dir}", flush=True)
-    admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}"')
-    admin_sql(args, f'CREATE DATABASE "{args.db_name}"')
+    recreate_database(args)
     servers = []
     try:
         run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
@@ -592,14 +593,10 @@ def main(argv=None) -> int:
         state = check_database(args)
     finally:
         for server in servers:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)
         clear_queue(args)
         if not args.keep_db:
-            admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}"')
+            drop_database(args)
         shutil.rmtree(work_dir, ignore_errors=True)
 
     bare_rps = statistics.median(r["rps"] for r in bare_runs)

@@ -22,8 +22,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"%" * 2000 + b"\n"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import PDF, ROOT, database_url  # noqa: E402
+
 STEPS = ("create", "upload", "submit", "accept")
 
 
@@ -48,7 +49,7 @@ def parse_args():
 def setup(args) -> None:
     os.environ.update(
         {
-            "DATABASE_URL": f"{args.pg.rstrip('/')}/{args.db_name}",
+            "DATABASE_URL": database_url(args),
             "REDIS_URL": args.redis,
             "DEBUG": "0",
             "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
@@ -61,7 +62,6 @@ def setup(args) -> None:
             "DJANGO_SETTINGS_MODULE": "bench.settings",
         }
     )
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
