@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
 from jinpu_portal.generation_cache import NotifyingManager, NotifyingQuerySet
-from jinpu_portal.models import TimeStampedModel
+from jinpu_portal.models import TimeStampedModel, acting_user
 
 from .constants import (
     AuthorizationAction,
@@ -276,14 +276,7 @@ class IdentityVerification(TimeStampedModel):
         related_name="identity_verifications",
     )
     method = models.CharField(_("核验方式"), max_length=16, choices=VerificationMethod.choices)
-    verified_by = models.ForeignKey(
-        User,
-        verbose_name=_("核验人员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    verified_by = acting_user(_("核验人员"))
     window = models.ForeignKey(
         Window, verbose_name=_("窗口"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -403,14 +396,7 @@ class EnterpriseRepresentative(TimeStampedModel):
     power_of_attorney_name = models.CharField(_("授权委托书原文件名"), max_length=200, blank=True)
     power_of_attorney_type = models.CharField(_("授权委托书文件类型"), max_length=40, blank=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        User,
-        verbose_name=_("撤销人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    revoked_by = acting_user(_("撤销人"))
 
     objects = NotifyingManager()
 
@@ -456,14 +442,7 @@ class EnterpriseAuthorizationEvent(models.Model):
         Citizen, verbose_name=_("当事人"), null=True, blank=True, on_delete=models.PROTECT
     )
     action = models.CharField(_("环节"), max_length=20, choices=AuthorizationAction.choices)
-    actor = models.ForeignKey(
-        User,
-        verbose_name=_("办理人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = acting_user(_("办理人"))
     window = models.ForeignKey(
         Window, verbose_name=_("窗口"), null=True, blank=True, on_delete=models.PROTECT
     )

@@ -1,5 +1,7 @@
-"""Models every app shares: time stamps and in-portal notifications."""
+"""Models every app shares: time stamps, the acting-user field and in-portal
+notifications."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,20 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def acting_user(verbose_name) -> models.ForeignKey:
+    """The account that did a recorded act (created, issued, decided, checked ...): empty
+    when the system acted, kept from deletion while a record names it (PROTECT), and
+    with no reverse accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
 
 class Notification(TimeStampedModel):

@@ -7,12 +7,11 @@ yellow, so that the minute sweep is two indexed, set-based UPDATEs whose cost fo
 the rows that change, not the rows that exist.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jinpu_portal.models import TimeStampedModel
+from jinpu_portal.models import TimeStampedModel, acting_user
 
 from ..constants import ClockKind, Light, PauseKind
 
@@ -105,14 +104,7 @@ class ClockPause(models.Model):
         _("预计所需时间（工作日）"), null=True, blank=True
     )
     result = models.CharField(_("结果"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("发起人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = acting_user(_("发起人"))
 
     class Meta:
         verbose_name = _("时限暂停")

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jinpu_portal.models import TimeStampedModel
+from jinpu_portal.models import TimeStampedModel, acting_user
 
 from ..constants import (
     Decision,
@@ -115,14 +115,7 @@ class Extension(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("批准人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = acting_user(_("批准人"))
     decided_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
     decision_note = models.CharField(_("批准意见"), max_length=300, blank=True)
 
@@ -221,14 +214,7 @@ class Delivery(TimeStampedModel):
         related_name="+",
     )
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
-    delivered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("经办人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    delivered_by = acting_user(_("经办人"))
 
     class Meta:
         verbose_name = _("结果送达")

@@ -7,14 +7,13 @@ version of an item is published at a time. A case points at the version it was
 accepted under, so retiring a version never changes a case.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
 from jinpu_portal.generation_cache import NotifyingManager
-from jinpu_portal.models import TimeStampedModel
+from jinpu_portal.models import TimeStampedModel, acting_user
 
 from ..constants import (
     CaseType,
@@ -425,14 +424,7 @@ class CatalogEvent(models.Model):
         related_name="events",
     )
     action = models.CharField(_("操作"), max_length=20, choices=CatalogEventAction.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = acting_user(_("操作人"))
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     details = models.JSONField(_("详情"), default=dict, blank=True)
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
-from jinpu_portal.models import TimeStampedModel
+from jinpu_portal.models import TimeStampedModel, acting_user
 
 from ..constants import (
     ApplicantKind,
@@ -45,14 +45,7 @@ class BundleApplication(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="bundle_applications",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = acting_user(_("创建人"))
 
     class Meta:
         verbose_name = _("一件事申请")
@@ -281,14 +274,7 @@ class SubmittedMaterial(TimeStampedModel):
     # The light the minute sweep last warned about for a 容缺 material's due date (0 none,
     # 1 due soon, 2 overdue): each level is announced once (approvals.services.sweep).
     tolerance_warned_level = models.PositiveSmallIntegerField(_("容缺到期已提醒级别"), default=0)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("核验人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    checked_by = acting_user(_("核验人"))
     checked_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
 
     class Meta:
@@ -338,14 +324,7 @@ class CaseEvent(models.Model):
         _("原状态"), max_length=16, choices=CaseStatus.choices, blank=True
     )
     to_status = models.CharField(_("新状态"), max_length=16, choices=CaseStatus.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = acting_user(_("操作人"))
     actor_role = models.CharField(_("操作人身份"), max_length=32, blank=True)
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices, blank=True)
     hall = models.ForeignKey(

@@ -6,11 +6,11 @@ the code up. A document is never re-rendered differently: rendering skips a noti
 that already has its file.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
+from jinpu_portal.models import acting_user
 
 from ..constants import MaterialStatus, NoticeKind, NoticeStatus
 
@@ -25,14 +25,7 @@ class CorrectionNotice(models.Model):
         related_name="correction_notices",
     )
     issued_at = models.DateTimeField(_("告知时间"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("告知人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    issued_by = acting_user(_("告知人"))
     note = models.TextField(_("其他说明"), blank=True)
     resolved_at = models.DateTimeField(_("补正完成时间"), null=True, blank=True)
 
@@ -86,14 +79,7 @@ class Notice(models.Model):
     kind = models.CharField(_("文书类型"), max_length=16, choices=NoticeKind.choices)
     number = models.CharField(_("文书编号"), max_length=40, unique=True)
     issued_at = models.DateTimeField(_("出具时间"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("出具人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    issued_by = acting_user(_("出具人"))
     context = models.JSONField(
         _("文书内容"), default=dict, blank=True, help_text=_("生成时冻结的文书数据")
     )
