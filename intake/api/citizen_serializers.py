@@ -16,10 +16,16 @@ from ..constants import (
     MaterialStatus,
     NoticeStatus,
 )
-from ..models import Application, CorrectionItem, CorrectionNotice, Notice
+from ..models import Application, CorrectionItem, CorrectionNotice
 from ..services.online import NOTE_MAX_LENGTH, agent_public, submission_missing
 from ..states import can
-from .common import CaseEventSerializer, WrittenOutMixin, date_out, datetime_out
+from .common import (
+    CaseEventSerializer,
+    NoticeBaseSerializer,
+    WrittenOutMixin,
+    date_out,
+    datetime_out,
+)
 
 
 class AgentSerializer(serializers.Serializer):
@@ -69,29 +75,12 @@ class MaterialSlotSerializer(serializers.Serializer):
         return slot.material.requirement == MaterialRequirement.REQUIRED
 
 
-class NoticeSerializer(serializers.ModelSerializer):
-    # Plain strings, not enums: "kind" and "status" name other choice sets elsewhere in
-    # the schema, and drf-spectacular cannot name colliding enums well.
-    kind = serializers.CharField(help_text="文书类型，见 kind_label")
-    status = serializers.CharField(help_text="pending 生成中 / ready 已生成 / failed 生成失败")
-    kind_label = serializers.CharField(source="title")
+class NoticeSerializer(NoticeBaseSerializer):
     status_label = serializers.CharField(source="get_status_display")
     download_url = serializers.SerializerMethodField(help_text="生成完毕后可下载（网页登录）")
 
-    class Meta:
-        model = Notice
-        fields = [
-            "id",
-            "kind",
-            "kind_label",
-            "number",
-            "issued_at",
-            "status",
-            "status_label",
-            "sha256",
-            "verification_code",
-            "download_url",
-        ]
+    class Meta(NoticeBaseSerializer.Meta):
+        fields = [*NoticeBaseSerializer.Meta.fields, "status_label"]
 
     def get_download_url(self, notice) -> str | None:
         if notice.status != NoticeStatus.READY or not notice.file:

@@ -14,8 +14,14 @@ from accounts.validators import (
 from catalog.constants import MaterialRequirement
 
 from ..constants import CaseStatus, DeliveryMethod, IntakeOutcome, MaterialStatus, RefusalKind
-from ..models import Application, Notice, SubmittedMaterial
-from .common import CaseEventSerializer, WrittenOutMixin, date_out, datetime_out
+from ..models import Application, SubmittedMaterial
+from .common import (
+    CaseEventSerializer,
+    NoticeBaseSerializer,
+    WrittenOutMixin,
+    date_out,
+    datetime_out,
+)
 
 VERDICT_STATUSES = [
     MaterialStatus.RECEIVED,
@@ -233,26 +239,7 @@ class ClerkEventSerializer(CaseEventSerializer):
         return str(event.actor) if event.actor_id else ""
 
 
-class ClerkNoticeSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField()
-    kind_label = serializers.CharField(source="title")
-    status = serializers.CharField(help_text="pending 生成中 / ready 已生成 / failed 生成失败")
-    download_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Notice
-        fields = [
-            "id",
-            "kind",
-            "kind_label",
-            "number",
-            "issued_at",
-            "status",
-            "sha256",
-            "verification_code",
-            "download_url",
-        ]
-
+class ClerkNoticeSerializer(NoticeBaseSerializer):
     def get_download_url(self, notice) -> str:
         return notice_download_url(notice)
 

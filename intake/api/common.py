@@ -7,7 +7,7 @@ from rest_framework import exceptions, serializers
 
 from jinpu_portal.db import fastpath_off
 
-from ..models import Application, CaseEvent
+from ..models import Application, CaseEvent, Notice
 from ..selectors import application_list_for
 
 NOT_FOUND = "未找到该申请，或您无权查看。"
@@ -77,6 +77,32 @@ def datetime_out(value):
 
 def date_out(value):
     return None if value is None else value.isoformat()
+
+
+class NoticeBaseSerializer(serializers.ModelSerializer):
+    """A notice as the applicant's and the clerks' APIs list it; each side says where
+    its PDF is downloaded (``get_download_url``)."""
+
+    # Plain strings, not enums: "kind" and "status" name other choice sets elsewhere in
+    # the schema, and drf-spectacular cannot name colliding enums well.
+    kind = serializers.CharField(help_text="文书类型，见 kind_label")
+    kind_label = serializers.CharField(source="title")
+    status = serializers.CharField(help_text="pending 生成中 / ready 已生成 / failed 生成失败")
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "number",
+            "issued_at",
+            "status",
+            "sha256",
+            "verification_code",
+            "download_url",
+        ]
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
