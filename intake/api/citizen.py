@@ -66,6 +66,16 @@ ERRORS = {
 }
 
 
+def _change_schema(summary: str, request=None, status_code: int = status.HTTP_200_OK):
+    """The schema of a change of the application: ``request`` in, its state out."""
+    return extend_schema(
+        tags=TAGS,
+        summary=summary,
+        request=request,
+        responses={status_code: ApplicationStateSerializer, **ERRORS},
+    )
+
+
 class IsCitizen(HasRole):
     """A signed-in user with the citizen role (办事群众)."""
 
@@ -118,12 +128,7 @@ class ApplicationListCreateApi(CitizenApiMixin, generics.ListCreateAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(
-        tags=TAGS,
-        summary="网上申请：创建草稿",
-        request=ApplicationCreateSerializer,
-        responses={201: ApplicationStateSerializer, **ERRORS},
-    )
+    @_change_schema("网上申请：创建草稿", ApplicationCreateSerializer, status.HTTP_201_CREATED)
     def post(self, request, *args, **kwargs):
         serializer = ApplicationCreateSerializer(data=request.data)
         data = valid(serializer)
@@ -175,23 +180,10 @@ class ApplicationDetailApi(CitizenApiMixin, APIView):
     def get(self, request, pk: int):
         return self.detail(pk)
 
-    @extend_schema(
-        tags=TAGS,
-        summary="修改草稿",
-        request=ApplicationWriteSerializer,
-        responses={200: ApplicationStateSerializer, **ERRORS},
-    )
+    @_change_schema("修改草稿", ApplicationWriteSerializer)
     def patch(self, request, pk: int):
-        application = self.visible(pk)
-        serializer = ApplicationWriteSerializer(data=request.data, partial=True)
-        valid(serializer)
-        application = self.call(
-            application_update_online,
-            application=application,
-            actor=request.user,
-            **_service_fields(serializer.validated_data),
-        )
-        return self.state(application)
+        data = valid(ApplicationWriteSerializer(data=request.data, partial=True))
+        return self.state(self.act(application_update_online, pk, **_service_fields(data)))
 
 
 class ApplicationMaterialUploadApi(CitizenApiMixin, APIView):
@@ -202,22 +194,11 @@ class ApplicationMaterialUploadApi(CitizenApiMixin, APIView):
     permission_classes = [IsAuthenticated, IsCitizen]
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="上传申请材料",
-        request={"multipart/form-data": MaterialUploadSerializer},
-        responses={200: ApplicationStateSerializer, **ERRORS},
-    )
+    @_change_schema("上传申请材料", {"multipart/form-data": MaterialUploadSerializer})
     def post(self, request, pk: int):
-        application = self.visible(pk)
-        serializer = MaterialUploadSerializer(data=request.data)
-        valid(serializer)
-        slot = self.call(
-            material_upload,
-            application=application,
-            material=serializer.validated_data["material_id"],
-            uploaded_file=serializer.validated_data["file"],
-            actor=request.user,
+        data = valid(MaterialUploadSerializer(data=request.data))
+        slot = self.act(
+            material_upload, pk, material=data["material_id"], uploaded_file=data["file"]
         )
         return self.state(slot.application)
 
@@ -229,22 +210,10 @@ class ApplicationPowerOfAttorneyApi(CitizenApiMixin, APIView):
     permission_classes = [IsAuthenticated, IsCitizen]
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="上传授权委托书（委托代办时）",
-        request={"multipart/form-data": FileUploadSerializer},
-        responses={200: ApplicationStateSerializer, **ERRORS},
-    )
+    @_change_schema("上传授权委托书（委托代办时）", {"multipart/form-data": FileUploadSerializer})
     def post(self, request, pk: int):
-        application = self.visible(pk)
-        serializer = FileUploadSerializer(data=request.data)
-        valid(serializer)
-        self.call(
-            power_of_attorney_upload,
-            application=application,
-            uploaded_file=serializer.validated_data["file"],
-            actor=request.user,
-        )
+        data = valid(FileUploadSerializer(data=request.data))
+        self.act(power_of_attorney_upload, pk, uploaded_file=data["file"])
         return self.state(application_get_for(user=request.user, pk=pk))
 
 
@@ -254,18 +223,9 @@ class ApplicationSubmitApi(CitizenApiMixin, APIView):
 
     permission_classes = [IsAuthenticated, IsCitizen]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="提交申请",
-        request=None,
-        responses={200: ApplicationStateSerializer, **ERRORS},
-    )
+    @_change_schema("提交申请")
     def post(self, request, pk: int):
-        application = self.visible(pk)
-        application = self.call(
-            application_submit_online, application=application, actor=request.user
-        )
-        return self.state(application)
+        return self.state(self.act(application_submit_online, pk))
 
 
 class ApplicationWithdrawApi(CitizenApiMixin, APIView):
@@ -274,23 +234,11 @@ class ApplicationWithdrawApi(CitizenApiMixin, APIView):
 
     permission_classes = [IsAuthenticated, IsCitizen]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="撤回申请",
-        request=WithdrawSerializer,
-        responses={200: ApplicationStateSerializer, **ERRORS},
-    )
+    @_change_schema("撤回申请", WithdrawSerializer)
     def post(self, request, pk: int):
-        application = self.visible(pk)
-        serializer = WithdrawSerializer(data=request.data)
-        valid(serializer)
-        application = self.call(
-            application_withdraw,
-            application=application,
-            actor=request.user,
-            reason=serializer.validated_data.get("reason", "").strip(),
-        )
-        return self.state(application)
+        data = valid(WithdrawSerializer(data=request.data))
+        reason = data.get("reason", "").strip()
+        return self.state(self.act(application_withdraw, pk, reason=reason))
 
 
 class ApplicationResubmitApi(CitizenApiMixin, APIView):
@@ -299,13 +247,6 @@ class ApplicationResubmitApi(CitizenApiMixin, APIView):
 
     permission_classes = [IsAuthenticated, IsCitizen]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="补正后重新提交",
-        request=None,
-        responses={200: ApplicationStateSerializer, **ERRORS},
-    )
+    @_change_schema("补正后重新提交")
     def post(self, request, pk: int):
-        application = self.visible(pk)
-        application = self.call(application_resubmit, application=application, actor=request.user)
-        return self.state(application)
+        return self.state(self.act(application_resubmit, pk))

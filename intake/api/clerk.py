@@ -79,6 +79,16 @@ _NOTICES = PreparedQuery(
 )
 
 
+def _action_schema(summary: str, request):
+    """The schema of an action on an application: ``request`` in, the outcome out."""
+    return extend_schema(
+        tags=TAGS,
+        summary=summary,
+        request=request,
+        responses={200: ClerkOutcomeSerializer, **ERRORS},
+    )
+
+
 def _verdicts(data) -> list[dict]:
     return [dict(v) for v in data.get("verdicts") or []]
 
@@ -248,22 +258,10 @@ class ClerkReceiveApi(ClerkApiMixin, APIView):
     """窗口收件: a counter draft becomes an open intake at this window; the verdicts
     (optional) record what was handed over for the 收件凭证. Permission: IsClerkAtWindow."""
 
-    @extend_schema(
-        tags=TAGS,
-        summary="窗口收件",
-        request=ClerkReceiveSerializer,
-        responses={200: ClerkOutcomeSerializer, **ERRORS},
-    )
+    @_action_schema("窗口收件", ClerkReceiveSerializer)
     def post(self, request, pk: int):
-        serializer = ClerkReceiveSerializer(data=request.data)
-        valid(serializer)
-        application = self.visible(pk)
-        self.call(
-            counter_receive,
-            application=application,
-            actor=request.user,
-            verdicts=_verdicts(serializer.validated_data),
-        )
+        data = self.validated(ClerkReceiveSerializer)
+        self.act(counter_receive, pk, verdicts=_verdicts(data))
         return self.outcome(pk)
 
 
@@ -271,19 +269,12 @@ class ClerkAcceptApi(ClerkApiMixin, APIView):
     """受理: a case number, due dates, the 受理通知书 (rendered after commit) and the
     hand-off to approvals; a 即办件 may be concluded at once. Permission: IsClerkAtWindow."""
 
-    @extend_schema(
-        tags=TAGS,
-        summary="受理",
-        request=ClerkAcceptSerializer,
-        responses={200: ClerkOutcomeSerializer, **ERRORS},
-    )
+    @_action_schema("受理", ClerkAcceptSerializer)
     def post(self, request, pk: int):
-        serializer = ClerkAcceptSerializer(data=request.data)
-        data = valid(serializer)
-        application = self.call(
+        data = self.validated(ClerkAcceptSerializer)
+        application = self.act(
             intake_accept,
-            application=self.visible(pk),
-            actor=request.user,
+            pk,
             verdicts=_verdicts(data),
             conclude_immediately=data["conclude_immediately"],
             note=data["note"],
@@ -295,22 +286,10 @@ class ClerkCorrectionApi(ClerkApiMixin, APIView):
     """一次性告知补正: the verdicts name every missing or defective material; a later
     notice may not name a material passed before. Permission: IsClerkAtWindow."""
 
-    @extend_schema(
-        tags=TAGS,
-        summary="一次性告知补正",
-        request=ClerkCorrectionSerializer,
-        responses={200: ClerkOutcomeSerializer, **ERRORS},
-    )
+    @_action_schema("一次性告知补正", ClerkCorrectionSerializer)
     def post(self, request, pk: int):
-        serializer = ClerkCorrectionSerializer(data=request.data)
-        data = valid(serializer)
-        self.call(
-            intake_request_correction,
-            application=self.visible(pk),
-            actor=request.user,
-            verdicts=_verdicts(data),
-            note=data["note"],
-        )
+        data = self.validated(ClerkCorrectionSerializer)
+        self.act(intake_request_correction, pk, verdicts=_verdicts(data), note=data["note"])
         return self.outcome(pk)
 
 
@@ -318,19 +297,12 @@ class ClerkRefuseApi(ClerkApiMixin, APIView):
     """不予受理, with the kind, the reason and (outside the agency's powers) where to
     apply instead. Permission: IsClerkAtWindow."""
 
-    @extend_schema(
-        tags=TAGS,
-        summary="不予受理",
-        request=ClerkRefuseSerializer,
-        responses={200: ClerkOutcomeSerializer, **ERRORS},
-    )
+    @_action_schema("不予受理", ClerkRefuseSerializer)
     def post(self, request, pk: int):
-        serializer = ClerkRefuseSerializer(data=request.data)
-        data = valid(serializer)
-        self.call(
+        data = self.validated(ClerkRefuseSerializer)
+        self.act(
             intake_refuse,
-            application=self.visible(pk),
-            actor=request.user,
+            pk,
             kind=data["kind"],
             reason=data["reason"],
             redirect_to=data["redirect_to"],

@@ -38,6 +38,12 @@ class ServiceCallMixin:
                 {"detail": "；".join(error.messages), "code": error.code or "invalid"}
             ) from None
 
+    def act(self, service, pk: int, **arguments):
+        """``call`` ``service`` on application ``pk`` for the signed-in user."""
+        return self.call(
+            service, application=self.visible(pk), actor=self.request.user, **arguments
+        )
+
     def may_see(self, pk: int) -> bool:
         return application_list_for(user=self.request.user).filter(pk=pk).exists()
 
