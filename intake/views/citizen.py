@@ -235,18 +235,15 @@ def application_edit(request, pk: int):
             except IntakeError as error:
                 info_form.add_error(None, _text(error))
             else:
-                if request.POST.get("action") != "submit":
-                    messages.success(request, "草稿已保存，可随时回到“我的申请”继续填写。")
-                    return redirect("intake:my_application_edit", pk=application.pk)
-                try:
-                    application_submit_online(application=application, actor=request.user)
-                except IntakeError as error:
-                    messages.error(request, f"草稿已保存，但还不能提交：{_text(error)}")
-                    return redirect("intake:my_application_edit", pk=application.pk)
-                messages.success(
-                    request, "申请已提交，等待综合窗口预审。结果将通过站内消息通知您。"
+                return _submit_if_asked(
+                    request,
+                    lambda: application_submit_online(application=application, actor=request.user),
+                    saved="草稿已保存，可随时回到“我的申请”继续填写。",
+                    not_yet="草稿已保存，但还不能提交：",
+                    submitted="申请已提交，等待综合窗口预审。结果将通过站内消息通知您。",
+                    back=reverse("intake:my_application_edit", args=[application.pk]),
+                    then=reverse("intake:my_application", args=[application.pk]),
                 )
-                return redirect("intake:my_application", pk=application.pk)
         messages.error(request, "请按提示修改后重新提交；本次未保存任何内容。")
     return render(
         request,
@@ -259,6 +256,32 @@ def application_edit(request, pk: int):
             "missing": submission_missing(application),
         },
     )
+
+
+def _submit_if_asked(
+    request,
+    submit,
+    *,
+    saved: str,
+    not_yet: str,
+    submitted: str,
+    back: str,
+    then: str = "",
+    action: str = "submit",
+):
+    """After a save: when the button pressed was ``action``, ``submit()`` (one service
+    call) and say ``submitted``, or ``not_yet`` with the refusal; otherwise say
+    ``saved``. Then back to ``back`` (to ``then``, when given, once submitted)."""
+    if request.POST.get("action") != action:
+        messages.success(request, saved)
+        return redirect(back)
+    try:
+        submit()
+    except IntakeError as error:
+        messages.error(request, f"{not_yet}{_text(error)}")
+        return redirect(back)
+    messages.success(request, submitted)
+    return redirect(then or back)
 
 
 def _save_draft(request, application, info_form, upload_form) -> None:
@@ -379,16 +402,15 @@ def application_correct(request, pk: int):
     except IntakeError as error:
         messages.error(request, _text(error))
         return redirect("intake:my_application", pk=application.pk)
-    if request.POST.get("action") == "resubmit":
-        try:
-            application_resubmit(application=application, actor=request.user)
-        except IntakeError as error:
-            messages.error(request, f"已保存上传的文件，但还不能提交补正：{_text(error)}")
-        else:
-            messages.success(request, "补正材料已提交，等待综合窗口审核。")
-    else:
-        messages.success(request, "已上传。全部补正后请点击“提交补正材料”。")
-    return redirect("intake:my_application", pk=application.pk)
+    return _submit_if_asked(
+        request,
+        lambda: application_resubmit(application=application, actor=request.user),
+        action="resubmit",
+        saved="已上传。全部补正后请点击“提交补正材料”。",
+        not_yet="已保存上传的文件，但还不能提交补正：",
+        submitted="补正材料已提交，等待综合窗口审核。",
+        back=reverse("intake:my_application", args=[application.pk]),
+    )
 
 
 def _withdraw_page(request, *, withdraw, back: str, done: str, context: dict):
@@ -556,16 +578,16 @@ def bundle_detail(request, pk: int):
             except IntakeError as error:
                 messages.error(request, _text(error))
                 return redirect("intake:my_bundle", pk=bundle_application.pk)
-            if request.POST.get("action") != "submit":
-                messages.success(request, "已保存。")
-                return redirect("intake:my_bundle", pk=bundle_application.pk)
-            try:
-                bundle_application_submit(bundle_application=bundle_application, actor=request.user)
-            except IntakeError as error:
-                messages.error(request, f"已保存上传的文件，但还不能提交：{_text(error)}")
-            else:
-                messages.success(request, "一件事申请已提交，各事项将分别预审、受理。")
-            return redirect("intake:my_bundle", pk=bundle_application.pk)
+            return _submit_if_asked(
+                request,
+                lambda: bundle_application_submit(
+                    bundle_application=bundle_application, actor=request.user
+                ),
+                saved="已保存。",
+                not_yet="已保存上传的文件，但还不能提交：",
+                submitted="一件事申请已提交，各事项将分别预审、受理。",
+                back=reverse("intake:my_bundle", args=[bundle_application.pk]),
+            )
         messages.error(request, "上传的文件不符合要求，本次未保存任何内容。")
     return render(
         request,
