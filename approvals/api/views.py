@@ -17,7 +17,12 @@ else moved first is a 409 (code ``conflict``); acting for another department a 4
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -144,6 +149,7 @@ TASK_FILTERS = [
 ]
 
 
+@extend_schema_view(get=extend_schema(tags=TAGS, summary="待办任务列表", parameters=TASK_FILTERS))
 class TaskListApi(ListAPIView):
     """我的待办: tasks of the departments the user acts for, most urgent first (red,
     yellow, then by due date). Permission: IsApprover; scoped by guardian."""
@@ -157,10 +163,6 @@ class TaskListApi(ListAPIView):
         return task_list_for(
             user=self.request.user, filters=TaskFilters.from_query(self.request.query_params)
         )
-
-    @extend_schema(tags=TAGS, summary="待办任务列表", parameters=TASK_FILTERS)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class TaskMixin:
@@ -353,6 +355,7 @@ class TaskTerminateApi(TaskMixin, APIView):
         return Response(TaskActionResultSerializer({"task": task, "notice": None}).data)
 
 
+@extend_schema_view(get=extend_schema(tags=TAGS, summary="待批准的延期申请"))
 class ExtensionListApi(ListAPIView):
     """Pending extensions. Permission: IsApproverOrSupervisor; a department head sees
     those they may decide, a supervisor those of the departments they watch (read-only:
@@ -367,10 +370,6 @@ class ExtensionListApi(ListAPIView):
         if self.request.user.has_role(Role.SUPERVISOR):
             return extension_list_watched_by(user=self.request.user)
         return extension_list_decidable_by(user=self.request.user)
-
-    @extend_schema(tags=TAGS, summary="待批准的延期申请")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class ExtensionDecideApi(APIView):
@@ -488,6 +487,13 @@ class CaseToleratedReceiveApi(APIView):
         )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        tags=TAGS,
+        summary="督办记录",
+        parameters=[OpenApiParameter("status", str, enum=["open", "resolved"])],
+    )
+)
 class EscalationListApi(ListAPIView):
     """督办 records of the departments the supervisor watches (district-wide: all).
     Permission: IsSupervisor."""
@@ -503,14 +509,6 @@ class EscalationListApi(ListAPIView):
         if state in ("open", "resolved"):
             records = records.filter(status=state)
         return records
-
-    @extend_schema(
-        tags=TAGS,
-        summary="督办记录",
-        parameters=[OpenApiParameter("status", str, enum=["open", "resolved"])],
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 def _valid(serializer_class, request) -> dict:

@@ -7,7 +7,7 @@ import json
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -39,6 +39,7 @@ CODE_PARAMETER = OpenApiParameter("code", str, OpenApiParameter.PATH, descriptio
 CatalogPagination = SizedPagination
 
 
+@extend_schema_view(get=extend_schema(summary="部门列表（可按类型筛选）"))
 class DepartmentListApi(ListAPIView):
     """Departments of every kind (bureau, park, street, station). Permission: AllowAny."""
 
@@ -48,11 +49,8 @@ class DepartmentListApi(ListAPIView):
     filterset_class = DepartmentFilter
     queryset = Department.objects.filter(is_active=True).select_related("parent")
 
-    @extend_schema(summary="部门列表（可按类型筛选）")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
-
+@extend_schema_view(get=extend_schema(summary="事项列表（已发布）"))
 class ItemListApi(ListAPIView):
     """Items with a published version. Permission: AllowAny."""
 
@@ -61,10 +59,6 @@ class ItemListApi(ListAPIView):
     serializer_class = ItemVersionListSerializer
     filterset_class = ItemVersionFilter
     queryset = item_version_list()
-
-    @extend_schema(summary="事项列表（已发布）")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 _CURRENT_VERSION_SQL = "SELECT {column} FROM {table} WHERE {code} = %s"
@@ -115,6 +109,7 @@ class ItemDetailApi(RetrieveAPIView):
         return Response(json.loads(body))  # the browsable API
 
 
+@extend_schema_view(get=extend_schema(summary="事项的版本历史", parameters=[CODE_PARAMETER]))
 class ItemVersionListApi(ListAPIView):
     """An item's versions, newest first. Permission: AllowAny; drafts are listed only
     for users who may view the catalog's versions in the admin (catalog administrators)."""
@@ -131,11 +126,8 @@ class ItemVersionListApi(ListAPIView):
         include_drafts = self.request.user.has_perm("catalog.view_itemversion")
         return item_versions_for(item=item, include_drafts=include_drafts)
 
-    @extend_schema(summary="事项的版本历史", parameters=[CODE_PARAMETER])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
-
+@extend_schema_view(get=extend_schema(summary="一件事列表（含合并后的材料清单）"))
 class BundleListApi(ListAPIView):
     """Active bundles (一件事) with their items and the merged material list.
     Permission: AllowAny."""
@@ -145,11 +137,8 @@ class BundleListApi(ListAPIView):
     serializer_class = BundleSerializer
     queryset = bundle_list_with_versions()
 
-    @extend_schema(summary="一件事列表（含合并后的材料清单）")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
-
+@extend_schema_view(get=extend_schema(summary="一件事详情（含合并后的材料清单）"))
 class BundleDetailApi(RetrieveAPIView):
     """One active bundle. Permission: AllowAny."""
 
@@ -157,7 +146,3 @@ class BundleDetailApi(RetrieveAPIView):
     serializer_class = BundleSerializer
     queryset = bundle_list_with_versions()
     lookup_field = "code"
-
-    @extend_schema(summary="一件事详情（含合并后的材料清单）")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)

@@ -14,7 +14,7 @@ locked and changed; the timeline, notices and correction notices are the detail'
 (GET), so an upload does not reload every event of the case.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -112,6 +112,9 @@ def _service_fields(data: dict) -> dict:
     return kwargs
 
 
+@extend_schema_view(
+    get=extend_schema(tags=TAGS, summary="我的申请列表", responses={200: ApplicationListSerializer})
+)
 class ApplicationListCreateApi(CitizenApiMixin, generics.ListCreateAPIView):
     """GET: the user's own applications and those of enterprises they represent,
     newest first, paginated. POST: start an online application (a draft).
@@ -123,10 +126,6 @@ class ApplicationListCreateApi(CitizenApiMixin, generics.ListCreateAPIView):
 
     def get_queryset(self):
         return my_application_flat_list(user=self.request.user)
-
-    @extend_schema(tags=TAGS, summary="我的申请列表", responses={200: ApplicationListSerializer})
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     @_change_schema("网上申请：创建草稿", ApplicationCreateSerializer, status.HTTP_201_CREATED)
     def post(self, request, *args, **kwargs):

@@ -9,7 +9,7 @@ refusal of a service is a 400 with its message and code.
 """
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -125,6 +125,11 @@ class ClerkApiMixin(ServiceCallMixin):
         )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        tags=TAGS, summary="待预审的网上申请", responses={200: ClerkPrereviewSerializer}
+    )
+)
 class ClerkPrereviewListApi(ClerkApiMixin, generics.ListAPIView):
     """Online submissions waiting for pre-review (网上预审), green channel first, then the
     oldest; each with its working days waited, the warning flag (from the 3rd working
@@ -147,10 +152,6 @@ class ClerkPrereviewListApi(ClerkApiMixin, generics.ListAPIView):
             a.pk: prereview_clock(a, today=today, calendar=calendar) for a in page or []
         }
         return page
-
-    @extend_schema(tags=TAGS, summary="待预审的网上申请", responses={200: ClerkPrereviewSerializer})
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class ClerkApplicationCreateApi(ClerkApiMixin, APIView):
