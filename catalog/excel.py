@@ -48,7 +48,7 @@ from .constants import (
     VersionStatus,
 )
 from .models import ItemMaterial, ItemVersion, ServiceItem, ServiceObjectType, WorkflowStep
-from .services import version_import, workflow_longest_path_days
+from .services import VERSION_M2M, version_import, workflow_longest_path_days
 
 ITEMS_SHEET = "事项"
 MATERIALS_SHEET = "材料"
@@ -126,7 +126,6 @@ ITEM_COLUMNS = [
     Column("常见问题（JSON）", "faqs", FAQS),
     _item_column("result_name"),
 ]
-RELATION_KEYS = ("co_departments", "service_objects", "accepting_halls", "accepting_units")
 
 
 def _material_column(name: str, kind: str = TEXT, choices=None) -> Column:
@@ -202,7 +201,7 @@ class ItemRecord:
 
 
 def _scalar_keys() -> list[str]:
-    skip = {"code", *RELATION_KEYS}
+    skip = {"code", *VERSION_M2M}
     return [c.key for c in ITEM_COLUMNS if c.key not in skip]
 
 
@@ -330,7 +329,7 @@ def _write_codes_sheet(sheet) -> None:
 def _record_value(record: ItemRecord, key: str):
     if key == "code":
         return record.code
-    if key in RELATION_KEYS:
+    if key in VERSION_M2M:
         return record.relations[key]
     return record.fields[key]
 
@@ -682,7 +681,7 @@ def _build_records(readers: dict[str, _SheetReader], lookups: _Lookups) -> list[
         first_row[code] = row.number
         record = ItemRecord(code=code, row=row.number, code_column=items.letter("code"))
         record.fields = {k: row.values[k] for k in _scalar_keys() if k in row.values}
-        record.relations = {k: row.values[k] for k in RELATION_KEYS if k in row.values}
+        record.relations = {k: row.values[k] for k in VERSION_M2M if k in row.values}
         records[code] = record
         version = _version_from(record.fields, lookups)
         exclude = {f.name for f in ItemVersion._meta.fields} - set(_scalar_keys())
