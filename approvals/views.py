@@ -33,6 +33,7 @@ from intake.services.online import agent_of
 
 from . import forms
 from .constants import ExtensionStatus, Light, TaskStatus
+from .errors import error_text
 from .models import Delivery, Extension
 from .selectors import (
     TaskFilters,
@@ -73,12 +74,6 @@ def role_required(*roles):
         return wrapped
 
     return decorator
-
-
-def _error_text(error: ValidationError | PermissionDenied) -> str:
-    if isinstance(error, ValidationError):
-        return "；".join(error.messages)
-    return str(error) or "您没有权限执行该操作。"
 
 
 # --- the inbox ------------------------------------------------------------------------
@@ -249,7 +244,7 @@ def task_action(request, pk, action):
     try:
         _run_task_action(request, task, action, data)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("approvals:task", pk=task.pk)
     messages.success(request, success)
     if action in ("approve", "deny", "release", "terminate") or (
@@ -294,7 +289,7 @@ def extension_decide(request, pk):
             note=form.cleaned_data["note"],
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -339,7 +334,7 @@ def tolerated_receive(request, pk):
             application=slot.application_id, slot=slot, actor=request.user
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"已登记容缺材料“{slot.material.name}”补交。")
     return redirect("approvals:counter")
@@ -367,7 +362,7 @@ def delivery_action(request, pk, action):
         else:
             raise Http404
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     return redirect("approvals:counter")
 
 
@@ -387,7 +382,7 @@ def supplement(request, pk):
                 application=application, actor=request.user, note=form.cleaned_data["note"]
             )
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "已收到补正材料，办件恢复审查，时限恢复计算。")
             if request.user.has_role(Role.CLERK):
@@ -474,7 +469,7 @@ def result(request, pk):
     except PermissionDenied as error:
         raise Http404 from error
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("approvals:case", pk=application.pk)
     return FileResponse(
         notice.file.open("rb"),

@@ -37,7 +37,7 @@ from jinpu_portal.api.errors import ErrorSerializer, valid
 from jinpu_portal.api.pagination import SizedPagination
 
 from ..constants import Decision, Light
-from ..errors import TaskConflict
+from ..errors import TaskConflict, error_text
 from ..models import Extension
 from ..selectors import (
     INBOX_STATUSES,
@@ -92,25 +92,19 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-def _message(error) -> str:
-    if isinstance(error, DjangoValidationError):
-        return "；".join(error.messages)
-    return str(error) or "您没有权限执行该操作。"
-
-
 def call_service(func, **kwargs):
     """Run a service, turning its refusals into API errors with the Chinese message."""
     try:
         return func(**kwargs)
     except TaskConflict as error:
-        raise Conflict({"detail": _message(error), "code": "conflict"}) from error
+        raise Conflict({"detail": error_text(error), "code": "conflict"}) from error
     except DjangoValidationError as error:
         raise exceptions.ValidationError(
-            {"detail": _message(error), "code": error.code or "invalid"}
+            {"detail": error_text(error), "code": error.code or "invalid"}
         ) from error
     except DjangoPermissionDenied as error:
         raise exceptions.PermissionDenied(
-            {"detail": _message(error), "code": "permission_denied"}
+            {"detail": error_text(error), "code": "permission_denied"}
         ) from error
 
 
