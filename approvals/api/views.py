@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -33,8 +32,8 @@ from accounts.api.permissions import HasRole
 from accounts.constants import Role
 from accounts.models import User
 from intake.models import Application
-from jinpu_portal.api.errors import ErrorSerializer, valid
-from jinpu_portal.api.pagination import SizedPagination
+from jinpu_portal.api.errors import valid
+from jinpu_portal.api.schema import error_responses
 
 from ..constants import Decision, Light
 from ..errors import TaskConflict, error_text
@@ -75,14 +74,14 @@ from .serializers import (
 TAGS = ["部门审批"]
 # The acts' error answers; the others (401, 415, ...) come from
 # jinpu_portal.api.PortalAutoSchema.
-ERRORS = {
-    400: OpenApiResponse(
-        ErrorSerializer, description="服务拒绝（状态不允许、缺少理由、超出时限等）"
-    ),
-    403: OpenApiResponse(ErrorSerializer, description="无权以该部门名义办理"),
-    404: OpenApiResponse(ErrorSerializer, description="任务不存在或无权查看"),
-    409: OpenApiResponse(ErrorSerializer, description="任务已被他人处理或更新（并发冲突）"),
-}
+ERRORS = error_responses(
+    {
+        400: "服务拒绝（状态不允许、缺少理由、超出时限等）",
+        403: "无权以该部门名义办理",
+        404: "任务不存在或无权查看",
+        409: "任务已被他人处理或更新（并发冲突）",
+    }
+)
 READ_ERRORS = {403: ERRORS[403], 404: ERRORS[404]}
 
 
@@ -127,9 +126,6 @@ class IsApproverOrSupervisor(HasRole):
     message = "仅审批人员或督查人员可以使用此接口。"
 
 
-Pagination = SizedPagination
-
-
 TASK_FILTERS = [
     OpenApiParameter(
         "status",
@@ -150,7 +146,6 @@ class TaskListApi(ListAPIView):
 
     permission_classes = [IsApprover]
     serializer_class = TaskListSerializer
-    pagination_class = Pagination
     filter_backends: list = []
 
     def get_queryset(self):
@@ -357,7 +352,6 @@ class ExtensionListApi(ListAPIView):
 
     permission_classes = [IsApproverOrSupervisor]
     serializer_class = ExtensionSerializer
-    pagination_class = Pagination
     filter_backends: list = []
 
     def get_queryset(self):
@@ -494,7 +488,6 @@ class EscalationListApi(ListAPIView):
 
     permission_classes = [IsSupervisor]
     serializer_class = EscalationSerializer
-    pagination_class = Pagination
     filter_backends: list = []
 
     def get_queryset(self):

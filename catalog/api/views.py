@@ -14,7 +14,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from accounts.models import Department
-from jinpu_portal.api.pagination import SizedPagination
 
 from ..models import ItemVersion, ServiceItem
 from ..selectors import (
@@ -36,15 +35,11 @@ from .serializers import (
 CODE_PARAMETER = OpenApiParameter("code", str, OpenApiParameter.PATH, description="事项实施编码")
 
 
-CatalogPagination = SizedPagination
-
-
 @extend_schema_view(get=extend_schema(summary="部门列表（可按类型筛选）"))
 class DepartmentListApi(ListAPIView):
     """Departments of every kind (bureau, park, street, station). Permission: AllowAny."""
 
     permission_classes = [AllowAny]
-    pagination_class = CatalogPagination
     serializer_class = DepartmentSerializer
     filterset_class = DepartmentFilter
     queryset = Department.objects.filter(is_active=True).select_related("parent")
@@ -55,7 +50,6 @@ class ItemListApi(ListAPIView):
     """Items with a published version. Permission: AllowAny."""
 
     permission_classes = [AllowAny]
-    pagination_class = CatalogPagination
     serializer_class = ItemVersionListSerializer
     filterset_class = ItemVersionFilter
     queryset = item_version_list()
@@ -115,7 +109,6 @@ class ItemVersionListApi(ListAPIView):
     for users who may view the catalog's versions in the admin (catalog administrators)."""
 
     permission_classes = [AllowAny]
-    pagination_class = CatalogPagination
     serializer_class = ItemVersionSummarySerializer
     queryset = ItemVersion.objects.none()  # the schema's model; see get_queryset
 
@@ -133,7 +126,6 @@ class BundleListApi(ListAPIView):
     Permission: AllowAny."""
 
     permission_classes = [AllowAny]
-    pagination_class = CatalogPagination
     serializer_class = BundleSerializer
     queryset = bundle_list_with_versions()
 

@@ -14,7 +14,7 @@ locked and changed; the timeline, notices and correction notices are the detail'
 (GET), so an upload does not reload every event of the case.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -25,7 +25,8 @@ from accounts.api.permissions import HasRole
 from accounts.constants import Role
 from accounts.selectors import citizen_for_user, enterprise_list_for
 from catalog.version_cache import published_version_get
-from jinpu_portal.api.errors import ErrorSerializer, valid
+from jinpu_portal.api.errors import valid
+from jinpu_portal.api.schema import error_responses
 
 from ..citizen_selectors import my_application_flat_list
 from ..models import Application
@@ -57,13 +58,13 @@ from .common import NOT_FOUND, ServiceCallMixin
 
 TAGS = ["申请人：我的申请"]
 # The other error answers (401, 415, ...) come from jinpu_portal.api.PortalAutoSchema.
-ERRORS = {
-    400: OpenApiResponse(
-        ErrorSerializer, description="服务拒绝（状态不允许、缺少材料、文件不合格等）"
-    ),
-    403: OpenApiResponse(ErrorSerializer, description="无权操作"),
-    404: OpenApiResponse(ErrorSerializer, description="申请不存在或无权查看"),
-}
+ERRORS = error_responses(
+    {
+        400: "服务拒绝（状态不允许、缺少材料、文件不合格等）",
+        403: "无权操作",
+        404: "申请不存在或无权查看",
+    }
+)
 
 
 def _change_schema(summary: str, request=None, status_code: int = status.HTTP_200_OK):

@@ -9,7 +9,7 @@ refusal of a service is a 400 with its message and code.
 """
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -19,7 +19,8 @@ from accounts.models import Enterprise
 from accounts.selectors import citizen_by_id_number
 from catalog.calendar import current_calendar
 from catalog.models import ItemVersion
-from jinpu_portal.api.errors import ErrorSerializer, valid
+from jinpu_portal.api.errors import valid
+from jinpu_portal.api.schema import error_responses
 from jinpu_portal.db import PreparedQuery, remember_related
 
 from ..constants import CaseStatus, Channel
@@ -50,11 +51,13 @@ from .clerk_serializers import (
 from .common import NOT_FOUND, ServiceCallMixin
 
 TAGS = ["综窗人员：受理"]
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="服务拒绝（状态不允许、材料不全等）"),
-    403: OpenApiResponse(ErrorSerializer, description="不是窗口综窗人员，或申请正在其他窗口办理"),
-    404: OpenApiResponse(ErrorSerializer, description="申请不存在或无权查看"),
-}
+ERRORS = error_responses(
+    {
+        400: "服务拒绝（状态不允许、材料不全等）",
+        403: "不是窗口综窗人员，或申请正在其他窗口办理",
+        404: "申请不存在或无权查看",
+    }
+)
 
 
 class IsClerkAtWindow(BasePermission):

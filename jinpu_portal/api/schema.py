@@ -11,6 +11,12 @@ def _error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
 
+def error_responses(descriptions: dict[int, str]) -> dict[int, OpenApiResponse]:
+    """The error answers a view documents itself (``extend_schema(responses=...)``),
+    status → what it means there; each is the ``Error`` shape."""
+    return {status: _error(description) for status, description in descriptions.items()}
+
+
 class PortalAutoSchema(AutoSchema):
     """drf-spectacular's schema, with the error answers each operation can give
     (``Error`` shape) added to what the view declares:
