@@ -423,24 +423,28 @@ class ItemVersionAdmin(admin.ModelAdmin):
 
     def diff_view(self, request, pk):
         version = self._version_or_404(request, pk)
-        published = self._published(version)
+        return self._against_published(
+            request, version, "diff.html", title=f"版本对比：{version.name}"
+        )
+
+    def _against_published(self, request, version, template: str, status=200, **context):
+        """A page showing ``version`` against the item's published version (none when
+        ``version`` is the published one) with what changes between them."""
+        published = version.item.current_version
+        if published is None or published.pk == version.pk:
+            published = None
         return TemplateResponse(
             request,
-            "admin/catalog/itemversion/diff.html",
+            f"admin/catalog/itemversion/{template}",
             self._context(
                 request,
                 version,
-                title=f"版本对比：{version.name}",
                 published=published,
                 changes=version_diff(published, version),
+                **context,
             ),
+            status=status,
         )
-
-    def _published(self, version):
-        published = version.item.current_version
-        if published is None or published.pk == version.pk:
-            return None
-        return published
 
     def publish_view(self, request, pk):
         version = self._version_or_404(request, pk)
@@ -468,21 +472,15 @@ class ItemVersionAdmin(admin.ModelAdmin):
                 version_validate(version)
             except ValidationError as error:
                 errors = validation_messages(error)
-        published = self._published(version)
-        return TemplateResponse(
+        return self._against_published(
             request,
-            "admin/catalog/itemversion/publish.html",
-            self._context(
-                request,
-                version,
-                title=f"发布：{version.name} v{version.number}",
-                published=published,
-                changes=version_diff(published, version),
-                errors=errors,
-                submitted=request.method == "POST",
-                change_note=request.POST.get("change_note", version.change_note),
-            ),
+            version,
+            "publish.html",
             status=400 if errors and request.method == "POST" else 200,
+            title=f"发布：{version.name} v{version.number}",
+            errors=errors,
+            submitted=request.method == "POST",
+            change_note=request.POST.get("change_note", version.change_note),
         )
 
 
