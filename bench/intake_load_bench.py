@@ -281,6 +281,9 @@ class Client:
                     raise
         raise AssertionError("unreachable")
 
+    def post_json(self, path: str, token: str | None, payload):
+        return self.call("POST", path, token, json.dumps(payload).encode(), "application/json")
+
 
 def multipart(fields: dict, file_field: str, filename: str, content: bytes):
     boundary = uuid.uuid4().hex
@@ -304,38 +307,35 @@ def multipart(fields: dict, file_field: str, filename: str, content: bytes):
     return b"\r\n".join(lines), f"multipart/form-data; boundary={boundary}"
 
 
+def upload_materials(client: Client, record, path: str, token: str | None, materials) -> None:
+    """The upload step of both cycles: one multipart PDF per material, POSTed to ``path``."""
+    for material_id in materials:
+        payload, content_type = multipart({"material_id": material_id}, "file", "m.pdf", PDF)
+        record.step = "upload"
+        status, content = client.call("POST", path, token, payload, content_type)
+        record(status, 200, content)
+
+
 def intake_cycle(client: Client, data: dict, citizen: str, clerk: str, record) -> None:
     """One application: create, upload both materials, submit; a clerk accepts it."""
     record.step = "create"
-    status, body = client.call(
-        "POST",
-        "/api/v1/applications/",
-        citizen,
-        json.dumps({"item_code": data["item_code"]}).encode(),
-        "application/json",
+    status, body = client.post_json(
+        "/api/v1/applications/", citizen, {"item_code": data["item_code"]}
     )
     record(status, 201, body)
     if status != 201:
         return
     pk = json.loads(body)["id"]
-    for material_id in data["materials"]:
-        payload, content_type = multipart({"material_id": material_id}, "file", "m.pdf", PDF)
-        record.step = "upload"
-        status, body = client.call(
-            "POST", f"/api/v1/applications/{pk}/materials/", citizen, payload, content_type
-        )
-        record(status, 200, body)
+    upload_materials(
+        client, record, f"/api/v1/applications/{pk}/materials/", citizen, data["materials"]
+    )
     record.step = "submit"
     status, body = client.call("POST", f"/api/v1/applications/{pk}/submit/", citizen)
     record(status, 200, body)
     verdicts = [{"material": m, "status": "received"} for m in data["materials"]]
     record.step = "accept"
-    status, body = client.call(
-        "POST",
-        f"/api/v1/clerk/applications/{pk}/accept/",
-        clerk,
-        json.dumps({"verdicts": verdicts}).encode(),
-        "application/json",
+    status, body = client.post_json(
+        f"/api/v1/clerk/applications/{pk}/accept/", clerk, {"verdicts": verdicts}
     )
     record(status, 200, body)
     if status == 200:
@@ -351,24 +351,19 @@ def minimal_cycle(client: Client, data: dict, applicant: dict, record) -> None:
         "applicant": applicant["citizen"],
         "materials": data["materials"],
     }
-    status, content = client.call("POST", base, None, json.dumps(body).encode(), "application/json")
+    status, content = client.post_json(base, None, body)
     record(status, 201, content)
     if status != 201:
         return
     pk = json.loads(content)["id"]
-    for material_id in data["materials"]:
-        payload, content_type = multipart({"material_id": material_id}, "file", "m.pdf", PDF)
-        record.step = "upload"
-        status, content = client.call("POST", f"{base}{pk}/materials/", None, payload, content_type)
-        record(status, 200, content)
+    upload_materials(client, record, f"{base}{pk}/materials/", None, data["materials"])
     user = applicant["user"]
     record.step = "submit"
     status, content = client.call("POST", f"{base}{pk}/submit/?user={user}", None)
     record(status, 200, content)
     record.step = "accept"
     body = {"department": data["department"], "step": data["step"]}
-    path = f"{base}{pk}/accept/?user={user}"
-    status, content = client.call("POST", path, None, json.dumps(body).encode(), "application/json")
+    status, content = client.post_json(f"{base}{pk}/accept/?user={user}", None, body)
     record(status, 200, content)
     if status == 200:
         record.cycles += 1
