@@ -1,5 +1,5 @@
-"""The feedback app (好差评): ratings of the services a case receives, and the
-rectification of every 差评."""
+"""The feedback app (好差评): ratings of the services a case receives, the
+rectification of every 差评, and the counter pads (评价器) at the windows."""
 
 from django.apps import AppConfig
 
@@ -10,6 +10,7 @@ class FeedbackConfig(AppConfig):
 
     def ready(self):
         self._connect_orders()
+        self._register_pad_pages()
 
     @staticmethod
     def _connect_orders():
@@ -48,4 +49,17 @@ class FeedbackConfig(AppConfig):
         register_action(
             Role.SUPERVISOR,
             HomeAction("回头看", "不满意办件的回头看", "feedback:reviews", "bi-arrow-repeat", 60),
+        )
+
+    @staticmethod
+    def _register_pad_pages():
+        """The clerk's page of the pads of their window (评价器)."""
+        from accounts.constants import Role
+        from accounts.navigation import HomeAction, register_action
+
+        register_action(
+            Role.CLERK,
+            HomeAction(
+                "评价器", "登记、停用本窗口面向群众的评价器", "feedback:pads", "bi-tablet", 60
+            ),
         )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import orders
+from .views import orders, pad
 
 app_name = "feedback"
 
@@ -18,4 +18,14 @@ urlpatterns = [
     path("reviews/", orders.reviews, name="reviews"),
     path("reviews/<id:pk>/", orders.review_detail, name="review"),
     path("reviews/<id:pk>/entries/<id:entry_pk>/", orders.review_entry, name="review_entry"),
+    # The counter pad (评价器): the tablet's pages share the cookie path /feedback/pad/.
+    path("pad/", pad.screen, name="pad"),
+    path("pad/bind/", pad.bind, name="pad-bind"),
+    path("pad/poll/", pad.poll, name="pad-poll"),
+    path("pad/idle/", pad.idle, name="pad-idle"),
+    path("pad/rate/<id:pk>/", pad.rate, name="pad-rate"),
+    # The clerk's page of the pads of their window.
+    path("pads/", pad.pads, name="pads"),
+    path("pads/new/", pad.pad_new, name="pad-new"),
+    path("pads/<id:pk>/stop/", pad.pad_stop, name="pad-stop"),
 ]

@@ -466,3 +466,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Feedback: the counter pad (评价器) ------------------------------------------
+# The pad shows its window's newest open intake service served within this many
+# minutes, and returns to idle after this many seconds without a touch.
+FEEDBACK_PAD_RECENT_MINUTES = env.int("FEEDBACK_PAD_RECENT_MINUTES", default=5)
+FEEDBACK_PAD_IDLE_SECONDS = env.int("FEEDBACK_PAD_IDLE_SECONDS", default=60)

@@ -9,11 +9,13 @@ from .orders import (
     ReviewBatch,
     ReviewEntry,
 )
+from .pads import Pad
 from .ratings import Rating, ServiceInstance
 
 __all__ = [
     "Appeal",
     "OrderEvent",
+    "Pad",
     "Rating",
     "RectificationOrder",
     "ReturnVisit",

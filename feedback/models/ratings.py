@@ -97,6 +97,13 @@ class ServiceInstance(TimeStampedModel):
                 condition=Q(state="open"),
             ),
             models.Index(fields=["served_at"], name="serviceinstance_served_at"),
+            # The counter pad's poll (feedback.services.pads): the newest open intake
+            # service of one window.
+            models.Index(
+                fields=["window", "-served_at", "-id"],
+                name="serviceinstance_pad_poll",
+                condition=Q(stage="intake", state="open"),
+            ),
         ]
 
     def __str__(self):

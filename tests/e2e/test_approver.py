@@ -19,8 +19,8 @@ from approvals.constants import DeliveryStatus, Light
 from approvals.models import Delivery
 from approvals.services.clocks import clock_days_left
 from intake.constants import CaseStatus, DeliveryMethod, NoticeKind, NoticeStatus
+from tests.e2e.helpers import log_in, shoot
 from tests.factories import (
-    PASSWORD,
     CitizenFactory,
     accept_case,
     accept_case_in_the_past,
@@ -38,18 +38,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
-
-
-def shoot(page, screenshots_dir, name):
-    page.screenshot(path=str(screenshots_dir / f"{name}.png"), full_page=True)
 
 
 def assert_fits_the_phone(page):

@@ -29,6 +29,7 @@ from approvals.services.tasks import (
     task_request_supplement,
 )
 from feedback.constants import Level, RatingChannel, Stage
+from feedback.services.pads import pad_create
 from intake.constants import Channel as IntakeChannel
 from intake.constants import DeliveryMethod
 from intake.models import Notice
@@ -63,6 +64,7 @@ SHOTS = {
     ("supervisor", "feedback:appeal"): "supervisor-feedback-appeal",
     ("supervisor", "feedback:review"): "supervisor-feedback-review",
     ("supervisor", "supervision:feedback"): "supervisor-feedback",
+    ("pad", "feedback:pad"): "pad-idle",
 }
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -106,6 +108,11 @@ NOT_PAGES = {
     "feedback:order_action": "POST action (the forms are on feedback:order)",
     "feedback:appeal_evidence": "file download",
     "feedback:review_entry": "POST action (the forms are on feedback:review)",
+    "feedback:pad-poll": "htmx fragment of feedback:pad (tests/e2e/test_feedback_pad.py)",
+    "feedback:pad-idle": "htmx fragment of feedback:pad",
+    "feedback:pad-rate": "POST action (the form is on feedback:pad)",
+    "feedback:pad-new": "POST action (the form is on feedback:pads)",
+    "feedback:pad-stop": "POST action",
 }
 
 
@@ -200,6 +207,9 @@ def scene(transactional_db, monkeypatch):
     )
     notice = Notice.objects.filter(application=case).exclude(verification_code="").first()
     orders = _feedback_orders(case, concluded, users)
+    # A counter pad (评价器) at a window with no case: it stays idle.
+    clerk2 = users["clerk2"]
+    _, pad_key = pad_create(window=clerk2.staff_profile.window, actor=clerk2)
     return {
         **orders,
         "users": users,
@@ -221,6 +231,7 @@ def scene(transactional_db, monkeypatch):
         "counter_bundle": counter_bundle,
         "overdue_task": overdue.tasks.get(),
         "notice": notice,
+        "pad_key": pad_key,
     }
 
 
@@ -333,11 +344,15 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("intake:workbench-application", s["case"].pk),
             url("intake:workbench-bundle-result", s["counter_bundle"].pk),
             url("approvals:counter"),
+            url("feedback:pads"),
             url("approvals:supplement", s["waiting"].pk),
             url("approvals:case", s["concluded"].pk),
             url("feedback:orders"),
             url("feedback:order", s["intake_order"].pk),
         ]
+    if role == "pad":
+        # The tablet facing the citizen: bound with its key first (test_no_serious_...).
+        return [url("feedback:pad-bind"), url("feedback:pad")]
     if role == "head":
         # The department head's pages differ from an approver's in the extension forms.
         return [url("home"), url("approvals:extensions"), url("approvals:task", s["task"].pk)]
@@ -397,6 +412,7 @@ ROLES = {
     "head": "head",
     "supervisor": "supervisor",
     "admin": "admin",
+    "pad": None,  # a counter pad (评价器): no account, a device key in a cookie
 }
 
 
@@ -455,8 +471,11 @@ def test_no_serious_axe_findings(scene, live_server, browser, screenshots_dir):
         page = context.new_page()
         if username:
             log_in(page, live_server.url, username)
+        if role == "pad":
+            bind_pad(page, live_server.url, scene["pad_key"])
         failures += audit(page, live_server.url, role, pages[role], screenshots_dir)
-        failures += phone_menu(page, live_server.url, role)
+        if role != "pad":  # the pad's home is the anonymous one
+            failures += phone_menu(page, live_server.url, role)
         if role == "anonymous":
             failures += refused_forms(page, live_server.url)
         if role == "clerk":
@@ -467,6 +486,12 @@ def test_no_serious_axe_findings(scene, live_server, browser, screenshots_dir):
             failures += check(page, role, "counter intake refused")
         context.close()
     assert not failures, "axe-core: serious/critical findings\n" + "\n".join(failures)
+
+
+def bind_pad(page, base_url, key):
+    """Open the bind link once, as a tablet does (pad.js sends the key after ``#``)."""
+    page.goto(f"{base_url}{reverse('feedback:pad-bind')}#key={key}")
+    page.wait_for_url(f"{base_url}{reverse('feedback:pad')}")
 
 
 def check(page, role, what, widths=WIDTHS) -> list[str]:

@@ -9,8 +9,8 @@ import pytest
 from catalog.constants import MaterialRequirement
 from intake.constants import CaseStatus
 from intake.models import Application, BundleApplication
+from tests.e2e.helpers import log_in, shoot
 from tests.factories import (
-    PASSWORD,
     make_bundle,
     make_citizen,
     make_clerk,
@@ -27,18 +27,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
-
-
-def shoot(page, screenshots_dir, name):
-    page.screenshot(path=str(screenshots_dir / f"{name}.png"), full_page=True)
 
 
 def assert_fits_the_phone(page):

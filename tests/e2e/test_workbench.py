@@ -14,7 +14,8 @@ import pytest
 
 from intake.constants import CaseStatus, NoticeKind, NoticeStatus
 from intake.models import Application
-from tests.factories import PASSWORD, submit_online
+from tests.e2e.helpers import log_in, shoot
+from tests.factories import submit_online
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -25,23 +26,11 @@ pytestmark = [
 ]
 
 
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
-
-
 def no_sideways_scroll(page, what):
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, (what, overflow)
-
-
-def shoot(page, directory, name):
-    page.screenshot(path=str(directory / f"{name}.png"), full_page=True)
 
 
 def test_clerk_accepts_an_online_submission_and_downloads_the_notice(
