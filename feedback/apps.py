@@ -9,8 +9,41 @@ class FeedbackConfig(AppConfig):
     verbose_name = "好差评"
 
     def ready(self):
+        self._connect_instances()
+        self._register_page_hooks()
         self._connect_orders()
         self._register_pad_pages()
+
+    @staticmethod
+    def _connect_instances():
+        """Each rateable act opens its service instance in its own transaction
+        (feedback.receivers)."""
+        from approvals.signals import case_decided
+        from intake.services.cases import case_accepted, case_concluded, case_refused
+
+        from .receivers import (
+            open_conclusion_instance,
+            open_immediate_conclusion_instance,
+            open_intake_instance,
+        )
+
+        case_accepted.connect(open_intake_instance, dispatch_uid="feedback.intake_accepted")
+        case_refused.connect(open_intake_instance, dispatch_uid="feedback.intake_refused")
+        case_decided.connect(open_conclusion_instance, dispatch_uid="feedback.case_decided")
+        case_concluded.connect(
+            open_immediate_conclusion_instance, dispatch_uid="feedback.case_concluded"
+        )
+
+    @staticmethod
+    def _register_page_hooks():
+        """The rating links on intake's public pages of a case (the notice check the QR
+        code opens, the progress query) and the rating card on the applicant's page."""
+        from intake.page_hooks import register_applicant_case_panel, register_public_case_links
+
+        from .views.rate import applicant_rating_panel, public_rating_links
+
+        register_public_case_links(public_rating_links)
+        register_applicant_case_panel(applicant_rating_panel)
 
     @staticmethod
     def _connect_orders():

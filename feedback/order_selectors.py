@@ -110,7 +110,9 @@ def rater_of(order: RectificationOrder) -> dict:
     application = order.application
     applicant = application.applicant
     rater = order.rating.rater
-    name = (rater.full_name or rater.username) if rater else applicant.name
+    # The applicant's own account: their verified name, not the account's display name.
+    by_applicant = rater is None or rater.pk == applicant.user_id
+    name = applicant.name if by_applicant else (rater.full_name or rater.username)
     phone = application.contact_phone or applicant.phone or (rater.phone if rater else "")
     return {"name": name, "phone": phone, "has_account": applicant.user_id is not None}
 

@@ -1,4 +1,5 @@
-"""Reads with rules in feedback: whose ratings a staff member sees, and when the rater.
+"""Reads with rules in feedback: whose ratings a staff member sees, and when the rater;
+the services of a case its pages offer for rating.
 
 Scope (the figures, the ratings list and the export read the same rule):
 - a supervisor: the whole district when district-wide (全区督查), else the instances of
@@ -18,12 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.selectors import department_list_acting_for, department_list_supervised_by
 
-from .constants import BAD_LEVELS, Stage
-from .models import Rating
+from .constants import BAD_LEVELS, InstanceState, Stage
+from .models import Rating, ServiceInstance
 
 NOTHING = Q(pk__in=[])
 
@@ -119,3 +121,22 @@ def rater_name(rating: Rating) -> str:
     if rating.rater_id:
         return str(rating.rater)
     return rating.instance.application.applicant.name
+
+
+def case_instances(application) -> QuerySet[ServiceInstance]:
+    """A case's service instances in the order they were rendered, with their ratings."""
+    return (
+        ServiceInstance.objects.filter(application=application)
+        .select_related("rating", "application__item_version", "department", "window__hall")
+        .order_by("served_at", "id")
+    )
+
+
+def open_instances(application) -> list[ServiceInstance]:
+    """The instances of a case that may still be rated now."""
+    now = timezone.now()
+    return [
+        instance
+        for instance in case_instances(application)
+        if instance.state == InstanceState.OPEN and instance.rate_until >= now
+    ]

@@ -389,6 +389,7 @@ SPECTACULAR_SETTINGS = {
         "AppealKindEnum": "feedback.constants.AppealKind",
         "OrderOutcomeEnum": "feedback.constants.OrderOutcome",
         "OrderStatusEnum": "feedback.constants.OrderStatus",
+        "InstanceStateEnum": "feedback.constants.InstanceState",
     },
 }
 
@@ -431,6 +432,17 @@ REMEDY_LITIGATION_COURT = env.str("REMEDY_LITIGATION_COURT", default="大连经�
 # Yellow when the working days left are at or below max(MIN_DAYS, RATIO * budget).
 APPROVALS_YELLOW_MIN_DAYS = env.int("APPROVALS_YELLOW_MIN_DAYS", default=2)
 APPROVALS_YELLOW_RATIO = env.float("APPROVALS_YELLOW_RATIO", default=0.2)
+
+# --- Feedback (好差评) ----------------------------------------------------------
+# A service may be rated for this many days after it is rendered; then it counts as
+# 基本满意 by default. A rating link (QR code, SMS) is valid this many days from when it
+# is made, and usable once.
+FEEDBACK_RATING_DAYS = env.int("FEEDBACK_RATING_DAYS", default=7)
+FEEDBACK_TOKEN_DAYS = env.int("FEEDBACK_TOKEN_DAYS", default=15)
+# Rate limits of the rating link (page and API), per link and per client address (a
+# hall's visitors may share one NAT address): DRF's "N/second|minute|hour|day".
+FEEDBACK_RATE_LIMIT_TOKEN = env.str("FEEDBACK_RATE_LIMIT_TOKEN", default="20/hour")
+FEEDBACK_RATE_LIMIT_ADDRESS = env.str("FEEDBACK_RATE_LIMIT_ADDRESS", default="300/hour")
 
 # --- Feedback: rectification of 差评 (差评整改) ---------------------------------
 # Working days to call the citizen back and verify, then to rectify (a reopened order

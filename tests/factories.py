@@ -934,17 +934,58 @@ def service_instance(application, stage: str = Stage.INTAKE, **fields) -> Servic
 
 
 def rating_of(
-    instance, level: int = Level.SATISFIED, channel: str = RatingChannel.ONLINE, **fields
+    instance, level: int = Level.SATISFIED, channel: str | None = None, **fields
 ) -> Rating:
-    """A rating row for ``instance`` (until the rating service exists to go through)."""
+    """A rating of ``instance`` through the rating service (``rating_record``), as a
+    citizen gives it: ONLINE by the case's applicant unless ``actor`` is given (by
+    default; a walk-in without an account by the QR code's link); a 差评
+    with the reason 服务态度 unless ``reasons`` are given; ``text``, ``sub_scores`` and
+    ``address`` go to the service too. ``rated_at``: the moment it is given (the portal's
+    clock set to it meanwhile; it must fall in the rating period). ``channel=DEFAULT``
+    writes the default rating the job writes (基本满意, no rater). Any other field
+    (``excluded``, ``push_status``...) is set on the row afterwards."""
+    import contextlib
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from feedback.services.ratings import rating_record
+
+    rated_at = fields.pop("rated_at", None)
+    if channel is None:
+        has_account = instance.application.applicant.user_id is not None
+        channel = RatingChannel.ONLINE if has_account else RatingChannel.QR
+    if channel == RatingChannel.DEFAULT:
+        rating = Rating.objects.create(
+            instance=instance,
+            level=Level.BASIC,
+            channel=RatingChannel.DEFAULT,
+            is_default=True,
+            rated_at=rated_at or instance.rate_until,
+            **fields,
+        )
+        ServiceInstance.objects.filter(pk=instance.pk).update(state=InstanceState.DEFAULTED)
+        return rating
+    arguments = {
+        name: fields.pop(name)
+        for name in ("reasons", "text", "sub_scores", "actor", "address")
+        if name in fields
+    }
     if level >= Level.DISSATISFIED:
-        fields.setdefault("reasons", ["attitude"])
-    rating = Rating.objects.create(
-        instance=instance,
-        level=level,
-        channel=channel,
-        rated_at=fields.pop("rated_at", None) or datetime.datetime.now(datetime.UTC),
-        **fields,
+        arguments.setdefault("reasons", ["attitude"])
+    if channel == RatingChannel.ONLINE and "actor" not in arguments:
+        applicant_user = instance.application.applicant.user
+        if applicant_user is None:
+            raise ValueError("The applicant has no account: rate with channel=RatingChannel.QR.")
+        arguments["actor"] = applicant_user
+    clock = (
+        mock.patch.object(timezone, "now", return_value=rated_at)
+        if rated_at
+        else contextlib.nullcontext()
     )
-    ServiceInstance.objects.filter(pk=instance.pk).update(state=InstanceState.RATED)
+    with clock:
+        rating = rating_record(instance=instance, level=level, channel=channel, **arguments)
+    if fields:
+        Rating.objects.filter(pk=rating.pk).update(**fields)
+        rating.refresh_from_db()
     return rating

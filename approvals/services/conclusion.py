@@ -159,5 +159,11 @@ def case_conclude(
         url=reverse("approvals:result", args=[application.pk]),
         reference=application.case_number or "",
     )
-    case_decided.send(sender=Application, application=application, actor=actor, approved=approved)
+    case_decided.send(
+        sender=Application,
+        application=application,
+        actor=actor,
+        approved=approved,
+        department=task.department,
+    )
     return notice

@@ -2,9 +2,11 @@
 
 from django.urls import path
 
-from . import figures, orders
+from . import figures, orders, rate
 
 urlpatterns = [
+    # Rating by the link (no login)
+    path("feedback/rate/<str:token>/", rate.RateByTokenApi.as_view(), name="api-feedback-rate"),
     path("feedback/figures/", figures.FiguresApi.as_view(), name="api-feedback-figures"),
     path("feedback/ratings/", figures.RatingListApi.as_view(), name="api-feedback-ratings"),
     path(

@@ -57,6 +57,9 @@ from .uploads import check_upload
 case_accepted = Signal()
 # When a 即办件 is concluded at the counter.
 case_concluded = Signal()
+# When a window refuses an application (不予受理), inside the refusing transaction, with
+# application=, actor= (the clerk): feedback opens the window service's rating there.
+case_refused = Signal()
 
 EDITABLE_BY_APPLICANT = (CaseStatus.DRAFT, CaseStatus.CORRECTION_REQUESTED)
 # Files may also be added while the approvals side waits for a supplement (审查补正).
@@ -818,6 +821,7 @@ def intake_refuse(
         actor=actor,
         extra={"refusal_kind": kind, "reason": reason.strip(), "redirect_to": redirect_to.strip()},
     )
+    case_refused.send(sender=Application, application=application, actor=actor)
     applicant_notify(
         application,
         title="申请不予受理",

@@ -54,6 +54,7 @@ from ..constants import CaseAction, CaseStatus, Channel, NoticeStatus
 from ..errors import IntakeError
 from ..files import attorney_file_response, material_file_response, stored_file_response
 from ..models import Application, Notice
+from ..page_hooks import applicant_case_panels
 from ..selectors import application_detail_for
 from ..services.bundles import (
     bundle_application_create,
@@ -346,11 +347,11 @@ def application_detail(request, pk: int):
     return render(
         request,
         "intake/citizen/application_detail.html",
-        _detail_context(application, is_applicant, correction, correction_form),
+        _detail_context(application, is_applicant, correction, correction_form, request.user),
     )
 
 
-def _detail_context(application, is_applicant, correction, correction_form) -> dict:
+def _detail_context(application, is_applicant, correction, correction_form, user) -> dict:
     return {
         "application": application,
         "is_applicant": is_applicant,
@@ -365,6 +366,8 @@ def _detail_context(application, is_applicant, correction, correction_form) -> d
         "agent": agent_public(application),
         "has_attorney_file": bool((agent_of(application) or {}).get("power_of_attorney")),
         "can_withdraw": is_applicant and can(application, CaseAction.WITHDRAW),
+        # Cards of the apps above intake (feedback: rating the case's services).
+        "panels": applicant_case_panels(application, user),
     }
 
 
@@ -390,7 +393,7 @@ def application_correct(request, pk: int):
         return render(
             request,
             "intake/citizen/application_detail.html",
-            _detail_context(application, True, correction, form),
+            _detail_context(application, True, correction, form, request.user),
             status=400,
         )
     try:

@@ -9,9 +9,11 @@ import hashlib
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..models import Notice
+from ..page_hooks import public_case_links
 
 VERIFY_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 
@@ -36,6 +38,7 @@ def _sha256_of(upload) -> str:
     return digest.hexdigest()
 
 
+@never_cache  # it may carry a rating link (a token made for this answer)
 @require_http_methods(["GET", "POST"])
 def verify(request, code: str):
     code = _normalise(code)
@@ -44,7 +47,12 @@ def verify(request, code: str):
         .filter(verification_code=code)
         .first()
     )
-    context = {"notice": notice, "code": code}
+    context = {
+        "notice": notice,
+        "code": code,
+        # Whoever holds the notice (its QR code, its code): e.g. the rating links.
+        "case_links": public_case_links(notice.application) if notice else [],
+    }
     if request.method == "POST" and notice is not None:
         upload = request.FILES.get("document")
         if upload is None:

@@ -53,3 +53,41 @@ def orders_scene(db, at):
         citizen=citizen,
         case=case,
     )
+
+
+# --- rating: cases whose service instances feedback's receivers opened ---------------------
+
+
+@pytest.fixture
+def case(item, clerk, applicant):
+    """A 承诺件 accepted at the counter (金普厅 3 号窗口) for 李华, who has an account."""
+    from tests.factories import accept_case
+
+    return accept_case(item, clerk=clerk, applicant=applicant)
+
+
+@pytest.fixture
+def intake_instance(case):
+    from feedback.constants import Stage
+    from feedback.models import ServiceInstance
+
+    return ServiceInstance.objects.get(application=case, stage=Stage.INTAKE)
+
+
+@pytest.fixture
+def concluded(db):
+    """A 承诺件 applied for online, accepted by a named clerk and concluded by a named
+    approver."""
+    from tests.factories import ApplicationFactory, ApproverFactory, ClerkFactory, UserFactory
+
+    clerk = ClerkFactory(user=UserFactory(clerk=True, full_name="窗口甲某"))
+    approver = ApproverFactory(user=UserFactory(approver=True, full_name="审批乙某"))
+    return ApplicationFactory(concluded=True, clerk=clerk, approver=approver)
+
+
+@pytest.fixture
+def conclusion_instance(concluded):
+    from feedback.constants import Stage
+    from feedback.models import ServiceInstance
+
+    return ServiceInstance.objects.get(application=concluded, stage=Stage.CONCLUSION)

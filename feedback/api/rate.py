@@ -1,0 +1,228 @@
+"""Rating by link, the API of the QR code's and the SMS's link (no login):
+``GET /api/v1/feedback/rate/{token}/`` describes the service the link rates and
+``POST`` the same path records the rating. The token is the one in the link
+(``feedback.tokens``). Limited per token and per client address (429), like the page.
+
+Answers, in the one error shape: 404 for a link that does not verify or has expired
+(code ``token_invalid`` / ``token_expired``); 409 for a service already rated (code
+``already_rated``: the link is usable once); 400 for a rating the rules refuse (a 差评
+without a reason, a closed period, a sub-score that does not apply...); 403 for a
+signed-in staff account; 429 past the rate limits.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jinpu_portal.api.errors import ErrorSerializer, valid
+
+from ..constants import InstanceState, Level, RatingChannel, Reason, SubScore
+from ..errors import FeedbackError
+from ..models import Rating
+from ..services.ratings import STAFF_REFUSED, is_staff_account, rating_record, sub_score_codes
+from ..throttles import RATING_THROTTLES, TOO_MANY, client_address
+from ..tokens import instance_from_token
+
+TAGS = ["好差评"]
+TEXT_MAX_LENGTH = Rating._meta.get_field("text").max_length
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "该服务已经评价过了。"
+    default_code = "conflict"
+
+
+class Throttled(exceptions.Throttled):
+    default_detail = TOO_MANY
+    extra_detail_singular = extra_detail_plural = "请 {wait} 秒后再试。"
+
+
+# --- serializers --------------------------------------------------------------------------
+
+
+class RatingGivenSerializer(serializers.Serializer):
+    level = serializers.IntegerField(help_text="评价等级：1 非常满意 … 5 非常不满意")
+    level_label = serializers.CharField()
+    stars = serializers.IntegerField(help_text="星级：5 星为非常满意，1 星为非常不满意")
+    channel = serializers.ChoiceField(choices=RatingChannel.choices)
+    is_default = serializers.BooleanField(help_text="逾期未评价记为默认评价")
+    rated_at = serializers.DateTimeField()
+
+
+class RatingLinkSerializer(serializers.Serializer):
+    """The service a link rates: never a staff member's name."""
+
+    stage = serializers.CharField(help_text="intake 受理服务（窗口），conclusion 办结服务（部门）")
+    stage_label = serializers.CharField()
+    item_name = serializers.CharField(help_text="事项名称")
+    case_number = serializers.CharField(help_text="办件编号（不予受理的申请为空）")
+    department = serializers.CharField(help_text="受理单位或作出决定的部门")
+    window = serializers.CharField(help_text="受理窗口（办结服务为空）")
+    served_at = serializers.DateTimeField(help_text="服务完成时间")
+    rate_until = serializers.DateTimeField(help_text="评价截止时间")
+    state = serializers.ChoiceField(choices=InstanceState.choices)
+    can_rate = serializers.BooleanField(help_text="现在能否评价（待评价且未过期）")
+    sub_scores = serializers.ListField(
+        child=serializers.ChoiceField(choices=SubScore.choices),
+        help_text="本次服务适用的分项评价：现场（效率、业务能力、态度）或网上（效率、指南、便捷、好用）",
+    )
+    rating = RatingGivenSerializer(allow_null=True, help_text="已评价时的评价（不含评价人）")
+
+
+class RateSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(
+        label="评价等级",
+        choices=Level.choices,
+        help_text="1 非常满意（5 星）、2 满意、3 基本满意、4 不满意、5 非常不满意（1 星）",
+    )
+    reasons = serializers.ListField(
+        label="差评原因",
+        child=serializers.ChoiceField(label="原因", choices=Reason.choices),
+        required=False,
+        default=list,
+        max_length=len(Reason.choices),
+        help_text="不满意、非常不满意时至少选择一项；其他等级不填",
+    )
+    text = serializers.CharField(
+        label="评价内容",
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=TEXT_MAX_LENGTH,
+        trim_whitespace=True,
+    )
+    sub_scores = serializers.DictField(
+        label="分项评价",
+        child=serializers.IntegerField(label="分项星级", min_value=1, max_value=5),
+        required=False,
+        default=dict,
+        help_text="分项代码 → 1-5 星，只能填本服务适用的分项（见 GET 的 sub_scores）",
+    )
+    via = serializers.ChoiceField(
+        label="链接来源",
+        choices=[("qr", "二维码"), ("sms", "短信")],
+        required=False,
+        default="qr",
+        help_text="qr 扫码评价（默认），sms 短信链接评价",
+    )
+
+
+# --- views ---------------------------------------------------------------------------------
+
+
+def _link_data(instance) -> dict:
+    rating = getattr(instance, "_rating", None)
+    if rating is None and instance.state != InstanceState.OPEN:
+        rating = Rating.objects.filter(instance=instance).first()
+    return {
+        "stage": instance.stage,
+        "stage_label": instance.get_stage_display(),
+        "item_name": instance.application.item_version.name,
+        "case_number": instance.application.case_number or "",
+        "department": instance.department.name if instance.department_id else "",
+        "window": str(instance.window) if instance.window_id else "",
+        "served_at": instance.served_at,
+        "rate_until": instance.rate_until,
+        "state": instance.state,
+        "can_rate": instance.state == InstanceState.OPEN and timezone.now() <= instance.rate_until,
+        "sub_scores": [str(code) for code in sub_score_codes(instance, RatingChannel.QR)],
+        "rating": _given(rating),
+    }
+
+
+def _given(rating) -> dict | None:
+    if rating is None:
+        return None
+    return {
+        "level": rating.level,
+        "level_label": rating.get_level_display(),
+        "stars": rating.stars,
+        "channel": rating.channel,
+        "is_default": rating.is_default,
+        "rated_at": rating.rated_at,
+    }
+
+
+def _instance(token):
+    try:
+        return instance_from_token(token)
+    except FeedbackError as error:
+        raise exceptions.NotFound(
+            {"detail": "；".join(error.messages), "code": error.code}
+        ) from None
+
+
+ERRORS = {
+    400: OpenApiResponse(
+        ErrorSerializer, description="评价不符合规则（差评未选原因、评价期已过、分项不适用等）"
+    ),
+    403: OpenApiResponse(ErrorSerializer, description="工作人员账号不能评价"),
+    404: OpenApiResponse(
+        ErrorSerializer, description="评价链接无效或已过期（token_invalid、token_expired）"
+    ),
+    409: OpenApiResponse(ErrorSerializer, description="该服务已评价（链接只能使用一次）"),
+    429: OpenApiResponse(ErrorSerializer, description="请求过于频繁（按链接、按地址限流）"),
+}
+
+
+class RateByTokenApi(APIView):
+    """The rating link's service and its rating. Permission: anyone holding the link (no
+    login); a signed-in staff account may read but not rate. Throttled per token and per
+    client address."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = RATING_THROTTLES
+
+    def throttled(self, request, wait):
+        raise Throttled(wait)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="评价链接对应的服务",
+        responses={200: RatingLinkSerializer, 404: ERRORS[404], 429: ERRORS[429]},
+    )
+    def get(self, request, token):
+        return Response(RatingLinkSerializer(_link_data(_instance(token))).data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="通过评价链接评价（扫码、短信）",
+        request=RateSerializer,
+        responses={201: RatingLinkSerializer, **ERRORS},
+    )
+    def post(self, request, token):
+        instance = _instance(token)
+        data = valid(RateSerializer(data=request.data))
+        if is_staff_account(request.user):
+            raise exceptions.PermissionDenied({"detail": STAFF_REFUSED, "code": "staff"})
+        channel = RatingChannel.SMS if data["via"] == "sms" else RatingChannel.QR
+        try:
+            rating = rating_record(
+                instance=instance,
+                level=int(data["level"]),
+                reasons=data["reasons"],
+                text=data["text"],
+                sub_scores=data["sub_scores"],
+                channel=channel,
+                actor=request.user if request.user.is_authenticated else None,
+                address=client_address(request),
+            )
+        except FeedbackError as error:
+            detail = {"detail": "；".join(error.messages), "code": error.code or "invalid"}
+            if error.code == "already_rated":
+                raise Conflict(detail) from None
+            raise exceptions.ValidationError(detail) from None
+        except DjangoPermissionDenied as error:
+            raise exceptions.PermissionDenied(
+                {"detail": str(error), "code": "permission_denied"}
+            ) from None
+        instance.state = InstanceState.RATED
+        instance._rating = rating
+        return Response(
+            RatingLinkSerializer(_link_data(instance)).data, status=status.HTTP_201_CREATED
+        )

@@ -1,0 +1,333 @@
+"""Recording ratings (一次一评) and their follow-up (追评), and opening the service
+instances they rate.
+
+``rating_record`` is the one way a citizen's rating is written, whatever the channel
+(QR and SMS links, "my applications" online, the counter pad): it validates everything
+before it writes, locks the instance, refuses staff accounts, a second rating and a
+closed period, writes the rating, marks the instance rated and, for a 差评, sends
+``bad_rating_recorded`` in the same transaction (the rectification order opens there).
+Two submissions at the same moment give one rating: the second waits for the lock and
+finds the instance rated; should anything write a rating past the lock (the default
+rating job's set-based insert), the one-to-one constraint refuses it and the caller
+gets the same message.
+
+Privacy: the rater is recorded on the rating (``Rating.rater``, None without an
+account) and never in the case record, whose timeline the evaluated clerk and
+department read: who rated is shown only to the unit handling a 差评 and to
+supervisors (``feedback.selectors.StaffScope.sees_rater``).
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.constants import Role
+from intake.constants import Channel
+from intake.models import Application
+from intake.selectors import enterprise_applications, own_applications
+
+from ..constants import (
+    BAD_LEVELS,
+    ONLINE_SUB_SCORES,
+    ONSITE_SUB_SCORES,
+    InstanceState,
+    Level,
+    RatingChannel,
+    Reason,
+    SubScore,
+)
+from ..errors import FeedbackError, FeedbackPermissionDenied
+from ..models import Rating, ServiceInstance
+from ..signals import bad_rating_recorded
+
+#: Channels a person rates through (the default rating is the job's, not a person's).
+PERSON_CHANNELS = frozenset(
+    {RatingChannel.QR, RatingChannel.ONLINE, RatingChannel.SMS, RatingChannel.PAD}
+)
+#: Every role but the citizen's works for the portal: such an account never rates.
+STAFF_ROLES = tuple(role for role in Role if role != Role.CITIZEN)
+TEXT_MAX_LENGTH = Rating._meta.get_field("text").max_length
+
+STAFF_REFUSED = "工作人员账号不能参与好差评。如需评价本人办理的事项，请退出后以办事群众身份评价。"
+ALREADY_RATED = "该服务已经评价过了，每次服务只能评价一次。"
+DEFAULTED = "评价期限已过，该服务已记为默认评价“基本满意”。"
+
+
+def is_staff_account(user) -> bool:
+    """Whether ``user`` is signed in with an account that works for the portal (any
+    role but the citizen's, or Django's staff and superuser flags)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(
+        user.is_staff or user.is_superuser or any(user.has_role(role) for role in STAFF_ROLES)
+    )
+
+
+def rating_days() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.FEEDBACK_RATING_DAYS)
+
+
+# --- instances ---------------------------------------------------------------------------
+
+
+def instance_open(
+    *,
+    application: Application,
+    stage: str,
+    served_at: datetime.datetime,
+    department_id: int | None = None,
+    hall_id: int | None = None,
+    window_id: int | None = None,
+    staff_id: int | None = None,
+) -> None:
+    """The rateable instance of ``application``'s ``stage`` (一次一评), with the
+    dimensions the figures roll up by (ids: the caller's rows are not loaded for them),
+    open for ``FEEDBACK_RATING_DAYS`` from ``served_at``. Called by feedback's receivers
+    inside the transaction of the act (acceptance, refusal, conclusion): one statement,
+    and a second call for the same case and stage changes nothing (``ON CONFLICT DO
+    NOTHING``)."""
+    ServiceInstance.objects.bulk_create(
+        [
+            ServiceInstance(
+                application=application,
+                stage=stage,
+                item_id=application.item_version.item_id,
+                department_id=department_id,
+                hall_id=hall_id,
+                window_id=window_id,
+                staff_id=staff_id,
+                served_at=served_at,
+                rate_until=served_at + rating_days(),
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def sub_score_codes(instance: ServiceInstance, channel: str) -> tuple[SubScore, ...]:
+    """The sub-scores that apply: on site (efficiency, competence, attitude) for a
+    service at a window (a counter or kiosk case, and anything rated on the counter
+    pad), online (efficiency, guide accuracy, convenience, usability) for an online
+    application."""
+    if channel == RatingChannel.PAD:
+        return ONSITE_SUB_SCORES
+    if instance.application.channel == Channel.ONLINE:
+        return ONLINE_SUB_SCORES
+    return ONSITE_SUB_SCORES
+
+
+def _level(level) -> Level:
+    if isinstance(level, bool) or not isinstance(level, int) or level not in Level.values:
+        raise FeedbackError("请选择评价等级（一星至五星）。", code="level")
+    return Level(level)
+
+
+def _reasons(level: Level, reasons: Iterable[str]) -> list[str]:
+    if isinstance(reasons, str):
+        reasons = [reasons]
+    chosen = []
+    for reason in reasons or ():
+        if reason not in Reason.values:
+            raise FeedbackError("差评原因无效，请从列出的原因中选择。", code="reason")
+        if reason not in chosen:
+            chosen.append(reason)
+    if level in BAD_LEVELS and not chosen:
+        raise FeedbackError(
+            f"评价为“{level.label}”时，请至少选择一项原因。", code="reason_required"
+        )
+    if level not in BAD_LEVELS and chosen:
+        raise FeedbackError("只有“不满意”“非常不满意”需要选择原因。", code="reason")
+    # In the order of the fixed list, whatever order they came in.
+    return [reason for reason in Reason.values if reason in chosen]
+
+
+def _text(text: str, what: str = "评价内容") -> str:
+    text = (text or "").strip()
+    if len(text) > TEXT_MAX_LENGTH:
+        raise FeedbackError(
+            f"{what}最多 {TEXT_MAX_LENGTH} 字，现有 {len(text)} 字。", code="too_long"
+        )
+    return text
+
+
+def _sub_scores(scores: Mapping | None, allowed: tuple[SubScore, ...]) -> dict[str, int]:
+    if not scores:
+        return {}
+    if not isinstance(scores, Mapping):
+        raise FeedbackError("分项评价无效。", code="sub_scores")
+    clean = {}
+    for code, value in scores.items():
+        if code not in allowed:
+            names = "、".join(str(SubScore(c).label) for c in allowed)
+            raise FeedbackError(f"本次服务的分项评价只有：{names}。", code="sub_scores")
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            raise FeedbackError(
+                f"分项评价“{SubScore(code).label}”应为一星至五星。", code="sub_scores"
+            )
+        clean[str(code)] = value
+    # In the order of the dimension list.
+    return {str(code): clean[code] for code in allowed if code in clean}
+
+
+def _lock(instance: ServiceInstance | int) -> ServiceInstance:
+    pk = getattr(instance, "pk", instance)
+    try:
+        return (
+            ServiceInstance.objects.select_for_update(of=("self",))
+            .select_related("application")
+            .get(pk=pk)
+        )
+    except ServiceInstance.DoesNotExist:
+        raise FeedbackError("没有找到要评价的服务。", code="not_found") from None
+
+
+def _require_open(instance: ServiceInstance, now: datetime.datetime) -> None:
+    if instance.state == InstanceState.RATED:
+        raise FeedbackError(ALREADY_RATED, code="already_rated")
+    if instance.state == InstanceState.DEFAULTED:
+        raise FeedbackError(DEFAULTED, code="already_rated")
+    if now > instance.rate_until:
+        until = timezone.localtime(instance.rate_until)
+        raise FeedbackError(
+            f"评价期限已于 {until:%Y年%m月%d日 %H:%M} 截止，不能再评价。", code="period_over"
+        )
+
+
+def may_rate_online(user, application_id: int) -> bool:
+    """ "My applications": the applicant, or whoever may act for the applying enterprise
+    (the rule of intake's own pages, checked in the query)."""
+    if user is None or not user.is_authenticated or not user.has_role(Role.CITIZEN):
+        return False
+    return (
+        Application.objects.filter(pk=application_id)
+        .filter(own_applications(user) | enterprise_applications(user))
+        .exists()
+    )
+
+
+# --- the rating ------------------------------------------------------------------------------
+
+
+def rating_record(
+    *,
+    instance: ServiceInstance | int,
+    level: int,
+    reasons: Iterable[str] = (),
+    text: str = "",
+    sub_scores: Mapping | None = None,
+    channel: str,
+    actor=None,
+    address: str | None = None,
+) -> Rating:
+    """Record a person's rating of ``instance`` through ``channel`` (QR, ONLINE, SMS or
+    PAD). ``actor``: the signed-in user, or None (a link or the pad without an account);
+    a staff account is refused, and ONLINE needs the case's applicant. ``address``: the
+    client's address, passed on to ``bad_rating_recorded`` (evidence for an appeal of a
+    malicious rating), not stored here. Raises FeedbackError (Chinese message, code)
+    or FeedbackPermissionDenied; nothing is written then."""
+    try:
+        return _rating_record(
+            instance=instance,
+            level=level,
+            reasons=reasons,
+            text=text,
+            sub_scores=sub_scores,
+            channel=channel,
+            actor=actor,
+            address=address,
+        )
+    except IntegrityError:
+        # Written past the lock meanwhile (the default rating job's insert): the same
+        # answer as a second rating. Anything else is not ours to translate.
+        pk = getattr(instance, "pk", instance)
+        if Rating.objects.filter(instance_id=pk).exists():
+            raise FeedbackError(ALREADY_RATED, code="already_rated") from None
+        raise
+
+
+@transaction.atomic
+def _rating_record(*, instance, level, reasons, text, sub_scores, channel, actor, address):
+    if channel not in PERSON_CHANNELS:
+        raise FeedbackError("评价渠道无效。", code="channel")
+    if is_staff_account(actor):
+        raise FeedbackPermissionDenied(STAFF_REFUSED)
+    level = _level(level)
+    reasons = _reasons(level, reasons)
+    text = _text(text)
+    instance = _lock(instance)
+    now = timezone.now()
+    _require_open(instance, now)
+    scores = _sub_scores(sub_scores, sub_score_codes(instance, channel))
+    if channel == RatingChannel.ONLINE and not may_rate_online(actor, instance.application_id):
+        raise FeedbackPermissionDenied("只有申请人本人可以在“我的申请”中评价该服务。")
+    rater = actor if actor is not None and actor.is_authenticated else None
+    rating = Rating.objects.create(
+        instance=instance,
+        level=level,
+        reasons=reasons,
+        text=text,
+        sub_scores=scores,
+        channel=channel,
+        rater=rater,
+        rated_at=now,
+    )
+    ServiceInstance.objects.filter(pk=instance.pk).update(state=InstanceState.RATED, updated_at=now)
+    instance.state = InstanceState.RATED
+    if level in BAD_LEVELS:
+        bad_rating_recorded.send(sender=Rating, rating=rating, actor=rater, address=address)
+    return rating
+
+
+# --- the follow-up (追评) ------------------------------------------------------------------
+
+
+def follow_up_allowed(rating: Rating, now: datetime.datetime | None = None) -> bool:
+    """One 追评, by a person (not on a default rating), within the rating period."""
+    now = now or timezone.now()
+    return (
+        not rating.is_default
+        and rating.followed_up_at is None
+        and now <= rating.instance.rate_until
+    )
+
+
+@transaction.atomic
+def rating_follow_up(*, rating: Rating | int, text: str, level: int | None = None, actor) -> Rating:
+    """追评: one follow-up comment on a rating, by the case's applicant online, within
+    the rating period (``rate_until`` of the instance). ``text`` is required; ``level``
+    is optional and is recorded beside the rating's own level, which it does not change
+    (the figures count the rating; a 追评 does not open a second order)."""
+    if is_staff_account(actor):
+        raise FeedbackPermissionDenied(STAFF_REFUSED)
+    text = _text(text, "追评内容")
+    if not text:
+        raise FeedbackError("请填写追评内容。", code="text_required")
+    if level is not None:
+        level = _level(level)
+    pk = getattr(rating, "pk", rating)
+    try:
+        rating = (
+            Rating.objects.select_for_update(of=("self",)).select_related("instance").get(pk=pk)
+        )
+    except Rating.DoesNotExist:
+        raise FeedbackError("没有找到该评价。", code="not_found") from None
+    if not may_rate_online(actor, rating.instance.application_id):
+        raise FeedbackPermissionDenied("只有申请人本人可以追评。")
+    now = timezone.now()
+    if rating.is_default:
+        raise FeedbackError("默认评价不能追评。", code="follow_up")
+    if rating.followed_up_at is not None:
+        raise FeedbackError("每条评价只能追评一次。", code="follow_up")
+    if now > rating.instance.rate_until:
+        raise FeedbackError("追评期限已过。", code="period_over")
+    rating.follow_up_level = level
+    rating.follow_up_text = text
+    rating.followed_up_at = now
+    rating.save(update_fields=["follow_up_level", "follow_up_text", "followed_up_at", "updated_at"])
+    return rating

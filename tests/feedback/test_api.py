@@ -1,0 +1,147 @@
+"""The rating link's API: GET the service, POST the rating (no login), in the one error
+shape: 404 for a bad or expired link, 409 once rated, 400 for a refused rating, 403 for
+staff, 429 past the rate limits; documented in the OpenAPI schema."""
+
+import pytest
+import yaml
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from feedback.constants import Level, RatingChannel
+from feedback.models import Rating
+from feedback.tokens import rating_token
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def url(instance_or_token):
+    token = (
+        instance_or_token if isinstance(instance_or_token, str) else rating_token(instance_or_token)
+    )
+    return f"/api/v1/feedback/rate/{token}/"
+
+
+def assert_error_shape(body, code):
+    assert set(body) == {"detail", "code", "errors"}, body
+    assert body["code"] == code, body
+    assert isinstance(body["detail"], str)
+    assert body["detail"]
+
+
+def test_get_describes_the_service_without_staff_names(api, conclusion_instance, concluded):
+    response = api.get(url(conclusion_instance))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["stage"] == "conclusion"
+    assert body["stage_label"] == "办结服务"
+    assert body["item_name"] == concluded.item_version.name
+    assert body["can_rate"] is True
+    assert body["rating"] is None
+    assert body["sub_scores"] == ["efficiency", "guide", "convenience", "usability"]
+    text = response.content.decode()
+    assert "审批乙某" not in text
+    assert "窗口甲某" not in text
+
+
+def test_post_rates_by_qr_or_sms(api, intake_instance, conclusion_instance):
+    response = api.post(url(intake_instance), {"level": 2, "text": "满意"}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["rating"]["channel"] == "qr"
+    assert response.json()["state"] == "rated"
+    assert response.json()["can_rate"] is False
+    response = api.post(url(conclusion_instance), {"level": 1, "via": "sms"}, format="json")
+    assert response.status_code == 201
+    assert sorted(Rating.objects.values_list("channel", flat=True)) == ["qr", "sms"]
+
+
+def test_a_token_is_used_once(api, intake_instance):
+    assert api.post(url(intake_instance), {"level": 1}, format="json").status_code == 201
+    response = api.post(url(intake_instance), {"level": 5, "reasons": ["other"]}, format="json")
+    assert response.status_code == 409
+    assert_error_shape(response.json(), "already_rated")
+    assert Rating.objects.get().level == Level.VERY_SATISFIED
+
+
+def test_bad_and_forged_tokens_are_404(api, intake_instance):
+    good = rating_token(intake_instance)
+    forged = good[:3] + ("x" if good[3] != "x" else "y") + good[4:]  # the payload changed
+    for token in ("nonsense", forged):
+        response = api.get(url(token))
+        assert response.status_code == 404
+        assert_error_shape(response.json(), "token_invalid")
+        assert "评价链接无效" in response.json()["detail"]
+
+
+def test_a_bad_rating_needs_a_reason(api, intake_instance):
+    response = api.post(url(intake_instance), {"level": 4}, format="json")
+    assert response.status_code == 400
+    assert_error_shape(response.json(), "reason_required")
+    assert "请至少选择一项原因" in response.json()["detail"]
+    response = api.post(url(intake_instance), {"level": 4, "reasons": ["nonsense"]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("差评原因")  # the field's Chinese label
+    assert not Rating.objects.exists()
+
+
+def test_staff_are_refused(api, intake_instance, clerk):
+    token, _ = Token.objects.get_or_create(user=clerk)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api.get(url(intake_instance)).status_code == 200  # reading is harmless
+    response = api.post(url(intake_instance), {"level": 1}, format="json")
+    assert response.status_code == 403
+    assert "工作人员账号不能参与好差评" in response.json()["detail"]
+    assert not Rating.objects.exists()
+
+
+def test_rate_limited_with_429_in_the_error_shape(api, intake_instance, settings):
+    settings.FEEDBACK_RATE_LIMIT_TOKEN = "2/hour"
+    for _ in range(2):
+        assert api.get(url(intake_instance)).status_code == 200
+    response = api.post(url(intake_instance), {"level": 1}, format="json")
+    assert response.status_code == 429
+    assert_error_shape(response.json(), "throttled")
+    assert "评价请求过于频繁" in response.json()["detail"]
+    assert "Retry-After" in response
+    assert not Rating.objects.exists()
+
+
+def test_rate_limited_per_address(api, intake_instance, settings):
+    settings.FEEDBACK_RATE_LIMIT_ADDRESS = "2/hour"
+    assert api.get(url("a")).status_code == 404
+    assert api.get(url("b")).status_code == 404
+    response = api.get(url(intake_instance))
+    assert response.status_code == 429
+    # From another address the link goes.
+    assert api.get(url(intake_instance), REMOTE_ADDR="10.1.2.3").status_code == 200
+
+
+def test_the_schema_documents_the_endpoint(tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--file", str(out), "--validate", "--fail-on-warn")
+    schema = yaml.safe_load(out.read_text())
+    operations = schema["paths"]["/api/v1/feedback/rate/{token}/"]
+    assert set(operations["post"]["responses"]) >= {"201", "400", "403", "404", "409", "429"}
+    assert set(operations["get"]["responses"]) >= {"200", "404", "429"}
+    assert "security" not in operations["post"] or {} in operations["post"]["security"]
+    request = schema["components"]["schemas"]["RateRequest"]["properties"]
+    assert request["level"]["title"] == "评价等级"
+    assert request["reasons"]["title"] == "差评原因"
+
+
+def test_the_channel_comes_from_the_link(api, intake_instance):
+    api.post(url(intake_instance), {"level": 3, "via": "sms"}, format="json")
+    assert Rating.objects.get().channel == RatingChannel.SMS
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_address_limit(api, settings, db):
+    """Without NUM_PROXIES the header is the client's word: the limit counts REMOTE_ADDR."""
+    settings.FEEDBACK_RATE_LIMIT_ADDRESS = "1/hour"
+    assert api.get(url("a")).status_code == 404
+    assert api.get(url("b"), HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429

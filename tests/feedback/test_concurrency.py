@@ -1,0 +1,71 @@
+"""Double submission on PostgreSQL: the same rating posted twice at the same moment
+(a double tap, two tabs, a retry), each in its own thread and connection, gives one
+rating; the other submission is told the service is already rated. The loser waits on
+the instance's row lock (select_for_update) and then finds it rated. Over the API too:
+twenty clients posting one link at once, exactly one 201."""
+
+import time
+
+import pytest
+from rest_framework.test import APIClient
+
+from feedback.constants import InstanceState, Level, RatingChannel, Reason
+from feedback.errors import FeedbackError
+from feedback.models import Rating, ServiceInstance
+from feedback.services import ratings
+from feedback.signals import bad_rating_recorded
+from feedback.tokens import rating_token
+from tests.approvals.test_race import run_at_once
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def slow_orders():
+    """Hold the winner's transaction open a moment after its rating is written (where the
+    order would open), so the loser really waits on the lock."""
+
+    def slow(sender, **kwargs):
+        time.sleep(0.3)
+
+    bad_rating_recorded.connect(slow, dispatch_uid="test-slow-order")
+    yield
+    bad_rating_recorded.disconnect(dispatch_uid="test-slow-order")
+
+
+def test_two_submissions_at_once_give_one_rating(intake_instance, slow_orders):
+    def submit(text):
+        return lambda: ratings.rating_record(
+            instance=ServiceInstance.objects.get(pk=intake_instance.pk),
+            level=Level.DISSATISFIED,
+            reasons=[Reason.EFFICIENCY],
+            text=text,
+            channel=RatingChannel.QR,
+        )
+
+    results = run_at_once(submit("第一次"), submit("第二次"))
+    outcomes = sorted(kind for kind, _ in results)
+    assert outcomes == ["error", "ok"], results
+    [(_, error)] = [r for r in results if r[0] == "error"]
+    assert isinstance(error, FeedbackError)
+    assert error.code == "already_rated"
+    assert Rating.objects.count() == 1
+    intake_instance.refresh_from_db()
+    assert intake_instance.state == InstanceState.RATED
+
+
+def test_twenty_clients_posting_one_link_give_one_rating(intake_instance, settings):
+    settings.FEEDBACK_RATE_LIMIT_TOKEN = "1000/hour"
+    settings.FEEDBACK_RATE_LIMIT_ADDRESS = "1000/hour"
+    path = f"/api/v1/feedback/rate/{rating_token(intake_instance)}/"
+
+    def post():
+        return APIClient().post(path, {"level": 1}, format="json").status_code
+
+    results = run_at_once(*[post] * 20)
+    statuses = sorted(status for _, status in results)
+    assert statuses == [201] + [409] * 19, results
+    assert Rating.objects.filter(instance=intake_instance).count() == 1
