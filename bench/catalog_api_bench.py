@@ -40,6 +40,7 @@ from bench.common import (  # noqa: E402
     GUNICORN,
     PYTHON,
     ROOT,
+    database_arguments,
     drop_database,
     port_is_free,
     recreate_database,
@@ -54,8 +55,7 @@ TARGET_RATIO = 0.40
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
-    parser.add_argument("--db-name", default="jinpu_bench_api")
+    database_arguments(parser, "jinpu_bench_api", reuse=True)
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--port", type=int, default=18765)
     parser.add_argument("--workers", type=int, default=2)
@@ -67,10 +67,6 @@ def parse_args(argv=None):
         default="redis://127.0.0.1:6379/4",
         help="the server's cache (REDIS_URL), as in production; 'none' for the per-process "
         "memory cache",
-    )
-    parser.add_argument("--keep-db", action="store_true", help="leave the database behind")
-    parser.add_argument(
-        "--reuse-db", action="store_true", help="use the existing database as it is (kept)"
     )
     parser.add_argument("--python-client", action="store_true", help="do not use wrk")
     parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import ROOT, database_url, drop_database, recreate_database  # noqa: E402
+from bench.common import ROOT, database_arguments, database_url, drop_database, recreate_database  # noqa: E402
 
 TARGET_MS = 20.0
 PAGE = 20
@@ -68,15 +68,10 @@ QUERIES = [
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
-    parser.add_argument("--db-name", default="jinpu_bench_search")
+    database_arguments(parser, "jinpu_bench_search", reuse=True)
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=10)
-    parser.add_argument("--keep-db", action="store_true", help="leave the database behind")
-    parser.add_argument(
-        "--reuse-db", action="store_true", help="use the existing database as it is (kept)"
-    )
     parser.add_argument(
         "--random-page-cost",
         type=float,

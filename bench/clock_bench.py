@@ -50,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     ROOT,
     VENV_BIN,
+    database_arguments,
     database_url,
     drop_database,
     recreate_database,
@@ -71,8 +72,7 @@ TARGET_REDERIVE_S = 60.0
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
-    parser.add_argument("--db-name", default="jinpu_bench_clocks")
+    database_arguments(parser, "jinpu_bench_clocks")
     parser.add_argument("--clocks", type=int, default=1_000_000)
     parser.add_argument("--changed", type=float, default=0.01, help="share that changes")
     parser.add_argument("--runs", type=int, default=3, help="sweeps with changes")
@@ -83,7 +83,6 @@ def parse_args(argv=None):
     parser.add_argument(
         "--profile", action="store_true", help="cProfile one more changing sweep; print the top"
     )
-    parser.add_argument("--keep-db", action="store_true", help="leave the database behind")
     parser.add_argument("--time-limit", type=int, default=1800, help="seconds, then stop")
     parser.add_argument("--seed", type=int, default=20260611)
     return parser.parse_args(argv)

@@ -21,6 +21,20 @@ BARE_PATH = "/bench/bare-json/"  # bench/views.py, routed by bench/urls.py
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"%" * 2000 + b"\n"
 
 
+def database_arguments(parser, db_name: str, *, own: bool = True, reuse: bool = False) -> None:
+    """The options that name the benchmark's database: ``--pg`` (the server) and
+    ``--db-name``; for a benchmark that creates its ``own`` database ``--keep-db``, and
+    with ``reuse`` ``--reuse-db``."""
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
+    parser.add_argument("--db-name", default=db_name)
+    if own:
+        parser.add_argument("--keep-db", action="store_true", help="leave the database behind")
+    if reuse:
+        parser.add_argument(
+            "--reuse-db", action="store_true", help="use the existing database as it is (kept)"
+        )
+
+
 def database_url(args) -> str:
     """The benchmark's own database on the server ``args.pg``."""
     return f"{args.pg.rstrip('/')}/{args.db_name}"

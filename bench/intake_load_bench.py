@@ -58,6 +58,7 @@ from bench.common import (  # noqa: E402
     PDF,
     PYTHON,
     ROOT,
+    database_arguments,
     database_url,
     drop_database,
     port_is_free,
@@ -73,8 +74,7 @@ TARGET_RATIO = 0.12
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
-    parser.add_argument("--db-name", default="jinpu_bench_intake")
+    database_arguments(parser, "jinpu_bench_intake")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/7", help="broker and cache")
     parser.add_argument("--port", type=int, default=18766)
     parser.add_argument(
@@ -87,7 +87,6 @@ def parse_args(argv=None):
     parser.add_argument("--processes", type=int, default=4, help="client processes")
     parser.add_argument("--duration", type=int, default=15, help="seconds per measurement")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--keep-db", action="store_true", help="leave the database behind")
     parser.add_argument(
         "--off",
         action="append",

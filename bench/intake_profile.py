@@ -23,15 +23,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import PDF, ROOT, database_url  # noqa: E402
+from bench.common import PDF, ROOT, database_arguments, database_url  # noqa: E402
 
 STEPS = ("create", "upload", "submit", "accept")
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--db-name", default="jinpu_bench_intake")
+    database_arguments(parser, "jinpu_bench_intake", own=False)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--cycles", type=int, default=100)
     parser.add_argument("--sql", action="store_true", help="print each step's statements")
