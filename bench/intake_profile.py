@@ -107,6 +107,19 @@ def main() -> int:
         statements[f"{mode} {name}"] = [q["sql"] for q in capture.captured_queries]
         return response
 
+    def upload_materials(mode, path, auth):
+        """The upload step of both cycles: one PDF per material, POSTed to ``path``."""
+        for material in materials:
+            upload = SimpleUploadedFile("m.pdf", PDF, "application/pdf")
+            step(
+                mode,
+                "upload",
+                lambda m=material, u=upload: client.post(
+                    path, {"material_id": m, "file": u}, **auth
+                ),
+                200,
+            )
+
     def portal_cycle():
         citizen_auth = {"HTTP_AUTHORIZATION": f"Token {citizen_token.key}"}
         clerk_auth = {"HTTP_AUTHORIZATION": f"Token {clerk_token.key}"}
@@ -120,16 +133,7 @@ def main() -> int:
             201,
         )
         base = f"/api/v1/applications/{response.json()['id']}"
-        for material in materials:
-            upload = SimpleUploadedFile("m.pdf", PDF, "application/pdf")
-            step(
-                "portal",
-                "upload",
-                lambda m=material, u=upload: client.post(
-                    f"{base}/materials/", {"material_id": m, "file": u}, **citizen_auth
-                ),
-                200,
-            )
+        upload_materials("portal", f"{base}/materials/", citizen_auth)
         step("portal", "submit", lambda: client.post(f"{base}/submit/", **citizen_auth), 200)
         verdicts = [{"material": m, "status": "received"} for m in materials]
         accept = base.replace("/applications/", "/clerk/applications/") + "/accept/"
@@ -155,16 +159,7 @@ def main() -> int:
             201,
         )
         pk = response.json()["id"]
-        for material in materials:
-            upload = SimpleUploadedFile("m.pdf", PDF, "application/pdf")
-            step(
-                "minimal",
-                "upload",
-                lambda m=material, u=upload: client.post(
-                    f"{base}{pk}/materials/", {"material_id": m, "file": u}
-                ),
-                200,
-            )
+        upload_materials("minimal", f"{base}{pk}/materials/", {})
         user = citizen.user_id
         step("minimal", "submit", lambda: client.post(f"{base}{pk}/submit/?user={user}"), 200)
         body = {"department": version.department_id, "step": step_id}
