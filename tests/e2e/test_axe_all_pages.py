@@ -28,7 +28,7 @@ from approvals.services.tasks import (
     task_claim,
     task_request_supplement,
 )
-from feedback.constants import Level, RatingChannel, Stage
+from feedback.constants import Level, RatingChannel
 from feedback.services.pads import pad_create
 from intake.constants import Channel as IntakeChannel
 from intake.constants import DeliveryMethod
@@ -170,9 +170,9 @@ def scene(transactional_db, monkeypatch):
 
     overdue = accept_case_in_the_past(monkeypatch, 8, one_stage, clerk=clerk, applicant=citizen)
     clock_sweep()
-    # 好差评: the concluded case's intake rated on the pad, its conclusion a 差评.
+    # 好差评: the concluded case's intake rated on the pad (its conclusion and the case's
+    # intake get their 差评 in _feedback_orders).
     rating_of(service_instance(concluded), Level.VERY_SATISFIED, RatingChannel.PAD)
-    rating_of(service_instance(concluded, Stage.CONCLUSION), Level.DISSATISFIED)
 
     # Online: a draft, one waiting for pre-review, one sent back for correction.
     def online(version):
