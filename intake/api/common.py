@@ -85,10 +85,10 @@ def date_out(value):
     return None if value is None else value.isoformat()
 
 
+# A notice as the applicant's and the clerks' APIs list it; each side says where its PDF
+# is downloaded (``get_download_url``). No docstring: the schema would show it as the
+# description of both sides' components.
 class NoticeBaseSerializer(serializers.ModelSerializer):
-    """A notice as the applicant's and the clerks' APIs list it; each side says where
-    its PDF is downloaded (``get_download_url``)."""
-
     # Plain strings, not enums: "kind" and "status" name other choice sets elsewhere in
     # the schema, and drf-spectacular cannot name colliding enums well.
     kind = serializers.CharField(help_text="文书类型，见 kind_label")
