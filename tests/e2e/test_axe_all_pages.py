@@ -459,6 +459,8 @@ def log_in(page, base_url, username):
     assert "/accounts/login/" not in page.url, f"{username} could not log in"
 
 
+# Every role's pages at two widths: longer than the suite's 300 s on a loaded machine.
+@pytest.mark.timeout(1200)
 def test_no_serious_axe_findings(scene, live_server, browser, screenshots_dir):
     """Every role, every page, both widths: one context (one page) per role; then the
     states a page reaches by acting on it (the phone menu open, forms refused)."""
