@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jinpu_portal.views import forbidden
+
 from .authorization import (
     agent_authorize_online,
     agent_record_at_window,
@@ -158,12 +160,7 @@ def window_verify(request):
     record keeps the clerk, the time, the window and the hall."""
     window = clerk_window_of(user=request.user)
     if window is None:
-        return render(
-            request,
-            "errors/403.html",
-            {"reason": "只有在综合窗口工作的综窗人员可以办理窗口实名核验。"},
-            status=403,
-        )
+        return forbidden(request, "只有在综合窗口工作的综窗人员可以办理窗口实名核验。")
     form = WindowVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -287,12 +284,7 @@ def _who(event, *, staff: bool) -> str:
 def _clerk_window_or_403(request):
     window = clerk_window_of(user=request.user)
     if window is None:
-        return None, render(
-            request,
-            "errors/403.html",
-            {"reason": "只有在综合窗口工作的综窗人员可以办理企业授权登记。"},
-            status=403,
-        )
+        return None, forbidden(request, "只有在综合窗口工作的综窗人员可以办理企业授权登记。")
     return window, None
 
 

@@ -24,18 +24,18 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("favicon.ico"))
 
 
+def forbidden(request, reason: str = ""):
+    """The 403 page, saying in Chinese why (``reason``) when the caller knows."""
+    return render(request, "errors/403.html", {"reason": reason} if reason else None, status=403)
+
+
 def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    return forbidden(request)
 
 
 def csrf_failure(request, reason=""):
     """A form left open too long (or posted from elsewhere): say so in Chinese."""
-    return render(
-        request,
-        "errors/403.html",
-        {"reason": "页面已过期或来源校验未通过，请返回上一页，刷新后重新提交。"},
-        status=403,
-    )
+    return forbidden(request, "页面已过期或来源校验未通过，请返回上一页，刷新后重新提交。")
 
 
 def page_not_found(request, exception=None):

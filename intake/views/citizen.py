@@ -32,6 +32,7 @@ from catalog.selectors import (
     published_version_for_code,
 )
 from jinpu_portal.notifications import notification_mark_read
+from jinpu_portal.views import forbidden
 
 from ..citizen_forms import (
     ApplicationInfoForm,
@@ -81,10 +82,6 @@ PAGE_SIZE = 10
 NOT_CITIZEN = "网上申请和“我的申请”仅供办事群众使用，请使用实名注册的办事群众账号登录。"
 
 
-def _forbidden(request, reason: str):
-    return render(request, "errors/403.html", {"reason": reason}, status=403)
-
-
 def citizen_required(view):
     """Signed in, with the citizen role; else the login page or a 403 in Chinese."""
 
@@ -92,11 +89,11 @@ def citizen_required(view):
     @login_required
     def wrapper(request, *args, **kwargs):
         if not request.user.has_role(Role.CITIZEN):
-            return _forbidden(request, NOT_CITIZEN)
+            return forbidden(request, NOT_CITIZEN)
         try:
             return view(request, *args, **kwargs)
         except PermissionDenied as denied:
-            return _forbidden(request, str(denied) or NOT_CITIZEN)
+            return forbidden(request, str(denied) or NOT_CITIZEN)
 
     return wrapper
 

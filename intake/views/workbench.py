@@ -34,6 +34,7 @@ from catalog.selectors import (
     bundle_versions,
     item_version_search,
 )
+from jinpu_portal.views import forbidden
 
 from ..constants import ApplicantKind, CaseStatus, Channel, MaterialStatus, NoticeStatus
 from ..errors import IntakeError, IntakePermissionDenied
@@ -65,7 +66,7 @@ QUEUE_PAGE_SIZE = 50
 
 def _denied(request, error: Exception):
     reason = error.args[0] if error.args else "无权办理。"
-    return render(request, "errors/403.html", {"reason": reason}, status=403)
+    return forbidden(request, reason)
 
 
 def clerk_required(view):
