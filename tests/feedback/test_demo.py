@@ -1,0 +1,70 @@
+"""The demo data of 好差评 (feedback.demo): the history's ratings, the story's 差评 in
+every state of their life through the services, the figures they give, and a second
+run that adds nothing."""
+
+import pytest
+
+from accounts.demo import seeders
+from accounts.models import Department
+from feedback import demo
+from feedback.constants import AppealStatus, OrderOutcome, OrderStatus
+from feedback.figures import figure_table
+from feedback.models import Appeal, Rating, RectificationOrder
+from intake.models import Application
+from tests.factories import ItemVersionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organisation():
+    """The demo organisation and accounts, and a few items of the demo departments (the
+    whole demo catalog takes minutes): promised ones for the history, 即办件 of 市场监管局
+    and 住建局 for the story."""
+    for seeder in seeders():
+        if seeder.name in ("organisation", "accounts"):
+            seeder.func()
+    scj, zjj = Department.objects.get(code="SCJ"), Department.objects.get(code="ZJJ")
+    for n, department in enumerate((scj, zjj, scj)):
+        ItemVersionFactory(name=f"演示承诺件{n}", department=department)
+    for department in (scj, zjj):
+        ItemVersionFactory(
+            name=f"{department.short_name}即办件", department=department, immediate=True
+        )
+
+
+def test_the_story_reaches_every_state_and_the_figures_count_it(organisation, monkeypatch):
+    monkeypatch.setattr(demo, "HISTORY_CASES", 60)
+    demo.seed_feedback()
+
+    orders = RectificationOrder.objects.all()
+    # One order per 差评 of the story, in the state the story names.
+    assert orders.count() == len(demo.STORY) == 10
+    statuses = sorted(orders.values_list("status", flat=True))
+    assert statuses.count(OrderStatus.CALLBACK) == 2  # opened; the appeal pending
+    assert statuses.count(OrderStatus.RECTIFYING) == 3  # called back, reopened, appeal rejected
+    assert statuses.count(OrderStatus.VISIT) == 1  # replied
+    assert statuses.count(OrderStatus.RULING) == 1  # unsatisfied twice
+    assert sorted(orders.exclude(outcome="").values_list("outcome", flat=True)) == sorted(
+        [OrderOutcome.SATISFIED, OrderOutcome.RULED, OrderOutcome.EXCLUDED]
+    )
+    assert orders.filter(reopened=True).count() == 3  # reopened, ruling, ruled
+    assert sorted(Appeal.objects.values_list("status", flat=True)) == sorted(
+        [AppealStatus.PENDING, AppealStatus.ACCEPTED, AppealStatus.REJECTED]
+    )
+    # The accepted appeal's 差评 stays in the record, out of the figures.
+    assert Rating.objects.filter(excluded=True).count() == 1
+    total = figure_table().total.counts
+    assert total.bad == 9
+    assert total.rectified == 4  # replied, satisfied, ruling, ruled
+    assert total.visited == 4  # satisfied, reopened, ruling, ruled
+    # The history: every case's two services rated or defaulted, none of them a 差评.
+    history = Rating.objects.filter(instance__application__outcome_note=demo.HISTORY_NOTE)
+    assert history.filter(level__gte=4).count() == 0
+    assert history.filter(is_default=True).exists()
+    assert total.rated == Rating.objects.filter(excluded=False).count()
+
+    # A second run adds nothing.
+    cases, ratings = Application.objects.count(), Rating.objects.count()
+    demo.seed_feedback()
+    assert (Application.objects.count(), Rating.objects.count()) == (cases, ratings)
