@@ -34,7 +34,8 @@ from django.utils import timezone
 from accounts.constants import Role
 from accounts.models import User
 from approvals.clock_owners import ClockOwner
-from approvals.constants import ClockKind
+from approvals.constants import ClockKind, EscalationStatus
+from approvals.models import Escalation
 from approvals.services.clocks import clock_start, clock_stop
 from approvals.services.sweep import approvers_by_department
 from intake.errors import IntakeError
@@ -181,9 +182,16 @@ def _start_clock(order: RectificationOrder, days: int, on: datetime.date):
     )
 
 
-def _stop_clock(order: RectificationOrder, on: datetime.date) -> None:
+def _stop_clock(order: RectificationOrder, on: datetime.date, result: str = "") -> None:
+    """Stop the running clock; a 督办 the sweep opened on it is done with the step."""
     if order.clock_id and order.clock.is_open:
         clock_stop(clock=order.clock, on=on)
+        Escalation.objects.filter(clock_id=order.clock_id, status=EscalationStatus.OPEN).update(
+            status=EscalationStatus.RESOLVED,
+            result=(result or "整改单已办结")[:300],
+            resolved_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
 
 
 def _close(order: RectificationOrder, outcome: str) -> None:
@@ -260,7 +268,7 @@ def order_call_back(
     note = _text(note, "请填写回访核实情况。", label="回访核实情况")
     source = move(order, OrderMove.CALL_BACK)
     today = timezone.localdate()
-    _stop_clock(order, today)
+    _stop_clock(order, today, "已回访核实（逾期）")
     order.clock = _start_clock(order, settings.FEEDBACK_RECTIFY_DAYS, today)
     order.finding, order.callback_note, order.called_back_at = finding, note, timezone.now()
     order.save()
@@ -283,7 +291,7 @@ def order_reply(*, order: RectificationOrder | int, actor: User, text: str) -> R
     _require_owner(actor, order)
     text = _text(text, "请填写整改情况和答复内容。", label="整改答复")
     source = move(order, OrderMove.REPLY)
-    _stop_clock(order, timezone.localdate())
+    _stop_clock(order, timezone.localdate(), "已整改并答复群众（逾期）")
     order.reply, order.replied_at = text, timezone.now()
     order.save()
     _record(order, OrderMove.REPLY, actor=actor, source=source, message=text)

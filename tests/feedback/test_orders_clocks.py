@@ -1,6 +1,7 @@
 """The orders' clocks are approvals' clocks, lit, warned and escalated by approvals' own
 minute sweep: the warnings go to the unit that owns the order (a hall's clerks, or a
-department's approvers), the 督办 names it; the case's own clocks are not disturbed,
+department's approvers), the 督办 names it and is resolved with the late step; the case's
+own clocks are not disturbed,
 and the case's supplements and conclusion neither pause nor stop an order's clock."""
 
 import datetime
@@ -76,6 +77,12 @@ def test_the_sweep_warns_the_hall_and_escalates_without_touching_the_case(orders
     assert _case_lights(s.case) == before
     assert clock not in case_clocks(s.case)
     assert clock not in open_clocks(s.case)
+
+    # The unit calls back, late: the 督办 is done with the step it was about.
+    order_call_back(order=order, actor=s.hall_clerk, finding=Finding.TRUE, note="已联系")
+    record.refresh_from_db()
+    assert (record.status, record.result) == (EscalationStatus.RESOLVED, "已回访核实（逾期）")
+    assert record.resolved_at is not None
 
 
 def test_a_late_rectification_after_the_call_back(orders_scene, at):
