@@ -30,6 +30,7 @@ from approvals.services.tasks import (
 )
 from feedback.constants import Level, RatingChannel
 from feedback.services.pads import pad_create
+from feedback.tokens import rating_token
 from intake.constants import Channel as IntakeChannel
 from intake.constants import DeliveryMethod
 from intake.models import Notice
@@ -65,6 +66,8 @@ SHOTS = {
     ("supervisor", "feedback:review"): "supervisor-feedback-review",
     ("supervisor", "supervision:feedback"): "supervisor-feedback",
     ("pad", "feedback:pad"): "pad-idle",
+    ("anonymous", "feedback:rate"): "rate-by-link",
+    ("citizen", "feedback:my_rate"): "citizen-rate",
 }
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -113,6 +116,7 @@ NOT_PAGES = {
     "feedback:pad-rate": "POST action (the form is on feedback:pad)",
     "feedback:pad-new": "POST action (the form is on feedback:pads)",
     "feedback:pad-stop": "POST action",
+    "feedback:my_follow_up": "POST action (the form is on feedback:my_rate)",
 }
 
 
@@ -210,8 +214,16 @@ def scene(transactional_db, monkeypatch):
     # A counter pad (评价器) at a window with no case: it stays idle.
     clerk2 = users["clerk2"]
     _, pad_key = pad_create(window=clerk2.staff_profile.window, actor=clerk2)
+    # Rating by link and online: the waiting case's window service still open, the
+    # counter case's rated (its 差评 above, online by the citizen: the 追评 form shows).
+    open_instance = service_instance(waiting)
+    rated_instance = service_instance(case)
     return {
         **orders,
+        "open_instance": open_instance,
+        "rated_instance": rated_instance,
+        "rate_token": rating_token(open_instance),
+        "rated_token": rating_token(rated_instance),
         "users": users,
         "citizen": citizen,
         "enterprise": enterprise,
@@ -294,6 +306,9 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
         url("intake:progress"),
         url("intake:verify-start"),
         url("intake:verify", s["notice"].verification_code),
+        url("feedback:rate", s["rate_token"]),
+        url("feedback:rate", s["rated_token"]),
+        url("feedback:rate", s["rate_token"], query="via=sms"),
     ]
     if role == "anonymous":
         return [
@@ -322,6 +337,8 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("intake:my_bundle", s["bundle_application"].pk),
             url("intake:my_bundle_withdraw", s["bundle_application"].pk),
             url("intake:notifications"),
+            url("feedback:my_rate", s["open_instance"].pk),
+            url("feedback:my_rate", s["rated_instance"].pk),
             url("approvals:case", s["case"].pk),
             url("approvals:case", s["concluded"].pk),
             url("approvals:supplement", s["waiting"].pk),
