@@ -30,19 +30,6 @@ pytestmark = pytest.mark.django_db
 BIND = "feedback:pad-bind"
 
 
-def _rating_service_landed() -> bool:
-    try:
-        from feedback.services import ratings  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_rating_service = pytest.mark.skipif(
-    not _rating_service_landed(), reason="feedback.services.ratings has not landed yet"
-)
-
-
 def served(case, seconds_ago: float = 0, stage=Stage.INTAKE) -> ServiceInstance:
     """The ``stage`` instance of ``case`` (the one feedback made for it, or one made
     here), served ``seconds_ago``."""
@@ -322,7 +309,6 @@ def test_a_bad_rating_without_a_reason_is_asked_again(pad_client, accept):
 # --- rating through the pad (feedback.services.ratings.rating_record) --------------
 
 
-@needs_rating_service
 def test_a_rating_on_the_pad_is_recorded_with_channel_pad(pad_client, accept):
     instance = served(accept())
     response = rate(pad_client, instance, level=Level.SATISFIED, sub_efficiency=1, sub_attitude=2)
@@ -342,7 +328,6 @@ def test_a_rating_on_the_pad_is_recorded_with_channel_pad(pad_client, accept):
     assert instance.application.case_number not in poll(pad_client).content.decode()
 
 
-@needs_rating_service
 def test_a_bad_rating_on_the_pad_keeps_its_reasons_and_text(pad_client, accept):
     instance = served(accept())
     rate(
@@ -358,7 +343,6 @@ def test_a_bad_rating_on_the_pad_keeps_its_reasons_and_text(pad_client, accept):
     assert rating.text == "等了很久"
 
 
-@needs_rating_service
 def test_a_second_rating_on_the_pad_is_refused(pad_client, accept):
     instance = served(accept())
     rate(pad_client, instance, level=Level.VERY_SATISFIED)
