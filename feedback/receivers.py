@@ -13,11 +13,15 @@ transaction, so the act and its instance exist together or not at all.
   the window is left empty (a window's figures count the window's own service).
 - intake's ``case_concluded`` (即办件 concluded at the counter): the conclusion at the
   window, by the clerk.
+
+A walk-in applicant (no portal account) is texted each instance's rating link once the
+act commits (``feedback.services.jobs.rating_link_send``).
 """
 
 from django.utils import timezone
 
 from .constants import Stage
+from .services.jobs import rating_link_send
 from .services.ratings import instance_open
 
 
@@ -45,6 +49,7 @@ def open_intake_instance(sender, *, application, actor=None, **kwargs) -> None:
         window_id=application.window_id,
         staff_id=_id(actor),
     )
+    rating_link_send(application=application, stage=Stage.INTAKE)  # walk-ins: SMS
 
 
 def open_conclusion_instance(sender, *, application, actor=None, department=None, **kwargs):
@@ -58,6 +63,7 @@ def open_conclusion_instance(sender, *, application, actor=None, department=None
         window_id=None,
         staff_id=_id(actor),
     )
+    rating_link_send(application=application, stage=Stage.CONCLUSION)  # walk-ins: SMS
 
 
 def open_immediate_conclusion_instance(sender, *, application, actor=None, **kwargs) -> None:
@@ -71,3 +77,4 @@ def open_immediate_conclusion_instance(sender, *, application, actor=None, **kwa
         window_id=application.window_id,
         staff_id=_id(actor),
     )
+    rating_link_send(application=application, stage=Stage.CONCLUSION)  # walk-ins: SMS

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -345,6 +346,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=10),
         "options": {"expires": 590},
     },
+    # The one invitation to rate after FEEDBACK_INVITE_DAYS: in the daytime only (SMS).
+    "feedback-invitations-send": {
+        "task": "feedback.tasks.invitations_send",
+        "schedule": crontab(minute="*/15", hour="9-19"),
+        "options": {"expires": 890},
+    },
 }
 
 # --- API ------------------------------------------------------------------
@@ -449,6 +456,11 @@ FEEDBACK_RATE_LIMIT_ADDRESS = env.str("FEEDBACK_RATE_LIMIT_ADDRESS", default="30
 # gets the rectification days again).
 FEEDBACK_CALLBACK_DAYS = env.int("FEEDBACK_CALLBACK_DAYS", default=1)
 FEEDBACK_RECTIFY_DAYS = env.int("FEEDBACK_RECTIFY_DAYS", default=15)
+
+# --- Feedback (好差评) ----------------------------------------------------------
+# Calendar days after the service before one invitation to rate (in-portal and SMS) goes
+# to whoever has not rated; walk-ins are also texted the rating link at once.
+FEEDBACK_INVITE_DAYS = env.int("FEEDBACK_INVITE_DAYS", default=3)
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {

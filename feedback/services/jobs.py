@@ -1,4 +1,5 @@
-"""The jobs of 好差评: default ratings when a rating period ends unrated.
+"""The jobs of 好差评: default ratings when a rating period ends unrated, and the
+invitations to rate.
 
 **Default ratings** (GB/T 39734-2020: an instance not rated within the period counts
 as 基本满意). ``ratings_default_record`` gives every OPEN instance whose ``rate_until``
@@ -12,19 +13,45 @@ NOTHING``), only the instances whose rating this run inserted (``RETURNING``) ar
 and on PostgreSQL a batch locks its instances with ``SKIP LOCKED``, so a second run takes
 other rows instead of waiting, and a citizen rating in the last second (the rating
 service locks the instance) is never overwritten.
+
+**Invitations** (the SMS channel of item 3):
+
+- ``rating_link_send``: a walk-in applicant (no portal account) is texted the rating link
+  of an instance as soon as the instance exists (the act that opens it commits);
+- ``invitations_send``: whoever has not rated ``FEEDBACK_INVITE_DAYS`` after the service
+  gets one invitation while the period is still open: an in-portal message (SMS and
+  e-mail from its outbox) for an account, an SMS for a walk-in. ``invited_at`` marks the
+  instance in the same transaction, so it is sent once.
+
+Both go through the notifications outbox (``jinpu_portal.notifications``): nothing is
+sent for an act or a run rolled back. The link is the token link of the rate-by-token page
+with ``?via=sms``, so a rating made through it records the SMS channel. Messages name
+the item and the case, never a member of staff.
 """
 
 import datetime
+import functools
+import threading
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..constants import InstanceState, Level, RatingChannel
+from intake.services.contact import walk_in_phone
+from jinpu_portal.notifications import Message, notify, notify_many
+
+from ..constants import InstanceState, Level, RatingChannel, Stage
 from ..models import Rating, ServiceInstance
 
 #: Instances per transaction of the default-rating job (a batch holds its row locks).
 DEFAULT_BATCH = 10_000
+#: Database sessions of the default-rating job side by side (PostgreSQL).
+DEFAULT_SESSIONS = 2
+#: Instances per transaction of the invitations.
+INVITE_BATCH = 500
+
+SMS_VIA = "sms"
 
 
 # --- Default ratings --------------------------------------------------------------------
@@ -48,12 +75,55 @@ class DefaultRun(JobRun):
 
 
 def ratings_default_record(
-    *, now: datetime.datetime | None = None, batch: int = DEFAULT_BATCH
+    *,
+    now: datetime.datetime | None = None,
+    batch: int = DEFAULT_BATCH,
+    sessions: int = DEFAULT_SESSIONS,
 ) -> DefaultRun:
     """Record the default rating of every OPEN instance whose period ended before ``now``
     (default: now) and mark those instances DEFAULTED; ``batch`` instances per
-    transaction. Running it again, or twice at once, records nothing twice."""
+    transaction. Running it again, or twice at once, records nothing twice.
+
+    On PostgreSQL, called outside a transaction, ``sessions`` database sessions (threads)
+    take batches side by side (``SKIP LOCKED`` keeps them apart): writing the rows and
+    their index entries is work for the database's CPUs, so two sessions take about half
+    the time of one where two CPUs are free."""
     now = now or timezone.now()
+    side_by_side = (
+        sessions > 1
+        and connection.features.has_select_for_update_skip_locked
+        and not connection.in_atomic_block  # threads would not see the caller's rows
+    )
+    if not side_by_side:
+        recorded, batches = _default_batches(now, batch)
+        return DefaultRun(recorded=recorded, batches=batches, until=now)
+    results: list[tuple[int, int]] = []
+    errors: list[BaseException] = []
+
+    def session() -> None:
+        try:
+            results.append(_default_batches(now, batch))
+        except BaseException as error:  # re-raised in the caller's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=session) for _ in range(sessions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return DefaultRun(
+        recorded=sum(recorded for recorded, _ in results),
+        batches=sum(batches for _, batches in results),
+        until=now,
+    )
+
+
+def _default_batches(now: datetime.datetime, batch: int) -> tuple[int, int]:
+    """Batches until none is left for this session: (ratings recorded, batches)."""
     recorded = batches = 0
     while True:
         with transaction.atomic():
@@ -63,12 +133,11 @@ def ratings_default_record(
                     state=InstanceState.DEFAULTED, updated_at=now
                 )
         if not ids:
-            # Nothing left, or what is left is locked by another run (which records it)
-            # or was rated in the meantime.
-            break
+            # Nothing left, or what is left is locked by another session or run (which
+            # records it) or was rated in the meantime.
+            return recorded, batches
         recorded += len(ids)
         batches += 1
-    return DefaultRun(recorded=recorded, batches=batches, until=now)
 
 
 def _default_ratings_insert(*, now: datetime.datetime, limit: int) -> list[int]:
@@ -136,3 +205,116 @@ def _chunks(ids: list[int]):
     size = connection.features.max_query_params or len(ids) or 1
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+# --- Invitations ------------------------------------------------------------------------
+
+
+def rating_sms_link(instance: ServiceInstance) -> str:
+    """The absolute address of the instance's rate-by-token page, marked as the SMS
+    channel (the rating records channel SMS)."""
+    from ..tokens import rating_url  # the token rules live with the rating page
+
+    return f"{settings.SITE_URL}{rating_url(instance, via=SMS_VIA)}"
+
+
+def _service(instance: ServiceInstance) -> str:
+    """“您办理“食品经营许可”的受理服务” (the item and the stage, no names)."""
+    name = instance.application.item_version.name
+    return f"您办理“{name}”的{Stage(instance.stage).label}"
+
+
+def _day(moment: datetime.datetime) -> str:
+    day = timezone.localtime(moment)
+    return f"{day.month}月{day.day}日"
+
+
+def rating_link_send(*, application, stage: str) -> bool:
+    """Text a walk-in applicant (a counter case, no portal account) the rating link of
+    ``application``'s instance at ``stage``. Call it in the transaction that opens the
+    instance (feedback's receivers do): the message is put in the outbox when that
+    transaction commits, after the act's own messages (受理, 办结), so the applicant
+    reads them in that order, and never for an act rolled back. An applicant with an
+    account rates under 我的申请 and is invited later if they have not. Returns whether
+    a message will be written (not for an account, nor without a mobile number)."""
+    if application.applicant.user_id is not None:
+        return False
+    phone = walk_in_phone(application)
+    if not phone:
+        return False
+    transaction.on_commit(functools.partial(_rating_link_write, application.pk, stage, phone))
+    return True
+
+
+def _rating_link_write(application_id: int, stage: str, phone: str) -> None:
+    with transaction.atomic():
+        instance = (
+            ServiceInstance.objects.select_related("application__item_version")
+            .filter(application_id=application_id, stage=stage, state=InstanceState.OPEN)
+            .first()
+        )
+        if instance is None:  # rated meanwhile (the counter pad), or not opened after all
+            return
+        link = rating_sms_link(instance)
+        notify(
+            recipient=None,
+            phone=phone,
+            title="请您评价本次服务",
+            body=f"{_service(instance)}已完成，请在{_day(instance.rate_until)}前评价：{link}",
+            url=link.removeprefix(settings.SITE_URL),
+            reference=instance.application.case_number or "",
+        )
+
+
+@dataclass(frozen=True)
+class InvitationRun(JobRun):
+    invited: int  # instances marked invited
+    messages: int  # messages written (an applicant without account or mobile gets none)
+    since: datetime.datetime  # served before this moment and still unrated
+
+
+def invitations_send(
+    *, now: datetime.datetime | None = None, batch: int = INVITE_BATCH
+) -> InvitationRun:
+    """Invite, once, every applicant whose instance served ``FEEDBACK_INVITE_DAYS`` ago or
+    earlier is still unrated and not yet invited, while its period is open: the
+    in-portal message (and SMS from its outbox) to an account, an SMS to a walk-in.
+    Marks ``invited_at`` in the same transaction; overlapping runs skip each other's
+    rows (PostgreSQL) or wait for them (SQLite)."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=settings.FEEDBACK_INVITE_DAYS)
+    invited = messages = 0
+    while True:
+        with transaction.atomic():
+            due = list(
+                ServiceInstance.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(
+                    state=InstanceState.OPEN,
+                    invited_at__isnull=True,
+                    served_at__lte=since,
+                    rate_until__gt=now,
+                )
+                .select_related("application__applicant", "application__item_version")
+                .order_by("rate_until", "id")[:batch]
+            )
+            if not due:
+                break
+            for chunk in _chunks([instance.pk for instance in due]):
+                ServiceInstance.objects.filter(pk__in=chunk).update(invited_at=now, updated_at=now)
+            messages += notify_many(_invitation(instance) for instance in due)
+        invited += len(due)
+    return InvitationRun(invited=invited, messages=messages, since=since)
+
+
+def _invitation(instance: ServiceInstance) -> Message:
+    application = instance.application
+    user_id = application.applicant.user_id
+    link = rating_sms_link(instance)
+    return Message(
+        recipient_id=user_id,
+        phone="" if user_id is not None else walk_in_phone(application),
+        title="邀请您评价政务服务",
+        body=f"{_service(instance)}尚未评价，请在{_day(instance.rate_until)}前评价：{link}",
+        url=link.removeprefix(settings.SITE_URL),
+        reference=application.case_number or "",
+    )

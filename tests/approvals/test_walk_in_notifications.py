@@ -40,12 +40,18 @@ def test_a_walk_in_is_texted_when_accepted_decided_and_ready_to_collect(
     assert accepted.dispatched_at is None  # waits in the outbox
 
     conclude(case, spj_approver, django_capture_on_commit_callbacks)
-    assert outbox_titles("13900007777") == ["您的申请已受理", "您的办件已办结", "办理结果可以领取"]
+    # And the rating link of the decision (feedback), after the act's own messages.
+    assert outbox_titles("13900007777") == [
+        "您的申请已受理",
+        "您的办件已办结",
+        "办理结果可以领取",
+        "请您评价本次服务",
+    ]
     # Nothing went to the number registered with the identity, nobody's inbox got it.
     assert not Notification.objects.filter(phone="13800000001").exists()
 
     with caplog.at_level(logging.INFO, logger="jinpu_portal.notifications"):
-        assert notifications_dispatch_pending() == 3
+        assert notifications_dispatch_pending() == 4
     assert "SMS to 7777: 您的申请已受理" in caplog.text
     assert "SMS to 7777: 办理结果可以领取" in caplog.text
     assert not Notification.objects.filter(dispatched_at__isnull=True).exists()
@@ -86,4 +92,4 @@ def test_post_delivery_is_not_announced_as_ready_to_collect(
         delivery_address="大连市金州区友谊街道1号",
     )
     conclude(application, spj_approver, django_capture_on_commit_callbacks)
-    assert outbox_titles("13800000003") == ["您的申请已受理", "您的办件已办结"]
+    assert outbox_titles("13800000003") == ["您的申请已受理", "您的办件已办结", "请您评价本次服务"]

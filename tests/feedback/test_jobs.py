@@ -1,18 +1,26 @@
 """The jobs of 好差评 (feedback/services/jobs.py, feedback/tasks.py): the default rating
 of every instance whose period ended unrated (once, however often and however many
-at once it runs)."""
+at once it runs), the walk-in's SMS link and the one invitation after
+FEEDBACK_INVITE_DAYS, both through the notifications outbox."""
 
 import datetime
+import re
 import threading
 from datetime import timedelta
 
 import pytest
+from celery.schedules import crontab
 from django.db import connection
+from django.urls import resolve
 
 from feedback.constants import InstanceState, Level, PushStatus, RatingChannel, Stage
 from feedback.models import Rating, ServiceInstance
-from feedback.services.jobs import ratings_default_record
+from feedback.services.jobs import invitations_send, rating_link_send, ratings_default_record
+from feedback.tasks import invitations_send as invitations_task
 from feedback.tasks import ratings_default as ratings_default_task
+from intake.constants import Channel, MaterialStatus
+from intake.services.cases import application_create, counter_receive, intake_accept
+from jinpu_portal.models import Notification
 from tests.factories import CitizenFactory, accept_case, rating_of, service_instance
 
 UTC = datetime.UTC
@@ -189,3 +197,151 @@ def test_runs_at_the_same_time_record_each_default_once(item, clerk):
     assert Rating.objects.count() == 30
     assert Rating.objects.values("instance").distinct().count() == 30
     assert set(states(*instances)) == {InstanceState.DEFAULTED}
+
+
+# --- The walk-in's SMS link -------------------------------------------------------------
+
+
+def linked_instance(url: str) -> ServiceInstance:
+    """The instance whose rate-by-token page ``url`` opens, checking it is the SMS copy."""
+    from feedback.tokens import instance_from_token
+
+    path, query = url.split("?")
+    assert query == "via=sms"
+    match = resolve(path)
+    assert match.view_name == "feedback:rate"
+    return instance_from_token(match.kwargs["token"])
+
+
+def link_in(body: str) -> str:
+    [link] = re.findall(r"https://zwfw\.jinpu\.gov\.cn(\S+?via=sms)", body)
+    return link
+
+
+def links():
+    return Notification.objects.filter(title="请您评价本次服务").order_by("id")
+
+
+@pytest.mark.django_db
+def test_a_walk_in_is_texted_the_rating_link_as_soon_as_the_case_is_accepted(
+    settings, item, clerk, walk_in, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://zwfw.jinpu.gov.cn"
+    with django_capture_on_commit_callbacks(execute=True):
+        case = accept_case(item, clerk=clerk, applicant=walk_in, contact_phone="13900007777")
+
+    # After the acceptance's own message, in the outbox.
+    accepted, message = Notification.objects.filter(phone="13900007777").order_by("id")
+    assert (accepted.title, message.title) == ("您的申请已受理", "请您评价本次服务")
+    assert list(links()) == [message]
+    instance = ServiceInstance.objects.get(application=case, stage=Stage.INTAKE)
+    assert (message.recipient, message.phone) == (None, "13900007777")  # the counter's number
+    assert message.dispatched_at is None  # in the outbox
+    assert linked_instance(message.url) == instance
+    assert link_in(message.body) == message.url
+    assert f"您办理“{case.item_version.name}”的受理服务已完成" in message.body
+    assert clerk.full_name not in message.body + message.title  # no staff names
+    assert message.reference == case.case_number
+
+
+@pytest.mark.django_db
+def test_a_walk_in_is_texted_the_link_of_an_immediate_conclusion_too(
+    settings, immediate_item, clerk, walk_in, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://zwfw.jinpu.gov.cn"
+    case = application_create(
+        item_version=immediate_item,
+        applicant=walk_in,
+        actor=clerk,
+        channel=Channel.COUNTER,
+        contact_phone="13900007777",
+    )
+    counter_receive(application=case, actor=clerk)
+    verdicts = [
+        {"material": material, "status": MaterialStatus.RECEIVED, "originals": 1}
+        for material in immediate_item.materials.all()
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        intake_accept(application=case, actor=clerk, verdicts=verdicts, conclude_immediately=True)
+    bodies = {linked_instance(message.url).stage: message.body for message in links()}
+    assert set(bodies) == {Stage.INTAKE, Stage.CONCLUSION}
+    assert set(case.service_instances.values_list("stage", flat=True)) == set(bodies)
+    assert "的办结服务已完成" in bodies[Stage.CONCLUSION]
+
+
+@pytest.mark.django_db
+def test_an_account_holder_or_a_walk_in_without_mobile_gets_no_link(
+    item, clerk, applicant, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        # The account holder rates under 我的申请 (and gets the invitation if not).
+        case = accept_case(item, clerk=clerk, applicant=applicant, contact_phone="13900007777")
+        no_mobile = accept_case(
+            item,
+            clerk=clerk,
+            applicant=CitizenFactory(user=None, phone=""),
+            contact_phone="0411-87651234",
+        )
+    assert not links().exists()
+    for application in (case, no_mobile):
+        assert not rating_link_send(application=application, stage=Stage.INTAKE)
+
+
+# --- The one invitation -----------------------------------------------------------------
+
+
+def invitations():
+    return Notification.objects.filter(title="邀请您评价政务服务").order_by("id")
+
+
+@pytest.mark.django_db
+def test_one_invitation_after_three_days_to_whoever_has_not_rated(
+    settings, item, clerk, case, walk_in_case, applicant
+):
+    settings.SITE_URL = "https://zwfw.jinpu.gov.cn"
+    assert settings.FEEDBACK_INVITE_DAYS == 3
+    three_days = NOW - timedelta(days=3)
+    account = instance_of(case, served_at=three_days)
+    walked_in = instance_of(walk_in_case, Stage.CONCLUSION, served_at=three_days - timedelta(1))
+    too_early = instance_of(case, Stage.CONCLUSION, served_at=three_days + timedelta(minutes=1))
+    rated = instance_of(walk_in_case, served_at=three_days)
+    rating_of(rated, channel=RatingChannel.QR, rated_at=three_days + timedelta(hours=1))
+    other = cases(item, clerk, 1)[0]
+    closed = instance_of(other, served_at=NOW - timedelta(days=10))  # the default's now
+
+    run = invitations_send(now=NOW)
+    assert (run.invited, run.messages) == (2, 2)
+    to_account = invitations().get(recipient=applicant.user)
+    to_walk_in = invitations().get(recipient=None)
+    assert (to_account.phone, to_walk_in.phone) == ("", "13900007777")
+    for message, instance in ((to_account, account), (to_walk_in, walked_in)):
+        assert linked_instance(message.url) == instance
+        assert link_in(message.body) == message.url
+        assert "尚未评价" in message.body
+        assert clerk.full_name not in message.body
+        assert message.dispatched_at is None
+    assert "的办结服务尚未评价" in to_walk_in.body
+
+    marked = ServiceInstance.objects.filter(invited_at=NOW)
+    assert set(marked.values_list("pk", flat=True)) == {account.pk, walked_in.pk}
+    for instance in (too_early, rated, closed):
+        assert ServiceInstance.objects.get(pk=instance.pk).invited_at is None
+
+    # Once: a second run, a day later, invites only what has become due since.
+    again = invitations_send(now=NOW + timedelta(days=1))
+    assert (again.invited, again.messages) == (1, 1)
+    assert invitations().count() == 3
+    assert invitations().last().recipient == applicant.user  # too_early's, now due
+    assert invitations_send(now=NOW + timedelta(days=1)).invited == 0
+    assert invitations().count() == 3
+
+
+@pytest.mark.django_db
+def test_an_invitation_task_in_the_daytime(settings, case):
+    entry = settings.CELERY_BEAT_SCHEDULE["feedback-invitations-send"]
+    assert entry["task"] == invitations_task.name == "feedback.tasks.invitations_send"
+    assert entry["schedule"] == crontab(minute="*/15", hour="9-19")
+    instance_of(case, served_at=NOW - timedelta(days=4))
+    result = invitations_task.delay(now=NOW.isoformat()).get()
+    assert (result["invited"], result["messages"]) == (1, 1)
+    assert invitations_task.delay(now=NOW.isoformat()).get()["invited"] == 0
