@@ -15,6 +15,8 @@ they need it.
 """
 
 import datetime
+import hashlib
+import re
 
 from django.conf import settings
 from django.core import signing
@@ -25,6 +27,7 @@ from .errors import FeedbackError
 from .models import ServiceInstance
 
 SALT = "feedback.rating-link"
+_SAFE_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 INVALID = "评价链接无效，请核对链接，或扫描文书上的二维码重新进入。"
 EXPIRED = "评价链接已过期，请扫描文书上的二维码重新进入，或在“我的申请”中评价。"
 #: ``?via=`` of a link → the channel its rating records.
@@ -87,8 +90,12 @@ def instance_from_token(token: str, *, application=None) -> ServiceInstance:
 
 def throttle_key(token: str) -> str:
     """What the per-token rate limit counts by: the token's payload (the instance and its
-    case), so the fresh tokens a page makes for one instance share one count."""
-    return (token or "").split(":", 1)[0][:80]
+    case), so the fresh tokens a page makes for one instance share one count. Anything
+    else a client sends in its place is counted by its digest (a safe cache key)."""
+    payload = (token or "").split(":", 1)[0]
+    if _SAFE_PAYLOAD.match(payload):
+        return payload
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def channel_for(via: str) -> str:

@@ -100,3 +100,11 @@ def test_via_gives_the_channel():
     assert tokens.channel_for("sms") == RatingChannel.SMS
     assert tokens.channel_for("") == RatingChannel.QR
     assert tokens.channel_for("anything") == RatingChannel.QR
+
+
+def test_the_limits_cache_key_is_safe_whatever_is_sent():
+    for sent in ("\x06樞𩑌¶$", "a b", "x" * 500, "\ud800"):
+        key = tokens.throttle_key(sent)
+        assert len(key) <= 80
+        assert key.isascii()
+        assert key.replace("-", "").replace("_", "").isalnum()
