@@ -473,12 +473,13 @@ def all_received(application) -> list[dict]:
     ]
 
 
-def submit_online(citizen, version, *, files=None):
+def submit_online(citizen, version, *, files=None, **fields):
     """An online application with every required material (and those named in
-    ``files``) uploaded, submitted."""
+    ``files``) uploaded, submitted; ``fields`` go to ``application_create``
+    (green_channel, ...)."""
     if not files:
-        return ApplicationFactory(submitted=True, applicant=citizen, item_version=version)
-    application = ApplicationFactory(applicant=citizen, item_version=version)
+        return ApplicationFactory(submitted=True, applicant=citizen, item_version=version, **fields)
+    application = ApplicationFactory(applicant=citizen, item_version=version, **fields)
     for material in version.materials.all():
         if material.requirement != MaterialRequirement.REQUIRED and material.name in files:
             material_upload(
@@ -500,13 +501,17 @@ def held_at_window(clerk, citizen, version):
         actor=clerk,
         verdicts=[verdict(form, MaterialStatus.MISSING)],
     )
+    return resubmit_with(application, form, name="form.pdf")
+
+
+def resubmit_with(application, material, *, name: str = "补正.pdf"):
+    """The applicant answers a correction: uploads ``material`` again (a small PDF named
+    ``name``) and resubmits, through the intake services."""
+    actor = application.applicant.user
     material_upload(
-        application=application,
-        material=form,
-        uploaded_file=pdf_upload("form.pdf"),
-        actor=citizen.user,
+        application=application, material=material, uploaded_file=pdf_upload(name), actor=actor
     )
-    return application_resubmit(application=application, actor=citizen.user)
+    return application_resubmit(application=application, actor=actor)
 
 
 def counter_draft(clerk, citizen, version):

@@ -51,29 +51,30 @@ def test_without_an_accepting_unit_the_catalog_department_handles_it(
     assert Task.objects.get(application=case, name="审查").department == spj
 
 
-def test_a_revoked_delegation_no_longer_routes_or_accepts(
-    accept, delegated_version, bonded_zone, clerk, citizen
-):
+def revoked(bonded_zone):
+    """The bonded zone, its delegation revoked."""
     Delegation.objects.filter(grantee=bonded_zone).update(revoked_on=datetime.date(2026, 6, 1))
+    return bonded_zone
 
-    with pytest.raises(IntakeError, match="不受理"):
+
+def unlisted(bonded_zone):
+    """A street office with neither a delegation nor a listing as accepting unit."""
+    return department("JD-T", "测试街道", DepartmentKind.STREET)
+
+
+@pytest.mark.parametrize(
+    ("unit_of", "refusal"),
+    [(revoked, "不受理"), (unlisted, "测试街道不受理")],
+    ids=["revoked-delegation", "no-delegation-or-listing"],
+)
+def test_a_unit_that_may_not_accept_is_refused(
+    delegated_version, bonded_zone, clerk, citizen, unit_of, refusal
+):
+    with pytest.raises(IntakeError, match=refusal):
         application_create(
             item_version=delegated_version,
             applicant=citizen,
             actor=clerk,
             channel=Channel.COUNTER,
-            accepting_unit=bonded_zone,
-        )
-
-
-def test_a_unit_without_delegation_or_listing_is_refused(delegated_version, clerk, citizen):
-    street = department("JD-T", "测试街道", DepartmentKind.STREET)
-
-    with pytest.raises(IntakeError, match="测试街道不受理"):
-        application_create(
-            item_version=delegated_version,
-            applicant=citizen,
-            actor=clerk,
-            channel=Channel.COUNTER,
-            accepting_unit=street,
+            accepting_unit=unit_of(bonded_zone),
         )

@@ -37,6 +37,17 @@ def water_connection(water_company):
     )
 
 
+@pytest.fixture
+def water_approver(water_company):
+    return make_approver(water_company, username="gs-approver")
+
+
+@pytest.fixture
+def capture(django_capture_on_commit_callbacks):
+    """``with capture(execute=True):`` runs the on-commit work (the notices) at once."""
+    return django_capture_on_commit_callbacks
+
+
 def text_of(notice: Notice) -> str:
     """The PDF's text with the layout's line breaks and padding removed."""
     notice.refresh_from_db()
@@ -69,20 +80,13 @@ def counter_case(version, clerk, citizen, capture):
 
 
 def test_a_public_service_is_neither_licensed_nor_accepted_under_art_32(
-    water_connection,
-    water_company,
-    clerk,
-    citizen,
-    django_capture_on_commit_callbacks,
+    water_connection, water_approver, clerk, citizen, capture
 ):
-
-    capture = django_capture_on_commit_callbacks
-    approver = make_approver(water_company, username="gs-approver")
     case = counter_case(water_connection, clerk, citizen, capture)
     receipt = text_of(case.notices.get(kind=NoticeKind.RECEIPT))
     acceptance = text_of(case.notices.get(kind=NoticeKind.ACCEPTANCE))
     with capture(execute=True):
-        task_approve(task=case.tasks.get(), actor=approver, opinion="具备接水条件。")
+        task_approve(task=case.tasks.get(), actor=water_approver, opinion="具备接水条件。")
     decision = result_notice(case)
     result = text_of(decision)
 
@@ -101,15 +105,8 @@ def test_a_public_service_is_neither_licensed_nor_accepted_under_art_32(
 
 
 def test_a_public_service_refusal_and_denial_point_to_a_complaint(
-    water_connection,
-    water_company,
-    clerk,
-    citizen,
-    django_capture_on_commit_callbacks,
+    water_connection, water_approver, clerk, citizen, capture
 ):
-
-    capture = django_capture_on_commit_callbacks
-    approver = make_approver(water_company, username="gs-approver")
     refused = application_create(
         item_version=water_connection, applicant=citizen, actor=clerk, channel=Channel.COUNTER
     )
@@ -122,7 +119,7 @@ def test_a_public_service_refusal_and_denial_point_to_a_complaint(
 
     case = counter_case(water_connection, clerk, citizen, capture)
     with capture(execute=True):
-        denial = task_deny(task=case.tasks.get(), actor=approver, reason="管网未覆盖该地块")
+        denial = task_deny(task=case.tasks.get(), actor=water_approver, reason="管网未覆盖该地块")
     denied = text_of(denial)
 
     for text in (refusal, denied):
@@ -136,11 +133,10 @@ def test_a_public_service_refusal_and_denial_point_to_a_complaint(
 
 
 def test_a_licence_denial_names_the_remedy_bodies_and_the_submission_date(
-    spj, spj_approver, clerk, citizen, at, settings, django_capture_on_commit_callbacks
+    spj, spj_approver, clerk, citizen, at, settings, capture
 ):
     settings.REMEDY_RECONSIDERATION_BODY = "测试复议机关"
     settings.REMEDY_LITIGATION_COURT = "测试人民法院"
-    capture = django_capture_on_commit_callbacks
     version = make_version(department=spj, steps=[(1, "审查", spj, 5)])
     application = application_create(
         item_version=version, applicant=citizen, actor=clerk, channel=Channel.COUNTER
@@ -164,9 +160,8 @@ def test_a_licence_denial_names_the_remedy_bodies_and_the_submission_date(
 
 
 def test_an_administrative_confirmation_cites_its_own_basis(
-    spj, spj_approver, clerk, citizen, django_capture_on_commit_callbacks
+    spj, spj_approver, clerk, citizen, capture
 ):
-    capture = django_capture_on_commit_callbacks
     version = make_version(
         department=spj,
         steps=[(1, "审查", spj, 5)],

@@ -208,21 +208,6 @@ VERSION_CONSTRAINTS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("name", "fields", "message"), VERSION_CONSTRAINTS, ids=[c[0] for c in VERSION_CONSTRAINTS]
-)
-def test_version_check_constraints_refuse_with_chinese_message(make_item, name, fields, message):
-    draft = make_item(f"C-{name}", publish=False)
-
-    with pytest.raises(ValidationError) as caught:
-        version_update(version=draft, actor=None, **fields)
-    assert message in caught.value.messages
-
-    # And the database itself refuses the row when the services are bypassed.
-    with pytest.raises(IntegrityError, match=name), transaction.atomic():
-        ItemVersion.objects.filter(pk=draft.pk).update(**fields)
-
-
 MATERIAL_CONSTRAINTS = [
     (
         "material_tolerance_only_for_required",
@@ -237,21 +222,42 @@ MATERIAL_CONSTRAINTS = [
 ]
 
 
+def update_version(draft, fields):
+    version_update(version=draft, actor=None, **fields)
+
+
+def replace_materials(draft, fields):
+    version_replace_materials(version=draft, actor=None, materials=[{"name": "申请书", **fields}])
+
+
+# Each check constraint with the service that checks it and the rows it guards.
+CONSTRAINTS = [
+    (*c, update_version, lambda draft: ItemVersion.objects.filter(pk=draft.pk))
+    for c in VERSION_CONSTRAINTS
+] + [
+    (*c, replace_materials, lambda draft: ItemMaterial.objects.filter(version=draft))
+    for c in MATERIAL_CONSTRAINTS
+]
+
+
 @pytest.mark.parametrize(
-    ("name", "fields", "message"), MATERIAL_CONSTRAINTS, ids=[c[0] for c in MATERIAL_CONSTRAINTS]
+    ("name", "fields", "message", "write", "rows"), CONSTRAINTS, ids=[c[0] for c in CONSTRAINTS]
 )
-def test_material_check_constraints_refuse_with_chinese_message(make_item, name, fields, message):
-    draft = make_item(f"M-{name}", publish=False)
+def test_check_constraints_refuse_with_chinese_message(
+    make_item, name, fields, message, write, rows
+):
+    """The service refuses with the constraint's Chinese message and writes nothing (a
+    materials replacement rolls back whole); the database itself refuses the row when
+    the services are bypassed."""
+    draft = make_item(f"C-{name}", publish=False)
 
     with pytest.raises(ValidationError) as caught:
-        version_replace_materials(
-            version=draft, actor=None, materials=[{"name": "申请书", **fields}]
-        )
+        write(draft, fields)
     assert message in caught.value.messages
-    assert draft.materials.count() == 2  # the replacement rolled back whole
+    assert draft.materials.count() == 2
 
     with pytest.raises(IntegrityError, match=name), transaction.atomic():
-        ItemMaterial.objects.filter(version=draft).update(**fields)
+        rows(draft).update(**fields)
 
 
 def test_publish_validation_lists_every_problem(make_item):

@@ -19,6 +19,7 @@ from tests.factories import (
     ItemVersionFactory,
     all_received,
     materials_of,
+    resubmit_with,
     submit_online,
     verdict,
 )
@@ -87,10 +88,6 @@ def test_accepting_twice_is_a_400(api, clerk, citizen, item):
 
 
 def test_correction_then_a_second_one_naming_a_passed_material(api, citizen, item):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from intake.services.cases import application_resubmit, material_upload
-    from tests.factories import PDF
 
     application = submit_online(citizen, item)
     materials = materials_of(application)
@@ -111,13 +108,7 @@ def test_correction_then_a_second_one_naming_a_passed_material(api, citizen, ite
     )
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == CaseStatus.CORRECTION_REQUESTED
-    material_upload(
-        application=application,
-        material=materials["场地使用证明"],
-        uploaded_file=SimpleUploadedFile("clear.pdf", PDF),
-        actor=citizen.user,
-    )
-    application_resubmit(application=application, actor=citizen.user)
+    resubmit_with(application, materials["场地使用证明"], name="clear.pdf")
     response = api.post(
         url,
         {"verdicts": [{"material": materials["申请表"].pk, "status": "missing"}]},
@@ -279,18 +270,7 @@ def test_another_window_gets_a_403(clerk, other_clerk, citizen, item):
         actor=clerk,
         verdicts=[verdict(materials["申请表"], MaterialStatus.MISSING)],
     )
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from intake.services.cases import application_resubmit, material_upload
-    from tests.factories import PDF
-
-    material_upload(
-        application=application,
-        material=materials["申请表"],
-        uploaded_file=SimpleUploadedFile("a.pdf", PDF),
-        actor=citizen.user,
-    )
-    application_resubmit(application=application, actor=citizen.user)
+    resubmit_with(application, materials["申请表"], name="a.pdf")
     client = APIClient()
     client.force_authenticate(other_clerk)
     response = client.post(

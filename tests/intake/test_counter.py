@@ -2,10 +2,7 @@
 the materials, and accept, send back once for correction, or refuse. Each refused
 form leaves nothing behind."""
 
-import datetime
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,20 +12,18 @@ from intake.constants import CaseStatus, Channel, MaterialStatus, NoticeKind, Re
 from intake.errors import IntakeError, IntakePermissionDenied
 from intake.models import Application, CaseEvent, CorrectionItem, Notice
 from intake.services.cases import (
-    application_resubmit,
     counter_receive,
     intake_accept,
     intake_refuse,
     intake_request_correction,
-    material_upload,
 )
 from tests.factories import (
-    PDF,
     UserFactory,
     all_received,
     counter_draft,
     held_at_window,
     materials_of,
+    resubmit_with,
     submit_online,
     verdict,
 )
@@ -55,6 +50,12 @@ def form_data(version, outcome="accept", overrides=None, **extra):
         values.update((overrides or {}).get(material.name, {}))
         data.update({prefix + key: value for key, value in values.items()})
     return data
+
+
+def post_intake(client, clerk, version, citizen, **form):
+    """``clerk`` posts the intake form of ``version`` for ``citizen`` (``form_data``)."""
+    client.force_login(clerk)
+    return client.post(intake_url(version, citizen), form_data(version, **form))
 
 
 def nothing_saved():
@@ -157,17 +158,16 @@ def test_item_search_lists_published_items(client, clerk, applicant, item):
 
 
 def test_counter_accept_in_one_step(client, clerk, applicant, item):
-    client.force_login(clerk)
-    response = client.post(
-        intake_url(item, applicant),
-        form_data(
-            item,
-            green_channel="on",
-            assisted="on",
-            by_agent="on",
-            agent_id_number="44011320141005001X",
-            agent_name="代办人赵",
-        ),
+    response = post_intake(
+        client,
+        clerk,
+        item,
+        applicant,
+        green_channel="on",
+        assisted="on",
+        by_agent="on",
+        agent_id_number="44011320141005001X",
+        agent_name="代办人赵",
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     application = Application.objects.get()
@@ -226,11 +226,7 @@ def test_counter_accept_with_tolerance(client, clerk, applicant, item):
 def test_immediate_item_is_accepted_and_concluded_in_one_step(
     client, clerk, applicant, immediate_item
 ):
-    client.force_login(clerk)
-    response = client.post(
-        intake_url(immediate_item, applicant),
-        form_data(immediate_item, conclude_immediately="on"),
-    )
+    response = post_intake(client, clerk, immediate_item, applicant, conclude_immediately="on")
     assert response.status_code == 302
     application = Application.objects.get()
     assert application.status == CaseStatus.CONCLUDED
@@ -239,17 +235,16 @@ def test_immediate_item_is_accepted_and_concluded_in_one_step(
 
 
 def test_counter_correction_names_every_problem(client, clerk, applicant, item):
-    client.force_login(clerk)
-    response = client.post(
-        intake_url(item, applicant),
-        form_data(
-            item,
-            outcome="correction",
-            overrides={
-                "申请表": {"status": MaterialStatus.DEFECTIVE, "reason": "缺少申请人签字"},
-                "场地使用证明": {"status": MaterialStatus.MISSING},
-            },
-        ),
+    response = post_intake(
+        client,
+        clerk,
+        item,
+        applicant,
+        outcome="correction",
+        overrides={
+            "申请表": {"status": MaterialStatus.DEFECTIVE, "reason": "缺少申请人签字"},
+            "场地使用证明": {"status": MaterialStatus.MISSING},
+        },
     )
     assert response.status_code == 302
     application = Application.objects.get()
@@ -268,16 +263,15 @@ def test_counter_correction_names_every_problem(client, clerk, applicant, item):
 
 
 def test_counter_refusal_outside_powers(client, clerk, applicant, item):
-    client.force_login(clerk)
-    response = client.post(
-        intake_url(item, applicant),
-        form_data(
-            item,
-            outcome="refuse",
-            refusal_kind=RefusalKind.OUTSIDE_POWERS,
-            refusal_reason="该事项由大连市市场监督管理局实施",
-            redirect_to="大连市市场监督管理局（大连市西岗区）",
-        ),
+    response = post_intake(
+        client,
+        clerk,
+        item,
+        applicant,
+        outcome="refuse",
+        refusal_kind=RefusalKind.OUTSIDE_POWERS,
+        refusal_reason="该事项由大连市市场监督管理局实施",
+        redirect_to="大连市市场监督管理局（大连市西岗区）",
     )
     assert response.status_code == 302
     application = Application.objects.get()
@@ -300,8 +294,7 @@ def test_counter_refusal_outside_powers(client, clerk, applicant, item):
 def test_refusal_needs_kind_reason_and_where_to_apply(
     client, clerk, applicant, item, extra, message
 ):
-    client.force_login(clerk)
-    response = client.post(intake_url(item, applicant), form_data(item, outcome="refuse", **extra))
+    response = post_intake(client, clerk, item, applicant, outcome="refuse", **extra)
     assert response.status_code == 400
     assert message in response.content.decode()
     nothing_saved()
@@ -317,10 +310,8 @@ def test_refusal_without_reason_is_refused_by_the_service(clerk, applicant, item
 
 
 def test_accepting_with_a_required_material_missing_saves_nothing(client, clerk, applicant, item):
-    client.force_login(clerk)
-    response = client.post(
-        intake_url(item, applicant),
-        form_data(item, overrides={"申请表": {"status": MaterialStatus.MISSING}}),
+    response = post_intake(
+        client, clerk, item, applicant, overrides={"申请表": {"status": MaterialStatus.MISSING}}
     )
     assert response.status_code == 400
     assert "以下必要材料尚未核验通过，不能受理：申请表" in response.content.decode()
@@ -328,80 +319,67 @@ def test_accepting_with_a_required_material_missing_saves_nothing(client, clerk,
 
 
 def test_correction_without_problems_saves_nothing(client, clerk, applicant, item):
-    client.force_login(clerk)
-    response = client.post(intake_url(item, applicant), form_data(item, outcome="correction"))
+    response = post_intake(client, clerk, item, applicant, outcome="correction")
     assert response.status_code == 400
     assert "没有需要补正的材料，请直接受理。" in response.content.decode()
     nothing_saved()
 
 
-def test_tolerance_on_a_material_that_does_not_allow_it(client, clerk, applicant, item):
-    client.force_login(clerk)
-    due = add_working_days(timezone.localdate(), 2).isoformat()
-    response = client.post(
-        intake_url(item, applicant),
-        form_data(
-            item,
-            overrides={
-                "申请表": {
-                    "status": MaterialStatus.TOLERATED,
-                    "pledge_signed": "on",
-                    "tolerance_due_date": due,
-                }
-            },
+@pytest.mark.parametrize(
+    ("tolerated", "received", "working_days", "on_the_page", "from_the_service"),
+    [
+        (
+            "申请表",
+            "场地使用证明",
+            2,
+            "材料“申请表”的核验结果无效：该材料不允许容缺受理。",
+            "不允许容缺受理",
         ),
-    )
-    assert response.status_code == 400
-    assert "材料“申请表”的核验结果无效：该材料不允许容缺受理。" in response.content.decode()
-    nothing_saved()
-    # The service refuses it too, whatever a client sends.
-    application = counter_draft(clerk, applicant, item)
-    counter_receive(application=application, actor=clerk)
-    materials = materials_of(application)
-    with pytest.raises(IntakeError, match="不允许容缺受理"):
-        intake_accept(
-            application=application,
-            actor=clerk,
-            verdicts=[
-                verdict(materials["场地使用证明"]),
-                verdict(
-                    materials["申请表"],
-                    MaterialStatus.TOLERATED,
-                    pledge_signed=True,
-                    tolerance_due_date=datetime.date.fromisoformat(due),
-                ),
-            ],
-        )
-
-
-def test_tolerance_past_the_promised_due_date(client, clerk, applicant, item):
+        ("场地使用证明", "申请表", 11, "容缺补交期限不能晚于承诺办结日期", "不能晚于承诺办结日期"),
+    ],
+    ids=["material-does-not-allow-it", "past-the-promised-due-date"],
+)
+def test_tolerance_refused(
+    client,
+    clerk,
+    applicant,
+    item,
+    tolerated,
+    received,
+    working_days,
+    on_the_page,
+    from_the_service,
+):
+    """容缺 on a material that does not allow it, or due after the promised due date: the
+    form is refused and saves nothing, and the service refuses it too, whatever a client
+    sends."""
     client.force_login(clerk)
-    late = add_working_days(timezone.localdate(), 11)
-    tolerated = {
+    due = add_working_days(timezone.localdate(), working_days)
+    pledge = {
         "status": MaterialStatus.TOLERATED,
         "pledge_signed": "on",
-        "tolerance_due_date": late.isoformat(),
+        "tolerance_due_date": due.isoformat(),
     }
     response = client.post(
-        intake_url(item, applicant), form_data(item, overrides={"场地使用证明": tolerated})
+        intake_url(item, applicant), form_data(item, overrides={tolerated: pledge})
     )
     assert response.status_code == 400
-    assert "容缺补交期限不能晚于承诺办结日期" in response.content.decode()
+    assert on_the_page in response.content.decode()
     nothing_saved()
     application = counter_draft(clerk, applicant, item)
     counter_receive(application=application, actor=clerk)
     materials = materials_of(application)
-    with pytest.raises(IntakeError, match="不能晚于承诺办结日期"):
+    with pytest.raises(IntakeError, match=from_the_service):
         intake_accept(
             application=application,
             actor=clerk,
             verdicts=[
-                verdict(materials["申请表"]),
+                verdict(materials[received]),
                 verdict(
-                    materials["场地使用证明"],
+                    materials[tolerated],
                     MaterialStatus.TOLERATED,
                     pledge_signed=True,
-                    tolerance_due_date=late,
+                    tolerance_due_date=due,
                 ),
             ],
         )
@@ -462,13 +440,7 @@ def test_second_correction_may_not_name_a_material_passed_before(clerk, citizen,
             verdict(materials["场地使用证明"], MaterialStatus.DEFECTIVE, reason="印章不清晰"),
         ],
     )
-    material_upload(
-        application=application,
-        material=materials["场地使用证明"],
-        uploaded_file=SimpleUploadedFile("fixed.pdf", PDF),
-        actor=citizen.user,
-    )
-    application_resubmit(application=application, actor=citizen.user)
+    resubmit_with(application, materials["场地使用证明"], name="fixed.pdf")
     with pytest.raises(IntakeError, match="以下材料在此前的告知中已确认无误.*申请表"):
         intake_request_correction(
             application=application,

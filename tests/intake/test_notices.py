@@ -56,6 +56,18 @@ def keep_png(notice: Notice, name: str) -> None:
     )
 
 
+def assert_says(notice: Notice, png: str, *expected: str, squeezed: bool = False) -> str:
+    """The notice's PDF holds every ``expected`` text (``squeezed``: read without line
+    breaks and spaces); page 1 is kept as ``png`` (keep_png). Returns the text."""
+    keep_png(notice, png)
+    text = pdf_text(notice)
+    if squeezed:
+        text = text.replace("\n", "").replace(" ", "")
+    for fragment in expected:
+        assert fragment in text, fragment
+    return text
+
+
 @pytest.fixture
 def rendered(django_capture_on_commit_callbacks):
     """Run what services queue after commit (the eager notice_render task)."""
@@ -95,14 +107,14 @@ def test_receipt_and_acceptance_with_tolerance(clerk, applicant, item, rendered)
     application.refresh_from_db()
 
     receipt = ready(application.notices.get(kind=NoticeKind.RECEIPT))
-    text = pdf_text(receipt)
-    for expected in ("收件凭证", "申请表", "金普厅 3 号窗口", "不代表申请已被受理", "验证码"):
-        assert expected in text, expected
-    keep_png(receipt, "receipt")
+    assert_says(
+        receipt, "receipt", "收件凭证", "申请表", "金普厅 3 号窗口", "不代表申请已被受理", "验证码"
+    )
 
     acceptance = ready(application.notices.get(kind=NoticeKind.ACCEPTANCE))
-    text = pdf_text(acceptance)
-    for expected in (
+    assert_says(
+        acceptance,
+        "acceptance",
         "受理通知书",
         application.case_number,
         "予以受理",
@@ -112,9 +124,7 @@ def test_receipt_and_acceptance_with_tolerance(clerk, applicant, item, rendered)
         due.isoformat(),
         "金普新区行政审批局",
         acceptance.verification_code,
-    ):
-        assert expected in text, expected
-    keep_png(acceptance, "acceptance")
+    )
 
 
 def test_correction_notice_lists_every_problem(clerk, citizen, item, rendered):
@@ -131,8 +141,9 @@ def test_correction_notice_lists_every_problem(clerk, citizen, item, rendered):
         note="请一并提供联系人电话。",
     )
     notice = ready(application.notices.get(kind=NoticeKind.CORRECTION))
-    text = pdf_text(notice)
-    for expected in (
+    assert_says(
+        notice,
+        "correction",
         "补正材料一次性告知书",
         "一次性告知",
         "缺少申请人签字",
@@ -141,9 +152,7 @@ def test_correction_notice_lists_every_problem(clerk, citizen, item, rendered):
         "两厅通办",
         "补正材料齐全之日起",
         "请一并提供联系人电话。",
-    ):
-        assert expected in text, expected
-    keep_png(notice, "correction")
+    )
 
 
 def test_refusal_notice_tells_where_to_apply_and_the_right_to_review(
@@ -162,17 +171,17 @@ def test_refusal_notice_tells_where_to_apply_and_the_right_to_review(
         redirect_to="大连市中山区行政审批局",
     )
     notice = ready(application.notices.get(kind=NoticeKind.REFUSAL))
-    text = pdf_text(notice)
-    for expected in (
+    assert_says(
+        notice,
+        "refusal",
         "不予受理通知书",
         "不属于本机关职权范围",
         "大连市中山区行政审批局",
         "根据《中华人民共和国行政许可法》第三十二条的规定",
         "60日内向大连金普新区管理委员会申请行政复议",
         "6个月内向大连经济技术开发区人民法院提起行政诉讼",
-    ):
-        assert expected in text.replace("\n", "").replace(" ", ""), expected
-    keep_png(notice, "refusal")
+        squeezed=True,
+    )
 
 
 def test_rendering_twice_changes_nothing(clerk, citizen, item, rendered):
@@ -316,10 +325,9 @@ def test_counter_receipt_and_acceptance_with_tolerance_fit_one_page(clerk, appli
     application.refresh_from_db()
 
     acceptance = ready(application.notices.get(kind=NoticeKind.ACCEPTANCE))
-    keep_png(acceptance, "acceptance-eight")
-    assert pages(acceptance) == 1
-    text = pdf_text(acceptance)
-    for expected in (
+    text = assert_says(
+        acceptance,
+        "acceptance-eight",
         "收取形式",
         "纸质原件 1 份",
         "复印件 1 份",
@@ -327,8 +335,8 @@ def test_counter_receipt_and_acceptance_with_tolerance_fit_one_page(clerk, appli
         "未提交",
         acceptance.verification_code,
         application.case_number,
-    ):
-        assert expected in text, expected
+    )
+    assert pages(acceptance) == 1
     rows = {m["name"]: m["form"] for m in acceptance.context["materials"]}
     assert rows[tolerated.name] == f"容缺（待补交，截止日期{due:%Y年%m月%d日}）"
     assert rows["食品经营许可申请书"] == "纸质原件 1 份"
@@ -337,12 +345,10 @@ def test_counter_receipt_and_acceptance_with_tolerance_fit_one_page(clerk, appli
     assert "原件（份）" not in text
 
     receipt = ready(application.notices.get(kind=NoticeKind.RECEIPT))
-    keep_png(receipt, "receipt-eight")
+    assert_says(
+        receipt, "receipt-eight", "收取形式", "容缺（待补交，截止日期", receipt.verification_code
+    )
     assert pages(receipt) == 1
-    text = pdf_text(receipt)
-    assert "收取形式" in text
-    assert "容缺（待补交，截止日期" in text
-    assert receipt.verification_code in text
 
 
 def test_online_acceptance_says_electronic_and_fits_one_page(clerk, citizen, rendered):

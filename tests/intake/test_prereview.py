@@ -8,7 +8,6 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
 
@@ -17,23 +16,19 @@ from catalog.constants import ItemType
 from intake.constants import CaseAction, CaseStatus, Channel, MaterialStatus, NoticeKind
 from intake.models import Application
 from intake.services.cases import (
-    application_create,
-    application_resubmit,
-    application_submit,
     counter_receive,
     intake_accept,
     intake_request_correction,
-    material_upload,
 )
 from intake.services.prereview import prereview_sweep
 from intake.tasks import prereview_sweep as prereview_sweep_task
 from tests.factories import (
-    PDF,
     CitizenFactory,
     ItemVersionFactory,
     all_received,
     counter_draft,
     materials_of,
+    resubmit_with,
     submit_online,
     verdict,
 )
@@ -155,13 +150,7 @@ def test_resubmission_after_correction_restarts_the_count(clerk, citizen, item):
         )
 
     with mock.patch("django.utils.timezone.now", return_value=at(2026, 9, 28, 9)):
-        material_upload(
-            application=application,
-            material=materials["申请表"],
-            uploaded_file=SimpleUploadedFile("signed.pdf", PDF),
-            actor=citizen.user,
-        )
-        application_resubmit(application=application, actor=citizen.user)
+        resubmit_with(application, materials["申请表"], name="signed.pdf")
     # Counted again from 9/28: no acceptance on the old count, a new warning on 10/8.
     assert prereview_sweep(now=at(2026, 10, 7)).auto_accepted == []
     assert prereview_sweep(now=at(2026, 10, 8, 9)).warned == [application.pk]
@@ -201,23 +190,7 @@ def test_queue_orders_green_channel_first_then_oldest_with_warning_badges(
     )
     old = submitted_at(four_days_ago, citizen, item)
     recent = submitted_at(yesterday, CitizenFactory(name="钱七"), item)
-    with mock.patch("django.utils.timezone.now", return_value=yesterday):
-        person = CitizenFactory(name="孙八")
-        green = application_create(
-            item_version=item,
-            applicant=person,
-            actor=person.user,
-            channel=Channel.ONLINE,
-            green_channel=True,
-        )
-        for material in item.materials.filter(requirement="required"):
-            material_upload(
-                application=green,
-                material=material,
-                uploaded_file=SimpleUploadedFile("a.pdf", PDF),
-                actor=person.user,
-            )
-        application_submit(application=green, actor=person.user)
+    green = submitted_at(yesterday, CitizenFactory(name="孙八"), item, green_channel=True)
     client.force_login(clerk)
     html = _queue(client)
     order = [html.index(f"申请编号 {a.pk}") for a in (green, old, recent)]

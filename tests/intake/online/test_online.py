@@ -33,16 +33,6 @@ pytestmark = pytest.mark.django_db
 AGENT_ID = "360426199101010071"
 
 
-@pytest.fixture
-def item():
-    return make_item(name="食品经营许可")
-
-
-@pytest.fixture
-def applicant():
-    return make_citizen("李明", phone="13900000001")
-
-
 def login(client, citizen):
     client.force_login(citizen.user)
     return client
@@ -54,6 +44,13 @@ def slots_of(application):
 
 def field(application, name):
     return f"material_{slots_of(application)[name].material_id}"
+
+
+def save_draft(client, application, *, follow=False, **post):
+    """POST the draft form (``draft_post``) of ``application`` as the signed-in client."""
+    return client.post(
+        f"/intake/my/{application.pk}/edit/", draft_post(application, **post), follow=follow
+    )
 
 
 def draft_post(application, *, action="save", files=None, **overrides):
@@ -165,17 +162,15 @@ def test_start_page_offers_to_resume_a_draft(client, applicant, item):
 def test_save_draft_with_uploads_then_resume_later(client, applicant, item):
     application = start_online(item, applicant)
     login(client, applicant)
-    response = client.post(
-        f"/intake/my/{application.pk}/edit/",
-        draft_post(
-            application,
-            contact_phone="0411-87654321",
-            note="申请新开门店",
-            files={
-                "身份证明": SimpleUploadedFile("身份证.png", png_bytes()),
-                "申请表": SimpleUploadedFile("申请表.pdf", pdf_bytes()),
-            },
-        ),
+    response = save_draft(
+        client,
+        application,
+        contact_phone="0411-87654321",
+        note="申请新开门店",
+        files={
+            "身份证明": SimpleUploadedFile("身份证.png", png_bytes()),
+            "申请表": SimpleUploadedFile("申请表.pdf", pdf_bytes()),
+        },
     )
     assert response.status_code == 302
     application.refresh_from_db()
@@ -195,10 +190,8 @@ def test_save_draft_with_uploads_then_resume_later(client, applicant, item):
 def test_submit_without_required_uploads_is_refused_and_stays_a_draft(client, applicant, item):
     application = start_online(item, applicant)
     login(client, applicant)
-    response = client.post(
-        f"/intake/my/{application.pk}/edit/",
-        draft_post(application, action="submit", files={"身份证明": pdf_file()}),
-        follow=True,
+    response = save_draft(
+        client, application, action="submit", files={"身份证明": pdf_file()}, follow=True
     )
     html = response.content.decode()
     assert "还不能提交：请先上传必要材料：申请表" in html
@@ -212,13 +205,11 @@ def test_submit_without_required_uploads_is_refused_and_stays_a_draft(client, ap
 def test_submit_with_every_required_upload(client, applicant, item):
     application = start_online(item, applicant)
     login(client, applicant)
-    response = client.post(
-        f"/intake/my/{application.pk}/edit/",
-        draft_post(
-            application,
-            action="submit",
-            files={"身份证明": pdf_file("a.pdf"), "申请表": pdf_file("b.pdf")},
-        ),
+    response = save_draft(
+        client,
+        application,
+        action="submit",
+        files={"身份证明": pdf_file("a.pdf"), "申请表": pdf_file("b.pdf")},
     )
     assert response["Location"] == f"/intake/my/{application.pk}/"
     application.refresh_from_db()
@@ -247,16 +238,14 @@ def test_disguised_or_bad_uploads_are_refused_and_nothing_is_saved(
 ):
     application = start_online(item, applicant)
     login(client, applicant)
-    response = client.post(
-        f"/intake/my/{application.pk}/edit/",
-        draft_post(
-            application,
-            contact_phone="13911112222",
-            files={
-                "身份证明": SimpleUploadedFile(filename, content),
-                "申请表": pdf_file("good.pdf"),
-            },
-        ),
+    response = save_draft(
+        client,
+        application,
+        contact_phone="13911112222",
+        files={
+            "身份证明": SimpleUploadedFile(filename, content),
+            "申请表": pdf_file("good.pdf"),
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -273,36 +262,31 @@ def test_oversized_upload_is_refused(client, applicant, item, settings):
     application = start_online(item, applicant)
     big = pdf_bytes() + b"%" + b"0" * (3 * 1024 * 1024)
     login(client, applicant)
-    response = client.post(
-        f"/intake/my/{application.pk}/edit/",
-        draft_post(application, files={"申请表": SimpleUploadedFile("大文件.pdf", big)}),
+    response = save_draft(
+        client, application, files={"申请表": SimpleUploadedFile("大文件.pdf", big)}
     )
     html = response.content.decode()
     assert "超过 2 MB 的上限" in html
     assert not slots_of(application)["申请表"].file
 
 
-def test_the_same_checks_hold_in_the_service(applicant, item):
+@pytest.mark.parametrize(
+    ("filename", "content", "code"),
+    [("setup.pdf", exe_bytes(), "bad_type"), ("scan.png", pdf_bytes(), "disguised")],
+    ids=["executable", "pdf-named-png"],
+)
+def test_the_same_checks_hold_in_the_service(applicant, item, filename, content, code):
     from intake.services.cases import material_upload
 
     application = start_online(item, applicant)
-    material = slots_of(application)["身份证明"].material
     with pytest.raises(IntakeError) as refused:
         material_upload(
             application=application,
-            material=material,
-            uploaded_file=SimpleUploadedFile("setup.pdf", exe_bytes()),
+            material=slots_of(application)["身份证明"].material,
+            uploaded_file=SimpleUploadedFile(filename, content),
             actor=applicant.user,
         )
-    assert refused.value.code == "bad_type"
-    with pytest.raises(IntakeError) as refused:
-        material_upload(
-            application=application,
-            material=material,
-            uploaded_file=SimpleUploadedFile("scan.png", pdf_bytes()),
-            actor=applicant.user,
-        )
-    assert refused.value.code == "disguised"
+    assert refused.value.code == code
 
 
 def test_an_agent_needs_a_power_of_attorney(client, applicant, item):
@@ -315,11 +299,7 @@ def test_an_agent_needs_a_power_of_attorney(client, applicant, item):
         "agent_id_number": AGENT_ID,
         "agent_phone": "13700000000",
     }
-    response = client.post(
-        f"/intake/my/{application.pk}/edit/",
-        draft_post(application, action="submit", **with_agent),
-        follow=True,
-    )
+    response = save_draft(client, application, action="submit", **with_agent, follow=True)
     assert "请先上传必要材料：授权委托书" in response.content.decode()
     application.refresh_from_db()
     assert application.status == CaseStatus.DRAFT
@@ -329,14 +309,12 @@ def test_an_agent_needs_a_power_of_attorney(client, applicant, item):
     page = client.get(f"/intake/my/{application.pk}/edit/").content.decode()
     assert AGENT_ID not in page
     assert "360426********0071" in page
-    response = client.post(
-        f"/intake/my/{application.pk}/edit/",
-        draft_post(
-            application,
-            action="submit",
-            files={"power_of_attorney": pdf_file("授权委托书.pdf")},
-            **{**with_agent, "agent_id_number": ""},
-        ),
+    response = save_draft(
+        client,
+        application,
+        action="submit",
+        files={"power_of_attorney": pdf_file("授权委托书.pdf")},
+        **{**with_agent, "agent_id_number": ""},
     )
     application.refresh_from_db()
     assert application.status == CaseStatus.SUBMITTED
@@ -359,9 +337,8 @@ def test_the_agent_cannot_be_the_applicant_and_needs_a_valid_id(client, applican
         (applicant.id_number, "代办人不能是申请人本人"),
         ("360426199101010072", "校验位错误"),
     ]:
-        response = client.post(
-            f"/intake/my/{application.pk}/edit/",
-            draft_post(application, has_agent="on", agent_name="张代办", agent_id_number=id_number),
+        response = save_draft(
+            client, application, has_agent="on", agent_name="张代办", agent_id_number=id_number
         )
         assert message in response.content.decode()
     application.refresh_from_db()
@@ -370,10 +347,8 @@ def test_the_agent_cannot_be_the_applicant_and_needs_a_valid_id(client, applican
 
 def test_power_of_attorney_without_an_agent_is_refused(client, applicant, item):
     application = start_online(item, applicant)
-    response = login(client, applicant).post(
-        f"/intake/my/{application.pk}/edit/",
-        draft_post(application, files={"power_of_attorney": pdf_file()}),
-    )
+    login(client, applicant)
+    response = save_draft(client, application, files={"power_of_attorney": pdf_file()})
     assert "委托代办人办理时才需要上传授权委托书" in response.content.decode()
     application.refresh_from_db()
     assert application.form_data == {}

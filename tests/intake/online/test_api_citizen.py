@@ -35,16 +35,6 @@ AGENT_ID = "360426199101010071"
 
 
 @pytest.fixture
-def item():
-    return make_item(name="食品经营许可")
-
-
-@pytest.fixture
-def applicant():
-    return make_citizen("李明", phone="13900000001")
-
-
-@pytest.fixture
 def api(applicant):
     client = APIClient()
     client.force_authenticate(applicant.user)
