@@ -55,6 +55,13 @@ def text_of(notice: Notice) -> str:
     return "".join(pdf_text(notice).split())
 
 
+def assert_no_licensing_words(*texts: str) -> None:
+    """A public service's documents: no 行政许可 wording, art. 32, review or lawsuit."""
+    for text in texts:
+        for word in FORBIDDEN_FOR_PUBLIC_SERVICE:
+            assert word not in text, word
+
+
 def received(application, clerk, capture):
     with capture(execute=True):
         counter_receive(application=application, actor=clerk)
@@ -90,9 +97,7 @@ def test_a_public_service_is_neither_licensed_nor_accepted_under_art_32(
     decision = result_notice(case)
     result = text_of(decision)
 
-    for text in (receipt, acceptance, result):
-        for word in FORBIDDEN_FOR_PUBLIC_SERVICE:
-            assert word not in text, word
+    assert_no_licensing_words(receipt, acceptance, result)
     assert "本单位决定予以受理" in acceptance
     assert "本单位将对申请材料进行审查" in receipt
     assert decision.title == "供水接入通知书"
@@ -122,9 +127,8 @@ def test_a_public_service_refusal_and_denial_point_to_a_complaint(
         denial = task_deny(task=case.tasks.get(), actor=water_approver, reason="管网未覆盖该地块")
     denied = text_of(denial)
 
+    assert_no_licensing_words(refusal, denied)
     for text in (refusal, denied):
-        for word in FORBIDDEN_FOR_PUBLIC_SERVICE:
-            assert word not in text, word
         assert "有异议，可拨打监督投诉电话" in text
     assert "申请事项依法不需要办理" in refusal
     assert denial.title == "不予办理告知书"

@@ -1,10 +1,26 @@
-"""What the browser tests share: signing in through the login page, and a screenshot
-for a person to look at (test-output/screenshots/)."""
+"""What the browser tests share: the two viewports, the marks of a browser test, signing
+in through the login form, screenshots, and the check that a page does not scroll
+sideways. (Fixtures are in conftest.py; the axe checks in axe.py.)"""
+
+import pytest
 
 from tests.factories import PASSWORD
 
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# A browser test. Transactional (live_server's thread must see the rows);
+# serialized_rollback restores what migrations put in (service object types, role groups,
+# the calendar) afterwards. The data fixtures come before ``browser`` (see conftest.py).
+BROWSER_TEST = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
 
 def log_in(page, base_url, username, password=PASSWORD):
+    """Sign in through the login form and wait for the page it leads to (the login
+    page again when refused: the caller asserts what it expects)."""
     page.goto(f"{base_url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
@@ -12,5 +28,33 @@ def log_in(page, base_url, username, password=PASSWORD):
     page.wait_for_load_state("networkidle")
 
 
-def shoot(page, screenshots_dir, name):
-    page.screenshot(path=str(screenshots_dir / f"{name}.png"), full_page=True)
+def signed_in(browser, viewport, base_url, username, password=PASSWORD, **options):
+    """A fresh zh-CN browser context at ``viewport`` with ``username`` signed in:
+    (context, page). ``options`` go to ``new_context`` (accept_downloads, ...)."""
+    context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
+    page = context.new_page()
+    log_in(page, base_url, username, password)
+    return context, page
+
+
+def shoot(page, directory, name):
+    page.screenshot(path=str(directory / f"{name}.png"), full_page=True)
+
+
+def sideways_overflow(page) -> int:
+    """How many pixels the page is wider than the viewport (0 or less: it fits)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def assert_no_sideways_scroll(page, what=None):
+    """The page does not scroll sideways; ``what`` names the page in the failure (else its URL)."""
+    overflow = sideways_overflow(page)
+    assert overflow <= 0, (what or page.url, overflow)
+
+
+# Each page whose look matters, at desktop and phone width: (viewport, name).
+AT_BOTH_WIDTHS = pytest.mark.parametrize(
+    ("viewport", "name"), [(DESKTOP, "desktop"), (PHONE, "phone")]
+)

@@ -19,7 +19,14 @@ from approvals.constants import DeliveryStatus, Light
 from approvals.models import Delivery
 from approvals.services.clocks import clock_days_left
 from intake.constants import CaseStatus, DeliveryMethod, NoticeKind, NoticeStatus
-from tests.e2e.helpers import log_in, shoot
+from tests.e2e.helpers import (
+    BROWSER_TEST,
+    DESKTOP,
+    PHONE,
+    assert_no_sideways_scroll,
+    shoot,
+    signed_in,
+)
 from tests.factories import (
     CitizenFactory,
     accept_case,
@@ -29,22 +36,10 @@ from tests.factories import (
     make_version,
 )
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOTICES = Path(__file__).resolve().parents[2] / "test-output" / "notices"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-def assert_fits_the_phone(page):
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, (page.url, overflow)
+pytestmark = BROWSER_TEST
 
 
 def seal_png() -> bytes:
@@ -102,9 +97,7 @@ def test_approver_concludes_and_citizen_downloads(
     case = scene["case"]
 
     # --- the approver, on a desktop ---------------------------------------------------
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = context.new_page()
-    log_in(page, base, "e2e-approver")
+    context, page = signed_in(browser, DESKTOP, base, "e2e-approver")
     page.click("text=我的待办")
     page.wait_for_url(f"{base}/approvals/")
     rows = page.locator(".task-row")
@@ -155,29 +148,25 @@ def test_approver_concludes_and_citizen_downloads(
     assert decision.status == NoticeStatus.READY
 
     # --- the approver's inbox on a phone ------------------------------------------------
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
-    page = context.new_page()
-    log_in(page, base, "e2e-approver")
+    context, page = signed_in(browser, PHONE, base, "e2e-approver", is_mobile=True)
     page.goto(f"{base}/approvals/")
-    assert_fits_the_phone(page)
+    assert_no_sideways_scroll(page)
     shoot(page, screenshots_dir, "approver-inbox-390")
     page.click(".task-row >> nth=0")
     page.wait_for_load_state("networkidle")
-    assert_fits_the_phone(page)
+    assert_no_sideways_scroll(page)
     shoot(page, screenshots_dir, "approver-task-390")
     context.close()
 
     # --- the citizen, on a phone: my applications, then the result ------------------------
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
-    page = context.new_page()
-    log_in(page, base, "e2e-citizen")
+    context, page = signed_in(browser, PHONE, base, "e2e-citizen", is_mobile=True)
     page.goto(f"{base}/intake/my/{case.pk}/")
     assert "准予行政许可决定书" in page.inner_text("main")
-    assert_fits_the_phone(page)
+    assert_no_sideways_scroll(page)
     shoot(page, screenshots_dir, "citizen-my-application-390")
 
     page.goto(f"{base}/approvals/cases/{case.pk}/")
-    assert_fits_the_phone(page)
+    assert_no_sideways_scroll(page)
     shoot(page, screenshots_dir, "citizen-case-result-390")
     with page.expect_download() as download_info:
         page.click("#download-result")

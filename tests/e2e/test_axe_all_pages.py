@@ -37,6 +37,7 @@ from intake.models import Notice
 from intake.services.bundles import bundle_application_create
 from intake.services.cases import application_create
 from tests.e2e.axe import count_nodes, format_violations, run_axe
+from tests.e2e.helpers import BROWSER_TEST, DESKTOP, PHONE, log_in
 from tests.factories import (
     accept_case,
     accept_case_in_the_past,
@@ -49,8 +50,6 @@ from tests.factories import (
     upload_required,
 )
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 WIDTHS = [("1280", DESKTOP), ("390", PHONE)]
 # Pages photographed at both widths for a person to look at (test-output/screenshots/).
 SHOTS = {
@@ -71,10 +70,7 @@ SHOTS = {
 }
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
 # URL names that are not pages a person reads: POST-only actions and file downloads.
 NOT_PAGES = {
@@ -467,15 +463,6 @@ def test_every_page_is_visited():
     assert not missing, f"pages no role visits in test_axe_all_pages.py: {sorted(missing)}"
 
 
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    assert "/accounts/login/" not in page.url, f"{username} could not log in"
-
-
 # Every role's pages at two widths: longer than the suite's 300 s on a loaded machine.
 @pytest.mark.timeout(1200)
 def test_no_serious_axe_findings(scene, live_server, browser, screenshots_dir):
@@ -489,7 +476,8 @@ def test_no_serious_axe_findings(scene, live_server, browser, screenshots_dir):
         context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
         page = context.new_page()
         if username:
-            log_in(page, live_server.url, username)
+            log_in(page, live_server.url, username, DEMO_PASSWORD)
+            assert "/accounts/login/" not in page.url, f"{username} could not log in"
         if role == "pad":
             bind_pad(page, live_server.url, scene["pad_key"])
         failures += audit(page, live_server.url, role, pages[role], screenshots_dir)
@@ -561,11 +549,7 @@ def phone_menu(page, base_url, role) -> list[str]:
 
 def refused_forms(page, base_url) -> list[str]:
     """The login and signup forms as they come back with errors."""
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", "nobody")
-    page.fill("#id_password", "not-the-password")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    log_in(page, base_url, "nobody", "not-the-password")
     expect(page.locator("main .alert-danger")).to_be_visible()
     failures = check(page, "anonymous", "login refused")
     page.goto(f"{base_url}/accounts/signup/")

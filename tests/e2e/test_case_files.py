@@ -9,7 +9,13 @@ import pytest
 from PIL import Image, ImageDraw
 
 from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.test_approver import DESKTOP, PHONE, log_in
+from tests.e2e.helpers import (
+    BROWSER_TEST,
+    DESKTOP,
+    PHONE,
+    assert_no_sideways_scroll,
+    signed_in,
+)
 from tests.factories import (
     CitizenFactory,
     accept_case,
@@ -19,10 +25,7 @@ from tests.factories import (
     pdf_bytes,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
 
 def scan_png() -> bytes:
@@ -63,9 +66,7 @@ def test_clerk_scans_and_approver_opens_the_materials(
     pdf.write_bytes(pdf_bytes("ID scan"))
 
     # --- the clerk scans the paper materials at the workbench ---------------------------
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = context.new_page()
-    log_in(page, base, "clerk-test")
+    context, page = signed_in(browser, DESKTOP, base, "clerk-test")
     page.goto(f"{base}/intake/workbench/applications/{case.pk}/")
     card = page.locator("#scans")
     for name, path in (("申请书", png), ("身份证明", pdf)):
@@ -79,18 +80,13 @@ def test_clerk_scans_and_approver_opens_the_materials(
     card.screenshot(path=str(screenshots_dir / "workbench-scans-1280.png"))
     page.set_viewport_size(PHONE)
     page.reload()
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0
+    assert_no_sideways_scroll(page)
     assert_no_serious_violations(page, "workbench application with scans, phone")
     page.locator("#scans").screenshot(path=str(screenshots_dir / "workbench-scans-390.png"))
     context.close()
 
     # --- the approver opens them from the task page ------------------------------------
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = context.new_page()
-    log_in(page, base, "files-approver")
+    context, page = signed_in(browser, DESKTOP, base, "files-approver")
     page.goto(f"{base}/approvals/tasks/{case.tasks.get().pk}/")
     materials = page.locator("#materials")
     links = materials.locator("a.material-link")
@@ -123,10 +119,7 @@ def test_clerk_scans_and_approver_opens_the_materials(
 
     page.set_viewport_size(PHONE)
     page.reload()
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0
+    assert_no_sideways_scroll(page)
     assert_no_serious_violations(page, "approver task page with materials, phone")
     page.locator("#materials").screenshot(
         path=str(screenshots_dir / "approver-task-materials-390.png")

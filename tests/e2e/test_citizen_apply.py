@@ -9,7 +9,15 @@ import pytest
 from catalog.constants import MaterialRequirement
 from intake.constants import CaseStatus
 from intake.models import Application, BundleApplication
-from tests.e2e.helpers import log_in, shoot
+from tests.e2e.helpers import (
+    BROWSER_TEST,
+    DESKTOP,
+    PHONE,
+    assert_no_sideways_scroll,
+    log_in,
+    shoot,
+    signed_in,
+)
 from tests.factories import (
     make_bundle,
     make_citizen,
@@ -20,20 +28,7 @@ from tests.factories import (
     request_correction,
 )
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-def assert_fits_the_phone(page):
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, (page.url, overflow)
+pytestmark = BROWSER_TEST
 
 
 def assert_large_touch_targets(page, selector):
@@ -74,9 +69,7 @@ def test_citizen_applies_online_and_answers_a_correction(
     base = live_server.url
 
     # --- desktop: apply, upload, submit, see the timeline ------------------------------
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = context.new_page()
-    log_in(page, base, citizen.user.username)
+    context, page = signed_in(browser, DESKTOP, base, citizen.user.username)
     page.goto(f"{base}/intake/apply/{item.item.code}/")
     assert "食品经营许可" in page.inner_text("main")
     shoot(page, screenshots_dir, "citizen-apply-start-desktop")
@@ -120,16 +113,16 @@ def test_citizen_applies_online_and_answers_a_correction(
     context.close()
 
     # --- phone: the message, exactly what to fix, re-upload, resubmit --------------------
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", has_touch=True, is_mobile=True)
-    page = context.new_page()
-    log_in(page, base, citizen.user.username)
+    context, page = signed_in(
+        browser, PHONE, base, citizen.user.username, has_touch=True, is_mobile=True
+    )
     page.goto(f"{base}/intake/notifications/")
     assert "请补正申请材料" in page.inner_text("main")
-    assert_fits_the_phone(page)
+    assert_no_sideways_scroll(page)
     shoot(page, screenshots_dir, "citizen-notifications-phone")
     page.click("text=请补正申请材料")
     page.wait_for_url(f"**/intake/my/{application.pk}/")
-    assert_fits_the_phone(page)
+    assert_no_sideways_scroll(page)
     assert page.locator("#correction input[type=file]").count() == 1
     assert_large_touch_targets(page, "#correction")
     shoot(page, screenshots_dir, "citizen-correction-phone")
@@ -144,22 +137,22 @@ def test_citizen_applies_online_and_answers_a_correction(
     assert "补正后重新提交" in page.inner_text("ol.timeline")
     application.refresh_from_db()
     assert application.status == CaseStatus.SUBMITTED
-    assert_fits_the_phone(page)
+    assert_no_sideways_scroll(page)
     shoot(page, screenshots_dir, "citizen-resubmitted-phone")
 
     page.goto(f"{base}/intake/my/")
     assert "食品经营许可" in page.inner_text("main")
-    assert_fits_the_phone(page)
+    assert_no_sideways_scroll(page)
     shoot(page, screenshots_dir, "citizen-my-applications-phone")
 
     # The start and draft pages on a phone, and giving a draft up after confirming.
     page.goto(f"{base}/intake/apply/{item.item.code}/")
-    assert_fits_the_phone(page)
+    assert_no_sideways_scroll(page)
     assert_large_touch_targets(page, "main form")
     shoot(page, screenshots_dir, "citizen-apply-start-phone")
     page.click("main button:has-text('开始申请')")
     page.wait_for_url("**/edit/")
-    assert_fits_the_phone(page)
+    assert_no_sideways_scroll(page)
     assert_large_touch_targets(page, ".action-bar")
     shoot(page, screenshots_dir, "citizen-draft-phone")
     page.click("text=放弃此申请")
@@ -207,13 +200,13 @@ def test_citizen_applies_for_a_bundle_on_a_phone(
     page.goto(f"{base}/intake/apply/{offline.item.code}/")
     assert "暂不支持网上办理" in page.inner_text("main")
     assert "需现场采集指纹和照片" in page.inner_text("main")
-    assert_fits_the_phone(page)
+    assert_no_sideways_scroll(page)
     shoot(page, screenshots_dir, "citizen-not-online-phone")
 
     log_in(page, base, citizen.user.username)
     page.goto(f"{base}/intake/bundles/kaiban/apply/")
     assert "一次提交，用于 2 个事项" in page.inner_text("main")
-    assert_fits_the_phone(page)
+    assert_no_sideways_scroll(page)
     shoot(page, screenshots_dir, "citizen-bundle-apply-phone")
     page.click("main button:has-text('开始申请')")
     page.wait_for_url("**/intake/my/bundles/*/")
@@ -229,7 +222,7 @@ def test_citizen_applies_for_a_bundle_on_a_phone(
         f"input[name=material_{charter.material_id}]",
         file_payload("章程.png", png_bytes(32, 32), "image/png"),
     )
-    assert_fits_the_phone(page)
+    assert_no_sideways_scroll(page)
     assert_large_touch_targets(page, ".action-bar")
     shoot(page, screenshots_dir, "citizen-bundle-draft-phone")
     page.click("button[value=submit]")

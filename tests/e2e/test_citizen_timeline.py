@@ -11,14 +11,11 @@ from playwright.sync_api import expect
 
 from tests.approvals.walk import walk_case
 from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.test_approver import PHONE, assert_fits_the_phone, shoot
-from tests.e2e.test_tolerance import WIDTHS, signed_in
+from tests.e2e.helpers import BROWSER_TEST, PHONE, assert_no_sideways_scroll, shoot, signed_in
+from tests.e2e.test_tolerance import WIDTHS
 from tests.factories import CitizenFactory, accept_case, department, make_approver, make_version
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
@@ -66,5 +63,5 @@ def test_the_citizens_timeline_names_no_staff(live_server, browser, screenshots_
             shoot(page, screenshots_dir, f"{name}-{suffix}")
             assert_no_serious_violations(page, f"{name}, {suffix}", within=region)
             if viewport is PHONE:
-                assert_fits_the_phone(page)
+                assert_no_sideways_scroll(page)
         context.close()

@@ -3,23 +3,18 @@ summary is at the top and takes the focus, each link takes the clerk to its fiel
 was entered is kept, and a 容缺 due date starts at the promised due date. Screenshots go
 to test-output/screenshots/ (see tests/e2e/conftest.py for the fixture order)."""
 
-import pytest
 from django.utils import timezone
 
 from catalog.calendar import add_working_days
-from tests.e2e.test_workbench import DESKTOP, PHONE, log_in, no_sideways_scroll
+from tests.e2e.helpers import (
+    AT_BOTH_WIDTHS,
+    BROWSER_TEST,
+    assert_no_sideways_scroll,
+    signed_in,
+)
 from tests.intake.test_counter import intake_url
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-# Each page whose look matters, at desktop and phone width (also used by other modules).
-AT_BOTH_WIDTHS = pytest.mark.parametrize(
-    ("viewport", "name"), [(DESKTOP, "desktop"), (PHONE, "phone")]
-)
+pytestmark = BROWSER_TEST
 
 
 @AT_BOTH_WIDTHS
@@ -27,9 +22,7 @@ def test_the_error_summary_leads_to_each_field(
     clerk, applicant, item, live_server, screenshots_dir, browser, viewport, name
 ):
     site = item.materials.get(name="场地使用证明")
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    page = context.new_page()
-    log_in(page, live_server.url, clerk.username)
+    context, page = signed_in(browser, viewport, live_server.url, clerk.username)
     page.goto(live_server.url + intake_url(item, applicant))
     # 容缺: the due date is already the promised due date.
     page.click(f"label[for=id_m{site.pk}-status_3]")
@@ -47,7 +40,7 @@ def test_the_error_summary_leads_to_each_field(
     assert page.evaluate("document.activeElement.id") == "error-summary"
     box = summary.bounding_box()
     assert box["y"] < viewport["height"]  # on screen without scrolling
-    no_sideways_scroll(page, f"counter errors {name}")
+    assert_no_sideways_scroll(page, f"counter errors {name}")
     page.screenshot(path=str(screenshots_dir / f"counter-error-summary-{name}.png"))
     links = summary.locator("a")
     assert links.count() == 4

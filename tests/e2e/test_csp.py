@@ -3,12 +3,10 @@ citizen's application form, Swagger UI) still work and Chromium reports no viola
 
 import pytest
 
-from tests.factories import PASSWORD, make_citizen, make_item, start_online
+from tests.e2e.helpers import BROWSER_TEST, log_in
+from tests.factories import make_citizen, make_item, start_online
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
@@ -33,11 +31,7 @@ def test_application_form_script_runs_under_the_policy(csp_data, live_server, br
     application, citizen = csp_data["application"], csp_data["citizen"]
     page = browser.new_page()
     violations = watch_violations(page)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", citizen.user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    log_in(page, live_server.url, citizen.user.username)
     page.goto(f"{live_server.url}/intake/my/{application.pk}/edit/")
     assert page.locator("#agent-block").is_hidden()
     page.check("#id_has_agent")

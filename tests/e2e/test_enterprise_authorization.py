@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from accounts.models import EnterpriseRepresentative
 from tests.e2e.axe import assert_no_serious_violations
+from tests.e2e.helpers import BROWSER_TEST, log_in
 from tests.factories import (
-    PASSWORD,
     credit_code,
     make_citizen,
     make_clerk,
@@ -21,10 +21,7 @@ from tests.factories import (
     resident_id,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
 WIDTHS = {"desktop": 1280, "phone": 390}
 
@@ -49,14 +46,6 @@ def chain_data(transactional_db):
     }
 
 
-def sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
-
-
 @pytest.mark.parametrize("size", list(WIDTHS))
 def test_legal_representative_authorizes_and_revokes_an_agent_online(
     chain_data, live_server, browser, screenshots_dir, size
@@ -64,7 +53,7 @@ def test_legal_representative_authorizes_and_revokes_an_agent_online(
     legal, enterprise, item = chain_data["legal"], chain_data["enterprise"], chain_data["item"]
     agent = chain_data["agents"][size]
     page = browser.new_page(viewport={"width": WIDTHS[size], "height": 900})
-    sign_in(page, live_server.url, legal.user.username)
+    log_in(page, live_server.url, legal.user.username)
     page.goto(f"{live_server.url}/accounts/profile/")
     page.get_by_role("link", name="管理经办人授权").click()
     expect(page.get_by_role("heading", name="经办人授权", exact=True)).to_be_visible()
@@ -106,7 +95,7 @@ def test_clerk_records_a_legal_representative_at_the_window(
 ):
     clerk = chain_data["clerk"]
     page = browser.new_page(viewport={"width": WIDTHS[size], "height": 900})
-    sign_in(page, live_server.url, clerk.username)
+    log_in(page, live_server.url, clerk.username)
     page.goto(f"{live_server.url}/accounts/window/enterprise/")
     page.get_by_role("button", name="确认登记").click()
     expect(page.locator("#legal-form .invalid-feedback").first).to_be_visible()

@@ -6,17 +6,9 @@ import pytest
 
 from accounts.demo import seed_organisation
 from catalog.demo import seed_catalog
+from tests.e2e.helpers import BROWSER_TEST, DESKTOP, PHONE
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-# Transactional (live_server's thread must see the rows); serialized_rollback restores
-# what migrations put in (service object types, role groups, the calendar) afterwards.
-# The data fixture comes before ``browser`` (see tests/e2e/conftest.py).
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture

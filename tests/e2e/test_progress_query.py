@@ -5,9 +5,10 @@ test-output/screenshots/."""
 
 from intake.constants import NoticeKind
 from intake.services.cases import counter_receive, intake_accept
-from tests.e2e.test_counter_errors import AT_BOTH_WIDTHS, pytestmark  # noqa: F401
-from tests.e2e.test_workbench import no_sideways_scroll
+from tests.e2e.helpers import AT_BOTH_WIDTHS, BROWSER_TEST, assert_no_sideways_scroll
 from tests.factories import all_received, counter_draft
+
+pytestmark = BROWSER_TEST
 
 
 @AT_BOTH_WIDTHS
@@ -34,6 +35,6 @@ def test_a_visitor_queries_a_cases_progress(
     assert case.item_version.name in result
     assert page.inner_text("[data-testid=progress-status]") == case.get_status_display()
     assert applicant.name not in page.inner_text("body")
-    no_sideways_scroll(page, f"progress {name}")
+    assert_no_sideways_scroll(page, f"progress {name}")
     page.screenshot(path=str(screenshots_dir / f"progress-query-{name}.png"), full_page=True)
     context.close()

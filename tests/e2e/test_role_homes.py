@@ -7,10 +7,15 @@ import pytest
 from django.core.management import call_command
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tests.e2e.helpers import (
+    BROWSER_TEST,
+    DESKTOP,
+    PHONE,
+    assert_no_sideways_scroll,
+    log_in,
+    signed_in,
+)
 from tests.factories import UserFactory
-
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 
 # What each home page must show: the role label and the scope of the demo account.
 EXPECTED = {
@@ -27,10 +32,7 @@ EXPECTED = {
 
 # Transactional (live_server's thread must see the rows); serialized_rollback restores
 # what migrations put in (role groups, the calendar) for the tests that run after.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
@@ -38,31 +40,20 @@ def demo_data(transactional_db):
     call_command("seed_demo", stdout=io.StringIO())
 
 
-def log_in(page, base_url, username, password):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
-
-
 def test_every_demo_role_sees_its_home(live_server, demo_data, browser, screenshots_dir):
     assert {a.username for a in DEMO_ACCOUNTS} == set(EXPECTED)
     for account in DEMO_ACCOUNTS:
         for label, viewport in [("desktop", DESKTOP), ("phone", PHONE)]:
-            context = browser.new_context(viewport=viewport, locale="zh-CN")
-            page = context.new_page()
-            log_in(page, live_server.url, account.username, DEMO_PASSWORD)
+            context, page = signed_in(
+                browser, viewport, live_server.url, account.username, password=DEMO_PASSWORD
+            )
             assert page.url == f"{live_server.url}/", (account.username, page.url)
             text = page.inner_text("main")
             assert f"您好，{account.full_name}" in text
             for expected in EXPECTED[account.username]:
                 assert expected in text, (account.username, expected, text)
             # Nothing wider than the screen: no sideways scrolling on a phone.
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 0, (account.username, label, overflow)
+            assert_no_sideways_scroll(page, (account.username, label))
             page.screenshot(
                 path=str(screenshots_dir / f"home-{account.username}-{label}.png"),
                 full_page=True,
@@ -73,9 +64,7 @@ def test_every_demo_role_sees_its_home(live_server, demo_data, browser, screensh
 
 def citizen_profile_and_phone_menu(browser, live_server, screenshots_dir):
     """Part of the test above, to seed the demo data once."""
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    page = context.new_page()
-    log_in(page, live_server.url, "citizen", DEMO_PASSWORD)
+    context, page = signed_in(browser, PHONE, live_server.url, "citizen", password=DEMO_PASSWORD)
     page.click(".navbar-toggler")
     page.wait_for_selector("#portal-nav.show")
     assert page.is_visible("text=退出登录")
@@ -116,10 +105,7 @@ def test_anonymous_pages(live_server, browser, screenshots_dir):
             page = context.new_page()
             page.goto(f"{live_server.url}{path}")
             assert "金普新区政务服务" in page.inner_text("header")
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 0, (name, label, overflow)
+            assert_no_sideways_scroll(page, (name, label))
             page.screenshot(path=str(screenshots_dir / f"{name}-{label}.png"), full_page=True)
             context.close()
 

@@ -10,24 +10,20 @@ from playwright.sync_api import expect
 from catalog.calendar import add_working_days
 from intake.constants import MaterialStatus
 from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.test_approver import DESKTOP, PHONE, assert_fits_the_phone, log_in, shoot
+from tests.e2e.helpers import (
+    BROWSER_TEST,
+    DESKTOP,
+    PHONE,
+    assert_no_sideways_scroll,
+    shoot,
+    signed_in,
+)
 from tests.factories import CitizenFactory, accept_case, department, make_approver, make_version
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
 
 WIDTHS = ((PHONE, "phone"), (DESKTOP, "desktop"))
-
-
-def signed_in(browser, viewport, base: str, username: str):
-    """A fresh browser context at ``viewport`` with ``username`` signed in: (context, page)."""
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    page = context.new_page()
-    log_in(page, base, username)
-    return context, page
 
 
 @pytest.fixture
@@ -59,7 +55,7 @@ def test_the_task_page_shows_the_owed_material(live_server, browser, screenshots
         for region in ("#tolerated", "#actions"):
             assert_no_serious_violations(page, f"task page {region}, {suffix}", within=region)
         if viewport is PHONE:
-            assert_fits_the_phone(page)
+            assert_no_sideways_scroll(page)
             context.close()
             continue
         page.fill("#approve_opinion", "材料齐全，同意。")
@@ -89,7 +85,7 @@ def test_the_counter_takes_the_material_in(live_server, browser, screenshots_dir
             page, f"counter 容缺 section, {suffix}", within="#tolerated-section"
         )
         if viewport is PHONE:
-            assert_fits_the_phone(page)
+            assert_no_sideways_scroll(page)
         else:
             row.get_by_role("button", name="核验原件并登记补交").click()
             expect(page.get_by_text("已登记容缺材料“身份证明”补交。")).to_be_visible()

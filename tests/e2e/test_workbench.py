@@ -10,36 +10,28 @@ import hashlib
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from intake.constants import CaseStatus, NoticeKind, NoticeStatus
 from intake.models import Application
-from tests.e2e.helpers import log_in, shoot
+from tests.e2e.helpers import (
+    BROWSER_TEST,
+    DESKTOP,
+    PHONE,
+    assert_no_sideways_scroll,
+    shoot,
+    signed_in,
+)
 from tests.factories import submit_online
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-def no_sideways_scroll(page, what):
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, (what, overflow)
+pytestmark = BROWSER_TEST
 
 
 def test_clerk_accepts_an_online_submission_and_downloads_the_notice(
     clerk, citizen, item, live_server, screenshots_dir, browser
 ):
     application = submit_online(citizen, item)
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    log_in(page, live_server.url, clerk.username)
+    context, page = signed_in(
+        browser, DESKTOP, live_server.url, clerk.username, accept_downloads=True
+    )
     page.click("text=网上预审")
     page.wait_for_load_state("networkidle")
     assert "待预审的网上申请" in page.inner_text("main")
@@ -78,10 +70,10 @@ def test_clerk_accepts_an_online_submission_and_downloads_the_notice(
     page.set_viewport_size(PHONE)
     page.reload()
     page.wait_for_load_state("networkidle")
-    no_sideways_scroll(page, "accepted page on a phone")
+    assert_no_sideways_scroll(page, "accepted page on a phone")
     shoot(page, screenshots_dir, "workbench-accepted-phone")
     page.goto(f"{live_server.url}/intake/workbench/")
-    no_sideways_scroll(page, "queue on a phone")
+    assert_no_sideways_scroll(page, "queue on a phone")
     shoot(page, screenshots_dir, "workbench-queue-phone")
     context.close()
 
@@ -90,9 +82,7 @@ def test_clerk_issues_a_correction_notice_at_the_counter(
     clerk, applicant, item, live_server, screenshots_dir, browser
 ):
     for label, viewport in [("desktop", DESKTOP), ("phone", PHONE)]:
-        context = browser.new_context(viewport=viewport, locale="zh-CN")
-        page = context.new_page()
-        log_in(page, live_server.url, clerk.username)
+        context, page = signed_in(browser, viewport, live_server.url, clerk.username)
         page.goto(f"{live_server.url}/intake/workbench/counter/")
         page.fill("#id_id_number", applicant.id_number)
         page.click("button:has-text('查询')")
@@ -112,14 +102,14 @@ def test_clerk_issues_a_correction_notice_at_the_counter(
         other = page.locator(".material-row[data-material='场地使用证明']")
         other.locator("label:has-text('缺少')").click()
         page.click("label:has-text('一次性告知补正')")
-        no_sideways_scroll(page, f"counter form ({label})")
+        assert_no_sideways_scroll(page, f"counter form ({label})")
         shoot(page, screenshots_dir, f"workbench-counter-form-{label}")
         page.click("button:has-text('确认办理')")
         page.wait_for_load_state("networkidle")
         assert "已出具补正材料一次性告知书" in page.inner_text("main")
         page.locator("a:has-text('下载补正材料一次性告知书')").wait_for(timeout=20_000)
         assert "待补正" in page.inner_text("main")
-        no_sideways_scroll(page, f"correction result ({label})")
+        assert_no_sideways_scroll(page, f"correction result ({label})")
         shoot(page, screenshots_dir, f"workbench-correction-{label}")
         context.close()
     applications = Application.objects.filter(status=CaseStatus.CORRECTION_REQUESTED)
@@ -158,9 +148,7 @@ def test_window_cases_show_the_art_32_clock_of_a_counter_intake(
     with mock.patch("django.utils.timezone.now", return_value=when):
         counter_receive(application=counter_draft(clerk, applicant, item), actor=clerk)
     # bypass_csp: axe is injected as an inline script.
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", bypass_csp=True)
-    page = context.new_page()
-    log_in(page, live_server.url, clerk.username)
+    context, page = signed_in(browser, DESKTOP, live_server.url, clerk.username, bypass_csp=True)
     page.goto(f"{live_server.url}/intake/workbench/")
     assert "个工作日内未予预审的视为受理" in page.inner_text("main")
     page.goto(f"{live_server.url}/intake/workbench/cases/")
@@ -173,7 +161,7 @@ def test_window_cases_show_the_art_32_clock_of_a_counter_intake(
     page.set_viewport_size(PHONE)
     page.reload()
     page.wait_for_load_state("networkidle")
-    no_sideways_scroll(page, "window cases on a phone")
+    assert_no_sideways_scroll(page, "window cases on a phone")
     assert serious_in_list(page) == []
     shoot(page, screenshots_dir, "workbench-cases-clock-phone")
     context.close()
