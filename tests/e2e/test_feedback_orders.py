@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 from feedback.constants import OrderOutcome, OrderStatus
 from feedback.models import RectificationOrder
 from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.test_approver import DESKTOP, PHONE, assert_fits_the_phone, log_in, shoot
+from tests.e2e.helpers import DESKTOP, PHONE, log_in, shoot
+from tests.e2e.helpers import assert_no_sideways_scroll as assert_fits_the_phone
 from tests.factories import accept_case, department, make_citizen, make_version
 from tests.feedback.orders_support import bad_rating
 
