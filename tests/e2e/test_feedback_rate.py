@@ -11,7 +11,8 @@ from feedback.constants import Level, RatingChannel
 from feedback.models import Rating
 from intake.constants import NoticeKind
 from tests.e2e.axe import assert_no_serious_violations as axe_clean
-from tests.e2e.test_workbench import PHONE, no_sideways_scroll
+from tests.e2e.helpers import PHONE
+from tests.e2e.helpers import assert_no_sideways_scroll as no_sideways_scroll
 from tests.factories import accept_case
 
 pytestmark = [
