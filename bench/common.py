@@ -4,6 +4,8 @@ their databases, the environment of the gunicorn they start and waiting for it.
 The scripts run as files (``python bench/intake_load_bench.py``) and put the checkout on
 ``sys.path`` before importing this module as ``bench.common``."""
 
+import http.client
+import multiprocessing
 import os
 import socket
 import subprocess
@@ -124,3 +126,106 @@ def wait_until_up(server: subprocess.Popen, port: int, timeout: float = 60) -> N
         except OSError:
             time.sleep(0.3)
     raise RuntimeError("gunicorn did not answer /healthz in time; see the log above")
+
+
+def publish_bench_item(department):
+    """The benchmarks' item (inside Django): a published 承诺件 of ``department`` with two
+    required materials and one workflow step, through catalog's services."""
+    from catalog.constants import CaseType, Channel, ItemType, Theme
+    from catalog.models import ServiceObjectType
+    from catalog.services import item_create, version_publish
+
+    version = item_create(
+        code="11210213BENCH0000001",
+        actor=None,
+        name="食品经营许可（压测）",
+        basic_code="000123456000",
+        item_type=ItemType.LICENSING,
+        department=department,
+        legal_basis="《中华人民共和国食品安全法》",
+        theme=Theme.BUSINESS_START,
+        case_type=CaseType.PROMISED,
+        statutory_limit_days=20,
+        promised_limit_days=10,
+        acceptance_conditions="申请人符合法定条件。",
+        channels=[Channel.WINDOW, Channel.PC],
+        visits_required=1,
+        visits_reason="需现场核验。",
+        materials=[
+            {"name": "申请书", "issuing_body": "申请人", "originals": 1, "copies": 0},
+            {"name": "营业执照", "issuing_body": "市场监督管理部门", "originals": 0, "copies": 1},
+        ],
+        steps=[{"stage": 1, "name": "审查", "department": department, "budget_days": 8}],
+        relations={"service_objects": [ServiceObjectType.objects.get(code="1")]},
+    )
+    return version_publish(version=version, actor=None)
+
+
+class Client:
+    """One benchmark client: a keep-alive connection, reopened when the server closes it.
+    ``elapsed`` is the last call's time."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def call(self, method: str, path: str, body=None, headers=None):
+        headers = {"Accept": "application/json", **(headers or {})}
+        for attempt in range(2):
+            try:
+                started = time.perf_counter()
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                content = response.read()
+                self.elapsed = time.perf_counter() - started
+                return response.status, content
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.connection.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def merge_counts(totals: dict, counts: dict) -> None:
+    """Add one client process's counts to ``totals``: numbers add up, lists extend,
+    dicts merge (their lists extend)."""
+    for key, value in counts.items():
+        if isinstance(value, list):
+            totals.setdefault(key, []).extend(value)
+        elif isinstance(value, dict):
+            into = totals.setdefault(key, {})
+            for name, item in value.items():
+                if isinstance(item, list):
+                    into.setdefault(name, []).extend(item)
+                else:
+                    into[name] = item
+        else:
+            totals[key] = totals.get(key, 0) + value
+
+
+def drive_clients(args, target, *target_args) -> dict:
+    """``args.clients`` clients in ``args.processes`` forked processes for
+    ``args.duration`` seconds: each process runs ``target(*target_args, slots, start_at,
+    stop_at, results)`` for its client slots and puts its counts (a dict with at least
+    ``requests``) on ``results``. Returns the merged counts with ``rps``."""
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    start_at = time.time() + 1.0
+    stop_at = start_at + args.duration
+    slots = [list(range(p, args.clients, args.processes)) for p in range(args.processes)]
+    processes = [
+        context.Process(target=target, args=(*target_args, group, start_at, stop_at, results))
+        for group in slots
+        if group
+    ]
+    for process in processes:
+        process.start()
+    totals: dict = {}
+    for _ in processes:
+        merge_counts(totals, results.get(timeout=args.duration + 120))
+    for process in processes:
+        process.join()
+    # Requests still in flight at stop_at finish after it; counting them over the
+    # nominal duration overstates by at most one request per client.
+    totals["rps"] = totals["requests"] / args.duration
+    return totals

@@ -36,7 +36,6 @@ Only 127.0.0.1 is ever contacted.
 """
 
 import argparse
-import http.client
 import json
 import multiprocessing
 import re
@@ -62,11 +61,13 @@ from bench.common import (  # noqa: E402
     database_url,
     drop_database,
     port_is_free,
+    publish_bench_item,
     recreate_database,
     run,
     stop,
     wait_until_up,
 )
+from bench.common import Client as BenchClient  # noqa: E402
 from bench.common import server_env as common_server_env
 
 TARGET_RATIO = 0.12
@@ -120,37 +121,11 @@ def seed(clients: int, out_file: str) -> None:
     from accounts.demo import make_resident_id, seed_organisation
     from accounts.models import Department, Hall, Window
     from accounts.services import citizen_register, staff_assign_window, user_create
-    from catalog.constants import CaseType, Channel, ItemType, Theme
-    from catalog.models import ServiceObjectType
-    from catalog.services import item_create, version_publish
 
     started = time.monotonic()
     seed_organisation()
     department = Department.objects.get(code="SCJ")
-    version = item_create(
-        code="11210213BENCH0000001",
-        actor=None,
-        name="食品经营许可（压测）",
-        basic_code="000123456000",
-        item_type=ItemType.LICENSING,
-        department=department,
-        legal_basis="《中华人民共和国食品安全法》",
-        theme=Theme.BUSINESS_START,
-        case_type=CaseType.PROMISED,
-        statutory_limit_days=20,
-        promised_limit_days=10,
-        acceptance_conditions="申请人符合法定条件。",
-        channels=[Channel.WINDOW, Channel.PC],
-        visits_required=1,
-        visits_reason="需现场核验。",
-        materials=[
-            {"name": "申请书", "issuing_body": "申请人", "originals": 1, "copies": 0},
-            {"name": "营业执照", "issuing_body": "市场监督管理部门", "originals": 0, "copies": 1},
-        ],
-        steps=[{"stage": 1, "name": "审查", "department": department, "budget_days": 8}],
-        relations={"service_objects": [ServiceObjectType.objects.get(code="1")]},
-    )
-    version = version_publish(version=version, actor=None)
+    version = publish_bench_item(department)
     citizens, clerks, applicants = [], [], []
     for index in range(clients):
         user = user_create(
@@ -253,32 +228,16 @@ def clear_queue(args) -> None:
 # --- Clients -------------------------------------------------------------------------------
 
 
-class Client:
-    """One client: a keep-alive connection, reopened when the server closes it."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+class Client(BenchClient):
+    """A client of the portal's API: a DRF token and a content type per call."""
 
     def call(self, method: str, path: str, token: str | None, body=None, content_type=None):
-        headers = {"Accept": "application/json"}
+        headers = {}
         if token:
             headers["Authorization"] = f"Token {token}"
         if content_type:
             headers["Content-Type"] = content_type
-        for attempt in range(2):
-            try:
-                started = time.perf_counter()
-                self.connection.request(method, path, body=body, headers=headers)
-                response = self.connection.getresponse()
-                content = response.read()
-                self.elapsed = time.perf_counter() - started
-                return response.status, content
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.connection.close()
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
+        return super().call(method, path, body, headers)
 
     def post_json(self, path: str, token: str | None, payload):
         return self.call("POST", path, token, json.dumps(payload).encode(), "application/json")
