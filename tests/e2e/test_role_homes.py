@@ -40,6 +40,9 @@ def demo_data(transactional_db):
     call_command("seed_demo", stdout=io.StringIO())
 
 
+# seed_demo (the whole catalog, and half a year of 好差评 history: about 40 s more on a
+# loaded machine) and every role's home at two widths: over the suite's 300 s.
+@pytest.mark.timeout(900)
 def test_every_demo_role_sees_its_home(live_server, demo_data, browser, screenshots_dir):
     assert {a.username for a in DEMO_ACCOUNTS} == set(EXPECTED)
     for account in DEMO_ACCOUNTS:
