@@ -3,16 +3,11 @@ district of tests/feedback/test_figures.py: the figures are there, axe finds not
 serious or critical, nothing is wider than a phone's screen, and the screenshots are
 kept for a person to look at (test-output/screenshots/supervision-feedback-*.png)."""
 
-import pytest
-
+from tests.e2e.helpers import BROWSER_TEST, DESKTOP, assert_no_sideways_scroll, shoot, signed_in
 from tests.e2e.test_axe_all_pages import WIDTHS, check
-from tests.factories import PASSWORD
 from tests.feedback.test_figures import district  # noqa: F401 - the fixture
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
 
 def test_the_feedback_page_at_both_widths(
@@ -23,13 +18,7 @@ def test_the_feedback_page_at_both_widths(
     browser,
     screenshots_dir,
 ):
-    context = browser.new_context(viewport=WIDTHS[0][1], locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", supervisor.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    context, page = signed_in(browser, DESKTOP, live_server.url, supervisor.username)
     # From the home page, as a supervisor finds it.
     page.click("a.action-card:has-text('好差评统计')")
     page.wait_for_load_state("networkidle")
@@ -44,14 +33,8 @@ def test_the_feedback_page_at_both_widths(
         failures += check(page, "supervisor", name)
         for label, viewport in WIDTHS:
             page.set_viewport_size(viewport)
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 0, (name, label, overflow)
-            page.screenshot(
-                path=str(screenshots_dir / f"supervision-feedback-{name}-{label}.png"),
-                full_page=True,
-            )
+            assert_no_sideways_scroll(page, (name, label))
+            shoot(page, screenshots_dir, f"supervision-feedback-{name}-{label}")
     # The empty state.
     page.goto(f"{live_server.url}/supervision/feedback/?start=2027-01-01")
     assert "该期间暂无评价" in page.inner_text("main")
