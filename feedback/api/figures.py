@@ -24,7 +24,6 @@ from rest_framework.views import APIView
 
 from accounts.constants import Role
 from jinpu_portal.api.errors import valid
-from jinpu_portal.api.pagination import SizedPagination
 
 from ..constants import BAD_LEVELS, Level, PushStatus, RatingChannel, Reason, Stage
 from ..export import EXPORT_FIELDS, csv_stream, export_rows, json_stream
@@ -294,7 +293,6 @@ class RatingListApi(ListAPIView):
 
     permission_classes = [IsFeedbackStaff]
     serializer_class = StaffRatingSerializer
-    pagination_class = SizedPagination
     filter_backends: list = []
 
     def get_serializer_context(self):

@@ -12,7 +12,7 @@ Refusals of the services are a 400 with their Chinese message and code (``transi
 for a move the order's state does not allow), in the one error shape.
 """
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -22,8 +22,8 @@ from rest_framework.views import APIView
 
 from accounts.constants import Role
 from approvals.api.views import IsSupervisor, call_service
-from jinpu_portal.api.errors import ErrorSerializer, valid
-from jinpu_portal.api.pagination import SizedPagination
+from jinpu_portal.api.errors import valid
+from jinpu_portal.api.schema import error_responses
 
 from ..constants import AppealStatus, OrderStatus
 from ..order_selectors import appeal_list_for, order_get_for, order_list_for
@@ -41,13 +41,13 @@ from .order_serializers import (
 )
 
 TAGS = ["差评整改"]
-ERRORS = {
-    400: OpenApiResponse(
-        ErrorSerializer, description="服务拒绝（状态不允许、缺少内容、文件不符等）"
-    ),
-    403: OpenApiResponse(ErrorSerializer, description="不是整改单位或督查人员"),
-    404: OpenApiResponse(ErrorSerializer, description="整改单不存在或不在您的范围内"),
-}
+ERRORS = error_responses(
+    {
+        400: "服务拒绝（状态不允许、缺少内容、文件不符等）",
+        403: "不是整改单位或督查人员",
+        404: "整改单不存在或不在您的范围内",
+    }
+)
 STATUSES = ["open", *OrderStatus.values]
 
 
@@ -73,7 +73,6 @@ class OrderListApi(ListAPIView):
 
     permission_classes = [IsStaff]
     serializer_class = OrderSerializer
-    pagination_class = SizedPagination
     filter_backends: list = []
 
     def get_queryset(self):
@@ -227,7 +226,6 @@ class AppealListApi(ListAPIView):
 
     permission_classes = [IsSupervisor]
     serializer_class = AppealSerializer
-    pagination_class = SizedPagination
     filter_backends: list = []
 
     def get_queryset(self):

@@ -12,13 +12,14 @@ signed-in staff account; 429 past the rate limits.
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jinpu_portal.api.errors import ErrorSerializer, valid
+from jinpu_portal.api.errors import valid
+from jinpu_portal.api.schema import error_responses
 
 from ..constants import InstanceState, Level, RatingChannel, Reason, SubScore
 from ..errors import FeedbackError
@@ -157,17 +158,15 @@ def _instance(token):
         ) from None
 
 
-ERRORS = {
-    400: OpenApiResponse(
-        ErrorSerializer, description="评价不符合规则（差评未选原因、评价期已过、分项不适用等）"
-    ),
-    403: OpenApiResponse(ErrorSerializer, description="工作人员账号不能评价"),
-    404: OpenApiResponse(
-        ErrorSerializer, description="评价链接无效或已过期（token_invalid、token_expired）"
-    ),
-    409: OpenApiResponse(ErrorSerializer, description="该服务已评价（链接只能使用一次）"),
-    429: OpenApiResponse(ErrorSerializer, description="请求过于频繁（按链接、按地址限流）"),
-}
+ERRORS = error_responses(
+    {
+        400: "评价不符合规则（差评未选原因、评价期已过、分项不适用等）",
+        403: "工作人员账号不能评价",
+        404: "评价链接无效或已过期（token_invalid、token_expired）",
+        409: "该服务已评价（链接只能使用一次）",
+        429: "请求过于频繁（按链接、按地址限流）",
+    }
+)
 
 
 class RateByTokenApi(APIView):

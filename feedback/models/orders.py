@@ -10,13 +10,12 @@ sweep; the order points at the one running now. Its status moves only through
 (append-only).
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
-from jinpu_portal.models import TimeStampedModel
+from jinpu_portal.models import TimeStampedModel, acting_user
 
 from ..constants import (
     AppealKind,
@@ -33,18 +32,6 @@ from ..constants import (
     VisitLevel,
 )
 from .ratings import Rating
-
-
-def _user(verbose_name, **extra):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        **extra,
-    )
 
 
 class RectificationOrder(TimeStampedModel):
@@ -157,7 +144,7 @@ class OrderEvent(models.Model):
     to_status = models.CharField(
         _("新状态"), max_length=16, choices=OrderStatus.choices, blank=True
     )
-    actor = _user(_("操作人"))
+    actor = acting_user(_("操作人"))
     actor_role = models.CharField(_("操作人身份"), max_length=32, blank=True)
     message = models.CharField(_("说明"), max_length=1000, blank=True)
     details = models.JSONField(_("详情"), default=dict, blank=True)
@@ -200,7 +187,7 @@ class ReturnVisit(models.Model):
     level = models.CharField(_("回访评价"), max_length=16, choices=VisitLevel.choices)
     channel = models.CharField(_("回访方式"), max_length=16, choices=VisitChannel.choices)
     note = models.CharField(_("回访记录"), max_length=500, blank=True)
-    recorded_by = _user(_("登记人"))
+    recorded_by = acting_user(_("登记人"))
     at = models.DateTimeField(_("回访时间"))
 
     class Meta:
@@ -235,8 +222,8 @@ class Appeal(TimeStampedModel):
     status = models.CharField(
         _("状态"), max_length=16, choices=AppealStatus.choices, default=AppealStatus.PENDING
     )
-    filed_by = _user(_("申诉人"))
-    decided_by = _user(_("复核人"))
+    filed_by = acting_user(_("申诉人"))
+    decided_by = acting_user(_("复核人"))
     decision_reason = models.CharField(_("复核意见"), max_length=500, blank=True)
     decided_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
 
@@ -265,7 +252,7 @@ class ReviewBatch(TimeStampedModel):
     status = models.CharField(
         _("状态"), max_length=16, choices=ReviewBatchStatus.choices, default=ReviewBatchStatus.OPEN
     )
-    opened_by = _user(_("发起人"))
+    opened_by = acting_user(_("发起人"))
     closed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:
@@ -306,7 +293,7 @@ class ReviewEntry(TimeStampedModel):
         _("回头看结果"), max_length=16, choices=ReviewResult.choices, blank=True
     )
     note = models.CharField(_("跟踪情况"), max_length=500, blank=True)
-    checked_by = _user(_("跟踪人"))
+    checked_by = acting_user(_("跟踪人"))
     checked_at = models.DateTimeField(_("跟踪时间"), null=True, blank=True)
 
     class Meta:

@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.constants import Role
+from approvals.errors import error_text
 from approvals.selectors import time_left
 from approvals.views import role_required
 from intake.files import stored_file_response
@@ -44,12 +45,6 @@ from ..services import orders as svc
 
 PAGE_SIZE = 20
 STAFF = (Role.CLERK, Role.APPROVER, Role.SUPERVISOR)
-
-
-def _error_text(error: ValidationError | PermissionDenied) -> str:
-    if isinstance(error, ValidationError):
-        return "；".join(error.messages)
-    return str(error) or "您没有权限执行该操作。"
 
 
 def _form_errors(request, form) -> None:
@@ -165,7 +160,7 @@ def order_action(request, pk, action):
     try:
         _run_order_action(request, order, action, form.cleaned_data)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, success)
     return redirect("feedback:order", pk=order.pk)
@@ -192,7 +187,7 @@ def order_visit(request, pk):
                     note=form.cleaned_data["note"],
                 )
             except (ValidationError, PermissionDenied) as error:
-                messages.error(request, _error_text(error))
+                messages.error(request, error_text(error))
             else:
                 messages.success(request, "感谢您的评价！")
             return redirect("feedback:order_visit", pk=order.pk)
@@ -257,7 +252,7 @@ def appeal_detail(request, pk):
                     reason=form.cleaned_data["reason"],
                 )
             except (ValidationError, PermissionDenied) as error:
-                messages.error(request, _error_text(error))
+                messages.error(request, error_text(error))
             else:
                 messages.success(request, "已作出复核结论，已告知整改单位。")
                 return redirect("feedback:appeals")
@@ -292,7 +287,7 @@ def reviews(request):
         try:
             batch = svc.review_batch_open(actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, f"已开展回头看，共 {batch.entries.count()} 件。")
             return redirect("feedback:review", pk=batch.pk)
@@ -341,7 +336,7 @@ def review_entry(request, pk, entry_pk):
             note=form.cleaned_data["note"],
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "已登记回头看结果。")
     return redirect("feedback:review", pk=pk)
