@@ -52,12 +52,15 @@ def seed_base(clerks: int = 8) -> dict:
     }
 
 
-def insert_select(model, source_sql: str, source_params: list, columns: dict, fixed: dict) -> int:
+def insert_select(
+    model, source_sql: str, source_params: list, columns: dict, fixed: dict, *, pk: str = ""
+) -> int:
     """``INSERT INTO <model's table> (every column but the id) SELECT … FROM (source_sql)
     src``: the fields named in ``columns`` from the source's column of that name (or the
     expression given), those in ``fixed`` from a value, every other field its default
-    (``auto_now``: now), each value through the field's ``get_db_prep_save``. Returns
-    the rows written."""
+    (``auto_now``: now), each value through the field's ``get_db_prep_save``; ``pk`` is
+    the id's expression when the ids are given (else the sequence's). Returns the rows
+    written."""
     from django.db import connection
     from django.utils import timezone
 
@@ -66,6 +69,9 @@ def insert_select(model, source_sql: str, source_params: list, columns: dict, fi
     names, values, params = [], [], []
     for field in model._meta.concrete_fields:
         if field.primary_key:
+            if pk:
+                names.append(qn(field.column))
+                values.append(pk)
             continue
         names.append(qn(field.column))
         if field.name in columns:
