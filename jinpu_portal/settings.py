@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "intake",
     "approvals",
     "feedback",
+    "hall",
     "supervision",
 ]
 
@@ -496,3 +497,12 @@ LOGGING = {
 # minutes, and returns to idle after this many seconds without a touch.
 FEEDBACK_PAD_RECENT_MINUTES = env.int("FEEDBACK_PAD_RECENT_MINUTES", default=5)
 FEEDBACK_PAD_IDLE_SECONDS = env.int("FEEDBACK_PAD_IDLE_SECONDS", default=60)
+
+# --- The hall (取号叫号) ------------------------------------------------------------
+# An appointment checked in more than this many minutes after its slot began becomes a
+# normal ticket (first come, first served).
+HALL_APPOINTMENT_GRACE_MINUTES = env.int("HALL_APPOINTMENT_GRACE_MINUTES", default=15)
+# How many days ahead a citizen may book an appointment (working days of the calendar).
+HALL_APPOINTMENT_DAYS = env.int("HALL_APPOINTMENT_DAYS", default=7)
+# Public acts of the hall (a ticket, an appointment's check-in) per client address.
+HALL_RATE_LIMIT_ADDRESS = env.str("HALL_RATE_LIMIT_ADDRESS", default="1200/hour")

@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("catalog.api.urls")),
     path("", include("approvals.api.urls")),
     path("", include("feedback.api.urls")),
+    path("", include("hall.api.urls")),
 ]
 
 urlpatterns = [

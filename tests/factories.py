@@ -33,6 +33,7 @@ from catalog.models import Bundle, BundleItem, ItemVersion, ServiceObjectType
 from catalog.services import item_create, version_publish
 from feedback.constants import InstanceState, Level, RatingChannel, Stage
 from feedback.models import Rating, ServiceInstance
+from hall.models import ServiceCategory, Ticket, WindowSeat
 from intake.constants import CaseStatus, DeliveryMethod, MaterialStatus, NoticeKind, RefusalKind
 from intake.constants import Channel as IntakeChannel
 from intake.models import Application
@@ -994,3 +995,76 @@ def rating_of(
         Rating.objects.filter(pk=rating.pk).update(**fields)
         rating.refresh_from_db()
     return rating
+
+
+# --- the hall (取号叫号) -------------------------------------------------------------------
+
+
+class ServiceCategoryFactory(factory.django.DjangoModelFactory):
+    """A business category of a hall (default 金普厅), letters A, B, C … in turn."""
+
+    class Meta:
+        model = ServiceCategory
+        skip_postgeneration_save = True
+
+    hall = factory.LazyFunction(lambda: HallFactory(code="JP", name="金普厅"))
+    letter = factory.Sequence(lambda n: chr(ord("A") + n % 26) + ("" if n < 26 else "Z"))
+    name = factory.Sequence(lambda n: f"测试业务{n}")
+    appointment_limit = 2
+    service_minutes = 10
+
+    @factory.post_generation
+    def items(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.items.set(extracted)
+
+
+class HallWindowFactory(factory.Factory):
+    """An OPEN window of ``categories``' hall with a clerk seated (through the hall's
+    services: a manager sets its categories, the clerk opens it). Returns the seat; the
+    clerk is ``seat.clerk``, the window ``seat.window``."""
+
+    class Meta:
+        model = WindowSeat
+
+    categories = factory.LazyFunction(lambda: [ServiceCategoryFactory()])
+    number = factory.Sequence(lambda n: 200 + n)
+    open = True
+
+    @classmethod
+    def _create(cls, model_class, *, categories, number, open):
+        from hall.services.windows import window_open, window_set_categories
+
+        hall = categories[0].hall
+        clerk = ClerkFactory(hall_code=hall.code, hall_name=hall.name, window_number=number)
+        window = clerk.staff_profile.window
+        manager = UserFactory(system_admin=True)
+        window_set_categories(window=window, category_ids=[c.pk for c in categories], actor=manager)
+        seat = window_open(window=window, actor=clerk)
+        if not open:
+            from hall.services.windows import window_pause
+
+            seat = window_pause(window=window, actor=clerk)
+        return seat
+
+
+class TicketFactory(factory.Factory):
+    """A ticket issued through ``ticket_issue`` (kiosk). ``TicketFactory(category=c,
+    now=moment)``; the result is the Ticket (``issued`` keeps the wait on it)."""
+
+    class Meta:
+        model = Ticket
+
+    category = factory.SubFactory(ServiceCategoryFactory)
+    id_number = ""
+    mobile = ""
+    priority = ""
+    now = None
+
+    @classmethod
+    def _create(cls, model_class, *, category, now, **kwargs):
+        from hall.services.tickets import ticket_issue
+
+        issued = ticket_issue(category_id=category.pk, now=now, **kwargs)
+        issued.ticket.issued = issued
+        return issued.ticket

@@ -7,6 +7,8 @@
   ``FEEDBACK_PAD_RECENT_MINUTES``, on the partial index ``serviceinstance_pad_poll``).
 * ``pad_instance``: the instance a pad may rate: its own window's intake service, open,
   served recently enough (the display period plus the idle timeout).
+* ``pad_offer``: the hall's end of service puts its intake instance first on the
+  window's pad (served as of the end).
 * ``pad_rate``: through ``feedback.services.ratings.rating_record`` with channel PAD,
   which validates, refuses a second rating and marks the instance rated.
 
@@ -204,3 +206,20 @@ def pad_rate(
         actor=None,
         address=None,
     )
+
+
+def pad_offer(*, application_id: int, window_id: int, at: datetime.datetime) -> int:
+    """The window's service of ``application_id`` has just ended (the hall's end of
+    service, ``hall.services.calling.service_end``): its open intake instance at that
+    window is served as of ``at``, so the window's pad offers it now (the pad shows the
+    newest open intake service of the last FEEDBACK_PAD_RECENT_MINUTES). One UPDATE;
+    the rating period is kept (``rate_until`` is not moved, and stays after ``at`` for a
+    service that ended within it). Returns how many instances were offered (0 or 1)."""
+    return ServiceInstance.objects.filter(
+        application_id=application_id,
+        window_id=window_id,
+        stage=Stage.INTAKE,
+        state=InstanceState.OPEN,
+        served_at__lt=at,
+        rate_until__gte=at,
+    ).update(served_at=at)

@@ -1,0 +1,562 @@
+"""The hall's API (mounted at /api/v1/, paths under ``hall/``).
+
+Public (no login): issuing a ticket at a kiosk (``POST hall/tickets/``; a signed-in
+clerk of the hall issues as the reception desk), an appointment's check-in, a ticket's
+progress by its follow token, a hall's categories and its display state. Issuing and
+check-in are limited per client address (``HALL_RATE_LIMIT_ADDRESS``, 429).
+
+Clerks (IsClerk): their window (state, the ticket at it, the queue), open/pause/close,
+call next; on a ticket: recall, 过号, re-queue, transfer, start (answers the workbench
+URL with the applicant found), end, 绿色通道, cancel. The services re-check who may act
+(the clerk seated at that window; a clerk of the hall for the desk's acts): 403 with
+their Chinese message. A ticket acted on by someone else first is a 409 (``conflict``).
+
+Citizens (IsCitizen): their appointments, booking and cancelling, and the free places
+of a category's slots. Managers (system administrators, supervisors): a hall's figures.
+
+Every refusal is the one error shape (``jinpu_portal.api``) with the service's code.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api.permissions import HasRole
+from accounts.constants import Role
+from accounts.models import Hall, Window
+from approvals.errors import error_text
+from jinpu_portal.api.errors import valid
+from jinpu_portal.api.schema import error_responses
+
+from .. import selectors
+from ..constants import TicketSource, WindowState
+from ..errors import HallConflict
+from ..models import Appointment, ServiceCategory, Ticket
+from ..services import appointments, calling, tickets, windows
+from ..services.base import clerk_hall_id, is_manager
+from ..throttles import TOO_MANY, HallAddressThrottle
+from .serializers import (
+    AppointmentSerializer,
+    BookSerializer,
+    CancelSerializer,
+    CategorySerializer,
+    CheckInSerializer,
+    DisplaySerializer,
+    FiguresSerializer,
+    IssueSerializer,
+    PrioritySerializer,
+    PublicTicketSerializer,
+    SlotSerializer,
+    StartedSerializer,
+    TicketSerializer,
+    TransferSerializer,
+    WindowActSerializer,
+    WindowStateSerializer,
+)
+
+TAGS = ["大厅取号叫号"]
+ACT_ERRORS = error_responses(
+    {
+        400: "服务拒绝（状态不允许、没有等候的号、窗口未开放等）",
+        403: "不是在该窗口入座的综窗人员",
+        404: "排队号不存在",
+        409: "该号已被其他窗口处理（并发冲突）",
+    }
+)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "该号已被其他窗口处理，请刷新后重试。"
+    default_code = "conflict"
+
+
+class Throttled(exceptions.Throttled):
+    default_detail = TOO_MANY
+    extra_detail_singular = extra_detail_plural = "请 {wait} 秒后再试。"
+
+
+def call_service(func, **kwargs):
+    """Run a hall service, its refusals as API errors with the Chinese message."""
+    try:
+        return func(**kwargs)
+    except HallConflict as error:
+        raise Conflict({"detail": error_text(error), "code": "conflict"}) from error
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError(
+            {"detail": error_text(error), "code": error.code or "invalid"}
+        ) from error
+    except DjangoPermissionDenied as error:
+        raise exceptions.PermissionDenied(
+            {"detail": error_text(error), "code": "permission_denied"}
+        ) from error
+
+
+class IsClerk(HasRole):
+    roles = (Role.CLERK,)
+    message = "仅综窗人员可以使用此接口。"
+
+
+class IsCitizen(HasRole):
+    roles = (Role.CITIZEN,)
+    message = "仅办事群众可以使用此接口。"
+
+
+class IsManager(BasePermission):
+    message = "仅系统管理员或督查人员可以使用此接口。"
+
+    def has_permission(self, request, view):
+        return is_manager(request.user)
+
+
+def _public_ticket(ticket: Ticket, wait) -> dict:
+    ticket.ahead = wait.ahead if wait else None
+    ticket.expected_minutes = wait.minutes if wait else None
+    return PublicTicketSerializer(ticket).data
+
+
+# --- public -------------------------------------------------------------------------------
+
+
+class PublicThrottled:
+    throttle_classes = [HallAddressThrottle]
+
+    def throttled(self, request, wait):
+        raise Throttled(wait)
+
+
+class IssueApi(PublicThrottled, APIView):
+    """取号: the next number of a category today, with the people ahead, the expected
+    wait and the follow token (the QR code). Anyone (a kiosk has no account); a signed-in
+    clerk of the category's hall issues as the reception desk. Permission: AllowAny,
+    limited per client address."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="取号",
+        request=IssueSerializer,
+        responses={201: PublicTicketSerializer, **error_responses({400: "业务类别无效等"})},
+    )
+    def post(self, request):
+        data = valid(IssueSerializer(data=request.data))
+        user = request.user if request.user.is_authenticated else None
+        desk = user is not None and clerk_hall_id(user) is not None
+        issued = call_service(
+            tickets.ticket_issue,
+            category_id=data["category"],
+            hall_id=data.get("hall"),
+            actor=user,
+            source=TicketSource.DESK if desk else TicketSource.KIOSK,
+            id_number=data["id_number"],
+            mobile=data["mobile"],
+            priority=data["priority"],
+        )
+        return Response(_public_ticket(issued.ticket, issued.wait), status=status.HTTP_201_CREATED)
+
+
+class CheckInApi(PublicThrottled, APIView):
+    """预约签到: the appointment's code at the kiosk on its day gives a ticket (in the
+    appointment lane; a normal ticket when later than the grace period). Permission:
+    AllowAny, limited per client address."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="预约签到取号",
+        request=CheckInSerializer,
+        responses={201: PublicTicketSerializer, **error_responses({400: "预约码无效等"})},
+    )
+    def post(self, request):
+        data = valid(CheckInSerializer(data=request.data))
+        user = request.user if request.user.is_authenticated else None
+        issued = call_service(
+            appointments.appointment_check_in,
+            code=data["code"],
+            hall_id=data.get("hall"),
+            actor=user,
+        )
+        return Response(_public_ticket(issued.ticket, issued.wait), status=status.HTTP_201_CREATED)
+
+
+class FollowApi(APIView):
+    """排队进度: a ticket by its follow token (the QR code): state, window when called,
+    people ahead and expected wait while waiting. No ID number, no staff name.
+    Permission: AllowAny (the token is the secret)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="排队进度（扫码查询）",
+        responses={200: PublicTicketSerializer, **error_responses({404: "查询令牌无效"})},
+    )
+    def get(self, request, token: str):
+        progress = selectors.ticket_progress(token)
+        if progress is None:
+            raise exceptions.NotFound({"detail": "未找到该排队号。", "code": "not_found"})
+        return Response(_public_ticket(progress.ticket, progress.wait))
+
+
+class CategoriesApi(APIView):
+    """一个大厅的业务类别（取号机的按钮）. Permission: AllowAny."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=TAGS, summary="大厅业务类别", responses={200: CategorySerializer(many=True)}
+    )
+    def get(self, request, hall_id: int):
+        get_object_or_404(Hall, pk=hall_id)
+        return Response(CategorySerializer(selectors.categories(hall_id), many=True).data)
+
+
+class DisplayApi(APIView):
+    """大厅显示屏: the recent calls (newest first) and the waiting count per category,
+    with the change marker. Permission: AllowAny (what the hall's screen shows)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(tags=TAGS, summary="大厅叫号显示", responses={200: DisplaySerializer})
+    def get(self, request, hall_id: int):
+        get_object_or_404(Hall, pk=hall_id)
+        return Response(DisplaySerializer(selectors.display_state(hall_id)).data)
+
+
+# --- clerks -------------------------------------------------------------------------------
+
+
+def _seat_window(request) -> Window:
+    seat = selectors.seat_of(request.user)
+    if seat is None:
+        raise exceptions.PermissionDenied(
+            {"detail": "您没有在任何窗口入座，请先开放您的窗口。", "code": "not_seated"}
+        )
+    return seat.window
+
+
+def _clerk_window(request) -> Window:
+    """The window the clerk sits at, else the one they are assigned to."""
+    seat = selectors.seat_of(request.user)
+    if seat is not None:
+        return seat.window
+    profile = getattr(request.user, "staff_profile", None)
+    if profile is None or profile.window_id is None:
+        raise exceptions.PermissionDenied(
+            {"detail": "您没有分配窗口。", "code": "permission_denied"}
+        )
+    return profile.window
+
+
+def _panel(window: Window) -> dict:
+    return WindowStateSerializer(selectors.window_panel(window)).data
+
+
+class WindowApi(APIView):
+    """本窗口: state, categories, the ticket at the window and the queue it would call
+    (GET); open, pause or close it (POST ``state``). Permission: IsClerk; the window is
+    the one the clerk sits at or is assigned to."""
+
+    permission_classes = [IsClerk]
+
+    @extend_schema(tags=TAGS, summary="本窗口叫号状态", responses={200: WindowStateSerializer})
+    def get(self, request):
+        return Response(_panel(_clerk_window(request)))
+
+    @extend_schema(
+        tags=TAGS,
+        summary="开放、暂停或关闭本窗口",
+        request=WindowActSerializer,
+        responses={200: WindowStateSerializer, **ACT_ERRORS},
+    )
+    def post(self, request):
+        data = valid(WindowActSerializer(data=request.data))
+        window = _clerk_window(request)
+        act = {
+            WindowState.OPEN: windows.window_open,
+            WindowState.PAUSED: windows.window_pause,
+            WindowState.CLOSED: windows.window_close,
+        }[data["state"]]
+        call_service(act, window=window, actor=request.user)
+        return Response(_panel(window))
+
+
+class CallNextApi(APIView):
+    """叫号: the next ticket for the clerk's window (绿色通道, appointments due, first
+    come). Permission: IsClerk, seated at an open window."""
+
+    permission_classes = [IsClerk]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="叫下一个号",
+        request=None,
+        responses={200: TicketSerializer, **ACT_ERRORS},
+    )
+    def post(self, request):
+        window = _seat_window(request)
+        ticket = call_service(calling.call_next, window=window, actor=request.user)
+        return Response(TicketSerializer(ticket).data)
+
+
+class TicketActApi(APIView):
+    """An act on a ticket at the clerk's window. Permission: IsClerk (re-checked by the
+    service: seated at the ticket's window)."""
+
+    permission_classes = [IsClerk]
+    act = None
+    summary = ""
+
+    def get_ticket(self, pk: int) -> Ticket:
+        ticket = Ticket.objects.filter(pk=pk).first()
+        if ticket is None or clerk_hall_id(self.request.user) != ticket.hall_id:
+            raise exceptions.NotFound({"detail": "未找到该排队号。", "code": "not_found"})
+        return ticket
+
+    def post(self, request, pk: int):
+        ticket = self.get_ticket(pk)
+        window = _seat_window(request)
+        ticket = call_service(type(self).act, ticket=ticket, window=window, actor=request.user)
+        return Response(TicketSerializer(ticket).data)
+
+
+def _act_schema(summary: str, request=None, response=TicketSerializer):
+    return extend_schema(
+        tags=TAGS, summary=summary, request=request, responses={200: response, **ACT_ERRORS}
+    )
+
+
+class RecallApi(TicketActApi):
+    """重呼."""
+
+    act = staticmethod(calling.recall)
+
+    @_act_schema("重呼")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class NoShowApi(TicketActApi):
+    """过号 (after three calls)."""
+
+    act = staticmethod(calling.no_show)
+
+    @_act_schema("过号")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class EndApi(TicketActApi):
+    """办理结束: recorded; the window's counter pad then offers the rating of the intake
+    linked to the ticket."""
+
+    act = staticmethod(calling.service_end)
+
+    @_act_schema("办理结束")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class StartApi(TicketActApi):
+    """开始办理: recorded; answers the workbench URL with the applicant found by the
+    ticket's ID number."""
+
+    @_act_schema("开始办理", response=StartedSerializer)
+    def post(self, request, pk: int):
+        ticket = self.get_ticket(pk)
+        window = _seat_window(request)
+        ticket = call_service(
+            calling.service_start, ticket=ticket, window=window, actor=request.user
+        )
+        return Response(
+            StartedSerializer({"ticket": ticket, "intake_url": calling.intake_url(ticket)}).data
+        )
+
+
+class TransferApi(TicketActApi):
+    """转移 to another window of the hall and/or another category."""
+
+    @_act_schema("转移", request=TransferSerializer)
+    def post(self, request, pk: int):
+        data = valid(TransferSerializer(data=request.data))
+        ticket = self.get_ticket(pk)
+        window = _seat_window(request)
+        to_window = to_category = None
+        if data.get("to_window"):
+            to_window = Window.objects.filter(pk=data["to_window"]).first()
+            if to_window is None:
+                raise exceptions.ValidationError(
+                    {"detail": "转至窗口：不存在。", "code": "invalid"}
+                )
+        if data.get("to_category"):
+            to_category = ServiceCategory.objects.filter(pk=data["to_category"]).first()
+            if to_category is None:
+                raise exceptions.ValidationError(
+                    {"detail": "转至业务类别：不存在。", "code": "invalid"}
+                )
+        ticket = call_service(
+            calling.transfer,
+            ticket=ticket,
+            window=window,
+            actor=request.user,
+            to_window=to_window,
+            to_category=to_category,
+        )
+        return Response(TicketSerializer(ticket).data)
+
+
+class RequeueApi(TicketActApi):
+    """过号重排 (once): a clerk of the hall."""
+
+    @_act_schema("过号重新排队")
+    def post(self, request, pk: int):
+        ticket = call_service(calling.requeue, ticket=self.get_ticket(pk), actor=request.user)
+        return Response(TicketSerializer(ticket).data)
+
+
+class PriorityApi(TicketActApi):
+    """确认绿色通道: a clerk of the hall has seen the proof."""
+
+    @_act_schema("确认绿色通道", request=PrioritySerializer)
+    def post(self, request, pk: int):
+        data = valid(PrioritySerializer(data=request.data))
+        ticket = call_service(
+            tickets.priority_confirm,
+            ticket=self.get_ticket(pk),
+            group=data["group"],
+            actor=request.user,
+        )
+        return Response(TicketSerializer(ticket).data)
+
+
+class CancelApi(TicketActApi):
+    """取消: the person left."""
+
+    @_act_schema("取消排队号", request=CancelSerializer)
+    def post(self, request, pk: int):
+        data = valid(CancelSerializer(data=request.data))
+        ticket = call_service(
+            tickets.ticket_cancel,
+            ticket=self.get_ticket(pk),
+            actor=request.user,
+            reason=data.get("reason", ""),
+        )
+        return Response(TicketSerializer(ticket).data)
+
+
+# --- appointments (citizens) ---------------------------------------------------------------
+
+
+class AppointmentsApi(APIView):
+    """我的预约 (GET, newest first, the last 50) and booking one (POST). Permission:
+    IsCitizen; booking needs a verified identity."""
+
+    permission_classes = [IsCitizen]
+
+    @extend_schema(tags=TAGS, summary="我的预约", responses={200: AppointmentSerializer(many=True)})
+    def get(self, request):
+        rows = selectors.citizen_appointments(request.user)[:50]
+        return Response(AppointmentSerializer(rows, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="预约",
+        request=BookSerializer,
+        responses={201: AppointmentSerializer, **error_responses({400: "时段已满、非工作日等"})},
+    )
+    def post(self, request):
+        data = valid(BookSerializer(data=request.data))
+        appointment = call_service(
+            appointments.appointment_book,
+            category_id=data["category"],
+            day=data["day"],
+            slot=data["slot"],
+            actor=request.user,
+            mobile=data["mobile"],
+        )
+        appointment = Appointment.objects.select_related("hall", "category").get(pk=appointment.pk)
+        return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+
+
+class AppointmentCancelApi(APIView):
+    """取消预约 before its slot begins. Permission: IsCitizen (their own)."""
+
+    permission_classes = [IsCitizen]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="取消预约",
+        request=None,
+        responses={200: AppointmentSerializer, **ACT_ERRORS},
+    )
+    def post(self, request, pk: int):
+        appointment = selectors.citizen_appointments(request.user).filter(pk=pk).first()
+        if appointment is None:
+            raise exceptions.NotFound({"detail": "未找到该预约。", "code": "not_found"})
+        appointment = call_service(
+            appointments.appointment_cancel, appointment=appointment, actor=request.user
+        )
+        appointment = Appointment.objects.select_related("hall", "category").get(pk=appointment.pk)
+        return Response(AppointmentSerializer(appointment).data)
+
+
+class SlotsApi(APIView):
+    """一个业务类别某日的预约时段与余量. Permission: AllowAny."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="预约时段余量",
+        parameters=[OpenApiParameter("day", datetime.date, required=True, description="日期")],
+        responses={200: SlotSerializer(many=True)},
+    )
+    def get(self, request, category_id: int):
+        category = get_object_or_404(ServiceCategory, pk=category_id, is_active=True)
+        try:
+            day = datetime.date.fromisoformat(request.query_params.get("day", ""))
+        except ValueError:
+            raise exceptions.ValidationError(
+                {"detail": "日期：请使用 YYYY-MM-DD 格式。", "code": "invalid"}
+            ) from None
+        if day not in appointments.bookable_days(timezone.localdate()):
+            return Response([])
+        return Response(SlotSerializer(selectors.slots(category, day), many=True).data)
+
+
+# --- managers -----------------------------------------------------------------------------
+
+
+class FiguresApi(APIView):
+    """大厅运行指标 of a day (default today): waiting now, average wait and service time,
+    waits over 30 minutes, per category and per window. Permission: IsManager (system
+    administrators and supervisors)."""
+
+    permission_classes = [IsManager]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="大厅运行指标",
+        parameters=[OpenApiParameter("day", datetime.date, description="日期，默认今天")],
+        responses={200: FiguresSerializer},
+    )
+    def get(self, request, hall_id: int):
+        get_object_or_404(Hall, pk=hall_id)
+        raw = request.query_params.get("day", "")
+        try:
+            day = datetime.date.fromisoformat(raw) if raw else None
+        except ValueError:
+            raise exceptions.ValidationError(
+                {"detail": "日期：请使用 YYYY-MM-DD 格式。", "code": "invalid"}
+            ) from None
+        return Response(FiguresSerializer(selectors.hall_figures(hall_id, day)).data)

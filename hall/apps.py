@@ -1,0 +1,23 @@
+"""The hall app: tickets and calling (取号叫号), windows, appointments."""
+
+from django.apps import AppConfig
+
+
+class HallConfig(AppConfig):
+    name = "hall"
+    verbose_name = "大厅取号叫号"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        self._connect_intake()
+
+    @staticmethod
+    def _connect_intake():
+        """An application accepted or refused at a window while that window serves a
+        ticket is linked to the ticket (hall.receivers)."""
+        from intake.services.cases import case_accepted, case_refused
+
+        from .receivers import link_application
+
+        case_accepted.connect(link_application, dispatch_uid="hall.link_accepted")
+        case_refused.connect(link_application, dispatch_uid="hall.link_refused")

@@ -1,0 +1,103 @@
+"""What the hall's services share: who may act, the events, the inputs' normalisation."""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.constants import Role
+from accounts.models import User, Window
+from accounts.validators import normalize_identity_number, validate_resident_id
+from jinpu_portal.db import insert
+
+from ..errors import HallError, HallPermissionDenied
+from ..models import TicketEvent
+
+_MOBILE = re.compile(r"^1\d{10}$")
+
+
+def local_day(moment: datetime.datetime) -> datetime.date:
+    """The calendar day (Asia/Shanghai) of ``moment``: numbers restart on it."""
+    return timezone.localdate(moment)
+
+
+def is_manager(actor: User | None) -> bool:
+    """Who manages windows and sees every hall's figures: a system administrator or a
+    supervisor."""
+    return bool(
+        actor is not None
+        and actor.is_authenticated
+        and actor.is_active
+        and (
+            actor.is_superuser
+            or actor.has_role(Role.SYSTEM_ADMIN)
+            or actor.has_role(Role.SUPERVISOR)
+        )
+    )
+
+
+def clerk_hall_id(actor: User | None) -> int | None:
+    """The hall of the clerk's window (``StaffProfile.window``), or None."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return None
+    if not actor.has_role(Role.CLERK):
+        return None
+    profile = getattr(actor, "staff_profile", None)
+    if profile is None or profile.window_id is None:
+        return None
+    return profile.window.hall_id
+
+
+def require_hall_staff(actor: User | None, hall_id: int) -> None:
+    """A clerk of ``hall_id`` (reception desk or window) or a manager."""
+    if is_manager(actor) or clerk_hall_id(actor) == hall_id:
+        return
+    raise HallPermissionDenied("只有本大厅的综窗人员或管理人员可以办理此操作。")
+
+
+def clean_id_number(value: str) -> str:
+    """The normalised resident ID number, "" for none; HallError when invalid."""
+    value = normalize_identity_number(value or "")
+    if not value:
+        return ""
+    try:
+        validate_resident_id(value)
+    except ValidationError as error:
+        raise HallError("；".join(error.messages), code="invalid") from None
+    return value
+
+
+def clean_mobile(value: str) -> str:
+    value = (value or "").strip().replace(" ", "")
+    if value and not _MOBILE.match(value):
+        raise HallError("手机号码应为 11 位数字，以 1 开头。", code="invalid")
+    return value
+
+
+def event(
+    *,
+    hall_id: int,
+    action: str,
+    at: datetime.datetime,
+    ticket_id: int | None = None,
+    actor: User | None = None,
+    window: Window | int | None = None,
+    **details,
+) -> TicketEvent:
+    """An unsaved event row (``record`` writes them)."""
+    window_id = getattr(window, "pk", window)
+    return TicketEvent(
+        hall_id=hall_id,
+        ticket_id=ticket_id,
+        action=str(action),
+        at=at,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        window_id=window_id,
+        details=details,
+    )
+
+
+def record(*events: TicketEvent) -> None:
+    """Write the events in one INSERT (inside the act's transaction)."""
+    insert(events)

@@ -1,0 +1,520 @@
+"""Issuing tickets (取号), 绿色通道, cancelling, and the "almost your turn" SMS.
+
+``ticket_issue`` is the kiosk's and the reception desk's one call, and the hot path of
+the hall (bench/hall_ticket_bench.py). In ONE transaction it runs four statements:
+
+1. the day's number: ``INSERT … SELECT … ON CONFLICT (category, day) DO UPDATE SET
+   last = last + 1 RETURNING …`` on ``DayCounter``, which also checks that the category
+   is active (no row: refused), and returns the hall, the category's letter and default
+   service time and the day's served count and service seconds (for the expected wait).
+   The counter row's lock serialises the issuers of one category until they commit, so
+   numbers are gap-free and never repeat; other categories do not wait;
+2. the ticket's INSERT (``jinpu_portal.db.insert``: the statement is built once);
+3. the ``issued`` event's INSERT;
+4. people ahead and the windows open for the category, in one SELECT.
+
+Nothing else is read: no category row, no hall row, no window row. The numbers restart
+each day (``DayCounter`` is per day, the day is Asia/Shanghai's); a label (A012) is
+unique per hall and day in the database too.
+
+``near_sms_send`` runs inside each call (``hall.services.calling``): one ``UPDATE …
+RETURNING`` marks, set-based and once per ticket, the waiting tickets of the called
+category with a mobile number and at most ``NEAR_AHEAD`` people ahead, and their SMS go
+into the notifications outbox in one INSERT (sent after the commit by the outbox).
+"""
+
+import datetime
+import json
+import math
+import secrets
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from accounts.models import Hall, User
+from jinpu_portal.db import insert
+from jinpu_portal.notifications import Message, notify_many
+
+from ..constants import (
+    NEAR_AHEAD,
+    Lane,
+    PriorityGroup,
+    TicketAction,
+    TicketSource,
+    TicketStatus,
+)
+from ..errors import HallConflict, HallError
+from ..models import Appointment, ServiceCategory, Ticket
+from .base import clean_id_number, clean_mobile, event, local_day, record, require_hall_staff
+
+#: Random bytes of a ticket's public follow token (token_urlsafe: 22 characters).
+TOKEN_BYTES = 16
+
+_COUNTER_SQL = """
+INSERT INTO hall_daycounter (hall_id, category_id, day, last, served, service_seconds)
+SELECT c.hall_id, c.id, %s, 1, 0, 0 FROM hall_servicecategory c
+WHERE c.id = %s AND c.is_active AND (%s IS NULL OR c.hall_id = %s)
+ON CONFLICT (category_id, day) DO UPDATE SET last = hall_daycounter.last + 1
+RETURNING hall_id, last, served, service_seconds,
+    (SELECT letter FROM hall_servicecategory s WHERE s.id = hall_daycounter.category_id),
+    (SELECT service_minutes FROM hall_servicecategory s WHERE s.id = hall_daycounter.category_id),
+    (SELECT name FROM hall_servicecategory s WHERE s.id = hall_daycounter.category_id),
+    (SELECT name FROM accounts_hall h WHERE h.id = hall_daycounter.hall_id)
+"""
+
+# PostgreSQL: the number, the ticket and its event in ONE statement (data-modifying
+# CTEs), atomic on its own: no BEGIN/COMMIT round trips. Every column of hall_ticket is
+# named (a new column without a value here fails the tests at once).
+_ISSUE_PG_SQL = """
+WITH n AS (
+    INSERT INTO hall_daycounter AS d (hall_id, category_id, day, last, served, service_seconds)
+    SELECT c.hall_id, c.id, %(day)s, 1, 0, 0 FROM hall_servicecategory c
+    WHERE c.id = %(category)s AND c.is_active
+      AND (%(hall)s::bigint IS NULL OR c.hall_id = %(hall)s::bigint)
+    ON CONFLICT (category_id, day) DO UPDATE SET last = d.last + 1
+    RETURNING d.hall_id, d.category_id, d.last, d.served, d.service_seconds
+), c AS (
+    SELECT s.letter, s.service_minutes, s.name, h.name AS hall_name
+    FROM hall_servicecategory s JOIN accounts_hall h ON h.id = s.hall_id
+    WHERE s.id = %(category)s
+), t AS (
+    INSERT INTO hall_ticket (
+        created_at, updated_at, hall_id, category_id, day, number, label, token, source,
+        status, lane, queued_at, due_at, priority, priority_confirmed_by_id,
+        priority_confirmed_at, appointment_id, id_number, mobile, target_window_id,
+        window_id, clerk_id, call_count, first_called_at, called_at, started_at, ended_at,
+        requeued, transfers, near_notified_at, application_id)
+    SELECT %(now)s, %(now)s, n.hall_id, n.category_id, %(day)s, n.last,
+        c.letter || lpad(n.last::text, greatest(3, length(n.last::text)), '0'),
+        %(token)s, %(source)s, 'waiting', %(lane)s, %(now)s, %(due)s, %(priority)s, NULL,
+        NULL, %(appointment)s, %(id_number)s, %(mobile)s, NULL, NULL, NULL, 0, NULL, NULL,
+        NULL, NULL, false, 0, NULL, NULL
+    FROM n, c
+    RETURNING id, hall_id, number, label
+), e AS (
+    INSERT INTO hall_ticketevent (hall_id, ticket_id, action, at, actor_id, window_id, details)
+    SELECT t.hall_id, t.id, %(action)s, %(now)s, %(actor)s, NULL,
+        jsonb_build_object('label', t.label) || %(details)s::jsonb
+    FROM t
+)
+SELECT t.id, t.hall_id, t.number, t.label, n.served, n.service_seconds, c.service_minutes,
+    c.name, c.hall_name
+FROM t, n, c
+"""
+
+# People ahead of a ticket in its category (the order of ``call_next``, an appointment
+# counted in its lane) and the windows open for that category.
+_AHEAD_SQL = """
+SELECT
+    (SELECT count(*) FROM hall_ticket t
+     WHERE t.category_id = %s AND t.status = 'waiting' AND t.id <> %s
+       AND (t.lane < %s OR (t.lane = %s AND (t.queued_at < %s
+            OR (t.queued_at = %s AND t.id < %s))))),
+    (SELECT count(*) FROM hall_windowseat s
+     JOIN hall_windowseat_categories wc ON wc.windowseat_id = s.window_id
+     WHERE wc.servicecategory_id = %s AND s.state = 'open')
+"""
+
+
+@dataclass(frozen=True)
+class Wait:
+    """People ahead and the expected wait in minutes (None while no window is open for
+    the category)."""
+
+    ahead: int
+    windows: int
+    minutes: int | None
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    ticket: Ticket
+    wait: Wait
+
+    @property
+    def ahead(self) -> int:
+        return self.wait.ahead
+
+    @property
+    def expected_minutes(self) -> int | None:
+        return self.wait.minutes
+
+
+def follow_path(token: str) -> str:
+    """The public follow page of a ticket (hallui's ``hall:follow``), "" before it is
+    routed."""
+    try:
+        return reverse("hall:follow", args=[token])
+    except NoReverseMatch:
+        return ""
+
+
+def expected_minutes(
+    *, ahead: int, windows: int, served: int, service_seconds: int, default_minutes: int
+) -> int | None:
+    """People ahead × today's average service time of the category (its default before
+    anyone is served) ÷ the windows open for it, rounded up; None with no window open."""
+    if windows <= 0:
+        return None
+    average = service_seconds / served if served else default_minutes * 60
+    return math.ceil(ahead * average / windows / 60)
+
+
+def wait_for(
+    *,
+    ticket_id: int,
+    category_id: int,
+    lane: int,
+    queued_at: datetime.datetime,
+    served: int,
+    service_seconds: int,
+    default_minutes: int,
+) -> Wait:
+    """One SELECT: people ahead of the ticket and the windows open for its category."""
+    at = connection.ops.adapt_datetimefield_value(queued_at)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _AHEAD_SQL, [category_id, ticket_id, lane, lane, at, at, ticket_id, category_id]
+        )
+        ahead, windows = cursor.fetchone()
+    minutes = expected_minutes(
+        ahead=ahead,
+        windows=windows,
+        served=served,
+        service_seconds=service_seconds,
+        default_minutes=default_minutes,
+    )
+    return Wait(ahead=ahead, windows=windows, minutes=minutes)
+
+
+def _label(letter: str, number: int) -> str:
+    return f"{letter}{number:03d}"
+
+
+def _issue_rows_pg(*, category_id, hall_id, actor, source, now, values, details):
+    """PostgreSQL: one statement; (id, hall, number, label, served, seconds, minutes)."""
+    day = local_day(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ISSUE_PG_SQL,
+            {
+                "day": day,
+                "category": category_id,
+                "hall": hall_id,
+                "now": now,
+                "token": values["token"],
+                "source": source,
+                "lane": values["lane"],
+                "due": values["due_at"],
+                "priority": values["priority"],
+                "appointment": values["appointment_id"],
+                "id_number": values["id_number"],
+                "mobile": values["mobile"],
+                "action": values["action"],
+                "actor": actor.pk if actor is not None and actor.is_authenticated else None,
+                "details": json.dumps(details),
+            },
+        )
+        return cursor.fetchone()
+
+
+def _issue_rows_orm(*, category_id, hall_id, actor, source, now, values, details):
+    """Other databases (SQLite: the demo and the quick tests): the counter's upsert, the
+    ticket and the event, three statements in the caller's transaction."""
+    day = local_day(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _COUNTER_SQL,
+            [connection.ops.adapt_datefield_value(day), category_id, hall_id, hall_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    counter_hall_id, number, served, service_seconds, letter, minutes, name, hall_name = row
+    ticket = Ticket(
+        hall_id=counter_hall_id,
+        category_id=category_id,
+        day=day,
+        number=number,
+        label=_label(letter, number),
+        token=values["token"],
+        source=source,
+        status=TicketStatus.WAITING,
+        lane=values["lane"],
+        queued_at=now,
+        due_at=values["due_at"],
+        priority=values["priority"],
+        appointment_id=values["appointment_id"],
+        id_number=values["id_number"],
+        mobile=values["mobile"],
+    )
+    insert([ticket])
+    record(
+        event(
+            hall_id=counter_hall_id,
+            ticket_id=ticket.pk,
+            action=values["action"],
+            at=now,
+            actor=actor,
+            label=ticket.label,
+            **details,
+        )
+    )
+    return (
+        ticket.pk,
+        counter_hall_id,
+        number,
+        ticket.label,
+        served,
+        service_seconds,
+        minutes,
+        name,
+        hall_name,
+    )
+
+
+def issue(
+    *,
+    category_id: int,
+    actor: User | None,
+    source: str,
+    now: datetime.datetime,
+    id_number: str = "",
+    mobile: str = "",
+    priority: str = "",
+    lane: int = Lane.NORMAL,
+    due_at: datetime.datetime | None = None,
+    appointment: Appointment | None = None,
+    hall_id: int | None = None,
+) -> IssuedTicket:
+    """Write the ticket's rows (``ticket_issue`` and the appointments' check-in; inputs
+    already clean): on PostgreSQL one statement, atomic by itself; elsewhere three, in
+    the caller's transaction. Then one SELECT of the wait. Refused (HallError
+    ``inactive``) for a category that is unknown, inactive or not of ``hall_id``."""
+    values = {
+        "token": secrets.token_urlsafe(TOKEN_BYTES),
+        "lane": int(lane),
+        "due_at": due_at,
+        "priority": priority,
+        "appointment_id": appointment.pk if appointment is not None else None,
+        "id_number": id_number,
+        "mobile": mobile,
+        "action": str(TicketAction.CHECKED_IN if appointment else TicketAction.ISSUED),
+    }
+    details = {"source": str(source)}
+    if priority:
+        details["priority_claimed"] = priority
+    if appointment is not None:
+        details["appointment"] = appointment.pk
+    write = _issue_rows_pg if connection.vendor == "postgresql" else _issue_rows_orm
+    row = write(
+        category_id=category_id,
+        hall_id=hall_id,
+        actor=actor,
+        source=str(source),
+        now=now,
+        values=values,
+        details=details,
+    )
+    if row is None:
+        raise HallError(
+            "该业务类别不存在、已停止取号或不属于本大厅，请选择其他业务。", code="inactive"
+        )
+    pk, ticket_hall_id, number, label, served, service_seconds, default_minutes, name, hall = row
+    ticket = Ticket(
+        id=pk,
+        # The names come with the row (the kiosk shows them): no query for them.
+        hall=Hall(id=ticket_hall_id, name=hall),
+        category=ServiceCategory(
+            id=category_id, hall_id=ticket_hall_id, name=name, service_minutes=default_minutes
+        ),
+        day=local_day(now),
+        number=number,
+        label=label,
+        source=source,
+        status=TicketStatus.WAITING,
+        queued_at=now,
+        created_at=now,
+        id_number=id_number,
+        mobile=mobile,
+        appointment=appointment,
+        **{key: values[key] for key in ("token", "lane", "due_at", "priority")},
+    )
+    wait = wait_for(
+        ticket_id=pk,
+        category_id=category_id,
+        lane=lane,
+        queued_at=now,
+        served=served,
+        service_seconds=service_seconds,
+        default_minutes=default_minutes,
+    )
+    return IssuedTicket(ticket=ticket, wait=wait)
+
+
+def ticket_issue(
+    *,
+    category_id: int,
+    actor: User | None = None,
+    source: str = TicketSource.KIOSK,
+    id_number: str = "",
+    mobile: str = "",
+    priority: str = "",
+    hall_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> IssuedTicket:
+    """Issue the next number of ``category_id`` today (kiosk or reception desk).
+
+    ``actor``: None at a kiosk (nobody signed in), the desk's clerk otherwise.
+    ``id_number`` (optional) finds the applicant when the intake starts; ``mobile``
+    (optional) receives the "almost your turn" SMS; ``priority`` (a ``PriorityGroup``)
+    is a *claim* of 绿色通道: the ticket is served first only once a clerk confirms it
+    (``priority_confirm``). ``hall_id``: the kiosk's hall, when the caller knows it (a
+    category of another hall is refused).
+
+    Returns the ticket with the people ahead and the expected wait. Raises HallError
+    (``inactive``, ``invalid``) with a Chinese message. Appointments check in through
+    ``hall.services.appointments.appointment_check_in``."""
+    if source not in (TicketSource.KIOSK, TicketSource.DESK):
+        raise HallError("取号方式无效。", code="invalid")
+    if priority and priority not in PriorityGroup.values:
+        raise HallError("绿色通道类别无效。", code="invalid")
+    id_number = clean_id_number(id_number)
+    mobile = clean_mobile(mobile)
+    now = now or timezone.now()
+    # PostgreSQL: the write is one statement, atomic by itself (no transaction block).
+    block = transaction.atomic() if connection.vendor != "postgresql" else nullcontext()
+    with block:
+        return issue(
+            category_id=category_id,
+            actor=actor,
+            source=source,
+            now=now,
+            id_number=id_number,
+            mobile=mobile,
+            priority=priority,
+            hall_id=hall_id,
+        )
+
+
+def lock_ticket(ticket: Ticket | int) -> Ticket:
+    """The ticket's row, locked for the rest of the transaction (HallError when gone)."""
+    pk = getattr(ticket, "pk", ticket)
+    found = Ticket.objects.select_for_update().filter(pk=pk).first()
+    if found is None:
+        raise HallError("未找到该排队号。", code="not_found")
+    return found
+
+
+@transaction.atomic
+def priority_confirm(*, ticket: Ticket | int, group: str, actor: User) -> Ticket:
+    """A clerk of the hall has seen the proof: the ticket joins the 绿色通道 lane (served
+    first). Only a waiting or called ticket; ``group`` is a ``PriorityGroup``."""
+    if group not in PriorityGroup.values:
+        raise HallError("请选择绿色通道类别。", code="invalid")
+    ticket = lock_ticket(ticket)
+    require_hall_staff(actor, ticket.hall_id)
+    if ticket.status not in (TicketStatus.WAITING, TicketStatus.CALLED):
+        raise HallError(
+            f"{ticket.label} 号{ticket.get_status_display()}，不能再确认绿色通道。", code="state"
+        )
+    if ticket.priority_confirmed_at is not None:
+        raise HallConflict(f"{ticket.label} 号已确认绿色通道。")
+    now = timezone.now()
+    ticket.priority = group
+    ticket.priority_confirmed_by = actor
+    ticket.priority_confirmed_at = now
+    ticket.lane = Lane.PRIORITY
+    ticket.save(
+        update_fields=[
+            "priority",
+            "priority_confirmed_by",
+            "priority_confirmed_at",
+            "lane",
+            "updated_at",
+        ]
+    )
+    record(
+        event(
+            hall_id=ticket.hall_id,
+            ticket_id=ticket.pk,
+            action=TicketAction.PRIORITY_CONFIRMED,
+            at=now,
+            actor=actor,
+            group=group,
+        )
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_cancel(*, ticket: Ticket | int, actor: User, reason: str = "") -> Ticket:
+    """The person left (a clerk of the hall cancels a waiting or called ticket)."""
+    ticket = lock_ticket(ticket)
+    require_hall_staff(actor, ticket.hall_id)
+    if ticket.status not in (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.NO_SHOW):
+        raise HallError(f"{ticket.label} 号{ticket.get_status_display()}，不能取消。", code="state")
+    now = timezone.now()
+    ticket.status = TicketStatus.CANCELLED
+    ticket.save(update_fields=["status", "updated_at"])
+    record(
+        event(
+            hall_id=ticket.hall_id,
+            ticket_id=ticket.pk,
+            action=TicketAction.CANCELLED,
+            at=now,
+            actor=actor,
+            window=ticket.window_id,
+            reason=(reason or "").strip()[:200],
+        )
+    )
+    return ticket
+
+
+_NEAR_SQL = """
+UPDATE hall_ticket SET near_notified_at = %s
+WHERE id IN (
+    SELECT id FROM (
+        SELECT id, row_number() OVER (ORDER BY lane, queued_at, id) AS place
+        FROM hall_ticket WHERE category_id = %s AND status = 'waiting'
+    ) ranked WHERE place <= %s
+)
+AND near_notified_at IS NULL AND mobile <> '' AND status = 'waiting'
+RETURNING id, hall_id, label, mobile, token
+"""
+
+
+def near_sms_send(*, category_ids, now: datetime.datetime) -> int:
+    """Text every waiting ticket of ``category_ids`` with a mobile number that now has at
+    most ``NEAR_AHEAD`` people ahead, once per ticket (``near_notified_at``), inside the
+    caller's transaction: one UPDATE … RETURNING per category, the SMS in one INSERT
+    into the outbox, the events in one INSERT. Returns how many were texted."""
+    texted = []
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        for category_id in sorted(set(category_ids)):
+            cursor.execute(_NEAR_SQL, [at, category_id, NEAR_AHEAD + 1])
+            texted += cursor.fetchall()
+    if not texted:
+        return 0
+    notify_many(
+        Message(
+            recipient_id=None,
+            phone=mobile,
+            title="即将到号提醒",
+            body=f"您的 {label} 号前面等候已不超过 {NEAR_AHEAD} 人，请回到大厅留意叫号。",
+            url=follow_path(token),
+            reference=label,
+        )
+        for _pk, _hall, label, mobile, token in texted
+    )
+    record(
+        *(
+            event(hall_id=hall_id, ticket_id=pk, action=TicketAction.NEAR_SMS, at=now)
+            for pk, hall_id, _label, _mobile, _token in texted
+        )
+    )
+    return len(texted)

@@ -1,0 +1,205 @@
+"""Windows in the queue: open, pause, close, who is seated, which categories they serve.
+
+A window takes part in the queue through its ``WindowSeat`` row (made on first use).
+Only an OPEN window with a seated clerk calls tickets. Who may act:
+
+* the clerk assigned to the window (``StaffProfile.window``) opens it, which seats them
+  (and unseats them from any other window), pauses it and closes it (closing unseats);
+* a manager (system administrator or supervisor: ``base.is_manager``) does all of that
+  for any window, seats a clerk there (``window_seat``, which also assigns the clerk's
+  ``StaffProfile.window``: the workbench then acts at that window) and sets the
+  categories a window serves (``window_set_categories``).
+
+A window with a ticket called or in service cannot close or change seats until that
+ticket is ended, marked 过号 or transferred. Every act is a ticket event (no ticket).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.constants import Role
+from accounts.models import User, Window
+from accounts.services import staff_assign_window
+
+from ..constants import AT_WINDOW_STATUSES, WindowAction, WindowState
+from ..errors import HallError, HallPermissionDenied
+from ..models import ServiceCategory, Ticket, WindowSeat
+from .base import event, is_manager, record
+
+
+def _assigned(actor: User, window: Window) -> bool:
+    profile = getattr(actor, "staff_profile", None)
+    return (
+        actor.is_authenticated
+        and actor.is_active
+        and actor.has_role(Role.CLERK)
+        and profile is not None
+        and profile.window_id == window.pk
+    )
+
+
+def seat_lock(window: Window) -> WindowSeat:
+    """The window's seat row, made when missing, locked for the transaction."""
+    seat = WindowSeat.objects.select_for_update().filter(window=window).first()
+    if seat is None:
+        WindowSeat.objects.get_or_create(window=window, defaults={"hall_id": window.hall_id})
+        seat = WindowSeat.objects.select_for_update().get(window=window)
+    return seat
+
+
+def _busy(window: Window) -> bool:
+    return Ticket.objects.filter(window=window, status__in=AT_WINDOW_STATUSES).exists()
+
+
+def _require_not_busy(window: Window) -> None:
+    if _busy(window):
+        raise HallError("本窗口还有已叫号或正在办理的号，请先结束办理、过号或转移。", code="busy")
+
+
+def _set_state(seat: WindowSeat, state: str, actor: User, action: str, now) -> WindowSeat:
+    seat.state = state
+    seat.state_changed_at = now
+    seat.save(update_fields=["state", "clerk", "state_changed_at", "updated_at"])
+    record(
+        event(
+            hall_id=seat.hall_id,
+            action=action,
+            at=now,
+            actor=actor,
+            window=seat.window_id,
+            clerk=seat.clerk_id,
+        )
+    )
+    return seat
+
+
+def _unseat_elsewhere(clerk: User, window: Window) -> None:
+    """The clerk leaves any other window (closed, as nobody sits there any more)."""
+    for other in WindowSeat.objects.select_for_update().filter(clerk=clerk).exclude(window=window):
+        if _busy(other.window):
+            raise HallError(
+                f"{other.window} 还有已叫号或正在办理的号，请先在该窗口处理完毕。",
+                code="busy",
+            )
+        other.clerk = None
+        _set_state(other, WindowState.CLOSED, clerk, WindowAction.CLOSED, timezone.now())
+
+
+@transaction.atomic
+def window_open(*, window: Window, actor: User) -> WindowSeat:
+    """Open ``window`` for calling. The clerk assigned to it is seated there; a manager
+    opens it for whoever is seated (refused when nobody is)."""
+    if not window.is_active:
+        raise HallError("该窗口已停用。", code="inactive")
+    assigned = _assigned(actor, window)
+    if not (assigned or is_manager(actor)):
+        raise HallPermissionDenied("只有该窗口的综窗人员或管理人员可以开放窗口。")
+    seat = seat_lock(window)
+    if assigned and seat.clerk_id != actor.pk:
+        if seat.clerk_id is not None:
+            _require_not_busy(window)
+        _unseat_elsewhere(actor, window)
+        seat.clerk = actor
+        record(
+            event(
+                hall_id=seat.hall_id,
+                action=WindowAction.SEATED,
+                at=timezone.now(),
+                actor=actor,
+                window=window,
+                clerk=actor.pk,
+            )
+        )
+    if seat.clerk_id is None:
+        raise HallError("该窗口没有在岗人员，请先安排人员入座。", code="not_seated")
+    return _set_state(seat, WindowState.OPEN, actor, WindowAction.OPENED, timezone.now())
+
+
+def _require_seated_or_manager(seat: WindowSeat, actor: User) -> None:
+    if not (is_manager(actor) or (seat.clerk_id == actor.pk and _assigned(actor, seat.window))):
+        raise HallPermissionDenied("只有在该窗口入座的综窗人员或管理人员可以操作该窗口。")
+
+
+@transaction.atomic
+def window_pause(*, window: Window, actor: User) -> WindowSeat:
+    """Pause calling (the clerk stays seated; the current ticket may be finished)."""
+    seat = seat_lock(window)
+    _require_seated_or_manager(seat, actor)
+    if seat.state != WindowState.OPEN:
+        raise HallError("窗口未开放，无需暂停。", code="closed")
+    return _set_state(seat, WindowState.PAUSED, actor, WindowAction.PAUSED, timezone.now())
+
+
+@transaction.atomic
+def window_close(*, window: Window, actor: User) -> WindowSeat:
+    """Close the window and unseat its clerk; refused while a ticket is at the window."""
+    seat = seat_lock(window)
+    _require_seated_or_manager(seat, actor)
+    _require_not_busy(window)
+    seat.clerk = None
+    return _set_state(seat, WindowState.CLOSED, actor, WindowAction.CLOSED, timezone.now())
+
+
+@transaction.atomic
+def window_seat(*, window: Window, clerk: User | None, actor: User) -> WindowSeat:
+    """A manager seats ``clerk`` at ``window`` (None: nobody; the window closes). The
+    clerk's ``StaffProfile.window`` becomes this window, so the workbench acts here."""
+    if not is_manager(actor):
+        raise HallPermissionDenied("只有管理人员可以安排窗口人员。")
+    if clerk is not None and not (clerk.is_active and clerk.has_role(Role.CLERK)):
+        raise HallError("只能安排综窗人员入座窗口。", code="invalid")
+    if not window.is_active:
+        raise HallError("该窗口已停用。", code="inactive")
+    seat = seat_lock(window)
+    if seat.clerk_id == getattr(clerk, "pk", None):
+        return seat
+    _require_not_busy(window)
+    now = timezone.now()
+    if clerk is not None:
+        _unseat_elsewhere(clerk, window)
+        profile = getattr(clerk, "staff_profile", None)
+        if profile is None or profile.window_id != window.pk:
+            staff_assign_window(user=clerk, window=window)
+    seat.clerk = clerk
+    if clerk is None:
+        return _set_state(seat, WindowState.CLOSED, actor, WindowAction.CLOSED, now)
+    seat.save(update_fields=["clerk", "updated_at"])
+    record(
+        event(
+            hall_id=seat.hall_id,
+            action=WindowAction.SEATED,
+            at=now,
+            actor=actor,
+            window=window,
+            clerk=clerk.pk,
+        )
+    )
+    return seat
+
+
+@transaction.atomic
+def window_set_categories(*, window: Window, category_ids, actor: User) -> WindowSeat:
+    """A manager sets the categories ``window`` serves (active categories of its hall)."""
+    if not is_manager(actor):
+        raise HallPermissionDenied("只有管理人员可以调整窗口办理的业务。")
+    wanted = {int(pk) for pk in category_ids}
+    found = set(
+        ServiceCategory.objects.filter(pk__in=wanted, hall_id=window.hall_id).values_list(
+            "pk", flat=True
+        )
+    )
+    if found != wanted:
+        raise HallError("只能选择本大厅的业务类别。", code="invalid")
+    seat = seat_lock(window)
+    seat.categories.set(sorted(found))
+    record(
+        event(
+            hall_id=seat.hall_id,
+            action=WindowAction.CATEGORIES,
+            at=timezone.now(),
+            actor=actor,
+            window=window,
+            categories=sorted(found),
+        )
+    )
+    return seat

@@ -1,0 +1,109 @@
+"""PostgreSQL, real threads and connections: twenty clerks calling at once in one hall
+never get the same ticket (``SELECT … FOR UPDATE SKIP LOCKED``), and tickets issued at
+once never repeat a number (the day counter's ``ON CONFLICT DO UPDATE``), gap-free."""
+
+import time
+
+import pytest
+from django.db import connection
+
+from hall.constants import TicketStatus
+from hall.errors import HallError
+from hall.models import Ticket
+from hall.services import calling, tickets
+from tests.approvals.test_race import run_at_once
+from tests.factories import HallWindowFactory, ServiceCategoryFactory, TicketFactory
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def slow_calls(monkeypatch):
+    """Hold each caller's transaction open a moment after its pick (where the SMS are
+    queued), so the others really meet its lock."""
+    original = calling.near_sms_send
+
+    def slow(**kwargs):
+        time.sleep(0.2)
+        return original(**kwargs)
+
+    monkeypatch.setattr(calling, "near_sms_send", slow)
+
+
+def _twenty_windows(category, count=20):
+    return [HallWindowFactory(categories=[category]) for _ in range(count)]
+
+
+def test_twenty_clerks_calling_at_once_get_twenty_different_tickets(slow_calls):
+    category = ServiceCategoryFactory()
+    seats = _twenty_windows(category)
+    for _ in range(25):
+        TicketFactory(category=category)
+
+    def call(seat):
+        return lambda: calling.call_next(window=seat.window, actor=seat.clerk).pk
+
+    results = run_at_once(*[call(seat) for seat in seats])
+    assert all(kind == "ok" for kind, _ in results), results
+    picked = [pk for _, pk in results]
+    assert len(set(picked)) == 20
+    called = Ticket.objects.filter(status=TicketStatus.CALLED)
+    assert called.count() == 20
+    assert called.values("window").distinct().count() == 20
+    # the first twenty in the order of service, nobody skipped
+    first_twenty = list(Ticket.objects.order_by("queued_at", "id").values_list("pk", flat=True))[
+        :20
+    ]
+    assert sorted(picked) == sorted(first_twenty)
+
+
+def test_more_clerks_than_tickets(slow_calls):
+    category = ServiceCategoryFactory()
+    seats = _twenty_windows(category)
+    for _ in range(7):
+        TicketFactory(category=category)
+
+    def call(seat):
+        return lambda: calling.call_next(window=seat.window, actor=seat.clerk).pk
+
+    results = run_at_once(*[call(seat) for seat in seats])
+    picked = [value for kind, value in results if kind == "ok"]
+    refused = [value for kind, value in results if kind == "error"]
+    assert len(picked) == len(set(picked)) == 7
+    assert len(refused) == 13
+    assert all(isinstance(e, HallError) and e.code == "empty" for e in refused), refused
+
+
+def test_tickets_issued_at_once_never_repeat_a_number():
+    a = ServiceCategoryFactory(letter="A")
+    b = ServiceCategoryFactory(letter="B", hall=a.hall)
+    assert connection.vendor == "postgresql"
+
+    def issue_many(category):
+        def run():
+            return [tickets.ticket_issue(category_id=category.pk).ticket.label for _ in range(10)]
+
+        return run
+
+    results = run_at_once(*[issue_many(a if i % 2 else b) for i in range(20)])
+    assert all(kind == "ok" for kind, _ in results), results
+    labels = [label for _, batch in results for label in batch]
+    assert len(labels) == len(set(labels)) == 200
+    for letter in "AB":
+        numbers = sorted(
+            Ticket.objects.filter(label__startswith=letter).values_list("number", flat=True)
+        )
+        assert numbers == list(range(1, 101))  # gap-free
+
+
+def test_issue_is_one_statement_plus_the_wait_on_postgresql(django_assert_num_queries):
+    category = ServiceCategoryFactory()
+    with django_assert_num_queries(2):
+        issued = tickets.ticket_issue(category_id=category.pk, mobile="13900000000")
+    ticket = Ticket.objects.get(pk=issued.ticket.pk)
+    assert ticket.label == issued.ticket.label
+    assert ticket.mobile == "13900000000"
+    assert ticket.events.get().details == {"label": ticket.label, "source": "kiosk"}
