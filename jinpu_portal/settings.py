@@ -398,6 +398,10 @@ SPECTACULAR_SETTINGS = {
         "OrderOutcomeEnum": "feedback.constants.OrderOutcome",
         "OrderStatusEnum": "feedback.constants.OrderStatus",
         "InstanceStateEnum": "feedback.constants.InstanceState",
+        "PriorityGroupEnum": "hall.constants.PriorityGroup",
+        "WindowStateEnum": "hall.constants.WindowState",
+        "TicketStatusEnum": "hall.constants.TicketStatus",
+        "AppointmentStatusEnum": "hall.constants.AppointmentStatus",
     },
 }
 

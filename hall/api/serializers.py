@@ -178,7 +178,7 @@ class AppointmentSerializer(serializers.Serializer):
     id_number = serializers.CharField(source="masked_id_number")
 
 
-class FiguresRowSerializer(serializers.Serializer):
+class HallFiguresRowSerializer(serializers.Serializer):
     key = serializers.IntegerField(allow_null=True)
     name = serializers.CharField()
     issued = serializers.IntegerField(help_text="取号数")
@@ -190,8 +190,8 @@ class FiguresRowSerializer(serializers.Serializer):
     long_waits = serializers.IntegerField(help_text="等候超过 30 分钟")
 
 
-class FiguresSerializer(serializers.Serializer):
+class HallFiguresSerializer(serializers.Serializer):
     day = serializers.DateField()
-    hall = FiguresRowSerializer()
-    categories = FiguresRowSerializer(many=True)
-    windows = FiguresRowSerializer(many=True)
+    hall = HallFiguresRowSerializer()
+    categories = HallFiguresRowSerializer(many=True)
+    windows = HallFiguresRowSerializer(many=True)

@@ -50,7 +50,7 @@ from .serializers import (
     CategorySerializer,
     CheckInSerializer,
     DisplaySerializer,
-    FiguresSerializer,
+    HallFiguresSerializer,
     IssueSerializer,
     PrioritySerializer,
     PublicTicketSerializer,
@@ -548,7 +548,7 @@ class FiguresApi(APIView):
         tags=TAGS,
         summary="大厅运行指标",
         parameters=[OpenApiParameter("day", datetime.date, description="日期，默认今天")],
-        responses={200: FiguresSerializer},
+        responses={200: HallFiguresSerializer},
     )
     def get(self, request, hall_id: int):
         get_object_or_404(Hall, pk=hall_id)
@@ -559,4 +559,4 @@ class FiguresApi(APIView):
             raise exceptions.ValidationError(
                 {"detail": "日期：请使用 YYYY-MM-DD 格式。", "code": "invalid"}
             ) from None
-        return Response(FiguresSerializer(selectors.hall_figures(hall_id, day)).data)
+        return Response(HallFiguresSerializer(selectors.hall_figures(hall_id, day)).data)
