@@ -36,7 +36,7 @@ from jinpu_portal.api.errors import valid
 from jinpu_portal.api.schema import error_responses
 
 from ..constants import Decision, Light
-from ..errors import TaskConflict, error_text
+from ..errors import error_text
 from ..models import Extension
 from ..selectors import (
     INBOX_STATUSES,
@@ -92,12 +92,14 @@ class Conflict(exceptions.APIException):
 
 
 def call_service(func, **kwargs):
-    """Run a service, turning its refusals into API errors with the Chinese message."""
+    """Run a service, turning its refusals into API errors with the Chinese message: a
+    refusal with code ``conflict`` (``TaskConflict``, the hall's ``HallConflict``:
+    someone acted first) is a 409, any other a 400; no permission a 403."""
     try:
         return func(**kwargs)
-    except TaskConflict as error:
-        raise Conflict({"detail": error_text(error), "code": "conflict"}) from error
     except DjangoValidationError as error:
+        if error.code == "conflict":
+            raise Conflict({"detail": error_text(error), "code": "conflict"}) from error
         raise exceptions.ValidationError(
             {"detail": error_text(error), "code": error.code or "invalid"}
         ) from error

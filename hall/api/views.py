@@ -19,8 +19,6 @@ Every refusal is the one error shape (``jinpu_portal.api``) with the service's c
 
 import datetime
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -32,13 +30,12 @@ from rest_framework.views import APIView
 from accounts.api.permissions import HasRole
 from accounts.constants import Role
 from accounts.models import Hall, Window
-from approvals.errors import error_text
+from approvals.api.views import call_service
 from jinpu_portal.api.errors import valid
 from jinpu_portal.api.schema import error_responses
 
 from .. import selectors
 from ..constants import TicketSource, WindowState
-from ..errors import HallConflict
 from ..models import Appointment, ServiceCategory, Ticket
 from ..services import appointments, calling, tickets, windows
 from ..services.base import clerk_hall_id, is_manager
@@ -73,31 +70,9 @@ ACT_ERRORS = error_responses(
 )
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "该号已被其他窗口处理，请刷新后重试。"
-    default_code = "conflict"
-
-
 class Throttled(exceptions.Throttled):
     default_detail = TOO_MANY
     extra_detail_singular = extra_detail_plural = "请 {wait} 秒后再试。"
-
-
-def call_service(func, **kwargs):
-    """Run a hall service, its refusals as API errors with the Chinese message."""
-    try:
-        return func(**kwargs)
-    except HallConflict as error:
-        raise Conflict({"detail": error_text(error), "code": "conflict"}) from error
-    except DjangoValidationError as error:
-        raise exceptions.ValidationError(
-            {"detail": error_text(error), "code": error.code or "invalid"}
-        ) from error
-    except DjangoPermissionDenied as error:
-        raise exceptions.PermissionDenied(
-            {"detail": error_text(error), "code": "permission_denied"}
-        ) from error
 
 
 class IsClerk(HasRole):

@@ -101,3 +101,13 @@ def event(
 def record(*events: TicketEvent) -> None:
     """Write the events in one INSERT (inside the act's transaction)."""
     insert(events)
+
+
+def log(ticket, action: str, *, at: datetime.datetime, actor: User | None, **fields) -> None:
+    """Record one act on ``ticket`` (its event, in the act's transaction); ``window``
+    and the details as keywords."""
+    record(
+        event(
+            hall_id=ticket.hall_id, ticket_id=ticket.pk, action=action, at=at, actor=actor, **fields
+        )
+    )

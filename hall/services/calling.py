@@ -47,7 +47,7 @@ from ..constants import (
 )
 from ..errors import HallConflict, HallError, HallPermissionDenied
 from ..models import DayCounter, ServiceCategory, Ticket
-from .base import event, record, require_hall_staff
+from .base import log, require_hall_staff
 from .tickets import lock_ticket, near_sms_send
 from .windows import seat_lock
 
@@ -129,17 +129,14 @@ def call_next(*, window: Window, actor: User, now: datetime.datetime | None = No
         "first_called_at",
         "target_window",
     )
-    record(
-        event(
-            hall_id=ticket.hall_id,
-            ticket_id=ticket.pk,
-            action=TicketAction.CALLED,
-            at=now,
-            actor=actor,
-            window=window,
-            label=ticket.label,
-            number=window.number,
-        )
+    log(
+        ticket,
+        TicketAction.CALLED,
+        at=now,
+        actor=actor,
+        window=window,
+        label=ticket.label,
+        number=window.number,
     )
     near_sms_send(category_ids=[ticket.category_id], now=now)
     return ticket
@@ -154,18 +151,15 @@ def recall(*, ticket: Ticket | int, window: Window, actor: User) -> Ticket:
     ticket.call_count += 1
     ticket.called_at = now
     _save(ticket, "call_count", "called_at")
-    record(
-        event(
-            hall_id=ticket.hall_id,
-            ticket_id=ticket.pk,
-            action=TicketAction.RECALLED,
-            at=now,
-            actor=actor,
-            window=window,
-            calls=ticket.call_count,
-            label=ticket.label,
-            number=window.number,
-        )
+    log(
+        ticket,
+        TicketAction.RECALLED,
+        at=now,
+        actor=actor,
+        window=window,
+        calls=ticket.call_count,
+        label=ticket.label,
+        number=window.number,
     )
     return ticket
 
@@ -184,17 +178,7 @@ def no_show(*, ticket: Ticket | int, window: Window, actor: User) -> Ticket:
     now = timezone.now()
     ticket.status = TicketStatus.NO_SHOW
     _save(ticket, "status")
-    record(
-        event(
-            hall_id=ticket.hall_id,
-            ticket_id=ticket.pk,
-            action=TicketAction.NO_SHOW,
-            at=now,
-            actor=actor,
-            window=window,
-            calls=ticket.call_count,
-        )
-    )
+    log(ticket, TicketAction.NO_SHOW, at=now, actor=actor, window=window, calls=ticket.call_count)
     return ticket
 
 
@@ -221,15 +205,7 @@ def requeue(*, ticket: Ticket | int, actor: User) -> Ticket:
     ticket.window = None
     ticket.clerk = None
     _save(ticket, "status", "requeued", "queued_at", "call_count", "window", "clerk")
-    record(
-        event(
-            hall_id=ticket.hall_id,
-            ticket_id=ticket.pk,
-            action=TicketAction.REQUEUED,
-            at=now,
-            actor=actor,
-        )
-    )
+    log(ticket, TicketAction.REQUEUED, at=now, actor=actor)
     return ticket
 
 
@@ -283,17 +259,7 @@ def transfer(
         "started_at",
         "transfers",
     )
-    record(
-        event(
-            hall_id=ticket.hall_id,
-            ticket_id=ticket.pk,
-            action=TicketAction.TRANSFERRED,
-            at=now,
-            actor=actor,
-            window=window,
-            **details,
-        )
-    )
+    log(ticket, TicketAction.TRANSFERRED, at=now, actor=actor, window=window, **details)
     return ticket
 
 
@@ -307,16 +273,7 @@ def service_start(*, ticket: Ticket | int, window: Window, actor: User) -> Ticke
     ticket.status = TicketStatus.SERVING
     ticket.started_at = now
     _save(ticket, "status", "started_at")
-    record(
-        event(
-            hall_id=ticket.hall_id,
-            ticket_id=ticket.pk,
-            action=TicketAction.STARTED,
-            at=now,
-            actor=actor,
-            window=window,
-        )
-    )
+    log(ticket, TicketAction.STARTED, at=now, actor=actor, window=window)
     return ticket
 
 
@@ -334,17 +291,14 @@ def service_end(*, ticket: Ticket | int, window: Window, actor: User) -> Ticket:
     DayCounter.objects.filter(category_id=ticket.category_id, day=ticket.day).update(
         served=F("served") + 1, service_seconds=F("service_seconds") + seconds
     )
-    record(
-        event(
-            hall_id=ticket.hall_id,
-            ticket_id=ticket.pk,
-            action=TicketAction.ENDED,
-            at=now,
-            actor=actor,
-            window=window,
-            seconds=seconds,
-            application=ticket.application_id,
-        )
+    log(
+        ticket,
+        TicketAction.ENDED,
+        at=now,
+        actor=actor,
+        window=window,
+        seconds=seconds,
+        application=ticket.application_id,
     )
     if ticket.application_id:
         pad_offer(application_id=ticket.application_id, window_id=window.pk, at=now)

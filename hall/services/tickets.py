@@ -48,7 +48,15 @@ from ..constants import (
 )
 from ..errors import HallConflict, HallError
 from ..models import Appointment, ServiceCategory, Ticket
-from .base import clean_id_number, clean_mobile, event, local_day, record, require_hall_staff
+from .base import (
+    clean_id_number,
+    clean_mobile,
+    event,
+    local_day,
+    log,
+    record,
+    require_hall_staff,
+)
 
 #: Random bytes of a ticket's public follow token (token_urlsafe: 22 characters).
 TOKEN_BYTES = 16
@@ -437,16 +445,7 @@ def priority_confirm(*, ticket: Ticket | int, group: str, actor: User) -> Ticket
             "updated_at",
         ]
     )
-    record(
-        event(
-            hall_id=ticket.hall_id,
-            ticket_id=ticket.pk,
-            action=TicketAction.PRIORITY_CONFIRMED,
-            at=now,
-            actor=actor,
-            group=group,
-        )
-    )
+    log(ticket, TicketAction.PRIORITY_CONFIRMED, at=now, actor=actor, group=group)
     return ticket
 
 
@@ -460,16 +459,13 @@ def ticket_cancel(*, ticket: Ticket | int, actor: User, reason: str = "") -> Tic
     now = timezone.now()
     ticket.status = TicketStatus.CANCELLED
     ticket.save(update_fields=["status", "updated_at"])
-    record(
-        event(
-            hall_id=ticket.hall_id,
-            ticket_id=ticket.pk,
-            action=TicketAction.CANCELLED,
-            at=now,
-            actor=actor,
-            window=ticket.window_id,
-            reason=(reason or "").strip()[:200],
-        )
+    log(
+        ticket,
+        TicketAction.CANCELLED,
+        at=now,
+        actor=actor,
+        window=ticket.window_id,
+        reason=(reason or "").strip()[:200],
     )
     return ticket
 
