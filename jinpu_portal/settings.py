@@ -510,3 +510,7 @@ HALL_APPOINTMENT_GRACE_MINUTES = env.int("HALL_APPOINTMENT_GRACE_MINUTES", defau
 HALL_APPOINTMENT_DAYS = env.int("HALL_APPOINTMENT_DAYS", default=7)
 # Public acts of the hall (a ticket, an appointment's check-in) per client address.
 HALL_RATE_LIMIT_ADDRESS = env.str("HALL_RATE_LIMIT_ADDRESS", default="1200/hour")
+# A self-service kiosk (自助办) signs out and clears its screen after this many seconds
+# without a touch (a countdown shows in the last 15 s; jinpu_portal/kiosk.py,
+# static/hall/kiosk.js).
+HALL_KIOSK_IDLE_SECONDS = env.int("HALL_KIOSK_IDLE_SECONDS", default=120)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("approvals/", include("approvals.urls")),
     path("feedback/", include("feedback.urls")),
+    path("hall/", include("hall.urls")),
     path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
