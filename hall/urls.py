@@ -32,5 +32,7 @@ urlpatterns = [
     # Citizens: online appointments (预约取号).
     path("appointments/", views_citizen.appointments, name="appointments"),
     path("appointments/new/", views_citizen.appointment_new, name="appointment-new"),
-    path("appointments/<id:pk>/cancel/", views_citizen.appointment_cancel, name="appointment-cancel"),
+    path(
+        "appointments/<id:pk>/cancel/", views_citizen.appointment_cancel, name="appointment-cancel"
+    ),
 ]

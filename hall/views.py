@@ -69,7 +69,7 @@ def ticket(request, code: str):
     code; the issued ticket's page follows (post, redirect, get)."""
     hall = _hall(code)
     categories = pages.ticket_categories(hall)
-    form = TicketForm(request.POST or None, categories=categories)
+    form = TicketForm(request.POST if request.method == "POST" else None, categories=categories)
     context = {"hall": hall, "categories": categories, "form": form}
     if request.method == "POST":
         if not form.is_valid():
@@ -167,11 +167,11 @@ def display(request, code: str):
 def display_poll(request, code: str):
     """htmx, every second: 204 while the hall's marker is the one shown, else the board."""
     hall = _hall(code)
-    if _unchanged(request, pages.hall_marker(hall)):
+    if _unchanged(request, pages.hall_marker(hall.pk)):
         return HttpResponse(status=204)
-    board = pages.display_board(hall)
-    board["fresh"] = True
-    return render(request, "hall/_display_board.html", _display_context(hall, board))
+    return render(
+        request, "hall/_display_board.html", _display_context(hall, pages.display_board(hall))
+    )
 
 
 # --- kiosk mode (自助办) ----------------------------------------------------------------

@@ -6,6 +6,7 @@ citizen's own (every lookup is by the citizen)."""
 import datetime
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,6 +22,9 @@ from jinpu_portal.views import forbidden
 
 from . import page_selectors as pages
 from .errors import HallError
+from .selectors import citizen_appointments
+from .services.appointments import appointment_book
+from .services.appointments import appointment_cancel as appointment_cancel_service
 
 NOT_CITIZEN = "预约取号仅供办事群众使用，请使用实名注册的办事群众账号登录。"
 PAGE_SIZE = 20
@@ -32,7 +36,9 @@ def citizen_only(view):
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        citizen = citizen_for_user(user=request.user) if request.user.has_role(Role.CITIZEN) else None
+        citizen = (
+            citizen_for_user(user=request.user) if request.user.has_role(Role.CITIZEN) else None
+        )
         if citizen is None:
             return forbidden(request, NOT_CITIZEN)
         request.citizen = citizen
@@ -48,13 +54,21 @@ def citizen_only(view):
 @citizen_only
 @require_GET
 def appointments(request):
-    rows = pages.appointment_list(request.citizen)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(citizen_appointments(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = pages.appointment_rows(page.object_list)
     return render(
         request,
         "hall/appointments.html",
-        {"page": page, "grace_minutes": pages.appointment_grace_minutes()},
+        {"page": page, "grace_minutes": settings.HALL_APPOINTMENT_GRACE_MINUTES},
     )
+
+
+def _slot(value: str) -> tuple[datetime.date, datetime.time]:
+    """The slot field (``2026-12-07T09:30``) → (day, start); ValueError when malformed."""
+    day, _, start = value.partition("T")
+    return datetime.date.fromisoformat(day), datetime.time.fromisoformat(start)
 
 
 @never_cache
@@ -66,28 +80,37 @@ def appointment_new(request):
     if not halls:
         raise Http404("尚未设置大厅。")
     data = request.POST if request.method == "POST" else request.GET
+    category = (
+        pages.category_of(int(data["category"])) if data.get("category", "").isdigit() else None
+    )
     error = ""
     if request.method == "POST":
         try:
-            slot = datetime.datetime.fromisoformat(request.POST.get("slot", ""))
-            category_id = int(request.POST.get("category", ""))
+            day, start = _slot(request.POST.get("slot", ""))
+            if category is None:
+                raise ValueError
         except ValueError:
-            error = "请选择预约时段。"
+            error = "请选择业务和预约时段。"
         else:
             try:
-                booked = pages.appointment_book(
-                    citizen=request.citizen, actor=request.user, category_id=category_id, start=slot
+                booked = appointment_book(
+                    category_id=category.pk, day=day, slot=start, actor=request.user
                 )
             except HallError as refused:
                 error = "；".join(refused.messages)
             else:
-                messages.success(request, f"预约成功，预约码 {booked.code}。请在预约时段到大厅取号。")
+                messages.success(
+                    request, f"预约成功，预约码 {booked.code}。请在预约时段到大厅取号时输入。"
+                )
                 return redirect("hall:appointments")
+    hall_code = data.get("hall", "")
+    if request.method == "POST" and category is not None:
+        hall_code = category.hall.code
     context = pages.booking_choices(
         halls=halls,
-        hall_code=data.get("hall", ""),
+        hall_code=hall_code,
         category_id=data.get("category", ""),
-        day=data.get("day", ""),
+        day=data.get("day", "") or (request.POST.get("slot", "")[:10]),
     )
     context["error"] = error
     return render(request, "hall/appointment_new.html", context, status=400 if error else 200)
@@ -97,7 +120,7 @@ def appointment_new(request):
 @require_POST
 def appointment_cancel(request, pk: int):
     try:
-        pages.appointment_cancel(citizen=request.citizen, actor=request.user, pk=pk)
+        appointment_cancel_service(appointment=pk, actor=request.user)
     except HallError as refused:
         messages.error(request, "；".join(refused.messages))
     else:

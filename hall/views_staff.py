@@ -13,6 +13,7 @@ management and the supervisors' hall view (大厅实时概况).
 """
 
 from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -105,7 +106,7 @@ def panel(request):
 def panel_poll(request):
     """htmx: the waiting counts of the window's categories, 204 while unchanged."""
     window = request.clerk_window
-    if request.GET.get("v", "") == pages.hall_marker(window.hall):
+    if request.GET.get("v", "") == pages.hall_marker(window.hall_id):
         return HttpResponse(status=204)
     return render(request, "hall/_panel_queue.html", _panel_context(request, window))
 
@@ -181,7 +182,10 @@ def panel_act(request):
         raise Http404("未找到该号。") from None
     try:
         message, url = _panel_act(
-            request.clerk_window, request.user, request.POST.get("action", ""), ticket,
+            request.clerk_window,
+            request.user,
+            request.POST.get("action", ""),
+            ticket,
             request.POST,
         )
     except HallError as error:

@@ -40,6 +40,8 @@
   function announce(initial) {
     var fresh = calls().filter(function (el) { return !spoken[el.dataset.callKey]; });
     fresh.forEach(function (el) { spoken[el.dataset.callKey] = true; });
+    var latest = document.querySelector("#hd-board .hd-latest");
+    if (!initial && latest && fresh.indexOf(latest) >= 0) latest.classList.add("hd-fresh");
     if (initial || !enabled) return;
     fresh.reverse().forEach(function (el) {
       var text = el.dataset.say;

@@ -113,6 +113,16 @@ NOT_PAGES = {
     "feedback:pad-new": "POST action (the form is on feedback:pads)",
     "feedback:pad-stop": "POST action",
     "feedback:my_follow_up": "POST action (the form is on feedback:my_rate)",
+    "hall:follow-poll": "htmx fragment of hall:follow (tests/hall/test_pages.py)",
+    "hall:follow-qr": "image (the QR code of hall:follow)",
+    "hall:display-poll": "htmx fragment of hall:display (tests/e2e/test_hall_queue.py)",
+    "hall:panel-poll": "htmx fragment of hall:panel",
+    "hall:panel-act": "POST action (the buttons are on hall:panel)",
+    "hall:window-act": "POST action (the forms are on hall:windows)",
+    "hall:kiosk": "turns the browser into a kiosk (tests/e2e/test_hall_pages.py audits it)",
+    "hall:kiosk-reset": "POST action (the kiosk's idle timeout)",
+    "hall:kiosk-exit": "POST action",
+    "hall:appointment-cancel": "POST action (the buttons are on hall:appointments)",
 }
 
 
@@ -214,7 +224,9 @@ def scene(transactional_db, monkeypatch):
     # counter case's rated (its 差评 above, online by the citizen: the 追评 form shows).
     open_instance = service_instance(waiting)
     rated_instance = service_instance(case)
+    hall_ticket = _hall_queue(users)
     return {
+        "hall_ticket": hall_ticket,
         **orders,
         "open_instance": open_instance,
         "rated_instance": rated_instance,
@@ -241,6 +253,37 @@ def scene(transactional_db, monkeypatch):
         "notice": notice,
         "pad_key": pad_key,
     }
+
+
+def _hall_queue(users):
+    """取号叫号: two categories at 金普厅, the demo clerk's window open for both, a ticket
+    called there and one waiting; an appointment of the demo citizen. The waiting
+    ticket (its token opens the issued ticket and the follow page)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from hall.models import ServiceCategory
+    from hall.services.appointments import appointment_book, bookable_days
+    from hall.services.calling import call_next
+    from hall.services.tickets import ticket_issue
+    from hall.services.windows import window_open, window_set_categories
+
+    clerk, supervisor = users["clerk"], users["supervisor"]
+    window = clerk.staff_profile.window
+    a, _ = ServiceCategory.objects.get_or_create(
+        hall=window.hall, letter="A", defaults={"name": "企业登记", "order": 1}
+    )
+    b, _ = ServiceCategory.objects.get_or_create(
+        hall=window.hall, letter="B", defaults={"name": "工程建设项目", "order": 2}
+    )
+    window_set_categories(window=window, category_ids=[a.pk, b.pk], actor=supervisor)
+    window_open(window=window, actor=clerk)
+    ticket_issue(category_id=a.pk)
+    call_next(window=window, actor=clerk)
+    day = next(d for d in bookable_days() if d > timezone.localdate())
+    appointment_book(category_id=b.pk, day=day, slot=datetime.time(9, 30), actor=users["citizen"])
+    return ticket_issue(category_id=b.pk).ticket
 
 
 def _feedback_orders(case, concluded, users) -> dict:
@@ -305,6 +348,11 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
         url("feedback:rate", s["rate_token"]),
         url("feedback:rate", s["rated_token"]),
         url("feedback:rate", s["rate_token"], query="via=sms"),
+        url("hall:index"),
+        url("hall:ticket", "JP"),
+        url("hall:ticket-issued", s["hall_ticket"].token),
+        url("hall:follow", s["hall_ticket"].token),
+        url("hall:display", "JP"),
     ]
     if role == "anonymous":
         return [
@@ -339,6 +387,8 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("approvals:case", s["concluded"].pk),
             url("approvals:supplement", s["waiting"].pk),
             url("feedback:order_visit", s["intake_order"].pk),
+            url("hall:appointments"),
+            url("hall:appointment-new"),
         ]
     if role == "clerk":
         return [
@@ -362,6 +412,8 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("approvals:case", s["concluded"].pk),
             url("feedback:orders"),
             url("feedback:order", s["intake_order"].pk),
+            url("hall:panel"),
+            url("hall:windows", "JP"),
         ]
     if role == "pad":
         # The tablet facing the citizen: bound with its key first (test_no_serious_...).
@@ -397,6 +449,8 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("supervision:feedback"),
             url("supervision:feedback", query="group=staff"),
             url("supervision:feedback", query="start=2000-01-01&end=2000-01-31"),
+            url("hall:overview"),
+            url("hall:windows", "JP"),
         ]
     if role == "admin":
         # The index and one changelist of each admin app (they share one template), the
