@@ -28,6 +28,7 @@ from .errors import HallError
 from .page_forms import TicketForm
 from .services.appointments import appointment_check_in
 from .services.tickets import ticket_issue
+from .throttles import TOO_MANY, HallAddressThrottle
 
 DISPLAY_POLL_SECONDS = 1  # the display reflects a call within 2 s
 FOLLOW_POLL_SECONDS = 3
@@ -74,6 +75,9 @@ def ticket(request, code: str):
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "hall/ticket.html", context, status=400)
+        if not HallAddressThrottle().allow_request(request, None):
+            context["error"] = TOO_MANY  # the API's limit per client address, shared
+            return render(request, "hall/ticket.html", context, status=429)
         data = form.cleaned_data
         actor = request.user if request.user.is_authenticated else None
         at_desk = not kiosk_hall_code(request) and pages.is_hall_staff(request.user)

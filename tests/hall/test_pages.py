@@ -63,6 +63,16 @@ def test_the_ticket_page_refuses_a_bad_id_number_and_a_missing_category(client, 
     assert other_hall.status_code == 404  # no such hall in this scene
 
 
+def test_the_ticket_page_shares_the_apis_limit_per_address(client, scene, settings):
+    settings.HALL_RATE_LIMIT_ADDRESS = "2/hour"
+    take_ticket(client, scene.hall, scene.a)
+    take_ticket(client, scene.hall, scene.a)
+    refused = client.post(reverse("hall:ticket", args=["JP"]), {"category": scene.a.pk})
+    assert refused.status_code == 429
+    assert "取号过于频繁" in refused.content.decode()
+    assert Ticket.objects.count() == 2
+
+
 def test_the_follow_page_polls_204_until_the_ticket_moves(client, clerk, scene):
     take_ticket(client, scene.hall, scene.a)
     ticket = Ticket.objects.get()
