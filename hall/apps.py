@@ -10,6 +10,9 @@ class HallConfig(AppConfig):
 
     def ready(self):
         self._connect_intake()
+        from .page_navigation import register as register_pages
+
+        register_pages()  # the pages' cards on the role home pages
 
     @staticmethod
     def _connect_intake():
