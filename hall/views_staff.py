@@ -12,8 +12,6 @@ management and the supervisors' hall view (大厅实时概况).
 * The hall view: supervisors and system administrators.
 """
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,8 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User, Window
-from intake.errors import IntakePermissionDenied
-from intake.services.cases import clerk_window
+from intake.views.workbench import clerk_required
 from jinpu_portal.views import forbidden
 
 from . import page_selectors as pages
@@ -60,22 +57,6 @@ def _refused(error: Exception) -> str:
     return str(error.args[0]) if error.args else "无权办理。"
 
 
-def clerk_at_window(view):
-    """A signed-in clerk seated at a window: ``request.clerk_window``; a refusal of the
-    rules is a 403 page with its Chinese reason."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        try:
-            request.clerk_window = clerk_window(request.user)
-            return view(request, *args, **kwargs)
-        except (IntakePermissionDenied, PermissionDenied) as error:
-            return forbidden(request, _refused(error))
-
-    return wrapper
-
-
 # --- the clerk's queue panel --------------------------------------------------------
 
 
@@ -92,7 +73,7 @@ def _panel_context(request, window) -> dict:
 
 
 @never_cache
-@clerk_at_window
+@clerk_required
 @require_GET
 def panel(request):
     context = _panel_context(request, request.clerk_window)
@@ -101,7 +82,7 @@ def panel(request):
 
 
 @never_cache
-@clerk_at_window
+@clerk_required
 @require_GET
 def panel_poll(request):
     """htmx: the waiting counts of the window's categories, 204 while unchanged."""
@@ -170,7 +151,7 @@ def _panel_act(window, actor, action: str, ticket: int | None, data) -> tuple[st
     raise HallError("未知的操作。", code="invalid")
 
 
-@clerk_at_window
+@clerk_required
 @require_POST
 def panel_act(request):
     """One button of the panel: one service call, then the panel again (or, to start
@@ -188,7 +169,7 @@ def panel_act(request):
             ticket,
             request.POST,
         )
-    except HallError as error:
+    except (HallError, PermissionDenied) as error:
         request.session["hall_panel_error"] = _refused(error)
         return redirect("hall:panel")
     if url:
