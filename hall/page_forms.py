@@ -3,9 +3,8 @@ windows, appointments). Every label and message in Chinese."""
 
 from django import forms
 
-from accounts.validators import normalize_identity_number, validate_resident_id
-
 from .constants import PriorityGroup
+from .services.base import clean_id_number
 
 
 class TicketForm(forms.Form):
@@ -35,10 +34,8 @@ class TicketForm(forms.Form):
         self.fields["category"].error_messages["invalid_choice"] = "请选择本厅开放的业务。"
 
     def clean_id_number(self):
-        value = normalize_identity_number(self.cleaned_data.get("id_number", ""))
-        if value:
-            validate_resident_id(value)
-        return value
+        # The services' own rule (normalised, a valid resident ID number, or "").
+        return clean_id_number(self.cleaned_data.get("id_number", ""))
 
     def clean_mobile(self):
         return "".join(self.cleaned_data.get("mobile", "").split())
