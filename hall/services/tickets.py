@@ -1,17 +1,24 @@
 """Issuing tickets (取号), 绿色通道, cancelling, and the "almost your turn" SMS.
 
 ``ticket_issue`` is the kiosk's and the reception desk's one call, and the hot path of
-the hall (bench/hall_ticket_bench.py). In ONE transaction it runs four statements:
+the hall (bench/hall_ticket_bench.py). On PostgreSQL it is ONE statement, atomic by
+itself (data-modifying CTEs, no BEGIN/COMMIT round trips):
 
 1. the day's number: ``INSERT … SELECT … ON CONFLICT (category, day) DO UPDATE SET
    last = last + 1 RETURNING …`` on ``DayCounter``, which also checks that the category
-   is active (no row: refused), and returns the hall, the category's letter and default
-   service time and the day's served count and service seconds (for the expected wait).
-   The counter row's lock serialises the issuers of one category until they commit, so
-   numbers are gap-free and never repeat; other categories do not wait;
-2. the ticket's INSERT (``jinpu_portal.db.insert``: the statement is built once);
-3. the ``issued`` event's INSERT;
-4. people ahead and the windows open for the category, in one SELECT.
+   is active and of the kiosk's hall (no row: refused) and returns the day's served
+   count and service seconds (for the expected wait). The counter row's lock
+   serialises the issuers of one category until the statement commits, so numbers are
+   gap-free and never repeat, and a category's tickets commit in number order; other
+   categories do not wait;
+2. the ticket's INSERT and its ``issued`` event's INSERT;
+3. the letter, the names, the people ahead and the windows open for the category. The
+   people ahead are the waiting tickets the statement's snapshot sees in front of it,
+   plus those issued after the snapshot was taken (``last - 1`` minus the counter as
+   the snapshot sees it: commits in number order make that exact).
+
+Elsewhere (SQLite: the demo and the quick tests) the same is three statements in a
+transaction (``_COUNTER_SQL``, the ticket, the event) and one SELECT of the wait.
 
 Nothing else is read: no category row, no hall row, no window row. The numbers restart
 each day (``DayCounter`` is per day, the day is Asia/Shanghai's); a label (A012) is
@@ -84,6 +91,10 @@ WITH n AS (
       AND (%(hall)s::bigint IS NULL OR c.hall_id = %(hall)s::bigint)
     ON CONFLICT (category_id, day) DO UPDATE SET last = d.last + 1
     RETURNING d.hall_id, d.category_id, d.last, d.served, d.service_seconds
+), p AS (
+    -- the counter as this statement's snapshot sees it: numbers 1..last are the
+    -- tickets it sees (a category's tickets commit in number order)
+    SELECT last FROM hall_daycounter WHERE category_id = %(category)s AND day = %(day)s
 ), c AS (
     SELECT s.letter, s.service_minutes, s.name, h.name AS hall_name
     FROM hall_servicecategory s JOIN accounts_hall h ON h.id = s.hall_id
@@ -109,7 +120,18 @@ WITH n AS (
     FROM t
 )
 SELECT t.id, t.hall_id, t.number, t.label, n.served, n.service_seconds, c.service_minutes,
-    c.name, c.hall_name
+    c.name, c.hall_name,
+    -- people ahead: the waiting tickets of the category the snapshot sees in this
+    -- ticket's lane or a lane before it (all issued, re-queued or transferred before it:
+    -- not compared by queued_at, which each issuer takes from its own clock), and the
+    -- ones issued since the snapshot was taken (all waiting)
+    (SELECT count(*) FROM hall_ticket w
+     WHERE w.category_id = %(category)s AND w.status = 'waiting'
+       AND w.lane <= %(lane)s)
+      + (n.last - 1 - coalesce((SELECT last FROM p), 0)),
+    (SELECT count(*) FROM hall_windowseat s
+     JOIN hall_windowseat_categories wc ON wc.windowseat_id = s.window_id
+     WHERE wc.servicecategory_id = %(category)s AND s.state = 'open')
 FROM t, n, c
 """
 
@@ -299,8 +321,8 @@ def issue(
     hall_id: int | None = None,
 ) -> IssuedTicket:
     """Write the ticket's rows (``ticket_issue`` and the appointments' check-in; inputs
-    already clean): on PostgreSQL one statement, atomic by itself; elsewhere three, in
-    the caller's transaction. Then one SELECT of the wait. Refused (HallError
+    already clean): on PostgreSQL one statement, atomic by itself, with the wait;
+    elsewhere three in the caller's transaction, then one SELECT of the wait. Refused (HallError
     ``inactive``) for a category that is unknown, inactive or not of ``hall_id``."""
     values = {
         "token": secrets.token_urlsafe(TOKEN_BYTES),
@@ -331,7 +353,9 @@ def issue(
         raise HallError(
             "该业务类别不存在、已停止取号或不属于本大厅，请选择其他业务。", code="inactive"
         )
-    pk, ticket_hall_id, number, label, served, service_seconds, default_minutes, name, hall = row
+    pk, ticket_hall_id, number, label, served, service_seconds, default_minutes, name, hall = row[
+        :9
+    ]
     ticket = Ticket(
         id=pk,
         # The names come with the row (the kiosk shows them): no query for them.
@@ -351,15 +375,29 @@ def issue(
         appointment=appointment,
         **{key: values[key] for key in ("token", "lane", "due_at", "priority")},
     )
-    wait = wait_for(
-        ticket_id=pk,
-        category_id=category_id,
-        lane=lane,
-        queued_at=now,
-        served=served,
-        service_seconds=service_seconds,
-        default_minutes=default_minutes,
-    )
+    if len(row) > 9:  # PostgreSQL: the statement counted them
+        ahead, windows = row[9:]
+        wait = Wait(
+            ahead=ahead,
+            windows=windows,
+            minutes=expected_minutes(
+                ahead=ahead,
+                windows=windows,
+                served=served,
+                service_seconds=service_seconds,
+                default_minutes=default_minutes,
+            ),
+        )
+    else:
+        wait = wait_for(
+            ticket_id=pk,
+            category_id=category_id,
+            lane=lane,
+            queued_at=now,
+            served=served,
+            service_seconds=service_seconds,
+            default_minutes=default_minutes,
+        )
     return IssuedTicket(ticket=ticket, wait=wait)
 
 
