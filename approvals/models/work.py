@@ -137,7 +137,15 @@ class Extension(TimeStampedModel):
 
 
 class Escalation(TimeStampedModel):
-    """督办: opened for supervisors when a clock runs over."""
+    """督办: opened for supervisors when a clock runs over.
+
+    Written only by the minute sweep (``approvals.services.sweep``), thousands at a time
+    on a bad morning, from the clock rows its own UPDATE has just locked: the clock, and
+    the case and department that clock references under its own foreign keys (the
+    responsible department: an open task's, likewise). So the database does not check
+    the references again at commit (``db_constraint=False``: one lookup and row lock per
+    reference and record); Django's ``on_delete`` still cascades and protects as declared.
+    """
 
     application = models.ForeignKey(
         "intake.Application",
@@ -146,18 +154,22 @@ class Escalation(TimeStampedModel):
         blank=True,
         on_delete=models.CASCADE,
         related_name="escalations",
+        db_constraint=False,
     )
     clock = models.ForeignKey(
         "approvals.Clock",
         verbose_name=_("时限"),
         on_delete=models.CASCADE,
         related_name="escalations",
+        db_constraint=False,
+        db_index=False,  # the unique (clock, rule) leads with it
     )
     department = models.ForeignKey(
         "accounts.Department",
         verbose_name=_("被督办部门"),
         on_delete=models.PROTECT,
         related_name="escalations",
+        db_constraint=False,
     )
     responsible_department = models.ForeignKey(
         "accounts.Department",
@@ -166,6 +178,7 @@ class Escalation(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_constraint=False,
     )
     rule = models.CharField(_("督办规则"), max_length=50)
     warning_type = models.PositiveSmallIntegerField(_("预警类型"), choices=Light.choices)
