@@ -91,5 +91,6 @@ class ApprovalEvent(models.TextChoices):
     EXTENSION_APPROVED = "extension_approved", _("批准延期")
     EXTENSION_REJECTED = "extension_rejected", _("不批准延期")
     ESCALATED = "escalated", _("督办")
+    ESCALATION_ANSWERED = "escalation_answered", _("督办答复")
     DELIVERED = "delivered", _("结果送达")
     TOLERATED_RECEIVED = "tolerated_received", _("容缺材料补交")

@@ -30,6 +30,7 @@ _INTERNAL = {
     E.EXTENSION_REQUESTED: "bi-hourglass",
     E.EXTENSION_REJECTED: "bi-hourglass-bottom",
     E.ESCALATED: "bi-flag",
+    E.ESCALATION_ANSWERED: "bi-reply",
 }
 
 KINDS = tuple(

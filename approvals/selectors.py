@@ -19,6 +19,7 @@ from intake.selectors import application_list_for
 from .constants import (
     ClockKind,
     DeliveryStatus,
+    EscalationStatus,
     ExtensionStatus,
     Light,
     TaskStatus,
@@ -428,6 +429,37 @@ def _pending_extensions(scope: Q) -> QuerySet[Extension]:
         .select_related("application__item_version", "requested_by", "department")
         .order_by("created_at", "id")
     )
+
+
+@dataclass
+class CaseEscalation:
+    escalation: Escalation
+    answerable: bool  # open, and the user acts for the supervised department
+
+
+def case_escalations_for(*, user: User, application: Application) -> list[CaseEscalation]:
+    """The 督办 records of a case as a staff member's page of it shows them (none for
+    anyone else), with whether the user may answer each (two queries)."""
+    if not sees_staff_names(user):
+        return []
+    records = list(
+        Escalation.objects.filter(application=application)
+        .select_related("department")
+        .order_by("-issued_at", "-id")
+    )
+    acting = (
+        set(
+            department_list_acting_for(user=user)
+            .filter(pk__in={r.department_id for r in records})
+            .values_list("pk", flat=True)
+        )
+        if records
+        else set()
+    )
+    return [
+        CaseEscalation(r, r.status == EscalationStatus.OPEN and r.department_id in acting)
+        for r in records
+    ]
 
 
 def escalation_list_for(*, user: User) -> QuerySet[Escalation]:

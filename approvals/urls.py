@@ -21,4 +21,5 @@ urlpatterns = [
     path("cases/<id:pk>/supplement/", views.supplement, name="supplement"),
     path("cases/<id:pk>/result/", views.result, name="result"),
     path("escalations/", views.escalations, name="escalations"),
+    path("escalations/<id:pk>/answer/", views.escalation_answer, name="escalation_answer"),
 ]

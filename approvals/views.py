@@ -6,7 +6,8 @@ Permissions, per view:
 - extensions: the deciding department's head decides (the service re-checks); supervisors
   see them read-only;
 - counter (出件登记, supplement receipt at the window): role clerk at a window;
-- escalations (督办记录): role supervisor, scoped to the departments they watch;
+- escalations (督办记录): role supervisor, scoped to the departments they watch; the
+  answer to one: role approver acting for the supervised department (the service checks);
 - case page: whoever may see the case (applicant, clerks, supervisors, approvers with a
   task on it); result download and online supplement: the applicant (or staff).
 """
@@ -19,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from guardian.shortcuts import get_users_with_perms
 
@@ -34,12 +36,13 @@ from intake.services.online import agent_of
 from . import forms
 from .constants import ExtensionStatus, Light, TaskStatus
 from .errors import error_text
-from .models import Delivery, Extension
+from .models import Delivery, Escalation, Extension
 from .selectors import (
     TaskFilters,
     application_visible_to,
     approver_may_read_case_files,
     case_clocks,
+    case_escalations_for,
     case_timeline,
     delivery_list_pending,
     escalation_list_for,
@@ -55,6 +58,7 @@ from .selectors import (
     tolerated_owed,
 )
 from .services import delivery as delivery_services
+from .services import escalations as escalation_services
 from .services import tasks as task_services
 from .services import tolerance as tolerance_services
 from .services.common import is_department_head
@@ -426,6 +430,7 @@ def case_detail(request, pk):
             "result": result_notice(application),
             "delivery": Delivery.objects.filter(application=application).first(),
             "is_applicant": application.applicant.user_id == request.user.pk,
+            "escalations": case_escalations_for(user=request.user, application=application),
         },
     )
 
@@ -480,6 +485,24 @@ def result(request, pk):
 
 
 # --- 督办 -------------------------------------------------------------------------------
+
+
+@role_required(Role.APPROVER)
+@require_POST
+def escalation_answer(request, pk):
+    """The supervised department answers a 督办 from its case page."""
+    escalation = get_object_or_404(Escalation.objects.exclude(application=None), pk=pk)
+    try:
+        escalation_services.escalation_answer(
+            escalation=escalation, actor=request.user, result=request.POST.get("result", "")
+        )
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, "督办答复已提交。")
+    return redirect(f"{reverse('approvals:case', args=[escalation.application_id])}#escalations")
 
 
 @role_required(Role.SUPERVISOR)

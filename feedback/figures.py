@@ -407,23 +407,48 @@ def _rectify_days(ratings: QuerySet[Rating], key: str) -> dict[object, tuple[int
     """Group key → (replied orders, their working days from opening to the last reply)
     among ``ratings`` (counted and in the period, grouped by ``key``): one query, and
     the calendar only when there is an order to count."""
+    days = rectify_days_by(ratings, (key,) if key else ())
+    return {(group[0] if group else None): value for group, value in days.items()}
+
+
+def rectify_days_by(
+    ratings: QuerySet[Rating], keys: tuple[str, ...]
+) -> dict[tuple, tuple[int, int]]:
+    """Group (the values of ``keys``) → (replied orders, their working days from opening
+    to the last reply) among ``ratings``: one query, and the calendar only when there
+    is an order to count."""
     replied = ratings.filter(
         level__in=sorted(BAD_LEVELS), rectification_order__replied_at__isnull=False
-    ).values_list(
-        *([key] if key else []),
-        "rectification_order__created_at",
-        "rectification_order__replied_at",
-    )
-    days: dict[object, tuple[int, int]] = {}
+    ).values_list(*keys, "rectification_order__created_at", "rectification_order__replied_at")
+    days: dict[tuple, tuple[int, int]] = {}
     calendar = None
     for *group, opened, answered in replied.order_by():
         calendar = calendar or current_calendar()
         n = working_days_between(
             timezone.localtime(opened).date(), timezone.localtime(answered).date(), calendar
         )
-        count, total = days.get(group[0] if group else None, (0, 0))
-        days[group[0] if group else None] = (count + 1, total + n)
+        count, total = days.get(tuple(group), (0, 0))
+        days[tuple(group)] = (count + 1, total + n)
     return days
+
+
+def counts_by(ratings: QuerySet[Rating], keys: tuple[str, ...]) -> dict[tuple, Counts]:
+    """The ``Counts`` of each group of ``ratings`` (counted ratings, already narrowed
+    to a period) grouped by the values of ``keys`` (paths from Rating): one grouped
+    query and one for the working days to rectify. Supervision's rollups store these
+    per day, so a page shows the same figures as ``figure_table`` would."""
+    aggregates = {"rated": Count("pk")} | {
+        name: Count("pk", filter=condition) for name, condition in COUNTS.items()
+    }
+    rows = ratings.order_by().values(*keys).annotate(**aggregates)
+    days = rectify_days_by(ratings, keys)
+    result = {}
+    for row in rows:
+        group = tuple(row[key] for key in keys)
+        replied, total_days = days.get(group, (0, 0))
+        counts = {name: row[name] or 0 for name in aggregates}
+        result[group] = Counts(**counts, replied=replied, rectify_days=total_days)
+    return result
 
 
 def _order_key(grouping: str):

@@ -347,6 +347,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=10),
         "options": {"expires": 590},
     },
+    # Supervision's rollups: the days the record changed since the last pass, rebuilt
+    # (supervision.refresh); nightly, the last week whatever the marks say.
+    "supervision-rollups-refresh": {
+        "task": "supervision.tasks.rollups_refresh",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
+    "supervision-rollups-reconcile": {
+        "task": "supervision.tasks.rollups_reconcile",
+        "schedule": crontab(minute=30, hour=2),
+        "options": {"expires": 3600},
+    },
     # The one invitation to rate after FEEDBACK_INVITE_DAYS: in the daytime only (SMS).
     "feedback-invitations-send": {
         "task": "feedback.tasks.invitations_send",

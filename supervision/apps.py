@@ -15,6 +15,36 @@ class SupervisionConfig(AppConfig):
         register_action(
             Role.SUPERVISOR,
             HomeAction(
+                "综合监管",
+                "收件、受理、办结、按时办结率、网办率、一次办结率、满意度，按期间、大厅、部门、事项、渠道筛选",
+                "supervision:overview",
+                "bi-speedometer2",
+                1,
+            ),
+        )
+        register_action(
+            Role.SUPERVISOR,
+            HomeAction(
+                "红黄灯预警",
+                "亮黄灯、红灯的办件、环节和整改单，按部门归集，可督办",
+                "supervision:lights",
+                "bi-traffic-light",
+                2,
+            ),
+        )
+        register_action(
+            Role.SUPERVISOR,
+            HomeAction(
+                "办件查询",
+                "按办件编号、申请人、事项、部门、状态、亮灯和日期查询督查范围内的办件",
+                "supervision:cases",
+                "bi-search",
+                3,
+            ),
+        )
+        register_action(
+            Role.SUPERVISOR,
+            HomeAction(
                 "好差评统计",
                 "好评率、主动评价好评率、差评率、不评率，按期间、事项、部门、大厅、窗口、人员、渠道",
                 "supervision:feedback",

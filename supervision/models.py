@@ -1,3 +1,272 @@
-"""Models of supervision (监督管理): none yet."""
+"""Rollup tables of supervision (监督管理): the figures of the cases and ratings per
+day and per month, and the refresher's bookkeeping.
 
-# Filled by a later issue; see ../shared/docs/ARCHITECTURE.md for what this app owns.
+Every row is derived: ``supervision.refresh`` rebuilds a day's rows from intake's
+``CaseEvent`` record (and feedback's ratings) and a month's rows from its days; nothing
+else writes them. Pages read them through ``supervision.rollups``.
+
+One row per period (``day``: the local day, or the first day of the month) and
+combination of the dimensions a page filters by: hall (受理大厅, none online), the item's
+implementing department (实施部门), the channel (综窗办/网上办/自助办) and the delegated
+unit that accepted it nearby (就近受理单位, none at the centre); the ``Item`` tables add
+the item (a thousand items multiply the rows: pages read them only when they filter or
+group by item). The foreign
+keys have no database constraint (``db_constraint=False``): a rollup never holds a row
+back, and a deleted row of the record is simply rebuilt away.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _dimension(model: str, label: str):
+    return models.ForeignKey(
+        model,
+        verbose_name=label,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+
+
+class Dimensions(models.Model):
+    """The period and the dimensions every level has (all but the item)."""
+
+    day = models.DateField(_("日期"))
+    hall = _dimension("accounts.Hall", _("大厅"))
+    department = _dimension("accounts.Department", _("部门"))
+    channel = models.CharField(_("渠道"), max_length=16, blank=True)
+    unit = _dimension("accounts.Department", _("就近受理单位"))
+
+    #: the dimension fields, in the order rows are grouped by them
+    DIMENSIONS = ("hall", "department", "channel", "unit")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.day:%Y-%m-%d}"
+
+
+class ItemDimensions(Dimensions):
+    """The per-item level: the same with the item (more rows; read when a page filters
+    or groups by item)."""
+
+    item = _dimension("catalog.ServiceItem", _("事项"))
+
+    DIMENSIONS = ("hall", "department", "item", "channel", "unit")
+
+    class Meta:
+        abstract = True
+
+
+class CaseCounts(models.Model):
+    """The case figures of one period and combination (the events of the period)."""
+
+    received = models.PositiveIntegerField(_("收件"), default=0)
+    accepted = models.PositiveIntegerField(_("受理"), default=0)
+    deemed_accepted = models.PositiveIntegerField(_("逾期视为受理"), default=0)
+    corrected = models.PositiveIntegerField(_("一次性告知补正"), default=0)
+    refused = models.PositiveIntegerField(_("不予受理"), default=0)
+    concluded = models.PositiveIntegerField(_("办结"), default=0)
+    immediate = models.PositiveIntegerField(_("即办件办结"), default=0)
+    on_time = models.PositiveIntegerField(_("按时办结"), default=0)
+    early = models.PositiveIntegerField(_("提前办结"), default=0)
+    overdue = models.PositiveIntegerField(_("超期办结"), default=0)
+    one_visit = models.PositiveIntegerField(_("一次办结"), default=0)
+    days_total = models.PositiveIntegerField(_("受理至办结工作日合计"), default=0)
+    promised_total = models.PositiveIntegerField(_("承诺时限合计"), default=0)
+    statutory_total = models.PositiveIntegerField(_("法定时限合计"), default=0)
+
+    #: the count fields, summed over rows
+    COUNTS = (
+        "received",
+        "accepted",
+        "deemed_accepted",
+        "corrected",
+        "refused",
+        "concluded",
+        "immediate",
+        "on_time",
+        "early",
+        "overdue",
+        "one_visit",
+        "days_total",
+        "promised_total",
+        "statutory_total",
+    )
+    GROUP_EXTRA: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+
+class DurationCounts(models.Model):
+    """How many cases concluded in the period took ``days`` working days from
+    acceptance to conclusion (the distribution, not only the mean)."""
+
+    days = models.PositiveSmallIntegerField(_("受理至办结工作日"))
+    cases = models.PositiveIntegerField(_("办件数"), default=0)
+
+    COUNTS = ("cases",)
+    GROUP_EXTRA = ("days",)
+
+    class Meta:
+        abstract = True
+
+
+class RatingCounts(models.Model):
+    """feedback.figures.Counts of the ratings rated in the period (the instance's hall,
+    department and item; the case's channel and delegated unit)."""
+
+    rated = models.PositiveIntegerField(_("评价数"), default=0)
+    good = models.PositiveIntegerField(_("好评数"), default=0)
+    active = models.PositiveIntegerField(_("主动评价数"), default=0)
+    active_good = models.PositiveIntegerField(_("主动好评数"), default=0)
+    bad = models.PositiveIntegerField(_("差评数"), default=0)
+    defaulted = models.PositiveIntegerField(_("默认评价数"), default=0)
+    rectified = models.PositiveIntegerField(_("已整改差评数"), default=0)
+    visited = models.PositiveIntegerField(_("已回访差评数"), default=0)
+    replied = models.PositiveIntegerField(_("已答复整改单"), default=0)
+    rectify_days = models.PositiveIntegerField(_("整改工作日合计"), default=0)
+
+    COUNTS = (
+        "rated",
+        "good",
+        "active",
+        "active_good",
+        "bad",
+        "defaulted",
+        "rectified",
+        "visited",
+        "replied",
+        "rectify_days",
+    )
+    GROUP_EXTRA: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+
+def _indexes(prefix: str, item: bool) -> list[models.Index]:
+    indexes = [
+        models.Index(fields=["day"], name=f"sup_{prefix}_day"),
+        models.Index(fields=["department", "day"], name=f"sup_{prefix}_dept"),
+    ]
+    if item:
+        indexes.append(models.Index(fields=["item", "day"], name=f"sup_{prefix}_item"))
+    return indexes
+
+
+# Case figures: per day and per month, without and with the item.
+
+
+class CaseDay(Dimensions, CaseCounts):
+    class Meta:
+        verbose_name = _("办件日汇总")
+        verbose_name_plural = _("办件日汇总")
+        indexes = _indexes("case_day", False)
+
+
+class CaseMonth(Dimensions, CaseCounts):
+    class Meta:
+        verbose_name = _("办件月汇总")
+        verbose_name_plural = _("办件月汇总")
+        indexes = _indexes("case_month", False)
+
+
+class CaseItemDay(ItemDimensions, CaseCounts):
+    class Meta:
+        verbose_name = _("办件事项日汇总")
+        verbose_name_plural = _("办件事项日汇总")
+        indexes = _indexes("case_item_day", True)
+
+
+class CaseItemMonth(ItemDimensions, CaseCounts):
+    class Meta:
+        verbose_name = _("办件事项月汇总")
+        verbose_name_plural = _("办件事项月汇总")
+        indexes = _indexes("case_item_month", True)
+
+
+# The distribution of working days taken.
+
+
+class DurationDay(Dimensions, DurationCounts):
+    class Meta:
+        verbose_name = _("办结用时日汇总")
+        verbose_name_plural = _("办结用时日汇总")
+        indexes = _indexes("duration_day", False)
+
+
+class DurationMonth(Dimensions, DurationCounts):
+    class Meta:
+        verbose_name = _("办结用时月汇总")
+        verbose_name_plural = _("办结用时月汇总")
+        indexes = _indexes("duration_month", False)
+
+
+class DurationItemDay(ItemDimensions, DurationCounts):
+    class Meta:
+        verbose_name = _("办结用时事项日汇总")
+        verbose_name_plural = _("办结用时事项日汇总")
+        indexes = _indexes("duration_item_day", True)
+
+
+class DurationItemMonth(ItemDimensions, DurationCounts):
+    class Meta:
+        verbose_name = _("办结用时事项月汇总")
+        verbose_name_plural = _("办结用时事项月汇总")
+        indexes = _indexes("duration_item_month", True)
+
+
+# Ratings (feedback.figures.Counts).
+
+
+class RatingDay(Dimensions, RatingCounts):
+    class Meta:
+        verbose_name = _("评价日汇总")
+        verbose_name_plural = _("评价日汇总")
+        indexes = _indexes("rating_day", False)
+
+
+class RatingMonth(Dimensions, RatingCounts):
+    class Meta:
+        verbose_name = _("评价月汇总")
+        verbose_name_plural = _("评价月汇总")
+        indexes = _indexes("rating_month", False)
+
+
+class RatingItemDay(ItemDimensions, RatingCounts):
+    class Meta:
+        verbose_name = _("评价事项日汇总")
+        verbose_name_plural = _("评价事项日汇总")
+        indexes = _indexes("rating_item_day", True)
+
+
+class RatingItemMonth(ItemDimensions, RatingCounts):
+    class Meta:
+        verbose_name = _("评价事项月汇总")
+        verbose_name_plural = _("评价事项月汇总")
+        indexes = _indexes("rating_item_month", True)
+
+
+class RollupState(models.Model):
+    """The refresher's bookkeeping (one row): how far it has read each append-only
+    source, and the working-day calendar its working-day sums were computed with."""
+
+    event_mark = models.BigIntegerField(_("已读办件事件"), default=0)
+    rating_mark = models.BigIntegerField(_("已读评价"), default=0)
+    order_mark = models.BigIntegerField(_("已读整改单事件"), default=0)
+    calendar = models.JSONField(_("工作日历快照"), default=dict, blank=True)
+    built = models.BooleanField(_("已全量生成"), default=False)
+    refreshed_at = models.DateTimeField(_("最近刷新"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("汇总刷新状态")
+        verbose_name_plural = _("汇总刷新状态")
+
+    def __str__(self):
+        return f"汇总刷新状态（{self.refreshed_at or '未刷新'}）"

@@ -7,5 +7,12 @@ from . import views
 app_name = "supervision"
 
 urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("lights/", views.lights, name="lights"),
+    path("lights/board/", views.lights_fragment, name="lights_fragment"),
+    path("cases/", views.case_list, name="cases"),
+    path("cases/<id:pk>/", views.case_detail, name="case"),
+    path("cases/<id:pk>/escalate/", views.case_escalate, name="case_escalate"),
+    path("export/<slug:table>.xlsx", views.export, name="export"),
     path("feedback/", views.feedback_figures, name="feedback"),
 ]

@@ -80,6 +80,12 @@ class Clock(TimeStampedModel):
                 condition=Q(is_open=True, paused_since__isnull=True, light__lt=2),
             ),
             models.Index(fields=["application", "kind"]),
+            # Supervision's lights board: the few open clocks that are yellow or red.
+            models.Index(
+                fields=["department", "light"],
+                name="clock_lit",
+                condition=Q(is_open=True, light__gt=0),
+            ),
         ]
 
     def __str__(self):

@@ -4,7 +4,7 @@ grouping, paginated, with an empty state; linked from the supervisor's home."""
 import pytest
 from django.urls import reverse
 
-from supervision import views
+from supervision.views import feedback as views
 from tests.feedback.test_figures import district  # noqa: F401 - the hand-computed district
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,459 @@
+"""Keeping the rollups current: the one writer of supervision's tables.
+
+Why a refresher reading the record since a watermark, not receivers of the lower apps'
+signals (docs/architecture.md, "Supervision's rollups"): intake writes its events in
+multi-row INSERTs (``jinpu_portal.db.insert``, no ``post_save``), the sweep opens 督办
+in set-based SQL, feedback's ratings and orders change in services of their own; a
+receiver per writer would have to be kept in step with every one of them, and would add
+a write to the hot paths (acceptance, rating) that the load benchmarks measure. The
+record is append-only and indexed by id and time, so "what changed" is cheap to ask.
+
+Every minute (``supervision.tasks.rollups_refresh``, Celery beat) ``refresh``:
+
+1. reads the ids of the ``CaseEvent``, ``Rating`` and ``OrderEvent`` rows past its
+   marks (``RollupState``) and turns them into *dirty days*: the local day of each new
+   case event; the ``rated_at`` day of each new rating and of the rating of each order
+   that moved (rectified, reopened, visited, appealed away), since a rating's figures
+   belong to the day it was rated;
+2. compares the working-day calendar with the snapshot it last used: an edit makes
+   dirty every day with conclusions from the first changed date on, and every day with
+   replied rectification orders up to the last changed date (their working-day sums
+   span the edit);
+3. rebuilds each dirty day from the record (delete and insert, in one transaction) and
+   each dirty day's month from its days (one ``INSERT ... SELECT ... GROUP BY``).
+
+A day is always rebuilt whole from the record, so a refresh is idempotent and a
+late-committing writer costs nothing but a second rebuild. The marks stay behind any
+row younger than ``LAG`` (5 minutes), which is read again on each pass: a transaction
+that commits an older id after a younger one is still seen while it is younger than
+that (the portal's transactions last milliseconds). ``reconcile`` (nightly) rebuilds the
+last ``RECONCILE_DAYS`` days whatever the marks say; ``rebuild`` rebuilds everything
+(the first run, a restored database, a bulk load).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Max, Min
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from approvals.constants import ApprovalEvent
+from catalog.calendar import current_calendar, working_days_between
+from feedback.figures import counted_ratings, counts_by, period_filter
+from feedback.models import OrderEvent, Rating
+from intake.constants import CaseAction
+from intake.models import CaseEvent
+
+from .models import (
+    CaseDay,
+    CaseItemDay,
+    CaseItemMonth,
+    CaseMonth,
+    DurationDay,
+    DurationItemDay,
+    DurationItemMonth,
+    DurationMonth,
+    RatingDay,
+    RatingItemDay,
+    RatingItemMonth,
+    RatingMonth,
+    RollupState,
+)
+
+logger = logging.getLogger(__name__)
+
+LAG = datetime.timedelta(minutes=5)
+RECONCILE_DAYS = 7
+
+A = CaseAction
+RECEIVED = (A.SUBMIT, A.RECEIVE)
+ACCEPTED = (A.ACCEPT, A.AUTO_ACCEPT)
+CONCLUDED = (A.CONCLUDE, A.CONCLUDE_IMMEDIATELY)
+#: The case events a day's figures count.
+COUNTED_ACTIONS = (*RECEIVED, *ACCEPTED, A.REQUEST_CORRECTION, A.REFUSE, *CONCLUDED)
+#: Acts at a window with the applicant there: a visit (到现场) on the day they happen.
+VISIT_ACTIONS = (
+    A.RECEIVE,
+    A.RESUBMIT,
+    A.ACCEPT,
+    A.REFUSE,
+    A.REQUEST_CORRECTION,
+    A.CONCLUDE_IMMEDIATELY,
+    A.SUPPLEMENT_RECEIVED,
+    ApprovalEvent.DELIVERED,
+)
+
+#: Paths from CaseEvent to the dimensions, in ``Dimensions.DIMENSIONS`` order.
+CASE_KEYS = (
+    "application__hall_id",
+    "application__item_version__department_id",
+    "application__item_version__item_id",
+    "application__channel",
+    "application__accepting_unit_id",
+)
+#: Paths from Rating: the instance's hall, department and item, the case's channel and unit.
+RATING_KEYS = (
+    "instance__hall_id",
+    "instance__department_id",
+    "instance__item_id",
+    "instance__application__channel",
+    "instance__application__accepting_unit_id",
+)
+DIMENSION_COLUMNS = ("hall_id", "department_id", "item_id", "channel", "unit_id")
+COARSE_COLUMNS = ("hall_id", "department_id", "channel", "unit_id")
+
+
+@dataclass(frozen=True)
+class Family:
+    """The four tables of one kind of figure: per item and day (built from the record),
+    per day (summed from those), and the two months (summed from their days)."""
+
+    item_day: type
+    item_month: type
+    day: type
+    month: type
+
+    @property
+    def tables(self) -> tuple[type, ...]:
+        return (self.item_day, self.item_month, self.day, self.month)
+
+
+FAMILIES = {
+    "case": Family(CaseItemDay, CaseItemMonth, CaseDay, CaseMonth),
+    "duration": Family(DurationItemDay, DurationItemMonth, DurationDay, DurationMonth),
+    "rating": Family(RatingItemDay, RatingItemMonth, RatingDay, RatingMonth),
+}
+
+
+def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(day, datetime.time(), zone)
+    return start, datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), zone)
+
+
+def visit_days(application_ids) -> dict[int, int]:
+    """Application id → the number of local days it had an act at a window with the
+    applicant there (``VISIT_ACTIONS`` by a staff member at a window)."""
+    days: dict[int, set] = defaultdict(set)
+    rows = CaseEvent.objects.filter(
+        application_id__in=list(application_ids),
+        action__in=VISIT_ACTIONS,
+        window_id__isnull=False,
+        actor_id__isnull=False,
+    ).values_list("application_id", "at")
+    for application_id, at in rows.order_by():
+        days[application_id].add(timezone.localtime(at).date())
+    return {pk: len(d) for pk, d in days.items()}
+
+
+# --- One day --------------------------------------------------------------------------------
+
+
+def _case_rows(day: datetime.date, calendar) -> tuple[list[CaseItemDay], list[DurationItemDay]]:
+    start, end = day_bounds(day)
+    events = CaseEvent.objects.filter(
+        at__gte=start, at__lt=end, action__in=COUNTED_ACTIONS
+    ).values_list(
+        "application_id",
+        "action",
+        *CASE_KEYS,
+        "application__accepted_at",
+        "application__promised_due_date",
+        "application__item_version__promised_limit_days",
+        "application__item_version__statutory_limit_days",
+    )
+    events = list(events.order_by())
+    concluded = {row[0] for row in events if row[1] in CONCLUDED}
+    visits = visit_days(concluded) if concluded else {}
+    cells: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    durations: dict[tuple, int] = defaultdict(int)
+    for application_id, action, *rest in events:
+        key = tuple(rest[:5])
+        accepted_at, due, promised, statutory = rest[5:]
+        cell = cells[key]
+        if action in RECEIVED:
+            cell["received"] += 1
+        elif action in ACCEPTED:
+            cell["accepted"] += 1
+            cell["deemed_accepted"] += action == A.AUTO_ACCEPT
+        elif action == A.REQUEST_CORRECTION:
+            cell["corrected"] += 1
+        elif action == A.REFUSE:
+            cell["refused"] += 1
+        else:
+            cell["concluded"] += 1
+            cell["immediate"] += action == A.CONCLUDE_IMMEDIATELY
+            cell["on_time"] += due is None or day <= due
+            cell["early"] += due is not None and day < due
+            cell["overdue"] += due is not None and day > due
+            cell["one_visit"] += visits.get(application_id, 0) <= 1
+            cell["promised_total"] += promised or 0
+            cell["statutory_total"] += statutory or 0
+            if accepted_at is not None:
+                days = max(
+                    working_days_between(timezone.localtime(accepted_at).date(), day, calendar), 0
+                )
+                cell["days_total"] += days
+                durations[(*key, days)] += 1
+    case_rows = [
+        CaseItemDay(day=day, **dict(zip(DIMENSION_COLUMNS, key, strict=True)), **counts)
+        for key, counts in cells.items()
+    ]
+    duration_rows = [
+        DurationItemDay(
+            day=day, **dict(zip(DIMENSION_COLUMNS, key[:5], strict=True)), days=key[5], cases=n
+        )
+        for key, n in durations.items()
+    ]
+    return case_rows, duration_rows
+
+
+def _rating_rows(day: datetime.date) -> list[RatingItemDay]:
+    ratings = counted_ratings().filter(period_filter(day, day))
+    return [
+        RatingItemDay(
+            day=day,
+            **dict(zip(DIMENSION_COLUMNS, key, strict=True)),
+            **{name: getattr(counts, name) for name in RatingItemDay.COUNTS},
+        )
+        for key, counts in counts_by(ratings, RATING_KEYS).items()
+    ]
+
+
+def rebuild_days(days) -> None:
+    """Rebuild the rows of ``days`` and of their months from the record, in one
+    transaction: the per-item day rows from the record, the day rows and the months'
+    rows summed from them in SQL."""
+    days = sorted(set(days))
+    if not days:
+        return
+    calendar = current_calendar()
+    with transaction.atomic():
+        for day in days:
+            case_rows, duration_rows = _case_rows(day, calendar)
+            rows = {"case": case_rows, "duration": duration_rows, "rating": _rating_rows(day)}
+            for name, family in FAMILIES.items():
+                family.item_day.objects.filter(day=day).delete()
+                family.item_day.objects.bulk_create(rows[name], batch_size=1000)
+                family.day.objects.filter(day=day).delete()
+                _sum_into(family.item_day, family.day, day, day + datetime.timedelta(days=1))
+        for month in sorted({day.replace(day=1) for day in days}):
+            after = _next_month(month)
+            for family in FAMILIES.values():
+                family.item_month.objects.filter(day=month).delete()
+                _sum_into(family.item_day, family.item_month, month, after, month=month)
+                family.month.objects.filter(day=month).delete()
+                _sum_into(family.day, family.month, month, after, month=month)
+
+
+def _next_month(month: datetime.date) -> datetime.date:
+    return (month + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _sum_into(source, target, start, end, month: datetime.date | None = None) -> None:
+    """INSERT INTO target SELECT the sums of source's rows from start to end (excluded),
+    grouped by target's dimensions (and by day, unless ``month`` is the day to write)."""
+    q = connection.ops.quote_name
+    groups = [
+        q(c)
+        for c in (
+            *(DIMENSION_COLUMNS if "item_id" in _columns(target) else COARSE_COLUMNS),
+            *target.GROUP_EXTRA,
+        )
+    ]
+    sums = [q(c) for c in target.COUNTS]
+    day = q("day")
+    by = groups if month is not None else [day, *groups]
+    # Names from the models' own fields, quoted; the values are parameters.
+    sql = (
+        f"INSERT INTO {q(target._meta.db_table)} ({day}, {', '.join(groups + sums)}) "  # noqa: S608
+        f"SELECT {'%s' if month is not None else day}, {', '.join(groups)}, "
+        f"{', '.join(f'SUM({c})' for c in sums)} "
+        f"FROM {q(source._meta.db_table)} WHERE {day} >= %s AND {day} < %s "
+        f"GROUP BY {', '.join(by)}"
+    )
+    params = [month, start, end] if month is not None else [start, end]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _columns(model) -> set[str]:
+    return {field.column for field in model._meta.concrete_fields}
+
+
+# --- What changed ---------------------------------------------------------------------------
+
+
+def calendar_snapshot(calendar=None) -> dict:
+    calendar = calendar or current_calendar()
+    return {
+        "holidays": sorted(d.isoformat() for d in calendar.holidays),
+        "workdays": sorted(d.isoformat() for d in calendar.workdays),
+        "years": sorted(calendar.covered_years),
+    }
+
+
+def _calendar_changes(old: dict, new: dict) -> list[datetime.date]:
+    """The dates whose working status may differ between two snapshots."""
+    if not old:
+        return []
+    changed = set()
+    for name in ("holidays", "workdays"):
+        changed |= set(old.get(name, [])) ^ set(new[name])
+    dates = {datetime.date.fromisoformat(d) for d in changed}
+    for year in set(old.get("years", [])) ^ set(new["years"]):
+        dates.add(datetime.date(year, 1, 1))
+        dates.add(datetime.date(year, 12, 31))
+    return sorted(dates)
+
+
+def _days_of_calendar_edit(changes: list[datetime.date]) -> set[datetime.date]:
+    if not changes:
+        return set()
+    first, last = changes[0], changes[-1]
+    days = set(
+        CaseDay.objects.filter(day__gte=first, concluded__gt=0)
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    days |= set(
+        RatingDay.objects.filter(day__lte=last, replied__gt=0)
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    return days
+
+
+def _new_days(queryset, time_field: str, day_paths, mark: int, cutoff):
+    """(The local days of each of ``day_paths`` (a path, or a (path, filter) pair) among
+    the rows past ``mark``, the new mark): the mark stops before the first row younger
+    than ``cutoff``, so those are read again."""
+    rows = queryset.filter(pk__gt=mark)
+    days = set()
+    for path in day_paths:
+        path, narrow = path if isinstance(path, tuple) else (path, {})
+        days |= set(
+            rows.filter(**narrow)
+            .annotate(_day=TruncDate(path))
+            .values_list("_day", flat=True)
+            .distinct()
+        )
+    days.discard(None)
+    if not days:
+        return set(), mark
+    young = rows.filter(**{f"{time_field}__gt": cutoff}).aggregate(first=Min("pk"))["first"]
+    new_mark = young - 1 if young is not None else rows.aggregate(last=Max("pk"))["last"]
+    return days, max(mark, new_mark)
+
+
+@dataclass
+class RefreshResult:
+    days: list[datetime.date]
+    rebuilt_all: bool = False
+    skipped: bool = False
+
+
+def _state_for_update() -> RollupState | None:
+    """The bookkeeping row, locked; None when another refresh holds it."""
+    RollupState.objects.get_or_create(pk=1)
+    rows = RollupState.objects.select_for_update(skip_locked=True).filter(pk=1)
+    return rows.first()
+
+
+def refresh(now: datetime.datetime | None = None) -> RefreshResult:
+    """Bring the rollups up to the record (see the module docstring). Runs alone: a
+    second refresh while one runs returns at once (``skipped``)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        state = _state_for_update()
+        if state is None:
+            return RefreshResult([], skipped=True)
+        if not state.built:
+            days = _rebuild_all(state)
+            state.refreshed_at = now
+            state.save()
+            return RefreshResult(days, rebuilt_all=True)
+        cutoff = now - LAG
+        # A visit after the conclusion (the result fetched at a window) changes the
+        # conclusion day's 一次办结.
+        late_visits = {
+            "action__in": VISIT_ACTIONS,
+            "window_id__isnull": False,
+            "application__concluded_at__isnull": False,
+        }
+        event_days, state.event_mark = _new_days(
+            CaseEvent.objects.all(),
+            "at",
+            ("at", ("application__concluded_at", late_visits)),
+            state.event_mark,
+            cutoff,
+        )
+        rating_days, state.rating_mark = _new_days(
+            Rating.objects.all(), "created_at", ("rated_at",), state.rating_mark, cutoff
+        )
+        order_days, state.order_mark = _new_days(
+            OrderEvent.objects.all(),
+            "at",
+            ("order__rating__rated_at",),
+            state.order_mark,
+            cutoff,
+        )
+        snapshot = calendar_snapshot()
+        calendar_days = _days_of_calendar_edit(_calendar_changes(state.calendar, snapshot))
+        days = event_days | rating_days | order_days | calendar_days
+        rebuild_days(days)
+        state.calendar = snapshot
+        state.refreshed_at = now
+        state.save()
+        if calendar_days:
+            logger.info("Rollups: the calendar changed, %d days rebuilt.", len(calendar_days))
+        return RefreshResult(sorted(days))
+
+
+def _rebuild_all(state: RollupState) -> list[datetime.date]:
+    for family in FAMILIES.values():
+        for model in family.tables:
+            model.objects.all().delete()
+    marks = {
+        "event_mark": CaseEvent.objects.aggregate(m=Max("pk"))["m"] or 0,
+        "rating_mark": Rating.objects.aggregate(m=Max("pk"))["m"] or 0,
+        "order_mark": OrderEvent.objects.aggregate(m=Max("pk"))["m"] or 0,
+    }
+    days = set(
+        CaseEvent.objects.filter(action__in=COUNTED_ACTIONS)
+        .annotate(_day=TruncDate("at"))
+        .values_list("_day", flat=True)
+        .distinct()
+    )
+    days |= set(
+        Rating.objects.annotate(_day=TruncDate("rated_at"))
+        .values_list("_day", flat=True)
+        .distinct()
+    )
+    rebuild_days(days)
+    for name, value in marks.items():
+        setattr(state, name, value)
+    state.calendar = calendar_snapshot()
+    state.built = True
+    return sorted(days)
+
+
+def rebuild() -> RefreshResult:
+    """Rebuild every rollup from the record (the first run does it by itself; call it
+    after a bulk load that wrote the record without the services)."""
+    RollupState.objects.update_or_create(pk=1, defaults={"built": False})
+    return refresh()
+
+
+def reconcile(today: datetime.date | None = None) -> RefreshResult:
+    """Rebuild the last ``RECONCILE_DAYS`` days whatever the marks say (nightly)."""
+    today = today or timezone.localdate()
+    days = [today - datetime.timedelta(days=n) for n in range(RECONCILE_DAYS)]
+    rebuild_days(days)
+    return RefreshResult(days)

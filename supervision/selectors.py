@@ -1,0 +1,249 @@
+"""Reads with rules of the supervision pages: the lights board, the case search and one
+case's supervision view, each within the supervisor's scope (``rollups.scope_for``:
+``None`` for the district, else the departments they watch).
+
+Scope of a case: its item's implementing department (the dimension the figures use);
+of a clock on the board: the department it runs for (a step's department, an order's
+owner). The board reads the clocks themselves through approvals' partial index
+``clock_lit`` (open clocks that are yellow or red: few, whatever the number of cases),
+updated by the minute sweep.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+
+from accounts.constants import DepartmentKind
+from accounts.models import Department
+from approvals.constants import ClockKind, EscalationStatus, Light
+from approvals.models import Clock, Escalation
+from catalog.models import ServiceItem
+from feedback.models import RectificationOrder
+from intake.constants import CASE_STATUSES, CaseStatus
+from intake.models import Application
+
+from .rollups import Filter, cases
+
+NEARBY_KINDS = (DepartmentKind.PARK, DepartmentKind.STREET, DepartmentKind.STATION)
+
+
+def _in_scope(scope: frozenset[int] | None, path: str) -> Q:
+    return Q() if scope is None else Q(**{f"{path}__in": sorted(scope)})
+
+
+# --- The lights board ----------------------------------------------------------------------
+
+
+@dataclass
+class DepartmentLights:
+    department: Department
+    yellow: int = 0
+    red: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.yellow + self.red
+
+
+def lit_clocks(*, scope, department: int | None = None, light: int | None = None) -> QuerySet:
+    """Open clocks that are yellow or red in scope: red first, the earliest due first."""
+    clocks = Clock.objects.filter(
+        _in_scope(scope, "department_id"), is_open=True, light__gt=Light.GREEN
+    )
+    if department is not None:
+        clocks = clocks.filter(department_id=department)
+    if light in (Light.YELLOW, Light.RED):
+        clocks = clocks.filter(light=light)
+    return clocks.order_by("-light", "due_date", "pk")
+
+
+def lights_by_department(*, scope, light: int | None = None) -> list[DepartmentLights]:
+    """Per department, its yellow and red clocks (two queries), most red first."""
+    rows = (
+        lit_clocks(scope=scope, light=light)
+        .order_by()
+        .values("department_id", "light")
+        .annotate(n=Count("pk"))
+    )
+    groups: dict[int, DepartmentLights] = {}
+    counts = list(rows)
+    departments = Department.objects.in_bulk({row["department_id"] for row in counts})
+    for row in counts:
+        group = groups.setdefault(
+            row["department_id"], DepartmentLights(departments[row["department_id"]])
+        )
+        if row["light"] == Light.RED:
+            group.red += row["n"]
+        else:
+            group.yellow += row["n"]
+    return sorted(groups.values(), key=lambda g: (-g.red, -g.yellow, g.department.name))
+
+
+@dataclass
+class BoardRow:
+    clock: Clock
+    application: Application | None
+    what: str  # 承诺时限 / 法定时限 / 环节：审查 / 差评整改
+    open_escalations: int
+    escalations: int
+
+
+def board_rows(clocks: list[Clock]) -> list[BoardRow]:
+    """A page of lit clocks with what they time and their cases' 督办 counts (three
+    queries whatever the page's length)."""
+    ids = [clock.pk for clock in clocks]
+    loaded = Clock.objects.filter(pk__in=ids).select_related(
+        "department", "task", "application__item_version"
+    )
+    by_pk = {clock.pk: clock for clock in loaded}
+    orders = {
+        order.clock_id: order
+        for order in RectificationOrder.objects.filter(clock_id__in=ids).select_related(
+            "application__item_version"
+        )
+    }
+    applications = {c.application_id for c in by_pk.values() if c.application_id}
+    applications |= {o.application_id for o in orders.values()}
+    tallies = {
+        row["application_id"]: row
+        for row in Escalation.objects.filter(application_id__in=applications)
+        .order_by()
+        .values("application_id")
+        .annotate(n=Count("pk"), open=Count("pk", filter=Q(status=EscalationStatus.OPEN)))
+    }
+    rows = []
+    for pk in ids:
+        clock = by_pk[pk]
+        order = orders.get(pk)
+        application = order.application if order else clock.application
+        if clock.kind == ClockKind.STEP and clock.task is not None:
+            what = f"环节：{clock.task.name}"
+        elif clock.kind == ClockKind.RECTIFICATION:
+            what = "差评整改"
+        else:
+            what = clock.get_kind_display()
+        tally = tallies.get(application.pk if application else None, {"n": 0, "open": 0})
+        rows.append(BoardRow(clock, application, what, tally["open"], tally["n"]))
+    return rows
+
+
+# --- The case search ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """The case search's criteria (all optional)."""
+
+    number: str = ""
+    applicant: str = ""  # a name or a full ID number / credit code
+    status: str = ""
+    light: int | None = None
+    figure: str = ""  # a count of rollups.CASE_CODES (or rating:<code>): its cases
+    start: datetime.date | None = None  # with figure: the figure's period; else submitted
+    end: datetime.date | None = None
+
+
+def case_search(*, f: Filter, query: CaseQuery) -> QuerySet[Application]:
+    """Cases (and applications) in scope matching ``query`` and the dimensions of
+    ``f``; newest first."""
+    qs = Application.objects.exclude(status=CaseStatus.DRAFT)
+    if query.figure:
+        qs = cases(query.figure, f, base=qs)
+    else:
+        qs = qs.filter(f.applications())
+        if query.start is not None or query.end is not None:
+            from feedback.figures import period_filter
+
+            qs = qs.filter(period_filter(query.start, query.end, "submitted_at"))
+    if f.scope is not None:
+        qs = qs.filter(item_version__department_id__in=sorted(f.scope))
+    if query.number:
+        qs = qs.filter(case_number__startswith=query.number.strip().upper())
+    if query.applicant:
+        text = query.applicant.strip()
+        if len(text) == 18:
+            qs = qs.filter(
+                Q(applicant__id_number=text.upper()) | Q(enterprise__credit_code=text.upper())
+            )
+        else:
+            qs = qs.filter(Q(applicant__name=text) | Q(enterprise__name=text))
+    if query.status:
+        qs = qs.filter(status=query.status)
+    if query.light is not None:
+        lit = Clock.objects.filter(application=OuterRef("pk"), is_open=True)
+        if query.light == Light.GREEN:
+            qs = qs.filter(status__in=CASE_STATUSES).exclude(
+                Exists(lit.filter(light__gt=Light.GREEN))
+            )
+        else:
+            qs = qs.filter(Exists(lit.filter(light=query.light)))
+    return qs.select_related(
+        "item_version__department", "applicant", "enterprise", "hall", "accepting_unit"
+    ).order_by("-submitted_at", "-pk")
+
+
+def case_lights(applications) -> dict[int, int]:
+    """Application id → the highest light of its open clocks (one query)."""
+    rows = (
+        Clock.objects.filter(application_id__in=[a.pk for a in applications], is_open=True)
+        .order_by()
+        .values("application_id")
+        .annotate(light=Max("light"))
+    )
+    return {row["application_id"]: row["light"] for row in rows}
+
+
+def case_for_supervisor(*, pk: int, scope) -> Application | None:
+    """One case in scope, with what its page shows."""
+    return (
+        Application.objects.filter(_in_scope(scope, "item_version__department_id"), pk=pk)
+        .select_related(
+            "item_version__department",
+            "item_version__item",
+            "applicant",
+            "enterprise",
+            "hall",
+            "window",
+            "accepting_unit",
+        )
+        .first()
+    )
+
+
+def case_escalations(application: Application) -> QuerySet[Escalation]:
+    return (
+        Escalation.objects.filter(application=application)
+        .select_related("department", "clock")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+# --- Filter choices ---------------------------------------------------------------------------
+
+
+def filter_choices(scope) -> dict:
+    """The departments, halls, items and delegated units a supervisor can filter by."""
+    from accounts.models import Hall
+
+    departments = Department.objects.filter(_in_scope(scope, "pk")).order_by("name")
+    items = (
+        ServiceItem.objects.filter(
+            _in_scope(scope, "current_version__department_id"), current_version__isnull=False
+        )
+        .select_related("current_version")
+        .order_by("code")
+    )
+    return {
+        "departments": [(d.pk, d.name) for d in departments],
+        "halls": list(Hall.objects.order_by("name").values_list("pk", "name")),
+        "items": [(i.pk, i.current_version.name) for i in items],
+        # Parks, streets and market-supervision stations accept nearby (就近受理).
+        "units": list(
+            Department.objects.filter(kind__in=NEARBY_KINDS)
+            .order_by("name")
+            .values_list("pk", "name")
+        ),
+    }

@@ -1,0 +1,19 @@
+"""Supervision pages (监督管理), mounted at /supervision/: read-only views over the apps
+below; the one act, a 督办 note, goes through approvals' service."""
+
+from .board import lights, lights_fragment
+from .cases import case_detail, case_escalate, case_list
+from .exports import export
+from .feedback import feedback_figures
+from .overview import overview
+
+__all__ = [
+    "case_detail",
+    "case_escalate",
+    "case_list",
+    "export",
+    "feedback_figures",
+    "lights",
+    "lights_fragment",
+    "overview",
+]

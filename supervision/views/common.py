@@ -1,0 +1,125 @@
+"""What the supervision pages share: the supervisor check, the filter form (period and
+dimensions, limited to the supervisor's scope) and query strings."""
+
+from __future__ import annotations
+
+import datetime
+from functools import wraps
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.utils.http import urlencode
+
+from accounts.constants import Role
+from intake.constants import Channel
+
+from ..rollups import Filter, scope_for
+from ..selectors import filter_choices
+
+PAGE_SIZE = 20
+
+
+def supervisor_required(view):
+    """Signed in with the supervisor role; ``request.scope`` is their scope (None: the
+    district, else the departments they watch)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_role(Role.SUPERVISOR):
+            raise PermissionDenied
+        request.scope = scope_for(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def query_string(**params) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def quick_periods(
+    today: datetime.date,
+) -> list[tuple[str, datetime.date | None, datetime.date | None]]:
+    """(label, start, end) of the period links: this month, last month, this year, all."""
+    month_start = today.replace(day=1)
+    last_month_end = month_start - datetime.timedelta(days=1)
+    return [
+        ("本月", month_start, today),
+        ("上月", last_month_end.replace(day=1), last_month_end),
+        ("本年", today.replace(month=1, day=1), today),
+        ("全部", None, None),
+    ]
+
+
+def _choices(pairs, empty="全部"):
+    return [("", empty), *((str(pk), label) for pk, label in pairs)]
+
+
+class FilterForm(forms.Form):
+    """Period and dimensions; the choices are those in the supervisor's scope."""
+
+    start = forms.DateField(
+        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    department = forms.ChoiceField(label="部门", required=False)
+    hall = forms.ChoiceField(label="大厅", required=False)
+    item = forms.ChoiceField(label="事项", required=False)
+    channel = forms.ChoiceField(
+        label="渠道", required=False, choices=[("", "全部"), *Channel.choices]
+    )
+    unit = forms.ChoiceField(label="就近受理单位", required=False)
+
+    DIMENSIONS = ("department", "hall", "item", "channel", "unit")
+
+    def __init__(self, data, *, scope, **kwargs):
+        super().__init__(data, **kwargs)
+        choices = filter_choices(scope)
+        self.fields["department"].choices = _choices(choices["departments"])
+        self.fields["hall"].choices = _choices(choices["halls"])
+        self.fields["item"].choices = _choices(choices["items"])
+        self.fields["unit"].choices = _choices(choices["units"])
+        self.scope = scope
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "结束日期不能早于开始日期。")
+        return data
+
+    def to_filter(self) -> Filter:
+        """The rollups' filter; an invalid form filters by nothing but the scope."""
+        if not self.is_bound or not self.is_valid():
+            return Filter(scope=self.scope)
+        data = self.cleaned_data
+
+        def number(name):
+            return int(data[name]) if data.get(name) else None
+
+        return Filter(
+            start=data.get("start"),
+            end=data.get("end"),
+            hall=number("hall"),
+            department=number("department"),
+            item=number("item"),
+            channel=data.get("channel") or "",
+            unit=number("unit"),
+            scope=self.scope,
+        )
+
+
+def filter_query(f: Filter) -> dict:
+    """The query parameters that give ``f`` back (scope aside)."""
+    return {
+        "start": f.start.isoformat() if f.start else "",
+        "end": f.end.isoformat() if f.end else "",
+        "department": f.department or "",
+        "hall": f.hall or "",
+        "item": f.item or "",
+        "channel": f.channel,
+        "unit": f.unit or "",
+    }

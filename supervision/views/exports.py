@@ -1,0 +1,205 @@
+"""Excel exports (导出 Excel) of every supervision table, with its page's filters."""
+
+from django.http import FileResponse, Http404
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from feedback.figures import FIGURES as RATING_FIGURES
+
+from .. import rollups
+from ..exports import Sheet, chunks, new_workbook, to_file
+from ..selectors import board_rows, case_lights, lit_clocks
+from .board import board_context
+from .cases import searched
+from .common import FilterForm, supervisor_required
+from .overview import GROUPS, breakdown
+
+LIGHTS = {0: "绿灯", 1: "黄灯", 2: "红灯"}
+
+
+def _period(f) -> str:
+    if not (f.start or f.end):
+        return "全部期间"
+    start = f.start.isoformat() if f.start else "不限"
+    end = f.end.isoformat() if f.end else "不限"
+    return f"{start} 至 {end}"
+
+
+def _rate(value):
+    return None if value is None else float(value)
+
+
+def _overview(request, workbook):
+    form = FilterForm(request.GET or None, scope=request.scope)
+    f = form.to_filter()
+    group = request.GET.get("group") if request.GET.get("group") in GROUPS else "department"
+    c = rollups.case_figures(f)
+    counts = rollups.rating_counts(f)
+    summary = Sheet(workbook, "汇总", ["指标", "数值"], widths=[24, 16])
+    summary.append(["统计期间", _period(f)])
+    for label, value in (
+        ("收件", c.received),
+        ("网上办收件", c.received_online),
+        ("受理", c.accepted),
+        ("逾期视为受理", c.deemed_accepted),
+        ("一次性告知补正", c.corrected),
+        ("不予受理", c.refused),
+        ("办结", c.concluded),
+        ("即办件办结", c.immediate),
+        ("按时办结", c.on_time),
+        ("提前办结", c.early),
+        ("超期办结", c.overdue),
+        ("按时办结率（%）", _rate(c.on_time_rate)),
+        ("平均办结用时（工作日）", _rate(c.average_days)),
+        ("平均承诺时限（工作日）", _rate(c.average_promised)),
+        ("平均法定时限（工作日）", _rate(c.average_statutory)),
+        ("网办率（%）", _rate(c.online_rate)),
+        ("一次办结率（%）", _rate(c.one_visit_rate)),
+        ("即办件占比（%）", _rate(c.immediate_share)),
+        ("评价数", counts.rated),
+    ):
+        summary.append([label, value])
+    for figure in RATING_FIGURES.values():
+        unit = "%" if figure.unit == "%" else figure.unit
+        summary.append([f"{figure.label}（{unit}）", _rate(figure(counts))])
+    table = Sheet(
+        workbook,
+        f"按{rollups.BY_LABELS[group]}",
+        [
+            rollups.BY_LABELS[group],
+            "收件",
+            "受理",
+            "补正",
+            "不予受理",
+            "办结",
+            "按时办结",
+            "超期办结",
+            "按时办结率（%）",
+            "平均用时（工作日）",
+            "网办率（%）",
+            "一次办结率（%）",
+            "好评率（%）",
+            "差评整改率（%）",
+        ],
+        widths=[30] + [12] * 13,
+    )
+    for row in breakdown(f, group):
+        r = row["c"]
+        table.append(
+            [
+                row["label"],
+                r.received,
+                r.accepted,
+                r.corrected,
+                r.refused,
+                r.concluded,
+                r.on_time,
+                r.overdue,
+                _rate(r.on_time_rate),
+                _rate(r.average_days),
+                _rate(r.online_rate),
+                _rate(r.one_visit_rate),
+                _rate(row["good_rate"]),
+                _rate(row["rectified_rate"]),
+            ]
+        )
+    return "综合监管"
+
+
+def _date(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _cases(request, workbook):
+    _form, _f, results = searched(request)
+    sheet = Sheet(
+        workbook,
+        "办件",
+        [
+            "办件编号",
+            "申请人",
+            "证件号码",
+            "事项",
+            "部门",
+            "渠道",
+            "状态",
+            "亮灯",
+            "提交时间",
+            "受理时间",
+            "办结时间",
+            "承诺办结日期",
+        ],
+        widths=[22, 20, 22, 36, 26, 10, 12, 8, 18, 18, 18, 14],
+    )
+    for batch in chunks(results):
+        lights = case_lights(batch)
+        for a in batch:
+            enterprise = a.enterprise_id is not None
+            sheet.append(
+                [
+                    a.case_number or "",
+                    a.enterprise.name if enterprise else a.applicant.name,
+                    a.enterprise.masked_credit_code if enterprise else a.applicant.masked_id_number,
+                    a.item_version.name,
+                    a.item_version.department.name,
+                    a.get_channel_display(),
+                    a.get_status_display(),
+                    LIGHTS.get(lights.get(a.pk), ""),
+                    _date(a.submitted_at),
+                    _date(a.accepted_at),
+                    _date(a.concluded_at),
+                    a.promised_due_date.isoformat() if a.promised_due_date else "",
+                ]
+            )
+    return "办件查询"
+
+
+def _lights(request, workbook):
+    context = board_context(request)
+    clocks = lit_clocks(
+        scope=request.scope, department=context["department"], light=context["light"]
+    ).only("pk")
+    sheet = Sheet(
+        workbook,
+        "红黄灯",
+        ["亮灯", "办件编号", "事项", "时限", "责任部门", "到期日期", "暂停", "督办中", "督办合计"],
+        widths=[8, 22, 36, 16, 26, 12, 8, 10, 10],
+    )
+    for batch in chunks(clocks):
+        for row in board_rows(batch):
+            a = row.application
+            sheet.append(
+                [
+                    LIGHTS[row.clock.light],
+                    (a.case_number or "") if a else "",
+                    a.item_version.name if a else "",
+                    row.what,
+                    row.clock.department.name,
+                    row.clock.due_date.isoformat(),
+                    "是" if row.clock.paused_since else "",
+                    row.open_escalations,
+                    row.escalations,
+                ]
+            )
+    return "红黄灯"
+
+
+TABLES = {"overview": _overview, "cases": _cases, "lights": _lights}
+
+
+@supervisor_required
+@require_GET
+def export(request, table):
+    """One table as .xlsx, with the filters of its page's query string, in scope."""
+    writer = TABLES.get(table)
+    if writer is None:
+        raise Http404("没有这个表格。")
+    workbook = new_workbook()
+    name = writer(request, workbook)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(
+        to_file(workbook),
+        as_attachment=True,
+        filename=f"{name}-{stamp}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

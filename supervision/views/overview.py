@@ -1,0 +1,221 @@
+"""The overview (综合监管): the figures of a period for a filter, each linking to the
+cases behind it, with charts and a breakdown table; all from the rollups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from feedback.figures import FIGURES as RATING_FIGURES
+
+from .. import rollups
+from ..hall_figures import hall_figures
+from .common import (
+    PAGE_SIZE,
+    FilterForm,
+    filter_query,
+    query_string,
+    quick_periods,
+    supervisor_required,
+)
+
+#: The groupings of the breakdown table.
+GROUPS = ("department", "item", "hall", "channel", "unit", "month")
+
+
+@dataclass
+class Card:
+    label: str
+    value: str
+    note: str = ""
+    url: str = ""
+    code: str = ""
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def _days(value) -> str:
+    return "—" if value is None else f"{value} 个工作日"
+
+
+def cases_url(code: str, f: rollups.Filter) -> str:
+    """The case search listing the cases behind the count ``code`` of the filter."""
+    return f"{reverse('supervision:cases')}?{query_string(figure=code, **filter_query(f))}"
+
+
+def case_cards(c: rollups.CaseFigures, f: rollups.Filter) -> list[Card]:
+    def url(code):
+        return cases_url(code, f)
+
+    return [
+        Card("收件", f"{c.received}", f"网上办 {c.received_online}", url("received"), "received"),
+        Card(
+            "受理",
+            f"{c.accepted}",
+            f"其中逾期视为受理 {c.deemed_accepted}",
+            url("accepted"),
+            "accepted",
+        ),
+        Card("一次性告知补正", f"{c.corrected}", "补正告知书份数", url("corrected"), "corrected"),
+        Card("不予受理", f"{c.refused}", "", url("refused"), "refused"),
+        Card(
+            "逾期视为受理",
+            f"{c.deemed_accepted}",
+            "5 日内未告知补正",
+            url("deemed_accepted"),
+            "deemed_accepted",
+        ),
+        Card("办结", f"{c.concluded}", f"即办件 {c.immediate}", url("concluded"), "concluded"),
+        Card("按时办结", f"{c.on_time}", f"其中提前办结 {c.early}", url("on_time"), "on_time"),
+        Card("提前办结", f"{c.early}", "早于承诺办结日期", url("early"), "early"),
+        Card("超期办结", f"{c.overdue}", "晚于承诺办结日期", url("overdue"), "overdue"),
+        Card("按时办结率", _pct(c.on_time_rate), "按时办结 ÷ 办结", url("on_time"), "on_time_rate"),
+        Card(
+            "平均办结用时",
+            _days(c.average_days),
+            f"承诺 {_days(c.average_promised)} · 法定 {_days(c.average_statutory)}",
+            url("concluded"),
+            "average_days",
+        ),
+        Card(
+            "网办率",
+            _pct(c.online_rate),
+            "网上办收件 ÷ 收件",
+            url("received_online"),
+            "online_rate",
+        ),
+        Card(
+            "一次办结率",
+            _pct(c.one_visit_rate),
+            "到现场不超过一次的办结件 ÷ 办结",
+            url("one_visit"),
+            "one_visit_rate",
+        ),
+        Card(
+            "即办件占比",
+            _pct(c.immediate_share),
+            "即办件办结 ÷ 办结",
+            url("immediate"),
+            "immediate_share",
+        ),
+    ]
+
+
+def rating_cards(counts, f: rollups.Filter) -> list[Card]:
+    links = {
+        "good_rate": "good",
+        "active_good_rate": "active",
+        "bad_rate": "bad",
+        "unrated_rate": "defaulted",
+        "rectified_rate": "rectified",
+        "visited_rate": "bad",
+        "rectify_days": "rectified",
+    }
+    cards = [
+        Card(
+            "评价数", f"{counts.rated}", f"差评 {counts.bad}", cases_url("rating:rated", f), "rated"
+        )
+    ]
+    for code, figure in RATING_FIGURES.items():
+        value = figure(counts)
+        shown = _days(value) if figure.unit != "%" else _pct(value)
+        cards.append(
+            Card(
+                figure.label, shown, figure.definition, cases_url(f"rating:{links[code]}", f), code
+            )
+        )
+    return cards
+
+
+def _chart_data(f: rollups.Filter) -> dict:
+    """What the charts draw (json_script): the trend, the working-day distribution and
+    the channels."""
+    long_period = f.start is None or f.end is None or (f.end - f.start).days > 62
+    by = "month" if long_period else "day"
+    trend = rollups.case_breakdown(f, by)
+    distribution = rollups.duration_distribution(f).get(None, {})
+    channels = rollups.case_breakdown(f, "channel")
+    return {
+        "trend": {
+            "labels": [row.label for row in trend],
+            "received": [row.figures.received for row in trend],
+            "accepted": [row.figures.accepted for row in trend],
+            "concluded": [row.figures.concluded for row in trend],
+            "on_time_rate": [
+                float(row.figures.on_time_rate) if row.figures.on_time_rate is not None else None
+                for row in trend
+            ],
+        },
+        "distribution": {
+            "labels": [f"{days} 天" for days in distribution],
+            "cases": list(distribution.values()),
+        },
+        "channels": [{"name": row.label, "value": row.figures.received} for row in channels],
+    }
+
+
+def breakdown(f: rollups.Filter, group: str) -> list[dict]:
+    """The breakdown table's rows: case figures and the ratings' 好评率 per group."""
+    ratings = {row.key: row.figures for row in rollups.rating_breakdown(f, group)}
+    rows = []
+    for row in rollups.case_breakdown(f, group):
+        counts = ratings.get(row.key)
+        rows.append(
+            {
+                "key": row.key,
+                "label": row.label,
+                "c": row.figures,
+                "good_rate": RATING_FIGURES["good_rate"](counts) if counts else None,
+                "rectified_rate": RATING_FIGURES["rectified_rate"](counts) if counts else None,
+            }
+        )
+    return rows
+
+
+@supervisor_required
+@require_GET
+def overview(request):
+    form = FilterForm(request.GET or None, scope=request.scope)
+    f = form.to_filter()
+    group = request.GET.get("group") if request.GET.get("group") in GROUPS else "department"
+    figures = rollups.case_figures(f)
+    ratings = rollups.rating_counts(f)
+    page = Paginator(breakdown(f, group), PAGE_SIZE).get_page(request.GET.get("page"))
+    params = filter_query(f)
+    today = timezone.localdate()
+    return render(
+        request,
+        "supervision/overview.html",
+        {
+            "form": form,
+            "f": f,
+            "case_cards": case_cards(figures, f),
+            "rating_cards": rating_cards(ratings, f),
+            "catalog": rollups.catalog_online_share(),
+            "hall": hall_figures(f),
+            "charts": _chart_data(f),
+            "page": page,
+            "group": group,
+            "groups": [(g, rollups.BY_LABELS[g]) for g in GROUPS],
+            "group_query": query_string(**params),
+            "page_query": query_string(group=group, **params),
+            "export_url": f"{reverse('supervision:export', args=['overview'])}?"
+            + query_string(group=group, **params),
+            "quick": [
+                {
+                    "label": label,
+                    "query": query_string(**{**params, "start": s, "end": e}),
+                    "active": (s, e) == (f.start, f.end),
+                }
+                for label, s, e in quick_periods(today)
+            ],
+            "district_wide": request.scope is None,
+        },
+    )

@@ -1,0 +1,110 @@
+"""A supervisor's walk in Chromium over the hand-computed week (tests/supervision/
+conftest.py): the overview from the home page, filtered by department; the lights board
+and a red case drilled into; a 督办 note the department answers on its case page; the
+Excel export. axe at 1280 and 390 px on every page (nothing serious or critical), no
+sideways scroll, screenshots under test-output/screenshots/supervision-*.png."""
+
+from openpyxl import load_workbook
+
+from tests.e2e.helpers import (
+    BROWSER_TEST,
+    DESKTOP,
+    assert_no_sideways_scroll,
+    shoot,
+    signed_in,
+)
+from tests.e2e.test_axe_all_pages import WIDTHS, check
+
+pytestmark = BROWSER_TEST
+
+
+def _look(page, screenshots_dir, name, failures):
+    failures += check(page, "supervisor", name)
+    for label, viewport in WIDTHS:
+        page.set_viewport_size(viewport)
+        assert_no_sideways_scroll(page, (name, label))
+        shoot(page, screenshots_dir, f"supervision-{name}-{label}")
+    page.set_viewport_size(DESKTOP)
+
+
+def test_a_supervisor_walks_the_supervision_pages(
+    transactional_db, week, live_server, browser, screenshots_dir
+):
+    from approvals.services.sweep import clock_sweep
+    from supervision import refresh
+
+    clock_sweep()  # Fri 6 Nov: case C (due Wed 4 Nov) is red
+    refresh.refresh()
+    failures = []
+    context, page = signed_in(
+        browser, DESKTOP, live_server.url, week.district.username, accept_downloads=True
+    )
+    page.click("a.action-card:has-text('综合监管')")
+    page.wait_for_load_state("networkidle")
+    assert page.url.rstrip("/").endswith("/supervision")
+    page.fill("#id_start", "2026-11-02")
+    page.fill("#id_end", "2026-11-06")
+    page.click("#filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("[data-figure=received] .fs-4") == "5"
+    assert page.locator("#chart-trend svg").count() == 1  # ECharts drew
+    _look(page, screenshots_dir, "overview", failures)
+
+    # Filter by department: the 市场监管局 had one application, told to correct.
+    page.select_option("#id_department", label="金普新区市场监督管理局")
+    page.click("#filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("[data-figure=received] .fs-4") == "1"
+    assert page.inner_text("[data-figure=corrected] .fs-4") == "1"
+    shoot(page, screenshots_dir, "supervision-overview-department-1280")
+
+    # Export the overview as it is filtered.
+    with page.expect_download() as download:
+        page.click("#export-overview")
+    book = load_workbook(download.value.path())
+    summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True)}
+    assert (summary["收件"], summary["一次性告知补正"]) == (1, 1)
+
+    # The lights board: case C is red; drill into it.
+    page.click("nav a:has-text('红黄灯')")
+    page.wait_for_load_state("networkidle")
+    assert "红灯 1" in page.inner_text("main") or "红灯" in page.inner_text("#board")
+    _look(page, screenshots_dir, "lights", failures)
+    page.click(f"#board-table a:has-text('{week.c.case_number}')")
+    page.wait_for_load_state("networkidle")
+    assert "办理过程" in page.inner_text("main")
+    page.fill("#id_content", "该办件已超期，请今日办结并答复。")
+    page.click("#escalate-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "督办已发出" in page.inner_text("main")
+    assert page.locator(".escalation[data-status=open]").count() == 1
+    _look(page, screenshots_dir, "case", failures)
+
+    # The department answers on its case page.
+    approver_context, approver_page = signed_in(
+        browser, DESKTOP, live_server.url, week.approver.username
+    )
+    approver_page.goto(f"{live_server.url}/approvals/cases/{week.c.pk}/")
+    approver_page.fill(".escalation-answer-form textarea", "已联系申请人，今日出具决定。")
+    approver_page.click(".escalation-answer-form button[type=submit]")
+    approver_page.wait_for_load_state("networkidle")
+    assert "督办答复已提交" in approver_page.inner_text("main")
+    shoot(approver_page, screenshots_dir, "supervision-answer-approver-1280")
+    approver_context.close()
+
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text(".escalation-answer").endswith("已联系申请人，今日出具决定。")
+    assert page.locator(".escalation[data-status=resolved]").count() == 1
+    shoot(page, screenshots_dir, "supervision-case-answered-1280")
+
+    # The case search, and its export.
+    page.goto(f"{live_server.url}/supervision/cases/?status=concluded")
+    assert page.inner_text("#result-count") == "共 2 件"
+    _look(page, screenshots_dir, "cases", failures)
+    with page.expect_download() as download:
+        page.click("#export-cases")
+    book = load_workbook(download.value.path())
+    assert len(list(book["办件"].iter_rows(values_only=True))) == 3
+    context.close()
+    assert not failures, "axe-core: serious/critical findings\n" + "\n".join(failures)

@@ -1,0 +1,88 @@
+"""督办 by a supervisor and the department's answer: approvals' services, the supervision
+case page that issues it and the department's case page that answers it."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from approvals.constants import EscalationStatus
+from approvals.errors import ApprovalError
+from approvals.models import Escalation
+from approvals.services.escalations import escalation_answer, escalation_issue
+from jinpu_portal.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_issue_and_answer(week):
+    e = escalation_issue(application=week.c, actor=week.watcher, content="请加快办理，今日反馈。")
+    assert (e.department, e.status, e.rule) == (week.spj, EscalationStatus.OPEN, "supervisor-1")
+    assert week.c.events.filter(action="escalated", details__escalation=e.pk).exists()
+    assert Notification.objects.filter(recipient=week.approver, title="督办通知").exists()
+    second = escalation_issue(application=week.c, actor=week.district, content="再次督办。")
+    assert second.rule == "supervisor-2"
+    answered = escalation_answer(escalation=e, actor=week.approver, result="已于今日办结。")
+    assert (answered.status, answered.result) == (EscalationStatus.RESOLVED, "已于今日办结。")
+    assert week.c.events.filter(action="escalation_answered").exists()
+    with pytest.raises(ApprovalError, match="已答复办结"):
+        escalation_answer(escalation=e, actor=week.approver, result="再答一次")
+
+
+def test_who_may_issue_and_answer(week):
+    from accounts.services import staff_grant_department
+    from tests.factories import UserFactory, make_approver
+
+    far = UserFactory(supervisor=True, username="far")
+    staff_grant_department(user=far, department=week.scj, supervise=True)
+    with pytest.raises(PermissionDenied):
+        escalation_issue(application=week.c, actor=far, content="越权督办")
+    with pytest.raises(PermissionDenied):
+        escalation_issue(application=week.c, actor=week.approver, content="审批人员不能督办")
+    with pytest.raises(ApprovalError, match="请填写督办内容"):
+        escalation_issue(application=week.c, actor=week.district, content="  ")
+    with pytest.raises(ApprovalError, match="最多 300 字"):
+        escalation_issue(application=week.c, actor=week.district, content="督" * 301)
+    with pytest.raises(ApprovalError, match="尚未受理"):
+        escalation_issue(application=week.d, actor=week.district, content="不予受理的申请")
+    e = escalation_issue(application=week.c, actor=week.district, content="请说明进度")
+    stranger = make_approver(week.scj, username="scj-approver")
+    with pytest.raises(PermissionDenied):
+        escalation_answer(escalation=e, actor=stranger, result="不是我部门的")
+    assert Escalation.objects.get(pk=e.pk).status == EscalationStatus.OPEN
+
+
+def test_the_pages_issue_and_answer(client, week):
+    client.force_login(week.watcher)
+    page = client.get(reverse("supervision:case", args=[week.c.pk]))
+    assert page.status_code == 200
+    assert "发出督办" in page.content.decode()
+    url = reverse("supervision:case_escalate", args=[week.c.pk])
+    assert client.post(url, {"content": ""}).status_code == 400
+    response = client.post(url, {"content": "红灯办件，请今日答复。"})
+    assert response.status_code == 302
+    e = Escalation.objects.get(application=week.c)
+    # Outside the scope: as if it did not exist.
+    assert (
+        client.post(
+            reverse("supervision:case_escalate", args=[week.e.pk]), {"content": "x"}
+        ).status_code
+        == 404
+    )
+
+    client.force_login(week.approver)
+    case_page = client.get(reverse("approvals:case", args=[week.c.pk])).content.decode()
+    assert "红灯办件，请今日答复。" in case_page
+    assert "答复督办" in case_page
+    answer = reverse("approvals:escalation_answer", args=[e.pk])
+    assert client.post(answer, {"result": "已办理完毕并告知申请人。"}).status_code == 302
+    e.refresh_from_db()
+    assert e.status == EscalationStatus.RESOLVED
+
+    client.force_login(week.watcher)
+    page = client.get(reverse("supervision:case", args=[week.c.pk])).content.decode()
+    assert "已办理完毕并告知申请人。" in page
+    # The applicant sees neither the 督办 nor its answer.
+    client.force_login(week.citizen.user)
+    own = client.get(reverse("approvals:case", args=[week.c.pk])).content.decode()
+    assert "红灯办件，请今日答复。" not in own
+    assert "已办理完毕并告知申请人。" not in own

@@ -1,0 +1,185 @@
+"""The supervision pages: the overview's figures and links, the lights board, the case
+search, the scope of a supervisor watching one department, flat query counts, and the
+Excel exports' contents."""
+
+import io
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from supervision import refresh
+
+pytestmark = pytest.mark.django_db
+
+WEEK = "start=2026-11-02&end=2026-11-06"
+
+
+def _get(client, user, name, query="", **kwargs):
+    client.force_login(user)
+    return client.get(f"{reverse(name, **kwargs)}?{query}")
+
+
+def _cards(response) -> dict:
+    return {card.code: card for card in response.context["case_cards"]}
+
+
+def test_only_supervisors(client, week):
+    for name in ("supervision:overview", "supervision:lights", "supervision:cases"):
+        assert _get(client, week.approver, name).status_code == 403
+        client.logout()
+        assert client.get(reverse(name)).status_code == 302
+
+
+def test_the_overview_shows_the_weeks_figures_and_links_to_their_cases(client, week):
+    refresh.refresh()
+    response = _get(client, week.district, "supervision:overview", WEEK)
+    assert response.status_code == 200
+    cards = _cards(response)
+    assert (cards["received"].value, cards["on_time_rate"].value) == ("5", "50.00%")
+    assert cards["average_days"].value == "2.5 个工作日"
+    assert cards["online_rate"].value == "20.00%"
+    assert "承诺 2.0 个工作日" in cards["average_days"].note
+    # Each figure links to the case search of the cases behind it.
+    overdue = client.get(cards["overdue"].url)
+    assert [a.pk for a, _light in overdue.context["rows"]] == [week.b.pk]
+    received = client.get(cards["received"].url)
+    assert received.context["page"].paginator.count == 5
+    assert parse_qs(urlparse(cards["received"].url).query)["figure"] == ["received"]
+    assert response.context["hall"].available is False
+    assert "取号叫号系统尚未接入" in response.content.decode()
+    assert response.context["catalog"].items >= 2
+
+
+def test_filtering_by_department_and_the_scope(client, week):
+    refresh.refresh()
+    response = _get(
+        client, week.district, "supervision:overview", f"{WEEK}&department={week.scj.pk}"
+    )
+    assert _cards(response)["received"].value == "1"
+    # The 审批局's supervisor sees only the 审批局, whatever they ask for.
+    response = _get(client, week.watcher, "supervision:overview", WEEK)
+    assert _cards(response)["received"].value == "4"
+    response = _get(
+        client, week.watcher, "supervision:overview", f"{WEEK}&department={week.scj.pk}"
+    )
+    assert response.context["form"].errors  # not a choice for them
+    assert _cards(response)["received"].value == "4"  # the scope, no wider
+    search = _get(client, week.watcher, "supervision:cases")
+    assert {a.pk for a, _ in search.context["rows"]} == {week.a.pk, week.b.pk, week.c.pk, week.d.pk}
+    assert (
+        _get(client, week.watcher, "supervision:case", kwargs={"pk": week.e.pk}).status_code == 404
+    )
+    assert (
+        _get(client, week.district, "supervision:case", kwargs={"pk": week.e.pk}).status_code == 200
+    )
+
+
+def test_case_search_criteria(client, week):
+    def found(query):
+        response = _get(client, week.district, "supervision:cases", query)
+        return {a.pk for a, _ in response.context["rows"]}
+
+    assert found(f"number={week.a.case_number}") == {week.a.pk}
+    assert found("status=concluded") == {week.a.pk, week.b.pk}
+    assert found("status=refused") == {week.d.pk}
+    assert found(f"applicant={week.citizen.id_number}") == {
+        week.a.pk,
+        week.b.pk,
+        week.c.pk,
+        week.d.pk,
+        week.e.pk,
+    }
+    assert found("applicant=某某某") == set()
+    assert found(f"item={week.other_version.item_id}") == {week.e.pk}
+    assert found("start=2026-11-03&end=2026-11-03") == {week.d.pk}
+    page = _get(client, week.district, "supervision:cases").content.decode()
+    assert week.citizen.masked_id_number in page
+    assert week.citizen.id_number not in page
+
+
+def test_the_lights_board(client, week, at):
+    from approvals.services.sweep import clock_sweep
+
+    at(2026, 11, 4, 9)
+    clock_sweep()  # case C's promised clock is due today: yellow
+    at(2026, 11, 5, 9)
+    clock_sweep()  # and overdue now: red
+    response = _get(client, week.district, "supervision:lights")
+    assert response.status_code == 200
+    groups = {g.department.name: (g.yellow, g.red) for g in response.context["groups"]}
+    assert groups["金普新区行政审批局"][1] >= 1
+    cases = {row.application.pk for row in response.context["rows"]}
+    assert cases == {week.c.pk}
+    assert all(row.clock.light == 2 for row in response.context["rows"])
+    fragment = _get(client, week.district, "supervision:lights_fragment", "light=2")
+    assert fragment.status_code == 200
+    assert 'hx-trigger="every 30s"' in fragment.content.decode()
+    other = _get(client, week.district, "supervision:lights", f"department={week.scj.pk}")
+    assert other.context["rows"] == [] or all(
+        r.clock.department_id == week.scj.pk for r in other.context["rows"]
+    )
+
+
+def test_the_pages_queries_stay_flat(client, week, assert_flat_queries, at):
+    from tests.factories import accept_case
+
+    client.force_login(week.district)
+
+    def add(n):
+        at(2026, 11, 3, 14)
+        for _ in range(n):
+            accept_case(week.version, clerk=week.clerk, applicant=week.citizen)
+        refresh.refresh()
+
+    for name in ("supervision:overview", "supervision:lights", "supervision:cases"):
+        assert_flat_queries(lambda name=name: client.get(f"{reverse(name)}?{WEEK}"), add)
+
+
+def _workbook(response):
+    content = b"".join(response.streaming_content)
+    return load_workbook(io.BytesIO(content))
+
+
+def test_exports_carry_the_filters_and_the_scope(client, week):
+    refresh.refresh()
+    response = _get(client, week.district, "supervision:export", WEEK, args=["overview"])
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = _workbook(response)
+    summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True)}
+    assert summary["收件"] == 5
+    assert summary["按时办结率（%）"] == 50.0
+    departments = list(book["按部门"].iter_rows(values_only=True))
+    assert departments[0][0] == "部门"
+    assert {(r[0], r[1]) for r in departments[1:]} == {
+        ("金普新区行政审批局", 4),
+        ("金普新区市场监督管理局", 1),
+    }
+
+    response = _get(client, week.watcher, "supervision:export", "status=concluded", args=["cases"])
+    rows = list(_workbook(response)["办件"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("办件编号", "申请人", "证件号码")
+    assert sorted(r[0] for r in rows[1:]) == sorted([week.a.case_number, week.b.case_number])
+    assert all(r[2] == week.citizen.masked_id_number for r in rows[1:])
+
+    response = _get(client, week.watcher, "supervision:export", "", args=["cases"])
+    rows = list(_workbook(response)["办件"].iter_rows(values_only=True))[1:]
+    assert len(rows) == 4  # the scope: not the 市场监管局's case E
+    assert {r[4] for r in rows} == {"金普新区行政审批局"}
+
+    response = _get(client, week.district, "supervision:export", "", args=["lights"])
+    assert list(_workbook(response)["红黄灯"].iter_rows(values_only=True))[0][0] == "亮灯"
+    assert (
+        _get(client, week.district, "supervision:export", "", args=["nothing"]).status_code == 404
+    )
+
+
+def test_text_is_never_a_formula(client, week):
+    from accounts.models import Citizen
+
+    Citizen.objects.filter(pk=week.citizen.pk).update(name="=HYPERLINK(1)")
+    response = _get(client, week.district, "supervision:export", "", args=["cases"])
+    cell = _workbook(response)["办件"]["B2"]
+    assert (cell.value, cell.data_type) == ("=HYPERLINK(1)", "s")
