@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0007_random_file_names'),
-        ('approvals', '0005_typed_case_events'),
+        ('approvals', '0006_escalation_references'),
         ('intake', '0009_random_file_names'),
     ]
 
