@@ -1,4 +1,4 @@
-"""The allowed moves of a task, an extension and a delivery, as the case has its own in
+"""The allowed moves of a task, an extension, a delivery and a 督办 note, as the case has its own in
 ``intake.states``: one table each, keyed by (current status, action), and one function
 that makes a move. Every service that changes one of these statuses calls ``move``,
 which refuses a move the table does not list with ``IllegalTransition`` (in Chinese)
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .constants import DeliveryStatus, ExtensionStatus, TaskStatus
+from .constants import DeliveryStatus, EscalationStatus, ExtensionStatus, TaskStatus
 from .errors import ApprovalError
 
 
@@ -33,6 +33,10 @@ class ExtensionMove(models.TextChoices):
 
 class DeliveryMove(models.TextChoices):
     DELIVER = "deliver", _("送达")
+
+
+class EscalationMove(models.TextChoices):
+    ANSWER = "answer", _("答复办结")
 
 
 T = TaskStatus
@@ -58,6 +62,10 @@ EXTENSION_TRANSITIONS: dict[tuple[str, str], str] = {
 
 DELIVERY_TRANSITIONS: dict[tuple[str, str], str] = {
     (DeliveryStatus.PENDING, DeliveryMove.DELIVER): DeliveryStatus.DELIVERED,
+}
+
+ESCALATION_TRANSITIONS: dict[tuple[str, str], str] = {
+    (EscalationStatus.OPEN, EscalationMove.ANSWER): EscalationStatus.RESOLVED,
 }
 
 
@@ -93,12 +101,14 @@ class Machine:
 TASK = Machine("审批任务", TaskStatus, TaskMove, TASK_TRANSITIONS)
 EXTENSION = Machine("延期申请", ExtensionStatus, ExtensionMove, EXTENSION_TRANSITIONS)
 DELIVERY = Machine("结果送达", DeliveryStatus, DeliveryMove, DELIVERY_TRANSITIONS)
-_MACHINES = {"Task": TASK, "Extension": EXTENSION, "Delivery": DELIVERY}
+ESCALATION = Machine("督办", EscalationStatus, EscalationMove, ESCALATION_TRANSITIONS)
+_MACHINES = {"Task": TASK, "Extension": EXTENSION, "Delivery": DELIVERY, "Escalation": ESCALATION}
 
 
 def move(instance, action: str) -> str:
-    """Set ``instance.status`` (a Task, Extension or Delivery) to what ``action`` leads to
-    from its current status, or raise ``IllegalTransition``. Returns the old status."""
+    """Set ``instance.status`` (a Task, Extension, Delivery or Escalation) to what
+    ``action`` leads to from its current status, or raise ``IllegalTransition``. Returns
+    the old status."""
     machine = _MACHINES[type(instance).__name__]
     source = instance.status
     instance.status = machine.target(source, action)

@@ -194,6 +194,15 @@ def at(monkeypatch):
     return set_now
 
 
+@pytest.fixture
+def week(db, at):
+    """The week of 2 November 2026 whose figures tests/supervision/week.py works out by
+    hand (cases A-E, a district-wide and a department supervisor, approver, clerk)."""
+    from tests.supervision.week import build_week
+
+    return build_week(at)
+
+
 # --- Users of each role, set up through the services (tests/factories.py) ---------
 
 

@@ -12,6 +12,7 @@ from struct import pack
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts import services
 from accounts.constants import DepartmentKind, Role
@@ -713,8 +714,6 @@ def authorize_agent(enterprise, legal_representative, agent, items=(), days: int
     """The legal representative authorizes ``agent`` online (accounts.authorization)."""
     import datetime
 
-    from django.utils import timezone
-
     from accounts.authorization import agent_authorize_online
 
     return agent_authorize_online(
@@ -900,8 +899,6 @@ def accept_case_in_the_past(monkeypatch, working_days_ago: int, version, **kwarg
     with the lights the minute sweep would have stored by now."""
     import zoneinfo
 
-    from django.utils import timezone
-
     from approvals.services.clocks import clock_derive
     from catalog.calendar import subtract_working_days
 
@@ -922,7 +919,7 @@ def service_instance(application, stage: str = Stage.INTAKE, **fields) -> Servic
     """The rateable instance (一次一评) of a case's intake or conclusion: the one feedback
     made for the case when there is one, else made here with the case's dimensions."""
     served_at = application.concluded_at if stage == Stage.CONCLUSION else application.accepted_at
-    served_at = fields.pop("served_at", None) or served_at or datetime.datetime.now(datetime.UTC)
+    served_at = fields.pop("served_at", None) or served_at or timezone.now()
     defaults = {
         "item": application.item_version.item,
         "department": application.item_version.department,

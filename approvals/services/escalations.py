@@ -24,6 +24,7 @@ from ..constants import OPEN_TASK_STATUSES, ClockKind, EscalationStatus
 from ..constants import ApprovalEvent as E
 from ..errors import ApprovalError, ApprovalPermissionDenied
 from ..models import Clock, Escalation, Task
+from ..states import EscalationMove, move
 from .common import acts_for, lock_case
 from .sweep import approvers_by_department
 
@@ -129,7 +130,7 @@ def escalation_answer(*, escalation: Escalation | int, actor: User, result: str)
     if escalation.status != EscalationStatus.OPEN:
         raise ApprovalError("该督办已答复办结，不能重复答复。", code="transition")
     result = _text(result, label="督办答复")
-    escalation.status = EscalationStatus.RESOLVED
+    move(escalation, EscalationMove.ANSWER)
     escalation.result = result
     escalation.resolved_at = timezone.now()
     escalation.save(update_fields=["status", "result", "resolved_at", "updated_at"])

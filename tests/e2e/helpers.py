@@ -42,7 +42,10 @@ def shoot(page, directory, name):
 
 
 def sideways_overflow(page) -> int:
-    """How many pixels the page is wider than the viewport (0 or less: it fits)."""
+    """How many pixels the page is wider than the viewport (0 or less: it fits), once
+    the page has drawn two frames (a viewport just changed: its resize handlers, such as
+    the charts' own, have run)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     return page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
@@ -51,7 +54,21 @@ def sideways_overflow(page) -> int:
 def assert_no_sideways_scroll(page, what=None):
     """The page does not scroll sideways; ``what`` names the page in the failure (else its URL)."""
     overflow = sideways_overflow(page)
-    assert overflow <= 0, (what or page.url, overflow)
+    assert overflow <= 0, (what or page.url, overflow, _sticking_out(page))
+
+
+def _sticking_out(page) -> list[str]:
+    """The innermost elements that reach past the viewport's right edge (for the failure)."""
+    return page.evaluate(
+        """() => {
+          const edge = document.documentElement.clientWidth;
+          const out = (e) => e.getBoundingClientRect().right > edge;
+          return [...document.querySelectorAll('body *')]
+            .filter((e) => out(e) && ![...e.children].some(out))
+            .slice(0, 5)
+            .map((e) => [e.tagName.toLowerCase(), ...e.classList].join('.'));
+        }"""
+    )
 
 
 # Each page whose look matters, at desktop and phone width: (viewport, name).

@@ -175,13 +175,12 @@ def _rating_figures(f):
 
 
 def test_rollups_equal_the_ratings_after_a_late_rating_and_a_reopened_order(week, at):
-    from feedback.constants import Level, Stage, VisitLevel
-    from feedback.services.orders import order_reply, order_visit
+    from feedback.constants import Finding, Level, Stage, VisitLevel
+    from feedback.services.orders import order_call_back, order_reply, order_visit
     from tests.factories import rating_of, service_instance
     from tests.feedback.orders_support import bad_rating, order_of
 
-    at(2026, 11, 3, 12)
-    bad = bad_rating(week.b, Stage.INTAKE, rated_at=datetime.datetime.now(datetime.UTC))
+    bad = bad_rating(week.b, Stage.INTAKE, rated_at=at(2026, 11, 3, 12))
     at(2026, 11, 6, 16)
     refresh.refresh()
     f = Filter(start=NOV2, end=datetime.date(2026, 11, 13))
@@ -197,9 +196,12 @@ def test_rollups_equal_the_ratings_after_a_late_rating_and_a_reopened_order(week
     assert (counts.rated, counts.good) == (2, 1)
     assert counts == _rating_figures(f)
 
-    # The order is rectified and replied (差评整改率 100 %), then reopened by an
-    # unsatisfied return visit (0 % again): the rated day's rows follow.
-    order = order_reply(order=order_of(bad), actor=week.clerk, text="已整改并向群众说明。")
+    # The order is called back, rectified and replied (差评整改率 100 %), then reopened
+    # by an unsatisfied return visit (0 % again): the rated day's rows follow.
+    order = order_call_back(
+        order=order_of(bad), actor=week.clerk, finding=Finding.TRUE, note="已电话联系群众"
+    )
+    order = order_reply(order=order, actor=week.clerk, text="已整改并向群众说明。")
     refresh.refresh()
     assert rollups.rating_counts(f).rectified == 1 == _rating_figures(f).rectified
     at(2026, 11, 10, 10)

@@ -1,13 +1,11 @@
-"""Fixtures of the supervision tests: a week of cases with figures worked out by hand."""
+"""The hand-computed week of the supervision tests (the ``week`` fixture of tests/conftest.py,
+used by tests/supervision and the supervisor's browser walk)."""
 
 import datetime
 from types import SimpleNamespace
 
-import pytest
 
-
-@pytest.fixture
-def week(db, at):
+def build_week(at):
     """The week of Monday 2 November 2026 at the 金普厅, item 审查事项 of the 审批局
     (承诺件, promised 2 working days, statutory 20), and an item of the 市场监管局:
 
