@@ -14,7 +14,9 @@
 * ``waiting_per_category(hall_id)``, ``categories(hall_id)``, ``hall_windows(hall_id)``,
   ``slots(category, day)``, ``hall_figures(hall_id, day)`` (supervisors: waiting now,
   average wait and service today, waits over 30 minutes, per category and per window),
-  ``seat_of(actor)``, ``citizen_appointments(actor)``.
+  ``seat_of(actor)``, ``citizen_appointments(actor)``;
+  ``period_figures(start, end, hall_id)`` (supervision's overview: tickets issued and
+  served, average wait and waits over 30 minutes over a period, one statement).
 """
 
 import datetime
@@ -423,3 +425,26 @@ def hall_figures(hall_id: int, day: datetime.date | None = None, *, now=None) ->
 def hall_day_counters(hall_id: int, day: datetime.date):
     """The day's counters (last number, served, service seconds) per category."""
     return DayCounter.objects.filter(hall_id=hall_id, day=day).select_related("category")
+
+
+def period_figures(
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    hall_id: int | None = None,
+    *,
+    now=None,
+) -> Figures:
+    """The tickets of the days from ``start`` to ``end`` (both included, either open) of
+    one hall or of every hall (``hall_id`` None), in ONE aggregate statement whatever
+    their number (the ``hall_ticket_day`` index when a hall is given): issued, served,
+    no-shows, still waiting, the average wait (issue to first call) and service time,
+    and the waits over LONG_WAIT_MINUTES as ``hall_figures`` counts them."""
+    tickets = Ticket.objects.order_by()
+    if hall_id is not None:
+        tickets = tickets.filter(hall_id=hall_id)
+    if start is not None:
+        tickets = tickets.filter(day__gte=start)
+    if end is not None:
+        tickets = tickets.filter(day__lte=end)
+    row = tickets.aggregate(**_aggregates(now or timezone.now()))
+    return _figures(hall_id, "全厅" if hall_id is not None else "全部大厅", row)

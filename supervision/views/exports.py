@@ -8,6 +8,7 @@ from feedback.figures import FIGURES as RATING_FIGURES
 
 from .. import rollups
 from ..exports import Sheet, chunks, new_workbook, to_file
+from ..hall_figures import hall_figures
 from ..selectors import board_rows, case_lights, lit_clocks
 from .board import board_context
 from .cases import searched
@@ -62,6 +63,14 @@ def _overview(request, workbook):
     for figure in RATING_FIGURES.values():
         unit = "%" if figure.unit == "%" else figure.unit
         summary.append([f"{figure.label}（{unit}）", _rate(figure(counts))])
+    queue = hall_figures(f)
+    for label, value in (
+        ("取号（大厅排队）", queue.tickets),
+        ("已办理（大厅排队）", queue.served),
+        ("平均等候（分钟）", _rate(queue.average_wait_minutes)),
+        (f"等候超 {queue.long_wait_minutes} 分钟", queue.long_waits),
+    ):
+        summary.append([label, value])
     table = Sheet(
         workbook,
         f"按{rollups.BY_LABELS[group]}",
