@@ -288,7 +288,12 @@ def service_end(*, ticket: Ticket | int, window: Window, actor: User) -> Ticket:
     ticket.ended_at = now
     _save(ticket, "status", "ended_at")
     seconds = max(int((now - ticket.started_at).total_seconds()), 0)
-    DayCounter.objects.filter(category_id=ticket.category_id, day=ticket.day).update(
+    # The counter of the category the ticket ends in: a ticket transferred into a
+    # category that issued nothing that day makes that day's row (its ``last`` stays 0).
+    counter, _ = DayCounter.objects.get_or_create(
+        category_id=ticket.category_id, day=ticket.day, defaults={"hall_id": ticket.hall_id}
+    )
+    DayCounter.objects.filter(pk=counter.pk).update(
         served=F("served") + 1, service_seconds=F("service_seconds") + seconds
     )
     log(

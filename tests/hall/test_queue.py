@@ -420,3 +420,23 @@ def test_desk_source(monday):
     ticket = issue(category, source=TicketSource.DESK, actor=clerk_seat.clerk).ticket
     assert ticket.source == TicketSource.DESK
     assert TicketEvent.objects.get(ticket=ticket).actor_id == clerk_seat.clerk.pk
+
+
+def test_a_ticket_transferred_into_a_quiet_category_counts_its_service(at):
+    """B issued nothing today: the transferred A001's service time still counts, in B."""
+    at(2026, 11, 2, 9)
+    a = ServiceCategoryFactory(letter="A")
+    b = ServiceCategoryFactory(letter="B", hall=a.hall)
+    first = HallWindowFactory(categories=[a])
+    second = HallWindowFactory(categories=[b])
+    ticket = issue(a).ticket
+    calling.call_next(window=first.window, actor=first.clerk)
+    calling.transfer(ticket=ticket, window=first.window, actor=first.clerk, to_category=b)
+    assert not DayCounter.objects.filter(category=b).exists()
+    assert calling.call_next(window=second.window, actor=second.clerk).label == "A001"
+    calling.service_start(ticket=ticket, window=second.window, actor=second.clerk)
+    at(2026, 11, 2, 9, 10)
+    calling.service_end(ticket=ticket, window=second.window, actor=second.clerk)
+    counter = DayCounter.objects.get(category=b)
+    assert (counter.last, counter.served, counter.service_seconds) == (0, 1, 600)
+    assert issue(b).ticket.label == "B001"  # numbering of B starts as it would have
