@@ -1,15 +1,19 @@
-"""What the benchmark scripts share: paths, the admin connection that creates and drops
-their databases, the environment of the gunicorn they start and waiting for it.
+"""What the benchmark scripts share: paths, their options, the admin connection that
+creates and drops their databases, the gunicorn they start (its environment, starting it,
+waiting for it), migrating and seeding, the clients and driving them.
 
 The scripts run as files (``python bench/intake_load_bench.py``) and put the checkout on
 ``sys.path`` before importing this module as ``bench.common``."""
 
 import http.client
+import json
 import multiprocessing
 import os
+import runpy
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -35,6 +39,24 @@ def database_arguments(parser, db_name: str, *, own: bool = True, reuse: bool = 
         parser.add_argument(
             "--reuse-db", action="store_true", help="use the existing database as it is (kept)"
         )
+
+
+def load_arguments(parser, *, port: int, redis: str, redis_help: str) -> None:
+    """The options of a load benchmark against gunicorn: ``--redis`` and ``--port``, the
+    server's ``--workers`` and ``--threads`` (default: gunicorn.conf.py's) and the
+    clients' ``--clients``, ``--processes``, ``--duration`` and ``--rounds``."""
+    parser.add_argument("--redis", default=redis, help=redis_help)
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument(
+        "--workers", type=int, help="gunicorn worker processes (default: gunicorn.conf.py's)"
+    )
+    parser.add_argument(
+        "--threads", type=int, help="gthread threads per worker (default: gunicorn.conf.py's)"
+    )
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients")
+    parser.add_argument("--processes", type=int, default=4, help="client processes")
+    parser.add_argument("--duration", type=int, default=15, help="seconds per measurement")
+    parser.add_argument("--rounds", type=int, default=5)
 
 
 def database_url(args) -> str:
@@ -128,6 +150,70 @@ def wait_until_up(server: subprocess.Popen, port: int, timeout: float = 60) -> N
     raise RuntimeError("gunicorn did not answer /healthz in time; see the log above")
 
 
+def migrate_and_seed(script: str, work_dir: Path, env: dict) -> dict:
+    """Migrate the benchmark's database, run ``script --seed`` (inside Django, in ``env``)
+    and return the data it wrote (``work_dir/data.json``)."""
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+    data_file = work_dir / "data.json"
+    run([PYTHON, str(Path(script).resolve()), "--seed", str(data_file)], env)
+    return json.loads(data_file.read_text())
+
+
+def gunicorn_defaults(args) -> None:
+    """``args.workers`` and ``args.threads`` not given: the portal's own server settings
+    (gunicorn.conf.py)."""
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    args.workers = args.workers or conf["workers"]
+    args.threads = args.threads or conf["threads"]
+
+
+def start_server(args, port: int, env: dict) -> subprocess.Popen:
+    """gunicorn with the portal's gunicorn.conf.py on 127.0.0.1:``port``, ``args.workers``
+    workers of ``args.threads`` threads."""
+    return subprocess.Popen(
+        [
+            GUNICORN,
+            "jinpu_portal.wsgi:application",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def server_line(args) -> str:
+    """The run's server and clients, as printed before the measurements."""
+    return (
+        f"gunicorn: {args.workers} workers x {args.threads} threads (gthread), DEBUG off; "
+        f"clients: {args.clients} in {args.processes} processes, {args.duration}s per run"
+    )
+
+
+def load_average() -> str:
+    return Path("/proc/loadavg").read_text().strip()
+
+
+def delete_cache_keys(args, *, broker: bool = False) -> None:
+    """The counters this run made in ``args.redis`` (the portal's key prefix), nothing
+    else; with ``broker`` also the broker's queue (no worker runs)."""
+    import redis
+
+    client = redis.Redis.from_url(args.redis)
+    for key in client.scan_iter(match="jinpu:*", count=1000):
+        client.delete(key)
+    if broker:
+        client.delete("celery")
+
+
 def publish_bench_item(department):
     """The benchmarks' item (inside Django): a published 承诺件 of ``department`` with two
     required materials and one workflow step, through catalog's services."""
@@ -184,6 +270,33 @@ class Client:
                 if attempt:
                     raise
         raise AssertionError("unreachable")
+
+
+def wait_for(start_at: float) -> None:
+    """Hold a client until the measurement starts (``start_at``, time.time())."""
+    while time.time() < start_at:
+        time.sleep(0.005)
+
+
+def tally(counts: dict, status: int, expected: int, body: bytes) -> None:
+    """Count one answer in a client process's ``counts`` (under its lock): a request,
+    and an error (the first five kept as samples) unless ``status`` is ``expected``."""
+    counts["requests"] += 1
+    if status != expected:
+        counts["errors"] += 1
+        if len(counts["samples"]) < 5:
+            counts["samples"].append(f"{status}: {body[:300]!r}")
+
+
+def run_threads(worker, slots, results, counts: dict) -> None:
+    """One client process's end: ``worker(slot)`` in a thread per client slot; when all
+    are done, put ``counts`` on ``results``."""
+    threads = [threading.Thread(target=worker, args=(slot,)) for slot in slots]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    results.put(counts)
 
 
 def merge_counts(totals: dict, counts: dict) -> None:

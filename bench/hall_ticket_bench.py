@@ -38,7 +38,6 @@ Only 127.0.0.1 is ever contacted.
 import argparse
 import json
 import random
-import runpy
 import shutil
 import statistics
 import sys
@@ -48,20 +47,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import (  # noqa: E402
-    BARE_PATH,
-    PYTHON,
-    ROOT,
-    Client,
-    admin_sql,
-    database_url,
-    drive_clients,
-    port_is_free,
-    run,
-    wait_until_up,
-)
-from bench.common import server_env as common_server_env  # noqa: E402
-from bench.intake_load_bench import start_server  # noqa: E402
+from bench import common  # noqa: E402
 
 TARGET_RATIO = 0.25
 ISSUE_PATH = "/api/v1/hall/tickets/"
@@ -70,21 +56,8 @@ ISSUED_STATUS = 201
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
-    parser.add_argument("--db-name", default="jinpu_bench_hall")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/3", help="cache")
-    parser.add_argument("--port", type=int, default=18768)
-    parser.add_argument(
-        "--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's)"
-    )
-    parser.add_argument(
-        "--threads", type=int, help="threads per worker (default: gunicorn.conf.py's)"
-    )
-    parser.add_argument("--clients", type=int, default=32, help="concurrent clients")
-    parser.add_argument("--processes", type=int, default=4, help="client processes")
-    parser.add_argument("--duration", type=int, default=15, help="seconds per measurement")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--keep-db", action="store_true", help="leave the database behind")
+    common.database_arguments(parser, "jinpu_bench_hall")
+    common.load_arguments(parser, port=18768, redis="redis://127.0.0.1:6379/3", redis_help="cache")
     parser.add_argument("--seed", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -126,7 +99,7 @@ def seed(out_file: str) -> None:
 
 
 def server_env(args, var_dir: str) -> dict:
-    return common_server_env(
+    return common.server_env(
         args,
         var_dir,
         allowed_hosts="127.0.0.1",
@@ -139,7 +112,7 @@ def check_database(args, answered: list[str]) -> dict:
     """The tickets against the labels the clients were answered (hall name + label)."""
     import psycopg2
 
-    connection = psycopg2.connect(database_url(args))
+    connection = psycopg2.connect(common.database_url(args))
     try:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -185,15 +158,6 @@ def check_database(args, answered: list[str]) -> dict:
     }
 
 
-def delete_cache_keys(args) -> None:
-    """The rate limit's counters this run made (the portal's key prefix), nothing else."""
-    import redis
-
-    client = redis.Redis.from_url(args.redis)
-    for key in client.scan_iter(match="jinpu:*", count=1000):
-        client.delete(key)
-
-
 # --- Clients -------------------------------------------------------------------------------
 
 
@@ -220,13 +184,12 @@ def client_process(mode, args, categories, slots, start_at, stop_at, results):
     lock = threading.Lock()
 
     def worker(slot: int) -> None:
-        client = Client(args.port)
+        client = common.Client(args.port)
         rng = random.Random(slot * 7919 + int(start_at))
-        while time.time() < start_at:
-            time.sleep(0.005)
+        common.wait_for(start_at)
         while time.time() < stop_at:
             if mode == "bare":
-                status, body = client.call("GET", BARE_PATH)
+                status, body = client.call("GET", common.BARE_PATH)
                 expected = 200
             else:
                 status, body = client.call(
@@ -237,28 +200,19 @@ def client_process(mode, args, categories, slots, start_at, stop_at, results):
                 )
                 expected = ISSUED_STATUS
             with lock:
-                counts["requests"] += 1
+                common.tally(counts, status, expected, body)
                 counts["latency"].append(client.elapsed)
                 if status == expected and mode != "bare":
                     answer = json.loads(body)
                     counts["labels"].append(f"{answer['hall']} {answer['label']}")
-                if status != expected:
-                    counts["errors"] += 1
-                    if len(counts["samples"]) < 5:
-                        counts["samples"].append(f"{status}: {body[:300]!r}")
         client.connection.close()
 
-    threads = [threading.Thread(target=worker, args=(slot,)) for slot in slots]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    results.put(counts)
+    common.run_threads(worker, slots, results, counts)
 
 
 def drive(args, mode: str, categories: list[int]) -> dict:
     """``--clients`` clients in ``--processes`` processes for ``--duration`` seconds."""
-    return drive_clients(args, client_process, mode, args, categories)
+    return common.drive_clients(args, client_process, mode, args, categories)
 
 
 # --- Main ----------------------------------------------------------------------------------
@@ -269,33 +223,25 @@ def main(argv=None) -> int:
     if args.seed:
         seed(args.seed)
         return 0
-    if not port_is_free(args.port):
+    if not common.port_is_free(args.port):
         print(f"port {args.port} is in use", file=sys.stderr)
         return 2
     work_dir = Path(tempfile.mkdtemp(prefix="jinpu-bench-hall-"))
     env = server_env(args, str(work_dir / "var"))
-    print(f"database {database_url(args)}; cache {args.redis}; work dir {work_dir}", flush=True)
-    print(f"load average before: {Path('/proc/loadavg').read_text().strip()}", flush=True)
-    admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}"')
-    admin_sql(args, f'CREATE DATABASE "{args.db_name}"')
+    print(
+        f"database {common.database_url(args)}; cache {args.redis}; work dir {work_dir}", flush=True
+    )
+    print(f"load average before: {common.load_average()}", flush=True)
+    common.recreate_database(args)
     server = None
     answered: list[str] = []
     try:
-        run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
-        data_file = work_dir / "data.json"
-        run([PYTHON, str(Path(__file__).resolve()), "--seed", str(data_file)], env)
-        categories = json.loads(data_file.read_text())["categories"]
-        delete_cache_keys(args)
-        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-        args.workers = args.workers or conf["workers"]
-        args.threads = args.threads or conf["threads"]
-        server = start_server(args, args.port, env)
-        wait_until_up(server, args.port)
-        print(
-            f"gunicorn: {args.workers} workers x {args.threads} threads (gthread), DEBUG off; "
-            f"clients: {args.clients} in {args.processes} processes, {args.duration}s per run",
-            flush=True,
-        )
+        categories = common.migrate_and_seed(__file__, work_dir, env)["categories"]
+        common.delete_cache_keys(args)
+        common.gunicorn_defaults(args)
+        server = common.start_server(args, args.port, env)
+        common.wait_until_up(server, args.port)
+        print(common.server_line(args), flush=True)
         warm = argparse.Namespace(**{**vars(args), "duration": 3})
         answered += drive(warm, "issue", categories)["labels"]
         drive(warm, "bare", categories)
@@ -313,7 +259,7 @@ def main(argv=None) -> int:
                 f"median latency bare {statistics.median(bare['latency']) * 1000:.0f} ms, "
                 f"issue {statistics.median(issued['latency']) * 1000:.0f} ms   "
                 f"errors {bare['errors'] + issued['errors']}   "
-                f"load {Path('/proc/loadavg').read_text().split()[0]}",
+                f"load {common.load_average().split()[0]}",
                 flush=True,
             )
             for sample in (bare["samples"] + issued["samples"])[:5]:
@@ -321,14 +267,10 @@ def main(argv=None) -> int:
         state = check_database(args, answered)
     finally:
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except Exception:
-                server.kill()
-        delete_cache_keys(args)
+            common.stop(server)
+        common.delete_cache_keys(args)
         if not args.keep_db:
-            admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}"')
+            common.drop_database(args)
         shutil.rmtree(work_dir, ignore_errors=True)
 
     bare_rps = statistics.median(r["rps"] for r in bare_runs)
@@ -358,7 +300,7 @@ def main(argv=None) -> int:
         f" {len(state['counter_off'])}; tickets without exactly one issued event"
         f" {state['without_event']}"
     )
-    print(f"load average after: {Path('/proc/loadavg').read_text().strip()}")
+    print(f"load average after: {common.load_average()}")
     passed = ratio >= TARGET_RATIO and errors == 0 and consistent
     print("PASS" if passed else "FAIL")
     return 0 if passed else 1

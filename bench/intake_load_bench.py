@@ -37,9 +37,7 @@ Only 127.0.0.1 is ever contacted.
 
 import argparse
 import json
-import multiprocessing
 import re
-import runpy
 import shutil
 import statistics
 import subprocess
@@ -51,43 +49,17 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import (  # noqa: E402
-    BARE_PATH,
-    GUNICORN,
-    PDF,
-    PYTHON,
-    ROOT,
-    database_arguments,
-    database_url,
-    drop_database,
-    port_is_free,
-    publish_bench_item,
-    recreate_database,
-    run,
-    stop,
-    wait_until_up,
-)
-from bench.common import Client as BenchClient  # noqa: E402
-from bench.common import server_env as common_server_env
+from bench import common  # noqa: E402
 
 TARGET_RATIO = 0.12
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    database_arguments(parser, "jinpu_bench_intake")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/7", help="broker and cache")
-    parser.add_argument("--port", type=int, default=18766)
-    parser.add_argument(
-        "--workers", type=int, help="gunicorn worker processes (default: gunicorn.conf.py's)"
+    common.database_arguments(parser, "jinpu_bench_intake")
+    common.load_arguments(
+        parser, port=18766, redis="redis://127.0.0.1:6379/7", redis_help="broker and cache"
     )
-    parser.add_argument(
-        "--threads", type=int, help="gthread threads per worker (default: gunicorn.conf.py's)"
-    )
-    parser.add_argument("--clients", type=int, default=32, help="concurrent clients")
-    parser.add_argument("--processes", type=int, default=4, help="client processes")
-    parser.add_argument("--duration", type=int, default=15, help="seconds per measurement")
-    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
         "--off",
         action="append",
@@ -106,7 +78,7 @@ def parse_args(argv=None):
 def server_env(args, var_dir: str, off: str = "") -> dict:
     # The demo's SMS/email back ends only log; keep the in-portal message (a row in the
     # request's transaction) and the after-commit dispatch task.
-    return common_server_env(
+    return common.server_env(
         args, var_dir, allowed_hosts="127.0.0.1", REDIS_URL=args.redis, FASTPATH_OFF=off
     )
 
@@ -125,7 +97,7 @@ def seed(clients: int, out_file: str) -> None:
     started = time.monotonic()
     seed_organisation()
     department = Department.objects.get(code="SCJ")
-    version = publish_bench_item(department)
+    version = common.publish_bench_item(department)
     citizens, clerks, applicants = [], [], []
     for index in range(clients):
         user = user_create(
@@ -173,7 +145,7 @@ def check_database(args) -> dict:
     """What the run left behind, read straight from PostgreSQL."""
     import psycopg2
 
-    connection = psycopg2.connect(database_url(args))
+    connection = psycopg2.connect(common.database_url(args))
     try:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -228,7 +200,7 @@ def clear_queue(args) -> None:
 # --- Clients -------------------------------------------------------------------------------
 
 
-class Client(BenchClient):
+class Client(common.Client):
     """A client of the portal's API: a DRF token and a content type per call."""
 
     def call(self, method: str, path: str, token: str | None, body=None, content_type=None):
@@ -268,7 +240,7 @@ def multipart(fields: dict, file_field: str, filename: str, content: bytes):
 def upload_materials(client: Client, record, path: str, token: str | None, materials) -> None:
     """The upload step of both cycles: one multipart PDF per material, POSTed to ``path``."""
     for material_id in materials:
-        payload, content_type = multipart({"material_id": material_id}, "file", "m.pdf", PDF)
+        payload, content_type = multipart({"material_id": material_id}, "file", "m.pdf", common.PDF)
         record.step = "upload"
         status, content = client.call("POST", path, token, payload, content_type)
         record(status, 200, content)
@@ -339,20 +311,15 @@ def client_process(mode, port, data, slots, start_at, stop_at, results):
 
         def record(status, expected, body):
             with lock:
-                counts["requests"] += 1
+                common.tally(counts, status, expected, body)
                 counts["latency"].setdefault(record.step, []).append(client.elapsed)
-                if status != expected:
-                    counts["errors"] += 1
-                    if len(counts["samples"]) < 5:
-                        counts["samples"].append(f"{status}: {body[:300]!r}")
 
         record.cycles = 0
         record.step = "bare"
-        while time.time() < start_at:
-            time.sleep(0.005)
+        common.wait_for(start_at)
         while time.time() < stop_at:
             if mode == "bare":
-                status, body = client.call("GET", BARE_PATH, None)
+                status, body = client.call("GET", common.BARE_PATH, None)
                 record(status, 200, body)
             elif mode == "minimal":
                 applicant = data["applicants"][slot % len(data["applicants"])]
@@ -363,44 +330,12 @@ def client_process(mode, port, data, slots, start_at, stop_at, results):
             counts["cycles"] += record.cycles
         client.connection.close()
 
-    threads = [threading.Thread(target=worker, args=(slot,)) for slot in slots]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    results.put(counts)
+    common.run_threads(worker, slots, results, counts)
 
 
 def drive(args, mode: str, data: dict) -> dict:
     """``--clients`` clients in ``--processes`` processes for ``--duration`` seconds."""
-    context = multiprocessing.get_context("fork")
-    results = context.Queue()
-    start_at = time.time() + 1.0
-    stop_at = start_at + args.duration
-    slots = [list(range(p, args.clients, args.processes)) for p in range(args.processes)]
-    processes = [
-        context.Process(
-            target=client_process,
-            args=(mode, args.port, data, group, start_at, stop_at, results),
-        )
-        for group in slots
-        if group
-    ]
-    for process in processes:
-        process.start()
-    totals = {"requests": 0, "errors": 0, "cycles": 0, "samples": [], "latency": {}}
-    for _ in processes:
-        counts = results.get(timeout=args.duration + 120)
-        for key in ("requests", "errors", "cycles"):
-            totals[key] += counts[key]
-        totals["samples"] += counts["samples"]
-        for step, values in counts["latency"].items():
-            totals["latency"].setdefault(step, []).extend(values)
-    for process in processes:
-        process.join()
-    # Requests still in flight at stop_at finish after it; counting them over the
-    # nominal duration overstates by at most one request per client.
-    totals["rps"] = totals["requests"] / args.duration
+    totals = common.drive_clients(args, client_process, mode, args.port, data)
     totals["cycles_per_s"] = totals["cycles"] / args.duration
     return totals
 
@@ -417,7 +352,7 @@ def wrk_bare(args) -> float | None:
             str(args.clients),
             "-d",
             f"{min(args.duration, 10)}s",
-            f"http://127.0.0.1:{args.port}{BARE_PATH}",
+            f"http://127.0.0.1:{args.port}{common.BARE_PATH}",
         ],
         capture_output=True,
         text=True,
@@ -434,64 +369,41 @@ def arm_name(off: str) -> str:
     return f"{off} off" if off else "all on"
 
 
-def start_server(args, port: int, env: dict) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            GUNICORN,
-            "jinpu_portal.wsgi:application",
-            "--config",
-            str(ROOT / "gunicorn.conf.py"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.seed:
         seed(args.clients, args.seed)
         return 0
-    if not port_is_free(args.port):
+    if not common.port_is_free(args.port):
         print(f"port {args.port} is in use", file=sys.stderr)
         return 2
     work_dir = Path(tempfile.mkdtemp(prefix="jinpu-bench-intake-"))
     env = server_env(args, str(work_dir / "var"))
-    print(f"database {database_url(args)}; broker {args.redis}; work dir {work_dir}", flush=True)
-    recreate_database(args)
+    print(
+        f"database {common.database_url(args)}; broker {args.redis}; work dir {work_dir}",
+        flush=True,
+    )
+    common.recreate_database(args)
     servers = []
     try:
-        run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
-        data_file = work_dir / "data.json"
-        run([PYTHON, str(Path(__file__).resolve()), "--seed", str(data_file)], env)
-        data = json.loads(data_file.read_text())
+        data = common.migrate_and_seed(__file__, work_dir, env)
         clear_queue(args)
         # The portal's own server settings (gunicorn.conf.py), on a local port; one
         # server per arm of an A/B (--off), on the ports after it.
-        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-        args.workers = args.workers or conf["workers"]
-        args.threads = args.threads or conf["threads"]
+        common.gunicorn_defaults(args)
         arms = ["", *args.off]
         base_port = args.port
         for number, off in enumerate(arms):
             port = base_port + number
-            if number and not port_is_free(port):
+            if number and not common.port_is_free(port):
                 raise SystemExit(f"port {port} is in use")
-            servers.append(start_server(args, port, server_env(args, str(work_dir / "var"), off)))
+            servers.append(
+                common.start_server(args, port, server_env(args, str(work_dir / "var"), off))
+            )
         for number, server in enumerate(servers):
-            wait_until_up(server, base_port + number)
+            common.wait_until_up(server, base_port + number)
         print(
-            f"gunicorn: {args.workers} workers x {args.threads} threads (gthread), DEBUG off; "
-            f"clients: {args.clients} in {args.processes} processes, {args.duration}s per run; "
-            f"arms: {', '.join(arm_name(off) for off in arms)}",
+            f"{common.server_line(args)}; arms: {', '.join(arm_name(off) for off in arms)}",
             flush=True,
         )
         for number in range(len(arms)):
@@ -546,10 +458,10 @@ def main(argv=None) -> int:
         state = check_database(args)
     finally:
         for server in servers:
-            stop(server)
+            common.stop(server)
         clear_queue(args)
         if not args.keep_db:
-            drop_database(args)
+            common.drop_database(args)
         shutil.rmtree(work_dir, ignore_errors=True)
 
     bare_rps = statistics.median(r["rps"] for r in bare_runs)

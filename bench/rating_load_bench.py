@@ -45,7 +45,6 @@ import datetime
 import json
 import multiprocessing
 import random
-import runpy
 import shutil
 import statistics
 import sys
@@ -55,20 +54,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import (  # noqa: E402
-    BARE_PATH,
-    PYTHON,
-    ROOT,
-    Client,
-    admin_sql,
-    database_url,
-    drive_clients,
-    port_is_free,
-    run,
-    wait_until_up,
-)
-from bench.common import server_env as common_server_env  # noqa: E402
-from bench.intake_load_bench import start_server  # noqa: E402
+from bench import common  # noqa: E402
 
 TARGET_RATIO = 0.25
 # The rate-by-token API (feedback/api): POST a rating for the token in the path.
@@ -79,23 +65,12 @@ REFUSED_STATUSES = (400, 409)  # a used token sent again
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
-    parser.add_argument("--db-name", default="jinpu_bench_rating")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/2", help="cache and broker")
-    parser.add_argument("--port", type=int, default=18767)
-    parser.add_argument(
-        "--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's)"
+    common.database_arguments(parser, "jinpu_bench_rating")
+    common.load_arguments(
+        parser, port=18767, redis="redis://127.0.0.1:6379/2", redis_help="cache and broker"
     )
-    parser.add_argument(
-        "--threads", type=int, help="threads per worker (default: gunicorn.conf.py's)"
-    )
-    parser.add_argument("--clients", type=int, default=32, help="concurrent clients")
-    parser.add_argument("--processes", type=int, default=4, help="client processes")
-    parser.add_argument("--duration", type=int, default=15, help="seconds per measurement")
-    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--instances", type=int, default=60_000, help="tokens to rate with")
     parser.add_argument("--bad", type=float, default=0.02, help="share of 差评")
-    parser.add_argument("--keep-db", action="store_true", help="leave the database behind")
     parser.add_argument("--seed", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -135,7 +110,7 @@ def seed(count: int, out_file: str) -> None:
 def server_env(args, var_dir: str) -> dict:
     # One proxy hop trusted: the clients pass each rating's client address as the
     # hall's reverse proxy would (see the module's docstring).
-    return common_server_env(
+    return common.server_env(
         args, var_dir, allowed_hosts="127.0.0.1", REDIS_URL=args.redis, BENCH_NUM_PROXIES="1"
     )
 
@@ -144,7 +119,7 @@ def check_database(args, sent: dict[int, int], tokens: list) -> dict:
     """Ratings per instance against what the clients were answered."""
     import psycopg2
 
-    connection = psycopg2.connect(database_url(args))
+    connection = psycopg2.connect(common.database_url(args))
     try:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -174,17 +149,6 @@ def check_database(args, sent: dict[int, int], tokens: list) -> dict:
     }
 
 
-def delete_cache_keys(args) -> None:
-    """The throttles' counters this run made (the portal's key prefix), nothing else;
-    and the broker queue (no worker runs)."""
-    import redis
-
-    client = redis.Redis.from_url(args.redis)
-    for key in client.scan_iter(match="jinpu:*", count=1000):
-        client.delete(key)
-    client.delete("celery")
-
-
 # --- Clients -------------------------------------------------------------------------------
 
 
@@ -200,7 +164,7 @@ def rating_body(rng: random.Random, bad_share: float) -> dict:
     return {"level": level, "text": "" if rng.random() < 0.8 else "服务很好。"}
 
 
-def rate(client: Client, token: str, index: int, body: dict):
+def rate(client: common.Client, token: str, index: int, body: dict):
     return client.call(
         "POST",
         RATE_PATH.format(token=token),
@@ -223,13 +187,12 @@ def client_process(mode, args, tokens, counter, slots, start_at, stop_at, result
             return index
 
     def worker(slot: int) -> None:
-        client = Client(args.port)
+        client = common.Client(args.port)
         rng = random.Random(slot)
-        while time.time() < start_at:
-            time.sleep(0.005)
+        common.wait_for(start_at)
         while time.time() < stop_at:
             if mode == "bare":
-                status, body = client.call("GET", BARE_PATH)
+                status, body = client.call("GET", common.BARE_PATH)
                 expected, index = 200, None
             else:
                 index = next_token()
@@ -241,32 +204,23 @@ def client_process(mode, args, tokens, counter, slots, start_at, stop_at, result
                 status, body = rate(client, tokens[index][1], index, rating_body(rng, args.bad))
                 expected = RATED_STATUS
             with lock:
-                counts["requests"] += 1
+                common.tally(counts, status, expected, body)
                 counts["latency"].append(client.elapsed)
                 if index is not None:
                     counts["sent"][index] = status
-                if status != expected:
-                    counts["errors"] += 1
-                    if len(counts["samples"]) < 5:
-                        counts["samples"].append(f"{status}: {body[:300]!r}")
         client.connection.close()
 
-    threads = [threading.Thread(target=worker, args=(slot,)) for slot in slots]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    results.put(counts)
+    common.run_threads(worker, slots, results, counts)
 
 
 def drive(args, mode: str, tokens: list, counter) -> dict:
     """``--clients`` clients in ``--processes`` processes for ``--duration`` seconds."""
-    return drive_clients(args, client_process, mode, args, tokens, counter)
+    return common.drive_clients(args, client_process, mode, args, tokens, counter)
 
 
 def replay(args, tokens: list, sent: dict[int, int], count: int = 50) -> list[int]:
     """Send ``count`` used tokens again: the statuses (each must be a refusal)."""
-    client = Client(args.port)
+    client = common.Client(args.port)
     used = [index for index, status in sorted(sent.items()) if status == RATED_STATUS][:count]
     statuses = []
     for index in used:
@@ -284,34 +238,26 @@ def main(argv=None) -> int:
     if args.seed:
         seed(args.instances, args.seed)
         return 0
-    if not port_is_free(args.port):
+    if not common.port_is_free(args.port):
         print(f"port {args.port} is in use", file=sys.stderr)
         return 2
     work_dir = Path(tempfile.mkdtemp(prefix="jinpu-bench-rating-"))
     env = server_env(args, str(work_dir / "var"))
-    print(f"database {database_url(args)}; cache {args.redis}; work dir {work_dir}", flush=True)
-    admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}"')
-    admin_sql(args, f'CREATE DATABASE "{args.db_name}"')
+    print(
+        f"database {common.database_url(args)}; cache {args.redis}; work dir {work_dir}", flush=True
+    )
+    common.recreate_database(args)
     server = None
     context = multiprocessing.get_context("fork")
     counter = context.Value("q", 0)
     sent: dict[int, int] = {}
     try:
-        run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
-        data_file = work_dir / "data.json"
-        run([PYTHON, str(Path(__file__).resolve()), "--seed", str(data_file)], env)
-        tokens = json.loads(data_file.read_text())["tokens"]
-        delete_cache_keys(args)
-        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-        args.workers = args.workers or conf["workers"]
-        args.threads = args.threads or conf["threads"]
-        server = start_server(args, args.port, env)
-        wait_until_up(server, args.port)
-        print(
-            f"gunicorn: {args.workers} workers x {args.threads} threads (gthread), DEBUG off; "
-            f"clients: {args.clients} in {args.processes} processes, {args.duration}s per run",
-            flush=True,
-        )
+        tokens = common.migrate_and_seed(__file__, work_dir, env)["tokens"]
+        common.delete_cache_keys(args, broker=True)
+        common.gunicorn_defaults(args)
+        server = common.start_server(args, args.port, env)
+        common.wait_until_up(server, args.port)
+        print(common.server_line(args), flush=True)
         warm = argparse.Namespace(**{**vars(args), "duration": 3})
         sent.update(drive(warm, "rate", tokens, counter)["sent"])
         drive(warm, "bare", tokens, counter)
@@ -329,7 +275,7 @@ def main(argv=None) -> int:
                 f"median latency bare {statistics.median(bare['latency']) * 1000:.0f} ms, "
                 f"rate {statistics.median(rating['latency']) * 1000:.0f} ms   "
                 f"errors {bare['errors'] + rating['errors']}   "
-                f"load {Path('/proc/loadavg').read_text().split()[0]}",
+                f"load {common.load_average().split()[0]}",
                 flush=True,
             )
             for sample in (bare["samples"] + rating["samples"])[:5]:
@@ -338,14 +284,10 @@ def main(argv=None) -> int:
         state = check_database(args, sent, tokens)
     finally:
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except Exception:
-                server.kill()
-        delete_cache_keys(args)
+            common.stop(server)
+        common.delete_cache_keys(args, broker=True)
         if not args.keep_db:
-            admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}"')
+            common.drop_database(args)
         shutil.rmtree(work_dir, ignore_errors=True)
 
     bare_rps = statistics.median(r["rps"] for r in bare_runs)
@@ -370,7 +312,7 @@ def main(argv=None) -> int:
         f"replay: {len(replayed)} used tokens sent again: statuses"
         f" {sorted(set(replayed))} ({'all refused' if replay_ok else 'NOT all refused'})"
     )
-    print(f"load average: {Path('/proc/loadavg').read_text().strip()}")
+    print(f"load average: {common.load_average()}")
     passed = ratio >= TARGET_RATIO and errors == 0 and consistent and replay_ok
     print("PASS" if passed else "FAIL")
     return 0 if passed else 1
