@@ -15,4 +15,5 @@ urlpatterns = [
     path("cases/<id:pk>/escalate/", views.case_escalate, name="case_escalate"),
     path("export/<slug:table>.xlsx", views.export, name="export"),
     path("feedback/", views.feedback_figures, name="feedback"),
+    path("rankings/", views.rankings_page, name="rankings"),
 ]

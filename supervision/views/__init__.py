@@ -6,6 +6,7 @@ from .cases import case_detail, case_escalate, case_list
 from .exports import export
 from .feedback import feedback_figures
 from .overview import overview
+from .rankings import rankings_page
 
 __all__ = [
     "case_detail",
@@ -16,4 +17,5 @@ __all__ = [
     "lights",
     "lights_fragment",
     "overview",
+    "rankings_page",
 ]

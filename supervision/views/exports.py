@@ -14,6 +14,8 @@ from .board import board_context
 from .cases import searched
 from .common import FilterForm, supervisor_required
 from .overview import GROUPS, breakdown
+from .rankings import GROUPS as RANKING_GROUPS
+from .rankings import ranking_table
 
 LIGHTS = {0: "绿灯", 1: "黄灯", 2: "红灯"}
 
@@ -24,6 +26,21 @@ def _period(f) -> str:
     start = f.start.isoformat() if f.start else "不限"
     end = f.end.isoformat() if f.end else "不限"
     return f"{start} 至 {end}"
+
+
+def write_table(workbook, title: str, columns, rows, f) -> None:
+    """A sortable page table (``tables.Column``) as one sheet, in the page's order, with
+    the period in its first row."""
+    sheet = Sheet(
+        workbook,
+        title[:31],
+        [column.heading for column in columns],
+        widths=[36] + [14] * (len(columns) - 1),
+    )
+    for row in rows:
+        sheet.append([column.exported(row) for column in columns])
+    sheet.append([])
+    sheet.append([f"统计期间：{_period(f)}"])
 
 
 def _rate(value):
@@ -193,7 +210,13 @@ def _lights(request, workbook):
     return "红黄灯"
 
 
-TABLES = {"overview": _overview, "cases": _cases, "lights": _lights}
+def _rankings(request, workbook):
+    _form, f, group, columns, rows, _sort, _descending = ranking_table(request)
+    write_table(workbook, RANKING_GROUPS[group][1], columns, rows, f)
+    return "排名与时限分析"
+
+
+TABLES = {"overview": _overview, "cases": _cases, "lights": _lights, "rankings": _rankings}
 
 
 @supervisor_required

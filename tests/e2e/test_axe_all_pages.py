@@ -64,6 +64,7 @@ SHOTS = {
     ("supervisor", "feedback:appeal"): "supervisor-feedback-appeal",
     ("supervisor", "feedback:review"): "supervisor-feedback-review",
     ("supervisor", "supervision:feedback"): "supervisor-feedback",
+    ("supervisor", "supervision:rankings"): "supervisor-rankings",
     ("pad", "feedback:pad"): "pad-idle",
     ("anonymous", "feedback:rate"): "rate-by-link",
     ("citizen", "feedback:my_rate"): "citizen-rate",
@@ -459,6 +460,10 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("supervision:feedback"),
             url("supervision:feedback", query="group=staff"),
             url("supervision:feedback", query="start=2000-01-01&end=2000-01-31"),
+            url("supervision:rankings"),
+            url("supervision:rankings", query="group=window&sort=good_rate"),
+            url("supervision:rankings", query="group=staff"),
+            url("supervision:rankings", query="group=item&sort=p90&order=asc"),
             url("hall:overview"),
             url("hall:windows", "JP"),
         ]

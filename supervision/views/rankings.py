@@ -1,0 +1,144 @@
+"""排名与时限分析: departments, windows and staff ranked by volume, on-time rate and
+好评率, and per item the working days taken against the promised and statutory limits
+(``supervision.rankings``), with the overview's filters, in the supervisor's scope."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from .. import rankings
+from .common import (
+    PAGE_SIZE,
+    FilterForm,
+    filter_query,
+    query_string,
+    quick_periods,
+    supervisor_required,
+)
+from .tables import Column, cells, headers, sort_rows
+
+#: The tabs: code → (label, the table's caption).
+GROUPS = {
+    "department": ("部门排名", "按部门排名"),
+    "window": ("窗口排名", "按窗口排名"),
+    "staff": ("人员排名", "按工作人员排名"),
+    "item": ("事项时限分析", "事项承诺时限、法定时限与实际用时"),
+}
+
+
+def _ranked_columns(first: str) -> list[Column]:
+    return [
+        Column("label", first, lambda r: r.label, numeric=False),
+        Column("accepted", "受理", lambda r: r.accepted),
+        Column("concluded", "办结", lambda r: r.concluded),
+        Column("on_time_rate", "按时办结率", lambda r: r.on_time_rate, "%"),
+        Column("rated", "评价数", lambda r: r.rated),
+        Column("good_rate", "好评率", lambda r: r.good_rate, "%"),
+    ]
+
+
+def _cut(row) -> str:
+    return "text-success fw-semibold" if row.cuttable else ""
+
+
+ITEM_COLUMNS = [
+    Column("label", "事项", lambda r: r.label, numeric=False),
+    Column("department", "实施部门", lambda r: r.department, numeric=False),
+    Column("concluded", "办结", lambda r: r.concluded),
+    Column("statutory", "法定时限", lambda r: r.statutory, "工作日"),
+    Column("promised", "承诺时限", lambda r: r.promised, "工作日"),
+    Column("mean", "平均用时", lambda r: r.mean, "工作日"),
+    Column("median", "中位数", lambda r: r.median, "工作日"),
+    Column("p90", "90% 分位", lambda r: r.p90, "工作日", css=_cut),
+    Column("maximum", "最长", lambda r: r.maximum, "工作日"),
+    Column("within_share", "承诺时限内办结占比", lambda r: r.within_share, "%"),
+    Column("on_time_rate", "按时办结率", lambda r: r.on_time_rate, "%"),
+    Column("headroom", "可压缩空间", lambda r: r.headroom, "工作日", css=_cut),
+    Column(
+        "cuttable",
+        "建议",
+        lambda r: "可压缩承诺时限" if r.cuttable else "",
+        numeric=False,
+        css=_cut,
+    ),
+]
+
+COLUMNS = {
+    "department": _ranked_columns("部门"),
+    "window": _ranked_columns("窗口"),
+    "staff": _ranked_columns("工作人员"),
+    "item": ITEM_COLUMNS,
+}
+READERS = {
+    "department": rankings.department_ranking,
+    "window": rankings.window_ranking,
+    "staff": rankings.staff_ranking,
+    "item": rankings.time_limits,
+}
+
+
+def ranking_table(request):
+    """(form, filter, group, columns, sorted rows, sort code, descending) of the request:
+    what the page shows and the export writes."""
+    form = FilterForm(request.GET or None, scope=request.scope)
+    f = form.to_filter()
+    group = request.GET.get("group")
+    group = group if group in GROUPS else "department"
+    columns = COLUMNS[group]
+    rows = READERS[group](f)
+    sort = request.GET.get("sort", "")
+    if sort in {c.code for c in columns}:
+        rows, sort, descending = sort_rows(rows, columns, sort, request.GET.get("order", ""), sort)
+    else:
+        sort, descending = "", True  # the reader's order: by volume (items: cuttable first)
+    return form, f, group, columns, rows, sort, descending
+
+
+@supervisor_required
+@require_GET
+def rankings_page(request):
+    form, f, group, columns, rows, sort, descending = ranking_table(request)
+    params = filter_query(f)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    sorted_by = {"sort": sort, "order": "desc" if descending else "asc"} if sort else {}
+    today = timezone.localdate()
+    return render(
+        request,
+        "supervision/rankings.html",
+        {
+            "form": form,
+            "f": f,
+            "group": group,
+            "caption": GROUPS[group][1],
+            "tabs": [
+                {
+                    "label": label,
+                    "query": query_string(group=code, **params),
+                    "active": code == group,
+                }
+                for code, (label, _caption) in GROUPS.items()
+            ],
+            "headers": headers(columns, sort, descending, {"group": group, **params}),
+            "rows": [cells(row, columns) for row in page.object_list],
+            "page": page,
+            "page_query": query_string(group=group, **params, **sorted_by),
+            "cuttable": sum(1 for r in rows if getattr(r, "cuttable", False)),
+            "cut_ratio": int(rankings.CUT_RATIO * 100),
+            "cut_min": rankings.CUT_MIN_CASES,
+            "export_url": f"{reverse('supervision:export', args=['rankings'])}?"
+            + query_string(group=group, **params, **sorted_by),
+            "quick": [
+                {
+                    "label": label,
+                    "query": query_string(group=group, **{**params, "start": s, "end": e}),
+                    "active": (s, e) == (f.start, f.end),
+                }
+                for label, s, e in quick_periods(today)
+            ],
+            "district_wide": request.scope is None,
+        },
+    )

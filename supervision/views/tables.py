@@ -1,0 +1,84 @@
+"""Sortable figure tables of the rankings and delegations pages: the columns of a table
+(label, value, unit), sorting by one column (``?sort=<code>&order=asc|desc``), the
+header links with ``aria-sort``, the cells as the template shows them and the values an
+Excel export writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .common import query_string
+
+
+@dataclass(frozen=True)
+class Column:
+    code: str
+    label: str
+    value: Callable[[object], object]
+    unit: str = ""  # "%" is appended to the shown value; others go to the header
+    numeric: bool = True
+    css: Callable[[object], str] | None = None  # extra classes of a row's cell
+
+    @property
+    def heading(self) -> str:
+        return f"{self.label}（{self.unit}）" if self.unit and self.unit != "%" else self.label
+
+    def shown(self, row) -> str:
+        value = self.value(row)
+        if value is None or value == "":
+            return "—"
+        if self.unit == "%":
+            return f"{value}%"
+        return str(value)
+
+    def exported(self, row):
+        value = self.value(row)
+        if isinstance(value, Decimal):
+            return float(value)
+        return "" if value is None else value
+
+
+def sort_rows(rows: list, columns: list[Column], sort: str, order: str, default: str):
+    """(The rows sorted by the column ``sort`` (else ``default``), its code, descending):
+    numbers largest first unless ``order`` is ``asc``, text A→Z unless ``desc``; empty
+    values always last."""
+    by_code = {c.code: c for c in columns}
+    column = by_code.get(sort) or by_code[default]
+    descending = order != "asc" if column.numeric else order == "desc"
+    present = [r for r in rows if column.value(r) not in (None, "")]
+    empty = [r for r in rows if column.value(r) in (None, "")]
+    present.sort(key=column.value, reverse=descending)
+    return present + empty, column.code, descending
+
+
+def headers(columns: list[Column], sort: str, descending: bool, params: dict) -> list[dict]:
+    """Each column's heading with the link that sorts by it (the sorted one's link
+    reverses the order) and its ``aria-sort``."""
+    result = []
+    for column in columns:
+        active = column.code == sort
+        default = "desc" if column.numeric else "asc"
+        order = ("asc" if descending else "desc") if active else default
+        result.append(
+            {
+                "label": column.heading,
+                "numeric": column.numeric,
+                "active": active,
+                "aria_sort": ("descending" if descending else "ascending") if active else "",
+                "query": query_string(**params, sort=column.code, order=order),
+            }
+        )
+    return result
+
+
+def cells(row, columns: list[Column]) -> list[dict]:
+    return [
+        {
+            "text": column.shown(row),
+            "numeric": column.numeric,
+            "css": column.css(row) if column.css else "",
+        }
+        for column in columns
+    ]
