@@ -61,8 +61,12 @@ schemathesis: seed
 check-migrations: bootstrap
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
+# pytest-xdist: one worker per core (each with its own test database and Redis database,
+# tests/worker_services.py); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+
 test: test-system-packages bootstrap
-	DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
+	DEBUG=1 $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: bootstrap check-migrations
 	$(VENV)/bin/ruff check .

@@ -48,7 +48,6 @@ def _available() -> dict[str, tuple[bool, str]]:
     }
 
 
-_required_nodeids: set[str] = set()
 _skipped_required: list[str] = []
 
 
@@ -57,7 +56,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         for name in SERVICE_MARKERS:
             if item.get_closest_marker(name):
-                _required_nodeids.add(item.nodeid)
                 ok, reason = available[name]
                 if not ok:
                     item.add_marker(pytest.mark.skip(reason=reason))
@@ -132,7 +130,9 @@ def _restore_migration_data(item) -> None:
 
 
 def pytest_runtest_logreport(report):
-    if report.skipped and report.nodeid in _required_nodeids:
+    # By the report's own marks: under pytest-xdist the reports reach the controller,
+    # which collected nothing itself.
+    if report.skipped and any(name in report.keywords for name in SERVICE_MARKERS):
         _skipped_required.append(report.nodeid)
 
 
@@ -159,17 +159,11 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache. On Redis only the portal's own keys are
-    deleted (``clear()`` would flush the whole database, broker queues included)."""
+    """Each test starts with an empty cache (on Redis: the worker's own database,
+    tests/worker_services.py)."""
     from django.core.cache import cache
 
-    prefix = settings.CACHES["default"].get("KEY_PREFIX")
-    if prefix and "redis" in settings.CACHES["default"]["BACKEND"].lower():
-        client = cache._cache.get_client(None, write=True)
-        for key in client.scan_iter(match=f"{prefix}:*"):
-            client.delete(key)
-    else:
-        cache.clear()
+    cache.clear()
     # And what each process keeps in front of the shared cache: a test's rolled-back
     # changes bump no generation, and the database reuses the ids of rolled-back rows.
     from jinpu_portal.generation_cache import reset_all
