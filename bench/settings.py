@@ -9,11 +9,11 @@ from jinpu_portal.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
 
-# The fast-path pieces of jinpu_portal/db.py (and the Redis client reuse of
-# jinpu_portal/cache.py) to switch off, comma-separated: each then does what the ORM's
-# or Django's public API does. intake_load_bench.py --off measures what each earns.
+# The fast-path pieces of jinpu_portal/db.py (and the API's written-out answers) to
+# switch off, comma-separated: each then does what the ORM's or DRF's public API does.
+# intake_load_bench.py --off measures what each earns.
 FASTPATH_PIECES = frozenset(
-    {"prepared_query", "remember_related", "insert", "update", "written_out", "pooled_redis"}
+    {"prepared_query", "remember_related", "insert", "update", "written_out"}
 )
 FASTPATH_OFF = frozenset(filter(None, os.environ.get("FASTPATH_OFF", "").split(",")))
 if FASTPATH_OFF - FASTPATH_PIECES:

@@ -1,4 +1,4 @@
-"""The Django internals that ``jinpu_portal.db`` and ``jinpu_portal.cache`` rely on, by
+"""The Django internals that ``jinpu_portal.db`` relies on, by
 name and shape. A Django upgrade that changes one fails here, by name, before it
 breaks the intake path in a way the behaviour tests of test_db.py would only show as a
 wrong answer. When one fails: rerun ``bench/intake_load_bench.py --off PIECE`` and
@@ -8,7 +8,6 @@ earns")."""
 import inspect
 
 import django
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
@@ -71,12 +70,3 @@ def test_insert_and_update_internals():
     assert callable(connection.ops.return_insert_columns)
     assert hasattr(connection.features, "can_return_rows_from_bulk_insert")
     assert SubmittedMaterial._meta.pk.db_returning is True
-
-
-def test_pooled_redis_internals():
-    backend = RedisCache("redis://127.0.0.1:6379/0", {})
-    assert issubclass(backend._class, RedisCacheClient)
-    client = RedisCacheClient(["redis://127.0.0.1:6379/0"])
-    for name in ("_get_connection_pool_index", "_get_connection_pool", "_client", "get_client"):
-        assert hasattr(client, name), name
-    assert parameters(RedisCacheClient.get_client) == ["self", "key", "write"]
