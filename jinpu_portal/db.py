@@ -16,6 +16,17 @@ Writes are the same story at a smaller scale: ``bulk_create`` and ``save`` build
 statement field by field on every call, about half of the 0.4 ms of CPU a one-row
 insert of an event costs here. ``insert`` and ``update`` keep the statement per model
 and field list and only convert the values, with the fields' own methods.
+
+Design note. Each piece here uses Django internals (the compiler's layout, the
+prefetch cache, the fields' save preparation) and stays only while it earns its place:
+in the same-run A/B of bench/README.md ("What each fast-path piece earns") the intake
+flow lost 1.7 points of its ratio to the bare view without ``PreparedQuery``, 8.7
+without ``remember_related``, 1.0 without ``insert`` and 1.3 without ``update``
+(15.8% with all on). ``FASTPATH_OFF`` (bench.settings) switches each off for that
+measurement. tests/jinpu_portal/test_fastpath_internals.py names every internal used
+and fails when one changes shape; on such a failure, measure again and adapt the piece
+or replace it with the public API. The writes send no model signals and so refuse, on
+every call, a model that has save receivers.
 """
 
 import functools
