@@ -1,0 +1,104 @@
+"""Server time of the supervision pages over the year that bench/supervision_data.py
+builds (1,000,000 cases by default), and the query count of each page.
+
+Usage, after ``bench/supervision_data.py --keep-db``:
+
+    .venv/bin/python bench/supervision_bench.py [--db-name jinpu_bench_supervision] [--repeat 40]
+
+In-process (Django's test client, the district-wide demo supervisor signed in, DEBUG
+off): each page is requested ``--warmup`` times, then ``--repeat`` times with the wall
+time of the whole request measured around the client call (the view, its queries and
+the template: everything but the network and the HTTP server) and its statements
+counted. Pages: the overview for the year so far (as opened from the home page, and
+filtered by a department), the lights board and its live fragment. Target (issue 16
+item 9): median under 150 ms and p95 under 400 ms for the overview and the lights
+board, with a query count that does not grow with the data: run it on a small year
+(``supervision_data.py --cases 10000 --db-name jinpu_bench_supervision_small``) to
+compare the counts. Prints PASS/FAIL per page.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import database_arguments  # noqa: E402
+from bench.supervision_data import setup_django  # noqa: E402
+
+MEDIAN_MS, P95_MS = 150.0, 400.0
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    database_arguments(parser, "jinpu_bench_supervision", own=False)
+    parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--warmup", type=int, default=3)
+    return parser.parse_args(argv)
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+def measure(client, url: str, args) -> tuple[list[float], list[int]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(args.warmup):
+        response = client.get(url, secure=True)
+        assert response.status_code == 200, (url, response.status_code)
+    times, counts = [], []
+    for _ in range(args.repeat):
+        with CaptureQueriesContext(connection) as queries:
+            began = time.perf_counter()
+            response = client.get(url, secure=True)
+            times.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        counts.append(len(queries))
+    return times, counts
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    setup_django(args)
+    from django.test import Client
+    from django.utils import timezone
+
+    from accounts.models import Department, User
+    from intake.models import Application
+
+    cases = Application.objects.count()
+    today = timezone.localdate()
+    year = f"start={today:%Y}-01-01&end={today:%Y-%m-%d}"
+    department = Department.objects.filter(name__contains="市场监督管理局").first()
+    client = Client()
+    client.force_login(User.objects.get(username="supervisor"))
+    pages = [
+        ("overview, the year", f"/supervision/?{year}", True),
+        ("overview, one department", f"/supervision/?{year}&department={department.pk}", True),
+        ("lights board", "/supervision/lights/", True),
+        ("lights board fragment (live refresh)", "/supervision/lights/board/", True),
+    ]
+    print(f"{cases:,} cases in {args.db_name}; {args.repeat} requests per page")
+    print(f"{'page':<40} {'median':>9} {'p95':>9} {'max':>9} {'queries':>8}  verdict")
+    failed = False
+    for name, url, targeted in pages:
+        times, counts = measure(client, url, args)
+        median, high = statistics.median(times), p95(times)
+        verdict = "-"
+        if targeted:
+            ok = median < MEDIAN_MS and high < P95_MS
+            failed |= not ok
+            verdict = "PASS" if ok else "FAIL"
+        spread = f"{min(counts)}" if min(counts) == max(counts) else f"{min(counts)}-{max(counts)}"
+        figures = f"{median:>7.1f}ms {high:>7.1f}ms {max(times):>7.1f}ms"
+        print(f"{name:<40} {figures} {spread:>8}  {verdict}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
