@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
 from jinpu_portal.generation_cache import NotifyingManager, NotifyingQuerySet
-from jinpu_portal.models import TimeStampedModel, acting_user
+from jinpu_portal.models import TimeStampedModel, acting_user, optional_foreign_key
 
 from .constants import (
     AuthorizationAction,
@@ -70,14 +70,7 @@ class Department(TimeStampedModel):
     kind = models.CharField(
         _("类型"), max_length=16, choices=DepartmentKind.choices, default=DepartmentKind.DEPARTMENT
     )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("上级单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = optional_foreign_key("self", _("上级单位"), related_name="children")
     region_code = models.CharField(_("行政区划代码"), max_length=12, default="210213")
     phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
@@ -430,13 +423,8 @@ class EnterpriseAuthorizationEvent(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="auth_events"
     )
-    authorization = models.ForeignKey(
-        EnterpriseRepresentative,
-        verbose_name=_("经办人授权"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="events",
+    authorization = optional_foreign_key(
+        EnterpriseRepresentative, _("经办人授权"), related_name="events"
     )
     citizen = models.ForeignKey(
         Citizen, verbose_name=_("当事人"), null=True, blank=True, on_delete=models.PROTECT

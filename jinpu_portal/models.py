@@ -16,18 +16,20 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+def optional_foreign_key(to, verbose_name, **options) -> models.ForeignKey:
+    """A reference that may stay empty (null and blank) and keeps its target from
+    deletion while it names it (PROTECT); ``options`` (related_name, help_text, ...) as
+    ForeignKey's."""
+    return models.ForeignKey(
+        to, verbose_name=verbose_name, null=True, blank=True, on_delete=models.PROTECT, **options
+    )
+
+
 def acting_user(verbose_name) -> models.ForeignKey:
     """The account that did a recorded act (created, issued, decided, checked ...): empty
     when the system acted, kept from deletion while a record names it (PROTECT), and
     with no reverse accessor on the user."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    return optional_foreign_key(settings.AUTH_USER_MODEL, verbose_name, related_name="+")
 
 
 class Notification(TimeStampedModel):

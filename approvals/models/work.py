@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jinpu_portal.models import TimeStampedModel, acting_user
+from jinpu_portal.models import TimeStampedModel, acting_user, optional_foreign_key
 
 from ..constants import (
     Decision,
@@ -43,14 +43,7 @@ class Task(TimeStampedModel):
     status = models.CharField(
         _("状态"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN
     )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("办理人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tasks",
-    )
+    assignee = optional_foreign_key(settings.AUTH_USER_MODEL, _("办理人"), related_name="tasks")
     claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     decision = models.CharField(_("意见"), max_length=16, choices=Decision.choices, blank=True)
@@ -171,14 +164,8 @@ class Escalation(TimeStampedModel):
         related_name="escalations",
         db_constraint=False,
     )
-    responsible_department = models.ForeignKey(
-        "accounts.Department",
-        verbose_name=_("责任部门"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_constraint=False,
+    responsible_department = optional_foreign_key(
+        "accounts.Department", _("责任部门"), related_name="+", db_constraint=False
     )
     rule = models.CharField(_("督办规则"), max_length=50)
     warning_type = models.PositiveSmallIntegerField(_("预警类型"), choices=Light.choices)
@@ -218,14 +205,7 @@ class Delivery(TimeStampedModel):
     tracking_number = models.CharField(_("快递单号"), max_length=40, blank=True)
     address = models.CharField(_("邮寄地址"), max_length=200, blank=True)
     recipient_name = models.CharField(_("签收人"), max_length=50, blank=True)
-    window = models.ForeignKey(
-        "accounts.Window",
-        verbose_name=_("出件窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    window = optional_foreign_key("accounts.Window", _("出件窗口"), related_name="+")
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     delivered_by = acting_user(_("经办人"))
 

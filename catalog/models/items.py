@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
 from jinpu_portal.generation_cache import NotifyingManager
-from jinpu_portal.models import TimeStampedModel, acting_user
+from jinpu_portal.models import TimeStampedModel, acting_user, optional_foreign_key
 
 from ..constants import (
     CaseType,
@@ -415,14 +415,7 @@ class BundleItem(models.Model):
 class CatalogEvent(models.Model):
     """Append-only audit trail of the catalog: drafts, publishing, retiring, imports."""
 
-    version = models.ForeignKey(
-        ItemVersion,
-        verbose_name=_("事项版本"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="events",
-    )
+    version = optional_foreign_key(ItemVersion, _("事项版本"), related_name="events")
     action = models.CharField(_("操作"), max_length=20, choices=CatalogEventAction.choices)
     actor = acting_user(_("操作人"))
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
-from jinpu_portal.models import TimeStampedModel, acting_user
+from jinpu_portal.models import TimeStampedModel, acting_user, optional_foreign_key
 
 from ..constants import (
     AppealKind,
@@ -57,12 +57,9 @@ class RectificationOrder(TimeStampedModel):
             "办结服务：作出决定的部门（整改单位）；受理服务：窗口受理的部门（时限与督查范围）"
         ),
     )
-    hall = models.ForeignKey(
+    hall = optional_foreign_key(
         "accounts.Hall",
-        verbose_name=_("整改大厅"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("整改大厅"),
         related_name="+",
         help_text=_("受理服务的差评由受理窗口所在大厅整改；为空时由责任部门整改"),
     )
@@ -72,12 +69,9 @@ class RectificationOrder(TimeStampedModel):
     outcome = models.CharField(
         _("办结方式"), max_length=16, choices=OrderOutcome.choices, blank=True
     )
-    clock = models.ForeignKey(
+    clock = optional_foreign_key(
         "approvals.Clock",
-        verbose_name=_("当前时限"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("当前时限"),
         related_name="+",
         help_text=_("正在计时的回访核实或整改时限"),
     )

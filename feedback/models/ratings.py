@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jinpu_portal.models import TimeStampedModel
+from jinpu_portal.models import TimeStampedModel, optional_foreign_key
 
 from ..constants import InstanceState, Level, PushStatus, RatingChannel, Stage
 
@@ -31,37 +31,17 @@ class ServiceInstance(TimeStampedModel):
     item = models.ForeignKey(
         "catalog.ServiceItem", verbose_name=_("事项"), on_delete=models.PROTECT, related_name="+"
     )
-    department = models.ForeignKey(
+    department = optional_foreign_key(
         "accounts.Department",
-        verbose_name=_("责任部门"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("责任部门"),
         related_name="+",
         help_text=_("办结服务：作出决定的部门；受理服务：受理单位"),
     )
-    hall = models.ForeignKey(
-        "accounts.Hall",
-        verbose_name=_("大厅"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    window = models.ForeignKey(
-        "accounts.Window",
-        verbose_name=_("窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    staff = models.ForeignKey(
+    hall = optional_foreign_key("accounts.Hall", _("大厅"), related_name="+")
+    window = optional_foreign_key("accounts.Window", _("窗口"), related_name="+")
+    staff = optional_foreign_key(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("被评价人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("被评价人"),
         related_name="+",
         help_text=_("受理的窗口人员或作出决定的审批人员"),
     )

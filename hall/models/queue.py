@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import mask_identity_number
-from jinpu_portal.models import TimeStampedModel, acting_user
+from jinpu_portal.models import TimeStampedModel, acting_user, optional_foreign_key
 
 from ..constants import Lane, PriorityGroup, TicketAction, TicketSource, TicketStatus, WindowState
 
@@ -194,14 +194,8 @@ class Ticket(TimeStampedModel):
     priority = models.CharField(
         _("绿色通道"), max_length=12, choices=PriorityGroup.choices, blank=True
     )
-    priority_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("绿色通道确认人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
+    priority_confirmed_by = optional_foreign_key(
+        settings.AUTH_USER_MODEL, _("绿色通道确认人"), related_name="+", db_index=False
     )
     priority_confirmed_at = models.DateTimeField(_("绿色通道确认时间"), null=True, blank=True)
     appointment = models.OneToOneField(
@@ -224,23 +218,14 @@ class Ticket(TimeStampedModel):
         help_text=_("转移到指定窗口的，只由该窗口叫号"),
         db_index=False,
     )
-    window = models.ForeignKey(
+    window = optional_foreign_key(
         "accounts.Window",
-        verbose_name=_("叫号窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("叫号窗口"),
         related_name="+",
         db_index=False,  # the partial index of the tickets at windows
     )
-    clerk = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("叫号人员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
+    clerk = optional_foreign_key(
+        settings.AUTH_USER_MODEL, _("叫号人员"), related_name="+", db_index=False
     )
     call_count = models.PositiveSmallIntegerField(_("叫号次数"), default=0)
     first_called_at = models.DateTimeField(_("首次叫号时间"), null=True, blank=True)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
-from jinpu_portal.models import TimeStampedModel, acting_user
+from jinpu_portal.models import TimeStampedModel, acting_user, optional_foreign_key
 
 from ..constants import (
     ApplicantKind,
@@ -37,13 +37,8 @@ class BundleApplication(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="bundle_applications",
     )
-    enterprise = models.ForeignKey(
-        "accounts.Enterprise",
-        verbose_name=_("申请企业"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="bundle_applications",
+    enterprise = optional_foreign_key(
+        "accounts.Enterprise", _("申请企业"), related_name="bundle_applications"
     )
     created_by = acting_user(_("创建人"))
 
@@ -63,13 +58,8 @@ class Application(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="applications",
     )
-    bundle_application = models.ForeignKey(
-        BundleApplication,
-        verbose_name=_("所属一件事"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="applications",
+    bundle_application = optional_foreign_key(
+        BundleApplication, _("所属一件事"), related_name="applications"
     )
     # Indexed by Meta.indexes' (status, channel, submitted_at), which serves lookups by
     # status alone too: no index of its own (every status change would write it).
@@ -89,59 +79,33 @@ class Application(TimeStampedModel):
         related_name="applications",
         db_index=False,  # Meta.indexes' (applicant, -created_at) leads with it
     )
-    enterprise = models.ForeignKey(
-        "accounts.Enterprise",
-        verbose_name=_("申请企业"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="applications",
+    enterprise = optional_foreign_key(
+        "accounts.Enterprise", _("申请企业"), related_name="applications"
     )
-    agent = models.ForeignKey(
+    agent = optional_foreign_key(
         "accounts.Citizen",
-        verbose_name=_("代办人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("代办人"),
         related_name="agent_applications",
         help_text=_("代办时须提交授权委托书"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="created_applications",
+    created_by = optional_foreign_key(
+        settings.AUTH_USER_MODEL, _("创建人"), related_name="created_applications"
     )
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     form_data = models.JSONField(_("申请表内容"), default=dict, blank=True)
 
     # Where and how it came in (supervisors count these)
     channel = models.CharField(_("申请渠道"), max_length=16, choices=Channel.choices)
-    hall = models.ForeignKey(
-        "accounts.Hall",
-        verbose_name=_("受理大厅"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="applications",
-    )
-    window = models.ForeignKey(
+    hall = optional_foreign_key("accounts.Hall", _("受理大厅"), related_name="applications")
+    window = optional_foreign_key(
         "accounts.Window",
-        verbose_name=_("受理窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("受理窗口"),
         related_name="applications",
         help_text=_("窗口收件后，未办结的受理只能由该窗口继续处理"),
     )
-    accepting_unit = models.ForeignKey(
+    accepting_unit = optional_foreign_key(
         "accounts.Department",
-        verbose_name=_("就近受理单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("就近受理单位"),
         related_name="accepted_applications",
         help_text=_("在园区、街道或市场监督管理所就近申请时的受理单位；持有赋权的单位同时承办"),
     )
@@ -155,13 +119,8 @@ class Application(TimeStampedModel):
         _("收到材料时间"), null=True, blank=True, help_text=_("最近一次收到材料（含补正）的时间")
     )
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("受理人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="accepted_applications",
+    accepted_by = optional_foreign_key(
+        settings.AUTH_USER_MODEL, _("受理人"), related_name="accepted_applications"
     )
     auto_accepted = models.BooleanField(_("逾期视为受理"), default=False)
     promised_due_date = models.DateField(_("承诺办结日期"), null=True, blank=True)
@@ -327,30 +286,9 @@ class CaseEvent(models.Model):
     actor = acting_user(_("操作人"))
     actor_role = models.CharField(_("操作人身份"), max_length=32, blank=True)
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices, blank=True)
-    hall = models.ForeignKey(
-        "accounts.Hall",
-        verbose_name=_("大厅"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    window = models.ForeignKey(
-        "accounts.Window",
-        verbose_name=_("窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    department = models.ForeignKey(
-        "accounts.Department",
-        verbose_name=_("部门"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    hall = optional_foreign_key("accounts.Hall", _("大厅"), related_name="+")
+    window = optional_foreign_key("accounts.Window", _("窗口"), related_name="+")
+    department = optional_foreign_key("accounts.Department", _("部门"), related_name="+")
     message = models.CharField(_("说明"), max_length=300, blank=True)
     details = models.JSONField(_("详情"), default=dict, blank=True)
 
