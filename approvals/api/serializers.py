@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import DepartmentRefSerializer
+from jinpu_portal.api.fields import optional_text
 
 from ..constants import SPECIAL_PROCEDURE_KINDS, Decision, PauseKind
 from ..models import Clock, ClockPause, Escalation, Extension, Task
@@ -222,29 +223,9 @@ class DecideSerializer(VersionSerializer):
     decision = serializers.ChoiceField(
         label="办理意见", choices=Decision.choices, help_text="approve 同意，deny 不予许可"
     )
-    opinion = serializers.CharField(
-        label="审查意见",
-        max_length=2000,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="同意时的审查意见",
-    )
-    reason = serializers.CharField(
-        label="不予许可理由",
-        max_length=280,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="不予许可的理由（必填）",
-    )
-    legal_basis = serializers.CharField(
-        label="法律依据",
-        max_length=LEGAL_BASIS_MAX_LENGTH,
-        required=False,
-        allow_blank=True,
-        default="",
-    )
+    opinion = optional_text("审查意见", max_length=2000, help_text="同意时的审查意见")
+    reason = optional_text("不予许可理由", max_length=280, help_text="不予许可的理由（必填）")
+    legal_basis = optional_text("法律依据", max_length=LEGAL_BASIS_MAX_LENGTH)
 
 
 class SupplementSerializer(VersionSerializer):
@@ -253,13 +234,7 @@ class SupplementSerializer(VersionSerializer):
         child=serializers.CharField(allow_blank=True, max_length=200),
         help_text="需补正的材料或内容，逐项列明",
     )
-    note = serializers.CharField(
-        label="补正说明",
-        max_length=SUPPLEMENT_NOTE_MAX_LENGTH,
-        required=False,
-        allow_blank=True,
-        default="",
-    )
+    note = optional_text("补正说明", max_length=SUPPLEMENT_NOTE_MAX_LENGTH)
 
 
 class SpecialStartSerializer(VersionSerializer):
@@ -313,24 +288,11 @@ class ExtensionSerializer(serializers.ModelSerializer):
 
 class ExtensionDecideSerializer(serializers.Serializer):
     approve = serializers.BooleanField(label="是否批准")
-    note = serializers.CharField(
-        label="批准意见",
-        max_length=EXTENSION_NOTE_MAX_LENGTH,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="不批准时必填",
-    )
+    note = optional_text("批准意见", max_length=EXTENSION_NOTE_MAX_LENGTH, help_text="不批准时必填")
 
 
 class SupplementReceiveSerializer(serializers.Serializer):
-    note = serializers.CharField(
-        label="收件说明",
-        max_length=RECEIVE_NOTE_MAX_LENGTH,
-        required=False,
-        allow_blank=True,
-        default="",
-    )
+    note = optional_text("收件说明", max_length=RECEIVE_NOTE_MAX_LENGTH)
 
 
 class NoticeRefSerializer(serializers.Serializer):

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jinpu_portal.api.errors import valid
+from jinpu_portal.api.fields import optional_text
 from jinpu_portal.api.schema import error_responses
 
 from ..constants import InstanceState, Level, RatingChannel, Reason, SubScore
@@ -89,14 +90,7 @@ class RateSerializer(serializers.Serializer):
         max_length=len(Reason.choices),
         help_text="不满意、非常不满意时至少选择一项；其他等级不填",
     )
-    text = serializers.CharField(
-        label="评价内容",
-        required=False,
-        allow_blank=True,
-        default="",
-        max_length=TEXT_MAX_LENGTH,
-        trim_whitespace=True,
-    )
+    text = optional_text("评价内容", max_length=TEXT_MAX_LENGTH, trim_whitespace=True)
     sub_scores = serializers.DictField(
         label="分项评价",
         child=serializers.IntegerField(label="分项星级", min_value=1, max_value=5),

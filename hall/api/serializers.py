@@ -4,6 +4,8 @@ number only."""
 
 from rest_framework import serializers
 
+from jinpu_portal.api.fields import optional_text
+
 from ..constants import AppointmentStatus, Lane, PriorityGroup, TicketStatus, WindowState
 from ..services.tickets import follow_path
 
@@ -13,12 +15,8 @@ class IssueSerializer(serializers.Serializer):
     hall = serializers.IntegerField(
         label="大厅", min_value=1, required=False, help_text="取号机所在大厅 id（可选，用于核对）"
     )
-    id_number = serializers.CharField(
-        label="公民身份号码", max_length=30, required=False, allow_blank=True, default=""
-    )
-    mobile = serializers.CharField(
-        label="手机号码", max_length=20, required=False, allow_blank=True, default=""
-    )
+    id_number = optional_text("公民身份号码", max_length=30)
+    mobile = optional_text("手机号码", max_length=20)
     priority = serializers.ChoiceField(
         label="绿色通道",
         choices=PriorityGroup.choices,
@@ -160,9 +158,7 @@ class BookSerializer(serializers.Serializer):
     category = serializers.IntegerField(label="业务类别", min_value=1)
     day = serializers.DateField(label="预约日期")
     slot = serializers.TimeField(label="预约时段", help_text="半小时时段的开始，如 09:00")
-    mobile = serializers.CharField(
-        label="手机号码", max_length=20, required=False, allow_blank=True, default=""
-    )
+    mobile = optional_text("手机号码", max_length=20)
 
 
 class AppointmentSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from accounts.validators import (
     validate_resident_id,
 )
 from catalog.constants import MaterialRequirement
+from jinpu_portal.api.fields import optional_text
 
 from ..constants import CaseStatus, DeliveryMethod, IntakeOutcome, MaterialStatus, RefusalKind
 from ..models import Application, SubmittedMaterial
@@ -45,9 +46,7 @@ class ClerkVerdictSerializer(serializers.Serializer):
     )
     originals = serializers.IntegerField(label="收取原件份数", min_value=0, max_value=99, default=0)
     copies = serializers.IntegerField(label="收取复印件份数", min_value=0, max_value=99, default=0)
-    reason = serializers.CharField(
-        label="问题说明", max_length=300, required=False, allow_blank=True, default=""
-    )
+    reason = optional_text("问题说明", max_length=300)
     tolerance_due_date = serializers.DateField(
         label="容缺补交期限", required=False, allow_null=True, default=None
     )
@@ -65,16 +64,12 @@ class ClerkAcceptSerializer(serializers.Serializer):
     conclude_immediately = serializers.BooleanField(
         label="当场办结", default=False, help_text="即办件当场办结"
     )
-    note = serializers.CharField(
-        label="受理意见", max_length=1000, required=False, allow_blank=True, default=""
-    )
+    note = optional_text("受理意见", max_length=1000)
 
 
 class ClerkCorrectionSerializer(serializers.Serializer):
     verdicts = ClerkVerdictSerializer(label="材料核验结果", many=True)
-    note = serializers.CharField(
-        label="补正说明", max_length=1000, required=False, allow_blank=True, default=""
-    )
+    note = optional_text("补正说明", max_length=1000)
 
 
 class ClerkRefuseSerializer(serializers.Serializer):
@@ -91,13 +86,8 @@ class ClerkRefuseSerializer(serializers.Serializer):
         help_text="不予受理理由",
         error_messages={"blank": "不予受理必须说明理由。", "required": "不予受理必须说明理由。"},
     )
-    redirect_to = serializers.CharField(
-        label="告知申请人向其申请的机关",
-        max_length=200,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="告知向何机关申请",
+    redirect_to = optional_text(
+        "告知申请人向其申请的机关", max_length=200, help_text="告知向何机关申请"
     )
 
 
@@ -108,31 +98,17 @@ class ClerkApplicationCreateSerializer(serializers.Serializer):
     applicant_id_number = serializers.CharField(
         label="申请人身份证号码", max_length=40, help_text="申请人（经办人）公民身份号码"
     )
-    enterprise_credit_code = serializers.CharField(
-        label="统一社会信用代码",
-        max_length=40,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="企业申请时的统一社会信用代码",
+    enterprise_credit_code = optional_text(
+        "统一社会信用代码", max_length=40, help_text="企业申请时的统一社会信用代码"
     )
-    agent_id_number = serializers.CharField(
-        label="代办人身份证号码",
-        max_length=40,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="代办人公民身份号码",
+    agent_id_number = optional_text(
+        "代办人身份证号码", max_length=40, help_text="代办人公民身份号码"
     )
     green_channel = serializers.BooleanField(label="绿色通道", default=False)
     assisted = serializers.BooleanField(label="帮办", default=False, help_text="帮办")
-    contact_phone = serializers.CharField(
-        label="联系电话", max_length=20, required=False, allow_blank=True, default=""
-    )
+    contact_phone = optional_text("联系电话", max_length=20)
     delivery_method = serializers.CharField(label="结果送达方式", default=DeliveryMethod.WINDOW)
-    delivery_address = serializers.CharField(
-        label="送达地址", max_length=200, required=False, allow_blank=True, default=""
-    )
+    delivery_address = optional_text("送达地址", max_length=200)
 
     def validate_delivery_method(self, value):
         if value not in DeliveryMethod.values:
@@ -174,22 +150,10 @@ class ClerkCounterIntakeSerializer(ClerkApplicationCreateSerializer):
     conclude_immediately = serializers.BooleanField(
         label="当场办结", default=False, help_text="即办件当场办结"
     )
-    note = serializers.CharField(
-        label="受理意见", max_length=1000, required=False, allow_blank=True, default=""
-    )
-    refusal_kind = serializers.CharField(
-        label="不予受理类型", max_length=32, required=False, allow_blank=True, default=""
-    )
-    refusal_reason = serializers.CharField(
-        label="不予受理理由", max_length=300, required=False, allow_blank=True, default=""
-    )
-    redirect_to = serializers.CharField(
-        label="告知申请人向其申请的机关",
-        max_length=200,
-        required=False,
-        allow_blank=True,
-        default="",
-    )
+    note = optional_text("受理意见", max_length=1000)
+    refusal_kind = optional_text("不予受理类型", max_length=32)
+    refusal_reason = optional_text("不予受理理由", max_length=300)
+    redirect_to = optional_text("告知申请人向其申请的机关", max_length=200)
 
 
 class ClerkMaterialSerializer(serializers.ModelSerializer):

@@ -18,4 +18,5 @@ an error before the view) take the same shape in ``jinpu_portal.error_pages``.
 Three modules, because DRF imports the classes its settings name while
 ``rest_framework.views`` is still loading: ``parsers`` imports nothing of DRF's views,
 ``errors`` and ``schema`` are loaded later. Import from the modules, not from here.
+``fields`` holds the field helpers the apps' serializers share (an optional text).
 """
