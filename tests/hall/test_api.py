@@ -22,11 +22,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def monday(at):
-    return at(2026, 11, 2, 9)
-
-
 def client_for(user=None) -> APIClient:
     client = APIClient()
     if user is not None:

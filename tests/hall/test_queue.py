@@ -23,12 +23,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def monday(at):
-    """Monday 2 November 2026, 9:00 in the hall."""
-    return at(2026, 11, 2, 9)
-
-
 def issue(category, **kwargs):
     return tickets.ticket_issue(category_id=category.pk, **kwargs)
 
