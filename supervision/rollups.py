@@ -46,6 +46,7 @@ For the rankings and the annual report (``report``)
 - ``case_breakdown(f, by)`` / ``rating_breakdown(f, by)``: one row per department, item,
   hall, channel, unit or month (``BY``), with its label; ``duration_distribution(f, by)``
   per item (or any ``BY``) for promised vs statutory vs actual working days;
+  ``case_grid(f, first, second)`` per pair (the delegations page: unit and item);
 - not in the rollups: windows and staff (count them from ``CaseEvent`` by
   ``(action, at)``: ``case_event_action_at``), ratings by window or staff
   (``feedback.figures.figure_table``).
@@ -436,6 +437,20 @@ def rating_breakdown(f: Filter, by: str) -> list[Row]:
     if by not in ("month", "day"):
         rows.sort(key=lambda r: (-r.figures.rated, r.label))
     return rows
+
+
+def case_grid(f: Filter, first: str, second: str) -> dict[tuple, CaseFigures]:
+    """CaseFigures per pair of values of two groupings of ``BY`` (not month or day),
+    e.g. per delegated unit and item: {(first value, second value): CaseFigures}. One
+    or two queries (the per-item rows when either is the item)."""
+    columns = (BY[first], BY[second])
+    grid: dict[tuple, CaseFigures] = {}
+    for rows in _sources("case", f, "item" if "item" in (first, second) else first):
+        for row in rows.order_by().values(*columns).annotate(**_CASE_SUMS):
+            key = (row[columns[0]], row[columns[1]])
+            value = _case_figures(row)
+            grid[key] = grid[key] + value if key in grid else value
+    return grid
 
 
 def duration_distribution(f: Filter, by: str | None = None) -> dict:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("export/<slug:table>.xlsx", views.export, name="export"),
     path("feedback/", views.feedback_figures, name="feedback"),
     path("rankings/", views.rankings_page, name="rankings"),
+    path("delegations/", views.delegations_page, name="delegations"),
 ]

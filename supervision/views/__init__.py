@@ -3,6 +3,7 @@ below; the one act, a 督办 note, goes through approvals' service."""
 
 from .board import lights, lights_fragment
 from .cases import case_detail, case_escalate, case_list
+from .delegations import delegations_page
 from .exports import export
 from .feedback import feedback_figures
 from .overview import overview
@@ -12,6 +13,7 @@ __all__ = [
     "case_detail",
     "case_escalate",
     "case_list",
+    "delegations_page",
     "export",
     "feedback_figures",
     "lights",

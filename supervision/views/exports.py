@@ -13,6 +13,8 @@ from ..selectors import board_rows, case_lights, lit_clocks
 from .board import board_context
 from .cases import searched
 from .common import FilterForm, supervisor_required
+from .delegations import GROUPS as DELEGATION_GROUPS
+from .delegations import delegation_table
 from .overview import GROUPS, breakdown
 from .rankings import GROUPS as RANKING_GROUPS
 from .rankings import ranking_table
@@ -216,7 +218,19 @@ def _rankings(request, workbook):
     return "排名与时限分析"
 
 
-TABLES = {"overview": _overview, "cases": _cases, "lights": _lights, "rankings": _rankings}
+def _delegations(request, workbook):
+    _form, f, group, columns, rows, _sort, _descending = delegation_table(request)
+    write_table(workbook, DELEGATION_GROUPS[group][1], columns, rows, f)
+    return "赋权与就近办理"
+
+
+TABLES = {
+    "overview": _overview,
+    "cases": _cases,
+    "lights": _lights,
+    "rankings": _rankings,
+    "delegations": _delegations,
+}
 
 
 @supervisor_required

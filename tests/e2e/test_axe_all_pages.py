@@ -65,6 +65,7 @@ SHOTS = {
     ("supervisor", "feedback:review"): "supervisor-feedback-review",
     ("supervisor", "supervision:feedback"): "supervisor-feedback",
     ("supervisor", "supervision:rankings"): "supervisor-rankings",
+    ("supervisor", "supervision:delegations"): "supervisor-delegations",
     ("pad", "feedback:pad"): "pad-idle",
     ("anonymous", "feedback:rate"): "rate-by-link",
     ("citizen", "feedback:my_rate"): "citizen-rate",
@@ -464,6 +465,9 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("supervision:rankings", query="group=window&sort=good_rate"),
             url("supervision:rankings", query="group=staff"),
             url("supervision:rankings", query="group=item&sort=p90&order=asc"),
+            url("supervision:delegations"),
+            url("supervision:delegations", query="group=station"),
+            url("supervision:delegations", query="group=list&sort=accepted"),
             url("hall:overview"),
             url("hall:windows", "JP"),
         ]
