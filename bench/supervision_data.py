@@ -811,6 +811,9 @@ def insert_orders(now: datetime.datetime) -> int:
             "reply": "CASE WHEN src.done THEN '已整改并答复。' ELSE '' END",
             "replied_at": "CASE WHEN src.done THEN src.rated_at + interval '8 days' END",
             "closed_at": "CASE WHEN src.done THEN src.rated_at + interval '12 days' END",
+            # Opened when the 差评 was given (the working days to rectify count from it).
+            "created_at": "src.rated_at",
+            "updated_at": "COALESCE(src.rated_at + interval '12 days', src.rated_at)",
         },
         {"reopened": False, "ruling": ""},
     )
