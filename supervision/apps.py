@@ -45,6 +45,16 @@ class SupervisionConfig(AppConfig):
         register_action(
             Role.SUPERVISOR,
             HomeAction(
+                "年度报告",
+                "按年度生成政务服务工作报告（PDF），含办件、网办、一次办结、好差评、赋权、时限压缩和大厅的图表",
+                "supervision:annual",
+                "bi-file-earmark-bar-graph",
+                20,
+            ),
+        )
+        register_action(
+            Role.SUPERVISOR,
+            HomeAction(
                 "好差评统计",
                 "好评率、主动评价好评率、差评率、不评率，按期间、事项、部门、大厅、窗口、人员、渠道",
                 "supervision:feedback",

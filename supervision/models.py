@@ -15,8 +15,11 @@ keys have no database constraint (``db_constraint=False``): a rollup never holds
 back, and a deleted row of the record is simply rebuilt away.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from jinpu_portal.files import RandomName
 
 
 def _dimension(model: str, label: str):
@@ -270,3 +273,74 @@ class RollupState(models.Model):
 
     def __str__(self):
         return f"汇总刷新状态（{self.refreshed_at or '未刷新'}）"
+
+
+# --- Generated reports ---------------------------------------------------------------------
+
+
+class ReportState(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("生成失败")
+
+
+#: The states of a report still being made: one per year and scope at a time.
+REPORT_ACTIVE = (ReportState.QUEUED, ReportState.RUNNING)
+
+
+class AnnualReport(models.Model):
+    """An annual report (年度报告) requested by a supervisor: the PDF of a year's figures
+    over a scope (the district, or a set of departments), made by a Celery task
+    (``supervision.tasks.annual_report_build``) that records its progress here.
+
+    ``scope_key`` names the scope (``district``, or ``d:`` and a hash of the sorted
+    department ids kept in ``departments``): one report per year and scope is queued or
+    running at a time (a partial unique index). The file is served only by
+    ``supervision.views.annual`` to supervisors who may see the scope."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    scope_key = models.CharField(_("范围标识"), max_length=40)
+    departments = models.JSONField(_("范围部门"), null=True, blank=True, help_text=_("空：全区"))
+    scope_label = models.CharField(_("范围"), max_length=200)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("状态"), max_length=8, choices=ReportState.choices, default=ReportState.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    step = models.CharField(_("当前步骤"), max_length=100, blank=True)
+    file = models.FileField(_("PDF 文件"), upload_to=RandomName("supervision/reports"), blank=True)
+    size = models.PositiveIntegerField(_("文件大小（字节）"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("最近更新"), auto_now=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("年度报告")
+        verbose_name_plural = _("年度报告")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "scope_key"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="annual_report_one_active",
+            )
+        ]
+        indexes = [models.Index(fields=["scope_key", "-created_at"], name="annual_report_scope")]
+
+    def __str__(self):
+        return f"{self.year} 年度报告（{self.scope_label}）"
+
+    @property
+    def active(self) -> bool:
+        return self.state in REPORT_ACTIVE

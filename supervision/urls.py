@@ -17,4 +17,8 @@ urlpatterns = [
     path("feedback/", views.feedback_figures, name="feedback"),
     path("rankings/", views.rankings_page, name="rankings"),
     path("delegations/", views.delegations_page, name="delegations"),
+    path("reports/", views.annual_reports, name="annual"),
+    path("reports/list/", views.annual_list, name="annual_list"),
+    path("reports/new/", views.annual_request, name="annual_request"),
+    path("reports/<id:pk>/report.pdf", views.annual_download, name="annual_download"),
 ]

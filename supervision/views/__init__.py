@@ -1,6 +1,7 @@
 """Supervision pages (监督管理), mounted at /supervision/: read-only views over the apps
 below; the one act, a 督办 note, goes through approvals' service."""
 
+from .annual import annual_download, annual_list, annual_reports, annual_request
 from .board import lights, lights_fragment
 from .cases import case_detail, case_escalate, case_list
 from .delegations import delegations_page
@@ -10,6 +11,10 @@ from .overview import overview
 from .rankings import rankings_page
 
 __all__ = [
+    "annual_download",
+    "annual_list",
+    "annual_reports",
+    "annual_request",
     "case_detail",
     "case_escalate",
     "case_list",

@@ -111,6 +111,9 @@ NOT_PAGES = {
     "supervision:case_escalate": "POST action (the form is on supervision:case)",
     "supervision:export": "Excel download",
     "supervision:lights_fragment": "htmx fragment of supervision:lights",
+    "supervision:annual_list": "htmx fragment of supervision:annual",
+    "supervision:annual_request": "POST action (the form is on supervision:annual)",
+    "supervision:annual_download": "PDF download (tests/e2e/test_supervision_annual.py)",
     "feedback:appeal_evidence": "file download",
     "feedback:review_entry": "POST action (the forms are on feedback:review)",
     "feedback:pad-poll": "htmx fragment of feedback:pad (tests/e2e/test_feedback_pad.py)",
@@ -468,6 +471,7 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("supervision:delegations"),
             url("supervision:delegations", query="group=station"),
             url("supervision:delegations", query="group=list&sort=accepted"),
+            url("supervision:annual"),
             url("hall:overview"),
             url("hall:windows", "JP"),
         ]
