@@ -3,11 +3,12 @@ instances they rate.
 
 ``rating_record`` is the one way a citizen's rating is written, whatever the channel
 (QR and SMS links, "my applications" online, the counter pad): it validates everything
-before it writes, locks the instance, refuses staff accounts, a second rating and a
-closed period, writes the rating, marks the instance rated and, for a 差评, sends
-``bad_rating_recorded`` in the same transaction (the rectification order opens there).
-Two submissions at the same moment give one rating: the second waits for the lock and
-finds the instance rated; should anything write a rating past the lock (the default
+before it writes, refuses staff accounts, a second rating and a closed period, claims
+the instance (marks it rated if it is still open and within its period, one
+conditional UPDATE), writes the rating and, for a 差评, sends ``bad_rating_recorded``
+in the same transaction (the rectification order opens there). Two submissions at the
+same moment give one rating: the second's claim waits for the first's row lock and
+finds the instance rated; should anything write a rating past the claim (the default
 rating job's set-based insert), the one-to-one constraint refuses it and the caller
 gets the same message.
 
@@ -175,16 +176,35 @@ def _sub_scores(scores: Mapping | None, allowed: tuple[SubScore, ...]) -> dict[s
     return {str(code): clean[code] for code in allowed if code in clean}
 
 
-def _lock(instance: ServiceInstance | int) -> ServiceInstance:
-    pk = getattr(instance, "pk", instance)
-    try:
-        return (
-            ServiceInstance.objects.select_for_update(of=("self",))
-            .select_related("application")
-            .get(pk=pk)
+def _target(instance: ServiceInstance | int) -> ServiceInstance:
+    """The instance to rate, with its case (the sub-scores depend on its channel): the
+    caller's, as it is, or read by id."""
+    if isinstance(instance, ServiceInstance):
+        return instance
+    found = ServiceInstance.objects.select_related("application").filter(pk=instance).first()
+    if found is None:
+        raise FeedbackError("没有找到要评价的服务。", code="not_found")
+    return found
+
+
+def _current(pk: int) -> ServiceInstance:
+    """The instance's row as it is now (to say why it cannot be rated)."""
+    found = ServiceInstance.objects.filter(pk=pk).only("state", "rate_until").first()
+    if found is None:
+        raise FeedbackError("没有找到要评价的服务。", code="not_found")
+    return found
+
+
+def _claim(pk: int, now: datetime.datetime) -> bool:
+    """Mark the instance rated if it is open and within its period, in one conditional
+    UPDATE: whether it did. Two claims at once: the second waits for the first's row
+    lock, then finds the row no longer open (PostgreSQL re-reads the row it waited for),
+    so exactly one rating goes on."""
+    return bool(
+        ServiceInstance.objects.filter(pk=pk, state=InstanceState.OPEN, rate_until__gte=now).update(
+            state=InstanceState.RATED, updated_at=now
         )
-    except ServiceInstance.DoesNotExist:
-        raise FeedbackError("没有找到要评价的服务。", code="not_found") from None
+    )
 
 
 def _require_open(instance: ServiceInstance, now: datetime.datetime) -> None:
@@ -260,12 +280,19 @@ def _rating_record(*, instance, level, reasons, text, sub_scores, channel, actor
     level = _level(level)
     reasons = _reasons(level, reasons)
     text = _text(text)
-    instance = _lock(instance)
+    instance = _target(instance)
     now = timezone.now()
-    _require_open(instance, now)
-    scores = _sub_scores(sub_scores, sub_score_codes(instance, channel))
-    if channel == RatingChannel.ONLINE and not may_rate_online(actor, instance.application_id):
-        raise FeedbackPermissionDenied("只有申请人本人可以在“我的申请”中评价该服务。")
+    try:
+        scores = _sub_scores(sub_scores, sub_score_codes(instance, channel))
+        if channel == RatingChannel.ONLINE and not may_rate_online(actor, instance.application_id):
+            raise FeedbackPermissionDenied("只有申请人本人可以在“我的申请”中评价该服务。")
+    except (FeedbackError, FeedbackPermissionDenied):
+        # A service no longer open is said first, whatever else is wrong.
+        _require_open(_current(instance.pk), now)
+        raise
+    if not _claim(instance.pk, now):
+        _require_open(_current(instance.pk), now)
+        raise FeedbackError(ALREADY_RATED, code="already_rated")  # reopened meanwhile
     rater = actor if actor is not None and actor.is_authenticated else None
     rating = Rating.objects.create(
         instance=instance,
@@ -277,7 +304,6 @@ def _rating_record(*, instance, level, reasons, text, sub_scores, channel, actor
         rater=rater,
         rated_at=now,
     )
-    ServiceInstance.objects.filter(pk=instance.pk).update(state=InstanceState.RATED, updated_at=now)
     instance.state = InstanceState.RATED
     if level in BAD_LEVELS:
         bad_rating_recorded.send(sender=Rating, rating=rating, actor=rater, address=address)

@@ -1,7 +1,7 @@
 """Double submission on PostgreSQL: the same rating posted twice at the same moment
 (a double tap, two tabs, a retry), each in its own thread and connection, gives one
-rating; the other submission is told the service is already rated. The loser waits on
-the instance's row lock (select_for_update) and then finds it rated. Over the API too:
+rating; the other submission is told the service is already rated. The loser's claim (a
+conditional UPDATE) waits on the instance's row lock and then finds it rated. Over the API too:
 twenty clients posting one link at once, exactly one 201."""
 
 import time
