@@ -145,3 +145,16 @@ def test_a_forged_forwarded_for_does_not_escape_the_address_limit(api, settings,
     settings.FEEDBACK_RATE_LIMIT_ADDRESS = "1/hour"
     assert api.get(url("a")).status_code == 404
     assert api.get(url("b"), HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
+
+
+def test_both_limits_count_as_drf_counts_them(api, intake_instance, conclusion_instance, settings):
+    """One read and one write of the cache for both limits, with DRF's counting: a
+    request refused by one limit still counts in the other."""
+    settings.FEEDBACK_RATE_LIMIT_TOKEN = "1/hour"
+    settings.FEEDBACK_RATE_LIMIT_ADDRESS = "3/hour"
+    assert api.get(url(intake_instance)).status_code == 200  # link 1, address 1
+    refused = api.get(url(intake_instance))  # refused by the link's limit: address 2
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    assert api.get(url("b")).status_code == 404  # another link: address 3
+    assert api.get(url(conclusion_instance)).status_code == 429  # the address's limit
