@@ -22,6 +22,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from jinpu_portal.db import PreparedQuery
+
 from .constants import RatingChannel
 from .errors import FeedbackError
 from .models import ServiceInstance
@@ -66,6 +68,31 @@ def _payload(token: str) -> dict:
     return payload
 
 
+#: The instance a link names, with what its pages and its API show (the case's item,
+#: number and channel, the department, the window and its hall; the other fields load
+#: when read), compiled once per process: every rating by link runs it.
+_LINK_QUERY = PreparedQuery(
+    lambda pk: (
+        ServiceInstance.objects.select_related(
+            "application__item_version", "department", "window__hall"
+        )
+        .only(
+            "stage",
+            "state",
+            "served_at",
+            "rate_until",
+            "application__case_number",
+            "application__channel",
+            "application__item_version__name",
+            "department__name",
+            "window__number",
+            "window__hall__name",
+        )
+        .filter(pk=pk)
+    )
+)
+
+
 def instance_from_token(token: str, *, application=None) -> ServiceInstance:
     """The instance ``token`` was made for, with its case and item. Refused
     (FeedbackError, code ``token_invalid`` or ``token_expired``): a token that does not
@@ -74,13 +101,8 @@ def instance_from_token(token: str, *, application=None) -> ServiceInstance:
     one. A rated instance is returned as it is: the page says so and ``rating_record``
     refuses a second rating."""
     payload = _payload(token or "")
-    instance = (
-        ServiceInstance.objects.select_related(
-            "application__item_version", "department", "hall", "window__hall"
-        )
-        .filter(pk=payload["i"])
-        .first()
-    )
+    found = _LINK_QUERY(payload["i"])
+    instance = found[0] if found else None
     if instance is None or instance.application_id != payload["a"]:
         raise FeedbackError(INVALID, code="token_invalid")
     if application is not None and getattr(application, "pk", application) != payload["a"]:
