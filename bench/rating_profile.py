@@ -5,14 +5,13 @@ bare JSON view's as the floor.
 
 It makes its own database (default jinpu_bench_rating_profile: the organisation, the
 item and --instances open service instances, as rating_load_bench.py seeds) unless
---reuse-db, and keeps it, so later runs (and other checkouts, --root) rate the
-instances still open:
+--reuse-db, and keeps it, so later runs (and the same script in another checkout, for
+a comparison) rate the instances still open:
 
     .venv/bin/python bench/rating_profile.py                 # seed, then measure
     .venv/bin/python bench/rating_profile.py --reuse-db      # measure again
     .venv/bin/python bench/rating_profile.py --reuse-db --sql          # ... and the statements
     .venv/bin/python bench/rating_profile.py --reuse-db --profile      # cProfile of the ratings
-    .venv/bin/python bench/rating_profile.py --reuse-db --root ../other-checkout  # its code
 
 The rate limits run on every request, as in the load benchmark (Redis, --redis; each
 request its own token and its own client address in X-Forwarded-For, one proxy hop
@@ -49,7 +48,6 @@ def parse_args(argv=None):
     parser.add_argument("--instances", type=int, default=20_000, help="open instances to seed")
     parser.add_argument("--ratings", type=int, default=500, help="ratings measured")
     parser.add_argument("--bad", type=float, default=0.02, help="share of 差评")
-    parser.add_argument("--root", help="import the portal's code from this checkout")
     parser.add_argument("--sql", action="store_true", help="print one rating's statements")
     parser.add_argument("--profile", action="store_true", help="cProfile the ratings")
     parser.add_argument("--sort", default="cumtime", help="pstats sort key for --profile")
@@ -145,11 +143,8 @@ def main(argv=None) -> int:
         return 0
     if not args.reuse_db:
         prepare_database(args)
-    if args.root:
-        sys.path.insert(0, str(Path(args.root).resolve()))
-        for name in [name for name in sys.modules if name == "bench" or name.startswith("bench.")]:
-            del sys.modules[name]
     os.environ.update(environment(args))
+
     import django
     from django.conf import settings
     from django.utils.module_loading import import_string
@@ -170,7 +165,7 @@ def main(argv=None) -> int:
     from feedback.models import ServiceInstance
     from feedback.tokens import rating_token
 
-    print(f"code: {Path(feedback.__file__).resolve().parent.parent}")
+    print(f"code: {Path(feedback.__file__).parent.parent}")
     needed = args.ratings + 30
     instances = list(
         ServiceInstance.objects.filter(state=InstanceState.OPEN).order_by("pk")[:needed]
@@ -188,10 +183,10 @@ def main(argv=None) -> int:
 
     def timed(kind, send, expected, profile=False):
         # The statements of the first measured rating only (capturing costs CPU too).
-        capture = CaptureQueriesContext(connection)
-        if not (kind == "rate" and profile and not statements):
-            capture = nullcontext(None)
-        with capture:
+        capture = None
+        if kind == "rate" and profile and not statements:
+            capture = CaptureQueriesContext(connection)
+        with nullcontext() if capture is None else capture:
             if profile and profiler:
                 profiler.enable()
             wall, cpu = time.perf_counter(), time.process_time()
