@@ -101,8 +101,7 @@ def seed(count: int) -> None:
 
 
 def prepare_database(args) -> None:
-    # No cache needed to migrate and seed.
-    env = {**os.environ, **environment(args), "PYTHONPATH": str(ROOT), "REDIS_URL": ""}
+    env = {**os.environ, **environment(args), "PYTHONPATH": str(ROOT)}
     recreate_database(args)
     subprocess.run(
         [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
@@ -146,13 +145,6 @@ def main(argv=None) -> int:
     os.environ.update(environment(args))
 
     import django
-    from django.conf import settings
-    from django.utils.module_loading import import_string
-
-    try:
-        import_string(settings.CACHES["default"]["BACKEND"])
-    except ImportError:  # a checkout between two cache backends
-        settings.CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
 
     django.setup()
     from django.core.cache import cache
