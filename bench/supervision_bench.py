@@ -15,6 +15,11 @@ item 9): median under 150 ms and p95 under 400 ms for the overview and the light
 board, with a query count that does not grow with the data: run it on a small year
 (``supervision_data.py --cases 10000 --db-name jinpu_bench_supervision_small``) to
 compare the counts. Prints PASS/FAIL per page.
+
+Then (unless ``--no-report``) the annual report of this year over the district is
+requested as the supervisor would (``supervision.reports.report_request``; Celery runs
+eagerly here, so the build runs in this process) and timed from the request to the
+stored PDF: target under 2 minutes. ``--pdf PATH`` keeps a copy of the PDF.
 """
 
 import argparse
@@ -36,6 +41,8 @@ def parse_args(argv=None):
     database_arguments(parser, "jinpu_bench_supervision", own=False)
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--no-report", dest="report", action="store_false")
+    parser.add_argument("--pdf", help="save the annual report's PDF here")
     return parser.parse_args(argv)
 
 
@@ -103,7 +110,29 @@ def main(argv=None) -> int:
         spread = f"{min(counts)}" if min(counts) == max(counts) else f"{min(counts)}-{max(counts)}"
         figures = f"{median:>7.1f}ms {high:>7.1f}ms {max(times):>7.1f}ms"
         print(f"{name:<40} {figures} {spread:>8}  {verdict}")
+    if args.report:
+        failed |= not time_report(client, today.year, args)
     return 1 if failed else 0
+
+
+def time_report(client, year: int, args) -> bool:
+    from accounts.models import User
+    from supervision.models import ReportState
+    from supervision.reports import report_request
+
+    began = time.perf_counter()
+    report, created = report_request(user=User.objects.get(username="supervisor"), year=year)
+    report.refresh_from_db()
+    seconds = time.perf_counter() - began
+    ok = created and report.state == ReportState.DONE and seconds < 120
+    size = report.file.size if report.file else 0
+    print(
+        f"annual report {year}: {seconds:.1f} s, state {report.state}, {size:,} bytes"
+        f"  {'PASS' if ok else 'FAIL'}{'' if created else ' (an earlier one was still running)'}"
+    )
+    if args.pdf and report.file:
+        Path(args.pdf).write_bytes(report.file.read())
+    return ok
 
 
 if __name__ == "__main__":
