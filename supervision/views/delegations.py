@@ -126,7 +126,7 @@ def _cards(f) -> list[dict]:
             "label": "全域通办受理",
             "value": sum(s.cases.accepted for s in stations),
             "code": "station_accepted",
-            "note": f"{sum(1 for s in stations if s.cases.accepted)} 个所有受理",
+            "note": f"涉及 {sum(1 for s in stations if s.cases.accepted)} 个市场监督管理所",
         },
     ]
 
