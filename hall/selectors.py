@@ -38,6 +38,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User, Window
+from intake.models import Application
 
 from .constants import (
     AT_WINDOW_STATUSES,
@@ -432,14 +433,21 @@ def period_figures(
     end: datetime.date | None = None,
     hall_id: int | None = None,
     *,
+    cases: Q | None = None,
     now=None,
 ) -> Figures:
     """The tickets of the days from ``start`` to ``end`` (both included, either open) of
     one hall or of every hall (``hall_id`` None), in ONE aggregate statement whatever
     their number (the ``hall_ticket_day`` index when a hall is given): issued, served,
     no-shows, still waiting, the average wait (issue to first call) and service time,
-    and the waits over LONG_WAIT_MINUTES as ``hall_figures`` counts them."""
+    and the waits over LONG_WAIT_MINUTES as ``hall_figures`` counts them. ``cases``, a
+    filter over the ticket's linked application (paths from ``Application``), keeps
+    only the tickets served for such a case (a department's, an item's)."""
     tickets = Ticket.objects.order_by()
+    if cases is not None:
+        tickets = tickets.filter(
+            application__in=Application.objects.filter(cases).order_by().values("pk")
+        )
     if hall_id is not None:
         tickets = tickets.filter(hall_id=hall_id)
     if start is not None:

@@ -1,12 +1,16 @@
 """The hall's queue figures (取号叫号: tickets issued and served, average wait, waits over
 30 minutes) of the overview's period and hall, read through ``hall.selectors``.
 
-The queue belongs to a hall, not to a department: the figures follow the filter's period
-and hall only (every hall when none is chosen) and are the same for every supervisor;
-the overview says so when the filter names a department, item, channel or unit."""
+The queue belongs to a hall, not to a department: a district-wide supervisor with no
+other dimension chosen sees every ticket of the period and hall (every hall when none is
+chosen). A supervisor of some departments, or a filter naming a department, item,
+channel or delegated unit, counts only the tickets linked to a case of that scope and
+those dimensions (the application the window accepted or refused while serving the
+ticket: ``Ticket.application``); the overview says so (``linked_only``)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -25,8 +29,8 @@ class HallFigures:
     long_waits: int = 0
     average_wait_minutes: Decimal | None = None
     average_service_minutes: Decimal | None = None
-    #: the filter names dimensions the queue does not have (department, item, ...)
-    partial: bool = False
+    #: only the tickets linked to a case of the scope and the filter's dimensions
+    linked_only: bool = False
     long_wait_minutes: int = LONG_WAIT_MINUTES
 
 
@@ -38,7 +42,13 @@ def _minutes(value) -> Decimal | None:
 
 def hall_figures(f) -> HallFigures:
     """The queue figures of the filter's period and hall (one statement)."""
-    row = period_figures(f.start, f.end, f.hall)
+    linked_only = f.scope is not None or bool(f.department or f.item or f.channel or f.unit)
+    row = period_figures(
+        f.start,
+        f.end,
+        f.hall,
+        cases=dataclasses.replace(f, hall=None).applications() if linked_only else None,
+    )
     return HallFigures(
         available=True,
         tickets=row.issued,
@@ -47,5 +57,5 @@ def hall_figures(f) -> HallFigures:
         long_waits=row.long_waits,
         average_wait_minutes=_minutes(row.average_wait),
         average_service_minutes=_minutes(row.average_service),
-        partial=bool(f.department or f.item or f.channel or f.unit),
+        linked_only=linked_only,
     )

@@ -66,6 +66,15 @@ def tickets():
     return jp, jz
 
 
+def _district_supervisor():
+    from accounts.services import staff_set_district_wide
+    from tests.factories import UserFactory
+
+    user = UserFactory(supervisor=True, username="hall-supervisor")
+    staff_set_district_wide(user=user, district_wide=True)
+    return user
+
+
 def test_the_weeks_hall_figures(tickets):
     jp, _jz = tickets
     week = Filter(start=datetime.date(2026, 11, 2), end=datetime.date(2026, 11, 6))
@@ -74,7 +83,7 @@ def test_the_weeks_hall_figures(tickets):
     assert (figures.tickets, figures.served, figures.no_show, figures.long_waits) == (4, 3, 1, 1)
     assert str(figures.average_wait_minutes) == "21.3"
     assert str(figures.average_service_minutes) == "13.3"
-    assert not figures.partial
+    assert not figures.linked_only
 
     one = hall_figures(Filter(start=week.start, end=week.end, hall=jp.pk))
     assert (one.tickets, one.served, one.long_waits) == (3, 2, 1)
@@ -82,7 +91,8 @@ def test_the_weeks_hall_figures(tickets):
 
     everything = hall_figures(Filter())
     assert (everything.tickets, everything.long_waits) == (5, 2)
-    assert hall_figures(Filter(department=1)).partial
+    assert hall_figures(Filter(department=1)).linked_only
+    assert hall_figures(Filter(department=1)).tickets == 0  # none linked to its cases
 
 
 def test_one_statement_whatever_the_tickets(tickets, django_assert_num_queries):
@@ -91,10 +101,7 @@ def test_one_statement_whatever_the_tickets(tickets, django_assert_num_queries):
 
 
 def test_the_overview_shows_them(client, tickets):
-    from tests.factories import UserFactory
-
-    supervisor = UserFactory(supervisor=True, username="hall-supervisor")
-    client.force_login(supervisor)
+    client.force_login(_district_supervisor())
     response = client.get(f"{reverse('supervision:overview')}?{WEEK}")
     assert response.status_code == 200
     page = response.content.decode()
@@ -109,11 +116,27 @@ def test_the_overview_export_carries_them(client, tickets):
 
     from openpyxl import load_workbook
 
-    from tests.factories import UserFactory
-
-    client.force_login(UserFactory(supervisor=True, username="hall-supervisor"))
+    client.force_login(_district_supervisor())
     response = client.get(f"{reverse('supervision:export', args=['overview'])}?{WEEK}")
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True)}
     assert (summary["取号（大厅排队）"], summary["平均等候（分钟）"]) == (4, 21.3)
     assert summary["等候超 30 分钟"] == 1
+
+
+def test_the_scope_counts_the_tickets_of_its_cases(week, tickets, client):
+    """T1 (10 min) served case A of the 审批局, T4 (20 min) case E of the 市场监管局: the
+    审批局's supervisor counts T1 alone, a filter by the 市场监管局 T4 alone."""
+    t1 = Ticket.objects.get(label="A001", day=datetime.date(2026, 11, 2))
+    t4 = Ticket.objects.get(label="B001")
+    Ticket.objects.filter(pk=t1.pk).update(application=week.a)
+    Ticket.objects.filter(pk=t4.pk).update(application=week.e)
+    mine = hall_figures(Filter(start=datetime.date(2026, 11, 2), scope=frozenset({week.spj.pk})))
+    assert (mine.linked_only, mine.tickets, str(mine.average_wait_minutes)) == (True, 1, "10.0")
+    market = hall_figures(Filter(department=week.scj.pk))
+    assert (market.tickets, str(market.average_wait_minutes)) == (1, "20.0")
+    assert hall_figures(Filter(scope=frozenset())).tickets == 0
+    client.force_login(week.watcher)
+    response = client.get(f"{reverse('supervision:overview')}?{WEEK}")
+    assert response.context["hall"].tickets == 1
+    assert "只统计已关联到相应办件的排队号" in response.content.decode()
