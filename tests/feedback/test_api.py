@@ -158,3 +158,67 @@ def test_both_limits_count_as_drf_counts_them(api, intake_instance, conclusion_i
     assert 0 < int(refused["Retry-After"]) <= 3600
     assert api.get(url("b")).status_code == 404  # another link: address 3
     assert api.get(url(conclusion_instance)).status_code == 429  # the address's limit
+
+
+BODIES = [
+    {"level": 1},
+    {"level": 2, "text": "  满意  ", "via": "sms"},
+    {"level": 4, "reasons": ["efficiency", "attitude", "efficiency"], "text": "慢"},
+    {"level": 3, "sub_scores": {"attitude": 5, "efficiency": 1}, "unknown": 1},
+    {"level": 1, "text": "好" * 500},
+    # What the plain check leaves to the serializer (its errors, or its coercions):
+    {"level": "2"},
+    {"level": True},
+    {"level": 6},
+    {"level": None},
+    {},
+    {"level": 1, "reasons": "efficiency"},
+    {"level": 1, "reasons": ["nonsense"]},
+    {"level": 1, "reasons": ["other"] * 10},
+    {"level": 1, "text": 5},
+    {"level": 1, "text": None},
+    {"level": 1, "text": "好" * 501},
+    {"level": 1, "text": " a\x00b "},
+    {"level": 1, "text": "\ud800"},
+    {"level": 1, "sub_scores": {"attitude": 6}},
+    {"level": 1, "sub_scores": {"attitude": True}},
+    {"level": 1, "sub_scores": {"attitude": "4"}},
+    {"level": 1, "sub_scores": []},
+    {"level": 1, "via": "email"},
+    {"level": 1, "via": ""},
+    [{"level": 1}],
+]
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_the_plain_check_validates_as_the_serializer_does(body):
+    from feedback.api.rate import RateSerializer, _plain_rating
+
+    plain = _plain_rating(body)
+    serializer = RateSerializer(data=body)
+    if plain is not None:
+        assert serializer.is_valid(), serializer.errors
+        assert plain == dict(serializer.validated_data)
+
+
+def test_the_plain_check_takes_the_plain_bodies():
+    from feedback.api.rate import _plain_rating
+
+    assert all(_plain_rating(body) is not None for body in BODIES[:5])
+
+
+def test_the_answer_is_the_serializers(api, intake_instance):
+    from feedback.api.rate import RatingLinkSerializer, _link_answer, _link_data
+    from feedback.tokens import instance_from_token
+
+    instance = instance_from_token(rating_token(intake_instance))
+    assert _link_answer(instance) == RatingLinkSerializer(_link_data(instance)).data
+    api.post(url(intake_instance), {"level": 5, "reasons": ["other"]}, format="json")
+    rated = instance_from_token(rating_token(intake_instance))
+    answer = _link_answer(rated)
+    assert answer == RatingLinkSerializer(_link_data(rated)).data
+    assert answer["rating"]["level"] == 5
+    assert api.get(url(intake_instance)).json() == {
+        **answer,
+        "can_rate": False,
+    }
