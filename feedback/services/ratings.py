@@ -6,7 +6,9 @@ instances they rate.
 before it writes, refuses staff accounts, a second rating and a closed period, claims
 the instance (marks it rated if it is still open and within its period, one
 conditional UPDATE), writes the rating and, for a 差评, sends ``bad_rating_recorded``
-in the same transaction (the rectification order opens there). Two submissions at the
+in the same transaction (the rectification order opens there). On PostgreSQL the claim
+and the rating are one statement (the rating inserted only if the claim held), which
+for a rating other than a 差评 needs no transaction block of its own. Two submissions at the
 same moment give one rating: the second's claim waits for the first's row lock and
 finds the instance rated; should anything write a rating past the claim (the default
 rating job's set-based insert), the one-to-one constraint refuses it and the caller
@@ -19,10 +21,12 @@ supervisors (``feedback.selectors.StaffScope.sees_rater``).
 """
 
 import datetime
+import functools
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from accounts.constants import Role
@@ -207,6 +211,66 @@ def _claim(pk: int, now: datetime.datetime) -> bool:
     )
 
 
+@functools.cache
+def _claim_and_insert_sql() -> tuple[str, list]:
+    """PostgreSQL: the claim and the rating's INSERT as one statement (the rating is
+    inserted only if the claim updated the row): (sql, the rating's fields whose values
+    are parameters, in order). Every column of the rating is written, from its field."""
+    qn = connection.ops.quote_name
+    instances, ratings = ServiceInstance._meta.db_table, Rating._meta.db_table
+    fields = [field for field in Rating._meta.concrete_fields if not field.primary_key]
+    instance_field = Rating._meta.get_field("instance")
+    values = [
+        "claimed.id"
+        if field is instance_field
+        else "%s::jsonb"
+        if isinstance(field, models.JSONField)
+        else "%s"
+        for field in fields
+    ]
+    # Identifiers from the models, quoted by the backend; values as parameters.
+    sql = (
+        f"WITH claimed AS (UPDATE {qn(instances)} SET {qn('state')} = %s, {qn('updated_at')} = %s"  # noqa: S608
+        f" WHERE {qn('id')} = %s AND {qn('state')} = %s AND {qn('rate_until')} >= %s"
+        f" RETURNING {qn('id')} AS id)"
+        f" INSERT INTO {qn(ratings)} ({', '.join(qn(field.column) for field in fields)})"
+        f" SELECT {', '.join(values)} FROM claimed RETURNING {qn(ratings)}.{qn('id')}"
+    )
+    return sql, [field for field in fields if field is not instance_field]
+
+
+def _one_statement() -> bool:
+    """Whether the claim and the rating go as one statement: on PostgreSQL, unless
+    someone listens to the rating's save signals (the statement sends none)."""
+    return connection.vendor == "postgresql" and not (
+        models.signals.pre_save.has_listeners(Rating)
+        or models.signals.post_save.has_listeners(Rating)
+    )
+
+
+def _claim_and_insert(rating: Rating, now: datetime.datetime) -> bool:
+    """Claim ``rating``'s instance and insert ``rating`` (whether the claim held): one
+    statement on PostgreSQL (``_one_statement``), else the claim's UPDATE and the
+    INSERT in the caller's transaction."""
+    if not _one_statement():
+        if not _claim(rating.instance_id, now):
+            return False
+        rating.save(force_insert=True)
+        return True
+    sql, fields = _claim_and_insert_sql()
+    params = [InstanceState.RATED, now, rating.instance_id, InstanceState.OPEN, now]
+    params += [field.get_db_prep_save(field.pre_save(rating, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    rating.pk = row[0]
+    rating._state.adding = False
+    rating._state.db = connection.alias
+    return True
+
+
 def _require_open(instance: ServiceInstance, now: datetime.datetime) -> None:
     if instance.state == InstanceState.RATED:
         raise FeedbackError(ALREADY_RATED, code="already_rated")
@@ -263,7 +327,7 @@ def rating_record(
             address=address,
         )
     except IntegrityError:
-        # Written past the lock meanwhile (the default rating job's insert): the same
+        # Written past the claim meanwhile (the default rating job's insert): the same
         # answer as a second rating. Anything else is not ours to translate.
         pk = getattr(instance, "pk", instance)
         if Rating.objects.filter(instance_id=pk).exists():
@@ -271,7 +335,6 @@ def rating_record(
         raise
 
 
-@transaction.atomic
 def _rating_record(*, instance, level, reasons, text, sub_scores, channel, actor, address):
     if channel not in PERSON_CHANNELS:
         raise FeedbackError("评价渠道无效。", code="channel")
@@ -290,11 +353,8 @@ def _rating_record(*, instance, level, reasons, text, sub_scores, channel, actor
         # A service no longer open is said first, whatever else is wrong.
         _require_open(_current(instance.pk), now)
         raise
-    if not _claim(instance.pk, now):
-        _require_open(_current(instance.pk), now)
-        raise FeedbackError(ALREADY_RATED, code="already_rated")  # reopened meanwhile
     rater = actor if actor is not None and actor.is_authenticated else None
-    rating = Rating.objects.create(
+    rating = Rating(
         instance=instance,
         level=level,
         reasons=reasons,
@@ -304,9 +364,17 @@ def _rating_record(*, instance, level, reasons, text, sub_scores, channel, actor
         rater=rater,
         rated_at=now,
     )
-    instance.state = InstanceState.RATED
-    if level in BAD_LEVELS:
-        bad_rating_recorded.send(sender=Rating, rating=rating, actor=rater, address=address)
+    # A 差评 and its order in one transaction; any other rating on PostgreSQL is one
+    # statement, atomic by itself (a savepoint inside a caller's transaction, so that
+    # the constraint's refusal leaves that transaction usable).
+    alone = level not in BAD_LEVELS and _one_statement() and not connection.in_atomic_block
+    with nullcontext() if alone else transaction.atomic():
+        if not _claim_and_insert(rating, now):
+            _require_open(_current(instance.pk), now)
+            raise FeedbackError(ALREADY_RATED, code="already_rated")  # reopened meanwhile
+        instance.state = InstanceState.RATED
+        if level in BAD_LEVELS:
+            bad_rating_recorded.send(sender=Rating, rating=rating, actor=rater, address=address)
     return rating
 
 

@@ -69,3 +69,40 @@ def test_twenty_clients_posting_one_link_give_one_rating(intake_instance, settin
     statuses = sorted(status for _, status in results)
     assert statuses == [201] + [409] * 19, results
     assert Rating.objects.filter(instance=intake_instance).count() == 1
+
+
+def test_a_good_rating_is_one_statement_without_a_transaction_block(intake_instance):
+    """On PostgreSQL the claim and the rating go as one statement (no BEGIN/COMMIT of
+    their own); every column is written as the ORM would write it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    instance = ServiceInstance.objects.select_related("application").get(pk=intake_instance.pk)
+    with CaptureQueriesContext(connection) as captured:
+        rating = ratings.rating_record(
+            instance=instance,
+            level=Level.SATISFIED,
+            text="好",
+            sub_scores={"attitude": 5},
+            channel=RatingChannel.SMS,
+        )
+    assert [q["sql"].split()[0] for q in captured.captured_queries] == ["WITH"]
+    stored = Rating.objects.get()
+    assert stored.pk == rating.pk
+    assert (stored.level, stored.text, stored.channel, stored.sub_scores) == (
+        Level.SATISFIED,
+        "好",
+        RatingChannel.SMS,
+        {"attitude": 5},
+    )
+    assert (stored.reasons, stored.is_default, stored.rater, stored.excluded) == (
+        [],
+        False,
+        None,
+        False,
+    )
+    assert stored.push_status == "pending"
+    assert (stored.created_at, stored.updated_at) == (rating.created_at, rating.updated_at)
+    intake_instance.refresh_from_db()
+    assert intake_instance.state == InstanceState.RATED
+    assert intake_instance.updated_at == stored.rated_at
