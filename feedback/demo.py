@@ -224,6 +224,8 @@ def seed_history(*, cases: int = HISTORY_CASES, seed: int = 2026) -> int:
     for application in applications:
         window, version = application.window, application.item_version
         for action, at, before, after in (
+            # Received at the window and accepted there (both count in the rollups).
+            (CaseAction.RECEIVE, application.accepted_at, CaseStatus.DRAFT, CaseStatus.SUBMITTED),
             (CaseAction.ACCEPT, application.accepted_at, CaseStatus.SUBMITTED, CaseStatus.ACCEPTED),
             (
                 CaseAction.CONCLUDE,
@@ -239,8 +241,8 @@ def seed_history(*, cases: int = HISTORY_CASES, seed: int = 2026) -> int:
                     action=action,
                     from_status=before,
                     to_status=after,
-                    actor=application.accepted_by if action == CaseAction.ACCEPT else None,
-                    actor_role=Role.CLERK if action == CaseAction.ACCEPT else "",
+                    actor=application.accepted_by if action != CaseAction.CONCLUDE else None,
+                    actor_role=Role.CLERK if action != CaseAction.CONCLUDE else "",
                     channel=Channel.COUNTER,
                     hall=window.hall,
                     window=window,

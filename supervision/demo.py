@@ -211,3 +211,7 @@ def seed_supervision() -> None:
     if not Hall.objects.exists():
         return
     seed_cases()
+
+
+# The annual report's cases (last year, and this year online and at the windows).
+from . import demo_annual  # noqa: E402, F401 - registers its seeder
