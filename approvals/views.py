@@ -80,6 +80,19 @@ def role_required(*roles):
     return decorator
 
 
+def act_and_say(request, success: str, service, *args, **kwargs) -> bool:
+    """Run ``service(*args, **kwargs)`` for a page: its refusal (ValidationError or
+    PermissionDenied) becomes the page's error message, else ``success`` its success
+    message. True when the service went through."""
+    try:
+        service(*args, **kwargs)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+        return False
+    messages.success(request, success)
+    return True
+
+
 # --- the inbox ------------------------------------------------------------------------
 
 
@@ -245,12 +258,8 @@ def task_action(request, pk, action):
     else:
         version = request.POST.get("version", "")
         data["version"] = int(version) if version.isdigit() else None
-    try:
-        _run_task_action(request, task, action, data)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, error_text(error))
+    if not act_and_say(request, success, _run_task_action, request, task, action, data):
         return redirect("approvals:task", pk=task.pk)
-    messages.success(request, success)
     if action in ("approve", "deny", "release", "terminate") or (
         action == "reassign" and data.get("assignee") != request.user.pk
     ):
@@ -285,22 +294,16 @@ def extension_decide(request, pk):
     if not form.is_valid():
         messages.error(request, "请选择是否批准延期。")
         return redirect("approvals:extensions")
-    try:
-        task_services.extension_decide(
-            extension=extension,
-            actor=request.user,
-            approve=form.cleaned_data["approve"],
-            note=form.cleaned_data["note"],
-        )
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(
-            request,
-            "已批准延期，已书面告知申请人。"
-            if form.cleaned_data["approve"]
-            else "已不予批准延期。",
-        )
+    data = form.cleaned_data
+    done = "已批准延期，已书面告知申请人。" if data["approve"] else "已不予批准延期。"
+    act_and_say(
+        request,
+        done,
+        task_services.extension_decide,
+        extension=extension,
+        actor=request.user,
+        **data,
+    )
     return redirect("approvals:extensions")
 
 
@@ -333,14 +336,14 @@ def counter(request):
 def tolerated_receive(request, pk):
     """A clerk registers a 容缺 material the applicant handed in at the window."""
     slot = get_object_or_404(SubmittedMaterial, pk=pk)
-    try:
-        tolerance_services.tolerated_material_receive(
-            application=slot.application_id, slot=slot, actor=request.user
-        )
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, f"已登记容缺材料“{slot.material.name}”补交。")
+    act_and_say(
+        request,
+        f"已登记容缺材料“{slot.material.name}”补交。",
+        tolerance_services.tolerated_material_receive,
+        application=slot.application_id,
+        slot=slot,
+        actor=request.user,
+    )
     return redirect("approvals:counter")
 
 
@@ -380,18 +383,21 @@ def supplement(request, pk):
     if not application_visible_to(user=request.user, application=application):
         raise Http404
     form = forms.SupplementReceiveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            task_services.supplement_receive(
-                application=application, actor=request.user, note=form.cleaned_data["note"]
-            )
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, error_text(error))
-        else:
-            messages.success(request, "已收到补正材料，办件恢复审查，时限恢复计算。")
-            if request.user.has_role(Role.CLERK):
-                return redirect("approvals:counter")
-            return redirect("approvals:case", pk=application.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and act_and_say(
+            request,
+            "已收到补正材料，办件恢复审查，时限恢复计算。",
+            task_services.supplement_receive,
+            application=application,
+            actor=request.user,
+            note=form.cleaned_data["note"],
+        )
+    ):
+        if request.user.has_role(Role.CLERK):
+            return redirect("approvals:counter")
+        return redirect("approvals:case", pk=application.pk)
     notice = (
         Notice.objects.filter(application=application, kind=NoticeKind.SUPPLEMENT)
         .order_by("-issued_at", "-id")

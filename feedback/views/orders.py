@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.constants import Role
 from approvals.errors import error_text
 from approvals.selectors import time_left
-from approvals.views import role_required
+from approvals.views import act_and_say, role_required
 from intake.files import stored_file_response
 
 from .. import order_forms as forms
@@ -157,12 +157,7 @@ def order_action(request, pk, action):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("feedback:order", pk=order.pk)
-    try:
-        _run_order_action(request, order, action, form.cleaned_data)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, success)
+    act_and_say(request, success, _run_order_action, request, order, action, form.cleaned_data)
     return redirect("feedback:order", pk=order.pk)
 
 
@@ -179,17 +174,10 @@ def order_visit(request, pk):
     form = forms.VisitForm(request.POST or None, auto_id="visit_%s")
     if request.method == "POST":
         if form.is_valid():
-            try:
-                svc.order_visit(
-                    order=order,
-                    actor=request.user,
-                    level=form.cleaned_data["level"],
-                    note=form.cleaned_data["note"],
-                )
-            except (ValidationError, PermissionDenied) as error:
-                messages.error(request, error_text(error))
-            else:
-                messages.success(request, "感谢您的评价！")
+            done = "感谢您的评价！"
+            act_and_say(
+                request, done, svc.order_visit, order=order, actor=request.user, **form.cleaned_data
+            )
             return redirect("feedback:order_visit", pk=order.pk)
         _form_errors(request, form)
     order.refresh_from_db()
@@ -244,17 +232,11 @@ def appeal_detail(request, pk):
     form = forms.AppealDecideForm(request.POST or None, auto_id="decide_%s")
     if request.method == "POST":
         if form.is_valid():
-            try:
-                svc.appeal_decide(
-                    appeal=appeal,
-                    actor=request.user,
-                    accept=form.cleaned_data["accept"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except (ValidationError, PermissionDenied) as error:
-                messages.error(request, error_text(error))
-            else:
-                messages.success(request, "已作出复核结论，已告知整改单位。")
+            done = "已作出复核结论，已告知整改单位。"
+            data = form.cleaned_data
+            if act_and_say(
+                request, done, svc.appeal_decide, appeal=appeal, actor=request.user, **data
+            ):
                 return redirect("feedback:appeals")
         else:
             _form_errors(request, form)
@@ -328,15 +310,13 @@ def review_entry(request, pk, entry_pk):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("feedback:review", pk=pk)
-    try:
-        svc.review_entry_record(
-            entry=entry,
-            actor=request.user,
-            result=form.cleaned_data["result"],
-            note=form.cleaned_data["note"],
-        )
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, "已登记回头看结果。")
+    data = form.cleaned_data
+    act_and_say(
+        request,
+        "已登记回头看结果。",
+        svc.review_entry_record,
+        entry=entry,
+        actor=request.user,
+        **data,
+    )
     return redirect("feedback:review", pk=pk)
