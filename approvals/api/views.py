@@ -33,7 +33,7 @@ from accounts.constants import Role
 from accounts.models import User
 from intake.models import Application
 from jinpu_portal.api.errors import valid
-from jinpu_portal.api.schema import error_responses
+from jinpu_portal.api.schema import action_schemas, error_responses
 
 from ..constants import Decision, Light
 from ..errors import error_text
@@ -206,13 +206,9 @@ class TaskDetailApi(TaskMixin, APIView):
         return Response(TaskDetailSerializer(self.get_task(pk)).data)
 
 
-def _action_schema(summary, request=VersionSerializer):
-    return extend_schema(
-        tags=TAGS,
-        summary=summary,
-        request=request,
-        responses={200: TaskActionResultSerializer, **ERRORS},
-    )
+_action_schema = action_schemas(
+    tags=TAGS, errors=ERRORS, request=VersionSerializer, response=TaskActionResultSerializer
+)
 
 
 class TaskClaimApi(TaskMixin, APIView):
@@ -307,12 +303,7 @@ class TaskSpecialEndApi(TaskMixin, APIView):
 class TaskExtensionApi(TaskMixin, APIView):
     """申请延期 (art. 42). Permission: acting for the department."""
 
-    @extend_schema(
-        tags=TAGS,
-        summary="申请延期",
-        request=ExtensionRequestSerializer,
-        responses={201: ExtensionSerializer, **ERRORS},
-    )
+    @_action_schema("申请延期", ExtensionRequestSerializer, ExtensionSerializer, status=201)
     def post(self, request, pk):
         data = _valid(ExtensionRequestSerializer, request)
         extension = call_service(
@@ -369,12 +360,7 @@ class ExtensionDecideApi(APIView):
 
     permission_classes = [IsApprover]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="批准延期",
-        request=ExtensionDecideSerializer,
-        responses={200: ExtensionSerializer, **ERRORS},
-    )
+    @_action_schema("批准延期", ExtensionDecideSerializer, ExtensionSerializer)
     def post(self, request, pk):
         data = _valid(ExtensionDecideSerializer, request)
         extension = get_object_or_404(Extension, pk=pk)
@@ -434,12 +420,7 @@ class CaseSupplementReceiveApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="提交（收取）补正材料",
-        request=SupplementReceiveSerializer,
-        responses={200: CaseClocksSerializer, **ERRORS},
-    )
+    @_action_schema("提交（收取）补正材料", SupplementReceiveSerializer, CaseClocksSerializer)
     def post(self, request, pk):
         data = _valid(SupplementReceiveSerializer, request)
         application = _visible_case(request, pk)
@@ -456,12 +437,7 @@ class CaseToleratedReceiveApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="登记容缺材料补交",
-        request=None,
-        responses={200: ToleratedReceivedSerializer, **ERRORS},
-    )
+    @_action_schema("登记容缺材料补交", None, ToleratedReceivedSerializer)
     def post(self, request, pk, material):
         application = _visible_case(request, pk)
         slot = call_service(

@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from accounts.constants import Role
 from approvals.api.views import IsSupervisor, call_service
 from jinpu_portal.api.errors import valid
-from jinpu_portal.api.schema import error_responses
+from jinpu_portal.api.schema import action_schemas, error_responses
 
 from ..constants import AppealStatus, OrderStatus
 from ..order_selectors import appeal_list_for, order_get_for, order_list_for
@@ -65,6 +65,17 @@ class IsStaff(BasePermission):
         )
 
 
+def _status_param(request, allowed, *, default: str) -> str:
+    """The list's ``status`` filter (``default`` when not given); a value not ``allowed``
+    is a 400."""
+    status = request.query_params.get("status", default)
+    if status not in allowed:
+        raise exceptions.ValidationError(
+            {"detail": "状态：不是有效的选项。", "code": "invalid", "errors": {}}
+        )
+    return status
+
+
 class OrderListApi(ListAPIView):
     """差评整改单: those of the user's unit (a hall's clerks: its intake orders; a
     department's approvers: its conclusion orders), and a supervisor's departments';
@@ -76,11 +87,7 @@ class OrderListApi(ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        status = self.request.query_params.get("status", "")
-        if status and status not in STATUSES:
-            raise exceptions.ValidationError(
-                {"detail": "状态：不是有效的选项。", "code": "invalid", "errors": {}}
-            )
+        status = _status_param(self.request, ["", *STATUSES], default="")
         return order_list_for(user=self.request.user, status=status)
 
     @extend_schema(
@@ -111,14 +118,16 @@ class OrderMixin:
         order = order_get_for(user=self.request.user, pk=pk)
         return Response(OrderDetailSerializer(order).data)
 
+    def act(self, request, pk, serializer_class, service):
+        """Call ``service`` on the order for the signed-in user with the request's fields
+        (validated by ``serializer_class``); answer the order as it is now."""
+        order = self.get_order(pk)
+        data = valid(serializer_class(data=request.data))
+        call_service(service, order=order, actor=request.user, **data)
+        return self.result(pk)
 
-def _action_schema(summary: str, request_serializer):
-    return extend_schema(
-        tags=TAGS,
-        summary=summary,
-        request=request_serializer,
-        responses={200: OrderDetailSerializer, **ERRORS},
-    )
+
+_action_schema = action_schemas(tags=TAGS, errors=ERRORS, response=OrderDetailSerializer)
 
 
 class OrderDetailApi(OrderMixin, APIView):
@@ -139,16 +148,7 @@ class OrderCallBackApi(OrderMixin, APIView):
 
     @_action_schema("登记回访核实", CallBackSerializer)
     def post(self, request, pk):
-        order = self.get_order(pk)
-        data = valid(CallBackSerializer(data=request.data))
-        call_service(
-            svc.order_call_back,
-            order=order,
-            actor=request.user,
-            finding=data["finding"],
-            note=data["note"],
-        )
-        return self.result(pk)
+        return self.act(request, pk, CallBackSerializer, svc.order_call_back)
 
 
 class OrderReplyApi(OrderMixin, APIView):
@@ -157,10 +157,7 @@ class OrderReplyApi(OrderMixin, APIView):
 
     @_action_schema("整改答复群众", ReplySerializer)
     def post(self, request, pk):
-        order = self.get_order(pk)
-        data = valid(ReplySerializer(data=request.data))
-        call_service(svc.order_reply, order=order, actor=request.user, text=data["text"])
-        return self.result(pk)
+        return self.act(request, pk, ReplySerializer, svc.order_reply)
 
 
 class OrderReturnVisitApi(OrderMixin, APIView):
@@ -170,16 +167,7 @@ class OrderReturnVisitApi(OrderMixin, APIView):
 
     @_action_schema("登记电话回访评价", VisitSerializer)
     def post(self, request, pk):
-        order = self.get_order(pk)
-        data = valid(VisitSerializer(data=request.data))
-        call_service(
-            svc.order_visit,
-            order=order,
-            actor=request.user,
-            level=data["level"],
-            note=data.get("note", ""),
-        )
-        return self.result(pk)
+        return self.act(request, pk, VisitSerializer, svc.order_visit)
 
 
 class OrderAppealApi(OrderMixin, APIView):
@@ -189,11 +177,11 @@ class OrderAppealApi(OrderMixin, APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="提出差评申诉",
-        request={"multipart/form-data": AppealFileSerializer},
-        responses={201: AppealSerializer, **ERRORS},
+    @_action_schema(
+        "提出差评申诉",
+        {"multipart/form-data": AppealFileSerializer},
+        AppealSerializer,
+        status=201,
     )
     def post(self, request, pk):
         order = self.get_order(pk)
@@ -214,10 +202,7 @@ class OrderRuleApi(OrderMixin, APIView):
 
     @_action_schema("督查裁定", RuleSerializer)
     def post(self, request, pk):
-        order = self.get_order(pk)
-        data = valid(RuleSerializer(data=request.data))
-        call_service(svc.order_rule, order=order, actor=request.user, text=data["text"])
-        return self.result(pk)
+        return self.act(request, pk, RuleSerializer, svc.order_rule)
 
 
 class AppealListApi(ListAPIView):
@@ -229,11 +214,7 @@ class AppealListApi(ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        status = self.request.query_params.get("status", AppealStatus.PENDING)
-        if status not in AppealStatus.values:
-            raise exceptions.ValidationError(
-                {"detail": "状态：不是有效的选项。", "code": "invalid", "errors": {}}
-            )
+        status = _status_param(self.request, AppealStatus.values, default=AppealStatus.PENDING)
         return appeal_list_for(user=self.request.user, status=status)
 
     @extend_schema(
@@ -252,12 +233,7 @@ class AppealDecideApi(APIView):
 
     permission_classes = [IsSupervisor]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="复核差评申诉",
-        request=AppealDecideSerializer,
-        responses={200: AppealSerializer, **ERRORS},
-    )
+    @_action_schema("复核差评申诉", AppealDecideSerializer, AppealSerializer)
     def post(self, request, pk):
         appeal = appeal_list_for(user=request.user, status="").filter(pk=pk).first()
         if appeal is None:

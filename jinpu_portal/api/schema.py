@@ -1,7 +1,7 @@
 """The OpenAPI schema's error answers (``REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]``)."""
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 
 from .errors import ErrorSerializer
@@ -15,6 +15,20 @@ def error_responses(descriptions: dict[int, str]) -> dict[int, OpenApiResponse]:
     """The error answers a view documents itself (``extend_schema(responses=...)``),
     status → what it means there; each is the ``Error`` shape."""
     return {status: _error(description) for status, description in descriptions.items()}
+
+
+def action_schemas(*, tags: list[str], errors: dict, request=None, response=None):
+    """The schema decorator of an app's acts: ``schema(summary, request, response,
+    status=200)`` documents the body ``request`` taken, the ``response`` answered with
+    ``status`` and the app's ``errors``; ``request`` and ``response`` default to the
+    ones given here."""
+
+    def schema(summary: str, request=request, response=response, status: int = 200):
+        return extend_schema(
+            tags=tags, summary=summary, request=request, responses={status: response, **errors}
+        )
+
+    return schema
 
 
 class PortalAutoSchema(AutoSchema):
