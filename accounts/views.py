@@ -205,27 +205,38 @@ def enterprise_agents(request, pk: int):
     ones, until a date) and revoke them. Anyone else gets 404."""
     enterprise = _legal_enterprise_or_404(request, pk)
     form = AgentScopeForm(request.POST or None, prefix="agent")
-    if request.method == "POST" and form.is_valid():
-        try:
-            authorization = agent_authorize_online(
-                enterprise=enterprise, actor=request.user, **form.agent_terms()
-            )
-        except ValidationError as error:
-            _attach_errors(form, error)
-        except PermissionDenied as denied:
-            form.add_error(None, str(denied))
-        else:
-            messages.success(
-                request,
-                f"已授权 {authorization.citizen.name} 为经办人，有效期至 "
-                f"{authorization.valid_until:%Y-%m-%d}。",
-            )
-            return redirect("accounts:enterprise-agents", pk=enterprise.pk)
+    done = "已授权 {name} 为经办人"
+    if _agent_posted(
+        request, form, done, agent_authorize_online, enterprise=enterprise, actor=request.user
+    ):
+        return redirect("accounts:enterprise-agents", pk=enterprise.pk)
     return render(
         request,
         "accounts/enterprise_agents.html",
         _chain_context(enterprise, form=form, staff=False),
     )
+
+
+def _agent_posted(request, form, done: str, service, **arguments) -> bool:
+    """A valid form posted: authorize the agent by ``service`` on the form's terms. A
+    refusal goes onto the form; otherwise the success message (``done``, the agent as
+    ``{name}``, and the date it runs to). True when the agent was authorized."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        authorization = service(**arguments, **form.agent_terms())
+    except ValidationError as error:
+        _attach_errors(form, error)
+        return False
+    except PermissionDenied as denied:
+        form.add_error(None, str(denied))
+        return False
+    messages.success(
+        request,
+        f"{done.format(name=authorization.citizen.name)}，有效期至 "
+        f"{authorization.valid_until:%Y-%m-%d}。",
+    )
+    return True
 
 
 @login_required
@@ -335,20 +346,17 @@ def window_enterprise_detail(request, pk: int):
     if enterprise is None:
         raise Http404("未找到该企业。")
     form = WindowAgentForm(request.POST or None, request.FILES or None, prefix="agent")
-    if request.method == "POST" and form.is_valid():
-        try:
-            authorization = agent_record_at_window(
-                clerk=request.user, window=window, enterprise=enterprise, **form.agent_terms()
-            )
-        except ValidationError as error:
-            _attach_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"已登记 {authorization.citizen.name} 为经办人（授权委托书已存档），有效期至 "
-                f"{authorization.valid_until:%Y-%m-%d}。",
-            )
-            return redirect("accounts:window-enterprise-detail", pk=enterprise.pk)
+    done = "已登记 {name} 为经办人（授权委托书已存档）"
+    if _agent_posted(
+        request,
+        form,
+        done,
+        agent_record_at_window,
+        enterprise=enterprise,
+        clerk=request.user,
+        window=window,
+    ):
+        return redirect("accounts:window-enterprise-detail", pk=enterprise.pk)
     return render(
         request,
         "accounts/window_enterprise_detail.html",
