@@ -83,11 +83,15 @@ def guide_file(request, kind: str, pk: int):
     return FileResponse(stored.open("rb"), as_attachment=True, filename=filename)
 
 
+def _or_404(found, message: str):
+    """What a selector found, or a 404 with ``message``."""
+    if found is None:
+        raise Http404(message)
+    return found
+
+
 def _published_or_404(code: str):
-    version = published_version_for_code(code=code)
-    if version is None:
-        raise Http404("该事项不存在或尚未发布。")
-    return version
+    return _or_404(published_version_for_code(code=code), "该事项不存在或尚未发布。")
 
 
 @require_GET
@@ -127,10 +131,7 @@ def item_notice(request, code: str):
 
 
 def _bundle_or_404(code: str):
-    bundle = bundle_for_code(code=code)
-    if bundle is None:
-        raise Http404("该“一件事”不存在或已停用。")
-    return bundle
+    return _or_404(bundle_for_code(code=code), "该“一件事”不存在或已停用。")
 
 
 @require_GET

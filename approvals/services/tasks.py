@@ -72,16 +72,18 @@ EXTENSION_NOTE_MAX_LENGTH = 280
 EXTENSION_MAX_DAYS_JOINT = 15
 
 
-def _event(application, task: Task, actor, message: str, action: str, **details):
-    """An act on ``task`` in the case record, under its own code (``ApprovalEvent``)."""
+def _department_event(application, action: str, actor, message: str, department, **details):
+    """An act of ``department`` in the case record, under its own code (``ApprovalEvent``);
+    the message cut to 300 characters."""
     return record_event(
-        application,
-        action,
-        actor=actor,
-        message=message[:300],
-        department=task.department,
-        task=task.pk,
-        **details,
+        application, action, actor=actor, message=message[:300], department=department, **details
+    )
+
+
+def _event(application, task: Task, actor, message: str, action: str, **details):
+    """An act on ``task`` in the case record."""
+    return _department_event(
+        application, action, actor, message, task.department, task=task.pk, **details
     )
 
 
@@ -581,6 +583,15 @@ def extension_request(
     return extension
 
 
+def _extension_event(
+    application: Application, extension: Extension, action: str, actor: User, message: str, **extra
+):
+    """A decision on ``extension`` in the record of its case (``application``, locked)."""
+    _department_event(
+        application, action, actor, message, extension.department, extension=extension.pk, **extra
+    )
+
+
 def may_decide_extension(user: User, extension: Extension) -> bool:
     """Only the head (负责人) of the body deciding the case (行政许可法 art. 42).
     Supervisors watch and urge (督办); they do not decide."""
@@ -631,13 +642,8 @@ def extension_decide(
         update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"]
     )
     if not approve:
-        record_event(
-            application,
-            E.EXTENSION_REJECTED,
-            actor=actor,
-            message=f"延期申请未获批准：{note}"[:300],
-            department=extension.department,
-            extension=extension.pk,
+        _extension_event(
+            application, extension, E.EXTENSION_REJECTED, actor, f"延期申请未获批准：{note}"
         )
         notify(
             recipient=extension.requested_by,
@@ -649,13 +655,12 @@ def extension_decide(
     for clock in case_clocks(application).values():
         clock_extend(clock=clock, days=extension.days)
     sync_due_dates(application)
-    record_event(
+    _extension_event(
         application,
+        extension,
         E.EXTENSION_APPROVED,
-        actor=actor,
-        message=f"批准延期 {extension.days} 个工作日：{extension.reason}"[:300],
-        department=extension.department,
-        extension=extension.pk,
+        actor,
+        f"批准延期 {extension.days} 个工作日：{extension.reason}",
         days=extension.days,
     )
     notice_issue(

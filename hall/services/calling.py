@@ -129,15 +129,7 @@ def call_next(*, window: Window, actor: User, now: datetime.datetime | None = No
         "first_called_at",
         "target_window",
     )
-    log(
-        ticket,
-        TicketAction.CALLED,
-        at=now,
-        actor=actor,
-        window=window,
-        label=ticket.label,
-        number=window.number,
-    )
+    _log_call(ticket, TicketAction.CALLED, at=now, actor=actor, window=window)
     near_sms_send(category_ids=[ticket.category_id], now=now)
     return ticket
 
@@ -151,17 +143,25 @@ def recall(*, ticket: Ticket | int, window: Window, actor: User) -> Ticket:
     ticket.call_count += 1
     ticket.called_at = now
     _save(ticket, "call_count", "called_at")
+    _log_call(
+        ticket, TicketAction.RECALLED, at=now, actor=actor, window=window, calls=ticket.call_count
+    )
+    return ticket
+
+
+def _log_call(ticket: Ticket, action: str, *, at, actor: User, window: Window, **details) -> None:
+    """Record a call of ``ticket`` to ``window``: its event names the ticket's label and
+    the window's number besides the ``details``."""
     log(
         ticket,
-        TicketAction.RECALLED,
-        at=now,
+        action,
+        at=at,
         actor=actor,
         window=window,
-        calls=ticket.call_count,
+        **details,
         label=ticket.label,
         number=window.number,
     )
-    return ticket
 
 
 @transaction.atomic

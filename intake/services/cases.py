@@ -420,21 +420,24 @@ def submit_locked(application: Application, actor: User) -> Application:
     now = timezone.now()
     application.submitted_at = application.submitted_at or now
     application.received_at = now
-    transition(
+    _move_and_tell(
         application,
         CaseAction.SUBMIT,
         actor=actor,
         message="网上提交申请，等待综合窗口预审",
         update_fields=("submitted_at", "received_at"),
-    )
-    applicant_notify(
-        application,
         title="申请已提交",
         body=f"“{application.item_version.name}”已提交，{application.reference}，"
         "等待综合窗口预审。",
-        url=application.get_absolute_url(),
     )
     return application
+
+
+def _move_and_tell(application, action, *, actor, message, title, body, **options) -> None:
+    """Move ``application`` by ``action`` (``options`` as ``transition``'s) and tell the
+    applicant, with a link to the application."""
+    transition(application, action, actor=actor, message=message, **options)
+    applicant_notify(application, title=title, body=body, url=application.get_absolute_url())
 
 
 @transaction.atomic
@@ -462,18 +465,14 @@ def application_resubmit(*, application: Application, actor: User) -> Applicatio
     if notice is not None:
         notice.resolved_at = now
         notice.save(update_fields=["resolved_at"])
-    transition(
+    _move_and_tell(
         application,
         CaseAction.RESUBMIT,
         actor=actor,
         message="已按一次性告知补正材料",
         update_fields=("received_at", "prereview_warned_at"),
-    )
-    applicant_notify(
-        application,
         title="补正材料已提交",
         body=f"“{application.item_version.name}”的补正材料已提交，等待综合窗口审核。",
-        url=application.get_absolute_url(),
     )
     return application
 
@@ -491,24 +490,14 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
         )
     application = _lock(application)
     _require_applicant(application, actor)
-    transition(
+    who = "申请人" if application.applicant.user_id == actor.pk else "窗口代申请人"
+    _move_and_tell(
         application,
         CaseAction.WITHDRAW,
         actor=actor,
-        message=(
-            (
-                "申请人撤回申请"
-                if application.applicant.user_id == actor.pk
-                else "窗口代申请人撤回申请"
-            )
-            + (f"：{reason}" if reason else "")
-        ),
-    )
-    applicant_notify(
-        application,
+        message=f"{who}撤回申请" + (f"：{reason}" if reason else ""),
         title="申请已撤回",
         body=f"“{application.item_version.name}”（{application.reference}）已撤回。",
-        url=application.get_absolute_url(),
     )
     return application
 
