@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +21,7 @@ from .common import (
     quick_periods,
     supervisor_required,
 )
+from .overview import cases_url
 from .tables import Column, cells, headers, sort_rows
 
 #: The tabs: code → (label, the table's caption).
@@ -59,6 +62,13 @@ ITEM_COLUMNS = [
     Column("on_time_rate", "按时办结率", lambda r: r.on_time_rate, "%"),
     Column("headroom", "可压缩空间", lambda r: r.headroom, "工作日", css=_cut),
     Column(
+        "distribution",
+        "用时分布（工作日:件数）",
+        lambda r: "；".join(f"{days}:{n}" for days, n in r.distribution.items()),
+        numeric=False,
+        on_page=False,
+    ),
+    Column(
         "cuttable",
         "建议",
         lambda r: "可压缩承诺时限" if r.cuttable else "",
@@ -81,6 +91,25 @@ READERS = {
 }
 
 
+def _linked(columns: list[Column], group: str, f) -> list[Column]:
+    """The columns with the row names linking to the case search of the row's cases: a
+    department's accepted, an item's concluded in the period (the scope applies there
+    too)."""
+    if group == "department":
+        code, dimension = "accepted", "department"
+    elif group == "item":
+        code, dimension = "concluded", "item"
+    else:
+        return columns
+
+    def link(row):
+        if row.key is None:
+            return ""
+        return cases_url(code, dataclasses.replace(f, **{dimension: row.key}))
+
+    return [dataclasses.replace(columns[0], link=link), *columns[1:]]
+
+
 def ranking_table(request):
     """(form, filter, group, columns, sorted rows, sort code, descending) of the request:
     what the page shows and the export writes."""
@@ -88,7 +117,7 @@ def ranking_table(request):
     f = form.to_filter()
     group = request.GET.get("group")
     group = group if group in GROUPS else "department"
-    columns = COLUMNS[group]
+    columns = _linked(COLUMNS[group], group, f)
     rows = READERS[group](f)
     sort = request.GET.get("sort", "")
     if sort in {c.code for c in columns}:

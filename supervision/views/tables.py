@@ -20,6 +20,8 @@ class Column:
     unit: str = ""  # "%" is appended to the shown value; others go to the header
     numeric: bool = True
     css: Callable[[object], str] | None = None  # extra classes of a row's cell
+    link: Callable[[object], str] | None = None  # a row's cell links there ("" none)
+    on_page: bool = True  # False: in the export only
 
     @property
     def heading(self) -> str:
@@ -40,11 +42,15 @@ class Column:
         return "" if value is None else value
 
 
+def page_columns(columns: list[Column]) -> list[Column]:
+    return [column for column in columns if column.on_page]
+
+
 def sort_rows(rows: list, columns: list[Column], sort: str, order: str, default: str):
     """(The rows sorted by the column ``sort`` (else ``default``), its code, descending):
     numbers largest first unless ``order`` is ``asc``, text A→Z unless ``desc``; empty
     values always last."""
-    by_code = {c.code: c for c in columns}
+    by_code = {c.code: c for c in page_columns(columns)}
     column = by_code.get(sort) or by_code[default]
     descending = order != "asc" if column.numeric else order == "desc"
     present = [r for r in rows if column.value(r) not in (None, "")]
@@ -57,7 +63,7 @@ def headers(columns: list[Column], sort: str, descending: bool, params: dict) ->
     """Each column's heading with the link that sorts by it (the sorted one's link
     reverses the order) and its ``aria-sort``."""
     result = []
-    for column in columns:
+    for column in page_columns(columns):
         active = column.code == sort
         default = "desc" if column.numeric else "asc"
         order = ("asc" if descending else "desc") if active else default
@@ -79,6 +85,7 @@ def cells(row, columns: list[Column]) -> list[dict]:
             "text": column.shown(row),
             "numeric": column.numeric,
             "css": column.css(row) if column.css else "",
+            "url": column.link(row) if column.link else "",
         }
-        for column in columns
+        for column in page_columns(columns)
     ]

@@ -221,3 +221,19 @@ def test_the_export(client, rated_week):
     days = (item["中位数（工作日）"], item["90% 分位（工作日）"], item["最长（工作日）"])
     assert days == (1, 4, 4)
     assert item["承诺时限内办结占比"] == 50.0
+    assert item["用时分布（工作日:件数）"] == "1:1；4:1"
+
+
+def test_the_row_names_link_to_their_cases(client, rated_week):
+    week = rated_week
+    response = _get(client, week.district, WEEK)
+    (spj,) = [row for row in response.context["rows"] if row[0]["text"] == "金普新区行政审批局"]
+    accepted = client.get(spj[0]["url"])
+    assert {a.pk for a, _ in accepted.context["rows"]} == {week.a.pk, week.b.pk, week.c.pk}
+    response = _get(client, week.district, f"{WEEK}&group=item")
+    concluded = client.get(response.context["rows"][0][0]["url"])
+    assert {a.pk for a, _ in concluded.context["rows"]} == {week.a.pk, week.b.pk}
+    assert all(
+        not row[0]["url"]
+        for row in _get(client, week.district, f"{WEEK}&group=staff").context["rows"]
+    )
