@@ -366,3 +366,24 @@ def test_the_halls_year(at):
         (datetime.date(2026, 5, 1), "5 月", 1),
     ]
     assert annual.hall_year(2025)[0] == []
+
+
+def test_the_queries_do_not_grow_with_the_data(week, at, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import accept_case
+
+    refresh.refresh()
+    with CaptureQueriesContext(connection) as first:
+        annual.annual_figures(2026, None)
+    # More cases, in other months: the same statements.
+    for month in (3, 7):
+        at(2026, month, 3, 10)
+        accept_case(week.other_version, clerk=week.clerk, applicant=week.citizen)
+    at(2026, 11, 6, 16)
+    refresh.rebuild()
+    with django_assert_num_queries(len(first)):
+        a = annual.annual_figures(2026, None)
+    assert a.cases.received == 7
+    assert len(first) <= 45
