@@ -10,7 +10,8 @@ off): each page is requested ``--warmup`` times, then ``--repeat`` times with th
 time of the whole request measured around the client call (the view, its queries and
 the template: everything but the network and the HTTP server) and its statements
 counted. Pages: the overview for the year so far (as opened from the home page, and
-filtered by a department), the lights board and its live fragment. Target (issue 16
+filtered by a department), the lights board and its live fragment; then, without a
+target, the case search, rankings, delegations and 好差评 pages for the year. Target (issue 16
 item 9): median under 150 ms and p95 under 400 ms for the overview and the lights
 board, with a query count that does not grow with the data: run it on a small year
 (``supervision_data.py --cases 10000 --db-name jinpu_bench_supervision_small``) to
@@ -95,6 +96,11 @@ def main(argv=None) -> int:
         ("overview, one department", f"/supervision/?{year}&department={department.pk}", True),
         ("lights board", "/supervision/lights/", True),
         ("lights board fragment (live refresh)", "/supervision/lights/board/", True),
+        # Not targeted by the issue; measured so a slow page shows.
+        ("case search, the year", f"/supervision/cases/?{year}", False),
+        ("rankings and time limits, the year", f"/supervision/rankings/?{year}", False),
+        ("delegations, the year", f"/supervision/delegations/?{year}", False),
+        ("好差评 figures, the year", f"/supervision/feedback/?{year}", False),
     ]
     print(f"{cases:,} cases in {args.db_name}; {args.repeat} requests per page")
     print(f"{'page':<40} {'median':>9} {'p95':>9} {'max':>9} {'queries':>8}  verdict")
