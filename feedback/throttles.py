@@ -3,8 +3,8 @@
 
 DRF's throttles on Django's cache (Redis in production, shared by every process; the
 local-memory cache in development), counted together by ``RatingThrottle``: both
-histories in one read (``get_many``) and one write (``set_many``), two round trips to
-Redis instead of DRF's four, with DRF's rate format, history and wait. The rates are
+histories in one read and one write, two round trips to Redis instead of DRF's four,
+with DRF's rate format, history and wait. The rates are
 read from the settings at each request, not frozen at import as DRF's
 ``THROTTLE_RATES`` are, so a deployment (or a test) changes them in the settings alone.
 The address is ``REMOTE_ADDR`` as the progress query counts it; X-Forwarded-For only
@@ -16,7 +16,8 @@ request).
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.cache import cache as default_cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
@@ -71,7 +72,6 @@ class RatingThrottle(BaseThrottle):
     in the limit that refused it, and counted in the others), read and written together."""
 
     limits = (RatingTokenThrottle, RatingAddressThrottle)
-    cache = default_cache
     timer = SimpleRateThrottle.timer
 
     def __init__(self):
@@ -80,9 +80,9 @@ class RatingThrottle(BaseThrottle):
     def allow_request(self, request, view) -> bool:
         throttles = [limit() for limit in self.limits]
         keys = [throttle.get_cache_key(request, view) for throttle in throttles]
-        stored = self.cache.get_many(keys)
+        stored, write = _histories(caches[DEFAULT_CACHE_ALIAS], keys)
         now = self.timer()
-        writes: dict[int, dict] = defaultdict(dict)  # by duration: one timeout per write
+        writes = {}
         waits = []
         for throttle, key in zip(throttles, keys, strict=True):
             throttle.key, throttle.now = key, now
@@ -93,9 +93,9 @@ class RatingThrottle(BaseThrottle):
             if len(history) >= throttle.num_requests:
                 waits.append(throttle.wait())
             else:
-                writes[throttle.duration][key] = [now, *history]
-        for duration, histories in writes.items():
-            self.cache.set_many(histories, duration)
+                writes[key] = ([now, *history], throttle.duration)
+        if writes:
+            write(writes)
         if waits:
             self._wait = max((wait for wait in waits if wait is not None), default=None)
             return False
@@ -103,6 +103,44 @@ class RatingThrottle(BaseThrottle):
 
     def wait(self):
         return self._wait
+
+
+def _histories(cache, keys: list[str]):
+    """The stored histories of ``keys``, and the function that writes new ones
+    (``{key: (history, seconds to keep it)}``). On Django's Redis cache through one
+    client, in two round trips (an MGET, then the SETs with their expiry in one
+    pipeline, no MULTI): Django builds a new ``redis.Redis`` for every operation and
+    ``set_many`` wraps its writes in MULTI/EXEC. Elsewhere (the local-memory cache of
+    development) ``get_many`` and ``set_many``. The values are the cache's own (its key
+    prefix and version, its serializer), so the two ways read each other's."""
+    if not isinstance(cache, RedisCache):
+
+        def write_many(writes):
+            by_duration = defaultdict(dict)
+            for key, (history, duration) in writes.items():
+                by_duration[duration][key] = history
+            for duration, histories in by_duration.items():
+                cache.set_many(histories, duration)
+
+        return cache.get_many(keys), write_many
+
+    client = cache._cache.get_client(None, write=True)
+    serializer = cache._cache._serializer
+    made = {key: cache.make_and_validate_key(key) for key in keys}
+    values = client.mget(list(made.values()))
+    stored = {
+        key: serializer.loads(value)
+        for key, value in zip(made, values, strict=True)
+        if value is not None
+    }
+
+    def write_one_client(writes):
+        pipeline = client.pipeline(transaction=False)
+        for key, (history, duration) in writes.items():
+            pipeline.set(made[key], serializer.dumps(history), ex=duration)
+        pipeline.execute()
+
+    return stored, write_one_client
 
 
 RATING_THROTTLES = [RatingThrottle]
