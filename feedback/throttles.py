@@ -2,22 +2,24 @@
 (``FEEDBACK_RATE_LIMIT_TOKEN``) and per client address (``FEEDBACK_RATE_LIMIT_ADDRESS``).
 
 DRF's throttles on Django's cache (Redis in production, shared by every process; the
-local-memory cache in development), counted together by ``RatingThrottle``: both
-histories in one read and one write, two round trips to Redis instead of DRF's four,
-with DRF's rate format, history and wait. The rates are
-read from the settings at each request, not frozen at import as DRF's
-``THROTTLE_RATES`` are, so a deployment (or a test) changes them in the settings alone.
-The address is ``REMOTE_ADDR`` as the progress query counts it; X-Forwarded-For only
-when DRF's ``NUM_PROXIES`` says how many proxies to trust (DRF would otherwise take the
-header as the client sends it, and a client could name a new address with every
-request).
+local-memory cache in development), counted together by ``RatingThrottle``: on Redis
+one round trip for both (a script) instead of DRF's four, with DRF's rate format,
+sliding window and wait. The rates are read from the settings at each request, not
+frozen at import as DRF's ``THROTTLE_RATES`` are, so a deployment (or a test) changes
+them in the settings alone. The address is ``REMOTE_ADDR`` as the progress query
+counts it; X-Forwarded-For only when DRF's ``NUM_PROXIES`` says how many proxies to
+trust (DRF would otherwise take the header as the client sends it, and a client could
+name a new address with every request).
 """
 
+import hashlib
+import secrets
 from collections import defaultdict
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import NoScriptError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
@@ -69,7 +71,9 @@ class RatingAddressThrottle(_SettingsRate):
 class RatingThrottle(BaseThrottle):
     """Both limits (``RatingTokenThrottle``, ``RatingAddressThrottle``) as DRF counts
     each (a sliding window of request times per key; a refused request is not counted
-    in the limit that refused it, and counted in the others), read and written together."""
+    in the limit that refused it, and counted in the others; DRF's wait), counted
+    together: on Django's Redis cache in one round trip (``_count_on_redis``),
+    elsewhere with one ``get_many`` and one ``set_many`` (``_count_on_cache``)."""
 
     limits = (RatingTokenThrottle, RatingAddressThrottle)
     timer = SimpleRateThrottle.timer
@@ -80,22 +84,16 @@ class RatingThrottle(BaseThrottle):
     def allow_request(self, request, view) -> bool:
         throttles = [limit() for limit in self.limits]
         keys = [throttle.get_cache_key(request, view) for throttle in throttles]
-        stored, write = _histories(caches[DEFAULT_CACHE_ALIAS], keys)
+        cache = caches[DEFAULT_CACHE_ALIAS]
         now = self.timer()
-        writes = {}
-        waits = []
-        for throttle, key in zip(throttles, keys, strict=True):
-            throttle.key, throttle.now = key, now
-            history = stored.get(key, [])
-            while history and history[-1] <= now - throttle.duration:
-                history.pop()
-            throttle.history = history
-            if len(history) >= throttle.num_requests:
-                waits.append(throttle.wait())
-            else:
-                writes[key] = ([now, *history], throttle.duration)
-        if writes:
-            write(writes)
+        count = _count_on_redis if isinstance(cache, RedisCache) else _count_on_cache
+        waits = [
+            _drf_wait(throttle, seen, oldest, now)
+            for throttle, (seen, oldest) in zip(
+                throttles, count(cache, keys, throttles, now), strict=True
+            )
+            if seen >= throttle.num_requests
+        ]
         if waits:
             self._wait = max((wait for wait in waits if wait is not None), default=None)
             return False
@@ -105,42 +103,69 @@ class RatingThrottle(BaseThrottle):
         return self._wait
 
 
-def _histories(cache, keys: list[str]):
-    """The stored histories of ``keys``, and the function that writes new ones
-    (``{key: (history, seconds to keep it)}``). On Django's Redis cache through one
-    client, in two round trips (an MGET, then the SETs with their expiry in one
-    pipeline, no MULTI): Django builds a new ``redis.Redis`` for every operation and
-    ``set_many`` wraps its writes in MULTI/EXEC. Elsewhere (the local-memory cache of
-    development) ``get_many`` and ``set_many``. The values are the cache's own (its key
-    prefix and version, its serializer), so the two ways read each other's."""
-    if not isinstance(cache, RedisCache):
+def _drf_wait(throttle, seen: int, oldest: float | None, now: float) -> float | None:
+    """``SimpleRateThrottle.wait()`` of a history of ``seen`` times, the oldest
+    ``oldest``."""
+    remaining = throttle.duration - (now - oldest) if seen else throttle.duration
+    available = throttle.num_requests - seen + 1
+    if available <= 0:
+        return None
+    return remaining / float(available)
 
-        def write_many(writes):
-            by_duration = defaultdict(dict)
-            for key, (history, duration) in writes.items():
-                by_duration[duration][key] = history
-            for duration, histories in by_duration.items():
-                cache.set_many(histories, duration)
 
-        return cache.get_many(keys), write_many
+def _count_on_cache(cache, keys, throttles, now) -> list[tuple[int, float | None]]:
+    """Per key: how many requests its window holds before this one, and the oldest;
+    this one recorded in each key under its limit (DRF's pickled lists of times)."""
+    stored = cache.get_many(keys)
+    counts, writes = [], defaultdict(dict)  # by duration: one timeout per write
+    for throttle, key in zip(throttles, keys, strict=True):
+        history = stored.get(key, [])
+        while history and history[-1] <= now - throttle.duration:
+            history.pop()
+        counts.append((len(history), history[-1] if history else None))
+        if len(history) < throttle.num_requests:
+            writes[throttle.duration][key] = [now, *history]
+    for duration, histories in writes.items():
+        cache.set_many(histories, duration)
+    return counts
 
+
+#: The same on Redis, one sorted set of times per key, atomic. KEYS: the limits' keys.
+#: ARGV: now, a member name for this request, then per key: the window's start (times
+#: at or before it are dropped), the limit and the seconds to keep the set. The times
+#: go as Python wrote them (Lua would round them to 14 digits).
+_COUNT_LUA = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[3 * i])
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2] or ''
+  counts[i] = {redis.call('ZCARD', key), oldest}
+end
+for i, key in ipairs(KEYS) do
+  if counts[i][1] < tonumber(ARGV[3 * i + 1]) then
+    redis.call('ZADD', key, ARGV[1], ARGV[2])
+    redis.call('EXPIRE', key, ARGV[3 * i + 2])
+  end
+end
+return counts
+"""
+_COUNT_SHA = hashlib.sha1(_COUNT_LUA.encode()).hexdigest()  # noqa: S324 (Redis's script id)
+
+
+def _count_on_redis(cache, keys, throttles, now) -> list[tuple[int, float | None]]:
+    """``_count_on_cache`` in one round trip to Redis (a script: DRF's four round trips
+    were a GET and a SET per limit, and Django builds a new client for each). The
+    sorted sets are keyed with the cache's prefix and version."""
     client = cache._cache.get_client(None, write=True)
-    serializer = cache._cache._serializer
-    made = {key: cache.make_and_validate_key(key) for key in keys}
-    values = client.mget(list(made.values()))
-    stored = {
-        key: serializer.loads(value)
-        for key, value in zip(made, values, strict=True)
-        if value is not None
-    }
-
-    def write_one_client(writes):
-        pipeline = client.pipeline(transaction=False)
-        for key, (history, duration) in writes.items():
-            pipeline.set(made[key], serializer.dumps(history), ex=duration)
-        pipeline.execute()
-
-    return stored, write_one_client
+    made = [cache.make_and_validate_key(f"{key}:times") for key in keys]
+    args = [repr(now), f"{now!r}:{secrets.token_hex(6)}"]
+    for throttle in throttles:
+        args += [repr(now - throttle.duration), throttle.num_requests, throttle.duration]
+    try:
+        replies = client.evalsha(_COUNT_SHA, len(made), *made, *args)
+    except NoScriptError:  # not loaded yet on this server: sent whole, cached by Redis
+        replies = client.eval(_COUNT_LUA, len(made), *made, *args)
+    return [(int(seen), float(oldest) if oldest else None) for seen, oldest in replies]
 
 
 RATING_THROTTLES = [RatingThrottle]

@@ -108,3 +108,75 @@ def test_the_limits_cache_key_is_safe_whatever_is_sent():
         assert len(key) <= 80
         assert key.isascii()
         assert key.replace("-", "").replace("_", "").isalnum()
+
+
+STEPS = [
+    # (link, address, seconds since the step before)
+    ("a", "10.0.0.1", 0),
+    ("a", "10.0.0.1", 1),
+    ("a", "10.0.0.2", 1),
+    ("a", "10.0.0.1", 1),  # the link's 4th within the minute: refused by its limit
+    ("b", "10.0.0.1", 5),
+    ("c", "10.0.0.1", 5),
+    ("d", "10.0.0.1", 5),  # the address's 6th: refused
+    ("a", "10.0.0.3", 20),
+    ("a", "10.0.0.3", 25),  # the first of link a left the window
+    ("e", "10.0.0.1", 30),
+    ("a", "10.0.0.3", 0.5),
+    ("f", "10.0.0.1", 120),
+]
+
+
+@pytest.mark.parametrize("backend", ["configured", "locmem"])
+def test_both_limits_count_and_wait_as_drfs_throttles(settings, monkeypatch, backend):
+    """RatingThrottle (one round trip on Redis, get_many/set_many elsewhere) decides and
+    waits exactly as DRF's two throttles checked one after the other."""
+    from django.core.cache import cache
+    from django.test import RequestFactory
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from feedback.throttles import RatingAddressThrottle, RatingThrottle, RatingTokenThrottle
+
+    if backend == "locmem":
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.FEEDBACK_RATE_LIMIT_TOKEN = "3/min"
+    settings.FEEDBACK_RATE_LIMIT_ADDRESS = "5/min"
+    clock = [1_764_900_000.123456]
+    monkeypatch.setattr(SimpleRateThrottle, "timer", lambda self: clock[0])
+    monkeypatch.setattr(RatingThrottle, "timer", lambda self: clock[0])
+    factory = RequestFactory()
+
+    def run(decide):
+        cache.clear()
+        clock[0] = 1_764_900_000.123456
+        answers = []
+        for link, address, seconds in STEPS:
+            clock[0] += seconds
+            request = factory.get("/", REMOTE_ADDR=address)
+            view = type("View", (), {"kwargs": {"token": f"{link}:sig"}})()
+            answers.append(decide(request, view))
+        return answers
+
+    def drf(request, view):
+        waits = []
+        for limit in (RatingTokenThrottle, RatingAddressThrottle):
+            throttle = limit()
+            if not throttle.allow_request(request, view):
+                waits.append(throttle.wait())
+        return (False, max(w for w in waits if w is not None)) if waits else (True, None)
+
+    def ours(request, view):
+        throttle = RatingThrottle()
+        allowed = throttle.allow_request(request, view)
+        return (True, None) if allowed else (False, throttle.wait())
+
+    if backend == "configured" and settings.REDIS_URL:
+        from django.core.cache import caches
+        from django.core.cache.backends.redis import RedisCache
+
+        assert isinstance(caches["default"], RedisCache)  # the script's path
+    expected = run(drf)
+    assert [allowed for allowed, _ in expected].count(False) >= 2
+    assert run(ours) == [
+        (allowed, None if wait is None else pytest.approx(wait)) for allowed, wait in expected
+    ]
