@@ -107,8 +107,10 @@ def report_request(*, user, year: int) -> tuple[AnnualReport, bool]:
     except IntegrityError:
         # Another request created it between our read and our insert.
         existing = active.first()
-        if existing is None:  # it finished in between: ask again
-            return report_request(user=user, year=year)
+        if existing is None:  # it finished (or failed) in between
+            raise ReportError(
+                "同一年度的报告刚刚生成完毕，请刷新页面查看，需要时再重新生成。"
+            ) from None
         return existing, False
 
     from .tasks import annual_report_build
