@@ -17,10 +17,11 @@ serializer instance deep-copies its fields on every request (bench/README.md). T
 serializers stay the schema's.
 """
 
+import functools
 import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
@@ -31,7 +32,7 @@ from jinpu_portal.api.errors import valid
 from jinpu_portal.api.fields import optional_text
 from jinpu_portal.api.schema import error_responses
 
-from ..constants import InstanceState, Level, RatingChannel, Reason, SubScore
+from ..constants import InstanceState, Level, RatingChannel, Reason, Stage, SubScore
 from ..errors import FeedbackError
 from ..models import Rating
 from ..services.ratings import STAFF_REFUSED, is_staff_account, rating_record, sub_score_codes
@@ -123,13 +124,25 @@ class RateSerializer(serializers.Serializer):
 # --- views ---------------------------------------------------------------------------------
 
 
+@functools.cache
+def _labels(choices, language: str | None) -> dict:
+    """The labels of ``choices`` in ``language``, by value, translated once
+    (``get_FOO_display()`` translates the label on every call)."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+def _label(choices, value) -> str:
+    """``get_FOO_display()`` of a field with these ``choices``."""
+    return _labels(choices, translation.get_language()).get(value, value)
+
+
 def _link_data(instance) -> dict:
     rating = getattr(instance, "_rating", None)
     if rating is None and instance.state != InstanceState.OPEN:
         rating = Rating.objects.filter(instance=instance).first()
     return {
         "stage": instance.stage,
-        "stage_label": instance.get_stage_display(),
+        "stage_label": _label(Stage, instance.stage),
         "item_name": instance.application.item_version.name,
         "case_number": instance.application.case_number or "",
         "department": instance.department.name if instance.department_id else "",
@@ -148,7 +161,7 @@ def _given(rating) -> dict | None:
         return None
     return {
         "level": rating.level,
-        "level_label": rating.get_level_display(),
+        "level_label": _label(Level, rating.level),
         "stars": rating.stars,
         "channel": rating.channel,
         "is_default": rating.is_default,

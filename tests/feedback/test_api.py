@@ -218,6 +218,8 @@ def test_the_answer_is_the_serializers(api, intake_instance):
     answer = _link_answer(rated)
     assert answer == RatingLinkSerializer(_link_data(rated)).data
     assert answer["rating"]["level"] == 5
+    assert answer["rating"]["level_label"] == rated.rating.get_level_display() == "非常不满意"
+    assert answer["stage_label"] == rated.get_stage_display() == "受理服务"
     assert api.get(url(intake_instance)).json() == {
         **answer,
         "can_rate": False,
