@@ -15,7 +15,11 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from tests.e2e.helpers import BROWSER_TEST
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+E2E = Path(__file__).resolve().parent
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -39,3 +43,12 @@ def browser(live_server):
 def screenshots_dir():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def pytest_itemcollected(item):
+    """Every test here is a browser test (``BROWSER_TEST``'s marks), marked as it is
+    collected: before the skip of a missing Chromium (tests/conftest.py) and
+    pytest-django's ordering of the transactional tests look at the marks."""
+    if E2E in item.path.parents:
+        for mark in BROWSER_TEST:
+            item.add_marker(mark)

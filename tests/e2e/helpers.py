@@ -9,9 +9,10 @@ from tests.factories import PASSWORD
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-# A browser test. Transactional (live_server's thread must see the rows);
-# serialized_rollback restores what migrations put in (service object types, role groups,
-# the calendar) afterwards. The data fixtures come before ``browser`` (see conftest.py).
+# A browser test (conftest.py marks every test of tests/e2e so). Transactional
+# (live_server's thread must see the rows); serialized_rollback restores what migrations
+# put in (service object types, role groups, the calendar) afterwards. The data fixtures
+# come before ``browser`` (see conftest.py).
 BROWSER_TEST = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

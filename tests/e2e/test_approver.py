@@ -20,7 +20,6 @@ from approvals.models import Delivery
 from approvals.services.clocks import clock_days_left
 from intake.constants import CaseStatus, DeliveryMethod, NoticeKind, NoticeStatus
 from tests.e2e.helpers import (
-    BROWSER_TEST,
     DESKTOP,
     PHONE,
     assert_no_sideways_scroll,
@@ -38,8 +37,6 @@ from tests.factories import (
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOTICES = Path(__file__).resolve().parents[2] / "test-output" / "notices"
-
-pytestmark = BROWSER_TEST
 
 
 def seal_png() -> bytes:

@@ -37,7 +37,7 @@ from intake.models import Notice
 from intake.services.bundles import bundle_application_create
 from intake.services.cases import application_create
 from tests.e2e.axe import count_nodes, format_violations, run_axe
-from tests.e2e.helpers import BROWSER_TEST, DESKTOP, PHONE, log_in
+from tests.e2e.helpers import DESKTOP, PHONE, log_in
 from tests.factories import (
     accept_case,
     accept_case_in_the_past,
@@ -72,7 +72,6 @@ SHOTS = {
 }
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
-pytestmark = BROWSER_TEST
 
 # URL names that are not pages a person reads: POST-only actions and file downloads.
 NOT_PAGES = {

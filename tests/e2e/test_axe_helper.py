@@ -3,9 +3,6 @@
 import pytest
 
 from tests.e2e.axe import assert_no_serious_violations, run_axe
-from tests.e2e.helpers import BROWSER_TEST
-
-pytestmark = BROWSER_TEST
 
 PAGE = """<!doctype html><html lang="zh-CN"><head><title>测试</title></head>
 <body><main><h1>标题</h1>

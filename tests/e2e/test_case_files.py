@@ -10,7 +10,6 @@ from PIL import Image, ImageDraw
 
 from tests.e2e.axe import assert_no_serious_violations
 from tests.e2e.helpers import (
-    BROWSER_TEST,
     DESKTOP,
     PHONE,
     assert_no_sideways_scroll,
@@ -24,8 +23,6 @@ from tests.factories import (
     make_version,
     pdf_bytes,
 )
-
-pytestmark = BROWSER_TEST
 
 
 def scan_png() -> bytes:

@@ -10,11 +10,8 @@ from catalog.models import ItemVersion
 from catalog.services import version_create_draft
 from tests.catalog.conftest import PASSWORD, _make_item
 from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.helpers import BROWSER_TEST
 
 LAPTOP = {"width": 1366, "height": 768}
-
-pytestmark = BROWSER_TEST
 
 
 @pytest.fixture

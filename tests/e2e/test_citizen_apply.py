@@ -10,7 +10,6 @@ from catalog.constants import MaterialRequirement
 from intake.constants import CaseStatus
 from intake.models import Application, BundleApplication
 from tests.e2e.helpers import (
-    BROWSER_TEST,
     DESKTOP,
     PHONE,
     assert_no_sideways_scroll,
@@ -27,8 +26,6 @@ from tests.factories import (
     png_bytes,
     request_correction,
 )
-
-pytestmark = BROWSER_TEST
 
 
 def assert_large_touch_targets(page, selector):

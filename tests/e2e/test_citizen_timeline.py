@@ -11,11 +11,9 @@ from playwright.sync_api import expect
 
 from tests.approvals.walk import walk_case
 from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.helpers import BROWSER_TEST, PHONE, assert_no_sideways_scroll, shoot, signed_in
+from tests.e2e.helpers import PHONE, assert_no_sideways_scroll, shoot, signed_in
 from tests.e2e.test_tolerance import WIDTHS
 from tests.factories import CitizenFactory, accept_case, department, make_approver, make_version
-
-pytestmark = BROWSER_TEST
 
 
 @pytest.fixture

@@ -8,13 +8,10 @@ from django.utils import timezone
 from catalog.calendar import add_working_days
 from tests.e2e.helpers import (
     AT_BOTH_WIDTHS,
-    BROWSER_TEST,
     assert_no_sideways_scroll,
     signed_in,
 )
 from tests.intake.test_counter import intake_url
-
-pytestmark = BROWSER_TEST
 
 
 @AT_BOTH_WIDTHS

@@ -3,10 +3,8 @@ citizen's application form, Swagger UI) still work and Chromium reports no viola
 
 import pytest
 
-from tests.e2e.helpers import BROWSER_TEST, log_in
+from tests.e2e.helpers import log_in
 from tests.factories import make_citizen, make_item, start_online
-
-pytestmark = BROWSER_TEST
 
 
 @pytest.fixture

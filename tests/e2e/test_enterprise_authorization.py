@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.models import EnterpriseRepresentative
 from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.helpers import BROWSER_TEST, log_in
+from tests.e2e.helpers import log_in
 from tests.factories import (
     credit_code,
     make_citizen,
@@ -20,8 +20,6 @@ from tests.factories import (
     make_item,
     resident_id,
 )
-
-pytestmark = BROWSER_TEST
 
 WIDTHS = {"desktop": 1280, "phone": 390}
 

@@ -14,11 +14,6 @@ from tests.e2e.helpers import assert_no_sideways_scroll as assert_fits_the_phone
 from tests.factories import accept_case, department, make_citizen, make_version
 from tests.feedback.orders_support import bad_rating
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
 
 @pytest.fixture
 def scene(clerk):

@@ -12,7 +12,6 @@ The data fixtures come before ``browser`` in the signature (tests/e2e/conftest.p
 
 import threading
 
-import pytest
 from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
@@ -27,11 +26,6 @@ from tests.factories import accept_case, service_instance
 DESKTOP = {"width": 1280, "height": 900}
 TABLET = {"width": 820, "height": 1180}
 IDLE_TEXT = "窗口办理完成后"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 
 def accept_while_watching(pad, item, clerk, applicant):

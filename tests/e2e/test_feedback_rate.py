@@ -5,8 +5,6 @@ the QR channel. No sideways scroll; axe finds nothing serious or critical on the
 check, the form with its reasons open, and the thanks. Screenshots in
 test-output/screenshots/feedback-rate-*.png."""
 
-import pytest
-
 from feedback.constants import Level, RatingChannel
 from feedback.models import Rating
 from intake.constants import NoticeKind
@@ -14,11 +12,6 @@ from tests.e2e.axe import assert_no_serious_violations as axe_clean
 from tests.e2e.helpers import PHONE
 from tests.e2e.helpers import assert_no_sideways_scroll as no_sideways_scroll
 from tests.factories import accept_case
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 
 def test_a_citizen_rates_dissatisfied_with_a_reason_from_the_qr_code(

@@ -6,9 +6,7 @@ import pytest
 
 from accounts.demo import seed_organisation
 from catalog.demo import seed_catalog
-from tests.e2e.helpers import BROWSER_TEST, DESKTOP, PHONE
-
-pytestmark = BROWSER_TEST
+from tests.e2e.helpers import DESKTOP, PHONE
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from playwright.sync_api import expect
 from hall.services.appointments import appointment_book, bookable_days
 from tests.e2e.axe import assert_no_serious_violations
 from tests.e2e.helpers import (
-    BROWSER_TEST,
     DESKTOP,
     PHONE,
     assert_no_sideways_scroll,
@@ -24,8 +23,6 @@ from tests.e2e.helpers import (
     shoot,
 )
 from tests.hall.pages_support import hall_scene
-
-pytestmark = BROWSER_TEST
 
 WIDTHS = [("desktop", DESKTOP), ("phone", PHONE)]
 

@@ -16,7 +16,6 @@ from hall.constants import TicketStatus
 from hall.models import Ticket
 from tests.e2e.axe import assert_no_serious_violations
 from tests.e2e.helpers import (
-    BROWSER_TEST,
     DESKTOP,
     PHONE,
     assert_no_sideways_scroll,
@@ -24,8 +23,6 @@ from tests.e2e.helpers import (
     shoot,
 )
 from tests.hall.pages_support import hall_scene
-
-pytestmark = BROWSER_TEST
 
 SCREEN = {"width": 1920, "height": 1080}
 

@@ -5,10 +5,8 @@ test-output/screenshots/."""
 
 from intake.constants import NoticeKind
 from intake.services.cases import counter_receive, intake_accept
-from tests.e2e.helpers import AT_BOTH_WIDTHS, BROWSER_TEST, assert_no_sideways_scroll
+from tests.e2e.helpers import AT_BOTH_WIDTHS, assert_no_sideways_scroll
 from tests.factories import all_received, counter_draft
-
-pytestmark = BROWSER_TEST
 
 
 @AT_BOTH_WIDTHS

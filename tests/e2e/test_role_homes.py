@@ -8,7 +8,6 @@ from django.core.management import call_command
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests.e2e.helpers import (
-    BROWSER_TEST,
     DESKTOP,
     PHONE,
     assert_no_sideways_scroll,
@@ -32,7 +31,6 @@ EXPECTED = {
 
 # Transactional (live_server's thread must see the rows); serialized_rollback restores
 # what migrations put in (role groups, the calendar) for the tests that run after.
-pytestmark = BROWSER_TEST
 
 
 @pytest.fixture

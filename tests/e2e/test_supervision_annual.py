@@ -10,15 +10,12 @@ import shutil
 import subprocess
 
 from tests.e2e.helpers import (
-    BROWSER_TEST,
     DESKTOP,
     assert_no_sideways_scroll,
     shoot,
     signed_in,
 )
 from tests.e2e.test_axe_all_pages import WIDTHS, check
-
-pytestmark = BROWSER_TEST
 
 
 def _look(page, screenshots_dir, name, failures):

@@ -3,11 +3,9 @@ district of tests/feedback/test_figures.py: the figures are there, axe finds not
 serious or critical, nothing is wider than a phone's screen, and the screenshots are
 kept for a person to look at (test-output/screenshots/supervision-feedback-*.png)."""
 
-from tests.e2e.helpers import BROWSER_TEST, DESKTOP, assert_no_sideways_scroll, shoot, signed_in
+from tests.e2e.helpers import DESKTOP, assert_no_sideways_scroll, shoot, signed_in
 from tests.e2e.test_axe_all_pages import WIDTHS, check
 from tests.feedback.test_figures import district  # noqa: F401 - the fixture
-
-pytestmark = BROWSER_TEST
 
 
 def test_the_feedback_page_at_both_widths(

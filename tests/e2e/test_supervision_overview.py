@@ -9,15 +9,12 @@ import io
 from openpyxl import load_workbook
 
 from tests.e2e.helpers import (
-    BROWSER_TEST,
     DESKTOP,
     assert_no_sideways_scroll,
     shoot,
     signed_in,
 )
 from tests.e2e.test_axe_all_pages import WIDTHS, check
-
-pytestmark = BROWSER_TEST
 
 
 def _look(page, screenshots_dir, name, failures):

@@ -10,7 +10,6 @@ import io
 from openpyxl import load_workbook
 
 from tests.e2e.helpers import (
-    BROWSER_TEST,
     DESKTOP,
     PHONE,
     assert_no_sideways_scroll,
@@ -18,8 +17,6 @@ from tests.e2e.helpers import (
     signed_in,
 )
 from tests.e2e.test_axe_all_pages import WIDTHS, check
-
-pytestmark = BROWSER_TEST
 
 PERIOD = ("2026-11-02", "2026-11-13")
 

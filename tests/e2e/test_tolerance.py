@@ -11,7 +11,6 @@ from catalog.calendar import add_working_days
 from intake.constants import MaterialStatus
 from tests.e2e.axe import assert_no_serious_violations
 from tests.e2e.helpers import (
-    BROWSER_TEST,
     DESKTOP,
     PHONE,
     assert_no_sideways_scroll,
@@ -19,9 +18,6 @@ from tests.e2e.helpers import (
     signed_in,
 )
 from tests.factories import CitizenFactory, accept_case, department, make_approver, make_version
-
-pytestmark = BROWSER_TEST
-
 
 WIDTHS = ((PHONE, "phone"), (DESKTOP, "desktop"))
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from intake.constants import CaseStatus, NoticeKind, NoticeStatus
 from intake.models import Application
 from tests.e2e.helpers import (
-    BROWSER_TEST,
     DESKTOP,
     PHONE,
     assert_no_sideways_scroll,
@@ -21,8 +20,6 @@ from tests.e2e.helpers import (
     signed_in,
 )
 from tests.factories import submit_online
-
-pytestmark = BROWSER_TEST
 
 
 def test_clerk_accepts_an_online_submission_and_downloads_the_notice(

@@ -119,27 +119,16 @@ def test_a_batch_covers_the_supervisors_scope_only(orders_scene, november):
         november["old_unsatisfied"],
         november["old_only"],
     }
-    with pytest.raises(FeedbackError, match="没有差评"):
-        review_batch_open(
-            actor=s.far_supervisor,
-            title="别的部门",
-            period_start=D(2026, 10, 1),
-            period_end=D(2026, 11, 30),
-        )
-    with pytest.raises(FeedbackPermissionDenied):
-        review_batch_open(
-            actor=s.hall_clerk,
-            title="窗口",
-            period_start=D(2026, 11, 1),
-            period_end=D(2026, 11, 30),
-        )
-    with pytest.raises(FeedbackError):
-        review_batch_open(
-            actor=s.supervisor,
-            title="倒序",
-            period_start=D(2026, 11, 30),
-            period_end=D(2026, 11, 1),
-        )
+    refusals = [
+        (s.far_supervisor, "别的部门", (10, 1), (11, 30), FeedbackError, "没有差评"),
+        (s.hall_clerk, "窗口", (11, 1), (11, 30), FeedbackPermissionDenied, None),
+        (s.supervisor, "倒序", (11, 30), (11, 1), FeedbackError, None),
+    ]
+    for actor, title, start, end, refusal, match in refusals:
+        with pytest.raises(refusal, match=match):
+            review_batch_open(
+                actor=actor, title=title, period_start=D(2026, *start), period_end=D(2026, *end)
+            )
 
 
 def test_review_pages(orders_scene, november, client):
