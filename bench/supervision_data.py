@@ -47,9 +47,10 @@ What the year looks like (the distributions are parameters below):
   submission for 5-20 minutes, done; 过号 tickets next to 3.5 % of them (called three
   times, never served); numbered gap-free per hall, category and day in the order of
   issue (row_number(): A001, A002 …), with the day counters (last number, served,
-  service seconds) summed from them. No ticket events: hall.selectors' figures
-  (period_figures for the overview and the annual report, hall_figures) read the
-  tickets alone. Generated tickets are told by their follow token ("sb" + 30 hex).
+  service seconds) summed from them. No ticket events: the rollup rebuild below
+  builds the hall rollups (the overview's and the annual report's) from the tickets
+  alone, as hall.selectors' figures read them. Generated tickets are told by their
+  follow token ("sb" + 30 hex).
 
 Then ``--rollups`` (default on) refreshes the supervision rollups the way production
 does, and ``ANALYZE`` runs. The numbers of every step are printed.

@@ -1,7 +1,7 @@
 """The annual report's figures (年度报告): every headline number of a year over a scope,
-read from the rollups (``supervision.rollups``), the catalog and the hall's tickets in
-grouped queries, never by walking the cases, so a year of a million cases takes the
-same few dozen queries as the demo's.
+read from the rollups (``supervision.rollups``; the tickets' from ``hall_figures``) and
+the catalog in grouped queries, never by walking the cases, so a year of a million cases
+takes the same few dozen queries as the demo's.
 
 ``annual_figures(year, departments)`` answers an ``Annual``: the cases (总体情况, with
 last year's for 同比), the months, the channels (网上办), 一次办结, 好差评 (feedback's
@@ -28,10 +28,10 @@ from catalog.models import Delegation, ItemVersion, ServiceItem
 from feedback.figures import FIGURES as RATING_FIGURES
 from feedback.figures import Counts, percent
 from hall.selectors import Figures as HallRow
-from hall.selectors import period_figures
 from intake.constants import Channel
 
 from . import rollups, svg
+from .hall_figures import period_row, period_rows
 from .rollups import CaseFigures, CatalogShare, Filter
 
 #: (percent done, step) reported while the figures are computed.
@@ -298,23 +298,23 @@ def _months(year: int, f: Filter) -> list[Month]:
 
 
 def hall_year(year: int) -> tuple[list[HallRow], HallRow, list[HallRow]]:
-    """The halls' tickets of the year (hall.selectors.period_figures, one aggregate
-    statement each): per hall with tickets, all halls, and per month (key: its first
+    """The halls' tickets of the year from the hall rollups (``supervision.hall_figures``,
+    a statement each): per hall with tickets, all halls, and per month (key: its first
     day) of the months with tickets."""
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    f = Filter(start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31))
+    per_hall = period_rows(f, "hall")
     halls = [
-        replace(row, name=name)
+        replace(per_hall[pk], name=name)
         for pk, name in Hall.objects.order_by("code").values_list("pk", "name")
-        if (row := period_figures(start, end, pk)).issued
+        if pk in per_hall and per_hall[pk].issued
     ]
-    months = []
-    for number in range(1, 13):
-        first = datetime.date(year, number, 1)
-        last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-        row = period_figures(first, last)
-        if row.issued:
-            months.append(replace(row, key=first, name=f"{number} 月"))
-    return halls, replace(period_figures(start, end), name="合计"), months
+    per_month = period_rows(f, "month")
+    months = [
+        replace(per_month[first], name=f"{first.month} 月")
+        for first in sorted(per_month)
+        if per_month[first].issued
+    ]
+    return halls, period_row(f, "合计"), months
 
 
 def scope_label(departments: list[int] | None) -> str:

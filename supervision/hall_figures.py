@@ -1,23 +1,33 @@
 """The hall's queue figures (取号叫号: tickets issued and served, average wait, waits over
-30 minutes) of the overview's period and hall, read through ``hall.selectors``.
+30 minutes) of the overview's period and hall, and the annual report's, read from the
+hall rollups (``HallDay`` / ``HallMonth``, kept by ``supervision.refresh`` within a
+minute; they equal ``hall.selectors.period_figures``, which the tests compare).
 
 The queue belongs to a hall, not to a department: a district-wide supervisor with no
 other dimension chosen sees every ticket of the period and hall (every hall when none is
 chosen). A supervisor of some departments, or a filter naming a department, item,
 channel or delegated unit, counts only the tickets linked to a case of that scope and
 those dimensions (the application the window accepted or refused while serving the
-ticket: ``Ticket.application``); the overview says so (``linked_only``)."""
+ticket: ``Ticket.application``); the overview says so (``linked_only``). The rollup
+rows carry the linked case's dimensions (none for a ticket without a case), so the
+filter's ``rows()`` applies to them as to the case rollups."""
 
 from __future__ import annotations
 
-import dataclasses
+import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Q, QuerySet, Sum
+
 from hall.constants import LONG_WAIT_MINUTES
-from hall.selectors import period_figures
+from hall.selectors import Figures
+
+from .models import HallCounts, HallDay, HallMonth
+from .rollups import Filter, period_parts
 
 TENTH = Decimal("0.1")
+_SUMS = {name: Sum(name) for name in HallCounts.COUNTS}
 
 
 @dataclass
@@ -40,15 +50,76 @@ def _minutes(value) -> Decimal | None:
     return (Decimal(value.total_seconds()) / 60).quantize(TENTH, ROUND_HALF_UP)
 
 
-def hall_figures(f) -> HallFigures:
-    """The queue figures of the filter's period and hall (one statement)."""
-    linked_only = f.scope is not None or bool(f.department or f.item or f.channel or f.unit)
-    row = period_figures(
-        f.start,
-        f.end,
-        f.hall,
-        cases=dataclasses.replace(f, hall=None).applications() if linked_only else None,
+def _sources(f: Filter) -> list[tuple[QuerySet, bool]]:
+    """(rows, monthly?) covering the filter: whole months from HallMonth, the rest of
+    the period from HallDay."""
+    monthly, daily = period_parts(f.start, f.end)
+    where = f.rows()
+    sources = []
+    if monthly is not None:
+        sources.append((HallMonth.objects.filter(monthly, where), True))
+    if daily != Q(pk__in=[]):
+        sources.append((HallDay.objects.filter(daily, where), False))
+    return sources
+
+
+_DURATIONS = ("wait_total", "service_total")
+
+
+def _add(total: dict, row: dict) -> dict:
+    def zero(name):
+        return datetime.timedelta(0) if name in _DURATIONS else 0
+
+    return {
+        name: (total.get(name) or zero(name)) + (row.get(name) or zero(name))
+        for name in HallCounts.COUNTS
+    }
+
+
+def _figures(key, name: str, sums: dict) -> Figures:
+    def average(total, n):
+        return total / n if n and total is not None else None
+
+    return Figures(
+        key=key,
+        name=name,
+        issued=sums.get("issued") or 0,
+        waiting=sums.get("waiting") or 0,
+        served=sums.get("served") or 0,
+        no_show=sums.get("no_show") or 0,
+        average_wait=average(sums.get("wait_total"), sums.get("called")),
+        average_service=average(sums.get("service_total"), sums.get("timed")),
+        long_waits=sums.get("long_waits") or 0,
     )
+
+
+def period_row(f: Filter, name: str = "") -> Figures:
+    """The tickets of the filter, as ``hall.selectors.period_figures`` counts them (one
+    statement, two when the period has a partial month)."""
+    total: dict = {}
+    for rows, _monthly in _sources(f):
+        total = _add(total, rows.aggregate(**_SUMS))
+    return _figures(f.hall, name, total)
+
+
+def period_rows(f: Filter, by: str) -> dict:
+    """The tickets of the filter per ``hall`` (key: its id) or ``month`` (key: its first
+    day), as ``period_row`` (a statement per source)."""
+    totals: dict = {}
+    for rows, monthly in _sources(f):
+        field = "hall_id" if by == "hall" else "day"
+        for row in rows.values(field).annotate(**_SUMS).order_by():
+            key = row[field]
+            if by == "month" and not monthly:
+                key = datetime.date(key.year, key.month, 1)
+            totals[key] = _add(totals.get(key, {}), row)
+    return {key: _figures(key, "", sums) for key, sums in totals.items()}
+
+
+def hall_figures(f: Filter) -> HallFigures:
+    """The queue figures of the filter's period and hall (one or two statements)."""
+    linked_only = f.scope is not None or bool(f.department or f.item or f.channel or f.unit)
+    row = period_row(f)
     return HallFigures(
         available=True,
         tickets=row.issued,

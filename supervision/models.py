@@ -1,9 +1,10 @@
-"""Rollup tables of supervision (监督管理): the figures of the cases and ratings per
-day and per month, and the refresher's bookkeeping.
+"""Rollup tables of supervision (监督管理): the figures of the cases, ratings and hall
+tickets per day and per month, and the refresher's bookkeeping.
 
 Every row is derived: ``supervision.refresh`` rebuilds a day's rows from intake's
-``CaseEvent`` record (and feedback's ratings) and a month's rows from its days; nothing
-else writes them. Pages read them through ``supervision.rollups``.
+``CaseEvent`` record (and feedback's ratings, the hall's tickets) and a month's rows
+from its days; nothing else writes them. Pages read them through
+``supervision.rollups`` (the tickets' through ``supervision.hall_figures``).
 
 One row per period (``day``: the local day, or the first day of the month) and
 combination of the dimensions a page filters by: hall (受理大厅, none online), the item's
@@ -14,6 +15,8 @@ group by item). The foreign
 keys have no database constraint (``db_constraint=False``): a rollup never holds a row
 back, and a deleted row of the record is simply rebuilt away.
 """
+
+import datetime
 
 from django.conf import settings
 from django.db import models
@@ -256,6 +259,58 @@ class RatingItemMonth(ItemDimensions, RatingCounts):
         indexes = _indexes("rating_item_month", True)
 
 
+# The hall's tickets (取号叫号), by the ticket's hall and day and its linked case's
+# department, item, channel and unit (none for a ticket served for no case).
+
+
+class HallCounts(models.Model):
+    """The tickets of the period: the sums behind hall.selectors.period_figures (the
+    averages are ``wait_total / called`` and ``service_total / timed``)."""
+
+    issued = models.PositiveIntegerField(_("取号"), default=0)
+    waiting = models.PositiveIntegerField(_("等候中"), default=0)
+    served = models.PositiveIntegerField(_("办理完成"), default=0)
+    no_show = models.PositiveIntegerField(_("过号"), default=0)
+    called = models.PositiveIntegerField(_("已叫号"), default=0)
+    wait_total = models.DurationField(_("等候时长合计"), default=datetime.timedelta)
+    long_waits = models.PositiveIntegerField(_("等候超时"), default=0)
+    timed = models.PositiveIntegerField(_("计时的办理完成"), default=0)
+    service_total = models.DurationField(_("办理时长合计"), default=datetime.timedelta)
+
+    COUNTS = (
+        "issued",
+        "waiting",
+        "served",
+        "no_show",
+        "called",
+        "wait_total",
+        "long_waits",
+        "timed",
+        "service_total",
+    )
+    GROUP_EXTRA: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+
+class HallDay(ItemDimensions, HallCounts):
+    class Meta:
+        verbose_name = _("排队日汇总")
+        verbose_name_plural = _("排队日汇总")
+        indexes = [
+            *_indexes("hall_day", True),
+            models.Index(fields=["hall", "day"], name="sup_hall_day_hall"),
+        ]
+
+
+class HallMonth(ItemDimensions, HallCounts):
+    class Meta:
+        verbose_name = _("排队月汇总")
+        verbose_name_plural = _("排队月汇总")
+        indexes = _indexes("hall_month", True)
+
+
 class RollupState(models.Model):
     """The refresher's bookkeeping (one row): how far it has read each append-only
     source, and the working-day calendar its working-day sums were computed with."""
@@ -263,8 +318,10 @@ class RollupState(models.Model):
     event_mark = models.BigIntegerField(_("已读办件事件"), default=0)
     rating_mark = models.BigIntegerField(_("已读评价"), default=0)
     order_mark = models.BigIntegerField(_("已读整改单事件"), default=0)
+    ticket_mark = models.BigIntegerField(_("已读叫号记录"), default=0)
     calendar = models.JSONField(_("工作日历快照"), default=dict, blank=True)
     built = models.BooleanField(_("已全量生成"), default=False)
+    halls_built = models.BooleanField(_("排队汇总已全量生成"), default=False)
     refreshed_at = models.DateTimeField(_("最近刷新"), null=True, blank=True)
 
     class Meta:

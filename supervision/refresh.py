@@ -20,7 +20,13 @@ Every minute (``supervision.tasks.rollups_refresh``, Celery beat) ``refresh``:
    replied rectification orders up to the last changed date (their working-day sums
    span the edit);
 3. rebuilds each dirty day from the record (delete and insert, in one transaction) and
-   each dirty day's month from its days (one ``INSERT ... SELECT ... GROUP BY``).
+   each dirty day's month from its days (one ``INSERT ... SELECT ... GROUP BY``);
+4. the hall's tickets (``HallDay`` / ``HallMonth``): reads the ``TicketEvent`` rows
+   past ``ticket_mark`` (every act on a ticket writes one, linking its case included)
+   and rebuilds the (hall, day) of each one's ticket, and every (hall, day) that still
+   has a waiting ticket (its wait grows into a long wait without an act), then their
+   months; ``rebuild_halls`` rebuilds them all from the tickets (the bench's tickets
+   have no events).
 
 A day is always rebuilt whole from the record, so a refresh is idempotent and a
 late-committing writer costs nothing but a second rebuild. The marks stay behind any
@@ -39,14 +45,26 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Max, Min
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from approvals.constants import ApprovalEvent
 from catalog.calendar import current_calendar, working_days_between
 from feedback.figures import counted_ratings, counts_by, period_filter
 from feedback.models import OrderEvent, Rating
+from hall.constants import LONG_WAIT_MINUTES, TicketStatus
+from hall.models import Ticket, TicketEvent
 from intake.constants import CaseAction
 from intake.models import CaseEvent
 
@@ -59,6 +77,8 @@ from .models import (
     DurationItemDay,
     DurationItemMonth,
     DurationMonth,
+    HallDay,
+    HallMonth,
     RatingDay,
     RatingItemDay,
     RatingItemMonth,
@@ -376,6 +396,7 @@ def refresh(now: datetime.datetime | None = None) -> RefreshResult:
             return RefreshResult([], skipped=True)
         if not state.built:
             days = _rebuild_all(state)
+            _rebuild_all_halls(state, now)
             state.refreshed_at = now
             state.save()
             return RefreshResult(days, rebuilt_all=True)
@@ -408,6 +429,7 @@ def refresh(now: datetime.datetime | None = None) -> RefreshResult:
         calendar_days = _days_of_calendar_edit(_calendar_changes(state.calendar, snapshot))
         days = event_days | rating_days | order_days | calendar_days
         rebuild_days(days)
+        _refresh_halls(state, now, cutoff)
         state.calendar = snapshot
         state.refreshed_at = now
         state.save()
@@ -447,7 +469,7 @@ def _rebuild_all(state: RollupState) -> list[datetime.date]:
 def rebuild() -> RefreshResult:
     """Rebuild every rollup from the record (the first run does it by itself; call it
     after a bulk load that wrote the record without the services)."""
-    RollupState.objects.update_or_create(pk=1, defaults={"built": False})
+    RollupState.objects.update_or_create(pk=1, defaults={"built": False, "halls_built": False})
     return refresh()
 
 
@@ -456,4 +478,118 @@ def reconcile(today: datetime.date | None = None) -> RefreshResult:
     today = today or timezone.localdate()
     days = [today - datetime.timedelta(days=n) for n in range(RECONCILE_DAYS)]
     rebuild_days(days)
+    rebuild_hall_days(Q(day__in=days))
     return RefreshResult(days)
+
+
+# --- The hall's tickets ---------------------------------------------------------------------
+
+
+def _ticket_rows(tickets: Q, now: datetime.datetime):
+    """The HallDay values of the tickets matching ``tickets``: per day, hall and the
+    linked case's dimensions, the sums behind hall.selectors.period_figures (a long
+    wait: called more than LONG_WAIT_MINUTES after issue, or still waiting that long
+    at ``now``)."""
+    long_wait = datetime.timedelta(minutes=LONG_WAIT_MINUTES)
+    zero = Value(datetime.timedelta(0), output_field=DurationField())
+    waited = ExpressionWrapper(F("first_called_at") - F("created_at"), output_field=DurationField())
+    service = ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
+    called = Q(first_called_at__isnull=False)
+    done = Q(status=TicketStatus.DONE)
+    return (
+        Ticket.objects.filter(tickets)
+        .order_by()
+        .values(
+            "day",
+            "hall_id",
+            department_id=F("application__item_version__department_id"),
+            item_id=F("application__item_version__item_id"),
+            channel=Coalesce("application__channel", Value("")),
+            unit_id=F("application__accepting_unit_id"),
+        )
+        .annotate(
+            issued=Count("id"),
+            waiting=Count("id", filter=Q(status=TicketStatus.WAITING)),
+            served=Count("id", filter=done),
+            no_show=Count("id", filter=Q(status=TicketStatus.NO_SHOW)),
+            called=Count("id", filter=called),
+            wait_total=Coalesce(Sum(waited, filter=called), zero),
+            long_waits=Count(
+                "id",
+                filter=Q(called, first_called_at__gt=F("created_at") + long_wait)
+                | Q(
+                    first_called_at__isnull=True,
+                    status=TicketStatus.WAITING,
+                    created_at__lt=now - long_wait,
+                ),
+            ),
+            timed=Count("id", filter=Q(done, started_at__isnull=False, ended_at__isnull=False)),
+            service_total=Coalesce(Sum(service, filter=done), zero),
+        )
+    )
+
+
+def rebuild_hall_days(tickets: Q, now: datetime.datetime | None = None) -> None:
+    """Rebuild the HallDay rows of the tickets matching ``tickets`` (a condition on
+    ``day`` and ``hall_id`` only, so that it applies to the rows as well) and their
+    months, in one transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        old = HallDay.objects.filter(tickets)
+        months = set(
+            old.annotate(_month=TruncMonth("day")).values_list("_month", flat=True).distinct()
+        )
+        old.delete()
+        rows = [HallDay(**row) for row in _ticket_rows(tickets, now)]
+        HallDay.objects.bulk_create(rows, batch_size=1000)
+        for month in sorted(months | {row.day.replace(day=1) for row in rows}):
+            HallMonth.objects.filter(day=month).delete()
+            _sum_into(HallDay, HallMonth, month, _next_month(month), month=month)
+
+
+def _pairs(pairs) -> Q:
+    """The condition matching the tickets (and rows) of these (hall id, day) pairs."""
+    q = Q()
+    for hall_id, day in sorted(pairs):
+        q |= Q(hall_id=hall_id, day=day)
+    return q
+
+
+def _refresh_halls(state: RollupState, now: datetime.datetime, cutoff) -> None:
+    """Rebuild the (hall, day) of the tickets acted on past the mark and of the waiting
+    tickets (see the module docstring)."""
+    if not state.halls_built:
+        _rebuild_all_halls(state, now)
+        return
+    events = TicketEvent.objects.filter(pk__gt=state.ticket_mark, ticket__isnull=False)
+    pairs = set(events.order_by().values_list("hall_id", "ticket__day").distinct())
+    if pairs:
+        young = events.filter(at__gt=cutoff).aggregate(first=Min("pk"))["first"]
+        last = young - 1 if young is not None else events.aggregate(last=Max("pk"))["last"]
+        state.ticket_mark = max(state.ticket_mark, last)
+    pairs |= set(
+        Ticket.objects.filter(status=TicketStatus.WAITING)
+        .order_by()
+        .values_list("hall_id", "day")
+        .distinct()
+    )
+    if pairs:
+        rebuild_hall_days(_pairs(pairs), now)
+
+
+def _rebuild_all_halls(state: RollupState, now: datetime.datetime) -> None:
+    state.ticket_mark = TicketEvent.objects.aggregate(m=Max("pk"))["m"] or 0
+    HallDay.objects.all().delete()
+    HallMonth.objects.all().delete()
+    rebuild_hall_days(Q(), now)
+    state.halls_built = True
+
+
+def rebuild_halls() -> None:
+    """Rebuild the hall's rollups alone from the tickets (after a bulk load of tickets,
+    or the first time on a database whose case rollups are built)."""
+    with transaction.atomic():
+        RollupState.objects.get_or_create(pk=1)
+        state = RollupState.objects.select_for_update().get(pk=1)
+        _rebuild_all_halls(state, timezone.now())
+        state.save(update_fields=["ticket_mark", "halls_built"])

@@ -356,6 +356,7 @@ def test_the_halls_year(at):
     calling.service_end(ticket=ticket, window=seat.window, actor=seat.clerk)
     at(2026, 5, 6, 10)
     TicketFactory(category=category)
+    refresh.refresh()
     halls, total, months = annual.hall_year(2026)
     [hall] = halls
     assert (hall.name, hall.issued, hall.served) == (category.hall.name, 3, 1)

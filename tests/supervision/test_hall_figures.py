@@ -1,15 +1,19 @@
 """The overview's hall figures (取号叫号) against a hand-computed handful of tickets, read
-through hall's selectors in one statement whatever their number."""
+from the hall rollups in one statement whatever their number; the rollups equal hall's
+direct count (``hall.selectors.period_figures``) after a refresh."""
 
 import datetime
 import zoneinfo
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
-from hall.constants import TicketStatus
-from hall.models import ServiceCategory, Ticket
-from supervision.hall_figures import hall_figures
+from hall.constants import TicketAction, TicketStatus
+from hall.models import ServiceCategory, Ticket, TicketEvent
+from hall.selectors import period_figures
+from supervision import refresh
+from supervision.hall_figures import hall_figures, period_row
 from supervision.rollups import Filter
 from tests.factories import HallFactory
 
@@ -63,7 +67,20 @@ def tickets():
     _ticket(a, 2, 3, _at(2, 9, 20), _at(2, 9, 30), status=TicketStatus.NO_SHOW)
     _ticket(b, 3, 1, _at(3, 10, 0), _at(3, 10, 20), _at(3, 10, 20), _at(3, 10, 30))
     _ticket(a, 9, 1, _at(9, 9, 0), _at(9, 10, 0), _at(9, 10, 0), _at(9, 10, 5))
+    refresh.refresh()  # the first refresh builds every rollup
     return jp, jz
+
+
+def _link(ticket, application):
+    """What hall.receivers.link_application does: the case on the ticket, and an event."""
+    Ticket.objects.filter(pk=ticket.pk).update(application=application)
+    TicketEvent.objects.create(
+        hall_id=ticket.hall_id,
+        ticket=ticket,
+        action=TicketAction.APPLICATION,
+        at=ticket.created_at,
+        details={"application": application.pk},
+    )
 
 
 def _district_supervisor():
@@ -98,6 +115,73 @@ def test_the_weeks_hall_figures(tickets):
 def test_one_statement_whatever_the_tickets(tickets, django_assert_num_queries):
     with django_assert_num_queries(1):
         hall_figures(Filter())
+    with django_assert_num_queries(2):  # the whole months, and the days of a partial one
+        hall_figures(Filter(start=datetime.date(2026, 10, 1), end=datetime.date(2026, 11, 6)))
+    category = ServiceCategory.objects.get(letter="A")
+    for number in range(10, 40):
+        _ticket(category, 4, number, _at(4, 9, 0), _at(4, 9, 40), _at(4, 9, 41), _at(4, 9, 50))
+    refresh.rebuild()
+    with django_assert_num_queries(1):
+        assert hall_figures(Filter()).tickets == 35
+
+
+def _same(f: Filter, now=None):
+    """The rollup's row and the direct count of the filter agree in every figure."""
+    direct = period_figures(
+        f.start,
+        f.end,
+        f.hall,
+        cases=Filter(**{**f.__dict__, "hall": None}).applications()
+        if f.scope is not None or f.department or f.item or f.channel or f.unit
+        else None,
+        now=now,
+    )
+    rolled = period_row(f)
+    fields = ("issued", "waiting", "served", "no_show", "long_waits")
+    assert [getattr(rolled, n) for n in fields] == [getattr(direct, n) for n in fields]
+    assert rolled.average_wait == direct.average_wait
+    assert rolled.average_service == direct.average_service
+    return rolled
+
+
+def test_the_rollup_equals_the_direct_count(week, tickets):
+    """Every filter the overview passes, after the refresh that follows the acts: a
+    ticket linked to a case (by its event), a ticket issued and still waiting past 30
+    minutes (a long wait without an act), a ticket of another month."""
+    jp, _jz = tickets
+    t2 = Ticket.objects.get(label="A002", day=datetime.date(2026, 11, 2))
+    t4 = Ticket.objects.get(label="B001")
+    _link(t2, week.a)
+    _link(t4, week.e)
+    category = ServiceCategory.objects.get(letter="A")
+    waiting = _ticket(category, 5, 7, _at(5, 9, 0), status=TicketStatus.WAITING)
+    TicketEvent.objects.create(
+        hall_id=jp.pk, ticket=waiting, action=TicketAction.ISSUED, at=_at(5, 9, 0)
+    )
+    _ticket(category, 1, 1, _at(1, 9, 0), _at(1, 9, 45), _at(1, 9, 45), _at(1, 10, 0))
+    now = _at(5, 9, 40)
+    refresh.refresh(now=now)
+    refresh.rebuild_hall_days(Q(day=datetime.date(2026, 11, 1)), now)  # no event: rebuilt
+    nov = datetime.date(2026, 11, 1), datetime.date(2026, 11, 30)
+    filters = [
+        Filter(),
+        Filter(start=nov[0], end=nov[1]),
+        Filter(start=datetime.date(2026, 10, 15), end=datetime.date(2026, 11, 5)),
+        Filter(start=datetime.date(2026, 11, 2), end=datetime.date(2026, 11, 6), hall=jp.pk),
+        Filter(scope=frozenset({week.spj.pk})),
+        Filter(scope=frozenset({week.spj.pk, week.scj.pk}), start=nov[0], end=nov[1]),
+        Filter(department=week.scj.pk),
+        Filter(department=week.spj.pk, hall=jp.pk),
+        Filter(item=week.a.item_version.item_id),
+        Filter(channel=week.a.channel),
+        Filter(scope=frozenset()),
+    ]
+    for f in filters:
+        _same(f, now=now)
+    whole = _same(Filter(), now=now)
+    assert (whole.issued, whole.waiting, whole.long_waits) == (7, 1, 4)
+    assert _same(Filter(scope=frozenset({week.spj.pk})), now=now).issued == 1
+    assert _same(Filter(department=week.scj.pk), now=now).issued == 1
 
 
 def test_the_overview_shows_them(client, tickets):
@@ -129,8 +213,9 @@ def test_the_scope_counts_the_tickets_of_its_cases(week, tickets, client):
     审批局's supervisor counts T1 alone, a filter by the 市场监管局 T4 alone."""
     t1 = Ticket.objects.get(label="A001", day=datetime.date(2026, 11, 2))
     t4 = Ticket.objects.get(label="B001")
-    Ticket.objects.filter(pk=t1.pk).update(application=week.a)
-    Ticket.objects.filter(pk=t4.pk).update(application=week.e)
+    _link(t1, week.a)
+    _link(t4, week.e)
+    refresh.refresh()
     mine = hall_figures(Filter(start=datetime.date(2026, 11, 2), scope=frozenset({week.spj.pk})))
     assert (mine.linked_only, mine.tickets, str(mine.average_wait_minutes)) == (True, 1, "10.0")
     market = hall_figures(Filter(department=week.scj.pk))
