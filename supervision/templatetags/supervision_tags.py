@@ -18,3 +18,21 @@ def with_unit(value, unit: str) -> str:
 def figure_of(row, figure):
     """The value of ``figure`` (feedback.figures.Figure) for a FigureRow."""
     return figure(row.counts)
+
+
+#: The supervision pages' tabs: (URL name, label, URL names of pages under it).
+PAGES = (
+    ("overview", "综合监管", ()),
+    ("lights", "红黄灯", ()),
+    ("cases", "办件查询", ("case",)),
+    ("feedback", "好差评统计", ()),
+    ("rankings", "排名与时限", ()),
+    ("delegations", "赋权与就近办理", ()),
+    ("annual", "年度报告", ()),
+)
+
+
+@register.simple_tag
+def supervision_pages():
+    """The tabs of templates/supervision/base.html."""
+    return PAGES
