@@ -64,7 +64,7 @@ def yearly(report, name: str) -> str:
 
 @register.filter
 def yearly_clause(report, name: str) -> str:
-    """"（同比增长 12.5%）" for the text, nothing without last year's count."""
+    """ "（同比增长 12.5%）" for the text, nothing without last year's count."""
     value = report.change(name)
     return "" if value is None else f"（同比{change(value)}）"
 
