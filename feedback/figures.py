@@ -41,7 +41,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Department, Hall
 from catalog.calendar import current_calendar, working_days_between
+from catalog.models import ServiceItem
 
 from .constants import BAD_LEVELS, GOOD_LEVELS, OrderStatus, RatingChannel, Stage
 from .models import Rating, ReturnVisit
@@ -401,6 +403,57 @@ def figure_table(
         total = FigureRow(None, "合计", sum((r.counts for r in table_rows), Counts()))
         table_rows.sort(key=_order_key(grouping))
     return FigureTable(grouping=grouping, start=start, end=end, rows=table_rows, total=total)
+
+
+#: The groupings whose groups ``table_of`` can label from their keys alone.
+KEYED_GROUPINGS = (Grouping.MONTH, Grouping.ITEM, Grouping.DEPARTMENT, Grouping.HALL)
+
+
+def _labels_of(grouping: str, keys) -> dict:
+    """Key → label of the groups of ``grouping`` (``KEYED_GROUPINGS``), as
+    ``figure_table`` labels them: one query (none for months)."""
+    ids = sorted(k for k in keys if k is not None)
+    spec = _GROUPS[grouping]
+    if grouping == Grouping.MONTH:
+        return {k: _label(grouping, {spec.key: k}) for k in ids}
+    model, paths = {
+        Grouping.ITEM: (ServiceItem, ("code", "current_version__name")),
+        Grouping.DEPARTMENT: (Department, ("name", "code")),
+        Grouping.HALL: (Hall, ("name",)),
+    }[grouping]
+    rows = model.objects.filter(pk__in=ids).values_list("pk", *paths)
+    return {
+        pk: _label(grouping, {spec.key: pk, **dict(zip(spec.labels, values, strict=True))})
+        for pk, *values in rows
+    }
+
+
+def table_of(
+    *,
+    grouping: str,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    counts: dict[object, Counts],
+) -> FigureTable:
+    """The ``FigureTable`` of groups whose ``Counts`` were counted elsewhere (key → counts,
+    e.g. supervision's rollups), labelled and ordered as ``figure_table`` would: groups
+    with nothing rated are left out as ``figure_table`` never has them. ``grouping`` is
+    one of ``KEYED_GROUPINGS``."""
+    grouping = Grouping(grouping)
+    if grouping not in KEYED_GROUPINGS:
+        raise ValueError(grouping)
+    kept = {key: c for key, c in counts.items() if c.rated}
+    labels = _labels_of(grouping, kept)
+    none_label = _GROUPS[grouping].none_label
+    rows = [
+        FigureRow(
+            key=key, label=labels.get(key, none_label) if key is not None else none_label, counts=c
+        )
+        for key, c in kept.items()
+    ]
+    total = FigureRow(None, "合计", sum((r.counts for r in rows), Counts()))
+    rows.sort(key=_order_key(grouping))
+    return FigureTable(grouping=grouping, start=start, end=end, rows=rows, total=total)
 
 
 def _rectify_days(ratings: QuerySet[Rating], key: str) -> dict[object, tuple[int, int]]:

@@ -1,4 +1,6 @@
-"""好差评统计: the rating figures of a period (feedback.figures), by grouping."""
+"""好差评统计: the rating figures of a period (feedback.figures' definitions), by
+grouping: from supervision's rating rollups where they hold the grouping
+(``selectors.rating_figure_table``)."""
 
 from django import forms
 from django.core.paginator import Paginator
@@ -7,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from feedback.figures import FIGURES, Grouping, figure_table
+from feedback.figures import FIGURES, Grouping
 from feedback.selectors import staff_scope_for
 
+from ..selectors import rating_figure_table
 from .common import PAGE_SIZE, query_string, quick_periods, supervisor_required
 
 #: The groupings the page offers as tabs (the total is always shown above them).
@@ -46,7 +49,7 @@ def feedback_figures(request):
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         group = Grouping(form.cleaned_data["group"] or Grouping.DEPARTMENT)
     scope = staff_scope_for(user=request.user)
-    table = figure_table(grouping=group, start=start, end=end, scope=scope.rating_filter())
+    table = rating_figure_table(grouping=group, start=start, end=end, scope=scope)
     page = Paginator(table.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     period = query_string(start=start, end=end)
     today = timezone.localdate()

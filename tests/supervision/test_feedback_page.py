@@ -1,15 +1,67 @@
 """The supervisors' 好差评 page: the figures of feedback.figures for a period and a
-grouping, paginated, with an empty state; linked from the supervisor's home."""
+grouping (from the rating rollups where they hold the grouping), paginated, with an
+empty state; linked from the supervisor's home."""
+
+import datetime
 
 import pytest
 from django.urls import reverse
 
+from feedback.figures import Grouping, figure_table
+from feedback.selectors import StaffScope, staff_scope_for
+from supervision import refresh
+from supervision.selectors import ROLLUP_GROUPINGS, rating_figure_table
 from supervision.views import feedback as views
 from tests.feedback.test_figures import district  # noqa: F401 - the hand-computed district
 
 pytestmark = pytest.mark.django_db
 
 URL = "/supervision/feedback/"
+
+
+@pytest.fixture(autouse=True)
+def rolled_up(request):
+    """With the hand-computed district: its rollups built (the minute refresh's work)."""
+    if "district" in request.fixturenames:
+        request.getfixturevalue("district")
+        refresh.rebuild()
+
+
+def _table(table):
+    return (
+        [(r.key, r.label, r.counts) for r in table.rows],
+        table.total.counts,
+    )
+
+
+@pytest.mark.parametrize(
+    "period",
+    [(None, None), (datetime.date(2026, 12, 1), datetime.date(2026, 12, 31))],
+)
+@pytest.mark.parametrize("grouping", [g for g in Grouping if g != Grouping.TOTAL])
+def test_the_pages_figures_equal_feedbacks_direct_figures(supervisor, district, grouping, period):  # noqa: F811
+    start, end = period
+    scopes = [
+        staff_scope_for(user=supervisor),
+        StaffScope(department_ids=frozenset([district.d1.pk])),
+    ]
+    for scope in scopes:
+        page = rating_figure_table(grouping=grouping, start=start, end=end, scope=scope)
+        direct = figure_table(grouping=grouping, start=start, end=end, scope=scope.rating_filter())
+        assert _table(page) == _table(direct), (grouping, scope)
+    assert rating_figure_table(grouping=grouping, start=start, end=end, scope=scopes[0]).rows, (
+        grouping
+    )
+
+
+def test_the_rollup_groupings_read_no_rating(supervisor, district, django_assert_max_num_queries):  # noqa: F811
+    from feedback.models import Rating
+
+    scope = staff_scope_for(user=supervisor)
+    for grouping in ROLLUP_GROUPINGS:
+        with django_assert_max_num_queries(4) as queries:
+            rating_figure_table(grouping=grouping, start=None, end=None, scope=scope)
+        assert not any(Rating._meta.db_table in q["sql"] for q in queries.captured_queries)
 
 
 def test_the_page_shows_the_district_and_a_grouping(client, supervisor, district):  # noqa: F811
