@@ -144,6 +144,9 @@ class Application(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "channel", "submitted_at"]),
             models.Index(fields=["applicant", "-created_at"]),
+            # Supervision's case search: newest first (its default sort), the first page
+            # read from the index's head within a period, not sorted from every case.
+            models.Index(fields=["-submitted_at", "-id"], name="application_submitted"),
         ]
         constraints = [
             models.CheckConstraint(

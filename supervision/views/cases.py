@@ -5,7 +5,6 @@ approvals' service: supervision writes nothing of another app's)."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,14 @@ from intake.constants import CaseStatus
 
 from .. import rollups
 from ..selectors import CaseQuery, case_escalations, case_for_supervisor, case_lights, case_search
-from .common import PAGE_SIZE, FilterForm, filter_query, query_string, supervisor_required
+from .common import (
+    PAGE_SIZE,
+    CappedPaginator,
+    FilterForm,
+    filter_query,
+    query_string,
+    supervisor_required,
+)
 
 FIGURE_CHOICES = [("", "不限")] + [
     *rollups.CASE_CODES.items(),
@@ -79,7 +85,8 @@ def searched(request):
 @require_GET
 def case_list(request):
     form, f, results = searched(request)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Newest first from the index application_submitted; counted up to COUNT_CAP.
+    page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     applications = list(page.object_list)
     lights = case_lights(applications)
     params = search_query_params(form, f)
@@ -97,6 +104,7 @@ def case_list(request):
             + query_string(**params),
             "figure_label": figure_label,
             "district_wide": request.scope is None,
+            "count_cap": f"{page.paginator.cap:,}",
         },
     )
 

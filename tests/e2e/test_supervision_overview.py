@@ -109,3 +109,22 @@ def test_a_supervisor_walks_the_supervision_pages(
     assert len(list(book["办件"].iter_rows(values_only=True))) == 3
     context.close()
     assert not failures, "axe-core: serious/critical findings\n" + "\n".join(failures)
+
+
+def test_a_case_search_beyond_the_count_cap(
+    transactional_db, week, live_server, browser, screenshots_dir, monkeypatch
+):
+    """More results than the search counts: "超过 N 件", no total in the pager."""
+    from supervision.views import common
+
+    monkeypatch.setattr(common, "COUNT_CAP", 3)
+    monkeypatch.setattr("supervision.views.cases.PAGE_SIZE", 2)
+    failures = []
+    context, page = signed_in(browser, DESKTOP, live_server.url, week.district.username)
+    page.goto(f"{live_server.url}/supervision/cases/")
+    assert page.inner_text("#result-count").startswith("超过 3 件")
+    assert "第 1 / 2 页" in page.inner_text("main")
+    assert "共" not in page.inner_text("nav[aria-label=分页]")
+    _look(page, screenshots_dir, "cases-capped", failures)
+    context.close()
+    assert not failures, "axe-core: serious/critical findings\n" + "\n".join(failures)

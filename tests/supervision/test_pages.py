@@ -99,6 +99,29 @@ def test_case_search_criteria(client, week):
     assert week.citizen.id_number not in page
 
 
+def test_case_search_counts_up_to_the_cap(client, week, monkeypatch):
+    from supervision.views import common
+
+    page = _get(client, week.district, "supervision:cases")
+    assert page.context["page"].paginator.count == 5
+    assert not page.context["page"].paginator.capped
+    assert "共 5 件" in page.content.decode()
+    # Beyond the cap: "超过 N 件", never a made-up total; the pages stop at the cap.
+    monkeypatch.setattr(common, "COUNT_CAP", 3)
+    monkeypatch.setattr(common, "PAGE_SIZE", 2)
+    monkeypatch.setattr("supervision.views.cases.PAGE_SIZE", 2)
+    capped = _get(client, week.district, "supervision:cases")
+    paginator = capped.context["page"].paginator
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (3, True, 2)
+    text = capped.content.decode()
+    assert "超过 3 件" in text
+    assert "共 5 件" not in text
+    assert "共 3 件" not in text
+    # Narrower criteria under the cap: the exact count again.
+    narrow = _get(client, week.district, "supervision:cases", "status=concluded")
+    assert "共 2 件" in narrow.content.decode()
+
+
 def test_the_lights_board(client, week, at):
     from approvals.services.sweep import clock_sweep
 
