@@ -79,7 +79,13 @@ class UnitRow:
         return FIGURES["good_rate"](self.ratings)
 
 
-def unit_rows(f: rollups.Filter) -> list[UnitRow]:
+def unit_item_grid(f: rollups.Filter) -> dict:
+    """The case figures per delegated unit and item (``rollups.case_grid``): what each
+    reader below starts from; a page that shows several reads it once and passes it."""
+    return rollups.case_grid(f, "unit", "item")
+
+
+def unit_rows(f: rollups.Filter, grid: dict | None = None) -> list[UnitRow]:
     """Each park and street: its delegated powers, the cases accepted there (and those
     of its delegated items), their on-time rate and 好评率."""
     units = _units(f, GRANTEE_KINDS)
@@ -94,7 +100,8 @@ def unit_rows(f: rollups.Filter) -> list[UnitRow]:
                 rows[grantee_id].active += 1
             else:
                 rows[grantee_id].revoked += 1
-    for (unit_id, item_id), figures in rollups.case_grid(f, "unit", "item").items():
+    grid = unit_item_grid(f) if grid is None else grid
+    for (unit_id, item_id), figures in grid.items():
         row = rows.get(unit_id)
         if row is None:
             continue
@@ -107,7 +114,7 @@ def unit_rows(f: rollups.Filter) -> list[UnitRow]:
     return sorted(rows.values(), key=lambda r: (-r.active, -r.cases.accepted, r.label))
 
 
-def station_rows(f: rollups.Filter) -> list[UnitRow]:
+def station_rows(f: rollups.Filter, grid: dict | None = None) -> list[UnitRow]:
     """Each market-supervision station: the 全域通办 cases accepted there."""
     units = _units(f, (DepartmentKind.STATION,))
     rows = {u.pk: UnitRow(u.pk, u.name, u.get_kind_display()) for u in units}
@@ -117,7 +124,8 @@ def station_rows(f: rollups.Filter) -> list[UnitRow]:
         ).values_list("pk", flat=True)
     )
     items: dict[int, set] = {}
-    for (unit_id, item_id), figures in rollups.case_grid(f, "unit", "item").items():
+    grid = unit_item_grid(f) if grid is None else grid
+    for (unit_id, item_id), figures in grid.items():
         if unit_id in rows and item_id in district:
             rows[unit_id].cases += figures
             items.setdefault(unit_id, set()).add(item_id)
@@ -136,7 +144,7 @@ class DelegationRow:
         return self.delegation.revoked_on is None
 
 
-def delegation_rows(f: rollups.Filter) -> list[DelegationRow]:
+def delegation_rows(f: rollups.Filter, grid: dict | None = None) -> list[DelegationRow]:
     """Every delegation in scope with the cases its unit accepted of its item in the
     period (active first, the busiest first)."""
     delegations = list(
@@ -144,7 +152,8 @@ def delegation_rows(f: rollups.Filter) -> list[DelegationRow]:
         .filter(grantee__kind__in=GRANTEE_KINDS)
         .select_related("item__current_version", "grantee")
     )
-    grid = rollups.case_grid(f, "unit", "item") if delegations else {}
+    if grid is None:
+        grid = unit_item_grid(f) if delegations else {}
     rows = [
         DelegationRow(d, grid.get((d.grantee_id, d.item_id), CaseFigures())) for d in delegations
     ]

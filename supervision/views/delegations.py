@@ -89,26 +89,35 @@ READERS = {
 }
 
 
-def delegation_table(request):
-    """(form, filter, group, columns, sorted rows, sort code, descending) of the
-    request: what the page shows and the export writes."""
+def _table(request):
+    """(form, filter, group, columns, sorted rows, sort code, descending, grid) of the
+    request; ``grid`` the filter's ``delegations.unit_item_grid``, read once for the table
+    and the cards above it (it was read three times)."""
     form = FilterForm(request.GET or None, scope=request.scope)
     f = form.to_filter()
     group = request.GET.get("group")
     group = group if group in GROUPS else "unit"
     columns = COLUMNS[group]
-    rows = READERS[group](f)
+    grid = delegations.unit_item_grid(f)
+    rows = READERS[group](f, grid=grid)
     sort = request.GET.get("sort", "")
     if sort in {c.code for c in columns}:
         rows, sort, descending = sort_rows(rows, columns, sort, request.GET.get("order", ""), sort)
     else:
         sort, descending = "", True
-    return form, f, group, columns, rows, sort, descending
+    return form, f, group, columns, rows, sort, descending, grid
 
 
-def _cards(f) -> list[dict]:
-    units = delegations.unit_rows(f)
-    stations = delegations.station_rows(f)
+def delegation_table(request):
+    """(form, filter, group, columns, sorted rows, sort code, descending) of the
+    request: what the page shows and the export writes."""
+    return _table(request)[:7]
+
+
+def _cards(f, grid: dict, units=None) -> list[dict]:
+    """The totals above the table, from the page's grid (and its unit rows if shown)."""
+    units = delegations.unit_rows(f, grid=grid) if units is None else units
+    stations = delegations.station_rows(f, grid=grid)
     return [
         {"label": "有效赋权事项", "value": sum(u.active for u in units), "code": "active"},
         {
@@ -134,7 +143,7 @@ def _cards(f) -> list[dict]:
 @supervisor_required
 @require_GET
 def delegations_page(request):
-    form, f, group, columns, rows, sort, descending = delegation_table(request)
+    form, f, group, columns, rows, sort, descending, grid = _table(request)
     params = filter_query(f)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     sorted_by = {"sort": sort, "order": "desc" if descending else "asc"} if sort else {}
@@ -147,7 +156,7 @@ def delegations_page(request):
             "f": f,
             "group": group,
             "caption": GROUPS[group][1],
-            "cards": _cards(f),
+            "cards": _cards(f, grid, units=rows if group == "unit" else None),
             "tabs": [
                 {
                     "label": label,
