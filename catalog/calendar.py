@@ -27,6 +27,9 @@ from .statutory import provisional_holidays
 
 logger = logging.getLogger(__name__)
 
+#: The uncovered years this process has already warned about.
+_WARNED_YEARS: set[int] = set()
+
 _ONE_DAY = datetime.timedelta(days=1)
 
 
@@ -55,7 +58,6 @@ class WorkingCalendar:
     holidays: frozenset[datetime.date] = frozenset()
     workdays: frozenset[datetime.date] = frozenset()
     covered_years: frozenset[int] = frozenset()
-    _warned: set[int] = field(default_factory=set, compare=False, repr=False)
     # The names of the table's days (holiday or worked weekend day), for the calendar API.
     names: dict[datetime.date, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -75,8 +77,9 @@ class WorkingCalendar:
         return day.weekday() < 5
 
     def _warn_uncovered(self, year: int) -> None:
-        if year not in self._warned:
-            self._warned.add(year)
+        # Once per process and year: a calendar is rebuilt whenever the table changes.
+        if year not in _WARNED_YEARS:
+            _WARNED_YEARS.add(year)
             logger.warning(
                 "Working-day calendar has no entries for %s: falling back to Monday-Friday "
                 "with the provisional statutory holidays. "

@@ -151,8 +151,9 @@ def test_module_functions_use_the_table_by_default(calendar):
 # --- A year the table does not cover ---------------------------------------------------
 
 
-def test_uncovered_year_falls_back_to_monday_to_friday_with_statutory_days(db, caplog):
+def test_uncovered_year_falls_back_to_monday_to_friday_with_statutory_days(db, caplog, monkeypatch):
     caplog.set_level(logging.WARNING, logger="catalog.calendar")
+    monkeypatch.setattr(cal, "_WARNED_YEARS", set())  # as a fresh process
     assert not CalendarYear.objects.filter(year=2030).exists()
     week = [D(2030, 9, 23) + datetime.timedelta(days=i) for i in range(7)]  # Mon..Sun
     assert [is_working_day(day) for day in week] == [True] * 5 + [False] * 2
@@ -348,3 +349,14 @@ def test_admin_list_says_which_year_is_missing(admin_client_cn, settings):
     response = admin_client_cn.get("/admin/catalog/calendarday/")
     assert response.status_code == 200
     assert f"工作日历未录入 {next_year} 年" in response.content.decode()
+
+
+def test_an_uncovered_year_is_warned_once_per_process_not_per_calendar(db, caplog, monkeypatch):
+    """The calendar is rebuilt whenever its table changes (every worker, many times a
+    day): the warning must not come again with each new calendar."""
+    caplog.set_level(logging.WARNING, logger="catalog.calendar")
+    monkeypatch.setattr(cal, "_WARNED_YEARS", set())
+    for _ in range(3):
+        assert cal.WorkingCalendar().is_working_day(D(2031, 3, 3))
+    warnings = [r.getMessage() for r in caplog.records if r.name == "catalog.calendar"]
+    assert len(warnings) == 1
