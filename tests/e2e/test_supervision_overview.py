@@ -65,7 +65,7 @@ def test_a_supervisor_walks_the_supervision_pages(
     assert (summary["收件"], summary["一次性告知补正"]) == (1, 1)
 
     # The lights board: case C is red; drill into it.
-    page.click("nav a:has-text('红黄灯')")
+    page.click("nav[aria-label='监管页面'] a:has-text('红黄灯')")
     page.wait_for_load_state("networkidle")
     assert "红灯 1" in page.inner_text("main") or "红灯" in page.inner_text("#board")
     _look(page, screenshots_dir, "lights", failures)

@@ -59,7 +59,7 @@ def test_rankings_and_delegations(
         browser, DESKTOP, live_server.url, week.district.username, accept_downloads=True
     )
     page.goto(f"{live_server.url}/supervision/")
-    page.click("nav a:has-text('排名时限')")
+    page.click("nav[aria-label='监管页面'] a:has-text('排名与时限')")
     page.wait_for_load_state("networkidle")
     assert page.url.split("?")[0].endswith("/supervision/rankings/")
     _filter(page)
@@ -89,7 +89,7 @@ def test_rankings_and_delegations(
     assert {r[0] for r in rows[1:] if r and r[2]} >= {week.version.name}
 
     # Delegations.
-    page.click("nav a:has-text('赋权就近')")
+    page.click("nav[aria-label='监管页面'] a:has-text('赋权与就近办理')")
     page.wait_for_load_state("networkidle")
     _filter(page)
     assert page.inner_text("[data-figure=unit_accepted] .fs-4") == "4"
