@@ -100,30 +100,43 @@ def stop(process: subprocess.Popen, timeout: float = 20) -> None:
         process.wait()
 
 
+def bench_settings(args, *, allowed_hosts: str, log_level: str) -> dict:
+    """The settings' environment of a benchmark's Django: production settings (DEBUG
+    off, a secret key) without TLS, the bench URLconf and the benchmark's database."""
+    return {
+        "DATABASE_URL": database_url(args),
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
+        "ALLOWED_HOSTS": allowed_hosts,
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "LOG_LEVEL": log_level,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+    }
+
+
 def server_env(args, var_dir: str, *, allowed_hosts: str, **overrides: str) -> dict:
-    """The environment of a benchmark's gunicorn: production settings (DEBUG off, a
-    secret key) without TLS, the bench URLconf, the benchmark's database and ``var_dir``.
-    ``overrides`` (REDIS_URL, ...) are added last."""
+    """The environment of a benchmark's gunicorn: ``bench_settings`` (warnings logged),
+    ``var_dir`` and the checkout on PYTHONPATH. ``overrides`` (REDIS_URL, ...) are added
+    last."""
     inherited = {"REDIS_URL", "DATABASE_URL", "DEBUG", "CELERY_TASK_ALWAYS_EAGER"}
     env = {key: value for key, value in os.environ.items() if key not in inherited}
-    env.update(
-        {
-            "DATABASE_URL": database_url(args),
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
-            "ALLOWED_HOSTS": allowed_hosts,
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "SESSION_COOKIE_SECURE": "0",
-            "CSRF_COOKIE_SECURE": "0",
-            "LOG_LEVEL": "WARNING",
-            "VAR_DIR": var_dir,
-            "PYTHONPATH": str(ROOT),
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            **overrides,
-        }
-    )
+    env.update(bench_settings(args, allowed_hosts=allowed_hosts, log_level="WARNING"))
+    env.update({"VAR_DIR": var_dir, "PYTHONPATH": str(ROOT), **overrides})
     return env
+
+
+def in_process_env(args, **overrides: str) -> dict:
+    """The environment of a profile that runs the portal in-process under Django's test
+    client: ``bench_settings`` for host ``testserver`` (nothing logged below CRITICAL)
+    and the cache ``args.redis``; ``overrides`` are added last."""
+    return {
+        **bench_settings(args, allowed_hosts="testserver", log_level="CRITICAL"),
+        "REDIS_URL": args.redis,
+        **overrides,
+    }
 
 
 def run(cmd: list[str], env: dict) -> None:
@@ -342,3 +355,55 @@ def drive_clients(args, target, *target_args) -> dict:
     # nominal duration overstates by at most one request per client.
     totals["rps"] = totals["requests"] / args.duration
     return totals
+
+
+# --- In-process profiles (bench/*_profile.py) ------------------------------------------
+
+
+def profile_arguments(parser) -> None:
+    """The options of a profile's cProfile output (with its own ``--profile``):
+    ``--sort``, ``--lines`` and ``--by-package``."""
+    parser.add_argument("--sort", default="cumtime", help="pstats sort key for --profile")
+    parser.add_argument("--lines", type=int, default=40, help="pstats lines for --profile")
+    parser.add_argument(
+        "--by-package",
+        action="store_true",
+        help="with --profile: own CPU time summed by package (django.db, rest_framework, ...)",
+    )
+
+
+def package_of(filename: str) -> str:
+    """``django/db/models/query.py`` -> ``django.db``; the project's own files by app."""
+    if "site-packages/" in filename:
+        parts = filename.split("site-packages/", 1)[1].split("/")
+        depth = 2 if parts[0] in ("django", "rest_framework", "celery", "kombu") else 1
+        return ".".join(part.removesuffix(".py") for part in parts[:depth])
+    if filename.startswith(str(ROOT)):
+        return "project: " + filename[len(str(ROOT)) + 1 :].split("/")[0]
+    if filename.startswith("~") or filename.startswith("<"):
+        return "builtins"
+    return "stdlib"
+
+
+def print_profile(profiler, args, count: int, per: str, slowdown: str = "") -> None:
+    """A profile's cProfile output: with ``--by-package`` each function's own time (not
+    its callees'), summed by package, per ``per`` (``count`` of them were profiled);
+    else pstats' ``--lines`` top lines by ``--sort``. ``slowdown``: how much slower the
+    profiled run is, as measured."""
+    import io
+    import pstats
+
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    if not args.by_package:
+        stats.sort_stats(args.sort).print_stats(args.lines)
+        print(out.getvalue())
+        return
+    by_package: dict[str, float] = {}
+    for (filename, _line, _name), (_cc, _nc, own, _cum, _callers) in stats.stats.items():
+        key = package_of(filename)
+        by_package[key] = by_package.get(key, 0.0) + own
+    total = sum(by_package.values())
+    print(f"own CPU time by package, per {per} (profiled: slower than unprofiled{slowdown})")
+    for key, own in sorted(by_package.items(), key=lambda item: -item[1])[: args.lines]:
+        print(f"  {own / count * 1000:7.2f} ms  {own / total:6.1%}  {key}")

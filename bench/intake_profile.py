@@ -14,16 +14,20 @@ Each cycle adds an accepted application to that database. Only 127.0.0.1 is cont
 
 import argparse
 import cProfile
-import io
 import json
 import os
-import pstats
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import PDF, ROOT, database_arguments, database_url  # noqa: E402
+from bench.common import (  # noqa: E402
+    PDF,
+    database_arguments,
+    in_process_env,
+    print_profile,
+    profile_arguments,
+)
 
 STEPS = ("create", "upload", "submit", "accept")
 
@@ -35,32 +39,12 @@ def parse_args():
     parser.add_argument("--cycles", type=int, default=100)
     parser.add_argument("--sql", action="store_true", help="print each step's statements")
     parser.add_argument("--profile", choices=[*STEPS, "all"], help="cProfile this step (or all)")
-    parser.add_argument("--sort", default="cumtime", help="pstats sort key for --profile")
-    parser.add_argument("--lines", type=int, default=40, help="pstats lines for --profile")
-    parser.add_argument(
-        "--by-package",
-        action="store_true",
-        help="with --profile: own CPU time summed by package (django.db, rest_framework, ...)",
-    )
+    profile_arguments(parser)
     return parser.parse_args()
 
 
 def setup(args) -> None:
-    os.environ.update(
-        {
-            "DATABASE_URL": database_url(args),
-            "REDIS_URL": args.redis,
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
-            "ALLOWED_HOSTS": "testserver",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "SESSION_COOKIE_SECURE": "0",
-            "CSRF_COOKIE_SECURE": "0",
-            "LOG_LEVEL": "CRITICAL",
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-        }
-    )
+    os.environ.update(in_process_env(args))
     import django
 
     django.setup()
@@ -202,38 +186,9 @@ def main() -> int:
             print(f"\n== {key}")
             for sql in queries:
                 print("  ", sql[:160])
-    if profiler and args.by_package:
-        print_by_package(pstats.Stats(profiler), args.cycles, args.lines)
-    elif profiler:
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.lines)
-        print(out.getvalue())
+    if profiler:
+        print_profile(profiler, args, args.cycles, "cycle", slowdown=" by ~3x")
     return 0
-
-
-def package_of(filename: str) -> str:
-    """``django/db/models/query.py`` -> ``django.db``; the project's own files by app."""
-    if "site-packages/" in filename:
-        parts = filename.split("site-packages/", 1)[1].split("/")
-        depth = 2 if parts[0] in ("django", "rest_framework", "celery", "kombu") else 1
-        return ".".join(part.removesuffix(".py") for part in parts[:depth])
-    if filename.startswith(str(ROOT)):
-        return "project: " + filename[len(str(ROOT)) + 1 :].split("/")[0]
-    if filename.startswith("~") or filename.startswith("<"):
-        return "builtins"
-    return "stdlib"
-
-
-def print_by_package(stats: pstats.Stats, cycles: int, lines: int) -> None:
-    """Each function's own time (not its callees'), summed by package, per cycle."""
-    by_package: dict[str, float] = {}
-    for (filename, _line, _name), (_cc, _nc, own, _cum, _callers) in stats.stats.items():
-        key = package_of(filename)
-        by_package[key] = by_package.get(key, 0.0) + own
-    total = sum(by_package.values())
-    print("own CPU time by package, per cycle (profiled: slower than unprofiled by ~3x)")
-    for key, own in sorted(by_package.items(), key=lambda item: -item[1])[:lines]:
-        print(f"  {own / cycles * 1000:7.2f} ms  {own / total:6.1%}  {key}")
 
 
 if __name__ == "__main__":

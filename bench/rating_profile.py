@@ -20,12 +20,9 @@ trusted). Each rating uses up one open instance. Only 127.0.0.1 is contacted.
 
 import argparse
 import cProfile
-import io
 import json
 import os
-import pstats
 import random
-import subprocess
 import sys
 import time
 from contextlib import nullcontext
@@ -36,9 +33,13 @@ from bench.common import (  # noqa: E402
     PYTHON,
     ROOT,
     database_arguments,
-    database_url,
+    in_process_env,
+    print_profile,
+    profile_arguments,
     recreate_database,
+    run,
 )
+from bench.rating_load_bench import address, rating_body  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -50,33 +51,14 @@ def parse_args(argv=None):
     parser.add_argument("--bad", type=float, default=0.02, help="share of 差评")
     parser.add_argument("--sql", action="store_true", help="print one rating's statements")
     parser.add_argument("--profile", action="store_true", help="cProfile the ratings")
-    parser.add_argument("--sort", default="cumtime", help="pstats sort key for --profile")
-    parser.add_argument("--lines", type=int, default=40, help="pstats lines for --profile")
-    parser.add_argument(
-        "--by-package",
-        action="store_true",
-        help="with --profile: own CPU time summed by package (django.db, rest_framework, ...)",
-    )
+    profile_arguments(parser)
     parser.add_argument("--seed", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def environment(args) -> dict:
-    return {
-        "DATABASE_URL": database_url(args),
-        "REDIS_URL": args.redis,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "LOG_LEVEL": "CRITICAL",
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        # As rating_load_bench.py: the client address comes in X-Forwarded-For.
-        "BENCH_NUM_PROXIES": "1",
-    }
+    # As rating_load_bench.py: the client address comes in X-Forwarded-For.
+    return in_process_env(args, BENCH_NUM_PROXIES="1")
 
 
 def seed(count: int) -> None:
@@ -103,36 +85,9 @@ def seed(count: int) -> None:
 def prepare_database(args) -> None:
     env = {**os.environ, **environment(args), "PYTHONPATH": str(ROOT)}
     recreate_database(args)
-    subprocess.run(
-        [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
-    subprocess.run(
-        [
-            PYTHON,
-            str(Path(__file__).resolve()),
-            "--seed",
-            str(args.instances),
-            "--db-name",
-            args.db_name,
-            "--pg",
-            args.pg,
-        ],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-
-
-def address(index: int) -> str:
-    return f"10.{(index >> 16) & 255}.{(index >> 8) & 255}.{index & 255}"
-
-
-def rating_body(rng: random.Random, bad_share: float) -> dict:
-    """As rating_load_bench.py's clients rate."""
-    if rng.random() < bad_share:
-        return {"level": rng.choice([4, 5]), "reasons": ["efficiency"], "text": "等候时间较长。"}
-    level = rng.choices([1, 2, 3], weights=[80, 16, 4])[0]
-    return {"level": level, "text": "" if rng.random() < 0.8 else "服务很好。"}
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+    seed_args = ["--seed", str(args.instances), "--db-name", args.db_name, "--pg", args.pg]
+    run([PYTHON, str(Path(__file__).resolve()), *seed_args], env)
 
 
 def main(argv=None) -> int:
@@ -243,12 +198,8 @@ def main(argv=None) -> int:
     if args.sql:
         for sql in statements:
             print("    ", sql[:300])
-    if profiler and args.by_package:
-        print_by_package(pstats.Stats(profiler), args.ratings, args.lines)
-    elif profiler:
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.lines)
-        print(out.getvalue())
+    if profiler:
+        print_profile(profiler, args, args.ratings, "rating")
     print(f"load average: {Path('/proc/loadavg').read_text().strip()}")
     return 0
 
@@ -260,31 +211,6 @@ def process_cpu(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def package_of(filename: str) -> str:
-    """``django/db/models/query.py`` -> ``django.db``; the project's own files by app."""
-    if "site-packages/" in filename:
-        parts = filename.split("site-packages/", 1)[1].split("/")
-        depth = 2 if parts[0] in ("django", "rest_framework") else 1
-        return ".".join(part.removesuffix(".py") for part in parts[:depth])
-    if filename.startswith("/") and "/wt/" in filename or filename.startswith(str(ROOT)):
-        return "project: " + filename.rsplit("/", 2)[-2]
-    if filename.startswith("~") or filename.startswith("<"):
-        return "builtins"
-    return "stdlib"
-
-
-def print_by_package(stats: pstats.Stats, count: int, lines: int) -> None:
-    """Each function's own time (not its callees'), summed by package, per rating."""
-    by_package: dict[str, float] = {}
-    for (filename, _line, _name), (_cc, _nc, own, _cum, _callers) in stats.stats.items():
-        key = package_of(filename)
-        by_package[key] = by_package.get(key, 0.0) + own
-    total = sum(by_package.values())
-    print("own CPU time by package, per rating (profiled: slower than unprofiled)")
-    for key, own in sorted(by_package.items(), key=lambda item: -item[1])[:lines]:
-        print(f"  {own / count * 1000:7.2f} ms  {own / total:6.1%}  {key}")
 
 
 if __name__ == "__main__":
