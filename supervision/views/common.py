@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
@@ -82,6 +83,20 @@ def quick_periods(
     ]
 
 
+def quick_links(params: dict, start, end) -> list[dict]:
+    """The period links (``quick_periods``) of a page whose query is ``params``: each
+    with its period as ``start`` and ``end``; active the one of the period shown
+    (``start``, ``end``)."""
+    return [
+        {
+            "label": label,
+            "query": query_string(**{**params, "start": s, "end": e}),
+            "active": (s, e) == (start, end),
+        }
+        for label, s, e in quick_periods(timezone.localdate())
+    ]
+
+
 def _choices(pairs, empty="全部"):
     return [("", empty), *((str(pk), label) for pk, label in pairs)]
 
@@ -139,6 +154,14 @@ class FilterForm(forms.Form):
             unit=number("unit"),
             scope=self.scope,
         )
+
+
+def requested_group(request, groups, default: str) -> tuple[FilterForm, Filter, str]:
+    """(The filter form, its filter, the grouping) of the request: ``?group=`` one of
+    ``groups``' codes, else ``default``."""
+    form = FilterForm(request.GET or None, scope=request.scope)
+    group = request.GET.get("group")
+    return form, form.to_filter(), group if group in groups else default
 
 
 def filter_query(f: Filter) -> dict:

@@ -4,22 +4,12 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .. import delegations
-from .common import (
-    PAGE_SIZE,
-    FilterForm,
-    filter_query,
-    query_string,
-    quick_periods,
-    supervisor_required,
-)
-from .tables import Column, cells, headers, sort_rows
+from .common import requested_group, supervisor_required
+from .tables import Column, Table, requested_table, table_context
 
 #: The tabs: code → (label, the table's caption).
 GROUPS = {
@@ -89,29 +79,18 @@ READERS = {
 }
 
 
-def _table(request):
-    """(form, filter, group, columns, sorted rows, sort code, descending, grid) of the
-    request; ``grid`` the filter's ``delegations.unit_item_grid``, read once for the table
-    and the cards above it (it was read three times)."""
-    form = FilterForm(request.GET or None, scope=request.scope)
-    f = form.to_filter()
-    group = request.GET.get("group")
-    group = group if group in GROUPS else "unit"
-    columns = COLUMNS[group]
+def _table(request) -> tuple[Table, dict]:
+    """The table of the request and the filter's ``delegations.unit_item_grid``, read
+    once for the table and the cards above it (it was read three times)."""
+    form, f, group = requested_group(request, GROUPS, "unit")
     grid = delegations.unit_item_grid(f)
     rows = READERS[group](f, grid=grid)
-    sort = request.GET.get("sort", "")
-    if sort in {c.code for c in columns}:
-        rows, sort, descending = sort_rows(rows, columns, sort, request.GET.get("order", ""), sort)
-    else:
-        sort, descending = "", True
-    return form, f, group, columns, rows, sort, descending, grid
+    return requested_table(request, form, f, group, COLUMNS[group], rows), grid
 
 
-def delegation_table(request):
-    """(form, filter, group, columns, sorted rows, sort code, descending) of the
-    request: what the page shows and the export writes."""
-    return _table(request)[:7]
+def delegation_table(request) -> Table:
+    """The table of the request: what the page shows and the export writes."""
+    return _table(request)[0]
 
 
 def _cards(f, grid: dict, units=None) -> list[dict]:
@@ -143,42 +122,13 @@ def _cards(f, grid: dict, units=None) -> list[dict]:
 @supervisor_required
 @require_GET
 def delegations_page(request):
-    form, f, group, columns, rows, sort, descending, grid = _table(request)
-    params = filter_query(f)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    sorted_by = {"sort": sort, "order": "desc" if descending else "asc"} if sort else {}
-    today = timezone.localdate()
+    table, grid = _table(request)
+    units = table.rows if table.group == "unit" else None
     return render(
         request,
         "supervision/delegations.html",
         {
-            "form": form,
-            "f": f,
-            "group": group,
-            "caption": GROUPS[group][1],
-            "cards": _cards(f, grid, units=rows if group == "unit" else None),
-            "tabs": [
-                {
-                    "label": label,
-                    "query": query_string(group=code, **params),
-                    "active": code == group,
-                }
-                for code, (label, _caption) in GROUPS.items()
-            ],
-            "headers": headers(columns, sort, descending, {"group": group, **params}),
-            "rows": [cells(row, columns) for row in page.object_list],
-            "page": page,
-            "page_query": query_string(group=group, **params, **sorted_by),
-            "export_url": f"{reverse('supervision:export', args=['delegations'])}?"
-            + query_string(group=group, **params, **sorted_by),
-            "quick": [
-                {
-                    "label": label,
-                    "query": query_string(group=group, **{**params, "start": s, "end": e}),
-                    "active": (s, e) == (f.start, f.end),
-                }
-                for label, s, e in quick_periods(today)
-            ],
-            "district_wide": request.scope is None,
+            **table_context(request, table, GROUPS, "delegations"),
+            "cards": _cards(table.f, grid, units=units),
         },
     )

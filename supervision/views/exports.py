@@ -12,7 +12,7 @@ from ..hall_figures import hall_figures
 from ..selectors import board_rows, case_lights, lit_clocks
 from .board import board_context
 from .cases import searched
-from .common import FilterForm, supervisor_required
+from .common import requested_group, supervisor_required
 from .delegations import GROUPS as DELEGATION_GROUPS
 from .delegations import delegation_table
 from .overview import GROUPS, breakdown
@@ -50,9 +50,7 @@ def _rate(value):
 
 
 def _overview(request, workbook):
-    form = FilterForm(request.GET or None, scope=request.scope)
-    f = form.to_filter()
-    group = request.GET.get("group") if request.GET.get("group") in GROUPS else "department"
+    _form, f, group = requested_group(request, GROUPS, "department")
     c = rollups.case_figures(f)
     counts = rollups.rating_counts(f)
     summary = Sheet(workbook, "汇总", ["指标", "数值"], widths=[24, 16])
@@ -213,14 +211,14 @@ def _lights(request, workbook):
 
 
 def _rankings(request, workbook):
-    _form, f, group, columns, rows, _sort, _descending = ranking_table(request)
-    write_table(workbook, RANKING_GROUPS[group][1], columns, rows, f)
+    table = ranking_table(request)
+    write_table(workbook, RANKING_GROUPS[table.group][1], table.columns, table.rows, table.f)
     return "排名与时限分析"
 
 
 def _delegations(request, workbook):
-    _form, f, group, columns, rows, _sort, _descending = delegation_table(request)
-    write_table(workbook, DELEGATION_GROUPS[group][1], columns, rows, f)
+    table = delegation_table(request)
+    write_table(workbook, DELEGATION_GROUPS[table.group][1], table.columns, table.rows, table.f)
     return "赋权与就近办理"
 
 

@@ -6,14 +6,13 @@ from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from feedback.figures import FIGURES, Grouping
 from feedback.selectors import staff_scope_for
 
 from ..selectors import rating_figure_table
-from .common import PAGE_SIZE, query_string, quick_periods, supervisor_required
+from .common import PAGE_SIZE, query_string, quick_links, supervisor_required
 
 #: The groupings the page offers as tabs (the total is always shown above them).
 PAGE_GROUPINGS = [g for g in Grouping if g != Grouping.TOTAL]
@@ -52,15 +51,7 @@ def feedback_figures(request):
     table = rating_figure_table(grouping=group, start=start, end=end, scope=scope)
     page = Paginator(table.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     period = query_string(start=start, end=end)
-    today = timezone.localdate()
-    quick = [
-        {
-            "label": label,
-            "query": query_string(start=s, end=e, group=group.value),
-            "active": (s, e) == (start, end),
-        }
-        for label, s, e in quick_periods(today)
-    ]
+    quick = quick_links({"start": start, "end": end, "group": group.value}, start, end)
     tabs = [
         {
             "label": g.label,

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from feedback.figures import FIGURES as RATING_FIGURES
@@ -17,10 +16,10 @@ from .. import rollups
 from ..hall_figures import hall_figures
 from .common import (
     PAGE_SIZE,
-    FilterForm,
     filter_query,
     query_string,
-    quick_periods,
+    quick_links,
+    requested_group,
     supervisor_required,
 )
 
@@ -182,14 +181,11 @@ def breakdown(f: rollups.Filter, group: str) -> list[dict]:
 @supervisor_required
 @require_GET
 def overview(request):
-    form = FilterForm(request.GET or None, scope=request.scope)
-    f = form.to_filter()
-    group = request.GET.get("group") if request.GET.get("group") in GROUPS else "department"
+    form, f, group = requested_group(request, GROUPS, "department")
     figures = rollups.case_figures(f)
     ratings = rollups.rating_counts(f)
     page = Paginator(breakdown(f, group), PAGE_SIZE).get_page(request.GET.get("page"))
     params = filter_query(f)
-    today = timezone.localdate()
     return render(
         request,
         "supervision/overview.html",
@@ -208,14 +204,7 @@ def overview(request):
             "page_query": query_string(group=group, **params),
             "export_url": f"{reverse('supervision:export', args=['overview'])}?"
             + query_string(group=group, **params),
-            "quick": [
-                {
-                    "label": label,
-                    "query": query_string(**{**params, "start": s, "end": e}),
-                    "active": (s, e) == (f.start, f.end),
-                }
-                for label, s, e in quick_periods(today)
-            ],
+            "quick": quick_links(params, f.start, f.end),
             "district_wide": request.scope is None,
         },
     )

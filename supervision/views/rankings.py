@@ -6,23 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .. import rankings
-from .common import (
-    PAGE_SIZE,
-    FilterForm,
-    filter_query,
-    query_string,
-    quick_periods,
-    supervisor_required,
-)
+from .common import requested_group, supervisor_required
 from .overview import cases_url
-from .tables import Column, cells, headers, sort_rows
+from .tables import Column, Table, requested_table, table_context
 
 #: The tabs: code → (label, the table's caption).
 GROUPS = {
@@ -110,64 +100,25 @@ def _linked(columns: list[Column], group: str, f) -> list[Column]:
     return [dataclasses.replace(columns[0], link=link), *columns[1:]]
 
 
-def ranking_table(request):
-    """(form, filter, group, columns, sorted rows, sort code, descending) of the request:
-    what the page shows and the export writes."""
-    form = FilterForm(request.GET or None, scope=request.scope)
-    f = form.to_filter()
-    group = request.GET.get("group")
-    group = group if group in GROUPS else "department"
+def ranking_table(request) -> Table:
+    """The table of the request: what the page shows and the export writes. Unsorted,
+    the reader's order: by volume (items: cuttable first)."""
+    form, f, group = requested_group(request, GROUPS, "department")
     columns = _linked(COLUMNS[group], group, f)
-    rows = READERS[group](f)
-    sort = request.GET.get("sort", "")
-    if sort in {c.code for c in columns}:
-        rows, sort, descending = sort_rows(rows, columns, sort, request.GET.get("order", ""), sort)
-    else:
-        sort, descending = "", True  # the reader's order: by volume (items: cuttable first)
-    return form, f, group, columns, rows, sort, descending
+    return requested_table(request, form, f, group, columns, READERS[group](f))
 
 
 @supervisor_required
 @require_GET
 def rankings_page(request):
-    form, f, group, columns, rows, sort, descending = ranking_table(request)
-    params = filter_query(f)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    sorted_by = {"sort": sort, "order": "desc" if descending else "asc"} if sort else {}
-    today = timezone.localdate()
+    table = ranking_table(request)
     return render(
         request,
         "supervision/rankings.html",
         {
-            "form": form,
-            "f": f,
-            "group": group,
-            "caption": GROUPS[group][1],
-            "tabs": [
-                {
-                    "label": label,
-                    "query": query_string(group=code, **params),
-                    "active": code == group,
-                }
-                for code, (label, _caption) in GROUPS.items()
-            ],
-            "headers": headers(columns, sort, descending, {"group": group, **params}),
-            "rows": [cells(row, columns) for row in page.object_list],
-            "page": page,
-            "page_query": query_string(group=group, **params, **sorted_by),
-            "cuttable": sum(1 for r in rows if getattr(r, "cuttable", False)),
+            **table_context(request, table, GROUPS, "rankings"),
+            "cuttable": sum(1 for r in table.rows if getattr(r, "cuttable", False)),
             "cut_ratio": int(rankings.CUT_RATIO * 100),
             "cut_min": rankings.CUT_MIN_CASES,
-            "export_url": f"{reverse('supervision:export', args=['rankings'])}?"
-            + query_string(group=group, **params, **sorted_by),
-            "quick": [
-                {
-                    "label": label,
-                    "query": query_string(group=group, **{**params, "start": s, "end": e}),
-                    "active": (s, e) == (f.start, f.end),
-                }
-                for label, s, e in quick_periods(today)
-            ],
-            "district_wide": request.scope is None,
         },
     )

@@ -1,7 +1,8 @@
 """Sortable figure tables of the rankings and delegations pages: the columns of a table
 (label, value, unit), sorting by one column (``?sort=<code>&order=asc|desc``), the
 header links with ``aria-sort``, the cells as the template shows them and the values an
-Excel export writes."""
+Excel export writes; the table a request asks for (its filter, tab and order) and what
+both pages show of it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .common import query_string
+from django.core.paginator import Paginator
+from django.urls import reverse
+
+from ..rollups import Filter
+from .common import PAGE_SIZE, FilterForm, filter_query, query_string, quick_links
 
 
 @dataclass(frozen=True)
@@ -89,3 +94,57 @@ def cells(row, columns: list[Column]) -> list[dict]:
         }
         for column in page_columns(columns)
     ]
+
+
+@dataclass(frozen=True)
+class Table:
+    """The table a request asks for: what the page shows and the export writes."""
+
+    form: FilterForm
+    f: Filter
+    group: str  # the tab: a code of the page's groups
+    columns: list[Column]
+    rows: list  # sorted
+    sort: str  # the sorting column's code ("" the reader's order)
+    descending: bool
+
+
+def requested_table(request, form, f, group: str, columns: list[Column], rows: list) -> Table:
+    """The ``rows`` sorted as the request asks (``?sort=`` a column's code and
+    ``?order=``), else in the reader's order."""
+    sort = request.GET.get("sort", "")
+    if sort in {c.code for c in columns}:
+        rows, sort, descending = sort_rows(rows, columns, sort, request.GET.get("order", ""), sort)
+    else:
+        sort, descending = "", True
+    return Table(form, f, group, columns, rows, sort, descending)
+
+
+def table_context(request, table: Table, groups: dict, export: str) -> dict:
+    """What a page of tabbed sortable tables shows of ``table``: the filters, the tabs
+    (``groups``: code → (label, caption)), the sortable headers, a page of rows, the
+    period links and the link of its ``export``."""
+    params = filter_query(table.f)
+    group = table.group
+    page = Paginator(table.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    sorted_by = (
+        {"sort": table.sort, "order": "desc" if table.descending else "asc"} if table.sort else {}
+    )
+    return {
+        "form": table.form,
+        "f": table.f,
+        "group": group,
+        "caption": groups[group][1],
+        "tabs": [
+            {"label": label, "query": query_string(group=code, **params), "active": code == group}
+            for code, (label, _caption) in groups.items()
+        ],
+        "headers": headers(table.columns, table.sort, table.descending, {"group": group, **params}),
+        "rows": [cells(row, table.columns) for row in page.object_list],
+        "page": page,
+        "page_query": query_string(group=group, **params, **sorted_by),
+        "export_url": f"{reverse('supervision:export', args=[export])}?"
+        + query_string(group=group, **params, **sorted_by),
+        "quick": quick_links({"group": group, **params}, table.f.start, table.f.end),
+        "district_wide": request.scope is None,
+    }
