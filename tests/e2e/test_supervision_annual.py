@@ -9,22 +9,8 @@ test-output/screenshots/supervision-annual-*.png, and the PDF's pages rendered t
 import shutil
 import subprocess
 
-from tests.e2e.helpers import (
-    DESKTOP,
-    assert_no_sideways_scroll,
-    shoot,
-    signed_in,
-)
-from tests.e2e.test_axe_all_pages import WIDTHS, check
-
-
-def _look(page, screenshots_dir, name, failures):
-    failures += check(page, "supervisor", name)
-    for label, viewport in WIDTHS:
-        page.set_viewport_size(viewport)
-        assert_no_sideways_scroll(page, (name, label))
-        shoot(page, screenshots_dir, f"supervision-{name}-{label}")
-    page.set_viewport_size(DESKTOP)
+from tests.e2e.helpers import DESKTOP, signed_in
+from tests.e2e.supervision import look
 
 
 def test_a_supervisor_generates_and_downloads_the_annual_report(
@@ -53,7 +39,7 @@ def test_a_supervisor_generates_and_downloads_the_annual_report(
     row = page.locator(f"#report-{running.pk}")
     assert row.locator(".progress").get_attribute("aria-valuenow") == "40"
     assert "生成中：统计好差评" in row.inner_text()
-    _look(page, screenshots_dir, "annual-running", failures)
+    look(page, screenshots_dir, "annual-running", failures)
 
     # The list polls every second: the progress moves, then the failure shows.
     AnnualReport.objects.filter(pk=running.pk).update(progress=75, step="绘制图表")
@@ -71,7 +57,7 @@ def test_a_supervisor_generates_and_downloads_the_annual_report(
     report = AnnualReport.objects.get(year=2026)
     page.wait_for_selector(f"#report-{report.pk}[data-state=done]", timeout=60000)
     assert "已开始生成 2026 年度报告" in page.inner_text("main")
-    _look(page, screenshots_dir, "annual", failures)
+    look(page, screenshots_dir, "annual", failures)
 
     with page.expect_download() as download:
         page.click(f"#report-{report.pk} .report-download")

@@ -3,8 +3,9 @@ district of tests/feedback/test_figures.py: the figures are there, axe finds not
 serious or critical, nothing is wider than a phone's screen, and the screenshots are
 kept for a person to look at (test-output/screenshots/supervision-feedback-*.png)."""
 
-from tests.e2e.helpers import DESKTOP, assert_no_sideways_scroll, shoot, signed_in
-from tests.e2e.test_axe_all_pages import WIDTHS, check
+from tests.e2e.helpers import DESKTOP, signed_in
+from tests.e2e.supervision import look
+from tests.e2e.test_axe_all_pages import check
 from tests.feedback.test_figures import district  # noqa: F401 - the fixture
 
 
@@ -31,11 +32,7 @@ def test_the_feedback_page_at_both_widths(
         assert "好差评统计" in text
         if not query:
             assert "77.78%" in text  # the district's 好评率
-        failures += check(page, "supervisor", name)
-        for label, viewport in WIDTHS:
-            page.set_viewport_size(viewport)
-            assert_no_sideways_scroll(page, (name, label))
-            shoot(page, screenshots_dir, f"supervision-feedback-{name}-{label}")
+        look(page, screenshots_dir, f"feedback-{name}", failures)
     # The empty state.
     page.goto(f"{live_server.url}/supervision/feedback/?start=2027-01-01")
     assert "该期间暂无评价" in page.inner_text("main")

@@ -4,26 +4,8 @@ and a red case drilled into; a 督办 note the department answers on its case pa
 Excel export. axe at 1280 and 390 px on every page (nothing serious or critical), no
 sideways scroll, screenshots under test-output/screenshots/supervision-*.png."""
 
-import io
-
-from openpyxl import load_workbook
-
-from tests.e2e.helpers import (
-    DESKTOP,
-    assert_no_sideways_scroll,
-    shoot,
-    signed_in,
-)
-from tests.e2e.test_axe_all_pages import WIDTHS, check
-
-
-def _look(page, screenshots_dir, name, failures):
-    failures += check(page, "supervisor", name)
-    for label, viewport in WIDTHS:
-        page.set_viewport_size(viewport)
-        assert_no_sideways_scroll(page, (name, label))
-        shoot(page, screenshots_dir, f"supervision-{name}-{label}")
-    page.set_viewport_size(DESKTOP)
+from tests.e2e.helpers import DESKTOP, shoot, signed_in
+from tests.e2e.supervision import download_workbook, look
 
 
 def test_a_supervisor_walks_the_supervision_pages(
@@ -47,7 +29,7 @@ def test_a_supervisor_walks_the_supervision_pages(
     page.wait_for_load_state("networkidle")
     assert page.inner_text("[data-figure=received] .fs-4") == "5"
     assert page.locator("#chart-trend svg").count() == 1  # ECharts drew
-    _look(page, screenshots_dir, "overview", failures)
+    look(page, screenshots_dir, "overview", failures)
 
     # Filter by department: the 市场监管局 had one application, told to correct.
     page.select_option("#id_department", label="金普新区市场监督管理局")
@@ -58,9 +40,7 @@ def test_a_supervisor_walks_the_supervision_pages(
     shoot(page, screenshots_dir, "supervision-overview-department-1280")
 
     # Export the overview as it is filtered.
-    with page.expect_download() as download:
-        page.click("#export-overview")
-    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    book = download_workbook(page, "#export-overview")
     summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True)}
     assert (summary["收件"], summary["一次性告知补正"]) == (1, 1)
 
@@ -68,7 +48,7 @@ def test_a_supervisor_walks_the_supervision_pages(
     page.click("nav[aria-label='监管页面'] a:has-text('红黄灯')")
     page.wait_for_load_state("networkidle")
     assert "红灯 1" in page.inner_text("main") or "红灯" in page.inner_text("#board")
-    _look(page, screenshots_dir, "lights", failures)
+    look(page, screenshots_dir, "lights", failures)
     page.click(f"#board-table a:has-text('{week.c.case_number}')")
     page.wait_for_load_state("networkidle")
     assert "办理过程" in page.inner_text("main")
@@ -79,7 +59,7 @@ def test_a_supervisor_walks_the_supervision_pages(
     # Besides the two the sweep opened when case C went red: the supervisor's own.
     note = ".escalation:has-text('该办件已超期，请今日办结并答复。')"
     assert page.locator(f"{note}[data-status=open]").count() == 1
-    _look(page, screenshots_dir, "case", failures)
+    look(page, screenshots_dir, "case", failures)
 
     # The department answers on its case page.
     approver_context, approver_page = signed_in(
@@ -102,10 +82,8 @@ def test_a_supervisor_walks_the_supervision_pages(
     # The case search, and its export.
     page.goto(f"{live_server.url}/supervision/cases/?status=concluded")
     assert page.inner_text("#result-count") == "共 2 件"
-    _look(page, screenshots_dir, "cases", failures)
-    with page.expect_download() as download:
-        page.click("#export-cases")
-    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    look(page, screenshots_dir, "cases", failures)
+    book = download_workbook(page, "#export-cases")
     assert len(list(book["办件"].iter_rows(values_only=True))) == 3
     context.close()
     assert not failures, "axe-core: serious/critical findings\n" + "\n".join(failures)
@@ -125,6 +103,6 @@ def test_a_case_search_beyond_the_count_cap(
     assert page.inner_text("#result-count").startswith("超过 3 件")
     assert "第 1 / 2 页" in page.inner_text("main")
     assert "共" not in page.inner_text("nav[aria-label=分页]")
-    _look(page, screenshots_dir, "cases-capped", failures)
+    look(page, screenshots_dir, "cases-capped", failures)
     context.close()
     assert not failures, "axe-core: serious/critical findings\n" + "\n".join(failures)

@@ -5,29 +5,10 @@ a header, each tab, the Excel exports; a supervisor of one department sees only 
 phone width. axe at 1280 and 390 px on every page (nothing serious or critical), no
 sideways scroll, screenshots under test-output/screenshots/supervision-*.png."""
 
-import io
-
-from openpyxl import load_workbook
-
-from tests.e2e.helpers import (
-    DESKTOP,
-    PHONE,
-    assert_no_sideways_scroll,
-    shoot,
-    signed_in,
-)
-from tests.e2e.test_axe_all_pages import WIDTHS, check
+from tests.e2e.helpers import DESKTOP, PHONE, assert_no_sideways_scroll, shoot, signed_in
+from tests.e2e.supervision import download_workbook, look
 
 PERIOD = ("2026-11-02", "2026-11-13")
-
-
-def _look(page, screenshots_dir, name, failures):
-    failures += check(page, "supervisor", name)
-    for label, viewport in WIDTHS:
-        page.set_viewport_size(viewport)
-        assert_no_sideways_scroll(page, (name, label))
-        shoot(page, screenshots_dir, f"supervision-{name}-{label}")
-    page.set_viewport_size(DESKTOP)
 
 
 def _filter(page):
@@ -42,10 +23,7 @@ def _column(page, table, n):
 
 
 def _download(page, selector):
-    with page.expect_download() as download:
-        page.click(selector)
-    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
-    return list(book.worksheets[0].iter_rows(values_only=True))
+    return list(download_workbook(page, selector).worksheets[0].iter_rows(values_only=True))
 
 
 def test_rankings_and_delegations(
@@ -68,7 +46,7 @@ def test_rankings_and_delegations(
     assert _column(page, "ranking", 1)[0] == "金普新区行政审批局"
     assert _column(page, "ranking", 2)[0] == "6"
     assert _column(page, "ranking", 3)[0] == "3"
-    _look(page, screenshots_dir, "rankings", failures)
+    look(page, screenshots_dir, "rankings", failures)
     # Sort by name: 市 before 行 (code points), then back.
     page.click("#ranking thead a:has-text('部门')")
     page.wait_for_load_state("networkidle")
@@ -78,12 +56,12 @@ def test_rankings_and_delegations(
     page.click("nav[aria-label='排名与分析'] a:has-text('人员排名')")
     page.wait_for_load_state("networkidle")
     assert week.clerk.full_name in page.inner_text("#ranking")
-    _look(page, screenshots_dir, "rankings-staff", failures)
+    look(page, screenshots_dir, "rankings-staff", failures)
 
     page.click("nav[aria-label='排名与分析'] a:has-text('事项时限分析')")
     page.wait_for_load_state("networkidle")
     assert "90% 分位" in page.inner_text("#ranking thead")
-    _look(page, screenshots_dir, "rankings-items", failures)
+    look(page, screenshots_dir, "rankings-items", failures)
     rows = _download(page, "#export-rankings")
     assert rows[0][:3] == ("事项", "实施部门", "办结")
     assert {r[0] for r in rows[1:] if r and r[2]} >= {week.version.name}
@@ -95,18 +73,18 @@ def test_rankings_and_delegations(
     assert page.inner_text("[data-figure=unit_accepted] .fs-4") == "4"
     assert page.inner_text("[data-figure=station_accepted] .fs-4") == "1"
     assert _column(page, "delegation-table", 1)[0] == "大连保税区管理委员会"
-    _look(page, screenshots_dir, "delegations", failures)
+    look(page, screenshots_dir, "delegations", failures)
     rows = _download(page, "#export-delegations")
     park = [r for r in rows if r and r[0] == "大连保税区管理委员会"][0]
     assert park[2:7] == (1, 1, 4, 4, 3)
     page.click("nav[aria-label='赋权与就近办理分类'] a:has-text('全域通办')")
     page.wait_for_load_state("networkidle")
     assert _column(page, "delegation-table", 1) == ["金州市场监督管理所"]
-    _look(page, screenshots_dir, "delegations-stations", failures)
+    look(page, screenshots_dir, "delegations-stations", failures)
     page.click("nav[aria-label='赋权与就近办理分类'] a:has-text('赋权事项清单')")
     page.wait_for_load_state("networkidle")
     assert "已收回（2026-06-30）" in page.inner_text("#delegation-table")
-    _look(page, screenshots_dir, "delegations-list", failures)
+    look(page, screenshots_dir, "delegations-list", failures)
     context.close()
 
     # The 审批局's supervisor, on a phone: their department only.
