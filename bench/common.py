@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import runpy
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -213,6 +214,24 @@ def server_line(args) -> str:
 
 def load_average() -> str:
     return Path("/proc/loadavg").read_text().strip()
+
+
+def print_round(number: int, bare: dict, measured: dict, label: str, short: str) -> None:
+    """One round of a load benchmark against the bare view: both req/s (the measured
+    request's as ``label``), the ratio, the median latencies (``short``), the errors and
+    the load; then the first five errors' samples."""
+    print(
+        f"  round {number}: bare {bare['rps']:8.1f} req/s   "
+        f"{label} {measured['rps']:7.1f} req/s   "
+        f"ratio {measured['rps'] / bare['rps']:.1%}   "
+        f"median latency bare {statistics.median(bare['latency']) * 1000:.0f} ms, "
+        f"{short} {statistics.median(measured['latency']) * 1000:.0f} ms   "
+        f"errors {bare['errors'] + measured['errors']}   "
+        f"load {load_average().split()[0]}",
+        flush=True,
+    )
+    for sample in (bare["samples"] + measured["samples"])[:5]:
+        print(f"    error: {sample}", flush=True)
 
 
 def delete_cache_keys(args, *, broker: bool = False) -> None:

@@ -252,18 +252,7 @@ def main(argv=None) -> int:
             answered += issued["labels"]
             bare_runs.append(bare)
             issue_runs.append(issued)
-            print(
-                f"  round {round_number}: bare {bare['rps']:8.1f} req/s   "
-                f"issue {issued['rps']:7.1f} req/s   "
-                f"ratio {issued['rps'] / bare['rps']:.1%}   "
-                f"median latency bare {statistics.median(bare['latency']) * 1000:.0f} ms, "
-                f"issue {statistics.median(issued['latency']) * 1000:.0f} ms   "
-                f"errors {bare['errors'] + issued['errors']}   "
-                f"load {common.load_average().split()[0]}",
-                flush=True,
-            )
-            for sample in (bare["samples"] + issued["samples"])[:5]:
-                print(f"    error: {sample}", flush=True)
+            common.print_round(round_number, bare, issued, "issue", "issue")
         state = check_database(args, answered)
     finally:
         if server is not None:

@@ -268,18 +268,7 @@ def main(argv=None) -> int:
             sent.update(rating["sent"])
             bare_runs.append(bare)
             rate_runs.append(rating)
-            print(
-                f"  round {round_number}: bare {bare['rps']:8.1f} req/s   "
-                f"rate by token {rating['rps']:7.1f} req/s   "
-                f"ratio {rating['rps'] / bare['rps']:.1%}   "
-                f"median latency bare {statistics.median(bare['latency']) * 1000:.0f} ms, "
-                f"rate {statistics.median(rating['latency']) * 1000:.0f} ms   "
-                f"errors {bare['errors'] + rating['errors']}   "
-                f"load {common.load_average().split()[0]}",
-                flush=True,
-            )
-            for sample in (bare["samples"] + rating["samples"])[:5]:
-                print(f"    error: {sample}", flush=True)
+            common.print_round(round_number, bare, rating, "rate by token", "rate")
         replayed = replay(args, tokens, sent)
         state = check_database(args, sent, tokens)
     finally:
