@@ -14,6 +14,11 @@ the item (a thousand items multiply the rows: pages read them only when they fil
 group by item). The foreign
 keys have no database constraint (``db_constraint=False``): a rollup never holds a row
 back, and a deleted row of the record is simply rebuilt away.
+
+The ratings have a second pair of levels, ``RatingServiceDay`` / ``RatingServiceMonth``,
+keyed by the rated service instead (hall, department, window, staff member, service
+stage and the rating's channel): what the 好差评 page groups by besides month, item,
+department and hall.
 """
 
 import datetime
@@ -37,10 +42,21 @@ def _dimension(model: str, label: str):
     )
 
 
-class Dimensions(models.Model):
-    """The period and the dimensions every level has (all but the item)."""
+class Period(models.Model):
+    """The period of a row: the local day, or the first day of the month."""
 
     day = models.DateField(_("日期"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.day:%Y-%m-%d}"
+
+
+class Dimensions(Period):
+    """The period and the dimensions every level has (all but the item)."""
+
     hall = _dimension("accounts.Hall", _("大厅"))
     department = _dimension("accounts.Department", _("部门"))
     channel = models.CharField(_("渠道"), max_length=16, blank=True)
@@ -51,9 +67,6 @@ class Dimensions(models.Model):
 
     class Meta:
         abstract = True
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} {self.day:%Y-%m-%d}"
 
 
 class ItemDimensions(Dimensions):
@@ -259,6 +272,43 @@ class RatingItemMonth(ItemDimensions, RatingCounts):
         indexes = _indexes("rating_item_month", True)
 
 
+# Ratings per service: the window, staff member, service stage and rating channel
+# (评价渠道) the 好差评 page groups by, with the instance's hall and department (the
+# feedback scope's two dimensions). Its own dimensions: none of the case's.
+
+
+class ServiceDimensions(Period):
+    """The period and the rated service instance's dimensions (feedback's
+    ``ServiceInstance``: hall, department, window, staff member and stage) with the
+    rating's own channel (评价渠道: pad, web, SMS..., not the case's channel)."""
+
+    hall = _dimension("accounts.Hall", _("大厅"))
+    department = _dimension("accounts.Department", _("部门"))
+    window = _dimension("accounts.Window", _("窗口"))
+    staff = _dimension(settings.AUTH_USER_MODEL, _("被评价人"))
+    stage = models.CharField(_("服务环节"), max_length=16)
+    rating_channel = models.CharField(_("评价渠道"), max_length=16)
+
+    DIMENSIONS = ("hall", "department", "window", "staff", "stage", "rating_channel")
+
+    class Meta:
+        abstract = True
+
+
+class RatingServiceDay(ServiceDimensions, RatingCounts):
+    class Meta:
+        verbose_name = _("评价服务日汇总")
+        verbose_name_plural = _("评价服务日汇总")
+        indexes = _indexes("rating_service_day", False)
+
+
+class RatingServiceMonth(ServiceDimensions, RatingCounts):
+    class Meta:
+        verbose_name = _("评价服务月汇总")
+        verbose_name_plural = _("评价服务月汇总")
+        indexes = _indexes("rating_service_month", False)
+
+
 # The hall's tickets (取号叫号), by the ticket's hall and day and its linked case's
 # department, item, channel and unit (none for a ticket served for no case).
 
@@ -322,6 +372,7 @@ class RollupState(models.Model):
     calendar = models.JSONField(_("工作日历快照"), default=dict, blank=True)
     built = models.BooleanField(_("已全量生成"), default=False)
     halls_built = models.BooleanField(_("排队汇总已全量生成"), default=False)
+    services_built = models.BooleanField(_("评价服务汇总已全量生成"), default=False)
     refreshed_at = models.DateTimeField(_("最近刷新"), null=True, blank=True)
 
     class Meta:

@@ -20,7 +20,10 @@ Every minute (``supervision.tasks.rollups_refresh``, Celery beat) ``refresh``:
    replied rectification orders up to the last changed date (their working-day sums
    span the edit);
 3. rebuilds each dirty day from the record (delete and insert, in one transaction) and
-   each dirty day's month from its days (one ``INSERT ... SELECT ... GROUP BY``);
+   each dirty day's month from its days (one ``INSERT ... SELECT ... GROUP BY``); a
+   day's ratings are read in one grouped query and written to both rating levels, per
+   item (``RatingItemDay``) and per service (``RatingServiceDay``: window, staff member,
+   stage, rating channel), so the two always agree;
 4. the hall's tickets (``HallDay`` / ``HallMonth``): reads the ``TicketEvent`` rows
    past ``ticket_mark`` (every act on a ticket writes one, linking its case included)
    and rebuilds the (hall, day) of each one's ticket, and every (hall, day) that still
@@ -61,7 +64,7 @@ from django.utils import timezone
 
 from approvals.constants import ApprovalEvent
 from catalog.calendar import current_calendar, working_days_between
-from feedback.figures import counted_ratings, counts_by, period_filter
+from feedback.figures import Counts, counted_ratings, counts_by, period_filter
 from feedback.models import OrderEvent, Rating
 from hall.constants import LONG_WAIT_MINUTES, TicketStatus
 from hall.models import Ticket, TicketEvent
@@ -79,10 +82,13 @@ from .models import (
     DurationMonth,
     HallDay,
     HallMonth,
+    RatingCounts,
     RatingDay,
     RatingItemDay,
     RatingItemMonth,
     RatingMonth,
+    RatingServiceDay,
+    RatingServiceMonth,
     RollupState,
 )
 
@@ -125,8 +131,19 @@ RATING_KEYS = (
     "instance__application__channel",
     "instance__application__accepting_unit_id",
 )
+#: Further paths from Rating for the per-service levels (``RatingServiceDay``): the
+#: instance's window, staff member and stage, and the rating's own channel (评价渠道).
+SERVICE_KEYS = ("instance__window_id", "instance__staff_id", "instance__stage", "channel")
 DIMENSION_COLUMNS = ("hall_id", "department_id", "item_id", "channel", "unit_id")
-COARSE_COLUMNS = ("hall_id", "department_id", "channel", "unit_id")
+#: RatingServiceDay's columns and where each is in a row grouped by RATING_KEYS + SERVICE_KEYS.
+SERVICE_COLUMNS = {
+    "hall_id": 0,
+    "department_id": 1,
+    "window_id": 5,
+    "staff_id": 6,
+    "stage": 7,
+    "rating_channel": 8,
+}
 
 
 @dataclass(frozen=True)
@@ -234,15 +251,28 @@ def _case_rows(day: datetime.date, calendar) -> tuple[list[CaseItemDay], list[Du
     return case_rows, duration_rows
 
 
-def _rating_rows(day: datetime.date) -> list[RatingItemDay]:
+def _rating_rows(day: datetime.date) -> tuple[list[RatingItemDay], list[RatingServiceDay]]:
+    """The day's per-item rows and per-service rows, from one grouped query of the day's
+    counted ratings by every dimension of both (summed into each level's groups here)."""
     ratings = counted_ratings().filter(period_filter(day, day))
+    items: dict[tuple, Counts] = {}
+    services: dict[tuple, Counts] = {}
+    for key, counts in counts_by(ratings, RATING_KEYS + SERVICE_KEYS).items():
+        for groups, group in (
+            (items, key[: len(RATING_KEYS)]),
+            (services, tuple(key[i] for i in SERVICE_COLUMNS.values())),
+        ):
+            groups[group] = groups[group] + counts if group in groups else counts
+
+    def values(counts: Counts) -> dict[str, int]:
+        return {name: getattr(counts, name) for name in RatingCounts.COUNTS}
+
     return [
-        RatingItemDay(
-            day=day,
-            **dict(zip(DIMENSION_COLUMNS, key, strict=True)),
-            **{name: getattr(counts, name) for name in RatingItemDay.COUNTS},
-        )
-        for key, counts in counts_by(ratings, RATING_KEYS).items()
+        RatingItemDay(day=day, **dict(zip(DIMENSION_COLUMNS, key, strict=True)), **values(c))
+        for key, c in items.items()
+    ], [
+        RatingServiceDay(day=day, **dict(zip(SERVICE_COLUMNS, key, strict=True)), **values(c))
+        for key, c in services.items()
     ]
 
 
@@ -257,12 +287,15 @@ def rebuild_days(days) -> None:
     with transaction.atomic():
         for day in days:
             case_rows, duration_rows = _case_rows(day, calendar)
-            rows = {"case": case_rows, "duration": duration_rows, "rating": _rating_rows(day)}
+            rating_rows, service_rows = _rating_rows(day)
+            rows = {"case": case_rows, "duration": duration_rows, "rating": rating_rows}
             for name, family in FAMILIES.items():
                 family.item_day.objects.filter(day=day).delete()
                 family.item_day.objects.bulk_create(rows[name], batch_size=1000)
                 family.day.objects.filter(day=day).delete()
                 _sum_into(family.item_day, family.day, day, day + datetime.timedelta(days=1))
+            RatingServiceDay.objects.filter(day=day).delete()
+            RatingServiceDay.objects.bulk_create(service_rows, batch_size=1000)
         for month in sorted({day.replace(day=1) for day in days}):
             after = _next_month(month)
             for family in FAMILIES.values():
@@ -270,6 +303,12 @@ def rebuild_days(days) -> None:
                 _sum_into(family.item_day, family.item_month, month, after, month=month)
                 family.month.objects.filter(day=month).delete()
                 _sum_into(family.day, family.month, month, after, month=month)
+            _sum_service_month(month)
+
+
+def _sum_service_month(month: datetime.date) -> None:
+    RatingServiceMonth.objects.filter(day=month).delete()
+    _sum_into(RatingServiceDay, RatingServiceMonth, month, _next_month(month), month=month)
 
 
 def _next_month(month: datetime.date) -> datetime.date:
@@ -281,11 +320,7 @@ def _sum_into(source, target, start, end, month: datetime.date | None = None) ->
     grouped by target's dimensions (and by day, unless ``month`` is the day to write)."""
     q = connection.ops.quote_name
     groups = [
-        q(c)
-        for c in (
-            *(DIMENSION_COLUMNS if "item_id" in _columns(target) else COARSE_COLUMNS),
-            *target.GROUP_EXTRA,
-        )
+        q(target._meta.get_field(name).column) for name in (*target.DIMENSIONS, *target.GROUP_EXTRA)
     ]
     sums = [q(c) for c in target.COUNTS]
     day = q("day")
@@ -301,10 +336,6 @@ def _sum_into(source, target, start, end, month: datetime.date | None = None) ->
     params = [month, start, end] if month is not None else [start, end]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-
-
-def _columns(model) -> set[str]:
-    return {field.column for field in model._meta.concrete_fields}
 
 
 # --- What changed ---------------------------------------------------------------------------
@@ -400,6 +431,8 @@ def refresh(now: datetime.datetime | None = None) -> RefreshResult:
             state.refreshed_at = now
             state.save()
             return RefreshResult(days, rebuilt_all=True)
+        if not state.services_built:
+            _rebuild_all_services(state)
         cutoff = now - LAG
         # A visit after the conclusion (the result fetched at a window) changes the
         # conclusion day's 一次办结.
@@ -442,6 +475,8 @@ def _rebuild_all(state: RollupState) -> list[datetime.date]:
     for family in FAMILIES.values():
         for model in family.tables:
             model.objects.all().delete()
+    RatingServiceDay.objects.all().delete()
+    RatingServiceMonth.objects.all().delete()
     marks = {
         "event_mark": CaseEvent.objects.aggregate(m=Max("pk"))["m"] or 0,
         "rating_mark": Rating.objects.aggregate(m=Max("pk"))["m"] or 0,
@@ -453,23 +488,43 @@ def _rebuild_all(state: RollupState) -> list[datetime.date]:
         .values_list("_day", flat=True)
         .distinct()
     )
-    days |= set(
-        Rating.objects.annotate(_day=TruncDate("rated_at"))
-        .values_list("_day", flat=True)
-        .distinct()
-    )
+    days |= _rated_days()
     rebuild_days(days)
     for name, value in marks.items():
         setattr(state, name, value)
     state.calendar = calendar_snapshot()
-    state.built = True
+    state.built = state.services_built = True
     return sorted(days)
+
+
+def _rated_days() -> set[datetime.date]:
+    return set(
+        Rating.objects.annotate(_day=TruncDate("rated_at"))
+        .values_list("_day", flat=True)
+        .distinct()
+    )
+
+
+def _rebuild_all_services(state: RollupState) -> None:
+    """Build the per-service rating rows alone, for every rated day (a database whose
+    other rollups were built before these tables existed): the marks stay, the rows
+    past them are read again by the refresh that follows."""
+    RatingServiceDay.objects.all().delete()
+    RatingServiceMonth.objects.all().delete()
+    days = sorted(_rated_days())
+    for day in days:
+        RatingServiceDay.objects.bulk_create(_rating_rows(day)[1], batch_size=1000)
+    for month in sorted({day.replace(day=1) for day in days}):
+        _sum_service_month(month)
+    state.services_built = True
 
 
 def rebuild() -> RefreshResult:
     """Rebuild every rollup from the record (the first run does it by itself; call it
     after a bulk load that wrote the record without the services)."""
-    RollupState.objects.update_or_create(pk=1, defaults={"built": False, "halls_built": False})
+    RollupState.objects.update_or_create(
+        pk=1, defaults={"built": False, "halls_built": False, "services_built": False}
+    )
     return refresh()
 
 

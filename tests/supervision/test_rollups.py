@@ -221,3 +221,33 @@ def test_refresh_reads_only_what_changed_and_rebuild_gives_the_same(week, at):
     refresh.rebuild()
     after = list(CaseItemDay.objects.order_by("day", "id").values(*CaseItemDay.COUNTS, "day"))
     assert sorted(before, key=str) == sorted(after, key=str)
+
+
+def test_a_database_built_before_the_per_service_rows_gets_them(week, at):
+    """The per-service rating rows came after the others: a database whose rollups
+    were built without them (``services_built`` false, as the migration leaves it) gets
+    them on the next refresh, for every rated day, without a full rebuild."""
+    from feedback.constants import Stage
+    from supervision.models import RatingServiceDay, RatingServiceMonth, RollupState
+    from tests.feedback.orders_support import bad_rating
+
+    rating = bad_rating(week.b, Stage.INTAKE, rated_at=at(2026, 11, 3, 12))
+    at(2026, 11, 6, 16)
+    refresh.refresh()
+    fields = ("day", "hall_id", "window_id", "staff_id", "stage", "rating_channel", "rated", "bad")
+    window = week.clerk.staff_profile.window
+    expected = [
+        (datetime.date(2026, 11, 3), window.hall_id, window.pk, week.clerk.pk, "intake")
+        + (rating.channel, 1, 1)
+    ]
+    assert list(RatingServiceDay.objects.values_list(*fields)) == expected
+    RatingServiceDay.objects.all().delete()
+    RatingServiceMonth.objects.all().delete()
+    RollupState.objects.update(services_built=False)
+    at(2026, 11, 6, 17)
+    result = refresh.refresh()
+    assert not result.rebuilt_all
+    assert list(RatingServiceDay.objects.values_list(*fields)) == expected
+    month = list(RatingServiceMonth.objects.values_list(*fields))
+    assert month == [(datetime.date(2026, 11, 1), *expected[0][1:])]
+    assert RollupState.objects.get().services_built
