@@ -35,13 +35,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department, Hall
+from accounts.models import Department, Hall, Window
 from catalog.calendar import current_calendar, working_days_between
 from catalog.models import ServiceItem
 
@@ -405,21 +406,24 @@ def figure_table(
     return FigureTable(grouping=grouping, start=start, end=end, rows=table_rows, total=total)
 
 
-#: The groupings whose groups ``table_of`` can label from their keys alone.
-KEYED_GROUPINGS = (Grouping.MONTH, Grouping.ITEM, Grouping.DEPARTMENT, Grouping.HALL)
+#: The groupings whose groups ``table_of`` can label from their keys alone: all but
+#: the total.
+KEYED_GROUPINGS = tuple(g for g in Grouping if g != Grouping.TOTAL)
 
 
 def _labels_of(grouping: str, keys) -> dict:
     """Key → label of the groups of ``grouping`` (``KEYED_GROUPINGS``), as
-    ``figure_table`` labels them: one query (none for months)."""
+    ``figure_table`` labels them: one query (none for months, channels and stages)."""
     ids = sorted(k for k in keys if k is not None)
     spec = _GROUPS[grouping]
-    if grouping == Grouping.MONTH:
+    if grouping in (Grouping.MONTH, Grouping.CHANNEL, Grouping.STAGE):
         return {k: _label(grouping, {spec.key: k}) for k in ids}
     model, paths = {
         Grouping.ITEM: (ServiceItem, ("code", "current_version__name")),
         Grouping.DEPARTMENT: (Department, ("name", "code")),
         Grouping.HALL: (Hall, ("name",)),
+        Grouping.WINDOW: (Window, ("hall__name", "number")),
+        Grouping.STAFF: (get_user_model(), ("full_name", "username")),
     }[grouping]
     rows = model.objects.filter(pk__in=ids).values_list("pk", *paths)
     return {
@@ -442,7 +446,12 @@ def table_of(
     grouping = Grouping(grouping)
     if grouping not in KEYED_GROUPINGS:
         raise ValueError(grouping)
-    kept = {key: c for key, c in counts.items() if c.rated}
+    # figure_table's groups come ordered by key (none last) before the sort below.
+    kept = {
+        key: counts[key]
+        for key in sorted(counts, key=lambda k: (k is None, k))
+        if counts[key].rated
+    }
     labels = _labels_of(grouping, kept)
     none_label = _GROUPS[grouping].none_label
     rows = [

@@ -35,7 +35,9 @@ with two decimals, ``None`` with nothing under the denominator).
 
 Ratings (``rating_counts``): ``feedback.figures.Counts`` over the ratings rated in the
 period (the instance's hall, department and item; the case's channel and unit), so
-``feedback.figures.FIGURES`` (好评率, 差评整改率, ...) apply to them unchanged.
+``feedback.figures.FIGURES`` (好评率, 差评整改率, ...) apply to them unchanged;
+``rating_groups``: the same per value of a grouping, also per window, staff member,
+service stage or rating channel (评价渠道) of the rated service.
 
 The cases behind a figure: ``cases(code, filter)`` is a queryset of ``Application`` for
 each count code above (and ``rating:<count>`` for the ratings' counts), the direct
@@ -47,9 +49,8 @@ For the rankings and the annual report (``report``)
   hall, channel, unit or month (``BY``), with its label; ``duration_distribution(f, by)``
   per item (or any ``BY``) for promised vs statutory vs actual working days;
   ``case_grid(f, first, second)`` per pair (the delegations page: unit and item);
-- not in the rollups: windows and staff (count them from ``CaseEvent`` by
-  ``(action, at)``: ``case_event_action_at``), ratings by window or staff
-  (``feedback.figures.figure_table``).
+- not in the rollups: the cases' windows and staff (count them from ``CaseEvent`` by
+  ``(action, at)``: ``case_event_action_at``); the ratings' are (``rating_groups``).
 
 What a data generator must populate for these figures: ``CaseEvent`` rows with the
 actions above and ``at`` (accept/auto_accept, submit/receive, request_correction, refuse,
@@ -91,7 +92,7 @@ from feedback.figures import Counts, counted_ratings, percent, period_filter
 from intake.constants import Channel
 from intake.models import Application, CaseEvent
 
-from .models import CaseCounts, RatingCounts
+from .models import CaseCounts, RatingCounts, RatingServiceDay, RatingServiceMonth
 from .refresh import ACCEPTED, CONCLUDED, FAMILIES, RECEIVED, VISIT_ACTIONS
 
 TENTH = Decimal("0.1")
@@ -111,6 +112,9 @@ class Filter:
     unit: int | None = None
     #: the departments the reader may see; None: the whole district
     scope: frozenset[int] | None = None
+    #: with a scope of departments, a hall whose ratings are in scope too (a supervisor
+    #: who is also a clerk: ``feedback.selectors.StaffScope.hall_id``); ratings only
+    scope_hall: int | None = None
 
     def rows(self) -> Q:
         """The filter's dimensions over rollup rows."""
@@ -121,7 +125,13 @@ class Filter:
         if self.channel:
             q &= Q(channel=self.channel)
         if self.scope is not None:
-            q &= Q(department_id__in=sorted(self.scope))
+            q &= self._in_scope("department_id", "hall_id")
+        return q
+
+    def _in_scope(self, department: str, hall: str) -> Q:
+        q = Q(**{f"{department}__in": sorted(self.scope)})
+        if self.scope_hall is not None:
+            q |= Q(**{hall: self.scope_hall})
         return q
 
     def applications(self) -> Q:
@@ -157,7 +167,7 @@ class Filter:
         if self.channel:
             q &= Q(instance__application__channel=self.channel)
         if self.scope is not None:
-            q &= Q(instance__department_id__in=sorted(self.scope))
+            q &= self._in_scope("instance__department_id", "instance__hall_id")
         return q
 
 
@@ -215,7 +225,12 @@ def _tables(family: str, f: Filter, by: str | None = None) -> tuple[type, type]:
 
 
 def _sources(family: str, f: Filter, by: str | None = None) -> list[QuerySet]:
-    daily_model, monthly_model = _tables(family, f, by)
+    return _period_sources(*_tables(family, f, by), f)
+
+
+def _period_sources(daily_model, monthly_model, f: Filter) -> list[QuerySet]:
+    """The rows of the filter: whole months' from ``monthly_model``, the other days'
+    from ``daily_model``."""
     monthly, daily = period_parts(f.start, f.end)
     where = f.rows()
     sources = []
@@ -310,13 +325,18 @@ def case_figures(f: Filter) -> CaseFigures:
     return total
 
 
+_RATING_SUMS = {name: Sum(name) for name in RatingCounts.COUNTS}
+
+
+def _counts(row: dict) -> Counts:
+    return Counts(**{name: row[name] or 0 for name in _RATING_SUMS})
+
+
 def rating_counts(f: Filter) -> Counts:
     """feedback.figures.Counts of the ratings of the filter (one or two queries)."""
     total = Counts()
-    sums = {name: Sum(name) for name in RatingCounts.COUNTS}
     for rows in _sources("rating", f):
-        row = rows.aggregate(**sums)
-        total += Counts(**{name: row[name] or 0 for name in sums})
+        total += _counts(rows.aggregate(**_RATING_SUMS))
     return total
 
 
@@ -383,18 +403,27 @@ def _labels(by: str, keys) -> dict:
     return {k: f"{k:%Y-%m-%d}" for k in ids}
 
 
-def _breakdown(family: str, f: Filter, by: str, sums: dict, make) -> list[Row]:
-    field = BY[by]
+def _groups(family: str, f: Filter, by: str, sums: dict, make) -> dict:
+    """{value of ``by``: the figures ``make`` makes of its rows' ``sums``}."""
     if by == "day":
         sources = [_tables(family, f)[0].objects.filter(_whole(f), f.rows())]
     else:
         sources = _sources(family, f, by)
+    return _sum_groups(sources, by, BY[by], sums, make)
+
+
+def _sum_groups(sources, by: str, field: str, sums: dict, make) -> dict:
     groups: dict = {}
     for rows in sources:
         for row in rows.order_by().values(field).annotate(**sums):
             key = _group_key(by, row[field])
             value = make(row)
             groups[key] = groups[key] + value if key in groups else value
+    return groups
+
+
+def _breakdown(family: str, f: Filter, by: str, sums: dict, make) -> list[Row]:
+    groups = _groups(family, f, by, sums, make)
     labels = _labels(by, groups)
     result = [
         Row(key, labels.get(key) or NONE_LABELS.get(by, "—"), value)
@@ -426,17 +455,34 @@ def case_breakdown(f: Filter, by: str) -> list[Row]:
 
 def rating_breakdown(f: Filter, by: str) -> list[Row]:
     """One row per value of ``by`` with its feedback Counts."""
-    sums = {name: Sum(name) for name in RatingCounts.COUNTS}
-    rows = _breakdown(
-        "rating",
-        f,
-        by,
-        sums,
-        lambda row: Counts(**{name: row[name] or 0 for name in sums}),
-    )
+    rows = _breakdown("rating", f, by, _RATING_SUMS, _counts)
     if by not in ("month", "day"):
         rows.sort(key=lambda r: (-r.figures.rated, r.label))
     return rows
+
+
+#: What ``rating_groups`` groups by besides ``BY``: the per-service rows' field.
+SERVICE_BY = {
+    "window": "window_id",
+    "staff": "staff_id",
+    "stage": "stage",
+    "rating_channel": "rating_channel",
+}
+
+
+def rating_groups(f: Filter, by: str) -> dict[object, Counts]:
+    """feedback.figures.Counts of the ratings of the filter per value of ``by``, not
+    labelled: {key: Counts} (one or two queries). ``by``: one of ``BY`` (the per-item
+    rating rows), or of ``SERVICE_BY``: the window, staff member, service stage or rating
+    channel (评价渠道) of the rated service (None for the ratings without a window or
+    staff member), from the per-service rows, which have the instance's hall and
+    department but not the item, the case's channel or the delegated unit."""
+    if by not in SERVICE_BY:
+        return _groups("rating", f, by, _RATING_SUMS, _counts)
+    if f.item is not None or f.channel or f.unit is not None:
+        raise ValueError("the per-service rating rows have no item, case channel or unit")
+    sources = _period_sources(RatingServiceDay, RatingServiceMonth, f)
+    return _sum_groups(sources, by, SERVICE_BY[by], _RATING_SUMS, _counts)
 
 
 def case_grid(f: Filter, first: str, second: str) -> dict[tuple, CaseFigures]:

@@ -22,13 +22,13 @@ from accounts.models import Department
 from approvals.constants import ClockKind, EscalationStatus, Light
 from approvals.models import Clock, Escalation
 from catalog.models import ServiceItem
-from feedback.figures import FigureTable, Grouping, figure_table, table_of
+from feedback.figures import FigureRow, FigureTable, Grouping, table_of
 from feedback.models import RectificationOrder
 from feedback.selectors import StaffScope
 from intake.constants import CASE_STATUSES, CaseStatus
 from intake.models import Application
 
-from .rollups import Filter, cases, rating_breakdown
+from .rollups import Filter, cases, rating_counts, rating_groups
 
 NEARBY_KINDS = (DepartmentKind.PARK, DepartmentKind.STREET, DepartmentKind.STATION)
 
@@ -254,21 +254,28 @@ def filter_choices(scope) -> dict:
 
 # --- The 好差评 page ---------------------------------------------------------------------------
 
-#: The page's groupings the rating rollups hold (``rollups.rating_breakdown``'s ``by``):
-#: the total, month, item, department and hall. The others cannot come from them: the
-#: window, the staff member and the service stage are dimensions of the service instance
-#: the rollups do not keep, and the page's channel is the rating's (评价渠道: pad, web,
-#: SMS...), not the case's channel the rollups group by. Those are counted directly
-#: (``feedback.figures.figure_table``: one grouped query over the period's ratings only,
-#: found through the ``rating_rated_at`` index). EXPLAIN ANALYZE on the 1M-case bench
-#: (1.9M ratings): by staff for December, a bitmap scan of that index and 0.7 s; for the
-#: year, whose rows are nearly all the ratings, a sequential scan joined to every
-#: instance, some 15 s: no index helps there; a rollup keeping those dimensions would.
+#: The page's groupings and where the rating rollups hold them: the month, item,
+#: department and hall in the per-item rating rows (``rollups.BY``), the window, staff
+#: member, service stage and the rating's own channel (评价渠道: pad, web, SMS..., not the
+#: case's channel) in the per-service rating rows (``rollups.SERVICE_BY``); both read
+#: through ``rollups.rating_groups``. Every grouping, and the total, comes from the
+#: rollups, in a fixed number of queries over the whole months' monthly rows and the
+#: edge days' daily rows, whatever the number of ratings; nothing is counted over the
+#: ratings any more. (The direct count, ``feedback.figures.figure_table``, was a
+#: sequential scan of every rating joined to its instance for a year of the 1M-case
+#: bench: some 15 s by staff.) tests/supervision compare every grouping with that
+#: direct count.
 ROLLUP_GROUPINGS = {
     Grouping.MONTH: "month",
     Grouping.ITEM: "item",
     Grouping.DEPARTMENT: "department",
     Grouping.HALL: "hall",
+}
+SERVICE_GROUPINGS = {
+    Grouping.WINDOW: "window",
+    Grouping.STAFF: "staff",
+    Grouping.STAGE: "stage",
+    Grouping.CHANNEL: "rating_channel",
 }
 
 
@@ -280,20 +287,22 @@ def rating_figure_table(
     scope: StaffScope,
 ) -> FigureTable:
     """The 好差评 figures of a period by ``grouping`` within a supervisor's feedback scope
-    (``feedback.selectors.staff_scope_for``): from the rating rollups (two or three
-    queries whatever the number of ratings) when they hold the grouping and the scope is
-    one of departments, else ``feedback.figures.figure_table`` (the same numbers: the
-    rollups store its counts per day, tests/supervision compare them)."""
+    (``feedback.selectors.staff_scope_for``: everything, or departments and a clerk's
+    hall), from the rating rollups (one or two queries whatever the number of ratings,
+    and one to label the groups): the same numbers as ``feedback.figures.figure_table``
+    over ``scope.rating_filter()`` (the rollups store its counts per day;
+    tests/supervision compare them)."""
     grouping = Grouping(grouping)
-    # A clerk's hall (a supervisor who also sits at a window) widens the scope by an OR
-    # the rollups' department filter cannot express.
-    by = ROLLUP_GROUPINGS.get(grouping)
-    if by is None or scope.hall_id is not None:
-        return figure_table(grouping=grouping, start=start, end=end, scope=scope.rating_filter())
     f = Filter(
-        start=start, end=end, scope=None if scope.everything else frozenset(scope.department_ids)
+        start=start,
+        end=end,
+        scope=None if scope.everything else frozenset(scope.department_ids),
+        scope_hall=None if scope.everything else scope.hall_id,
     )
-    counts = {row.key: row.figures for row in rating_breakdown(f, by)}
+    if grouping == Grouping.TOTAL:
+        total = FigureRow(None, "合计", rating_counts(f))
+        return FigureTable(grouping=grouping, start=start, end=end, rows=[total], total=total)
+    counts = rating_groups(f, ROLLUP_GROUPINGS.get(grouping) or SERVICE_GROUPINGS[grouping])
     if grouping == Grouping.MONTH:
         # figure_table's month is TruncMonth's: the local midnight of the first day.
         zone = timezone.get_current_timezone()
