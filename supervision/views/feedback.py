@@ -1,5 +1,5 @@
 """好差评统计: the rating figures of a period (feedback.figures' definitions), by
-grouping: from supervision's rating rollups where they hold the grouping
+grouping: from supervision's rating rollups, every grouping
 (``selectors.rating_figure_table``)."""
 
 from django import forms
