@@ -1,8 +1,9 @@
 """The index of supervision's case search: applications newest first (built
-concurrently: the table holds every case)."""
+concurrently on PostgreSQL: the table holds every case)."""
 
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
+
+from jinpu_portal.migration_operations import AddIndexWithoutLocking
 
 
 class Migration(migrations.Migration):
@@ -13,7 +14,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        AddIndexConcurrently(
+        AddIndexWithoutLocking(
             model_name="application",
             index=models.Index(fields=["-submitted_at", "-id"], name="application_submitted"),
         ),

@@ -164,3 +164,26 @@ def test_gunicorn_workers_freeze_the_loaded_portal_and_collect_less_often():
     frozen, *thresholds = map(int, result.stdout.split())
     assert frozen > 1000  # the modules loaded so far, out of the collector's sight
     assert thresholds == [50_000, 20, 100]
+
+
+def test_the_embedded_default_database_migrates(tmp_path):
+    """`make demo` runs on SQLite: every migration applies there too (a PostgreSQL-only
+    operation, such as a concurrent index, broke it once)."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "DEBUG": "1",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "VAR_DIR": str(tmp_path / "var"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    assert "Applying intake.0010_application_submitted_index... OK" in result.stdout
