@@ -1002,7 +1002,7 @@ def insert_tickets() -> int:
 
 def insert_day_counters() -> int:
     """Per hall, category and day: the last number, the tickets served and their
-    service seconds, from the generated tickets."""
+    service seconds, and the tickets waiting in each lane, from the generated tickets."""
     from bench.feedback_data import insert_select
     from hall.models import DayCounter
 
@@ -1010,7 +1010,10 @@ def insert_day_counters() -> int:
         "SELECT hall_id, category_id, day, max(number) AS last,"  # noqa: S608 - constant
         " count(*) FILTER (WHERE status = 'done') AS served,"
         " coalesce(sum(extract(epoch FROM ended_at - started_at)::bigint)"
-        "  FILTER (WHERE status = 'done'), 0) AS service_seconds"
+        "  FILTER (WHERE status = 'done'), 0) AS service_seconds,"
+        " count(*) FILTER (WHERE status = 'waiting' AND lane = 0) AS waiting_priority,"
+        " count(*) FILTER (WHERE status = 'waiting' AND lane = 1) AS waiting_appointment,"
+        " count(*) FILTER (WHERE status = 'waiting' AND lane = 2) AS waiting_normal"
         f" FROM hall_ticket WHERE {GENERATED_TICKET} GROUP BY hall_id, category_id, day"
     )
     return insert_select(
@@ -1024,6 +1027,9 @@ def insert_day_counters() -> int:
             "last": "src.last",
             "served": "src.served",
             "service_seconds": "src.service_seconds",
+            "waiting_priority": "src.waiting_priority",
+            "waiting_appointment": "src.waiting_appointment",
+            "waiting_normal": "src.waiting_normal",
         },
         {},
     )

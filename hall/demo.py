@@ -31,6 +31,7 @@ from catalog.models import ServiceItem
 
 from .constants import Lane, TicketAction, TicketSource, TicketStatus
 from .models import DayCounter, ServiceCategory, Ticket, TicketEvent
+from .services.waiting import recount
 from .services.windows import window_open, window_set_categories
 
 CATEGORIES = [
@@ -240,6 +241,7 @@ def _seed_day(
         for pk, (last, served, seconds) in counters.items()
         if last
     )
+    recount(hall=hall, day=day)
     return len(tickets)
 
 

@@ -11,7 +11,8 @@ counters, tickets and their events.
 * ``DayCounter``: the last number issued per hall, category and day, moved by one
   ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` (gap-free, never twice: the row lock
   serialises the issuers of one category, nobody else). It also rolls up the day's
-  served tickets and their service seconds, so the expected wait costs no query.
+  served tickets and their service seconds, and the tickets waiting now per lane, so
+  the people ahead and the expected wait of a new ticket cost no query of the queue.
 * ``Ticket``: one number of one day. ``lane`` (绿色通道 confirmed, appointment, normal)
   and ``queued_at`` order the queue; ``due_at`` is an appointment's slot start.
 * ``TicketEvent``: every act (issue, call, recall, 过号, re-queue, transfer, start, end,
@@ -128,7 +129,8 @@ class WindowSeat(TimeStampedModel):
 
 
 class DayCounter(models.Model):
-    """The last number of a hall's category on a day, and the day's rollups."""
+    """The last number of a hall's category on a day, and the day's rollups: tickets
+    served, their service seconds, and the tickets waiting now in each lane."""
 
     hall = models.ForeignKey(
         "accounts.Hall", on_delete=models.CASCADE, related_name="+", db_index=False
@@ -143,6 +145,11 @@ class DayCounter(models.Model):
     last = models.PositiveIntegerField(_("最后号码"), default=0)
     served = models.PositiveIntegerField(_("已办结"), default=0)
     service_seconds = models.BigIntegerField(_("办理总秒数"), default=0)
+    # The day's tickets of the category waiting now, per lane (hall.services.waiting):
+    # the people ahead of a new ticket without counting the queue.
+    waiting_priority = models.IntegerField(_("等候（绿色通道）"), default=0)
+    waiting_appointment = models.IntegerField(_("等候（预约）"), default=0)
+    waiting_normal = models.IntegerField(_("等候（普通）"), default=0)
 
     class Meta:
         verbose_name = _("每日号码")

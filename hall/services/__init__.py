@@ -8,7 +8,9 @@ are ``hall.errors.HallError`` (code and Chinese message) or ``HallPermissionDeni
 * ``windows``: ``window_open``, ``window_pause``, ``window_close``, ``window_seat``,
   ``window_set_categories``;
 * ``appointments``: ``appointment_book``, ``appointment_cancel``,
-  ``appointment_check_in``, ``bookable_days``.
+  ``appointment_check_in``, ``bookable_days``;
+* ``waiting``: the waiting counts per lane on the day's counter (``waiting_add``,
+  ``recount``), which give a new ticket its people ahead.
 
 Reads are in ``hall.selectors``.
 """

@@ -49,6 +49,7 @@ from ..errors import HallConflict, HallError, HallPermissionDenied
 from ..models import DayCounter, ServiceCategory, Ticket
 from .base import log, require_hall_staff
 from .tickets import lock_ticket, near_sms_send
+from .waiting import waiting_add
 from .windows import seat_lock
 
 
@@ -111,6 +112,7 @@ def call_next(*, window: Window, actor: User, now: datetime.datetime | None = No
     )
     if ticket is None:
         raise HallError("当前没有等候的号。", code="empty")
+    waiting_add(ticket, {ticket.lane: -1})
     ticket.status = TicketStatus.CALLED
     ticket.window = window
     ticket.clerk = actor
@@ -198,6 +200,7 @@ def requeue(*, ticket: Ticket | int, actor: User) -> Ticket:
     if ticket.day != timezone.localdate():
         raise HallError("只能重新排队当天的号。", code="state")
     now = timezone.now()
+    waiting_add(ticket, {ticket.lane: +1})
     ticket.status = TicketStatus.WAITING
     ticket.requeued = True
     ticket.queued_at = now
@@ -235,6 +238,7 @@ def transfer(
     ):
         raise HallError("只能转移到本大厅启用的业务类别。", code="invalid")
     now = timezone.now()
+    waiting_add(ticket, {ticket.lane: +1}, category_id=getattr(to_category, "pk", None))
     details = {"from_window": window.pk, "from_category": ticket.category_id}
     if to_window is not None:
         details["to_window"] = to_window.pk
@@ -288,12 +292,9 @@ def service_end(*, ticket: Ticket | int, window: Window, actor: User) -> Ticket:
     ticket.ended_at = now
     _save(ticket, "status", "ended_at")
     seconds = max(int((now - ticket.started_at).total_seconds()), 0)
-    # The counter of the category the ticket ends in: a ticket transferred into a
-    # category that issued nothing that day makes that day's row (its ``last`` stays 0).
-    counter, _ = DayCounter.objects.get_or_create(
-        category_id=ticket.category_id, day=ticket.day, defaults={"hall_id": ticket.hall_id}
-    )
-    DayCounter.objects.filter(pk=counter.pk).update(
+    # The counter of the category the ticket ends in (the transfer into a category
+    # that issued nothing that day made that day's row: its ``last`` stays 0).
+    DayCounter.objects.filter(category_id=ticket.category_id, day=ticket.day).update(
         served=F("served") + 1, service_seconds=F("service_seconds") + seconds
     )
     log(

@@ -5,20 +5,21 @@ the hall (bench/hall_ticket_bench.py). On PostgreSQL it is ONE statement, atomic
 itself (data-modifying CTEs, no BEGIN/COMMIT round trips):
 
 1. the day's number: ``INSERT … SELECT … ON CONFLICT (category, day) DO UPDATE SET
-   last = last + 1 RETURNING …`` on ``DayCounter``, which also checks that the category
-   is active and of the kiosk's hall (no row: refused) and returns the day's served
-   count and service seconds (for the expected wait). The counter row's lock
-   serialises the issuers of one category until the statement commits, so numbers are
-   gap-free and never repeat, and a category's tickets commit in number order; other
-   categories do not wait;
+   last = last + 1, waiting_<lane> = waiting_<lane> + 1 RETURNING …`` on
+   ``DayCounter``, which also checks that the category is active and of the kiosk's
+   hall (no row: refused) and returns the day's served count and service seconds (for
+   the expected wait) and the waiting count of each lane, this ticket included. The
+   counter row's lock serialises the issuers of one category (and the calls that take
+   a ticket of it off the counts) until the statement commits, so numbers are gap-free
+   and never repeat and the counts are exact; other categories do not wait;
 2. the ticket's INSERT and its ``issued`` event's INSERT;
-3. the letter, the names, the people ahead and the windows open for the category. The
-   people ahead are the waiting tickets the statement's snapshot sees in front of it,
-   plus those issued after the snapshot was taken (``last - 1`` minus the counter as
-   the snapshot sees it: commits in number order make that exact).
+3. the letter, the names and the windows open for the category. The people ahead are
+   the waiting counts of the ticket's lane and the lanes before it, less the ticket
+   itself (``hall.services.waiting``): the queue is not counted.
 
 Elsewhere (SQLite: the demo and the quick tests) the same is three statements in a
-transaction (``_COUNTER_SQL``, the ticket, the event) and one SELECT of the wait.
+transaction (``_COUNTER_SQL``, which also returns the names and the open windows, the
+ticket, the event).
 
 Nothing else is read: no category row, no hall row, no window row. The numbers restart
 each day (``DayCounter`` is per day, the day is Asia/Shanghai's); a label (A012) is
@@ -64,37 +65,52 @@ from .base import (
     record,
     require_hall_staff,
 )
+from .waiting import ahead_of, waiting_add
 
 #: Random bytes of a ticket's public follow token (token_urlsafe: 22 characters).
 TOKEN_BYTES = 16
 
-_COUNTER_SQL = """
-INSERT INTO hall_daycounter (hall_id, category_id, day, last, served, service_seconds)
-SELECT c.hall_id, c.id, %s, 1, 0, 0 FROM hall_servicecategory c
-WHERE c.id = %s AND c.is_active AND (%s IS NULL OR c.hall_id = %s)
-ON CONFLICT (category_id, day) DO UPDATE SET last = hall_daycounter.last + 1
+# The counter's upsert of both forms: the day's number, and the ticket added to its
+# lane's waiting count (EXCLUDED holds the 1 of its lane, 0 for the others).
+_UPSERT_SQL = """
+INSERT INTO hall_daycounter AS d (
+    hall_id, category_id, day, last, served, service_seconds,
+    waiting_priority, waiting_appointment, waiting_normal)
+SELECT c.hall_id, c.id, %(day)s, 1, 0, 0, %(w0)s, %(w1)s, %(w2)s
+FROM hall_servicecategory c
+WHERE c.id = %(category)s AND c.is_active AND (%(hall)s IS NULL OR c.hall_id = %(hall)s)
+ON CONFLICT (category_id, day) DO UPDATE SET last = d.last + 1,
+    waiting_priority = d.waiting_priority + EXCLUDED.waiting_priority,
+    waiting_appointment = d.waiting_appointment + EXCLUDED.waiting_appointment,
+    waiting_normal = d.waiting_normal + EXCLUDED.waiting_normal
+"""
+
+# The windows open for the category.
+_OPEN_WINDOWS_SQL = """
+SELECT count(*) FROM hall_windowseat s
+JOIN hall_windowseat_categories wc ON wc.windowseat_id = s.window_id
+WHERE wc.servicecategory_id = %(category)s AND s.state = 'open'
+"""
+
+_COUNTER_SQL = f"""{_UPSERT_SQL}
+-- SQLite's RETURNING names the table, not its alias
 RETURNING hall_id, last, served, service_seconds,
     (SELECT letter FROM hall_servicecategory s WHERE s.id = hall_daycounter.category_id),
     (SELECT service_minutes FROM hall_servicecategory s WHERE s.id = hall_daycounter.category_id),
     (SELECT name FROM hall_servicecategory s WHERE s.id = hall_daycounter.category_id),
-    (SELECT name FROM accounts_hall h WHERE h.id = hall_daycounter.hall_id)
-"""
+    (SELECT name FROM accounts_hall h WHERE h.id = hall_daycounter.hall_id),
+    waiting_priority, waiting_appointment, waiting_normal,
+    ({_OPEN_WINDOWS_SQL})
+"""  # noqa: S608 (constant SQL)
 
 # PostgreSQL: the number, the ticket and its event in ONE statement (data-modifying
 # CTEs), atomic on its own: no BEGIN/COMMIT round trips. Every column of hall_ticket is
 # named (a new column without a value here fails the tests at once).
-_ISSUE_PG_SQL = """
+_ISSUE_PG_SQL = f"""
 WITH n AS (
-    INSERT INTO hall_daycounter AS d (hall_id, category_id, day, last, served, service_seconds)
-    SELECT c.hall_id, c.id, %(day)s, 1, 0, 0 FROM hall_servicecategory c
-    WHERE c.id = %(category)s AND c.is_active
-      AND (%(hall)s::bigint IS NULL OR c.hall_id = %(hall)s::bigint)
-    ON CONFLICT (category_id, day) DO UPDATE SET last = d.last + 1
-    RETURNING d.hall_id, d.category_id, d.last, d.served, d.service_seconds
-), p AS (
-    -- the counter as this statement's snapshot sees it: numbers 1..last are the
-    -- tickets it sees (a category's tickets commit in number order)
-    SELECT last FROM hall_daycounter WHERE category_id = %(category)s AND day = %(day)s
+    {_UPSERT_SQL.replace("%(hall)s", "%(hall)s::bigint")}
+    RETURNING d.hall_id, d.category_id, d.last, d.served, d.service_seconds,
+        d.waiting_priority, d.waiting_appointment, d.waiting_normal
 ), c AS (
     SELECT s.letter, s.service_minutes, s.name, h.name AS hall_name
     FROM hall_servicecategory s JOIN accounts_hall h ON h.id = s.hall_id
@@ -120,20 +136,10 @@ WITH n AS (
     FROM t
 )
 SELECT t.id, t.hall_id, t.number, t.label, n.served, n.service_seconds, c.service_minutes,
-    c.name, c.hall_name,
-    -- people ahead: the waiting tickets of the category the snapshot sees in this
-    -- ticket's lane or a lane before it (all issued, re-queued or transferred before it:
-    -- not compared by queued_at, which each issuer takes from its own clock), and the
-    -- ones issued since the snapshot was taken (all waiting)
-    (SELECT count(*) FROM hall_ticket w
-     WHERE w.category_id = %(category)s AND w.status = 'waiting'
-       AND w.lane <= %(lane)s)
-      + (n.last - 1 - coalesce((SELECT last FROM p), 0)),
-    (SELECT count(*) FROM hall_windowseat s
-     JOIN hall_windowseat_categories wc ON wc.windowseat_id = s.window_id
-     WHERE wc.servicecategory_id = %(category)s AND s.state = 'open')
+    c.name, c.hall_name, n.waiting_priority, n.waiting_appointment, n.waiting_normal,
+    ({_OPEN_WINDOWS_SQL})
 FROM t, n, c
-"""
+"""  # noqa: S608 (constant SQL)
 
 # People ahead of a ticket in its category (the order of ``call_next``, an appointment
 # counted in its lane) and the windows open for that category.
@@ -224,16 +230,30 @@ def _label(letter: str, number: int) -> str:
     return f"{letter}{number:03d}"
 
 
+def _counter_params(*, category_id, hall_id, day, lane) -> dict:
+    """The upsert's parameters: the ticket counts 1 in its lane's waiting count."""
+    return {
+        "day": day,
+        "category": category_id,
+        "hall": hall_id,
+        **{f"w{each}": int(each == lane) for each in Lane.values},
+    }
+
+
 def _issue_rows_pg(*, category_id, hall_id, actor, source, now, values, details):
-    """PostgreSQL: one statement; (id, hall, number, label, served, seconds, minutes)."""
-    day = local_day(now)
+    """PostgreSQL: one statement, returning the row ``issue`` reads: the ticket's id,
+    hall, number and label, the day's served count and seconds, the category's default
+    minutes and name, the hall's name, the three waiting counts and the open windows."""
     with connection.cursor() as cursor:
         cursor.execute(
             _ISSUE_PG_SQL,
             {
-                "day": day,
-                "category": category_id,
-                "hall": hall_id,
+                **_counter_params(
+                    category_id=category_id,
+                    hall_id=hall_id,
+                    day=local_day(now),
+                    lane=values["lane"],
+                ),
                 "now": now,
                 "token": values["token"],
                 "source": source,
@@ -255,15 +275,18 @@ def _issue_rows_orm(*, category_id, hall_id, actor, source, now, values, details
     """Other databases (SQLite: the demo and the quick tests): the counter's upsert, the
     ticket and the event, three statements in the caller's transaction."""
     day = local_day(now)
+    params = _counter_params(
+        category_id=category_id,
+        hall_id=hall_id,
+        day=connection.ops.adapt_datefield_value(day),
+        lane=values["lane"],
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            _COUNTER_SQL,
-            [connection.ops.adapt_datefield_value(day), category_id, hall_id, hall_id],
-        )
+        cursor.execute(_COUNTER_SQL, params)
         row = cursor.fetchone()
     if row is None:
         return None
-    counter_hall_id, number, served, service_seconds, letter, minutes, name, hall_name = row
+    counter_hall_id, number, served, service_seconds, letter, minutes, name, hall_name = row[:8]
     ticket = Ticket(
         hall_id=counter_hall_id,
         category_id=category_id,
@@ -303,6 +326,7 @@ def _issue_rows_orm(*, category_id, hall_id, actor, source, now, values, details
         minutes,
         name,
         hall_name,
+        *row[8:],  # the waiting counts and the open windows
     )
 
 
@@ -321,9 +345,9 @@ def issue(
     hall_id: int | None = None,
 ) -> IssuedTicket:
     """Write the ticket's rows (``ticket_issue`` and the appointments' check-in; inputs
-    already clean): on PostgreSQL one statement, atomic by itself, with the wait;
-    elsewhere three in the caller's transaction, then one SELECT of the wait. Refused (HallError
-    ``inactive``) for a category that is unknown, inactive or not of ``hall_id``."""
+    already clean), with the wait: on PostgreSQL one statement, atomic by itself;
+    elsewhere three in the caller's transaction. Refused (HallError ``inactive``) for a
+    category that is unknown, inactive or not of ``hall_id``."""
     values = {
         "token": secrets.token_urlsafe(TOKEN_BYTES),
         "lane": int(lane),
@@ -353,9 +377,10 @@ def issue(
         raise HallError(
             "该业务类别不存在、已停止取号或不属于本大厅，请选择其他业务。", code="inactive"
         )
-    pk, ticket_hall_id, number, label, served, service_seconds, default_minutes, name, hall = row[
+    (pk, ticket_hall_id, number, label, served, service_seconds, default_minutes, name, hall) = row[
         :9
     ]
+    *counts, windows = row[9:]
     ticket = Ticket(
         id=pk,
         # The names come with the row (the kiosk shows them): no query for them.
@@ -375,30 +400,15 @@ def issue(
         appointment=appointment,
         **{key: values[key] for key in ("token", "lane", "due_at", "priority")},
     )
-    if len(row) > 9:  # PostgreSQL: the statement counted them
-        ahead, windows = row[9:]
-        wait = Wait(
-            ahead=ahead,
-            windows=windows,
-            minutes=expected_minutes(
-                ahead=ahead,
-                windows=windows,
-                served=served,
-                service_seconds=service_seconds,
-                default_minutes=default_minutes,
-            ),
-        )
-    else:
-        wait = wait_for(
-            ticket_id=pk,
-            category_id=category_id,
-            lane=lane,
-            queued_at=now,
-            served=served,
-            service_seconds=service_seconds,
-            default_minutes=default_minutes,
-        )
-    return IssuedTicket(ticket=ticket, wait=wait)
+    ahead = ahead_of(values["lane"], dict(zip(Lane.values, counts, strict=True)))
+    minutes = expected_minutes(
+        ahead=ahead,
+        windows=windows,
+        served=served,
+        service_seconds=service_seconds,
+        default_minutes=default_minutes,
+    )
+    return IssuedTicket(ticket=ticket, wait=Wait(ahead=ahead, windows=windows, minutes=minutes))
 
 
 def ticket_issue(
@@ -470,6 +480,8 @@ def priority_confirm(*, ticket: Ticket | int, group: str, actor: User) -> Ticket
     if ticket.priority_confirmed_at is not None:
         raise HallConflict(f"{ticket.label} 号已确认绿色通道。")
     now = timezone.now()
+    if ticket.status == TicketStatus.WAITING and ticket.lane != Lane.PRIORITY:
+        waiting_add(ticket, {ticket.lane: -1, Lane.PRIORITY: +1})
     ticket.priority = group
     ticket.priority_confirmed_by = actor
     ticket.priority_confirmed_at = now
@@ -495,6 +507,8 @@ def ticket_cancel(*, ticket: Ticket | int, actor: User, reason: str = "") -> Tic
     if ticket.status not in (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.NO_SHOW):
         raise HallError(f"{ticket.label} 号{ticket.get_status_display()}，不能取消。", code="state")
     now = timezone.now()
+    if ticket.status == TicketStatus.WAITING:
+        waiting_add(ticket, {ticket.lane: -1})
     ticket.status = TicketStatus.CANCELLED
     ticket.save(update_fields=["status", "updated_at"])
     log(

@@ -9,7 +9,7 @@ from django.db import connection
 
 from hall.constants import TicketStatus
 from hall.errors import HallError
-from hall.models import Ticket
+from hall.models import DayCounter, Ticket
 from hall.services import calling, tickets
 from tests.approvals.test_race import run_at_once
 from tests.factories import HallWindowFactory, ServiceCategoryFactory, TicketFactory
@@ -58,6 +58,8 @@ def test_twenty_clerks_calling_at_once_get_twenty_different_tickets(slow_calls):
         :20
     ]
     assert sorted(picked) == sorted(first_twenty)
+    # the waiting count took each call off once: five still wait
+    assert DayCounter.objects.get(category=category).waiting_normal == 5
 
 
 def test_more_clerks_than_tickets(slow_calls):
@@ -93,6 +95,7 @@ def test_tickets_issued_at_once_never_repeat_a_number():
     assert all(kind == "ok" for kind, _ in results), results
     labels = [label for _, batch in results for label, _n, _a in batch]
     assert len(labels) == len(set(labels)) == 200
+    assert sorted(DayCounter.objects.values_list("waiting_normal", flat=True)) == [100, 100]
     # nobody was called: everyone issued before a ticket is ahead of it, also those
     # committed while its statement waited for the counter
     wrong = [(lb, n, a) for _, batch in results for lb, n, a in batch if a != n - 1]

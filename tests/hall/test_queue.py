@@ -426,7 +426,9 @@ def test_a_ticket_transferred_into_a_quiet_category_counts_its_service(at):
     ticket = issue(a).ticket
     calling.call_next(window=first.window, actor=first.clerk)
     calling.transfer(ticket=ticket, window=first.window, actor=first.clerk, to_category=b)
-    assert not DayCounter.objects.filter(category=b).exists()
+    # the transfer made B's row of the day: the ticket waits there, no number was issued
+    counter = DayCounter.objects.get(category=b)
+    assert (counter.last, counter.waiting_normal) == (0, 1)
     assert calling.call_next(window=second.window, actor=second.clerk).label == "A001"
     calling.service_start(ticket=ticket, window=second.window, actor=second.clerk)
     at(2026, 11, 2, 9, 10)
