@@ -1,53 +1,18 @@
 """Rate limits of the rating link, for the page and the API alike: per link
-(``FEEDBACK_RATE_LIMIT_TOKEN``) and per client address (``FEEDBACK_RATE_LIMIT_ADDRESS``).
-
-DRF's throttles on Django's cache (Redis in production, shared by every process; the
-local-memory cache in development), counted together by ``RatingThrottle``: on Redis
-one round trip for both (a script) instead of DRF's four, with DRF's rate format,
-sliding window and wait. The rates are read from the settings at each request, not
-frozen at import as DRF's ``THROTTLE_RATES`` are, so a deployment (or a test) changes
-them in the settings alone. The address is ``REMOTE_ADDR`` as the progress query
-counts it; X-Forwarded-For only when DRF's ``NUM_PROXIES`` says how many proxies to
-trust (DRF would otherwise take the header as the client sends it, and a client could
-name a new address with every request).
+(``FEEDBACK_RATE_LIMIT_TOKEN``) and per client address (``FEEDBACK_RATE_LIMIT_ADDRESS``),
+counted together by ``RatingThrottle`` (``jinpu_portal.throttling``: on Redis one round
+trip for both instead of DRF's four, with DRF's rate format, sliding window and wait).
 """
 
-import hashlib
-import secrets
-from collections import defaultdict
-
-from django.conf import settings
-from django.core.cache import DEFAULT_CACHE_ALIAS, caches
-from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import NoScriptError
-from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+from jinpu_portal.throttling import LimitsThrottle, SettingsRate, client_address
+from jinpu_portal.throttling import throttle_wait as _throttle_wait
 
 from .tokens import throttle_key
 
 TOO_MANY = "评价请求过于频繁，请稍后再试。"
 
 
-def client_address(request) -> str:
-    """The client's address as the limits count it (see above)."""
-    if api_settings.NUM_PROXIES is None:
-        return request.META.get("REMOTE_ADDR", "")
-    return BaseThrottle().get_ident(request)
-
-
-class _SettingsRate(SimpleRateThrottle):
-    setting = ""
-
-    def __init__(self):
-        # SimpleRateThrottle reads the rate in __init__ from THROTTLE_RATES.
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-
-    def get_rate(self):
-        return getattr(settings, self.setting)
-
-
-class RatingTokenThrottle(_SettingsRate):
+class RatingTokenThrottle(SettingsRate):
     """Per rating link: the token's signed payload (one instance of one case)."""
 
     scope = "feedback_token"
@@ -58,7 +23,7 @@ class RatingTokenThrottle(_SettingsRate):
         return self.cache_format % {"scope": self.scope, "ident": throttle_key(token)}
 
 
-class RatingAddressThrottle(_SettingsRate):
+class RatingAddressThrottle(SettingsRate):
     """Per client address."""
 
     scope = "feedback_address"
@@ -68,104 +33,10 @@ class RatingAddressThrottle(_SettingsRate):
         return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
 
-class RatingThrottle(BaseThrottle):
-    """Both limits (``RatingTokenThrottle``, ``RatingAddressThrottle``) as DRF counts
-    each (a sliding window of request times per key; a refused request is not counted
-    in the limit that refused it, and counted in the others; DRF's wait), counted
-    together: on Django's Redis cache in one round trip (``_count_on_redis``),
-    elsewhere with one ``get_many`` and one ``set_many`` (``_count_on_cache``)."""
+class RatingThrottle(LimitsThrottle):
+    """Both limits, as DRF's two throttles checked one after the other."""
 
     limits = (RatingTokenThrottle, RatingAddressThrottle)
-    timer = SimpleRateThrottle.timer
-
-    def __init__(self):
-        self._wait = None
-
-    def allow_request(self, request, view) -> bool:
-        throttles = [limit() for limit in self.limits]
-        keys = [throttle.get_cache_key(request, view) for throttle in throttles]
-        cache = caches[DEFAULT_CACHE_ALIAS]
-        now = self.timer()
-        count = _count_on_redis if isinstance(cache, RedisCache) else _count_on_cache
-        waits = [
-            _drf_wait(throttle, seen, oldest, now)
-            for throttle, (seen, oldest) in zip(
-                throttles, count(cache, keys, throttles, now), strict=True
-            )
-            if seen >= throttle.num_requests
-        ]
-        if waits:
-            self._wait = max((wait for wait in waits if wait is not None), default=None)
-            return False
-        return True
-
-    def wait(self):
-        return self._wait
-
-
-def _drf_wait(throttle, seen: int, oldest: float | None, now: float) -> float | None:
-    """``SimpleRateThrottle.wait()`` of a history of ``seen`` times, the oldest
-    ``oldest``."""
-    remaining = throttle.duration - (now - oldest) if seen else throttle.duration
-    available = throttle.num_requests - seen + 1
-    if available <= 0:
-        return None
-    return remaining / float(available)
-
-
-def _count_on_cache(cache, keys, throttles, now) -> list[tuple[int, float | None]]:
-    """Per key: how many requests its window holds before this one, and the oldest;
-    this one recorded in each key under its limit (DRF's pickled lists of times)."""
-    stored = cache.get_many(keys)
-    counts, writes = [], defaultdict(dict)  # by duration: one timeout per write
-    for throttle, key in zip(throttles, keys, strict=True):
-        history = stored.get(key, [])
-        while history and history[-1] <= now - throttle.duration:
-            history.pop()
-        counts.append((len(history), history[-1] if history else None))
-        if len(history) < throttle.num_requests:
-            writes[throttle.duration][key] = [now, *history]
-    for duration, histories in writes.items():
-        cache.set_many(histories, duration)
-    return counts
-
-
-#: The same on Redis, one sorted set of times per key, atomic. KEYS: the limits' keys.
-#: ARGV: now, a member name for this request, then per key: the window's start (times
-#: at or before it are dropped), the limit and the seconds to keep the set. The times
-#: go as Python wrote them (Lua would round them to 14 digits).
-_COUNT_LUA = """
-local counts = {}
-for i, key in ipairs(KEYS) do
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[3 * i])
-  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2] or ''
-  counts[i] = {redis.call('ZCARD', key), oldest}
-end
-for i, key in ipairs(KEYS) do
-  if counts[i][1] < tonumber(ARGV[3 * i + 1]) then
-    redis.call('ZADD', key, ARGV[1], ARGV[2])
-    redis.call('EXPIRE', key, ARGV[3 * i + 2])
-  end
-end
-return counts
-"""
-_COUNT_SHA = hashlib.sha1(_COUNT_LUA.encode()).hexdigest()  # noqa: S324 (Redis's script id)
-
-
-def _count_on_redis(cache, keys, throttles, now) -> list[tuple[int, float | None]]:
-    """``_count_on_cache`` in one round trip to Redis (a script: DRF's four round trips
-    were a GET and a SET per limit, and Django builds a new client for each). The
-    sorted sets are keyed with the cache's prefix and version."""
-    client = cache._cache.get_client(None, write=True)
-    made = [cache.make_and_validate_key(f"{key}:times") for key in keys]
-    args = [repr(now), f"{now!r}:{secrets.token_hex(6)}"]
-    for throttle in throttles:
-        args += [repr(now - throttle.duration), throttle.num_requests, throttle.duration]
-    try:
-        replies = client.evalsha(_COUNT_SHA, len(made), *made, *args)
-    except NoScriptError:  # not loaded yet on this server: sent whole, cached by Redis
-        replies = client.eval(_COUNT_LUA, len(made), *made, *args)
-    return [(int(seen), float(oldest) if oldest else None) for seen, oldest in replies]
 
 
 RATING_THROTTLES = [RatingThrottle]
@@ -173,8 +44,5 @@ RATING_THROTTLES = [RatingThrottle]
 
 def throttle_wait(request, view) -> float | None:
     """For a page outside DRF: None when the request may go on (and is counted), else
-    the seconds to wait. Every limit is counted, as DRF's view does."""
-    throttle = RatingThrottle()
-    if throttle.allow_request(request, view):
-        return None
-    return throttle.wait() or 0
+    the seconds to wait. Both limits are counted, as DRF's view does."""
+    return _throttle_wait(RatingThrottle, request, view)

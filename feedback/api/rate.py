@@ -31,12 +31,13 @@ from rest_framework.views import APIView
 from jinpu_portal.api.errors import valid
 from jinpu_portal.api.fields import optional_text
 from jinpu_portal.api.schema import error_responses
+from jinpu_portal.throttling import client_address
 
 from ..constants import InstanceState, Level, RatingChannel, Reason, Stage, SubScore
 from ..errors import FeedbackError
 from ..models import Rating
 from ..services.ratings import STAFF_REFUSED, is_staff_account, rating_record, sub_score_codes
-from ..throttles import RATING_THROTTLES, TOO_MANY, client_address
+from ..throttles import RATING_THROTTLES, TOO_MANY
 from ..tokens import instance_from_token
 
 TAGS = ["好差评"]

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from intake.page_hooks import CaseLink, CasePanel
+from jinpu_portal.throttling import client_address
 
 from ..constants import InstanceState, RatingChannel, Reason, Stage
 from ..errors import FeedbackError, FeedbackPermissionDenied
@@ -28,7 +29,7 @@ from ..services.ratings import (
     rating_record,
     sub_score_codes,
 )
-from ..throttles import TOO_MANY, client_address, throttle_wait
+from ..throttles import TOO_MANY, throttle_wait
 from ..tokens import channel_for, instance_from_token, rating_url
 
 THANKS = "感谢您的评价！您的意见将用于改进政务服务。"
