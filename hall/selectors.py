@@ -438,11 +438,12 @@ def period_figures(
 ) -> Figures:
     """The tickets of the days from ``start`` to ``end`` (both included, either open) of
     one hall or of every hall (``hall_id`` None), in ONE aggregate statement whatever
-    their number (the ``hall_ticket_day`` index when a hall is given): issued, served,
-    no-shows, still waiting, the average wait (issue to first call) and service time,
-    and the waits over LONG_WAIT_MINUTES as ``hall_figures`` counts them. ``cases``, a
-    filter over the ticket's linked application (paths from ``Application``), keeps
-    only the tickets served for such a case (a department's, an item's)."""
+    their number (the label index, which leads with hall and day, when a hall is
+    given): issued, served, no-shows, still waiting, the average wait (issue to first
+    call) and service time, and the waits over LONG_WAIT_MINUTES as ``hall_figures``
+    counts them. ``cases``, a filter over the ticket's linked application (paths from
+    ``Application``), keeps only the tickets served for such a case (a department's,
+    an item's)."""
     tickets = Ticket.objects.order_by()
     if cases is not None:
         tickets = tickets.filter(

@@ -14,13 +14,15 @@ admin.site.site_header = "金普新区政务服务一窗受理平台 · 管理�
 admin.site.site_title = "金普新区政务服务 管理后台"
 admin.site.index_title = "系统管理"
 
+# The public APIs that kiosks, QR codes and rating links call most come first, each under
+# its own prefix, so resolving them does not try the other apps' patterns.
 api_v1 = [
+    path("hall/", include("hall.api.urls")),
+    path("feedback/", include("feedback.api.urls")),
     path("", include("accounts.api.urls")),
     path("", include("intake.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("approvals.api.urls")),
-    path("", include("feedback.api.urls")),
-    path("", include("hall.api.urls")),
 ]
 
 urlpatterns = [

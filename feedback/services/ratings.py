@@ -33,6 +33,7 @@ from accounts.constants import Role
 from intake.constants import Channel
 from intake.models import Application
 from intake.selectors import enterprise_applications, own_applications
+from jinpu_portal.prepared import PreparedStatement
 
 from ..constants import (
     BAD_LEVELS,
@@ -212,10 +213,11 @@ def _claim(pk: int, now: datetime.datetime) -> bool:
 
 
 @functools.cache
-def _claim_and_insert_sql() -> tuple[str, list]:
+def _claim_and_insert_sql() -> tuple[PreparedStatement, list]:
     """PostgreSQL: the claim and the rating's INSERT as one statement (the rating is
-    inserted only if the claim updated the row): (sql, the rating's fields whose values
-    are parameters, in order). Every column of the rating is written, from its field."""
+    inserted only if the claim updated the row), prepared once per connection
+    (jinpu_portal.prepared): (the statement, the rating's fields whose values are
+    parameters, in order). Every column of the rating is written, from its field."""
     qn = connection.ops.quote_name
     instances, ratings = ServiceInstance._meta.db_table, Rating._meta.db_table
     fields = [field for field in Rating._meta.concrete_fields if not field.primary_key]
@@ -236,7 +238,8 @@ def _claim_and_insert_sql() -> tuple[str, list]:
         f" INSERT INTO {qn(ratings)} ({', '.join(qn(field.column) for field in fields)})"
         f" SELECT {', '.join(values)} FROM claimed RETURNING {qn(ratings)}.{qn('id')}"
     )
-    return sql, [field for field in fields if field is not instance_field]
+    statement = PreparedStatement("feedback_rating_claim_insert", sql)
+    return statement, [field for field in fields if field is not instance_field]
 
 
 def _one_statement() -> bool:
@@ -257,11 +260,11 @@ def _claim_and_insert(rating: Rating, now: datetime.datetime) -> bool:
             return False
         rating.save(force_insert=True)
         return True
-    sql, fields = _claim_and_insert_sql()
+    statement, fields = _claim_and_insert_sql()
     params = [InstanceState.RATED, now, rating.instance_id, InstanceState.OPEN, now]
     params += [field.get_db_prep_save(field.pre_save(rating, True), connection) for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        statement.execute(cursor, params)
         row = cursor.fetchone()
     if row is None:
         return False

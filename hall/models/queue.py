@@ -174,7 +174,7 @@ class Ticket(TimeStampedModel):
         verbose_name=_("大厅"),
         on_delete=models.PROTECT,
         related_name="+",
-        db_index=False,  # (hall, day) and (hall, day, label) lead with it
+        db_index=False,  # (hall, day, label) leads with it
     )
     category = models.ForeignKey(
         ServiceCategory,
@@ -186,8 +186,10 @@ class Ticket(TimeStampedModel):
     day = models.DateField(_("日期"))
     number = models.PositiveIntegerField(_("序号"))
     label = models.CharField(_("号码"), max_length=8)
+    # Unique through a constraint, not ``unique=True``: on PostgreSQL that would add a
+    # second (LIKE) index that no query uses (the token is only ever matched whole).
     token = models.CharField(
-        _("查询令牌"), max_length=32, unique=True, help_text=_("扫码查看排队进度的公开链接")
+        _("查询令牌"), max_length=32, help_text=_("扫码查看排队进度的公开链接")
     )
     source = models.CharField(
         _("取号方式"), max_length=16, choices=TicketSource.choices, default=TicketSource.KIOSK
@@ -262,6 +264,7 @@ class Ticket(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["hall", "day", "label"], name="hall_ticket_unique_label"
             ),
+            models.UniqueConstraint(fields=["token"], name="hall_ticket_unique_token"),
             models.CheckConstraint(
                 condition=Q(priority_confirmed_at__isnull=True) | ~Q(priority=""),
                 name="hall_ticket_confirmed_has_group",
@@ -286,7 +289,6 @@ class Ticket(TimeStampedModel):
                 name="hall_ticket_called",
                 condition=Q(called_at__isnull=False),
             ),
-            models.Index(fields=["hall", "day"], name="hall_ticket_day"),
             models.Index(
                 fields=["window"],
                 name="hall_ticket_at_window",

@@ -1,4 +1,4 @@
-"""The tables every intake writes to carry no index that another index already covers.
+"""The tables every intake, ticket and rating writes to carry no index that another index already covers.
 
 Django indexes every foreign key and every ``db_index`` column on its own; where a
 composite index or unique constraint starts with the same column, the single-column
@@ -19,6 +19,12 @@ HOT_TABLES = (
     "jinpu_portal_notification",
     "approvals_clock",
     "approvals_task",
+    # a kiosk's ticket and a rating by its link
+    "hall_ticket",
+    "hall_ticketevent",
+    "hall_daycounter",
+    "feedback_serviceinstance",
+    "feedback_rating",
 )
 
 # (table, index, columns, covering index, its columns): a plain, whole-table index whose
