@@ -13,7 +13,7 @@ ROOT_URLCONF = "bench.urls"
 # switch off, comma-separated: each then does what the ORM's or DRF's public API does.
 # intake_load_bench.py --off measures what each earns.
 FASTPATH_PIECES = frozenset(
-    {"prepared_query", "remember_related", "insert", "update", "written_out"}
+    {"prepared_query", "server_prepared", "remember_related", "insert", "update", "written_out"}
 )
 FASTPATH_OFF = frozenset(filter(None, os.environ.get("FASTPATH_OFF", "").split(",")))
 if FASTPATH_OFF - FASTPATH_PIECES:

@@ -40,6 +40,8 @@ from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
 from django.db.transaction import TransactionManagementError
 
+from .prepared import PreparedStatement
+
 
 def fastpath_off(piece: str) -> bool:
     """Whether the benchmark switched ``piece`` off (``FASTPATH_OFF`` in bench.settings,
@@ -64,9 +66,11 @@ class PreparedQuery:
 
     The first call compiles ``build(MARKER)`` and remembers where the marker went in the
     statement's parameters; each call runs the statement with its own value there and
-    returns the instances, a list. Only querysets that yield plain model instances
-    (no ``values()``, annotations or ``prefetch_related``) can be prepared; the
-    compiler refuses the rest on the first call. A ``select_for_update`` queryset must
+    returns the instances, a list. On PostgreSQL the statement is also prepared on the
+    server, once per connection (``jinpu_portal.prepared``: the database then neither
+    parses nor plans it again). Only querysets that yield plain model instances (no
+    ``values()``, annotations or ``prefetch_related``) can be prepared; the compiler
+    refuses the rest on the first call. A ``select_for_update`` queryset must
     be called inside a transaction, as it would be evaluated."""
 
     MARKER = -738_219_046_251
@@ -88,7 +92,10 @@ class PreparedQuery:
                 "select_for_update cannot be used outside of a transaction."
             )
         with connection.cursor() as cursor:
-            cursor.execute(prepared.sql, params)
+            if prepared.statement is not None and not fastpath_off("server_prepared"):
+                prepared.statement.execute(cursor, params)
+            else:
+                cursor.execute(prepared.sql, params)
             rows = cursor.fetchall()
         instances = []
         for row in rows:
@@ -137,6 +144,9 @@ class PreparedQuery:
             end=end,
             init_list=[column[0].target.attname for column in compiler.select[start:end]],
             populators=get_related_populators(klass_info, compiler.select, using),
+            statement=PreparedStatement.for_sql(sql)
+            if compiler.connection.vendor == "postgresql"
+            else None,
         )
         with self._lock:
             return self._compiled.setdefault(using, prepared)
@@ -154,6 +164,7 @@ class _Prepared:
     end: int
     init_list: list[str]
     populators: list  # RelatedPopulator, one per select_related model (stateless)
+    statement: PreparedStatement | None  # on PostgreSQL: parsed and planned once
 
 
 def remember_related(instance, name: str, objects: list) -> None:

@@ -108,9 +108,8 @@ def test_tickets_issued_at_once_never_repeat_a_number():
 
 
 def test_issue_is_one_statement_on_postgresql(django_assert_num_queries):
-    """One statement, prepared on the connection's first issue (jinpu_portal.prepared)."""
+    """One statement, prepared on the server (jinpu_portal.prepared)."""
     category = ServiceCategoryFactory()
-    tickets.ticket_issue(category_id=category.pk)
     with django_assert_num_queries(1) as queries:
         issued = tickets.ticket_issue(category_id=category.pk, mobile="13900000000")
     assert queries.captured_queries[0]["sql"].startswith("EXECUTE hall_ticket_issue ")

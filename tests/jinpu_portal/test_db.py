@@ -61,8 +61,12 @@ def test_a_call_is_one_statement_and_the_lock_locks():
             slots = _LOCK_QUERY(application.pk)
     assert len(captured.captured_queries) == 1
     sql = captured.captured_queries[0]["sql"]
+    compiled = _LOCK_QUERY._compiled["default"]
+    if connection.vendor == "postgresql":  # run as the statement prepared on the server
+        assert sql.startswith(f"EXECUTE {compiled.statement.name} (")
+        assert compiled.statement.prepare_sql.endswith('FOR UPDATE OF "intake_application"')
     if connection.features.has_select_for_update_of:
-        assert 'FOR UPDATE OF "intake_application"' in sql
+        assert 'FOR UPDATE OF "intake_application"' in compiled.sql
     assert {slot.application.pk for slot in slots} == {application.pk}
 
 

@@ -39,14 +39,21 @@ def test_mixed_placeholders_and_bad_names_are_refused(name, sql, message):
         PreparedStatement(name, sql)
 
 
-def _prepares(statement, params, expected):
-    """Run ``statement`` once: whether it sent PREPARE; its row must be ``expected``."""
+def _prepared_at(name: str):
+    """When the connection prepared ``name`` (None: it has not)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prepare_time FROM pg_prepared_statements WHERE name = %s", [name])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _run(statement, params, expected) -> list[str]:
+    """Run ``statement`` once, its row must be ``expected``: the statements Django's
+    cursor counted."""
     with CaptureQueriesContext(connection) as queries, connection.cursor() as cursor:
         statement.execute(cursor, params)
         assert cursor.fetchone() == expected
-    sent = [query["sql"] for query in queries.captured_queries]
-    assert sent[-1].startswith(f"EXECUTE {statement.name} ")
-    return any(sql.startswith("PREPARE ") for sql in sent)
+    return [query["sql"] for query in queries.captured_queries]
 
 
 @pytest.mark.postgres
@@ -55,12 +62,49 @@ def test_prepared_once_per_connection_and_not_undone_by_a_rollback():
     statement = PreparedStatement(
         "t_once", "SELECT %(a)s::int * 2, %(label)s::text || '%%', %(a)s::int IS NULL"
     )
+    connection.close()
+    assert _prepared_at("t_once") is None
     with transaction.atomic():
-        assert _prepares(statement, {"a": 21, "label": "x"}, (42, "x%", False))
+        # Only the EXECUTE is counted: PREPARE is the connection's state.
+        assert _run(statement, {"a": 21, "label": "x"}, (42, "x%", False)) == [
+            "EXECUTE t_once (21, 'x')"
+        ]
         transaction.set_rollback(True)
-    # PREPARE is not transactional: the rolled-back transaction kept it.
-    assert not _prepares(statement, {"a": None, "label": "y"}, (None, "y%", True))
-    assert not _prepares(statement, {"a": 5, "label": ""}, (10, "%", False))
+    prepared_at = _prepared_at("t_once")
+    assert prepared_at is not None  # PREPARE is not transactional: the rollback kept it
+    _run(statement, {"a": None, "label": "y"}, (None, "y%", True))
+    _run(statement, {"a": 5, "label": ""}, (10, "%", False))
+    assert _prepared_at("t_once") == prepared_at  # not prepared again
     connection.close()  # a new connection has no prepared statements
-    assert _prepares(statement, {"a": 1, "label": "z"}, (2, "z%", False))
-    assert not _prepares(statement, {"a": 2, "label": "z"}, (4, "z%", False))
+    assert _prepared_at("t_once") is None
+    _run(statement, {"a": 1, "label": "z"}, (2, "z%", False))
+    assert _prepared_at("t_once") is not None
+
+
+def test_a_name_stands_for_one_statement():
+    PreparedStatement("t_one", "SELECT 1")
+    PreparedStatement("t_one", "SELECT 1")  # the same again: the same statement
+    with pytest.raises(ValueError, match="already stands for another statement"):
+        PreparedStatement("t_one", "SELECT 2")
+
+
+def test_orm_statements_are_named_by_their_digest():
+    sql = "SELECT id FROM t WHERE id = %s"
+    assert PreparedStatement.for_sql(sql).name == PreparedStatement.for_sql(sql).name
+    assert PreparedStatement.for_sql(sql).name != PreparedStatement.for_sql(sql + " ").name
+    assert PreparedStatement.for_sql(sql).name.startswith("q_")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_query_runs_prepared_on_postgresql():
+    """``jinpu_portal.db.PreparedQuery`` runs its compiled SQL as a prepared statement."""
+    from accounts.models import Hall
+    from jinpu_portal.db import PreparedQuery
+
+    hall = Hall.objects.create(code="PQ", name="测试厅")
+    query = PreparedQuery(lambda pk: Hall.objects.filter(pk=pk))
+    with CaptureQueriesContext(connection) as queries:
+        assert [found.name for found in query(hall.pk)] == ["测试厅"]
+        assert query(hall.pk + 1000) == []
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["EXECUTE", "EXECUTE"]

@@ -1,4 +1,5 @@
-"""The tables every intake, ticket and rating writes to carry no index that another index already covers.
+"""The tables every intake, ticket and rating writes to carry no index that another
+index already covers.
 
 Django indexes every foreign key and every ``db_index`` column on its own; where a
 composite index or unique constraint starts with the same column, the single-column
