@@ -42,7 +42,7 @@ from intake.errors import IntakeError
 from intake.services.contact import applicant_notify
 from intake.services.uploads import check_upload
 from intake.states import actor_role
-from jinpu_portal.notifications import notify
+from jinpu_portal.notifications import Message, notify_many
 
 from ..constants import (
     BAD_LEVELS,
@@ -159,9 +159,13 @@ def _subject(order: RectificationOrder) -> str:
 
 
 def _tell(users, order: RectificationOrder, title: str, body: str) -> None:
+    """One message to each of ``users``, written in one INSERT."""
     reference = (order.application.case_number or "")[:40]
-    for user in users:
-        notify(recipient=user, title=title, body=body, url=order_url(order), reference=reference)
+    url = order_url(order)
+    notify_many(
+        Message(recipient_id=user.pk, title=title, body=body, url=url, reference=reference)
+        for user in users
+    )
 
 
 def _tell_owners(order, title, body) -> None:
