@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from contextlib import nullcontext
 
 from django.conf import settings
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
 from django.utils import timezone
 
 from accounts.constants import Role
@@ -56,6 +56,9 @@ PERSON_CHANNELS = frozenset(
 #: Every role but the citizen's works for the portal: such an account never rates.
 STAFF_ROLES = tuple(role for role in Role if role != Role.CITIZEN)
 TEXT_MAX_LENGTH = Rating._meta.get_field("text").max_length
+# The choices' values, once (``Choices.values`` builds a new list on every read).
+_LEVELS = frozenset(Level.values)
+_REASON_ORDER = tuple(Reason.values)
 
 STAFF_REFUSED = "工作人员账号不能参与好差评。如需评价本人办理的事项，请退出后以办事群众身份评价。"
 ALREADY_RATED = "该服务已经评价过了，每次服务只能评价一次。"
@@ -129,7 +132,7 @@ def sub_score_codes(instance: ServiceInstance, channel: str) -> tuple[SubScore, 
 
 
 def _level(level) -> Level:
-    if isinstance(level, bool) or not isinstance(level, int) or level not in Level.values:
+    if isinstance(level, bool) or not isinstance(level, int) or level not in _LEVELS:
         raise FeedbackError("请选择评价等级（一星至五星）。", code="level")
     return Level(level)
 
@@ -139,7 +142,7 @@ def _reasons(level: Level, reasons: Iterable[str]) -> list[str]:
         reasons = [reasons]
     chosen = []
     for reason in reasons or ():
-        if reason not in Reason.values:
+        if reason not in _REASON_ORDER:
             raise FeedbackError("差评原因无效，请从列出的原因中选择。", code="reason")
         if reason not in chosen:
             chosen.append(reason)
@@ -150,7 +153,7 @@ def _reasons(level: Level, reasons: Iterable[str]) -> list[str]:
     if level not in BAD_LEVELS and chosen:
         raise FeedbackError("只有“不满意”“非常不满意”需要选择原因。", code="reason")
     # In the order of the fixed list, whatever order they came in.
-    return [reason for reason in Reason.values if reason in chosen]
+    return [reason for reason in _REASON_ORDER if reason in chosen]
 
 
 def _text(text: str, what: str = "评价内容") -> str:
@@ -261,9 +264,12 @@ def _claim_and_insert(rating: Rating, now: datetime.datetime) -> bool:
         rating.save(force_insert=True)
         return True
     statement, fields = _claim_and_insert_sql()
+    # The connection itself, not the proxy ``connection`` (a lookup per attribute read,
+    # two per field here).
+    db = connections[DEFAULT_DB_ALIAS]
     params = [InstanceState.RATED, now, rating.instance_id, InstanceState.OPEN, now]
-    params += [field.get_db_prep_save(field.pre_save(rating, True), connection) for field in fields]
-    with connection.cursor() as cursor:
+    params += [field.get_db_prep_save(field.pre_save(rating, True), db) for field in fields]
+    with db.cursor() as cursor:
         statement.execute(cursor, params)
         row = cursor.fetchone()
     if row is None:
