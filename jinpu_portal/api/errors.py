@@ -87,9 +87,11 @@ class FlatInput:
     the rules, defaults and values are the serializer's own. Anything else (a body that
     does not pass, an unknown key, not an object) goes through a serializer instance, so
     the error is the one ``valid`` raises. The serializer may have no nested or dotted
-    fields, no ``validate``/``validate_<field>`` method and no validators of its own;
-    ``FlatInput`` refuses it otherwise. The fields keep no state between requests (a
-    scalar field's validation reads only its own settings), so threads share them."""
+    fields, no ``validate``/``validate_<field>`` method, no validators of its own and no
+    validator or default that reads the serializer (``requires_context``: a uniqueness
+    check, the current user): it is not a ``ModelSerializer``. ``FlatInput`` refuses it
+    otherwise. The fields keep no state between requests (a scalar field's validation
+    reads only its own settings), so threads share them."""
 
     def __init__(self, serializer_class: type[serializers.Serializer]):
         serializer = serializer_class()
@@ -102,8 +104,11 @@ class FlatInput:
                     serializers.BaseSerializer | serializers.ListField | serializers.DictField,
                 )
                 or field.source_attrs != [name]
+                or getattr(field.default, "requires_context", False)
+                or any(getattr(check, "requires_context", False) for check in field.validators)
                 for name, field in fields.items()
             )
+            or isinstance(serializer, serializers.ModelSerializer)
             or methods
             or serializer_class.validate is not serializers.Serializer.validate
             or serializer.get_validators()

@@ -3,7 +3,9 @@ validated data, or the same error with the same labels."""
 
 import pytest
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
+from accounts.models import Hall
 from hall.api.serializers import IssueSerializer
 from jinpu_portal.api.errors import FlatInput, LabelledValidationError, valid
 
@@ -64,7 +66,23 @@ class _Dotted(serializers.Serializer):
     code = serializers.CharField(source="item.code")
 
 
-@pytest.mark.parametrize("serializer_class", [_Nested, _Checked, _Whole, _Dotted])
+class _ByUser(serializers.Serializer):
+    user = serializers.HiddenField(default=serializers.CurrentUserDefault())
+
+
+class _Unique(serializers.Serializer):
+    code = serializers.CharField(validators=[UniqueValidator(queryset=Hall.objects.all())])
+
+
+class _Model(serializers.ModelSerializer):
+    class Meta:
+        model = Hall
+        fields = ["name"]
+
+
+@pytest.mark.parametrize(
+    "serializer_class", [_Nested, _Checked, _Whole, _Dotted, _ByUser, _Unique, _Model]
+)
 def test_a_serializer_with_more_than_flat_fields_is_refused(serializer_class):
     with pytest.raises(ValueError, match="not a flat input serializer"):
         FlatInput(serializer_class)
