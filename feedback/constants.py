@@ -25,6 +25,8 @@ class Level(models.IntegerChoices):
 
 #: Levels that are 差评 (need a reason; open a rectification order).
 BAD_LEVELS = frozenset({Level.DISSATISFIED, Level.VERY_DISSATISFIED})
+#: The levels' values, once (``Choices.values`` builds a new list on every read).
+LEVEL_VALUES = frozenset(Level.values)
 #: Levels that count as 好评 in 好评率 (GB/T 39735-2020).
 GOOD_LEVELS = frozenset({Level.VERY_SATISFIED, Level.SATISFIED, Level.BASIC})
 
@@ -38,6 +40,10 @@ class Reason(models.TextChoices):
     CONVENIENCE = "convenience", _("办事不便利")
     USABILITY = "usability", _("平台不好用")
     OTHER = "other", _("其他")
+
+
+#: The reasons' values in the list's order, once.
+REASON_VALUES = tuple(Reason.values)
 
 
 class Stage(models.TextChoices):

@@ -5,7 +5,6 @@ trip for both instead of DRF's four, with DRF's rate format, sliding window and 
 """
 
 from jinpu_portal.throttling import LimitsThrottle, SettingsRate, client_address
-from jinpu_portal.throttling import throttle_wait as _throttle_wait
 
 from .tokens import throttle_key
 
@@ -40,9 +39,3 @@ class RatingThrottle(LimitsThrottle):
 
 
 RATING_THROTTLES = [RatingThrottle]
-
-
-def throttle_wait(request, view) -> float | None:
-    """For a page outside DRF: None when the request may go on (and is counted), else
-    the seconds to wait. Both limits are counted, as DRF's view does."""
-    return _throttle_wait(RatingThrottle, request, view)

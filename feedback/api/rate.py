@@ -17,11 +17,10 @@ serializer instance deep-copies its fields on every request (bench/README.md). T
 serializers stay the schema's.
 """
 
-import functools
 import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.utils import timezone, translation
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
@@ -29,11 +28,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jinpu_portal.api.errors import valid
-from jinpu_portal.api.fields import optional_text
+from jinpu_portal.api.fields import choice_label, optional_text
 from jinpu_portal.api.schema import error_responses
 from jinpu_portal.throttling import client_address
 
-from ..constants import InstanceState, Level, RatingChannel, Reason, Stage, SubScore
+from ..constants import (
+    LEVEL_VALUES,
+    REASON_VALUES,
+    InstanceState,
+    Level,
+    RatingChannel,
+    Reason,
+    Stage,
+    SubScore,
+)
 from ..errors import FeedbackError
 from ..models import Rating
 from ..services.ratings import STAFF_REFUSED, is_staff_account, rating_record, sub_score_codes
@@ -42,8 +50,6 @@ from ..tokens import instance_from_token
 
 TAGS = ["好差评"]
 TEXT_MAX_LENGTH = Rating._meta.get_field("text").max_length
-_LEVELS = frozenset(Level.values)
-_REASONS = frozenset(Reason.values)
 _VIAS = frozenset({"qr", "sms"})
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
@@ -125,25 +131,13 @@ class RateSerializer(serializers.Serializer):
 # --- views ---------------------------------------------------------------------------------
 
 
-@functools.cache
-def _labels(choices, language: str | None) -> dict:
-    """The labels of ``choices`` in ``language``, by value, translated once
-    (``get_FOO_display()`` translates the label on every call)."""
-    return {value: str(label) for value, label in choices.choices}
-
-
-def _label(choices, value) -> str:
-    """``get_FOO_display()`` of a field with these ``choices``."""
-    return _labels(choices, translation.get_language()).get(value, value)
-
-
 def _link_data(instance) -> dict:
     rating = getattr(instance, "_rating", None)
     if rating is None and instance.state != InstanceState.OPEN:
         rating = Rating.objects.filter(instance=instance).first()
     return {
         "stage": instance.stage,
-        "stage_label": _label(Stage, instance.stage),
+        "stage_label": choice_label(Stage, instance.stage),
         "item_name": instance.application.item_version.name,
         "case_number": instance.application.case_number or "",
         "department": instance.department.name if instance.department_id else "",
@@ -162,7 +156,7 @@ def _given(rating) -> dict | None:
         return None
     return {
         "level": rating.level,
-        "level_label": _label(Level, rating.level),
+        "level_label": choice_label(Level, rating.level),
         "stars": rating.stars,
         "channel": rating.channel,
         "is_default": rating.is_default,
@@ -214,10 +208,10 @@ def _plain_rating(data) -> dict | None:
     via = data.get("via", "qr")
     if (
         type(level) is not int
-        or level not in _LEVELS
+        or level not in LEVEL_VALUES
         or type(reasons) is not list
-        or len(reasons) > len(_REASONS)
-        or any(type(reason) is not str or reason not in _REASONS for reason in reasons)
+        or len(reasons) > len(REASON_VALUES)
+        or any(type(reason) is not str or reason not in REASON_VALUES for reason in reasons)
         or type(text) is not str
         or type(sub_scores) is not dict
         or any(type(score) is not int or not 1 <= score <= 5 for score in sub_scores.values())

@@ -37,12 +37,13 @@ from jinpu_portal.prepared import PreparedStatement
 
 from ..constants import (
     BAD_LEVELS,
+    LEVEL_VALUES,
     ONLINE_SUB_SCORES,
     ONSITE_SUB_SCORES,
+    REASON_VALUES,
     InstanceState,
     Level,
     RatingChannel,
-    Reason,
     SubScore,
 )
 from ..errors import FeedbackError, FeedbackPermissionDenied
@@ -56,9 +57,6 @@ PERSON_CHANNELS = frozenset(
 #: Every role but the citizen's works for the portal: such an account never rates.
 STAFF_ROLES = tuple(role for role in Role if role != Role.CITIZEN)
 TEXT_MAX_LENGTH = Rating._meta.get_field("text").max_length
-# The choices' values, once (``Choices.values`` builds a new list on every read).
-_LEVELS = frozenset(Level.values)
-_REASON_ORDER = tuple(Reason.values)
 
 STAFF_REFUSED = "工作人员账号不能参与好差评。如需评价本人办理的事项，请退出后以办事群众身份评价。"
 ALREADY_RATED = "该服务已经评价过了，每次服务只能评价一次。"
@@ -132,7 +130,7 @@ def sub_score_codes(instance: ServiceInstance, channel: str) -> tuple[SubScore, 
 
 
 def _level(level) -> Level:
-    if isinstance(level, bool) or not isinstance(level, int) or level not in _LEVELS:
+    if isinstance(level, bool) or not isinstance(level, int) or level not in LEVEL_VALUES:
         raise FeedbackError("请选择评价等级（一星至五星）。", code="level")
     return Level(level)
 
@@ -142,7 +140,7 @@ def _reasons(level: Level, reasons: Iterable[str]) -> list[str]:
         reasons = [reasons]
     chosen = []
     for reason in reasons or ():
-        if reason not in _REASON_ORDER:
+        if reason not in REASON_VALUES:
             raise FeedbackError("差评原因无效，请从列出的原因中选择。", code="reason")
         if reason not in chosen:
             chosen.append(reason)
@@ -153,7 +151,7 @@ def _reasons(level: Level, reasons: Iterable[str]) -> list[str]:
     if level not in BAD_LEVELS and chosen:
         raise FeedbackError("只有“不满意”“非常不满意”需要选择原因。", code="reason")
     # In the order of the fixed list, whatever order they came in.
-    return [reason for reason in _REASON_ORDER if reason in chosen]
+    return [reason for reason in REASON_VALUES if reason in chosen]
 
 
 def _text(text: str, what: str = "评价内容") -> str:

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from intake.page_hooks import CaseLink, CasePanel
-from jinpu_portal.throttling import client_address
+from jinpu_portal.throttling import client_address, throttle_wait
 
 from ..constants import InstanceState, RatingChannel, Reason, Stage
 from ..errors import FeedbackError, FeedbackPermissionDenied
@@ -29,7 +29,7 @@ from ..services.ratings import (
     rating_record,
     sub_score_codes,
 )
-from ..throttles import TOO_MANY, throttle_wait
+from ..throttles import TOO_MANY, RatingThrottle
 from ..tokens import channel_for, instance_from_token, rating_url
 
 THANKS = "感谢您的评价！您的意见将用于改进政务服务。"
@@ -110,7 +110,7 @@ def rate(request, token: str):
     """/feedback/rate/<token>/: rate one service with the link of its QR code (or the
     SMS's copy, ``?via=sms``). Anyone holding the link, no login; a staff account is
     refused; one rating per service; limited per link and per address (429)."""
-    wait = throttle_wait(request, _View(token))
+    wait = throttle_wait(RatingThrottle, request, _View(token))
     if wait is not None:
         response = render(request, "feedback/rate.html", {"error": TOO_MANY}, status=429)
         response["Retry-After"] = str(max(1, int(wait)))

@@ -32,6 +32,7 @@ from accounts.constants import Role
 from accounts.models import Hall, Window
 from approvals.api.views import call_service
 from jinpu_portal.api.errors import FlatInput, valid
+from jinpu_portal.api.fields import choice_label
 from jinpu_portal.api.schema import error_responses
 
 from .. import selectors
@@ -111,7 +112,7 @@ def _public_ticket(ticket: Ticket, wait) -> dict:
         "hall": ticket.hall.name,
         "category": ticket.category.name,
         "status": ticket.status,
-        "status_label": TicketStatus(ticket.status).label,  # not get_status_display(): 60 µs a call
+        "status_label": choice_label(TicketStatus, ticket.status),
         "lane": ticket.lane,
         "window_number": ticket.window.number if ticket.window_id else None,
         "called_at": _moment(ticket.called_at),

@@ -1,5 +1,8 @@
-"""Field helpers the apps' serializers share."""
+"""Field helpers the apps' serializers and hand-built answers share."""
 
+import functools
+
+from django.utils import translation
 from rest_framework import serializers
 
 
@@ -9,3 +12,16 @@ def optional_text(label, **options) -> serializers.CharField:
     return serializers.CharField(
         label=label, required=False, allow_blank=True, default="", **options
     )
+
+
+@functools.cache
+def _labels(choices, language: str | None) -> dict:
+    """The labels of ``choices`` in ``language``, by value, translated once."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+def choice_label(choices, value) -> str:
+    """``get_FOO_display()`` of a field with these ``choices`` (a ``Choices`` class),
+    for an answer built by hand: Django's rebuilds the field's choices and translates
+    the label on every call (about 60 µs)."""
+    return _labels(choices, translation.get_language()).get(value, value)

@@ -44,6 +44,7 @@ def test_a_kiosk_issues_without_an_account(monday):
     assert body["category"] == "企业登记"
     assert body["hall"] == category.hall.name
     assert body["status"] == "waiting"
+    assert body["status_label"] == "等候中"
     assert "id_number" not in body
     ticket = Ticket.objects.get(token=body["token"])
     assert ticket.source == TicketSource.KIOSK
