@@ -70,10 +70,15 @@
   function tick() {
     var clock = document.getElementById("hd-clock");
     if (!clock) return;
-    var now = new Date();
-    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
-    clock.textContent = (now.getMonth() + 1) + "月" + now.getDate() + "日 " +
-      pad(now.getHours()) + ":" + pad(now.getMinutes()) + ":" + pad(now.getSeconds());
+    // The hall's time (the portal's time zone), whatever zone the screen's computer is set to.
+    var parts = {};
+    new Intl.DateTimeFormat("en-US", {
+      timeZone: clock.dataset.timeZone || "Asia/Shanghai",
+      month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit",
+      hourCycle: "h23"
+    }).formatToParts(new Date()).forEach(function (part) { parts[part.type] = part.value; });
+    clock.textContent = parts.month + "月" + parts.day + "日 " +
+      parts.hour + ":" + parts.minute + ":" + parts.second;
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -10,6 +10,7 @@ The data fixtures come before ``browser`` in the signature (tests/e2e/conftest.p
 import time
 
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from hall.constants import TicketStatus
@@ -53,10 +54,15 @@ def test_a_ticket_is_called_shown_on_the_display_within_2_seconds_and_served(
     ticket = Ticket.objects.get()
     assert ticket.id_number == citizen.id_number
 
-    # 2. The hall's screen.
-    screen = browser.new_context(viewport=SCREEN, locale="zh-CN").new_page()
+    # 2. The hall's screen, on a computer set to another time zone than the hall's: its
+    # clock still shows the hall's time (the portal's zone, Asia/Shanghai).
+    screen = browser.new_context(
+        viewport=SCREEN, locale="zh-CN", timezone_id="America/New_York"
+    ).new_page()
     screen.goto(f"{base}{reverse('hall:display', args=[scene.hall.code])}")
     expect(screen.get_by_test_id("display-waiting-A")).to_have_text("1")
+    here = timezone.localtime()
+    expect(screen.locator("#hd-clock")).to_contain_text(f"{here.month}月{here.day}日 {here:%H}:")
     assert_no_sideways_scroll(screen, "display at 1920x1080")
     assert screen.evaluate("document.documentElement.scrollHeight") <= SCREEN["height"]
 
