@@ -66,3 +66,14 @@ def test_demo_accounts_command_prints_one_account_per_role(seeded, capsys):
     assert DEMO_PASSWORD in out
     for account in DEMO_ACCOUNTS:
         assert account.username in out
+
+
+def test_the_supervision_rollups_are_current_after_seeding(seeded):
+    """The overview shows the demo's figures from the first page view: nothing is left
+    for the worker's first refresh."""
+    from supervision.models import CaseItemDay, RollupState
+    from supervision.refresh import refresh
+
+    assert RollupState.objects.get().built
+    assert CaseItemDay.objects.exists()
+    assert refresh().days == []
