@@ -10,6 +10,8 @@ from django.core.management import call_command
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from accounts.models import User
 from accounts.selectors import user_scope
+from supervision.models import CaseItemDay, RollupState
+from supervision.refresh import refresh
 
 
 def row_counts() -> dict[str, int]:
@@ -26,6 +28,11 @@ def seeded(db):
 
 
 def test_second_run_adds_nothing(seeded):
+    # The overview shows the demo's figures from the first page view: the supervision
+    # rollups are current, nothing is left for the worker's first refresh.
+    assert RollupState.objects.get().built
+    assert CaseItemDay.objects.exists()
+    assert refresh().days == []
     first = row_counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert row_counts() == first
@@ -66,14 +73,3 @@ def test_demo_accounts_command_prints_one_account_per_role(seeded, capsys):
     assert DEMO_PASSWORD in out
     for account in DEMO_ACCOUNTS:
         assert account.username in out
-
-
-def test_the_supervision_rollups_are_current_after_seeding(seeded):
-    """The overview shows the demo's figures from the first page view: nothing is left
-    for the worker's first refresh."""
-    from supervision.models import CaseItemDay, RollupState
-    from supervision.refresh import refresh
-
-    assert RollupState.objects.get().built
-    assert CaseItemDay.objects.exists()
-    assert refresh().days == []
