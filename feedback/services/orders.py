@@ -42,12 +42,15 @@ from intake.errors import IntakeError
 from intake.services.contact import applicant_notify
 from intake.services.uploads import check_upload
 from intake.states import actor_role
+from jinpu_portal.api.fields import choice_label
+from jinpu_portal.db import PreparedQuery
 from jinpu_portal.notifications import Message, notify_many
 
 from ..constants import (
     BAD_LEVELS,
     AppealKind,
     Finding,
+    Level,
     OrderOutcome,
     OrderStatus,
     Reason,
@@ -207,6 +210,27 @@ def _close(order: RectificationOrder, outcome: str) -> None:
 # --- opening --------------------------------------------------------------------------
 
 
+#: The rated service as its order needs it (the stage, the unit and the case's number
+#: and item), compiled once per process: every 差评 opens an order in its rating's
+#: request, and compiling this join cost more than running it.
+_ORDER_SOURCE = PreparedQuery(
+    lambda pk: (
+        ServiceInstance.objects.select_related(
+            "department", "hall", "application__item_version__department"
+        )
+        .only(
+            "stage",
+            "department__name",
+            "hall__name",
+            "application__case_number",
+            "application__item_version__name",
+            "application__item_version__department__name",
+        )
+        .filter(pk=pk)
+    )
+)
+
+
 @transaction.atomic
 def order_open(*, rating: Rating) -> RectificationOrder:
     """The order of a 差评, owned by the unit that handled the rated service, with its
@@ -216,9 +240,7 @@ def order_open(*, rating: Rating) -> RectificationOrder:
         return existing
     if rating.is_default or rating.level not in BAD_LEVELS:
         raise FeedbackError("只有差评生成整改单。", code="not_bad")
-    instance = ServiceInstance.objects.select_related(
-        "department", "hall", "application__item_version__department", "application__applicant"
-    ).get(pk=rating.instance_id)
+    (instance,) = _ORDER_SOURCE(rating.instance_id)
     application = instance.application
     order = RectificationOrder(
         rating=rating,
@@ -231,18 +253,18 @@ def order_open(*, rating: Rating) -> RectificationOrder:
     order.clock = _start_clock(order, settings.FEEDBACK_CALLBACK_DAYS, timezone.localdate())
     order.save()
     reasons = "、".join(reason_labels(rating.reasons))
+    level = choice_label(Level, rating.level)
     _record(
         order,
         OrderAction.OPENED,
-        message=f"{rating.get_level_display()}：{reasons}"
-        + (f"。{rating.text}" if rating.text else ""),
+        message=f"{level}：{reasons}" + (f"。{rating.text}" if rating.text else ""),
         clock=order.clock_id,
         level=rating.level,
     )
     _tell_owners(
         order,
         "收到差评，请回访核实",
-        f"{_subject(order)}收到差评（{rating.get_level_display()}，{reasons}），请在 "
+        f"{_subject(order)}收到差评（{level}，{reasons}），请在 "
         f"{settings.FEEDBACK_CALLBACK_DAYS} 个工作日内回访核实。",
     )
     return order
