@@ -30,10 +30,19 @@ from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 
 def client_address(request) -> str:
-    """The client's address as the limits count it (see above)."""
-    if api_settings.NUM_PROXIES is None:
-        return request.META.get("REMOTE_ADDR", "")
-    return BaseThrottle().get_ident(request)
+    """The client's address as the limits count it (see above): with ``NUM_PROXIES``
+    set, the address that many hops back in X-Forwarded-For, as DRF's
+    ``BaseThrottle.get_ident`` takes it (tests/jinpu_portal/test_throttling.py compares
+    the two), read from ``META``: DRF reads it through ``request.headers``, a dictionary
+    of every header built for this one lookup."""
+    meta = request.META
+    remote = meta.get("REMOTE_ADDR", "")
+    proxies = api_settings.NUM_PROXIES
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR")
+    if proxies is None or proxies == 0 or forwarded is None:
+        return remote
+    hops = forwarded.split(",")
+    return hops[-min(proxies, len(hops))].strip()
 
 
 class SettingsRate(SimpleRateThrottle):
@@ -155,7 +164,9 @@ def _count_on_redis(cache, keys, throttles, now) -> list[tuple[int, float | None
     # Several servers (a list, or one string split as Django splits it): the cache
     # writes to the first.
     servers = re.split("[;,]", location) if isinstance(location, str) else location
-    made = [cache.make_and_validate_key(f"{key}:times") for key in keys]
+    # make_key, not make_and_validate_key: the validation warns of keys memcached would
+    # refuse, character by character (about 10 µs a key); these are Redis keys.
+    made = [cache.make_key(f"{key}:times") for key in keys]
     args = [repr(now), f"{now!r}:{secrets.token_hex(6)}"]
     for throttle in throttles:
         args += [repr(now - throttle.duration), throttle.num_requests, throttle.duration]

@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 
 from jinpu_portal.api.errors import valid
 from jinpu_portal.api.fields import choice_label, optional_text
+from jinpu_portal.api.negotiation import JSONAnswers
 from jinpu_portal.api.schema import error_responses
 from jinpu_portal.throttling import client_address
 
@@ -164,11 +165,14 @@ def _given(rating) -> dict | None:
     }
 
 
-_MOMENT = serializers.DateTimeField()
-
-
-def _moment(value):
-    return _MOMENT.to_representation(value) if value is not None else None
+def _moment(value, zone) -> str | None:
+    """A time as DRF's ``DateTimeField`` writes it (ISO 8601 in the current time zone,
+    UTC as ``Z``), with the zone looked up once per answer: DRF looks it up for each
+    value, through the thread's locals."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _link_answer(instance) -> dict:
@@ -176,13 +180,14 @@ def _link_answer(instance) -> dict:
     values, as the serializer's fields represent them)."""
     data = _link_data(instance)
     rating = data["rating"]
+    zone = timezone.get_current_timezone()
     return {
         **data,
         "stage": str(data["stage"]),
         "stage_label": str(data["stage_label"]),
         "state": str(data["state"]),
-        "served_at": _moment(data["served_at"]),
-        "rate_until": _moment(data["rate_until"]),
+        "served_at": _moment(data["served_at"], zone),
+        "rate_until": _moment(data["rate_until"], zone),
         "rating": None
         if rating is None
         else {
@@ -190,7 +195,7 @@ def _link_answer(instance) -> dict:
             "level": int(rating["level"]),
             "level_label": str(rating["level_label"]),
             "channel": str(rating["channel"]),
-            "rated_at": _moment(rating["rated_at"]),
+            "rated_at": _moment(rating["rated_at"], zone),
         },
     }
 
@@ -245,7 +250,7 @@ ERRORS = error_responses(
 )
 
 
-class RateByTokenApi(APIView):
+class RateByTokenApi(JSONAnswers, APIView):
     """The rating link's service and its rating. Permission: anyone holding the link (no
     login); a signed-in staff account may read but not rate. Throttled per token and per
     client address."""

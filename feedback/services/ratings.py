@@ -213,12 +213,31 @@ def _claim(pk: int, now: datetime.datetime) -> bool:
     )
 
 
+#: Field classes whose values the statement sends as the rating holds them: for a value
+#: of the field's own type (``_rating_record`` makes them so) Django's PostgreSQL
+#: backend would send it unchanged too. Any other field goes through its
+#: ``get_db_prep_save`` (the JSON fields, and the levels: an integer field sends
+#: ``int(value)``, not the enum); the auto-now times are the rating's time.
+#: tests/feedback/test_ratings.py checks the values against ``get_db_prep_save``'s.
+_AS_HELD = (models.CharField, models.BooleanField, models.DateTimeField)
+_NOW, _HELD, _PREPARED = "now", "held", "prepared"
+
+
+def _how_sent(field) -> str:
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return _NOW
+    if isinstance(field, _AS_HELD) or (field.is_relation and field.many_to_one):
+        return _HELD
+    return _PREPARED
+
+
 @functools.cache
 def _claim_and_insert_sql() -> tuple[PreparedStatement, list]:
     """PostgreSQL: the claim and the rating's INSERT as one statement (the rating is
     inserted only if the claim updated the row), prepared once per connection
-    (jinpu_portal.prepared): (the statement, the rating's fields whose values are
-    parameters, in order). Every column of the rating is written, from its field."""
+    (jinpu_portal.prepared): (the statement, per rating field whose value is a
+    parameter, in order: the field and how its value is sent). Every column of the
+    rating is written, from its field."""
     qn = connection.ops.quote_name
     instances, ratings = ServiceInstance._meta.db_table, Rating._meta.db_table
     fields = [field for field in Rating._meta.concrete_fields if not field.primary_key]
@@ -240,7 +259,7 @@ def _claim_and_insert_sql() -> tuple[PreparedStatement, list]:
         f" SELECT {', '.join(values)} FROM claimed RETURNING {qn(ratings)}.{qn('id')}"
     )
     statement = PreparedStatement("feedback_rating_claim_insert", sql)
-    return statement, [field for field in fields if field is not instance_field]
+    return statement, [(field, _how_sent(field)) for field in fields if field is not instance_field]
 
 
 def _one_statement() -> bool:
@@ -252,21 +271,35 @@ def _one_statement() -> bool:
     )
 
 
-def _claim_and_insert(rating: Rating, now: datetime.datetime) -> bool:
+def _insert_values(rating: Rating, fields, now: datetime.datetime, db) -> list:
+    """The rating's values for the statement, in ``fields``' order (see ``_AS_HELD``);
+    the auto-now times set on the rating as ``save()`` would set them."""
+    values = []
+    for field, how in fields:
+        if how == _NOW:
+            setattr(rating, field.attname, now)
+            values.append(now)
+        elif how == _HELD:
+            values.append(getattr(rating, field.attname))
+        else:
+            values.append(field.get_db_prep_save(getattr(rating, field.attname), db))
+    return values
+
+
+def _claim_and_insert(rating: Rating, now: datetime.datetime, one_statement: bool) -> bool:
     """Claim ``rating``'s instance and insert ``rating`` (whether the claim held): one
     statement on PostgreSQL (``_one_statement``), else the claim's UPDATE and the
     INSERT in the caller's transaction."""
-    if not _one_statement():
+    if not one_statement:
         if not _claim(rating.instance_id, now):
             return False
         rating.save(force_insert=True)
         return True
     statement, fields = _claim_and_insert_sql()
-    # The connection itself, not the proxy ``connection`` (a lookup per attribute read,
-    # two per field here).
+    # The connection itself, not the proxy ``connection`` (a lookup per attribute read).
     db = connections[DEFAULT_DB_ALIAS]
     params = [InstanceState.RATED, now, rating.instance_id, InstanceState.OPEN, now]
-    params += [field.get_db_prep_save(field.pre_save(rating, True), db) for field in fields]
+    params += _insert_values(rating, fields, now, db)
     with db.cursor() as cursor:
         statement.execute(cursor, params)
         row = cursor.fetchone()
@@ -274,7 +307,7 @@ def _claim_and_insert(rating: Rating, now: datetime.datetime) -> bool:
         return False
     rating.pk = row[0]
     rating._state.adding = False
-    rating._state.db = connection.alias
+    rating._state.db = db.alias
     return True
 
 
@@ -374,9 +407,10 @@ def _rating_record(*, instance, level, reasons, text, sub_scores, channel, actor
     # A 差评 and its order in one transaction; any other rating on PostgreSQL is one
     # statement, atomic by itself (a savepoint inside a caller's transaction, so that
     # the constraint's refusal leaves that transaction usable).
-    alone = level not in BAD_LEVELS and _one_statement() and not connection.in_atomic_block
+    one_statement = _one_statement()
+    alone = level not in BAD_LEVELS and one_statement and not connection.in_atomic_block
     with nullcontext() if alone else transaction.atomic():
-        if not _claim_and_insert(rating, now):
+        if not _claim_and_insert(rating, now, one_statement):
             _require_open(_current(instance.pk), now)
             raise FeedbackError(ALREADY_RATED, code="already_rated")  # reopened meanwhile
         instance.state = InstanceState.RATED

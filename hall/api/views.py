@@ -33,6 +33,7 @@ from accounts.models import Hall, Window
 from approvals.api.views import call_service
 from jinpu_portal.api.errors import FlatInput, valid
 from jinpu_portal.api.fields import choice_label
+from jinpu_portal.api.negotiation import JSONAnswers
 from jinpu_portal.api.schema import error_responses
 
 from .. import selectors
@@ -136,7 +137,7 @@ class PublicThrottled:
         raise Throttled(wait)
 
 
-class IssueApi(PublicThrottled, APIView):
+class IssueApi(JSONAnswers, PublicThrottled, APIView):
     """取号: the next number of a category today, with the people ahead, the expected
     wait and the follow token (the QR code). Anyone (a kiosk has no account); a signed-in
     clerk of the category's hall issues as the reception desk. Permission: AllowAny,

@@ -255,3 +255,49 @@ def test_staff_cannot_follow_up(intake_instance):
     rating = record(intake_instance)
     with pytest.raises(FeedbackPermissionDenied):
         rating_follow_up(rating=rating, text="补充", actor=UserFactory(clerk=True))
+
+
+def test_the_one_statement_sends_each_value_as_its_field_would(intake_instance):
+    """The claim-and-insert statement passes most values as the rating holds them
+    (``_AS_HELD``): they must be what each field's ``get_db_prep_save`` would send."""
+    from django.db import connection
+
+    from feedback.services.ratings import _claim_and_insert_sql, _insert_values
+
+    now = timezone.now()
+    rating = Rating(
+        instance=intake_instance,
+        level=Level.DISSATISFIED,
+        reasons=[Reason.ATTITUDE],
+        text="态度差",
+        sub_scores={"attitude": 2},
+        channel=RatingChannel.QR,
+        rater=UserFactory(citizen=True),
+        rated_at=now,
+    )
+    _, fields = _claim_and_insert_sql()
+    sent = _insert_values(rating, fields, now, connection)
+    assert (rating.created_at, rating.updated_at) == (now, now)
+    expected = [
+        field.get_db_prep_save(getattr(rating, field.attname), connection) for field, _ in fields
+    ]
+
+    def plain(value):  # a JSON field's adapter, by what it adapts
+        return getattr(value, "adapted", value)
+
+    assert [plain(value) for value in sent] == [plain(value) for value in expected]
+    assert [type(plain(value)) for value in sent] == [type(plain(value)) for value in expected]
+    assert len(fields) == len(Rating._meta.concrete_fields) - 2  # all but the id and the instance
+
+
+def test_a_rating_by_the_statement_reads_back_as_written(intake_instance):
+    rating = record(
+        intake_instance,
+        level=Level.DISSATISFIED,
+        reasons=[Reason.ATTITUDE],
+        text="态度差",
+        sub_scores={"attitude": 2},
+    )
+    stored = Rating.objects.get(pk=rating.pk)
+    for field in Rating._meta.concrete_fields:
+        assert getattr(stored, field.attname) == getattr(rating, field.attname), field.name

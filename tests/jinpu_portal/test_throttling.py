@@ -78,3 +78,22 @@ def test_the_window_is_kept_in_redis_not_in_the_request(settings, monkeypatch):
     assert [args[0] for args in sent] == ["EVALSHA"]
     seen, _oldest = received[0][0]
     assert int(seen) == 2000
+
+
+@pytest.mark.parametrize("proxies", [None, 0, 1, 2])
+@pytest.mark.parametrize(
+    "forwarded",
+    [None, "203.0.113.9", "203.0.113.9, 10.0.0.2", " 198.51.100.1 ,203.0.113.9,10.0.0.2 ", ""],
+)
+def test_the_client_address_is_the_one_drf_takes(settings, proxies, forwarded):
+    """``client_address`` reads META itself; with NUM_PROXIES set it names the address
+    DRF's ``get_ident`` names (without it, REMOTE_ADDR: the header is the client's word)."""
+    from rest_framework.throttling import BaseThrottle
+
+    from jinpu_portal.throttling import client_address
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": proxies}
+    extra = {} if forwarded is None else {"HTTP_X_FORWARDED_FOR": forwarded}
+    request = RequestFactory().get("/", REMOTE_ADDR="10.9.8.7", **extra)
+    expected = "10.9.8.7" if proxies is None else BaseThrottle().get_ident(request)
+    assert client_address(request) == expected
