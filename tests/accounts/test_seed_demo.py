@@ -2,10 +2,11 @@
 account its role and scope."""
 
 import io
+import tempfile
 
-import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.test import TestCase, override_settings
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from accounts.models import User
@@ -22,54 +23,68 @@ def row_counts() -> dict[str, int]:
     }
 
 
-@pytest.fixture
-def seeded(db):
-    call_command("seed_demo", stdout=io.StringIO())
+class SeededDemo(TestCase):
+    """The demo seeded once for the class (``setUpTestData``, in a transaction rolled back
+    after the class; each test in a savepoint of it): a seed costs 30-55 s on
+    PostgreSQL."""
 
+    @classmethod
+    def setUpClass(cls):
+        # What the suite's autouse fixtures set for each test, set for the class's seed
+        # (they run after it): fast password hashing and a media folder of its own.
+        media = cls.enterClassContext(tempfile.TemporaryDirectory())
+        cls.enterClassContext(
+            override_settings(
+                MEDIA_ROOT=media,
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            )
+        )
+        super().setUpClass()
 
-def test_second_run_adds_nothing(seeded):
-    # The overview shows the demo's figures from the first page view: the supervision
-    # rollups are current, nothing is left for the worker's first refresh.
-    assert RollupState.objects.get().built
-    assert CaseItemDay.objects.exists()
-    assert refresh().days == []
-    first = row_counts()
-    call_command("seed_demo", stdout=io.StringIO())
-    assert row_counts() == first
-    # The accounts one can sign in with are exactly the demo's; the 好差评 history adds
-    # the clerks who served its past cases, without a usable password.
-    can_sign_in = [user.username for user in User.objects.all() if user.has_usable_password()]
-    assert sorted(can_sign_in) == sorted(account.username for account in DEMO_ACCOUNTS)
+    @classmethod
+    def setUpTestData(cls):
+        call_command("seed_demo", stdout=io.StringIO())
 
+    def test_second_run_adds_nothing(self):
+        # The overview shows the demo's figures from the first page view: the supervision
+        # rollups are current, nothing is left for the worker's first refresh.
+        assert RollupState.objects.get().built
+        assert CaseItemDay.objects.exists()
+        assert refresh().days == []
+        first = row_counts()
+        call_command("seed_demo", stdout=io.StringIO())
+        assert row_counts() == first
+        # The accounts one can sign in with are exactly the demo's; the 好差评 history
+        # adds the clerks who served its past cases, without a usable password.
+        can_sign_in = [u.username for u in User.objects.all() if u.has_usable_password()]
+        assert sorted(can_sign_in) == sorted(account.username for account in DEMO_ACCOUNTS)
 
-def test_every_demo_account_can_log_in_with_its_role(seeded):
-    for account in DEMO_ACCOUNTS:
-        user = User.objects.get(username=account.username)
-        assert user.check_password(DEMO_PASSWORD)
-        assert user.role_names == {account.role.value}
+    def test_every_demo_account_can_log_in_with_its_role(self):
+        for account in DEMO_ACCOUNTS:
+            user = User.objects.get(username=account.username)
+            assert user.check_password(DEMO_PASSWORD)
+            assert user.role_names == {account.role.value}
 
+    def test_demo_scopes(self):
+        def scope(username):
+            return user_scope(user=User.objects.get(username=username))
 
-def test_demo_scopes(seeded):
-    def scope(username):
-        return user_scope(user=User.objects.get(username=username))
+        assert str(scope("clerk")["window"]) == "金普厅 1 号窗口"
+        assert str(scope("clerk2")["window"]) == "金州厅 2 号窗口"
+        assert {d.code for d in scope("approver")["acting_for"]} == {"SCJ", "SPJ"}
+        assert {d.code for d in scope("approver2")["acting_for"]} == {"ZJJ", "SWU", "RQG"}
+        assert {d.code for d in scope("head")["acting_for"]} == {"SPJ"}
+        assert User.objects.get(username="head").staff_profile.head_of.code == "SPJ"
+        assert scope("supervisor")["district_wide"] is True
+        citizen = scope("citizen")
+        assert citizen["citizen"].name == "张明"
+        assert [e.name for e in citizen["enterprises"]] == ["大连金普示范科技有限公司"]
+        admin = User.objects.get(username="admin")
+        assert admin.is_superuser
 
-    assert str(scope("clerk")["window"]) == "金普厅 1 号窗口"
-    assert str(scope("clerk2")["window"]) == "金州厅 2 号窗口"
-    assert {d.code for d in scope("approver")["acting_for"]} == {"SCJ", "SPJ"}
-    assert {d.code for d in scope("approver2")["acting_for"]} == {"ZJJ", "SWU", "RQG"}
-    assert {d.code for d in scope("head")["acting_for"]} == {"SPJ"}
-    assert User.objects.get(username="head").staff_profile.head_of.code == "SPJ"
-    assert scope("supervisor")["district_wide"] is True
-    citizen = scope("citizen")
-    assert citizen["citizen"].name == "张明"
-    assert [e.name for e in citizen["enterprises"]] == ["大连金普示范科技有限公司"]
-    admin = User.objects.get(username="admin")
-    assert admin.is_superuser
-
-
-def test_demo_accounts_command_prints_one_account_per_role(seeded, capsys):
-    call_command("demo_accounts")
-    out = capsys.readouterr().out
-    assert DEMO_PASSWORD in out
-    for account in DEMO_ACCOUNTS:
-        assert account.username in out
+    def test_demo_accounts_command_prints_one_account_per_role(self):
+        out = io.StringIO()
+        call_command("demo_accounts", stdout=out)
+        assert DEMO_PASSWORD in out.getvalue()
+        for account in DEMO_ACCOUNTS:
+            assert account.username in out.getvalue()
