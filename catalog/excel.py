@@ -334,6 +334,17 @@ def _record_value(record: ItemRecord, key: str):
     return record.fields[key]
 
 
+def _child_rows(records: list[ItemRecord], columns: list[Column], children: str) -> Iterable[list]:
+    """The rows of a sheet keyed by the item's code (``children``: "materials" or
+    "steps"): one per child, the record's code in the code column, so the import can
+    put each child back under its item."""
+    return (
+        [_cell_value(c, r.code if c.key == "code" else child[c.key]) for c in columns]
+        for r in records
+        for child in getattr(r, children)
+    )
+
+
 def records_workbook(records: Iterable[ItemRecord]) -> Workbook:
     records = list(records)
     workbook = Workbook()
@@ -347,20 +358,12 @@ def records_workbook(records: Iterable[ItemRecord]) -> Workbook:
     _write_sheet(
         workbook.create_sheet(MATERIALS_SHEET),
         MATERIAL_COLUMNS,
-        (
-            [_cell_value(c, r.code if c.key == "code" else m[c.key]) for c in MATERIAL_COLUMNS]
-            for r in records
-            for m in r.materials
-        ),
+        _child_rows(records, MATERIAL_COLUMNS, "materials"),
     )
     _write_sheet(
         workbook.create_sheet(STEPS_SHEET),
         STEP_COLUMNS,
-        (
-            [_cell_value(c, r.code if c.key == "code" else s[c.key]) for c in STEP_COLUMNS]
-            for r in records
-            for s in r.steps
-        ),
+        _child_rows(records, STEP_COLUMNS, "steps"),
     )
     _write_codes_sheet(workbook.create_sheet(CODES_SHEET))
     return workbook

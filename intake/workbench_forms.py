@@ -43,6 +43,17 @@ def _field_anchor(bound_field) -> str:
     return f"{bound_field.auto_id}_0" if radio else bound_field.auto_id
 
 
+def identity_number(value: str, validate, *, optional: bool = False) -> str:
+    """``value`` normalized (full-width digits, spaces, a lower-case x) and checked by
+    ``validate`` (``validate_resident_id`` or ``validate_credit_code``); an optional
+    number left empty stays empty. People and enterprises are found by the normalized
+    number, so the counter forms and the clerks' API check it through here alike."""
+    value = normalize_identity_number(value)
+    if value or not optional:
+        validate(value)
+    return value
+
+
 def error_summary(*forms_: forms.Form | None) -> list[ErrorLink]:
     """Every error of the given (bound) forms, in page order, each worded so it reads on
     its own at the top of the page (the material and field it is about) and linked to
@@ -90,15 +101,12 @@ class ApplicantLookupForm(forms.Form):
         bootstrap_classes(self)
 
     def clean_id_number(self):
-        value = normalize_identity_number(self.cleaned_data["id_number"])
-        validate_resident_id(value)
-        return value
+        return identity_number(self.cleaned_data["id_number"], validate_resident_id)
 
     def clean_credit_code(self):
-        value = normalize_identity_number(self.cleaned_data.get("credit_code", ""))
-        if value:
-            validate_credit_code(value)
-        return value
+        return identity_number(
+            self.cleaned_data.get("credit_code", ""), validate_credit_code, optional=True
+        )
 
     def clean(self):
         data = super().clean()
@@ -306,10 +314,9 @@ class CounterFlagsForm(forms.Form):
         bootstrap_classes(self)
 
     def clean_agent_id_number(self):
-        value = normalize_identity_number(self.cleaned_data.get("agent_id_number", ""))
-        if value:
-            validate_resident_id(value)
-        return value
+        return identity_number(
+            self.cleaned_data.get("agent_id_number", ""), validate_resident_id, optional=True
+        )
 
     def clean_agent_phone(self):
         value = (self.cleaned_data.get("agent_phone") or "").strip()

@@ -6,16 +6,13 @@ here: their names (status, kind) carry other choice sets elsewhere in the schema
 from django.urls import reverse
 from rest_framework import serializers
 
-from accounts.validators import (
-    normalize_identity_number,
-    validate_credit_code,
-    validate_resident_id,
-)
+from accounts.validators import validate_credit_code, validate_resident_id
 from catalog.constants import MaterialRequirement
 from jinpu_portal.api.fields import optional_text
 
 from ..constants import CaseStatus, DeliveryMethod, IntakeOutcome, MaterialStatus, RefusalKind
 from ..models import Application, SubmittedMaterial
+from ..workbench_forms import identity_number
 from .common import (
     CaseEventSerializer,
     NoticeBaseSerializer,
@@ -118,22 +115,13 @@ class ClerkApplicationCreateSerializer(serializers.Serializer):
     # The numbers as the counter form checks them (full-width and spaces normalised,
     # region and check digit), before anyone looks for the person they name.
     def validate_applicant_id_number(self, value):
-        return _resident_id(value)
+        return identity_number(value, validate_resident_id)
 
     def validate_agent_id_number(self, value):
-        return _resident_id(value) if value.strip() else ""
+        return identity_number(value, validate_resident_id, optional=True)
 
     def validate_enterprise_credit_code(self, value):
-        value = normalize_identity_number(value)
-        if value:
-            validate_credit_code(value)
-        return value
-
-
-def _resident_id(value: str) -> str:
-    value = normalize_identity_number(value)
-    validate_resident_id(value)
-    return value
+        return identity_number(value, validate_credit_code, optional=True)
 
 
 class ClerkCounterIntakeSerializer(ClerkApplicationCreateSerializer):
