@@ -32,7 +32,7 @@ from jinpu_portal.notifications import notify
 from ..constants import SLOT_STARTS, AppointmentStatus, Lane, TicketAction, TicketSource
 from ..errors import HallError, HallPermissionDenied
 from ..models import Appointment, ServiceCategory
-from .base import clean_id_number, clean_mobile, clerk_hall_id, event, is_manager, record
+from .base import clean_id_number, clean_mobile, clerk_hall_id, is_manager, log_act
 from .tickets import IssuedTicket, issue
 
 #: Appointment codes: 8 characters without look-alikes (0/O, 1/I).
@@ -66,6 +66,12 @@ def _new_code() -> str:
 
 def normalize_code(code: str) -> str:
     return (code or "").strip().upper().replace(" ", "").replace("-", "")
+
+
+def _log(appointment: Appointment, action: str, *, at, actor: User, **details) -> None:
+    """Record one act on ``appointment`` (an appointment's acts are events without a
+    ticket)."""
+    log_act(appointment.hall_id, action, at=at, actor=actor, appointment=appointment.pk, **details)
 
 
 def _who(actor: User, hall_id: int, name: str, id_number: str, mobile: str):
@@ -155,17 +161,14 @@ def appointment_book(
                 raise HallError("您当天已预约该业务，请勿重复预约。", code="booked") from None
     if appointment is None:
         raise HallError("预约码生成失败，请重试。", code="conflict")
-    record(
-        event(
-            hall_id=category.hall_id,
-            action=TicketAction.BOOKED,
-            at=now,
-            actor=actor,
-            appointment=appointment.pk,
-            category=category.pk,
-            day=day.isoformat(),
-            slot=slot.strftime("%H:%M"),
-        )
+    _log(
+        appointment,
+        TicketAction.BOOKED,
+        at=now,
+        actor=actor,
+        category=category.pk,
+        day=day.isoformat(),
+        slot=slot.strftime("%H:%M"),
     )
     body = (
         f"您已预约{category.hall.name}“{category.name}”，"
@@ -210,15 +213,7 @@ def appointment_cancel(
     appointment.status = AppointmentStatus.CANCELLED
     appointment.cancelled_at = now
     appointment.save(update_fields=["status", "cancelled_at", "updated_at"])
-    record(
-        event(
-            hall_id=appointment.hall_id,
-            action=TicketAction.BOOKING_CANCELLED,
-            at=now,
-            actor=actor,
-            appointment=appointment.pk,
-        )
-    )
+    _log(appointment, TicketAction.BOOKING_CANCELLED, at=now, actor=actor)
     return appointment
 
 

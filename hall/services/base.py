@@ -103,11 +103,16 @@ def record(*events: TicketEvent) -> None:
     insert(events)
 
 
+def log_act(
+    hall_id: int, action: str, *, at: datetime.datetime, actor: User | None, **fields
+) -> None:
+    """Record one act in the hall (its event, in the act's transaction); ``ticket_id``,
+    ``window`` and the details as keywords. An act on a ticket goes through ``log``; a
+    window's or an appointment's act has no ticket."""
+    record(event(hall_id=hall_id, action=action, at=at, actor=actor, **fields))
+
+
 def log(ticket, action: str, *, at: datetime.datetime, actor: User | None, **fields) -> None:
     """Record one act on ``ticket`` (its event, in the act's transaction); ``window``
     and the details as keywords."""
-    record(
-        event(
-            hall_id=ticket.hall_id, ticket_id=ticket.pk, action=action, at=at, actor=actor, **fields
-        )
-    )
+    log_act(ticket.hall_id, action, at=at, actor=actor, ticket_id=ticket.pk, **fields)

@@ -193,15 +193,15 @@ def follow_path(token: str) -> str:
         return ""
 
 
-def expected_minutes(
+def estimated_wait(
     *, ahead: int, windows: int, served: int, service_seconds: int, default_minutes: int
-) -> int | None:
-    """People ahead × today's average service time of the category (its default before
-    anyone is served) ÷ the windows open for it, rounded up; None with no window open."""
-    if windows <= 0:
-        return None
+) -> Wait:
+    """The wait of a ticket with ``ahead`` people before it, in minutes: people ahead ×
+    today's average service time of the category (its default before anyone is served)
+    ÷ the windows open for it, rounded up; None with no window open."""
     average = service_seconds / served if served else default_minutes * 60
-    return math.ceil(ahead * average / windows / 60)
+    minutes = math.ceil(ahead * average / windows / 60) if windows > 0 else None
+    return Wait(ahead=ahead, windows=windows, minutes=minutes)
 
 
 def wait_for(
@@ -221,14 +221,13 @@ def wait_for(
             _AHEAD_SQL, [category_id, ticket_id, lane, lane, at, at, ticket_id, category_id]
         )
         ahead, windows = cursor.fetchone()
-    minutes = expected_minutes(
+    return estimated_wait(
         ahead=ahead,
         windows=windows,
         served=served,
         service_seconds=service_seconds,
         default_minutes=default_minutes,
     )
-    return Wait(ahead=ahead, windows=windows, minutes=minutes)
 
 
 def _label(letter: str, number: int) -> str:
@@ -405,15 +404,14 @@ def issue(
         appointment=appointment,
         **{key: values[key] for key in ("token", "lane", "due_at", "priority")},
     )
-    ahead = ahead_of(values["lane"], dict(zip(Lane.values, counts, strict=True)))
-    minutes = expected_minutes(
-        ahead=ahead,
+    wait = estimated_wait(
+        ahead=ahead_of(values["lane"], dict(zip(Lane.values, counts, strict=True))),
         windows=windows,
         served=served,
         service_seconds=service_seconds,
         default_minutes=default_minutes,
     )
-    return IssuedTicket(ticket=ticket, wait=Wait(ahead=ahead, windows=windows, minutes=minutes))
+    return IssuedTicket(ticket=ticket, wait=wait)
 
 
 def ticket_issue(

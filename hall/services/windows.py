@@ -24,7 +24,7 @@ from accounts.services import staff_assign_window
 from ..constants import AT_WINDOW_STATUSES, WindowAction, WindowState
 from ..errors import HallError, HallPermissionDenied
 from ..models import ServiceCategory, Ticket, WindowSeat
-from .base import event, is_manager, record
+from .base import is_manager, log_act
 
 
 def _assigned(actor: User, window: Window) -> bool:
@@ -56,20 +56,16 @@ def _require_not_busy(window: Window) -> None:
         raise HallError("本窗口还有已叫号或正在办理的号，请先结束办理、过号或转移。", code="busy")
 
 
+def _log(seat: WindowSeat, action: str, *, at, actor: User, **details) -> None:
+    """Record one act on the seat's window (a window's acts are events without a ticket)."""
+    log_act(seat.hall_id, action, at=at, actor=actor, window=seat.window_id, **details)
+
+
 def _set_state(seat: WindowSeat, state: str, actor: User, action: str, now) -> WindowSeat:
     seat.state = state
     seat.state_changed_at = now
     seat.save(update_fields=["state", "clerk", "state_changed_at", "updated_at"])
-    record(
-        event(
-            hall_id=seat.hall_id,
-            action=action,
-            at=now,
-            actor=actor,
-            window=seat.window_id,
-            clerk=seat.clerk_id,
-        )
-    )
+    _log(seat, action, at=now, actor=actor, clerk=seat.clerk_id)
     return seat
 
 
@@ -100,16 +96,7 @@ def window_open(*, window: Window, actor: User) -> WindowSeat:
             _require_not_busy(window)
         _unseat_elsewhere(actor, window)
         seat.clerk = actor
-        record(
-            event(
-                hall_id=seat.hall_id,
-                action=WindowAction.SEATED,
-                at=timezone.now(),
-                actor=actor,
-                window=window,
-                clerk=actor.pk,
-            )
-        )
+        _log(seat, WindowAction.SEATED, at=timezone.now(), actor=actor, clerk=actor.pk)
     if seat.clerk_id is None:
         raise HallError("该窗口没有在岗人员，请先安排人员入座。", code="not_seated")
     return _set_state(seat, WindowState.OPEN, actor, WindowAction.OPENED, timezone.now())
@@ -164,16 +151,7 @@ def window_seat(*, window: Window, clerk: User | None, actor: User) -> WindowSea
     if clerk is None:
         return _set_state(seat, WindowState.CLOSED, actor, WindowAction.CLOSED, now)
     seat.save(update_fields=["clerk", "updated_at"])
-    record(
-        event(
-            hall_id=seat.hall_id,
-            action=WindowAction.SEATED,
-            at=now,
-            actor=actor,
-            window=window,
-            clerk=clerk.pk,
-        )
-    )
+    _log(seat, WindowAction.SEATED, at=now, actor=actor, clerk=clerk.pk)
     return seat
 
 
@@ -192,14 +170,5 @@ def window_set_categories(*, window: Window, category_ids, actor: User) -> Windo
         raise HallError("只能选择本大厅的业务类别。", code="invalid")
     seat = seat_lock(window)
     seat.categories.set(sorted(found))
-    record(
-        event(
-            hall_id=seat.hall_id,
-            action=WindowAction.CATEGORIES,
-            at=timezone.now(),
-            actor=actor,
-            window=window,
-            categories=sorted(found),
-        )
-    )
+    _log(seat, WindowAction.CATEGORIES, at=timezone.now(), actor=actor, categories=sorted(found))
     return seat
