@@ -35,13 +35,13 @@ ORDER_RELATED = (
 )
 
 
-def _staff(user) -> bool:
+def _signed_in(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
 def owned_scope(user) -> Q | None:
     """The orders ``user`` works, as a filter (None: none)."""
-    if not _staff(user):
+    if not _signed_in(user):
         return None
     scope = None
     if user.has_role(Role.CLERK):
@@ -55,7 +55,7 @@ def owned_scope(user) -> Q | None:
 
 
 def supervised_scope(user) -> Q | None:
-    if not _staff(user) or not user.has_role(Role.SUPERVISOR):
+    if not _signed_in(user) or not user.has_role(Role.SUPERVISOR):
         return None
     return Q(department__in=department_list_supervised_by(user=user))
 
@@ -95,7 +95,7 @@ def order_get_for(*, user, pk: int) -> RectificationOrder | None:
 
 def order_for_applicant(*, user, pk: int) -> RectificationOrder | None:
     """The applicant's own order (their case's), for the online return visit."""
-    if not _staff(user):
+    if not _signed_in(user):
         return None
     return (
         RectificationOrder.objects.filter(pk=pk, application__applicant__user=user)
@@ -167,6 +167,11 @@ def appeal_list_for(*, user, status: str = AppealStatus.PENDING) -> QuerySet[App
     ).order_by("created_at", "id")
 
 
+def appeal_get_for(*, user, pk: int) -> Appeal | None:
+    """One appeal the supervisor may rule on, whatever its status (None: none)."""
+    return appeal_list_for(user=user, status="").filter(pk=pk).first()
+
+
 def appeal_visible_to(user, appeal: Appeal) -> bool:
     """The owning unit and the supervisors of the order (the evidence file's rule)."""
     return owns(user, appeal.order) or supervises(user, appeal.order)
@@ -174,7 +179,7 @@ def appeal_visible_to(user, appeal: Appeal) -> bool:
 
 def review_batch_list_for(*, user) -> QuerySet[ReviewBatch]:
     """A supervisor's 回头看 batches: their own; a district-wide supervisor sees all."""
-    if not _staff(user) or not user.has_role(Role.SUPERVISOR):
+    if not _signed_in(user) or not user.has_role(Role.SUPERVISOR):
         return ReviewBatch.objects.none()
     batches = ReviewBatch.objects.select_related("opened_by").order_by("-created_at", "-id")
     profile = getattr(user, "staff_profile", None)

@@ -26,7 +26,7 @@ from jinpu_portal.api.errors import valid
 from jinpu_portal.api.schema import action_schemas, error_responses
 
 from ..constants import AppealStatus, OrderStatus
-from ..order_selectors import appeal_list_for, order_get_for, order_list_for
+from ..order_selectors import appeal_get_for, appeal_list_for, order_get_for, order_list_for
 from ..services import orders as svc
 from .order_serializers import (
     AppealDecideSerializer,
@@ -235,7 +235,7 @@ class AppealDecideApi(APIView):
 
     @_action_schema("复核差评申诉", AppealDecideSerializer, AppealSerializer)
     def post(self, request, pk):
-        appeal = appeal_list_for(user=request.user, status="").filter(pk=pk).first()
+        appeal = appeal_get_for(user=request.user, pk=pk)
         if appeal is None:
             raise exceptions.NotFound(
                 {"detail": "申诉不存在或不在您的范围内。", "code": "not_found"}

@@ -30,6 +30,7 @@ from .. import order_forms as forms
 from ..constants import AppealStatus, OrderStatus
 from ..models import Appeal, ReviewEntry
 from ..order_selectors import (
+    appeal_get_for,
     appeal_list_for,
     appeal_visible_to,
     order_for_applicant,
@@ -226,7 +227,7 @@ def appeals(request):
 @role_required(Role.SUPERVISOR)
 @require_http_methods(["GET", "POST"])
 def appeal_detail(request, pk):
-    appeal = appeal_list_for(user=request.user, status="").filter(pk=pk).first()
+    appeal = appeal_get_for(user=request.user, pk=pk)
     if appeal is None:
         raise Http404("没有找到该申诉，或您无权复核。")
     form = forms.AppealDecideForm(request.POST or None, auto_id="decide_%s")
