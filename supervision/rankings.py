@@ -102,28 +102,11 @@ def department_ranking(f: rollups.Filter) -> list[Ranked]:
     return _by_volume(rows.values())
 
 
-def _event_dimensions(f: rollups.Filter) -> Q:
-    """The filter's dimensions and scope over CaseEvent (through its application)."""
-    q = Q()
-    paths = {
-        "hall": "application__hall_id",
-        "department": "application__item_version__department_id",
-        "item": "application__item_version__item_id",
-        "unit": "application__accepting_unit_id",
-    }
-    for name, path in paths.items():
-        if getattr(f, name) is not None:
-            q &= Q(**{path: getattr(f, name)})
-    if f.channel:
-        q &= Q(application__channel=f.channel)
-    if f.scope is not None:
-        q &= Q(application__item_version__department_id__in=sorted(f.scope))
-    return q
-
-
 def _events(f: rollups.Filter, actions):
     return CaseEvent.objects.filter(
-        period_filter(f.start, f.end, "at"), _event_dimensions(f), action__in=list(actions)
+        period_filter(f.start, f.end, "at"),
+        f.applications("application__"),
+        action__in=list(actions),
     ).order_by()
 
 

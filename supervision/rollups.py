@@ -116,14 +116,22 @@ class Filter:
     #: who is also a clerk: ``feedback.selectors.StaffScope.hall_id``); ratings only
     scope_hall: int | None = None
 
+    def _dimensions(self, paths: dict[str, str], channel: str) -> Q:
+        """The filter's hall, department, item and unit, each at its path from the
+        queried model (``paths``), and its channel at ``channel``: the one walk that
+        ``rows``, ``applications`` and ``ratings`` share."""
+        q = Q()
+        for name, path in paths.items():
+            if getattr(self, name) is not None:
+                q &= Q(**{path: getattr(self, name)})
+        if self.channel:
+            q &= Q(**{channel: self.channel})
+        return q
+
     def rows(self) -> Q:
         """The filter's dimensions over rollup rows."""
-        q = Q()
-        for name in ("hall", "department", "item", "unit"):
-            if getattr(self, name) is not None:
-                q &= Q(**{f"{name}_id": getattr(self, name)})
-        if self.channel:
-            q &= Q(channel=self.channel)
+        names = ("hall", "department", "item", "unit")
+        q = self._dimensions({name: f"{name}_id" for name in names}, "channel")
         if self.scope is not None:
             q &= self._in_scope("department_id", "hall_id")
         return q
@@ -134,38 +142,31 @@ class Filter:
             q |= Q(**{hall: self.scope_hall})
         return q
 
-    def applications(self) -> Q:
-        """The same dimensions over Application."""
-        q = Q()
+    def applications(self, via: str = "") -> Q:
+        """The same dimensions over Application, or over a model that reaches it through
+        ``via`` (``"application__"`` from CaseEvent)."""
         paths = {
             "hall": "hall_id",
             "department": "item_version__department_id",
             "item": "item_version__item_id",
             "unit": "accepting_unit_id",
         }
-        for name, path in paths.items():
-            if getattr(self, name) is not None:
-                q &= Q(**{path: getattr(self, name)})
-        if self.channel:
-            q &= Q(channel=self.channel)
+        q = self._dimensions(
+            {name: f"{via}{path}" for name, path in paths.items()}, f"{via}channel"
+        )
         if self.scope is not None:
-            q &= Q(item_version__department_id__in=sorted(self.scope))
+            q &= Q(**{f"{via}item_version__department_id__in": sorted(self.scope)})
         return q
 
     def ratings(self) -> Q:
         """The same dimensions over Rating (as the rating rollup groups them)."""
-        q = Q()
         paths = {
             "hall": "instance__hall_id",
             "department": "instance__department_id",
             "item": "instance__item_id",
             "unit": "instance__application__accepting_unit_id",
         }
-        for name, path in paths.items():
-            if getattr(self, name) is not None:
-                q &= Q(**{path: getattr(self, name)})
-        if self.channel:
-            q &= Q(instance__application__channel=self.channel)
+        q = self._dimensions(paths, "instance__application__channel")
         if self.scope is not None:
             q &= self._in_scope("instance__department_id", "instance__hall_id")
         return q

@@ -87,6 +87,23 @@ def _event(application, task: Task, actor, message: str, action: str, **details)
     )
 
 
+def _notice(application, kind: str, actor, department, **content) -> Notice:
+    """A notice of a step in the procedure (补正, 特别程序, 延期) to the applicant: issued
+    by ``department``, under the item's department's name and seal and the kind's own
+    title (one place for what the three acts' documents share); ``content`` is the rest
+    of what the notice shows."""
+    return notice_issue(
+        application=application,
+        kind=kind,
+        actor=actor,
+        department=department,
+        extra={
+            **document_extra(application.item_version.department, str(NoticeKind(kind).label)),
+            **content,
+        },
+    )
+
+
 def _require_in_approval(application: Application) -> None:
     if application.status == CaseStatus.SUPPLEMENT_REQUESTED:
         raise ApprovalError(
@@ -359,18 +376,15 @@ def task_request_supplement(
         department=task.department,
         event_details={"task": task.pk, "items": items, "note": note},
     )
-    notice = notice_issue(
-        application=application,
-        kind=NoticeKind.SUPPLEMENT,
-        actor=actor,
-        department=task.department,
-        extra={
-            **document_extra(application.item_version.department, str(NoticeKind.SUPPLEMENT.label)),
-            "supplement_items": items,
-            "note": note,
-            "requesting_department": task.department.name,
-            "step_name": task.name,
-        },
+    notice = _notice(
+        application,
+        NoticeKind.SUPPLEMENT,
+        actor,
+        task.department,
+        supplement_items=items,
+        note=note,
+        requesting_department=task.department.name,
+        step_name=task.name,
     )
     applicant_notify(
         application,
@@ -464,23 +478,18 @@ def special_procedure_start(
         kind=kind,
         expected_days=expected_days,
     )
-    notice = notice_issue(
-        application=application,
-        kind=NoticeKind.SPECIAL_PROCEDURE,
-        actor=actor,
-        department=task.department,
-        extra={
-            **document_extra(
-                application.item_version.department, str(NoticeKind.SPECIAL_PROCEDURE.label)
-            ),
-            "procedure_kind": kind,
-            "procedure_label": label,
-            "reason": reason,
-            "expected_days": expected_days,
-            "procedure_start": f"{today():%Y年%m月%d日}",
-            "expected_end": f"{add_working_days(today(), expected_days):%Y年%m月%d日}",
-            "requesting_department": task.department.name,
-        },
+    notice = _notice(
+        application,
+        NoticeKind.SPECIAL_PROCEDURE,
+        actor,
+        task.department,
+        procedure_kind=kind,
+        procedure_label=label,
+        reason=reason,
+        expected_days=expected_days,
+        procedure_start=f"{today():%Y年%m月%d日}",
+        expected_end=f"{add_working_days(today(), expected_days):%Y年%m月%d日}",
+        requesting_department=task.department.name,
     )
     applicant_notify(
         application,
@@ -663,19 +672,16 @@ def extension_decide(
         f"批准延期 {extension.days} 个工作日：{extension.reason}",
         days=extension.days,
     )
-    notice_issue(
-        application=application,
-        kind=NoticeKind.EXTENSION,
-        actor=actor,
-        department=extension.department,
-        extra={
-            **document_extra(application.item_version.department, str(NoticeKind.EXTENSION.label)),
-            "extension_days": extension.days,
-            "reason": extension.reason,
-            "approved_by": person(actor),
-            "new_statutory_due_date": f"{application.statutory_due_date:%Y年%m月%d日}",
-            "new_promised_due_date": f"{application.promised_due_date:%Y年%m月%d日}",
-        },
+    _notice(
+        application,
+        NoticeKind.EXTENSION,
+        actor,
+        extension.department,
+        extension_days=extension.days,
+        reason=extension.reason,
+        approved_by=person(actor),
+        new_statutory_due_date=f"{application.statutory_due_date:%Y年%m月%d日}",
+        new_promised_due_date=f"{application.promised_due_date:%Y年%m月%d日}",
     )
     applicant_notify(
         application,
