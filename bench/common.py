@@ -1,15 +1,18 @@
 """What the benchmark scripts share: paths, their options, the admin connection that
 creates and drops their databases, the gunicorn they start (its environment, starting it,
-waiting for it), migrating and seeding, the clients and driving them.
+waiting for it), migrating and seeding, the clients and driving them, the load
+benchmarks' rounds and the figures of their verdict.
 
 The scripts run as files (``python bench/intake_load_bench.py``) and put the checkout on
 ``sys.path`` before importing this module as ``bench.common``."""
 
+import contextlib
 import http.client
 import json
 import multiprocessing
 import os
 import runpy
+import shutil
 import socket
 import statistics
 import subprocess
@@ -204,6 +207,32 @@ def start_server(args, port: int, env: dict) -> subprocess.Popen:
     )
 
 
+@contextlib.contextmanager
+def seeded_server(args, script: str, work_dir: Path, env: dict, *, broker: bool = False):
+    """A load benchmark's life around its measurements: its database made afresh,
+    migrated and seeded by ``script`` (the data it wrote is yielded), the cache keys
+    cleared and gunicorn up on ``args.port``. On the way out, however the measurements
+    ended: gunicorn stopped, the cache keys (with ``broker`` the broker's queue) deleted,
+    the database dropped unless ``--keep-db``, ``work_dir`` removed."""
+    recreate_database(args)
+    server = None
+    try:
+        data = migrate_and_seed(script, work_dir, env)
+        delete_cache_keys(args, broker=broker)
+        gunicorn_defaults(args)
+        server = start_server(args, args.port, env)
+        wait_until_up(server, args.port)
+        print(server_line(args), flush=True)
+        yield data
+    finally:
+        if server is not None:
+            stop(server)
+        delete_cache_keys(args, broker=broker)
+        if not args.keep_db:
+            drop_database(args)
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
 def server_line(args) -> str:
     """The run's server and clients, as printed before the measurements."""
     return (
@@ -232,6 +261,37 @@ def print_round(number: int, bare: dict, measured: dict, label: str, short: str)
     )
     for sample in (bare["samples"] + measured["samples"])[:5]:
         print(f"    error: {sample}", flush=True)
+
+
+def measure_rounds(args, bare, measured, label: str, short: str) -> tuple[list, list]:
+    """``args.rounds`` rounds of a load benchmark: ``bare()`` then ``measured()`` (each
+    drives the clients once), every round printed (``print_round``). Returns the bare
+    and the measured runs; alternating them in each round keeps a host whose speed
+    drifts from favouring either."""
+    bare_runs, measured_runs = [], []
+    for number in range(1, args.rounds + 1):
+        bare_runs.append(bare())
+        measured_runs.append(measured())
+        print_round(number, bare_runs[-1], measured_runs[-1], label, short)
+    return bare_runs, measured_runs
+
+
+def print_ratio(
+    args, bare_runs: list, measured_runs: list, label: str, target: float
+) -> tuple[float, int]:
+    """The verdict's figures of a load benchmark: both medians of req/s (the measured
+    request's as ``label``), their ratio against ``target`` and the errors of every run.
+    Returns the ratio and the errors."""
+    bare_rps = statistics.median(r["rps"] for r in bare_runs)
+    measured_rps = statistics.median(r["rps"] for r in measured_runs)
+    ratio = measured_rps / bare_rps
+    errors = sum(r["errors"] for r in bare_runs + measured_runs)
+    print()
+    print(f"bare JSON view:  {bare_rps:8.1f} req/s (median of {args.rounds})")
+    print(f"{label + ':':<17}{measured_rps:8.1f} req/s (median of {args.rounds})")
+    print(f"ratio:           {ratio:8.1%}  (target {target:.0%})")
+    print(f"errors:          {errors}")
+    return ratio, errors
 
 
 def delete_cache_keys(args, *, broker: bool = False) -> None:

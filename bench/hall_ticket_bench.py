@@ -38,8 +38,6 @@ Only 127.0.0.1 is ever contacted.
 import argparse
 import json
 import random
-import shutil
-import statistics
 import sys
 import tempfile
 import threading
@@ -232,40 +230,23 @@ def main(argv=None) -> int:
         f"database {common.database_url(args)}; cache {args.redis}; work dir {work_dir}", flush=True
     )
     print(f"load average before: {common.load_average()}", flush=True)
-    common.recreate_database(args)
-    server = None
     answered: list[str] = []
-    try:
-        categories = common.migrate_and_seed(__file__, work_dir, env)["categories"]
-        common.delete_cache_keys(args)
-        common.gunicorn_defaults(args)
-        server = common.start_server(args, args.port, env)
-        common.wait_until_up(server, args.port)
-        print(common.server_line(args), flush=True)
+    with common.seeded_server(args, __file__, work_dir, env) as data:
+        categories = data["categories"]
         warm = argparse.Namespace(**{**vars(args), "duration": 3})
         answered += drive(warm, "issue", categories)["labels"]
         drive(warm, "bare", categories)
-        bare_runs, issue_runs = [], []
-        for round_number in range(1, args.rounds + 1):
-            bare = drive(args, "bare", categories)
-            issued = drive(args, "issue", categories)
-            answered += issued["labels"]
-            bare_runs.append(bare)
-            issue_runs.append(issued)
-            common.print_round(round_number, bare, issued, "issue", "issue")
+        bare_runs, issue_runs = common.measure_rounds(
+            args,
+            lambda: drive(args, "bare", categories),
+            lambda: drive(args, "issue", categories),
+            "issue",
+            "issue",
+        )
+        answered += [label for issued in issue_runs for label in issued["labels"]]
         state = check_database(args, answered)
-    finally:
-        if server is not None:
-            common.stop(server)
-        common.delete_cache_keys(args)
-        if not args.keep_db:
-            common.drop_database(args)
-        shutil.rmtree(work_dir, ignore_errors=True)
 
-    bare_rps = statistics.median(r["rps"] for r in bare_runs)
-    issue_rps = statistics.median(r["rps"] for r in issue_runs)
-    ratio = issue_rps / bare_rps
-    errors = sum(r["errors"] for r in bare_runs + issue_runs)
+    ratio, errors = common.print_ratio(args, bare_runs, issue_runs, "issue a ticket", TARGET_RATIO)
     consistent = not (
         state["duplicates_in_db"]
         or state["duplicates_answered"]
@@ -275,11 +256,6 @@ def main(argv=None) -> int:
         or state["counter_off"]
         or state["without_event"]
     )
-    print()
-    print(f"bare JSON view:  {bare_rps:8.1f} req/s (median of {args.rounds})")
-    print(f"issue a ticket:  {issue_rps:8.1f} req/s (median of {args.rounds})")
-    print(f"ratio:           {ratio:8.1%}  (target {TARGET_RATIO:.0%})")
-    print(f"errors:          {errors}")
     print(
         f"database: {state['tickets']:,} tickets, {state['answered']:,} answered 201;"
         f" duplicate labels in the database {state['duplicates_in_db']}, among the answers"

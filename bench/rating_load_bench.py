@@ -45,8 +45,6 @@ import datetime
 import json
 import multiprocessing
 import random
-import shutil
-import statistics
 import sys
 import tempfile
 import threading
@@ -246,50 +244,29 @@ def main(argv=None) -> int:
     print(
         f"database {common.database_url(args)}; cache {args.redis}; work dir {work_dir}", flush=True
     )
-    common.recreate_database(args)
-    server = None
     context = multiprocessing.get_context("fork")
     counter = context.Value("q", 0)
     sent: dict[int, int] = {}
-    try:
-        tokens = common.migrate_and_seed(__file__, work_dir, env)["tokens"]
-        common.delete_cache_keys(args, broker=True)
-        common.gunicorn_defaults(args)
-        server = common.start_server(args, args.port, env)
-        common.wait_until_up(server, args.port)
-        print(common.server_line(args), flush=True)
+    with common.seeded_server(args, __file__, work_dir, env, broker=True) as data:
+        tokens = data["tokens"]
         warm = argparse.Namespace(**{**vars(args), "duration": 3})
         sent.update(drive(warm, "rate", tokens, counter)["sent"])
         drive(warm, "bare", tokens, counter)
-        bare_runs, rate_runs = [], []
-        for round_number in range(1, args.rounds + 1):
-            bare = drive(args, "bare", tokens, counter)
-            rating = drive(args, "rate", tokens, counter)
+        bare_runs, rate_runs = common.measure_rounds(
+            args,
+            lambda: drive(args, "bare", tokens, counter),
+            lambda: drive(args, "rate", tokens, counter),
+            "rate by token",
+            "rate",
+        )
+        for rating in rate_runs:
             sent.update(rating["sent"])
-            bare_runs.append(bare)
-            rate_runs.append(rating)
-            common.print_round(round_number, bare, rating, "rate by token", "rate")
         replayed = replay(args, tokens, sent)
         state = check_database(args, sent, tokens)
-    finally:
-        if server is not None:
-            common.stop(server)
-        common.delete_cache_keys(args, broker=True)
-        if not args.keep_db:
-            common.drop_database(args)
-        shutil.rmtree(work_dir, ignore_errors=True)
 
-    bare_rps = statistics.median(r["rps"] for r in bare_runs)
-    rate_rps = statistics.median(r["rps"] for r in rate_runs)
-    ratio = rate_rps / bare_rps
-    errors = sum(r["errors"] for r in bare_runs + rate_runs)
     consistent = not (state["lost"] or state["doubled"] or state["wrong"] or state["unexpected"])
     replay_ok = all(status in REFUSED_STATUSES for status in replayed)
-    print()
-    print(f"bare JSON view:  {bare_rps:8.1f} req/s (median of {args.rounds})")
-    print(f"rate by token:   {rate_rps:8.1f} req/s (median of {args.rounds})")
-    print(f"ratio:           {ratio:8.1%}  (target {TARGET_RATIO:.0%})")
-    print(f"errors:          {errors}")
+    ratio, errors = common.print_ratio(args, bare_runs, rate_runs, "rate by token", TARGET_RATIO)
     print(
         f"database: {state['successes']:,} ratings answered as recorded, {state['ratings']:,}"
         f" in the database; lost {len(state['lost'])}, doubled {len(state['doubled'])},"

@@ -16,15 +16,9 @@ from approvals.services.clocks import (
     clock_stop,
     yellow_threshold,
 )
-from tests.factories import department
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def spj(db):
-    return department("SPJ", "金普新区行政审批局")
 
 
 @pytest.fixture

@@ -3,46 +3,22 @@ task at the same moment (exactly one wins, the other gets the conflict message),
 two departments finishing the parallel steps of a stage at the same moment (the next
 stage opens exactly once)."""
 
-import threading
 import time
 
 import pytest
-from django.db import connection
 
 from approvals.errors import TaskConflict
 from approvals.models import Task
 from approvals.services import clocks as clock_services
 from approvals.services import tasks as task_services
 from intake.constants import CaseStatus
+from tests.concurrency import run_at_once
 
 # serialized_rollback: the flush after each test would drop the seeded calendar and role groups.
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def run_at_once(*calls):
-    """Run the calls in threads released together; each closes its own connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = ("ok", call())
-        except Exception as error:  # the test inspects what each thread got
-            results[index] = ("error", error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from feedback.models import Rating, ServiceInstance
 from feedback.services import ratings
 from feedback.signals import bad_rating_recorded
 from feedback.tokens import rating_token
-from tests.approvals.test_race import run_at_once
+from tests.concurrency import run_at_once
 
 pytestmark = [
     pytest.mark.postgres,

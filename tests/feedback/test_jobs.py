@@ -5,12 +5,10 @@ FEEDBACK_INVITE_DAYS, both through the notifications outbox."""
 
 import datetime
 import re
-import threading
 from datetime import timedelta
 
 import pytest
 from celery.schedules import crontab
-from django.db import connection
 from django.urls import resolve
 
 from feedback.constants import InstanceState, Level, PushStatus, RatingChannel, Stage
@@ -21,6 +19,7 @@ from feedback.tasks import ratings_default as ratings_default_task
 from intake.constants import Channel, MaterialStatus
 from intake.services.cases import application_create, counter_receive, intake_accept
 from jinpu_portal.models import Notification
+from tests.concurrency import run_at_once
 from tests.factories import CitizenFactory, accept_case, rating_of, service_instance
 
 UTC = datetime.UTC
@@ -177,23 +176,9 @@ def test_runs_at_the_same_time_record_each_default_once(item, clerk):
         for n, application in enumerate(cases(item, clerk, 15))
         for stage in Stage.values
     ]
-    barrier = threading.Barrier(3)
-    results = []
-
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            results.append(ratings_default_record(now=NOW, batch=4).recorded)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert len(results) == 3, results
-    assert sum(results) == len(instances) == 30
+    runs = run_at_once(*[lambda: ratings_default_record(now=NOW, batch=4).recorded] * 3)
+    assert all(kind == "ok" for kind, _ in runs), runs
+    assert sum(recorded for _, recorded in runs) == len(instances) == 30
     assert Rating.objects.count() == 30
     assert Rating.objects.values("instance").distinct().count() == 30
     assert set(states(*instances)) == {InstanceState.DEFAULTED}

@@ -11,7 +11,7 @@ from hall.constants import TicketStatus
 from hall.errors import HallError
 from hall.models import DayCounter, Ticket
 from hall.services import calling, tickets
-from tests.approvals.test_race import run_at_once
+from tests.concurrency import run_at_once
 from tests.factories import HallWindowFactory, ServiceCategoryFactory, TicketFactory
 
 pytestmark = [
@@ -33,20 +33,23 @@ def slow_calls(monkeypatch):
     monkeypatch.setattr(calling, "near_sms_send", slow)
 
 
-def _twenty_windows(category, count=20):
-    return [HallWindowFactory(categories=[category]) for _ in range(count)]
-
-
-def test_twenty_clerks_calling_at_once_get_twenty_different_tickets(slow_calls):
+def _twenty_clerks_call_at_once(waiting: int):
+    """Twenty open windows of one category with ``waiting`` tickets queued; every
+    window's clerk calls the next ticket at the same moment. Returns the category and
+    ``run_at_once``'s results (the called ticket's pk, or the error)."""
     category = ServiceCategoryFactory()
-    seats = _twenty_windows(category)
-    for _ in range(25):
+    seats = [HallWindowFactory(categories=[category]) for _ in range(20)]
+    for _ in range(waiting):
         TicketFactory(category=category)
 
     def call(seat):
         return lambda: calling.call_next(window=seat.window, actor=seat.clerk).pk
 
-    results = run_at_once(*[call(seat) for seat in seats])
+    return category, run_at_once(*[call(seat) for seat in seats])
+
+
+def test_twenty_clerks_calling_at_once_get_twenty_different_tickets(slow_calls):
+    category, results = _twenty_clerks_call_at_once(waiting=25)
     assert all(kind == "ok" for kind, _ in results), results
     picked = [pk for _, pk in results]
     assert len(set(picked)) == 20
@@ -63,15 +66,7 @@ def test_twenty_clerks_calling_at_once_get_twenty_different_tickets(slow_calls):
 
 
 def test_more_clerks_than_tickets(slow_calls):
-    category = ServiceCategoryFactory()
-    seats = _twenty_windows(category)
-    for _ in range(7):
-        TicketFactory(category=category)
-
-    def call(seat):
-        return lambda: calling.call_next(window=seat.window, actor=seat.clerk).pk
-
-    results = run_at_once(*[call(seat) for seat in seats])
+    _category, results = _twenty_clerks_call_at_once(waiting=7)
     picked = [value for kind, value in results if kind == "ok"]
     refused = [value for kind, value in results if kind == "error"]
     assert len(picked) == len(set(picked)) == 7

@@ -233,12 +233,17 @@ def test_no_show_after_three_calls_and_one_requeue(at):
     ]
 
 
-def test_transfer_to_a_window_keeps_the_label_and_place(at):
-    at(2026, 11, 2, 9)
+@pytest.fixture
+def two_windows(monday):
+    """Categories A and B of one hall, each with a window of its own, on Monday at 9:00:
+    ``(a, b, first, second)``, where a ticket is transferred from ``first``."""
     a = ServiceCategoryFactory(letter="A")
     b = ServiceCategoryFactory(letter="B", hall=a.hall)
-    first = HallWindowFactory(categories=[a])
-    second = HallWindowFactory(categories=[b])
+    return a, b, HallWindowFactory(categories=[a]), HallWindowFactory(categories=[b])
+
+
+def test_transfer_to_a_window_keeps_the_label_and_place(at, two_windows):
+    a, b, first, second = two_windows
     ticket = TicketFactory(category=a)
     at(2026, 11, 2, 9, 5)
     TicketFactory(category=b)  # B001, issued later
@@ -256,11 +261,8 @@ def test_transfer_to_a_window_keeps_the_label_and_place(at):
     assert event.details["to_window"] == second.window.pk
 
 
-def test_transfer_to_a_category(monday):
-    a = ServiceCategoryFactory(letter="A")
-    b = ServiceCategoryFactory(letter="B", hall=a.hall)
-    first = HallWindowFactory(categories=[a])
-    second = HallWindowFactory(categories=[b])
+def test_transfer_to_a_category(two_windows):
+    a, b, first, second = two_windows
     TicketFactory(category=b)  # B001 exists: the transferred A001 keeps its label
     ticket = TicketFactory(category=a)
     calling.call_next(window=first.window, actor=first.clerk)
@@ -416,13 +418,9 @@ def test_desk_source(monday):
     assert TicketEvent.objects.get(ticket=ticket).actor_id == clerk_seat.clerk.pk
 
 
-def test_a_ticket_transferred_into_a_quiet_category_counts_its_service(at):
+def test_a_ticket_transferred_into_a_quiet_category_counts_its_service(at, two_windows):
     """B issued nothing today: the transferred A001's service time still counts, in B."""
-    at(2026, 11, 2, 9)
-    a = ServiceCategoryFactory(letter="A")
-    b = ServiceCategoryFactory(letter="B", hall=a.hall)
-    first = HallWindowFactory(categories=[a])
-    second = HallWindowFactory(categories=[b])
+    a, b, first, second = two_windows
     ticket = issue(a).ticket
     calling.call_next(window=first.window, actor=first.clerk)
     calling.transfer(ticket=ticket, window=first.window, actor=first.clerk, to_category=b)

@@ -234,11 +234,10 @@ def test_one_report_per_year_and_scope_at_a_time(week, at):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent transactions")
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_racing_make_one_report(week, monkeypatch):
-    from django.db import connections
+    from tests.concurrency import run_at_once
 
     monkeypatch.setattr("supervision.tasks.annual_report_build.delay", lambda pk: None)
     barrier = threading.Barrier(2)
-    answers = []
     real_create = AnnualReport.objects.create
 
     def slow_create(**fields):
@@ -246,18 +245,9 @@ def test_two_requests_racing_make_one_report(week, monkeypatch):
         return real_create(**fields)
 
     monkeypatch.setattr(AnnualReport.objects, "create", slow_create)
-
-    def ask():
-        try:
-            answers.append(_request(week.district))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=ask) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(20)
+    results = run_at_once(*[lambda: _request(week.district)] * 2)
+    assert all(kind == "ok" for kind, _ in results), results
+    answers = [answer for _, answer in results]
     assert sorted(created for _report, created in answers) == [False, True]
     assert len({report.pk for report, _created in answers}) == 1
     assert AnnualReport.objects.count() == 1
