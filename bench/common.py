@@ -167,12 +167,13 @@ def wait_until_up(server: subprocess.Popen, port: int, timeout: float = 60) -> N
     raise RuntimeError("gunicorn did not answer /healthz in time; see the log above")
 
 
-def migrate_and_seed(script: str, work_dir: Path, env: dict) -> dict:
-    """Migrate the benchmark's database, run ``script --seed`` (inside Django, in ``env``)
-    and return the data it wrote (``work_dir/data.json``)."""
+def migrate_and_seed(script: str, work_dir: Path, env: dict, seed_args=()) -> dict:
+    """Migrate the benchmark's database, run ``script --seed`` (inside Django, in ``env``;
+    ``seed_args`` are the script's own options the seed needs, e.g. its size) and return
+    the data it wrote (``work_dir/data.json``)."""
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
     data_file = work_dir / "data.json"
-    run([PYTHON, str(Path(script).resolve()), "--seed", str(data_file)], env)
+    run([PYTHON, str(Path(script).resolve()), "--seed", str(data_file), *seed_args], env)
     return json.loads(data_file.read_text())
 
 
@@ -208,7 +209,9 @@ def start_server(args, port: int, env: dict) -> subprocess.Popen:
 
 
 @contextlib.contextmanager
-def seeded_server(args, script: str, work_dir: Path, env: dict, *, broker: bool = False):
+def seeded_server(
+    args, script: str, work_dir: Path, env: dict, *, broker: bool = False, seed_args=()
+):
     """A load benchmark's life around its measurements: its database made afresh,
     migrated and seeded by ``script`` (the data it wrote is yielded), the cache keys
     cleared and gunicorn up on ``args.port``. On the way out, however the measurements
@@ -217,7 +220,7 @@ def seeded_server(args, script: str, work_dir: Path, env: dict, *, broker: bool 
     recreate_database(args)
     server = None
     try:
-        data = migrate_and_seed(script, work_dir, env)
+        data = migrate_and_seed(script, work_dir, env, seed_args)
         delete_cache_keys(args, broker=broker)
         gunicorn_defaults(args)
         server = start_server(args, args.port, env)

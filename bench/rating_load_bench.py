@@ -247,7 +247,10 @@ def main(argv=None) -> int:
     context = multiprocessing.get_context("fork")
     counter = context.Value("q", 0)
     sent: dict[int, int] = {}
-    with common.seeded_server(args, __file__, work_dir, env, broker=True) as data:
+    seed_args = ("--instances", str(args.instances))
+    with common.seeded_server(
+        args, __file__, work_dir, env, broker=True, seed_args=seed_args
+    ) as data:
         tokens = data["tokens"]
         warm = argparse.Namespace(**{**vars(args), "duration": 3})
         sent.update(drive(warm, "rate", tokens, counter)["sent"])
