@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
 from jinpu_portal.generation_cache import NotifyingManager, NotifyingQuerySet
-from jinpu_portal.models import TimeStampedModel, acting_user, optional_foreign_key
+from jinpu_portal.models import AppendOnlyModel, TimeStampedModel, acting_user, optional_foreign_key
 
 from .constants import (
     AuthorizationAction,
@@ -415,7 +415,7 @@ class EnterpriseRepresentative(TimeStampedModel):
         return f"{self.citizen.name} · {self.enterprise.name}（经办人）"
 
 
-class EnterpriseAuthorizationEvent(models.Model):
+class EnterpriseAuthorizationEvent(AppendOnlyModel):
     """One step of an enterprise's authorization chain (an audit row, never changed):
     a legal representative recorded at a window or matched by a verified identity, an
     agent authorized online or at a window, revoked, expired. Who did it, when, where."""

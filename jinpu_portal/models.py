@@ -1,5 +1,5 @@
-"""Models every app shares: time stamps, the acting-user field and in-portal
-notifications."""
+"""Models every app shares: time stamps, the append-only audit record, the acting-user
+field and in-portal notifications."""
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,35 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AppendOnlyModel(models.Model):
+    """Base for the audit records (the case, order, ticket, catalog and authorization
+    events): a row is written once and then neither changed nor deleted through the
+    model; ``save()`` of a stored row and ``delete()`` raise. Deleting the record it
+    belongs to (a cascade) and set-based writes do not come through here: nothing issues
+    them on these tables.
+
+    Rows read ``<time> <label>``; ``label`` is the action's display name unless a
+    subclass says more."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{type(self).__name__} rows are append-only.")
+
+    @property
+    def label(self) -> str:
+        return self.get_action_display()
 
 
 def optional_foreign_key(to, verbose_name, **options) -> models.ForeignKey:

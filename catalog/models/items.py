@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
 from jinpu_portal.generation_cache import NotifyingManager
-from jinpu_portal.models import TimeStampedModel, acting_user, optional_foreign_key
+from jinpu_portal.models import AppendOnlyModel, TimeStampedModel, acting_user, optional_foreign_key
 
 from ..constants import (
     CaseType,
@@ -412,7 +412,7 @@ class BundleItem(models.Model):
         return f"{self.bundle} · {self.item}"
 
 
-class CatalogEvent(models.Model):
+class CatalogEvent(AppendOnlyModel):
     """Append-only audit trail of the catalog: drafts, publishing, retiring, imports."""
 
     version = optional_foreign_key(ItemVersion, _("事项版本"), related_name="events")
@@ -425,6 +425,3 @@ class CatalogEvent(models.Model):
         verbose_name = _("事项目录日志")
         verbose_name_plural = _("事项目录日志")
         ordering = ["-at", "-id"]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"

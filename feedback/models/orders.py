@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
-from jinpu_portal.models import TimeStampedModel, acting_user, optional_foreign_key
+from jinpu_portal.models import AppendOnlyModel, TimeStampedModel, acting_user, optional_foreign_key
 
 from ..constants import (
     AppealKind,
@@ -121,7 +121,7 @@ class RectificationOrder(TimeStampedModel):
         return self.hall.name if self.hall_id else self.department.name
 
 
-class OrderEvent(models.Model):
+class OrderEvent(AppendOnlyModel):
     """Append-only: every move and every act on an order (who, when, what)."""
 
     order = models.ForeignKey(
@@ -148,17 +148,6 @@ class OrderEvent(models.Model):
         verbose_name_plural = _("整改单事件")
         ordering = ["order", "at", "id"]
         indexes = [models.Index(fields=["action", "at"], name="order_event_action_at")]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.label}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("OrderEvent rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("OrderEvent rows are append-only.")
 
     @property
     def label(self) -> str:

@@ -29,7 +29,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import mask_identity_number
-from jinpu_portal.models import TimeStampedModel, acting_user, optional_foreign_key
+from jinpu_portal.models import AppendOnlyModel, TimeStampedModel, acting_user, optional_foreign_key
 
 from ..constants import Lane, PriorityGroup, TicketAction, TicketSource, TicketStatus, WindowState
 
@@ -314,7 +314,7 @@ class Ticket(TimeStampedModel):
         return self.priority_confirmed_at is not None
 
 
-class TicketEvent(models.Model):
+class TicketEvent(AppendOnlyModel):
     """One act on a ticket or a window. Append-only; ``id`` orders a hall's changes."""
 
     hall = models.ForeignKey(

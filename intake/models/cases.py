@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
-from jinpu_portal.models import TimeStampedModel, acting_user, optional_foreign_key
+from jinpu_portal.models import AppendOnlyModel, TimeStampedModel, acting_user, optional_foreign_key
 
 from ..constants import (
     ApplicantKind,
@@ -272,7 +272,7 @@ class SubmittedMaterial(TimeStampedModel):
         return f"{self.application} · {self.material.name}"
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """Append-only: every state change and every notable act on an application."""
 
     application = models.ForeignKey(
@@ -300,17 +300,6 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("办件事件")
         ordering = ["application", "at", "id"]
         indexes = [models.Index(fields=["action", "at"], name="case_event_action_at")]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("CaseEvent rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("CaseEvent rows are append-only.")
 
     @property
     def label(self) -> str:
