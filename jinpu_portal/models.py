@@ -1,8 +1,8 @@
 """Models every app shares: time stamps, the append-only audit record, the acting-user
-field and in-portal notifications."""
+field, gapless sequences and in-portal notifications."""
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -59,6 +59,45 @@ def acting_user(verbose_name) -> models.ForeignKey:
     when the system acted, kept from deletion while a record names it (PROTECT), and
     with no reverse accessor on the user."""
     return optional_foreign_key(settings.AUTH_USER_MODEL, verbose_name, related_name="+")
+
+
+class Sequence(models.Model):
+    """Base for a gapless counter, one row per key (a unique constraint over the key's
+    fields): ``next_value(**key)`` creates the key's row at 1 or adds one to it, in one
+    statement (INSERT ... ON CONFLICT DO UPDATE ... RETURNING, PostgreSQL and SQLite
+    alike). The row stays locked until the caller's transaction ends, so two callers
+    never get the same value and a rolled-back caller gives its value back; take the
+    value as late in the transaction as you can, since every caller of the same key
+    waits for that commit. The ORM has no upsert that returns the new value."""
+
+    last_value = models.PositiveIntegerField(_("当前序号"), default=0)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def next_value(cls, **key) -> int:
+        fields = [cls._meta.get_field(name) for name in key]
+        quote = connection.ops.quote_name
+        table = quote(cls._meta.db_table)
+        columns = ", ".join(quote(field.column) for field in fields)
+        value = quote(cls._meta.get_field("last_value").column)
+        placeholders = ", ".join(["%s"] * len(fields))
+        # Only quoted names from the model's own metadata are formatted in; the key's
+        # values go as parameters.
+        sql = (
+            f"INSERT INTO {table} ({columns}, {value}) VALUES ({placeholders}, 1)"  # noqa: S608
+            f" ON CONFLICT ({columns}) DO UPDATE SET {value} = {table}.{value} + 1"
+            f" RETURNING {value}"
+        )
+        params = [
+            field.get_db_prep_value(given, connection)
+            for field, given in zip(fields, key.values(), strict=True)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            (last,) = cursor.fetchone()
+        return last
 
 
 class Notification(TimeStampedModel):

@@ -13,7 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
-from jinpu_portal.models import AppendOnlyModel, TimeStampedModel, acting_user, optional_foreign_key
+from jinpu_portal.models import (
+    AppendOnlyModel,
+    Sequence,
+    TimeStampedModel,
+    acting_user,
+    optional_foreign_key,
+)
 
 from ..constants import (
     ApplicantKind,
@@ -313,12 +319,11 @@ class CaseEvent(AppendOnlyModel):
         return public_message(self)
 
 
-class CaseNumberSequence(models.Model):
+class CaseNumberSequence(Sequence):
     """The daily sequence behind case numbers, one row per prefix and day."""
 
     prefix = models.CharField(_("前缀"), max_length=8)
     day = models.DateField(_("日期"))
-    last_value = models.PositiveIntegerField(_("当前序号"), default=0)
 
     class Meta:
         verbose_name = _("办件编号序列")

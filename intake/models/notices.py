@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
-from jinpu_portal.models import acting_user
+from jinpu_portal.models import Sequence, acting_user
 
 from ..constants import MaterialStatus, NoticeKind, NoticeStatus
 
@@ -122,14 +122,13 @@ class Notice(models.Model):
         return (self.context or {}).get("document_title") or self.get_kind_display()
 
 
-class DocumentNumberSequence(models.Model):
+class DocumentNumberSequence(Sequence):
     """The yearly sequence behind document numbers, one row per document type and year:
     金普SL〔2026〕000001号 is the first 受理通知书 of 2026, 金普BZ〔2026〕000001号 the first
     补正告知书. ``code`` is the type's code in the number (``intake.legal_forms``)."""
 
     code = models.CharField(_("文书类型代码"), max_length=8)
     year = models.PositiveSmallIntegerField(_("年度"))
-    last_value = models.PositiveIntegerField(_("当前序号"), default=0)
 
     class Meta:
         verbose_name = _("文书编号序列")

@@ -1,5 +1,6 @@
-"""Case numbers come from one upsert per acceptance, document numbers from one yearly
-sequence per document type (``intake.services.numbering``)."""
+"""Case numbers come from one daily sequence per prefix, document numbers from one
+yearly sequence per document type (``intake.services.numbering``), each value one
+upsert (``jinpu_portal.models.Sequence``)."""
 
 import datetime
 import importlib
@@ -19,7 +20,7 @@ from intake.services.cases import (
     intake_refuse,
     intake_request_correction,
 )
-from intake.services.numbering import UPSERT, case_number_next, document_number_next
+from intake.services.numbering import case_number_next, document_number_next
 from tests.factories import (
     CitizenFactory,
     all_received,
@@ -46,8 +47,15 @@ def test_daily_sequence_per_prefix():
     assert CaseNumberSequence.objects.get(prefix="JP", day=day).last_value == 3
 
 
-def test_upsert_names_the_model_table():
-    assert f"INSERT INTO {CaseNumberSequence._meta.db_table} " in UPSERT
+def test_a_number_is_one_statement_whether_it_starts_or_continues_a_sequence(
+    django_assert_num_queries,
+):
+    with django_assert_num_queries(1):
+        assert document_number_next(code="SL", year=2040) == "金普SL〔2040〕000001号"
+    with django_assert_num_queries(1):
+        assert document_number_next(code="SL", year=2040) == "金普SL〔2040〕000002号"
+    with django_assert_num_queries(1):
+        case_number_next(prefix="ZZ", day=datetime.date(2040, 1, 2))
 
 
 def test_document_numbers_run_per_type_and_year():
