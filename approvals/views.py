@@ -31,6 +31,7 @@ from catalog.calendar import current_calendar
 from intake.constants import CaseStatus, NoticeKind
 from intake.files import attorney_file_response, material_file_response
 from intake.models import Application, Notice, SubmittedMaterial
+from intake.selectors import applications_with_names
 from intake.services.online import agent_of
 
 from . import forms
@@ -417,12 +418,7 @@ def supplement(request, pk):
 @require_GET
 def case_detail(request, pk):
     """The case's clocks and timeline: every step, who, when and how long it took."""
-    application = get_object_or_404(
-        Application.objects.select_related(
-            "item_version__item", "item_version__department", "applicant", "enterprise"
-        ),
-        pk=pk,
-    )
+    application = get_object_or_404(applications_with_names(), pk=pk)
     if not application_visible_to(user=request.user, application=application):
         raise Http404
     calendar = current_calendar()

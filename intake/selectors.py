@@ -11,7 +11,9 @@ from .constants import CaseStatus, Channel
 from .models import Application, CaseEvent, CorrectionNotice, Notice, SubmittedMaterial
 
 
-def _base() -> QuerySet[Application]:
+def applications_with_names() -> QuerySet[Application]:
+    """Applications with what every case page names: the item and its department, the
+    applicant, the enterprise, the hall and the window (one join, no query per name)."""
     return Application.objects.select_related(
         "item_version__department",
         "item_version__item",
@@ -61,7 +63,7 @@ def application_list_for(*, user) -> QuerySet[Application]:
         visible |= ~Q(status=CaseStatus.DRAFT) | Q(channel=Channel.COUNTER)
     if user.has_role(Role.SUPERVISOR):
         visible |= Q(item_version__department__in=department_list_supervised_by(user=user))
-    return _base().filter(visible)
+    return applications_with_names().filter(visible)
 
 
 def application_get_for(*, user, pk: int) -> Application | None:
@@ -112,7 +114,7 @@ def application_detail_for(*, user, pk: int) -> Application | None:
 def prereview_queue() -> QuerySet[Application]:
     """Online submissions waiting for a comprehensive window's pre-review, oldest first."""
     return (
-        _base()
+        applications_with_names()
         .filter(status=CaseStatus.SUBMITTED, channel=Channel.ONLINE)
         .order_by("-green_channel", "received_at")
     )

@@ -27,6 +27,7 @@ from feedback.models import RectificationOrder
 from feedback.selectors import StaffScope
 from intake.constants import CASE_STATUSES, CaseStatus
 from intake.models import Application
+from intake.selectors import applications_with_names
 
 from .rollups import Filter, cases, rating_counts, rating_groups
 
@@ -202,16 +203,9 @@ def case_lights(applications) -> dict[int, int]:
 def case_for_supervisor(*, pk: int, scope) -> Application | None:
     """One case in scope, with what its page shows."""
     return (
-        Application.objects.filter(_in_scope(scope, "item_version__department_id"), pk=pk)
-        .select_related(
-            "item_version__department",
-            "item_version__item",
-            "applicant",
-            "enterprise",
-            "hall",
-            "window",
-            "accepting_unit",
-        )
+        applications_with_names()
+        .filter(_in_scope(scope, "item_version__department_id"), pk=pk)
+        .select_related("accepting_unit")
         .first()
     )
 
