@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jinpu_portal.kiosk import clear_kiosk, kiosk_hall_code, set_kiosk
+from jinpu_portal.kiosk import KIOSK
 from jinpu_portal.pdf import absolute_url, qr_png
 from jinpu_portal.views import forbidden
 
@@ -53,7 +53,7 @@ def index(request):
         "hall/index.html",
         {
             "halls": pages.hall_list(),
-            "kiosk": kiosk_hall_code(request),
+            "kiosk": KIOSK.read(request),
             "idle_seconds": settings.HALL_KIOSK_IDLE_SECONDS,
         },
     )
@@ -80,7 +80,7 @@ def ticket(request, code: str):
             return render(request, "hall/ticket.html", context, status=429)
         data = form.cleaned_data
         actor = request.user if request.user.is_authenticated else None
-        at_desk = not kiosk_hall_code(request) and pages.is_hall_staff(request.user)
+        at_desk = not KIOSK.read(request) and pages.is_hall_staff(request.user)
         try:
             if data["appointment_code"]:
                 issued = appointment_check_in(
@@ -187,9 +187,9 @@ def kiosk(request, code: str):
     """The kiosk's home; opening it makes this browser the hall's kiosk (a cookie that
     outlives sign-out: the idle timeout signs out, the terminal stays a kiosk)."""
     hall = _hall(code)
-    if kiosk_hall_code(request) != hall.code:
+    if KIOSK.read(request) != hall.code:
         response = redirect("hall:kiosk", code=hall.code)
-        set_kiosk(response, hall.code)
+        KIOSK.write(response, hall.code)
         return response
     return render(request, "hall/kiosk.html", {"hall": hall})
 
@@ -198,7 +198,7 @@ def kiosk(request, code: str):
 def kiosk_reset(request):
     """The idle timeout (kiosk.js): sign out and show the kiosk's home, empty."""
     logout(request)
-    code = kiosk_hall_code(request)
+    code = KIOSK.read(request)
     if code and pages.hall_by_code(code) is not None:
         return redirect("hall:kiosk", code=code)
     return redirect("hall:index")
@@ -212,5 +212,5 @@ def kiosk_exit(request):
         return forbidden(request, "只有大厅工作人员可以退出自助模式。")
     logout(request)
     response = redirect("hall:index")
-    clear_kiosk(response)
+    KIOSK.clear(response)
     return response

@@ -10,37 +10,16 @@ every page (the online application pages included).
 
 from django.conf import settings
 
-KIOSK_COOKIE = "jinpu_kiosk"
-KIOSK_SALT = "jinpu.kiosk"
-KIOSK_COOKIE_AGE = 400 * 24 * 60 * 60  # browsers keep a cookie 400 days at most
+from .device_cookie import DeviceCookie
+
+#: The terminal's hall code.
+KIOSK = DeviceCookie("jinpu_kiosk", salt="jinpu.kiosk")
 KIOSK_WARN_SECONDS = 15  # the countdown shows in the idle timeout's last seconds
-
-
-def kiosk_hall_code(request) -> str | None:
-    """The code of the hall whose kiosk this browser is, or None (not a kiosk)."""
-    code = request.get_signed_cookie(KIOSK_COOKIE, default=None, salt=KIOSK_SALT)
-    return code or None
-
-
-def set_kiosk(response, hall_code: str) -> None:
-    response.set_signed_cookie(
-        KIOSK_COOKIE,
-        hall_code,
-        salt=KIOSK_SALT,
-        max_age=KIOSK_COOKIE_AGE,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-
-
-def clear_kiosk(response) -> None:
-    response.delete_cookie(KIOSK_COOKIE, samesite="Lax")
 
 
 def kiosk_context(request) -> dict:
     """What base.html needs in kiosk mode (empty otherwise)."""
-    code = kiosk_hall_code(request)
+    code = KIOSK.read(request)
     if not code:
         return {}
     return {

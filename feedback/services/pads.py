@@ -34,11 +34,6 @@ from accounts.models import User, Window
 from ..constants import InstanceState, RatingChannel, Stage
 from ..models import Pad, Rating, ServiceInstance
 
-#: The signed cookie that keeps the device key on the pad (HttpOnly, path /feedback/pad/).
-PAD_COOKIE = "jinpu_pad"
-PAD_COOKIE_SALT = "feedback.pad"
-#: Browsers keep a cookie 400 days at most; the pad's screen renews it on every load.
-PAD_COOKIE_AGE = 400 * 24 * 60 * 60
 #: Random bytes of a device key (token_urlsafe: 43 characters).
 KEY_BYTES = 32
 #: How often the pad asks for its window's newest service (seconds).

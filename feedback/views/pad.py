@@ -29,14 +29,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Window
 from intake.services.cases import clerk_window
+from jinpu_portal.device_cookie import DeviceCookie
 
 from ..constants import InstanceState
 from ..models import Pad, ServiceInstance
 from ..pad_forms import PadBindForm, PadCreateForm, PadRatingForm
 from ..services.pads import (
-    PAD_COOKIE,
-    PAD_COOKIE_AGE,
-    PAD_COOKIE_SALT,
     POLL_SECONDS,
     mask_name,
     pad_create,
@@ -47,28 +45,12 @@ from ..services.pads import (
     pad_revoke,
 )
 
-PAD_PATH = "/feedback/pad/"
+#: The device key on the pad (its screen renews the cookie on every load).
+PAD_COOKIE = DeviceCookie("jinpu_pad", salt="feedback.pad", path="/feedback/pad/")
 STAGE_IDLE = "feedback/pad_stage_idle.html"
 STAGE_RATE = "feedback/pad_stage_rate.html"
 STAGE_THANKS = "feedback/pad_stage_thanks.html"
 THANKS_SECONDS = 5
-
-
-def _key(request) -> str | None:
-    return request.get_signed_cookie(PAD_COOKIE, default=None, salt=PAD_COOKIE_SALT)
-
-
-def _set_key(response, key: str) -> None:
-    response.set_signed_cookie(
-        PAD_COOKIE,
-        key,
-        salt=PAD_COOKIE_SALT,
-        max_age=PAD_COOKIE_AGE,
-        path=PAD_PATH,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
 
 
 def _unbound(request):
@@ -79,7 +61,7 @@ def _unbound(request):
         response = HttpResponse(status=200, headers={"HX-Redirect": url})
     else:
         response = redirect(url)
-    response.delete_cookie(PAD_COOKIE, path=PAD_PATH, samesite="Lax")
+    PAD_COOKIE.clear(response)
     return response
 
 
@@ -125,14 +107,14 @@ def _stage(request, stage: tuple[str, dict]) -> HttpResponse:
 @require_GET
 def screen(request):
     """The pad's page: its window, and the service to rate now (or the idle screen)."""
-    key = _key(request)
+    key = PAD_COOKIE.read(request)
     state = pad_poll(key)
     if state is None:
         return _unbound(request)
     pad = Pad.objects.select_related("window__hall").get(pk=state.pad_id)
     template, context = _current(state)
     response = render(request, "feedback/pad.html", {"pad": pad, "stage": template, **context})
-    _set_key(response, key)  # renewed: browsers keep a cookie 400 days at most
+    PAD_COOKIE.write(response, key)  # renewed: browsers keep a cookie 400 days at most
     return response
 
 
@@ -141,7 +123,7 @@ def screen(request):
 def poll(request):
     """htmx, every second: 204 while the window's newest open intake service is the one
     shown (``?shown=``), else the stage for it (the rating form, or idle)."""
-    state = pad_poll(_key(request))
+    state = pad_poll(PAD_COOKIE.read(request))
     if state is None:
         return _unbound(request)
     if str(state.current or "") == _shown(request):
@@ -154,7 +136,7 @@ def poll(request):
 def idle(request):
     """htmx: the idle stage after a rating or a timeout; it does not show ``?shown=``
     again."""
-    if pad_poll(_key(request)) is None:
+    if pad_poll(PAD_COOKIE.read(request)) is None:
         return _unbound(request)
     return _stage(request, _idle(_shown(request)))
 
@@ -162,7 +144,7 @@ def idle(request):
 @never_cache
 @require_POST
 def rate(request, pk: int):
-    pad = pad_for_key(_key(request))
+    pad = pad_for_key(PAD_COOKIE.read(request))
     if pad is None:
         return _unbound(request)
     instance = pad_instance(window_id=pad.window_id, pk=pk)
@@ -204,7 +186,7 @@ def bind(request):
             form.add_error("key", "密钥无效，或该评价器已停用。")
         else:
             response = redirect("feedback:pad")
-            _set_key(response, key)
+            PAD_COOKIE.write(response, key)
             return response
     return render(request, "feedback/pad_bind.html", {"form": form})
 

@@ -15,7 +15,6 @@ from accounts.validators import mask_identity_number
 from feedback.constants import InstanceState, Level, RatingChannel, Stage
 from feedback.models import Pad, Rating, ServiceInstance
 from feedback.services.pads import (
-    PAD_COOKIE,
     key_hash,
     mask_name,
     pad_create,
@@ -23,6 +22,7 @@ from feedback.services.pads import (
     pad_revoke,
     poll_query,
 )
+from feedback.views.pad import PAD_COOKIE
 from tests.factories import accept_case, rating_of, service_instance
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +143,7 @@ def test_binding_keeps_the_key_in_a_signed_httponly_cookie(client, pad_and_key):
     response = bind(client, pad_and_key[1])
     assert response.status_code == 302
     assert response.url == reverse("feedback:pad")
-    cookie = response.cookies[PAD_COOKIE]
+    cookie = response.cookies[PAD_COOKIE.name]
     assert cookie["httponly"]
     assert cookie["path"] == "/feedback/pad/"
     assert cookie["samesite"] == "Lax"
@@ -160,12 +160,12 @@ def test_a_wrong_or_revoked_key_does_not_bind(client, pad_and_key, clerk):
     for attempt in (key[:-1], "x" * 43):
         response = bind(client, attempt)
         assert response.status_code == 200
-        assert PAD_COOKIE not in response.cookies
+        assert PAD_COOKIE.name not in response.cookies
         assert "密钥无效" in response.content.decode()
     pad_revoke(pad=pad, actor=clerk)
     response = bind(client, key)
     assert response.status_code == 200
-    assert PAD_COOKIE not in response.cookies
+    assert PAD_COOKIE.name not in response.cookies
 
 
 def test_a_revoked_pad_is_refused_at_its_next_request(pad_client, pad_and_key, clerk, accept):
@@ -175,7 +175,7 @@ def test_a_revoked_pad_is_refused_at_its_next_request(pad_client, pad_and_key, c
     response = poll(pad_client)
     assert response["HX-Redirect"] == reverse(BIND)
     assert instance.application.case_number not in response.content.decode()
-    assert response.cookies[PAD_COOKIE].value == ""  # dropped
+    assert response.cookies[PAD_COOKIE.name].value == ""  # dropped
     assert rate(pad_client, instance, level=1).get("HX-Redirect") == reverse(BIND)
     response = pad_client.get(reverse("feedback:pad"))
     assert response.status_code == 302
@@ -184,7 +184,7 @@ def test_a_revoked_pad_is_refused_at_its_next_request(pad_client, pad_and_key, c
 
 
 def test_a_cookie_the_portal_did_not_sign_is_refused(client, pad_and_key):
-    client.cookies[PAD_COOKIE] = pad_and_key[1]
+    client.cookies[PAD_COOKIE.name] = pad_and_key[1]
     response = client.get(reverse("feedback:pad"))
     assert response.status_code == 302
     assert response.url == reverse(BIND)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from hall.constants import AppointmentStatus, TicketStatus, WindowState
 from hall.models import Appointment, Ticket, WindowSeat
-from jinpu_portal.kiosk import KIOSK_COOKIE
+from jinpu_portal.kiosk import KIOSK
 from tests.hall.pages_support import act, hall_scene, take_ticket
 
 pytestmark = pytest.mark.django_db
@@ -294,7 +294,7 @@ def test_the_kiosk_page_makes_this_browser_a_kiosk_with_the_idle_timeout(client,
     settings.HALL_KIOSK_IDLE_SECONDS = 90
     first = client.get(reverse("hall:kiosk", args=["JP"]))
     assert first.status_code == 302
-    assert KIOSK_COOKIE in first.cookies
+    assert KIOSK.name in first.cookies
     home = client.get(reverse("hall:kiosk", args=["JP"]))
     body = home.content.decode()
     assert 'data-kiosk-idle="90"' in body
@@ -322,4 +322,4 @@ def test_only_staff_leave_kiosk_mode(client, clerk, scene):
     client.force_login(clerk)
     left = client.post(reverse("hall:kiosk-exit"))
     assert left.status_code == 302
-    assert left.cookies[KIOSK_COOKIE].value == ""
+    assert left.cookies[KIOSK.name].value == ""
