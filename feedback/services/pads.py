@@ -160,7 +160,6 @@ def pad_instance(*, window_id: int, pk: int) -> ServiceInstance | None:
             "application__item_version",
             "item",
             "window__hall",
-            "staff",
         )
         .filter(pk=pk, window_id=window_id, stage=Stage.INTAKE, served_at__gte=since)
         .first()

@@ -13,8 +13,9 @@ timeout lives in static/js/pad.js, no inline script):
   pad.js fetches ``pad-idle`` (idle again, not showing that service once more);
 * thanks: back to idle after a few seconds.
 
-The pad shows the item, the case number, the window and the clerk; the applicant only
-as a masked name, never an ID number.
+The pad shows the item, the case number and the window; the applicant only as a masked
+name, never an ID number; the clerk not by name (citizens never see staff names: the
+window says whose service it is, and the rating records the clerk for the figures).
 """
 
 from django.conf import settings
@@ -82,7 +83,6 @@ def _rate(instance: ServiceInstance, form: PadRatingForm | None = None) -> tuple
         "item_name": application.item_version.name,
         "case_number": application.case_number,
         "person": mask_name(person.name),
-        "staff": instance.staff,
         "window": instance.window,
         "form": form or PadRatingForm(),
         "idle_seconds": settings.FEEDBACK_PAD_IDLE_SECONDS,
