@@ -202,6 +202,14 @@ def case_clocks(application: Application) -> list[Clock]:
     return sorted(clocks, key=lambda c: (order.get(c.kind, 2), c.started_on, c.pk))
 
 
+def case_clocks_left(
+    application: Application, *, calendar: WorkingCalendar | None = None
+) -> list[tuple[Clock, TimeLeft | None]]:
+    """``case_clocks`` with what is left of each (``time_left``), for the case pages."""
+    calendar = calendar or current_calendar()
+    return [(clock, time_left(clock, calendar=calendar)) for clock in case_clocks(application)]
+
+
 def application_visible_to(*, user: User, application: Application) -> bool:
     """Who may look at a case here: whoever intake lets see it (applicant, clerks,
     supervisors), and approvers acting for a department with a task on it."""

@@ -42,7 +42,7 @@ from .selectors import (
     TaskFilters,
     application_visible_to,
     approver_may_read_case_files,
-    case_clocks,
+    case_clocks_left,
     case_escalations_for,
     case_timeline,
     delivery_list_pending,
@@ -150,7 +150,7 @@ def task_detail(request, pk):
     task = _task_or_404(request, pk)
     application = task.application
     calendar = current_calendar()
-    clocks = [(clock, time_left(clock, calendar=calendar)) for clock in case_clocks(application)]
+    clocks = case_clocks_left(application, calendar=calendar)
     initial = {"version": task.lock_version}
     context = {
         "task": task,
@@ -421,13 +421,12 @@ def case_detail(request, pk):
     application = get_object_or_404(applications_with_names(), pk=pk)
     if not application_visible_to(user=request.user, application=application):
         raise Http404
-    calendar = current_calendar()
     return render(
         request,
         "approvals/case_detail.html",
         {
             "application": application,
-            "clocks": [(c, time_left(c, calendar=calendar)) for c in case_clocks(application)],
+            "clocks": case_clocks_left(application),
             "timeline": case_timeline(application, for_staff=sees_staff_names(request.user)),
             "result": result_notice(application),
             "delivery": Delivery.objects.filter(application=application).first(),

@@ -124,7 +124,9 @@ def open_clocks(application: Application):
     )
 
 
-def case_clocks(application: Application) -> dict[str, Clock]:
+def case_clocks_by_kind(application: Application) -> dict[str, Clock]:
+    """The case's own clocks (promised, statutory) by kind; ``selectors.case_clocks``
+    lists every clock of the case, step clocks too, for its pages."""
     return {
         clock.kind: clock
         for clock in Clock.objects.filter(application=application, kind__in=CASE_CLOCK_KINDS)
@@ -133,7 +135,7 @@ def case_clocks(application: Application) -> dict[str, Clock]:
 
 def sync_due_dates(application: Application) -> None:
     """Keep the case's denormalised due dates equal to its clocks' derived ones."""
-    clocks = case_clocks(application)
+    clocks = case_clocks_by_kind(application)
     fields = []
     for kind, field in (
         (ClockKind.PROMISED, "promised_due_date"),

@@ -42,7 +42,7 @@ from .clocks import clock_extend, clock_pause, clock_resume, clock_stop
 from .common import (
     acts_for,
     bump,
-    case_clocks,
+    case_clocks_by_kind,
     is_department_head,
     limit_text,
     lock_case,
@@ -661,7 +661,7 @@ def extension_decide(
             reference=application.case_number or "",
         )
         return extension
-    for clock in case_clocks(application).values():
+    for clock in case_clocks_by_kind(application).values():
         clock_extend(clock=clock, days=extension.days)
     sync_due_dates(application)
     _extension_event(

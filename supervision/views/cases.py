@@ -12,9 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from approvals.constants import Light
 from approvals.errors import error_text
-from approvals.selectors import case_clocks, case_timeline, time_left
+from approvals.selectors import case_clocks_left, case_timeline
 from approvals.services.escalations import CONTENT_MAX, escalation_issue
-from catalog.calendar import current_calendar
 from intake.constants import CaseStatus
 
 from .. import rollups
@@ -123,13 +122,12 @@ def _case_or_404(request, pk):
 
 
 def _case_page(request, application, form, status=200):
-    calendar = current_calendar()
     return render(
         request,
         "supervision/case.html",
         {
             "application": application,
-            "clocks": [(c, time_left(c, calendar=calendar)) for c in case_clocks(application)],
+            "clocks": case_clocks_left(application),
             "timeline": case_timeline(application, for_staff=True),
             "escalations": case_escalations(application),
             "form": form,
