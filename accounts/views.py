@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jinpu_portal.refusals import error_text
 from jinpu_portal.views import forbidden
 
 from .authorization import (
@@ -256,7 +257,7 @@ def _revoke_and_say(request, authorization, window=None) -> None:
     try:
         agent_revoke(authorization=authorization, actor=request.user, window=window)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"已撤销 {authorization.citizen.name} 的经办人授权，立即生效。")
 

@@ -17,10 +17,3 @@ class TaskConflict(ApprovalError):
 
 class ApprovalPermissionDenied(PermissionDenied):
     """The actor may not act for the task's department (or on this case)."""
-
-
-def error_text(error: ValidationError | PermissionDenied) -> str:
-    """A refusal as the pages and the API say it: the messages joined, in Chinese."""
-    if isinstance(error, ValidationError):
-        return "；".join(error.messages)
-    return str(error) or "您没有权限执行该操作。"

@@ -33,10 +33,10 @@ from intake.files import attorney_file_response, material_file_response
 from intake.models import Application, Notice, SubmittedMaterial
 from intake.selectors import applications_with_names
 from intake.services.online import agent_of
+from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors
 
 from . import forms
 from .constants import ExtensionStatus, Light, TaskStatus
-from .errors import error_text
 from .models import Delivery, Escalation, Extension
 from .selectors import (
     TaskFilters,
@@ -79,19 +79,6 @@ def role_required(*roles):
         return wrapped
 
     return decorator
-
-
-def act_and_say(request, success: str, service, *args, **kwargs) -> bool:
-    """Run ``service(*args, **kwargs)`` for a page: its refusal (ValidationError or
-    PermissionDenied) becomes the page's error message, else ``success`` its success
-    message. True when the service went through."""
-    try:
-        service(*args, **kwargs)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, error_text(error))
-        return False
-    messages.success(request, success)
-    return True
 
 
 # --- the inbox ------------------------------------------------------------------------
@@ -251,9 +238,7 @@ def task_action(request, pk, action):
     if form_class is not None:
         form = form_class(request.POST)
         if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            flash_form_errors(request, form)
             return redirect("approvals:task", pk=task.pk)
         data = form.cleaned_data
     else:

@@ -34,9 +34,9 @@ from accounts.models import User
 from intake.models import Application
 from jinpu_portal.api.errors import valid
 from jinpu_portal.api.schema import action_schemas, error_responses
+from jinpu_portal.refusals import error_text
 
 from ..constants import Decision, Light
-from ..errors import error_text
 from ..models import Extension
 from ..selectors import (
     INBOX_STATUSES,

@@ -21,10 +21,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.constants import Role
-from approvals.errors import error_text
 from approvals.selectors import time_left
-from approvals.views import act_and_say, role_required
+from approvals.views import role_required
 from intake.files import stored_file_response
+from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors
 
 from .. import order_forms as forms
 from ..constants import AppealStatus, OrderStatus
@@ -46,13 +46,6 @@ from ..services import orders as svc
 
 PAGE_SIZE = 20
 STAFF = (Role.CLERK, Role.APPROVER, Role.SUPERVISOR)
-
-
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
 
 
 # --- the unit's pages -------------------------------------------------------------------
@@ -156,7 +149,7 @@ def order_action(request, pk, action):
     form_class, success = ORDER_ACTIONS[action]
     form = form_class(request.POST, request.FILES)
     if not form.is_valid():
-        _form_errors(request, form)
+        flash_form_errors(request, form)
         return redirect("feedback:order", pk=order.pk)
     act_and_say(request, success, _run_order_action, request, order, action, form.cleaned_data)
     return redirect("feedback:order", pk=order.pk)
@@ -180,7 +173,7 @@ def order_visit(request, pk):
                 request, done, svc.order_visit, order=order, actor=request.user, **form.cleaned_data
             )
             return redirect("feedback:order_visit", pk=order.pk)
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     order.refresh_from_db()
     return render(
         request,
@@ -240,7 +233,7 @@ def appeal_detail(request, pk):
             ):
                 return redirect("feedback:appeals")
         else:
-            _form_errors(request, form)
+            flash_form_errors(request, form)
         return redirect("feedback:appeal", pk=appeal.pk)
     order = appeal.order
     return render(
@@ -309,7 +302,7 @@ def review_entry(request, pk, entry_pk):
         raise Http404
     form = forms.ReviewEntryForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        flash_form_errors(request, form)
         return redirect("feedback:review", pk=pk)
     data = form.cleaned_data
     act_and_say(

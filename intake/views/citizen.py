@@ -32,6 +32,7 @@ from catalog.selectors import (
     published_version_for_code,
 )
 from jinpu_portal.notifications import notification_mark_read
+from jinpu_portal.refusals import error_text
 from jinpu_portal.views import forbidden
 
 from ..citizen_forms import (
@@ -105,10 +106,6 @@ def _posted(request, files: bool = False) -> tuple:
     return (request.POST, request.FILES) if files else (request.POST,)
 
 
-def _text(error: IntakeError) -> str:
-    return "；".join(error.messages)
-
-
 def _is_applicant(application: Application, user) -> bool:
     return application.applicant.user_id == user.pk
 
@@ -159,7 +156,7 @@ def _start_online(request, form, citizen, create, *, done: str, page: str, **arg
             **arguments,
         )
     except (IntakeError, PermissionDenied) as error:
-        form.add_error(None, _text(error) if isinstance(error, IntakeError) else str(error))
+        form.add_error(None, error_text(error))
         return None
     messages.success(request, done)
     return redirect(page, pk=started.pk)
@@ -231,7 +228,7 @@ def application_edit(request, pk: int):
             try:
                 _save_draft(request, application, info_form, upload_form)
             except IntakeError as error:
-                info_form.add_error(None, _text(error))
+                info_form.add_error(None, error_text(error))
             else:
                 return _submit_if_asked(
                     request,
@@ -276,7 +273,7 @@ def _submit_if_asked(
     try:
         submit()
     except IntakeError as error:
-        messages.error(request, f"{not_yet}{_text(error)}")
+        messages.error(request, f"{not_yet}{error_text(error)}")
         return redirect(back)
     messages.success(request, submitted)
     return redirect(then or back)
@@ -400,7 +397,7 @@ def application_correct(request, pk: int):
             files=[(slot.material, uploaded) for slot, uploaded in form.material_files()],
         )
     except IntakeError as error:
-        messages.error(request, _text(error))
+        messages.error(request, error_text(error))
         return redirect("intake:my_application", pk=application.pk)
     return _submit_if_asked(
         request,
@@ -421,7 +418,7 @@ def _withdraw_page(request, *, withdraw, back: str, done: str, context: dict):
         try:
             withdraw(form.cleaned_data["reason"].strip())
         except IntakeError as error:
-            messages.error(request, f"不能撤回：{_text(error)}")
+            messages.error(request, f"不能撤回：{error_text(error)}")
         else:
             messages.success(request, done)
         return redirect(back)
@@ -576,7 +573,7 @@ def bundle_detail(request, pk: int):
                     actor=request.user,
                 )
             except IntakeError as error:
-                messages.error(request, _text(error))
+                messages.error(request, error_text(error))
                 return redirect("intake:my_bundle", pk=bundle_application.pk)
             return _submit_if_asked(
                 request,

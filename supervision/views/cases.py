@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from approvals.constants import Light
-from approvals.errors import error_text
 from approvals.selectors import case_clocks_left, case_timeline
 from approvals.services.escalations import CONTENT_MAX, escalation_issue
 from intake.constants import CaseStatus
+from jinpu_portal.refusals import error_text
 
 from .. import rollups
 from ..selectors import CaseQuery, case_escalations, case_for_supervisor, case_lights, case_search
