@@ -12,8 +12,6 @@ Permissions, per view:
   task on it); result download and online supplement: the applicant (or staff).
 """
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guardian.shortcuts import get_users_with_perms
 
 from accounts.constants import Role
+from accounts.decorators import role_required
 from accounts.models import User
 from accounts.selectors import department_list_acting_for
 from catalog.calendar import current_calendar
@@ -65,20 +64,6 @@ from .services import tolerance as tolerance_services
 from .services.common import is_department_head
 
 PAGE_SIZE = 20
-
-
-def role_required(*roles):
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not any(request.user.has_role(role) for role in roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 # --- the inbox ------------------------------------------------------------------------

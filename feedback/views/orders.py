@@ -21,8 +21,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.constants import Role
+from accounts.decorators import role_required
 from approvals.selectors import time_left
-from approvals.views import role_required
 from intake.files import stored_file_response
 from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors
 

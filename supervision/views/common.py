@@ -7,14 +7,13 @@ import datetime
 from functools import wraps
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 from accounts.constants import Role
+from accounts.decorators import role_required
 from intake.constants import Channel
 
 from ..rollups import Filter, scope_for
@@ -54,11 +53,9 @@ def supervisor_required(view):
     """Signed in with the supervisor role; ``request.scope`` is their scope (None: the
     district, else the departments they watch)."""
 
-    @login_required
+    @role_required(Role.SUPERVISOR)
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not request.user.has_role(Role.SUPERVISOR):
-            raise PermissionDenied
         request.scope = scope_for(request.user)
         return view(request, *args, **kwargs)
 
