@@ -85,10 +85,6 @@ def clerk_required(view):
     return wrapper
 
 
-def _error_messages(error: ValidationError) -> list[str]:
-    return [str(message) for message in error.messages]
-
-
 # --- queue and lists ---------------------------------------------------------
 
 
@@ -218,7 +214,7 @@ def counter_applicant(request):
             organisation=enterprise_form.cleaned_data if enterprise_form else None,
         )
     except ValidationError as error:
-        context["errors"] = _error_messages(error)
+        context["errors"] = error.messages
         status = 409 if error.code == "registered_meanwhile" else 400
         return render(request, "intake/workbench/applicant.html", context, status=status)
     return redirect(f"{reverse('intake:workbench-items')}?{_counter_query(citizen, enterprise)}")
@@ -332,7 +328,7 @@ def _counter_submit(request, template: str, context: dict, call):
             outcome=outcome.cleaned_data,
         ), None
     except ValidationError as error:
-        context["errors"] = _error_messages(error)
+        context["errors"] = error.messages
         return None, render(request, template, context, status=400)
 
 
@@ -455,7 +451,7 @@ def application_detail(request, pk: int):
         except IntakePermissionDenied:
             raise
         except ValidationError as error:
-            context["errors"] = _error_messages(error)
+            context["errors"] = error.messages
             return _detail(request, context, status=400)
         messages.success(request, _outcome_message(application))
         return redirect("intake:workbench-application", pk=application.pk)
@@ -499,7 +495,7 @@ def material_scan_upload(request, pk: int, material_id: int):
                 actor=request.user,
             )
         except IntakeError as error:
-            messages.error(request, "扫描件未上传：" + "；".join(_error_messages(error)))
+            messages.error(request, "扫描件未上传：" + "；".join(error.messages))
         else:
             messages.success(request, f"已上传“{slot.material.name}”的扫描件，审批部门可以查看。")
     return redirect(reverse("intake:workbench-application", args=[application.pk]) + "#scans")
