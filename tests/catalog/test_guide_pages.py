@@ -22,7 +22,7 @@ from catalog.constants import (
 from catalog.models import Bundle, BundleItem, Delegation
 from catalog.selectors import bundle_material_list
 from catalog.services import version_create_draft, version_publish, version_retire
-from tests.factories import department, hall, material, publish_item
+from tests.factories import department, hall, make_bundle, make_item, material, publish_item
 
 pytestmark = pytest.mark.django_db
 
@@ -465,15 +465,10 @@ def test_bundle_page_query_count_is_flat(client, db, assert_flat_queries):
     assert twenty.content.decode().count("一件事事项") >= 20
 
 
-def test_item_and_bundle_pages_link_to_applying(client, db):
-    from django.core.management import call_command
-
-    from catalog.models import Bundle, ItemVersion
-
-    call_command("seed_demo", verbosity=0)
-    online = ItemVersion.objects.filter(status="published", online_available=True).first()
-    offline = ItemVersion.objects.filter(status="published", online_available=False).first()
-    bundle = Bundle.objects.first()
+def test_item_and_bundle_pages_link_to_applying(client):
+    online = make_item(name="食品经营许可")
+    offline = make_item(name="居民身份证换领", online=False)
+    bundle = make_bundle("kaiban", [online, offline])
 
     page = client.get(f"/guide/items/{online.item.code}/").content.decode()
     assert f'href="/intake/apply/{online.item.code}/"' in page
