@@ -358,10 +358,11 @@ class TicketEvent(AppendOnlyModel):
         ]
 
     def __str__(self):
-        return f"{self.action_label} {self.at:%H:%M:%S}"
+        return f"{self.label} {self.at:%H:%M:%S}"
 
     @property
-    def action_label(self) -> str:
+    def label(self) -> str:
+        """The act's label: a ticket's or a window's (the field has no choices of its own)."""
         from ..constants import WindowAction
 
         for choices in (TicketAction, WindowAction):

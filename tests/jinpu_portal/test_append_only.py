@@ -19,6 +19,13 @@ def test_every_event_table_is_append_only():
         "EnterpriseAuthorizationEvent",
     }
     assert [model.__name__ for model in events if not issubclass(model, AppendOnlyModel)] == []
+    # Each says its action's label: from the field's choices, or a label of its own.
+    unlabelled = [
+        model.__name__
+        for model in events
+        if model.label is AppendOnlyModel.label and not model._meta.get_field("action").choices
+    ]
+    assert unlabelled == []
 
 
 @pytest.mark.django_db
