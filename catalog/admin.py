@@ -23,6 +23,7 @@ from django.utils.http import content_disposition_header
 from accounts.constants import DepartmentKind
 from accounts.models import Department
 from jinpu_portal.admin import ReadOnlyAdminMixin
+from jinpu_portal.refusals import error_text
 
 from .admin_widgets import FaqField
 from .calendar import uncovered_years, years_to_check
@@ -411,7 +412,7 @@ class ItemVersionAdmin(admin.ModelAdmin):
             try:
                 draft = version_create_draft(item=version.item, actor=request.user)
             except CatalogError as error:
-                messages.error(request, "；".join(error.messages))
+                messages.error(request, error_text(error))
                 return redirect(self._change_url(version))
             messages.success(request, f"已创建草稿版本 v{draft.number}，可编辑后发布。")
             return redirect(self._change_url(draft))

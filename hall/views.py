@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jinpu_portal.kiosk import KIOSK
 from jinpu_portal.pdf import absolute_url, qr_png
+from jinpu_portal.refusals import error_text
 from jinpu_portal.views import forbidden
 
 from . import page_selectors as pages
@@ -59,10 +60,6 @@ def index(request):
     )
 
 
-def _error_text(error: HallError) -> str:
-    return "；".join(error.messages)
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def ticket(request, code: str):
@@ -97,7 +94,7 @@ def ticket(request, code: str):
                     hall_id=hall.pk,
                 )
         except HallError as error:
-            context["error"] = _error_text(error)
+            context["error"] = error_text(error)
             return render(request, "hall/ticket.html", context, status=400)
         return redirect("hall:ticket-issued", token=issued.ticket.token)
     return render(request, "hall/ticket.html", context)

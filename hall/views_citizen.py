@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.constants import Role
 from accounts.selectors import citizen_for_user
+from jinpu_portal.refusals import error_text
 from jinpu_portal.views import forbidden
 
 from . import page_selectors as pages
@@ -97,7 +98,7 @@ def appointment_new(request):
                     category_id=category.pk, day=day, slot=start, actor=request.user
                 )
             except HallError as refused:
-                error = "；".join(refused.messages)
+                error = error_text(refused)
             else:
                 messages.success(
                     request, f"预约成功，预约码 {booked.code}。请在预约时段到大厅取号时输入。"
@@ -122,7 +123,7 @@ def appointment_cancel(request, pk: int):
     try:
         appointment_cancel_service(appointment=pk, actor=request.user)
     except HallError as refused:
-        messages.error(request, "；".join(refused.messages))
+        messages.error(request, error_text(refused))
     else:
         messages.success(request, "预约已取消。")
     return redirect("hall:appointments")

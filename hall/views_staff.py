@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User, Window
 from intake.views.workbench import clerk_required
+from jinpu_portal.refusals import error_text
 from jinpu_portal.views import forbidden
 
 from . import page_selectors as pages
@@ -49,12 +50,6 @@ from .services.windows import (
 )
 
 PANEL_POLL_SECONDS = 3
-
-
-def _refused(error: Exception) -> str:
-    if isinstance(error, HallError):
-        return "；".join(error.messages)
-    return str(error.args[0]) if error.args else "无权办理。"
 
 
 # --- the clerk's queue panel --------------------------------------------------------
@@ -170,7 +165,7 @@ def panel_act(request):
             request.POST,
         )
     except (HallError, PermissionDenied) as error:
-        request.session["hall_panel_error"] = _refused(error)
+        request.session["hall_panel_error"] = error_text(error)
         return redirect("hall:panel")
     if url:
         return redirect(url)
@@ -216,7 +211,7 @@ def windows(request, code: str):
     try:
         hall = _visible_hall(request, code)
     except PermissionDenied as error:
-        return forbidden(request, _refused(error))
+        return forbidden(request, error_text(error))
     context = _windows_context(request, hall)
     context["error"] = request.session.pop("hall_windows_error", "")
     return render(request, "hall/windows.html", context)
@@ -279,9 +274,9 @@ def window_act(request, code: str, pk: int):
         window = _window_of(hall, pk)
         message = _window_act(window, request.user, request.POST.get("action", ""), request.POST)
     except PermissionDenied as error:
-        return forbidden(request, _refused(error))
+        return forbidden(request, error_text(error))
     except HallError as error:
-        request.session["hall_windows_error"] = _refused(error)
+        request.session["hall_windows_error"] = error_text(error)
         return redirect("hall:windows", code=code)
     messages.success(request, message)
     return redirect("hall:windows", code=hall.code)
