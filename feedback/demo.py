@@ -242,7 +242,7 @@ def seed_history(*, cases: int = HISTORY_CASES, seed: int = 2026) -> int:
                     from_status=before,
                     to_status=after,
                     actor=application.accepted_by if action != CaseAction.CONCLUDE else None,
-                    actor_role=Role.CLERK if action != CaseAction.CONCLUDE else "",
+                    actor_role=str(Role.CLERK.label) if action != CaseAction.CONCLUDE else "",
                     channel=Channel.COUNTER,
                     hall=window.hall,
                     window=window,

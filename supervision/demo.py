@@ -193,7 +193,7 @@ def seed_cases(*, seed: int = 2026) -> int:
                     action=action,
                     from_status=before,
                     to_status=after,
-                    actor_role=Role.CLERK if action != CaseAction.CONCLUDE else "",
+                    actor_role=str(Role.CLERK.label) if action != CaseAction.CONCLUDE else "",
                     channel=Channel.COUNTER,
                     hall=application.hall,
                     window_id=application.window_id,

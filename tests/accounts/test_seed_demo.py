@@ -59,6 +59,16 @@ class SeededDemo(TestCase):
         can_sign_in = [u.username for u in User.objects.all() if u.has_usable_password()]
         assert sorted(can_sign_in) == sorted(account.username for account in DEMO_ACCOUNTS)
 
+    def test_the_demo_timelines_name_roles_in_chinese(self):
+        # The applicant's timeline shows the actor's role as recorded: a label, never a
+        # role's code ("clerk").
+        from accounts.constants import Role
+        from intake.models import CaseEvent
+
+        roles = set(CaseEvent.objects.values_list("actor_role", flat=True).distinct())
+        assert str(Role.CLERK.label) in roles
+        assert roles.isdisjoint(Role.values)
+
     def test_every_demo_account_can_log_in_with_its_role(self):
         for account in DEMO_ACCOUNTS:
             user = User.objects.get(username=account.username)
