@@ -20,6 +20,9 @@ near the New Area's reported 99.8 %.
   return visit satisfied, reopened after an unsatisfied visit, referred to and ruled by
   the supervisor, appeals pending, accepted and rejected).
 
+- **the demo citizen's own service**: a 即办件 of 张明 (``citizen``) taken today, its
+  window service rated, its department's service waiting for 张明's online rating.
+
 With ``HISTORY_CASES`` cases the district's 好评率 comes out at 99.80 % (nine 差评
 counted in about 4,500 ratings; the accepted appeal's is out).
 
@@ -496,9 +499,28 @@ def seed_story(*, rng: random.Random | None = None) -> int:
     return made
 
 
+def seed_own_services() -> None:
+    """The demo citizen's (``citizen``, 张明) own 即办件, taken today at the demo clerk's
+    window: the window's service rated on the pad, the department's left for 张明 to
+    rate online (去评价 on the case's page in 我的申请)."""
+    citizen = Citizen.objects.filter(user__username="citizen").first()
+    clerk = User.objects.filter(username="clerk").first()
+    version = (
+        ItemVersion.objects.filter(status=VersionStatus.PUBLISHED, case_type=CaseType.IMMEDIATE)
+        .order_by("item__code")
+        .first()
+    )
+    if citizen is None or clerk is None or version is None:
+        return
+    application = _accept_on_the_spot(version, clerk, citizen)
+    intake = ServiceInstance.objects.get(application=application, stage=Stage.INTAKE)
+    rating_record(instance=intake, level=Level.VERY_SATISFIED, channel=RatingChannel.PAD)
+
+
 @register_seeder("feedback", order=60)
 def seed_feedback() -> None:
     if Application.objects.filter(outcome_note=HISTORY_NOTE).exists():
         return
     seed_history()
     seed_story()
+    seed_own_services()

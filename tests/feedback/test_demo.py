@@ -7,9 +7,9 @@ import pytest
 from accounts.demo import seeders
 from accounts.models import Department
 from feedback import demo
-from feedback.constants import AppealStatus, OrderOutcome, OrderStatus
+from feedback.constants import AppealStatus, InstanceState, OrderOutcome, OrderStatus, Stage
 from feedback.figures import figure_table
-from feedback.models import Appeal, Rating, RectificationOrder
+from feedback.models import Appeal, Rating, RectificationOrder, ServiceInstance
 from intake.models import Application
 from tests.factories import ItemVersionFactory
 
@@ -63,6 +63,13 @@ def test_the_story_reaches_every_state_and_the_figures_count_it(organisation, mo
     assert history.filter(level__gte=4).count() == 0
     assert history.filter(is_default=True).exists()
     assert total.rated == Rating.objects.filter(excluded=False).count()
+
+    # The demo citizen has a service to rate online and one already rated.
+    own = {
+        i.stage: i.state
+        for i in ServiceInstance.objects.filter(application__applicant__user__username="citizen")
+    }
+    assert own == {Stage.INTAKE: InstanceState.RATED, Stage.CONCLUSION: InstanceState.OPEN}
 
     # A second run adds nothing.
     cases, ratings = Application.objects.count(), Rating.objects.count()
