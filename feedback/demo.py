@@ -48,6 +48,7 @@ from catalog.calendar import is_working_day
 from catalog.constants import CaseType, VersionStatus
 from catalog.models import ItemVersion
 from intake.constants import CaseAction, CaseStatus, Channel, MaterialStatus
+from intake.history import applications_import
 from intake.models import Application, CaseEvent
 from intake.services.cases import application_create, counter_receive, intake_accept
 from intake.services.numbering import case_number_next
@@ -216,7 +217,7 @@ def seed_history(*, cases: int = HISTORY_CASES, seed: int = 2026) -> int:
                 outcome_note=HISTORY_NOTE,
             )
         )
-    Application.objects.bulk_create(applications, batch_size=500)
+    applications_import(applications)
     applications = list(
         Application.objects.filter(outcome_note=HISTORY_NOTE, service_instances__isnull=True)
         .select_related("item_version__item", "window__hall", "accepted_by")

@@ -37,6 +37,7 @@ from catalog.calendar import add_working_days, is_working_day
 from catalog.constants import TongbanScope, VersionStatus
 from catalog.models import Delegation, ItemVersion
 from intake.constants import CaseAction, CaseStatus, Channel
+from intake.history import applications_import
 from intake.models import Application, CaseEvent
 from intake.services.numbering import case_number_next, case_number_prefix
 
@@ -170,7 +171,7 @@ def seed_cases(*, seed: int = 2026) -> int:
             day=timezone.localtime(accepted_at).date(),
         )
         applications.append(application)
-    Application.objects.bulk_create(applications, batch_size=500)
+    applications_import(applications)
 
     events = []
     for application in Application.objects.filter(outcome_note=NOTE).select_related(

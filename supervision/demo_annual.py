@@ -32,6 +32,7 @@ from feedback.constants import InstanceState, Level, RatingChannel, Stage
 from feedback.demo import _approvers, _citizens, _clerks, _pick
 from feedback.models import Rating, ServiceInstance
 from intake.constants import CaseAction, CaseStatus, Channel
+from intake.history import applications_import
 from intake.models import Application, CaseEvent
 from intake.services.numbering import CHANNEL_PREFIX, case_number_next
 
@@ -236,7 +237,7 @@ def seed_year_cases(*, seed: int = 2025) -> int:
             application.case_number = case_number_next(
                 prefix=prefix, day=timezone.localtime(application.accepted_at).date()
             )
-    Application.objects.bulk_create([p.application for p in plans], batch_size=500)
+    applications_import([p.application for p in plans])
 
     events, instances = [], []
     for plan in plans:

@@ -69,6 +69,17 @@ class SeededDemo(TestCase):
         assert str(Role.CLERK.label) in roles
         assert roles.isdisjoint(Role.values)
 
+    def test_the_demo_citizens_newest_case_comes_first(self):
+        # The imported history is dated when it was submitted, so 我的申请 (newest first)
+        # opens on the case 张明 brought to the counter today, with its service to rate.
+        from intake.citizen_selectors import my_application_list
+
+        citizen = User.objects.get(username="citizen")
+        listed = list(my_application_list(user=citizen))
+        assert len(listed) > 1
+        assert listed[0].submitted_at == max(a.submitted_at for a in listed)
+        assert listed[0].service_instances.filter(state="open").exists()
+
     def test_every_demo_account_can_log_in_with_its_role(self):
         for account in DEMO_ACCOUNTS:
             user = User.objects.get(username=account.username)
