@@ -16,6 +16,7 @@ from tests.factories import (
     ServiceCategoryFactory,
     TicketFactory,
     UserFactory,
+    make_citizen,
     resident_id,
 )
 
@@ -182,8 +183,7 @@ def test_display_and_figures(monday):
 
 def test_appointments_for_citizens(at):
     at(2026, 11, 2, 10)
-    user = UserFactory(citizen=True)
-    CitizenFactory(user=user, id_number=resident_id(77))
+    user = make_citizen(id_number=resident_id(77)).user
     category = ServiceCategoryFactory(appointment_limit=1)
     client = client_for(user)
     slots = (
@@ -202,8 +202,7 @@ def test_appointments_for_citizens(at):
     assert body["status"] == "booked"
     assert "*" in body["id_number"]
     assert [a["code"] for a in client.get("/api/v1/hall/appointments/").json()] == [body["code"]]
-    other = UserFactory(citizen=True)
-    CitizenFactory(user=other, id_number=resident_id(78))
+    other = make_citizen(id_number=resident_id(78)).user
     again = client_for(other).post(
         "/api/v1/hall/appointments/",
         {"category": category.pk, "day": "2026-11-03", "slot": "09:00"},
@@ -221,8 +220,7 @@ def test_appointments_for_citizens(at):
 
 def test_check_in_over_the_api(at):
     at(2026, 11, 2, 10)
-    user = UserFactory(citizen=True)
-    CitizenFactory(user=user, id_number=resident_id(79))
+    user = make_citizen(id_number=resident_id(79)).user
     category = ServiceCategoryFactory(letter="B")
     code = (
         client_for(user)

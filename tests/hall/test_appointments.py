@@ -14,11 +14,11 @@ from hall.selectors import slots
 from hall.services import appointments, calling
 from jinpu_portal.models import Notification
 from tests.factories import (
-    CitizenFactory,
     HallWindowFactory,
     ServiceCategoryFactory,
     TicketFactory,
     UserFactory,
+    make_citizen,
     resident_id,
 )
 
@@ -32,9 +32,7 @@ NINE = datetime.time(9, 0)
 @pytest.fixture
 def person(db):
     """A citizen with a verified identity and an account (role citizen)."""
-    user = UserFactory(citizen=True)
-    CitizenFactory(user=user, name="赵丽", id_number=resident_id(501), phone="13911112222")
-    return user
+    return make_citizen("赵丽", id_number=resident_id(501), phone="13911112222").user
 
 
 def book(category, user, day=TUESDAY, slot=NINE, **kwargs):
@@ -88,8 +86,7 @@ def test_a_cancelled_place_is_free_again(at, person):
     category = ServiceCategoryFactory(appointment_limit=1)
     first = book(category, person)
     appointments.appointment_cancel(appointment=first, actor=person)
-    other = UserFactory(citizen=True)
-    CitizenFactory(user=other, id_number=resident_id(502))
+    other = make_citizen(id_number=resident_id(502)).user
     assert book(category, other).status == AppointmentStatus.BOOKED
 
 
@@ -123,8 +120,7 @@ def test_slots_outside_the_rules_are_refused(at, person, day, slot, code):
 
 def test_an_unverified_account_cannot_book(at):
     at(2026, 11, 2, 10)
-    user = UserFactory(citizen=True)
-    CitizenFactory(user=user, verified=False, id_number=resident_id(503))
+    user = make_citizen(verified=False, id_number=resident_id(503)).user
     with pytest.raises(HallError) as error:
         book(ServiceCategoryFactory(), user)
     assert error.value.code == "not_verified"

@@ -13,11 +13,10 @@ from hall.models import DayCounter, Ticket
 from hall.services import appointments, calling, tickets
 from hall.services.waiting import WAITING_FIELDS, recount
 from tests.factories import (
-    CitizenFactory,
     HallWindowFactory,
     ServiceCategoryFactory,
     TicketFactory,
-    UserFactory,
+    make_citizen,
     resident_id,
 )
 
@@ -107,8 +106,7 @@ def test_every_move_in_and_out_of_the_queue_keeps_the_counts(at, monday):
 
 def test_an_appointment_counts_in_its_lane_ahead_of_normal_tickets(at):
     at(2026, 11, 1, 10)
-    person = UserFactory(citizen=True)
-    CitizenFactory(user=person, id_number=resident_id(502), phone="13911113333")
+    person = make_citizen(id_number=resident_id(502), phone="13911113333").user
     category = ServiceCategoryFactory()
     appointment = appointments.appointment_book(
         category_id=category.pk, day=MONDAY, slot=datetime.time(9, 0), actor=person
