@@ -20,10 +20,9 @@ from playwright.sync_api import expect
 from feedback.constants import InstanceState, Level, RatingChannel
 from feedback.models import Rating, ServiceInstance
 from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.helpers import log_in, shoot
+from tests.e2e.helpers import DESKTOP, shoot, signed_in
 from tests.factories import accept_case, service_instance
 
-DESKTOP = {"width": 1280, "height": 900}
 TABLET = {"width": 820, "height": 1180}
 IDLE_TEXT = "窗口办理完成后"
 
@@ -57,8 +56,7 @@ def test_the_pad_shows_the_case_just_accepted_within_2_seconds_and_takes_a_ratin
     clerk, citizen, item, settings, live_server, screenshots_dir, browser
 ):
     base = live_server.url
-    desk = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
-    log_in(desk, base, clerk.username)
+    _, desk = signed_in(browser, DESKTOP, base, clerk.username)
     desk.goto(f"{base}{reverse('feedback:pads')}")
     desk.fill("#id_name", "3 号窗口平板")
     desk.click("main button:has-text('登记并生成密钥')")

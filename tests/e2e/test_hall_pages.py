@@ -21,6 +21,7 @@ from tests.e2e.helpers import (
     assert_no_sideways_scroll,
     log_in,
     shoot,
+    signed_in,
 )
 from tests.hall.pages_support import hall_scene
 
@@ -57,8 +58,7 @@ def test_every_hall_page_of_each_role_passes_axe_at_both_widths(
         screenshots_dir,
     )
 
-    desk = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
-    log_in(desk, base, clerk.username)
+    _, desk = signed_in(browser, DESKTOP, base, clerk.username)
     _audit(
         desk,
         base,
@@ -70,8 +70,7 @@ def test_every_hall_page_of_each_role_passes_axe_at_both_widths(
         shots=("panel-idle",),
     )
 
-    boss = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
-    log_in(boss, base, supervisor.username)
+    _, boss = signed_in(browser, DESKTOP, base, supervisor.username)
     _audit(
         boss,
         base,
@@ -83,8 +82,7 @@ def test_every_hall_page_of_each_role_passes_axe_at_both_widths(
         shots=("windows", "overview"),
     )
 
-    person = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
-    log_in(person, base, citizen.user.username)
+    _, person = signed_in(browser, DESKTOP, base, citizen.user.username)
     _audit(
         person,
         base,

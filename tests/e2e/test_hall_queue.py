@@ -20,8 +20,8 @@ from tests.e2e.helpers import (
     DESKTOP,
     PHONE,
     assert_no_sideways_scroll,
-    log_in,
     shoot,
+    signed_in,
 )
 from tests.hall.pages_support import hall_scene
 
@@ -67,8 +67,7 @@ def test_a_ticket_is_called_shown_on_the_display_within_2_seconds_and_served(
     assert screen.evaluate("document.documentElement.scrollHeight") <= SCREEN["height"]
 
     # 3. The clerk calls the next ticket; the display shows it within 2 seconds.
-    desk = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
-    log_in(desk, base, clerk.username)
+    _, desk = signed_in(browser, DESKTOP, base, clerk.username)
     desk.goto(f"{base}{reverse('hall:panel')}")
     expect(desk.get_by_test_id("panel-window-state")).to_have_text("开放")
     clicked = time.monotonic()
