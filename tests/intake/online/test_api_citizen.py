@@ -12,7 +12,6 @@ from rest_framework.test import APIClient
 
 from intake.constants import CASE_STATUSES, CaseStatus
 from intake.models import Application
-from intake.services.cases import application_submit
 from tests.factories import (
     accept_all,
     authorize_agent,
@@ -26,6 +25,7 @@ from tests.factories import (
     png_bytes,
     request_correction,
     start_online,
+    submit_online,
     upload_required,
 )
 
@@ -43,12 +43,6 @@ def api(applicant):
 
 def material_id(application, name):
     return application.materials.get(material__name=name).material_id
-
-
-def submitted(item, applicant):
-    application = start_online(item, applicant)
-    upload_required(application)
-    return application_submit(application=application, actor=applicant.user)
 
 
 # --- list and detail -------------------------------------------------------------------
@@ -81,7 +75,7 @@ def test_list_own_paginated_with_a_flat_query_count(api, applicant, item):
 
 def test_detail_has_materials_events_and_no_staff_identity(api, applicant, item):
     clerk = make_clerk(username="clerk-zhou")
-    application = submitted(item, applicant)
+    application = submit_online(applicant, item)
     request_correction(application, clerk, defective="申请表", reason="缺少签字")
     response = api.get(f"/api/v1/applications/{application.pk}/")
     assert response.status_code == 200
@@ -108,7 +102,7 @@ def test_detail_has_materials_events_and_no_staff_identity(api, applicant, item)
 
 
 def test_another_citizen_gets_404_and_a_clerk_may_read(api, applicant, item):
-    application = submitted(item, applicant)
+    application = submit_online(applicant, item)
     stranger = APIClient()
     stranger.force_authenticate(make_citizen("赵强").user)
     assert stranger.get(f"/api/v1/applications/{application.pk}/").status_code == 404
@@ -146,9 +140,7 @@ def test_fellow_representative_reads_but_cannot_withdraw(applicant, item):
     enterprise = make_enterprise(applicant)
     colleague = make_citizen("孙丽")
     authorize_agent(enterprise, applicant, colleague)
-    application = start_online(item, applicant, enterprise=enterprise)
-    upload_required(application)
-    application_submit(application=application, actor=applicant.user)
+    application = submit_online(applicant, item, enterprise=enterprise)
     client = APIClient()
     client.force_authenticate(colleague.user)
     assert client.get(f"/api/v1/applications/{application.pk}/").status_code == 200
@@ -353,7 +345,7 @@ def test_agent_power_of_attorney_through_the_api(api, applicant, item):
 
 
 def test_withdraw_then_not_twice(api, applicant, item):
-    application = submitted(item, applicant)
+    application = submit_online(applicant, item)
     url = f"/api/v1/applications/{application.pk}/withdraw/"
     response = api.post(url, {"reason": "不再需要"}, format="json")
     assert response.status_code == 200
@@ -365,7 +357,7 @@ def test_withdraw_then_not_twice(api, applicant, item):
 
 
 def test_withdraw_after_acceptance_is_refused(api, applicant, item):
-    application = submitted(item, applicant)
+    application = submit_online(applicant, item)
     accept_all(application, make_clerk())
     response = api.post(f"/api/v1/applications/{application.pk}/withdraw/")
     assert response.status_code == 400
@@ -375,7 +367,7 @@ def test_withdraw_after_acceptance_is_refused(api, applicant, item):
 
 
 def test_withdraw_reason_too_long(api, applicant, item):
-    application = submitted(item, applicant)
+    application = submit_online(applicant, item)
     response = api.post(
         f"/api/v1/applications/{application.pk}/withdraw/", {"reason": "长" * 201}, format="json"
     )
@@ -385,7 +377,7 @@ def test_withdraw_reason_too_long(api, applicant, item):
 
 
 def test_resubmit_after_correction(api, applicant, item):
-    application = submitted(item, applicant)
+    application = submit_online(applicant, item)
     request_correction(application, make_clerk(), defective="申请表")
     base = f"/api/v1/applications/{application.pk}"
     response = api.post(f"{base}/resubmit/")
@@ -430,7 +422,7 @@ def test_every_endpoint_is_in_the_schema_with_its_permission(tmp_path):
 
 
 def test_uploading_to_a_withdrawn_application_says_it_was_withdrawn(api, applicant, item):
-    application = submitted(item, applicant)
+    application = submit_online(applicant, item)
     assert api.post(f"/api/v1/applications/{application.pk}/withdraw/").status_code == 200
     response = api.post(
         f"/api/v1/applications/{application.pk}/materials/",

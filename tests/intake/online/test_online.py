@@ -25,6 +25,7 @@ from tests.factories import (
     png_bytes,
     request_correction,
     start_online,
+    submit_online,
     upload_required,
 )
 
@@ -366,9 +367,7 @@ def test_my_applications_empty_state(client, applicant):
 def test_my_applications_lists_own_with_status_badges(client, applicant, item):
     other = make_citizen("赵强")
     draft = start_online(item, applicant)
-    submitted = start_online(item, applicant)
-    upload_required(submitted)
-    application_submit(application=submitted, actor=applicant.user)
+    submitted = submit_online(applicant, item)
     theirs = start_online(item, other)
     html = login(client, applicant).get("/intake/my/").content.decode()
     assert f"/intake/my/{draft.pk}/edit/" in html
@@ -401,9 +400,7 @@ def test_my_applications_is_paginated_with_a_flat_query_count(client, applicant,
 
 
 def test_another_citizen_cannot_read_change_or_withdraw(client, applicant, item):
-    application = start_online(item, applicant)
-    upload_required(application)
-    application_submit(application=application, actor=applicant.user)
+    application = submit_online(applicant, item)
     slot = application.materials.exclude(file="").first()
     login(client, make_citizen("赵强"))
     for url in [
@@ -425,9 +422,7 @@ def test_a_fellow_representative_sees_the_enterprise_application_but_cannot_with
     enterprise = make_enterprise(applicant, name="大连李明商贸有限公司")
     colleague = make_citizen("孙丽")
     authorize_agent(enterprise, applicant, colleague)
-    application = start_online(item, applicant, enterprise=enterprise)
-    upload_required(application)
-    application_submit(application=application, actor=applicant.user)
+    application = submit_online(applicant, item, enterprise=enterprise)
     login(client, colleague)
     assert client.get(f"/intake/my/{application.pk}/").status_code == 200
     assert f"/intake/my/{application.pk}/" in client.get("/intake/my/").content.decode()
@@ -442,9 +437,7 @@ def test_a_fellow_representative_sees_the_enterprise_application_but_cannot_with
 
 
 def test_withdraw_asks_for_confirmation_then_withdraws(client, applicant, item):
-    application = start_online(item, applicant)
-    upload_required(application)
-    application_submit(application=application, actor=applicant.user)
+    application = submit_online(applicant, item)
     login(client, applicant)
     detail = client.get(f"/intake/my/{application.pk}/").content.decode()
     assert f"/intake/my/{application.pk}/withdraw/" in detail
@@ -461,9 +454,7 @@ def test_withdraw_asks_for_confirmation_then_withdraws(client, applicant, item):
 
 
 def test_withdrawing_after_acceptance_is_refused(client, applicant, item):
-    application = start_online(item, applicant)
-    upload_required(application)
-    application_submit(application=application, actor=applicant.user)
+    application = submit_online(applicant, item)
     accept_all(application, make_clerk())
     login(client, applicant)
     detail = client.get(f"/intake/my/{application.pk}/").content.decode()
@@ -494,9 +485,7 @@ def test_timeline_names_roles_places_and_never_staff(
     client, applicant, item, django_capture_on_commit_callbacks
 ):
     clerk = make_clerk(username="clerk-zhou")
-    application = start_online(item, applicant)
-    upload_required(application)
-    application_submit(application=application, actor=applicant.user)
+    application = submit_online(applicant, item)
     with django_capture_on_commit_callbacks(execute=True):
         accept_all(application, clerk)
     html = login(client, applicant).get(f"/intake/my/{application.pk}/").content.decode()
@@ -521,9 +510,7 @@ def test_timeline_names_roles_places_and_never_staff(
 
 
 def test_a_notice_not_yet_rendered_shows_pending(client, applicant, item):
-    application = start_online(item, applicant)
-    upload_required(application)
-    application_submit(application=application, actor=applicant.user)
+    application = submit_online(applicant, item)
     accept_all(application, make_clerk())  # in a test transaction: rendering never runs
     notice = application.notices.get()
     html = login(client, applicant).get(f"/intake/my/{application.pk}/").content.decode()
@@ -537,9 +524,7 @@ def test_a_notice_not_yet_rendered_shows_pending(client, applicant, item):
 
 def test_correction_shows_exactly_what_to_fix_and_resubmits(client, applicant, item):
     clerk = make_clerk()
-    application = start_online(item, applicant)
-    upload_required(application)
-    application_submit(application=application, actor=applicant.user)
+    application = submit_online(applicant, item)
     request_correction(application, clerk, defective="申请表", reason="申请表缺少本人签字")
     login(client, applicant)
     html = client.get(f"/intake/my/{application.pk}/").content.decode()
@@ -575,9 +560,7 @@ def test_correction_shows_exactly_what_to_fix_and_resubmits(client, applicant, i
 
 
 def test_correction_upload_of_a_disguised_file_is_refused(client, applicant, item):
-    application = start_online(item, applicant)
-    upload_required(application)
-    application_submit(application=application, actor=applicant.user)
+    application = submit_online(applicant, item)
     request_correction(application, make_clerk(), defective="申请表")
     before = slots_of(application)["申请表"].file.name
     response = login(client, applicant).post(
@@ -595,13 +578,9 @@ def test_correction_upload_of_a_disguised_file_is_refused(client, applicant, ite
 
 
 def test_notifications_list_open_and_mark_read(client, applicant, item):
-    application = start_online(item, applicant)
-    upload_required(application)
-    application_submit(application=application, actor=applicant.user)
+    application = submit_online(applicant, item)
     other = make_citizen("赵强")
-    theirs = start_online(item, other)
-    upload_required(theirs)
-    application_submit(application=theirs, actor=other.user)
+    submit_online(other, item)
     mine = Notification.objects.get(recipient=applicant.user)
     foreign = Notification.objects.get(recipient=other.user)
 
@@ -651,9 +630,7 @@ def test_submit_confirmation_is_sent_in_the_service(applicant, item):
 
 
 def test_every_message_to_the_applicant_links_to_their_application_page(client, item, applicant):
-    application = start_online(item, applicant)
-    upload_required(application)
-    application_submit(application=application, actor=applicant.user)
+    application = submit_online(applicant, item)
     clerk = make_clerk()
     accept_all(application, clerk)
     urls = set(Notification.objects.filter(recipient=applicant.user).values_list("url", flat=True))
