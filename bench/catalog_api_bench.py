@@ -45,6 +45,7 @@ from bench.common import (  # noqa: E402
     port_is_free,
     recreate_database,
     run,
+    run_together,
     stop,
     wait_until_up,
 )
@@ -298,10 +299,7 @@ def python_run(args, paths: list[str]) -> dict:
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.connections)]
     started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(threads)
     if failures:
         raise RuntimeError(f"non-200 responses: {failures[:5]}")
     latencies.sort()
@@ -328,11 +326,7 @@ def python_pass(args, paths: list[str]) -> None:
             if status != 200:
                 raise RuntimeError(f"{path} answered {status}: {body[:200]!r}")
 
-    threads = [threading.Thread(target=worker) for _ in range(args.connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together([threading.Thread(target=worker) for _ in range(args.connections)])
 
 
 def measure(args, codes: list[str], work_dir: Path) -> tuple[list[dict], list[dict]]:

@@ -152,6 +152,15 @@ def port_is_free(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
+def port_in_use(port: int) -> bool:
+    """Whether something listens on ``port`` already (said on stderr): a load benchmark
+    then exits with 2 before it creates anything."""
+    if port_is_free(port):
+        return False
+    print(f"port {port} is in use", file=sys.stderr)
+    return True
+
+
 def wait_until_up(server: subprocess.Popen, port: int, timeout: float = 60) -> None:
     """Wait for ``/healthz`` to answer 200; fail at once if gunicorn exits."""
     deadline = time.monotonic() + timeout
@@ -386,12 +395,16 @@ def tally(counts: dict, status: int, expected: int, body: bytes) -> None:
 def run_threads(worker, slots, results, counts: dict) -> None:
     """One client process's end: ``worker(slot)`` in a thread per client slot; when all
     are done, put ``counts`` on ``results``."""
-    threads = [threading.Thread(target=worker, args=(slot,)) for slot in slots]
+    run_together([threading.Thread(target=worker, args=(slot,)) for slot in slots])
+    results.put(counts)
+
+
+def run_together(threads) -> None:
+    """Start every thread of ``threads``, then wait for them all."""
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    results.put(counts)
 
 
 def merge_counts(totals: dict, counts: dict) -> None:

@@ -374,8 +374,7 @@ def main(argv=None) -> int:
     if args.seed:
         seed(args.clients, args.seed)
         return 0
-    if not common.port_is_free(args.port):
-        print(f"port {args.port} is in use", file=sys.stderr)
+    if common.port_in_use(args.port):
         return 2
     work_dir = Path(tempfile.mkdtemp(prefix="jinpu-bench-intake-"))
     env = server_env(args, str(work_dir / "var"))
