@@ -192,7 +192,10 @@ def _supersede(*, enterprise: Enterprise, citizen: Citizen, actor: User, window=
 def _create(
     *, enterprise, citizen, items, valid_until, method, actor, window=None, note="", **fields
 ):
-    """The authorization and its audit row (granted online, or recorded at a window)."""
+    """The authorization and its audit row (granted online, or recorded at a window),
+    in place of the agent's open one (``_supersede``)."""
+    items = list(items)
+    _supersede(enterprise=enterprise, citizen=citizen, actor=actor, window=window)
     authorization = EnterpriseRepresentative(
         enterprise=enterprise,
         citizen=citizen,
@@ -262,8 +265,6 @@ def agent_authorize_online(
     agent = _agent_identity(id_number, name)
     if agent.user_id == actor.pk or agent.id_number == enterprise.legal_representative_id_number:
         raise ValidationError({"id_number": ["法定代表人本人无需授权。"]})
-    items = list(items)
-    _supersede(enterprise=enterprise, citizen=agent, actor=actor)
     return _create(
         enterprise=enterprise,
         citizen=agent,
@@ -345,8 +346,6 @@ def agent_record_at_window(
     elif agent.name != name.strip():
         raise ValidationError({"name": ["姓名与该公民身份号码已核验的姓名不一致。"]})
     mime = check_attorney_file(power_of_attorney)
-    items = list(items)
-    _supersede(enterprise=enterprise, citizen=agent, actor=clerk, window=window)
     return _create(
         enterprise=enterprise,
         citizen=agent,
