@@ -240,12 +240,9 @@ def approver(db):
 
 @pytest.fixture
 def supervisor(db):
-    from accounts.services import staff_set_district_wide
-    from tests.factories import UserFactory
+    from tests.factories import make_supervisor
 
-    user = UserFactory(supervisor=True, username="supervisor-test")
-    staff_set_district_wide(user=user, district_wide=True)
-    return user
+    return make_supervisor(username="supervisor-test")
 
 
 @pytest.fixture

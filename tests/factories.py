@@ -1,8 +1,8 @@
 """The one way tests make data: factory_boy factories that go through the real
 services (accounts, catalog, intake, approvals), so a test's data passes the same
 validation, role wiring and transitions as a user's would. People and the
-organisation, published item versions, clerks and approvers, and applications in
-every state of a case (``ApplicationFactory`` traits)."""
+organisation, published item versions, clerks, approvers and supervisors, and
+applications in every state of a case (``ApplicationFactory`` traits)."""
 
 import datetime
 import io
@@ -22,6 +22,7 @@ from accounts.services import (
     staff_assign_window,
     staff_grant_department,
     staff_set_department_head,
+    staff_set_district_wide,
 )
 from approvals.constants import OPEN_TASK_STATUSES, ClockKind
 from approvals.models import Clock
@@ -851,6 +852,17 @@ def make_approver(*departments, username=None, head=False, full_name=None):
     user = ApproverFactory(user=UserFactory(approver=True, **extra), departments=list(departments))
     if head:
         staff_set_department_head(user=user, department=departments[0])
+    return user
+
+
+def make_supervisor(*departments, username=None):
+    """A supervisor (督查人员) watching ``departments``, or the whole district (全区督查)
+    when none is given, through the accounts services."""
+    user = UserFactory(supervisor=True, **({"username": username} if username else {}))
+    if not departments:
+        staff_set_district_wide(user=user, district_wide=True)
+    for watched in departments:
+        staff_grant_department(user=user, department=watched, supervise=True)
     return user
 
 

@@ -18,7 +18,7 @@ from approvals.tasks import clock_sweep as clock_sweep_task
 from catalog.calendar import add_working_days
 from jinpu_portal.models import Notification
 from tests.approvals.sweep_checks import lights, messages_to
-from tests.factories import UserFactory, department, make_approver, start_clock
+from tests.factories import UserFactory, department, make_approver, make_supervisor, start_clock
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -145,15 +145,12 @@ def test_overdue_case_names_the_departments_holding_its_open_tasks(
 def test_supervisors_see_the_records_of_the_departments_they_watch(
     at, accept, parallel_version, zjj, supervisor
 ):
-    from accounts.services import staff_grant_department
-
     at(2026, 9, 28, 10)
     case = accept(parallel_version)
     clock_sweep(today=case.promised_due_date + timedelta(days=1))
 
     assert escalation_list_for(user=supervisor).count() == 3  # district-wide
-    watcher = UserFactory(supervisor=True, username="zjj-watcher")
-    staff_grant_department(user=watcher, department=zjj, supervise=True)
+    watcher = make_supervisor(zjj, username="zjj-watcher")
     [record] = escalation_list_for(user=watcher)
     assert (record.rule, record.department) == ("step_overdue", zjj)
 

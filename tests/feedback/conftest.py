@@ -12,14 +12,13 @@ def orders_scene(db, at):
     审批局's approver and one of another department, a district-wide supervisor, one
     watching the 审批局 and one watching another department, the applicant (with an
     account, a contact telephone)."""
-    from accounts.services import staff_grant_department, staff_set_district_wide
     from tests.factories import (
-        UserFactory,
         accept_case,
         department,
         make_approver,
         make_citizen,
         make_clerk,
+        make_supervisor,
         make_version,
     )
 
@@ -31,12 +30,9 @@ def orders_scene(db, at):
     far_clerk = make_clerk("JZ", 2, username="jz-clerk")
     approver = make_approver(spj, username="spj-approver")
     other_approver = make_approver(other, username="other-approver")
-    supervisor = UserFactory(supervisor=True, username="district-supervisor")
-    staff_set_district_wide(user=supervisor, district_wide=True)
-    spj_supervisor = UserFactory(supervisor=True, username="spj-supervisor")
-    staff_grant_department(user=spj_supervisor, department=spj, supervise=True)
-    far_supervisor = UserFactory(supervisor=True, username="far-supervisor")
-    staff_grant_department(user=far_supervisor, department=other, supervise=True)
+    supervisor = make_supervisor(username="district-supervisor")
+    spj_supervisor = make_supervisor(spj, username="spj-supervisor")
+    far_supervisor = make_supervisor(other, username="far-supervisor")
     citizen = make_citizen("张明")
     case = accept_case(version, clerk=hall_clerk, applicant=citizen, contact_phone="13900001111")
     return SimpleNamespace(

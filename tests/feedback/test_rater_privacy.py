@@ -5,11 +5,17 @@ supervisors (the rule is feedback.selectors.StaffScope.sees_rater)."""
 
 import pytest
 
-from accounts.services import staff_set_district_wide
 from feedback.constants import Level, RatingChannel, Stage
 from feedback.models import ServiceInstance
 from feedback.selectors import staff_scope_for
-from tests.factories import ApproverFactory, ClerkFactory, UserFactory, department, rating_of
+from tests.factories import (
+    ApproverFactory,
+    ClerkFactory,
+    UserFactory,
+    department,
+    make_supervisor,
+    rating_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +34,7 @@ USERS = (
 def people(concluded):
     conclusion = ServiceInstance.objects.get(application=concluded, stage=Stage.CONCLUSION)
     intake = ServiceInstance.objects.get(application=concluded, stage=Stage.INTAKE)
-    supervisor = UserFactory(supervisor=True)
-    staff_set_district_wide(user=supervisor, district_wide=True)
+    supervisor = make_supervisor()
     return {
         "intake": intake,
         "conclusion": conclusion,

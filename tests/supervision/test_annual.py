@@ -298,7 +298,7 @@ def test_a_running_report_is_polled(client, week, monkeypatch):
 
 
 def test_who_may_download(client, week, django_capture_on_commit_callbacks):
-    from tests.factories import UserFactory
+    from tests.factories import make_supervisor
 
     with django_capture_on_commit_callbacks(execute=True):
         report, _ = _request(week.district)
@@ -315,10 +315,7 @@ def test_who_may_download(client, week, django_capture_on_commit_callbacks):
     client.logout()
     assert client.get(url).status_code == 302
     # Another district-wide supervisor may (same scope).
-    other = UserFactory(supervisor=True, username="district-2")
-    from accounts.services import staff_set_district_wide
-
-    staff_set_district_wide(user=other, district_wide=True)
+    other = make_supervisor(username="district-2")
     client.force_login(other)
     assert client.get(url).status_code == 200
     # The department supervisor's own report is theirs; the district sees it too.

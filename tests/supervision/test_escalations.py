@@ -29,11 +29,9 @@ def test_issue_and_answer(week):
 
 
 def test_who_may_issue_and_answer(week):
-    from accounts.services import staff_grant_department
-    from tests.factories import UserFactory, make_approver
+    from tests.factories import make_approver, make_supervisor
 
-    far = UserFactory(supervisor=True, username="far")
-    staff_grant_department(user=far, department=week.scj, supervise=True)
+    far = make_supervisor(week.scj, username="far")
     with pytest.raises(PermissionDenied):
         escalation_issue(application=week.c, actor=far, content="越权督办")
     with pytest.raises(PermissionDenied):

@@ -84,12 +84,9 @@ def _link(ticket, application):
 
 
 def _district_supervisor():
-    from accounts.services import staff_set_district_wide
-    from tests.factories import UserFactory
+    from tests.factories import make_supervisor
 
-    user = UserFactory(supervisor=True, username="hall-supervisor")
-    staff_set_district_wide(user=user, district_wide=True)
-    return user
+    return make_supervisor(username="hall-supervisor")
 
 
 def test_the_weeks_hall_figures(tickets):

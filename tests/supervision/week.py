@@ -19,11 +19,9 @@ def build_week(at):
 
     Users: a district-wide supervisor, one watching the 审批局 only, the 审批局's
     approver, the clerk."""
-    from accounts.services import staff_grant_department, staff_set_district_wide
     from intake.constants import MaterialStatus, RefusalKind
     from intake.services.cases import intake_refuse, intake_request_correction
     from tests.factories import (
-        UserFactory,
         _first_material,
         _submitted,
         accept_case,
@@ -32,6 +30,7 @@ def build_week(at):
         make_approver,
         make_citizen,
         make_clerk,
+        make_supervisor,
         make_version,
         start_online,
     )
@@ -44,10 +43,8 @@ def build_week(at):
     other_version = make_version(department=scj, steps=[(1, "审查", scj, 5)])
     clerk = make_clerk("JP", 1, username="jp-clerk")
     approver = make_approver(spj, username="spj-approver")
-    district = UserFactory(supervisor=True, username="district-supervisor")
-    staff_set_district_wide(user=district, district_wide=True)
-    watcher = UserFactory(supervisor=True, username="spj-supervisor")
-    staff_grant_department(user=watcher, department=spj, supervise=True)
+    district = make_supervisor(username="district-supervisor")
+    watcher = make_supervisor(spj, username="spj-supervisor")
     citizen = make_citizen("张明")
 
     at(2026, 11, 2, 10)
