@@ -17,6 +17,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -150,6 +151,17 @@ def run(cmd: list[str], env: dict) -> None:
 def port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def run_dir(args, name: str, redis_role: str) -> Path:
+    """A load benchmark's fresh work directory (``jinpu-bench-<name>-...``), announced
+    with the run's database and its Redis (the portal's ``redis_role``: cache or broker)."""
+    work_dir = Path(tempfile.mkdtemp(prefix=f"jinpu-bench-{name}-"))
+    print(
+        f"database {database_url(args)}; {redis_role} {args.redis}; work dir {work_dir}",
+        flush=True,
+    )
+    return work_dir
 
 
 def port_in_use(port: int) -> bool:

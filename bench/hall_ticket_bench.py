@@ -39,7 +39,6 @@ import argparse
 import json
 import random
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -223,11 +222,8 @@ def main(argv=None) -> int:
         return 0
     if common.port_in_use(args.port):
         return 2
-    work_dir = Path(tempfile.mkdtemp(prefix="jinpu-bench-hall-"))
+    work_dir = common.run_dir(args, "hall", "cache")
     env = server_env(args, str(work_dir / "var"))
-    print(
-        f"database {common.database_url(args)}; cache {args.redis}; work dir {work_dir}", flush=True
-    )
     print(f"load average before: {common.load_average()}", flush=True)
     answered: list[str] = []
     with common.seeded_server(args, __file__, work_dir, env) as data:

@@ -42,7 +42,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -376,12 +375,8 @@ def main(argv=None) -> int:
         return 0
     if common.port_in_use(args.port):
         return 2
-    work_dir = Path(tempfile.mkdtemp(prefix="jinpu-bench-intake-"))
+    work_dir = common.run_dir(args, "intake", "broker")
     env = server_env(args, str(work_dir / "var"))
-    print(
-        f"database {common.database_url(args)}; broker {args.redis}; work dir {work_dir}",
-        flush=True,
-    )
     common.recreate_database(args)
     servers = []
     try:

@@ -46,7 +46,6 @@ import json
 import multiprocessing
 import random
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -238,11 +237,8 @@ def main(argv=None) -> int:
         return 0
     if common.port_in_use(args.port):
         return 2
-    work_dir = Path(tempfile.mkdtemp(prefix="jinpu-bench-rating-"))
+    work_dir = common.run_dir(args, "rating", "cache")
     env = server_env(args, str(work_dir / "var"))
-    print(
-        f"database {common.database_url(args)}; cache {args.redis}; work dir {work_dir}", flush=True
-    )
     context = multiprocessing.get_context("fork")
     counter = context.Value("q", 0)
     sent: dict[int, int] = {}
