@@ -39,6 +39,13 @@ def login(client, citizen):
     return client
 
 
+@pytest.fixture
+def draft(client, applicant, item):
+    """The applicant's online draft of ``item``, the applicant signed in on ``client``."""
+    login(client, applicant)
+    return start_online(item, applicant)
+
+
 def slots_of(application):
     return {s.material.name: s for s in application.materials.select_related("material")}
 
@@ -160,12 +167,10 @@ def test_start_page_offers_to_resume_a_draft(client, applicant, item):
 # --- the draft -------------------------------------------------------------------------
 
 
-def test_save_draft_with_uploads_then_resume_later(client, applicant, item):
-    application = start_online(item, applicant)
-    login(client, applicant)
+def test_save_draft_with_uploads_then_resume_later(client, draft):
     response = save_draft(
         client,
-        application,
+        draft,
         contact_phone="0411-87654321",
         note="申请新开门店",
         files={
@@ -174,50 +179,46 @@ def test_save_draft_with_uploads_then_resume_later(client, applicant, item):
         },
     )
     assert response.status_code == 302
-    application.refresh_from_db()
-    assert application.status == CaseStatus.DRAFT
-    assert application.contact_phone == "0411-87654321"
-    assert application.form_data["note"] == "申请新开门店"
-    slots = slots_of(application)
+    draft.refresh_from_db()
+    assert draft.status == CaseStatus.DRAFT
+    assert draft.contact_phone == "0411-87654321"
+    assert draft.form_data["note"] == "申请新开门店"
+    slots = slots_of(draft)
     assert slots["身份证明"].content_type == "image/png"
     assert slots["申请表"].content_type == "application/pdf"
     assert not slots["其他材料"].file
-    page = client.get(f"/intake/my/{application.pk}/edit/").content.decode()
+    page = client.get(f"/intake/my/{draft.pk}/edit/").content.decode()
     assert "已上传：身份证.png" in page
     assert "已上传：申请表.pdf" in page
     assert "草稿已保存" in page
 
 
-def test_submit_without_required_uploads_is_refused_and_stays_a_draft(client, applicant, item):
-    application = start_online(item, applicant)
-    login(client, applicant)
+def test_submit_without_required_uploads_is_refused_and_stays_a_draft(client, draft):
     response = save_draft(
-        client, application, action="submit", files={"身份证明": pdf_file()}, follow=True
+        client, draft, action="submit", files={"身份证明": pdf_file()}, follow=True
     )
     html = response.content.decode()
     assert "还不能提交：请先上传必要材料：申请表" in html
-    application.refresh_from_db()
-    assert application.status == CaseStatus.DRAFT
-    assert slots_of(application)["身份证明"].file  # what was uploaded is kept in the draft
-    assert not application.events.filter(action=CaseAction.SUBMIT).exists()
+    draft.refresh_from_db()
+    assert draft.status == CaseStatus.DRAFT
+    assert slots_of(draft)["身份证明"].file  # what was uploaded is kept in the draft
+    assert not draft.events.filter(action=CaseAction.SUBMIT).exists()
     assert not Notification.objects.filter(title="申请已提交").exists()
 
 
-def test_submit_with_every_required_upload(client, applicant, item):
-    application = start_online(item, applicant)
-    login(client, applicant)
+def test_submit_with_every_required_upload(client, draft, applicant):
     response = save_draft(
         client,
-        application,
+        draft,
         action="submit",
         files={"身份证明": pdf_file("a.pdf"), "申请表": pdf_file("b.pdf")},
     )
-    assert response["Location"] == f"/intake/my/{application.pk}/"
-    application.refresh_from_db()
-    assert application.status == CaseStatus.SUBMITTED
-    assert application.submitted_at is not None
+    assert response["Location"] == f"/intake/my/{draft.pk}/"
+    draft.refresh_from_db()
+    assert draft.status == CaseStatus.SUBMITTED
+    assert draft.submitted_at is not None
     note = Notification.objects.get(recipient=applicant.user, title="申请已提交")
-    assert note.url == f"/intake/my/{application.pk}/"
+    assert note.url == f"/intake/my/{draft.pk}/"
     page = client.get(response["Location"]).content.decode()
     assert "待预审" in page
     assert "提交申请" in page
@@ -235,13 +236,11 @@ def test_submit_with_every_required_upload(client, applicant, item):
     ids=["png-that-is-a-pdf", "exe-renamed-pdf", "empty"],
 )
 def test_disguised_or_bad_uploads_are_refused_and_nothing_is_saved(
-    client, applicant, item, filename, content, message
+    client, draft, filename, content, message
 ):
-    application = start_online(item, applicant)
-    login(client, applicant)
     response = save_draft(
         client,
-        application,
+        draft,
         contact_phone="13911112222",
         files={
             "身份证明": SimpleUploadedFile(filename, content),
@@ -252,10 +251,10 @@ def test_disguised_or_bad_uploads_are_refused_and_nothing_is_saved(
     assert response.status_code == 200
     assert message in html
     assert "本次未保存任何内容" in html
-    application.refresh_from_db()
-    assert application.contact_phone == "13900000001"  # the valid field was not saved either
-    assert not SubmittedMaterial.objects.filter(application=application).exclude(file="").exists()
-    assert not application.events.filter(action=CaseAction.UPLOAD).exists()
+    draft.refresh_from_db()
+    assert draft.contact_phone == "13900000001"  # the valid field was not saved either
+    assert not SubmittedMaterial.objects.filter(application=draft).exclude(file="").exists()
+    assert not draft.events.filter(action=CaseAction.UPLOAD).exists()
 
 
 def test_oversized_upload_is_refused(client, applicant, item, settings):
@@ -331,28 +330,24 @@ def test_an_agent_needs_a_power_of_attorney(client, applicant, item):
     assert b"".join(download.streaming_content).startswith(b"%PDF")
 
 
-def test_the_agent_cannot_be_the_applicant_and_needs_a_valid_id(client, applicant, item):
-    application = start_online(item, applicant)
-    login(client, applicant)
+def test_the_agent_cannot_be_the_applicant_and_needs_a_valid_id(client, draft, applicant):
     for id_number, message in [
         (applicant.id_number, "代办人不能是申请人本人"),
         ("360426199101010072", "校验位错误"),
     ]:
         response = save_draft(
-            client, application, has_agent="on", agent_name="张代办", agent_id_number=id_number
+            client, draft, has_agent="on", agent_name="张代办", agent_id_number=id_number
         )
         assert message in response.content.decode()
-    application.refresh_from_db()
-    assert "agent" not in application.form_data
+    draft.refresh_from_db()
+    assert "agent" not in draft.form_data
 
 
-def test_power_of_attorney_without_an_agent_is_refused(client, applicant, item):
-    application = start_online(item, applicant)
-    login(client, applicant)
-    response = save_draft(client, application, files={"power_of_attorney": pdf_file()})
+def test_power_of_attorney_without_an_agent_is_refused(client, draft):
+    response = save_draft(client, draft, files={"power_of_attorney": pdf_file()})
     assert "委托代办人办理时才需要上传授权委托书" in response.content.decode()
-    application.refresh_from_db()
-    assert application.form_data == {}
+    draft.refresh_from_db()
+    assert draft.form_data == {}
 
 
 # --- my applications ---------------------------------------------------------------------
@@ -469,13 +464,11 @@ def test_withdrawing_after_acceptance_is_refused(client, applicant, item):
     assert f"该申请当前状态为“{label}”，不能撤回。" in response.content.decode()
 
 
-def test_withdraw_reason_is_limited(client, applicant, item):
-    application = start_online(item, applicant)
-    login(client, applicant)
-    response = client.post(f"/intake/my/{application.pk}/withdraw/", {"reason": "长" * 201})
+def test_withdraw_reason_is_limited(client, draft):
+    response = client.post(f"/intake/my/{draft.pk}/withdraw/", {"reason": "长" * 201})
     assert "200" in response.content.decode()
-    application.refresh_from_db()
-    assert application.status == CaseStatus.DRAFT
+    draft.refresh_from_db()
+    assert draft.status == CaseStatus.DRAFT
 
 
 # --- the timeline and the notices ------------------------------------------------------------
