@@ -21,6 +21,16 @@ pytestmark = pytest.mark.django_db
 ERROR_KEYS = {"detail", "code", "errors"}
 
 
+@pytest.fixture(params=[True, False], ids=["debug", "production"])
+def citizen_client(request, settings, citizen):
+    """The citizen signed in on a Django client that answers server errors instead of
+    raising them, with DEBUG on (the demo) and off."""
+    settings.DEBUG = request.param
+    client = Client(raise_request_exception=False)
+    client.force_login(citizen.user)
+    return client
+
+
 def _routes(resolver=None, prefix=""):
     """Every URL pattern as (its full route text, the converters of its parameters)."""
     resolver = resolver or get_resolver()
@@ -130,20 +140,19 @@ def test_malformed_json_is_a_chinese_400(citizen):
     assert response.json()["detail"] == "请求内容不是有效的 JSON。"
 
 
-@pytest.mark.parametrize("debug", [True, False])
-def test_api_404_and_405_are_json_in_every_mode(citizen, settings, debug):
-    settings.DEBUG = debug
-    client = Client(raise_request_exception=False)
-    client.force_login(citizen.user)
-    answers = [client.get("/api/v1/no-such-endpoint/"), client.get("/api/v1/applications/abc/")]
-    if debug:  # a POST without its slash: Django's APPEND_SLASH raises (with DEBUG only)
-        answers.append(client.post("/api/v1/me", {}))
+def test_api_404_and_405_are_json_in_every_mode(citizen_client, settings):
+    answers = [
+        citizen_client.get("/api/v1/no-such-endpoint/"),
+        citizen_client.get("/api/v1/applications/abc/"),
+    ]
+    if settings.DEBUG:  # a POST without its slash: Django's APPEND_SLASH raises (with DEBUG only)
+        answers.append(citizen_client.post("/api/v1/me", {}))
     for response in answers:
         assert response.status_code == 404
         assert response["Content-Type"] == "application/json"
         assert response.json()["code"] == "not_found"
         assert set(response.json()) == ERROR_KEYS
-    response = client.delete("/api/v1/me/")
+    response = citizen_client.delete("/api/v1/me/")
     assert response.status_code == 405
     assert response.json()["detail"] == "方法 “DELETE” 不被允许。"
     assert response.json()["code"] == "method_not_allowed"
@@ -157,12 +166,8 @@ def test_401_is_the_same_shape():
 
 
 @pytest.mark.urls("tests.jinpu_portal.error_urls")
-@pytest.mark.parametrize("debug", [True, False])
-def test_an_unexpected_exception_is_a_json_500(settings, debug, caplog, citizen):
-    settings.DEBUG = debug
-    client = Client(raise_request_exception=False)
-    client.force_login(citizen.user)
-    response = client.get("/api/test-500/")
+def test_an_unexpected_exception_is_a_json_500(citizen_client, caplog):
+    response = citizen_client.get("/api/test-500/")
     assert response.status_code == 500
     assert response.json() == {
         "detail": "服务器内部错误，请稍后再试；问题持续请联系金普新区政务服务中心。",
@@ -256,18 +261,14 @@ def test_a_page_size_that_is_not_1_to_100_is_a_400():
         assert response.json()["code"] == "not_found"
 
 
-@pytest.mark.parametrize("debug", [True, False])
-def test_api_answers_keep_the_security_headers(citizen, settings, debug):
+def test_api_answers_keep_the_security_headers(citizen_client, citizen, settings):
     """Issue 11 item 8 holds for API answers, errors made outside DRF included."""
-    settings.DEBUG = debug
-    client = Client(raise_request_exception=False)
-    client.force_login(citizen.user)
     for url, status in (("/api/v1/me/", 200), ("/api/v1/no-such/", 404)):
-        response = client.get(url)
+        response = citizen_client.get(url)
         assert response.status_code == status
         assert "no-store" in response["Cache-Control"]
         assert "Permissions-Policy" in response
-        if debug and status == 404:
+        if settings.DEBUG and status == 404:
             continue  # django-csp leaves Django's debug 404 alone; a JSON body runs nothing
         directives = dict(
             part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
