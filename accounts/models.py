@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
 from jinpu_portal.generation_cache import NotifyingManager, NotifyingQuerySet
-from jinpu_portal.models import AppendOnlyModel, TimeStampedModel, acting_user, optional_foreign_key
+from jinpu_portal.models import (
+    AppendOnlyModel,
+    TimeStampedModel,
+    acting_user,
+    optional_foreign_key,
+    optional_one_to_one,
+)
 
 from .constants import (
     AuthorizationAction,
@@ -151,23 +157,16 @@ class StaffProfile(TimeStampedModel):
     user = models.OneToOneField(
         User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="staff_profile"
     )
-    window = models.ForeignKey(
-        Window,
-        verbose_name=_("所在窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="clerks",
+    window = optional_foreign_key(
+        Window, _("所在窗口"), on_delete=models.SET_NULL, related_name="clerks"
     )
     district_wide = models.BooleanField(
         _("全区督查"), default=False, help_text=_("督查人员可查看全区所有部门")
     )
     title = models.CharField(_("职务"), max_length=50, blank=True)
-    head_of = models.ForeignKey(
+    head_of = optional_foreign_key(
         Department,
-        verbose_name=_("负责的部门"),
-        null=True,
-        blank=True,
+        _("负责的部门"),
         on_delete=models.SET_NULL,
         related_name="heads",
         help_text=_(
@@ -202,14 +201,7 @@ class Citizen(TimeStampedModel):
     verified identity.
     """
 
-    user = models.OneToOneField(
-        User,
-        verbose_name=_("账号"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="citizen",
-    )
+    user = optional_one_to_one(User, _("账号"), on_delete=models.SET_NULL, related_name="citizen")
     name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(
         _("公民身份号码"), max_length=18, db_index=True, validators=[validate_resident_id]
@@ -260,22 +252,13 @@ class IdentityVerification(TimeStampedModel):
     citizen = models.ForeignKey(
         Citizen, verbose_name=_("自然人"), on_delete=models.PROTECT, related_name="verifications"
     )
-    user = models.ForeignKey(
-        User,
-        verbose_name=_("账号"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="identity_verifications",
+    user = optional_foreign_key(
+        User, _("账号"), on_delete=models.SET_NULL, related_name="identity_verifications"
     )
     method = models.CharField(_("核验方式"), max_length=16, choices=VerificationMethod.choices)
     verified_by = acting_user(_("核验人员"))
-    window = models.ForeignKey(
-        Window, verbose_name=_("窗口"), null=True, blank=True, on_delete=models.PROTECT
-    )
-    hall = models.ForeignKey(
-        Hall, verbose_name=_("大厅"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    window = optional_foreign_key(Window, _("窗口"))
+    hall = optional_foreign_key(Hall, _("大厅"))
     subject = models.CharField(_("认证平台用户标识"), max_length=255, blank=True)
 
     class Meta:
@@ -377,12 +360,8 @@ class EnterpriseRepresentative(TimeStampedModel):
     granted_by = models.ForeignKey(
         User, verbose_name=_("办理人"), on_delete=models.PROTECT, related_name="+"
     )
-    window = models.ForeignKey(
-        Window, verbose_name=_("窗口"), null=True, blank=True, on_delete=models.PROTECT
-    )
-    hall = models.ForeignKey(
-        Hall, verbose_name=_("大厅"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    window = optional_foreign_key(Window, _("窗口"))
+    hall = optional_foreign_key(Hall, _("大厅"))
     power_of_attorney = models.FileField(
         _("授权委托书"), upload_to=power_of_attorney_path, max_length=100, blank=True
     )
@@ -426,17 +405,11 @@ class EnterpriseAuthorizationEvent(AppendOnlyModel):
     authorization = optional_foreign_key(
         EnterpriseRepresentative, _("经办人授权"), related_name="events"
     )
-    citizen = models.ForeignKey(
-        Citizen, verbose_name=_("当事人"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    citizen = optional_foreign_key(Citizen, _("当事人"))
     action = models.CharField(_("环节"), max_length=20, choices=AuthorizationAction.choices)
     actor = acting_user(_("办理人"))
-    window = models.ForeignKey(
-        Window, verbose_name=_("窗口"), null=True, blank=True, on_delete=models.PROTECT
-    )
-    hall = models.ForeignKey(
-        Hall, verbose_name=_("大厅"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    window = optional_foreign_key(Window, _("窗口"))
+    hall = optional_foreign_key(Hall, _("大厅"))
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     note = models.CharField(_("说明"), max_length=300, blank=True)
 

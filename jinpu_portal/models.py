@@ -45,20 +45,36 @@ class AppendOnlyModel(models.Model):
         return self.get_action_display()
 
 
-def optional_foreign_key(to, verbose_name, **options) -> models.ForeignKey:
-    """A reference that may stay empty (null and blank) and keeps its target from
-    deletion while it names it (PROTECT); ``options`` (related_name, help_text, ...) as
-    ForeignKey's."""
-    return models.ForeignKey(
-        to, verbose_name=verbose_name, null=True, blank=True, on_delete=models.PROTECT, **options
+def optional_foreign_key(
+    to, verbose_name, *, on_delete=models.PROTECT, **options
+) -> models.ForeignKey:
+    """A reference that may stay empty (null and blank). It keeps its target from
+    deletion while it names it (PROTECT) unless ``on_delete`` says otherwise (SET_NULL:
+    it empties when the target goes; CASCADE: the row goes with it); ``options``
+    (related_name, help_text, db_index, ...) as ForeignKey's."""
+    return _optional(models.ForeignKey, to, verbose_name, on_delete, options)
+
+
+def optional_one_to_one(
+    to, verbose_name, *, on_delete=models.PROTECT, **options
+) -> models.OneToOneField:
+    """``optional_foreign_key`` for a reference at most one row makes to a target."""
+    return _optional(models.OneToOneField, to, verbose_name, on_delete, options)
+
+
+def _optional(field_class, to, verbose_name, on_delete, options):
+    return field_class(
+        to, verbose_name=verbose_name, null=True, blank=True, on_delete=on_delete, **options
     )
 
 
-def acting_user(verbose_name) -> models.ForeignKey:
+def acting_user(verbose_name, *, on_delete=models.PROTECT) -> models.ForeignKey:
     """The account that did a recorded act (created, issued, decided, checked ...): empty
-    when the system acted, kept from deletion while a record names it (PROTECT), and
-    with no reverse accessor on the user."""
-    return optional_foreign_key(settings.AUTH_USER_MODEL, verbose_name, related_name="+")
+    when the system acted, kept from deletion while a record names it (PROTECT, unless
+    ``on_delete`` says otherwise), and with no reverse accessor on the user."""
+    return optional_foreign_key(
+        settings.AUTH_USER_MODEL, verbose_name, on_delete=on_delete, related_name="+"
+    )
 
 
 class Sequence(models.Model):
@@ -108,11 +124,9 @@ class Notification(TimeStampedModel):
     A person without an account (a walk-in applicant at the counter) has no in-portal
     inbox: their row has no recipient, only the ``phone`` to text, and is outbox only."""
 
-    recipient = models.ForeignKey(
+    recipient = optional_foreign_key(
         "accounts.User",
-        verbose_name=_("接收人"),
-        null=True,
-        blank=True,
+        _("接收人"),
         on_delete=models.CASCADE,
         related_name="notifications",
         db_index=False,  # Meta.indexes' (recipient, read_at) leads with it

@@ -28,17 +28,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
+from jinpu_portal.models import acting_user, optional_foreign_key
 
 
 def _dimension(model: str, label: str):
-    return models.ForeignKey(
-        model,
-        verbose_name=label,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
+    return optional_foreign_key(
+        model, label, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
 
 
@@ -411,14 +406,7 @@ class AnnualReport(models.Model):
     scope_key = models.CharField(_("范围标识"), max_length=40)
     departments = models.JSONField(_("范围部门"), null=True, blank=True, help_text=_("空：全区"))
     scope_label = models.CharField(_("范围"), max_length=200)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("申请人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    requested_by = acting_user(_("申请人"), on_delete=models.SET_NULL)
     state = models.CharField(
         _("状态"), max_length=8, choices=ReportState.choices, default=ReportState.QUEUED
     )

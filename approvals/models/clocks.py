@@ -11,17 +11,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jinpu_portal.models import TimeStampedModel, acting_user
+from jinpu_portal.models import TimeStampedModel, acting_user, optional_foreign_key
 
 from ..constants import ClockKind, Light, PauseKind
 
 
 class Clock(TimeStampedModel):
-    application = models.ForeignKey(
+    application = optional_foreign_key(
         "intake.Application",
-        verbose_name=_("办件"),
-        null=True,
-        blank=True,
+        _("办件"),
         on_delete=models.CASCADE,
         related_name="clocks",
         db_index=False,  # Meta.indexes' (application, kind) leads with it

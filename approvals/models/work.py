@@ -5,7 +5,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jinpu_portal.models import TimeStampedModel, acting_user, optional_foreign_key
+from jinpu_portal.models import (
+    TimeStampedModel,
+    acting_user,
+    optional_foreign_key,
+    optional_one_to_one,
+)
 
 from ..constants import (
     Decision,
@@ -48,13 +53,8 @@ class Task(TimeStampedModel):
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     decision = models.CharField(_("意见"), max_length=16, choices=Decision.choices, blank=True)
     opinion = models.TextField(_("审查意见"), blank=True)
-    clock = models.OneToOneField(
-        "approvals.Clock",
-        verbose_name=_("环节时限"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="task",
+    clock = optional_one_to_one(
+        "approvals.Clock", _("环节时限"), on_delete=models.SET_NULL, related_name="task"
     )
     lock_version = models.PositiveIntegerField(_("版本"), default=0)
 
@@ -140,11 +140,9 @@ class Escalation(TimeStampedModel):
     reference and record); Django's ``on_delete`` still cascades and protects as declared.
     """
 
-    application = models.ForeignKey(
+    application = optional_foreign_key(
         "intake.Application",
-        verbose_name=_("办件"),
-        null=True,
-        blank=True,
+        _("办件"),
         on_delete=models.CASCADE,
         related_name="escalations",
         db_constraint=False,

@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
 from jinpu_portal.generation_cache import NotifyingManager
-from jinpu_portal.models import AppendOnlyModel, TimeStampedModel, acting_user, optional_foreign_key
+from jinpu_portal.models import (
+    AppendOnlyModel,
+    TimeStampedModel,
+    acting_user,
+    optional_foreign_key,
+    optional_one_to_one,
+)
 
 from ..constants import (
     CaseType,
@@ -33,11 +39,9 @@ class ServiceItem(TimeStampedModel):
     """The stable identity of an item; ``code`` is its implementation code (实施编码)."""
 
     code = models.CharField(_("实施编码"), max_length=64, unique=True)
-    current_version = models.OneToOneField(
+    current_version = optional_one_to_one(
         "ItemVersion",
-        verbose_name=_("当前发布版本"),
-        null=True,
-        blank=True,
+        _("当前发布版本"),
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("由发布服务维护"),

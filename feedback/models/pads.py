@@ -9,11 +9,10 @@ its row by the hash (a unique index). Revoking a pad (admin, or the clerk at its
 window) refuses its key at once, everywhere.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jinpu_portal.models import TimeStampedModel
+from jinpu_portal.models import TimeStampedModel, acting_user
 
 
 class Pad(TimeStampedModel):
@@ -27,23 +26,9 @@ class Pad(TimeStampedModel):
     key_hash = models.CharField(
         _("设备密钥摘要"), max_length=64, unique=True, editable=False, help_text=_("SHA-256")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acting_user(_("登记人"), on_delete=models.SET_NULL)
     revoked_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("停用人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    revoked_by = acting_user(_("停用人"), on_delete=models.SET_NULL)
     last_seen_at = models.DateTimeField(
         _("最近在线"),
         null=True,

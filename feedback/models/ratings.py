@@ -109,11 +109,9 @@ class Rating(TimeStampedModel):
     )
     channel = models.CharField(_("评价渠道"), max_length=16, choices=RatingChannel.choices)
     is_default = models.BooleanField(_("默认评价"), default=False)
-    rater = models.ForeignKey(
+    rater = optional_foreign_key(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("评价人"),
-        null=True,
-        blank=True,
+        _("评价人"),
         on_delete=models.SET_NULL,
         related_name="ratings",
         help_text=_("无账号的申请人（短信、评价器、扫码）为空，以办件的申请人为准"),

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import mask_identity_number
-from jinpu_portal.models import TimeStampedModel, acting_user
+from jinpu_portal.models import TimeStampedModel, acting_user, optional_foreign_key
 
 from ..constants import AppointmentStatus
 
@@ -27,13 +27,8 @@ class Appointment(TimeStampedModel):
     )
     day = models.DateField(_("预约日期"))
     slot = models.TimeField(_("时段开始"), help_text=_("半小时时段的开始时间，如 09:00"))
-    citizen = models.ForeignKey(
-        "accounts.Citizen",
-        verbose_name=_("预约人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+    citizen = optional_foreign_key(
+        "accounts.Citizen", _("预约人"), on_delete=models.SET_NULL, related_name="+"
     )
     booked_by = acting_user(_("预约账号"))
     name = models.CharField(_("姓名"), max_length=50)

@@ -29,7 +29,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import mask_identity_number
-from jinpu_portal.models import AppendOnlyModel, TimeStampedModel, acting_user, optional_foreign_key
+from jinpu_portal.models import (
+    AppendOnlyModel,
+    TimeStampedModel,
+    acting_user,
+    optional_foreign_key,
+    optional_one_to_one,
+)
 
 from ..constants import Lane, PriorityGroup, TicketAction, TicketSource, TicketStatus, WindowState
 
@@ -100,11 +106,9 @@ class WindowSeat(TimeStampedModel):
     state = models.CharField(
         _("状态"), max_length=8, choices=WindowState.choices, default=WindowState.CLOSED
     )
-    clerk = models.ForeignKey(
+    clerk = optional_foreign_key(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("在岗人员"),
-        null=True,
-        blank=True,
+        _("在岗人员"),
         on_delete=models.SET_NULL,
         related_name="hall_seats",
     )
@@ -207,21 +211,14 @@ class Ticket(TimeStampedModel):
         settings.AUTH_USER_MODEL, _("绿色通道确认人"), related_name="+", db_index=False
     )
     priority_confirmed_at = models.DateTimeField(_("绿色通道确认时间"), null=True, blank=True)
-    appointment = models.OneToOneField(
-        "hall.Appointment",
-        verbose_name=_("预约"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="ticket",
+    appointment = optional_one_to_one(
+        "hall.Appointment", _("预约"), on_delete=models.SET_NULL, related_name="ticket"
     )
     id_number = models.CharField(_("公民身份号码"), max_length=18, blank=True)
     mobile = models.CharField(_("手机号码"), max_length=20, blank=True)
-    target_window = models.ForeignKey(
+    target_window = optional_foreign_key(
         "accounts.Window",
-        verbose_name=_("指定窗口"),
-        null=True,
-        blank=True,
+        _("指定窗口"),
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("转移到指定窗口的，只由该窗口叫号"),
@@ -244,14 +241,8 @@ class Ticket(TimeStampedModel):
     requeued = models.BooleanField(_("已过号重排"), default=False)
     transfers = models.PositiveSmallIntegerField(_("转移次数"), default=0)
     near_notified_at = models.DateTimeField(_("到号提醒时间"), null=True, blank=True)
-    application = models.ForeignKey(
-        "intake.Application",
-        verbose_name=_("办件"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
+    application = optional_foreign_key(
+        "intake.Application", _("办件"), on_delete=models.SET_NULL, related_name="+", db_index=False
     )
 
     class Meta:
@@ -324,11 +315,9 @@ class TicketEvent(AppendOnlyModel):
         related_name="+",
         db_index=False,  # the marker's (hall, -id) leads with it
     )
-    ticket = models.ForeignKey(
+    ticket = optional_foreign_key(
         Ticket,
-        verbose_name=_("排队号"),
-        null=True,
-        blank=True,
+        _("排队号"),
         on_delete=models.CASCADE,
         related_name="events",
         db_index=False,  # (ticket, id) leads with it
@@ -336,14 +325,8 @@ class TicketEvent(AppendOnlyModel):
     action = models.CharField(_("环节"), max_length=20)
     at = models.DateTimeField(_("时间"))
     actor = acting_user(_("操作人"))
-    window = models.ForeignKey(
-        "accounts.Window",
-        verbose_name=_("窗口"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
+    window = optional_foreign_key(
+        "accounts.Window", _("窗口"), on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     details = models.JSONField(_("详情"), default=dict, blank=True)
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
-from jinpu_portal.models import Sequence, acting_user
+from jinpu_portal.models import Sequence, acting_user, optional_one_to_one
 
 from ..constants import MaterialStatus, NoticeKind, NoticeStatus
 
@@ -83,13 +83,8 @@ class Notice(models.Model):
     context = models.JSONField(
         _("文书内容"), default=dict, blank=True, help_text=_("生成时冻结的文书数据")
     )
-    correction_notice = models.OneToOneField(
-        CorrectionNotice,
-        verbose_name=_("补正告知"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="document",
+    correction_notice = optional_one_to_one(
+        CorrectionNotice, _("补正告知"), related_name="document"
     )
     status = models.CharField(
         _("生成状态"), max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.PENDING
