@@ -306,65 +306,52 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULER = "jinpu_portal.celery:HeartbeatScheduler"
 CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 BEAT_HEARTBEAT_FILE = VAR_DIR / "celerybeat-heartbeat"
+
+
+def _beat(task: str, schedule, expires: int | None = None) -> dict:
+    """A beat entry: ``task`` on ``schedule``; with ``expires`` (seconds), a run still
+    queued that long after beat sent it is dropped (the next run does the same work)."""
+    entry = {"task": task, "schedule": schedule}
+    if expires is not None:
+        entry["options"] = {"expires": expires}
+    return entry
+
+
 CELERY_BEAT_SCHEDULE: dict = {
-    "calendar-coverage-check": {
-        "task": "catalog.tasks.calendar_coverage_check",
-        "schedule": timedelta(hours=24),
-    },
+    "calendar-coverage-check": _beat("catalog.tasks.calendar_coverage_check", timedelta(hours=24)),
     # The audit row of each expired agent authorization (access already ends in the query).
-    "accounts-agent-authorizations-expire": {
-        "task": "accounts.tasks.agent_authorizations_expire",
-        "schedule": timedelta(hours=1),
-        "options": {"expires": 3500},
-    },
-    "intake-prereview-sweep": {
-        "task": "intake.prereview_sweep",
-        "schedule": timedelta(minutes=10),
-    },
+    "accounts-agent-authorizations-expire": _beat(
+        "accounts.tasks.agent_authorizations_expire", timedelta(hours=1), expires=3500
+    ),
+    "intake-prereview-sweep": _beat("intake.prereview_sweep", timedelta(minutes=10)),
     # SMS and e-mail from the in-portal messages' outbox (jinpu_portal.notifications).
-    "notifications-dispatch-pending": {
-        "task": "jinpu_portal.notifications_dispatch_pending",
-        "schedule": timedelta(seconds=30),
-        "options": {"expires": 25},
-    },
+    "notifications-dispatch-pending": _beat(
+        "jinpu_portal.notifications_dispatch_pending", timedelta(seconds=30), expires=25
+    ),
     # Notices whose render message was lost (broker down at the commit): render them.
-    "intake-notices-render-pending": {
-        "task": "intake.notices_render_pending",
-        "schedule": timedelta(minutes=5),
-        "options": {"expires": 290},
-    },
+    "intake-notices-render-pending": _beat(
+        "intake.notices_render_pending", timedelta(minutes=5), expires=290
+    ),
     # Lights, warnings and 督办 from the stored due dates. A sweep still queued when the
     # next one is due is dropped: the next one does the same work.
-    "approvals-clock-sweep": {
-        "task": "approvals.tasks.clock_sweep",
-        "schedule": timedelta(minutes=1),
-        "options": {"expires": 55},
-    },
+    "approvals-clock-sweep": _beat("approvals.tasks.clock_sweep", timedelta(minutes=1), expires=55),
     # 好差评: the default 基本满意 of every service instance whose rating period ended
     # unrated (set-based, idempotent; a run still queued when the next is due is dropped).
-    "feedback-ratings-default": {
-        "task": "feedback.tasks.ratings_default",
-        "schedule": timedelta(minutes=10),
-        "options": {"expires": 590},
-    },
+    "feedback-ratings-default": _beat(
+        "feedback.tasks.ratings_default", timedelta(minutes=10), expires=590
+    ),
     # Supervision's rollups: the days the record changed since the last pass, rebuilt
     # (supervision.refresh); nightly, the last week whatever the marks say.
-    "supervision-rollups-refresh": {
-        "task": "supervision.tasks.rollups_refresh",
-        "schedule": timedelta(minutes=1),
-        "options": {"expires": 55},
-    },
-    "supervision-rollups-reconcile": {
-        "task": "supervision.tasks.rollups_reconcile",
-        "schedule": crontab(minute=30, hour=2),
-        "options": {"expires": 3600},
-    },
+    "supervision-rollups-refresh": _beat(
+        "supervision.tasks.rollups_refresh", timedelta(minutes=1), expires=55
+    ),
+    "supervision-rollups-reconcile": _beat(
+        "supervision.tasks.rollups_reconcile", crontab(minute=30, hour=2), expires=3600
+    ),
     # The one invitation to rate after FEEDBACK_INVITE_DAYS: in the daytime only (SMS).
-    "feedback-invitations-send": {
-        "task": "feedback.tasks.invitations_send",
-        "schedule": crontab(minute="*/15", hour="9-19"),
-        "options": {"expires": 890},
-    },
+    "feedback-invitations-send": _beat(
+        "feedback.tasks.invitations_send", crontab(minute="*/15", hour="9-19"), expires=890
+    ),
 }
 
 # --- API ------------------------------------------------------------------
