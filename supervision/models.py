@@ -76,6 +76,17 @@ class ItemDimensions(Dimensions):
         abstract = True
 
 
+def _counted(counts):
+    """Class decorator of an abstract counts model: ``COUNTS`` names its count fields,
+    summed over rows (all the fields it declares but the ``GROUP_EXTRA`` ones that
+    group rows), in the order declared."""
+    counts.COUNTS = tuple(
+        field.name for field in counts._meta.local_fields if field.name not in counts.GROUP_EXTRA
+    )
+    return counts
+
+
+@_counted
 class CaseCounts(models.Model):
     """The case figures of one period and combination (the events of the period)."""
 
@@ -94,29 +105,13 @@ class CaseCounts(models.Model):
     promised_total = models.PositiveIntegerField(_("承诺时限合计"), default=0)
     statutory_total = models.PositiveIntegerField(_("法定时限合计"), default=0)
 
-    #: the count fields, summed over rows
-    COUNTS = (
-        "received",
-        "accepted",
-        "deemed_accepted",
-        "corrected",
-        "refused",
-        "concluded",
-        "immediate",
-        "on_time",
-        "early",
-        "overdue",
-        "one_visit",
-        "days_total",
-        "promised_total",
-        "statutory_total",
-    )
     GROUP_EXTRA: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
 
 
+@_counted
 class DurationCounts(models.Model):
     """How many cases concluded in the period took ``days`` working days from
     acceptance to conclusion (the distribution, not only the mean)."""
@@ -124,13 +119,13 @@ class DurationCounts(models.Model):
     days = models.PositiveSmallIntegerField(_("受理至办结工作日"))
     cases = models.PositiveIntegerField(_("办件数"), default=0)
 
-    COUNTS = ("cases",)
     GROUP_EXTRA = ("days",)
 
     class Meta:
         abstract = True
 
 
+@_counted
 class RatingCounts(models.Model):
     """feedback.figures.Counts of the ratings rated in the period (the instance's hall,
     department and item; the case's channel and delegated unit)."""
@@ -146,18 +141,6 @@ class RatingCounts(models.Model):
     replied = models.PositiveIntegerField(_("已答复整改单"), default=0)
     rectify_days = models.PositiveIntegerField(_("整改工作日合计"), default=0)
 
-    COUNTS = (
-        "rated",
-        "good",
-        "active",
-        "active_good",
-        "bad",
-        "defaulted",
-        "rectified",
-        "visited",
-        "replied",
-        "rectify_days",
-    )
     GROUP_EXTRA: tuple[str, ...] = ()
 
     class Meta:
@@ -308,6 +291,7 @@ class RatingServiceMonth(ServiceDimensions, RatingCounts):
 # department, item, channel and unit (none for a ticket served for no case).
 
 
+@_counted
 class HallCounts(models.Model):
     """The tickets of the period: the sums behind hall.selectors.period_figures (the
     averages are ``wait_total / called`` and ``service_total / timed``)."""
@@ -322,17 +306,6 @@ class HallCounts(models.Model):
     timed = models.PositiveIntegerField(_("计时的办理完成"), default=0)
     service_total = models.DurationField(_("办理时长合计"), default=datetime.timedelta)
 
-    COUNTS = (
-        "issued",
-        "waiting",
-        "served",
-        "no_show",
-        "called",
-        "wait_total",
-        "long_waits",
-        "timed",
-        "service_total",
-    )
     GROUP_EXTRA: tuple[str, ...] = ()
 
     class Meta:
