@@ -34,6 +34,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Self
 
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -52,8 +53,18 @@ from .models import Rating, ReturnVisit
 # --- What is counted ---------------------------------------------------------------------
 
 
+class Summable:
+    """Base of a dataclass of counts: two add up field by field (``a + b``, ``total +=
+    row``) into a new one of the same class."""
+
+    def __add__(self, other: Self) -> Self:
+        return type(self)(
+            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+        )
+
+
 @dataclass
-class Counts:
+class Counts(Summable):
     """The counts one group's figures are computed from (all over counted ratings:
     in the period, not excluded by an accepted appeal)."""
 
@@ -77,11 +88,6 @@ class Counts:
     #: replied orders with their working days from opening to the (last) reply
     replied: int = 0
     rectify_days: int = 0
-
-    def __add__(self, other: Counts) -> Counts:
-        return Counts(
-            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
-        )
 
 
 #: The filter of each count, over Rating (the row is a counted rating already).

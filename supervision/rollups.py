@@ -65,7 +65,7 @@ past the marks; after a bulk load call ``supervision.refresh.rebuild()`` once.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
@@ -88,7 +88,7 @@ from accounts.selectors import department_list_supervised_by
 from catalog.constants import VersionStatus
 from catalog.models import ServiceItem
 from feedback.figures import COUNTS as RATING_COUNTS
-from feedback.figures import Counts, counted_ratings, percent, period_filter
+from feedback.figures import Counts, Summable, counted_ratings, percent, period_filter
 from intake.constants import Channel
 from intake.models import Application, CaseEvent
 
@@ -246,7 +246,7 @@ def _period_sources(daily_model, monthly_model, f: Filter) -> list[QuerySet]:
 
 
 @dataclass
-class CaseFigures:
+class CaseFigures(Summable):
     received: int = 0
     received_online: int = 0
     accepted: int = 0
@@ -262,11 +262,6 @@ class CaseFigures:
     days_total: int = 0
     promised_total: int = 0
     statutory_total: int = 0
-
-    def __add__(self, other: CaseFigures) -> CaseFigures:
-        return CaseFigures(
-            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
-        )
 
     def _average(self, total: int) -> Decimal | None:
         if not self.concluded:
