@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -35,18 +35,7 @@ from openpyxl.utils import get_column_letter
 
 from accounts.models import Department, Hall, User
 
-from .constants import (
-    CaseType,
-    Channel,
-    ImplementerNature,
-    ItemType,
-    MaterialRequirement,
-    MaterialSource,
-    OnlineDepth,
-    Theme,
-    TongbanScope,
-    VersionStatus,
-)
+from .constants import CaseType, Channel, VersionStatus
 from .models import ItemMaterial, ItemVersion, ServiceItem, ServiceObjectType, WorkflowStep
 from .services import VERSION_M2M, version_import, workflow_longest_path_days
 
@@ -75,30 +64,38 @@ class Column:
     header: str
     key: str
     kind: str = TEXT
-    choices: type[models.Choices] | None = None
+    #: a CHOICE column's (code, label) pairs
+    choices: Sequence[tuple] | None = None
 
 
 def _vn(model: type[models.Model], name: str) -> str:
     return str(model._meta.get_field(name).verbose_name)
 
 
-def _item_column(name: str, kind: str = TEXT, choices=None) -> Column:
-    return Column(_vn(ItemVersion, name), name, kind, choices)
+def _field_column(model: type[models.Model], name: str, kind: str = TEXT) -> Column:
+    """The column of a field of ``model``, named as the field is; a CHOICE column takes
+    its codes from the field's choices."""
+    choices = model._meta.get_field(name).choices if kind == CHOICE else None
+    return Column(_vn(model, name), name, kind, choices)
+
+
+def _item_column(name: str, kind: str = TEXT) -> Column:
+    return _field_column(ItemVersion, name, kind)
 
 
 ITEM_COLUMNS = [
     Column(CODE_HEADER, "code", CODE),
     _item_column("name"),
     _item_column("basic_code"),
-    _item_column("item_type", CHOICE, ItemType),
+    _item_column("item_type", CHOICE),
     Column("实施主体编码", "department", DEPARTMENT),
-    _item_column("implementer_nature", CHOICE, ImplementerNature),
+    _item_column("implementer_nature", CHOICE),
     Column("共同实施部门编码", "co_departments", DEPARTMENTS),
     _item_column("legal_basis"),
-    _item_column("theme", CHOICE, Theme),
+    _item_column("theme", CHOICE),
     Column("服务对象代码", "service_objects", OBJECTS),
     _item_column("keywords"),
-    _item_column("case_type", CHOICE, CaseType),
+    _item_column("case_type", CHOICE),
     _item_column("statutory_limit_days", INT),
     _item_column("promised_limit_days", INT),
     _item_column("acceptance_conditions"),
@@ -106,12 +103,12 @@ ITEM_COLUMNS = [
     _item_column("fee_required", BOOL),
     _item_column("fee_description"),
     _item_column("fee_basis"),
-    _item_column("tongban_scope", CHOICE, TongbanScope),
+    _item_column("tongban_scope", CHOICE),
     _item_column("channels", CHANNELS),
     _item_column("online_available", BOOL),
     _item_column("not_online_reason"),
     _item_column("fully_online", BOOL),
-    _item_column("online_depth", CHOICE, OnlineDepth),
+    _item_column("online_depth", CHOICE),
     _item_column("visits_required", INT),
     _item_column("visits_reason"),
     _item_column("appointment_supported", BOOL),
@@ -128,8 +125,8 @@ ITEM_COLUMNS = [
 ]
 
 
-def _material_column(name: str, kind: str = TEXT, choices=None) -> Column:
-    return Column(_vn(ItemMaterial, name), name, kind, choices)
+def _material_column(name: str, kind: str = TEXT) -> Column:
+    return _field_column(ItemMaterial, name, kind)
 
 
 MATERIAL_COLUMNS = [
@@ -137,10 +134,10 @@ MATERIAL_COLUMNS = [
     _material_column("position", INT),
     _material_column("name"),
     _material_column("issuing_body"),
-    _material_column("source", CHOICE, MaterialSource),
+    _material_column("source", CHOICE),
     _material_column("originals", INT),
     _material_column("copies", INT),
-    _material_column("requirement", CHOICE, MaterialRequirement),
+    _material_column("requirement", CHOICE),
     _material_column("tolerance_allowed", BOOL),
     _material_column("electronic_required", BOOL),
     _material_column("signature_requirement"),
@@ -308,9 +305,9 @@ def _write_codes_sheet(sheet) -> None:
     for cell in sheet[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     tables = [c for c in ITEM_COLUMNS + MATERIAL_COLUMNS if c.kind == CHOICE]
-    tables.append(Column(_vn(ItemVersion, "channels"), "channels", CHOICE, Channel))
+    tables.append(Column(_vn(ItemVersion, "channels"), "channels", CHOICE, Channel.choices))
     for column in tables:
-        for value, label in column.choices.choices:
+        for value, label in column.choices:
             sheet.append([column.header, str(value) if value != "" else "（空）", str(label)])
     for obj in ServiceObjectType.objects.all():
         sheet.append(["服务对象代码", obj.code, obj.name])
@@ -464,19 +461,19 @@ def _parse_bool(value) -> bool:
     raise CellError(f"「{_text(value)}」无效，应填写“是”或“否”。")
 
 
-def _parse_choice(value, choices: type[models.Choices]):
+def _parse_choice(value, choices: Sequence[tuple]):
     text = _text(value)
-    codes = {str(code): code for code in choices.values}
+    codes = {str(code): code for code, _label in choices}
     if text in codes:
         return codes[text]
     # A code typed as a number loses its leading zero in Excel: 1 -> "01".
     for code in codes:
         if text.isdigit() and code.isdigit() and text.zfill(len(code)) == code:
             return codes[code]
-    for code, label in choices.choices:
+    for code, label in choices:
         if text == str(label):
             return code
-    allowed = "、".join(f"{code or '（空）'} {label}" for code, label in choices.choices)
+    allowed = "、".join(f"{code or '（空）'} {label}" for code, label in choices)
     raise CellError(f"代码「{text}」无效，可选：{allowed}。")
 
 
@@ -532,7 +529,7 @@ def _parse_cell(column: Column, value, lookups: _Lookups):
         return tuple(sorted(set(codes)))
     if kind == CHANNELS:
         codes = _codes(value)
-        parsed = [_parse_choice(code, Channel) for code in codes]
+        parsed = [_parse_choice(code, Channel.choices) for code in codes]
         return list(dict.fromkeys(parsed))
     if kind == FAQS:
         return _parse_faqs(value)
