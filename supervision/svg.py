@@ -81,12 +81,15 @@ def _legend(names_colors, x: float, y: float, *, line=False) -> list[str]:
     return parts
 
 
-def _y_axis(left, top, plot_w, plot_h, top_value, step, unit) -> list[str]:
+def _y_axis(left, top, plot_w, plot_h, top_value, step, unit, floor=0.0) -> list[str]:
+    """The grid lines with their values, every ``step`` from ``floor`` up to
+    ``top_value``, and the unit over the axis."""
     parts = []
-    ticks = round(top_value / step)
+    span = top_value - floor
+    ticks = round(span / step)
     for i in range(ticks + 1):
-        value = step * i
-        y = top + plot_h - plot_h * value / top_value
+        value = floor + step * i
+        y = top + plot_h - plot_h * (value - floor) / span
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
             f'stroke="{GRID if i else AXIS}" stroke-width="{0.8 if i else 1}"/>'
@@ -165,18 +168,7 @@ def line_chart(
         low = min(points, default=0)
         floor = max(0.0, math.floor((low - 5) / 10) * 10) if points else 0.0
     span = max(high - floor, 1e-9)
-    ticks = 4
-    step = span / ticks
-    body = []
-    for i in range(ticks + 1):
-        value = floor + step * i
-        y = top + plot_h - plot_h * i / ticks
-        body.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
-            f'stroke="{GRID if i else AXIS}" stroke-width="{0.8 if i else 1}"/>'
-        )
-        body.append(_text(left - 6, y + 4, _fmt(value), anchor="end", size=10, color=AXIS))
-    body.append(_text(left - 6, top - 10, unit, anchor="end", size=10, color=AXIS))
+    body = _y_axis(left, top, plot_w, plot_h, floor + span, span / 4, unit, floor)
     n = max(len(labels), 1)
     slot = plot_w / n
 
