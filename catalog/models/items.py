@@ -229,6 +229,14 @@ class ItemVersion(TimeStampedModel):
     def is_editable(self) -> bool:
         return self.status == VersionStatus.DRAFT
 
+    @property
+    def promise_text(self) -> str:
+        """The promised time limit as the counter and the acceptance say it: a 即办件
+        (promised 0 days) is concluded on the spot."""
+        if self.case_type == CaseType.IMMEDIATE:
+            return "当场办结"
+        return f"承诺 {self.promised_limit_days} 个工作日内办结"
+
     # Bookkeeping of the version itself, not content a citizen reads: a new draft does
     # not copy it (catalog.services) and a diff does not compare it (catalog.diff).
     BOOKKEEPING_FIELDS = frozenset(

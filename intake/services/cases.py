@@ -645,7 +645,7 @@ def intake_accept(
             version.item_type, online=application.channel == Channel.ONLINE, happened=True
         )
         if auto
-        else f"材料齐全、符合法定形式，予以受理，承诺 {version.promised_limit_days} 个工作日内办结"
+        else f"材料齐全、符合法定形式，予以受理，{version.promise_text}"
     )
     # The case's own row and events are written together at the end of the block (see
     # ``case_writes``), with the case and notice numbers: taken last on purpose, since

@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from accounts.models import Citizen, Enterprise
 from catalog.calendar import add_working_days
-from intake.constants import CaseStatus, Channel, MaterialStatus, NoticeKind, RefusalKind
+from intake.constants import (
+    CaseAction,
+    CaseStatus,
+    Channel,
+    MaterialStatus,
+    NoticeKind,
+    RefusalKind,
+)
 from intake.errors import IntakeError, IntakePermissionDenied
 from intake.models import Application, CaseEvent, CorrectionItem, Notice
 from intake.services.cases import (
@@ -232,6 +239,25 @@ def test_immediate_item_is_accepted_and_concluded_in_one_step(
     assert application.status == CaseStatus.CONCLUDED
     assert application.case_number
     assert application.concluded_at is not None
+    # A 即办件 promises 0 days: the record says it is concluded on the spot.
+    accepted = application.events.get(action=CaseAction.ACCEPT)
+    assert accepted.message == "材料齐全、符合法定形式，予以受理，当场办结"
+
+
+def test_the_counter_states_each_items_promise(client, clerk, applicant, item, immediate_item):
+    """The item list and the intake form say 当场办结 for a 即办件, never 承诺 0 个工作日."""
+    client.force_login(clerk)
+
+    def listing(version):
+        query = {"applicant": applicant.pk, "q": version.name}
+        return client.get(reverse("intake:workbench-items"), query).content.decode()
+
+    form = client.get(intake_url(immediate_item, applicant)).content.decode()
+    for page in (listing(immediate_item), form):
+        assert "即办件 · 当场办结" in page
+        assert "承诺 0 个工作日" not in page
+    promised = f"承诺件 · 承诺 {item.promised_limit_days} 个工作日内办结"
+    assert promised in listing(item)
 
 
 def test_counter_correction_names_every_problem(client, clerk, applicant, item):
