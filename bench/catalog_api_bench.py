@@ -45,7 +45,7 @@ from bench.common import (  # noqa: E402
     port_is_free,
     recreate_database,
     run,
-    run_together,
+    start_and_join,
     stop,
     wait_until_up,
 )
@@ -299,7 +299,7 @@ def python_run(args, paths: list[str]) -> dict:
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.connections)]
     started = time.monotonic()
-    run_together(threads)
+    start_and_join(threads)
     if failures:
         raise RuntimeError(f"non-200 responses: {failures[:5]}")
     latencies.sort()
@@ -326,7 +326,7 @@ def python_pass(args, paths: list[str]) -> None:
             if status != 200:
                 raise RuntimeError(f"{path} answered {status}: {body[:200]!r}")
 
-    run_together([threading.Thread(target=worker) for _ in range(args.connections)])
+    start_and_join([threading.Thread(target=worker) for _ in range(args.connections)])
 
 
 def measure(args, codes: list[str], work_dir: Path) -> tuple[list[dict], list[dict]]:

@@ -153,7 +153,16 @@ def port_is_free(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
-def run_dir(args, name: str, redis_role: str) -> Path:
+def refuse_busy_port(port: int) -> bool:
+    """Whether something listens on ``port`` already (said on stderr): a load benchmark
+    then exits with 2 before it creates anything."""
+    if port_is_free(port):
+        return False
+    print(f"port {port} is in use", file=sys.stderr)
+    return True
+
+
+def fresh_run_dir(args, name: str, redis_role: str) -> Path:
     """A load benchmark's fresh work directory (``jinpu-bench-<name>-...``), announced
     with the run's database and its Redis (the portal's ``redis_role``: cache or broker)."""
     work_dir = Path(tempfile.mkdtemp(prefix=f"jinpu-bench-{name}-"))
@@ -162,15 +171,6 @@ def run_dir(args, name: str, redis_role: str) -> Path:
         flush=True,
     )
     return work_dir
-
-
-def port_in_use(port: int) -> bool:
-    """Whether something listens on ``port`` already (said on stderr): a load benchmark
-    then exits with 2 before it creates anything."""
-    if port_is_free(port):
-        return False
-    print(f"port {port} is in use", file=sys.stderr)
-    return True
 
 
 def wait_until_up(server: subprocess.Popen, port: int, timeout: float = 60) -> None:
@@ -407,11 +407,11 @@ def tally(counts: dict, status: int, expected: int, body: bytes) -> None:
 def run_threads(worker, slots, results, counts: dict) -> None:
     """One client process's end: ``worker(slot)`` in a thread per client slot; when all
     are done, put ``counts`` on ``results``."""
-    run_together([threading.Thread(target=worker, args=(slot,)) for slot in slots])
+    start_and_join([threading.Thread(target=worker, args=(slot,)) for slot in slots])
     results.put(counts)
 
 
-def run_together(threads) -> None:
+def start_and_join(threads) -> None:
     """Start every thread of ``threads``, then wait for them all."""
     for thread in threads:
         thread.start()

@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import ROOT, admin_sql, run_together  # noqa: E402
+from bench.common import ROOT, admin_sql, start_and_join  # noqa: E402
 
 TARGET_S = 30.0
 UTC = datetime.UTC
@@ -160,7 +160,7 @@ def concurrent_run(now, args, threads: int):
 
     workers = [threading.Thread(target=run) for _ in range(threads)]
     began = time.perf_counter()
-    run_together(workers)
+    start_and_join(workers)
     if errors:
         raise RuntimeError(errors)
     return time.perf_counter() - began, counts

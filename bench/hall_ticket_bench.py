@@ -220,9 +220,9 @@ def main(argv=None) -> int:
     if args.seed:
         seed(args.seed)
         return 0
-    if common.port_in_use(args.port):
+    if common.refuse_busy_port(args.port):
         return 2
-    work_dir = common.run_dir(args, "hall", "cache")
+    work_dir = common.fresh_run_dir(args, "hall", "cache")
     env = server_env(args, str(work_dir / "var"))
     print(f"load average before: {common.load_average()}", flush=True)
     answered: list[str] = []

@@ -373,9 +373,9 @@ def main(argv=None) -> int:
     if args.seed:
         seed(args.clients, args.seed)
         return 0
-    if common.port_in_use(args.port):
+    if common.refuse_busy_port(args.port):
         return 2
-    work_dir = common.run_dir(args, "intake", "broker")
+    work_dir = common.fresh_run_dir(args, "intake", "broker")
     env = server_env(args, str(work_dir / "var"))
     common.recreate_database(args)
     servers = []

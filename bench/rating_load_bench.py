@@ -235,9 +235,9 @@ def main(argv=None) -> int:
     if args.seed:
         seed(args.instances, args.seed)
         return 0
-    if common.port_in_use(args.port):
+    if common.refuse_busy_port(args.port):
         return 2
-    work_dir = common.run_dir(args, "rating", "cache")
+    work_dir = common.fresh_run_dir(args, "rating", "cache")
     env = server_env(args, str(work_dir / "var"))
     context = multiprocessing.get_context("fork")
     counter = context.Value("q", 0)

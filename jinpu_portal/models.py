@@ -1,5 +1,5 @@
-"""Models every app shares: time stamps, the append-only audit record, the acting-user
-field, gapless sequences and in-portal notifications."""
+"""Models every app shares: time stamps, the append-only audit record, the optional
+reference and acting-user fields, gapless sequences and in-portal notifications."""
 
 from django.conf import settings
 from django.db import connection, models

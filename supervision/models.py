@@ -79,7 +79,8 @@ class ItemDimensions(Dimensions):
 def _counted(counts):
     """Class decorator of an abstract counts model: ``COUNTS`` names its count fields,
     summed over rows (all the fields it declares but the ``GROUP_EXTRA`` ones that
-    group rows), in the order declared."""
+    group rows), in the order declared. It reads ``GROUP_EXTRA`` once, on the class it
+    decorates: a subclass that declared its own would need the decorator again."""
     counts.COUNTS = tuple(
         field.name for field in counts._meta.local_fields if field.name not in counts.GROUP_EXTRA
     )

@@ -96,13 +96,11 @@ def test_supervisor_district_wide(api, supervisor):
 
 
 def test_supervisor_of_some_departments(api, db):
-    from accounts.services import staff_grant_department
-    from tests.factories import DepartmentFactory
+    from tests.factories import DepartmentFactory, make_supervisor
 
-    user = UserFactory(supervisor=True)
     watched = DepartmentFactory(code="WJJ", name="卫生健康局")
     DepartmentFactory(code="JYJ", name="教育局")
-    staff_grant_department(user=user, department=watched, supervise=True)
+    user = make_supervisor(watched)
     data = me(api, user)
     assert data["district_wide"] is False
     assert [d["code"] for d in data["supervising"]] == ["WJJ"]

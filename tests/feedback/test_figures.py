@@ -41,7 +41,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from accounts.services import staff_grant_department, staff_set_district_wide
 from feedback.constants import Finding, RatingChannel, Stage, VisitLevel
 from feedback.figures import FIGURES, Counts, Grouping, figure_table
 from feedback.models import RectificationOrder, ServiceInstance
@@ -52,7 +51,7 @@ from tests.factories import (
     ClerkFactory,
     DepartmentFactory,
     ItemVersionFactory,
-    UserFactory,
+    make_supervisor,
     rating_of,
     service_instance,
 )
@@ -395,9 +394,7 @@ def test_figures_api_in_each_scope(district, api, supervisor):
     # The approver of D2: R6 R7 R8 R9.
     assert get(api, district.y, url).json()["total"]["counts"]["rated"] == 4
     # A supervisor watching D1 only: R1 R2 R3 R4 R10.
-    watcher = UserFactory(supervisor=True)
-    staff_set_district_wide(user=watcher, district_wide=False)
-    staff_grant_department(user=watcher, department=district.d1, supervise=True)
+    watcher = make_supervisor(district.d1)
     assert get(api, watcher, url).json()["total"]["counts"]["rated"] == 5
     # Grouped and in a period: December per department, D2 only (R6-R9).
     body = get(api, supervisor, url, group="department", start="2026-12-01").json()
