@@ -18,10 +18,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.permissions import HasRole
 from accounts.constants import Role
 from jinpu_portal.api.errors import valid
 
@@ -34,22 +34,16 @@ TAGS = ["好差评"]
 STAFF_ROLES = (Role.SUPERVISOR, Role.APPROVER, Role.CLERK)
 
 
-class IsFeedbackStaff(BasePermission):
+class IsFeedbackStaff(HasRole):
     """A signed-in supervisor, approver or clerk (each sees their own scope)."""
 
+    roles = STAFF_ROLES
     message = "仅督查人员、审批人员和综窗人员可以查看评价数据。"
 
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and any(user.has_role(r) for r in STAFF_ROLES))
 
-
-class IsSupervisor(BasePermission):
+class IsSupervisor(HasRole):
+    roles = (Role.SUPERVISOR,)
     message = "仅督查人员可以导出评价数据。"
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.has_role(Role.SUPERVISOR))
 
 
 # --- Parameters -----------------------------------------------------------------------

@@ -16,10 +16,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.permissions import HasRole
 from accounts.constants import Role
 from approvals.api.views import IsSupervisor, call_service
 from jinpu_portal.api.errors import valid
@@ -51,18 +51,11 @@ ERRORS = error_responses(
 STATUSES = ["open", *OrderStatus.values]
 
 
-class IsStaff(BasePermission):
+class IsStaff(HasRole):
     """A signed-in clerk, approver or supervisor."""
 
+    roles = (Role.CLERK, Role.APPROVER, Role.SUPERVISOR)
     message = "仅窗口人员、审批人员或督查人员可以使用此接口。"
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(
-            user
-            and user.is_authenticated
-            and any(user.has_role(role) for role in (Role.CLERK, Role.APPROVER, Role.SUPERVISOR))
-        )
 
 
 def _status_param(request, allowed, *, default: str) -> str:
