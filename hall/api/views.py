@@ -22,7 +22,7 @@ import datetime
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -32,7 +32,7 @@ from accounts.constants import Role
 from accounts.models import Hall, Window
 from approvals.api.views import call_service
 from jinpu_portal.api.errors import FlatInput, valid
-from jinpu_portal.api.fields import choice_label
+from jinpu_portal.api.fields import choice_label, datetime_out
 from jinpu_portal.api.negotiation import JSONAnswers
 from jinpu_portal.api.schema import error_responses
 
@@ -95,13 +95,6 @@ class IsManager(BasePermission):
         return is_manager(request.user)
 
 
-_MOMENT = serializers.DateTimeField()
-
-
-def _moment(value):
-    return _MOMENT.to_representation(value) if value is not None else None
-
-
 def _public_ticket(ticket: Ticket, wait) -> dict:
     """``PublicTicketSerializer``'s answer, built directly: the kiosk's issue is the hot
     path, and a serializer instance deep-copies its fields on every request (about a
@@ -116,8 +109,8 @@ def _public_ticket(ticket: Ticket, wait) -> dict:
         "status_label": choice_label(TicketStatus, ticket.status),
         "lane": ticket.lane,
         "window_number": ticket.window.number if ticket.window_id else None,
-        "called_at": _moment(ticket.called_at),
-        "issued_at": _moment(ticket.created_at),
+        "called_at": datetime_out(ticket.called_at),
+        "issued_at": datetime_out(ticket.created_at),
         "ahead": wait.ahead if wait else None,
         "expected_minutes": wait.minutes if wait else None,
     }

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.constants import MaterialRequirement
+from jinpu_portal.api.fields import date_out, datetime_out
 
 from ..citizen_forms import PHONE_ERROR, PHONE_REGEX
 from ..constants import (
@@ -23,8 +24,6 @@ from .common import (
     CaseEventSerializer,
     NoticeBaseSerializer,
     WrittenOutMixin,
-    date_out,
-    datetime_out,
 )
 
 

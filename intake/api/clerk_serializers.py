@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from accounts.validators import validate_credit_code, validate_resident_id
 from catalog.constants import MaterialRequirement
-from jinpu_portal.api.fields import optional_text
+from jinpu_portal.api.fields import date_out, datetime_out, optional_text
 
 from ..constants import CaseStatus, DeliveryMethod, IntakeOutcome, MaterialStatus, RefusalKind
 from ..models import Application, SubmittedMaterial
@@ -17,8 +17,6 @@ from .common import (
     CaseEventSerializer,
     NoticeBaseSerializer,
     WrittenOutMixin,
-    date_out,
-    datetime_out,
 )
 
 VERDICT_STATUSES = [

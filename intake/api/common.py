@@ -73,18 +73,6 @@ class WrittenOutMixin:
         return super().to_representation(instance)
 
 
-_DATETIME = serializers.DateTimeField()
-
-
-def datetime_out(value):
-    """A datetime as DRF's DateTimeField writes it (local time zone, ISO 8601)."""
-    return None if value is None else _DATETIME.to_representation(value)
-
-
-def date_out(value):
-    return None if value is None else value.isoformat()
-
-
 # A notice as the applicant's and the clerks' APIs list it; each side says where its PDF
 # is downloaded (``get_download_url``). No docstring: the schema would show it as the
 # description of both sides' components.

@@ -14,6 +14,18 @@ def optional_text(label, **options) -> serializers.CharField:
     )
 
 
+_DATETIME = serializers.DateTimeField()
+
+
+def datetime_out(value):
+    """A datetime as DRF's DateTimeField writes it (local time zone, ISO 8601)."""
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def date_out(value):
+    return None if value is None else value.isoformat()
+
+
 @functools.cache
 def _labels(choices, language: str | None) -> dict:
     """The labels of ``choices`` in ``language``, by value, translated once."""
