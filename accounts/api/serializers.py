@@ -1,5 +1,5 @@
-"""Serializers of the accounts API: references to departments, halls, windows, citizens
-and enterprises, and the signed-in user (``/me``)."""
+"""Serializers of the accounts API: references to departments, halls, windows, users,
+citizens and enterprises, and the signed-in user (``/me``)."""
 
 from rest_framework import serializers
 
@@ -27,6 +27,12 @@ class WindowRefSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "name", "hall"]
 
 
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+
+
 class RoleSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
@@ -44,12 +50,9 @@ class CitizenRefSerializer(serializers.Serializer):
     phone = serializers.CharField()
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(UserRefSerializer):
     """The user, their roles and their scope. ID numbers are masked."""
 
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    full_name = serializers.CharField()
     roles = serializers.SerializerMethodField()
     window = WindowRefSerializer(allow_null=True)
     district_wide = serializers.BooleanField()

@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api.serializers import DepartmentRefSerializer
+from accounts.api.serializers import DepartmentRefSerializer, UserRefSerializer
 from jinpu_portal.api.fields import optional_text
 
 from ..constants import SPECIAL_PROCEDURE_KINDS, Decision, PauseKind
@@ -17,12 +17,6 @@ from ..services.tasks import (
     RECEIVE_NOTE_MAX_LENGTH,
     SUPPLEMENT_NOTE_MAX_LENGTH,
 )
-
-
-class UserRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    full_name = serializers.CharField()
 
 
 class TimeLeftSerializer(serializers.Serializer):
