@@ -3,6 +3,8 @@ citizens and enterprises, and the signed-in user (``/me``)."""
 
 from rest_framework import serializers
 
+from jinpu_portal.api.fields import choice_refs
+
 from ..constants import Role
 from ..models import Department, Hall, Window
 
@@ -33,11 +35,6 @@ class UserRefSerializer(serializers.Serializer):
     full_name = serializers.CharField()
 
 
-class RoleSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    label = serializers.CharField()
-
-
 class EnterpriseRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -61,10 +58,5 @@ class MeSerializer(UserRefSerializer):
     citizen = CitizenRefSerializer(allow_null=True)
     enterprises = EnterpriseRefSerializer(many=True)
 
-    @staticmethod
-    def _labels():
-        return dict(Role.choices)
-
     def get_roles(self, obj) -> list[dict]:
-        labels = self._labels()
-        return [{"code": code, "label": str(labels.get(code, code))} for code in obj["roles"]]
+        return choice_refs(Role, obj["roles"])

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from accounts.api.serializers import DepartmentRefSerializer, HallRefSerializer
 from accounts.models import Department
+from jinpu_portal.api.fields import choice_refs
 
 from ..constants import Channel
 from ..files import guide_file_url
@@ -188,8 +189,7 @@ class ItemVersionDetailSerializer(ItemVersionListSerializer):
 
     @extend_schema_field(ChoiceRefSerializer(many=True))
     def get_channels(self, obj) -> list[dict]:
-        labels = dict(Channel.choices)
-        return [{"code": code, "label": str(labels.get(code, code))} for code in obj.channels]
+        return choice_refs(Channel, obj.channels)
 
     def get_result_sample(self, obj) -> str | None:
         return guide_file_url(obj, "result-sample")

@@ -37,3 +37,9 @@ def choice_label(choices, value) -> str:
     for an answer built by hand: Django's rebuilds the field's choices and translates
     the label on every call (about 60 µs)."""
     return _labels(choices, translation.get_language()).get(value, value)
+
+
+def choice_refs(choices, values) -> list[dict]:
+    """``values`` of a list of ``choices`` (a ``Choices`` class), each as ``{"code",
+    "label"}``."""
+    return [{"code": value, "label": choice_label(choices, value)} for value in values]
