@@ -2,15 +2,9 @@
 
 from django import forms
 
-from jinpu_portal.forms import bootstrap_classes
+from jinpu_portal.forms import BootstrapForm
 
 from .constants import SPECIAL_PROCEDURE_KINDS, PauseKind
-
-
-class BootstrapForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap_classes(self)
 
 
 class VersionedForm(BootstrapForm):

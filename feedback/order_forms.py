@@ -3,19 +3,9 @@ input; the services (``feedback.services.orders``) hold the rules and the messag
 
 from django import forms
 
+from jinpu_portal.forms import BootstrapForm
+
 from .constants import AppealKind, Finding, ReviewResult, VisitLevel
-
-
-class BootstrapForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput | forms.RadioSelect):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 def _text(label: str, *, rows: int = 3, required: bool = True, help_text: str = ""):

@@ -20,7 +20,7 @@ from accounts.validators import (
 )
 from catalog.constants import CaseType, MaterialRequirement
 from catalog.models import ItemMaterial, ItemVersion
-from jinpu_portal.forms import bootstrap_classes
+from jinpu_portal.forms import BootstrapForm, bootstrap_classes
 
 from .constants import ApplicantKind, DeliveryMethod, IntakeOutcome, MaterialStatus, RefusalKind
 
@@ -80,7 +80,7 @@ def error_summary(*forms_: forms.Form | None) -> list[ErrorLink]:
     return links
 
 
-class ApplicantLookupForm(forms.Form):
+class ApplicantLookupForm(BootstrapForm):
     """Who applies: a person by resident ID number, or an enterprise by credit code
     together with the person handling it (经办人)."""
 
@@ -95,10 +95,6 @@ class ApplicantLookupForm(forms.Form):
         help_text="个人申请填写申请人本人的号码；企业申请填写经办人的号码。",
     )
     credit_code = forms.CharField(label="统一社会信用代码", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap_classes(self)
 
     def clean_id_number(self):
         return identity_number(self.cleaned_data["id_number"], validate_resident_id)
@@ -119,7 +115,7 @@ class ApplicantLookupForm(forms.Form):
         return data
 
 
-class CitizenForm(forms.Form):
+class CitizenForm(BootstrapForm):
     """Registering a person at the counter (the number comes from the lookup)."""
 
     name = forms.CharField(label="姓名", max_length=50)
@@ -129,20 +125,12 @@ class CitizenForm(forms.Form):
         error_messages={"invalid": "手机号码格式错误：应为 11 位数字，以 1 开头。"},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap_classes(self)
 
-
-class EnterpriseForm(forms.Form):
+class EnterpriseForm(BootstrapForm):
     name = forms.CharField(label="企业名称", max_length=200)
     legal_representative = forms.CharField(label="法定代表人", max_length=50)
     address = forms.CharField(label="住所", max_length=200, required=False)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap_classes(self)
 
 
 class MaterialVerdictForm(forms.Form):

@@ -20,3 +20,11 @@ def bootstrap_classes(
         else:
             css = control
         widget.attrs.setdefault("class", css)
+
+
+class BootstrapForm(forms.Form):
+    """A page form whose widgets carry Bootstrap's classes (``bootstrap_classes``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap_classes(self)
