@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
+from accounts.forms import CitizenRegistrationForm
 from accounts.validators import (
     normalize_identity_number,
     validate_credit_code,
@@ -115,15 +116,11 @@ class ApplicantLookupForm(BootstrapForm):
         return data
 
 
-class CitizenForm(BootstrapForm):
-    """Registering a person at the counter (the number comes from the lookup)."""
+class CitizenForm(BootstrapForm, CitizenRegistrationForm):
+    """Registering a person at the counter: the sign-up's name and mobile (the number
+    comes from the lookup)."""
 
-    name = forms.CharField(label="姓名", max_length=50)
-    phone = forms.RegexField(
-        label="手机号码",
-        regex=r"^1\d{10}$",
-        error_messages={"invalid": "手机号码格式错误：应为 11 位数字，以 1 开头。"},
-    )
+    id_number = None
 
 
 class EnterpriseForm(BootstrapForm):
