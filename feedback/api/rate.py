@@ -27,7 +27,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jinpu_portal.api.errors import valid
+from jinpu_portal.api.errors import Throttled, valid
 from jinpu_portal.api.fields import choice_label, optional_text
 from jinpu_portal.api.negotiation import JSONAnswers
 from jinpu_portal.api.schema import error_responses
@@ -59,11 +59,6 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "该服务已经评价过了。"
     default_code = "conflict"
-
-
-class Throttled(exceptions.Throttled):
-    default_detail = TOO_MANY
-    extra_detail_singular = extra_detail_plural = "请 {wait} 秒后再试。"
 
 
 # --- serializers --------------------------------------------------------------------------
@@ -259,7 +254,7 @@ class RateByTokenApi(JSONAnswers, APIView):
     throttle_classes = RATING_THROTTLES
 
     def throttled(self, request, wait):
-        raise Throttled(wait)
+        raise Throttled(wait, detail=TOO_MANY)
 
     @extend_schema(
         tags=TAGS,

@@ -31,7 +31,7 @@ from accounts.api.permissions import HasRole
 from accounts.constants import Role
 from accounts.models import Hall, Window
 from approvals.api.views import call_service
-from jinpu_portal.api.errors import FlatInput, valid
+from jinpu_portal.api.errors import FlatInput, Throttled, valid
 from jinpu_portal.api.fields import choice_label, datetime_out
 from jinpu_portal.api.negotiation import JSONAnswers
 from jinpu_portal.api.schema import error_responses
@@ -71,11 +71,6 @@ ACT_ERRORS = error_responses(
         409: "该号已被其他窗口处理（并发冲突）",
     }
 )
-
-
-class Throttled(exceptions.Throttled):
-    default_detail = TOO_MANY
-    extra_detail_singular = extra_detail_plural = "请 {wait} 秒后再试。"
 
 
 class IsClerk(HasRole):
@@ -127,7 +122,7 @@ class PublicThrottled:
     throttle_classes = [HallAddressThrottle]
 
     def throttled(self, request, wait):
-        raise Throttled(wait)
+        raise Throttled(wait, detail=TOO_MANY)
 
 
 class IssueApi(JSONAnswers, PublicThrottled, APIView):

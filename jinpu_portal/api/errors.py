@@ -44,6 +44,12 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
+class Throttled(exceptions.Throttled):
+    """A 429 whose ``detail`` (the view's) is followed by when to try again, in Chinese."""
+
+    extra_detail_singular = extra_detail_plural = "请 {wait} 秒后再试。"
+
+
 # --- Field labels ---------------------------------------------------------------------
 
 
