@@ -21,22 +21,26 @@ class LoginForm(AuthenticationForm):
             field.widget.attrs["class"] = "form-control form-control-lg"
 
 
+class ResidentIdField(forms.CharField):
+    """A resident ID number, normalized (``normalize_identity_number``) and checked."""
+
+    def clean(self, value):
+        value = normalize_identity_number(super().clean(value))
+        validate_resident_id(value)
+        return value
+
+
 class CitizenRegistrationForm(forms.Form):
     """Real-name identity of a citizen; also used by clerks at the counter."""
 
     name = forms.CharField(label="姓名", max_length=50)
     # No max_length: the validator's message says what is wrong with a long number.
-    id_number = forms.CharField(label="公民身份号码")
+    id_number = ResidentIdField(label="公民身份号码")
     phone = forms.RegexField(
         label="手机号码",
         regex=r"^1\d{10}$",
         error_messages={"invalid": "手机号码格式错误：应为 11 位数字，以 1 开头。"},
     )
-
-    def clean_id_number(self):
-        value = normalize_identity_number(self.cleaned_data["id_number"])
-        validate_resident_id(value)
-        return value
 
 
 class WindowVerificationForm(forms.Form):
@@ -44,16 +48,11 @@ class WindowVerificationForm(forms.Form):
 
     username = forms.CharField(label="账号用户名", max_length=150)
     name = forms.CharField(label="姓名（与身份证一致）", max_length=50)
-    id_number = forms.CharField(label="公民身份号码（与身份证一致）")
+    id_number = ResidentIdField(label="公民身份号码（与身份证一致）")
     id_card_checked = forms.BooleanField(
         label="已查验本人居民身份证原件，人证一致",
         error_messages={"required": "请先查验本人居民身份证原件并勾选确认。"},
     )
-
-    def clean_id_number(self):
-        value = normalize_identity_number(self.cleaned_data["id_number"])
-        validate_resident_id(value)
-        return value
 
 
 def _service_items():
