@@ -98,8 +98,8 @@ def _choices(pairs, empty="全部"):
     return [("", empty), *((str(pk), label) for pk, label in pairs)]
 
 
-class FilterForm(forms.Form):
-    """Period and dimensions; the choices are those in the supervisor's scope."""
+class PeriodForm(forms.Form):
+    """A period, either end open; the end not before the start."""
 
     start = forms.DateField(
         label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -107,6 +107,17 @@ class FilterForm(forms.Form):
     end = forms.DateField(
         label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "结束日期不能早于开始日期。")
+        return data
+
+
+class FilterForm(PeriodForm):
+    """Period and dimensions; the choices are those in the supervisor's scope."""
+
     department = forms.ChoiceField(label="部门", required=False)
     hall = forms.ChoiceField(label="大厅", required=False)
     item = forms.ChoiceField(label="事项", required=False)
@@ -125,12 +136,6 @@ class FilterForm(forms.Form):
         self.fields["item"].choices = _choices(choices["items"])
         self.fields["unit"].choices = _choices(choices["units"])
         self.scope = scope
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", "结束日期不能早于开始日期。")
-        return data
 
     def to_filter(self) -> Filter:
         """The rollups' filter; an invalid form filters by nothing but the scope."""

@@ -12,28 +12,16 @@ from feedback.figures import FIGURES, Grouping
 from feedback.selectors import staff_scope_for
 
 from ..selectors import rating_figure_table
-from .common import PAGE_SIZE, query_string, quick_links, supervisor_required
+from .common import PAGE_SIZE, PeriodForm, query_string, quick_links, supervisor_required
 
 #: The groupings the page offers as tabs (the total is always shown above them).
 PAGE_GROUPINGS = [g for g in Grouping if g != Grouping.TOTAL]
 
 
-class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+class GroupedPeriodForm(PeriodForm):
     group = forms.ChoiceField(
         label="分组", choices=[(g.value, g.label) for g in PAGE_GROUPINGS], required=False
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", "结束日期不能早于开始日期。")
-        return data
 
 
 @supervisor_required
@@ -41,7 +29,7 @@ class PeriodForm(forms.Form):
 def feedback_figures(request):
     """好差评统计: the figures of a period, the district total and one grouping's rows
     (paginated), within the supervisor's scope."""
-    form = PeriodForm(request.GET or None)
+    form = GroupedPeriodForm(request.GET or None)
     start = end = None
     group = Grouping.DEPARTMENT
     if form.is_bound and form.is_valid():
