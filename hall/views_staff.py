@@ -117,11 +117,7 @@ def _panel_act(window, actor, action: str, ticket: int | None, data) -> tuple[st
         called = call_next(window=window, actor=actor)
         return f"已叫 {called.label} 号。", ""
     if action == "state":
-        act = STATE_ACTS.get(data.get("state", ""))
-        if act is None:
-            raise HallError("请选择窗口状态。", code="invalid")
-        act[0](window=window, actor=actor)
-        return f"本窗口{act[1]}。", ""
+        return f"本窗口{_set_state(window, actor, data)}。", ""
     if action == "intake":
         return "", intake_url(_current_at(window))
     if ticket is None:
@@ -244,14 +240,20 @@ STATE_ACTS = {
 }
 
 
+def _set_state(window: Window, actor, data) -> str:
+    """Open, pause or close ``window`` (the posted ``state``); what it now is, in Chinese."""
+    act = STATE_ACTS.get(data.get("state", ""))
+    if act is None:
+        raise HallError("请选择窗口状态。", code="invalid")
+    service, done = act
+    service(window=window, actor=actor)
+    return done
+
+
 def _window_act(window: Window, actor, action: str, data) -> str:
     """One service call for one button of a window; its Chinese result."""
     if action == "state":
-        act = STATE_ACTS.get(data.get("state", ""))
-        if act is None:
-            raise HallError("请选择窗口状态。", code="invalid")
-        act[0](window=window, actor=actor)
-        return f"{window.number} 号窗口{act[1]}。"
+        return f"{window.number} 号窗口{_set_state(window, actor, data)}。"
     if action == "categories":
         ids = [v for v in data.getlist("categories") if v.isdigit()]
         window_set_categories(window=window, category_ids=ids, actor=actor)
