@@ -86,6 +86,17 @@ def _order_or_404(request, pk):
     return order
 
 
+def _rating_context(order) -> dict:
+    """The order and its 差评, as feedback/_orders_rating.html shows them."""
+    return {
+        "order": order,
+        "rating": order.rating,
+        "reasons": svc.reason_labels(order.rating.reasons),
+        "application": order.application,
+        "rater": rater_of(order),
+    }
+
+
 @role_required(*STAFF)
 @require_GET
 def order_detail(request, pk):
@@ -93,11 +104,7 @@ def order_detail(request, pk):
     is_owner = owns(request.user, order)
     appeal = Appeal.objects.filter(order=order).select_related("filed_by", "decided_by").first()
     context = {
-        "order": order,
-        "rating": order.rating,
-        "reasons": svc.reason_labels(order.rating.reasons),
-        "application": order.application,
-        "rater": rater_of(order),
+        **_rating_context(order),
         "left": time_left(order.clock),
         "events": order.events.select_related("actor").order_by("at", "id"),
         "visits": order.visits.select_related("recorded_by").order_by("round"),
@@ -239,15 +246,7 @@ def appeal_detail(request, pk):
     return render(
         request,
         "feedback/orders_appeal.html",
-        {
-            "appeal": appeal,
-            "order": order,
-            "rating": order.rating,
-            "reasons": svc.reason_labels(order.rating.reasons),
-            "application": order.application,
-            "rater": rater_of(order),
-            "form": form,
-        },
+        {"appeal": appeal, **_rating_context(order), "form": form},
     )
 
 
