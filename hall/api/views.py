@@ -502,6 +502,20 @@ class AppointmentCancelApi(APIView):
         return Response(AppointmentSerializer(appointment).data)
 
 
+def _day_param(request, *, required: bool) -> datetime.date | None:
+    """The ``day`` query parameter (None when it may be and is left out); not a date in
+    YYYY-MM-DD, a 400."""
+    raw = request.query_params.get("day", "")
+    if not raw and not required:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise exceptions.ValidationError(
+            {"detail": "日期：请使用 YYYY-MM-DD 格式。", "code": "invalid"}
+        ) from None
+
+
 class SlotsApi(APIView):
     """一个业务类别某日的预约时段与余量. Permission: AllowAny."""
 
@@ -515,12 +529,7 @@ class SlotsApi(APIView):
     )
     def get(self, request, category_id: int):
         category = get_object_or_404(ServiceCategory, pk=category_id, is_active=True)
-        try:
-            day = datetime.date.fromisoformat(request.query_params.get("day", ""))
-        except ValueError:
-            raise exceptions.ValidationError(
-                {"detail": "日期：请使用 YYYY-MM-DD 格式。", "code": "invalid"}
-            ) from None
+        day = _day_param(request, required=True)
         if day not in appointments.bookable_days(timezone.localdate()):
             return Response([])
         return Response(SlotSerializer(selectors.slots(category, day), many=True).data)
@@ -544,11 +553,5 @@ class FiguresApi(APIView):
     )
     def get(self, request, hall_id: int):
         get_object_or_404(Hall, pk=hall_id)
-        raw = request.query_params.get("day", "")
-        try:
-            day = datetime.date.fromisoformat(raw) if raw else None
-        except ValueError:
-            raise exceptions.ValidationError(
-                {"detail": "日期：请使用 YYYY-MM-DD 格式。", "code": "invalid"}
-            ) from None
+        day = _day_param(request, required=False)
         return Response(HallFiguresSerializer(selectors.hall_figures(hall_id, day)).data)
