@@ -30,7 +30,7 @@ from jinpu_portal.api.schema import error_responses
 
 from ..citizen_selectors import my_application_flat_list
 from ..models import Application
-from ..selectors import application_detail_for, application_get_for
+from ..selectors import application_get_for
 from ..services.cases import (
     NOT_REPRESENTATIVE,
     application_resubmit,
@@ -54,7 +54,7 @@ from .citizen_serializers import (
     MaterialUploadSerializer,
     WithdrawSerializer,
 )
-from .common import NOT_FOUND, ServiceCallMixin
+from .common import ServiceCallMixin
 
 TAGS = ["申请人：我的申请"]
 # The other error answers (401, 415, ...) come from jinpu_portal.api.PortalAutoSchema.
@@ -86,10 +86,7 @@ class IsCitizen(HasRole):
 
 class CitizenApiMixin(ServiceCallMixin):
     def detail(self, pk: int) -> Response:
-        application = application_detail_for(user=self.request.user, pk=pk)
-        if application is None:
-            raise exceptions.NotFound(NOT_FOUND)
-        return Response(ApplicationDetailSerializer(application).data)
+        return Response(ApplicationDetailSerializer(self.detailed(pk)).data)
 
     def state(self, application: Application, status_code: int = status.HTTP_200_OK) -> Response:
         """The answer to a change: ``application`` as the service left it (its slots

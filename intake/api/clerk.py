@@ -26,7 +26,7 @@ from jinpu_portal.db import PreparedQuery, remember_related
 from ..constants import CaseStatus, Channel
 from ..errors import IntakePermissionDenied
 from ..models import Application, Notice
-from ..selectors import application_detail_for, application_list_for, prereview_queue
+from ..selectors import application_list_for, prereview_queue
 from ..services.cases import (
     application_create,
     clerk_window,
@@ -48,7 +48,7 @@ from .clerk_serializers import (
     ClerkReceiveSerializer,
     ClerkRefuseSerializer,
 )
-from .common import NOT_FOUND, ServiceCallMixin
+from .common import ServiceCallMixin
 
 TAGS = ["综窗人员：受理"]
 ERRORS = error_responses(
@@ -118,12 +118,9 @@ class ClerkApiMixin(ServiceCallMixin):
         return Response(ClerkOutcomeSerializer(application).data)
 
     def detail(self, pk: int, status_code=status.HTTP_200_OK) -> Response:
-        application = application_detail_for(user=self.request.user, pk=pk)
-        if application is None:
-            raise exceptions.NotFound(NOT_FOUND)
         context = {"window_id": self.request.clerk_window.pk}
         return Response(
-            ClerkApplicationDetailSerializer(application, context=context).data,
+            ClerkApplicationDetailSerializer(self.detailed(pk), context=context).data,
             status=status_code,
         )
 

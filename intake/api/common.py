@@ -1,5 +1,5 @@
 """What the applicant's and the clerks' APIs share: running a service on an
-application and turning its refusals into API errors."""
+application and turning its refusals into API errors, finding one for its detail."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -8,7 +8,7 @@ from rest_framework import exceptions, serializers
 from jinpu_portal.db import fastpath_off
 
 from ..models import Application, CaseEvent, Notice
-from ..selectors import application_list_for
+from ..selectors import application_detail_for, application_list_for
 
 NOT_FOUND = "未找到该申请，或您无权查看。"
 
@@ -43,6 +43,14 @@ class ServiceCallMixin:
         return self.call(
             service, application=self.visible(pk), actor=self.request.user, **arguments
         )
+
+    def detailed(self, pk: int) -> Application:
+        """Application ``pk`` loaded for its detail (``application_detail_for``); a 404
+        when the user may not see it."""
+        application = application_detail_for(user=self.request.user, pk=pk)
+        if application is None:
+            raise exceptions.NotFound(NOT_FOUND)
+        return application
 
     def may_see(self, pk: int) -> bool:
         return application_list_for(user=self.request.user).filter(pk=pk).exists()
