@@ -22,11 +22,13 @@ class LoginForm(AuthenticationForm):
 
 
 class ResidentIdField(forms.CharField):
-    """A resident ID number, normalized (``normalize_identity_number``) and checked."""
+    """A resident ID number, normalized (``normalize_identity_number``: full-width digits,
+    spaces, a lower-case x) and checked; an optional one left empty stays empty."""
 
     def clean(self, value):
         value = normalize_identity_number(super().clean(value))
-        validate_resident_id(value)
+        if value not in self.empty_values:
+            validate_resident_id(value)
         return value
 
 

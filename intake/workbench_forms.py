@@ -13,11 +13,10 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
-from accounts.forms import CitizenRegistrationForm
+from accounts.forms import CitizenRegistrationForm, ResidentIdField
 from accounts.validators import (
     normalize_identity_number,
     validate_credit_code,
-    validate_resident_id,
 )
 from catalog.constants import CaseType, MaterialRequirement
 from catalog.models import ItemMaterial, ItemVersion
@@ -91,14 +90,11 @@ class ApplicantLookupForm(BootstrapForm):
         initial=ApplicantKind.PERSON,
         widget=forms.RadioSelect,
     )
-    id_number = forms.CharField(
+    id_number = ResidentIdField(
         label="公民身份号码",
         help_text="个人申请填写申请人本人的号码；企业申请填写经办人的号码。",
     )
     credit_code = forms.CharField(label="统一社会信用代码", required=False)
-
-    def clean_id_number(self):
-        return identity_number(self.cleaned_data["id_number"], validate_resident_id)
 
     def clean_credit_code(self):
         return identity_number(
@@ -278,7 +274,7 @@ class CounterFlagsForm(forms.Form):
     green_channel = forms.BooleanField(label="绿色通道（优先办理）", required=False)
     assisted = forms.BooleanField(label="帮办（工作人员协助填报）", required=False)
     by_agent = forms.BooleanField(label="代办（由代办人持授权委托书办理）", required=False)
-    agent_id_number = forms.CharField(label="代办人公民身份号码", required=False)
+    agent_id_number = ResidentIdField(label="代办人公民身份号码", required=False)
     agent_name = forms.CharField(label="代办人姓名", max_length=50, required=False)
     agent_phone = forms.CharField(label="代办人手机号码", max_length=20, required=False)
     contact_phone = forms.RegexField(
@@ -297,11 +293,6 @@ class CounterFlagsForm(forms.Form):
         self.postal_supported = postal_supported
         self.applicant_id_number = applicant_id_number
         bootstrap_classes(self)
-
-    def clean_agent_id_number(self):
-        return identity_number(
-            self.cleaned_data.get("agent_id_number", ""), validate_resident_id, optional=True
-        )
 
     def clean_agent_phone(self):
         value = (self.cleaned_data.get("agent_phone") or "").strip()

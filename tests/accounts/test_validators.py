@@ -141,3 +141,16 @@ def test_credit_code_embedded_organisation_code_check_character():
 )
 def test_organisation_code_check_characters(body, check):
     assert organisation_code_check_char(body) == check
+
+
+def test_the_resident_id_field_normalizes_checks_and_may_stay_empty():
+    from django import forms
+
+    from accounts.forms import ResidentIdField
+
+    assert ResidentIdField().clean(" 11010519491231002x ") == "11010519491231002X"
+    assert ResidentIdField(required=False).clean("") == ""
+    with pytest.raises(forms.ValidationError):
+        ResidentIdField(required=False).clean("110105194912310021")
+    with pytest.raises(forms.ValidationError):
+        ResidentIdField().clean("")
