@@ -1,9 +1,10 @@
 """Serializers of the accounts API: references to departments, halls, windows, users,
 citizens and enterprises, and the signed-in user (``/me``)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from jinpu_portal.api.fields import choice_refs
+from jinpu_portal.api.fields import ChoiceRefSerializer, choice_refs
 
 from ..constants import Role
 from ..models import Department, Hall, Window
@@ -58,5 +59,6 @@ class MeSerializer(UserRefSerializer):
     citizen = CitizenRefSerializer(allow_null=True)
     enterprises = EnterpriseRefSerializer(many=True)
 
+    @extend_schema_field(ChoiceRefSerializer(many=True))
     def get_roles(self, obj) -> list[dict]:
         return choice_refs(Role, obj["roles"])

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from accounts.api.serializers import DepartmentRefSerializer, HallRefSerializer
 from accounts.models import Department
-from jinpu_portal.api.fields import choice_refs
+from jinpu_portal.api.fields import ChoiceRefSerializer, choice_refs
 
 from ..constants import Channel
 from ..files import guide_file_url
@@ -43,11 +43,6 @@ class DepartmentSerializer(serializers.ModelSerializer):
             "phone",
             "address",
         ]
-
-
-class ChoiceRefSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    label = serializers.CharField()
 
 
 class ItemVersionListSerializer(serializers.ModelSerializer):

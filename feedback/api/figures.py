@@ -10,7 +10,7 @@
   rating's push status (feedback.export), streamed.
 
 Permission, per view: ``IsFeedbackStaff`` (supervisor, approver or clerk) with the scope
-of ``feedback.selectors.staff_scope_for``; the export ``IsSupervisor``.
+of ``feedback.selectors.staff_scope_for``; the export ``MayExportRatings``.
 """
 
 from django.http import StreamingHttpResponse
@@ -31,17 +31,18 @@ from ..figures import FIGURES, Grouping, figure_table, period_filter
 from ..selectors import StaffScope, rater_name, rating_list_for, staff_scope_for
 
 TAGS = ["好差评"]
-STAFF_ROLES = (Role.SUPERVISOR, Role.APPROVER, Role.CLERK)
 
 
 class IsFeedbackStaff(HasRole):
     """A signed-in supervisor, approver or clerk (each sees their own scope)."""
 
-    roles = STAFF_ROLES
+    roles = (Role.SUPERVISOR, Role.APPROVER, Role.CLERK)
     message = "仅督查人员、审批人员和综窗人员可以查看评价数据。"
 
 
-class IsSupervisor(HasRole):
+class MayExportRatings(HasRole):
+    """A signed-in supervisor (the export holds raters' names and telephones)."""
+
     roles = (Role.SUPERVISOR,)
     message = "仅督查人员可以导出评价数据。"
 
@@ -327,7 +328,7 @@ EXPORT_DESCRIPTION = (
 
 
 class _ExportApi(APIView):
-    permission_classes = [IsSupervisor]
+    permission_classes = [MayExportRatings]
     media_type = ""
 
     def rows(self, request):
@@ -338,7 +339,7 @@ class _ExportApi(APIView):
 
 class RatingExportCsvApi(_ExportApi):
     """The ratings of a period as CSV (UTF-8 with BOM, so Excel opens the Chinese).
-    Permission: IsSupervisor, scoped to the departments watched."""
+    Permission: MayExportRatings, scoped to the departments watched."""
 
     @extend_schema(
         tags=TAGS,
@@ -358,7 +359,7 @@ class RatingExportCsvApi(_ExportApi):
 
 
 class RatingExportJsonApi(_ExportApi):
-    """The ratings of a period as a JSON array. Permission: IsSupervisor, scoped."""
+    """The ratings of a period as a JSON array. Permission: MayExportRatings, scoped."""
 
     @extend_schema(
         tags=TAGS,

@@ -19,8 +19,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.permissions import HasRole
-from accounts.constants import Role
 from approvals.api.views import IsSupervisor, call_service
 from jinpu_portal.api.errors import valid
 from jinpu_portal.api.schema import action_schemas, error_responses
@@ -28,6 +26,7 @@ from jinpu_portal.api.schema import action_schemas, error_responses
 from ..constants import AppealStatus, OrderStatus
 from ..order_selectors import appeal_get_for, appeal_list_for, order_get_for, order_list_for
 from ..services import orders as svc
+from .figures import IsFeedbackStaff
 from .order_serializers import (
     AppealDecideSerializer,
     AppealFileSerializer,
@@ -51,10 +50,10 @@ ERRORS = error_responses(
 STATUSES = ["open", *OrderStatus.values]
 
 
-class IsStaff(HasRole):
-    """A signed-in clerk, approver or supervisor."""
+class IsStaff(IsFeedbackStaff):
+    """A signed-in clerk, approver or supervisor (IsFeedbackStaff's roles), told what
+    this API is for."""
 
-    roles = (Role.CLERK, Role.APPROVER, Role.SUPERVISOR)
     message = "仅窗口人员、审批人员或督查人员可以使用此接口。"
 
 

@@ -27,7 +27,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jinpu_portal.api.errors import Throttled, valid
+from jinpu_portal.api.errors import SaysWhyThrottled, valid
 from jinpu_portal.api.fields import choice_label, optional_text
 from jinpu_portal.api.negotiation import JSONAnswers
 from jinpu_portal.api.schema import error_responses
@@ -245,16 +245,14 @@ ERRORS = error_responses(
 )
 
 
-class RateByTokenApi(JSONAnswers, APIView):
+class RateByTokenApi(JSONAnswers, SaysWhyThrottled, APIView):
     """The rating link's service and its rating. Permission: anyone holding the link (no
     login); a signed-in staff account may read but not rate. Throttled per token and per
     client address."""
 
     permission_classes = [AllowAny]
     throttle_classes = RATING_THROTTLES
-
-    def throttled(self, request, wait):
-        raise Throttled(wait, detail=TOO_MANY)
+    too_many = TOO_MANY
 
     @extend_schema(
         tags=TAGS,

@@ -31,7 +31,7 @@ from accounts.api.permissions import HasRole
 from accounts.constants import Role
 from accounts.models import Hall, Window
 from approvals.api.views import call_service
-from jinpu_portal.api.errors import FlatInput, Throttled, valid
+from jinpu_portal.api.errors import FlatInput, SaysWhyThrottled, valid
 from jinpu_portal.api.fields import choice_label, datetime_out
 from jinpu_portal.api.negotiation import JSONAnswers
 from jinpu_portal.api.schema import error_responses
@@ -118,11 +118,9 @@ def _public_ticket(ticket: Ticket, wait) -> dict:
 _ISSUE_INPUT = FlatInput(IssueSerializer)
 
 
-class PublicThrottled:
+class PublicThrottled(SaysWhyThrottled):
     throttle_classes = [HallAddressThrottle]
-
-    def throttled(self, request, wait):
-        raise Throttled(wait, detail=TOO_MANY)
+    too_many = TOO_MANY
 
 
 class IssueApi(JSONAnswers, PublicThrottled, APIView):

@@ -1,5 +1,5 @@
-"""The API's one error shape, its exception handler and the Chinese field labels of
-validation errors (see ``jinpu_portal.api``)."""
+"""The API's one error shape, its exception handler, the Chinese 429 and the Chinese
+field labels of validation errors (see ``jinpu_portal.api``)."""
 
 import contextlib
 import logging
@@ -45,9 +45,21 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class Throttled(exceptions.Throttled):
-    """A 429 whose ``detail`` (the view's) is followed by when to try again, in Chinese."""
+    """A 429 whose ``detail`` (the view's, or the API's general one) is followed by when
+    to try again, in Chinese."""
 
+    default_detail = STATUS_TEXT[429]
     extra_detail_singular = extra_detail_plural = "请 {wait} 秒后再试。"
+
+
+class SaysWhyThrottled:
+    """An API view's mixin: a throttled request answers ``Throttled`` with the view's own
+    ``too_many`` (what was asked too often)."""
+
+    too_many = STATUS_TEXT[429]
+
+    def throttled(self, request, wait):
+        raise Throttled(wait, detail=self.too_many)
 
 
 # --- Field labels ---------------------------------------------------------------------

@@ -39,7 +39,14 @@ def choice_label(choices, value) -> str:
     return _labels(choices, translation.get_language()).get(value, value)
 
 
+# A code of a code table with its Chinese label (what ``choice_refs`` gives). No
+# docstring: the schema would show it as the component's description.
+class ChoiceRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
 def choice_refs(choices, values) -> list[dict]:
     """``values`` of a list of ``choices`` (a ``Choices`` class), each as ``{"code",
-    "label"}``."""
+    "label"}`` (``ChoiceRefSerializer`` in the schema)."""
     return [{"code": value, "label": choice_label(choices, value)} for value in values]

@@ -234,6 +234,18 @@ def test_the_schema_documents_errors_labels_and_nullability(tmp_path):
                 continue
             title = spec.get("title", "")
             assert any("\u4e00" <= ch <= "\u9fff" for ch in title), (name, field)
+    # A code with its label has one shape: /me's roles as the item's channels.
+    choice_ref = {"$ref": "#/components/schemas/ChoiceRef"}
+    for component, field in (("Me", "roles"), ("ItemVersionDetail", "channels")):
+        spec = components[component]["properties"][field]
+        assert (spec["type"], spec["items"]) == ("array", choice_ref)
+
+
+def test_a_429_says_in_chinese_when_to_try_again():
+    from jinpu_portal.api.errors import Throttled
+
+    assert str(Throttled(3).detail) == "请求过于频繁，请稍后再试。 请 3 秒后再试。"
+    assert str(Throttled(1, detail="取号过于频繁。").detail) == "取号过于频繁。 请 1 秒后再试。"
 
 
 def test_error_body_never_shows_reprs():
