@@ -1,5 +1,6 @@
-"""What the supervision pages share: the supervisor check, the filter form (period and
-dimensions, limited to the supervisor's scope) and query strings."""
+"""What the supervision pages share: the supervisor check, the period form (which the
+好差评 page's form extends too), the filter form (period and dimensions, limited to the
+supervisor's scope) and query strings."""
 
 from __future__ import annotations
 
