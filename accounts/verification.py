@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from jinpu_portal.refusals import error_text
+
 from .constants import VerificationMethod
 from .services import citizen_verify
 
@@ -69,7 +71,7 @@ class DemoVerification(VerificationBackend):
                 method=self.method,
             )
         except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "已通过演示认证（演示环境，未核验真实身份）。")
         return HttpResponseRedirect(reverse(PROFILE_URL))
@@ -117,7 +119,7 @@ class VerificationOIDCBackend(OIDCAuthenticationBackend):
                 subject=str(claims.get("sub") or ""),
             )
         except ValidationError as error:
-            messages.error(self.request, "实名认证未通过：" + "；".join(error.messages))
+            messages.error(self.request, f"实名认证未通过：{error_text(error)}")
             return None
         messages.success(self.request, "已通过统一身份认证完成实名认证。")
         return user

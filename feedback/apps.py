@@ -55,6 +55,7 @@ class FeedbackConfig(AppConfig):
         from approvals import clock_owners
         from approvals.constants import ClockKind
 
+        from .constants import FEEDBACK_STAFF
         from .services.orders import clock_owners_for, open_order_on_bad_rating
         from .signals import bad_rating_recorded
 
@@ -62,7 +63,7 @@ class FeedbackConfig(AppConfig):
             open_order_on_bad_rating, dispatch_uid="feedback.open_order_on_bad_rating"
         )
         clock_owners.register(ClockKind.RECTIFICATION, clock_owners_for)
-        for role in (Role.CLERK, Role.APPROVER, Role.SUPERVISOR):
+        for role in FEEDBACK_STAFF:
             register_action(
                 role,
                 HomeAction(

@@ -1,4 +1,5 @@
-"""Enums of feedback (好差评): rating levels and reasons, service stages, channels.
+"""Enums of feedback (好差评): rating levels and reasons, service stages, channels; and
+the staff roles that work its record.
 
 Levels follow the code table of GB/T 39046 as the provincial 好差评 interface uses it
 (1 非常满意 … 5 非常不满意; 4 and 5 are 差评). Sub-scores follow the dimensions of
@@ -8,6 +9,12 @@ guide accuracy, convenience, usability).
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from accounts.constants import Role
+
+#: The staff who work the 好差评 record (its figures, the rectification orders):
+#: 综窗人员, 审批人员 and 督查人员, each in their own scope.
+FEEDBACK_STAFF = (Role.CLERK, Role.APPROVER, Role.SUPERVISOR)
 
 
 class Level(models.IntegerChoices):

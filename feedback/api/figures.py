@@ -25,7 +25,15 @@ from accounts.api.permissions import HasRole
 from accounts.constants import Role
 from jinpu_portal.api.errors import valid
 
-from ..constants import BAD_LEVELS, Level, PushStatus, RatingChannel, Reason, Stage
+from ..constants import (
+    BAD_LEVELS,
+    FEEDBACK_STAFF,
+    Level,
+    PushStatus,
+    RatingChannel,
+    Reason,
+    Stage,
+)
 from ..export import EXPORT_FIELDS, csv_stream, export_rows, json_stream
 from ..figures import FIGURES, Grouping, figure_table, period_filter
 from ..selectors import StaffScope, rater_name, rating_list_for, staff_scope_for
@@ -36,7 +44,7 @@ TAGS = ["好差评"]
 class IsFeedbackStaff(HasRole):
     """A signed-in supervisor, approver or clerk (each sees their own scope)."""
 
-    roles = (Role.SUPERVISOR, Role.APPROVER, Role.CLERK)
+    roles = FEEDBACK_STAFF
     message = "仅督查人员、审批人员和综窗人员可以查看评价数据。"
 
 

@@ -27,7 +27,7 @@ from intake.files import stored_file_response
 from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors
 
 from .. import order_forms as forms
-from ..constants import AppealStatus, OrderStatus
+from ..constants import FEEDBACK_STAFF, AppealStatus, OrderStatus
 from ..models import Appeal, ReviewEntry
 from ..order_selectors import (
     appeal_get_for,
@@ -45,7 +45,6 @@ from ..order_selectors import (
 from ..services import orders as svc
 
 PAGE_SIZE = 20
-STAFF = (Role.CLERK, Role.APPROVER, Role.SUPERVISOR)
 
 
 # --- the unit's pages -------------------------------------------------------------------
@@ -61,7 +60,7 @@ STATUS_TABS = [
 ]
 
 
-@role_required(*STAFF)
+@role_required(*FEEDBACK_STAFF)
 @require_GET
 def orders(request):
     """差评整改: the orders of the user's unit (and, for supervisors, of the departments
@@ -97,7 +96,7 @@ def _rating_context(order) -> dict:
     }
 
 
-@role_required(*STAFF)
+@role_required(*FEEDBACK_STAFF)
 @require_GET
 def order_detail(request, pk):
     order = _order_or_404(request, pk)
@@ -147,7 +146,7 @@ def _run_order_action(request, order, action: str, data: dict):
     raise Http404
 
 
-@role_required(*STAFF)
+@role_required(*FEEDBACK_STAFF)
 @require_POST
 def order_action(request, pk, action):
     if action not in ORDER_ACTIONS:
@@ -197,7 +196,7 @@ def order_visit(request, pk):
 # --- appeals (申诉复核) ---------------------------------------------------------------------
 
 
-@role_required(*STAFF)
+@role_required(*FEEDBACK_STAFF)
 @require_GET
 def appeal_evidence(request, pk):
     """The appeal's evidence file, to the owning unit and the order's supervisors."""

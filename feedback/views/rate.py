@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from intake.page_hooks import CaseLink, CasePanel
+from jinpu_portal.refusals import error_text
 from jinpu_portal.throttling import client_address, throttle_wait
 
 from ..constants import InstanceState, RatingChannel, Reason, Stage
@@ -33,10 +34,6 @@ from ..throttles import TOO_MANY, RatingThrottle
 from ..tokens import channel_for, instance_from_token, rating_url
 
 THANKS = "感谢您的评价！您的意见将用于改进政务服务。"
-
-
-def _message(error) -> str:
-    return "；".join(error.messages) if isinstance(error, FeedbackError) else str(error)
 
 
 def service_summary(instance: ServiceInstance) -> dict:
@@ -95,7 +92,7 @@ def _record(request, form, instance, channel) -> int | None:
         form.add_error(None, str(error))
         return 403
     except FeedbackError as error:
-        form.add_error(None, _message(error))
+        form.add_error(None, error_text(error))
         return 409 if error.code == "already_rated" else 400
     messages.success(request, THANKS)
     return None
@@ -118,7 +115,7 @@ def rate(request, token: str):
     try:
         instance = instance_from_token(token)
     except FeedbackError as error:
-        return render(request, "feedback/rate.html", {"error": _message(error)}, status=404)
+        return render(request, "feedback/rate.html", {"error": error_text(error)}, status=404)
     via = request.GET.get("via", "")
     channel = channel_for(via)
     staff = is_staff_account(request.user)
@@ -226,7 +223,7 @@ def my_follow_up(request, pk: int):
         try:
             rating_follow_up(rating=rating, text=form.cleaned_data["text"], actor=request.user)
         except (FeedbackError, FeedbackPermissionDenied) as error:
-            form.add_error(None, _message(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, "追评已提交，感谢您的补充。")
             return redirect("feedback:my_rate", pk=instance.pk)

@@ -34,6 +34,7 @@ from catalog.selectors import (
     bundle_versions,
     item_version_search,
 )
+from jinpu_portal.refusals import error_text
 from jinpu_portal.views import forbidden
 
 from ..constants import ApplicantKind, CaseStatus, Channel, MaterialStatus, NoticeStatus
@@ -495,7 +496,7 @@ def material_scan_upload(request, pk: int, material_id: int):
                 actor=request.user,
             )
         except IntakeError as error:
-            messages.error(request, "扫描件未上传：" + "；".join(error.messages))
+            messages.error(request, f"扫描件未上传：{error_text(error)}")
         else:
             messages.success(request, f"已上传“{slot.material.name}”的扫描件，审批部门可以查看。")
     return redirect(reverse("intake:workbench-application", args=[application.pk]) + "#scans")
