@@ -324,7 +324,13 @@ def my_applications(request):
     return render(
         request,
         "intake/citizen/my_applications.html",
-        {"page": page, "rows": rows, "waiting": waiting},
+        {
+            "page": page,
+            "rows": rows,
+            "waiting": waiting,
+            # The pager keeps the filter on its links.
+            "page_query": "status=waiting" if waiting else "",
+        },
     )
 
 

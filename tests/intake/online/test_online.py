@@ -13,6 +13,7 @@ from intake.models import Application, CaseEvent, SubmittedMaterial
 from intake.services.cases import application_create, application_submit
 from jinpu_portal.models import Notification
 from tests.factories import (
+    ApplicationFactory,
     accept_all,
     authorize_agent,
     exe_bytes,
@@ -389,6 +390,21 @@ def test_my_applications_is_paginated_with_a_flat_query_count(client, applicant,
     assert "第 1 / 2 页" in page_one
     page_two = client.get("/intake/my/?page=2").content.decode()
     assert page_two.count("草稿，点击继续填写") == 10
+
+
+def test_the_waiting_list_keeps_its_filter_from_page_to_page(client, applicant, item, monkeypatch):
+    """待补正的申请, page 2 is still the waiting list (the pager keeps ``status=waiting``)."""
+    monkeypatch.setattr("intake.views.citizen.PAGE_SIZE", 1)
+    for _ in range(2):
+        ApplicationFactory(correction_requested=True, applicant=applicant, item_version=item)
+    start_online(item, applicant)  # a draft: on 我的申请, not on the waiting list
+    login(client, applicant)
+    page_one = client.get("/intake/my/?status=waiting").content.decode()
+    assert "第 1 / 2 页" in page_one
+    assert 'href="?status=waiting&page=2"' in page_one
+    page_two = client.get("/intake/my/?status=waiting&page=2")
+    assert page_two.context["waiting"]
+    assert "第 2 / 2 页" in page_two.content.decode()
 
 
 # --- what others may not do ----------------------------------------------------------------
