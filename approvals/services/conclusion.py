@@ -22,7 +22,7 @@ from intake.states import transition
 from ..constants import Decision, TaskStatus
 from ..models import Delivery, Task
 from ..signals import case_decided
-from .common import close_open_work, person, today
+from .common import close_open_work, today
 from .tolerance import require_no_tolerated_missing
 
 DEFAULT_RESULT_TEMPLATE = "documents/results/default.html"
@@ -55,7 +55,7 @@ def document_extra(department, title: str) -> dict:
 
 
 def _steps(application: Application) -> list[dict]:
-    tasks = application.tasks.select_related("department", "assignee").order_by("stage", "id")
+    tasks = application.tasks.select_related("department").order_by("stage", "id")
     return [
         {
             "stage": task.stage,
@@ -63,7 +63,6 @@ def _steps(application: Application) -> list[dict]:
             "department": task.department.name,
             "decision": str(Decision(task.decision).label) if task.decision else "",
             "opinion": task.opinion,
-            "person": person(task.assignee) if task.assignee_id else "",
             "completed_at": timezone.localtime(task.completed_at).strftime("%Y年%m月%d日")
             if task.completed_at
             else "",

@@ -679,7 +679,6 @@ def extension_decide(
         extension.department,
         extension_days=extension.days,
         reason=extension.reason,
-        approved_by=person(actor),
         new_statutory_due_date=f"{application.statutory_due_date:%Y年%m月%d日}",
         new_promised_due_date=f"{application.promised_due_date:%Y年%m月%d日}",
     )

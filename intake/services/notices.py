@@ -33,10 +33,6 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
 
 
-def _person(user) -> str:
-    return (user.full_name or user.username) if user else "系统"
-
-
 def received_form(slot) -> str:
     """What was actually received of a material, in the notices' 收取形式 column: 电子
     (an upload), 纸质原件 N 份 and 复印件 N 份 (paper handed over), or 容缺 with its due
@@ -54,8 +50,10 @@ def received_form(slot) -> str:
     return "、".join(parts) or "未提交"
 
 
-def notice_context(application: Application, kind: str, actor, extra: dict | None) -> dict:
-    """The content of a notice, frozen as JSON when it is issued."""
+def notice_context(application: Application, kind: str, extra: dict | None) -> dict:
+    """The content of a notice, frozen as JSON when it is issued. The applicant holds the
+    notice: it names the window, never the clerk (``Notice.issued_by`` keeps who, for
+    staff)."""
     version = application.item_version
     department = version.department
     materials = [
@@ -89,7 +87,6 @@ def notice_context(application: Application, kind: str, actor, extra: dict | Non
         "hall": application.hall.name if application.hall_id else "",
         "window": str(application.window) if application.window_id else "",
         "hall_phone": application.hall.phone if application.hall_id else "",
-        "issued_by": _person(actor),
         "issued_at": now.strftime("%Y年%m月%d日 %H:%M"),
         "issued_date": now.strftime("%Y年%m月%d日"),
         "submitted_date": timezone.localtime(application.submitted_at).strftime("%Y年%m月%d日")
@@ -156,7 +153,7 @@ def notice_issue(
         issued_at=timezone.now(),
         issued_by=actor,
         correction_notice=correction_notice,
-        context=notice_context(application, kind, actor, extra),
+        context=notice_context(application, kind, extra),
         verification_code=code,
     )
     if not number_later:

@@ -68,6 +68,16 @@ def assert_says(notice: Notice, png: str, *expected: str, squeezed: bool = False
     return text
 
 
+def assert_names_the_window_not_the_clerk(notice: Notice, clerk) -> None:
+    """Citizens never see staff names: a notice the applicant holds says which window
+    acted, never which clerk (neither its PDF nor its frozen content)."""
+    text = pdf_text(notice).replace(" ", "")
+    assert "金普厅3号窗口" in text, notice.kind
+    for name in (clerk.full_name, clerk.username):
+        assert name not in text, f"{name} in the {notice.kind} notice"
+        assert name not in str(notice.context), f"{name} in the {notice.kind} content"
+
+
 @pytest.fixture
 def rendered(django_capture_on_commit_callbacks):
     """Run what services queue after commit (the eager notice_render task)."""
@@ -125,6 +135,8 @@ def test_receipt_and_acceptance_with_tolerance(clerk, applicant, item, rendered)
         "金普新区行政审批局",
         acceptance.verification_code,
     )
+    assert_names_the_window_not_the_clerk(receipt, clerk)
+    assert_names_the_window_not_the_clerk(acceptance, clerk)
 
 
 def test_correction_notice_lists_every_problem(clerk, citizen, item, rendered):
@@ -153,6 +165,7 @@ def test_correction_notice_lists_every_problem(clerk, citizen, item, rendered):
         "补正材料齐全之日起",
         "请一并提供联系人电话。",
     )
+    assert_names_the_window_not_the_clerk(notice, clerk)
 
 
 def test_refusal_notice_tells_where_to_apply_and_the_right_to_review(
@@ -182,6 +195,7 @@ def test_refusal_notice_tells_where_to_apply_and_the_right_to_review(
         "6个月内向大连经济技术开发区人民法院提起行政诉讼",
         squeezed=True,
     )
+    assert_names_the_window_not_the_clerk(notice, clerk)
 
 
 def test_rendering_twice_changes_nothing(clerk, citizen, item, rendered):
