@@ -21,7 +21,7 @@ from accounts.models import User
 from accounts.validators import normalize_identity_number, validate_resident_id
 from intake.constants import CaseStatus, DeliveryMethod, NoticeStatus
 from intake.models import Application, Notice
-from intake.selectors import enterprise_applications, own_applications
+from intake.selectors import application_list_for
 from intake.services.cases import clerk_window
 from intake.services.contact import applicant_notify
 from intake.states import record_event
@@ -176,17 +176,10 @@ def delivery_post(*, delivery: Delivery, actor: User, tracking_number: str) -> D
 
 
 def may_download_result(application: Application, user: User) -> bool:
-    """The applicant, whoever may act for the applying enterprise in this item (the one
-    rule: intake.selectors), or staff who may see it."""
-    if not user.is_authenticated:
-        return False
-    if user.has_role(Role.CITIZEN) and (
-        Application.objects.filter(pk=application.pk)
-        .filter(own_applications(user) | enterprise_applications(user))
-        .exists()
-    ):
-        return True
-    return user.has_role(Role.CLERK) or user.has_role(Role.SUPERVISOR)
+    """Whoever intake lets see the case (``intake.selectors.application_list_for``): the
+    applicant, whoever may act for the applying enterprise in this item, the clerks, and
+    the supervisors watching its department (a scoped supervisor no other)."""
+    return application_list_for(user=user).filter(pk=application.pk).exists()
 
 
 @transaction.atomic

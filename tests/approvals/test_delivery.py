@@ -20,7 +20,7 @@ from intake.constants import DeliveryMethod, NoticeKind, NoticeStatus
 from intake.services.notices import notice_verify_url
 from jinpu_portal.models import Notification
 from jinpu_portal.pdf import qr_data_uri
-from tests.factories import CitizenFactory, UserFactory, make_version
+from tests.factories import CitizenFactory, UserFactory, make_supervisor, make_version
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +219,18 @@ def test_staff_download_does_not_count_as_delivery(
     result_download(application=case, actor=clerk)
     case.delivery.refresh_from_db()
     assert case.delivery.status == DeliveryStatus.PENDING
+
+
+def test_a_scoped_supervisor_downloads_only_results_in_scope(
+    client, accept, sequential_version, spj, scj, spj_approver, django_capture_on_commit_callbacks
+):
+    case = conclude(accept(sequential_version), spj_approver, django_capture_on_commit_callbacks)
+    client.force_login(make_supervisor(scj))  # the case is the 审批局's
+    assert client.get(f"/approvals/cases/{case.pk}/result/").status_code == 404
+    with pytest.raises(PermissionDenied):
+        result_download(application=case, actor=make_supervisor(scj))
+    client.force_login(make_supervisor(spj))
+    assert client.get(f"/approvals/cases/{case.pk}/result/").status_code == 200
 
 
 def test_timeline_shows_who_when_and_how_long(
