@@ -207,8 +207,10 @@ def task_reassign(
     if assignee.pk == task.assignee_id:
         raise ApprovalError(f"该任务已由{person(assignee)}办理，无需改派。", code="same")
     if not acts_for(assignee, task.department):
+        # No name: the assignee is any user id the caller chose (the API takes one), so
+        # naming them would tell anyone's name, a citizen's included.
         raise ApprovalError(
-            f"{person(assignee)}没有以“{task.department.name}”名义审批的权限，不能改派给其办理。",
+            f"改派对象没有以“{task.department.name}”名义审批的权限，不能改派给其办理。",
             code="assignee",
         )
     move(task, TaskMove.REASSIGN)

@@ -151,13 +151,22 @@ def test_completed_task_is_a_409(api, case, spj_approver, spj_colleague):
     assert "不能重复办理" in response.json()["detail"]
 
 
-def test_reassign_release(api, case, spj_approver, spj_colleague, scj_approver):
+def test_reassign_release(api, case, spj_approver, spj_colleague, scj_approver, citizen):
     task = case.tasks.get()
     api = login(api, spj_approver)
-    response = api.post(
-        f"/api/v1/tasks/{task.pk}/reassign/", {"assignee": scj_approver.pk}, format="json"
-    )
-    assert response.status_code == 400
+    # Refused, and the refusal names nobody: any user's id (another department's
+    # approver, a citizen's account) gave back their full name or username.
+    for stranger in (scj_approver, citizen.user):
+        stranger.full_name = stranger.full_name or "王芳"
+        stranger.save(update_fields=["full_name"])
+        response = api.post(
+            f"/api/v1/tasks/{task.pk}/reassign/", {"assignee": stranger.pk}, format="json"
+        )
+        assert response.status_code == 400
+        detail = response.json()["detail"]
+        assert "没有以“金普新区行政审批局”名义审批的权限" in detail
+        assert stranger.full_name not in detail
+        assert stranger.username not in detail
     response = api.post(
         f"/api/v1/tasks/{task.pk}/reassign/", {"assignee": spj_colleague.pk}, format="json"
     )
