@@ -431,6 +431,28 @@ def extension_list_watched_by(*, user: User) -> QuerySet[Extension]:
     )
 
 
+def extension_get_for(*, user: User, pk: int) -> Extension | None:
+    """One extension (any status) that ``user`` has a part in: approvers acting for the
+    deciding department (its head decides) or for a department with a task on the case,
+    supervisors watching the deciding department or the case's. None for anyone else,
+    as for an id that does not exist: the service's refusal names the deciding
+    department, which an outsider must not learn."""
+    acting = department_list_acting_for(user=user)
+    watched = department_list_supervised_by(user=user)
+    on_the_case = Task.objects.filter(application=OuterRef("application"), department__in=acting)
+    return (
+        Extension.objects.filter(
+            Q(department__in=acting)
+            | Exists(on_the_case)
+            | Q(department__in=watched)
+            | Q(application__item_version__department__in=watched),
+            pk=pk,
+        )
+        .select_related("department")
+        .first()
+    )
+
+
 def _pending_extensions(scope: Q) -> QuerySet[Extension]:
     return (
         Extension.objects.filter(scope, status=ExtensionStatus.REQUESTED)

@@ -36,7 +36,7 @@ from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors
 
 from . import forms
 from .constants import ExtensionStatus, Light, TaskStatus
-from .models import Delivery, Escalation, Extension
+from .models import Delivery, Escalation
 from .selectors import (
     TaskFilters,
     application_visible_to,
@@ -46,6 +46,7 @@ from .selectors import (
     case_timeline,
     delivery_list_pending,
     escalation_list_for,
+    extension_get_for,
     extension_list_decidable_by,
     extension_list_watched_by,
     result_notice,
@@ -260,7 +261,9 @@ def extensions(request):
 @role_required(Role.APPROVER)
 @require_POST
 def extension_decide(request, pk):
-    extension = get_object_or_404(Extension, pk=pk)
+    extension = extension_get_for(user=request.user, pk=pk)
+    if extension is None:
+        raise Http404("没有找到该延期申请。")
     form = forms.ExtensionDecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择是否批准延期。")

@@ -5,7 +5,8 @@ Permissions, per view (also in each docstring and ``permission_classes``):
 - tasks: role approver; a task is visible only among the departments the user acts for
   (django-guardian), and every service re-checks it;
 - extensions: the head of the department deciding the case decides (the service
-  checks); supervisors list those they watch, read-only;
+  checks); supervisors list those they watch, read-only; an extension the user has no
+  part in (``selectors.extension_get_for``) is a 404;
 - case clocks: whoever may see the case (applicant, clerks, supervisors, approvers with
   a task on it); supplement received: the applicant or a clerk;
 - escalations (督办): role supervisor, scoped to the departments they watch.
@@ -16,7 +17,6 @@ else moved first is a 409 (code ``conflict``); acting for another department a 4
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -37,13 +37,13 @@ from jinpu_portal.api.schema import action_schemas, error_responses
 from jinpu_portal.refusals import error_text
 
 from ..constants import Decision, Light
-from ..models import Extension
 from ..selectors import (
     INBOX_STATUSES,
     TaskFilters,
     application_visible_to,
     case_clocks,
     escalation_list_for,
+    extension_get_for,
     extension_list_decidable_by,
     extension_list_watched_by,
     task_get_for,
@@ -362,8 +362,10 @@ class ExtensionDecideApi(APIView):
 
     @_action_schema("批准延期", ExtensionDecideSerializer, ExtensionSerializer)
     def post(self, request, pk):
+        extension = extension_get_for(user=request.user, pk=pk)
+        if extension is None:
+            raise exceptions.NotFound({"detail": "延期申请不存在或无权查看。", "code": "not_found"})
         data = _valid(ExtensionDecideSerializer, request)
-        extension = get_object_or_404(Extension, pk=pk)
         extension = call_service(
             svc.extension_decide,
             extension=extension,

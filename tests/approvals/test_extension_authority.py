@@ -11,7 +11,7 @@ from approvals.constants import ClockKind, ExtensionStatus
 from approvals.models import Clock, Extension
 from approvals.selectors import extension_list_decidable_by, extension_list_watched_by
 from approvals.services import tasks as svc
-from tests.factories import make_approver
+from tests.factories import department, make_approver
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +110,23 @@ def test_api_refuses_supervisors_and_other_heads(case, extension, supervisor, sc
     assert response.status_code == 200
     assert response.json()["department"] == "金普新区行政审批局"
     assert statutory_extension(case) == 5
+
+
+def test_an_outsider_finds_no_extension(client, case, extension):
+    """Someone with no part in the case (a head of a department neither deciding nor on
+    its route) gets 404 on the API and the page, as for an id that does not exist: the
+    403 named the deciding department and told that the extension exists."""
+    outsider = make_approver(department("GAJ", "金普新区公安分局"), head=True)
+    api = APIClient()
+    api.force_authenticate(outsider)
+    for pk in (extension.pk, extension.pk + 1000):
+        response = api.post(f"/api/v1/extensions/{pk}/decide/", {"approve": True}, format="json")
+        assert response.status_code == 404
+        assert "行政审批局" not in response.content.decode()
+    client.force_login(outsider)
+    response = client.post(f"/approvals/extensions/{extension.pk}/decide/", {"approve": "1"})
+    assert response.status_code == 404
+    assert Extension.objects.get().status == ExtensionStatus.REQUESTED
 
 
 def test_an_over_long_decision_note_is_refused_not_cut(case, extension, spj_head):
