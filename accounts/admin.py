@@ -80,7 +80,23 @@ class CitizenAdmin(admin.ModelAdmin):
         "verification_method",
     ]
     search_fields = ["name", "=id_number", "phone"]
-    readonly_fields = ["created_at", "updated_at"]
+
+    def get_exclude(self, request, obj=None):
+        # An existing identity's number is shown masked, never in a field.
+        return ["id_number"] if obj is not None else []
+
+    def get_readonly_fields(self, request, obj=None):
+        """The number and the verification stay as the window's check or real-name
+        verification left them (each with its IdentityVerification audit row)."""
+        if obj is None:
+            return ["created_at", "updated_at"]
+        return [
+            "masked_id_number",
+            "verified_at",
+            "verification_method",
+            "created_at",
+            "updated_at",
+        ]
 
     @admin.display(description="公民身份号码")
     def masked_id_number(self, obj):

@@ -35,3 +35,10 @@ def test_admin_citizen_list_is_masked(client, citizen, system_admin):
     body = client.get("/admin/accounts/citizen/").content.decode()
     assert MASKED_ID in body
     assert RAW_ID not in body
+    # The change form too (it showed the full number in an editable field), and the
+    # identity stays as the verification left it: number and verification read only.
+    body = client.get(f"/admin/accounts/citizen/{citizen.pk}/change/").content.decode()
+    assert MASKED_ID in body
+    assert RAW_ID not in body
+    for field in ("id_number", "verified_at", "verification_method"):
+        assert f'name="{field}' not in body
