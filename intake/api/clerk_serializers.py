@@ -273,7 +273,9 @@ class ClerkApplicationDetailSerializer(ClerkApplicationSerializer):
     applicant_id_number = serializers.SerializerMethodField(
         help_text="完整号码仅在本窗口核验证件时（草稿、待预审）提供，其余情况脱敏"
     )
-    enterprise_credit_code = serializers.SerializerMethodField()
+    enterprise_credit_code = serializers.SerializerMethodField(
+        help_text="统一社会信用代码：与公民身份号码相同，仅在本窗口核验时完整提供"
+    )
     agent_name = serializers.SerializerMethodField()
     item_version = serializers.IntegerField(source="item_version_id")
     materials = ClerkMaterialSerializer(many=True)
@@ -306,7 +308,12 @@ class ClerkApplicationDetailSerializer(ClerkApplicationSerializer):
         return application.applicant.masked_id_number
 
     def get_enterprise_credit_code(self, application) -> str:
-        return application.enterprise.credit_code if application.enterprise_id else ""
+        """Full where the ID number is (the business licence is checked with the card)."""
+        if not application.enterprise_id:
+            return ""
+        if self.shows_full_id(application):
+            return application.enterprise.credit_code
+        return application.enterprise.masked_credit_code
 
     def get_agent_name(self, application) -> str:
         return application.agent.name if application.agent_id else ""

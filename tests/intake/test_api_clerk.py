@@ -18,6 +18,7 @@ from intake.services.cases import intake_request_correction
 from tests.factories import (
     ItemVersionFactory,
     all_received,
+    make_enterprise,
     materials_of,
     resubmit_with,
     submit_online,
@@ -47,7 +48,12 @@ def test_queue_lists_waiting_online_submissions(api, citizen, item):
 
 
 def test_accept_an_online_submission(api, citizen, item):
-    application = submit_online(citizen, item)
+    enterprise = make_enterprise(citizen)
+    application = submit_online(citizen, item, enterprise=enterprise)
+    before = api.get(f"{BASE}/applications/{application.pk}/").json()
+    # Waiting for pre-review: the clerk checks the card and the licence, in full.
+    assert before["applicant_id_number"] == citizen.id_number
+    assert before["enterprise_credit_code"] == enterprise.credit_code
     materials = materials_of(application)
     response = api.post(
         f"{BASE}/applications/{application.pk}/accept/",
@@ -68,6 +74,7 @@ def test_accept_an_online_submission(api, citizen, item):
     detail = api.get(f"{BASE}/applications/{application.pk}/").json()
     # Accepted: the card was checked, the number is masked from now on (issue 11 item 9).
     assert detail["applicant_id_number"] == citizen.masked_id_number
+    assert detail["enterprise_credit_code"] == enterprise.masked_credit_code
     accept = next(e for e in detail["events"] if e["action"] == "accept")
     assert accept["actor"].startswith("测试用户")
     assert accept["window"] == "金普厅 3 号窗口"
