@@ -23,6 +23,7 @@ from intake.services.notices import received_form
 from intake.tasks import notice_render
 from tests.factories import (
     ItemVersionFactory,
+    accept_all,
     counter_draft,
     materials_of,
     submit_online,
@@ -386,6 +387,15 @@ def test_online_acceptance_says_electronic_and_fits_one_page(clerk, citizen, ren
     text = pdf_text(acceptance)
     assert "电子" in text
     assert " 0 " not in text.replace("000", "")  # no "原件 0 / 复印件 0" cells
+
+
+def test_an_immediate_items_acceptance_says_it_is_concluded_on_the_spot(clerk, citizen, rendered):
+    """A 即办件 promises 0 days: its acceptance says 当场办结, not "0 个工作日"."""
+    application = submit_online(citizen, ItemVersionFactory(immediate=True))
+    rendered(accept_all, application=application, clerk=clerk)
+    acceptance = ready(application.notices.get(kind=NoticeKind.ACCEPTANCE))
+    text = assert_says(acceptance, "acceptance-immediate", "即办件，当场办结")
+    assert "0 个工作日" not in text
 
 
 def test_received_form_wording():
