@@ -158,7 +158,8 @@ def _counter_query(citizen: Citizen, enterprise: Enterprise | None) -> str:
     return f"{query}&enterprise={enterprise.pk}" if enterprise else query
 
 
-def _applicant_from_query(request) -> tuple[Citizen, Enterprise | None]:
+def _applicant_from_query(request) -> tuple[Citizen, Enterprise | None] | None:
+    """The applicant step 1 found (``?applicant=`` and ``&enterprise=``), or None."""
     try:
         citizen = Citizen.objects.get(
             pk=int(request.GET.get("applicant", "")), verified_at__isnull=False
@@ -166,8 +167,18 @@ def _applicant_from_query(request) -> tuple[Citizen, Enterprise | None]:
         enterprise_id = request.GET.get("enterprise")
         enterprise = Enterprise.objects.get(pk=int(enterprise_id)) if enterprise_id else None
     except (ValueError, Citizen.DoesNotExist, Enterprise.DoesNotExist):
-        raise Http404("未找到申请人，请重新查询。") from None
+        return None
     return citizen, enterprise
+
+
+def _back_to_applicant_lookup(request):
+    """Steps 2 and 3 opened without an applicant step 1 found (a bookmark, a typed
+    address, a stale link): back to step 1, saying why."""
+    if request.GET.get("applicant"):
+        messages.warning(request, "未找到该申请人，请重新核验申请人身份。")
+    else:
+        messages.warning(request, "请先核验申请人身份，再选择事项。")
+    return redirect("intake:workbench-counter")
 
 
 @clerk_required
@@ -225,7 +236,10 @@ def counter_applicant(request):
 @require_GET
 def counter_items(request):
     """Step 2: pick the item (search the published catalog) for this applicant."""
-    citizen, enterprise = _applicant_from_query(request)
+    applicant = _applicant_from_query(request)
+    if applicant is None:
+        return _back_to_applicant_lookup(request)
+    citizen, enterprise = applicant
     q = (request.GET.get("q") or "").strip()
     versions = (
         item_version_search(q=q, queryset=ItemVersion.objects.select_related("item", "department"))
@@ -350,7 +364,10 @@ def counter_intake(request, version_id: int):
     """Step 3: tick off each material, set the flags and choose the outcome.
 
     application_create → counter_receive → outcome, all in one transaction."""
-    citizen, enterprise = _applicant_from_query(request)
+    applicant = _applicant_from_query(request)
+    if applicant is None:
+        return _back_to_applicant_lookup(request)
+    citizen, enterprise = applicant
     version = get_object_or_404(
         ItemVersion.objects.select_related("item", "department"), pk=version_id
     )
@@ -582,7 +599,10 @@ def counter_bundle(request, bundle_id: int):
     accepted and routed on its own. A correction notice goes to each item case with a
     problem; the others stay received at this window for acceptance. All in one
     transaction."""
-    citizen, enterprise = _applicant_from_query(request)
+    applicant = _applicant_from_query(request)
+    if applicant is None:
+        return _back_to_applicant_lookup(request)
+    citizen, enterprise = applicant
     bundle = get_object_or_404(Bundle, pk=bundle_id, is_active=True)
     versions = bundle_versions(bundle=bundle)
     if not versions:

@@ -161,6 +161,29 @@ def test_item_search_lists_published_items(client, clerk, applicant, item):
     assert intake_url(item, applicant).replace("&", "&amp;") in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "请先核验申请人身份，再选择事项。"),
+        ("?applicant=999999", "未找到该申请人，请重新核验申请人身份。"),
+        ("?applicant=abc", "未找到该申请人，请重新核验申请人身份。"),
+    ],
+)
+def test_steps_2_and_3_without_an_applicant_go_back_to_step_1(
+    client, clerk, item, bundle, query, message
+):
+    """Not a bare 404: the clerk lands on the applicant lookup, told why."""
+    client.force_login(clerk)
+    for url in (
+        reverse("intake:workbench-items"),
+        reverse("intake:workbench-intake", args=[item.pk]),
+        reverse("intake:workbench-bundle", args=[bundle.pk]),
+    ):
+        response = client.get(url + query, follow=True)
+        assert response.redirect_chain == [(COUNTER, 302)], url
+        assert message in response.content.decode(), url
+
+
 # --- outcomes at the counter -------------------------------------------------------
 
 
