@@ -12,6 +12,11 @@ in every mode: DRF's exception handler for what its views raise, and this middle
 the rest: an address no route matches (a 404, also for a POST without its trailing
 slash, which Django's APPEND_SLASH would turn into an error page), and any other HTML
 error answer (a 500 raised before the view, say).
+
+In every mode, too, a page opened at the address of a button's action (a POST-only
+view: ``require_POST``'s bare 405, which browsers show as an English error) says in
+Chinese what happened: the usual way there is signing in again after the session
+expired, when the login page sends the person on to the action they had clicked.
 """
 
 import logging
@@ -22,7 +27,7 @@ from django.http import Http404
 from django.urls import Resolver404, resolve
 
 from .api.errors import json_error
-from .views import page_not_found, server_error
+from .views import method_not_allowed, page_not_found, server_error
 
 logger = logging.getLogger("django.request")
 
@@ -41,6 +46,8 @@ class DebugErrorPagesMiddleware:
         response = self.get_response(request)
         if _is_api(request):
             return _api_answer(request, response)
+        if response.status_code == 405 and request.method == "GET" and not response.content:
+            return method_not_allowed(request, response)
         if (
             settings.DEBUG
             and response.status_code == 404

@@ -1,5 +1,5 @@
-"""The portal's own views: health check, favicon and the error pages (403, 404, 500,
-CSRF)."""
+"""The portal's own views: health check, favicon and the error pages (403, 404, 405,
+500, CSRF)."""
 
 from django.db import connection
 from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
@@ -40,6 +40,13 @@ def csrf_failure(request, reason=""):
 
 def page_not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
+
+
+def method_not_allowed(request, response):
+    """A POST-only address opened as a page: say so, keeping the 405 and its Allow."""
+    page = render(request, "errors/405.html", status=405)
+    page["Allow"] = response["Allow"]
+    return page
 
 
 def server_error(request):

@@ -389,6 +389,7 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("intake:my_bundle", s["bundle_application"].pk),
             url("intake:my_bundle_withdraw", s["bundle_application"].pk),
             url("intake:notifications"),
+            ("405", reverse("intake:notifications_read_all")),  # a button's address
             url("feedback:my_rate", s["open_instance"].pk),
             url("feedback:my_rate", s["rated_instance"].pk),
             url("approvals:case", s["case"].pk),
@@ -600,7 +601,7 @@ def audit(page, base_url, role, pages, screenshots_dir) -> list[str]:
         seen.add(path)
         response = page.goto(f"{base_url}{path}")
         status = response.status if response else 0
-        expected = 404 if name == "404" else 200
+        expected = int(name) if name in ("404", "405") else 200
         if status != expected:
             failures.append(f"[{role}] {path} ({name}): HTTP {status}, expected {expected}")
             continue

@@ -49,6 +49,25 @@ def test_403_and_500_in_debug_mode(debug_mode, caplog):
     assert "RuntimeError: boom" in caplog.text  # the developer still has the traceback
 
 
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_button_address_opened_as_a_page_says_so_in_chinese(client, settings, citizen, debug):
+    """Signed in again after the session expired, the login page sends the person on to
+    the action they clicked: a POST-only address, opened with GET. Not a bare 405 (an
+    English browser error page) but the portal's page, saying what to do."""
+    settings.DEBUG = debug
+    client.force_login(citizen.user)
+    response = client.get("/intake/notifications/read-all/")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    html = response.content.decode()
+    assert "请从页面上操作" in html
+    assert "返回首页" in html
+    # A POST still reaches the view; other methods and the API keep their answers.
+    assert client.post("/intake/notifications/read-all/").status_code == 302
+    assert client.put("/intake/notifications/read-all/").content == b""
+    assert client.get("/api/v1/me/").status_code == 200
+
+
 def test_a_missing_slash_is_still_redirected_in_debug_mode(client, debug_mode):
     response = client.get("/accounts/login")
     assert response.status_code == 301
