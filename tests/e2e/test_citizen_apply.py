@@ -163,6 +163,42 @@ def test_citizen_applies_online_and_answers_a_correction(
     context.close()
 
 
+def test_unticking_the_agent_leaves_no_hidden_error(
+    apply_data, live_server, screenshots_dir, browser
+):
+    """Ticked, filled in and unticked again, the agent block does not stop the draft
+    with an error nobody can see: the power of attorney chosen meanwhile is dropped, and
+    an agent field the server refuses stays shown with its message."""
+    item, citizen = apply_data["item"], apply_data["citizen"]
+    base = live_server.url
+    context, page = signed_in(browser, PHONE, base, citizen.user.username)
+    page.goto(f"{base}/intake/apply/{item.item.code}/")
+    page.click("main button:has-text('开始申请')")
+    page.wait_for_url("**/edit/")
+    agent = page.locator("input[name=has_agent]")
+
+    agent.check()
+    page.set_input_files(
+        "input[name=power_of_attorney]",
+        file_payload("授权委托书.pdf", pdf_bytes("power of attorney"), "application/pdf"),
+    )
+    agent.uncheck()
+    page.click("button[value=save]")
+    page.wait_for_load_state("networkidle")
+    assert "草稿已保存" in page.inner_text("main")
+
+    agent.check()
+    page.fill("input[name=agent_phone]", "12")
+    agent.uncheck()
+    page.click("button[value=save]")
+    page.wait_for_load_state("networkidle")
+    assert "请按提示修改后重新提交" in page.inner_text("main")
+    assert page.locator("#agent-block .invalid-feedback").is_visible()
+    assert_no_sideways_scroll(page)
+    shoot(page, screenshots_dir, "citizen-draft-agent-error-phone")
+    context.close()
+
+
 @pytest.fixture
 def bundle_data(transactional_db):
     """Seeded before Playwright starts (see tests/e2e/conftest.py)."""
