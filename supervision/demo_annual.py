@@ -26,7 +26,7 @@ from accounts.constants import Role
 from accounts.demo import register_seeder
 from approvals.constants import ApprovalEvent
 from catalog.calendar import add_working_days, is_working_day
-from catalog.constants import CaseType, VersionStatus
+from catalog.constants import VersionStatus
 from catalog.models import ItemVersion
 from feedback.constants import InstanceState, Level, RatingChannel, Stage
 from feedback.demo import _approvers, _citizens, _clerks, _pick
@@ -152,7 +152,7 @@ def _plan(rng, version, clerks, citizens, day, now) -> _Plan | None:
     promised = version.promised_limit_days
     application.promised_due_date = add_working_days(accept_day, promised)
     application.statutory_due_date = add_working_days(accept_day, version.statutory_limit_days)
-    if version.case_type == CaseType.IMMEDIATE:
+    if version.is_immediate:
         concluded = accepted + datetime.timedelta(minutes=rng.randint(5, 40))
         events.append(
             (

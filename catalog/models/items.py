@@ -230,10 +230,15 @@ class ItemVersion(TimeStampedModel):
         return self.status == VersionStatus.DRAFT
 
     @property
+    def is_immediate(self) -> bool:
+        """A 即办件: decided on the spot (promised 0 days)."""
+        return self.case_type == CaseType.IMMEDIATE
+
+    @property
     def promise_text(self) -> str:
         """The promised time limit as the counter and the acceptance say it: a 即办件
         (promised 0 days) is concluded on the spot."""
-        if self.case_type == CaseType.IMMEDIATE:
+        if self.is_immediate:
             return "当场办结"
         return f"承诺 {self.promised_limit_days} 个工作日内办结"
 
