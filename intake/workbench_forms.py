@@ -7,6 +7,7 @@ convenience, never the guard.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django import forms
@@ -287,6 +288,9 @@ class CounterFlagsForm(forms.Form):
         label="结果送达方式", choices=DeliveryMethod.choices, initial=DeliveryMethod.WINDOW
     )
     delivery_address = forms.CharField(label="邮寄地址", max_length=200, required=False)
+    # The form's key, new on each page: its second post finds the first one's case
+    # (intake.services.counter.submission_claim).
+    submission = forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
 
     def __init__(self, *args, postal_supported: bool, applicant_id_number: str = "", **kwargs):
         super().__init__(*args, **kwargs)

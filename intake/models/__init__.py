@@ -3,6 +3,7 @@ from .cases import (
     BundleApplication,
     CaseEvent,
     CaseNumberSequence,
+    CounterSubmission,
     SubmittedMaterial,
 )
 from .notices import CorrectionItem, CorrectionNotice, DocumentNumberSequence, Notice
@@ -14,6 +15,7 @@ __all__ = [
     "CaseNumberSequence",
     "CorrectionItem",
     "CorrectionNotice",
+    "CounterSubmission",
     "DocumentNumberSequence",
     "Notice",
     "SubmittedMaterial",

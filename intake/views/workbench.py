@@ -38,7 +38,7 @@ from jinpu_portal.refusals import error_text
 from jinpu_portal.views import forbidden
 
 from ..constants import ApplicantKind, CaseStatus, Channel, MaterialStatus, NoticeStatus
-from ..errors import IntakeError, IntakePermissionDenied
+from ..errors import DuplicateSubmission, IntakeError, IntakePermissionDenied
 from ..files import material_file_response
 from ..models import Application, BundleApplication, Notice
 from ..selectors import application_detail_for, application_list_for, prereview_queue
@@ -341,10 +341,32 @@ def _counter_submit(request, template: str, context: dict, call):
             actor=request.user,
             particulars=flags.cleaned_data,
             outcome=outcome.cleaned_data,
+            submission=flags.cleaned_data.get("submission"),
         ), None
+    except DuplicateSubmission as error:
+        first = _already_submitted(request, error.submission)
+        if first is not None:
+            return None, first
+        context["errors"] = error.messages
+        return None, render(request, template, context, status=409)
     except ValidationError as error:
         context["errors"] = error.messages
         return None, render(request, template, context, status=400)
+
+
+def _already_submitted(request, submission):
+    """The same form posted again (a double click, a second tab): the page of what its
+    first post made, or None when it names nothing this clerk made."""
+    if submission is None:
+        return None
+    if submission.bundle_application_id:
+        messages.warning(request, "该受理表单已提交过，未重复办理。")
+        return redirect("intake:workbench-bundle-result", pk=submission.bundle_application_id)
+    if submission.application_id:
+        done = _outcome_message(submission.application)
+        messages.warning(request, f"该受理表单已提交过，未重复办理：{done}")
+        return redirect("intake:workbench-application", pk=submission.application_id)
+    return None
 
 
 def _outcome_message(application: Application) -> str:
