@@ -223,7 +223,11 @@ class ClerkCounterIntakeApi(ClerkApiMixin, APIView):
         tags=TAGS,
         summary="窗口一次办理（创建、收件、受理结论）",
         request=ClerkCounterIntakeSerializer,
-        responses={201: ClerkApplicationDetailSerializer, **ERRORS},
+        responses={
+            201: ClerkApplicationDetailSerializer,
+            **ERRORS,
+            **error_responses({409: "该请求标识已办理过（重复提交），未重复办理"}),
+        },
     )
     def post(self, request):
         data = self.validated(ClerkCounterIntakeSerializer)
@@ -238,6 +242,7 @@ class ClerkCounterIntakeApi(ClerkApiMixin, APIView):
             },
             verdicts=_verdicts(data),
             outcome=data,
+            submission=data["submission"],
         )
         return self.detail(application.pk, status.HTTP_201_CREATED)
 

@@ -3,19 +3,27 @@ application and turning its refusals into API errors, finding one for its detail
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, serializers, status
 
 from jinpu_portal.db import fastpath_off
 
+from ..errors import DuplicateSubmission
 from ..models import Application, CaseEvent, Notice
 from ..selectors import application_detail_for, application_list_for
 
 NOT_FOUND = "未找到该申请，或您无权查看。"
 
 
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "该请求已办理过，未重复办理。"
+    default_code = "duplicate_submission"
+
+
 class ServiceCallMixin:
     """Runs a service call; its refusals become a 400 (with the service's Chinese
-    message and code) or a 403.
+    message and code) or a 403; a request key sent again (``DuplicateSubmission``) a
+    409 naming the application the first request made.
 
     The services lock the application and check the actor themselves (its applicant,
     or a clerk at its window), so a call that succeeds acted on an application the user
@@ -28,6 +36,10 @@ class ServiceCallMixin:
             return service(**kwargs)
         except Application.DoesNotExist:
             raise exceptions.NotFound(NOT_FOUND) from None
+        except DuplicateSubmission as error:
+            first = error.submission.application_id if error.submission else None
+            detail = error.messages[0] + (f"首次办理的申请 id：{first}。" if first else "")
+            raise Conflict({"detail": detail, "code": error.code}) from None
         except (DjangoValidationError, DjangoPermissionDenied) as error:
             target = kwargs.get("application")
             if target is not None and not self.may_see(target.pk):

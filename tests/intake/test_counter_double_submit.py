@@ -3,14 +3,18 @@ click, the page resubmitted, two tabs of it) makes one case with one case number
 one set of notices; the second post is shown the case the first one made."""
 
 import re
+import uuid
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from intake.models import Application, BundleApplication, CaseEvent, Notice
 from tests.concurrency import run_at_once
 from tests.intake.test_counter import bundle_form, form_data, intake_url
+
+COUNTER_INTAKES = "/api/v1/clerk/counter-intakes/"
 
 
 def rendered_form(client, url: str, data: dict) -> dict:
@@ -92,3 +96,36 @@ def test_two_tabs_posting_the_same_form_at_once_make_one_case(clerk, applicant, 
     assert {response["Location"] for _, response in results} == {
         f"/intake/workbench/applications/{application.pk}/"
     }
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_clerks_api_does_one_counter_intake_per_request_key(clerk, applicant, item):
+    """POST /api/v1/clerk/counter-intakes/ twice at once with one ``submission`` key:
+    one 201, one 409 naming the first request's application."""
+    body = {
+        "item_version": item.pk,
+        "applicant_id_number": applicant.id_number,
+        "verdicts": [
+            {"material": m.pk, "status": "received", "originals": m.originals, "copies": m.copies}
+            for m in item.materials.filter(requirement="required")
+        ],
+        "outcome": "accept",
+        "submission": str(uuid.uuid4()),
+    }
+    clients = [APIClient(), APIClient()]
+    for api in clients:
+        api.force_authenticate(clerk)
+
+    results = run_at_once(
+        *(lambda api=api: api.post(COUNTER_INTAKES, body, format="json") for api in clients)
+    )
+    responses = sorted((response for _, response in results), key=lambda r: r.status_code)
+    assert [r.status_code for r in responses] == [201, 409], [r.content for r in responses]
+    created, refused = responses
+    application = one_case_made()
+    assert created.json()["id"] == application.pk
+    assert refused.json()["code"] == "duplicate_submission"
+    assert refused.json()["detail"] == (
+        f"该受理表单已提交过，未重复办理。首次办理的申请 id：{application.pk}。"
+    )
