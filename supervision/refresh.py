@@ -12,7 +12,10 @@ Every minute (``supervision.tasks.rollups_refresh``, Celery beat) ``refresh``:
 
 1. reads the ids of the ``CaseEvent``, ``Rating`` and ``OrderEvent`` rows past its
    marks (``RollupState``) and turns them into *dirty days*: the local day of each new
-   case event; the ``rated_at`` day of each new rating and of the rating of each order
+   case event, and of the earlier counted events of a case a new window act gave a
+   hall (an online application has none until a window receives, accepts, refuses or
+   corrects it: a figure's hall is the application's); the ``rated_at`` day of each
+   new rating and of the rating of each order
    that moved (rectified, reopened, visited, appealed away), since a rating's figures
    belong to the day it was rated;
 2. compares the working-day calendar with the snapshot it last used: an edit makes
@@ -103,6 +106,10 @@ ACCEPTED = (A.ACCEPT, A.AUTO_ACCEPT)
 CONCLUDED = (A.CONCLUDE, A.CONCLUDE_IMMEDIATELY)
 #: The case events a day's figures count.
 COUNTED_ACTIONS = (*RECEIVED, *ACCEPTED, A.REQUEST_CORRECTION, A.REFUSE, *CONCLUDED)
+#: Acts at a window that set the application's hall (and window) to the window's:
+#: ``intake.services.cases`` (counter_receive, intake_accept, intake_refuse,
+#: intake_request_correction; an immediate conclusion comes with its acceptance).
+HALL_ACTIONS = (A.RECEIVE, A.ACCEPT, A.REFUSE, A.REQUEST_CORRECTION)
 #: Acts at a window with the applicant there: a visit (到现场) on the day they happen.
 VISIT_ACTIONS = (
     A.RECEIVE,
@@ -441,10 +448,22 @@ def refresh(now: datetime.datetime | None = None) -> RefreshResult:
             "window_id__isnull": False,
             "application__concluded_at__isnull": False,
         }
+        # A window act gives the application the window's hall (an online application
+        # has none before it): the days of its earlier counted events, counted under
+        # the hall it had then, are counted again under this one.
+        hall_moves = {
+            "action__in": HALL_ACTIONS,
+            "window_id__isnull": False,
+            "application__events__action__in": COUNTED_ACTIONS,
+        }
         event_days, state.event_mark = _new_days(
             CaseEvent.objects.all(),
             "at",
-            ("at", ("application__concluded_at", late_visits)),
+            (
+                "at",
+                ("application__concluded_at", late_visits),
+                ("application__events__at", hall_moves),
+            ),
             state.event_mark,
             cutoff,
         )
