@@ -406,3 +406,26 @@ def test_every_figure_equals_the_record_after_a_fortnight_of_late_changes(week, 
         (None, None),
     ]
     assert_every_figure_equals_the_record(filters(*periods))
+    _the_annual_report_equals_the_record(week)
+
+
+def _the_annual_report_equals_the_record(week) -> None:
+    from supervision.annual import annual_figures
+
+    events, ratings = case_events(), all_ratings()
+    zero = dict.fromkeys(CASE_COUNTS, 0)
+    for departments in (None, [week.spj.pk]):
+        scope = None if departments is None else frozenset(departments)
+        year = Filter(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31), scope=scope)
+        annual = annual_figures(2026, departments)
+        total, durations = direct_cases(events, year)
+        assert figures_of(annual.cases) == total[None]
+        assert annual.duration == durations[None]
+        assert rating_figures(annual.ratings) == dense(direct_ratings(ratings, year))[None]
+        by_month = direct_cases(events, year, "month")[0]
+        assert {m.month: figures_of(m.cases) for m in annual.months} == {
+            m.month: by_month.get(m.month, zero) for m in annual.months
+        }
+        by_department = direct_cases(events, year, "department")[0]
+        got = sorted(sorted(figures_of(row.cases).items()) for row in annual.departments)
+        assert got == sorted(sorted(c.items()) for c in by_department.values())
