@@ -174,7 +174,9 @@ def _clear_cache():
 @pytest.fixture
 def at(monkeypatch):
     """``at(2026, 9, 28, 10)`` sets "now" (Asia/Shanghai) for every service:
-    django.utils.timezone.now, which localdate and auto_now read too."""
+    django.utils.timezone.now, which localdate and auto_now read too. Like Django's,
+    the "now" handed out is in UTC, so code taking a date from it without converting
+    to local time gets the UTC date, as it would in production."""
     import datetime
     import zoneinfo
 
@@ -182,7 +184,8 @@ def at(monkeypatch):
 
     def set_now(*args):
         moment = datetime.datetime(*args, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
-        monkeypatch.setattr(timezone, "now", lambda: moment)
+        utc = moment.astimezone(datetime.UTC)
+        monkeypatch.setattr(timezone, "now", lambda: utc)
         return moment
 
     return set_now

@@ -7,6 +7,7 @@ import re
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
@@ -107,6 +108,31 @@ def test_arrival_during_the_holiday_counts_from_the_next_working_day(citizen, it
     assert prereview_sweep(now=at(2026, 10, 9, 18)).warned == []
     assert prereview_sweep(now=at(2026, 10, 10, 9)).warned == [application.pk]
     assert prereview_sweep(now=at(2026, 10, 14, 8)).auto_accepted == [application.pk]
+
+
+@pytest.mark.parametrize(
+    ("arrived", "fifth_day", "case_day"),
+    [
+        # 23:30 in Shanghai is 15:30 UTC: arrived on Tuesday 9/29; 9/30, 10/8, 10/9,
+        # 10/10 (Saturday worked), 10/12.
+        ((2026, 9, 29, 23, 30), (2026, 10, 12), "20260929"),
+        # 00:30 on Wednesday is 16:30 UTC on Tuesday: arrived on 9/30, the 5th day is 10/13.
+        ((2026, 9, 30, 0, 30), (2026, 10, 13), "20260930"),
+    ],
+    ids=str,
+)
+def test_the_arrival_day_is_the_local_date(citizen, item, arrived, fifth_day, case_day):
+    # Stored and handed out in UTC, as Django's timezone.now() does.
+    application = submitted_at(at(*arrived).astimezone(datetime.UTC), citizen, item)
+    for hour, minute in ((0, 1), (23, 59)):  # the 5th working day, from start to end
+        moment = at(*fifth_day, hour, minute).astimezone(datetime.UTC)
+        result = prereview_sweep(now=moment)
+        assert (result.auto_accepted, result.skipped) == ([], [])  # not even a candidate
+    last_minute = at(*fifth_day, 23, 59)
+    after = last_minute + datetime.timedelta(minutes=2)
+    assert prereview_sweep(now=after).auto_accepted == [application.pk]
+    application.refresh_from_db()
+    assert application.case_number.startswith(f"WS{case_day}")
 
 
 def test_a_sweep_long_overdue_catches_up(citizen, item):
