@@ -118,6 +118,9 @@ class TimeLeft:
     days: int | None
     paused: bool
     stopped: bool
+    # Past the due date: on a day off right after it no working day is over yet (days
+    # is 0), but the limit has run out.
+    overdue: bool = False
 
     @property
     def label(self) -> str:
@@ -128,7 +131,7 @@ class TimeLeft:
         if self.days < 0:
             return f"超期 {-self.days} 个工作日"
         if self.days == 0:
-            return "今日到期"
+            return "已超期" if self.overdue else "今日到期"
         return f"剩 {self.days} 个工作日"
 
     @property
@@ -164,7 +167,7 @@ def time_left(
         light = Light.RED
     elif today >= clock.yellow_from:
         light = max(light, Light.YELLOW)
-    return TimeLeft(light, days, False, False)
+    return TimeLeft(light, days, False, False, overdue=today > clock.due_date)
 
 
 def tolerated_owed(
@@ -182,6 +185,7 @@ def tolerated_owed(
                 working_days_between(today, slot.tolerance_due_date, calendar),
                 False,
                 False,
+                overdue=today > slot.tolerance_due_date,
             ),
         )
         for slot in tolerated_missing(application)

@@ -202,3 +202,22 @@ def test_parallel_steps_finishing_on_different_days(
     )
     promised = Clock.objects.get(application=case, kind=ClockKind.PROMISED)
     assert (promised.paused_days, promised.due_date) == (1, D(2026, 10, 26))
+
+
+@pytest.mark.parametrize(
+    ("today", "light", "label"),
+    [
+        (D(2026, 9, 30), Light.GREEN, "剩 3 个工作日"),
+        (D(2026, 10, 4), Light.GREEN, "剩 3 个工作日"),  # 国庆: still three to go
+        (D(2026, 10, 8), Light.YELLOW, "剩 2 个工作日"),  # exactly at the threshold
+        (D(2026, 10, 10), Light.YELLOW, "今日到期"),
+        (D(2026, 10, 11), Light.RED, "已超期"),  # Sunday: no working day over, but late
+        (D(2026, 10, 12), Light.RED, "超期 1 个工作日"),
+    ],
+    ids=str,
+)
+def test_lights_and_words_on_each_side_of_the_thresholds(at, spj, today, light, label):
+    at(2026, 9, 28, 9)
+    clock = start_clock(spj, D(2026, 9, 28), 5)  # due Saturday 10/10, yellow from 10/8
+    left = time_left(clock, today=today)
+    assert (left.light, left.label) == (light, label)
