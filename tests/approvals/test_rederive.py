@@ -310,3 +310,25 @@ def test_a_new_holiday_moves_the_cases_own_due_dates_too(
         clocks[ClockKind.STATUTORY],
     )
     assert case.promised_due_date > before[0]
+
+
+def test_publishing_a_year_past_the_package_replaces_its_provisional_days(
+    at, spj, django_capture_on_commit_callbacks
+):
+    """2027 is past chinesecalendar: its statutory days (春节 2/5-2/8, 补假 2/9, 2/10) hold
+    until the year is entered; the State Council's schedule (here a made-up one with a
+    longer break and a Saturday worked in lieu) then moves the open clocks at once."""
+    at(2027, 2, 4, 9)
+    clock = start_clock(spj, D(2027, 2, 4), 3)
+    assert clock.due_date == D(2027, 2, 15)  # 2/11, 2/12, 2/15
+
+    with django_capture_on_commit_callbacks(execute=True):
+        CalendarYear.objects.create(year=2027, note="国务院办公厅通知")
+        for day in range(5, 14):
+            holiday(D(2027, 2, day), "春节")
+        CalendarDay.objects.create(date=D(2027, 2, 20), kind=CalendarDayKind.WORKDAY, name="春节")
+
+    clock.refresh_from_db()
+    # 2/15, 2/16, 2/17; and a limit of 5 from 2/15 now ends on Saturday 2/20, worked.
+    assert clock.due_date == D(2027, 2, 17)
+    assert start_clock(spj, D(2027, 2, 15), 5).due_date == D(2027, 2, 20)
