@@ -443,6 +443,9 @@ REMEDY_LITIGATION_COURT = env.str("REMEDY_LITIGATION_COURT", default="大连经�
 # Yellow when the working days left are at or below max(MIN_DAYS, RATIO * budget).
 APPROVALS_YELLOW_MIN_DAYS = env.int("APPROVALS_YELLOW_MIN_DAYS", default=2)
 APPROVALS_YELLOW_RATIO = env.float("APPROVALS_YELLOW_RATIO", default=0.2)
+# 容缺受理: an owed material turns yellow (and is announced) this many working days
+# before its due date, red (announced again) the day after it.
+TOLERANCE_WARN_DAYS = env.int("TOLERANCE_WARN_DAYS", default=2)
 
 # --- Feedback (好差评) ----------------------------------------------------------
 # A service may be rated for this many days after it is rendered; then it counts as

@@ -12,6 +12,7 @@ pledge (``MaterialStatus.TOLERATED``, with its due date) is still owed.
 
 import datetime
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -39,10 +40,6 @@ from .common import (
     require_worker,
 )
 
-# A 容缺 material turns yellow (and is announced) this many working days before its due
-# date, red (announced again) the day after it.
-TOLERANCE_WARN_DAYS = 2
-
 
 def tolerated_missing(application: Application) -> list[SubmittedMaterial]:
     """The 容缺 materials of the case still owed, earliest due first."""
@@ -57,7 +54,7 @@ def tolerance_light(due: datetime.date, today: datetime.date | None = None) -> i
     today = today or timezone.localdate()
     if today > due:
         return Light.RED
-    if due <= add_working_days(today, TOLERANCE_WARN_DAYS):
+    if due <= add_working_days(today, settings.TOLERANCE_WARN_DAYS):
         return Light.YELLOW
     return Light.GREEN
 
@@ -187,7 +184,7 @@ def tolerance_warn(cursor, today: datetime.date) -> tuple[int, int]:
 
     from .sweep import approvers_by_department
 
-    soon = add_working_days(today, TOLERANCE_WARN_DAYS)
+    soon = add_working_days(today, settings.TOLERANCE_WARN_DAYS)
     rows = _owed_rows(cursor, Light.RED, "tolerance_due_date < %s", [today.isoformat()])
     rows += _owed_rows(cursor, Light.YELLOW, "tolerance_due_date <= %s", [soon.isoformat()])
     if not rows:

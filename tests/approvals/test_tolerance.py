@@ -136,6 +136,12 @@ def test_the_sweep_warns_as_the_date_nears_and_when_it_passes(case, spj_approver
     assert len(warnings(spj_approver)) == len(warnings(citizen.user)) == 2
 
 
+def test_the_warning_days_follow_the_setting(settings, case):
+    settings.TOLERANCE_WARN_DAYS = 3
+    assert clock_sweep(today=D(2026, 12, 2)).tolerances_warned == 0  # 4 working days left
+    assert clock_sweep(today=D(2026, 12, 3)).tolerances_warned == 1
+
+
 def test_a_received_material_is_not_warned_about(case, clerk, spj_approver):
     tolerated_material_receive(application=case, slot=owed(case), actor=clerk)
     assert clock_sweep(today=D(2026, 12, 9)).tolerances_warned == 0
