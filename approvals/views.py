@@ -140,6 +140,7 @@ def task_detail(request, pk):
             status=ExtensionStatus.REQUESTED
         ).first(),
         "extension_limit": task_services.extension_limit(application),
+        "statutory_limit_passed": task_services.statutory_limit_passed(application),
         "is_mine": task.assignee_id == request.user.pk,
         "is_open": task.status in (TaskStatus.OPEN, TaskStatus.CLAIMED),
         "is_head": is_department_head(request.user, task.department),

@@ -10,6 +10,8 @@ someone else moved the task in between, the actor gets a clear conflict message
 instead of acting on a task they have not seen.
 """
 
+import datetime
+
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -541,6 +543,27 @@ def extension_limit(application: Application) -> int:
 
 
 @transaction.atomic
+def statutory_limit_passed(application: Application) -> datetime.date | None:
+    """The statutory due date when it has passed with the clock running (a paused clock
+    has not run out: its due date moves when it resumes), else None. Art. 42 extends a
+    limit that is still running: no extension is asked for or approved after it."""
+    statutory = case_clocks_by_kind(application).get(ClockKind.STATUTORY)
+    if statutory is None or statutory.is_paused or not statutory.is_open:
+        return None
+    return statutory.due_date if timezone.localdate() > statutory.due_date else None
+
+
+def _require_within_the_limit(application: Application, doing: str) -> None:
+    due = statutory_limit_passed(application)
+    if due is not None:
+        raise ApprovalError(
+            f"法定办理期限已于 {due:%Y年%m月%d日} 届满，不能再{doing}延期"
+            "（《行政许可法》第四十二条：法定期限内不能作出决定的，方可经负责人批准延长）。"
+            "请尽快作出决定。",
+            code="limit_passed",
+        )
+
+
 def extension_request(
     *,
     task: Task,
@@ -561,6 +584,7 @@ def extension_request(
         days = 0
     if days <= 0:
         raise ApprovalError("延长的工作日必须大于 0。", code="days")
+    _require_within_the_limit(application, "申请")
     if application.extensions.filter(status=ExtensionStatus.REQUESTED).exists():
         raise ApprovalError("该办件已有待批准的延期申请，请等待批准结果。", code="pending")
     limit = extension_limit(application)
@@ -645,6 +669,8 @@ def extension_decide(
     note = limit_text(note, "批准意见", max_length=EXTENSION_NOTE_MAX_LENGTH)
     if not approve and not note:
         raise ApprovalError("不批准延期时请说明理由。", code="note")
+    if approve:
+        _require_within_the_limit(application, "批准")
     move(extension, ExtensionMove.APPROVE if approve else ExtensionMove.REJECT)
     extension.decided_by = actor
     extension.decided_at = timezone.now()

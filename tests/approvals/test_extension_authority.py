@@ -2,8 +2,11 @@
 decides the case, never by a supervisor (who watches and urges) nor by the head of
 another department, on the service, the pages and the API."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.services import staff_set_department_head
@@ -146,3 +149,28 @@ def test_an_over_long_decision_note_is_refused_not_cut(case, extension, spj_head
     assert response.status_code == 200
     extension.refresh_from_db()
     assert extension.decision_note == "长" * 280
+
+
+def test_no_extension_once_the_statutory_limit_has_run_out(
+    at, client, case, scj, scj_approver, spj_head
+):
+    """Art. 42 extends a limit that is still running: an extension may be asked for on
+    its last day; from the day after, it can no longer be approved (only refused), and
+    no new one can be asked for."""
+    due = Clock.objects.get(application=case, kind=ClockKind.STATUTORY).due_date
+    task = case.tasks.get(department=scj)
+    at(due.year, due.month, due.day, 16)
+    extension = svc.extension_request(task=task, actor=scj_approver, days=5, reason="需现场核查")
+    after = due + datetime.timedelta(days=1)
+    at(after.year, after.month, after.day, 9)
+    with pytest.raises(ValidationError, match=f"法定办理期限已于 {due:%Y年%m月%d日} 届满"):
+        svc.extension_decide(extension=extension, actor=spj_head, approve=True)
+    svc.extension_decide(extension=extension, actor=spj_head, approve=False, note="已超期")
+    with pytest.raises(ValidationError, match="不能再申请延期"):
+        svc.extension_request(task=task, actor=scj_approver, days=5, reason="仍需核查")
+    assert statutory_extension(case) == 0
+    # The task page says so instead of offering the form.
+    client.force_login(scj_approver)
+    page = client.get(reverse("approvals:task", args=[task.pk])).content.decode()
+    assert f"法定办理期限已于 {due:%Y年%m月%d日} 届满，不能再申请延期" in page
+    assert "提交延期申请" not in page
