@@ -100,6 +100,8 @@ def ticket_state(token: str) -> dict | None:
     if progress is None:
         return None
     ticket = progress.ticket
+    # A ticket of an earlier day is out of the queue: it is not called any more.
+    past = ticket.day != timezone.localdate()
     note = ""
     if ticket.priority_confirmed:
         note = f"绿色通道 · {ticket.get_priority_display()}"
@@ -118,10 +120,12 @@ def ticket_state(token: str) -> dict | None:
         "ahead": progress.ahead or 0,
         "wait_minutes": progress.expected_minutes,
         "issued_at": timezone.localtime(ticket.created_at),
-        "requeue_allowed": not ticket.requeued,
+        "requeue_allowed": not ticket.requeued and not past,
+        "expired": past and ticket.status == TicketStatus.WAITING,
+        "day": ticket.day,
         "has_mobile": bool(ticket.mobile),
         "note": note,
-        "live": ticket.status in (TicketStatus.WAITING, TicketStatus.CALLED),
+        "live": ticket.status in (TicketStatus.WAITING, TicketStatus.CALLED) and not past,
         "marker": f"{ticket.status}-{hall_marker(ticket.hall_id)}",
     }
 

@@ -73,9 +73,13 @@ def _marker_subquery():
 
 
 def _waiting_count():
+    """Today's waiting tickets of the category (a ticket left waiting on an earlier day
+    is out of the queue)."""
     return Coalesce(
         Subquery(
-            Ticket.objects.filter(category_id=OuterRef("pk"), status=TicketStatus.WAITING)
+            Ticket.objects.filter(
+                category_id=OuterRef("pk"), day=timezone.localdate(), status=TicketStatus.WAITING
+            )
             .order_by()
             .values("category_id")
             .annotate(n=Count("id"))
@@ -190,8 +194,9 @@ def ticket_progress(token: str) -> TicketProgress | None:
 
 
 def ticket_wait(ticket: Ticket) -> Wait | None:
-    """People ahead and the expected wait of a waiting ticket (None otherwise)."""
-    if ticket.status != TicketStatus.WAITING:
+    """People ahead and the expected wait of a ticket waiting today (None otherwise: a
+    ticket left waiting on an earlier day is out of the queue)."""
+    if ticket.status != TicketStatus.WAITING or ticket.day != timezone.localdate():
         return None
     counter = (
         DayCounter.objects.filter(category_id=ticket.category_id, day=ticket.day)
@@ -201,6 +206,7 @@ def ticket_wait(ticket: Ticket) -> Wait | None:
     return wait_for(
         ticket_id=ticket.pk,
         category_id=ticket.category_id,
+        day=ticket.day,
         lane=ticket.lane,
         queued_at=ticket.queued_at,
         served=counter[0],
@@ -240,6 +246,7 @@ def window_panel(window: Window, *, limit: int = 20, now=None) -> WindowPanel:
     callable_ = Ticket.objects.filter(
         callable_filter(window.pk, [c.pk for c in cats]),
         hall_id=window.hall_id,
+        day=timezone.localdate(now),
         status=TicketStatus.WAITING,
     )
     queue = list(callable_.select_related("category").order_by(*call_order(now))[:limit])

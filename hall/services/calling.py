@@ -1,8 +1,9 @@
 """Calling (叫号) at a window: call next, recall, 过号 and its one re-queue, transfer,
 start and end of service, and the way into counter intake.
 
-The order of service (``call_next``), among the waiting tickets of the window's hall
-that the window may call (its categories, not sent to another window; or sent to
+The order of service (``call_next``), among today's waiting tickets of the window's
+hall (a ticket left waiting on an earlier day is out of the queue) that the window may
+call (its categories, not sent to another window; or sent to
 this window by a transfer):
 
 1. 绿色通道 confirmed by a clerk (lane PRIORITY);
@@ -47,7 +48,7 @@ from ..constants import (
 )
 from ..errors import HallConflict, HallError, HallPermissionDenied
 from ..models import DayCounter, ServiceCategory, Ticket
-from .base import log, require_hall_staff
+from .base import local_day, log, require_hall_staff
 from .tickets import lock_ticket, near_sms_send
 from .waiting import waiting_add
 from .windows import seat_lock
@@ -106,7 +107,7 @@ def call_next(*, window: Window, actor: User, now: datetime.datetime | None = No
     ticket = (
         Ticket.objects.select_for_update(skip_locked=True)
         .filter(callable_filter(window.pk, category_ids), hall_id=window.hall_id)
-        .filter(status=TicketStatus.WAITING)
+        .filter(status=TicketStatus.WAITING, day=local_day(now))
         .order_by(*call_order(now))
         .first()
     )

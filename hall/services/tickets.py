@@ -146,12 +146,12 @@ FROM t, n, c
 # cost the database more than running it.
 _ISSUE_PG = PreparedStatement("hall_ticket_issue", _ISSUE_PG_SQL)
 
-# People ahead of a ticket in its category (the order of ``call_next``, an appointment
+# People ahead of a ticket in its category and day (the order of ``call_next``, an appointment
 # counted in its lane) and the windows open for that category.
 _AHEAD_SQL = """
 SELECT
     (SELECT count(*) FROM hall_ticket t
-     WHERE t.category_id = %s AND t.status = 'waiting' AND t.id <> %s
+     WHERE t.category_id = %s AND t.day = %s AND t.status = 'waiting' AND t.id <> %s
        AND (t.lane < %s OR (t.lane = %s AND (t.queued_at < %s
             OR (t.queued_at = %s AND t.id < %s))))),
     (SELECT count(*) FROM hall_windowseat s
@@ -208,6 +208,7 @@ def wait_for(
     *,
     ticket_id: int,
     category_id: int,
+    day: datetime.date,
     lane: int,
     queued_at: datetime.datetime,
     served: int,
@@ -218,7 +219,18 @@ def wait_for(
     at = connection.ops.adapt_datetimefield_value(queued_at)
     with connection.cursor() as cursor:
         cursor.execute(
-            _AHEAD_SQL, [category_id, ticket_id, lane, lane, at, at, ticket_id, category_id]
+            _AHEAD_SQL,
+            [
+                category_id,
+                connection.ops.adapt_datefield_value(day),
+                ticket_id,
+                lane,
+                lane,
+                at,
+                at,
+                ticket_id,
+                category_id,
+            ],
         )
         ahead, windows = cursor.fetchone()
     return estimated_wait(
@@ -530,7 +542,7 @@ UPDATE hall_ticket SET near_notified_at = %s
 WHERE id IN (
     SELECT id FROM (
         SELECT id, row_number() OVER (ORDER BY lane, queued_at, id) AS place
-        FROM hall_ticket WHERE category_id = %s AND status = 'waiting'
+        FROM hall_ticket WHERE category_id = %s AND day = %s AND status = 'waiting'
     ) ranked WHERE place <= %s
 )
 AND near_notified_at IS NULL AND mobile <> '' AND status = 'waiting'
@@ -545,9 +557,10 @@ def near_sms_send(*, category_ids, now: datetime.datetime) -> int:
     into the outbox, the events in one INSERT. Returns how many were texted."""
     texted = []
     at = connection.ops.adapt_datetimefield_value(now)
+    day = connection.ops.adapt_datefield_value(local_day(now))
     with connection.cursor() as cursor:
         for category_id in sorted(set(category_ids)):
-            cursor.execute(_NEAR_SQL, [at, category_id, NEAR_AHEAD + 1])
+            cursor.execute(_NEAR_SQL, [at, category_id, day, NEAR_AHEAD + 1])
             texted += cursor.fetchall()
     if not texted:
         return 0

@@ -90,6 +90,17 @@ def test_the_follow_page_polls_204_until_the_ticket_moves(client, clerk, scene):
     assert client.get(reverse("hall:follow", args=["no-such-token"])).status_code == 404
 
 
+def test_the_follow_page_of_a_ticket_left_waiting_yesterday_says_it_lapsed(client, scene, at):
+    at(2026, 11, 2, 16, 50)
+    take_ticket(client, scene.hall, scene.a)
+    ticket = Ticket.objects.get()
+    at(2026, 11, 3, 9)
+    body = client.get(reverse("hall:follow", args=[ticket.token])).content.decode()
+    assert "11月2日 的号，当天未叫到，已失效" in body
+    assert 'data-testid="ticket-ahead"' not in body
+    assert reverse("hall:follow-poll", args=[ticket.token]) not in body
+
+
 def test_the_display_answers_204_while_unchanged_and_the_call_once_called(client, clerk, scene):
     take_ticket(client, scene.hall, scene.a)
     page = client.get(reverse("hall:display", args=["JP"]))

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from hall import selectors
 from hall.constants import Lane, TicketAction, TicketSource, TicketStatus, WindowState
 from hall.errors import HallConflict, HallError, HallPermissionDenied
 from hall.models import DayCounter, Ticket, TicketEvent
@@ -82,6 +83,30 @@ def test_the_day_is_the_halls_not_utc(at):
     at(2026, 11, 3, 7, 30)  # 23:30 UTC on the 2nd
     ticket = issue(ServiceCategoryFactory()).ticket
     assert ticket.day == datetime.date(2026, 11, 3)
+
+
+def test_a_ticket_left_waiting_yesterday_is_out_of_todays_queue(at):
+    at(2026, 11, 2, 23, 59)  # issued a minute before the hall's midnight
+    category = ServiceCategoryFactory(letter="A")
+    seat = HallWindowFactory(categories=[category])
+    yesterday = TicketFactory(category=category)
+    for index in range(4):  # ahead of the later ticket, were they still in the queue
+        TicketFactory(category=category, mobile=f"1390000001{index}")
+    at(2026, 11, 3, 8, 30)
+    today = TicketFactory(category=category)
+    later = TicketFactory(category=category, mobile="13900000020")
+    assert (yesterday.label, today.label) == ("A001", "A001")
+    assert today.issued.ahead == 0
+    assert selectors.ticket_progress(today.token).ahead == 0
+    assert selectors.ticket_progress(yesterday.token).wait is None
+    assert selectors.display_state(category.hall_id).waiting == 2
+    assert [t.pk for t in selectors.window_panel(seat.window).queue] == [today.pk, later.pk]
+    assert calling.call_next(window=seat.window, actor=seat.clerk).pk == today.pk
+    # the "almost your turn" SMS ranks today's queue only
+    assert list(Notification.objects.values_list("phone", flat=True)) == ["13900000020"]
+    with pytest.raises(HallError) as error:
+        calling.call_next(window=seat.window, actor=seat.clerk)
+    assert error.value.code == "busy"
 
 
 def test_an_inactive_category_or_another_halls_is_refused(monday):
