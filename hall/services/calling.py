@@ -47,7 +47,7 @@ from ..constants import (
     WindowState,
 )
 from ..errors import HallConflict, HallError, HallPermissionDenied
-from ..models import DayCounter, ServiceCategory, Ticket
+from ..models import DayCounter, ServiceCategory, Ticket, WindowSeat
 from .base import local_day, log, require_hall_staff
 from .tickets import lock_ticket, near_sms_send
 from .waiting import waiting_add
@@ -222,9 +222,10 @@ def transfer(
     to_window: Window | None = None,
     to_category: ServiceCategory | None = None,
 ) -> Ticket:
-    """Send the ticket called or served at ``window`` to another window of the hall (only
-    that window calls it next) and/or another category: it waits again, keeping its
-    label and its place (``queued_at``), so it is called before later arrivals."""
+    """Send the ticket called or served at ``window`` to another window of the hall, not
+    closed (only that window calls it next; if it closes, its category's windows do)
+    and/or another category: it waits again, keeping its label and its place
+    (``queued_at``), so it is called before later arrivals."""
     if to_window is None and to_category is None:
         raise HallError("请选择转移到的窗口或业务类别。", code="invalid")
     _seated(window, actor, open_required=False)
@@ -234,6 +235,9 @@ def transfer(
             raise HallError("只能转移到本大厅启用的窗口。", code="invalid")
         if to_window.pk == window.pk:
             raise HallError("不能转移到本窗口。", code="invalid")
+        state = WindowSeat.objects.filter(window=to_window).values_list("state", flat=True)
+        if state.first() in (None, WindowState.CLOSED):
+            raise HallError(f"{to_window.number} 号窗口已关闭，不能转移到该窗口。", code="closed")
     if to_category is not None and (
         to_category.hall_id != ticket.hall_id or not to_category.is_active
     ):

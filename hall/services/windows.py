@@ -11,7 +11,9 @@ Only an OPEN window with a seated clerk calls tickets. Who may act:
   categories a window serves (``window_set_categories``).
 
 A window with a ticket called or in service cannot close or change seats until that
-ticket is ended, marked 过号 or transferred. Every act is a ticket event (no ticket).
+ticket is ended, marked 过号 or transferred. Closing a window sends the tickets
+transferred to it back to their category's queue (their place kept). Every act is a
+ticket event (no ticket).
 """
 
 from django.db import transaction
@@ -21,7 +23,7 @@ from accounts.constants import Role
 from accounts.models import User, Window
 from accounts.services import staff_assign_window
 
-from ..constants import AT_WINDOW_STATUSES, WindowAction, WindowState
+from ..constants import AT_WINDOW_STATUSES, TicketStatus, WindowAction, WindowState
 from ..errors import HallError, HallPermissionDenied
 from ..models import ServiceCategory, Ticket, WindowSeat
 from .base import is_manager, log_act
@@ -65,7 +67,18 @@ def _set_state(seat: WindowSeat, state: str, actor: User, action: str, now) -> W
     seat.state = state
     seat.state_changed_at = now
     seat.save(update_fields=["state", "clerk", "state_changed_at", "updated_at"])
-    _log(seat, action, at=now, actor=actor, clerk=seat.clerk_id)
+    details = {"clerk": seat.clerk_id}
+    if state == WindowState.CLOSED:
+        # Tickets transferred to this window wait for their category's windows again
+        # (their place kept): nobody would call them here.
+        sent_here = Ticket.objects.filter(
+            target_window_id=seat.window_id, status=TicketStatus.WAITING
+        )
+        released = list(sent_here.values_list("pk", flat=True))
+        if released:
+            sent_here.update(target_window=None, updated_at=now)
+            details["released"] = released
+    _log(seat, action, at=now, actor=actor, **details)
     return seat
 
 

@@ -286,6 +286,27 @@ def test_transfer_to_a_window_keeps_the_label_and_place(at, two_windows):
     assert event.details["to_window"] == second.window.pk
 
 
+def test_a_ticket_sent_to_a_window_that_closes_goes_back_to_its_category(at, two_windows):
+    a, b, first, second = two_windows
+    ticket = TicketFactory(category=a)
+    at(2026, 11, 2, 9, 5)
+    later = TicketFactory(category=a)
+    calling.call_next(window=first.window, actor=first.clerk)
+    calling.transfer(ticket=ticket, window=first.window, actor=first.clerk, to_window=second.window)
+    windows.window_close(window=second.window, actor=second.clerk)
+    ticket.refresh_from_db()
+    assert ticket.target_window_id is None
+    # its category's window calls it again, in its place before the later A002
+    assert calling.call_next(window=first.window, actor=first.clerk).pk == ticket.pk
+    calling.service_start(ticket=ticket, window=first.window, actor=first.clerk)
+    with pytest.raises(HallError) as error:  # nobody would call it there
+        calling.transfer(
+            ticket=ticket, window=first.window, actor=first.clerk, to_window=second.window
+        )
+    assert error.value.code == "closed"
+    assert later.status == TicketStatus.WAITING
+
+
 def test_transfer_to_a_category(two_windows):
     a, b, first, second = two_windows
     TicketFactory(category=b)  # B001 exists: the transferred A001 keeps its label
