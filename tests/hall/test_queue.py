@@ -142,6 +142,17 @@ def test_issue_records_one_event_and_a_follow_token(monday):
     assert ticket.lane == Lane.NORMAL  # a claim only: a clerk confirms it
 
 
+def served_in_order(seat, count):
+    """Call, start and end ``count`` tickets at the seat's window: their ids in order."""
+    order = []
+    for _ in range(count):
+        ticket = calling.call_next(window=seat.window, actor=seat.clerk)
+        order.append(ticket.pk)
+        calling.service_start(ticket=ticket, window=seat.window, actor=seat.clerk)
+        calling.service_end(ticket=ticket, window=seat.window, actor=seat.clerk)
+    return order
+
+
 def test_call_order_priority_then_appointments_due_then_first_come(at):
     at(2026, 11, 2, 9)
     category = ServiceCategoryFactory()
@@ -161,17 +172,35 @@ def test_call_order_priority_then_appointments_due_then_first_come(at):
     Ticket.objects.filter(pk=not_due.pk).update(
         lane=Lane.APPOINTMENT, due_at=due.queued_at + datetime.timedelta(minutes=58)
     )
-    order = []
-    for _ in range(5):
-        ticket = calling.call_next(window=seat.window, actor=seat.clerk)
-        order.append(ticket.pk)
-        calling.service_start(ticket=ticket, window=seat.window, actor=seat.clerk)
-        calling.service_end(ticket=ticket, window=seat.window, actor=seat.clerk)
     # the early appointment, not due, is served as first come after the earlier tickets
-    assert order == [elderly.pk, due.pk, early.pk, later.pk, not_due.pk]
+    assert served_in_order(seat, 5) == [elderly.pk, due.pk, early.pk, later.pk, not_due.pk]
     with pytest.raises(HallError) as error:
         calling.call_next(window=seat.window, actor=seat.clerk)
     assert error.value.code == "empty"
+
+
+def test_green_channel_ties_go_by_queue_time_and_a_requeue_keeps_the_lane(at):
+    at(2026, 11, 2, 9)
+    category = ServiceCategoryFactory()
+    seat = HallWindowFactory(categories=[category])
+    window, clerk = seat.window, seat.clerk
+    first = TicketFactory(category=category)
+    at(2026, 11, 2, 9, 1)
+    second = TicketFactory(category=category)
+    walk_in = TicketFactory(category=category)
+    # confirmed in the other order: still first come first within the lane
+    at(2026, 11, 2, 9, 2)
+    tickets.priority_confirm(ticket=second, group="elderly", actor=clerk)
+    at(2026, 11, 2, 9, 3)
+    tickets.priority_confirm(ticket=first, group="disabled", actor=clerk)
+    assert calling.call_next(window=window, actor=clerk).pk == first.pk
+    for _ in range(2):
+        calling.recall(ticket=first, window=window, actor=clerk)
+    calling.no_show(ticket=first, window=window, actor=clerk)
+    at(2026, 11, 2, 9, 10)
+    calling.requeue(ticket=first, actor=clerk)
+    # behind the other 绿色通道 ticket, still before the earlier walk-in
+    assert served_in_order(seat, 3) == [second.pk, first.pk, walk_in.pk]
 
 
 def test_a_window_calls_only_its_categories(monday):
