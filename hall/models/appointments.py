@@ -49,7 +49,7 @@ class Appointment(TimeStampedModel):
         verbose_name_plural = _("预约")
         ordering = ["-day", "slot", "id"]
         constraints = [
-            # One live appointment per person, category and day.
+            # One appointment still to check in per person, category and day.
             models.UniqueConstraint(
                 fields=["category", "day", "id_number"],
                 condition=Q(status="booked"),

@@ -7,8 +7,9 @@ at the kiosk.
   be one of ``SLOT_STARTS`` on a working day of the catalog calendar, from today to
   ``HALL_APPOINTMENT_DAYS`` ahead, not begun yet; at most the category's
   ``appointment_limit`` per slot (checked with the category row locked, so the last
-  place is never sold twice) and one live appointment per person, category and day (a
-  partial unique index backs the check). The person gets the code in an in-portal
+  place is never sold twice) and one appointment still to check in (``BOOKED``) per
+  person, category and day (a partial unique index backs the check; once checked in,
+  another slot of that day may be booked). The person gets the code in an in-portal
   message (and SMS from the outbox) or, booked at the desk, by SMS.
 * ``appointment_cancel``: the booker or a clerk of the hall, before the slot begins.
 * ``appointment_check_in``: the code typed or scanned at the kiosk on the day: a
