@@ -102,7 +102,7 @@ def test_the_follow_page_of_a_ticket_left_waiting_yesterday_says_it_lapsed(clien
 
 
 def test_the_display_answers_204_while_unchanged_and_the_call_once_called(client, clerk, scene):
-    take_ticket(client, scene.hall, scene.a)
+    take_ticket(client, scene.hall, scene.a, id_number="11010519491231002X")
     page = client.get(reverse("hall:display", args=["JP"]))
     assert page.status_code == 200
     body = page.content.decode()
@@ -119,6 +119,7 @@ def test_the_display_answers_204_while_unchanged_and_the_call_once_called(client
     assert 'data-testid="display-latest-number">A001<' in text
     assert 'data-say="请 A001 号到 3 号窗口"' in text
     assert 'data-testid="display-waiting-A">0<' in text
+    assert "110105" not in text  # never the ID number, not even masked
 
 
 def test_the_display_costs_the_same_queries_with_more_calls(
