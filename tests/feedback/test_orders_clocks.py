@@ -134,3 +134,23 @@ def test_the_cases_supplement_and_conclusion_leave_the_order_clock_running(order
     order.clock.refresh_from_db()
     assert order.clock.is_open  # the case ended; the order's clock did not
     assert not open_clocks(s.case).exists()
+
+
+@pytest.mark.parametrize(
+    ("moment", "callback_due", "rectify_due"),
+    [
+        # The last working day before 国庆 (10/1-10/7 off, Saturday 10/10 worked).
+        ((2026, 9, 30, 15), D(2026, 10, 8), D(2026, 10, 27)),
+        # 07:30 on 10/8 in Shanghai is still 10/7, a holiday, in UTC: the local day counts.
+        ((2026, 10, 8, 7, 30), D(2026, 10, 9), D(2026, 10, 28)),
+    ],
+)
+def test_the_order_clocks_count_working_days_from_the_local_day(
+    orders_scene, at, moment, callback_due, rectify_due
+):
+    s = orders_scene
+    at(*moment)
+    order = order_of(bad_rating(s.case))
+    assert (order.clock.started_on, order.clock.due_date) == (D(*moment[:3]), callback_due)
+    order = order_call_back(order=order, actor=s.hall_clerk, finding=Finding.TRUE, note="已联系")
+    assert (order.clock.started_on, order.clock.due_date) == (D(*moment[:3]), rectify_due)
