@@ -5,8 +5,9 @@ send), and the order's record as codes."""
 from django.utils import timezone
 
 from approvals.services.tasks import task_approve, task_claim
-from feedback.constants import Level, Stage
+from feedback.constants import Finding, Level, Stage, VisitLevel
 from feedback.models import Rating, RectificationOrder
+from feedback.services.orders import order_call_back, order_reply, order_visit
 from feedback.signals import bad_rating_recorded
 from jinpu_portal.models import Notification
 from tests.factories import rating_of, service_instance
@@ -41,3 +42,13 @@ def conclude(case, approver):
         task_approve(task=task, actor=approver, opinion="同意。")
     case.refresh_from_db()
     return case
+
+
+def rectified(order, unit, visit=VisitLevel.SATISFIED) -> RectificationOrder:
+    """The unit calls back, rectifies and replies, then records the citizen's ``visit``
+    (a telephone return visit)."""
+    order_call_back(order=order, actor=unit, finding=Finding.TRUE, note="已联系群众核实。")
+    order_reply(order=order, actor=unit, text="已整改。")
+    order_visit(order=order, actor=unit, level=visit)
+    order.refresh_from_db()
+    return order

@@ -15,7 +15,7 @@ from feedback.models import Appeal, Rating
 from feedback.services.orders import appeal_decide, appeal_file, order_call_back
 from feedback.states import IllegalTransition
 from tests.factories import exe_bytes, pdf_file
-from tests.feedback.orders_support import bad_rating, messages_to, order_of, record
+from tests.feedback.orders_support import bad_rating, messages_to, order_of, record, rectified
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +91,23 @@ def test_a_rejected_appeal_leaves_the_order_running(orders_scene):
     # One appeal per 差评.
     with pytest.raises(FeedbackError, match="只能申诉一次"):
         _file(s, order)
+
+
+def test_an_appeal_accepted_after_the_order_was_rectified_and_closed(orders_scene):
+    """Filed while the order is open, ruled after the citizen was satisfied with the fix:
+    the rating leaves the figures, the closed order keeps its outcome."""
+    s = orders_scene
+    rating = bad_rating(s.case)
+    order = order_of(rating)
+    appeal = _file(s, order)
+    rectified(order, s.hall_clerk)  # and the citizen satisfied: closed
+    appeal = appeal_decide(appeal=appeal, actor=s.spj_supervisor, accept=True, reason="恶意评价。")
+    assert appeal.status == AppealStatus.ACCEPTED
+    rating.refresh_from_db()
+    order.refresh_from_db()
+    assert rating.excluded is True
+    assert (order.status, order.outcome) == (OrderStatus.CLOSED, OrderOutcome.SATISFIED)
+    assert record(order)[-2:] == ["satisfied", "appeal_accepted"]
 
 
 def test_appeal_refusals(orders_scene):
