@@ -11,6 +11,7 @@ from django.utils import timezone
 from feedback.constants import InstanceState, Level, RatingChannel, Reason
 from feedback.errors import FeedbackError, FeedbackPermissionDenied
 from feedback.models import Rating, ServiceInstance
+from feedback.services.jobs import ratings_default_record
 from feedback.services.ratings import rating_follow_up, rating_record
 from feedback.signals import bad_rating_recorded
 from tests.factories import UserFactory, make_citizen, rating_of
@@ -132,6 +133,21 @@ def test_the_period_closes(intake_instance, monkeypatch):
         record(intake_instance)
     assert refused.value.code == "period_over"
     assert nothing_written(intake_instance)
+
+
+def test_a_rating_in_the_periods_last_second_is_taken_and_the_job_leaves_it(
+    intake_instance, monkeypatch
+):
+    """The end of the period belongs to it: the citizen rating at that very moment is
+    taken, and the default-rating job run at the same moment (or later) writes nothing."""
+    end = intake_instance.rate_until
+    monkeypatch.setattr(timezone, "now", lambda: end)
+    assert ratings_default_record(now=end, sessions=1).recorded == 0
+    rating = record(intake_instance)
+    assert (rating.rated_at, rating.is_default) == (end, False)
+    later = end + datetime.timedelta(days=1)
+    assert ratings_default_record(now=later, sessions=1).recorded == 0
+    assert list(Rating.objects.values_list("channel", flat=True)) == [RatingChannel.QR]
 
 
 @pytest.mark.parametrize(
