@@ -225,8 +225,10 @@ def _service(instance: ServiceInstance) -> str:
 
 
 def _day(moment: datetime.datetime) -> str:
+    """The end of a rating period as the citizen reads it: the day and the time (the
+    period ends at the time of day of the service, not at midnight)."""
     day = timezone.localtime(moment)
-    return f"{day.month}月{day.day}日"
+    return f"{day.month}月{day.day}日{day:%H:%M}"
 
 
 def rating_link_send(*, application, stage: str) -> bool:

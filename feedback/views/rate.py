@@ -246,7 +246,7 @@ def public_rating_links(application) -> list[CaseLink]:
         CaseLink(
             text=f"评价{instance.get_stage_display()}",
             url=rating_url(instance),
-            description=f"请于 {timezone.localtime(instance.rate_until):%Y年%m月%d日} 前评价",
+            description=f"请于 {timezone.localtime(instance.rate_until):%Y年%m月%d日 %H:%M} 前评价",
             icon="bi-star",
         )
         for instance in open_instances(application)

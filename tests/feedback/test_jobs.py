@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from celery.schedules import crontab
 from django.urls import resolve
+from django.utils import timezone
 
 from feedback.constants import InstanceState, Level, PushStatus, RatingChannel, Stage
 from feedback.models import Rating, ServiceInstance
@@ -225,6 +226,9 @@ def test_a_walk_in_is_texted_the_rating_link_as_soon_as_the_case_is_accepted(
     assert linked_instance(message.url) == instance
     assert link_in(message.body) == message.url
     assert f"您办理“{case.item_version.name}”的受理服务已完成" in message.body
+    # The period ends at the time of day of the service: the text names the time too.
+    until = timezone.localtime(instance.rate_until)
+    assert f"请在{until.month}月{until.day}日{until:%H:%M}前评价" in message.body
     assert clerk.full_name not in message.body + message.title  # no staff names
     assert message.reference == case.case_number
 
