@@ -30,8 +30,16 @@ from feedback.services.orders import (
     order_visit,
 )
 from feedback.states import IllegalTransition
+from intake.constants import RefusalKind
+from intake.services.cases import intake_refuse
 from jinpu_portal.models import Notification
-from tests.factories import CitizenFactory, accept_case, rating_of, service_instance
+from tests.factories import (
+    CitizenFactory,
+    accept_case,
+    rating_of,
+    service_instance,
+    submit_online,
+)
 from tests.feedback.orders_support import bad_rating, conclude, messages_to, order_of, record
 
 D = datetime.date
@@ -81,6 +89,23 @@ def test_a_conclusion_order_is_the_departments(orders_scene):
         order_call_back(order=order, actor=s.other_approver, finding=Finding.TRUE, note="已联系")
     order = order_call_back(order=order, actor=s.approver, finding=Finding.PARTLY, note="已联系")
     assert order.status == OrderStatus.RECTIFYING
+
+
+def test_a_bad_rating_of_a_refusal_is_the_refusing_windows_hall(orders_scene):
+    """An online application refused (不予受理) at the 金普厅: its intake service is
+    that hall's, whose clerks work the order."""
+    s = orders_scene
+    refused = intake_refuse(
+        application=submit_online(s.citizen, s.version),
+        actor=s.hall_clerk,
+        kind=RefusalKind.NOT_ELIGIBLE,
+        reason="申请人不符合法定条件。",
+    )
+    assert refused.service_instances.filter(stage=Stage.INTAKE).exists()  # the refusal's
+    order = order_of(bad_rating(refused, level=Level.VERY_DISSATISFIED))
+    assert (order.stage, order.hall, order.department) == (Stage.INTAKE, s.case.hall, s.spj)
+    assert [m.title for m in messages_to(s.hall_clerk)][-1] == "收到差评，请回访核实"
+    assert messages_to(s.approver) == []
 
 
 def test_one_order_per_bad_rating_none_for_good_or_default_ones(orders_scene):
