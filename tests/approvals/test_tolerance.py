@@ -158,6 +158,8 @@ def test_the_case_is_terminated_with_reasons(case, spj_approver, citizen):
     assert "申请人未按容缺承诺补交身份证明" in case.outcome_note
     assert task.status == TaskStatus.CANCELLED
     assert not Clock.objects.filter(application=case, is_open=True).exists()
+    # No 办结服务 to rate (好差评): a termination is not a decision on the application.
+    assert list(case.service_instances.values_list("stage", flat=True)) == ["intake"]
     assert case.events.filter(action=CaseAction.TERMINATE).exists()
     assert Notification.objects.filter(recipient=citizen.user, title="您的办件已终止办理").exists()
     # A terminated case is not warned about any more.

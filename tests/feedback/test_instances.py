@@ -63,6 +63,14 @@ def test_a_refusal_opens_the_window_service():
     assert instance.window_id == refused.window_id
 
 
+@pytest.mark.parametrize("state", ["submitted", "correction_requested", "withdrawn"])
+def test_nothing_to_rate_before_acceptance_nor_after_a_withdrawal(state):
+    """A correction notice is no rateable act, and an application is withdrawn only
+    before it is accepted: such a case has no service to rate."""
+    application = ApplicationFactory(**{state: True})
+    assert not ServiceInstance.objects.filter(application=application).exists()
+
+
 def test_a_decision_opens_the_conclusion_of_the_deciding_department(concluded):
     intake, conclusion = ServiceInstance.objects.filter(application=concluded).order_by("served_at")
     assert (intake.stage, conclusion.stage) == (Stage.INTAKE, Stage.CONCLUSION)
