@@ -126,6 +126,9 @@ def test_appeal_refusals(orders_scene):
         _file(s, order, evidence=disguised)
     with pytest.raises(FeedbackError):
         _file(s, order, kind="other")
+    rectified(order, s.hall_clerk)  # closed: too late to appeal
+    with pytest.raises(FeedbackError, match="整改单已办结"):
+        _file(s, order)
     assert not Appeal.objects.exists()
 
 
