@@ -163,24 +163,29 @@ def guide_filters_from(params) -> GuideFilters:
     """Reads ``department`` (code), ``theme``, ``audience`` (person / legal) and ``q``
     from request parameters; an unknown value is dropped with a message in Chinese."""
     filters = GuideFilters()
-    code = (params.get("department") or "").strip()
+
+    def param(name: str) -> str:
+        # PostgreSQL refuses NUL in a query; no code or search term holds one.
+        return (params.get(name) or "").replace("\x00", "")
+
+    code = param("department").strip()
     if code:
         filters.department = Department.objects.filter(code=code, is_active=True).first()
         if filters.department is None:
             filters.errors.append(f"未找到编码为“{code[:20]}”的部门，已显示全部部门的事项。")
-    theme = (params.get("theme") or "").strip()
+    theme = param("theme").strip()
     if theme:
         if theme in Theme.values:
             filters.theme = theme
         else:
             filters.errors.append("主题分类不存在，已显示全部主题的事项。")
-    audience = (params.get("audience") or "").strip()
+    audience = param("audience").strip()
     if audience:
         if audience in AUDIENCES:
             filters.audience = audience
         else:
             filters.errors.append("服务对象只能选择“个人办事”或“法人办事”，已显示全部事项。")
-    raw_q = " ".join((params.get("q") or "").replace("\u3000", " ").split())
+    raw_q = " ".join(param("q").replace("\u3000", " ").split())
     if len(raw_q) > SEARCH_MAX_LENGTH:
         filters.errors.append(f"检索词过长，已按前 {SEARCH_MAX_LENGTH} 个字检索。")
     filters.q = " ".join(search_terms(raw_q))

@@ -5,6 +5,10 @@ URL): digits that fit a signed 64-bit integer. A larger number matches no route,
 is a 404 like any unknown id instead of an ``OverflowError`` (a 500) where the database
 driver meets it. Registered in ``JinpuPortalConfig.ready``; Django's own ``int`` accepts
 any length, which is why no route uses it (tests/jinpu_portal/test_id_routes.py).
+
+``<code:code>`` is the one for a catalog item's implementation code: Django's ``str``
+without the NUL character, which PostgreSQL refuses in a query (a 500 where it should be
+a 404).
 """
 
 from django.urls import register_converter
@@ -25,5 +29,16 @@ class IdConverter:
         return str(int(value))
 
 
+class CodeConverter:
+    regex = "[^/\x00]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
 def register() -> None:
     register_converter(IdConverter, "id")
+    register_converter(CodeConverter, "code")

@@ -296,6 +296,30 @@ def test_overlong_search_is_cut_with_a_message(client):
     assert "检索词过长" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("params", "found"),
+    [
+        ({"q": "个人\x00独资"}, True),
+        ({"q": "\x00"}, True),
+        ({"q": "！？，。、"}, False),
+        ({"department": "SCJ\x00"}, True),
+        ({"theme": "\x00", "audience": "\x00"}, True),
+    ],
+)
+def test_odd_search_input_is_answered_not_a_500(client, params, found):
+    publish_item("个人独资企业设立登记")
+    response = client.get(reverse("catalog:item_list"), params)
+    assert response.status_code == 200
+    assert ("个人独资企业设立登记" in response.content.decode()) is found
+
+
+@pytest.mark.parametrize(
+    "path", ["/guide/items/%00/", "/guide/items/%00/notice.pdf", "/api/v1/items/%00/versions/"]
+)
+def test_an_item_code_with_nul_is_404(client, path):
+    assert client.get(path).status_code == 404
+
+
 def test_item_list_paginates(client):
     for n in range(23):
         publish_item(f"分页测试事项{n:02d}")
