@@ -211,7 +211,8 @@ def item_version_list(*, filters: GuideFilters | None = None) -> QuerySet[ItemVe
 
 def published_version_for_code(*, code: str) -> ItemVersion | None:
     """The published version of the item with implementation code ``code``, with every
-    relation the guide page and the one-time notice show; None if there is none."""
+    relation the guide page and the one-time notice show (of the nearby accepting units,
+    the active ones); None if there is none."""
     return (
         published_versions()
         .filter(item__code=code)
@@ -227,7 +228,9 @@ def published_version_for_code(*, code: str) -> ItemVersion | None:
             "accepting_halls",
             Prefetch(
                 "accepting_units",
-                queryset=Department.objects.order_by("kind", "sort_order", "code"),
+                queryset=Department.objects.filter(is_active=True).order_by(
+                    "kind", "sort_order", "code"
+                ),
             ),
         )
         .first()
@@ -258,9 +261,10 @@ def workflow_stages(steps: Iterable[WorkflowStep]) -> list[Stage]:
 
 
 def delegation_list_for_item(*, item_id: int) -> QuerySet[Delegation]:
-    """Active delegations (赋权) of an item: the parks and streets that handle it."""
+    """Active delegations (赋权) of an item: the parks and streets that handle it (a
+    deactivated unit handles nothing)."""
     return (
-        Delegation.objects.filter(item_id=item_id, revoked_on__isnull=True)
+        Delegation.objects.filter(item_id=item_id, revoked_on__isnull=True, grantee__is_active=True)
         .select_related("grantee")
         .order_by("grantee__sort_order", "grantee__code")
     )

@@ -85,8 +85,9 @@ def not_editable(application: Application, what: str = "材料") -> IntakeError:
 
 
 def unit_may_accept(item_version: ItemVersion, unit: Department) -> bool:
-    """A unit accepts an item nearby when the version lists it, or holds a delegation."""
-    return (
+    """An active unit accepts an item nearby when the version lists it, or holds a
+    delegation."""
+    return unit.is_active and (
         item_version.accepting_units.filter(pk=unit.pk).exists()
         or Delegation.objects.filter(
             item_id=item_version.item_id, grantee=unit, revoked_on__isnull=True

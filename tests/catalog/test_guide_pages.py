@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.constants import DepartmentKind
+from accounts.models import Department
 from catalog import notices
 from catalog.constants import (
     CaseType,
@@ -191,6 +192,18 @@ def test_item_page_shows_every_element(client, rich_item):
     ]
     missing = [text for text in expected if text not in html]
     assert not missing
+
+
+def test_item_page_leaves_out_deactivated_units(client, rich_item):
+    url = reverse("catalog:item_detail", args=[rich_item.item.code])
+    units = ["友谊所", "大连保税区管理委员会"]
+    html = client.get(url).content.decode()
+    assert all(unit in html for unit in units)
+    Department.objects.filter(code__in=["SCJ-S01", "BSQ"]).update(is_active=False)
+    response = client.get(url)
+    html = response.content.decode()
+    assert not any(unit in html for unit in units)
+    assert (response.context["nearby"], response.context["delegations"]) == ([], [])
 
 
 def test_item_page_of_an_item_not_online_shows_the_reason(client):

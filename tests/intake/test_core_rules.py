@@ -1,8 +1,12 @@
 """Rules of the core intake services that cut across the citizen and clerk sides."""
 
+import datetime
+
 import pytest
 from django.core.files.storage import default_storage
 
+from accounts.constants import DepartmentKind
+from catalog.models import Delegation
 from intake.constants import CaseAction, Channel
 from intake.errors import IntakeError, IntakePermissionDenied
 from intake.services.cases import (
@@ -13,6 +17,7 @@ from intake.services.cases import (
     material_upload,
 )
 from tests.factories import (
+    department,
     make_citizen,
     make_clerk,
     make_item,
@@ -122,3 +127,23 @@ def test_a_second_clerk_is_told_the_case_is_already_accepted():
 
     with pytest.raises(IntakeError, match="当前状态（审批中）下不能执行“受理”"):
         accept_all(application, other)
+
+
+@pytest.mark.parametrize("how", ["listed", "delegated"])
+def test_a_deactivated_unit_accepts_nothing_nearby(how):
+    version = make_item()
+    unit = department("YYJD", "金普新区友谊街道办事处", DepartmentKind.STREET)
+    if how == "listed":
+        version.accepting_units.add(unit)
+    else:
+        Delegation.objects.create(
+            item=version.item, grantee=unit, batch="第一批", granted_on=datetime.date(2026, 1, 1)
+        )
+    citizen = make_citizen()
+    assert start_online(version, citizen, accepting_unit=unit).accepting_unit == unit
+    unit.is_active = False
+    unit.save(update_fields=["is_active"])
+    with pytest.raises(IntakeError) as refused:
+        start_online(version, citizen, accepting_unit=unit)
+    assert refused.value.code == "accepting_unit"
+    assert "金普新区友谊街道办事处不受理" in refused.value.messages[0]
