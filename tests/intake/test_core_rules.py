@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 
 from accounts.constants import DepartmentKind
 from catalog.models import Delegation
+from catalog.services import version_create_draft, version_publish, version_replace_materials
 from intake.constants import CaseAction, Channel
 from intake.errors import IntakeError, IntakePermissionDenied
 from intake.services.cases import (
@@ -14,9 +15,11 @@ from intake.services.cases import (
     application_submit,
     application_update_draft,
     application_withdraw,
+    intake_accept,
     material_upload,
 )
 from tests.factories import (
+    ONLINE_MATERIALS,
     department,
     make_citizen,
     make_clerk,
@@ -25,6 +28,7 @@ from tests.factories import (
     request_correction,
     start_online,
     upload_required,
+    verdicts_all_received,
 )
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +151,30 @@ def test_a_deactivated_unit_accepts_nothing_nearby(how):
         start_online(version, citizen, accepting_unit=unit)
     assert refused.value.code == "accepting_unit"
     assert "金普新区友谊街道办事处不受理" in refused.value.messages[0]
+
+
+def test_a_new_version_leaves_submitted_cases_on_theirs_and_stops_old_drafts():
+    """Publishing v2 without 申请表 while one application on v1 is a draft and one is
+    submitted: the submitted one is accepted under v1 with its 申请表 slot; the draft
+    cannot be submitted any more (its materials are those of v1)."""
+    v1 = make_item()
+    citizen, clerk = make_citizen(), make_clerk()
+    draft = start_online(v1, citizen)
+    upload_required(draft)
+    submitted = start_online(v1, citizen)
+    upload_required(submitted)
+    application_submit(application=submitted, actor=citizen.user)
+    v2 = version_create_draft(item=v1.item, actor=None)
+    kept = [m for m in ONLINE_MATERIALS if m["name"] != "申请表"]
+    version_replace_materials(version=v2, actor=None, materials=kept)
+    version_publish(version=v2, actor=None)
+
+    with pytest.raises(IntakeError) as refused:
+        application_submit(application=draft, actor=citizen.user)
+    assert refused.value.code == "unpublished"
+    assert "请按最新的办事指南重新申请" in refused.value.messages[0]
+    intake_accept(application=submitted, actor=clerk, verdicts=verdicts_all_received(submitted))
+    submitted.refresh_from_db()
+    assert submitted.accepted_at is not None
+    assert submitted.item_version_id == v1.pk
+    assert "申请表" in {slot.material.name for slot in submitted.materials.all()}
