@@ -90,10 +90,21 @@ class SearchTextContains(SearchContains):
         )
 
 
+# Full-width digits and Latin letters (a Chinese input method's full-width mode) as the
+# catalog writes them, half-width; full-width punctuation stays, names use （） and 、.
+FULL_WIDTH_ALNUM = {
+    code: code - 0xFEE0
+    for start, end in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+    for code in range(start, end + 1)
+}
+
+
 def search_terms(q: str | None) -> list[str]:
-    """The query split on whitespace (full-width spaces included), at most
-    SEARCH_MAX_TERMS terms, within SEARCH_MAX_LENGTH characters."""
-    text = " ".join((q or "").replace("\u3000", " ").split())[:SEARCH_MAX_LENGTH]
+    """The query split on whitespace (full-width spaces included), full-width digits
+    and letters made half-width, at most SEARCH_MAX_TERMS terms, within
+    SEARCH_MAX_LENGTH characters."""
+    text = (q or "").replace("\u3000", " ").translate(FULL_WIDTH_ALNUM)
+    text = " ".join(text.split())[:SEARCH_MAX_LENGTH]
     return text.split()[:SEARCH_MAX_TERMS]
 
 

@@ -142,6 +142,20 @@ def test_wildcards_are_literal(registrations):
     assert names("个人%登记") == []
 
 
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("ＩＣＰ", ["ICP经营许可（增值电信）"]),
+        ("ｉｃｐ　经营", ["ICP经营许可（增值电信）"]),
+        ("（增值电信）", ["ICP经营许可（增值电信）"]),
+        ("！？，。", []),
+    ],
+)
+def test_full_width_letters_find_half_width_ones(registrations, q, found):
+    publish_item("ICP经营许可（增值电信）")
+    assert names(q) == found
+
+
 def test_queryset_narrows_and_stays_published(registrations):
     market_only = published_versions().filter(department__code="SCJ")
     # Equal rank (both names hold the query): by item code, i.e. creation order here.
