@@ -276,6 +276,23 @@ def test_publish_validation_lists_every_problem(make_item):
     assert not CatalogEvent.objects.filter(action=CatalogEventAction.PUBLISHED).exists()
 
 
+@pytest.mark.parametrize(
+    ("limits", "refused"),
+    [
+        ({"case_type": CaseType.PROMISED, "promised_limit_days": 5}, True),
+        ({"case_type": CaseType.IMMEDIATE, "promised_limit_days": 0}, False),
+    ],
+)
+def test_a_promised_item_needs_a_step_an_immediate_one_none(make_item, limits, refused):
+    draft = make_item("V003", publish=False, steps=[], **limits)
+    if refused:
+        with pytest.raises(ValidationError) as caught:
+            version_publish(version=draft, actor=None)
+        assert caught.value.message_dict["steps"] == ["承诺件至少需要一个办理环节。"]
+    else:
+        assert version_publish(version=draft, actor=None).status == VersionStatus.PUBLISHED
+
+
 def test_parallel_steps_count_once_on_the_longest_path(make_item, make_department):
     water = make_department("SWU", "水务集团")
     steps = [(1, "受理", 1), (2, "勘查", 5, water), (2, "审核", 4), (3, "决定", 5)]
