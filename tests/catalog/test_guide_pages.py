@@ -327,7 +327,13 @@ def test_odd_search_input_is_answered_not_a_500(client, params, found):
 
 
 @pytest.mark.parametrize(
-    "path", ["/guide/items/%00/", "/guide/items/%00/notice.pdf", "/api/v1/items/%00/versions/"]
+    "path",
+    [
+        "/guide/items/%00/",
+        "/guide/items/%00/notice.pdf",
+        "/api/v1/items/%00/versions/",
+        "/intake/apply/%00/",
+    ],
 )
 def test_an_item_code_with_nul_is_404(client, path):
     assert client.get(path).status_code == 404
