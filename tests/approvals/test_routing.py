@@ -12,6 +12,12 @@ from approvals.models import Clock, Task
 from approvals.services.tasks import task_approve
 from catalog.calendar import add_working_days
 from catalog.constants import CaseType
+from catalog.services import (
+    version_create_draft,
+    version_publish,
+    version_replace_steps,
+    version_retire,
+)
 from intake.constants import CaseAction, CaseStatus, MaterialStatus
 from intake.constants import Channel as IntakeChannel
 from intake.models import Application
@@ -68,6 +74,26 @@ def test_sequential_stages_then_conclusion(
     assert not Clock.objects.filter(application=case, is_open=True).exists()
     assert case.notices.filter(kind="decision").count() == 1
     assert case.delivery.method == "window"
+
+
+def test_an_open_case_keeps_its_version_through_a_new_one_and_a_retirement(
+    accept, sequential_version, spj, spj_approver
+):
+    case = accept(sequential_version)
+    draft = version_create_draft(item=sequential_version.item, actor=None)
+    version_replace_steps(
+        version=draft,
+        actor=None,
+        steps=[{"stage": 1, "name": "新审查", "department": spj, "budget_days": 2}],
+    )
+    version_retire(version=version_publish(version=draft, actor=None), actor=None)
+
+    task_approve(task=case.tasks.get(), actor=spj_approver, opinion="材料齐全，符合条件。")
+    decision = case.tasks.get(stage=2)
+    assert decision.name == "决定"
+    task_approve(task=decision, actor=spj_approver, opinion="准予许可。")
+    case.refresh_from_db()
+    assert (case.status, case.item_version_id) == (CaseStatus.CONCLUDED, sequential_version.pk)
 
 
 def test_parallel_steps_are_created_together_and_the_decision_waits_for_both(
