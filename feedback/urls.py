@@ -8,7 +8,7 @@ app_name = "feedback"
 
 urlpatterns = [
     # Rating: the link of a notice's QR code or an SMS, and "my applications".
-    path("rate/<str:token>/", rate.rate, name="rate"),
+    path("rate/<text:token>/", rate.rate, name="rate"),
     path("my/<id:pk>/", rate.my_rate, name="my_rate"),
     path("my/<id:pk>/follow-up/", rate.my_follow_up, name="my_follow_up"),
     # 差评整改: the units' orders, the citizen's return visit, appeals, 回头看.

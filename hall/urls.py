@@ -10,10 +10,10 @@ urlpatterns = [
     path("", views.index, name="index"),
     # Public: the ticket page (kiosk or reception desk), the ticket, the phone's page.
     path("<slug:code>/ticket/", views.ticket, name="ticket"),
-    path("ticket/<str:token>/", views.ticket_issued, name="ticket-issued"),
-    path("q/<str:token>/", views.follow, name="follow"),
-    path("q/<str:token>/poll/", views.follow_poll, name="follow-poll"),
-    path("q/<str:token>/qr.png", views.follow_qr, name="follow-qr"),
+    path("ticket/<text:token>/", views.ticket_issued, name="ticket-issued"),
+    path("q/<text:token>/", views.follow, name="follow"),
+    path("q/<text:token>/poll/", views.follow_poll, name="follow-poll"),
+    path("q/<text:token>/qr.png", views.follow_qr, name="follow-qr"),
     # The hall's screen (叫号大屏).
     path("<slug:code>/display/", views.display, name="display"),
     path("<slug:code>/display/poll/", views.display_poll, name="display-poll"),

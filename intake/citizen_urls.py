@@ -9,7 +9,7 @@ from django.urls import path
 from .views import citizen
 
 urlpatterns = [
-    path("apply/<code:code>/", citizen.apply_start, name="apply"),
+    path("apply/<text:code>/", citizen.apply_start, name="apply"),
     path("bundles/", citizen.bundles, name="bundle_list"),
     path("bundles/<slug:code>/apply/", citizen.bundle_apply, name="apply_bundle"),
     path("my/", citizen.my_applications, name="my_applications"),

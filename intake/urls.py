@@ -10,7 +10,7 @@ app_name = "intake"
 urlpatterns = [
     path("progress/", progress.progress, name="progress"),
     path("verify/", public.verify_start, name="verify-start"),
-    path("verify/<str:code>/", public.verify, name="verify"),
+    path("verify/<text:code>/", public.verify, name="verify"),
     path("workbench/", include("intake.workbench_urls")),
     path("", include("intake.citizen_urls")),
 ]

@@ -4,11 +4,11 @@
 URL): digits that fit a signed 64-bit integer. A larger number matches no route, so it
 is a 404 like any unknown id instead of an ``OverflowError`` (a 500) where the database
 driver meets it. Registered in ``JinpuPortalConfig.ready``; Django's own ``int`` accepts
-any length, which is why no route uses it (tests/jinpu_portal/test_id_routes.py).
+any length, which is why no route uses it (tests/jinpu_portal/test_api_errors.py).
 
-``<code:code>`` is the one for a catalog item's implementation code: Django's ``str``
-without the NUL character, which PostgreSQL refuses in a query (a 500 where it should be
-a 404).
+``<text:...>`` is the one for any other path segment (an item's implementation code, a
+token, a verification code): Django's ``str`` without the NUL character, which
+PostgreSQL refuses in a query (a 500 where it should be a 404); no route uses ``str``.
 """
 
 from django.urls import register_converter
@@ -29,7 +29,7 @@ class IdConverter:
         return str(int(value))
 
 
-class CodeConverter:
+class TextConverter:
     regex = "[^/\x00]+"
 
     def to_python(self, value: str) -> str:
@@ -41,4 +41,4 @@ class CodeConverter:
 
 def register() -> None:
     register_converter(IdConverter, "id")
-    register_converter(CodeConverter, "code")
+    register_converter(TextConverter, "text")

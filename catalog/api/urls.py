@@ -18,8 +18,8 @@ urlpatterns = [
     path("calendar/<id:year>/", CalendarYearApi.as_view(), name="api-calendar-year"),
     path("departments/", DepartmentListApi.as_view(), name="api-department-list"),
     path("items/", ItemListApi.as_view(), name="api-item-list"),
-    path("items/<code:code>/", ItemDetailApi.as_view(), name="api-item-detail"),
-    path("items/<code:code>/versions/", ItemVersionListApi.as_view(), name="api-item-versions"),
+    path("items/<text:code>/", ItemDetailApi.as_view(), name="api-item-detail"),
+    path("items/<text:code>/versions/", ItemVersionListApi.as_view(), name="api-item-versions"),
     path("bundles/", BundleListApi.as_view(), name="api-bundle-list"),
     path("bundles/<slug:code>/", BundleDetailApi.as_view(), name="api-bundle-detail"),
 ]

@@ -6,7 +6,7 @@ from . import figures, orders, rate
 
 urlpatterns = [
     # Rating by the link (no login)
-    path("rate/<str:token>/", rate.RateByTokenApi.as_view(), name="api-feedback-rate"),
+    path("rate/<text:token>/", rate.RateByTokenApi.as_view(), name="api-feedback-rate"),
     path("figures/", figures.FiguresApi.as_view(), name="api-feedback-figures"),
     path("ratings/", figures.RatingListApi.as_view(), name="api-feedback-ratings"),
     path(

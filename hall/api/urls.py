@@ -8,7 +8,7 @@ urlpatterns = [
     # public: the kiosk, the QR code's page, the hall's screen
     path("tickets/", views.IssueApi.as_view(), name="api-hall-issue"),
     path("check-in/", views.CheckInApi.as_view(), name="api-hall-check-in"),
-    path("follow/<str:token>/", views.FollowApi.as_view(), name="api-hall-follow"),
+    path("follow/<text:token>/", views.FollowApi.as_view(), name="api-hall-follow"),
     path(
         "halls/<id:hall_id>/categories/",
         views.CategoriesApi.as_view(),

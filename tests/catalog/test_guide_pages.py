@@ -326,19 +326,6 @@ def test_odd_search_input_is_answered_not_a_500(client, params, found):
     assert ("个人独资企业设立登记" in response.content.decode()) is found
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/guide/items/%00/",
-        "/guide/items/%00/notice.pdf",
-        "/api/v1/items/%00/versions/",
-        "/intake/apply/%00/",
-    ],
-)
-def test_an_item_code_with_nul_is_404(client, path):
-    assert client.get(path).status_code == 404
-
-
 def test_item_list_paginates(client):
     for n in range(23):
         publish_item(f"分页测试事项{n:02d}")

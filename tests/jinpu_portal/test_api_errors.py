@@ -11,10 +11,10 @@ import yaml
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.urls.converters import IntConverter
+from django.urls.converters import IntConverter, StringConverter
 from rest_framework.test import APIClient
 
-from jinpu_portal.converters import MAX_ID, IdConverter
+from jinpu_portal.converters import MAX_ID, IdConverter, TextConverter
 
 pytestmark = pytest.mark.django_db
 
@@ -51,11 +51,11 @@ def _id_routes():
     return found
 
 
-def _url(route: str, converters: dict, value: int) -> str:
-    """The route with ``value`` for each id and "x" for any other parameter."""
+def _url(route: str, converters: dict, value: int, text: str = "x") -> str:
+    """The route with ``value`` for each id and ``text`` for any other parameter."""
 
     def sample(match):
-        return str(value) if isinstance(converters[match[1]], IdConverter) else "x"
+        return str(value) if isinstance(converters[match[1]], IdConverter) else text
 
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", sample, route)
 
@@ -68,6 +68,30 @@ def test_no_route_uses_djangos_unbounded_int_converter():
     ]
     assert unbounded == []
     assert len(_id_routes()) > 40  # web pages and API alike
+
+
+def test_no_route_uses_djangos_str_converter():
+    """A path segment that is not an id is ``<text:…>``: ``str`` lets a NUL through to
+    PostgreSQL, which refuses it (a 500)."""
+    plain = [
+        route
+        for route, converters in _routes()
+        if not route.startswith("admin/")  # Django's and guardian's admin views
+        and any(type(c) is StringConverter for c in converters.values())
+    ]
+    assert plain == []
+
+
+def test_a_nul_in_any_text_segment_is_a_404(citizen_client):
+    routes = [
+        (route, converters)
+        for route, converters in _routes()
+        if any(isinstance(c, TextConverter) for c in converters.values())
+    ]
+    assert len(routes) > 10  # item codes, tokens, verification codes
+    for route, converters in routes:
+        url = _url(route, converters, 1, text="%00")
+        assert citizen_client.get(url).status_code == 404, url
 
 
 def test_every_id_route_answers_404_for_ids_past_bigint(system_admin, settings):
