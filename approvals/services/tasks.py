@@ -542,7 +542,6 @@ def extension_limit(application: Application) -> int:
     return EXTENSION_MAX_DAYS_JOINT if joint else EXTENSION_MAX_DAYS
 
 
-@transaction.atomic
 def statutory_limit_passed(application: Application) -> datetime.date | None:
     """The statutory due date when it has passed with the clock running (a paused clock
     has not run out: its due date moves when it resumes), else None. Art. 42 extends a
@@ -564,6 +563,7 @@ def _require_within_the_limit(application: Application, doing: str) -> None:
         )
 
 
+@transaction.atomic
 def extension_request(
     *,
     task: Task,
