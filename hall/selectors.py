@@ -244,10 +244,7 @@ def window_panel(window: Window, *, limit: int = 20, now=None) -> WindowPanel:
         .first()
     )
     callable_ = Ticket.objects.filter(
-        callable_filter(window.pk, [c.pk for c in cats]),
-        hall_id=window.hall_id,
-        day=timezone.localdate(now),
-        status=TicketStatus.WAITING,
+        callable_filter(window.pk, [c.pk for c in cats], now), hall_id=window.hall_id
     )
     queue = list(callable_.select_related("category").order_by(*call_order(now))[:limit])
     waiting = len(queue) if len(queue) < limit else callable_.count()

@@ -65,11 +65,13 @@ def call_order(now: datetime.datetime):
     return [rank.asc(), F("queued_at").asc(), F("id").asc()]
 
 
-def callable_filter(window_id: int, category_ids) -> Q:
-    """The waiting tickets a window may call: its categories, unless sent to another
-    window, and whatever was transferred to it."""
-    return Q(target_window_id=window_id) | Q(
-        target_window__isnull=True, category_id__in=list(category_ids)
+def callable_filter(window_id: int, category_ids, now: datetime.datetime | None = None) -> Q:
+    """The tickets a window may call: waiting today (the day of ``now``; one left waiting
+    on an earlier day is out of the queue), of its categories unless sent to another
+    window, or transferred to it."""
+    return Q(status=TicketStatus.WAITING, day=local_day(now or timezone.now())) & (
+        Q(target_window_id=window_id)
+        | Q(target_window__isnull=True, category_id__in=list(category_ids))
     )
 
 
@@ -106,8 +108,7 @@ def call_next(*, window: Window, actor: User, now: datetime.datetime | None = No
     category_ids = list(seat.categories.values_list("pk", flat=True))
     ticket = (
         Ticket.objects.select_for_update(skip_locked=True)
-        .filter(callable_filter(window.pk, category_ids), hall_id=window.hall_id)
-        .filter(status=TicketStatus.WAITING, day=local_day(now))
+        .filter(callable_filter(window.pk, category_ids, now), hall_id=window.hall_id)
         .order_by(*call_order(now))
         .first()
     )
