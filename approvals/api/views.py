@@ -32,7 +32,7 @@ from accounts.api.permissions import HasRole
 from accounts.constants import Role
 from accounts.models import User
 from intake.models import Application
-from jinpu_portal.api.errors import valid
+from jinpu_portal.api.errors import Conflict, valid
 from jinpu_portal.api.schema import action_schemas, error_responses
 from jinpu_portal.refusals import error_text
 
@@ -83,12 +83,6 @@ ERRORS = error_responses(
     }
 )
 READ_ERRORS = {403: ERRORS[403], 404: ERRORS[404]}
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "该任务已被他人处理或更新，请刷新后查看最新状态。"
-    default_code = "conflict"
 
 
 def call_service(func, **kwargs):

@@ -27,7 +27,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jinpu_portal.api.errors import SaysWhyThrottled, valid
+from jinpu_portal.api.errors import Conflict, SaysWhyThrottled, valid
 from jinpu_portal.api.fields import choice_label, optional_text
 from jinpu_portal.api.negotiation import JSONAnswers
 from jinpu_portal.api.schema import error_responses
@@ -53,12 +53,6 @@ TAGS = ["好差评"]
 TEXT_MAX_LENGTH = Rating._meta.get_field("text").max_length
 _VIAS = frozenset({"qr", "sms"})
 _SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "该服务已经评价过了。"
-    default_code = "conflict"
 
 
 # --- serializers --------------------------------------------------------------------------

@@ -3,8 +3,9 @@ application and turning its refusals into API errors, finding one for its detail
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 
+from jinpu_portal.api.errors import Conflict
 from jinpu_portal.db import fastpath_off
 
 from ..errors import DuplicateSubmission
@@ -12,12 +13,6 @@ from ..models import Application, CaseEvent, Notice
 from ..selectors import application_detail_for, application_list_for
 
 NOT_FOUND = "未找到该申请，或您无权查看。"
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "该请求已办理过，未重复办理。"
-    default_code = "duplicate_submission"
 
 
 class ServiceCallMixin:

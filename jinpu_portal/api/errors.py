@@ -44,6 +44,15 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
+class Conflict(exceptions.APIException):
+    """A 409: someone else moved the object first, or the request was already carried
+    out; views raise it with the service's own detail and code."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = STATUS_TEXT[409]
+    default_code = "conflict"
+
+
 class Throttled(exceptions.Throttled):
     """A 429 whose ``detail`` (the view's, or the API's general one) is followed by when
     to try again, in Chinese."""
