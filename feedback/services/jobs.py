@@ -224,7 +224,7 @@ def _service(instance: ServiceInstance) -> str:
     return f"您办理“{name}”的{Stage(instance.stage).label}"
 
 
-def _day(moment: datetime.datetime) -> str:
+def _deadline(moment: datetime.datetime) -> str:
     """The end of a rating period as the citizen reads it: the day and the time (the
     period ends at the time of day of the service, not at midnight)."""
     day = timezone.localtime(moment)
@@ -262,7 +262,7 @@ def _rating_link_write(application_id: int, stage: str, phone: str) -> None:
             recipient=None,
             phone=phone,
             title="请您评价本次服务",
-            body=f"{_service(instance)}已完成，请在{_day(instance.rate_until)}前评价：{link}",
+            body=f"{_service(instance)}已完成，请在{_deadline(instance.rate_until)}前评价：{link}",
             url=link.removeprefix(settings.SITE_URL),
             reference=instance.application.case_number or "",
         )
@@ -316,7 +316,7 @@ def _invitation(instance: ServiceInstance) -> Message:
         recipient_id=user_id,
         phone="" if user_id is not None else walk_in_phone(application),
         title="邀请您评价政务服务",
-        body=f"{_service(instance)}尚未评价，请在{_day(instance.rate_until)}前评价：{link}",
+        body=f"{_service(instance)}尚未评价，请在{_deadline(instance.rate_until)}前评价：{link}",
         url=link.removeprefix(settings.SITE_URL),
         reference=application.case_number or "",
     )

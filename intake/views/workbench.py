@@ -171,14 +171,23 @@ def _applicant_from_query(request) -> tuple[Citizen, Enterprise | None] | None:
     return citizen, enterprise
 
 
-def _back_to_applicant_lookup(request):
-    """Steps 2 and 3 opened without an applicant step 1 found (a bookmark, a typed
-    address, a stale link): back to step 1, saying why."""
-    if request.GET.get("applicant"):
-        messages.warning(request, "未找到该申请人，请重新核验申请人身份。")
-    else:
-        messages.warning(request, "请先核验申请人身份，再选择事项。")
-    return redirect("intake:workbench-counter")
+def _applicant_required(view):
+    """Steps 2 and 3 of a counter intake: the view gets ``citizen`` and ``enterprise``,
+    the applicant step 1 found. Opened without one (a bookmark, a typed address, a
+    stale link), they go back to step 1, saying why."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        applicant = _applicant_from_query(request)
+        if applicant is None:
+            if request.GET.get("applicant"):
+                messages.warning(request, "未找到该申请人，请重新核验申请人身份。")
+            else:
+                messages.warning(request, "请先核验申请人身份，再选择事项。")
+            return redirect("intake:workbench-counter")
+        return view(request, *applicant, *args, **kwargs)
+
+    return wrapper
 
 
 @clerk_required
@@ -234,12 +243,9 @@ def counter_applicant(request):
 
 @clerk_required
 @require_GET
-def counter_items(request):
+@_applicant_required
+def counter_items(request, citizen, enterprise):
     """Step 2: pick the item (search the published catalog) for this applicant."""
-    applicant = _applicant_from_query(request)
-    if applicant is None:
-        return _back_to_applicant_lookup(request)
-    citizen, enterprise = applicant
     q = (request.GET.get("q") or "").strip()
     versions = (
         item_version_search(q=q, queryset=ItemVersion.objects.select_related("item", "department"))
@@ -382,14 +388,11 @@ def _outcome_message(application: Application) -> str:
 
 @clerk_required
 @require_http_methods(["GET", "POST"])
-def counter_intake(request, version_id: int):
+@_applicant_required
+def counter_intake(request, citizen, enterprise, version_id: int):
     """Step 3: tick off each material, set the flags and choose the outcome.
 
     application_create → counter_receive → outcome, all in one transaction."""
-    applicant = _applicant_from_query(request)
-    if applicant is None:
-        return _back_to_applicant_lookup(request)
-    citizen, enterprise = applicant
     version = get_object_or_404(
         ItemVersion.objects.select_related("item", "department"), pk=version_id
     )
@@ -616,15 +619,12 @@ def _merged_verdicts(material_forms) -> dict[str, dict]:
 
 @clerk_required
 @require_http_methods(["GET", "POST"])
-def counter_bundle(request, bundle_id: int):
+@_applicant_required
+def counter_bundle(request, citizen, enterprise, bundle_id: int):
     """一件事 at the counter: one merged material list; one case per item, each
     accepted and routed on its own. A correction notice goes to each item case with a
     problem; the others stay received at this window for acceptance. All in one
     transaction."""
-    applicant = _applicant_from_query(request)
-    if applicant is None:
-        return _back_to_applicant_lookup(request)
-    citizen, enterprise = applicant
     bundle = get_object_or_404(Bundle, pk=bundle_id, is_active=True)
     versions = bundle_versions(bundle=bundle)
     if not versions:
