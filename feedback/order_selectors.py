@@ -1,9 +1,10 @@
 """Reads with rules for the rectification orders, appeals and 回头看: who owns an order,
 who supervises it, what each staff member's lists hold, who rated.
 
-- The owning unit of an order: for an intake service, the clerks seated at a window of
-  the hall that accepted the case; for a conclusion (or an intake without a hall), the
-  approvers acting for the responsible department.
+- The owning unit of an order: for a service given at a window (an intake; a 即办件
+  concluded on the spot), the clerks seated at a window of that window's hall; for a
+  conclusion decided in the back office (or an intake without a hall), the approvers
+  acting for the responsible department.
 - Supervisors see and rule on the orders of the departments they watch (district-wide:
   all); they never work an order.
 - The rater's identity (name, telephone) is read only here and shown only to the owning

@@ -2,8 +2,9 @@
 (申诉复核) and 回头看 batches.
 
 Every 差评 opens one order, in the transaction that records the rating, owned by the
-unit that handled the rated service: the window's hall for an intake service, the
-deciding department for a conclusion. The order's clocks are approvals' ``Clock`` rows
+unit that handled the rated service: the window's hall for a service given at a window
+(an intake; a 即办件 concluded on the spot), the deciding department for a conclusion
+decided in the back office. The order's clocks are approvals' ``Clock`` rows
 (kind ``rectification``) on the case, lit, warned and escalated by approvals' minute
 sweep; the order points at the one running now. Its status moves only through
 ``feedback.states.ORDER``; each move and each act is an ``OrderEvent`` row
@@ -54,14 +55,18 @@ class RectificationOrder(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_(
-            "办结服务：作出决定的部门（整改单位）；受理服务：窗口受理的部门（时限与督查范围）"
+            "后台办结的服务：作出决定的部门（整改单位）；窗口当场提供的服务：窗口所代表的部门"
+            "（时限与督查范围）"
         ),
     )
     hall = optional_foreign_key(
         "accounts.Hall",
         _("整改大厅"),
         related_name="+",
-        help_text=_("受理服务的差评由受理窗口所在大厅整改；为空时由责任部门整改"),
+        help_text=_(
+            "窗口当场提供的服务（受理、即办件当场办结）的差评由该窗口所在大厅整改；"
+            "为空时由责任部门整改"
+        ),
     )
     status = models.CharField(
         _("状态"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.CALLBACK
@@ -97,10 +102,6 @@ class RectificationOrder(TimeStampedModel):
                 condition=Q(status=OrderStatus.CLOSED, closed_at__isnull=False)
                 | (~Q(status=OrderStatus.CLOSED) & Q(closed_at__isnull=True)),
                 name="rectificationorder_closed_has_time",
-            ),
-            models.CheckConstraint(
-                condition=Q(hall__isnull=True) | Q(stage=Stage.INTAKE),
-                name="rectificationorder_hall_for_intake",
             ),
         ]
         indexes = [

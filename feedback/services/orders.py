@@ -210,8 +210,8 @@ def _close(order: RectificationOrder, outcome: str) -> None:
 # --- opening --------------------------------------------------------------------------
 
 
-#: The rated service as its order needs it (the stage, the unit and the case's number
-#: and item), compiled once per process: every 差评 opens an order in its rating's
+#: The rated service as its order needs it (the stage, the unit, the window and the
+#: case's number and item), compiled once per process: every 差评 opens an order in its rating's
 #: request, and compiling this join cost more than running it.
 _ORDER_SOURCE = PreparedQuery(
     lambda pk: (
@@ -220,6 +220,7 @@ _ORDER_SOURCE = PreparedQuery(
         )
         .only(
             "stage",
+            "window_id",
             "department__name",
             "hall__name",
             "application__case_number",
@@ -234,7 +235,9 @@ _ORDER_SOURCE = PreparedQuery(
 @transaction.atomic
 def order_open(*, rating: Rating) -> RectificationOrder:
     """The order of a 差评, owned by the unit that handled the rated service, with its
-    callback clock running. A rating that has one already gets it back."""
+    callback clock running: the hall of the window for a service given at a window (an
+    intake, or a 即办件 concluded there on the spot), else the deciding department. A
+    rating that has one already gets it back."""
     existing = RectificationOrder.objects.filter(rating_id=rating.pk).first()
     if existing is not None:
         return existing
@@ -247,7 +250,7 @@ def order_open(*, rating: Rating) -> RectificationOrder:
         application=application,
         stage=instance.stage,
         department=instance.department or application.item_version.department,
-        hall=instance.hall if instance.stage == Stage.INTAKE else None,
+        hall=instance.hall if instance.stage == Stage.INTAKE or instance.window_id else None,
         status=OrderStatus.CALLBACK,
     )
     order.clock = _start_clock(order, settings.FEEDBACK_CALLBACK_DAYS, timezone.localdate())

@@ -4,9 +4,9 @@ citizen's online return visit, the supervisors' appeal queue and 回头看 batch
 Permissions, per view:
 - order list and order page: clerks, approvers and supervisors; an order is found only
   in the user's scope (``feedback.order_selectors.order_list_for``), anything else is
-  a 404; the actions are the owning unit's (the hall's clerks for an intake order, the
-  department's approvers for a conclusion order), the ruling a supervisor's, each
-  re-checked by the service;
+  a 404; the actions are the owning unit's (the hall's clerks for a service given at a
+  window, the department's approvers for a conclusion decided in the back office), the
+  ruling a supervisor's, each re-checked by the service;
 - the online return visit: the case's applicant only (404 for anyone else);
 - the appeal's evidence: the owning unit and the supervisors of the order (404 else);
 - the appeal queue, the appeal page and 回头看: supervisors, in their scope.

@@ -11,6 +11,7 @@ from django.db import transaction
 from approvals.constants import ClockKind
 from approvals.models import Clock
 from catalog.calendar import add_working_days
+from catalog.constants import CaseType
 from feedback.constants import (
     Finding,
     Level,
@@ -30,12 +31,19 @@ from feedback.services.orders import (
     order_visit,
 )
 from feedback.states import IllegalTransition
-from intake.constants import RefusalKind
-from intake.services.cases import intake_refuse
+from intake.constants import Channel, RefusalKind
+from intake.services.cases import (
+    application_create,
+    counter_receive,
+    intake_accept,
+    intake_refuse,
+)
 from jinpu_portal.models import Notification
 from tests.factories import (
     CitizenFactory,
     accept_case,
+    all_received,
+    make_version,
     rating_of,
     service_instance,
     submit_online,
@@ -88,6 +96,36 @@ def test_a_conclusion_order_is_the_departments(orders_scene):
     with pytest.raises(FeedbackPermissionDenied):
         order_call_back(order=order, actor=s.other_approver, finding=Finding.TRUE, note="已联系")
     order = order_call_back(order=order, actor=s.approver, finding=Finding.PARTLY, note="已联系")
+    assert order.status == OrderStatus.RECTIFYING
+
+
+def test_a_conclusion_given_on_the_spot_is_the_windows_hall(orders_scene):
+    """A 即办件 concluded at the counter: the clerk gave the conclusion there, so the
+    hall's clerks work its 差评, not the department's approvers (who never saw it)."""
+    s = orders_scene
+    version = make_version(
+        department=s.spj, steps=[], case_type=CaseType.IMMEDIATE, statutory=0, promised=0
+    )
+    case = application_create(
+        item_version=version, applicant=s.citizen, actor=s.hall_clerk, channel=Channel.COUNTER
+    )
+    counter_receive(application=case, actor=s.hall_clerk)
+    case = intake_accept(
+        application=case,
+        actor=s.hall_clerk,
+        verdicts=all_received(case),
+        conclude_immediately=True,
+    )
+    order = order_of(bad_rating(case, Stage.CONCLUSION, Level.VERY_DISSATISFIED))
+    assert (order.stage, order.hall, order.department) == (Stage.CONCLUSION, case.hall, s.spj)
+    assert order.owner_name == case.hall.name
+    assert [m.title for m in messages_to(s.hall_clerk)][-1] == "收到差评，请回访核实"
+    assert messages_to(s.approver) == []
+
+    for outsider in (s.approver, s.far_clerk):
+        with pytest.raises(FeedbackPermissionDenied):
+            order_call_back(order=order, actor=outsider, finding=Finding.TRUE, note="已联系")
+    order = order_call_back(order=order, actor=s.hall_clerk, finding=Finding.TRUE, note="已联系")
     assert order.status == OrderStatus.RECTIFYING
 
 
