@@ -21,7 +21,12 @@ class TicketStatus(models.TextChoices):
     three calls, which may be re-queued once (WAITING again, at the back); a transfer to
     another window or category puts a CALLED or SERVING ticket back to WAITING for its
     new target (the event records it); CANCELLED when the person leaves or a desk
-    cancels it."""
+    cancels it.
+
+    The day's close (日终清号, ``hall.services.dayclose``) ends every ticket of an earlier
+    day still open: WAITING or CALLED → EXPIRED (已失效: not served that day, whether
+    called or not); SERVING → DONE with no end time (the service happened, its length
+    is unknown: it counts as served, in no average)."""
 
     WAITING = "waiting", _("等候中")
     CALLED = "called", _("已叫号")
@@ -29,6 +34,7 @@ class TicketStatus(models.TextChoices):
     DONE = "done", _("已办结")
     NO_SHOW = "no_show", _("过号")
     CANCELLED = "cancelled", _("已取消")
+    EXPIRED = "expired", _("已失效")
 
 
 #: The states of a ticket still in the hall's queue or at a window.
@@ -91,6 +97,7 @@ class TicketAction(models.TextChoices):
     NEAR_SMS = "near_sms", _("即将到号短信")
     BOOKED = "booked", _("预约")
     BOOKING_CANCELLED = "booking_cancelled", _("取消预约")
+    DAY_CLOSED = "day_closed", _("日终清号")
 
 
 class WindowAction(models.TextChoices):

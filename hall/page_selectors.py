@@ -121,7 +121,10 @@ def ticket_state(token: str) -> dict | None:
         "wait_minutes": progress.expected_minutes,
         "issued_at": timezone.localtime(ticket.created_at),
         "requeue_allowed": not ticket.requeued and not past,
-        "expired": past and ticket.status == TicketStatus.WAITING,
+        # Closed by the day's end (日终清号), or of an earlier day and not closed yet.
+        "expired": ticket.status == TicketStatus.EXPIRED
+        or (past and ticket.status in (TicketStatus.WAITING, TicketStatus.CALLED)),
+        "was_called": ticket.first_called_at is not None,
         "day": ticket.day,
         "has_mobile": bool(ticket.mobile),
         "note": note,

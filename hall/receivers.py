@@ -18,15 +18,20 @@ def link_application(sender, *, application, actor=None, **kwargs) -> None:
     window_id = application.window_id
     if not window_id:
         return
+    now = timezone.now()
+    # Today's: a ticket left in service at the window on an earlier day is not this
+    # service (the day's close ends it).
     tickets = list(
         Ticket.objects.filter(
-            window_id=window_id, status=TicketStatus.SERVING, application__isnull=True
+            window_id=window_id,
+            status=TicketStatus.SERVING,
+            application__isnull=True,
+            day=timezone.localdate(now),
         ).values_list("pk", "hall_id")
     )
     if not tickets:
         return
     Ticket.objects.filter(pk__in=[pk for pk, _ in tickets]).update(application=application)
-    now = timezone.now()
     TicketEvent.objects.bulk_create(
         TicketEvent(
             hall_id=hall_id,

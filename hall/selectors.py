@@ -48,6 +48,7 @@ from .constants import (
 )
 from .models import Appointment, DayCounter, ServiceCategory, Ticket, TicketEvent, WindowSeat
 from .services.appointments import LIVE_STATUSES, slot_start
+from .services.base import at_window
 from .services.calling import call_order, callable_filter
 from .services.tickets import Wait, wait_for
 
@@ -226,7 +227,7 @@ def seat_of(actor: User) -> WindowSeat | None:
 class WindowPanel:
     seat: WindowSeat
     categories: list[ServiceCategory]
-    current: Ticket | None  # called or in service at the window
+    current: Ticket | None  # of today, called or in service at the window
     queue: list[Ticket] = field(default_factory=list)  # what call_next would take, in order
     waiting: int = 0  # how many the window may call
 
@@ -238,8 +239,8 @@ def window_panel(window: Window, *, limit: int = 20, now=None) -> WindowPanel:
     seat = found or WindowSeat(window=window, hall_id=window.hall_id)  # closed, unsaved
     cats = list(found.categories.order_by("order", "letter")) if found else []
     current = (
-        Ticket.objects.select_related("category", "appointment")
-        .filter(window=window, status__in=AT_WINDOW_STATUSES)
+        at_window(window, now)
+        .select_related("category", "appointment")
         .order_by("-called_at")
         .first()
     )
@@ -251,11 +252,16 @@ def window_panel(window: Window, *, limit: int = 20, now=None) -> WindowPanel:
     return WindowPanel(seat=seat, categories=cats, current=current, queue=queue, waiting=waiting)
 
 
+def serving_at(window: Window) -> Ticket | None:
+    """Today's ticket in service at ``window`` (the intake the panel opens), or None."""
+    return at_window(window).filter(status=TicketStatus.SERVING).first()
+
+
 def hall_windows(hall_id: int):
-    """Every active window of the hall with its seat (state, clerk, categories) and the
-    ticket at it: for window management and the supervisors' view."""
+    """Every active window of the hall with its seat (state, clerk, categories) and
+    today's ticket at it: for window management and the supervisors' view."""
     current = Ticket.objects.filter(
-        window_id=OuterRef("pk"), status__in=AT_WINDOW_STATUSES
+        window_id=OuterRef("pk"), status__in=AT_WINDOW_STATUSES, day=timezone.localdate()
     ).order_by("-called_at")
     return (
         Window.objects.filter(hall_id=hall_id, is_active=True)
@@ -353,8 +359,24 @@ class HallFigures:
     windows: list[Figures]
 
 
-def _aggregates(now: datetime.datetime):
+def long_wait_filter(now: datetime.datetime) -> Q:
+    """The tickets whose wait was (or is) over LONG_WAIT_MINUTES at ``now``: called that
+    late after issue; never called and still waiting that long; never called and
+    closed as 已失效 by the day's close (it waited until its day ended). Closing a day
+    therefore changes no long wait of it."""
     long_wait = datetime.timedelta(minutes=LONG_WAIT_MINUTES)
+    return (
+        Q(first_called_at__isnull=False, first_called_at__gt=F("created_at") + long_wait)
+        | Q(
+            first_called_at__isnull=True,
+            status=TicketStatus.WAITING,
+            created_at__lt=now - long_wait,
+        )
+        | Q(first_called_at__isnull=True, status=TicketStatus.EXPIRED)
+    )
+
+
+def _aggregates(now: datetime.datetime):
     waited = ExpressionWrapper(F("first_called_at") - F("created_at"), output_field=DurationField())
     served = ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
     return {
@@ -364,15 +386,7 @@ def _aggregates(now: datetime.datetime):
         "no_show": Count("id", filter=Q(status=TicketStatus.NO_SHOW)),
         "average_wait": Avg(waited, filter=Q(first_called_at__isnull=False)),
         "average_service": Avg(served, filter=Q(status=TicketStatus.DONE)),
-        "long_waits": Count(
-            "id",
-            filter=Q(first_called_at__isnull=False, first_called_at__gt=F("created_at") + long_wait)
-            | Q(
-                first_called_at__isnull=True,
-                status=TicketStatus.WAITING,
-                created_at__lt=now - long_wait,
-            ),
-        ),
+        "long_waits": Count("id", filter=long_wait_filter(now)),
     }
 
 

@@ -27,9 +27,10 @@ from jinpu_portal.refusals import error_text
 from jinpu_portal.views import forbidden
 
 from . import page_selectors as pages
-from .constants import LONG_WAIT_MINUTES, NO_SHOW_CALLS, PriorityGroup, TicketStatus, WindowState
+from .constants import LONG_WAIT_MINUTES, NO_SHOW_CALLS, PriorityGroup, WindowState
 from .errors import HallError
 from .models import ServiceCategory, Ticket
+from .selectors import serving_at
 from .services.calling import (
     call_next,
     intake_url,
@@ -104,7 +105,7 @@ def _transfer_target(hall_id: int, value: str) -> dict:
 
 
 def _current_at(window) -> Ticket:
-    ticket = Ticket.objects.filter(window=window, status=TicketStatus.SERVING).first()
+    ticket = serving_at(window)
     if ticket is None:
         raise HallError("本窗口没有正在办理的号。", code="state")
     return ticket

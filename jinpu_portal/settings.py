@@ -348,6 +348,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "supervision-rollups-reconcile": _beat(
         "supervision.tasks.rollups_reconcile", crontab(minute=30, hour=2), expires=3600
     ),
+    # 日终清号: the tickets of earlier days still waiting, called or in service are ended
+    # (hall.services.dayclose; idempotent, so hourly: a missed run is caught up within the
+    # hour, and the windows are never blocked by them meanwhile).
+    "hall-day-close": _beat("hall.tasks.day_close", crontab(minute=5), expires=3000),
     # The one invitation to rate after FEEDBACK_INVITE_DAYS: in the daytime only (SMS).
     "feedback-invitations-send": _beat(
         "feedback.tasks.invitations_send", crontab(minute="*/15", hour="9-19"), expires=890

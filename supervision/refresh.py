@@ -69,8 +69,9 @@ from approvals.constants import ApprovalEvent
 from catalog.calendar import current_calendar, working_days_between
 from feedback.figures import Counts, counted_ratings, counts_by, period_filter
 from feedback.models import OrderEvent, Rating
-from hall.constants import LONG_WAIT_MINUTES, TicketStatus
+from hall.constants import TicketStatus
 from hall.models import Ticket, TicketEvent
+from hall.selectors import long_wait_filter
 from intake.constants import CaseAction
 from intake.models import CaseEvent
 
@@ -562,9 +563,7 @@ def reconcile(today: datetime.date | None = None) -> RefreshResult:
 def _ticket_rows(tickets: Q, now: datetime.datetime):
     """The HallDay values of the tickets matching ``tickets``: per day, hall and the
     linked case's dimensions, the sums behind hall.selectors.period_figures (a long
-    wait: called more than LONG_WAIT_MINUTES after issue, or still waiting that long
-    at ``now``)."""
-    long_wait = datetime.timedelta(minutes=LONG_WAIT_MINUTES)
+    wait as ``hall.selectors.long_wait_filter`` has it at ``now``)."""
     zero = Value(datetime.timedelta(0), output_field=DurationField())
     waited = ExpressionWrapper(F("first_called_at") - F("created_at"), output_field=DurationField())
     service = ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
@@ -588,15 +587,7 @@ def _ticket_rows(tickets: Q, now: datetime.datetime):
             no_show=Count("id", filter=Q(status=TicketStatus.NO_SHOW)),
             called=Count("id", filter=called),
             wait_total=Coalesce(Sum(waited, filter=called), zero),
-            long_waits=Count(
-                "id",
-                filter=Q(called, first_called_at__gt=F("created_at") + long_wait)
-                | Q(
-                    first_called_at__isnull=True,
-                    status=TicketStatus.WAITING,
-                    created_at__lt=now - long_wait,
-                ),
-            ),
+            long_waits=Count("id", filter=long_wait_filter(now)),
             timed=Count("id", filter=Q(done, started_at__isnull=False, ended_at__isnull=False)),
             service_total=Coalesce(Sum(service, filter=done), zero),
         )

@@ -11,6 +11,8 @@ are ``hall.errors.HallError`` (code and Chinese message) or ``HallPermissionDeni
   ``appointment_check_in``, ``bookable_days``;
 * ``waiting``: the waiting counts per lane on the day's counter (``waiting_add``,
   ``recount``), which give a new ticket its people ahead.
+* ``dayclose``: ``day_close`` (日终清号, beat: ``hall.tasks.day_close``), ending the
+  tickets of earlier days still open.
 
 Reads are in ``hall.selectors``.
 """

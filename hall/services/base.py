@@ -11,8 +11,9 @@ from accounts.models import User, Window
 from accounts.validators import normalize_identity_number, validate_resident_id
 from jinpu_portal.db import insert
 
+from ..constants import AT_WINDOW_STATUSES
 from ..errors import HallError, HallPermissionDenied
-from ..models import TicketEvent
+from ..models import Ticket, TicketEvent
 
 _MOBILE = re.compile(r"^1\d{10}$")
 
@@ -20,6 +21,17 @@ _MOBILE = re.compile(r"^1\d{10}$")
 def local_day(moment: datetime.datetime) -> datetime.date:
     """The calendar day (Asia/Shanghai) of ``moment``: numbers restart on it."""
     return timezone.localdate(moment)
+
+
+def at_window(window: Window | int, now: datetime.datetime | None = None):
+    """The tickets of today (the local day of ``now``) called or in service at ``window``:
+    what makes it busy. A ticket left there on an earlier day blocks nothing (the day's
+    close, ``hall.services.dayclose``, ends it)."""
+    return Ticket.objects.filter(
+        window_id=getattr(window, "pk", window),
+        status__in=AT_WINDOW_STATUSES,
+        day=local_day(now or timezone.now()),
+    )
 
 
 def is_manager(actor: User | None) -> bool:

@@ -48,7 +48,7 @@ from ..constants import (
 )
 from ..errors import HallConflict, HallError, HallPermissionDenied
 from ..models import DayCounter, ServiceCategory, Ticket, WindowSeat
-from .base import local_day, log, require_hall_staff
+from .base import at_window, local_day, log, require_hall_staff
 from .tickets import lock_ticket, near_sms_send
 from .waiting import waiting_add
 from .windows import seat_lock
@@ -85,10 +85,20 @@ def _seated(window: Window, actor: User, *, open_required: bool):
 
 
 def _at_window(ticket: Ticket | int, window: Window, *statuses) -> Ticket:
+    """The ticket, locked, when it is at ``window`` in one of ``statuses`` today. A
+    ticket left at the window on an earlier day is refused: the day's close ends it
+    (``hall.services.dayclose``), and an act now would stretch its day's record (a
+    service ended today would count the night as service time)."""
     ticket = lock_ticket(ticket)
     if ticket.window_id != window.pk or ticket.status not in statuses:
         raise HallConflict(
             f"{ticket.label} 号当前{ticket.get_status_display()}，不在本窗口，不能办理此操作。"
+        )
+    if ticket.day != local_day(timezone.now()):
+        raise HallError(
+            f"{ticket.label} 号是 {ticket.day.month}月{ticket.day.day}日 的号，当天已结束，"
+            "不能再办理，系统日终清号时将其结束。请叫下一位。",
+            code="past_day",
         )
     return ticket
 
@@ -100,10 +110,10 @@ def _save(ticket: Ticket, *fields: str) -> None:
 @transaction.atomic
 def call_next(*, window: Window, actor: User, now: datetime.datetime | None = None) -> Ticket:
     """Call the next ticket for ``window`` (its seated clerk, the window open, no ticket
-    called or in service there). Raises HallError ``empty`` when nobody waits."""
+    of today called or in service there). Raises HallError ``empty`` when nobody waits."""
     now = now or timezone.now()
     seat = _seated(window, actor, open_required=True)
-    if Ticket.objects.filter(window=window, status__in=AT_WINDOW_STATUSES).exists():
+    if at_window(window, now).exists():
         raise HallError("本窗口还有已叫号或正在办理的号，请先开始办理、过号或转移。", code="busy")
     category_ids = list(seat.categories.values_list("pk", flat=True))
     ticket = (

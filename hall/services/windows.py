@@ -10,8 +10,9 @@ Only an OPEN window with a seated clerk calls tickets. Who may act:
   ``StaffProfile.window``: the workbench then acts at that window) and sets the
   categories a window serves (``window_set_categories``).
 
-A window with a ticket called or in service cannot close or change seats until that
-ticket is ended, marked 过号 or transferred. Closing a window sends the tickets
+A window with a ticket of today called or in service cannot close or change seats until
+that ticket is ended, marked 过号 or transferred (one left there on an earlier day does
+not count: the day's close ends it, ``hall.services.dayclose``). Closing a window sends the tickets
 transferred to it back to their category's queue (their place kept). Every act is a
 ticket event (no ticket).
 """
@@ -23,10 +24,10 @@ from accounts.constants import Role
 from accounts.models import User, Window
 from accounts.services import staff_assign_window
 
-from ..constants import AT_WINDOW_STATUSES, TicketStatus, WindowAction, WindowState
+from ..constants import TicketStatus, WindowAction, WindowState
 from ..errors import HallError, HallPermissionDenied
 from ..models import ServiceCategory, Ticket, WindowSeat
-from .base import is_manager, log_act
+from .base import at_window, is_manager, log_act
 
 
 def _assigned(actor: User, window: Window) -> bool:
@@ -50,7 +51,8 @@ def seat_lock(window: Window) -> WindowSeat:
 
 
 def _busy(window: Window) -> bool:
-    return Ticket.objects.filter(window=window, status__in=AT_WINDOW_STATUSES).exists()
+    """A ticket of today is called or in service at the window (``base.at_window``)."""
+    return at_window(window).exists()
 
 
 def _require_not_busy(window: Window) -> None:

@@ -2,6 +2,7 @@
 never get the same ticket (``SELECT … FOR UPDATE SKIP LOCKED``), and tickets issued at
 once never repeat a number (the day counter's ``ON CONFLICT DO UPDATE``), gap-free."""
 
+import datetime
 import time
 
 import pytest
@@ -112,3 +113,105 @@ def test_issue_is_one_statement_on_postgresql(django_assert_num_queries):
     assert ticket.label == issued.ticket.label
     assert ticket.mobile == "13900000000"
     assert ticket.events.get().details == {"label": ticket.label, "source": "kiosk"}
+
+
+def test_the_days_close_racing_desks_and_itself_loses_nothing(at, monkeypatch):
+    """Monday's 24 tickets left waiting; on Tuesday morning two runs of the close (in
+    batches of 3, each holding its batch a moment) race desks cancelling some of them
+    and confirming 绿色通道 for others. Each ticket ends once: cancelled by a desk (no
+    close event) or closed (one event), in the lane it had then; the waiting counts of
+    Monday end at zero, none taken off twice or forgotten."""
+    from hall.constants import Lane, PriorityGroup, TicketAction
+    from hall.models import TicketEvent
+    from hall.services import dayclose
+    from tests.factories import UserFactory
+
+    at(2026, 11, 2, 16)
+    category = ServiceCategoryFactory()
+    issued = [TicketFactory(category=category) for _ in range(24)]
+    desk = UserFactory(system_admin=True)
+    original = dayclose.record
+
+    def slow_record(*events):
+        time.sleep(0.05)  # the batch's locks held while the desks come
+        return original(*events)
+
+    monkeypatch.setattr(dayclose, "record", slow_record)
+    at(2026, 11, 3, 8, 30)
+    to_cancel, to_confirm = issued[1::3], issued[2::3]
+
+    refused = []  # the codes of the desks' acts refused (the close came first)
+
+    def close():
+        return dayclose.day_close(batch=3)
+
+    def cancel(tickets_):
+        def run():
+            done = []
+            for ticket in tickets_:
+                try:
+                    done.append(tickets.ticket_cancel(ticket=ticket, actor=desk).pk)
+                except HallError as error:
+                    refused.append(error.code)
+            return done
+
+        return run
+
+    def confirm(tickets_):
+        def run():
+            done = []
+            for ticket in tickets_:
+                try:
+                    tickets.priority_confirm(ticket=ticket, group=PriorityGroup.ELDERLY, actor=desk)
+                    done.append(ticket.pk)
+                except HallError as error:
+                    refused.append(error.code)
+            return done
+
+        return run
+
+    results = run_at_once(
+        close,
+        close,
+        cancel(to_cancel[:4]),
+        cancel(to_cancel[4:]),
+        confirm(to_confirm[:4]),
+        confirm(to_confirm[4:]),
+    )
+    assert all(kind == "ok" for kind, _ in results), results
+    assert set(refused) <= {"state"}, refused
+    runs = [value for _, value in results[:2]]
+    cancelled = {pk for _, done in results[2:4] for pk in done}
+    confirmed = {pk for _, done in results[4:] for pk in done}
+    monday = Ticket.objects.filter(day=datetime.date(2026, 11, 2))
+    assert not monday.filter(status=TicketStatus.WAITING).exists()
+    assert set(monday.filter(status=TicketStatus.CANCELLED).values_list("pk", flat=True)) == (
+        cancelled
+    )
+    expired = set(monday.filter(status=TicketStatus.EXPIRED).values_list("pk", flat=True))
+    assert expired | cancelled == {t.pk for t in issued}
+    assert sum(run.expired for run in runs) == len(expired)
+    # one ending event each: the desk's cancel or the close
+    for ticket in issued:
+        endings = list(
+            TicketEvent.objects.filter(
+                ticket=ticket, action__in=[TicketAction.CANCELLED, TicketAction.DAY_CLOSED]
+            ).values_list("action", flat=True)
+        )
+        want = TicketAction.CANCELLED if ticket.pk in cancelled else TicketAction.DAY_CLOSED
+        assert endings == [want], (ticket.label, endings)
+    # the lane at the close is the one the confirmation gave
+    assert (
+        set(
+            monday.filter(status=TicketStatus.EXPIRED, lane=Lane.PRIORITY).values_list(
+                "pk", flat=True
+            )
+        )
+        == confirmed
+    )
+    counter = DayCounter.objects.get(category=category, day=datetime.date(2026, 11, 2))
+    assert (counter.waiting_normal, counter.waiting_priority, counter.waiting_appointment) == (
+        0,
+        0,
+        0,
+    )

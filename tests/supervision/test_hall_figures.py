@@ -222,3 +222,101 @@ def test_the_scope_counts_the_tickets_of_its_cases(week, tickets, client):
     response = client.get(f"{reverse('supervision:overview')}?{WEEK}")
     assert response.context["hall"].tickets == 1
     assert "只统计已关联到相应办件的排队号" in response.content.decode()
+
+
+def _plain(day, now) -> dict:
+    """The day's figures counted ticket by ticket in Python from docs/domain.md's
+    definitions (a long wait: first called over 30 minutes after issue; never called
+    and still waiting 30 minutes at ``now``, or closed as 已失效 at the day's end)."""
+    rows = list(Ticket.objects.filter(day=day))
+    long_wait = datetime.timedelta(minutes=30)
+    waits = [t.first_called_at - t.created_at for t in rows if t.first_called_at]
+    services = [
+        t.ended_at - t.started_at
+        for t in rows
+        if t.status == TicketStatus.DONE and t.started_at and t.ended_at
+    ]
+    return {
+        "issued": len(rows),
+        "waiting": sum(t.status == TicketStatus.WAITING for t in rows),
+        "served": sum(t.status == TicketStatus.DONE for t in rows),
+        "no_show": sum(t.status == TicketStatus.NO_SHOW for t in rows),
+        "long_waits": sum(
+            (t.first_called_at is not None and t.first_called_at - t.created_at > long_wait)
+            or (
+                t.first_called_at is None
+                and (
+                    (t.status == TicketStatus.WAITING and t.created_at < now - long_wait)
+                    or t.status == TicketStatus.EXPIRED
+                )
+            )
+            for t in rows
+        ),
+        "average_wait": sum(waits, datetime.timedelta()) / len(waits) if waits else None,
+        "average_service": sum(services, datetime.timedelta()) / len(services)
+        if services
+        else None,
+    }
+
+
+def _rolled(day) -> dict:
+    row = period_row(Filter(start=day, end=day))
+    return {
+        name: getattr(row, name)
+        for name in (
+            "issued",
+            "waiting",
+            "served",
+            "no_show",
+            "long_waits",
+            "average_wait",
+            "average_service",
+        )
+    }
+
+
+def test_a_day_closed_by_the_days_close_stays_exact(at):
+    """A Monday left with tickets waiting (one since 16:00, one issued at 16:50), one
+    called and one in service: its figures equal the plain count before the close and after
+    it (rebuilt by the refresh that reads the close's events): nothing waits any more,
+    the service left open counts as served with no service time, and no wait changes."""
+    from hall.services import calling
+    from hall.services.dayclose import day_close
+    from tests.factories import HallWindowFactory, ServiceCategoryFactory, TicketFactory
+
+    monday = datetime.date(2026, 11, 2)
+    at(2026, 11, 2, 16, 0)
+    category = ServiceCategoryFactory()
+    w1 = HallWindowFactory(categories=[category])
+    w2 = HallWindowFactory(categories=[category])
+    for _ in range(4):
+        TicketFactory(category=category)
+    at(2026, 11, 2, 16, 5)
+    served = calling.call_next(window=w1.window, actor=w1.clerk)
+    calling.service_start(ticket=served, window=w1.window, actor=w1.clerk)
+    at(2026, 11, 2, 16, 15)
+    calling.service_end(ticket=served, window=w1.window, actor=w1.clerk)
+    at(2026, 11, 2, 16, 40)
+    serving = calling.call_next(window=w1.window, actor=w1.clerk)
+    calling.service_start(ticket=serving, window=w1.window, actor=w1.clerk)
+    calling.call_next(window=w2.window, actor=w2.clerk)  # called, never started
+    at(2026, 11, 2, 16, 50)
+    TicketFactory(category=category)  # issued ten minutes before the hall closes
+    evening = at(2026, 11, 2, 17, 5)
+    refresh.refresh(now=evening)
+    before = _rolled(monday)
+    assert before == _plain(monday, evening)
+    assert (before["waiting"], before["served"]) == (2, 1)
+
+    night = at(2026, 11, 3, 0, 5)
+    run = day_close()
+    assert (run.expired, run.done) == (3, 1)
+    refresh.refresh(now=night)
+    after = _rolled(monday)
+    assert after == _plain(monday, night)
+    assert after["waiting"] == 0
+    assert after["served"] == 2  # the service left open counts as served …
+    assert after["average_service"] == before["average_service"]  # … with no time made up
+    assert after["long_waits"] == before["long_waits"] + 1  # the 16:50 ticket never called
+    assert after["average_wait"] == before["average_wait"]
+    _same(Filter(start=monday, end=monday), now=night)
