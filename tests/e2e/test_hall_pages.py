@@ -14,6 +14,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from hall.services.appointments import appointment_book, bookable_days
+from hall.services.dayclose import day_close
+from hall.services.tickets import ticket_issue
 from tests.e2e.axe import assert_no_serious_violations
 from tests.e2e.helpers import (
     DESKTOP,
@@ -138,3 +140,20 @@ def test_kiosk_mode_keypad_and_idle_timeout(
     expect(kiosk.locator("header")).to_contain_text("登录")
     assert citizen.name not in kiosk.inner_text("body")
     context.close()
+
+
+def test_the_follow_page_of_a_ticket_closed_at_its_days_end(
+    clerk, supervisor, live_server, screenshots_dir, browser
+):
+    """A ticket of yesterday closed by the day's close (日终清号): its follow page says it
+    lapsed, passes axe at both widths and polls no more."""
+    scene = hall_scene(clerk, supervisor)
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    ticket = ticket_issue(category_id=scene.a.pk, now=yesterday).ticket
+    assert day_close().expired == 1
+    page = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
+    path = reverse("hall:follow", args=[ticket.token])
+    _audit(page, live_server.url, [("follow-expired", path)], screenshots_dir, ("follow-expired",))
+    expect(page.get_by_test_id("ticket-expired")).to_contain_text("当天未叫到，已失效")
+    expect(page.locator("#ticket-status")).to_contain_text("已失效 · 更新于")
+    expect(page.locator("#ticket-status[hx-get]")).to_have_count(0)

@@ -247,6 +247,7 @@ def test_the_follow_page_of_a_closed_ticket_says_it_lapsed(client, scene, at, cl
     page = client.get(reverse("hall:follow", args=[called.token])).content.decode()
     assert "11月2日 的号，当天叫号后未办理，已失效；如需办理请重新取号。" in page
     assert "已失效 · 更新于" in page
+    assert "本页自动刷新" not in page  # it polls no more
     other = client.get(reverse("hall:follow", args=[left_waiting.token])).content.decode()
     assert "11月2日 的号，当天未叫到，已失效" in other
     assert 'data-testid="ticket-ahead"' not in other
