@@ -86,9 +86,7 @@ def test_issuing_is_limited_per_address(monday, settings):
     assert statuses == [201, 201, 429]
 
 
-def test_follow_by_token(monday):
-    category = ServiceCategoryFactory()
-    seat = HallWindowFactory(categories=[category])
+def test_follow_by_token(category, seat):
     first = TicketFactory(category=category, id_number=resident_id(5))
     second = TicketFactory(category=category)
     answer = client_for().get(f"/api/v1/hall/follow/{second.token}/").json()
@@ -104,9 +102,7 @@ def test_follow_by_token(monday):
     assert client_for().get("/api/v1/hall/follow/nosuchtoken/").status_code == 404
 
 
-def test_the_clerks_acts(monday):
-    category = ServiceCategoryFactory()
-    seat = HallWindowFactory(categories=[category])
+def test_the_clerks_acts(category, seat):
     person = CitizenFactory(id_number=resident_id(9))
     TicketFactory(category=category, id_number=person.id_number)
     clerk = client_for(seat.clerk)
@@ -130,8 +126,7 @@ def test_the_clerks_acts(monday):
     assert paused.json()["state"] == "paused"
 
 
-def test_another_window_gets_a_403_or_409(monday):
-    category = ServiceCategoryFactory()
+def test_another_window_gets_a_403_or_409(monday, category):
     one = HallWindowFactory(categories=[category])
     two = HallWindowFactory(categories=[category])
     TicketFactory(category=category)

@@ -31,11 +31,10 @@ def serve(seat, ticket=None):
     return ticket
 
 
-def test_the_accepted_case_is_linked_and_offered_on_the_pad(at, citizen, item, settings):
+def test_the_accepted_case_is_linked_and_offered_on_the_pad(
+    at, citizen, item, settings, category, seat
+):
     settings.FEEDBACK_PAD_RECENT_MINUTES = 5
-    at(2026, 11, 2, 9)
-    category = ServiceCategoryFactory()
-    seat = HallWindowFactory(categories=[category])
     _pad, key = pad_create(window=seat.window, actor=seat.clerk)
     TicketFactory(category=category, id_number=citizen.id_number)
     ticket = serve(seat)
@@ -53,21 +52,15 @@ def test_the_accepted_case_is_linked_and_offered_on_the_pad(at, citizen, item, s
     assert pad_poll(key).current == instance.pk
 
 
-def test_an_intake_at_a_window_serving_nobody_links_nothing(at, citizen, item):
-    at(2026, 11, 2, 9)
-    category = ServiceCategoryFactory()
-    seat = HallWindowFactory(categories=[category])
+def test_an_intake_at_a_window_serving_nobody_links_nothing(citizen, item, category, seat):
     TicketFactory(category=category)
     calling.call_next(window=seat.window, actor=seat.clerk)  # called, not yet served
     accept_case(item, clerk=seat.clerk, applicant=citizen)
     assert not TicketEvent.objects.filter(action=TicketAction.APPLICATION).exists()
 
 
-def test_the_marker_moves_with_every_act(at):
-    at(2026, 11, 2, 9)
-    category = ServiceCategoryFactory()
+def test_the_marker_moves_with_every_act(category, seat):
     hall_id = category.hall_id
-    seat = HallWindowFactory(categories=[category])
     before = selectors.hall_marker(hall_id)
     ticket = TicketFactory(category=category)
     after_issue = selectors.hall_marker(hall_id)

@@ -121,8 +121,7 @@ def test_an_inactive_category_or_another_halls_is_refused(monday):
     assert not DayCounter.objects.filter(category=category).exists()
 
 
-def test_issue_validates_the_id_number_and_mobile(monday):
-    category = ServiceCategoryFactory()
+def test_issue_validates_the_id_number_and_mobile(monday, category):
     with pytest.raises(HallError, match="手机号码"):
         issue(category, mobile="12345")
     with pytest.raises(HallError):
@@ -153,10 +152,7 @@ def served_in_order(seat, count):
     return order
 
 
-def test_call_order_priority_then_appointments_due_then_first_come(at):
-    at(2026, 11, 2, 9)
-    category = ServiceCategoryFactory()
-    seat = HallWindowFactory(categories=[category])
+def test_call_order_priority_then_appointments_due_then_first_come(at, category, seat):
     early = TicketFactory(category=category)
     at(2026, 11, 2, 9, 1)
     later = TicketFactory(category=category)
@@ -179,10 +175,7 @@ def test_call_order_priority_then_appointments_due_then_first_come(at):
     assert error.value.code == "empty"
 
 
-def test_green_channel_ties_go_by_queue_time_and_a_requeue_keeps_the_lane(at):
-    at(2026, 11, 2, 9)
-    category = ServiceCategoryFactory()
-    seat = HallWindowFactory(categories=[category])
+def test_green_channel_ties_go_by_queue_time_and_a_requeue_keeps_the_lane(at, category, seat):
     window, clerk = seat.window, seat.clerk
     first = TicketFactory(category=category)
     at(2026, 11, 2, 9, 1)
@@ -214,8 +207,7 @@ def test_a_window_calls_only_its_categories(monday):
     assert calling.call_next(window=seat.window, actor=seat.clerk).pk == mine.pk
 
 
-def test_only_the_seated_clerk_of_an_open_window_calls(monday):
-    category = ServiceCategoryFactory()
+def test_only_the_seated_clerk_of_an_open_window_calls(monday, category):
     seat = HallWindowFactory(categories=[category], open=False)
     TicketFactory(category=category)
     with pytest.raises(HallError) as error:
@@ -226,9 +218,7 @@ def test_only_the_seated_clerk_of_an_open_window_calls(monday):
         calling.call_next(window=seat.window, actor=other.clerk)
 
 
-def test_one_ticket_at_a_time_per_window(monday):
-    category = ServiceCategoryFactory()
-    seat = HallWindowFactory(categories=[category])
+def test_one_ticket_at_a_time_per_window(category, seat):
     TicketFactory(category=category)
     TicketFactory(category=category)
     calling.call_next(window=seat.window, actor=seat.clerk)
@@ -237,10 +227,7 @@ def test_one_ticket_at_a_time_per_window(monday):
     assert error.value.code == "busy"
 
 
-def test_no_show_after_three_calls_and_one_requeue(at):
-    at(2026, 11, 2, 9)
-    category = ServiceCategoryFactory()
-    seat = HallWindowFactory(categories=[category])
+def test_no_show_after_three_calls_and_one_requeue(at, category, seat):
     ticket = TicketFactory(category=category)
     other = TicketFactory(category=category)
     window, clerk = seat.window, seat.clerk
@@ -350,9 +337,7 @@ def test_transfer_to_a_category(two_windows):
     assert called <= {"A001", "B001"}
 
 
-def test_transfer_refuses_another_halls_window(monday):
-    category = ServiceCategoryFactory()
-    seat = HallWindowFactory(categories=[category])
+def test_transfer_refuses_another_halls_window(category, seat):
     elsewhere = HallWindowFactory(
         categories=[ServiceCategoryFactory(hall=HallFactory(code="JZ", name="金州厅"))]
     )
@@ -364,8 +349,7 @@ def test_transfer_refuses_another_halls_window(monday):
         )
 
 
-def test_acts_on_a_ticket_of_another_window_are_refused(monday):
-    category = ServiceCategoryFactory()
+def test_acts_on_a_ticket_of_another_window_are_refused(monday, category):
     one = HallWindowFactory(categories=[category])
     two = HallWindowFactory(categories=[category])
     ticket = TicketFactory(category=category)
@@ -376,10 +360,7 @@ def test_acts_on_a_ticket_of_another_window_are_refused(monday):
         calling.service_start(ticket=ticket, window=one.window, actor=two.clerk)
 
 
-def test_start_and_end_record_times_and_the_rollup(at):
-    at(2026, 11, 2, 9)
-    category = ServiceCategoryFactory()
-    seat = HallWindowFactory(categories=[category])
+def test_start_and_end_record_times_and_the_rollup(at, category, seat):
     TicketFactory(category=category)
     at(2026, 11, 2, 9, 7)
     ticket = calling.call_next(window=seat.window, actor=seat.clerk)
@@ -392,10 +373,7 @@ def test_start_and_end_record_times_and_the_rollup(at):
     assert (counter.served, counter.service_seconds) == (1, 750)
 
 
-def test_near_sms_once_per_ticket_when_three_are_ahead(at):
-    at(2026, 11, 2, 9)
-    category = ServiceCategoryFactory()
-    seat = HallWindowFactory(categories=[category])
+def test_near_sms_once_per_ticket_when_three_are_ahead(at, category, seat):
     issued = []
     for index in range(6):
         at(2026, 11, 2, 9, index)
@@ -419,8 +397,7 @@ def test_near_sms_once_per_ticket_when_three_are_ahead(at):
     assert "A" in body or "号" in body
 
 
-def test_cancel_and_priority_need_a_clerk_of_the_hall(monday):
-    category = ServiceCategoryFactory()
+def test_cancel_and_priority_need_a_clerk_of_the_hall(monday, category):
     ticket = TicketFactory(category=category)
     stranger = UserFactory(citizen=True)
     with pytest.raises(HallPermissionDenied):
@@ -435,9 +412,7 @@ def test_cancel_and_priority_need_a_clerk_of_the_hall(monday):
     assert cancelled.status == TicketStatus.CANCELLED
 
 
-def test_window_states_and_seats(monday):
-    category = ServiceCategoryFactory()
-    seat = HallWindowFactory(categories=[category])
+def test_window_states_and_seats(category, seat):
     window, clerk = seat.window, seat.clerk
     assert seat.state == WindowState.OPEN
     assert seat.clerk_id == clerk.pk
@@ -455,8 +430,7 @@ def test_window_states_and_seats(monday):
         windows.window_set_categories(window=window, category_ids=[], actor=clerk)
 
 
-def test_a_manager_seats_a_clerk_who_leaves_the_other_window(monday):
-    category = ServiceCategoryFactory()
+def test_a_manager_seats_a_clerk_who_leaves_the_other_window(monday, category):
     one = HallWindowFactory(categories=[category])
     two = HallWindowFactory(categories=[category])
     manager = UserFactory(supervisor=True)

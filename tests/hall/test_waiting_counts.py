@@ -47,8 +47,7 @@ def agree(*categories) -> None:
         assert counted(category) == direct(category), category.letter
 
 
-def test_issuing_counts_each_ticket_in_its_lane_and_reads_the_people_ahead(monday):
-    category = ServiceCategoryFactory()
+def test_issuing_counts_each_ticket_in_its_lane_and_reads_the_people_ahead(monday, category):
     people = [TicketFactory(category=category) for _ in range(3)]
     assert [p.issued.ahead for p in people] == [0, 1, 2]
     # a claim of 绿色通道 is not confirmed yet: a normal ticket, behind the three
@@ -121,8 +120,7 @@ def test_an_appointment_counts_in_its_lane_ahead_of_normal_tickets(at):
     assert counted(category) == {Lane.PRIORITY: 0, Lane.APPOINTMENT: 1, Lane.NORMAL: 3}
 
 
-def test_recount_sets_the_counts_from_the_tickets(monday):
-    category = ServiceCategoryFactory()
+def test_recount_sets_the_counts_from_the_tickets(monday, category):
     for _ in range(3):
         TicketFactory(category=category)
     DayCounter.objects.filter(category=category).update(waiting_normal=40, waiting_priority=-2)
