@@ -31,6 +31,14 @@ def start(spj):
     return make
 
 
+@pytest.fixture
+def clock(at, start):
+    """A limit of 10 working days started on Monday 21 September 2026 (at 9:00 that
+    day): due Monday 12 October, across 中秋 and 国庆."""
+    at(2026, 9, 21, 9)
+    return start(D(2026, 9, 21), 10)
+
+
 @pytest.mark.parametrize(
     ("budget", "threshold"),
     [(1, 2), (5, 2), (10, 2), (13, 3), (15, 3), (20, 4), (30, 6), (45, 9), (60, 12)],
@@ -56,9 +64,7 @@ def test_five_days_before_national_day(at, start):
     assert clock_days_left(clock, today=D(2026, 9, 30)) == 3
 
 
-def test_pause_and_resume_move_the_due_date_across_national_day(at, start):
-    at(2026, 9, 21, 9)
-    clock = start(D(2026, 9, 21), 10)
+def test_pause_and_resume_move_the_due_date_across_national_day(at, clock):
     # 9/22-9/24, (中秋 9/25-9/27), 9/28-9/30, (国庆), 10/8, 10/9, 10/10, 10/12.
     assert clock.due_date == D(2026, 10, 12)
 
@@ -79,9 +85,7 @@ def test_pause_and_resume_move_the_due_date_across_national_day(at, start):
     assert clock.light == Light.GREEN
 
 
-def test_a_pause_over_the_holiday_alone_costs_one_working_day(at, start):
-    at(2026, 9, 21, 9)
-    clock = start(D(2026, 9, 21), 10)
+def test_a_pause_over_the_holiday_alone_costs_one_working_day(clock):
     clock_pause(clock=clock, kind=PauseKind.INSPECTION, reason="检验检测", on=D(2026, 9, 30))
     clock_resume(clock=clock, on=D(2026, 10, 8))
     clock.refresh_from_db()
@@ -89,9 +93,7 @@ def test_a_pause_over_the_holiday_alone_costs_one_working_day(at, start):
     assert clock.due_date == D(2026, 10, 13)
 
 
-def test_extension_adds_working_days_and_raises_the_threshold(at, start):
-    at(2026, 9, 21, 9)
-    clock = start(D(2026, 9, 21), 10)
+def test_extension_adds_working_days_and_raises_the_threshold(clock):
     clock_extend(clock=clock, days=5)
     clock.refresh_from_db()
     assert clock.extension_days == 5
@@ -123,9 +125,7 @@ def test_stop_keeps_the_light_of_the_outcome(at, start):
     assert late.light == Light.RED
 
 
-def test_stop_ends_a_running_pause(at, start):
-    at(2026, 9, 21, 9)
-    clock = start(D(2026, 9, 21), 10)
+def test_stop_ends_a_running_pause(clock):
     clock_pause(clock=clock, kind=PauseKind.HEARING, reason="听证", on=D(2026, 9, 29))
     clock_stop(clock=clock, on=D(2026, 10, 9))
     clock.refresh_from_db()
@@ -135,11 +135,9 @@ def test_stop_ends_a_running_pause(at, start):
     assert clock.pauses.get().ended_on == D(2026, 10, 9)
 
 
-def test_a_service_write_never_rolls_back_the_sweeps_warned_level(at, start):
+def test_a_service_write_never_rolls_back_the_sweeps_warned_level(clock):
     from approvals.models import Clock
 
-    at(2026, 9, 21, 9)
-    clock = start(D(2026, 9, 21), 10)
     # The sweep warns in between (set-based UPDATE on the row, not on this instance).
     Clock.objects.filter(pk=clock.pk).update(warned_level=Light.YELLOW)
     clock_extend(clock=clock, days=5)
@@ -147,9 +145,7 @@ def test_a_service_write_never_rolls_back_the_sweeps_warned_level(at, start):
     assert clock.warned_level == Light.YELLOW
 
 
-def test_resume_without_a_running_pause_clears_the_paused_flag(at, start):
-    at(2026, 9, 21, 9)
-    clock = start(D(2026, 9, 21), 10)
+def test_resume_without_a_running_pause_clears_the_paused_flag(clock):
     clock.paused_since = D(2026, 9, 22)  # a flag left without its ledger row
     clock_resume(clock=clock, on=D(2026, 9, 23))
     clock.refresh_from_db()
