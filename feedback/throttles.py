@@ -4,7 +4,7 @@ counted together by ``RatingThrottle`` (``jinpu_portal.throttling``: on Redis on
 trip for both instead of DRF's four, with DRF's rate format, sliding window and wait).
 """
 
-from jinpu_portal.throttling import LimitsThrottle, SettingsRate, client_address
+from jinpu_portal.throttling import AddressRate, LimitsThrottle, SettingsRate
 
 from .tokens import throttle_key
 
@@ -22,14 +22,11 @@ class RatingTokenThrottle(SettingsRate):
         return self.cache_format % {"scope": self.scope, "ident": throttle_key(token)}
 
 
-class RatingAddressThrottle(SettingsRate):
+class RatingAddressThrottle(AddressRate):
     """Per client address."""
 
     scope = "feedback_address"
     setting = "FEEDBACK_RATE_LIMIT_ADDRESS"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
 
 class RatingThrottle(LimitsThrottle):

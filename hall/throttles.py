@@ -5,17 +5,14 @@ cost flat however many requests the window holds). A hall's kiosks share one add
 behind its NAT, so the default is generous; it stops a script taking a hall's numbers
 from afar."""
 
-from jinpu_portal.throttling import LimitsThrottle, SettingsRate, client_address
+from jinpu_portal.throttling import AddressRate, LimitsThrottle
 
 TOO_MANY = "取号过于频繁，请稍后再试。"
 
 
-class HallAddressRate(SettingsRate):
+class HallAddressRate(AddressRate):
     scope = "hall_address"
     setting = "HALL_RATE_LIMIT_ADDRESS"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
 
 class HallAddressThrottle(LimitsThrottle):

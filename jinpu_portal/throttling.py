@@ -59,6 +59,13 @@ class SettingsRate(SimpleRateThrottle):
         return getattr(settings, self.setting)
 
 
+class AddressRate(SettingsRate):
+    """A ``SettingsRate`` counted per client address (``client_address``)."""
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
+
+
 class LimitsThrottle(BaseThrottle):
     """The ``limits`` (``SettingsRate`` classes) counted together, as DRF's throttles
     checked one after the other would count and wait."""
