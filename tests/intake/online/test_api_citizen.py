@@ -14,11 +14,8 @@ from intake.constants import CASE_STATUSES, CaseStatus
 from intake.models import Application
 from tests.factories import (
     accept_all,
-    authorize_agent,
     exe_bytes,
-    make_citizen,
     make_clerk,
-    make_enterprise,
     make_item,
     pdf_bytes,
     pdf_file,
@@ -48,9 +45,8 @@ def material_id(application, name):
 # --- list and detail -------------------------------------------------------------------
 
 
-def test_list_own_paginated_with_a_flat_query_count(api, applicant, item):
-    other = make_citizen("赵强")
-    start_online(item, other)
+def test_list_own_paginated_with_a_flat_query_count(api, applicant, item, stranger):
+    start_online(item, stranger)
     start_online(item, applicant)
     api.get("/api/v1/applications/")  # the user's roles are cached on first use
     with CaptureQueriesContext(connection) as few:
@@ -101,15 +97,15 @@ def test_detail_has_materials_events_and_no_staff_identity(api, applicant, item)
     assert applicant.id_number not in body
 
 
-def test_another_citizen_gets_404_and_a_clerk_may_read(api, applicant, item):
+def test_another_citizen_gets_404_and_a_clerk_may_read(api, applicant, item, stranger):
     application = submit_online(applicant, item)
-    stranger = APIClient()
-    stranger.force_authenticate(make_citizen("赵强").user)
-    assert stranger.get(f"/api/v1/applications/{application.pk}/").status_code == 404
+    stranger_api = APIClient()
+    stranger_api.force_authenticate(stranger.user)
+    assert stranger_api.get(f"/api/v1/applications/{application.pk}/").status_code == 404
     for action in ("submit", "withdraw", "resubmit"):
-        response = stranger.post(f"/api/v1/applications/{application.pk}/{action}/")
+        response = stranger_api.post(f"/api/v1/applications/{application.pk}/{action}/")
         assert response.status_code == 404, action
-    response = stranger.patch(
+    response = stranger_api.patch(
         f"/api/v1/applications/{application.pk}/", {"note": "x"}, format="json"
     )
     assert response.status_code == 404
@@ -136,10 +132,7 @@ def test_token_authentication(applicant, item):
     assert client.get("/api/v1/applications/").data["count"] == 1
 
 
-def test_fellow_representative_reads_but_cannot_withdraw(applicant, item):
-    enterprise = make_enterprise(applicant)
-    colleague = make_citizen("孙丽")
-    authorize_agent(enterprise, applicant, colleague)
+def test_fellow_representative_reads_but_cannot_withdraw(applicant, item, enterprise, colleague):
     application = submit_online(applicant, item, enterprise=enterprise)
     client = APIClient()
     client.force_authenticate(colleague.user)
@@ -185,11 +178,10 @@ def test_create_for_an_item_not_online_is_refused(api, item):
     assert not Application.objects.exists()
 
 
-def test_create_for_an_enterprise_one_does_not_represent_is_refused(api, item):
-    foreign = make_enterprise(make_citizen("赵强"))
+def test_create_for_an_enterprise_one_does_not_represent_is_refused(api, item, foreign_enterprise):
     response = api.post(
         "/api/v1/applications/",
-        {"item_code": item.item.code, "enterprise_id": foreign.pk},
+        {"item_code": item.item.code, "enterprise_id": foreign_enterprise.pk},
         format="json",
     )
     assert response.status_code == 403

@@ -15,11 +15,8 @@ from jinpu_portal.models import Notification
 from tests.factories import (
     ApplicationFactory,
     accept_all,
-    authorize_agent,
     exe_bytes,
-    make_citizen,
     make_clerk,
-    make_enterprise,
     make_item,
     pdf_bytes,
     pdf_file,
@@ -134,8 +131,7 @@ def test_start_as_oneself_creates_a_draft_with_a_slot_per_material(client, appli
         assert name in page
 
 
-def test_start_for_an_enterprise_one_represents(client, applicant, item):
-    enterprise = make_enterprise(applicant, name="大连李明商贸有限公司")
+def test_start_for_an_enterprise_one_represents(client, applicant, item, enterprise):
     page = login(client, applicant).get(f"/intake/apply/{item.item.code}/").content.decode()
     assert "以企业名义申请：大连李明商贸有限公司" in page
     client.post(f"/intake/apply/{item.item.code}/", {"apply_as": str(enterprise.pk)})
@@ -144,17 +140,17 @@ def test_start_for_an_enterprise_one_represents(client, applicant, item):
     assert application.applicant == applicant
 
 
-def test_applying_for_an_enterprise_one_does_not_represent_is_refused(client, applicant, item):
-    stranger = make_citizen("赵强")
-    foreign = make_enterprise(stranger, name="别人的公司")
+def test_applying_for_an_enterprise_one_does_not_represent_is_refused(
+    client, applicant, item, foreign_enterprise
+):
     response = login(client, applicant).post(
-        f"/intake/apply/{item.item.code}/", {"apply_as": str(foreign.pk)}
+        f"/intake/apply/{item.item.code}/", {"apply_as": str(foreign_enterprise.pk)}
     )
     assert response.status_code == 200
     assert "只能以本人或您代表的企业名义申请" in response.content.decode()
     assert not Application.objects.exists()
     with pytest.raises(IntakePermissionDenied):
-        start_online(item, applicant, enterprise=foreign)
+        start_online(item, applicant, enterprise=foreign_enterprise)
     assert not Application.objects.exists()
 
 
@@ -360,11 +356,10 @@ def test_my_applications_empty_state(client, applicant):
     assert "一件事一次办" in html
 
 
-def test_my_applications_lists_own_with_status_badges(client, applicant, item):
-    other = make_citizen("赵强")
+def test_my_applications_lists_own_with_status_badges(client, applicant, item, stranger):
     draft = start_online(item, applicant)
     submitted = submit_online(applicant, item)
-    theirs = start_online(item, other)
+    theirs = start_online(item, stranger)
     html = login(client, applicant).get("/intake/my/").content.decode()
     assert f"/intake/my/{draft.pk}/edit/" in html
     assert f"/intake/my/{submitted.pk}/" in html
@@ -410,10 +405,10 @@ def test_the_waiting_list_keeps_its_filter_from_page_to_page(client, applicant, 
 # --- what others may not do ----------------------------------------------------------------
 
 
-def test_another_citizen_cannot_read_change_or_withdraw(client, applicant, item):
+def test_another_citizen_cannot_read_change_or_withdraw(client, applicant, item, stranger):
     application = submit_online(applicant, item)
     slot = application.materials.exclude(file="").first()
-    login(client, make_citizen("赵强"))
+    login(client, stranger)
     for url in [
         f"/intake/my/{application.pk}/",
         f"/intake/my/{application.pk}/edit/",
@@ -428,11 +423,8 @@ def test_another_citizen_cannot_read_change_or_withdraw(client, applicant, item)
 
 
 def test_a_fellow_representative_sees_the_enterprise_application_but_cannot_withdraw(
-    client, applicant, item
+    client, applicant, item, enterprise, colleague
 ):
-    enterprise = make_enterprise(applicant, name="大连李明商贸有限公司")
-    colleague = make_citizen("孙丽")
-    authorize_agent(enterprise, applicant, colleague)
     application = submit_online(applicant, item, enterprise=enterprise)
     login(client, colleague)
     assert client.get(f"/intake/my/{application.pk}/").status_code == 200
@@ -586,12 +578,11 @@ def test_correction_upload_of_a_disguised_file_is_refused(client, applicant, ite
 # --- in-portal messages ---------------------------------------------------------------------
 
 
-def test_notifications_list_open_and_mark_read(client, applicant, item):
+def test_notifications_list_open_and_mark_read(client, applicant, item, stranger):
     application = submit_online(applicant, item)
-    other = make_citizen("赵强")
-    submit_online(other, item)
+    submit_online(stranger, item)
     mine = Notification.objects.get(recipient=applicant.user)
-    foreign = Notification.objects.get(recipient=other.user)
+    foreign = Notification.objects.get(recipient=stranger.user)
 
     login(client, applicant)
     html = client.get("/intake/notifications/").content.decode()
