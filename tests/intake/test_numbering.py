@@ -14,20 +14,14 @@ from django.utils import timezone
 
 from intake.constants import NoticeKind, RefusalKind
 from intake.models import CaseNumberSequence, DocumentNumberSequence, Notice
-from intake.services.cases import (
-    counter_receive,
-    intake_accept,
-    intake_refuse,
-    intake_request_correction,
-)
+from intake.services.cases import counter_receive, intake_accept, intake_refuse
 from intake.services.numbering import case_number_next, document_number_next
 from tests.factories import (
     CitizenFactory,
     all_received,
     counter_draft,
-    materials_of,
+    request_correction,
     submit_online,
-    verdict,
 )
 
 pytestmark = pytest.mark.django_db
@@ -91,15 +85,7 @@ def test_each_notice_type_of_the_services_counts_from_one(clerk, citizen, applic
     at_counter = counter_draft(clerk, applicant, item)
     counter_receive(application=at_counter, actor=clerk)
     online = submit_online(citizen, item)
-    materials = materials_of(online)
-    intake_request_correction(
-        application=online,
-        actor=clerk,
-        verdicts=[
-            verdict(materials["申请表"]),
-            verdict(materials["场地使用证明"], "missing", reason="请提交"),
-        ],
-    )
+    request_correction(online, clerk, defective="场地使用证明")
     intake_accept(application=at_counter, actor=clerk, verdicts=all_received(at_counter))
     second = submit_online(CitizenFactory(), item)
     intake_accept(application=second, actor=clerk, verdicts=all_received(second))
