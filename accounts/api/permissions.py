@@ -2,6 +2,8 @@
 
 from rest_framework.permissions import BasePermission
 
+from ..constants import Role
+
 
 class HasRole(BasePermission):
     """A signed-in, active user with one of ``roles`` (subclasses name them and the
@@ -14,3 +16,11 @@ class HasRole(BasePermission):
         return bool(
             user and user.is_authenticated and any(user.has_role(role) for role in self.roles)
         )
+
+
+class IsCitizen(HasRole):
+    """A signed-in user with the citizen role (办事群众): the intake's and the hall's
+    citizen APIs."""
+
+    roles = (Role.CITIZEN,)
+    message = "仅办事群众账号可以使用此接口。"

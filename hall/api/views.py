@@ -27,7 +27,7 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.permissions import HasRole
+from accounts.api.permissions import HasRole, IsCitizen
 from accounts.constants import Role
 from accounts.models import Hall, Window
 from approvals.api.views import call_service
@@ -76,11 +76,6 @@ ACT_ERRORS = error_responses(
 class IsClerk(HasRole):
     roles = (Role.CLERK,)
     message = "仅综窗人员可以使用此接口。"
-
-
-class IsCitizen(HasRole):
-    roles = (Role.CITIZEN,)
-    message = "仅办事群众可以使用此接口。"
 
 
 class IsManager(BasePermission):

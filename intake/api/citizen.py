@@ -21,8 +21,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.permissions import HasRole
-from accounts.constants import Role
+from accounts.api.permissions import IsCitizen
 from accounts.selectors import citizen_for_user, enterprise_list_for
 from catalog.version_cache import published_version_get
 from jinpu_portal.api.errors import valid
@@ -75,13 +74,6 @@ def _change_schema(summary: str, request=None, status_code: int = status.HTTP_20
         request=request,
         responses={status_code: ApplicationStateSerializer, **ERRORS},
     )
-
-
-class IsCitizen(HasRole):
-    """A signed-in user with the citizen role (办事群众)."""
-
-    roles = (Role.CITIZEN,)
-    message = "仅办事群众账号可以使用此接口。"
 
 
 class CitizenApiMixin(ServiceCallMixin):

@@ -236,3 +236,12 @@ def test_check_in_over_the_api(at):
     assert Ticket.objects.get().status == TicketStatus.WAITING
     assert Ticket.objects.get().appointment.code == code
     assert timezone.localtime(Ticket.objects.get().due_at).time() == datetime.time(9, 0)
+
+
+def test_the_appointments_api_refuses_staff_in_the_words_of_the_citizens_api(seat):
+    """One IsCitizen (accounts.api.permissions) for the hall's and the intake's APIs."""
+    clerk = client_for(seat.clerk)
+    for path in ("/api/v1/hall/appointments/", "/api/v1/applications/"):
+        response = clerk.get(path)
+        assert response.status_code == 403, path
+        assert response.json()["detail"] == "仅办事群众账号可以使用此接口。", path
