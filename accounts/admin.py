@@ -2,10 +2,12 @@
 profiles, citizens, identity verifications and enterprises."""
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from guardian.admin import GuardedModelAdmin
 
-from jinpu_portal.admin import ReadOnlyAdminMixin
+from jinpu_portal.admin import EditTokenAdminMixin, ReadOnlyAdminMixin
 
 from .models import (
     Citizen,
@@ -22,7 +24,7 @@ from .models import (
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(EditTokenAdminMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "phone", "is_active", "is_staff", "last_login"]
     list_filter = ["groups", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "phone"]
@@ -32,8 +34,17 @@ class UserAdmin(DjangoUserAdmin):
     )
 
 
+# Roles are groups: their permissions are edited with the same edit token as every row.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(EditTokenAdminMixin, DjangoGroupAdmin):
+    pass
+
+
 @admin.register(Department)
-class DepartmentAdmin(GuardedModelAdmin):
+class DepartmentAdmin(EditTokenAdminMixin, GuardedModelAdmin):
     """Object permissions (act for / supervise) are edited on each department's page."""
 
     list_display = ["code", "name", "kind", "parent", "phone", "is_active"]
@@ -48,21 +59,21 @@ class WindowInline(admin.TabularInline):
 
 
 @admin.register(Hall)
-class HallAdmin(admin.ModelAdmin):
+class HallAdmin(EditTokenAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "address", "opening_hours"]
     search_fields = ["code", "name"]
     inlines = [WindowInline]
 
 
 @admin.register(Window)
-class WindowAdmin(admin.ModelAdmin):
+class WindowAdmin(EditTokenAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "hall", "number", "name", "is_active"]
     list_filter = ["hall", "is_active"]
     search_fields = ["name", "hall__name"]
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(EditTokenAdminMixin, admin.ModelAdmin):
     list_display = ["user", "window", "district_wide", "head_of", "title"]
     list_filter = ["district_wide", "head_of", "window__hall"]
     search_fields = ["user__username", "user__full_name"]
@@ -70,7 +81,7 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Citizen)
-class CitizenAdmin(admin.ModelAdmin):
+class CitizenAdmin(EditTokenAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "masked_id_number",
@@ -132,7 +143,7 @@ class AuthorizationEventInline(_ReadOnlyInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(EditTokenAdminMixin, admin.ModelAdmin):
     list_display = ["name", "masked_credit_code", "legal_representative", "phone"]
     search_fields = ["name", "=credit_code", "legal_representative"]
     exclude = ["legal_representative_id_number"]  # recorded at a window, never here

@@ -22,7 +22,7 @@ from django.utils.http import content_disposition_header
 
 from accounts.constants import DepartmentKind
 from accounts.models import Department
-from jinpu_portal.admin import ReadOnlyAdminMixin
+from jinpu_portal.admin import EditTokenAdminMixin, ReadOnlyAdminMixin
 from jinpu_portal.refusals import error_text
 
 from .admin_widgets import FaqField
@@ -49,6 +49,7 @@ from .services import (
     version_create_draft,
     version_publish,
     version_set_relations,
+    version_token,
     version_update,
     version_validate,
 )
@@ -69,7 +70,7 @@ class CalendarCoverageWarningMixin:
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(CalendarCoverageWarningMixin, admin.ModelAdmin):
+class CalendarYearAdmin(EditTokenAdminMixin, CalendarCoverageWarningMixin, admin.ModelAdmin):
     list_display = ["year", "source", "note", "updated_at"]
     list_filter = ["source"]
     search_fields = ["year", "note"]
@@ -82,7 +83,7 @@ class CalendarYearAdmin(CalendarCoverageWarningMixin, admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(CalendarCoverageWarningMixin, admin.ModelAdmin):
+class CalendarDayAdmin(EditTokenAdminMixin, CalendarCoverageWarningMixin, admin.ModelAdmin):
     list_display = ["date", "kind", "name", "source", "updated_at"]
     list_filter = ["kind", "source"]
     search_fields = ["name"]
@@ -258,7 +259,7 @@ class WorkflowStepInline(DraftOnlyInlineMixin, CompactInlineMixin, admin.Stacked
 
 
 @admin.register(ItemVersion)
-class ItemVersionAdmin(admin.ModelAdmin):
+class ItemVersionAdmin(EditTokenAdminMixin, admin.ModelAdmin):
     """Drafts are edited here; published and retired versions are read-only. Saving goes
     through catalog.services (full_clean, the check constraints, the search text);
     publishing through version_publish, which validates everything and is audited."""
@@ -461,7 +462,10 @@ class ItemVersionAdmin(admin.ModelAdmin):
                         f"现有 {len(change_note)} 字。"
                     )
                 published = version_publish(
-                    version=version, actor=request.user, change_note=change_note
+                    version=version,
+                    actor=request.user,
+                    change_note=change_note,
+                    seen=request.POST.get("seen", ""),
                 )
             except ValidationError as error:
                 errors = validation_messages(error)
@@ -482,6 +486,7 @@ class ItemVersionAdmin(admin.ModelAdmin):
             errors=errors,
             submitted=request.method == "POST",
             change_note=request.POST.get("change_note", version.change_note),
+            seen=version_token(version),
         )
 
 
@@ -661,7 +666,7 @@ GRANTEE_KINDS = [DepartmentKind.PARK, DepartmentKind.STREET, DepartmentKind.STAT
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(EditTokenAdminMixin, admin.ModelAdmin):
     """赋权: filter by grantee and batch; the count on top answers "how many powers does
     the bonded zone hold"."""
 
@@ -707,7 +712,7 @@ class BundleItemInline(admin.TabularInline):
 
 
 @admin.register(Bundle)
-class BundleAdmin(admin.ModelAdmin):
+class BundleAdmin(EditTokenAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "theme", "item_count", "is_active"]
     list_filter = ["theme", "is_active"]
     search_fields = ["code", "name"]

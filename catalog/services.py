@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from jinpu_portal.concurrency import STALE_MESSAGE, edit_token
 
 from .constants import CatalogEventAction, VersionStatus
 from .models import CatalogEvent, ItemMaterial, ItemVersion, ServiceItem, WorkflowStep
@@ -68,6 +69,12 @@ def version_validate(version: ItemVersion) -> None:
         )
     if errors:
         raise ValidationError(errors)
+
+
+def version_token(version: ItemVersion) -> str:
+    """The edit token of a draft's content as a page shows it: every write to a draft
+    (its fields, relations, materials or steps) moves ``updated_at``."""
+    return edit_token(version.updated_at)
 
 
 def _event(*, version: ItemVersion | None, action: str, actor: User | None, **details) -> None:
@@ -168,13 +175,24 @@ def version_create_draft(*, item: ServiceItem, actor: User | None) -> ItemVersio
 
 @transaction.atomic
 def version_publish(
-    *, version: ItemVersion, actor: User | None, change_note: str = ""
+    *, version: ItemVersion, actor: User | None, change_note: str = "", seen: str | None = None
 ) -> ItemVersion:
-    """Publish a draft; the previously published version of the item is retired."""
-    item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
-    version = ItemVersion.objects.select_related("item", "department").get(pk=version.pk)
+    """Publish a draft; the previously published version of the item is retired.
+    ``seen`` is the ``version_token`` of the draft the publisher reviewed: refused when
+    the draft changed since. The draft is locked, so an edit being saved is waited for
+    and validated, never published unchecked. The item's lock is FOR NO KEY UPDATE: an
+    edit's foreign-key check on the item (FOR KEY SHARE) does not wait for it, so an
+    edit holding the draft's lock finishes instead of deadlocking with the publisher."""
+    item = ServiceItem.objects.select_for_update(no_key=True).get(pk=version.item_id)
+    version = (
+        ItemVersion.objects.select_for_update(of=("self",))
+        .select_related("item", "department")
+        .get(pk=version.pk)
+    )
     if version.status != VersionStatus.DRAFT:
         raise CatalogError("只有草稿版本可以发布。")
+    if seen is not None and seen != version_token(version):
+        raise CatalogError(STALE_MESSAGE, code="stale")
     version_validate(version)
     now = timezone.now()
     previous = item.versions.filter(status=VersionStatus.PUBLISHED).first()
@@ -220,9 +238,11 @@ def version_retire(*, version: ItemVersion, actor: User | None) -> ItemVersion:
 
 
 def _lock_draft(version: ItemVersion) -> ItemVersion:
+    """The draft, locked, its ``updated_at`` moved (the content is about to change)."""
     version = ItemVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_editable:
         raise CatalogError("已发布或已停用的版本不可修改，请先创建新的草稿版本。")
+    version.save(update_fields=["updated_at"])
     return version
 
 

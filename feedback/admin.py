@@ -4,12 +4,14 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from jinpu_portal.admin import EditTokenAdminMixin
+
 from .models import Pad
 from .services.pads import pad_issue_key, pad_revoke
 
 
 @admin.register(Pad)
-class PadAdmin(admin.ModelAdmin):
+class PadAdmin(EditTokenAdminMixin, admin.ModelAdmin):
     """Counter pads: adding one shows its device key once; revoking refuses it at once."""
 
     list_display = ["__str__", "window", "created_by", "created_at", "last_seen_at", "revoked_at"]

@@ -4,13 +4,13 @@ appointments are shown read-only (the services write them)."""
 
 from django.contrib import admin
 
-from jinpu_portal.admin import ReadOnlyAdminMixin
+from jinpu_portal.admin import EditTokenAdminMixin, ReadOnlyAdminMixin
 
 from .models import Appointment, ServiceCategory, Ticket, TicketEvent, WindowSeat
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(admin.ModelAdmin):
+class ServiceCategoryAdmin(EditTokenAdminMixin, admin.ModelAdmin):
     list_display = [
         "letter",
         "name",
@@ -31,7 +31,7 @@ class ServiceCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(WindowSeat)
-class WindowSeatAdmin(admin.ModelAdmin):
+class WindowSeatAdmin(EditTokenAdminMixin, admin.ModelAdmin):
     """The categories a window serves. Its state and clerk change through the window
     management page (``hall.services.windows``), so they are read-only here."""
 

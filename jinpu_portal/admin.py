@@ -1,5 +1,12 @@
 """Admin pieces every app's back office shares (no model of its own is registered here)."""
 
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .concurrency import STALE_MESSAGE, edit_token, field_state
+
+TOKEN_FIELD = "edit_token"  # noqa: S105 (a form field name, not a secret)
+
 
 class ReadOnlyAdminMixin:
     """For a ``ModelAdmin`` or an inline of rows that only the services write (audit
@@ -14,3 +21,82 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _EditTokenForm:
+    """Mixed into an admin change form by ``EditTokenAdminMixin.get_form``: a hidden
+    token of the values the page showed, checked against the locked row on save."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[TOKEN_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
+        if not self.is_bound:
+            self.initial[TOKEN_FIELD] = self.stored_token(self.instance)
+
+    def edited_names(self) -> list[str]:
+        return [n for n, f in self.fields.items() if n != TOKEN_FIELD and not f.disabled]
+
+    def stored_token(self, instance) -> str:
+        return edit_token(
+            {
+                "fields": field_state(instance, self.edited_names()),
+                "related": self.related_state(instance),
+            }
+        )
+
+    def related_state(self, instance) -> list:  # replaced per request by the admin
+        return []
+
+    def clean(self):
+        data = super().clean()
+        model = type(self.instance)
+        # The admin's POST runs in a transaction: the row stays locked until it commits,
+        # so a colleague's save of the same row waits and then finds a new token.
+        stored = model._base_manager.select_for_update().get(pk=self.instance.pk)
+        if data.get(TOKEN_FIELD) != self.stored_token(stored):
+            raise ValidationError(STALE_MESSAGE, code="stale")
+        # The columns this form does not edit are written back as they are now (the
+        # admin's ``save()`` writes the whole row), not as they were read a moment ago.
+        edited = set(self.edited_names())
+        for field in model._meta.concrete_fields:
+            if field.name not in edited and not field.primary_key:
+                setattr(self.instance, field.attname, getattr(stored, field.attname))
+        return data
+
+
+class EditTokenAdminMixin:
+    """For every ``ModelAdmin`` that changes rows: two administrators editing the same
+    row never overwrite each other. The change form carries a token of the values it
+    shows (its own fields and the rows of the inlines the user may edit,
+    ``jinpu_portal.concurrency``); saving locks the row and refuses, with
+    ``STALE_MESSAGE`` and nothing saved, when what is stored is no longer what the page
+    showed. Put it before the admin class, like ``ReadOnlyAdminMixin``; the change form
+    template (``templates/admin/change_form.html``) renders the token."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form
+        admin = self
+
+        def related_state(form_self, instance):
+            return admin.related_state(request, instance)
+
+        return type(form.__name__, (_EditTokenForm, form), {"related_state": related_state})
+
+    def related_state(self, request, obj) -> list:
+        """The rows of the inlines ``request``'s user may change, add to or delete from,
+        each with the values of its form's fields."""
+        state = []
+        for inline in self.get_inline_instances(request, obj):
+            if not (
+                inline.has_change_permission(request, obj)
+                or inline.has_add_permission(request, obj)
+                or inline.has_delete_permission(request, obj)
+            ):
+                continue
+            formset = inline.get_formset(request, obj)
+            names = [name for name in formset.form.base_fields if name != formset.fk.name]
+            rows = inline.get_queryset(request).filter(**{formset.fk.name: obj}).order_by("pk")
+            state.append([{"pk": row.pk, **field_state(row, names)} for row in rows])
+        return state

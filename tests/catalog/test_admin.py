@@ -251,8 +251,9 @@ def test_publish_shows_every_validation_error_and_keeps_the_draft(admin_client, 
     draft.service_objects.clear()
     url = reverse("admin:catalog_itemversion_publish", args=[draft.pk])
 
-    assert "该草稿尚不能发布" in admin_client.get(url).content.decode()
-    response = admin_client.post(url, {"change_note": "调整时限"})
+    page = admin_client.get(url)
+    assert "该草稿尚不能发布" in page.content.decode()
+    response = admin_client.post(url, {"change_note": "调整时限", "seen": page.context["seen"]})
 
     assert response.status_code == 400
     html = response.content.decode()
@@ -268,8 +269,9 @@ def test_publish_retires_the_old_version_and_is_audited(
     admin_client, draft, published, catalog_admin
 ):
     url = reverse("admin:catalog_itemversion_publish", args=[draft.pk])
+    seen = admin_client.get(url).context["seen"]
 
-    response = admin_client.post(url, {"change_note": "更新申请材料"})
+    response = admin_client.post(url, {"change_note": "更新申请材料", "seen": seen})
 
     assert response.status_code == 302
     draft.refresh_from_db()
