@@ -26,6 +26,7 @@ from .constants import (
 from .models import ServiceCategory, Ticket
 from .services.appointments import bookable_days, slot_start
 from .services.base import is_manager
+from .services.windows import categories_token
 
 QUEUE_SHOWN = 8  # the panel lists the next tickets the window would call
 
@@ -281,6 +282,7 @@ def windows_state(hall, *, user, manager: bool) -> dict:
                 "clerks": _clerk_name(seat),
                 "current": window.current_label or "",
                 "category_ids": [c.pk for c in served],
+                "categories_token": categories_token(c.pk for c in served),
                 "category_list": [{"prefix": c.letter, "name": c.name} for c in served],
                 "editable": manager or (own is not None and own.pk == window.pk),
             }

@@ -257,7 +257,8 @@ def _window_act(window: Window, actor, action: str, data) -> str:
         return f"{window.number} 号窗口{_set_state(window, actor, data)}。"
     if action == "categories":
         ids = [v for v in data.getlist("categories") if v.isdigit()]
-        window_set_categories(window=window, category_ids=ids, actor=actor)
+        seen = data.get("seen", "")
+        window_set_categories(window=window, category_ids=ids, actor=actor, seen=seen)
         return f"{window.number} 号窗口办理的业务已保存。"
     if action == "clerk":
         clerk = _clerk(data)

@@ -23,9 +23,10 @@ from django.utils import timezone
 from accounts.constants import Role
 from accounts.models import User, Window
 from accounts.services import staff_assign_window
+from jinpu_portal.concurrency import STALE_MESSAGE, edit_token
 
 from ..constants import TicketStatus, WindowAction, WindowState
-from ..errors import HallError, HallPermissionDenied
+from ..errors import HallConflict, HallError, HallPermissionDenied
 from ..models import ServiceCategory, Ticket, WindowSeat
 from .base import at_window, is_manager, log_act
 
@@ -170,9 +171,18 @@ def window_seat(*, window: Window, clerk: User | None, actor: User) -> WindowSea
     return seat
 
 
+def categories_token(category_ids) -> str:
+    """The edit token of the categories a page shows a window serving."""
+    return edit_token(sorted(category_ids))
+
+
 @transaction.atomic
-def window_set_categories(*, window: Window, category_ids, actor: User) -> WindowSeat:
-    """A manager sets the categories ``window`` serves (active categories of its hall)."""
+def window_set_categories(
+    *, window: Window, category_ids, actor: User, seen: str | None = None
+) -> WindowSeat:
+    """A manager sets the categories ``window`` serves (active categories of its hall).
+    ``seen`` is the ``categories_token`` of the set the manager's page showed: refused
+    when another manager changed the set since (their change would be undone)."""
     if not is_manager(actor):
         raise HallPermissionDenied("只有管理人员可以调整窗口办理的业务。")
     wanted = {int(pk) for pk in category_ids}
@@ -184,6 +194,8 @@ def window_set_categories(*, window: Window, category_ids, actor: User) -> Windo
     if found != wanted:
         raise HallError("只能选择本大厅的业务类别。", code="invalid")
     seat = seat_lock(window)
+    if seen is not None and seen != categories_token(seat.categories.values_list("pk", flat=True)):
+        raise HallConflict(STALE_MESSAGE)
     seat.categories.set(sorted(found))
     _log(seat, WindowAction.CATEGORIES, at=timezone.now(), actor=actor, categories=sorted(found))
     return seat

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from hall.constants import AppointmentStatus, TicketStatus, WindowState
 from hall.models import Appointment, Ticket, WindowSeat
+from hall.services.windows import categories_token
 from jinpu_portal.kiosk import KIOSK
 from tests.hall.pages_support import act, hall_scene, take_ticket
 
@@ -253,7 +254,8 @@ def test_a_supervisor_manages_windows_and_sees_the_hall_view(client, supervisor,
     take_ticket(client, scene.hall, scene.a)
     client.force_login(supervisor)
     url = reverse("hall:window-act", args=["JP", scene.window.pk])
-    client.post(url, {"action": "categories", "categories": [scene.b.pk]})
+    seen = categories_token([scene.a.pk, scene.b.pk])  # what the page shows
+    client.post(url, {"action": "categories", "categories": [scene.b.pk], "seen": seen})
     assert list(WindowSeat.objects.get(window=scene.window).categories.all()) == [scene.b]
     overview = client.get(reverse("hall:overview"), {"hall": "JP"})
     assert overview.status_code == 200
