@@ -18,18 +18,28 @@ def _text(label: str, *, rows: int = 3, required: bool = True, help_text: str = 
     )
 
 
-class CallBackForm(BootstrapForm):
+class StepForm(BootstrapForm):
+    """A step of the unit on an order page: carries the ``order_token`` of the step the
+    page showed (a conflict check, not a secret); none posted, nothing is checked."""
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_seen(self):
+        return self.cleaned_data["seen"] or None
+
+
+class CallBackForm(StepForm):
     finding = forms.ChoiceField(label="核实结论", choices=Finding.choices)
     note = _text("回访核实情况", help_text="与群众联系的时间、方式和核实到的情况。")
 
 
-class ReplyForm(BootstrapForm):
+class ReplyForm(StepForm):
     text = _text(
         "整改情况和答复", rows=4, help_text="将以站内消息和短信告知群众，并请其对整改结果评价。"
     )
 
 
-class VisitForm(BootstrapForm):
+class VisitForm(StepForm):
     level = forms.ChoiceField(
         label="对整改结果的评价",
         choices=VisitLevel.choices,
@@ -46,7 +56,7 @@ class AppealForm(BootstrapForm):
     )
 
 
-class RuleForm(BootstrapForm):
+class RuleForm(StepForm):
     text = _text("裁定意见", help_text="将告知整改单位和群众。")
 
 

@@ -43,6 +43,7 @@ from intake.services.contact import applicant_notify
 from intake.services.uploads import check_upload
 from intake.states import actor_role
 from jinpu_portal.api.fields import choice_label
+from jinpu_portal.concurrency import STALE_MESSAGE, edit_token
 from jinpu_portal.db import PreparedQuery
 from jinpu_portal.notifications import Message, notify_many
 
@@ -100,15 +101,27 @@ def _choice(value: str, choices, message: str) -> str:
     return value
 
 
-def _lock(order: RectificationOrder | int) -> RectificationOrder:
+def order_token(order: RectificationOrder) -> str:
+    """The edit token of the step an order's page offers: its status and round. A
+    reopened order comes back to 整改 and 回访评价, so the status alone would let a page
+    of the first round act in the second."""
+    return edit_token([order.status, order.reopened])
+
+
+def _lock(order: RectificationOrder | int, seen: str | None = None) -> RectificationOrder:
+    """The order, locked; refused when ``seen`` (an ``order_token`` a page showed) is no
+    longer its step: a colleague has acted since."""
     pk = getattr(order, "pk", order)
-    return (
+    order = (
         RectificationOrder.objects.select_for_update(of=("self",))
         .select_related(
             "application__item_version", "application__applicant", "department", "hall", "clock"
         )
         .get(pk=pk)
     )
+    if seen is not None and seen != order_token(order):
+        raise FeedbackError(STALE_MESSAGE, code="stale")
+    return order
 
 
 def _require_owner(actor, order: RectificationOrder) -> None:
@@ -287,11 +300,16 @@ def open_order_on_bad_rating(sender, rating, **kwargs) -> None:
 
 @transaction.atomic
 def order_call_back(
-    *, order: RectificationOrder | int, actor: User, finding: str, note: str
+    *,
+    order: RectificationOrder | int,
+    actor: User,
+    finding: str,
+    note: str,
+    seen: str | None = None,
 ) -> RectificationOrder:
     """回访核实: the unit has called the citizen and verified; the rectification clock
     starts."""
-    order = _lock(order)
+    order = _lock(order, seen)
     _require_owner(actor, order)
     finding = _choice(finding, Finding, "请选择核实结论。")
     note = _text(note, "请填写回访核实情况。", label="回访核实情况")
@@ -313,10 +331,12 @@ def order_call_back(
 
 
 @transaction.atomic
-def order_reply(*, order: RectificationOrder | int, actor: User, text: str) -> RectificationOrder:
+def order_reply(
+    *, order: RectificationOrder | int, actor: User, text: str, seen: str | None = None
+) -> RectificationOrder:
     """整改答复: the unit tells the citizen what it did (in-portal and SMS); the order waits
     for the citizen's rating of the fix."""
-    order = _lock(order)
+    order = _lock(order, seen)
     _require_owner(actor, order)
     text = _text(text, "请填写整改情况和答复内容。", label="整改答复")
     source = move(order, OrderMove.REPLY)
@@ -345,13 +365,18 @@ def order_reply(*, order: RectificationOrder | int, actor: User, text: str) -> R
 
 @transaction.atomic
 def order_visit(
-    *, order: RectificationOrder | int, actor: User, level: str, note: str = ""
+    *,
+    order: RectificationOrder | int,
+    actor: User,
+    level: str,
+    note: str = "",
+    seen: str | None = None,
 ) -> ReturnVisit:
     """回访评价: the citizen's rating of the fix, given online by the applicant or
     recorded by the unit after a telephone return visit. 满意/基本满意 closes the order;
     the first 不满意 reopens it (a new rectification clock, the supervisors told); a
     second 不满意 sends it to a supervisor to rule."""
-    order = _lock(order)
+    order = _lock(order, seen)
     application = order.application
     by_citizen = actor is not None and application.applicant.user_id == actor.pk
     if not by_citizen:
@@ -412,9 +437,11 @@ def order_visit(
 
 
 @transaction.atomic
-def order_rule(*, order: RectificationOrder | int, actor: User, text: str) -> RectificationOrder:
+def order_rule(
+    *, order: RectificationOrder | int, actor: User, text: str, seen: str | None = None
+) -> RectificationOrder:
     """督查裁定: after a second 不满意, a supervisor rules and closes the order."""
-    order = _lock(order)
+    order = _lock(order, seen)
     _require_supervisor(actor, order)
     text = _text(text, "请填写裁定意见。", label="裁定意见")
     source = move(order, OrderMove.RULE)

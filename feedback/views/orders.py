@@ -102,6 +102,7 @@ def order_detail(request, pk):
     order = _order_or_404(request, pk)
     is_owner = owns(request.user, order)
     appeal = Appeal.objects.filter(order=order).select_related("filed_by", "decided_by").first()
+    seen = {"seen": svc.order_token(order)}
     context = {
         **_rating_context(order),
         "left": time_left(order.clock),
@@ -110,11 +111,11 @@ def order_detail(request, pk):
         "appeal": appeal,
         "is_owner": is_owner,
         "is_supervisor": supervises(request.user, order),
-        "callback_form": forms.CallBackForm(auto_id="callback_%s"),
-        "reply_form": forms.ReplyForm(auto_id="reply_%s"),
-        "visit_form": forms.VisitForm(auto_id="visit_%s"),
+        "callback_form": forms.CallBackForm(initial=seen, auto_id="callback_%s"),
+        "reply_form": forms.ReplyForm(initial=seen, auto_id="reply_%s"),
+        "visit_form": forms.VisitForm(initial=seen, auto_id="visit_%s"),
         "appeal_form": forms.AppealForm(auto_id="appeal_%s"),
-        "rule_form": forms.RuleForm(auto_id="rule_%s"),
+        "rule_form": forms.RuleForm(initial=seen, auto_id="rule_%s"),
         "can_appeal": is_owner and order.is_open and appeal is None,
     }
     return render(request, "feedback/orders_detail.html", context)
@@ -131,6 +132,8 @@ ORDER_ACTIONS = {
 
 def _run_order_action(request, order, action: str, data: dict):
     common = {"order": order, "actor": request.user}
+    if action != "appeal":
+        common["seen"] = data.get("seen")
     if action == "call-back":
         return svc.order_call_back(**common, finding=data["finding"], note=data["note"])
     if action == "reply":
