@@ -52,8 +52,8 @@ class _EditTokenForm:
         model = type(self.instance)
         # The admin's POST runs in a transaction: the row stays locked until it commits,
         # so a colleague's save of the same row waits and then finds a new token.
-        stored = model._base_manager.select_for_update().get(pk=self.instance.pk)
-        if data.get(TOKEN_FIELD) != self.stored_token(stored):
+        stored = model._base_manager.select_for_update().filter(pk=self.instance.pk).first()
+        if stored is None or data.get(TOKEN_FIELD) != self.stored_token(stored):
             raise ValidationError(STALE_MESSAGE, code="stale")
         # The columns this form does not edit are written back as they are now (the
         # admin's ``save()`` writes the whole row), not as they were read a moment ago.
