@@ -11,6 +11,9 @@ class Role(models.TextChoices):
     CITIZEN = "citizen", _("办事群众")
     CLERK = "clerk", _("综窗人员")
     APPROVER = "approver", _("审批人员")
+    # 本级人民政府负责人 (行政许可法 art. 42): approves the extensions of joint handling
+    # (联办); district-wide, acting for no department.
+    GOVERNMENT_HEAD = "government_head", _("区政府负责人")
     SUPERVISOR = "supervisor", _("督查人员")
     CATALOG_ADMIN = "catalog_admin", _("事项管理员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")

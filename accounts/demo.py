@@ -112,6 +112,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("approver", "王强", Role.APPROVER, "市场监管局、行政审批局审批"),
     DemoAccount("approver2", "刘洋", Role.APPROVER, "住建局、水务集团、燃气公司审批"),
     DemoAccount("head", "周建国", Role.APPROVER, "行政审批局负责人，批准延期"),
+    DemoAccount("govhead", "吴振华", Role.GOVERNMENT_HEAD, "区政府负责人，批准联办事项延期"),
     DemoAccount("supervisor", "赵敏", Role.SUPERVISOR, "全区督查"),
     DemoAccount("catalog", "孙磊", Role.CATALOG_ADMIN, "事项目录与工作日历"),
     DemoAccount("admin", "系统管理员", Role.SYSTEM_ADMIN, "管理后台"),

@@ -41,7 +41,9 @@ class ApprovalsConfig(AppConfig):
     @staticmethod
     def _register_home_actions():
         from accounts.constants import Role
-        from accounts.navigation import HomeAction, register_action
+        from accounts.navigation import HomeAction, register_action, register_alerts
+
+        from .selectors import extension_alerts
 
         register_action(
             Role.APPROVER,
@@ -55,6 +57,17 @@ class ApprovalsConfig(AppConfig):
                 "延期审批", "部门负责人批准延长办理期限", "approvals:extensions", "bi-hourglass", 30
             ),
         )
+        register_action(
+            Role.GOVERNMENT_HEAD,
+            HomeAction(
+                "联办延期审批",
+                "批准联办事项延长办理期限（《行政许可法》第四十二条）",
+                "approvals:extensions",
+                "bi-hourglass",
+                10,
+            ),
+        )
+        register_alerts(Role.GOVERNMENT_HEAD, extension_alerts)
         register_action(
             Role.CLERK,
             HomeAction(

@@ -63,6 +63,15 @@ class ExtensionStatus(models.TextChoices):
     REJECTED = "rejected", _("未批准")
 
 
+class ExtensionAuthority(models.TextChoices):
+    """Who decides an extension (行政许可法 art. 42), fixed when it is asked for: the head
+    of the body deciding the case, or for joint handling (联办: the version names
+    co-handling departments) the head of the people's government at that level."""
+
+    DEPARTMENT_HEAD = "department_head", _("本行政机关负责人")
+    GOVERNMENT_HEAD = "government_head", _("本级人民政府负责人")
+
+
 class EscalationStatus(models.TextChoices):
     OPEN = "open", _("督办中")
     RESOLVED = "resolved", _("已办结")

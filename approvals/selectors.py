@@ -2,13 +2,17 @@
 results awaiting hand-over, extensions a user may decide, 督办 records."""
 
 import datetime
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import User
+from accounts.navigation import HomeAlert
 from accounts.selectors import department_list_acting_for, department_list_supervised_by
 from catalog.calendar import WorkingCalendar, current_calendar, working_days_between
 from catalog.models import WorkflowStep
@@ -20,6 +24,7 @@ from .constants import (
     ClockKind,
     DeliveryStatus,
     EscalationStatus,
+    ExtensionAuthority,
     ExtensionStatus,
     Light,
     TaskStatus,
@@ -275,7 +280,13 @@ class CaseTimeline:
     for_staff: bool = True
 
 
-STAFF_ROLES = (Role.CLERK, Role.APPROVER, Role.SUPERVISOR, Role.SYSTEM_ADMIN)
+STAFF_ROLES = (
+    Role.CLERK,
+    Role.APPROVER,
+    Role.GOVERNMENT_HEAD,
+    Role.SUPERVISOR,
+    Role.SYSTEM_ADMIN,
+)
 
 
 def sees_staff_names(user: User) -> bool:
@@ -412,16 +423,57 @@ def supplement_list_waiting(*, query: str = "") -> QuerySet[Application]:
 
 
 def extension_list_decidable_by(*, user: User) -> QuerySet[Extension]:
-    """Pending extensions ``user`` may decide: those of the department they head
-    (本行政机关负责人, art. 42). Supervisors decide none (see extension_list_watched_by)."""
+    """Pending extensions ``user`` may decide (art. 42): those of the department they
+    head (本行政机关负责人) that are not joint handling, and, for the district
+    government's head (区政府负责人), every joint one (联办). Supervisors decide none
+    (see extension_list_watched_by)."""
+    scopes = []
+    profile = getattr(user, "staff_profile", None)
+    if (
+        profile is not None
+        and profile.head_of_id is not None
+        and is_department_head(user, profile.head_of_id)
+    ):
+        scopes.append(
+            Q(department_id=profile.head_of_id, authority=ExtensionAuthority.DEPARTMENT_HEAD)
+        )
+    if user.has_role(Role.GOVERNMENT_HEAD):
+        scopes.append(Q(authority=ExtensionAuthority.GOVERNMENT_HEAD))
+    if not scopes:
+        return Extension.objects.none()
+    return _pending_extensions(reduce(operator.or_, scopes))
+
+
+def extension_alerts(user: User) -> list:
+    """The district government's head's home and menu: the joint extensions waiting for
+    their decision."""
+    waiting = extension_list_decidable_by(user=user).count()
+    return [
+        HomeAlert(
+            f"{waiting} 件联办事项延期申请待批准",
+            waiting,
+            reverse("approvals:extensions"),
+            "待批延期",
+            "bi-hourglass-split",
+            "warning",
+        )
+    ]
+
+
+def extension_list_referred_by(*, user: User) -> QuerySet[Extension]:
+    """Pending joint extensions (联办) of the department ``user`` heads: no longer theirs
+    to decide (the district government's head does), shown to them read-only."""
     profile = getattr(user, "staff_profile", None)
     if (
         profile is None
         or profile.head_of_id is None
+        or user.has_role(Role.GOVERNMENT_HEAD)
         or not is_department_head(user, profile.head_of_id)
     ):
         return Extension.objects.none()
-    return _pending_extensions(Q(department_id=profile.head_of_id))
+    return _pending_extensions(
+        Q(department_id=profile.head_of_id, authority=ExtensionAuthority.GOVERNMENT_HEAD)
+    )
 
 
 def extension_list_watched_by(*, user: User) -> QuerySet[Extension]:
@@ -438,23 +490,22 @@ def extension_list_watched_by(*, user: User) -> QuerySet[Extension]:
 def extension_get_for(*, user: User, pk: int) -> Extension | None:
     """One extension (any status) that ``user`` has a part in: approvers acting for the
     deciding department (its head decides) or for a department with a task on the case,
+    when it is not joint handling; the district government's head, when it is (联办);
     supervisors watching the deciding department or the case's. None for anyone else,
     as for an id that does not exist: the service's refusal names the deciding
     department, which an outsider must not learn."""
     acting = department_list_acting_for(user=user)
     watched = department_list_supervised_by(user=user)
     on_the_case = Task.objects.filter(application=OuterRef("application"), department__in=acting)
-    return (
-        Extension.objects.filter(
-            Q(department__in=acting)
-            | Exists(on_the_case)
-            | Q(department__in=watched)
-            | Q(application__item_version__department__in=watched),
-            pk=pk,
-        )
-        .select_related("department")
-        .first()
+    scope = (
+        (Q(department__in=acting) | Exists(on_the_case))
+        & Q(authority=ExtensionAuthority.DEPARTMENT_HEAD)
+        | Q(department__in=watched)
+        | Q(application__item_version__department__in=watched)
     )
+    if user.has_role(Role.GOVERNMENT_HEAD):
+        scope |= Q(authority=ExtensionAuthority.GOVERNMENT_HEAD)
+    return Extension.objects.filter(scope, pk=pk).select_related("department").first()
 
 
 def _pending_extensions(scope: Q) -> QuerySet[Extension]:

@@ -3,8 +3,9 @@
 Permissions, per view:
 - inbox, task pages and task actions: role approver; a task is found only among the
   departments the user acts for (guardian), and every service re-checks it;
-- extensions: the deciding department's head decides (the service re-checks); supervisors
-  see them read-only;
+- extensions: the deciding department's head decides, the district government's head
+  (区政府负责人) those of joint handling (联办; the service re-checks); supervisors, and
+  a department head the joint ones of their department, see them read-only;
 - counter (出件登记, supplement receipt at the window): role clerk at a window;
 - escalations (督办记录): role supervisor, scoped to the departments they watch; the
   answer to one: role approver acting for the supervised department (the service checks);
@@ -35,7 +36,7 @@ from intake.services.online import agent_of
 from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors
 
 from . import forms
-from .constants import ExtensionStatus, Light, TaskStatus
+from .constants import ExtensionAuthority, ExtensionStatus, Light, TaskStatus
 from .models import Delivery, Escalation
 from .selectors import (
     TaskFilters,
@@ -48,6 +49,7 @@ from .selectors import (
     escalation_list_for,
     extension_get_for,
     extension_list_decidable_by,
+    extension_list_referred_by,
     extension_list_watched_by,
     result_notice,
     sees_staff_names,
@@ -140,6 +142,9 @@ def task_detail(request, pk):
             status=ExtensionStatus.REQUESTED
         ).first(),
         "extension_limit": task_services.extension_limit(application),
+        "extension_authority": ExtensionAuthority(
+            task_services.extension_authority(application)
+        ).label,
         "statutory_limit_passed": task_services.statutory_limit_passed(application),
         "is_mine": task.assignee_id == request.user.pk,
         "is_open": task.status in (TaskStatus.OPEN, TaskStatus.CLAIMED),
@@ -243,23 +248,26 @@ def task_action(request, pk, action):
 # --- extensions ------------------------------------------------------------------------
 
 
-@role_required(Role.APPROVER, Role.SUPERVISOR)
+@role_required(Role.APPROVER, Role.GOVERNMENT_HEAD, Role.SUPERVISOR)
 @require_GET
 def extensions(request):
-    """延期审批: pending extensions the user may decide (a department head), and those a
-    supervisor watches, read-only."""
+    """延期审批: pending extensions the user may decide (a department head; the district
+    government's head: the joint ones), those of joint handling a department head sees
+    referred to the government's head, and those a supervisor watches, read-only."""
     return render(
         request,
         "approvals/extensions.html",
         {
             "extensions": extension_list_decidable_by(user=request.user),
+            "referred": extension_list_referred_by(user=request.user),
             "watched": extension_list_watched_by(user=request.user),
+            "government_head": request.user.has_role(Role.GOVERNMENT_HEAD),
             "form": forms.ExtensionDecideForm(),
         },
     )
 
 
-@role_required(Role.APPROVER)
+@role_required(Role.APPROVER, Role.GOVERNMENT_HEAD)
 @require_POST
 def extension_decide(request, pk):
     extension = extension_get_for(user=request.user, pk=pk)

@@ -150,6 +150,8 @@ def legal_context(kind: str, item_type: str, legal_basis: str, result_name: str 
         correction_basis = f"根据{LICENSING_LAW}第三十二条第一款第（四）项的规定，"
         deny_basis = f"根据{LICENSING_LAW}第三十八条第二款的规定，"
         extension_basis = f"根据{LICENSING_LAW}第四十二条的规定，经本行政机关负责人批准，"
+        # 统一办理、联合办理、集中办理 (联办): the government's head approves (art. 42).
+        joint_extension_basis = f"根据{LICENSING_LAW}第四十二条的规定，经本级人民政府负责人批准，"
         special_basis = f"根据{LICENSING_LAW}第四十五条的规定，"
         time_limit = "行政许可的期限"
     else:
@@ -158,6 +160,7 @@ def legal_context(kind: str, item_type: str, legal_basis: str, result_name: str 
         correction_basis = ""
         deny_basis = own_basis
         extension_basis = f"经{'本行政机关' if form.administrative else '本单位'}负责人批准，"
+        joint_extension_basis = "经本级人民政府负责人批准，"
         special_basis = ""
         time_limit = "办理时限"
     return {
@@ -172,6 +175,7 @@ def legal_context(kind: str, item_type: str, legal_basis: str, result_name: str 
             "correction_basis": correction_basis,
             "deny_basis": deny_basis,
             "extension_basis": extension_basis,
+            "joint_extension_basis": joint_extension_basis,
             "special_basis": special_basis,
             "time_limit": time_limit,
             "approve_verdict": form.approve.verdict,

@@ -74,6 +74,7 @@ class UserFactory(factory.Factory):
         citizen = factory.Trait(roles=[Role.CITIZEN])
         clerk = factory.Trait(roles=[Role.CLERK])
         approver = factory.Trait(roles=[Role.APPROVER])
+        government_head = factory.Trait(roles=[Role.GOVERNMENT_HEAD])
         supervisor = factory.Trait(roles=[Role.SUPERVISOR])
         catalog_admin = factory.Trait(roles=[Role.CATALOG_ADMIN])
         system_admin = factory.Trait(roles=[Role.SYSTEM_ADMIN])

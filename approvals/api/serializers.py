@@ -258,8 +258,14 @@ class ExtensionSerializer(serializers.ModelSerializer):
     requested_by = UserRefSerializer()
     decided_by = UserRefSerializer(allow_null=True)
     department = serializers.CharField(
-        source="department.name", help_text="作出决定的行政机关，由其负责人批准"
+        source="department.name",
+        help_text="作出决定的行政机关，由其负责人批准（联办事项由区政府负责人批准）",
     )
+    authority = serializers.CharField(
+        help_text="批准人身份：department_head 本行政机关负责人，"
+        "government_head 本级人民政府负责人（联办，行政许可法第四十二条）"
+    )
+    authority_label = serializers.CharField(source="get_authority_display")
 
     class Meta:
         model = Extension
@@ -268,6 +274,8 @@ class ExtensionSerializer(serializers.ModelSerializer):
             "application",
             "case_number",
             "department",
+            "authority",
+            "authority_label",
             "days",
             "reason",
             "status",

@@ -4,9 +4,10 @@ of a case, 督办 records.
 Permissions, per view (also in each docstring and ``permission_classes``):
 - tasks: role approver; a task is visible only among the departments the user acts for
   (django-guardian), and every service re-checks it;
-- extensions: the head of the department deciding the case decides (the service
-  checks); supervisors list those they watch, read-only; an extension the user has no
-  part in (``selectors.extension_get_for``) is a 404;
+- extensions: the head of the department deciding the case decides, the district
+  government's head those of joint handling (the service checks); supervisors list
+  those they watch, read-only; an extension the user has no part in
+  (``selectors.extension_get_for``; a joint one, for an approver) is a 404;
 - case clocks: whoever may see the case (applicant, clerks, supervisors, approvers with
   a task on it); supplement received: the applicant or a clerk;
 - escalations (督办): role supervisor, scoped to the departments they watch.
@@ -120,6 +121,19 @@ class IsSupervisor(HasRole):
 class IsApproverOrSupervisor(HasRole):
     roles = (Role.APPROVER, Role.SUPERVISOR)
     message = "仅审批人员或督查人员可以使用此接口。"
+
+
+class MayDecideExtensions(HasRole):
+    """An approver (a department head decides) or the district government's head
+    (区政府负责人: the extensions of joint handling)."""
+
+    roles = (Role.APPROVER, Role.GOVERNMENT_HEAD)
+    message = "仅审批人员或区政府负责人可以使用此接口。"
+
+
+class SeesExtensions(HasRole):
+    roles = (Role.APPROVER, Role.GOVERNMENT_HEAD, Role.SUPERVISOR)
+    message = "仅审批人员、区政府负责人或督查人员可以使用此接口。"
 
 
 TASK_FILTERS = [
@@ -333,11 +347,12 @@ class TaskTerminateApi(TaskMixin, APIView):
 
 @extend_schema_view(get=extend_schema(tags=TAGS, summary="待批准的延期申请"))
 class ExtensionListApi(ListAPIView):
-    """Pending extensions. Permission: IsApproverOrSupervisor; a department head sees
-    those they may decide, a supervisor those of the departments they watch (read-only:
-    supervisors do not decide extensions)."""
+    """Pending extensions. Permission: SeesExtensions; a department head sees those they
+    may decide (not joint handling), the district government's head the joint ones
+    (联办), a supervisor those of the departments they watch (read-only: supervisors do
+    not decide extensions)."""
 
-    permission_classes = [IsApproverOrSupervisor]
+    permission_classes = [SeesExtensions]
     serializer_class = ExtensionSerializer
     filter_backends: list = []
 
@@ -349,10 +364,12 @@ class ExtensionListApi(ListAPIView):
 
 class ExtensionDecideApi(APIView):
     """批准或不批准延期: the case clocks extend and the applicant gets the written notice.
-    Permission: IsApprover, and the head of the department deciding the case (checked
-    by the service); never the requester, never a supervisor (行政许可法 art. 42)."""
+    Permission: MayDecideExtensions, and the head of the department deciding the case
+    or, for joint handling (联办), the district government's head (checked by the
+    service; a joint extension is a 404 to an approver); never the requester, never a
+    supervisor (行政许可法 art. 42)."""
 
-    permission_classes = [IsApprover]
+    permission_classes = [MayDecideExtensions]
 
     @_action_schema("批准延期", ExtensionDecideSerializer, ExtensionSerializer)
     def post(self, request, pk):

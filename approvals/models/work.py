@@ -16,6 +16,7 @@ from ..constants import (
     Decision,
     DeliveryStatus,
     EscalationStatus,
+    ExtensionAuthority,
     ExtensionStatus,
     Light,
     TaskStatus,
@@ -81,8 +82,10 @@ class Task(TimeStampedModel):
 
 class Extension(TimeStampedModel):
     """延期 (art. 42): more working days, approved by the head (负责人) of the body that
-    decides the case (``department``, fixed when requested), never by a supervisor;
-    the applicant is told why."""
+    decides the case (``department``, fixed when requested) or, for joint handling
+    (联办), by the head of the district government (``authority``, fixed when
+    requested: the capacity its decider acts in), never by a supervisor; the applicant
+    is told why."""
 
     application = models.ForeignKey(
         "intake.Application",
@@ -95,7 +98,14 @@ class Extension(TimeStampedModel):
         verbose_name=_("批准机关"),
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("作出决定的行政机关，由其负责人批准延期"),
+        help_text=_("作出决定的行政机关，由其负责人批准延期（联办事项由区政府负责人批准）"),
+    )
+    authority = models.CharField(
+        _("批准人身份"),
+        max_length=16,
+        choices=ExtensionAuthority.choices,
+        default=ExtensionAuthority.DEPARTMENT_HEAD,
+        help_text=_("申请时确定：联办事项由本级人民政府负责人批准，其他由本行政机关负责人批准"),
     )
     days = models.PositiveSmallIntegerField(_("延长工作日"))
     reason = models.CharField(_("延期理由"), max_length=300)

@@ -32,6 +32,7 @@ from ..constants import (
     SPECIAL_PROCEDURE_KINDS,
     ClockKind,
     Decision,
+    ExtensionAuthority,
     ExtensionStatus,
     PauseKind,
     TaskStatus,
@@ -536,10 +537,41 @@ def special_procedure_end(
 # --- extensions (延期, art. 42) ---------------------------------------------------------------
 
 
+def is_joint(application: Application) -> bool:
+    """Joint handling (联办: 共同实施部门 on the version), as art. 42 means it."""
+    return application.item_version.co_departments.exists()
+
+
 def extension_limit(application: Application) -> int:
-    """Joint handling (共同实施部门 on the version) allows 15 working days, else 10."""
-    joint = application.item_version.co_departments.exists()
-    return EXTENSION_MAX_DAYS_JOINT if joint else EXTENSION_MAX_DAYS
+    """Joint handling allows 15 working days, else 10."""
+    return EXTENSION_MAX_DAYS_JOINT if is_joint(application) else EXTENSION_MAX_DAYS
+
+
+def extension_authority(application: Application) -> str:
+    """Who approves an extension of the case (art. 42): for joint handling the head of
+    the people's government at that level (区政府负责人), else the head of the body
+    deciding the case."""
+    if is_joint(application):
+        return ExtensionAuthority.GOVERNMENT_HEAD
+    return ExtensionAuthority.DEPARTMENT_HEAD
+
+
+def extension_deciders(extension: Extension):
+    """The active users who may decide ``extension``, its requester excepted: the
+    district government's heads for a joint case, else the heads of the deciding
+    department who still act for it."""
+    if extension.authority == ExtensionAuthority.GOVERNMENT_HEAD:
+        users = User.objects.filter(is_active=True, groups__name=Role.GOVERNMENT_HEAD)
+    else:
+        users = User.objects.filter(
+            is_active=True,
+            groups__name=Role.APPROVER,
+            staff_profile__head_of_id=extension.department_id,
+        )
+    users = users.exclude(pk=extension.requested_by_id).distinct().order_by("pk")
+    if extension.authority == ExtensionAuthority.GOVERNMENT_HEAD:
+        return list(users)
+    return [user for user in users if is_department_head(user, extension.department_id)]
 
 
 def statutory_limit_passed(application: Application) -> datetime.date | None:
@@ -572,7 +604,8 @@ def extension_request(
     reason: str,
     expected_version: int | None = None,
 ) -> Extension:
-    """Ask for more working days; the head of the body deciding the case approves."""
+    """Ask for more working days; the head of the body deciding the case approves, or
+    for joint handling the district government's head; the deciders are told."""
     task, application = lock_task(task, expected_version=expected_version)
     require_worker(task, actor)
     if application.status not in (CaseStatus.IN_APPROVAL, CaseStatus.SUPPLEMENT_REQUESTED):
@@ -604,6 +637,7 @@ def extension_request(
         days=days,
         reason=reason,
         requested_by=actor,
+        authority=extension_authority(application),
     )
     bump(task)
     _event(
@@ -615,6 +649,15 @@ def extension_request(
         extension=extension.pk,
         days=days,
     )
+    for decider in extension_deciders(extension):
+        notify(
+            recipient=decider,
+            title="延期申请待批准",
+            body=f"{application.case_number}“{application.item_version.name}”申请延长 "
+            f"{days} 个工作日（{extension.get_authority_display()}批准）：{reason}",
+            url=reverse("approvals:extensions"),
+            reference=application.case_number or "",
+        )
     return extension
 
 
@@ -628,21 +671,26 @@ def _extension_event(
 
 
 def may_decide_extension(user: User, extension: Extension) -> bool:
-    """Only the head (负责人) of the body deciding the case (行政许可法 art. 42).
-    Supervisors watch and urge (督办); they do not decide."""
+    """Only the head (负责人) of the body deciding the case, or for joint handling the
+    head of the district government (行政许可法 art. 42). Supervisors watch and urge
+    (督办); they do not decide."""
+    if extension.authority == ExtensionAuthority.GOVERNMENT_HEAD:
+        return user.is_active and user.has_role(Role.GOVERNMENT_HEAD)
     return is_department_head(user, extension.department_id)
 
 
 def _require_may_decide(user: User, extension: Extension) -> None:
     if may_decide_extension(user, extension):
         return
-    department = extension.department.name
+    if extension.authority == ExtensionAuthority.GOVERNMENT_HEAD:
+        who = "联办事项的延期须经本级人民政府负责人（区政府负责人）批准。"
+    else:
+        who = f"延期须经作出决定的行政机关（{extension.department.name}）负责人批准。"
     if user.has_role(Role.SUPERVISOR):
         raise ApprovalPermissionDenied(
-            "督查人员可以查看和督办延期申请，但不能批准或不批准延期："
-            f"延期须经作出决定的行政机关（{department}）负责人批准。"
+            f"督查人员可以查看和督办延期申请，但不能批准或不批准延期：{who}"
         )
-    raise ApprovalPermissionDenied(f"延期须经作出决定的行政机关（{department}）负责人批准。")
+    raise ApprovalPermissionDenied(who)
 
 
 @transaction.atomic
@@ -680,7 +728,12 @@ def extension_decide(
     )
     if not approve:
         _extension_event(
-            application, extension, E.EXTENSION_REJECTED, actor, f"延期申请未获批准：{note}"
+            application,
+            extension,
+            E.EXTENSION_REJECTED,
+            actor,
+            f"延期申请未获{extension.get_authority_display()}批准：{note}",
+            authority=extension.authority,
         )
         notify(
             recipient=extension.requested_by,
@@ -697,8 +750,10 @@ def extension_decide(
         extension,
         E.EXTENSION_APPROVED,
         actor,
-        f"批准延期 {extension.days} 个工作日：{extension.reason}",
+        f"{extension.get_authority_display()}批准延期 {extension.days} 个工作日："
+        f"{extension.reason}",
         days=extension.days,
+        authority=extension.authority,
     )
     _notice(
         application,
@@ -706,6 +761,7 @@ def extension_decide(
         actor,
         extension.department,
         extension_days=extension.days,
+        extension_authority=extension.authority,
         reason=extension.reason,
         new_statutory_due_date=f"{application.statutory_due_date:%Y年%m月%d日}",
         new_promised_due_date=f"{application.promised_due_date:%Y年%m月%d日}",

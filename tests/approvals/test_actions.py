@@ -20,7 +20,7 @@ from approvals.services.clocks import clock_days_left
 from intake.constants import CaseAction, CaseStatus, NoticeKind
 from intake.models import CaseEvent, Notice
 from jinpu_portal.models import Notification
-from tests.factories import CitizenFactory, UserFactory, make_approver, make_version
+from tests.factories import CitizenFactory, UserFactory, make_version
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -338,14 +338,14 @@ def test_rejecting_needs_a_reason_and_changes_no_clock(case, task, spj_approver,
     assert not Notice.objects.filter(application=case, kind=NoticeKind.EXTENSION).exists()
 
 
-def test_joint_handling_allows_fifteen_days(accept, parallel_version, scj, scj_approver, spj):
+def test_joint_handling_allows_fifteen_days(accept, parallel_version, scj, scj_approver):
+    """15 working days, approved by the district government's head (区政府负责人)."""
     case = accept(parallel_version)
     task = case.tasks.get(department=scj)
     with pytest.raises(ApprovalError, match="最多可延长 15 个工作日"):
         svc.extension_request(task=task, actor=scj_approver, days=16, reason="联办复杂")
     extension = svc.extension_request(task=task, actor=scj_approver, days=15, reason="联办复杂")
-    head = make_approver(spj, head=True)
-    svc.extension_decide(extension=extension, actor=head, approve=True)
+    svc.extension_decide(extension=extension, actor=UserFactory(government_head=True), approve=True)
     assert case_clock(case, ClockKind.STATUTORY).extension_days == 15
 
 

@@ -1,6 +1,8 @@
 """行政许可法 art. 42: an extension is approved by the head (负责人) of the body that
 decides the case, never by a supervisor (who watches and urges) nor by the head of
-another department, on the service, the pages and the API."""
+another department, on the service, the pages and the API. The case here is not 联办
+(no co-handling departments on its version); a 联办 extension is the district
+government's head's (test_joint_extensions.py)."""
 
 import datetime
 
@@ -14,15 +16,22 @@ from approvals.constants import ClockKind, ExtensionStatus
 from approvals.models import Clock, Extension
 from approvals.selectors import extension_list_decidable_by, extension_list_watched_by
 from approvals.services import tasks as svc
-from tests.factories import department, make_approver
+from tests.factories import department, make_approver, make_version
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(accept, parallel_version):
-    """联办: 市场监管局 and 住建局 review in parallel, the 审批局 decides."""
-    return accept(parallel_version)
+def case(accept, spj, scj, zjj):
+    """市场监管局 and 住建局 review in parallel, the 审批局 decides; no co-handling
+    departments on the version: not 联办."""
+    version = make_version(
+        department=spj,
+        steps=[(1, "市场监管审查", scj, 4), (1, "住建审查", zjj, 5), (2, "决定", spj, 3)],
+        statutory=45,
+        promised=15,
+    )
+    return accept(version)
 
 
 @pytest.fixture
