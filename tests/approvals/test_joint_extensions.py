@@ -269,3 +269,40 @@ def test_a_version_without_co_departments_is_not_joint(accept, spj, scj, spj_app
         reason="复杂",
     )
     assert extension.authority == ExtensionAuthority.DEPARTMENT_HEAD
+
+
+def test_the_migration_hands_pending_joint_extensions_to_the_government_head(
+    accept, parallel_version, sequential_version, scj, scj_approver, spj_approver, spj_head
+):
+    """Before the role, every extension was a department head's: the pending joint one
+    moves to the government's head; a decided one keeps the capacity it was decided in,
+    and one of a case that is not joint stays."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("approvals.migrations.0008_extension_authority")
+    pending = svc.extension_request(
+        task=accept(parallel_version).tasks.get(department=scj),
+        actor=scj_approver,
+        days=5,
+        reason="联办",
+    )
+    decided = svc.extension_request(
+        task=accept(parallel_version).tasks.get(department=scj),
+        actor=scj_approver,
+        days=5,
+        reason="联办",
+    )
+    plain = svc.extension_request(
+        task=accept(sequential_version).tasks.get(), actor=spj_approver, days=3, reason="复杂"
+    )
+    Extension.objects.update(authority=ExtensionAuthority.DEPARTMENT_HEAD)
+    Extension.objects.filter(pk=decided.pk).update(status=ExtensionStatus.APPROVED)
+    migration.pending_joint_to_government(apps, None)
+    authority = dict(Extension.objects.values_list("pk", "authority"))
+    assert authority == {
+        pending.pk: ExtensionAuthority.GOVERNMENT_HEAD,
+        decided.pk: ExtensionAuthority.DEPARTMENT_HEAD,
+        plain.pk: ExtensionAuthority.DEPARTMENT_HEAD,
+    }

@@ -59,6 +59,8 @@ SHOTS = {
     ("approver", "approvals:inbox"): "approver-inbox",
     ("approver", "approvals:case"): "approver-case",
     ("head", "approvals:extensions"): "head-extensions",
+    ("govhead", "home"): "govhead-home",
+    ("govhead", "approvals:extensions"): "govhead-extensions",
     ("admin", "admin:index"): "admin-index",
     ("clerk", "feedback:order"): "clerk-feedback-order",
     ("supervisor", "feedback:appeal"): "supervisor-feedback-appeal",
@@ -173,6 +175,17 @@ def scene(transactional_db, monkeypatch):
     task = case.tasks.get()
     task_claim(task=task, actor=approver)
     extension_request(task=task, actor=approver, days=5, reason="需组织专家现场评审。")
+    # A joint case (联办: the 市场监管局 co-handles): its extension is the district
+    # government's head's, and its department head sees it read-only.
+    joint = make_version(
+        department=spj,
+        steps=[(1, "联合审查", scj, 5), (2, "审批决定", spj, 3)],
+        name="大型活动联合审批",
+        statutory=45,
+        co_departments=[scj],
+    )
+    joint_task = accept_case(joint, clerk=clerk, applicant=citizen).tasks.get()
+    extension_request(task=joint_task, actor=approver, days=12, reason="需多部门联合现场核查。")
 
     waiting = accept_case(two_stage, clerk=clerk, applicant=citizen)
     supplement_task = waiting.tasks.get()
@@ -428,8 +441,12 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
         # The tablet facing the citizen: bound with its key first (test_no_serious_...).
         return [url("feedback:pad-bind"), url("feedback:pad")]
     if role == "head":
-        # The department head's pages differ from an approver's in the extension forms.
+        # The department head's pages differ from an approver's in the extension forms
+        # (and the joint extensions of their department, read-only).
         return [url("home"), url("approvals:extensions"), url("approvals:task", s["task"].pk)]
+    if role == "govhead":
+        # The district government's head decides the joint (联办) extensions.
+        return [url("home"), url("accounts:profile"), url("approvals:extensions")]
     if role == "approver":
         return [
             *common,
@@ -500,6 +517,7 @@ ROLES = {
     "clerk": "clerk",
     "approver": "approver",
     "head": "head",
+    "govhead": "govhead",
     "supervisor": "supervisor",
     "admin": "admin",
     "pad": None,  # a counter pad (评价器): no account, a device key in a cookie
