@@ -29,7 +29,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.permissions import HasRole
+from accounts.api.permissions import HasRole, IsApprover, IsSupervisor
 from accounts.constants import Role
 from accounts.models import User
 from intake.models import Application
@@ -102,20 +102,6 @@ def call_service(func, **kwargs):
         raise exceptions.PermissionDenied(
             {"detail": error_text(error), "code": "permission_denied"}
         ) from error
-
-
-class IsApprover(HasRole):
-    """A signed-in user with the approver role (审批人员)."""
-
-    roles = (Role.APPROVER,)
-    message = "仅审批人员可以使用此接口。"
-
-
-class IsSupervisor(HasRole):
-    """A signed-in user with the supervisor role (督查人员)."""
-
-    roles = (Role.SUPERVISOR,)
-    message = "仅督查人员可以使用此接口。"
 
 
 class IsApproverOrSupervisor(HasRole):

@@ -19,7 +19,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from approvals.api.views import IsSupervisor, call_service
+from accounts.api.permissions import IsSupervisor
+from approvals.api.views import call_service
 from jinpu_portal.api.errors import valid
 from jinpu_portal.api.schema import action_schemas, error_responses
 

@@ -27,8 +27,7 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.permissions import HasRole, IsCitizen
-from accounts.constants import Role
+from accounts.api.permissions import IsCitizen, IsClerk
 from accounts.models import Hall, Window
 from approvals.api.views import call_service
 from jinpu_portal.api.errors import FlatInput, SaysWhyThrottled, valid
@@ -71,11 +70,6 @@ ACT_ERRORS = error_responses(
         409: "该号已被其他窗口处理（并发冲突）",
     }
 )
-
-
-class IsClerk(HasRole):
-    roles = (Role.CLERK,)
-    message = "仅综窗人员可以使用此接口。"
 
 
 class IsManager(BasePermission):
