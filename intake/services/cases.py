@@ -713,7 +713,7 @@ def intake_request_correction(
     material that an earlier one passed as fine."""
     application = _lock(application)
     require_can(application, CaseAction.REQUEST_CORRECTION)
-    _require_clerk_for(application, actor)
+    window = _require_clerk_for(application, actor)
     slots = _apply_verdicts(application, verdicts, actor)
     to_correct = [
         s for s in slots if s.status in (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE)
@@ -733,7 +733,6 @@ def intake_request_correction(
             + "、".join(renamed),
             code="not_one_time",
         )
-    window = clerk_window(actor)
     application.window = window
     application.hall = window.hall
     now = timezone.now()
@@ -784,7 +783,7 @@ def intake_refuse(
     """不予受理, with the reason, where to apply instead, and the right to review or sue."""
     application = _lock(application)
     require_can(application, CaseAction.REFUSE)
-    _require_clerk_for(application, actor)
+    window = _require_clerk_for(application, actor)
     if kind not in RefusalKind.values:
         raise IntakeError("请选择不予受理的类型。", code="kind")
     if not reason.strip():
@@ -793,7 +792,6 @@ def intake_refuse(
         raise IntakeError(
             "不属于本机关职权范围的，应告知申请人向有关行政机关申请。", code="redirect"
         )
-    window = clerk_window(actor)
     application.window = window
     application.hall = window.hall
     application.outcome_note = reason.strip()
