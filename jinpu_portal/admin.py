@@ -1,9 +1,12 @@
-"""Admin pieces every app's back office shares (no model of its own is registered here)."""
+"""Admin pieces every app's back office shares, and the one model of the portal's own
+shown there: the keys of create-only forms (read-only)."""
 
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from .concurrency import STALE_MESSAGE, edit_token, field_state
+from .models import FormSubmission
 
 TOKEN_FIELD = "edit_token"  # noqa: S105 (a form field name, not a secret)
 
@@ -100,3 +103,23 @@ class EditTokenAdminMixin:
             rows = inline.get_queryset(request).filter(**{formset.fk.name: obj}).order_by("pk")
             state.append([{"pk": row.pk, **field_state(row, names)} for row in rows])
         return state
+
+
+@admin.register(FormSubmission)
+class FormSubmissionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Which create-only form was posted, by whom, and what its first post made
+    (jinpu_portal.submissions); kept two days."""
+
+    list_display = ["key", "purpose", "user", "made_display", "created_at"]
+    list_filter = ["purpose"]
+    list_select_related = ["user", "content_type"]
+    search_fields = ["=key", "user__username"]
+    date_hierarchy = "created_at"
+    fields = ["key", "purpose", "user", "content_type", "object_id", "created_at"]
+    ordering = ["-created_at"]
+
+    @admin.display(description="首次提交所建对象")
+    def made_display(self, obj) -> str:
+        if obj.content_type_id is None:
+            return "—"
+        return f"{obj.content_type.name} #{obj.object_id}"

@@ -1,7 +1,9 @@
 """Models every app shares: time stamps, the append-only audit record, the optional
-reference and acting-user fields, gapless sequences and in-portal notifications."""
+reference and acting-user fields, gapless sequences, in-portal notifications and the
+keys of create-only forms (``FormSubmission``)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
@@ -173,3 +175,43 @@ class Notification(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+
+class FormSubmission(models.Model):
+    """One create-only form as a page rendered it (its key is a hidden field), or one API
+    request naming a key: the first post that goes through claims the key in its own
+    transaction and records what it made, so the same form posted again (a double click,
+    a resubmitted page, a second tab) is shown that instead of making another. A refused
+    post rolls its claim back with everything else. See ``jinpu_portal.submissions``.
+
+    A key only matters for the minutes a form stays open: ``submissions_purge`` (beat,
+    nightly) deletes the keys older than ``submissions.KEEP``."""
+
+    key = models.UUIDField(_("表单标识"), primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        on_delete=models.CASCADE,  # a disposable key never keeps an account
+        related_name="+",
+    )
+    purpose = models.CharField(_("表单"), max_length=40)
+    # What the first post made: a generic pointer, empty until it is recorded (and when
+    # the post made nothing the page can show).
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("对象类型"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    object_id = models.PositiveBigIntegerField(_("对象 id"), null=True, blank=True)
+    made = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("表单提交标识")
+        verbose_name_plural = _("表单提交标识")
+
+    def __str__(self):
+        return f"{self.purpose} {self.key}"

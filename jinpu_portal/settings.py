@@ -352,6 +352,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # (hall.services.dayclose; idempotent, so hourly: a missed run is caught up within the
     # hour, and the windows are never blocked by them meanwhile).
     "hall-day-close": _beat("hall.tasks.day_close", crontab(minute=5), expires=3000),
+    # The keys of create-only forms older than two days (jinpu_portal.submissions).
+    "submissions-purge": _beat(
+        "jinpu_portal.submissions_purge", crontab(minute=10, hour=3), expires=3600
+    ),
     # The one invitation to rate after FEEDBACK_INVITE_DAYS: in the daytime only (SMS).
     "feedback-invitations-send": _beat(
         "feedback.tasks.invitations_send", crontab(minute="*/15", hour="9-19"), expires=890

@@ -1,4 +1,5 @@
-"""Celery tasks of the portal: ping (health check) and dispatching notifications."""
+"""Celery tasks of the portal: ping (health check), dispatching notifications and
+purging the keys of create-only forms."""
 
 import logging
 
@@ -38,3 +39,11 @@ def notification_dispatch(payload: dict) -> None:
     from .notifications import dispatch_external
 
     dispatch_external(payload)
+
+
+@shared_task(name="jinpu_portal.submissions_purge", ignore_result=True)
+def submissions_purge() -> int:
+    """Delete the create-only forms' keys older than two days (beat, nightly)."""
+    from .submissions import submissions_purge as purge
+
+    return purge()

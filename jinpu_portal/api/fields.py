@@ -14,6 +14,20 @@ def optional_text(label, **options) -> serializers.CharField:
     )
 
 
+def submission_key(made: str) -> serializers.UUIDField:
+    """The optional key of a create request (``jinpu_portal.submissions``): the
+    client's UUID per thing to create; a second request with it is answered 409 with the
+    id of what the first one made. ``made`` says what is created, in Chinese."""
+    return serializers.UUIDField(
+        label="请求标识",
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=f"客户端为每次{made}生成的 UUID：同一标识的请求只{made}一次，"
+        f"重复提交答 409，并给出首次{made}的申请 id",
+    )
+
+
 _DATETIME = serializers.DateTimeField()
 
 
