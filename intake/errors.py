@@ -9,12 +9,3 @@ class IntakeError(ValidationError):
 
 class IntakePermissionDenied(PermissionDenied):
     """The actor may not act on this application (another window, another citizen)."""
-
-
-class DuplicateSubmission(IntakeError):
-    """The same counter form was posted again. ``submission`` (a ``CounterSubmission``)
-    names what the first post made, when the same clerk sent both."""
-
-    def __init__(self, message: str, *, submission=None):
-        super().__init__(message, code="duplicate_submission")
-        self.submission = submission

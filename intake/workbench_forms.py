@@ -7,7 +7,6 @@ convenience, never the guard.
 """
 
 import datetime
-import uuid
 from dataclasses import dataclass
 
 from django import forms
@@ -22,6 +21,7 @@ from accounts.validators import (
 from catalog.constants import CaseType, MaterialRequirement
 from catalog.models import ItemMaterial, ItemVersion
 from jinpu_portal.forms import BootstrapForm, bootstrap_classes
+from jinpu_portal.submissions import SubmissionKeyForm
 
 from .constants import ApplicantKind, DeliveryMethod, IntakeOutcome, MaterialStatus, RefusalKind
 
@@ -269,8 +269,9 @@ class OutcomeForm(forms.Form):
         return data
 
 
-class CounterFlagsForm(forms.Form):
-    """What the counter records besides the materials: flags, agent, delivery."""
+class CounterFlagsForm(SubmissionKeyForm):
+    """What the counter records besides the materials: flags, agent, delivery; and the
+    page's form key (``submission``: its second post finds the first one's case)."""
 
     green_channel = forms.BooleanField(label="绿色通道（优先办理）", required=False)
     assisted = forms.BooleanField(label="帮办（工作人员协助填报）", required=False)
@@ -288,9 +289,6 @@ class CounterFlagsForm(forms.Form):
         label="结果送达方式", choices=DeliveryMethod.choices, initial=DeliveryMethod.WINDOW
     )
     delivery_address = forms.CharField(label="邮寄地址", max_length=200, required=False)
-    # The form's key, new on each page: its second post finds the first one's case
-    # (intake.services.counter.submission_claim).
-    submission = forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
 
     def __init__(self, *args, postal_supported: bool, applicant_id_number: str = "", **kwargs):
         super().__init__(*args, **kwargs)

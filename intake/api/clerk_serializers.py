@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from accounts.validators import validate_credit_code, validate_resident_id
 from catalog.constants import MaterialRequirement
-from jinpu_portal.api.fields import date_out, datetime_out, optional_text
+from jinpu_portal.api.fields import date_out, datetime_out, optional_text, submission_key
 
 from ..constants import CaseStatus, DeliveryMethod, IntakeOutcome, MaterialStatus, RefusalKind
 from ..models import Application, SubmittedMaterial
@@ -140,14 +140,7 @@ class ClerkCounterIntakeSerializer(ClerkApplicationCreateSerializer):
     refusal_kind = optional_text("不予受理类型", max_length=32)
     refusal_reason = optional_text("不予受理理由", max_length=300)
     redirect_to = optional_text("告知申请人向其申请的机关", max_length=200)
-    submission = serializers.UUIDField(
-        label="请求标识",
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="客户端为每次办理生成的 UUID：同一标识的请求只办理一次，"
-        "重复提交答 409，并给出首次办理的申请 id",
-    )
+    submission = submission_key("办理")
 
 
 class ClerkMaterialSerializer(serializers.ModelSerializer):

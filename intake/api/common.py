@@ -7,8 +7,8 @@ from rest_framework import exceptions, serializers
 
 from jinpu_portal.api.errors import Conflict
 from jinpu_portal.db import fastpath_off
+from jinpu_portal.submissions import DuplicateSubmission
 
-from ..errors import DuplicateSubmission
 from ..models import Application, CaseEvent, Notice
 from ..selectors import application_detail_for, application_list_for
 
@@ -32,7 +32,8 @@ class ServiceCallMixin:
         except Application.DoesNotExist:
             raise exceptions.NotFound(NOT_FOUND) from None
         except DuplicateSubmission as error:
-            first = error.submission.application_id if error.submission else None
+            made = error.made
+            first = made.pk if isinstance(made, Application) else None
             detail = error.messages[0] + (f"首次办理的申请 id：{first}。" if first else "")
             raise Conflict({"detail": detail, "code": error.code}) from None
         except (DjangoValidationError, DjangoPermissionDenied) as error:

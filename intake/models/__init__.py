@@ -3,7 +3,6 @@ from .cases import (
     BundleApplication,
     CaseEvent,
     CaseNumberSequence,
-    CounterSubmission,
     SubmittedMaterial,
 )
 from .notices import CorrectionItem, CorrectionNotice, DocumentNumberSequence, Notice
@@ -15,7 +14,6 @@ __all__ = [
     "CaseNumberSequence",
     "CorrectionItem",
     "CorrectionNotice",
-    "CounterSubmission",
     "DocumentNumberSequence",
     "Notice",
     "SubmittedMaterial",

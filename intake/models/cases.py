@@ -334,29 +334,3 @@ class CaseNumberSequence(Sequence):
 
     def __str__(self):
         return f"{self.prefix}{self.day:%Y%m%d} → {self.last_value}"
-
-
-class CounterSubmission(models.Model):
-    """One counter intake form as the workbench rendered it (its key is a hidden field),
-    or one clerks' API request naming a key. The first post that goes through claims
-    the key in its own transaction and records what it made, so the same form posted
-    again (a double click, a resubmitted page, a second tab) finds that case instead of
-    making another. A refused post rolls its claim back with everything else."""
-
-    key = models.UUIDField(_("表单标识"), primary_key=True)
-    clerk = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("综窗人员"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    application = optional_foreign_key(Application, _("申请"), related_name="+")
-    bundle_application = optional_foreign_key(BundleApplication, _("一件事申请"), related_name="+")
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("窗口受理表单")
-        verbose_name_plural = _("窗口受理表单")
-
-    def __str__(self):
-        return str(self.key)

@@ -11,8 +11,8 @@ materials: ``contact_phone``, ``delivery_method``, ``delivery_address``,
 (an ``IntakeOutcome``), ``note``, ``conclude_immediately`` (即办件), and for a
 refusal ``refusal_kind``, ``refusal_reason`` and ``redirect_to``. A verdict is a dict
 as ``intake.services.cases`` takes it. ``submission`` (optional) is the key of the form
-or request: the first post with it claims it, a second one is refused with
-``DuplicateSubmission`` naming what the first made (``CounterSubmission``).
+or request (``jinpu_portal.submissions``): the first post with it claims it, a second
+one is refused with ``DuplicateSubmission`` naming what the first made.
 """
 
 from django.db import IntegrityError, transaction
@@ -21,10 +21,11 @@ from accounts.models import Citizen, Enterprise, User, Window
 from accounts.selectors import citizen_by_id_number
 from accounts.services import citizen_register_at_window, enterprise_register
 from catalog.models import Bundle, ItemVersion
+from jinpu_portal.submissions import submission_claim, submission_record
 
 from ..constants import Channel, IntakeOutcome, MaterialStatus
-from ..errors import DuplicateSubmission, IntakeError
-from ..models import Application, BundleApplication, CounterSubmission
+from ..errors import IntakeError
+from ..models import Application, BundleApplication
 from . import cases
 from .bundles import bundle_application_create, material_key
 from .cases import application_create, clerk_window, counter_receive
@@ -148,25 +149,13 @@ def outcome_apply(*, application: Application, actor: User, outcome: dict, verdi
     raise IntakeError("请选择受理结论：受理、一次性告知补正或不予受理。", code="outcome")
 
 
-def submission_claim(key, actor: User) -> None:
-    """Claim the form ``key`` (None: the caller sent none) in the caller's transaction.
-    A second post of the key waits here for the first one's commit and is then refused
-    (``DuplicateSubmission``); when the first was refused and rolled back, the second
-    goes on."""
-    if key is None:
-        return
-    try:
-        with transaction.atomic():
-            CounterSubmission.objects.create(key=key, clerk=actor)
-    except IntegrityError:
-        first = CounterSubmission.objects.filter(key=key, clerk=actor).first()
-        raise DuplicateSubmission("该受理表单已提交过，未重复办理。", submission=first) from None
+#: The counter's form key (``FormSubmission.purpose``) and its refusal.
+PURPOSE = "intake.counter"
+ALREADY = "该受理表单已提交过，未重复办理。"
 
 
-def submission_record(key, **made) -> None:
-    """What the post that claimed ``key`` made (``application`` or ``bundle_application``)."""
-    if key is not None:
-        CounterSubmission.objects.filter(key=key).update(**made)
+def _claim(key, actor: User) -> None:
+    submission_claim(key, user=actor, purpose=PURPOSE, message=ALREADY)
 
 
 @transaction.atomic
@@ -183,7 +172,7 @@ def counter_intake(
 ) -> Application:
     """One item at the counter: ``application_create`` → ``counter_receive`` → the
     outcome, all or nothing, once per ``submission`` key. Returns the application."""
-    submission_claim(submission, actor)
+    _claim(submission, actor)
     application = application_create(
         item_version=item_version,
         **_application_fields(
@@ -192,7 +181,7 @@ def counter_intake(
     )
     counter_receive(application=application, actor=actor, verdicts=verdicts)
     outcome_apply(application=application, actor=actor, outcome=outcome, verdicts=verdicts)
-    submission_record(submission, application=application)
+    submission_record(submission, application)
     return application
 
 
@@ -232,7 +221,7 @@ def counter_bundle_intake(
     material's name). A correction notice goes only to the item cases with a missing or
     defective material; the others stay received at this window. All or nothing, once
     per ``submission`` key."""
-    submission_claim(submission, actor)
+    _claim(submission, actor)
     bundle_application = bundle_application_create(
         bundle=bundle,
         **_application_fields(
@@ -250,5 +239,5 @@ def counter_bundle_intake(
         outcome_apply(application=application, actor=actor, outcome=outcome, verdicts=item_verdicts)
     if correcting and not corrected:
         raise IntakeError("没有需要补正的材料，请直接受理。", code="nothing_to_correct")
-    submission_record(submission, bundle_application=bundle_application)
+    submission_record(submission, bundle_application)
     return bundle_application

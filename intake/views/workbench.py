@@ -35,16 +35,18 @@ from catalog.selectors import (
     item_version_search,
 )
 from jinpu_portal.refusals import error_text
+from jinpu_portal.submissions import DuplicateSubmission
 from jinpu_portal.views import forbidden
 
 from ..constants import ApplicantKind, CaseStatus, Channel, MaterialStatus, NoticeStatus
-from ..errors import DuplicateSubmission, IntakeError, IntakePermissionDenied
+from ..errors import IntakeError, IntakePermissionDenied
 from ..files import material_file_response
 from ..models import Application, BundleApplication, Notice
 from ..selectors import application_detail_for, application_list_for, prereview_queue
 from ..services.bundles import material_key
 from ..services.cases import SCANNABLE, clerk_window, material_scan
 from ..services.counter import (
+    ALREADY,
     applicant_register_at_window,
     counter_bundle_intake,
     outcome_apply,
@@ -350,7 +352,7 @@ def _counter_submit(request, template: str, context: dict, call):
             submission=flags.cleaned_data.get("submission"),
         ), None
     except DuplicateSubmission as error:
-        first = _already_submitted(request, error.submission)
+        first = _already_submitted(request, error.made)
         if first is not None:
             return None, first
         context["errors"] = error.messages
@@ -360,18 +362,15 @@ def _counter_submit(request, template: str, context: dict, call):
         return None, render(request, template, context, status=400)
 
 
-def _already_submitted(request, submission):
+def _already_submitted(request, made):
     """The same form posted again (a double click, a second tab): the page of what its
     first post made, or None when it names nothing this clerk made."""
-    if submission is None:
-        return None
-    if submission.bundle_application_id:
-        messages.warning(request, "该受理表单已提交过，未重复办理。")
-        return redirect("intake:workbench-bundle-result", pk=submission.bundle_application_id)
-    if submission.application_id:
-        done = _outcome_message(submission.application)
-        messages.warning(request, f"该受理表单已提交过，未重复办理：{done}")
-        return redirect("intake:workbench-application", pk=submission.application_id)
+    if isinstance(made, BundleApplication):
+        messages.warning(request, ALREADY)
+        return redirect("intake:workbench-bundle-result", pk=made.pk)
+    if isinstance(made, Application):
+        messages.warning(request, f"{ALREADY.rstrip('。')}：{_outcome_message(made)}")
+        return redirect("intake:workbench-application", pk=made.pk)
     return None
 
 

@@ -2,7 +2,6 @@
 click, the page resubmitted, two tabs of it) makes one case with one case number and
 one set of notices; the second post is shown the case the first one made."""
 
-import re
 import uuid
 
 import pytest
@@ -12,16 +11,10 @@ from rest_framework.test import APIClient
 
 from intake.models import Application, BundleApplication, CaseEvent, Notice
 from tests.concurrency import run_at_once
+from tests.form_keys import rendered_form
 from tests.intake.test_counter import bundle_form, form_data, intake_url
 
 COUNTER_INTAKES = "/api/v1/clerk/counter-intakes/"
-
-
-def rendered_form(client, url: str, data: dict) -> dict:
-    """``data`` with the hidden fields of the page at ``url`` as the browser renders it."""
-    page = client.get(url).content.decode()
-    hidden = dict(re.findall(r'<input type="hidden" name="(submission)" value="([^"]*)"', page))
-    return {**data, **hidden}
 
 
 def one_case_made():
