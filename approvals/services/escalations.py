@@ -4,7 +4,9 @@ The sweep opens a 督办 record by itself when a clock runs over (``sweep``). A 
 may also issue one on any case in their scope, at any time (``escalation_issue``): it
 names the department holding the case now (the department of an open step, else the
 item's implementing department), the case's promised clock and its light at that moment,
-and tells the department's approvers. The department answers it (``escalation_answer``):
+and tells the department's approvers; once per form key (``submission``,
+``jinpu_portal.submissions``): a double click makes one 督办 and one notice to each
+approver. The department answers it (``escalation_answer``):
 the answer is the record's result and closes it. Both acts go to the case's record
 (``escalated`` / ``escalation_answered``, internal: the applicant sees neither message).
 """
@@ -19,6 +21,7 @@ from accounts.selectors import department_list_supervised_by
 from intake.models import Application
 from intake.states import record_event
 from jinpu_portal.notifications import notify
+from jinpu_portal.submissions import submission_claim, submission_record
 
 from ..constants import OPEN_TASK_STATUSES, ClockKind, EscalationStatus
 from ..constants import ApprovalEvent as E
@@ -31,6 +34,9 @@ from .sweep import approvers_by_department
 #: The rule of a supervisor's 督办 (``Escalation.rule``, numbered per clock).
 MANUAL_RULE = "supervisor"
 CONTENT_MAX = 300
+#: The 督办 form's key (``FormSubmission.purpose``) and the refusal of its second post.
+PURPOSE = "approvals.escalation"
+ALREADY = "该督办表单已提交过，未重复督办。"
 
 
 def _text(value: str, *, label: str, maximum: int = CONTENT_MAX) -> str:
@@ -67,9 +73,13 @@ def holding_department(application: Application) -> Department:
 
 
 @transaction.atomic
-def escalation_issue(*, application: Application | int, actor: User, content: str) -> Escalation:
+def escalation_issue(
+    *, application: Application | int, actor: User, content: str, submission=None
+) -> Escalation:
     """A supervisor's 督办 note on a case (accepted, not yet closed or just concluded:
-    any case with a promised clock)."""
+    any case with a promised clock), once per form key ``submission`` (None: not
+    checked; a second post raises ``DuplicateSubmission`` naming the first 督办)."""
+    submission_claim(submission, user=actor, purpose=PURPOSE, message=ALREADY)
     application = lock_case(application)
     if not may_supervise(actor, application):
         raise ApprovalPermissionDenied("只有负责该办件所属部门的督查人员可以督办。")
@@ -110,6 +120,7 @@ def escalation_issue(*, application: Application | int, actor: User, content: st
             url=url,
             reference=application.case_number or "",
         )
+    submission_record(submission, escalation)
     return escalation
 
 

@@ -8,13 +8,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_GET, require_POST
 
 from approvals.constants import Light
+from approvals.models import Escalation
 from approvals.selectors import case_clocks_left, case_timeline
 from approvals.services.escalations import CONTENT_MAX, escalation_issue
 from intake.constants import CaseStatus
 from jinpu_portal.refusals import error_text
+from jinpu_portal.submissions import DuplicateSubmission, SubmissionKeyForm
 
 from .. import rollups
 from ..selectors import CaseQuery, case_escalations, case_for_supervisor, case_lights, case_search
@@ -108,7 +111,7 @@ def case_list(request):
     )
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(SubmissionKeyForm):
     content = forms.CharField(
         label="督办内容", max_length=CONTENT_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -152,13 +155,33 @@ def case_escalate(request, pk):
     if not form.is_valid():
         return _case_page(request, application, form, status=400)
     try:
-        escalation_issue(
-            application=application, actor=request.user, content=form.cleaned_data["content"]
+        escalation = escalation_issue(
+            application=application,
+            actor=request.user,
+            content=form.cleaned_data["content"],
+            submission=form.cleaned_data["submission"],
         )
     except PermissionDenied as error:
         raise Http404("没有找到该办件，或不在您的督查范围内。") from error
+    except DuplicateSubmission as error:
+        first = error.made
+        if not isinstance(first, Escalation):
+            form.add_error(None, error_text(error))
+            return _case_page(request, application, form, status=409)
+        messages.warning(
+            request,
+            f"{error_text(error)}首次提交的督办已于 {localtime(first.issued_at):%Y-%m-%d %H:%M} "
+            "发出并通知承办部门，见下方督办记录。",
+        )
+        return redirect(_escalation_url(first))
     except ValidationError as error:
         form.add_error("content", error_text(error))
         return _case_page(request, application, form, status=400)
     messages.success(request, "督办已发出，已通知承办部门。")
-    return redirect(f"{reverse('supervision:case', args=[application.pk])}#escalations")
+    return redirect(_escalation_url(escalation))
+
+
+def _escalation_url(escalation: Escalation) -> str:
+    """The case's supervision page at the 督办 record."""
+    page = reverse("supervision:case", args=[escalation.application_id])
+    return f"{page}#escalation-{escalation.pk}"
