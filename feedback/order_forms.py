@@ -4,6 +4,7 @@ input; the services (``feedback.services.orders``) hold the rules and the messag
 from django import forms
 
 from jinpu_portal.forms import BootstrapForm
+from jinpu_portal.submissions import SubmissionKeyForm
 
 from .constants import AppealKind, Finding, ReviewResult, VisitLevel
 
@@ -69,7 +70,7 @@ class AppealDecideForm(BootstrapForm):
     reason = _text("复核意见")
 
 
-class ReviewBatchForm(BootstrapForm):
+class ReviewBatchForm(SubmissionKeyForm, BootstrapForm):
     title = forms.CharField(label="名称", max_length=100)
     period_start = forms.DateField(label="起始日期", widget=forms.DateInput(attrs={"type": "date"}))
     period_end = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))

@@ -21,7 +21,8 @@ names their owners (``clock_owners_for``). Every status change goes through
 An appeal asks a supervisor to rule the 差评 mistaken or malicious, with evidence; an
 accepted one marks the rating ``excluded`` (out of the figures, kept in the record) and
 closes the order. A 回头看 batch lists the unsatisfied cases of a period (差评 and
-unsatisfied return visits) for a supervisor to follow to a result.
+unsatisfied return visits) for a supervisor to follow to a result; its form opens one
+batch per key (``jinpu_portal.submissions``), however often it is posted.
 """
 
 import datetime
@@ -46,6 +47,7 @@ from jinpu_portal.api.fields import choice_label
 from jinpu_portal.concurrency import STALE_MESSAGE, edit_token
 from jinpu_portal.db import PreparedQuery
 from jinpu_portal.notifications import Message, notify_many
+from jinpu_portal.submissions import submission_claim, submission_record
 
 from ..constants import (
     BAD_LEVELS,
@@ -539,14 +541,25 @@ def appeal_decide(*, appeal: Appeal | int, actor: User, accept: bool, reason: st
 
 # --- 回头看 -------------------------------------------------------------------------------
 
+#: The 回头看 form's key (``FormSubmission.purpose``) and the refusal of its second post.
+REVIEW_PURPOSE = "feedback.review_batch"
+REVIEW_ALREADY = "该回头看表单已提交过，未重复开展。"
+
 
 @transaction.atomic
 def review_batch_open(
-    *, actor: User, title: str, period_start: datetime.date, period_end: datetime.date
+    *,
+    actor: User,
+    title: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    submission=None,
 ) -> ReviewBatch:
     """A supervisor's 回头看 over the unsatisfied cases of a period in their scope: the
     差评 rated in it and the orders with an unsatisfied return visit in it (appealed
-    away ones left out). One entry per order."""
+    away ones left out). One entry per order. Once per form key ``submission`` (None:
+    not checked; a second post raises ``DuplicateSubmission`` naming the first batch)."""
+    submission_claim(submission, user=actor, purpose=REVIEW_PURPOSE, message=REVIEW_ALREADY)
     scope = supervised_scope(actor)
     if scope is None:
         raise FeedbackPermissionDenied("只有督查人员可以开展回头看。")
@@ -581,6 +594,7 @@ def review_batch_open(
         )
         for pk in sorted(unsatisfied | rated)
     )
+    submission_record(submission, batch)
     return batch
 
 

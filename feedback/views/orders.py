@@ -25,10 +25,11 @@ from accounts.decorators import role_required
 from approvals.selectors import time_left
 from intake.files import stored_file_response
 from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors
+from jinpu_portal.submissions import DuplicateSubmission
 
 from .. import order_forms as forms
 from ..constants import FEEDBACK_STAFF, AppealStatus, OrderStatus
-from ..models import Appeal, ReviewEntry
+from ..models import Appeal, ReviewBatch, ReviewEntry
 from ..order_selectors import (
     appeal_get_for,
     appeal_list_for,
@@ -263,6 +264,14 @@ def reviews(request):
     if request.method == "POST" and form.is_valid():
         try:
             batch = svc.review_batch_open(actor=request.user, **form.cleaned_data)
+        except DuplicateSubmission as error:
+            first = error.made
+            if isinstance(first, ReviewBatch):
+                messages.warning(
+                    request, f"{error_text(error)}首次提交已开展“{first.title}”，即本页。"
+                )
+                return redirect("feedback:review", pk=first.pk)
+            messages.error(request, error_text(error))
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, error_text(error))
         else:
