@@ -2,6 +2,8 @@
 
 from django import forms
 
+from jinpu_portal.submissions import SubmissionKeyForm
+
 from .constants import BAD_LEVELS, ONSITE_SUB_SCORES, Level, Reason
 
 
@@ -22,7 +24,7 @@ class PadBindForm(forms.Form):
     )
 
 
-class PadCreateForm(forms.Form):
+class PadCreateForm(SubmissionKeyForm):
     name = forms.CharField(label="名称（可不填）", max_length=50, required=False)
 
 

@@ -1,7 +1,9 @@
 """The counter pad (评价器): binding a tablet to a window, what it shows, its rating.
 
 * ``pad_create`` / ``pad_issue_key``: a new pad for a window and its device key, shown
-  once; only the key's SHA-256 is stored. ``pad_revoke``: the key is refused from then on.
+  once; only the key's SHA-256 is stored. One pad per form key (``submission``,
+  ``jinpu_portal.submissions``): a double click registers one pad, not a second one
+  whose key nobody saw. ``pad_revoke``: the key is refused from then on.
 * ``pad_poll``: ONE statement per poll (the pad's row by the unique key hash, and as a
   subquery its window's newest open intake service of the last
   ``FEEDBACK_PAD_RECENT_MINUTES``, on the partial index ``serviceinstance_pad_poll``).
@@ -30,6 +32,7 @@ from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import User, Window
+from jinpu_portal.submissions import submission_claim, submission_record
 
 from ..constants import InstanceState, RatingChannel, Stage
 from ..models import Pad, Rating, ServiceInstance
@@ -73,13 +76,24 @@ def pad_issue_key(pad: Pad, *, actor: User) -> str:
     return key
 
 
+#: The new pad form's key (``FormSubmission.purpose``) and the refusal of its second post.
+PAD_PURPOSE = "feedback.pad"
+PAD_ALREADY = "该登记表单已提交过，未重复登记评价器。"
+
+
 @transaction.atomic
-def pad_create(*, window: Window, actor: User, name: str = "") -> tuple[Pad, str]:
+def pad_create(*, window: Window, actor: User, name: str = "", submission=None) -> tuple[Pad, str]:
+    """A new pad for ``window`` and its device key, once per form key ``submission``
+    (None: not checked; a second post raises ``DuplicateSubmission`` naming the first
+    pad, whose key is not shown again)."""
+    submission_claim(submission, user=actor, purpose=PAD_PURPOSE, message=PAD_ALREADY)
     _require_manager(actor, window)
     if not window.is_active:
         raise ValidationError("该窗口已停用，不能登记评价器。")
     pad = Pad(window=window, name=name.strip()[:50])
-    return pad, pad_issue_key(pad, actor=actor)
+    key = pad_issue_key(pad, actor=actor)
+    submission_record(submission, pad)
+    return pad, key
 
 
 def pad_revoke(*, pad: Pad, actor: User) -> Pad:

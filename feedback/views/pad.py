@@ -31,6 +31,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Window
 from intake.services.cases import clerk_window
 from jinpu_portal.device_cookie import DeviceCookie
+from jinpu_portal.refusals import error_text
+from jinpu_portal.submissions import DuplicateSubmission
 
 from ..constants import InstanceState
 from ..models import Pad, ServiceInstance
@@ -220,7 +222,15 @@ def pad_new(request):
     form = PadCreateForm(request.POST)
     if not form.is_valid():
         return _manage(request, window, form=form)
-    pad, key = pad_create(window=window, actor=request.user, name=form.cleaned_data["name"])
+    try:
+        pad, key = pad_create(window=window, actor=request.user, **form.cleaned_data)
+    except DuplicateSubmission as error:
+        # The key was shown once, to the first post's page: a double click's first
+        # answer the browser never showed. Say which pad it made, not a second one.
+        first = error.made if isinstance(error.made, Pad) else None
+        response = _manage(request, window, duplicate=error_text(error), first_pad=first)
+        response.status_code = 409
+        return response
     bind_url = request.build_absolute_uri(reverse("feedback:pad-bind")) + f"#key={key}"
     response = _manage(request, window, new_pad=pad, new_key=key, bind_url=bind_url)
     response["Cache-Control"] = "no-store"
