@@ -14,6 +14,7 @@ from accounts.validators import (
 )
 from catalog.constants import LEGAL_OBJECTS, PERSON_OBJECTS
 from jinpu_portal.forms import bootstrap_classes
+from jinpu_portal.submissions import SubmissionKeyForm
 
 from .constants import DeliveryMethod
 from .services.cases import EDITABLE_BY_APPLICANT
@@ -75,8 +76,9 @@ def _contact_phone_field() -> forms.RegexField:
     )
 
 
-class ApplyAsForm(forms.Form):
-    """Whom an application is for: oneself or an enterprise one represents."""
+class ApplyAsForm(SubmissionKeyForm):
+    """Whom an application is for: oneself or an enterprise one represents; and the
+    page's form key (``submission``: posted twice, it starts one draft)."""
 
     apply_as = forms.ChoiceField(
         label="申请人",

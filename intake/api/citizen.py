@@ -117,7 +117,16 @@ class ApplicationListCreateApi(CitizenApiMixin, generics.ListCreateAPIView):
     def get_queryset(self):
         return my_application_flat_list(user=self.request.user)
 
-    @_change_schema("网上申请：创建草稿", ApplicationCreateSerializer, status.HTTP_201_CREATED)
+    @extend_schema(
+        tags=TAGS,
+        summary="网上申请：创建草稿",
+        request=ApplicationCreateSerializer,
+        responses={
+            status.HTTP_201_CREATED: ApplicationStateSerializer,
+            **ERRORS,
+            **error_responses({409: "该请求标识已创建过草稿（重复提交），未重复创建"}),
+        },
+    )
     def post(self, request, *args, **kwargs):
         serializer = ApplicationCreateSerializer(data=request.data)
         data = valid(serializer)
@@ -145,6 +154,7 @@ class ApplicationListCreateApi(CitizenApiMixin, generics.ListCreateAPIView):
             actor=request.user,
             enterprise=enterprise,
             fields=_service_fields(data),
+            submission=data["submission"],
         )
         return self.state(application, status.HTTP_201_CREATED)
 

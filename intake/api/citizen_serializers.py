@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.constants import MaterialRequirement
-from jinpu_portal.api.fields import date_out, datetime_out
+from jinpu_portal.api.fields import date_out, datetime_out, submission_key
 
 from ..citizen_forms import PHONE_ERROR, PHONE_REGEX
 from ..constants import (
@@ -283,6 +283,7 @@ class ApplicationCreateSerializer(ApplicationWriteSerializer):
         allow_null=True,
         help_text="以企业名义申请时，您代表的企业",
     )
+    submission = submission_key("创建草稿")
 
 
 class MaterialUploadSerializer(serializers.Serializer):

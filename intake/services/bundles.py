@@ -15,6 +15,7 @@ from django.db import transaction
 from accounts.models import Citizen, Enterprise, User
 from catalog.models import Bundle, BundleItem, ItemMaterial
 from catalog.selectors import bundle_versions
+from jinpu_portal.submissions import submission_claim, submission_record
 
 from ..constants import CASE_STATUSES, CaseAction, CaseStatus, Channel, DeliveryMethod
 from ..errors import IntakeError, IntakePermissionDenied
@@ -53,6 +54,11 @@ def _applications(bundle_application: BundleApplication) -> list[Application]:
     )
 
 
+#: The 一件事 start form's key (``FormSubmission.purpose``) and the refusal of its second post.
+BUNDLE_START_PURPOSE = "intake.bundle_apply"
+BUNDLE_START_ALREADY = "该一件事申请表单已提交过，未重复创建。"
+
+
 @transaction.atomic
 def bundle_application_create(
     *,
@@ -62,6 +68,7 @@ def bundle_application_create(
     channel: str,
     enterprise: Enterprise | None = None,
     form_data: dict | None = None,
+    submission=None,
     **details,
 ) -> BundleApplication:
     """Start a 一件事: a ``BundleApplication`` and one draft ``Application`` per item of
@@ -73,7 +80,12 @@ def bundle_application_create(
     ``details`` (agent, contact phone, delivery, green channel, assisted) are passed to
     every ``application_create`` with the arguments above. Raises
     ``IntakeError`` / ``IntakePermissionDenied`` (Chinese messages); all or nothing.
+    Once per start form key ``submission`` (``jinpu_portal.submissions``; None: not
+    checked): its second post raises ``DuplicateSubmission`` naming the first 一件事.
     """
+    submission_claim(
+        submission, user=actor, purpose=BUNDLE_START_PURPOSE, message=BUNDLE_START_ALREADY
+    )
     if not bundle.is_active:
         raise IntakeError(f"“{bundle.name}”已停止办理。", code="bundle_inactive")
     if channel == Channel.COUNTER:
@@ -119,6 +131,7 @@ def bundle_application_create(
             form_data=dict(form_data or {}),
             **details,
         )
+    submission_record(submission, bundle_application)
     return bundle_application
 
 

@@ -23,6 +23,7 @@ from catalog.constants import CaseType, MaterialRequirement, VersionStatus
 from catalog.models import Delegation, ItemMaterial, ItemVersion
 from catalog.version_cache import version_get
 from jinpu_portal.db import PreparedQuery, insert, update
+from jinpu_portal.submissions import submission_claim, submission_record
 
 from ..constants import (
     ApplicantKind,
@@ -186,6 +187,11 @@ def _clean(application: Application) -> None:
         raise IntakeError("邮寄送达需要填写邮寄地址。", code="invalid")
 
 
+#: The start form's key (``FormSubmission.purpose``) and the refusal of its second post.
+START_PURPOSE = "intake.apply"
+START_ALREADY = "该申请表单已提交过，未重复创建申请。"
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -203,13 +209,17 @@ def application_create(
     bundle_application: BundleApplication | None = None,
     form_data: dict | None = None,
     accepting_unit: Department | None = None,
+    submission=None,
 ) -> Application:
     """Start an application (a draft) with one slot per material of the version.
 
     ``accepting_unit`` is a park, street or station the applicant applies to nearby
     (就近办理): it must be one the version lists as accepting the item, or one the item
     is delegated to (赋权); approvals then routes the implementing department's steps
-    to a delegated unit."""
+    to a delegated unit. ``submission``: the key of the start form (the citizen's 在线申请
+    page, ``jinpu_portal.submissions``); its second post raises ``DuplicateSubmission``
+    naming the first draft. None: not checked."""
+    submission_claim(submission, user=actor, purpose=START_PURPOSE, message=START_ALREADY)
     if item_version.status != VersionStatus.PUBLISHED:
         raise IntakeError("该事项版本未发布或已停用，不能申请。", code="unpublished")
     if accepting_unit is not None and not unit_may_accept(item_version, accepting_unit):
@@ -267,6 +277,7 @@ def application_create(
         to_status=CaseStatus.DRAFT,
         message=f"创建“{item_version.name}”申请",
     )
+    submission_record(submission, application)
     return application
 
 

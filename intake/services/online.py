@@ -207,16 +207,19 @@ def application_start_online(
     actor: User,
     enterprise=None,
     fields: dict | None = None,
+    submission=None,
 ) -> Application:
     """An online draft and the form's ``fields`` (``application_update_online``
     keyword arguments) in one transaction; without fields the create's own
-    transaction is enough (no savepoint round trips)."""
+    transaction is enough (no savepoint round trips). ``submission``: the request's
+    key, as ``application_create`` takes it."""
     start = {
         "item_version": item_version,
         "applicant": applicant,
         "actor": actor,
         "channel": Channel.ONLINE,
         "enterprise": enterprise,
+        "submission": submission,
     }
     if not fields:
         return application_create(**start)

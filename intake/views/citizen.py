@@ -33,6 +33,7 @@ from catalog.selectors import (
 )
 from jinpu_portal.notifications import notification_mark_read
 from jinpu_portal.refusals import error_text
+from jinpu_portal.submissions import DuplicateSubmission
 from jinpu_portal.views import forbidden
 
 from ..citizen_forms import (
@@ -146,15 +147,23 @@ def _start_online(request, form, citizen, create, *, done: str, page: str, **arg
     """Start an online draft for ``citizen`` (and the enterprise the start ``form``
     names) with ``create`` (``application_create`` or ``bundle_application_create``):
     the message ``done`` and the new draft's ``page``, or None with the refusal added
-    to the form."""
+    to the form. The form posted again goes to the draft its first post made."""
     try:
         started = create(
             applicant=citizen,
             actor=request.user,
             channel=Channel.ONLINE,
             enterprise=form.enterprise(),
+            submission=form.cleaned_data["submission"],
             **arguments,
         )
+    except DuplicateSubmission as error:
+        # The same page posted again (a double click, a second tab): its first draft.
+        if error.made is None:
+            form.add_error(None, error_text(error))
+            return None
+        messages.warning(request, f"{error_text(error)}已为您打开首次提交创建的申请。")
+        return redirect(page, pk=error.made.pk)
     except (IntakeError, PermissionDenied) as error:
         form.add_error(None, error_text(error))
         return None
