@@ -24,8 +24,9 @@ def copy_recent_keys(apps, schema_editor):
         name: ContentType.objects.get_or_create(app_label="intake", model=name)[0]
         for name in ("application", "bundleapplication")
     }
-    rows = []
+    rows, times = [], {}
     for old in recent.iterator():
+        times[old.key] = old.created_at
         if old.bundle_application_id:
             made = (types["bundleapplication"], old.bundle_application_id)
         elif old.application_id:
@@ -39,13 +40,12 @@ def copy_recent_keys(apps, schema_editor):
                 purpose=PURPOSE,
                 content_type=made[0],
                 object_id=made[1],
-                created_at=old.created_at,
             )
         )
     FormSubmission.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     # auto_now_add set created_at to now on create: give the copies their own time back.
-    for row in rows:
-        FormSubmission.objects.filter(key=row.key).update(created_at=row.created_at)
+    for key, created_at in times.items():
+        FormSubmission.objects.filter(key=key).update(created_at=created_at)
 
 
 class Migration(migrations.Migration):
