@@ -171,7 +171,7 @@ def case_escalate(request, pk):
         messages.warning(
             request,
             f"{error_text(error)}首次提交的督办已于 {localtime(first.issued_at):%Y-%m-%d %H:%M} "
-            "发出并通知承办部门，见下方督办记录。",
+            "发出并通知承办部门，见本页督办记录。",
         )
         return redirect(_escalation_url(first))
     except ValidationError as error:

@@ -1,0 +1,149 @@
+"""A create-only form posted again in Chromium (jinpu_portal.submissions): the page is
+submitted, then the very same form data (its hidden key included) is posted once more,
+as a resubmitted page or a second tab does. The second answer says in Chinese that the
+form was already submitted and shows what the first post made; one object exists. The
+answer passes axe at 1280 and 390 px (screenshots: test-output/screenshots/form-key-*).
+
+The data fixtures come before ``browser`` in the signature (tests/e2e/conftest.py).
+"""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from approvals.models import Escalation
+from feedback.models import Pad, ReviewBatch
+from intake.models import Application
+from tests.e2e.axe import assert_no_serious_violations
+from tests.e2e.helpers import DESKTOP, PHONE, assert_no_sideways_scroll, shoot, signed_in
+from tests.factories import (
+    accept_case,
+    department,
+    make_citizen,
+    make_item,
+    make_supervisor,
+    make_version,
+)
+from tests.feedback.orders_support import bad_rating
+
+KEEP_FORM = """(selector) => {
+    const form = document.querySelector(selector);
+    return {action: form.action, fields: [...new FormData(form).entries()]};
+}"""
+POST_AGAIN = """(saved) => {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = saved.action;
+    for (const [name, value] of saved.fields) {
+        const input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        input.value = value;
+        form.append(input);
+    }
+    document.body.append(form);
+    form.submit();
+}"""
+
+
+def post_twice(page, url: str, selector: str, fill) -> None:
+    """Open ``url``, fill the form ``selector``, keep its data, submit it, then post
+    the kept data again (the page's key with it)."""
+    page.goto(url)
+    fill(page)
+    saved = page.evaluate(KEEP_FORM, selector)
+    page.click(f"{selector} button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.evaluate(POST_AGAIN, saved)
+    page.wait_for_load_state("networkidle")
+
+
+def look(page, screenshots_dir, name: str) -> None:
+    for label, viewport in (("1280", DESKTOP), ("390", PHONE)):
+        page.set_viewport_size(viewport)
+        assert_no_sideways_scroll(page)
+        assert_no_serious_violations(page, f"{name} at {label} px")
+        shoot(page, screenshots_dir, f"form-key-{name}-{label}")
+
+
+def test_an_escalation_posted_again_shows_the_first(week, live_server, browser, screenshots_dir):
+    context, page = signed_in(browser, DESKTOP, live_server.url, week.watcher.username)
+    url = live_server.url + reverse("supervision:case", args=[week.c.pk])
+    post_twice(page, url, "#escalate-form", lambda p: p.fill("#id_content", "请今日答复办理进度。"))
+    escalation = Escalation.objects.get(application=week.c)
+    expect(page.get_by_text("该督办表单已提交过，未重复督办。", exact=False)).to_be_visible()
+    assert page.url.endswith(f"#escalation-{escalation.pk}")
+    look(page, screenshots_dir, "escalation")
+    context.close()
+
+
+@pytest.fixture
+def bad_rated(clerk):
+    """A 差评 of today in the 审批局's scope, and a supervisor watching the 审批局."""
+    spj = department("SPJ", "金普新区行政审批局")
+    version = make_version(department=spj, steps=[(1, "审查决定", spj, 5)])
+    case = accept_case(version, clerk=clerk, applicant=make_citizen("张明"))
+    bad_rating(case)
+    return make_supervisor(spj, username="spj-supervisor")
+
+
+def test_a_review_batch_posted_again_shows_the_first(
+    bad_rated, live_server, browser, screenshots_dir
+):
+    today = timezone.localdate().isoformat()
+
+    def fill(page):
+        page.fill("#batch_title", "本月回头看")
+        page.fill("#batch_period_start", today)
+        page.fill("#batch_period_end", today)
+
+    context, page = signed_in(browser, DESKTOP, live_server.url, bad_rated.username)
+    post_twice(page, live_server.url + reverse("feedback:reviews"), "#batch-form", fill)
+    batch = ReviewBatch.objects.get()
+    assert page.url == live_server.url + reverse("feedback:review", args=[batch.pk])
+    expect(page.get_by_text("该回头看表单已提交过，未重复开展。", exact=False)).to_be_visible()
+    look(page, screenshots_dir, "review-batch")
+    context.close()
+
+
+def test_a_new_pad_posted_again_names_the_first(clerk, live_server, browser, screenshots_dir):
+    context, page = signed_in(browser, DESKTOP, live_server.url, clerk.username)
+    selector = "form[action='{}']".format(reverse("feedback:pad-new"))
+    post_twice(
+        page,
+        live_server.url + reverse("feedback:pads"),
+        selector,
+        lambda p: p.fill("#id_name", "3 号窗口平板"),
+    )
+    pad = Pad.objects.get()
+    expect(page.get_by_test_id("pad-duplicate")).to_contain_text("未重复登记评价器")
+    expect(page.locator(f"#pad-{pad.pk}")).to_have_class("table-warning")
+    look(page, screenshots_dir, "pad")
+    context.close()
+
+
+@pytest.fixture
+def online_item(db):
+    return make_item(name="食品经营许可")
+
+
+@pytest.fixture
+def applicant(db):
+    return make_citizen("李明", phone="13900000001")
+
+
+def test_a_start_form_posted_again_opens_the_first_draft(
+    online_item, applicant, live_server, browser, screenshots_dir
+):
+    context, page = signed_in(browser, DESKTOP, live_server.url, applicant.user.username)
+    url = f"{live_server.url}/intake/apply/{online_item.item.code}/"
+    post_twice(page, url, "main form[method=post]", lambda p: None)
+    application = Application.objects.get()
+    assert page.url == live_server.url + reverse(
+        "intake:my_application_edit", args=[application.pk]
+    )
+    expect(page.get_by_text("该申请表单已提交过，未重复创建申请。", exact=False)).to_be_visible()
+    look(page, screenshots_dir, "apply-start")
+    context.close()
