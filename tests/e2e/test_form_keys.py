@@ -125,18 +125,15 @@ def test_a_new_pad_posted_again_names_the_first(clerk, live_server, browser, scr
 
 
 @pytest.fixture
-def online_item(db):
-    return make_item(name="食品经营许可")
-
-
-@pytest.fixture
-def applicant(db):
-    return make_citizen("李明", phone="13900000001")
+def starting(db):
+    """An item applicable online and a verified citizen about to apply for it."""
+    return make_item(name="食品经营许可"), make_citizen("李明")
 
 
 def test_a_start_form_posted_again_opens_the_first_draft(
-    online_item, applicant, live_server, browser, screenshots_dir
+    starting, live_server, browser, screenshots_dir
 ):
+    online_item, applicant = starting
     context, page = signed_in(browser, DESKTOP, live_server.url, applicant.user.username)
     url = f"{live_server.url}/intake/apply/{online_item.item.code}/"
     post_twice(page, url, "main form[method=post]", lambda p: None)
