@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from .constants import TicketAction, TicketStatus
 from .models import Ticket, TicketEvent
+from .services.base import at_window
 
 
 def link_application(sender, *, application, actor=None, **kwargs) -> None:
@@ -19,15 +20,12 @@ def link_application(sender, *, application, actor=None, **kwargs) -> None:
     if not window_id:
         return
     now = timezone.now()
-    # Today's: a ticket left in service at the window on an earlier day is not this
-    # service (the day's close ends it).
+    # Today's (``at_window``): a ticket left in service at the window on an earlier day
+    # is not this service (the day's close ends it).
     tickets = list(
-        Ticket.objects.filter(
-            window_id=window_id,
-            status=TicketStatus.SERVING,
-            application__isnull=True,
-            day=timezone.localdate(now),
-        ).values_list("pk", "hall_id")
+        at_window(window_id, now)
+        .filter(status=TicketStatus.SERVING, application__isnull=True)
+        .values_list("pk", "hall_id")
     )
     if not tickets:
         return
