@@ -560,18 +560,16 @@ def extension_deciders(extension: Extension):
     """The active users who may decide ``extension``, its requester excepted: the
     district government's heads for a joint case, else the heads of the deciding
     department who still act for it."""
+    users = User.objects.filter(is_active=True).exclude(pk=extension.requested_by_id)
     if extension.authority == ExtensionAuthority.GOVERNMENT_HEAD:
-        users = User.objects.filter(is_active=True, groups__name=Role.GOVERNMENT_HEAD)
-    else:
-        users = User.objects.filter(
-            is_active=True,
-            groups__name=Role.APPROVER,
-            staff_profile__head_of_id=extension.department_id,
-        )
-    users = users.exclude(pk=extension.requested_by_id).distinct().order_by("pk")
-    if extension.authority == ExtensionAuthority.GOVERNMENT_HEAD:
-        return list(users)
-    return [user for user in users if is_department_head(user, extension.department_id)]
+        return list(users.filter(groups__name=Role.GOVERNMENT_HEAD).distinct().order_by("pk"))
+    heads = (
+        users.filter(groups__name=Role.APPROVER, staff_profile__head_of_id=extension.department_id)
+        .select_related("staff_profile")
+        .distinct()
+        .order_by("pk")
+    )
+    return [user for user in heads if is_department_head(user, extension.department_id)]
 
 
 def statutory_limit_passed(application: Application) -> datetime.date | None:
