@@ -221,8 +221,15 @@ def case_clocks_left(
 
 def application_visible_to(*, user: User, application: Application) -> bool:
     """Who may look at a case here: whoever intake lets see it (applicant, clerks,
-    supervisors), and approvers acting for a department with a task on it."""
+    supervisors), approvers acting for a department with a task on it, and the district
+    government's head once a joint extension (联办) of the case is theirs to decide or
+    was (art. 42: they cannot weigh the reason without the case's record)."""
     if application_list_for(user=user).filter(pk=application.pk).exists():
+        return True
+    if (
+        user.has_role(Role.GOVERNMENT_HEAD)
+        and application.extensions.filter(authority=ExtensionAuthority.GOVERNMENT_HEAD).exists()
+    ):
         return True
     return Task.objects.filter(
         application=application, department__in=department_list_acting_for(user=user)

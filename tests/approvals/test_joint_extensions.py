@@ -306,3 +306,29 @@ def test_the_migration_hands_pending_joint_extensions_to_the_government_head(
         decided.pk: ExtensionAuthority.DEPARTMENT_HEAD,
         plain.pk: ExtensionAuthority.DEPARTMENT_HEAD,
     }
+
+
+def test_the_government_head_opens_the_case_of_a_joint_extension(
+    client, case, extension, government_head
+):
+    """To weigh the reason they need the record: the list links the case page, which opens
+    for them (clocks and timeline), and stays open once decided; another case does not."""
+    client.force_login(government_head)
+    html = client.get("/approvals/extensions/").content.decode()
+    assert f'href="/approvals/cases/{case.pk}/"' in html
+    page = client.get(f"/approvals/cases/{case.pk}/")
+    assert page.status_code == 200
+    assert case.case_number in page.content.decode()
+    svc.extension_decide(extension=extension, actor=government_head, approve=True)
+    assert client.get(f"/approvals/cases/{case.pk}/").status_code == 200
+
+
+def test_the_government_head_sees_no_case_without_a_joint_extension(
+    client, accept, parallel_version, government_head
+):
+    other = accept(parallel_version)
+    client.force_login(government_head)
+    assert client.get(f"/approvals/cases/{other.pk}/").status_code == 404
+    api = APIClient()
+    api.force_authenticate(government_head)
+    assert api.get(f"/api/v1/cases/{other.pk}/clocks/").status_code == 404
