@@ -7,6 +7,8 @@ answer passes axe at 1280 and 390 px (screenshots: test-output/screenshots/form-
 The data fixtures come before ``browser`` in the signature (tests/e2e/conftest.py).
 """
 
+import time
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -143,4 +145,39 @@ def test_a_start_form_posted_again_opens_the_first_draft(
     )
     expect(page.get_by_text("该申请表单已提交过，未重复创建申请。", exact=False)).to_be_visible()
     look(page, screenshots_dir, "apply-start")
+    context.close()
+
+
+def test_a_double_click_on_a_new_pad_shows_its_key(
+    clerk, live_server, browser, screenshots_dir, monkeypatch
+):
+    """The second click of a double click lands while the first post is on its way (the
+    service is held back 0.4 s for that): the form is sent once (static/js/
+    submit-once.js), and the page shows the first answer, the only one that can show
+    the device key. Without the script Chromium sent both posts and showed the second
+    answer, which has no key."""
+    from feedback.views import pad as pad_views
+
+    pad_create = pad_views.pad_create
+
+    def slow_pad_create(**kwargs):
+        time.sleep(0.4)
+        return pad_create(**kwargs)
+
+    monkeypatch.setattr(pad_views, "pad_create", slow_pad_create)
+    context, page = signed_in(browser, DESKTOP, live_server.url, clerk.username)
+    page.goto(live_server.url + reverse("feedback:pads"))
+    page.fill("#id_name", "4 号窗口平板")
+    button = "form[action='{}'] button[type=submit]".format(reverse("feedback:pad-new"))
+    posts = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request))
+    # Two clicks 150 ms apart, on the same page (Playwright's own second click would wait
+    # for the page the first one opens).
+    page.locator(button).evaluate("b => { b.click(); setTimeout(() => b.click(), 150); }")
+    expect(page.get_by_test_id("pad-new-key")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert len(posts) == 1
+    assert Pad.objects.count() == 1
+    expect(page.get_by_test_id("pad-duplicate")).to_have_count(0)
+    look(page, screenshots_dir, "pad-double-click")
     context.close()
