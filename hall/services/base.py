@@ -34,6 +34,18 @@ def at_window(window: Window | int, now: datetime.datetime | None = None):
     )
 
 
+def require_today(ticket: Ticket, now: datetime.datetime | None = None) -> None:
+    """Refuse an act on a ticket of an earlier day (``past_day``): its day is over, the
+    day's close (``hall.services.dayclose``) ends it; an act now would change that
+    day's record after the fact."""
+    if ticket.day != local_day(now or timezone.now()):
+        raise HallError(
+            f"{ticket.label} 号是 {ticket.day.month}月{ticket.day.day}日 的号，当天已结束，"
+            "不能再办理，系统日终清号时将其结束。请叫下一位。",
+            code="past_day",
+        )
+
+
 def is_manager(actor: User | None) -> bool:
     """Who manages windows and sees every hall's figures: a system administrator or a
     supervisor."""

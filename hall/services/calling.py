@@ -48,7 +48,7 @@ from ..constants import (
 )
 from ..errors import HallConflict, HallError, HallPermissionDenied
 from ..models import DayCounter, ServiceCategory, Ticket, WindowSeat
-from .base import at_window, local_day, log, require_hall_staff
+from .base import at_window, local_day, log, require_hall_staff, require_today
 from .tickets import lock_ticket, near_sms_send
 from .waiting import waiting_add
 from .windows import seat_lock
@@ -94,12 +94,7 @@ def _at_window(ticket: Ticket | int, window: Window, *statuses) -> Ticket:
         raise HallConflict(
             f"{ticket.label} 号当前{ticket.get_status_display()}，不在本窗口，不能办理此操作。"
         )
-    if ticket.day != local_day(timezone.now()):
-        raise HallError(
-            f"{ticket.label} 号是 {ticket.day.month}月{ticket.day.day}日 的号，当天已结束，"
-            "不能再办理，系统日终清号时将其结束。请叫下一位。",
-            code="past_day",
-        )
+    require_today(ticket)
     return ticket
 
 

@@ -22,6 +22,18 @@ today's tickets only (``base.at_window``), so a ticket left at a window the even
 before never blocks it, whether this job ran yet or not; an act on that ticket itself
 is refused (``calling._at_window``).
 
+The windows (``close_windows``): a window still open or paused since an earlier day (its
+seat last changed before today's start: nobody opened, paused or seated anyone at it
+today) is closed as its clerk's own close does (``windows._set_state``): unseated, the tickets
+transferred to it sent back to their category's queue, one ``window_closed`` event
+with no actor (``day_close`` and the state it had in its details). It takes the row
+lock every window act takes (``windows.seat_lock``) with ``SKIP LOCKED``: a window a
+clerk is acting on at that moment is left to the next run (the act was today's, so the
+window is probably no longer stale), never waited for (a clerk's act locking two seats
+cannot deadlock with it). A window that called a ticket today is in use today and left
+open, whether or not its state changed today (the job did not run in the night). A
+window opened today is never touched.
+
 Run by Celery beat every hour (``hall.tasks.day_close``); set-based, in batches of
 ``BATCH`` tickets per transaction: one ``SELECT … FOR UPDATE`` (in id order) takes the
 batch, one UPDATE per final status writes it, one UPDATE per counter takes the waiting
@@ -42,8 +54,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from ..constants import AT_WINDOW_STATUSES, TicketAction, TicketStatus
-from ..models import DayCounter, Ticket
+from ..constants import AT_WINDOW_STATUSES, TicketAction, TicketStatus, WindowAction, WindowState
+from ..models import DayCounter, Ticket, WindowSeat
 from .base import event, local_day, record
 from .waiting import WAITING_FIELDS
 
@@ -62,10 +74,16 @@ class DayCloseRun:
     expired: int  # WAITING or CALLED → EXPIRED
     done: int  # SERVING → DONE
     before: datetime.date  # the open tickets of the days before this one were closed
+    windows: int = 0  # windows left open or paused since an earlier day, closed
 
     def as_dict(self) -> dict:
         """For the task's result (JSON)."""
-        return {"expired": self.expired, "done": self.done, "before": self.before.isoformat()}
+        return {
+            "expired": self.expired,
+            "done": self.done,
+            "windows": self.windows,
+            "before": self.before.isoformat(),
+        }
 
 
 def stale_open(before: datetime.date) -> Q:
@@ -77,18 +95,23 @@ def stale_open(before: datetime.date) -> Q:
 
 
 def day_close(*, now: datetime.datetime | None = None, batch: int = BATCH) -> DayCloseRun:
-    """Close every ticket of a day before ``now``'s local day still open (see the
-    module docstring). Returns how many became EXPIRED and DONE."""
+    """Close every ticket of a day before ``now``'s local day still open, then the
+    windows left open since such a day (see the module docstring). Returns how many
+    tickets became EXPIRED and DONE and how many windows were closed."""
     now = now or timezone.now()
     before = local_day(now)
     closed: Counter = Counter()
     while True:
         done = _close_batch(before=before, now=now, batch=batch)
         if not done:
-            return DayCloseRun(
-                expired=closed[TicketStatus.EXPIRED], done=closed[TicketStatus.DONE], before=before
-            )
+            break
         closed.update(done)
+    return DayCloseRun(
+        expired=closed[TicketStatus.EXPIRED],
+        done=closed[TicketStatus.DONE],
+        before=before,
+        windows=close_windows(now=now),
+    )
 
 
 @transaction.atomic
@@ -137,3 +160,77 @@ def _close_batch(*, before: datetime.date, now: datetime.datetime, batch: int) -
         )
     )
     return Counter(CLOSED_AS[row.status] for row in rows)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """The first moment of the local ``day``."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@transaction.atomic
+def close_windows(*, now: datetime.datetime | None = None) -> int:
+    """Close the windows still open or paused since a day before ``now``'s local day
+    and not in use today (see the module docstring), in one transaction: one ``SELECT
+    … FOR UPDATE SKIP LOCKED`` of their seats, one of today's calls at them, one UPDATE
+    of the seats, one SELECT and one UPDATE of the tickets transferred to them, one
+    INSERT of the events. Returns how many were closed."""
+    now = now or timezone.now()
+    today = local_day(now)
+    start = _day_start(today)
+    # No act on the window today: each (open, pause, seat) saves its seat, so the seat's
+    # last change (``updated_at``, never before ``state_changed_at``) is before today.
+    seats = list(
+        WindowSeat.objects.select_for_update(skip_locked=True)
+        .filter(state__in=[WindowState.OPEN, WindowState.PAUSED], updated_at__lt=start)
+        .order_by("pk")
+        .values_list("pk", "hall_id", "state", "clerk_id", "state_changed_at", named=True)
+    )
+    if not seats:
+        return 0
+    # Under the seats' locks no call at them is under way: today's calls are all seen.
+    in_use = set(
+        Ticket.objects.filter(
+            hall_id__in={seat.hall_id for seat in seats},
+            day=today,
+            window_id__in=[seat.pk for seat in seats],
+        )
+        .order_by()
+        .values_list("window_id", flat=True)
+        .distinct()
+    )
+    seats = [seat for seat in seats if seat.pk not in in_use]
+    if not seats:
+        return 0
+    pks = [seat.pk for seat in seats]
+    WindowSeat.objects.filter(pk__in=pks).update(
+        state=WindowState.CLOSED, clerk=None, state_changed_at=now, updated_at=now
+    )
+    # The tickets transferred to them wait for their category's windows again.
+    sent_here = Ticket.objects.filter(target_window_id__in=pks, status=TicketStatus.WAITING)
+    released: dict[int, list[int]] = {}
+    for pk, window_id in sent_here.order_by("pk").values_list("pk", "target_window_id"):
+        released.setdefault(window_id, []).append(pk)
+    if released:
+        sent_here.update(target_window=None, updated_at=now)
+    record(*(_window_closed(seat, now=now, released=released.get(seat.pk)) for seat in seats))
+    return len(seats)
+
+
+def _window_closed(seat, *, now: datetime.datetime, released: list[int] | None):
+    """The close's ``window_closed`` event of one seat: as a clerk's close records it
+    (the clerk after it: nobody; the tickets sent back to their queue), with no actor,
+    the clerk it unseated and the state it had since when."""
+    details = {
+        "clerk": None,
+        "day_close": True,
+        "unseated": seat.clerk_id,
+        "state": seat.state,
+        "since": timezone.localtime(seat.state_changed_at).isoformat()
+        if seat.state_changed_at
+        else None,
+    }
+    if released:
+        details["released"] = released
+    return event(
+        hall_id=seat.hall_id, action=WindowAction.CLOSED, at=now, window=seat.pk, **details
+    )

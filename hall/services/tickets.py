@@ -65,6 +65,7 @@ from .base import (
     log,
     record,
     require_hall_staff,
+    require_today,
 )
 from .waiting import ahead_of, waiting_add
 
@@ -516,12 +517,14 @@ def priority_confirm(*, ticket: Ticket | int, group: str, actor: User) -> Ticket
 
 @transaction.atomic
 def ticket_cancel(*, ticket: Ticket | int, actor: User, reason: str = "") -> Ticket:
-    """The person left (a clerk of the hall cancels a waiting or called ticket)."""
+    """The person left (a clerk of the hall cancels a waiting, called or 过号 ticket of
+    today; one of an earlier day is refused, ``past_day``: the day's close ends it)."""
     ticket = lock_ticket(ticket)
     require_hall_staff(actor, ticket.hall_id)
     if ticket.status not in (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.NO_SHOW):
         raise HallError(f"{ticket.label} 号{ticket.get_status_display()}，不能取消。", code="state")
     now = timezone.now()
+    require_today(ticket, now)
     if ticket.status == TicketStatus.WAITING:
         waiting_add(ticket, {ticket.lane: -1})
     ticket.status = TicketStatus.CANCELLED

@@ -14,7 +14,9 @@ A window with a ticket of today called or in service cannot close or change seat
 that ticket is ended, marked 过号 or transferred (one left there on an earlier day does
 not count: the day's close ends it, ``hall.services.dayclose``). Closing a window sends the tickets
 transferred to it back to their category's queue (their place kept). Every act is a
-ticket event (no ticket).
+ticket event (no ticket). A window left open or paused overnight is closed by the day's
+close the same way, under the same seat lock, with an event by nobody
+(``dayclose.close_windows``).
 """
 
 from django.db import transaction

@@ -4,6 +4,7 @@ once never repeat a number (the day counter's ``ON CONFLICT DO UPDATE``), gap-fr
 
 import datetime
 import time
+import zoneinfo
 
 import pytest
 from django.db import connection
@@ -116,11 +117,11 @@ def test_issue_is_one_statement_on_postgresql(django_assert_num_queries):
 
 
 def test_the_days_close_racing_desks_and_itself_loses_nothing(at, monkeypatch):
-    """Monday's 24 tickets left waiting; on Tuesday morning two runs of the close (in
-    batches of 3, each holding its batch a moment) race desks cancelling some of them
-    and confirming 绿色通道 for others. Each ticket ends once: cancelled by a desk (no
-    close event) or closed (one event), in the lane it had then; the waiting counts of
-    Monday end at zero, none taken off twice or forgotten."""
+    """Monday's 24 tickets left waiting; at midnight two runs of the close (in batches
+    of 3, each holding its batch a moment) race desks cancelling some of them and
+    confirming 绿色通道 for others in Monday's last minute. Each ticket ends once:
+    cancelled by a desk (no close event) or closed (one event), in the lane it had then;
+    the waiting counts of Monday end at zero, none taken off twice or forgotten."""
     from hall.constants import Lane, PriorityGroup, TicketAction
     from hall.models import TicketEvent
     from hall.services import dayclose
@@ -137,13 +138,16 @@ def test_the_days_close_racing_desks_and_itself_loses_nothing(at, monkeypatch):
         return original(*events)
 
     monkeypatch.setattr(dayclose, "record", slow_record)
-    at(2026, 11, 3, 8, 30)
+    # The desks' last minute of Monday, the close's first of Tuesday (a desk cancels
+    # only a ticket of its day: tests/hall/test_day_close.py).
+    at(2026, 11, 2, 23, 59)
+    tuesday = datetime.datetime(2026, 11, 3, 0, 5, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
     to_cancel, to_confirm = issued[1::3], issued[2::3]
 
     refused = []  # the codes of the desks' acts refused (the close came first)
 
     def close():
-        return dayclose.day_close(batch=3)
+        return dayclose.day_close(batch=3, now=tuesday)
 
     def cancel(tickets_):
         def run():
@@ -215,3 +219,62 @@ def test_the_days_close_racing_desks_and_itself_loses_nothing(at, monkeypatch):
         0,
         0,
     )
+
+
+def test_the_days_close_racing_clerks_at_their_windows_closes_each_window_once_or_not(
+    at, monkeypatch, slow_calls
+):
+    """Six windows left open on Monday; on Tuesday at 8:30 each clerk calls the next
+    ticket (each holding its seat's lock a moment) at the moment two runs of the close
+    (each holding its seats' locks a moment) close the windows left open overnight. Per
+    window, either the call came first (the window called today's ticket and stays
+    open: in use today) or the close did (the window closed, unseated, one event, and
+    the call refused): never a window closed with a ticket called there, never two
+    close events."""
+    from hall.constants import TicketAction, WindowAction, WindowState
+    from hall.models import TicketEvent, WindowSeat
+    from hall.services import dayclose
+
+    at(2026, 11, 2, 16)
+    category = ServiceCategoryFactory()
+    seats = [HallWindowFactory(categories=[category]) for _ in range(6)]
+    original = dayclose.record
+
+    def slow_record(*events):
+        time.sleep(0.2)  # the close's seat locks held while the clerks come
+        return original(*events)
+
+    monkeypatch.setattr(dayclose, "record", slow_record)
+    at(2026, 11, 3, 8, 30)
+    today = [TicketFactory(category=category) for _ in range(6)]
+
+    def call(seat):
+        return lambda: calling.call_next(window=seat.window, actor=seat.clerk).pk
+
+    results = run_at_once(
+        lambda: dayclose.day_close().windows,
+        lambda: dayclose.day_close().windows,
+        *[call(seat) for seat in seats],
+    )
+    closes, calls = results[:2], results[2:]
+    assert all(kind == "ok" for kind, _ in closes), closes
+    closed_events = TicketEvent.objects.filter(action=WindowAction.CLOSED, actor__isnull=True)
+    closed_at = list(closed_events.values_list("window_id", flat=True))
+    assert len(closed_at) == len(set(closed_at)) == sum(n for _, n in closes)
+    for seat, (kind, value) in zip(seats, calls, strict=True):
+        now = WindowSeat.objects.get(pk=seat.pk)
+        called_here = Ticket.objects.filter(window_id=seat.pk, status=TicketStatus.CALLED)
+        if kind == "ok":  # the call first: in use today, left open
+            assert (now.state, now.clerk_id) == (WindowState.OPEN, seat.clerk.pk)
+            assert list(called_here.values_list("pk", flat=True)) == [value]
+            assert seat.pk not in closed_at
+        else:  # the close first: the call found nobody seated
+            assert "没有在该窗口入座" in str(value), value
+            assert (now.state, now.clerk_id) == (WindowState.CLOSED, None)
+            assert not called_here.exists()
+            assert seat.pk in closed_at
+    # every ticket called once at most, the others still waiting
+    called = [value for kind, value in calls if kind == "ok"]
+    assert len(called) == len(set(called))
+    assert Ticket.objects.filter(status=TicketStatus.WAITING).count() == len(today) - len(called)
+    assert TicketEvent.objects.filter(action=TicketAction.CALLED).count() == len(called)

@@ -1,7 +1,9 @@
 """The day's close (日终清号): the tickets of an earlier day still waiting, called or in
 service are ended (waiting and called → 已失效, in service → 已办结 with no end time),
 each with its event, once; today's are left alone; the windows are not blocked by a
-ticket of an earlier day, before the close has run or after."""
+ticket of an earlier day, before the close has run or after; the windows left open
+overnight are closed, those opened or used today are not; a desk cannot cancel a ticket
+of an earlier day."""
 
 import datetime
 from types import SimpleNamespace
@@ -11,9 +13,16 @@ from django.conf import settings
 from django.urls import reverse
 
 from hall import selectors
-from hall.constants import Lane, PriorityGroup, TicketAction, TicketStatus
+from hall.constants import (
+    Lane,
+    PriorityGroup,
+    TicketAction,
+    TicketStatus,
+    WindowAction,
+    WindowState,
+)
 from hall.errors import HallError
-from hall.models import DayCounter, Ticket, TicketEvent
+from hall.models import DayCounter, Ticket, TicketEvent, WindowSeat
 from hall.services import calling, tickets, waiting, windows
 from hall.services.dayclose import day_close
 from hall.tasks import day_close as day_close_task
@@ -139,7 +148,12 @@ def test_the_close_ends_each_open_status_of_an_earlier_day_and_nothing_else(at):
 def test_the_close_is_idempotent_and_leaves_today_alone(at):
     category, _seats, _ = _monday_left_open(at)
     at(2026, 11, 2, 23, 59)
-    assert day_close().as_dict() == {"expired": 0, "done": 0, "before": "2026-11-02"}
+    assert day_close().as_dict() == {
+        "expired": 0,
+        "done": 0,
+        "windows": 0,
+        "before": "2026-11-02",
+    }
     at(2026, 11, 3, 0, 5)
     first = day_close()
     events = TicketEvent.objects.count()
@@ -223,7 +237,7 @@ def test_the_task_and_its_beat_entry(at):
     entry = settings.CELERY_BEAT_SCHEDULE["hall-day-close"]
     assert entry["task"] == day_close_task.name == "hall.tasks.day_close"
     result = day_close_task.apply(kwargs={"now": "2026-11-03T00:05:00+08:00"}).get()
-    assert result == {"expired": 3, "done": 1, "before": "2026-11-03"}
+    assert result == {"expired": 3, "done": 1, "windows": 2, "before": "2026-11-03"}
 
 
 @pytest.fixture
@@ -270,3 +284,102 @@ def test_a_closed_lane_count_follows_the_lane_it_had(at):
     day_close()
     counter = DayCounter.objects.get(category=category, day=MONDAY)
     assert (counter.waiting_priority, counter.waiting_normal) == (0, 0)
+
+
+def _window_closed_events():
+    return TicketEvent.objects.filter(action=WindowAction.CLOSED, actor__isnull=True)
+
+
+def test_the_close_closes_the_windows_left_open_overnight(at):
+    """Monday's W1 (open, a service left running), W2 (open, a call left) and W3
+    (paused) stay so overnight; on Tuesday W4 opens at 7:55, W5 (open since Monday)
+    serves a ticket, W4 calls a ticket and transfers it to W2. The close at 8:30 closes
+    W1, W2 and W3 as their clerks' close would: unseated, the ticket sent to W2 back to
+    its category's queue, one event each by nobody; W4 (opened today) and W5 (in use
+    today) stay open. A second run closes nothing."""
+    category, (w1, w2), _ = _monday_left_open(at)
+    w3 = HallWindowFactory(categories=[category], open=False)  # paused on Monday
+    w5 = HallWindowFactory(categories=[category])
+    at(2026, 11, 3, 7, 55)
+    w4 = HallWindowFactory(categories=[category])
+    at(2026, 11, 3, 8, 10)
+    served, sent = TicketFactory(category=category), TicketFactory(category=category)
+    assert calling.call_next(window=w5.window, actor=w5.clerk).pk == served.pk
+    calling.service_start(ticket=served, window=w5.window, actor=w5.clerk)
+    calling.service_end(ticket=served, window=w5.window, actor=w5.clerk)
+    assert calling.call_next(window=w4.window, actor=w4.clerk).pk == sent.pk
+    calling.transfer(ticket=sent, window=w4.window, actor=w4.clerk, to_window=w2.window)
+    assert Ticket.objects.get(pk=sent.pk).target_window_id == w2.window.pk
+    untouched = {
+        seat.pk: (seat.state, seat.clerk_id, seat.state_changed_at, seat.updated_at)
+        for seat in WindowSeat.objects.filter(pk__in=[w4.pk, w5.pk])
+    }
+    close = at(2026, 11, 3, 8, 30)
+
+    run = day_close()
+
+    assert run.windows == 3
+    seats = {seat.pk: seat for seat in WindowSeat.objects.all()}
+    for closed in (w1, w2, w3):
+        seat = seats[closed.pk]
+        assert (seat.state, seat.clerk_id, seat.state_changed_at) == (
+            WindowState.CLOSED,
+            None,
+            close,
+        )
+    assert {
+        seat.pk: (seat.state, seat.clerk_id, seat.state_changed_at, seat.updated_at)
+        for seat in WindowSeat.objects.filter(pk__in=[w4.pk, w5.pk])
+    } == untouched
+    # the ticket sent to W2 waits for its category's windows again, its place kept
+    released = Ticket.objects.get(pk=sent.pk)
+    assert (released.status, released.target_window_id) == (TicketStatus.WAITING, None)
+    assert calling.call_next(window=w5.window, actor=w5.clerk).pk == sent.pk
+    # one event each, as the clerk's close records it, by nobody
+    events = {e.window_id: e for e in _window_closed_events()}
+    assert set(events) == {w1.pk, w2.pk, w3.pk}
+    assert events[w2.pk].details == {
+        "clerk": None,
+        "day_close": True,
+        "unseated": w2.clerk.pk,
+        "state": "open",
+        "since": "2026-11-02T16:00:00+08:00",
+        "released": [sent.pk],
+    }
+    assert events[w3.pk].details["state"] == "paused"
+    assert "released" not in events[w1.pk].details
+    assert events[w1.pk].label == "窗口关闭"
+    assert {e.hall_id for e in events.values()} == {category.hall_id}
+    assert day_close().windows == 0
+    assert _window_closed_events().count() == 3
+    # the clerks open their windows again as on any morning
+    windows.window_open(window=w1.window, actor=w1.clerk)
+    assert WindowSeat.objects.get(pk=w1.pk).clerk_id == w1.clerk.pk
+
+
+def test_a_desk_cannot_cancel_a_ticket_of_an_earlier_day(at):
+    """Monday's ticket left waiting (A005) and the one left 过号 (A002): on Tuesday a
+    desk's cancel is refused as the window's acts are (``past_day``), nothing written;
+    the close then ends the waiting one."""
+    category, _seats, by_label = _monday_left_open(at)
+    desk = UserFactory(system_admin=True)
+    at(2026, 11, 3, 8, 30)
+    events = TicketEvent.objects.count()
+    for label in ("A005", "A002"):
+        with pytest.raises(HallError) as error:
+            tickets.ticket_cancel(ticket=by_label[label], actor=desk)
+        assert error.value.code == "past_day"
+        assert error.value.messages == [
+            f"{label} 号是 11月2日 的号，当天已结束，不能再办理，"
+            "系统日终清号时将其结束。请叫下一位。"
+        ]
+    assert Ticket.objects.get(pk=by_label["A005"].pk).status == TicketStatus.WAITING
+    assert Ticket.objects.get(pk=by_label["A002"].pk).status == TicketStatus.NO_SHOW
+    assert DayCounter.objects.get(category=category, day=MONDAY).waiting_normal == 1
+    assert TicketEvent.objects.count() == events
+    day_close()
+    assert Ticket.objects.get(pk=by_label["A005"].pk).status == TicketStatus.EXPIRED
+    # today's ticket is cancelled as before
+    today = TicketFactory(category=category)
+    assert tickets.ticket_cancel(ticket=today, actor=desk).status == TicketStatus.CANCELLED
+
