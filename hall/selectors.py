@@ -334,6 +334,7 @@ class Figures:
     waiting: int
     served: int
     no_show: int
+    expired: int  # 已失效: closed by the day's close, not served that day
     average_wait: datetime.timedelta | None
     average_service: datetime.timedelta | None
     long_waits: int  # waited (or are waiting) more than LONG_WAIT_MINUTES
@@ -384,6 +385,7 @@ def _aggregates(now: datetime.datetime):
         "waiting": Count("id", filter=Q(status=TicketStatus.WAITING)),
         "served": Count("id", filter=Q(status=TicketStatus.DONE)),
         "no_show": Count("id", filter=Q(status=TicketStatus.NO_SHOW)),
+        "expired": Count("id", filter=Q(status=TicketStatus.EXPIRED)),
         "average_wait": Avg(waited, filter=Q(first_called_at__isnull=False)),
         "average_service": Avg(served, filter=Q(status=TicketStatus.DONE)),
         "long_waits": Count("id", filter=long_wait_filter(now)),
@@ -398,6 +400,7 @@ def _figures(key, name, row) -> Figures:
         waiting=row["waiting"],
         served=row["served"],
         no_show=row["no_show"],
+        expired=row["expired"],
         average_wait=row["average_wait"],
         average_service=row["average_service"],
         long_waits=row["long_waits"],

@@ -1,7 +1,8 @@
-"""The hall's queue figures (取号叫号: tickets issued and served, average wait, waits over
-30 minutes) of the overview's period and hall, and the annual report's, read from the
-hall rollups (``HallDay`` / ``HallMonth``, kept by ``supervision.refresh`` within a
-minute; they equal ``hall.selectors.period_figures``, which the tests compare).
+"""The hall's queue figures (取号叫号: tickets issued, served, 过号 and 已失效, average
+wait, waits over 30 minutes) of the overview's period and hall, and the annual
+report's, read from the hall rollups (``HallDay`` / ``HallMonth``, kept by
+``supervision.refresh`` within a minute; they equal ``hall.selectors.period_figures``,
+which the tests compare).
 
 The queue belongs to a hall, not to a department: a district-wide supervisor with no
 other dimension chosen sees every ticket of the period and hall (every hall when none is
@@ -36,6 +37,7 @@ class HallFigures:
     tickets: int = 0
     served: int = 0
     no_show: int = 0
+    expired: int = 0  # 已失效: closed by the day's close, not served that day
     long_waits: int = 0
     average_wait_minutes: Decimal | None = None
     average_service_minutes: Decimal | None = None
@@ -87,6 +89,7 @@ def _figures(key, name: str, sums: dict) -> Figures:
         waiting=sums.get("waiting") or 0,
         served=sums.get("served") or 0,
         no_show=sums.get("no_show") or 0,
+        expired=sums.get("expired") or 0,
         average_wait=average(sums.get("wait_total"), sums.get("called")),
         average_service=average(sums.get("service_total"), sums.get("timed")),
         long_waits=sums.get("long_waits") or 0,
@@ -125,6 +128,7 @@ def hall_figures(f: Filter) -> HallFigures:
         tickets=row.issued,
         served=row.served,
         no_show=row.no_show,
+        expired=row.expired,
         long_waits=row.long_waits,
         average_wait_minutes=_minutes(row.average_wait),
         average_service_minutes=_minutes(row.average_service),

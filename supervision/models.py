@@ -301,6 +301,7 @@ class HallCounts(models.Model):
     waiting = models.PositiveIntegerField(_("等候中"), default=0)
     served = models.PositiveIntegerField(_("办理完成"), default=0)
     no_show = models.PositiveIntegerField(_("过号"), default=0)
+    expired = models.PositiveIntegerField(_("已失效"), default=0)
     called = models.PositiveIntegerField(_("已叫号"), default=0)
     wait_total = models.DurationField(_("等候时长合计"), default=datetime.timedelta)
     long_waits = models.PositiveIntegerField(_("等候超时"), default=0)

@@ -585,6 +585,7 @@ def _ticket_rows(tickets: Q, now: datetime.datetime):
             waiting=Count("id", filter=Q(status=TicketStatus.WAITING)),
             served=Count("id", filter=done),
             no_show=Count("id", filter=Q(status=TicketStatus.NO_SHOW)),
+            expired=Count("id", filter=Q(status=TicketStatus.EXPIRED)),
             called=Count("id", filter=called),
             wait_total=Coalesce(Sum(waited, filter=called), zero),
             long_waits=Count("id", filter=long_wait_filter(now)),

@@ -181,6 +181,7 @@ class HallFiguresRowSerializer(serializers.Serializer):
     waiting = serializers.IntegerField(help_text="当前等候")
     served = serializers.IntegerField(help_text="已办结")
     no_show = serializers.IntegerField(help_text="过号")
+    expired = serializers.IntegerField(help_text="已失效（日终清号时当天未办理的号）")
     average_wait_minutes = serializers.FloatField(allow_null=True, help_text="平均等候（分钟）")
     average_service_minutes = serializers.FloatField(allow_null=True, help_text="平均办理（分钟）")
     long_waits = serializers.IntegerField(help_text="等候超过 30 分钟")

@@ -526,9 +526,9 @@ class SlotsApi(APIView):
 
 
 class FiguresApi(APIView):
-    """大厅运行指标 of a day (default today): waiting now, average wait and service time,
-    waits over 30 minutes, per category and per window. Permission: IsManager (system
-    administrators and supervisors)."""
+    """大厅运行指标 of a day (default today): issued, waiting now, served, 过号, 已失效,
+    average wait and service time, waits over 30 minutes, per category and per window.
+    Permission: IsManager (system administrators and supervisors)."""
 
     permission_classes = [IsManager]
 

@@ -84,6 +84,8 @@ def _overview(request, workbook):
     for label, value in (
         ("取号（大厅排队）", queue.tickets),
         ("已办理（大厅排队）", queue.served),
+        ("过号（大厅排队）", queue.no_show),
+        ("已失效（大厅排队）", queue.expired),
         ("平均等候（分钟）", _rate(queue.average_wait_minutes)),
         (f"等候超 {queue.long_wait_minutes} 分钟", queue.long_waits),
     ):

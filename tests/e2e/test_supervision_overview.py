@@ -1,8 +1,9 @@
 """A supervisor's walk in Chromium over the hand-computed week (tests/supervision/
-week.py): the overview from the home page, filtered by department; the lights board
-and a red case drilled into; a 督办 note the department answers on its case page; the
-Excel export. axe at 1280 and 390 px on every page (nothing serious or critical), no
-sideways scroll, screenshots under test-output/screenshots/supervision-*.png."""
+week.py): the overview from the home page (with a hall ticket closed as 已失效),
+filtered by department; the lights board and a red case drilled into; a 督办 note the
+department answers on its case page; the Excel export. axe at 1280 and 390 px on every
+page (nothing serious or critical), no sideways scroll, screenshots under
+test-output/screenshots/supervision-*.png."""
 
 from tests.e2e.helpers import DESKTOP, shoot, signed_in
 from tests.e2e.supervision import download_workbook, look
@@ -11,10 +12,21 @@ from tests.e2e.supervision import download_workbook, look
 def test_a_supervisor_walks_the_supervision_pages(
     transactional_db, week, live_server, browser, screenshots_dir
 ):
+    import datetime
+    import zoneinfo
+
     from approvals.services.sweep import clock_sweep
+    from hall.services.dayclose import day_close
     from supervision import refresh
+    from tests.factories import ServiceCategoryFactory, TicketFactory
 
     clock_sweep()  # Fri 6 Nov: case C (due Wed 4 Nov) is red
+    # A hall's ticket of Thursday never called, closed as 已失效 at the day's end.
+    zone = zoneinfo.ZoneInfo("Asia/Shanghai")
+    TicketFactory(
+        category=ServiceCategoryFactory(), now=datetime.datetime(2026, 11, 5, 16, 50, tzinfo=zone)
+    )
+    assert day_close(now=datetime.datetime(2026, 11, 6, 0, 5, tzinfo=zone)).expired == 1
     refresh.refresh()
     failures = []
     context, page = signed_in(
@@ -29,6 +41,8 @@ def test_a_supervisor_walks_the_supervision_pages(
     page.wait_for_load_state("networkidle")
     assert page.inner_text("[data-figure=received] .fs-4") == "5"
     assert page.locator("#chart-trend svg").count() == 1  # ECharts drew
+    assert page.inner_text("[data-figure=tickets] .fs-4") == "1"
+    assert page.get_by_test_id("hall-expired").inner_text() == "1"
     look(page, screenshots_dir, "overview", failures)
 
     # Filter by department: the 市场监管局 had one application, told to correct.
@@ -43,6 +57,7 @@ def test_a_supervisor_walks_the_supervision_pages(
     book = download_workbook(page, "#export-overview")
     summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True)}
     assert (summary["收件"], summary["一次性告知补正"]) == (1, 1)
+    assert summary["已失效（大厅排队）"] == 0  # linked to the department's cases only
 
     # The lights board: case C is red; drill into it.
     page.click("nav[aria-label='监管页面'] a:has-text('红黄灯')")

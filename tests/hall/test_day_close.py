@@ -383,3 +383,25 @@ def test_a_desk_cannot_cancel_a_ticket_of_an_earlier_day(at):
     today = TicketFactory(category=category)
     assert tickets.ticket_cancel(ticket=today, actor=desk).status == TicketStatus.CANCELLED
 
+
+def test_the_figures_count_the_expired_tickets(at):
+    """The figures API of Monday after the close: 已失效 in a column of its own, for the
+    hall, the category and the window where the call was left (W2)."""
+    from rest_framework.test import APIClient
+
+    category, (w1, w2), _ = _monday_left_open(at)
+    at(2026, 11, 3, 0, 5)
+    day_close()
+    client = APIClient()
+    client.force_authenticate(UserFactory(system_admin=True))
+    figures = client.get(
+        f"/api/v1/hall/halls/{category.hall_id}/figures/", {"day": "2026-11-02"}
+    ).json()
+    hall = figures["hall"]
+    assert (hall["issued"], hall["served"], hall["no_show"], hall["expired"]) == (7, 2, 1, 3)
+    assert hall["waiting"] == 0
+    assert [row["expired"] for row in figures["categories"]] == [3]
+    assert {row["key"]: row["expired"] for row in figures["windows"]} == {
+        w1.pk: 0,
+        w2.pk: 1,
+    }

@@ -134,7 +134,7 @@ def _same(f: Filter, now=None):
         now=now,
     )
     rolled = period_row(f)
-    fields = ("issued", "waiting", "served", "no_show", "long_waits")
+    fields = ("issued", "waiting", "served", "no_show", "expired", "long_waits")
     assert [getattr(rolled, n) for n in fields] == [getattr(direct, n) for n in fields]
     assert rolled.average_wait == direct.average_wait
     assert rolled.average_service == direct.average_service
@@ -192,6 +192,35 @@ def test_the_overview_shows_them(client, tickets):
     assert response.context["hall"].tickets == 4
 
 
+def _expired_on_wednesday(jp):
+    """金普厅, Wed 4 Nov: a ticket issued at 16:50 and closed as 已失效 at the day's end
+    (never called: a long wait too)."""
+    category = ServiceCategory.objects.get(hall=jp, letter="A")
+    _ticket(category, 4, 1, _at(4, 16, 50), status=TicketStatus.EXPIRED)
+    refresh.rebuild_hall_days(Q(day=datetime.date(2026, 11, 4)))
+
+
+def test_the_overview_and_its_export_show_the_expired_tickets(client, tickets):
+    import io
+
+    from openpyxl import load_workbook
+
+    jp, _jz = tickets
+    _expired_on_wednesday(jp)
+    client.force_login(_district_supervisor())
+    response = client.get(f"{reverse('supervision:overview')}?{WEEK}")
+    hall = response.context["hall"]
+    assert (hall.tickets, hall.no_show, hall.expired, hall.long_waits) == (5, 1, 1, 2)
+    page = response.content.decode()
+    assert '过号 <span data-testid="hall-no-show">1</span>' in page
+    assert '已失效 <span data-testid="hall-expired">1</span>' in page
+    export = client.get(f"{reverse('supervision:export', args=['overview'])}?{WEEK}")
+    book = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
+    summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True)}
+    assert (summary["过号（大厅排队）"], summary["已失效（大厅排队）"]) == (1, 1)
+    assert summary["取号（大厅排队）"] == 5
+
+
 def test_the_overview_export_carries_them(client, tickets):
     import io
 
@@ -241,6 +270,7 @@ def _plain(day, now) -> dict:
         "waiting": sum(t.status == TicketStatus.WAITING for t in rows),
         "served": sum(t.status == TicketStatus.DONE for t in rows),
         "no_show": sum(t.status == TicketStatus.NO_SHOW for t in rows),
+        "expired": sum(t.status == TicketStatus.EXPIRED for t in rows),
         "long_waits": sum(
             (t.first_called_at is not None and t.first_called_at - t.created_at > long_wait)
             or (
@@ -268,6 +298,7 @@ def _rolled(day) -> dict:
             "waiting",
             "served",
             "no_show",
+            "expired",
             "long_waits",
             "average_wait",
             "average_service",
@@ -306,7 +337,7 @@ def test_a_day_closed_by_the_days_close_stays_exact(at):
     refresh.refresh(now=evening)
     before = _rolled(monday)
     assert before == _plain(monday, evening)
-    assert (before["waiting"], before["served"]) == (2, 1)
+    assert (before["waiting"], before["served"], before["expired"]) == (2, 1, 0)
 
     night = at(2026, 11, 3, 0, 5)
     run = day_close()
@@ -315,6 +346,7 @@ def test_a_day_closed_by_the_days_close_stays_exact(at):
     after = _rolled(monday)
     assert after == _plain(monday, night)
     assert after["waiting"] == 0
+    assert after["expired"] == 3  # the called one and the two left waiting
     assert after["served"] == 2  # the service left open counts as served …
     assert after["average_service"] == before["average_service"]  # … with no time made up
     assert after["long_waits"] == before["long_waits"] + 1  # the 16:50 ticket never called
