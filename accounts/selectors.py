@@ -43,6 +43,18 @@ def department_list_supervised_by(*, user: User) -> QuerySet[Department]:
     )
 
 
+def supervision_scope(*, user: User) -> frozenset[int] | None:
+    """The departments a supervisor sees in supervision's figures and lists, and in the
+    hall's figures: None for a district-wide one (全区督查), else the departments they
+    watch (possibly none; none for a user who is not a supervisor)."""
+    if not user.is_authenticated or not user.has_role(Role.SUPERVISOR):
+        return frozenset()
+    profile = getattr(user, "staff_profile", None)
+    if profile is not None and profile.district_wide:
+        return None
+    return frozenset(department_list_supervised_by(user=user).values_list("pk", flat=True))
+
+
 def citizen_for_user(*, user: User) -> Citizen | None:
     """The user's citizen record; token authentication has usually loaded it already."""
     if not user.is_authenticated:

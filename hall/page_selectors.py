@@ -324,10 +324,12 @@ def _figure_row(figures) -> dict:
     }
 
 
-def hall_figures(hall) -> dict:
-    """The hall view of today (``hall.selectors.hall_figures``), every active window
-    listed with its state, clerk and current ticket (zeros for one that called nobody)."""
-    figures = selectors.hall_figures(hall.pk)
+def hall_figures(hall, user) -> dict:
+    """The hall view of today (``hall.selectors.hall_figures``) as ``user`` counts it
+    (``selectors.figures_cases``: a supervisor of some departments, only the tickets
+    linked to their departments' cases), every active window listed with its state,
+    clerk and current ticket (zeros for one that called nobody)."""
+    figures = selectors.hall_figures(hall.pk, cases=selectors.figures_cases(user))
     by_window = {f.key: f for f in figures.windows}
     zero = {"waiting": 0, "issued": 0, "served": 0, "no_show": 0, "over": 0}
     window_rows = []
@@ -350,6 +352,7 @@ def hall_figures(hall) -> dict:
         "totals": _figure_row(figures.hall),
         "by_category": [{**_figure_row(f), "name": f.name} for f in figures.categories],
         "by_window": window_rows,
+        "linked_only": figures.linked_only,
     }
 
 

@@ -37,7 +37,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.constants import Role
 from accounts.models import User, Window
+from accounts.selectors import supervision_scope
 from intake.models import Application
 
 from .constants import (
@@ -358,6 +360,28 @@ class HallFigures:
     hall: Figures
     categories: list[Figures]
     windows: list[Figures]
+    #: only the tickets linked to a case of the reader's departments (``figures_cases``)
+    linked_only: bool = False
+
+
+def figures_cases(user: User) -> Q | None:
+    """Which tickets ``user`` counts in the hall's figures, as supervision's pages count
+    them for them (``supervision.hall_figures``): every ticket (None) for a system
+    administrator and a district-wide supervisor; for a supervisor of some departments
+    (``accounts.selectors.supervision_scope``) only the tickets linked to a case of
+    those departments (a filter over ``Application``; nothing when they watch none)."""
+    if user.is_superuser or user.has_role(Role.SYSTEM_ADMIN):
+        return None
+    scope = supervision_scope(user=user)
+    return None if scope is None else Q(item_version__department_id__in=sorted(scope))
+
+
+def _linked(tickets, cases: Q | None):
+    """The ``tickets`` linked to a case matching ``cases`` (paths from ``Application``);
+    all of them when None."""
+    if cases is None:
+        return tickets
+    return tickets.filter(application__in=Application.objects.filter(cases).order_by().values("pk"))
 
 
 def long_wait_filter(now: datetime.datetime) -> Q:
@@ -407,15 +431,18 @@ def _figures(key, name, row) -> Figures:
     )
 
 
-def hall_figures(hall_id: int, day: datetime.date | None = None, *, now=None) -> HallFigures:
+def hall_figures(
+    hall_id: int, day: datetime.date | None = None, *, cases: Q | None = None, now=None
+) -> HallFigures:
     """The hall's day for supervisors, in three grouped statements: the whole hall, per
     category (every active category, zeros included) and per window (the windows that
     called a ticket that day). Waits are from issue to the first call; service time is
     from start to end of the tickets served; a long wait is one over LONG_WAIT_MINUTES
-    (called late, or still waiting that long now)."""
+    (called late, or still waiting that long now). ``cases`` (``figures_cases``) keeps
+    only the tickets served for such a case, as ``period_figures``."""
     now = now or timezone.now()
     day = day or timezone.localdate(now)
-    tickets = Ticket.objects.filter(hall_id=hall_id, day=day).order_by()
+    tickets = _linked(Ticket.objects.filter(hall_id=hall_id, day=day).order_by(), cases)
     aggregates = _aggregates(now)
     whole = tickets.aggregate(**aggregates)
     by_category = {
@@ -441,6 +468,7 @@ def hall_figures(hall_id: int, day: datetime.date | None = None, *, now=None) ->
         hall=_figures(hall_id, "全厅", whole),
         categories=category_rows,
         windows=window_rows,
+        linked_only=cases is not None,
     )
 
 
@@ -465,11 +493,7 @@ def period_figures(
     counts them. ``cases``, a filter over the ticket's linked application (paths from
     ``Application``), keeps only the tickets served for such a case (a department's,
     an item's)."""
-    tickets = Ticket.objects.order_by()
-    if cases is not None:
-        tickets = tickets.filter(
-            application__in=Application.objects.filter(cases).order_by().values("pk")
-        )
+    tickets = _linked(Ticket.objects.order_by(), cases)
     if hall_id is not None:
         tickets = tickets.filter(hall_id=hall_id)
     if start is not None:

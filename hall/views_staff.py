@@ -303,7 +303,7 @@ def overview(request):
     if hall is None:
         raise Http404("未找到该大厅。")
     context = {
-        **pages.hall_figures(hall),
+        **pages.hall_figures(hall, request.user),
         "hall": hall,
         "halls": halls,
         "today": timezone.localdate(),

@@ -2,9 +2,9 @@
 at a time), building it (the Celery task's body: figures, charts, PDF, with progress),
 and which reports a supervisor may see.
 
-A supervisor's report covers their scope (``rollups.scope_for``): the district for a
-district-wide supervisor, else the departments they watch. Requests for the same year
-and scope share the one being made: the partial unique index
+A supervisor's report covers their scope (``accounts.selectors.supervision_scope``): the
+district for a district-wide supervisor, else the departments they watch. Requests for
+the same year and scope share the one being made: the partial unique index
 ``annual_report_one_active`` lets one queued or running row exist per year and scope, so
 two requests racing each other end with one row (the loser reads the winner's). A row
 left queued or running by a worker that died is failed after ``STALE`` without a
@@ -22,11 +22,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.selectors import supervision_scope
 from jinpu_portal.pdf import render_pdf, sha256_hex
 
 from . import annual, refresh
 from .models import REPORT_ACTIVE, AnnualReport, ReportState
-from .rollups import scope_for
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def scope_key(departments: list[int] | None) -> str:
 
 def user_departments(user) -> list[int] | None:
     """The departments of the user's reports: None for the district."""
-    scope = scope_for(user)
+    scope = supervision_scope(user=user)
     return None if scope is None else sorted(scope)
 
 

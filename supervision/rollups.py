@@ -9,7 +9,8 @@ The filter
 ``Filter(start, end, hall, department, item, channel, unit, scope)``: local days from
 ``start`` to ``end`` (both included, either open), one hall / implementing department /
 item / channel / delegated unit (就近受理单位) each or none, and ``scope``: the departments
-the reader may see (``None`` for the district; ``scope_for(user)`` builds it). Every
+the reader may see (``None`` for the district; ``accounts.selectors.supervision_scope``
+builds it). Every
 function below answers in a fixed number of queries whatever the data: whole months come
 from the monthly rows, the days of a partial month at either end from the daily rows.
 
@@ -82,9 +83,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 
-from accounts.constants import Role
 from accounts.models import Department, Hall
-from accounts.selectors import department_list_supervised_by
 from catalog.constants import VersionStatus
 from catalog.models import ServiceItem
 from feedback.figures import COUNTS as RATING_COUNTS
@@ -170,17 +169,6 @@ class Filter:
         if self.scope is not None:
             q &= self._in_scope("instance__department_id", "instance__hall_id")
         return q
-
-
-def scope_for(user) -> frozenset[int] | None:
-    """The departments a supervisor sees: None for a district-wide one (全区督查), else
-    the departments they watch (possibly none)."""
-    if not user.is_authenticated or not user.has_role(Role.SUPERVISOR):
-        return frozenset()
-    profile = getattr(user, "staff_profile", None)
-    if profile is not None and profile.district_wide:
-        return None
-    return frozenset(department_list_supervised_by(user=user).values_list("pk", flat=True))
 
 
 def _next_month(day: datetime.date) -> datetime.date:

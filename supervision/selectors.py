@@ -1,6 +1,7 @@
 """Reads with rules of the supervision pages: the lights board, the case search and one
-case's supervision view, each within the supervisor's scope (``rollups.scope_for``:
-``None`` for the district, else the departments they watch).
+case's supervision view, each within the supervisor's scope
+(``accounts.selectors.supervision_scope``: ``None`` for the district, else the
+departments they watch).
 
 Scope of a case: its item's implementing department (the dimension the figures use);
 of a clock on the board: the department it runs for (a step's department, an order's

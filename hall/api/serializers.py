@@ -192,3 +192,6 @@ class HallFiguresSerializer(serializers.Serializer):
     hall = HallFiguresRowSerializer()
     categories = HallFiguresRowSerializer(many=True)
     windows = HallFiguresRowSerializer(many=True)
+    linked_only = serializers.BooleanField(
+        help_text="只统计已关联到本人督查部门办件的排队号（按部门督查的督查人员）"
+    )

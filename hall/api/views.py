@@ -528,7 +528,9 @@ class SlotsApi(APIView):
 class FiguresApi(APIView):
     """大厅运行指标 of a day (default today): issued, waiting now, served, 过号, 已失效,
     average wait and service time, waits over 30 minutes, per category and per window.
-    Permission: IsManager (system administrators and supervisors)."""
+    Permission: IsManager (system administrators and supervisors). A supervisor of some
+    departments counts, as on supervision's pages, only the tickets linked to a case of
+    their departments (``selectors.figures_cases``; ``linked_only`` says so)."""
 
     permission_classes = [IsManager]
 
@@ -541,4 +543,5 @@ class FiguresApi(APIView):
     def get(self, request, hall_id: int):
         get_object_or_404(Hall, pk=hall_id)
         day = _day_param(request, required=False)
-        return Response(HallFiguresSerializer(selectors.hall_figures(hall_id, day)).data)
+        figures = selectors.hall_figures(hall_id, day, cases=selectors.figures_cases(request.user))
+        return Response(HallFiguresSerializer(figures).data)

@@ -15,9 +15,10 @@ from django.utils.http import urlencode
 
 from accounts.constants import Role
 from accounts.decorators import role_required
+from accounts.selectors import supervision_scope
 from intake.constants import Channel
 
-from ..rollups import Filter, scope_for
+from ..rollups import Filter
 from ..selectors import filter_choices
 
 PAGE_SIZE = 20
@@ -57,7 +58,7 @@ def supervisor_required(view):
     @role_required(Role.SUPERVISOR)
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        request.scope = scope_for(request.user)
+        request.scope = supervision_scope(user=request.user)
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -84,6 +84,20 @@ def test_every_hall_page_of_each_role_passes_axe_at_both_widths(
         shots=("windows", "overview"),
     )
 
+    # A supervisor of one department counts only the tickets linked to its cases.
+    from tests.factories import DepartmentFactory, make_supervisor
+
+    watcher = make_supervisor(DepartmentFactory(), username="hall-dept-supervisor")
+    _, scoped = signed_in(browser, DESKTOP, base, watcher.username)
+    _audit(
+        scoped,
+        base,
+        [("overview-linked", reverse("hall:overview") + f"?hall={code}")],
+        screenshots_dir,
+        shots=("overview-linked",),
+    )
+    expect(scoped.get_by_test_id("overview-linked-only")).to_be_visible()
+
     _, person = signed_in(browser, DESKTOP, base, citizen.user.username)
     _audit(
         person,

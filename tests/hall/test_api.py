@@ -17,6 +17,7 @@ from tests.factories import (
     TicketFactory,
     UserFactory,
     make_citizen,
+    make_supervisor,
     resident_id,
 )
 
@@ -171,9 +172,14 @@ def test_display_and_figures(monday):
     assert display["marker"] > 0
     figures_path = f"/api/v1/hall/halls/{category.hall_id}/figures/"
     assert client_for(seat.clerk).get(figures_path).status_code == 403
-    figures = client_for(UserFactory(supervisor=True)).get(figures_path).json()
+    figures = client_for(make_supervisor()).get(figures_path).json()  # district-wide
     assert figures["hall"]["issued"] == 2
     assert figures["hall"]["waiting"] == 1
+    assert figures["linked_only"] is False
+    # a supervisor of no department: no ticket is linked to a case of theirs
+    nobody = client_for(UserFactory(supervisor=True)).get(figures_path).json()
+    assert (nobody["hall"]["issued"], nobody["hall"]["waiting"]) == (0, 0)
+    assert nobody["linked_only"] is True
 
 
 def test_appointments_for_citizens(at):

@@ -262,6 +262,22 @@ def test_a_supervisor_manages_windows_and_sees_the_hall_view(client, supervisor,
     body = overview.content.decode()
     assert 'data-testid="overview-waiting">1 人<' in body
     assert "3 号" in body
+    assert 'data-testid="overview-linked-only"' not in body  # district-wide
+
+
+def test_a_supervisor_of_a_department_sees_the_hall_view_as_supervision_counts(
+    client, supervisor, clerk, scene
+):
+    """The waiting ticket is linked to no case: a supervisor of one department counts
+    none of it (as supervision's pages and the figures API), and the page says why."""
+    from tests.factories import DepartmentFactory, make_supervisor
+
+    take_ticket(client, scene.hall, scene.a)
+    client.force_login(make_supervisor(DepartmentFactory(), username="dept-supervisor"))
+    body = client.get(reverse("hall:overview"), {"hall": "JP"}).content.decode()
+    assert 'data-testid="overview-waiting">0 人<' in body
+    assert "按本人督查部门，只统计已关联到相应办件的排队号" in body
+    assert "3 号" in body  # the windows themselves are listed
 
 
 def test_the_hall_view_is_for_supervisors_only(client, clerk, citizen, scene):

@@ -352,3 +352,47 @@ def test_a_day_closed_by_the_days_close_stays_exact(at):
     assert after["long_waits"] == before["long_waits"] + 1  # the 16:50 ticket never called
     assert after["average_wait"] == before["average_wait"]
     _same(Filter(start=monday, end=monday), now=night)
+
+
+def test_the_hall_figures_api_counts_as_the_supervision_pages(week, tickets, client):
+    """The 金普厅's Monday: T1 (case A of the 审批局), T2 (case E of the 市场监管局), T3 (过号,
+    no case). The 审批局's supervisor gets from the hall's figures API what the overview
+    of that day and hall shows them (T1 alone, said to be linked only); the district's
+    supervisor, every ticket, as their overview does."""
+    from rest_framework.test import APIClient
+
+    from accounts.selectors import supervision_scope
+
+    jp, _jz = tickets
+    monday = datetime.date(2026, 11, 2)
+    _link(Ticket.objects.get(label="A001", day=monday), week.a)
+    _link(Ticket.objects.get(label="A002", day=monday), week.e)
+    refresh.refresh()
+    api = APIClient()
+    for user, issued in ((week.watcher, 1), (week.district, 3)):
+        api.force_authenticate(user)
+        answer = api.get(f"/api/v1/hall/halls/{jp.pk}/figures/", {"day": "2026-11-02"})
+        assert answer.status_code == 200, answer.content
+        row = answer.json()["hall"]
+        client.force_login(user)
+        page = client.get(
+            reverse("supervision:overview"),
+            {"start": "2026-11-02", "end": "2026-11-02", "hall": jp.pk},
+        )
+        shown = page.context["hall"]
+        assert page.context["f"] == Filter(
+            start=monday, end=monday, hall=jp.pk, scope=supervision_scope(user=user)
+        )
+        assert answer.json()["linked_only"] is shown.linked_only is (user == week.watcher)
+        assert row["issued"] == shown.tickets == issued
+        assert (row["served"], row["no_show"], row["expired"], row["long_waits"]) == (
+            shown.served,
+            shown.no_show,
+            shown.expired,
+            shown.long_waits,
+        )
+        for name in ("average_wait_minutes", "average_service_minutes"):
+            assert row[name] == float(getattr(shown, name)), name
+    assert api.get(f"/api/v1/hall/halls/{jp.pk}/figures/", {"day": "2026-11-02"}).json()["hall"][
+        "average_wait_minutes"
+    ] == pytest.approx(21.7)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from accounts.selectors import supervision_scope
 from catalog.calendar import working_days_between
 from supervision import refresh, rollups
 from supervision.models import CaseItemDay, CaseMonth
@@ -99,8 +100,8 @@ def test_filters_and_scope(week):
     hidden = Filter(start=NOV2, end=NOV6, department=week.scj.pk, scope=frozenset({week.spj.pk}))
     assert rollups.case_figures(hidden).received == 0
     assert rollups.cases("received", hidden).count() == 0
-    assert rollups.scope_for(week.watcher) == frozenset({week.spj.pk})
-    assert rollups.scope_for(week.district) is None
+    assert supervision_scope(user=week.watcher) == frozenset({week.spj.pk})
+    assert supervision_scope(user=week.district) is None
 
 
 def test_whole_months_come_from_the_monthly_rows(week):
