@@ -484,7 +484,8 @@ def lock_ticket(ticket: Ticket | int) -> Ticket:
 @transaction.atomic
 def priority_confirm(*, ticket: Ticket | int, group: str, actor: User) -> Ticket:
     """A clerk of the hall has seen the proof: the ticket joins the 绿色通道 lane (served
-    first). Only a waiting or called ticket; ``group`` is a ``PriorityGroup``."""
+    first). Only a waiting or called ticket of today (``past_day``); ``group`` is a
+    ``PriorityGroup``."""
     if group not in PriorityGroup.values:
         raise HallError("请选择绿色通道类别。", code="invalid")
     ticket = lock_ticket(ticket)
@@ -496,6 +497,7 @@ def priority_confirm(*, ticket: Ticket | int, group: str, actor: User) -> Ticket
     if ticket.priority_confirmed_at is not None:
         raise HallConflict(f"{ticket.label} 号已确认绿色通道。")
     now = timezone.now()
+    require_today(ticket, now)
     if ticket.status == TicketStatus.WAITING and ticket.lane != Lane.PRIORITY:
         waiting_add(ticket, {ticket.lane: -1, Lane.PRIORITY: +1})
     ticket.priority = group

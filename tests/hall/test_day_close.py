@@ -359,8 +359,8 @@ def test_the_close_closes_the_windows_left_open_overnight(at):
 
 def test_a_desk_cannot_cancel_a_ticket_of_an_earlier_day(at):
     """Monday's ticket left waiting (A005) and the one left 过号 (A002): on Tuesday a
-    desk's cancel is refused as the window's acts are (``past_day``), nothing written;
-    the close then ends the waiting one."""
+    desk's cancel or 绿色通道 confirmation is refused as the window's acts are
+    (``past_day``), nothing written; the close then ends the waiting one."""
     category, _seats, by_label = _monday_left_open(at)
     desk = UserFactory(system_admin=True)
     at(2026, 11, 3, 8, 30)
@@ -373,6 +373,10 @@ def test_a_desk_cannot_cancel_a_ticket_of_an_earlier_day(at):
             f"{label} 号是 11月2日 的号，当天已结束，不能再办理，"
             "系统日终清号时将其结束。请叫下一位。"
         ]
+    # nor is its 绿色通道 confirmed (that would move Monday's waiting counts)
+    with pytest.raises(HallError) as error:
+        tickets.priority_confirm(ticket=by_label["A005"], group=PriorityGroup.ELDERLY, actor=desk)
+    assert error.value.code == "past_day"
     assert Ticket.objects.get(pk=by_label["A005"].pk).status == TicketStatus.WAITING
     assert Ticket.objects.get(pk=by_label["A002"].pk).status == TicketStatus.NO_SHOW
     assert DayCounter.objects.get(category=category, day=MONDAY).waiting_normal == 1
