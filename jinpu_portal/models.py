@@ -188,9 +188,10 @@ class FormSubmission(models.Model):
     nightly) deletes the keys older than ``submissions.KEEP``."""
 
     key = models.UUIDField(_("表单标识"), primary_key=True)
-    user = models.ForeignKey(
+    # Empty for a form nobody signed in to (the hall's 取号 page at a kiosk).
+    user = optional_foreign_key(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("提交人"),
+        _("提交人"),
         on_delete=models.CASCADE,  # a disposable key never keeps an account
         related_name="+",
     )

@@ -16,8 +16,17 @@ page; an API request may name one), and the one service the view calls
 
 A form posted without a key (an API client that sends none) is not checked. The first
 post's row is found only for the same user and purpose: a key someone else sent is
-refused without telling them what it made. Keys older than ``KEEP`` are deleted every
-night (``submissions_purge``, beat): a form stays open minutes, not days.
+refused without telling them what it made. A form nobody signed in to posts (the hall's
+取号 page at a kiosk) claims its key with no user, and its second post is shown what
+the first made: the key is known only to the page that rendered it.
+
+A hot path that must stay one statement (the hall's 取号 on PostgreSQL) claims the key
+in that statement (``INSERT … ON CONFLICT (key) DO NOTHING``, with what it makes), and
+when the statement made nothing asks ``submission_refuse`` whether the key was the
+reason.
+
+Keys older than ``KEEP`` are deleted every night (``submissions_purge``, beat): a form
+stays open minutes, not days.
 """
 
 import datetime
@@ -63,8 +72,21 @@ def submission_claim(key, *, user, purpose: str, message: str = ALREADY) -> None
         with transaction.atomic():
             FormSubmission.objects.create(key=key, user=user, purpose=purpose)
     except IntegrityError:
-        first = FormSubmission.objects.filter(key=key, user=user, purpose=purpose).first()
-        raise DuplicateSubmission(message, submission=first) from None
+        submission_refuse(key, user=user, purpose=purpose, message=message)
+        raise  # not the key's conflict (that was refused above)
+
+
+def submission_refuse(key, *, user, purpose: str, message: str = ALREADY) -> None:
+    """Raise ``DuplicateSubmission`` (with the first post's row when the same ``user``
+    sent it for ``purpose``) when ``key`` has been claimed; nothing when it has not (or
+    is None). For a caller whose own statement claims the key and made nothing."""
+    if key is None:
+        return
+    claimed = FormSubmission.objects.filter(key=key).first()
+    if claimed is None:
+        return
+    same = claimed.user_id == getattr(user, "pk", None) and claimed.purpose == purpose
+    raise DuplicateSubmission(message, submission=claimed if same else None) from None
 
 
 def submission_record(key, made) -> None:

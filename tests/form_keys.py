@@ -4,11 +4,11 @@ as a double click or a second tab does."""
 
 import re
 
-KEY = re.compile(r'<input type="hidden" name="submission" value="([^"]*)"')
 
-
-def rendered_form(client, url: str, data: dict) -> dict:
+def rendered_form(client, url: str, data: dict, prefix: str = "") -> dict:
     """``data`` with the form key of the page at ``url`` as the browser renders it (the
-    page must render exactly one key)."""
-    [key] = KEY.findall(client.get(url).content.decode())
-    return {**data, "submission": key}
+    page must render exactly one key; ``prefix``: the form's, as Django's)."""
+    name = f"{prefix}-submission" if prefix else "submission"
+    key = re.compile(rf'<input type="hidden" name="{name}" value="([^"]*)"')
+    [value] = key.findall(client.get(url).content.decode())
+    return {**data, name: value}

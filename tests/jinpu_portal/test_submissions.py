@@ -19,6 +19,7 @@ from jinpu_portal.submissions import (
     SubmissionKeyForm,
     submission_claim,
     submission_record,
+    submission_refuse,
     submissions_purge,
 )
 from jinpu_portal.tasks import submissions_purge as purge_task
@@ -86,6 +87,41 @@ def test_another_users_or_another_forms_key_is_refused_without_saying_what_it_ma
             submission_claim(key, user=claimant, purpose=purpose)
         assert refused.value.submission is None
         assert refused.value.made is None
+
+
+def test_a_form_nobody_signed_in_to_claims_its_key_without_a_user(user):
+    """The hall's 取号 page at a kiosk: its second post is shown what the first made; a
+    signed-in user posting the kiosk's key is refused without it."""
+    key = uuid.uuid4()
+    thing = made_thing()
+    submission_claim(key, user=None, purpose="test.form")
+    submission_record(key, thing)
+    assert FormSubmission.objects.get().user is None
+    with pytest.raises(DuplicateSubmission) as refused:
+        submission_claim(key, user=None, purpose="test.form")
+    assert refused.value.made == thing
+    with pytest.raises(DuplicateSubmission) as refused:
+        submission_claim(key, user=user, purpose="test.form")
+    assert refused.value.made is None
+
+
+def test_a_statement_that_claims_the_key_itself_asks_whether_the_key_refused_it(user):
+    """``submission_refuse``: after a statement with its own ``ON CONFLICT (key) DO
+    NOTHING`` made nothing, the key claimed before is the reason; an unclaimed key (or
+    none) is not, and the caller gives its own refusal."""
+    key = uuid.uuid4()
+    submission_refuse(key, user=user, purpose="test.form")
+    submission_refuse(None, user=user, purpose="test.form")
+    thing = made_thing()
+    submission_claim(key, user=user, purpose="test.form")
+    submission_record(key, thing)
+    with pytest.raises(DuplicateSubmission) as refused:
+        submission_refuse(key, user=user, purpose="test.form", message="已取号。")
+    assert refused.value.messages == ["已取号。"]
+    assert refused.value.made == thing
+    with pytest.raises(DuplicateSubmission) as refused:
+        submission_refuse(key, user=None, purpose="test.form")
+    assert refused.value.made is None
 
 
 def test_no_key_is_not_checked(user):
