@@ -11,7 +11,8 @@ class HallError(ValidationError):
     not open), ``not_seated``, ``empty`` (nobody waiting), ``state`` (the ticket is not in
     a state that allows the act), ``no_show_early`` (fewer than three calls),
     ``requeued_once``, ``slot_full``, ``slot_past``, ``not_working_day``, ``booked``
-    (already booked that day), ``appointment`` (unknown, used or cancelled code),
+    (already booked that day), ``checked_in`` (already checked in with an appointment of
+    that service that day), ``appointment`` (unknown, used or cancelled code),
     ``invalid`` (input)."""
 
 

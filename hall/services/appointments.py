@@ -7,10 +7,13 @@ at the kiosk.
   be one of ``SLOT_STARTS`` on a working day of the catalog calendar, from today to
   ``HALL_APPOINTMENT_DAYS`` ahead, not begun yet; at most the category's
   ``appointment_limit`` per slot (checked with the category row locked, so the last
-  place is never sold twice) and one appointment still to check in (``BOOKED``) per
-  person, category and day (a partial unique index backs the check; once checked in,
-  another slot of that day may be booked). The person gets the code in an in-portal
-  message (and SMS from the outbox) or, booked at the desk, by SMS.
+  place is never sold twice) and one live appointment (booked, checked in or late) per
+  person, category and day: a second one while the first is still to check in is
+  refused (``booked``; a partial unique index backs that), and so is one after the
+  check-in (``checked_in``), which would give the person a second ticket of the same
+  service that day (the next visit that day is a ticket taken at the hall, without an
+  appointment). A cancelled one frees the day. The person gets the code in an
+  in-portal message (and SMS from the outbox) or, booked at the desk, by SMS.
 * ``appointment_cancel``: the booker or a clerk of the hall, before the slot begins.
 * ``appointment_check_in``: the code typed or scanned at the kiosk on the day: a
   ticket in the appointment lane, served from the slot's start (``call_next``); more
@@ -108,8 +111,8 @@ def appointment_book(
     now: datetime.datetime | None = None,
 ) -> Appointment:
     """Book ``slot`` of ``day`` for ``category_id``. Raises HallError (``inactive``,
-    ``not_working_day``, ``slot_past``, ``slot_full``, ``booked``, ``invalid``,
-    ``not_verified``) or HallPermissionDenied, with Chinese messages."""
+    ``not_working_day``, ``slot_past``, ``slot_full``, ``booked``, ``checked_in``,
+    ``invalid``, ``not_verified``) or HallPermissionDenied, with Chinese messages."""
     now = now or timezone.now()
     category = (
         ServiceCategory.objects.select_for_update()
@@ -134,8 +137,16 @@ def appointment_book(
     if slot_start(day, slot) <= now:
         raise HallError("该时段已开始或已过去，请选择其他时段。", code="slot_past")
     live = Appointment.objects.filter(category=category, day=day, status__in=LIVE_STATUSES)
-    if live.filter(id_number=id_number, status=AppointmentStatus.BOOKED).exists():
+    # The person's live one of the day, read under the category's lock (taken above), as
+    # every booking of the category: a check-in only turns a booked one into a live one.
+    mine = live.filter(id_number=id_number).values_list("status", flat=True).first()
+    if mine == AppointmentStatus.BOOKED:
         raise HallError("您当天已预约该业务，请勿重复预约。", code="booked")
+    if mine is not None:
+        raise HallError(
+            "您当天已凭预约签到取号办理该业务，不能再预约；如需再次办理，请到大厅直接取号。",
+            code="checked_in",
+        )
     if live.filter(slot=slot).count() >= category.appointment_limit:
         raise HallError(f"{slot:%H:%M} 时段已约满，请选择其他时段。", code="slot_full")
     appointment = None

@@ -93,14 +93,50 @@ def test_a_cancelled_place_is_free_again(at, person):
 def test_one_appointment_per_person_category_and_day(at, person):
     at(2026, 11, 2, 10)
     category = ServiceCategoryFactory()
-    first = book(category, person)
+    book(category, person)
     with pytest.raises(HallError) as error:
         book(category, person, slot=datetime.time(14, 0))
     assert error.value.code == "booked"
-    # once checked in, the one still to check in is gone: another slot may be booked
-    at(2026, 11, 3, 8, 50)
+    assert book(category, person, day=datetime.date(2026, 11, 4)).day.day == 4  # another day
+
+
+@pytest.mark.parametrize("late", [False, True], ids=["checked-in", "late"])
+def test_after_the_check_in_the_same_service_that_day_is_not_booked_again(at, person, late):
+    """Checked in (a ticket in hand, or passed, or served): a second appointment of the
+    same service that day would be a second live appointment and a second ticket. The
+    citizen is told to take a ticket at the hall; nothing is booked. Another service
+    that day, or the same one another day, may still be booked."""
+    at(2026, 11, 2, 10)
+    category = ServiceCategoryFactory()
+    other = ServiceCategoryFactory(hall=category.hall)
+    first = book(category, person)
+    at(2026, 11, 3, 9, 40 if late else 8, 50)
     appointments.appointment_check_in(code=first.code, hall_id=category.hall_id)
-    assert book(category, person, slot=datetime.time(14, 0)).status == AppointmentStatus.BOOKED
+    first.refresh_from_db()
+    assert first.status == (AppointmentStatus.LATE if late else AppointmentStatus.CHECKED_IN)
+    for slot in (datetime.time(14, 0), datetime.time(10, 0)):
+        with pytest.raises(HallError) as error:
+            book(category, person, slot=slot)
+        assert error.value.code == "checked_in"
+        assert error.value.messages == [
+            "您当天已凭预约签到取号办理该业务，不能再预约；如需再次办理，请到大厅直接取号。"
+        ]
+    assert Appointment.objects.count() == 1
+    assert TicketEvent.objects.filter(action=TicketAction.BOOKED).count() == 1
+    # Nor by a clerk's telephone booking for the same person.
+    clerk = HallWindowFactory(categories=[category]).clerk
+    with pytest.raises(HallError):
+        appointments.appointment_book(
+            category_id=category.pk,
+            day=TUESDAY,
+            slot=datetime.time(14, 0),
+            actor=clerk,
+            name="赵丽",
+            id_number=resident_id(501),
+            mobile="13911112222",
+        )
+    assert book(other, person, slot=datetime.time(14, 0)).status == AppointmentStatus.BOOKED
+    assert book(category, person, day=datetime.date(2026, 11, 4)).status == AppointmentStatus.BOOKED
 
 
 @pytest.mark.parametrize(
