@@ -8,7 +8,10 @@
 * Agents (经办人): authorized online by the legal representative
   (``agent_authorize_online``) or at a window from a paper power of attorney the clerk
   uploads (``agent_record_at_window``): all items or chosen ones, until a date,
-  revocable at once (``agent_revoke``).
+  revocable at once (``agent_revoke``). A new authorization supersedes the agent's open
+  one; the form that grants it carries a key (``jinpu_portal.submissions``), so the same
+  form posted twice (a double click, a resubmitted page) grants once and is shown that
+  grant, instead of revoking it and granting again.
 
 Every step is an ``EnterpriseAuthorizationEvent`` row; expiry too
 (``agent_authorizations_expire``, a periodic job), although an expired authorization
@@ -27,6 +30,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from jinpu_portal.submissions import submission_claim, submission_record
+
 from .constants import AuthorizationAction, AuthorizationMethod, Role
 from .models import (
     Citizen,
@@ -40,6 +45,10 @@ from .selectors import citizen_by_id_number, is_legal_representative
 from .validators import normalize_identity_number, validate_credit_code, validate_resident_id
 
 MAX_VALIDITY_DAYS = 5 * 366
+#: The forms' keys (``FormSubmission.purpose``) and the refusal of a second post.
+ONLINE_PURPOSE = "accounts.agent_online"
+WINDOW_PURPOSE = "accounts.agent_window"
+ALREADY = "该授权表单已提交过，未重复授权。"
 ATTORNEY_TYPES = {
     "application/pdf": {".pdf"},
     "image/jpeg": {".jpg", ".jpeg"},
@@ -255,17 +264,20 @@ def agent_authorize_online(
     name: str,
     valid_until,
     items=(),
+    submission=None,
 ) -> EnterpriseRepresentative:
     """The legal representative (``actor``) authorizes a verified person as agent
     online: ``items`` (catalog.ServiceItem rows) or all items when empty, until
-    ``valid_until`` (inclusive)."""
+    ``valid_until`` (inclusive). Once per ``submission`` key: a second post of the form
+    raises ``DuplicateSubmission`` naming the first one's authorization."""
     if not is_legal_representative(user=actor, enterprise=enterprise):
         raise PermissionDenied("只有该企业已实名认证的法定代表人可以在网上授权经办人。")
+    submission_claim(submission, user=actor, purpose=ONLINE_PURPOSE, message=ALREADY)
     valid_until = _validity(valid_until)
     agent = _agent_identity(id_number, name)
     if agent.user_id == actor.pk or agent.id_number == enterprise.legal_representative_id_number:
         raise ValidationError({"id_number": ["法定代表人本人无需授权。"]})
-    return _create(
+    authorization = _create(
         enterprise=enterprise,
         citizen=agent,
         items=items,
@@ -273,6 +285,8 @@ def agent_authorize_online(
         method=AuthorizationMethod.ONLINE,
         actor=actor,
     )
+    submission_record(submission, authorization)
+    return authorization
 
 
 def check_attorney_file(uploaded_file) -> str:
@@ -310,15 +324,18 @@ def agent_record_at_window(
     power_of_attorney,
     attorney_checked: bool,
     items=(),
+    submission=None,
 ) -> EnterpriseRepresentative:
     """A clerk at ``window`` records an agent from the paper power of attorney
     (signed by the legal representative, sealed by the enterprise) and the agent's ID
     card: the scan is uploaded and kept under a random name. An agent without a
-    verified identity yet is registered as one (the clerk checked the ID card)."""
+    verified identity yet is registered as one (the clerk checked the ID card). Once
+    per ``submission`` key, as ``agent_authorize_online``."""
     from .services import citizen_register_at_window
 
     if window is None or not clerk.has_role(Role.CLERK):
         raise PermissionDenied("只有在综合窗口工作的综窗人员可以登记经办人授权。")
+    submission_claim(submission, user=clerk, purpose=WINDOW_PURPOSE, message=ALREADY)
     errors = {}
     if not attorney_checked:
         errors["attorney_checked"] = [
@@ -346,7 +363,7 @@ def agent_record_at_window(
     elif agent.name != name.strip():
         raise ValidationError({"name": ["姓名与该公民身份号码已核验的姓名不一致。"]})
     mime = check_attorney_file(power_of_attorney)
-    return _create(
+    authorization = _create(
         enterprise=enterprise,
         citizen=agent,
         items=items,
@@ -359,6 +376,8 @@ def agent_record_at_window(
         power_of_attorney_type=mime,
         note="纸质授权委托书；",
     )
+    submission_record(submission, authorization)
+    return authorization
 
 
 def _revoke(authorization: EnterpriseRepresentative, *, actor: User, window=None, note=""):

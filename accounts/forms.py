@@ -4,6 +4,8 @@ verification."""
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from jinpu_portal.submissions import SubmissionKeyForm
+
 from .validators import normalize_identity_number, validate_resident_id
 
 
@@ -75,8 +77,9 @@ SCOPE_ALL = "all"
 SCOPE_CHOSEN = "chosen"
 
 
-class AgentScopeForm(forms.Form):
-    """Who the agent is (their verified identity), what for and until when."""
+class AgentScopeForm(SubmissionKeyForm):
+    """Who the agent is (their verified identity), what for and until when; its key
+    (``submission``) makes a double post one authorization."""
 
     name = forms.CharField(label="经办人姓名", max_length=50)
     id_number = forms.CharField(label="经办人公民身份号码", max_length=40)
@@ -110,13 +113,15 @@ class AgentScopeForm(forms.Form):
 
     def agent_terms(self) -> dict:
         """The authorization's terms as the services take them (``agent_authorize_online``,
-        ``agent_record_at_window``): who, until when, and the chosen items (none: all)."""
+        ``agent_record_at_window``): who, until when, the chosen items (none: all), and
+        the form's key."""
         data = self.cleaned_data
         return {
             "id_number": data["id_number"],
             "name": data["name"],
             "valid_until": data["valid_until"],
             "items": list(data["items"]) if data["scope"] == SCOPE_CHOSEN else [],
+            "submission": data["submission"],
         }
 
 

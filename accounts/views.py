@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jinpu_portal.refusals import error_text
+from jinpu_portal.submissions import DuplicateSubmission
 from jinpu_portal.views import forbidden
 
 from .authorization import (
@@ -221,23 +222,34 @@ def enterprise_agents(request, pk: int):
 def _agent_posted(request, form, done: str, service, **arguments) -> bool:
     """A valid form posted: authorize the agent by ``service`` on the form's terms. A
     refusal goes onto the form; otherwise the success message (``done``, the agent as
-    ``{name}``, and the date it runs to). True when the agent was authorized."""
+    ``{name}``, and the date it runs to). True when the agent was authorized, or was
+    by the first post of the same form (a double click), which is said instead."""
     if request.method != "POST" or not form.is_valid():
         return False
     try:
         authorization = service(**arguments, **form.agent_terms())
+    except DuplicateSubmission as error:
+        # The same form again (a double click): the first post's grant, not a second.
+        first = error.made
+        if not isinstance(first, EnterpriseRepresentative):
+            form.add_error(None, error_text(error))
+            return False
+        messages.warning(request, f"{error_text(error)}首次提交{_granted(done, first)}")
+        return True
     except ValidationError as error:
         _attach_errors(form, error)
         return False
     except PermissionDenied as denied:
         form.add_error(None, str(denied))
         return False
-    messages.success(
-        request,
-        f"{done.format(name=authorization.citizen.name)}，有效期至 "
-        f"{authorization.valid_until:%Y-%m-%d}。",
-    )
+    messages.success(request, _granted(done, authorization))
     return True
+
+
+def _granted(done: str, authorization: EnterpriseRepresentative) -> str:
+    """What was granted: ``done`` with the agent's name, and the date it runs to."""
+    name = authorization.citizen.name
+    return f"{done.format(name=name)}，有效期至 {authorization.valid_until:%Y-%m-%d}。"
 
 
 @login_required

@@ -7,6 +7,7 @@ answer passes axe at 1280 and 390 px (screenshots: test-output/screenshots/form-
 The data fixtures come before ``browser`` in the signature (tests/e2e/conftest.py).
 """
 
+import datetime
 import time
 
 import pytest
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.models import EnterpriseRepresentative
 from approvals.models import Escalation
 from feedback.models import Pad, ReviewBatch
 from intake.models import Application
@@ -23,6 +25,7 @@ from tests.factories import (
     accept_case,
     department,
     make_citizen,
+    make_enterprise,
     make_item,
     make_supervisor,
     make_version,
@@ -180,4 +183,35 @@ def test_a_double_click_on_a_new_pad_shows_its_key(
     assert Pad.objects.count() == 1
     expect(page.get_by_test_id("pad-duplicate")).to_have_count(0)
     look(page, screenshots_dir, "pad-double-click")
+    context.close()
+
+
+@pytest.fixture
+def agent_chain(db):
+    """An enterprise, its legal representative and a verified person to authorize."""
+    legal = make_citizen("钱七")
+    return legal, make_enterprise(legal), make_citizen("孙丽")
+
+
+def test_an_agent_authorization_posted_again_grants_once(
+    agent_chain, live_server, browser, screenshots_dir
+):
+    """Not revoked and granted again: one grant in the enterprise's record."""
+    legal, enterprise, agent = agent_chain
+    until = timezone.localdate() + datetime.timedelta(days=90)
+
+    def fill(page):
+        page.fill("#id_agent-name", agent.name)
+        page.fill("#id_agent-id_number", agent.id_number)
+        page.fill("#id_agent-valid_until", until.isoformat())
+
+    context, page = signed_in(browser, DESKTOP, live_server.url, legal.user.username)
+    url = live_server.url + reverse("accounts:enterprise-agents", args=[enterprise.pk])
+    post_twice(page, url, "#agent-form", fill)
+    assert EnterpriseRepresentative.objects.get().revoked_at is None
+    expect(page.get_by_role("alert").first).to_contain_text(
+        f"该授权表单已提交过，未重复授权。首次提交已授权 {agent.name} 为经办人"
+    )
+    expect(page.locator("#chain-events")).not_to_contain_text("撤销经办人授权")
+    look(page, screenshots_dir, "agent-authorization")
     context.close()
