@@ -3,13 +3,16 @@ windows, appointments). Every label and message in Chinese."""
 
 from django import forms
 
+from jinpu_portal.submissions import SubmissionKeyForm
+
 from .constants import PriorityGroup
 from .services.base import clean_id_number
 
 
-class TicketForm(forms.Form):
+class TicketForm(SubmissionKeyForm):
     """The ticket page: a business category (one of the hall's, given by the view) and,
-    optionally, an ID number (the window then finds the applicant) or an appointment code."""
+    optionally, an ID number (the window then finds the applicant) or an appointment code.
+    Its key (``submission``) makes a double tap one ticket (``ticket_issue``)."""
 
     category = forms.TypedChoiceField(label="业务", coerce=int, required=False, empty_value=None)
     id_number = forms.CharField(label="身份证号", required=False, max_length=32)

@@ -10,6 +10,7 @@ static/hall/kiosk.js (no inline script: CSP).
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,11 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jinpu_portal.kiosk import KIOSK
 from jinpu_portal.pdf import absolute_url, qr_png
 from jinpu_portal.refusals import error_text
+from jinpu_portal.submissions import DuplicateSubmission
 from jinpu_portal.views import forbidden
 
 from . import page_selectors as pages
 from .constants import TicketSource
 from .errors import HallError
+from .models import Ticket
 from .page_forms import TicketForm
 from .services.appointments import appointment_check_in
 from .services.tickets import ticket_issue
@@ -64,7 +67,8 @@ def index(request):
 @require_http_methods(["GET", "POST"])
 def ticket(request, code: str):
     """取号: a business category of the hall, optionally an ID number or an appointment
-    code; the issued ticket's page follows (post, redirect, get)."""
+    code; the issued ticket's page follows (post, redirect, get). The same page posted
+    again (a double tap) is shown the first post's ticket, with a note."""
     hall = _hall(code)
     categories = pages.ticket_categories(hall)
     form = TicketForm(request.POST if request.method == "POST" else None, categories=categories)
@@ -81,7 +85,10 @@ def ticket(request, code: str):
         try:
             if data["appointment_code"]:
                 issued = appointment_check_in(
-                    code=data["appointment_code"], hall_id=hall.pk, actor=actor
+                    code=data["appointment_code"],
+                    hall_id=hall.pk,
+                    actor=actor,
+                    submission=data["submission"],
                 )
             else:
                 issued = ticket_issue(
@@ -92,7 +99,16 @@ def ticket(request, code: str):
                     mobile=data["mobile"],
                     priority=data["priority"],
                     hall_id=hall.pk,
+                    submission=data["submission"],
                 )
+        except DuplicateSubmission as error:
+            # A double tap: the first tap's ticket, which its answer may never have shown.
+            first = error.made
+            if not isinstance(first, Ticket):
+                context["error"] = error_text(error)
+                return render(request, "hall/ticket.html", context, status=409)
+            messages.warning(request, f"{error_text(error)}这是刚才取到的 {first.label} 号。")
+            return redirect("hall:ticket-issued", token=first.token)
         except HallError as error:
             context["error"] = error_text(error)
             return render(request, "hall/ticket.html", context, status=400)

@@ -32,12 +32,13 @@ from accounts.constants import Role
 from accounts.models import User
 from catalog.calendar import is_working_day
 from jinpu_portal.notifications import notify
+from jinpu_portal.submissions import submission_claim, submission_record
 
 from ..constants import SLOT_STARTS, AppointmentStatus, Lane, TicketAction, TicketSource
 from ..errors import HallError, HallPermissionDenied
 from ..models import Appointment, ServiceCategory
-from .base import clean_id_number, clean_mobile, clerk_hall_id, is_manager, log_act
-from .tickets import IssuedTicket, issue
+from .base import clean_id_number, clean_mobile, clerk_hall_id, is_manager, log_act, signed_in
+from .tickets import ALREADY, PURPOSE, IssuedTicket, issue
 
 #: Appointment codes: 8 characters without look-alikes (0/O, 1/I).
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -236,11 +237,15 @@ def appointment_check_in(
     hall_id: int | None = None,
     actor: User | None = None,
     now: datetime.datetime | None = None,
+    submission=None,
 ) -> IssuedTicket:
     """Check in with an appointment code at the kiosk (or desk) of ``hall_id``: a ticket
     of the appointment's category, in the appointment lane from the slot's start, or a
     normal ticket when more than the grace period late. Raises HallError
-    ``appointment`` (unknown, cancelled, used, another day or hall)."""
+    ``appointment`` (unknown, cancelled, used, another day or hall). ``submission``: the
+    ticket page's form key, as for ``ticket_issue``: its second post raises
+    ``DuplicateSubmission`` naming the first post's ticket."""
+    submission_claim(submission, user=signed_in(actor), purpose=PURPOSE, message=ALREADY)
     now = now or timezone.now()
     code = normalize_code(code)
     appointment = (
@@ -275,4 +280,5 @@ def appointment_check_in(
     appointment.status = AppointmentStatus.LATE if late else AppointmentStatus.CHECKED_IN
     appointment.checked_in_at = now
     appointment.save(update_fields=["status", "checked_in_at", "updated_at"])
+    submission_record(submission, issued.ticket)
     return issued

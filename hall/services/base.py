@@ -46,6 +46,11 @@ def require_today(ticket: Ticket, now: datetime.datetime | None = None) -> None:
         )
 
 
+def signed_in(actor: User | None) -> User | None:
+    """The acting user, None at a kiosk (nobody signed in)."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 def is_manager(actor: User | None) -> bool:
     """Who manages windows and sees every hall's figures: a system administrator or a
     supervisor."""
@@ -116,7 +121,7 @@ def event(
         ticket_id=ticket_id,
         action=str(action),
         at=at,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=signed_in(actor),
         window_id=window_id,
         details=details,
     )

@@ -17,9 +17,17 @@ itself (data-modifying CTEs, no BEGIN/COMMIT round trips):
    the waiting counts of the ticket's lane and the lanes before it, less the ticket
    itself (``hall.services.waiting``): the queue is not counted.
 
+The ticket page's post carries its form's key (``jinpu_portal.submissions``): the same
+statement then first claims it (``_CLAIM_SQL``: ``INSERT … ON CONFLICT (key) DO
+NOTHING`` of the key's row naming the ticket to be made), and the rest writes only
+when that inserted a row. A second post of the page (a double tap, also at the same
+moment) waits at that INSERT for the first one's commit, writes nothing, and is shown
+the first post's ticket: still one statement, and one more only for the refused post.
+The API's 取号 sends no key and runs the statement without the claim.
+
 Elsewhere (SQLite: the demo and the quick tests) the same is three statements in a
 transaction (``_COUNTER_SQL``, which also returns the names and the open windows, the
-ticket, the event).
+ticket, the event), the key claimed with ``submission_claim`` after the counter's.
 
 Nothing else is read: no category row, no hall row, no window row. The numbers restart
 each day (``DayCounter`` is per day, the day is Asia/Shanghai's); a label (A012) is
@@ -38,6 +46,7 @@ import secrets
 from contextlib import nullcontext
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -46,6 +55,7 @@ from accounts.models import Hall, User
 from jinpu_portal.db import insert
 from jinpu_portal.notifications import Message, notify_many
 from jinpu_portal.prepared import PreparedStatement
+from jinpu_portal.submissions import submission_claim, submission_record, submission_refuse
 
 from ..constants import (
     NEAR_AHEAD,
@@ -66,11 +76,16 @@ from .base import (
     record,
     require_hall_staff,
     require_today,
+    signed_in,
 )
 from .waiting import ahead_of, waiting_add
 
 #: Random bytes of a ticket's public follow token (token_urlsafe: 22 characters).
 TOKEN_BYTES = 16
+#: The ticket page's form key (jinpu_portal.submissions): its purpose, and the refusal
+#: of its second post, which is shown the first post's ticket.
+PURPOSE = "hall.ticket"
+ALREADY = "该取号已提交过，未重复取号。"
 
 # The counter's upsert of both forms: the day's number, and the ticket added to its
 # lane's waiting count (EXCLUDED holds the 1 of its lane, 0 for the others).
@@ -79,7 +94,7 @@ INSERT INTO hall_daycounter AS d (
     hall_id, category_id, day, last, served, service_seconds,
     waiting_priority, waiting_appointment, waiting_normal)
 SELECT c.hall_id, c.id, %(day)s, 1, 0, 0, %(w0)s, %(w1)s, %(w2)s
-FROM hall_servicecategory c
+FROM hall_servicecategory c{claimed}
 WHERE c.id = %(category)s AND c.is_active AND (%(hall)s IS NULL OR c.hall_id = %(hall)s)
 ON CONFLICT (category_id, day) DO UPDATE SET last = d.last + 1,
     waiting_priority = d.waiting_priority + EXCLUDED.waiting_priority,
@@ -94,7 +109,7 @@ JOIN hall_windowseat_categories wc ON wc.windowseat_id = s.window_id
 WHERE wc.servicecategory_id = %(category)s AND s.state = 'open'
 """
 
-_COUNTER_SQL = f"""{_UPSERT_SQL}
+_COUNTER_SQL = f"""{_UPSERT_SQL.format(claimed="")}
 -- SQLite's RETURNING names the table, not its alias
 RETURNING hall_id, last, served, service_seconds,
     (SELECT letter FROM hall_servicecategory s WHERE s.id = hall_daycounter.category_id),
@@ -105,12 +120,34 @@ RETURNING hall_id, last, served, service_seconds,
     ({_OPEN_WINDOWS_SQL})
 """  # noqa: S608 (constant SQL)
 
-# PostgreSQL: the number, the ticket and its event in ONE statement (data-modifying
-# CTEs), atomic on its own: no BEGIN/COMMIT round trips. Every column of hall_ticket is
-# named (a new column without a value here fails the tests at once).
-_ISSUE_PG_SQL = f"""
-WITH n AS (
-    {_UPSERT_SQL.replace("%(hall)s", "%(hall)s::bigint")}
+# The claim of the form's key (jinpu_portal.submissions), first in the keyed statement:
+# the key's row names the ticket the statement makes (its id taken from the sequence
+# here), only for a category the upsert takes. A second post of the key waits at this
+# INSERT for the first one's commit and then inserts nothing, and so neither does the
+# rest: ``issue`` finds the first post's ticket.
+_CLAIM_SQL = """k AS (
+    INSERT INTO jinpu_portal_formsubmission (
+        key, user_id, purpose, content_type_id, object_id, created_at)
+    SELECT %(submission)s, %(actor)s, %(purpose)s, %(ticket_type)s,
+        nextval(pg_get_serial_sequence('hall_ticket', 'id')), %(now)s
+    FROM hall_servicecategory c
+    WHERE c.id = %(category)s AND c.is_active
+        AND (%(hall)s::bigint IS NULL OR c.hall_id = %(hall)s::bigint)
+    ON CONFLICT (key) DO NOTHING
+    RETURNING object_id
+), """
+
+
+def _issue_pg_sql(*, keyed: bool) -> str:
+    """PostgreSQL: the number, the ticket and its event in ONE statement (data-modifying
+    CTEs), atomic on its own: no BEGIN/COMMIT round trips. Every column of hall_ticket is
+    named (a new column without a value here fails the tests at once). ``keyed``: the
+    form's key is claimed in it too (``_CLAIM_SQL``), and nothing is written when it was
+    claimed before."""
+    upsert = _UPSERT_SQL.format(claimed=", k" if keyed else "")
+    return f"""
+WITH {_CLAIM_SQL if keyed else ""}n AS (
+    {upsert.replace("%(hall)s", "%(hall)s::bigint")}
     RETURNING d.hall_id, d.category_id, d.last, d.served, d.service_seconds,
         d.waiting_priority, d.waiting_appointment, d.waiting_normal
 ), c AS (
@@ -118,18 +155,19 @@ WITH n AS (
     FROM hall_servicecategory s JOIN accounts_hall h ON h.id = s.hall_id
     WHERE s.id = %(category)s
 ), t AS (
-    INSERT INTO hall_ticket (
+    INSERT INTO hall_ticket ({"id, " if keyed else ""}
         created_at, updated_at, hall_id, category_id, day, number, label, token, source,
         status, lane, queued_at, due_at, priority, priority_confirmed_by_id,
         priority_confirmed_at, appointment_id, id_number, mobile, target_window_id,
         window_id, clerk_id, call_count, first_called_at, called_at, started_at, ended_at,
         requeued, transfers, near_notified_at, application_id)
-    SELECT %(now)s, %(now)s, n.hall_id, n.category_id, %(day)s, n.last,
+    SELECT {"k.object_id," if keyed else ""}
+        %(now)s, %(now)s, n.hall_id, n.category_id, %(day)s, n.last,
         c.letter || lpad(n.last::text, greatest(3, length(n.last::text)), '0'),
         %(token)s, %(source)s, 'waiting', %(lane)s, %(now)s, %(due)s, %(priority)s, NULL,
         NULL, %(appointment)s, %(id_number)s, %(mobile)s, NULL, NULL, NULL, 0, NULL, NULL,
         NULL, NULL, false, 0, NULL, NULL
-    FROM n, c
+    FROM n, c{", k" if keyed else ""}
     RETURNING id, hall_id, number, label
 ), e AS (
     INSERT INTO hall_ticketevent (hall_id, ticket_id, action, at, actor_id, window_id, details)
@@ -143,9 +181,12 @@ SELECT t.id, t.hall_id, t.number, t.label, n.served, n.service_seconds, c.servic
 FROM t, n, c
 """  # noqa: S608 (constant SQL)
 
+
 # Parsed and planned once per connection (jinpu_portal.prepared): planning this statement
-# cost the database more than running it.
-_ISSUE_PG = PreparedStatement("hall_ticket_issue", _ISSUE_PG_SQL)
+# cost the database more than running it. The API's 取号 (no key) runs the first, the
+# ticket page's (its form's key) the second.
+_ISSUE_PG = PreparedStatement("hall_ticket_issue", _issue_pg_sql(keyed=False))
+_ISSUE_KEYED_PG = PreparedStatement("hall_ticket_issue_keyed", _issue_pg_sql(keyed=True))
 
 # People ahead of a ticket in its category and day (the order of ``call_next``, an appointment
 # counted in its lane) and the windows open for that category.
@@ -257,14 +298,23 @@ def _counter_params(*, category_id, hall_id, day, lane) -> dict:
     }
 
 
-def _issue_rows_pg(*, category_id, hall_id, actor, source, now, values, details):
+def _issue_rows_pg(*, category_id, hall_id, actor, source, now, values, details, submission):
     """PostgreSQL: one statement, returning the row ``issue`` reads: the ticket's id,
     hall, number and label, the day's served count and seconds, the category's default
-    minutes and name, the hall's name, the three waiting counts and the open windows."""
+    minutes and name, the hall's name, the three waiting counts and the open windows.
+    With a ``submission`` key the statement claims it first (``_CLAIM_SQL``)."""
+    keyed = {}
+    if submission is not None:
+        keyed = {
+            "submission": str(submission),
+            "purpose": PURPOSE,
+            "ticket_type": ContentType.objects.get_for_model(Ticket).pk,  # cached
+        }
     with connection.cursor() as cursor:
-        _ISSUE_PG.execute(
+        (_ISSUE_PG if submission is None else _ISSUE_KEYED_PG).execute(
             cursor,
             {
+                **keyed,
                 **_counter_params(
                     category_id=category_id,
                     hall_id=hall_id,
@@ -281,16 +331,18 @@ def _issue_rows_pg(*, category_id, hall_id, actor, source, now, values, details)
                 "id_number": values["id_number"],
                 "mobile": values["mobile"],
                 "action": values["action"],
-                "actor": actor.pk if actor is not None and actor.is_authenticated else None,
+                "actor": getattr(signed_in(actor), "pk", None),
                 "details": json.dumps(details),
             },
         )
         return cursor.fetchone()
 
 
-def _issue_rows_orm(*, category_id, hall_id, actor, source, now, values, details):
+def _issue_rows_orm(*, category_id, hall_id, actor, source, now, values, details, submission):
     """Other databases (SQLite: the demo and the quick tests): the counter's upsert, the
-    ticket and the event, three statements in the caller's transaction."""
+    ticket and the event, three statements in the caller's transaction; a ``submission``
+    key is claimed once the category is known good (a refused claim rolls the caller's
+    transaction back, the counter's number with it) and records the ticket."""
     day = local_day(now)
     params = _counter_params(
         category_id=category_id,
@@ -303,6 +355,7 @@ def _issue_rows_orm(*, category_id, hall_id, actor, source, now, values, details
         row = cursor.fetchone()
     if row is None:
         return None
+    submission_claim(submission, user=signed_in(actor), purpose=PURPOSE, message=ALREADY)
     counter_hall_id, number, served, service_seconds, letter, minutes, name, hall_name = row[:8]
     ticket = Ticket(
         hall_id=counter_hall_id,
@@ -322,6 +375,7 @@ def _issue_rows_orm(*, category_id, hall_id, actor, source, now, values, details
         mobile=values["mobile"],
     )
     insert([ticket])
+    submission_record(submission, ticket)
     record(
         event(
             hall_id=counter_hall_id,
@@ -360,11 +414,13 @@ def issue(
     due_at: datetime.datetime | None = None,
     appointment: Appointment | None = None,
     hall_id: int | None = None,
+    submission=None,
 ) -> IssuedTicket:
     """Write the ticket's rows (``ticket_issue`` and the appointments' check-in; inputs
     already clean), with the wait: on PostgreSQL one statement, atomic by itself;
     elsewhere three in the caller's transaction. Refused (HallError ``inactive``) for a
-    category that is unknown, inactive or not of ``hall_id``."""
+    category that is unknown, inactive or not of ``hall_id``; with the ``submission``
+    key of a form posted before, ``DuplicateSubmission`` naming its ticket."""
     values = {
         "token": secrets.token_urlsafe(TOKEN_BYTES),
         "lane": int(lane),
@@ -389,8 +445,11 @@ def issue(
         now=now,
         values=values,
         details=details,
+        submission=submission,
     )
     if row is None:
+        # On PostgreSQL the statement made nothing also when the key was claimed before.
+        submission_refuse(submission, user=signed_in(actor), purpose=PURPOSE, message=ALREADY)
         raise HallError(
             "该业务类别不存在、已停止取号或不属于本大厅，请选择其他业务。", code="inactive"
         )
@@ -437,6 +496,7 @@ def ticket_issue(
     priority: str = "",
     hall_id: int | None = None,
     now: datetime.datetime | None = None,
+    submission=None,
 ) -> IssuedTicket:
     """Issue the next number of ``category_id`` today (kiosk or reception desk).
 
@@ -445,7 +505,11 @@ def ticket_issue(
     (optional) receives the "almost your turn" SMS; ``priority`` (a ``PriorityGroup``)
     is a *claim* of 绿色通道: the ticket is served first only once a clerk confirms it
     (``priority_confirm``). ``hall_id``: the kiosk's hall, when the caller knows it (a
-    category of another hall is refused).
+    category of another hall is refused). ``submission``: the ticket page's form key
+    (``jinpu_portal.submissions``; None from the API): a second post of the same page,
+    a double tap, issues nothing and raises ``DuplicateSubmission`` naming the first
+    post's ticket (``made``); on PostgreSQL the key is claimed in the issuing statement,
+    still one statement.
 
     Returns the ticket with the people ahead and the expected wait. Raises HallError
     (``inactive``, ``invalid``) with a Chinese message. Appointments check in through
@@ -469,6 +533,7 @@ def ticket_issue(
             mobile=mobile,
             priority=priority,
             hall_id=hall_id,
+            submission=submission,
         )
 
 

@@ -1,7 +1,8 @@
 """A create-only form posted again in Chromium (jinpu_portal.submissions): the page is
 submitted, then the very same form data (its hidden key included) is posted once more,
-as a resubmitted page or a second tab does. The second answer says in Chinese that the
-form was already submitted and shows what the first post made; one object exists. The
+as a resubmitted page or a second tab does (or a double tap at the hall's kiosk). The
+second answer says in Chinese that the form was already submitted and shows what the
+first post made; one object exists. The
 answer passes axe at 1280 and 390 px (screenshots: test-output/screenshots/form-key-*).
 
 The data fixtures come before ``browser`` in the signature (tests/e2e/conftest.py).
@@ -18,6 +19,7 @@ from playwright.sync_api import expect
 from accounts.models import EnterpriseRepresentative
 from approvals.models import Escalation
 from feedback.models import Pad, ReviewBatch
+from hall.models import Ticket
 from intake.models import Application
 from tests.e2e.axe import assert_no_serious_violations
 from tests.e2e.helpers import DESKTOP, PHONE, assert_no_sideways_scroll, shoot, signed_in
@@ -31,6 +33,7 @@ from tests.factories import (
     make_version,
 )
 from tests.feedback.orders_support import bad_rating
+from tests.hall.pages_support import hall_scene
 
 KEEP_FORM = """(selector) => {
     const form = document.querySelector(selector);
@@ -183,6 +186,27 @@ def test_a_double_click_on_a_new_pad_shows_its_key(
     assert Pad.objects.count() == 1
     expect(page.get_by_test_id("pad-duplicate")).to_have_count(0)
     look(page, screenshots_dir, "pad-double-click")
+    context.close()
+
+
+def test_a_ticket_posted_again_shows_the_first(
+    clerk, supervisor, live_server, browser, screenshots_dir
+):
+    """The hall's 取号 page, nobody signed in (a kiosk): a double tap is one number."""
+    scene = hall_scene(clerk, supervisor)
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    url = live_server.url + reverse("hall:ticket", args=[scene.hall.code])
+    post_twice(
+        page, url, "main form[method=post]", lambda p: p.get_by_test_id("category-A").click()
+    )
+    ticket = Ticket.objects.get()
+    assert page.url == live_server.url + reverse("hall:ticket-issued", args=[ticket.token])
+    expect(page.get_by_test_id("ticket-number")).to_have_text("A001")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "该取号已提交过，未重复取号。这是刚才取到的 A001 号。"
+    )
+    look(page, screenshots_dir, "ticket")
     context.close()
 
 
