@@ -16,7 +16,8 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement)) return;
-    if (!form.querySelector("input[name=submission]")) return;
+    // The key is "submission", or "<prefix>-submission" in a prefixed form (the agents').
+    if (!form.querySelector("input[name=submission], input[name$='-submission']")) return;
     if (event.defaultPrevented) return; // another script kept it from going
     if (form.dataset.sent) {
       event.preventDefault();

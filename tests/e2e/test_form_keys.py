@@ -154,6 +154,16 @@ def test_a_start_form_posted_again_opens_the_first_draft(
     context.close()
 
 
+def double_click(page, button: str) -> list:
+    """Two clicks 150 ms apart on ``button``, on the same page (Playwright's own second
+    click would wait for the page the first one opens). Returns the list the page's POST
+    requests go into (the caller waits for the page before counting them)."""
+    posts = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request))
+    page.locator(button).evaluate("b => { b.click(); setTimeout(() => b.click(), 150); }")
+    return posts
+
+
 def test_a_double_click_on_a_new_pad_shows_its_key(
     clerk, live_server, browser, screenshots_dir, monkeypatch
 ):
@@ -175,11 +185,7 @@ def test_a_double_click_on_a_new_pad_shows_its_key(
     page.goto(live_server.url + reverse("feedback:pads"))
     page.fill("#id_name", "4 号窗口平板")
     button = "form[action='{}'] button[type=submit]".format(reverse("feedback:pad-new"))
-    posts = []
-    page.on("request", lambda request: request.method == "POST" and posts.append(request))
-    # Two clicks 150 ms apart, on the same page (Playwright's own second click would wait
-    # for the page the first one opens).
-    page.locator(button).evaluate("b => { b.click(); setTimeout(() => b.click(), 150); }")
+    posts = double_click(page, button)
     expect(page.get_by_test_id("pad-new-key")).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert len(posts) == 1
@@ -210,6 +216,13 @@ def test_a_ticket_posted_again_shows_the_first(
     context.close()
 
 
+def fill_agent_form(page, agent) -> None:
+    page.fill("#id_agent-name", agent.name)
+    page.fill("#id_agent-id_number", agent.id_number)
+    until = timezone.localdate() + datetime.timedelta(days=90)
+    page.fill("#id_agent-valid_until", until.isoformat())
+
+
 @pytest.fixture
 def agent_chain(db):
     """An enterprise, its legal representative and a verified person to authorize."""
@@ -222,20 +235,41 @@ def test_an_agent_authorization_posted_again_grants_once(
 ):
     """Not revoked and granted again: one grant in the enterprise's record."""
     legal, enterprise, agent = agent_chain
-    until = timezone.localdate() + datetime.timedelta(days=90)
-
-    def fill(page):
-        page.fill("#id_agent-name", agent.name)
-        page.fill("#id_agent-id_number", agent.id_number)
-        page.fill("#id_agent-valid_until", until.isoformat())
-
     context, page = signed_in(browser, DESKTOP, live_server.url, legal.user.username)
     url = live_server.url + reverse("accounts:enterprise-agents", args=[enterprise.pk])
-    post_twice(page, url, "#agent-form", fill)
+    post_twice(page, url, "#agent-form", lambda p: fill_agent_form(p, agent))
     assert EnterpriseRepresentative.objects.get().revoked_at is None
     expect(page.get_by_role("alert").first).to_contain_text(
         f"该授权表单已提交过，未重复授权。首次提交已授权 {agent.name} 为经办人"
     )
     expect(page.locator("#chain-events")).not_to_contain_text("撤销经办人授权")
     look(page, screenshots_dir, "agent-authorization")
+    context.close()
+
+
+def test_a_double_click_on_an_agent_authorization_sends_it_once(
+    agent_chain, live_server, browser, monkeypatch
+):
+    """The agent form's key is prefixed (agent-submission): submit-once.js knows it too,
+    so a double click sends one post and the page says 已授权, not the second post's
+    refusal (the grant is held back 0.4 s so the second click lands during the first)."""
+    from accounts import views as account_views
+
+    authorize = account_views.agent_authorize_online
+
+    def slow_authorize(**kwargs):
+        time.sleep(0.4)
+        return authorize(**kwargs)
+
+    monkeypatch.setattr(account_views, "agent_authorize_online", slow_authorize)
+    legal, enterprise, agent = agent_chain
+    context, page = signed_in(browser, DESKTOP, live_server.url, legal.user.username)
+    page.goto(live_server.url + reverse("accounts:enterprise-agents", args=[enterprise.pk]))
+    fill_agent_form(page, agent)
+    posts = double_click(page, "#agent-form button[type=submit]")
+    expect(page.get_by_role("alert").first).to_contain_text(f"已授权 {agent.name} 为经办人")
+    page.wait_for_load_state("networkidle")
+    assert len(posts) == 1
+    expect(page.get_by_text("该授权表单已提交过")).to_have_count(0)
+    assert EnterpriseRepresentative.objects.count() == 1
     context.close()
