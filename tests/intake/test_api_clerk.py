@@ -36,6 +36,16 @@ def api(clerk):
     return client
 
 
+def post_case(api, path: str, item, applicant_id_number: str, **fields):
+    """POST ``item``'s case for the applicant with that number to ``{BASE}/<path>/``
+    (``applications``: a counter draft; ``counter-intakes``: all in one request)."""
+    return api.post(
+        f"{BASE}/{path}/",
+        {"item_version": item.pk, "applicant_id_number": applicant_id_number, **fields},
+        format="json",
+    )
+
+
 def test_queue_lists_waiting_online_submissions(api, citizen, item):
     application = submit_online(citizen, item)
     response = api.get(f"{BASE}/prereview/")
@@ -149,11 +159,7 @@ def test_refuse_needs_a_reason(api, citizen, item):
 
 
 def test_counter_draft_receive_and_tolerance_rules(api, applicant, item):
-    response = api.post(
-        f"{BASE}/applications/",
-        {"item_version": item.pk, "applicant_id_number": applicant.id_number, "assisted": True},
-        format="json",
-    )
+    response = post_case(api, "applications", item, applicant.id_number, assisted=True)
     assert response.status_code == 201, response.json()
     pk = response.json()["id"]
     assert response.json()["status"] == CaseStatus.DRAFT
@@ -196,15 +202,8 @@ def test_counter_intake_in_one_request_shares_the_workbench_service(api, applica
         for m in item.materials.all()
         if m.requirement == "required"
     ]
-    response = api.post(
-        f"{BASE}/counter-intakes/",
-        {
-            "item_version": item.pk,
-            "applicant_id_number": applicant.id_number,
-            "verdicts": received,
-            "outcome": "accept",
-        },
-        format="json",
+    response = post_case(
+        api, "counter-intakes", item, applicant.id_number, verdicts=received, outcome="accept"
     )
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -219,15 +218,8 @@ def test_a_refused_counter_intake_leaves_nothing(api, applicant, item):
     """A correction with nothing to correct is refused by the service: no application,
     no event, no notice is left (one transaction)."""
     received = [{"material": m.pk, "status": "received"} for m in item.materials.all()]
-    response = api.post(
-        f"{BASE}/counter-intakes/",
-        {
-            "item_version": item.pk,
-            "applicant_id_number": applicant.id_number,
-            "verdicts": received,
-            "outcome": "correction",
-        },
-        format="json",
+    response = post_case(
+        api, "counter-intakes", item, applicant.id_number, verdicts=received, outcome="correction"
     )
     assert response.status_code == 400
     assert response.json()["code"] == "nothing_to_correct"
@@ -237,22 +229,14 @@ def test_a_refused_counter_intake_leaves_nothing(api, applicant, item):
 
 
 def test_a_counter_intake_with_an_unknown_outcome_is_a_chinese_400(api, applicant, item):
-    response = api.post(
-        f"{BASE}/counter-intakes/",
-        {"item_version": item.pk, "applicant_id_number": applicant.id_number, "outcome": "x"},
-        format="json",
-    )
+    response = post_case(api, "counter-intakes", item, applicant.id_number, outcome="x")
     assert response.status_code == 400
     assert "受理结论只能是" in str(response.json())
     assert not Application.objects.exists()
 
 
 def test_unregistered_applicant_is_refused(api, item):
-    response = api.post(
-        f"{BASE}/applications/",
-        {"item_version": item.pk, "applicant_id_number": "11010519491231002X"},
-        format="json",
-    )
+    response = post_case(api, "applications", item, "11010519491231002X")
     assert response.status_code == 400
     assert response.json()["detail"] == "申请人尚未登记，请先在综窗工作台登记。"
     assert Application.objects.count() == 0
@@ -260,11 +244,7 @@ def test_unregistered_applicant_is_refused(api, item):
 
 def test_full_width_applicant_number_meets_the_same_person(api, applicant, item):
     full_width = "".join(chr(ord(c) + 0xFEE0) for c in applicant.id_number.lower())
-    response = api.post(
-        f"{BASE}/applications/",
-        {"item_version": item.pk, "applicant_id_number": f" {full_width} "},
-        format="json",
-    )
+    response = post_case(api, "applications", item, f" {full_width} ")
     assert response.status_code == 201, response.json()
     assert Application.objects.get(pk=response.json()["id"]).applicant == applicant
 
@@ -382,24 +362,12 @@ def test_schema_has_the_clerk_api_without_warnings(tmp_path):
 
 def test_a_malformed_id_number_gets_the_check_digit_message(api, item):
     """Not '申请人尚未登记': the number itself is wrong (issue 11 item 7)."""
-    response = api.post(
-        f"{BASE}/applications/",
-        {"item_version": item.pk, "applicant_id_number": "110105194912310021"},
-        format="json",
-    )
+    response = post_case(api, "applications", item, "110105194912310021")
     assert response.status_code == 400
     body = response.json()
     assert body["detail"] == "申请人身份证号码：公民身份号码校验位错误：最后一位应为 X。"
     assert body["errors"] == {"applicant_id_number": ["公民身份号码校验位错误：最后一位应为 X。"]}
-    response = api.post(
-        f"{BASE}/applications/",
-        {
-            "item_version": item.pk,
-            "applicant_id_number": "11010519491231002X",
-            "agent_id_number": "123",
-        },
-        format="json",
-    )
+    response = post_case(api, "applications", item, "11010519491231002X", agent_id_number="123")
     assert response.json()["errors"] == {
         "agent_id_number": ["公民身份号码长度错误：应为 18 位，实际为 3 位。"]
     }
