@@ -21,7 +21,7 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
@@ -290,11 +290,11 @@ class CallNextApi(APIView):
 
 class TicketActApi(APIView):
     """An act on a ticket at the clerk's window. Permission: IsClerk (re-checked by the
-    service: seated at the ticket's window)."""
+    service: seated at the ticket's window). ``act``: the service of a plain act, which
+    takes the ticket, the clerk's window and the clerk (``post``)."""
 
     permission_classes = [IsClerk]
     act = None
-    summary = ""
 
     def get_ticket(self, pk: int) -> Ticket:
         ticket = Ticket.objects.filter(pk=pk).first()
@@ -302,11 +302,15 @@ class TicketActApi(APIView):
             raise exceptions.NotFound({"detail": "未找到该排队号。", "code": "not_found"})
         return ticket
 
+    def acted(self, service, ticket: Ticket, **arguments) -> Response:
+        """Runs ``service`` on ``ticket`` for the signed-in clerk and answers the ticket as
+        it then stands."""
+        ticket = call_service(service, ticket=ticket, actor=self.request.user, **arguments)
+        return Response(TicketSerializer(ticket).data)
+
     def post(self, request, pk: int):
         ticket = self.get_ticket(pk)
-        window = _seat_window(request)
-        ticket = call_service(type(self).act, ticket=ticket, window=window, actor=request.user)
-        return Response(TicketSerializer(ticket).data)
+        return self.acted(type(self).act, ticket, window=_seat_window(request))
 
 
 def _act_schema(summary: str, request=None, response=TicketSerializer):
@@ -315,35 +319,26 @@ def _act_schema(summary: str, request=None, response=TicketSerializer):
     )
 
 
+@extend_schema_view(post=_act_schema("重呼"))
 class RecallApi(TicketActApi):
     """重呼."""
 
     act = staticmethod(calling.recall)
 
-    @_act_schema("重呼")
-    def post(self, request, pk: int):
-        return super().post(request, pk)
 
-
+@extend_schema_view(post=_act_schema("过号"))
 class NoShowApi(TicketActApi):
     """过号 (after three calls)."""
 
     act = staticmethod(calling.no_show)
 
-    @_act_schema("过号")
-    def post(self, request, pk: int):
-        return super().post(request, pk)
 
-
+@extend_schema_view(post=_act_schema("办理结束"))
 class EndApi(TicketActApi):
     """办理结束: recorded; the window's counter pad then offers the rating of the intake
     linked to the ticket."""
 
     act = staticmethod(calling.service_end)
-
-    @_act_schema("办理结束")
-    def post(self, request, pk: int):
-        return super().post(request, pk)
 
 
 class StartApi(TicketActApi):
@@ -383,15 +378,9 @@ class TransferApi(TicketActApi):
                 raise exceptions.ValidationError(
                     {"detail": "转至业务类别：不存在。", "code": "invalid"}
                 )
-        ticket = call_service(
-            calling.transfer,
-            ticket=ticket,
-            window=window,
-            actor=request.user,
-            to_window=to_window,
-            to_category=to_category,
+        return self.acted(
+            calling.transfer, ticket, window=window, to_window=to_window, to_category=to_category
         )
-        return Response(TicketSerializer(ticket).data)
 
 
 class RequeueApi(TicketActApi):
@@ -399,8 +388,7 @@ class RequeueApi(TicketActApi):
 
     @_act_schema("过号重新排队")
     def post(self, request, pk: int):
-        ticket = call_service(calling.requeue, ticket=self.get_ticket(pk), actor=request.user)
-        return Response(TicketSerializer(ticket).data)
+        return self.acted(calling.requeue, self.get_ticket(pk))
 
 
 class PriorityApi(TicketActApi):
@@ -409,13 +397,7 @@ class PriorityApi(TicketActApi):
     @_act_schema("确认绿色通道", request=PrioritySerializer)
     def post(self, request, pk: int):
         data = valid(PrioritySerializer(data=request.data))
-        ticket = call_service(
-            tickets.priority_confirm,
-            ticket=self.get_ticket(pk),
-            group=data["group"],
-            actor=request.user,
-        )
-        return Response(TicketSerializer(ticket).data)
+        return self.acted(tickets.priority_confirm, self.get_ticket(pk), group=data["group"])
 
 
 class CancelApi(TicketActApi):
@@ -424,13 +406,7 @@ class CancelApi(TicketActApi):
     @_act_schema("取消排队号", request=CancelSerializer)
     def post(self, request, pk: int):
         data = valid(CancelSerializer(data=request.data))
-        ticket = call_service(
-            tickets.ticket_cancel,
-            ticket=self.get_ticket(pk),
-            actor=request.user,
-            reason=data.get("reason", ""),
-        )
-        return Response(TicketSerializer(ticket).data)
+        return self.acted(tickets.ticket_cancel, self.get_ticket(pk), reason=data.get("reason", ""))
 
 
 # --- appointments (citizens) ---------------------------------------------------------------

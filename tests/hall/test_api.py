@@ -12,6 +12,7 @@ from hall.constants import TicketSource, TicketStatus
 from hall.models import Ticket
 from tests.factories import (
     CitizenFactory,
+    HallFactory,
     HallWindowFactory,
     ServiceCategoryFactory,
     TicketFactory,
@@ -125,6 +126,30 @@ def test_the_clerks_acts(category, seat):
     assert empty.json()["code"] == "empty"
     paused = clerk.post("/api/v1/hall/window/", {"state": "paused"}, format="json")
     assert paused.json()["state"] == "paused"
+
+
+def test_no_show_requeue_and_cancel_over_the_api(category, seat):
+    """The acts the clerks' page uses besides calling and serving: 过号 after three calls,
+    re-queued once, then cancelled with a reason; each answers the ticket as it stands, and
+    a ticket of another hall is the Chinese 404."""
+    TicketFactory(category=category)
+    clerk = client_for(seat.clerk)
+    pk = clerk.post("/api/v1/hall/window/call-next/").json()["id"]
+    early = clerk.post(f"/api/v1/hall/tickets/{pk}/no-show/")
+    assert (early.status_code, early.json()["code"]) == (400, "no_show_early")
+    for _ in range(2):
+        clerk.post(f"/api/v1/hall/tickets/{pk}/recall/")
+    assert clerk.post(f"/api/v1/hall/tickets/{pk}/no-show/").json()["status"] == "no_show"
+    requeued = clerk.post(f"/api/v1/hall/tickets/{pk}/requeue/").json()
+    assert (requeued["status"], requeued["requeued"]) == ("waiting", True)
+    cancelled = clerk.post(
+        f"/api/v1/hall/tickets/{pk}/cancel/", {"reason": "已离开"}, format="json"
+    )
+    assert cancelled.json()["status"] == "cancelled"
+    far = HallWindowFactory(categories=[ServiceCategoryFactory(hall=HallFactory(code="JZ"))])
+    elsewhere = client_for(far.clerk).post(f"/api/v1/hall/tickets/{pk}/cancel/")
+    assert elsewhere.status_code == 404
+    assert elsewhere.json()["detail"] == "未找到该排队号。"
 
 
 def test_another_window_gets_a_403_or_409(monday, category):
