@@ -40,7 +40,7 @@ from bench.common import (  # noqa: E402
     GUNICORN,
     PYTHON,
     ROOT,
-    database_arguments,
+    argument_parser,
     drop_database,
     port_is_free,
     recreate_database,
@@ -55,8 +55,7 @@ TARGET_RATIO = 0.40
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    database_arguments(parser, "jinpu_bench_api", reuse=True)
+    parser = argument_parser(__doc__, "jinpu_bench_api", reuse=True)
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--port", type=int, default=18765)
     parser.add_argument("--workers", type=int, default=2)

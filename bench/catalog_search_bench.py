@@ -19,7 +19,6 @@ Usage: .venv/bin/python bench/catalog_search_bench.py [--items 10000] [--runs 20
 Only 127.0.0.1 is ever contacted.
 """
 
-import argparse
 import os
 import random
 import statistics
@@ -28,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import ROOT, database_arguments, database_url, drop_database, recreate_database  # noqa: E402
+from bench.common import ROOT, argument_parser, database_url, drop_database, recreate_database  # noqa: E402
 
 TARGET_MS = 20.0
 PAGE = 20
@@ -67,8 +66,7 @@ QUERIES = [
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    database_arguments(parser, "jinpu_bench_search", reuse=True)
+    parser = argument_parser(__doc__, "jinpu_bench_search", reuse=True)
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=10)

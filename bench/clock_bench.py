@@ -33,7 +33,6 @@ Usage: .venv/bin/python bench/clock_bench.py [--clocks 1000000] [--worker] [--ke
 Only 127.0.0.1 is contacted. The script stops itself after --time-limit seconds.
 """
 
-import argparse
 import datetime
 import io
 import os
@@ -50,9 +49,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     ROOT,
     VENV_BIN,
-    database_arguments,
+    argument_parser,
     database_url,
-    drop_database,
+    drop_unless_kept,
     recreate_database,
     stop,
 )
@@ -71,8 +70,7 @@ TARGET_REDERIVE_S = 60.0
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    database_arguments(parser, "jinpu_bench_clocks")
+    parser = argument_parser(__doc__, "jinpu_bench_clocks")
     parser.add_argument("--clocks", type=int, default=1_000_000)
     parser.add_argument("--changed", type=float, default=0.01, help="share that changes")
     parser.add_argument("--runs", type=int, default=3, help="sweeps with changes")
@@ -584,8 +582,7 @@ def main(argv=None) -> int:
         signal.alarm(0)
         forget_applied_calendar()
         connections.close_all()
-        if not args.keep_db:
-            drop_database(args, force=True)
+        drop_unless_kept(args, force=True)
     return 1 if failures else 0
 
 

@@ -6,6 +6,7 @@ benchmarks' rounds and the figures of their verdict.
 The scripts run as files (``python bench/intake_load_bench.py``) and put the checkout on
 ``sys.path`` before importing this module as ``bench.common``."""
 
+import argparse
 import contextlib
 import http.client
 import json
@@ -30,6 +31,15 @@ GUNICORN = str(VENV_BIN / "gunicorn") if (VENV_BIN / "gunicorn").exists() else "
 BARE_PATH = "/bench/bare-json/"  # bench/views.py, routed by bench/urls.py
 # The material the intake benchmarks upload: a PDF by its content, about 2 kB.
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"%" * 2000 + b"\n"
+
+
+def argument_parser(doc: str, db_name: str, **database: bool) -> argparse.ArgumentParser:
+    """A benchmark's command line: described by the first line of its docstring ``doc``,
+    with the options that name its database (``database_arguments``; ``database``: its
+    ``own`` and ``reuse``)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    database_arguments(parser, db_name, **database)
+    return parser
 
 
 def database_arguments(parser, db_name: str, *, own: bool = True, reuse: bool = False) -> None:
@@ -69,17 +79,28 @@ def database_url(args) -> str:
     return f"{args.pg.rstrip('/')}/{args.db_name}"
 
 
-def admin_sql(args, sql: str) -> None:
-    """Run ``sql`` (CREATE/DROP DATABASE) on the server's ``postgres`` database."""
+@contextlib.contextmanager
+def database_cursor(args, *, admin: bool = False):
+    """A cursor on the benchmark's own database (to read what a run left behind), or
+    with ``admin`` on the server's ``postgres`` database in autocommit (CREATE/DROP
+    DATABASE); the connection is closed after."""
     import psycopg2
 
-    connection = psycopg2.connect(f"{args.pg.rstrip('/')}/postgres")
-    connection.autocommit = True
+    connection = psycopg2.connect(
+        f"{args.pg.rstrip('/')}/postgres" if admin else database_url(args)
+    )
+    connection.autocommit = admin
     try:
         with connection.cursor() as cursor:
-            cursor.execute(sql)
+            yield cursor
     finally:
         connection.close()
+
+
+def admin_sql(args, sql: str) -> None:
+    """Run ``sql`` (CREATE/DROP DATABASE) on the server's ``postgres`` database."""
+    with database_cursor(args, admin=True) as cursor:
+        cursor.execute(sql)
 
 
 def recreate_database(args, *, force: bool = False) -> None:
@@ -92,6 +113,12 @@ def recreate_database(args, *, force: bool = False) -> None:
 def drop_database(args, *, force: bool = False) -> None:
     with_force = " WITH (FORCE)" if force else ""
     admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}"{with_force}')
+
+
+def drop_unless_kept(args, *, force: bool = False) -> None:
+    """At a run's end: drop the benchmark's database unless ``--keep-db`` was given."""
+    if not args.keep_db:
+        drop_database(args, force=force)
 
 
 def stop(process: subprocess.Popen, timeout: float = 20) -> None:
@@ -252,8 +279,7 @@ def seeded_server(
         if server is not None:
             stop(server)
         delete_cache_keys(args, broker=broker)
-        if not args.keep_db:
-            drop_database(args)
+        drop_unless_kept(args)
         shutil.rmtree(work_dir, ignore_errors=True)
 
 

@@ -28,7 +28,6 @@ Usage: .venv/bin/python bench/default_rating_bench.py [--due 100000] [--keep-db]
 Only 127.0.0.1 is contacted.
 """
 
-import argparse
 import datetime
 import os
 import random
@@ -39,16 +38,21 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import ROOT, admin_sql, start_and_join  # noqa: E402
+from bench.common import (  # noqa: E402
+    ROOT,
+    argument_parser,
+    database_url,
+    drop_unless_kept,
+    recreate_database,
+    start_and_join,
+)
 
 TARGET_S = 30.0
 UTC = datetime.UTC
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
-    parser.add_argument("--db-name", default="jinpu_bench_defaults")
+    parser = argument_parser(__doc__, "jinpu_bench_defaults")
     parser.add_argument("--due", type=int, default=100_000, help="instances past their period")
     parser.add_argument("--not-due", type=int, default=20_000, help="open, period running")
     parser.add_argument("--rated", type=int, default=10_000, help="rated by citizens")
@@ -56,13 +60,12 @@ def parse_args(argv=None):
     parser.add_argument("--sessions", type=int, help="database sessions (job's default)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--concurrent", type=int, default=3, help="threads at once (0: skip)")
-    parser.add_argument("--keep-db", action="store_true", help="leave the database behind")
     parser.add_argument("--seed", type=int, default=20261204)
     return parser.parse_args(argv)
 
 
 def setup_django(args) -> None:
-    os.environ["DATABASE_URL"] = f"{args.pg.rstrip('/')}/{args.db_name}"
+    os.environ["DATABASE_URL"] = database_url(args)
     os.environ["DEBUG"] = "0"  # no query log
     os.environ.setdefault("SECRET_KEY", "default-rating-bench-" + os.urandom(8).hex())
     os.environ.pop("REDIS_URL", None)  # the job needs no cache; the seeding's local memory
@@ -80,8 +83,7 @@ def load(args, now: datetime.datetime) -> dict:
 
     from bench.feedback_data import cases_with_instances, rate_some, seed_base
 
-    admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
-    admin_sql(args, f'CREATE DATABASE "{args.db_name}"')
+    recreate_database(args, force=True)
     call_command("migrate", verbosity=0)
     base = seed_base()
     rng = random.Random(args.seed)
@@ -271,8 +273,7 @@ def main(argv=None) -> int:
         print("PASS" if not failures else "FAIL")
     finally:
         connections.close_all()
-        if not args.keep_db:
-            admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
+        drop_unless_kept(args, force=True)
     return 1 if failures else 0
 
 

@@ -52,8 +52,7 @@ ISSUED_STATUS = 201
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    common.database_arguments(parser, "jinpu_bench_hall")
+    parser = common.argument_parser(__doc__, "jinpu_bench_hall")
     common.load_arguments(parser, port=18768, redis="redis://127.0.0.1:6379/3", redis_help="cache")
     parser.add_argument("--seed", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -107,26 +106,20 @@ def server_env(args, var_dir: str) -> dict:
 
 def check_database(args, answered: list[str]) -> dict:
     """The tickets against the labels the clients were answered (hall name + label)."""
-    import psycopg2
-
-    connection = psycopg2.connect(common.database_url(args))
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT h.name || ' ' || t.label, t.category_id, t.day, t.number"
-                " FROM hall_ticket t JOIN accounts_hall h ON h.id = t.hall_id"
-            )
-            rows = cursor.fetchall()
-            cursor.execute(
-                "SELECT t.id FROM hall_ticket t LEFT JOIN hall_ticketevent e"
-                " ON e.ticket_id = t.id AND e.action = 'issued'"
-                " GROUP BY t.id HAVING count(e.id) <> 1"
-            )
-            without_event = [row[0] for row in cursor.fetchall()]
-            cursor.execute("SELECT category_id, day, last FROM hall_daycounter")
-            counters = {(category, day): last for category, day, last in cursor.fetchall()}
-    finally:
-        connection.close()
+    with common.database_cursor(args) as cursor:
+        cursor.execute(
+            "SELECT h.name || ' ' || t.label, t.category_id, t.day, t.number"
+            " FROM hall_ticket t JOIN accounts_hall h ON h.id = t.hall_id"
+        )
+        rows = cursor.fetchall()
+        cursor.execute(
+            "SELECT t.id FROM hall_ticket t LEFT JOIN hall_ticketevent e"
+            " ON e.ticket_id = t.id AND e.action = 'issued'"
+            " GROUP BY t.id HAVING count(e.id) <> 1"
+        )
+        without_event = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT category_id, day, last FROM hall_daycounter")
+        counters = {(category, day): last for category, day, last in cursor.fetchall()}
     labels = [label for label, *_ in rows]
     in_db = set(labels)
     numbers: dict = {}

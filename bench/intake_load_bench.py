@@ -54,8 +54,7 @@ TARGET_RATIO = 0.12
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    common.database_arguments(parser, "jinpu_bench_intake")
+    parser = common.argument_parser(__doc__, "jinpu_bench_intake")
     common.load_arguments(
         parser, port=18766, redis="redis://127.0.0.1:6379/7", redis_help="broker and cache"
     )
@@ -142,35 +141,29 @@ def seed(clients: int, out_file: str) -> None:
 
 def check_database(args) -> dict:
     """What the run left behind, read straight from PostgreSQL."""
-    import psycopg2
-
-    connection = psycopg2.connect(common.database_url(args))
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT status, count(*) FROM intake_application"
-                " WHERE channel = 'online' GROUP BY status"
-            )
-            statuses = dict(cursor.fetchall())
-            # The minimal views' applications are channel 'kiosk': left out.
-            cursor.execute(
-                "SELECT count(*), count(DISTINCT case_number) FROM intake_application"
-                " WHERE case_number IS NOT NULL AND channel = 'online'"
-            )
-            numbered, distinct = cursor.fetchone()
-            cursor.execute(
-                "SELECT count(*) FROM intake_caseevent e JOIN intake_application a"
-                " ON a.id = e.application_id WHERE e.action = 'accept' AND a.channel = 'online'"
-            )
-            (accept_events,) = cursor.fetchone()
-            cursor.execute(
-                "SELECT n.status, count(*) FROM intake_notice n JOIN intake_application a"
-                " ON a.id = n.application_id WHERE n.kind = 'acceptance' AND a.channel = 'online'"
-                " GROUP BY n.status"
-            )
-            notices = dict(cursor.fetchall())
-    finally:
-        connection.close()
+    with common.database_cursor(args) as cursor:
+        cursor.execute(
+            "SELECT status, count(*) FROM intake_application"
+            " WHERE channel = 'online' GROUP BY status"
+        )
+        statuses = dict(cursor.fetchall())
+        # The minimal views' applications are channel 'kiosk': left out.
+        cursor.execute(
+            "SELECT count(*), count(DISTINCT case_number) FROM intake_application"
+            " WHERE case_number IS NOT NULL AND channel = 'online'"
+        )
+        numbered, distinct = cursor.fetchone()
+        cursor.execute(
+            "SELECT count(*) FROM intake_caseevent e JOIN intake_application a"
+            " ON a.id = e.application_id WHERE e.action = 'accept' AND a.channel = 'online'"
+        )
+        (accept_events,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT n.status, count(*) FROM intake_notice n JOIN intake_application a"
+            " ON a.id = n.application_id WHERE n.kind = 'acceptance' AND a.channel = 'online'"
+            " GROUP BY n.status"
+        )
+        notices = dict(cursor.fetchall())
     return {
         "statuses": statuses,
         "numbered": numbered,
@@ -454,8 +447,7 @@ def main(argv=None) -> int:
         for server in servers:
             common.stop(server)
         clear_queue(args)
-        if not args.keep_db:
-            common.drop_database(args)
+        common.drop_unless_kept(args)
         shutil.rmtree(work_dir, ignore_errors=True)
 
     bare_rps = statistics.median(r["rps"] for r in bare_runs)

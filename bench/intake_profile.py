@@ -12,7 +12,6 @@ Needs the database a load benchmark run left behind:
 Each cycle adds an accepted application to that database. Only 127.0.0.1 is contacted.
 """
 
-import argparse
 import cProfile
 import json
 import os
@@ -23,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     PDF,
-    database_arguments,
+    argument_parser,
     in_process_env,
     print_profile,
     profile_arguments,
@@ -33,8 +32,7 @@ STEPS = ("create", "upload", "submit", "accept")
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    database_arguments(parser, "jinpu_bench_intake", own=False)
+    parser = argument_parser(__doc__, "jinpu_bench_intake", own=False)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--cycles", type=int, default=100)
     parser.add_argument("--sql", action="store_true", help="print each step's statements")

@@ -61,8 +61,7 @@ REFUSED_STATUSES = (400, 409)  # a used token sent again
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    common.database_arguments(parser, "jinpu_bench_rating")
+    parser = common.argument_parser(__doc__, "jinpu_bench_rating")
     common.load_arguments(
         parser, port=18767, redis="redis://127.0.0.1:6379/2", redis_help="cache and broker"
     )
@@ -114,20 +113,14 @@ def server_env(args, var_dir: str) -> dict:
 
 def check_database(args, sent: dict[int, int], tokens: list) -> dict:
     """Ratings per instance against what the clients were answered."""
-    import psycopg2
-
-    connection = psycopg2.connect(common.database_url(args))
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT instance_id, count(*), bool_or(is_default), min(channel)"
-                " FROM feedback_rating GROUP BY instance_id"
-            )
-            ratings = {pk: (n, default, channel) for pk, n, default, channel in cursor.fetchall()}
-            cursor.execute("SELECT state, count(*) FROM feedback_serviceinstance GROUP BY state")
-            states = dict(cursor.fetchall())
-    finally:
-        connection.close()
+    with common.database_cursor(args) as cursor:
+        cursor.execute(
+            "SELECT instance_id, count(*), bool_or(is_default), min(channel)"
+            " FROM feedback_rating GROUP BY instance_id"
+        )
+        ratings = {pk: (n, default, channel) for pk, n, default, channel in cursor.fetchall()}
+        cursor.execute("SELECT state, count(*) FROM feedback_serviceinstance GROUP BY state")
+        states = dict(cursor.fetchall())
     rated = {tokens[index][0] for index, status in sent.items() if status == RATED_STATUS}
     refused = {tokens[index][0] for index, status in sent.items() if status != RATED_STATUS}
     lost = [pk for pk in rated if pk not in ratings]

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     PYTHON,
     ROOT,
-    database_arguments,
+    argument_parser,
     in_process_env,
     print_profile,
     profile_arguments,
@@ -43,8 +43,7 @@ from bench.rating_load_bench import address, rating_body  # noqa: E402
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    database_arguments(parser, "jinpu_bench_rating_profile", own=False, reuse=True)
+    parser = argument_parser(__doc__, "jinpu_bench_rating_profile", own=False, reuse=True)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/12", help="the cache")
     parser.add_argument("--instances", type=int, default=20_000, help="open instances to seed")
     parser.add_argument("--ratings", type=int, default=500, help="ratings measured")

@@ -23,7 +23,6 @@ eagerly here, so the build runs in this process) and timed from the request to t
 stored PDF: target under 2 minutes. ``--pdf PATH`` keeps a copy of the PDF.
 """
 
-import argparse
 import os
 import statistics
 import sys
@@ -31,15 +30,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import database_arguments  # noqa: E402
+from bench.common import argument_parser  # noqa: E402
 from bench.supervision_data import setup_django  # noqa: E402
 
 MEDIAN_MS, P95_MS = 150.0, 400.0
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    database_arguments(parser, "jinpu_bench_supervision", own=False)
+    parser = argument_parser(__doc__, "jinpu_bench_supervision", own=False)
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--no-report", dest="report", action="store_false")

@@ -56,7 +56,6 @@ Then ``--rollups`` (default on) refreshes the supervision rollups the way produc
 does, and ``ANALYZE`` runs. The numbers of every step are printed.
 """
 
-import argparse
 import datetime
 import os
 import random
@@ -67,7 +66,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     ROOT,
-    database_arguments,
+    argument_parser,
     database_url,
     drop_database,
     recreate_database,
@@ -80,8 +79,7 @@ CITIZENS = 20_000
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    database_arguments(parser, "jinpu_bench_supervision")
+    parser = argument_parser(__doc__, "jinpu_bench_supervision")
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument(
