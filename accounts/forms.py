@@ -34,6 +34,13 @@ class ResidentIdField(forms.CharField):
         return value
 
 
+def checked_original(label: str, unchecked: str) -> forms.BooleanField:
+    """The box a clerk ticks to confirm having checked an original (an ID card, a licence,
+    a power of attorney) against what was entered: required; left unticked, the form
+    says ``unchecked``."""
+    return forms.BooleanField(label=label, error_messages={"required": unchecked})
+
+
 class CitizenRegistrationForm(forms.Form):
     """Real-name identity of a citizen; also used by clerks at the counter."""
 
@@ -53,9 +60,8 @@ class WindowVerificationForm(forms.Form):
     username = forms.CharField(label="账号用户名", max_length=150)
     name = forms.CharField(label="姓名（与身份证一致）", max_length=50)
     id_number = ResidentIdField(label="公民身份号码（与身份证一致）")
-    id_card_checked = forms.BooleanField(
-        label="已查验本人居民身份证原件，人证一致",
-        error_messages={"required": "请先查验本人居民身份证原件并勾选确认。"},
+    id_card_checked = checked_original(
+        "已查验本人居民身份证原件，人证一致", "请先查验本人居民身份证原件并勾选确认。"
     )
 
 
@@ -130,9 +136,9 @@ class WindowAgentForm(AgentScopeForm):
         label="授权委托书扫描件（PDF、JPEG 或 PNG）",
         error_messages={"required": "请上传授权委托书扫描件。"},
     )
-    attorney_checked = forms.BooleanField(
-        label="已核对授权委托书原件（法定代表人签字、企业盖章）和经办人居民身份证原件",
-        error_messages={"required": "请先核对授权委托书原件和经办人身份证原件并勾选确认。"},
+    attorney_checked = checked_original(
+        "已核对授权委托书原件（法定代表人签字、企业盖章）和经办人居民身份证原件",
+        "请先核对授权委托书原件和经办人身份证原件并勾选确认。",
     )
 
     def agent_terms(self) -> dict:
@@ -151,11 +157,7 @@ class LegalRepresentativeForm(forms.Form):
     name = forms.CharField(label="企业名称（与营业执照一致）", max_length=200)
     legal_representative = forms.CharField(label="法定代表人姓名", max_length=50)
     id_number = forms.CharField(label="法定代表人公民身份号码（与身份证一致）", max_length=40)
-    licence_checked = forms.BooleanField(
-        label="已查验营业执照原件",
-        error_messages={"required": "请先查验营业执照原件并勾选确认。"},
-    )
-    id_card_checked = forms.BooleanField(
-        label="已查验法定代表人居民身份证原件，人证一致",
-        error_messages={"required": "请先查验法定代表人居民身份证原件并勾选确认。"},
+    licence_checked = checked_original("已查验营业执照原件", "请先查验营业执照原件并勾选确认。")
+    id_card_checked = checked_original(
+        "已查验法定代表人居民身份证原件，人证一致", "请先查验法定代表人居民身份证原件并勾选确认。"
     )
