@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jinpu_portal.refusals import error_text
 from jinpu_portal.submissions import DuplicateSubmission
-from jinpu_portal.views import forbidden
+from jinpu_portal.views import forbidden, found_or_404
 
 from .authorization import (
     agent_authorize_online,
@@ -194,10 +194,10 @@ def window_verify(request):
 
 
 def _legal_enterprise_or_404(request, pk: int) -> Enterprise:
-    enterprise = enterprise_legal_list_for(user=request.user).filter(pk=pk).first()
-    if enterprise is None:
-        raise Http404("未找到该企业，或您不是其法定代表人。")
-    return enterprise
+    return found_or_404(
+        enterprise_legal_list_for(user=request.user).filter(pk=pk).first(),
+        "未找到该企业，或您不是其法定代表人。",
+    )
 
 
 @login_required
@@ -355,9 +355,7 @@ def window_enterprise_detail(request, pk: int):
     window, refused = _clerk_window_or_403(request)
     if refused:
         return refused
-    enterprise = Enterprise.objects.filter(pk=pk).first()
-    if enterprise is None:
-        raise Http404("未找到该企业。")
+    enterprise = found_or_404(Enterprise.objects.filter(pk=pk).first(), "未找到该企业。")
     form = WindowAgentForm(request.POST or None, request.FILES or None, prefix="agent")
     done = "已登记 {name} 为经办人（授权委托书已存档）"
     if _agent_posted(

@@ -34,6 +34,7 @@ from intake.models import Application, Notice, SubmittedMaterial
 from intake.selectors import applications_with_names
 from intake.services.online import agent_of
 from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors
+from jinpu_portal.views import found_or_404
 
 from . import forms
 from .constants import ExtensionAuthority, ExtensionStatus, Light, TaskStatus
@@ -103,10 +104,7 @@ def inbox(request):
 
 
 def _task_or_404(request, pk):
-    task = task_get_for(user=request.user, pk=pk)
-    if task is None:
-        raise Http404("没有找到该任务，或您无权办理。")
-    return task
+    return found_or_404(task_get_for(user=request.user, pk=pk), "没有找到该任务，或您无权办理。")
 
 
 def _colleagues(task) -> list[User]:
@@ -270,9 +268,7 @@ def extensions(request):
 @role_required(Role.APPROVER, Role.GOVERNMENT_HEAD)
 @require_POST
 def extension_decide(request, pk):
-    extension = extension_get_for(user=request.user, pk=pk)
-    if extension is None:
-        raise Http404("没有找到该延期申请。")
+    extension = found_or_404(extension_get_for(user=request.user, pk=pk), "没有找到该延期申请。")
     form = forms.ExtensionDecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择是否批准延期。")
@@ -432,9 +428,10 @@ def case_material(request, pk, slot_id):
     acting for a department on the case's route. PDF and images open inline (the link
     opens a new tab); the file is never reachable by a /media/ URL."""
     application = _case_for_files(request, pk)
-    slot = application.materials.select_related("material").filter(pk=slot_id).first()
-    if slot is None:
-        raise Http404("没有找到该材料。")
+    slot = found_or_404(
+        application.materials.select_related("material").filter(pk=slot_id).first(),
+        "没有找到该材料。",
+    )
     return material_file_response(slot)
 
 

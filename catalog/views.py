@@ -1,10 +1,12 @@
 """Public service guides (办事指南): no login needed, published versions only."""
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
+
+from jinpu_portal.views import found_or_404
 
 from .constants import Channel, OnlineDepth
 from .files import guide_file_get
@@ -83,15 +85,8 @@ def guide_file(request, kind: str, pk: int):
     return FileResponse(stored.open("rb"), as_attachment=True, filename=filename)
 
 
-def _or_404(found, message: str):
-    """What a selector found, or a 404 with ``message``."""
-    if found is None:
-        raise Http404(message)
-    return found
-
-
 def _published_or_404(code: str):
-    return _or_404(published_version_for_code(code=code), "该事项不存在或尚未发布。")
+    return found_or_404(published_version_for_code(code=code), "该事项不存在或尚未发布。")
 
 
 @require_GET
@@ -131,7 +126,7 @@ def item_notice(request, code: str):
 
 
 def _bundle_or_404(code: str):
-    return _or_404(bundle_for_code(code=code), "该“一件事”不存在或已停用。")
+    return found_or_404(bundle_for_code(code=code), "该“一件事”不存在或已停用。")
 
 
 @require_GET

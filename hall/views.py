@@ -23,7 +23,7 @@ from jinpu_portal.kiosk import KIOSK
 from jinpu_portal.pdf import absolute_url, qr_png
 from jinpu_portal.refusals import error_text
 from jinpu_portal.submissions import DuplicateSubmission
-from jinpu_portal.views import forbidden
+from jinpu_portal.views import forbidden, found_or_404
 
 from . import page_selectors as pages
 from .constants import TicketSource
@@ -43,10 +43,7 @@ def _unchanged(request, marker: str) -> bool:
 
 
 def _hall(code: str):
-    hall = pages.hall_by_code(code)
-    if hall is None:
-        raise Http404("未找到该大厅。")
-    return hall
+    return found_or_404(pages.hall_by_code(code), "未找到该大厅。")
 
 
 @require_GET
@@ -117,10 +114,7 @@ def ticket(request, code: str):
 
 
 def _ticket_state(token: str) -> dict:
-    state = pages.ticket_state(token)
-    if state is None:
-        raise Http404("未找到该号，或已超过当日有效期。")
-    return state
+    return found_or_404(pages.ticket_state(token), "未找到该号，或已超过当日有效期。")
 
 
 def _follow_context(state: dict) -> dict:
@@ -146,9 +140,7 @@ def follow(request, token: str):
 @require_GET
 def follow_poll(request, token: str):
     """htmx: 204 while the ticket's marker is the one shown, else its status block."""
-    marker = pages.ticket_marker(token)
-    if marker is None:
-        raise Http404("未找到该号。")
+    marker = found_or_404(pages.ticket_marker(token), "未找到该号。")
     if _unchanged(request, marker):
         return HttpResponse(status=204)
     return render(request, "hall/_ticket_status.html", _follow_context(_ticket_state(token)))

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User, Window
 from intake.views.workbench import clerk_required
 from jinpu_portal.refusals import error_text
-from jinpu_portal.views import forbidden
+from jinpu_portal.views import forbidden, found_or_404
 
 from . import page_selectors as pages
 from .constants import LONG_WAIT_MINUTES, NO_SHOW_CALLS, PriorityGroup, WindowState
@@ -190,9 +190,7 @@ def _windows_context(request, hall, **extra) -> dict:
 
 def _visible_hall(request, code: str):
     """Managers see every hall; a clerk only their own window's hall."""
-    hall = pages.hall_by_code(code)
-    if hall is None:
-        raise Http404("未找到该大厅。")
+    hall = found_or_404(pages.hall_by_code(code), "未找到该大厅。")
     if pages.is_hall_manager(request.user):
         return hall
     own = pages.own_window(request.user)
@@ -215,10 +213,10 @@ def windows(request, code: str):
 
 
 def _window_of(hall, pk: int) -> Window:
-    window = Window.objects.select_related("hall").filter(pk=pk, hall=hall, is_active=True).first()
-    if window is None:
-        raise Http404("未找到该窗口。")
-    return window
+    return found_or_404(
+        Window.objects.select_related("hall").filter(pk=pk, hall=hall, is_active=True).first(),
+        "未找到该窗口。",
+    )
 
 
 def _clerk(data) -> User | None:

@@ -1,8 +1,13 @@
 """The portal's own views: health check, favicon and the error pages (403, 404, 405,
-500, CSRF)."""
+500, CSRF); ``found_or_404`` for every app's views."""
 
 from django.db import connection
-from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
@@ -22,6 +27,15 @@ def healthz(request):
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page links: send them to the static one."""
     return HttpResponsePermanentRedirect(static("favicon.ico"))
+
+
+def found_or_404(found, message: str):
+    """What a selector found for the user, or, when it found nothing (None: missing or not
+    theirs to see), a 404 with ``message``: the portal's 404 page, or in an API view
+    (DRF answers ``Http404`` as ``NotFound``) the ``not_found`` error saying it."""
+    if found is None:
+        raise Http404(message)
+    return found
 
 
 def forbidden(request, reason: str = ""):

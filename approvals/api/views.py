@@ -36,6 +36,7 @@ from intake.models import Application
 from jinpu_portal.api.errors import Conflict, valid
 from jinpu_portal.api.schema import action_schemas, error_responses
 from jinpu_portal.refusals import error_text
+from jinpu_portal.views import found_or_404
 
 from ..constants import Decision, Light
 from ..selectors import (
@@ -154,10 +155,7 @@ class TaskMixin:
     permission_classes = [IsApprover]
 
     def get_task(self, pk):
-        task = task_get_for(user=self.request.user, pk=pk)
-        if task is None:
-            raise exceptions.NotFound({"detail": "任务不存在或无权查看。", "code": "not_found"})
-        return task
+        return found_or_404(task_get_for(user=self.request.user, pk=pk), "任务不存在或无权查看。")
 
     def result(self, pk, notice=None):
         task = self.get_task(pk)
@@ -359,9 +357,9 @@ class ExtensionDecideApi(APIView):
 
     @_action_schema("批准延期", ExtensionDecideSerializer, ExtensionSerializer)
     def post(self, request, pk):
-        extension = extension_get_for(user=request.user, pk=pk)
-        if extension is None:
-            raise exceptions.NotFound({"detail": "延期申请不存在或无权查看。", "code": "not_found"})
+        extension = found_or_404(
+            extension_get_for(user=request.user, pk=pk), "延期申请不存在或无权查看。"
+        )
         data = _valid(ExtensionDecideSerializer, request)
         extension = call_service(
             svc.extension_decide,

@@ -23,6 +23,7 @@ from accounts.api.permissions import IsSupervisor
 from approvals.api.views import call_service
 from jinpu_portal.api.errors import valid
 from jinpu_portal.api.schema import action_schemas, error_responses
+from jinpu_portal.views import found_or_404
 
 from ..constants import AppealStatus, OrderStatus
 from ..order_selectors import appeal_get_for, appeal_list_for, order_get_for, order_list_for
@@ -100,12 +101,9 @@ class OrderMixin:
     permission_classes = [IsStaff]
 
     def get_order(self, pk):
-        order = order_get_for(user=self.request.user, pk=pk)
-        if order is None:
-            raise exceptions.NotFound(
-                {"detail": "整改单不存在或不在您的范围内。", "code": "not_found"}
-            )
-        return order
+        return found_or_404(
+            order_get_for(user=self.request.user, pk=pk), "整改单不存在或不在您的范围内。"
+        )
 
     def result(self, pk):
         order = order_get_for(user=self.request.user, pk=pk)
@@ -228,11 +226,9 @@ class AppealDecideApi(APIView):
 
     @_action_schema("复核差评申诉", AppealDecideSerializer, AppealSerializer)
     def post(self, request, pk):
-        appeal = appeal_get_for(user=request.user, pk=pk)
-        if appeal is None:
-            raise exceptions.NotFound(
-                {"detail": "申诉不存在或不在您的范围内。", "code": "not_found"}
-            )
+        appeal = found_or_404(
+            appeal_get_for(user=request.user, pk=pk), "申诉不存在或不在您的范围内。"
+        )
         data = valid(AppealDecideSerializer(data=request.data))
         appeal = call_service(
             svc.appeal_decide,

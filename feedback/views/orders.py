@@ -26,6 +26,7 @@ from approvals.selectors import time_left
 from intake.files import stored_file_response
 from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors
 from jinpu_portal.submissions import DuplicateSubmission
+from jinpu_portal.views import found_or_404
 
 from .. import order_forms as forms
 from ..constants import FEEDBACK_STAFF, AppealStatus, OrderStatus
@@ -80,10 +81,7 @@ def orders(request):
 
 
 def _order_or_404(request, pk):
-    order = order_get_for(user=request.user, pk=pk)
-    if order is None:
-        raise Http404("没有找到该整改单，或您无权查看。")
-    return order
+    return found_or_404(order_get_for(user=request.user, pk=pk), "没有找到该整改单，或您无权查看。")
 
 
 def _rating_context(order) -> dict:
@@ -172,9 +170,7 @@ def order_action(request, pk, action):
 @require_http_methods(["GET", "POST"])
 def order_visit(request, pk):
     """回访评价 online: the applicant rates the fix of their 差评."""
-    order = order_for_applicant(user=request.user, pk=pk)
-    if order is None:
-        raise Http404("没有找到该整改答复。")
+    order = found_or_404(order_for_applicant(user=request.user, pk=pk), "没有找到该整改答复。")
     form = forms.VisitForm(request.POST or None, auto_id="visit_%s")
     if request.method == "POST":
         if form.is_valid():
@@ -230,9 +226,9 @@ def appeals(request):
 @role_required(Role.SUPERVISOR)
 @require_http_methods(["GET", "POST"])
 def appeal_detail(request, pk):
-    appeal = appeal_get_for(user=request.user, pk=pk)
-    if appeal is None:
-        raise Http404("没有找到该申诉，或您无权复核。")
+    appeal = found_or_404(
+        appeal_get_for(user=request.user, pk=pk), "没有找到该申诉，或您无权复核。"
+    )
     form = forms.AppealDecideForm(request.POST or None, auto_id="decide_%s")
     if request.method == "POST":
         if form.is_valid():
@@ -286,9 +282,9 @@ def reviews(request):
 @role_required(Role.SUPERVISOR)
 @require_GET
 def review_detail(request, pk):
-    batch = review_batch_list_for(user=request.user).filter(pk=pk).first()
-    if batch is None:
-        raise Http404("没有找到该批回头看。")
+    batch = found_or_404(
+        review_batch_list_for(user=request.user).filter(pk=pk).first(), "没有找到该批回头看。"
+    )
     entries = list(review_entries(batch))
     return render(
         request,

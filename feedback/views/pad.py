@@ -22,7 +22,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -33,6 +33,7 @@ from intake.services.cases import clerk_window
 from jinpu_portal.device_cookie import DeviceCookie
 from jinpu_portal.refusals import error_text
 from jinpu_portal.submissions import DuplicateSubmission
+from jinpu_portal.views import found_or_404
 
 from ..constants import InstanceState
 from ..models import Pad, ServiceInstance
@@ -149,9 +150,9 @@ def rate(request, pk: int):
     pad = pad_for_key(PAD_COOKIE.read(request))
     if pad is None:
         return _unbound(request)
-    instance = pad_instance(window_id=pad.window_id, pk=pk)
-    if instance is None:
-        raise Http404("不是本窗口刚刚办理的服务。")
+    instance = found_or_404(
+        pad_instance(window_id=pad.window_id, pk=pk), "不是本窗口刚刚办理的服务。"
+    )
     form = PadRatingForm(request.POST)
     if not form.is_valid():
         return _stage(request, _rate(instance, form))

@@ -34,6 +34,7 @@ from jinpu_portal.api.errors import FlatInput, SaysWhyThrottled, valid
 from jinpu_portal.api.fields import choice_label, datetime_out
 from jinpu_portal.api.negotiation import JSONAnswers
 from jinpu_portal.api.schema import error_responses
+from jinpu_portal.views import found_or_404
 
 from .. import selectors
 from ..constants import TicketSource, TicketStatus, WindowState
@@ -181,9 +182,7 @@ class FollowApi(APIView):
         responses={200: PublicTicketSerializer, **error_responses({404: "查询令牌无效"})},
     )
     def get(self, request, token: str):
-        progress = selectors.ticket_progress(token)
-        if progress is None:
-            raise exceptions.NotFound({"detail": "未找到该排队号。", "code": "not_found"})
+        progress = found_or_404(selectors.ticket_progress(token), "未找到该排队号。")
         return Response(_public_ticket(progress.ticket, progress.wait))
 
 
@@ -455,9 +454,9 @@ class AppointmentCancelApi(APIView):
         responses={200: AppointmentSerializer, **ACT_ERRORS},
     )
     def post(self, request, pk: int):
-        appointment = selectors.citizen_appointments(request.user).filter(pk=pk).first()
-        if appointment is None:
-            raise exceptions.NotFound({"detail": "未找到该预约。", "code": "not_found"})
+        appointment = found_or_404(
+            selectors.citizen_appointments(request.user).filter(pk=pk).first(), "未找到该预约。"
+        )
         appointment = call_service(
             appointments.appointment_cancel, appointment=appointment, actor=request.user
         )

@@ -34,7 +34,7 @@ from catalog.selectors import (
 from jinpu_portal.notifications import notification_mark_read
 from jinpu_portal.refusals import error_text
 from jinpu_portal.submissions import DuplicateSubmission
-from jinpu_portal.views import forbidden
+from jinpu_portal.views import forbidden, found_or_404
 
 from ..citizen_forms import (
     ApplicationInfoForm,
@@ -112,10 +112,9 @@ def _is_applicant(application: Application, user) -> bool:
 
 
 def _application_or_404(request, pk: int) -> Application:
-    application = application_detail_for(user=request.user, pk=pk)
-    if application is None:
-        raise Http404("未找到该申请，或您无权查看。")
-    return application
+    return found_or_404(
+        application_detail_for(user=request.user, pk=pk), "未找到该申请，或您无权查看。"
+    )
 
 
 def _own_application_or_404(request, pk: int) -> Application:
@@ -133,9 +132,9 @@ def _own_application_or_404(request, pk: int) -> Application:
 def apply_start(request, code: str):
     """/intake/apply/<item code>/: the guide page's "在线申请". Anyone sees why an item
     cannot be done online; starting one needs a citizen with a real-name identity."""
-    version = published_version_for_code(code=code)
-    if version is None:
-        raise Http404("未找到该事项，或该事项已停止办理。")
+    version = found_or_404(
+        published_version_for_code(code=code), "未找到该事项，或该事项已停止办理。"
+    )
     if not version.online_available:
         return render(request, "intake/citizen/not_online.html", {"version": version})
     if not request.user.is_authenticated:
@@ -512,9 +511,7 @@ def bundles(request):
 @require_http_methods(["GET", "POST"])
 def bundle_apply(request, code: str):
     """/intake/bundles/<code>/apply/: one application for every item of a 一件事."""
-    bundle = bundle_for_code(code=code)
-    if bundle is None:
-        raise Http404("未找到该一件事。")
+    bundle = found_or_404(bundle_for_code(code=code), "未找到该一件事。")
     versions = bundle_versions(bundle=bundle)
     offline = [v for v in versions if not v.online_available]
     context = {
@@ -557,10 +554,10 @@ def _bundle_apply_signed_in(request, bundle, context):
 
 
 def _bundle_or_404(request, pk: int):
-    bundle_application = bundle_application_detail_for(user=request.user, pk=pk)
-    if bundle_application is None:
-        raise Http404("未找到该一件事申请，或您无权查看。")
-    return bundle_application
+    return found_or_404(
+        bundle_application_detail_for(user=request.user, pk=pk),
+        "未找到该一件事申请，或您无权查看。",
+    )
 
 
 @citizen_required
@@ -653,9 +650,9 @@ def notifications(request):
 @require_POST
 def notification_open(request, pk: int):
     """Mark one message read and go where it points (only within the portal)."""
-    notification = notification_list_for(user=request.user).filter(pk=pk).first()
-    if notification is None:
-        raise Http404("未找到该消息。")
+    notification = found_or_404(
+        notification_list_for(user=request.user).filter(pk=pk).first(), "未找到该消息。"
+    )
     notification_mark_read(recipient=request.user, ids=[notification.pk])
     target = notification.url
     if target and url_has_allowed_host_and_scheme(

@@ -36,7 +36,7 @@ from catalog.selectors import (
 )
 from jinpu_portal.refusals import error_text
 from jinpu_portal.submissions import DuplicateSubmission
-from jinpu_portal.views import forbidden
+from jinpu_portal.views import forbidden, found_or_404
 
 from ..constants import ApplicantKind, CaseStatus, Channel, MaterialStatus, NoticeStatus
 from ..errors import IntakeError, IntakePermissionDenied
@@ -428,10 +428,9 @@ def counter_intake(request, citizen, enterprise, version_id: int):
 
 
 def _visible_application(request, pk: int) -> Application:
-    application = application_list_for(user=request.user).filter(pk=pk).first()
-    if application is None:
-        raise Http404("未找到该申请。")
-    return application
+    return found_or_404(
+        application_list_for(user=request.user).filter(pk=pk).first(), "未找到该申请。"
+    )
 
 
 @clerk_required
@@ -439,9 +438,7 @@ def _visible_application(request, pk: int) -> Application:
 def application_detail(request, pk: int):
     """An application at the workbench: the review form while it waits for a verdict,
     else its result (case number, notices, timeline)."""
-    application = application_detail_for(user=request.user, pk=pk)
-    if application is None:
-        raise Http404("未找到该申请。")
+    application = found_or_404(application_detail_for(user=request.user, pk=pk), "未找到该申请。")
     version = application.item_version
     reviewable = application.status == CaseStatus.SUBMITTED
     other_window = (
@@ -513,9 +510,10 @@ def _detail(request, context, status=200):
 def material_file(request, pk: int, material_id: int):
     """An uploaded material, opened in the browser for the clerk's review."""
     application = _visible_application(request, pk)
-    slot = application.materials.select_related("material").filter(material_id=material_id).first()
-    if slot is None:
-        raise Http404("该材料没有上传文件。")
+    slot = found_or_404(
+        application.materials.select_related("material").filter(material_id=material_id).first(),
+        "该材料没有上传文件。",
+    )
     return material_file_response(slot)
 
 

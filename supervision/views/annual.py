@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from jinpu_portal.views import found_or_404
+
 from ..models import ReportState
 from ..reports import ReportError, download_name, report_request, visible_reports, years
 from .common import supervisor_required
@@ -18,10 +20,7 @@ POLL_SECONDS = 1
 
 
 def _visible(request, pk: int):
-    report = visible_reports(request.user).filter(pk=pk).first()
-    if report is None:
-        raise Http404("没有这份年度报告。")
-    return report
+    return found_or_404(visible_reports(request.user).filter(pk=pk).first(), "没有这份年度报告。")
 
 
 def _list_context(request) -> dict:

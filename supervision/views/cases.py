@@ -18,6 +18,7 @@ from approvals.services.escalations import CONTENT_MAX, escalation_issue
 from intake.constants import CaseStatus
 from jinpu_portal.refusals import error_text
 from jinpu_portal.submissions import DuplicateSubmission, SubmissionKeyForm
+from jinpu_portal.views import found_or_404
 
 from .. import rollups
 from ..selectors import CaseQuery, case_escalations, case_for_supervisor, case_lights, case_search
@@ -118,10 +119,9 @@ class EscalateForm(SubmissionKeyForm):
 
 
 def _case_or_404(request, pk):
-    application = case_for_supervisor(pk=pk, scope=request.scope)
-    if application is None:
-        raise Http404("没有找到该办件，或不在您的督查范围内。")
-    return application
+    return found_or_404(
+        case_for_supervisor(pk=pk, scope=request.scope), "没有找到该办件，或不在您的督查范围内。"
+    )
 
 
 def _case_page(request, application, form, status=200):

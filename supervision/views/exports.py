@@ -1,10 +1,11 @@
 """Excel exports (导出 Excel) of every supervision table, with its page's filters."""
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from feedback.figures import FIGURES as RATING_FIGURES
+from jinpu_portal.views import found_or_404
 
 from .. import rollups
 from ..exports import Sheet, chunks, new_workbook, to_file
@@ -237,9 +238,7 @@ TABLES = {
 @require_GET
 def export(request, table):
     """One table as .xlsx, with the filters of its page's query string, in scope."""
-    writer = TABLES.get(table)
-    if writer is None:
-        raise Http404("没有这个表格。")
+    writer = found_or_404(TABLES.get(table), "没有这个表格。")
     workbook = new_workbook()
     name = writer(request, workbook)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

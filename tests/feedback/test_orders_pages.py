@@ -167,11 +167,12 @@ def test_the_api_lists_the_scope_and_runs_the_actions(orders_scene, two_orders):
     body = _error(clerk.post(base + "call-back/", {"finding": "maybe", "note": ""}), 400, "invalid")
     assert "核实结论" in body["detail"]
     _error(clerk.post(base + "reply/", {"text": "先答复"}), 400, "transition")
-    _error(
+    body = _error(
         _api(s.far_clerk).post(base + "call-back/", {"finding": "true", "note": "x"}),
         404,
         "not_found",
     )
+    assert body["detail"] == "整改单不存在或不在您的范围内。"
     _error(
         _api(s.supervisor).post(base + "call-back/", {"finding": "true", "note": "x"}),
         403,
@@ -196,13 +197,14 @@ def test_the_api_lists_the_scope_and_runs_the_actions(orders_scene, two_orders):
     appeal = answer.json()
     assert appeal["status"] == "pending"
     assert _api(s.supervisor).get("/api/v1/feedback/appeals/").json()["count"] == 1
-    _error(
+    body = _error(
         _api(s.far_supervisor).post(
             f"/api/v1/feedback/appeals/{appeal['id']}/decide/", {"accept": True, "reason": "x"}
         ),
         404,
         "not_found",
     )
+    assert body["detail"] == "申诉不存在或不在您的范围内。"
     answer = _api(s.supervisor).post(
         f"/api/v1/feedback/appeals/{appeal['id']}/decide/",
         {"accept": True, "reason": "认定误评"},
