@@ -61,6 +61,7 @@ SHOTS = {
     ("head", "approvals:extensions"): "head-extensions",
     ("govhead", "home"): "govhead-home",
     ("govhead", "approvals:extensions"): "govhead-extensions",
+    ("govhead", "approvals:case"): "govhead-case",
     ("admin", "admin:index"): "admin-index",
     ("clerk", "feedback:order"): "clerk-feedback-order",
     ("supervisor", "feedback:appeal"): "supervisor-feedback-appeal",
@@ -184,7 +185,8 @@ def scene(transactional_db, monkeypatch):
         statutory=45,
         co_departments=[scj],
     )
-    joint_task = accept_case(joint, clerk=clerk, applicant=citizen).tasks.get()
+    joint_case = accept_case(joint, clerk=clerk, applicant=citizen)
+    joint_task = joint_case.tasks.get()
     extension_request(task=joint_task, actor=approver, days=12, reason="需多部门联合现场核查。")
 
     waiting = accept_case(two_stage, clerk=clerk, applicant=citizen)
@@ -261,6 +263,7 @@ def scene(transactional_db, monkeypatch):
         "two_stage": two_stage,
         "bundle": bundle,
         "case": case,
+        "joint_case": joint_case,
         "task": task,
         "waiting": waiting,
         "concluded": concluded,
@@ -445,8 +448,14 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
         # (and the joint extensions of their department, read-only).
         return [url("home"), url("approvals:extensions"), url("approvals:task", s["task"].pk)]
     if role == "govhead":
-        # The district government's head decides the joint (联办) extensions.
-        return [url("home"), url("accounts:profile"), url("approvals:extensions")]
+        # The district government's head decides the joint (联办) extensions, with the
+        # case's page open to them.
+        return [
+            url("home"),
+            url("accounts:profile"),
+            url("approvals:extensions"),
+            url("approvals:case", s["joint_case"].pk),
+        ]
     if role == "approver":
         return [
             *common,
