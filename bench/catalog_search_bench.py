@@ -131,6 +131,7 @@ def seed(args) -> None:
             keywords = " ".join(rng.sample(["许可", "登记", "备案", "补贴", "证照", "网办"], 2))
             version = ItemVersion(
                 item_id=items[code],
+                item_code=code,  # as ItemVersion.save copies it (bulk_create does not save)
                 number=1,
                 status=VersionStatus.PUBLISHED,
                 published_at=now,

@@ -134,7 +134,7 @@ def item_version_search(*, q: str, queryset=None) -> QuerySet[ItemVersion]:
         ranks.append(When(SearchContains(F("name"), terms[0]), then=Value(1)))
     return qs.annotate(
         search_rank=Case(*ranks, default=Value(2), output_field=IntegerField())
-    ).order_by("search_rank", "item__code")
+    ).order_by("search_rank", "item_code")
 
 
 def _with_audience(qs: QuerySet[ItemVersion], audience: str) -> QuerySet[ItemVersion]:
@@ -217,7 +217,7 @@ def item_version_list(*, filters: GuideFilters | None = None) -> QuerySet[ItemVe
     qs = qs.select_related("item", "department").prefetch_related("service_objects")
     if filters.q:
         return item_version_search(q=filters.q, queryset=qs)
-    return qs.order_by("department__sort_order", "item__code")
+    return qs.order_by("department__sort_order", "item_code")
 
 
 def published_version_for_code(*, code: str) -> ItemVersion | None:

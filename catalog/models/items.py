@@ -81,6 +81,10 @@ class ItemVersion(TimeStampedModel):
         ServiceItem, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="versions"
     )
     number = models.PositiveIntegerField(_("版本号"))
+    # The item's code, copied when the version is made (``save``): it never changes
+    # (ServiceItemAdmin), and the search and the guide's lists sort by it without joining
+    # the items (bench/README.md, the catalog search).
+    item_code = models.CharField(_("实施编码"), max_length=64, editable=False)
     status = models.CharField(
         _("状态"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
@@ -177,7 +181,7 @@ class ItemVersion(TimeStampedModel):
     class Meta:
         verbose_name = _("事项版本")
         verbose_name_plural = _("事项版本")
-        ordering = ["item__code", "-number"]
+        ordering = ["item_code", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["item", "number"], name="itemversion_unique_number"),
             models.UniqueConstraint(
@@ -224,6 +228,13 @@ class ItemVersion(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} v{self.number}（{self.get_status_display()}）"
+
+    def save(self, *args, **kwargs):
+        if not self.item_code:
+            self.item_code = self.item.code
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "item_code"}
+        super().save(*args, **kwargs)
 
     @property
     def is_editable(self) -> bool:

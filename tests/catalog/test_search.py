@@ -165,3 +165,20 @@ def test_queryset_narrows_and_stays_published(registrations):
     ]
     draft = publish_item("个人独资草稿事项", publish=False)
     assert draft.name not in names("个人独资", queryset=ItemVersion.objects.all())
+
+
+def test_ties_sort_by_the_items_code_copied_on_every_version(registrations):
+    """Every version carries its item's code (``item_code``: the first and a later draft
+    alike), and the search sorts ties by it without joining the items; an import
+    (catalog.excel) makes its versions through the same ``save``."""
+    sole, one_person = registrations["sole"], registrations["one_person"]
+    draft = version_create_draft(item=sole.item, actor=None)
+    for version in (sole, one_person, draft):
+        version.refresh_from_db()
+        assert version.item_code == version.item.code
+    ordered = sorted([sole, one_person], key=lambda v: v.item.code)
+    # "设立登记" is in both names: one rank, so the item code decides.
+    assert names("设立登记") == [v.name for v in ordered]
+    sql = str(item_version_search(q="设立登记").query)
+    assert "catalog_serviceitem" not in sql
+    assert sql.rstrip().endswith('"catalog_itemversion"."item_code" ASC')
