@@ -259,6 +259,7 @@ class ItemVersion(TimeStampedModel):
         {
             "id",
             "item",
+            "item_code",
             "number",
             "status",
             "published_at",
