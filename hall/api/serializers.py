@@ -4,7 +4,7 @@ number only."""
 
 from rest_framework import serializers
 
-from jinpu_portal.api.fields import optional_text
+from jinpu_portal.api.fields import optional_text, submission_key
 
 from ..constants import AppointmentStatus, Lane, PriorityGroup, TicketStatus, WindowState
 from ..services.tickets import follow_path
@@ -25,11 +25,13 @@ class IssueSerializer(serializers.Serializer):
         default="",
         help_text="申请绿色通道（须由工作人员核验后确认）",
     )
+    submission = submission_key("取号", named="号码")
 
 
 class CheckInSerializer(serializers.Serializer):
     code = serializers.CharField(label="预约码", max_length=20)
     hall = serializers.IntegerField(label="大厅", min_value=1, required=False)
+    submission = submission_key("签到取号", named="号码")
 
 
 class PublicTicketSerializer(serializers.Serializer):

@@ -3,7 +3,9 @@
 Public (no login): issuing a ticket at a kiosk (``POST hall/tickets/``; a signed-in
 clerk of the hall issues as the reception desk), an appointment's check-in, a ticket's
 progress by its follow token, a hall's categories and its display state. Issuing and
-check-in are limited per client address (``HALL_RATE_LIMIT_ADDRESS``, 429).
+check-in are limited per client address (``HALL_RATE_LIMIT_ADDRESS``, 429). Both take an
+optional request key (``submission``, as the 取号 page's form key): the same key sent
+again issues nothing and is a 409 (``duplicate_submission``) naming the first ticket.
 
 Clerks (IsClerk): their window (state, the ticket at it, the queue), open/pause/close,
 call next; on a ticket: recall, 过号, re-queue, transfer, start (answers the workbench
@@ -30,10 +32,12 @@ from rest_framework.views import APIView
 from accounts.api.permissions import IsCitizen, IsClerk
 from accounts.models import Hall, Window
 from approvals.api.views import call_service
-from jinpu_portal.api.errors import FlatInput, SaysWhyThrottled, valid
+from jinpu_portal.api.errors import Conflict, FlatInput, SaysWhyThrottled, valid
 from jinpu_portal.api.fields import choice_label, datetime_out
 from jinpu_portal.api.negotiation import JSONAnswers
 from jinpu_portal.api.schema import error_responses
+from jinpu_portal.refusals import error_text
+from jinpu_portal.submissions import DuplicateSubmission
 from jinpu_portal.views import found_or_404
 
 from .. import selectors
@@ -106,6 +110,21 @@ def _public_ticket(ticket: Ticket, wait) -> dict:
 
 #: The kiosk's body checked with IssueSerializer's fields, bound once (the hot path).
 _ISSUE_INPUT = FlatInput(IssueSerializer)
+#: The public issue's and check-in's refusals.
+ISSUE_ERRORS = {409: "该请求标识已取过号（重复提交），未重复取号"}
+
+
+def _kiosk_issue(*, service, **arguments):
+    """``service`` (取号 or 签到) with ``arguments``, run through ``call_service`` (which
+    answers its other refusals): the request's key sent again (``DuplicateSubmission``)
+    is a 409 naming the first request's ticket by its number when the same client sent
+    it (nobody signed in, or the same clerk), as the 取号 page shows it."""
+    try:
+        return service(**arguments)
+    except DuplicateSubmission as error:
+        first = error.made
+        named = f"首次取到的是 {first.label} 号。" if isinstance(first, Ticket) else ""
+        raise Conflict({"detail": error_text(error) + named, "code": error.code}) from None
 
 
 class PublicThrottled(SaysWhyThrottled):
@@ -116,8 +135,10 @@ class PublicThrottled(SaysWhyThrottled):
 class IssueApi(JSONAnswers, PublicThrottled, APIView):
     """取号: the next number of a category today, with the people ahead, the expected
     wait and the follow token (the QR code). Anyone (a kiosk has no account); a signed-in
-    clerk of the category's hall issues as the reception desk. Permission: AllowAny,
-    limited per client address."""
+    clerk of the category's hall issues as the reception desk; the optional request key
+    (``submission``) makes a retried request one ticket (409 naming it). Without the key
+    the issue is the one statement without the key's claim (the benchmark's path).
+    Permission: AllowAny, limited per client address."""
 
     permission_classes = [AllowAny]
 
@@ -125,14 +146,18 @@ class IssueApi(JSONAnswers, PublicThrottled, APIView):
         tags=TAGS,
         summary="取号",
         request=IssueSerializer,
-        responses={201: PublicTicketSerializer, **error_responses({400: "业务类别无效等"})},
+        responses={
+            201: PublicTicketSerializer,
+            **error_responses({400: "业务类别无效等", **ISSUE_ERRORS}),
+        },
     )
     def post(self, request):
         data = _ISSUE_INPUT(request.data)
         user = request.user if request.user.is_authenticated else None
         desk = user is not None and clerk_hall_id(user) is not None
         issued = call_service(
-            tickets.ticket_issue,
+            _kiosk_issue,
+            service=tickets.ticket_issue,
             category_id=data["category"],
             hall_id=data.get("hall"),
             actor=user,
@@ -140,14 +165,15 @@ class IssueApi(JSONAnswers, PublicThrottled, APIView):
             id_number=data["id_number"],
             mobile=data["mobile"],
             priority=data["priority"],
+            submission=data["submission"],
         )
         return Response(_public_ticket(issued.ticket, issued.wait), status=status.HTTP_201_CREATED)
 
 
 class CheckInApi(PublicThrottled, APIView):
     """预约签到: the appointment's code at the kiosk on its day gives a ticket (in the
-    appointment lane; a normal ticket when later than the grace period). Permission:
-    AllowAny, limited per client address."""
+    appointment lane; a normal ticket when later than the grace period); the optional
+    request key as for 取号. Permission: AllowAny, limited per client address."""
 
     permission_classes = [AllowAny]
 
@@ -155,16 +181,21 @@ class CheckInApi(PublicThrottled, APIView):
         tags=TAGS,
         summary="预约签到取号",
         request=CheckInSerializer,
-        responses={201: PublicTicketSerializer, **error_responses({400: "预约码无效等"})},
+        responses={
+            201: PublicTicketSerializer,
+            **error_responses({400: "预约码无效等", **ISSUE_ERRORS}),
+        },
     )
     def post(self, request):
         data = valid(CheckInSerializer(data=request.data))
         user = request.user if request.user.is_authenticated else None
         issued = call_service(
-            appointments.appointment_check_in,
+            _kiosk_issue,
+            service=appointments.appointment_check_in,
             code=data["code"],
             hall_id=data.get("hall"),
             actor=user,
+            submission=data["submission"],
         )
         return Response(_public_ticket(issued.ticket, issued.wait), status=status.HTTP_201_CREATED)
 

@@ -243,8 +243,8 @@ def appointment_check_in(
     of the appointment's category, in the appointment lane from the slot's start, or a
     normal ticket when more than the grace period late. Raises HallError
     ``appointment`` (unknown, cancelled, used, another day or hall). ``submission``: the
-    ticket page's form key, as for ``ticket_issue``: its second post raises
-    ``DuplicateSubmission`` naming the first post's ticket."""
+    ticket page's form key or the API's request key, as for ``ticket_issue``: its second
+    post raises ``DuplicateSubmission`` naming the first post's ticket."""
     submission_claim(submission, user=signed_in(actor), purpose=PURPOSE, message=ALREADY)
     now = now or timezone.now()
     code = normalize_code(code)

@@ -17,13 +17,15 @@ itself (data-modifying CTEs, no BEGIN/COMMIT round trips):
    the waiting counts of the ticket's lane and the lanes before it, less the ticket
    itself (``hall.services.waiting``): the queue is not counted.
 
-The ticket page's post carries its form's key (``jinpu_portal.submissions``): the same
+The ticket page's post carries its form's key (``jinpu_portal.submissions``), and a
+kiosk client of the API may send one (``submission``, to retry a request safely): the same
 statement then first claims it (``_CLAIM_SQL``: ``INSERT … ON CONFLICT (key) DO
 NOTHING`` of the key's row naming the ticket to be made), and the rest writes only
 when that inserted a row. A second post of the page (a double tap, also at the same
 moment) waits at that INSERT for the first one's commit, writes nothing, and is shown
 the first post's ticket: still one statement, and one more only for the refused post.
-The API's 取号 sends no key and runs the statement without the claim.
+A request without a key (the API's 取号 as the benchmark sends it) runs the statement
+without the claim.
 
 Elsewhere (SQLite: the demo and the quick tests) the same is three statements in a
 transaction (``_COUNTER_SQL``, which also returns the names and the open windows, the
@@ -82,8 +84,8 @@ from .waiting import ahead_of, waiting_add
 
 #: Random bytes of a ticket's public follow token (token_urlsafe: 22 characters).
 TOKEN_BYTES = 16
-#: The ticket page's form key (jinpu_portal.submissions): its purpose, and the refusal
-#: of its second post, which is shown the first post's ticket.
+#: The ticket page's form key and the API's request key (jinpu_portal.submissions): its
+#: purpose, and the refusal of its second post, which is shown the first post's ticket.
 PURPOSE = "hall.ticket"
 ALREADY = "该取号已提交过，未重复取号。"
 
@@ -183,8 +185,8 @@ FROM t, n, c
 
 
 # Parsed and planned once per connection (jinpu_portal.prepared): planning this statement
-# cost the database more than running it. The API's 取号 (no key) runs the first, the
-# ticket page's (its form's key) the second.
+# cost the database more than running it. A 取号 without a key (the API's, as a rule) runs
+# the first, one with a key (the ticket page's form key, an API client's) the second.
 _ISSUE_PG = PreparedStatement("hall_ticket_issue", _issue_pg_sql(keyed=False))
 _ISSUE_KEYED_PG = PreparedStatement("hall_ticket_issue_keyed", _issue_pg_sql(keyed=True))
 
@@ -506,10 +508,10 @@ def ticket_issue(
     is a *claim* of 绿色通道: the ticket is served first only once a clerk confirms it
     (``priority_confirm``). ``hall_id``: the kiosk's hall, when the caller knows it (a
     category of another hall is refused). ``submission``: the ticket page's form key
-    (``jinpu_portal.submissions``; None from the API): a second post of the same page,
-    a double tap, issues nothing and raises ``DuplicateSubmission`` naming the first
-    post's ticket (``made``); on PostgreSQL the key is claimed in the issuing statement,
-    still one statement.
+    (``jinpu_portal.submissions``; the API's optional request key, None when left out): a
+    second post of the same page, a double tap or a retried request, issues nothing and
+    raises ``DuplicateSubmission`` naming the first post's ticket (``made``); on
+    PostgreSQL the key is claimed in the issuing statement, still one statement.
 
     Returns the ticket with the people ahead and the expected wait. Raises HallError
     (``inactive``, ``invalid``) with a Chinese message. Appointments check in through

@@ -14,17 +14,18 @@ def optional_text(label, **options) -> serializers.CharField:
     )
 
 
-def submission_key(made: str) -> serializers.UUIDField:
+def submission_key(made: str, named: str = "申请 id") -> serializers.UUIDField:
     """The optional key of a create request (``jinpu_portal.submissions``): the
-    client's UUID per thing to create; a second request with it is answered 409 with the
-    id of what the first one made. ``made`` says what is created, in Chinese."""
+    client's UUID per thing to create; a second request with it is answered 409 naming
+    what the first one made. ``made`` says what is created, ``named`` how the 409 names
+    it, in Chinese."""
     return serializers.UUIDField(
         label="请求标识",
         required=False,
         allow_null=True,
         default=None,
         help_text=f"客户端为每次{made}生成的 UUID：同一标识的请求只{made}一次，"
-        f"重复提交答 409，并给出首次{made}的申请 id",
+        f"重复提交答 409，并给出首次{made}的{named}",
     )
 
 

@@ -1,8 +1,10 @@
 """One ticket page, one ticket: the kiosk's 取号 form posted twice (a double tap, the
 page resubmitted, two taps at the same moment) issues one number, and the second post
 is shown the first post's ticket, not a second number that would be called and passed
-(过号). The key is the page's (jinpu_portal.submissions); the API sends none and issues
-one ticket per request as before."""
+(过号). The key is the page's (jinpu_portal.submissions). A kiosk client of the API may
+send one (``submission``) to retry a request: the same key again issues nothing and is
+answered 409 naming the first ticket; without a key the API issues one ticket per
+request, with the statement that has no claim."""
 
 import datetime
 import uuid
@@ -55,15 +57,22 @@ def test_the_same_page_posted_twice_issues_one_ticket_and_shows_it_again(client,
     assert sorted(Ticket.objects.values_list("label", flat=True)) == ["A001", "A002"]
 
 
-def test_an_appointments_check_in_posted_twice_shows_its_one_ticket(client, scene, citizen, at):
+@pytest.fixture
+def appointment(scene, citizen, at):
+    """The citizen's appointment of A on Tuesday at 9:00 (booked on Monday); now is
+    Tuesday 8:55, time to check in."""
     at(2026, 11, 2, 10)
-    appointment = appointment_book(
+    booked = appointment_book(
         category_id=scene.a.pk,
         day=datetime.date(2026, 11, 3),
         slot=datetime.time(9, 0),
         actor=citizen.user,
     )
     at(2026, 11, 3, 8, 55)
+    return booked
+
+
+def test_an_appointments_check_in_posted_twice_shows_its_one_ticket(client, scene, appointment):
     data = rendered_form(client, _page(scene), {"appointment_code": appointment.code})
     client.post(_page(scene), data)
     second = client.post(_page(scene), data, follow=True)
@@ -150,3 +159,85 @@ def test_the_keyed_issue_is_still_one_statement(scene, django_assert_num_queries
     assert claim.made == Ticket.objects.get(pk=issued.ticket.pk)
     assert claim.user is None
     assert claim.purpose == tickets.PURPOSE
+
+
+API = "/api/v1/hall/tickets/"
+
+
+def test_the_apis_request_key_sent_again_issues_nothing_and_names_the_first_ticket(
+    client, clerk, scene
+):
+    body = {"category": scene.a.pk, "submission": str(uuid.uuid4())}
+    first = client.post(API, body, content_type="application/json")
+    assert first.status_code == 201, first.json()
+    again = client.post(API, body, content_type="application/json")
+    assert again.status_code == 409
+    assert again.json() == {
+        "detail": "该取号已提交过，未重复取号。首次取到的是 A001 号。",
+        "code": "duplicate_submission",
+        "errors": {},
+    }
+    assert Ticket.objects.get().label == "A001"
+    counter = DayCounter.objects.get()
+    assert (counter.last, counter.waiting_normal) == (1, 1)
+    # the key another client sent (the desk's clerk): refused without the kiosk's ticket
+    desk = Client()
+    desk.force_login(clerk)
+    refused = desk.post(API, body, content_type="application/json")
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == "该取号已提交过，未重复取号。"
+    # a new key, the next number
+    body["submission"] = str(uuid.uuid4())
+    assert client.post(API, body, content_type="application/json").json()["label"] == "A002"
+
+
+def test_an_api_check_in_sent_again_with_its_key_names_its_ticket(client, appointment):
+    body = {"code": appointment.code, "submission": str(uuid.uuid4())}
+    first = client.post("/api/v1/hall/check-in/", body, content_type="application/json")
+    assert first.status_code == 201, first.json()
+    again = client.post("/api/v1/hall/check-in/", body, content_type="application/json")
+    assert again.status_code == 409
+    assert again.json()["code"] == "duplicate_submission"
+    assert again.json()["detail"].endswith(f"首次取到的是 {first.json()['label']} 号。")
+    assert Ticket.objects.get().appointment == appointment
+
+
+def test_an_invalid_request_key_is_a_chinese_400(client, scene):
+    answer = client.post(
+        API, {"category": scene.a.pk, "submission": "twice"}, content_type="application/json"
+    )
+    assert answer.status_code == 400
+    assert answer.json()["detail"].startswith("请求标识：")
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.postgres
+def test_the_keyless_api_issue_is_the_statement_without_the_claim(
+    client, scene, django_assert_num_queries
+):
+    with django_assert_num_queries(1) as queries:
+        answer = client.post(API, {"category": scene.a.pk}, content_type="application/json")
+    assert answer.status_code == 201
+    assert queries.captured_queries[0]["sql"].startswith("EXECUTE hall_ticket_issue ")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_request_sent_twice_at_the_same_moment_issues_one_ticket(clerk, supervisor):
+    """PostgreSQL, two connections: a kiosk client's request and its retry at once. The
+    retry waits at the key's INSERT for the first one's commit and is answered 409
+    naming its ticket."""
+    scene = hall_scene(clerk, supervisor)
+    body = {"category": scene.a.pk, "submission": str(uuid.uuid4())}
+
+    def send():
+        answer = Client().post(API, body, content_type="application/json")
+        return answer.status_code, answer.json()["code" if answer.status_code == 409 else "label"]
+
+    results = run_at_once(send, send)
+    assert sorted(answer for _, answer in results) == [
+        (201, "A001"),
+        (409, "duplicate_submission"),
+    ], results
+    assert Ticket.objects.get().label == "A001"
+    assert DayCounter.objects.get().last == 1
