@@ -51,7 +51,7 @@ from ..models import DayCounter, ServiceCategory, Ticket, WindowSeat
 from .base import at_window, local_day, log, require_hall_staff, require_today
 from .tickets import lock_ticket, near_sms_send
 from .waiting import waiting_add
-from .windows import seat_lock
+from .windows import seat_lock, seats_lock
 
 
 def call_order(now: datetime.datetime):
@@ -75,10 +75,14 @@ def callable_filter(window_id: int, category_ids, now: datetime.datetime | None 
     )
 
 
+def _require_clerk(seat: WindowSeat | None, actor: User) -> None:
+    if seat is None or seat.clerk_id != actor.pk:
+        raise HallPermissionDenied("您没有在该窗口入座，不能叫号。")
+
+
 def _seated(window: Window, actor: User, *, open_required: bool):
     seat = seat_lock(window)
-    if seat.clerk_id != actor.pk:
-        raise HallPermissionDenied("您没有在该窗口入座，不能叫号。")
+    _require_clerk(seat, actor)
     if open_required and seat.state != WindowState.OPEN:
         raise HallError("窗口未开放（暂停或关闭），请先开放窗口。", code="closed")
     return seat
@@ -231,18 +235,29 @@ def transfer(
     """Send the ticket called or served at ``window`` to another window of the hall, not
     closed (only that window calls it next; if it closes, its category's windows do)
     and/or another category: it waits again, keeping its label and its place
-    (``queued_at``), so it is called before later arrivals."""
+    (``queued_at``), so it is called before later arrivals.
+
+    To a window, both seats are locked (``seats_lock``, in primary-key order: a transfer
+    the other way at the same moment waits, never deadlocks) and the target's state is
+    read under its lock: a close of the target (its clerk's, a manager's, the day's
+    ``dayclose.close_windows``) either came first and the transfer is refused, or waits
+    for this commit and then sends the ticket back to its category's queue. Never a
+    ticket left waiting for a closed window."""
     if to_window is None and to_category is None:
         raise HallError("请选择转移到的窗口或业务类别。", code="invalid")
-    _seated(window, actor, open_required=False)
+    if to_window is None:
+        _seated(window, actor, open_required=False)
+    else:
+        seats = seats_lock(window, to_window)
+        _require_clerk(seats.get(window.pk), actor)
     ticket = _at_window(ticket, window, *AT_WINDOW_STATUSES)
     if to_window is not None:
         if to_window.hall_id != ticket.hall_id or not to_window.is_active:
             raise HallError("只能转移到本大厅启用的窗口。", code="invalid")
         if to_window.pk == window.pk:
             raise HallError("不能转移到本窗口。", code="invalid")
-        state = WindowSeat.objects.filter(window=to_window).values_list("state", flat=True)
-        if state.first() in (None, WindowState.CLOSED):
+        target = seats.get(to_window.pk)
+        if target is None or target.state == WindowState.CLOSED:
             raise HallError(f"{to_window.number} 号窗口已关闭，不能转移到该窗口。", code="closed")
     if to_category is not None and (
         to_category.hall_id != ticket.hall_id or not to_category.is_active

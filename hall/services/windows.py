@@ -13,7 +13,9 @@ Only an OPEN window with a seated clerk calls tickets. Who may act:
 A window with a ticket of today called or in service cannot close or change seats until
 that ticket is ended, marked 过号 or transferred (one left there on an earlier day does
 not count: the day's close ends it, ``hall.services.dayclose``). Closing a window sends the tickets
-transferred to it back to their category's queue (their place kept). Every act is a
+transferred to it back to their category's queue (their place kept); a transfer to a
+window holds that window's seat lock too (``calling.transfer``, ``seats_lock``), so it
+either finds the window closed or is released by the close that follows it. Every act is a
 ticket event (no ticket). A window left open or paused overnight is closed by the day's
 close the same way, under the same seat lock, with an event by nobody
 (``dayclose.close_windows``).
@@ -45,12 +47,25 @@ def _assigned(actor: User, window: Window) -> bool:
 
 
 def seat_lock(window: Window) -> WindowSeat:
-    """The window's seat row, made when missing, locked for the transaction."""
-    seat = WindowSeat.objects.select_for_update().filter(window=window).first()
+    """The window's seat row, made when missing, locked for the transaction. Only the
+    seat's row (``of self``: the model's ordering joins the window): a window row locked
+    FOR UPDATE would hold up every row naming the window (a foreign key's check takes a
+    share lock on it), such as a transfer's ticket sent there, and two transfers between
+    the same two windows, one each way, deadlocked on that."""
+    seat = WindowSeat.objects.select_for_update(of=("self",)).filter(window=window).first()
     if seat is None:
         WindowSeat.objects.get_or_create(window=window, defaults={"hall_id": window.hall_id})
         seat = WindowSeat.objects.select_for_update().get(window=window)
     return seat
+
+
+def seats_lock(*windows: Window) -> dict[int, WindowSeat]:
+    """The seat rows of ``windows`` that exist (none is made), by window id, locked for
+    the transaction in ONE ``SELECT … ORDER BY pk FOR UPDATE``: PostgreSQL locks the
+    rows in that order, so two acts that lock the same two seats (a transfer each way
+    between two windows) take them in the same order and never deadlock."""
+    seats = WindowSeat.objects.select_for_update().filter(pk__in=[w.pk for w in windows])
+    return {seat.pk: seat for seat in seats.order_by("pk")}
 
 
 def _busy(window: Window) -> bool:
@@ -89,7 +104,8 @@ def _set_state(seat: WindowSeat, state: str, actor: User, action: str, now) -> W
 
 def _unseat_elsewhere(clerk: User, window: Window) -> None:
     """The clerk leaves any other window (closed, as nobody sits there any more)."""
-    for other in WindowSeat.objects.select_for_update().filter(clerk=clerk).exclude(window=window):
+    others = WindowSeat.objects.select_for_update(of=("self",)).filter(clerk=clerk)
+    for other in others.exclude(window=window):
         if _busy(other.window):
             raise HallError(
                 f"{other.window} 还有已叫号或正在办理的号，请先在该窗口处理完毕。",

@@ -1,6 +1,8 @@
 """PostgreSQL, real threads and connections: twenty clerks calling at once in one hall
-never get the same ticket (``SELECT … FOR UPDATE SKIP LOCKED``), and tickets issued at
-once never repeat a number (the day counter's ``ON CONFLICT DO UPDATE``), gap-free."""
+never get the same ticket (``SELECT … FOR UPDATE SKIP LOCKED``), tickets issued at once
+never repeat a number (the day counter's ``ON CONFLICT DO UPDATE``), gap-free, and a
+transfer racing the close of its target window never leaves a ticket waiting for a
+closed window (both seats locked, in primary-key order)."""
 
 import datetime
 import time
@@ -9,9 +11,9 @@ import zoneinfo
 import pytest
 from django.db import connection
 
-from hall.constants import TicketStatus
+from hall.constants import TicketStatus, WindowState
 from hall.errors import HallError
-from hall.models import DayCounter, Ticket
+from hall.models import DayCounter, Ticket, WindowSeat
 from hall.services import calling, tickets
 from tests.concurrency import run_at_once
 from tests.factories import HallWindowFactory, ServiceCategoryFactory, TicketFactory
@@ -231,8 +233,8 @@ def test_the_days_close_racing_clerks_at_their_windows_closes_each_window_once_o
     open: in use today) or the close did (the window closed, unseated, one event, and
     the call refused): never a window closed with a ticket called there, never two
     close events."""
-    from hall.constants import TicketAction, WindowAction, WindowState
-    from hall.models import TicketEvent, WindowSeat
+    from hall.constants import TicketAction, WindowAction
+    from hall.models import TicketEvent
     from hall.services import dayclose
 
     at(2026, 11, 2, 16)
@@ -278,3 +280,139 @@ def test_the_days_close_racing_clerks_at_their_windows_closes_each_window_once_o
     assert len(called) == len(set(called))
     assert Ticket.objects.filter(status=TicketStatus.WAITING).count() == len(today) - len(called)
     assert TicketEvent.objects.filter(action=TicketAction.CALLED).count() == len(called)
+
+
+def _held(monkeypatch, module, name: str, seconds: float = 0.4) -> None:
+    """``module.name`` sleeps ``seconds`` before it runs: the act calling it holds its
+    locks (and, before the fix, what it read) that long."""
+    original = getattr(module, name)
+
+    def slow(*args, **kwargs):
+        time.sleep(seconds)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, slow)
+
+
+def _later(act, seconds: float = 0.1):
+    """``act`` a moment after the other thread's: it meets what that one holds."""
+
+    def run():
+        time.sleep(seconds)
+        return act()
+
+    return run
+
+
+def _transfer_scene(at, *, stale: bool = False):
+    """Two open windows of one hall (opened on Monday at 9:00; with ``stale``, the
+    ticket is issued and called on Tuesday at 8:30, the target left open since Monday),
+    the source window's clerk with a ticket called. Returns ``(source, target,
+    ticket)``."""
+    at(2026, 11, 2, 9)
+    category = ServiceCategoryFactory()
+    source = HallWindowFactory(categories=[category])
+    target = HallWindowFactory(categories=[ServiceCategoryFactory(hall=category.hall)])
+    if stale:
+        at(2026, 11, 3, 8, 30)
+    ticket = TicketFactory(category=category)
+    assert calling.call_next(window=source.window, actor=source.clerk) == ticket
+    return source, target, ticket
+
+
+def _transfer(source, target, ticket):
+    return lambda: (
+        calling.transfer(
+            ticket=ticket, window=source.window, actor=source.clerk, to_window=target.window
+        ).status
+    )
+
+
+def _left_for_a_callable_window(ticket: Ticket) -> Ticket:
+    """The ticket as it is, asserting it does not wait for a closed window (nobody would
+    call it)."""
+    ticket.refresh_from_db()
+    if ticket.status == TicketStatus.WAITING and ticket.target_window_id is not None:
+        state = WindowSeat.objects.get(pk=ticket.target_window_id).state
+        assert state != WindowState.CLOSED, "the ticket waits for a closed window"
+    return ticket
+
+
+def test_a_transfer_before_its_targets_close_is_released_by_the_close(at, monkeypatch):
+    """The transfer checks the target window open and holds on; its clerk closes the
+    window at that moment. The close waits for the transfer's commit (the target's seat
+    lock) and then sends the ticket back to its category's queue."""
+    from hall.services import windows
+
+    source, target, ticket = _transfer_scene(at)
+    _held(monkeypatch, calling, "waiting_add")  # after the transfer's check
+    results = run_at_once(
+        _transfer(source, target, ticket),
+        _later(lambda: windows.window_close(window=target.window, actor=target.clerk).state),
+    )
+    assert results == [("ok", TicketStatus.WAITING), ("ok", WindowState.CLOSED)], results
+    ticket = _left_for_a_callable_window(ticket)
+    assert ticket.target_window_id is None
+    assert calling.call_next(window=source.window, actor=source.clerk) == ticket
+
+
+def test_a_transfer_during_its_targets_close_is_refused(at, monkeypatch):
+    """The target's clerk closes the window (holding its seat a moment after sending
+    back the tickets transferred there); a transfer to it at that moment waits for the
+    close and is refused: the ticket stays at its window."""
+    from hall.services import windows
+
+    source, target, ticket = _transfer_scene(at)
+    _held(monkeypatch, windows, "_log")  # the close's event, after its release
+    results = run_at_once(
+        lambda: windows.window_close(window=target.window, actor=target.clerk).state,
+        _later(_transfer(source, target, ticket)),
+    )
+    assert results[0] == ("ok", WindowState.CLOSED), results
+    kind, error = results[1]
+    assert kind == "error", results
+    assert isinstance(error, HallError), results
+    assert error.code == "closed"
+    ticket = _left_for_a_callable_window(ticket)
+    assert (ticket.status, ticket.window_id) == (TicketStatus.CALLED, source.pk)
+
+
+def test_a_transfer_racing_the_days_close_of_its_target_leaves_no_ticket_behind(at, monkeypatch):
+    """On Tuesday morning the target window is still open since Monday; the day's close
+    comes while a transfer to it holds on. The close skips the window whose seat the
+    transfer holds (the next run closes it and releases the ticket), or, had it come
+    first, the transfer would wait and be refused: never a ticket waiting for a window
+    the close closed."""
+    from hall.services import dayclose
+
+    source, target, ticket = _transfer_scene(at, stale=True)
+    _held(monkeypatch, calling, "waiting_add")
+    results = run_at_once(
+        _transfer(source, target, ticket),
+        _later(lambda: dayclose.close_windows()),
+    )
+    assert results[0] == ("ok", TicketStatus.WAITING), results
+    ticket = _left_for_a_callable_window(ticket)
+    assert ticket.target_window_id == target.pk
+    # the next run closes the window and sends the ticket back to its category
+    dayclose.close_windows()
+    assert WindowSeat.objects.get(pk=target.pk).state == WindowState.CLOSED
+    assert _left_for_a_callable_window(ticket).target_window_id is None
+
+
+def test_two_transfers_the_opposite_ways_at_once_both_go_through(at, monkeypatch):
+    """Window one sends its ticket to window two while two sends its ticket to one: each
+    locks both seats, in the same (primary-key) order, so one waits for the other and
+    neither fails with a deadlock."""
+    at(2026, 11, 2, 9)
+    category = ServiceCategoryFactory()
+    one, two = (HallWindowFactory(categories=[category]) for _ in range(2))
+    first, second = (TicketFactory(category=category) for _ in range(2))
+    assert calling.call_next(window=one.window, actor=one.clerk) == first
+    assert calling.call_next(window=two.window, actor=two.clerk) == second
+    _held(monkeypatch, calling, "waiting_add", seconds=0.2)
+    results = run_at_once(_transfer(one, two, first), _transfer(two, one, second))
+    assert results == [("ok", TicketStatus.WAITING)] * 2, results
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.target_window_id, second.target_window_id) == (two.pk, one.pk)
