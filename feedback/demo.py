@@ -44,13 +44,13 @@ from accounts.demo import make_resident_id, register_seeder
 from accounts.models import Citizen, User, Window
 from accounts.selectors import department_list_acting_for
 from accounts.services import citizen_register, staff_assign_window, user_create
+from approvals.demo import accept_at_the_counter
 from catalog.calendar import is_working_day
 from catalog.constants import CaseType, VersionStatus
 from catalog.models import ItemVersion
-from intake.constants import CaseAction, CaseStatus, Channel, MaterialStatus
+from intake.constants import CaseAction, CaseStatus, Channel
 from intake.history import applications_import
 from intake.models import Application, CaseEvent
-from intake.services.cases import application_create, counter_receive, intake_accept
 from intake.services.numbering import case_number_next
 
 from .constants import (
@@ -378,26 +378,6 @@ STORY = [
 EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _accept_on_the_spot(version, clerk, applicant):
-    """A 即办件 taken at the clerk's counter, accepted and concluded on the spot."""
-    application = application_create(
-        item_version=version, applicant=applicant, actor=clerk, channel=Channel.COUNTER
-    )
-    counter_receive(application=application, actor=clerk)
-    verdicts = [
-        {
-            "material": material.pk,
-            "status": MaterialStatus.RECEIVED,
-            "originals": material.originals,
-            "copies": material.copies,
-        }
-        for material in version.materials.all()
-    ]
-    return intake_accept(
-        application=application, actor=clerk, verdicts=verdicts, conclude_immediately=True
-    )
-
-
 def _work_order(order, story: Story, owner: User, supervisor: User) -> None:
     """Take ``order`` through the orders' services to ``story.state``."""
     if story.state == "opened":
@@ -479,7 +459,9 @@ def seed_story(*, rng: random.Random | None = None) -> int:
         )
         if version is None:
             continue
-        application = _accept_on_the_spot(version, users[story.clerk], citizens[index])
+        application = accept_at_the_counter(
+            version, users[story.clerk], citizens[index], conclude_immediately=True
+        )
         instances = {i.stage: i for i in ServiceInstance.objects.filter(application=application)}
         good = Stage.CONCLUSION if story.stage == Stage.INTAKE else Stage.INTAKE
         rating_record(
@@ -513,7 +495,7 @@ def seed_own_services() -> None:
     )
     if citizen is None or clerk is None or version is None:
         return
-    application = _accept_on_the_spot(version, clerk, citizen)
+    application = accept_at_the_counter(version, clerk, citizen, conclude_immediately=True)
     intake = ServiceInstance.objects.get(application=application, stage=Stage.INTAKE)
     rating_record(instance=intake, level=Level.VERY_SATISFIED, channel=RatingChannel.PAD)
 

@@ -109,3 +109,20 @@ class SeededDemo(TestCase):
         assert DEMO_PASSWORD in out.getvalue()
         for account in DEMO_ACCOUNTS:
             assert account.username in out.getvalue()
+
+    def test_the_back_office_has_work_to_show(self):
+        # approvals.demo: cases routed today, one claimed, and an extension waiting for
+        # each head: the department's (``head``) and the district government's
+        # (``govhead``, a 联办 case).
+        from approvals.constants import ExtensionAuthority, TaskStatus
+        from approvals.models import Task
+        from approvals.selectors import extension_list_decidable_by
+
+        approver = User.objects.get(username="approver")
+        open_tasks = Task.objects.exclude(status__in=[TaskStatus.COMPLETED, TaskStatus.CANCELLED])
+        assert open_tasks.count() >= 3
+        assert open_tasks.filter(assignee=approver).exists()
+        head = list(extension_list_decidable_by(user=User.objects.get(username="head")))
+        govhead = list(extension_list_decidable_by(user=User.objects.get(username="govhead")))
+        assert [e.authority for e in head] == [ExtensionAuthority.DEPARTMENT_HEAD]
+        assert [e.authority for e in govhead] == [ExtensionAuthority.GOVERNMENT_HEAD]
