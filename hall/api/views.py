@@ -32,11 +32,10 @@ from rest_framework.views import APIView
 from accounts.api.permissions import IsCitizen, IsClerk
 from accounts.models import Hall, Window
 from approvals.api.views import call_service
-from jinpu_portal.api.errors import Conflict, FlatInput, SaysWhyThrottled, valid
+from jinpu_portal.api.errors import FlatInput, SaysWhyThrottled, duplicate_conflict, valid
 from jinpu_portal.api.fields import choice_label, datetime_out
 from jinpu_portal.api.negotiation import JSONAnswers
 from jinpu_portal.api.schema import error_responses
-from jinpu_portal.refusals import error_text
 from jinpu_portal.submissions import DuplicateSubmission
 from jinpu_portal.views import found_or_404
 
@@ -122,9 +121,9 @@ def _kiosk_issue(*, service, **arguments):
     try:
         return service(**arguments)
     except DuplicateSubmission as error:
-        first = error.made
-        named = f"首次取到的是 {first.label} 号。" if isinstance(first, Ticket) else ""
-        raise Conflict({"detail": error_text(error) + named, "code": error.code}) from None
+        made = error.made
+        first = f"首次取到的是 {made.label} 号。" if isinstance(made, Ticket) else ""
+        raise duplicate_conflict(error, first) from None
 
 
 class PublicThrottled(SaysWhyThrottled):

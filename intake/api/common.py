@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, serializers
 
-from jinpu_portal.api.errors import Conflict
+from jinpu_portal.api.errors import duplicate_conflict
 from jinpu_portal.db import fastpath_off
 from jinpu_portal.submissions import DuplicateSubmission
 
@@ -33,9 +33,8 @@ class ServiceCallMixin:
             raise exceptions.NotFound(NOT_FOUND) from None
         except DuplicateSubmission as error:
             made = error.made
-            first = made.pk if isinstance(made, Application) else None
-            detail = error.messages[0] + (f"首次办理的申请 id：{first}。" if first else "")
-            raise Conflict({"detail": detail, "code": error.code}) from None
+            first = f"首次办理的申请 id：{made.pk}。" if isinstance(made, Application) else ""
+            raise duplicate_conflict(error, first) from None
         except (DjangoValidationError, DjangoPermissionDenied) as error:
             target = kwargs.get("application")
             if target is not None and not self.may_see(target.pk):

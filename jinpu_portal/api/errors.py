@@ -53,6 +53,13 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+def duplicate_conflict(error, first: str = "") -> Conflict:
+    """The 409 of a request key sent again (``jinpu_portal.submissions``'
+    ``DuplicateSubmission``): the service's refusal, then ``first``, the caller's words
+    for what the first request made (empty when the key was someone else's)."""
+    return Conflict({"detail": error.messages[0] + first, "code": error.code})
+
+
 class Throttled(exceptions.Throttled):
     """A 429 whose ``detail`` (the view's, or the API's general one) is followed by when
     to try again, in Chinese."""
