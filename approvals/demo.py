@@ -102,8 +102,10 @@ def seed_live_cases() -> None:
     plain, joint = _versions(clerk, set(acting))
     head = User.objects.get(username="head")
     headed = head.staff_profile.head_of_id
-    decided_by_head = [v for v in plain if v.department_id == headed]
-    cases = [accept_at_the_counter(v, clerk, applicant) for v in plain[:3]]
+    waiting = plain[:3]
+    # Another item than those waiting, so the inbox shows five different services.
+    decided_by_head = [v for v in plain if v.department_id == headed and v not in waiting]
+    cases = [accept_at_the_counter(v, clerk, applicant) for v in waiting]
     claimed = cases[0].tasks.order_by("pk").first()
     task_claim(task=claimed, actor=acting[claimed.department_id])
     for version, days, reason in (
