@@ -43,14 +43,23 @@ def department_list_supervised_by(*, user: User) -> QuerySet[Department]:
     )
 
 
+def is_district_wide_supervisor(*, user: User) -> bool:
+    """A supervisor who watches every department of the district (全区督查,
+    ``StaffProfile.district_wide``); the hall's managers are these and the system
+    administrators (``hall.services.base.is_manager``)."""
+    if not user.is_authenticated or not user.has_role(Role.SUPERVISOR):
+        return False
+    profile = getattr(user, "staff_profile", None)
+    return profile is not None and profile.district_wide
+
+
 def supervision_scope(*, user: User) -> frozenset[int] | None:
     """The departments a supervisor sees in supervision's figures and lists, and in the
     hall's figures: None for a district-wide one (全区督查), else the departments they
     watch (possibly none; none for a user who is not a supervisor)."""
     if not user.is_authenticated or not user.has_role(Role.SUPERVISOR):
         return frozenset()
-    profile = getattr(user, "staff_profile", None)
-    if profile is not None and profile.district_wide:
+    if is_district_wide_supervisor(user=user):
         return None
     return frozenset(department_list_supervised_by(user=user).values_list("pk", flat=True))
 

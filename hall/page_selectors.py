@@ -25,7 +25,7 @@ from .constants import (
 )
 from .models import ServiceCategory, Ticket
 from .services.appointments import bookable_days, slot_start
-from .services.base import is_manager
+from .services.base import is_manager, watches_halls
 from .services.windows import categories_token
 
 QUEUE_SHOWN = 8  # the panel lists the next tickets the window would call
@@ -34,9 +34,15 @@ QUEUE_SHOWN = 8  # the panel lists the next tickets the window would call
 
 
 def is_hall_manager(user) -> bool:
-    """Manages every hall's windows and sees the hall view: supervisors and system
-    administrators (the portal has no hall manager role; the services' own rule)."""
+    """Manages every hall's windows: system administrators and district-wide
+    supervisors (the portal has no hall manager role; the services' own rule)."""
     return is_manager(user)
+
+
+def sees_hall_view(user) -> bool:
+    """Sees the hall view (大厅实时概况): the managers and every supervisor (one of some
+    departments counts only their cases' tickets there, ``hall_figures``)."""
+    return watches_halls(user)
 
 
 def own_window(user) -> Window | None:

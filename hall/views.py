@@ -211,8 +211,9 @@ def kiosk_reset(request):
 
 @require_POST
 def kiosk_exit(request):
-    """Leave kiosk mode on this browser: hall staff only (a clerk or a supervisor signs
-    in on the terminal), so a visitor cannot switch the timeout off."""
+    """Leave kiosk mode on this browser: hall staff only (a clerk of the hall or a
+    manager, ``pages.is_hall_staff``, signs in on the terminal), so a visitor cannot
+    switch the timeout off."""
     if not pages.is_hall_staff(request.user):
         return forbidden(request, "只有大厅工作人员可以退出自助模式。")
     logout(request)

@@ -6,10 +6,12 @@ management and the supervisors' hall view (大厅实时概况).
   category, confirm 绿色通道, start service (which lands in the counter intake with the
   applicant found by the ticket's ID number) and end service. Each button is one POST
   to ``panel-act`` and one service call; the page comes back (post, redirect, get).
-* Window management: supervisors and system administrators (there is no hall manager
-  role) set any window's state, categories and clerk; a clerk sets only their own
-  window's state and categories, and never touches another hall's windows.
-* The hall view: supervisors and system administrators.
+* Window management: the managers, system administrators and district-wide supervisors
+  (there is no hall manager role; ``services.base.is_manager``), set any window's
+  state, categories and clerk; a clerk sets only their own window's state and
+  categories, and never touches another hall's windows. A supervisor of some
+  departments only watches: no window management.
+* The hall view: the managers and every supervisor (each counting their scope).
 """
 
 from django.contrib import messages
@@ -31,6 +33,7 @@ from .constants import LONG_WAIT_MINUTES, NO_SHOW_CALLS, PriorityGroup, WindowSt
 from .errors import HallError
 from .models import ServiceCategory, Ticket
 from .selectors import serving_at
+from .services.base import refused
 from .services.calling import (
     call_next,
     intake_url,
@@ -195,7 +198,7 @@ def _visible_hall(request, code: str):
         return hall
     own = pages.own_window(request.user)
     if own is None or own.hall_id != hall.pk:
-        raise PermissionDenied("只能查看本人所在大厅的窗口。")
+        raise refused("只能查看本人所在大厅的窗口。", request.user)
     return hall
 
 
@@ -291,7 +294,7 @@ def window_act(request, code: str, pk: int):
 @login_required
 @require_GET
 def overview(request):
-    if not pages.is_hall_manager(request.user):
+    if not pages.sees_hall_view(request.user):
         return forbidden(request, "只有督查人员和系统管理员可以查看大厅实时概况。")
     halls = pages.hall_list()
     if not halls:
@@ -304,6 +307,7 @@ def overview(request):
         **pages.hall_figures(hall, request.user),
         "hall": hall,
         "halls": halls,
+        "manager": pages.is_hall_manager(request.user),
         "today": timezone.localdate(),
         "over_minutes": LONG_WAIT_MINUTES,
     }

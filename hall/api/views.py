@@ -14,7 +14,9 @@ URL with the applicant found), end, 绿色通道, cancel. The services re-check 
 their Chinese message. A ticket acted on by someone else first is a 409 (``conflict``).
 
 Citizens (IsCitizen): their appointments, booking and cancelling, and the free places
-of a category's slots. Managers (system administrators, supervisors): a hall's figures.
+of a category's slots. System administrators and supervisors: a hall's figures (a
+supervisor of some departments counts their cases' tickets); the managers' acts on
+windows are pages (``hall.views_staff``), refused by the services to such a supervisor.
 
 Every refusal is the one error shape (``jinpu_portal.api``) with the service's code.
 """
@@ -43,7 +45,7 @@ from .. import selectors
 from ..constants import TicketSource, TicketStatus, WindowState
 from ..models import Appointment, ServiceCategory, Ticket
 from ..services import appointments, calling, tickets, windows
-from ..services.base import clerk_hall_id, is_manager
+from ..services.base import clerk_hall_id, watches_halls
 from ..services.tickets import follow_path
 from ..throttles import TOO_MANY, HallAddressThrottle
 from .serializers import (
@@ -76,11 +78,14 @@ ACT_ERRORS = error_responses(
 )
 
 
-class IsManager(BasePermission):
+class WatchesHalls(BasePermission):
+    """A hall's figures: system administrators and every supervisor
+    (``services.base.watches_halls``; the hall's API has no manager's act)."""
+
     message = "仅系统管理员或督查人员可以使用此接口。"
 
     def has_permission(self, request, view):
-        return is_manager(request.user)
+        return watches_halls(request.user)
 
 
 def _public_ticket(ticket: Ticket, wait) -> dict:
@@ -533,11 +538,11 @@ class SlotsApi(APIView):
 class FiguresApi(APIView):
     """大厅运行指标 of a day (default today): issued, waiting now, served, 过号, 已失效,
     average wait and service time, waits over 30 minutes, per category and per window.
-    Permission: IsManager (system administrators and supervisors). A supervisor of some
+    Permission: WatchesHalls (system administrators and supervisors). A supervisor of some
     departments counts, as on supervision's pages, only the tickets linked to a case of
     their departments (``selectors.figures_cases``; ``linked_only`` says so)."""
 
-    permission_classes = [IsManager]
+    permission_classes = [WatchesHalls]
 
     @extend_schema(
         tags=TAGS,

@@ -37,7 +37,15 @@ from jinpu_portal.submissions import submission_claim, submission_record
 from ..constants import SLOT_STARTS, AppointmentStatus, Lane, TicketAction, TicketSource
 from ..errors import HallError, HallPermissionDenied
 from ..models import Appointment, ServiceCategory
-from .base import clean_id_number, clean_mobile, clerk_hall_id, is_manager, log_act, signed_in
+from .base import (
+    clean_id_number,
+    clean_mobile,
+    clerk_hall_id,
+    is_manager,
+    log_act,
+    refused,
+    signed_in,
+)
 from .tickets import ALREADY, PURPOSE, IssuedTicket, issue
 
 #: Appointment codes: 8 characters without look-alikes (0/O, 1/I).
@@ -96,7 +104,7 @@ def _who(actor: User, hall_id: int, name: str, id_number: str, mobile: str):
         if not number:
             raise HallError("请填写预约人的公民身份号码。", code="invalid")
         return None, name, number, clean_mobile(mobile)
-    raise HallPermissionDenied("只有办事群众本人或本大厅的工作人员可以预约。")
+    raise refused("只有办事群众本人或本大厅的工作人员可以预约。", actor)
 
 
 @transaction.atomic
@@ -218,7 +226,7 @@ def appointment_cancel(
         )
     )
     if not (own or clerk_hall_id(actor) == appointment.hall_id or is_manager(actor)):
-        raise HallPermissionDenied("只能取消本人的预约。")
+        raise refused("只能取消本人的预约。", actor)
     if appointment.status != AppointmentStatus.BOOKED:
         raise HallError(f"该预约{appointment.get_status_display()}，不能取消。", code="state")
     if slot_start(appointment.day, appointment.slot) <= now:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import User, Window
+from accounts.selectors import is_district_wide_supervisor
 from accounts.validators import normalize_identity_number, validate_resident_id
 from jinpu_portal.db import insert
 
@@ -52,8 +53,11 @@ def signed_in(actor: User | None) -> User | None:
 
 
 def is_manager(actor: User | None) -> bool:
-    """Who manages windows and sees every hall's figures: a system administrator or a
-    supervisor."""
+    """Who manages the halls, the one rule: every hall's windows (open, pause, close,
+    seat clerks, set the categories) and the acts of its staff on tickets and
+    appointments: a system administrator (or superuser) or a district-wide supervisor
+    (全区督查). A supervisor of some departments watches the halls (``watches_halls``)
+    but manages nothing there."""
     return bool(
         actor is not None
         and actor.is_authenticated
@@ -61,9 +65,36 @@ def is_manager(actor: User | None) -> bool:
         and (
             actor.is_superuser
             or actor.has_role(Role.SYSTEM_ADMIN)
-            or actor.has_role(Role.SUPERVISOR)
+            or is_district_wide_supervisor(user=actor)
         )
     )
+
+
+def watches_halls(actor: User | None) -> bool:
+    """Who sees every hall's figures (大厅实时概况, the figures API): a manager or any
+    supervisor, each counting what ``hall.selectors.figures_cases`` gives them (a
+    supervisor of some departments, only the tickets linked to their cases)."""
+    return is_manager(actor) or bool(
+        actor is not None
+        and actor.is_authenticated
+        and actor.is_active
+        and actor.has_role(Role.SUPERVISOR)
+    )
+
+
+#: Said to a supervisor of some departments refused a manager's act.
+ONLY_WATCHES = (
+    "按部门督查的督查人员只能查看大厅实时概况，不能管理窗口、安排坐席或办理排队号和预约；"
+    "请联系系统管理员或全区督查人员。"
+)
+
+
+def refused(message: str, actor: User | None) -> HallPermissionDenied:
+    """The refusal of an act that needs a manager (or the clerk concerned): ``message``,
+    and to a supervisor of some departments, why (they watch, ``ONLY_WATCHES``)."""
+    if watches_halls(actor) and not is_manager(actor):
+        message = f"{message}{ONLY_WATCHES}"
+    return HallPermissionDenied(message)
 
 
 def clerk_hall_id(actor: User | None) -> int | None:
@@ -82,7 +113,7 @@ def require_hall_staff(actor: User | None, hall_id: int) -> None:
     """A clerk of ``hall_id`` (reception desk or window) or a manager."""
     if is_manager(actor) or clerk_hall_id(actor) == hall_id:
         return
-    raise HallPermissionDenied("只有本大厅的综窗人员或管理人员可以办理此操作。")
+    raise refused("只有本大厅的综窗人员或管理人员可以办理此操作。", actor)
 
 
 def clean_id_number(value: str) -> str:

@@ -5,7 +5,8 @@ Only an OPEN window with a seated clerk calls tickets. Who may act:
 
 * the clerk assigned to the window (``StaffProfile.window``) opens it, which seats them
   (and unseats them from any other window), pauses it and closes it (closing unseats);
-* a manager (system administrator or supervisor: ``base.is_manager``) does all of that
+* a manager (system administrator or district-wide supervisor: ``base.is_manager``; a
+  supervisor of some departments only watches the figures) does all of that
   for any window, seats a clerk there (``window_seat``, which also assigns the clerk's
   ``StaffProfile.window``: the workbench then acts at that window) and sets the
   categories a window serves (``window_set_categories``).
@@ -30,9 +31,9 @@ from accounts.services import staff_assign_window
 from jinpu_portal.concurrency import STALE_MESSAGE, edit_token
 
 from ..constants import TicketStatus, WindowAction, WindowState
-from ..errors import HallConflict, HallError, HallPermissionDenied
+from ..errors import HallConflict, HallError
 from ..models import ServiceCategory, Ticket, WindowSeat
-from .base import at_window, is_manager, log_act
+from .base import at_window, is_manager, log_act, refused
 
 
 def _assigned(actor: User, window: Window) -> bool:
@@ -123,7 +124,7 @@ def window_open(*, window: Window, actor: User) -> WindowSeat:
         raise HallError("该窗口已停用。", code="inactive")
     assigned = _assigned(actor, window)
     if not (assigned or is_manager(actor)):
-        raise HallPermissionDenied("只有该窗口的综窗人员或管理人员可以开放窗口。")
+        raise refused("只有该窗口的综窗人员或管理人员可以开放窗口。", actor)
     seat = seat_lock(window)
     if assigned and seat.clerk_id != actor.pk:
         if seat.clerk_id is not None:
@@ -138,7 +139,7 @@ def window_open(*, window: Window, actor: User) -> WindowSeat:
 
 def _require_seated_or_manager(seat: WindowSeat, actor: User) -> None:
     if not (is_manager(actor) or (seat.clerk_id == actor.pk and _assigned(actor, seat.window))):
-        raise HallPermissionDenied("只有在该窗口入座的综窗人员或管理人员可以操作该窗口。")
+        raise refused("只有在该窗口入座的综窗人员或管理人员可以操作该窗口。", actor)
 
 
 @transaction.atomic
@@ -166,7 +167,7 @@ def window_seat(*, window: Window, clerk: User | None, actor: User) -> WindowSea
     """A manager seats ``clerk`` at ``window`` (None: nobody; the window closes). The
     clerk's ``StaffProfile.window`` becomes this window, so the workbench acts here."""
     if not is_manager(actor):
-        raise HallPermissionDenied("只有管理人员可以安排窗口人员。")
+        raise refused("只有管理人员可以安排窗口人员。", actor)
     if clerk is not None and not (clerk.is_active and clerk.has_role(Role.CLERK)):
         raise HallError("只能安排综窗人员入座窗口。", code="invalid")
     if not window.is_active:
@@ -202,7 +203,7 @@ def window_set_categories(
     ``seen`` is the ``categories_token`` of the set the manager's page showed: refused
     when another manager changed the set since (their change would be undone)."""
     if not is_manager(actor):
-        raise HallPermissionDenied("只有管理人员可以调整窗口办理的业务。")
+        raise refused("只有管理人员可以调整窗口办理的业务。", actor)
     wanted = {int(pk) for pk in category_ids}
     found = set(
         ServiceCategory.objects.filter(pk__in=wanted, hall_id=window.hall_id).values_list(

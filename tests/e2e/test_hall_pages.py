@@ -83,8 +83,9 @@ def test_every_hall_page_of_each_role_passes_axe_at_both_widths(
         screenshots_dir,
         shots=("windows", "overview"),
     )
+    expect(boss.get_by_test_id("overview-windows")).to_be_visible()  # a manager
 
-    # A supervisor of one department counts only the tickets linked to its cases.
+    # A supervisor of one department counts only the tickets linked to its cases...
     from tests.factories import DepartmentFactory, make_supervisor
 
     watcher = make_supervisor(DepartmentFactory(), username="hall-dept-supervisor")
@@ -97,6 +98,8 @@ def test_every_hall_page_of_each_role_passes_axe_at_both_widths(
         shots=("overview-linked",),
     )
     expect(scoped.get_by_test_id("overview-linked-only")).to_be_visible()
+    # ... and manages no window: no 窗口管理 button (the page itself is a 403 to them).
+    expect(scoped.get_by_test_id("overview-windows")).to_have_count(0)
 
     _, person = signed_in(browser, DESKTOP, base, citizen.user.username)
     _audit(

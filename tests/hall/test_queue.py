@@ -18,6 +18,7 @@ from tests.factories import (
     ServiceCategoryFactory,
     TicketFactory,
     UserFactory,
+    make_supervisor,
     resident_id,
 )
 
@@ -433,7 +434,7 @@ def test_window_states_and_seats(category, seat):
 def test_a_manager_seats_a_clerk_who_leaves_the_other_window(monday, category):
     one = HallWindowFactory(categories=[category])
     two = HallWindowFactory(categories=[category])
-    manager = UserFactory(supervisor=True)
+    manager = make_supervisor()  # district-wide (全区督查)
     clerk = one.clerk
     seat = windows.window_seat(window=two.window, clerk=clerk, actor=manager)
     assert seat.clerk_id == clerk.pk
