@@ -19,6 +19,7 @@ from accounts.selectors import (
     clerk_window_of,
     department_list_acting_for,
     department_list_supervised_by,
+    is_district_wide_supervisor,
 )
 from approvals.services.sweep import approvers_by_department
 
@@ -183,8 +184,7 @@ def review_batch_list_for(*, user) -> QuerySet[ReviewBatch]:
     if not _signed_in(user) or not user.has_role(Role.SUPERVISOR):
         return ReviewBatch.objects.none()
     batches = ReviewBatch.objects.select_related("opened_by").order_by("-created_at", "-id")
-    profile = getattr(user, "staff_profile", None)
-    if profile is not None and profile.district_wide:
+    if is_district_wide_supervisor(user=user):
         return batches
     return batches.filter(opened_by=user)
 

@@ -22,7 +22,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.constants import Role
-from accounts.selectors import department_list_acting_for, department_list_supervised_by
+from accounts.selectors import (
+    department_list_acting_for,
+    department_list_supervised_by,
+    is_district_wide_supervisor,
+)
 
 from .constants import BAD_LEVELS, InstanceState, Stage
 from .models import Rating, ServiceInstance
@@ -75,10 +79,10 @@ def staff_scope_for(*, user) -> StaffScope:
     """The user's feedback scope (a few queries, once per request)."""
     if not user.is_authenticated:
         return StaffScope()
+    if is_district_wide_supervisor(user=user):
+        return StaffScope(everything=True, supervisor=True)
     supervisor = user.has_role(Role.SUPERVISOR)
     profile = getattr(user, "staff_profile", None)
-    if supervisor and profile is not None and profile.district_wide:
-        return StaffScope(everything=True, supervisor=True)
     watched = set(department_list_supervised_by(user=user).values_list("pk", flat=True))
     acting = set(department_list_acting_for(user=user).values_list("pk", flat=True))
     clerk = user.has_role(Role.CLERK) and profile is not None and profile.window_id
