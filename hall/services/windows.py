@@ -16,7 +16,10 @@ that ticket is ended, marked 过号 or transferred (one left there on an earlier
 not count: the day's close ends it, ``hall.services.dayclose``). Closing a window sends the tickets
 transferred to it back to their category's queue (their place kept); a transfer to a
 window holds that window's seat lock too (``calling.transfer``, ``seats_lock``), so it
-either finds the window closed or is released by the close that follows it. Every act is a
+either finds the window closed or is released by the close that follows it. Seating a
+clerk (their open, a manager's seat) locks the window's seat and the clerk's seat
+elsewhere together, in the same primary-key order as a transfer (``seats_lock``): a
+transfer to the window at that moment waits, never deadlocks. Every act is a
 ticket event (no ticket). A window left open or paused overnight is closed by the day's
 close the same way, under the same seat lock, with an event by nobody
 (``dayclose.close_windows``).
@@ -60,13 +63,37 @@ def seat_lock(window: Window) -> WindowSeat:
     return seat
 
 
-def seats_lock(*windows: Window) -> dict[int, WindowSeat]:
-    """The seat rows of ``windows`` that exist (none is made), by window id, locked for
-    the transaction in ONE ``SELECT … ORDER BY pk FOR UPDATE``: PostgreSQL locks the
-    rows in that order, so two acts that lock the same two seats (a transfer each way
-    between two windows) take them in the same order and never deadlock."""
-    seats = WindowSeat.objects.select_for_update().filter(pk__in=[w.pk for w in windows])
+def seats_lock(*windows: Window | WindowSeat) -> dict[int, WindowSeat]:
+    """The seat rows of ``windows`` (or of seats: a seat's pk is its window's) that
+    exist (none is made), by window id, locked for the transaction in ONE ``SELECT …
+    ORDER BY pk FOR UPDATE``: PostgreSQL locks the rows in that order, so two acts that
+    lock the same two seats (a transfer each way between two windows, a transfer to the
+    window its clerk is being seated at) take them in the same order and never deadlock.
+    Every act that locks more than one seat locks them here."""
+    seats = WindowSeat.objects.select_for_update(of=("self",)).filter(
+        pk__in=[w.pk for w in windows]
+    )
     return {seat.pk: seat for seat in seats.order_by("pk")}
+
+
+def _clerk_seats_lock(window: Window, clerk: User | None) -> tuple[WindowSeat, list[WindowSeat]]:
+    """``window``'s seat (made when missing) and the seat ``clerk`` sits at elsewhere
+    (none or one; none without a clerk), locked together by ``seats_lock``: seating the
+    clerk here unseats them there. Who sits where is read under the locks: when the
+    clerk moved between the read of their seat and its lock, the read is done again (the
+    seats locked so far stay locked); a clerk who keeps moving gets the stale-page
+    conflict."""
+    if clerk is None:
+        return seat_lock(window), []
+    if not WindowSeat.objects.filter(window=window).exists():
+        WindowSeat.objects.get_or_create(window=window, defaults={"hall_id": window.hall_id})
+    for _attempt in range(3):
+        elsewhere = list(WindowSeat.objects.filter(clerk=clerk).exclude(window=window))
+        seats = seats_lock(window, *elsewhere)
+        others = [seats[other.pk] for other in elsewhere if other.pk in seats]
+        if all(other.clerk_id == clerk.pk for other in others):
+            return seats[window.pk], others
+    raise HallConflict(STALE_MESSAGE)
 
 
 def _busy(window: Window) -> bool:
@@ -103,10 +130,10 @@ def _set_state(seat: WindowSeat, state: str, actor: User, action: str, now) -> W
     return seat
 
 
-def _unseat_elsewhere(clerk: User, window: Window) -> None:
-    """The clerk leaves any other window (closed, as nobody sits there any more)."""
-    others = WindowSeat.objects.select_for_update(of=("self",)).filter(clerk=clerk)
-    for other in others.exclude(window=window):
+def _unseat_elsewhere(clerk: User, others: list[WindowSeat]) -> None:
+    """The clerk leaves the other window they sit at (closed, as nobody sits there any
+    more): ``others``, locked with the window they are seated at (``_clerk_seats_lock``)."""
+    for other in others:
         if _busy(other.window):
             raise HallError(
                 f"{other.window} 还有已叫号或正在办理的号，请先在该窗口处理完毕。",
@@ -125,11 +152,11 @@ def window_open(*, window: Window, actor: User) -> WindowSeat:
     assigned = _assigned(actor, window)
     if not (assigned or is_manager(actor)):
         raise refused("只有该窗口的综窗人员或管理人员可以开放窗口。", actor)
-    seat = seat_lock(window)
+    seat, others = _clerk_seats_lock(window, actor if assigned else None)
     if assigned and seat.clerk_id != actor.pk:
         if seat.clerk_id is not None:
             _require_not_busy(window)
-        _unseat_elsewhere(actor, window)
+        _unseat_elsewhere(actor, others)
         seat.clerk = actor
         _log(seat, WindowAction.SEATED, at=timezone.now(), actor=actor, clerk=actor.pk)
     if seat.clerk_id is None:
@@ -172,13 +199,13 @@ def window_seat(*, window: Window, clerk: User | None, actor: User) -> WindowSea
         raise HallError("只能安排综窗人员入座窗口。", code="invalid")
     if not window.is_active:
         raise HallError("该窗口已停用。", code="inactive")
-    seat = seat_lock(window)
+    seat, others = _clerk_seats_lock(window, clerk)
     if seat.clerk_id == getattr(clerk, "pk", None):
         return seat
     _require_not_busy(window)
     now = timezone.now()
     if clerk is not None:
-        _unseat_elsewhere(clerk, window)
+        _unseat_elsewhere(clerk, others)
         profile = getattr(clerk, "staff_profile", None)
         if profile is None or profile.window_id != window.pk:
             staff_assign_window(user=clerk, window=window)

@@ -416,3 +416,53 @@ def test_two_transfers_the_opposite_ways_at_once_both_go_through(at, monkeypatch
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.target_window_id, second.target_window_id) == (two.pk, one.pk)
+
+
+def _open_target(source, target):
+    """The source window's clerk, assigned to the target window meanwhile (a manager's
+    ``staff_assign_window``), opens it in another tab: it would seat them there."""
+    from accounts.models import User
+    from accounts.services import staff_assign_window
+    from hall.services import windows
+
+    staff_assign_window(user=source.clerk, window=target.window)
+    clerk = User.objects.get(pk=source.clerk.pk)  # as their next request loads them
+    return lambda: windows.window_open(window=target.window, actor=clerk)
+
+
+def _seat_at_target(source, target):
+    """A manager seats the source window's clerk at the target window."""
+    from hall.services import windows
+    from tests.factories import UserFactory
+
+    manager = UserFactory(system_admin=True)
+    return lambda: windows.window_seat(window=target.window, clerk=source.clerk, actor=manager)
+
+
+@pytest.mark.parametrize("act", [_open_target, _seat_at_target], ids=["open", "seat"])
+def test_seating_the_clerk_at_the_target_while_they_transfer_there_never_deadlocks(
+    at, monkeypatch, act
+):
+    """The clerk of window one transfers their called ticket to window two while they
+    open window two in another tab (or a manager seats them there). Both acts lock the
+    two seats; the seating holds on after its first check. Both lock in primary-key order
+    (``seats_lock``), so the transfer waits for the seating, which finds the ticket still
+    at window one and is refused (busy); then the transfer goes through. Neither fails
+    with a deadlock (before the fix the seating locked window two's seat, then the
+    clerk's seat at window one, and PostgreSQL aborted one of them)."""
+    from hall.services import windows
+
+    source, target, ticket = _transfer_scene(at)
+    assert source.pk < target.pk  # the transfer locks the source's seat first
+    seating = act(source, target)
+    _held(monkeypatch, windows, "_busy")  # the seating's check of the target, under lock
+    results = run_at_once(seating, _later(_transfer(source, target, ticket)))
+    kind, error = results[0]
+    assert kind == "error", results
+    assert isinstance(error, HallError), results
+    assert error.code == "busy"
+    assert results[1] == ("ok", TicketStatus.WAITING), results
+    assert _left_for_a_callable_window(ticket).target_window_id == target.pk
+    seats = WindowSeat.objects.in_bulk([source.pk, target.pk])
+    assert seats[source.pk].clerk_id == source.clerk.pk
+    assert seats[target.pk].clerk_id == target.clerk.pk
