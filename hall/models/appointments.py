@@ -49,12 +49,13 @@ class Appointment(TimeStampedModel):
         verbose_name_plural = _("预约")
         ordering = ["-day", "slot", "id"]
         constraints = [
-            # One appointment still to check in per person, category and day.
+            # One live appointment (booked, checked in or late: not cancelled) per
+            # person, category and day (``appointment_book`` refuses it first).
             models.UniqueConstraint(
                 fields=["category", "day", "id_number"],
-                condition=Q(status="booked"),
+                condition=Q(status__in=["booked", "checked_in", "late"]),
                 name="hall_appointment_one_per_day",
-                violation_error_message=_("您当天已预约该业务，请勿重复预约。"),
+                violation_error_message=_("您当天已预约该业务（待签到或已签到），请勿重复预约。"),
             ),
         ]
         indexes = [

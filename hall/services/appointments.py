@@ -9,10 +9,11 @@ at the kiosk.
   ``appointment_limit`` per slot (checked with the category row locked, so the last
   place is never sold twice) and one live appointment (booked, checked in or late) per
   person, category and day: a second one while the first is still to check in is
-  refused (``booked``; a partial unique index backs that), and so is one after the
-  check-in (``checked_in``), which would give the person a second ticket of the same
-  service that day (the next visit that day is a ticket taken at the hall, without an
-  appointment). A cancelled one frees the day. The person gets the code in an
+  refused (``booked``), and so is one after the check-in (``checked_in``), which would
+  give the person a second ticket of the same service that day (the next visit that day
+  is a ticket taken at the hall, without an appointment); a partial unique index on the
+  live ones backs both, also against a writer past this service. A cancelled one frees
+  the day. The person gets the code in an
   in-portal message (and SMS from the outbox) or, booked at the desk, by SMS.
 * ``appointment_cancel``: the booker or a clerk of the hall, before the slot begins.
 * ``appointment_check_in``: the code typed or scanned at the kiosk on the day: a
@@ -107,6 +108,19 @@ def _who(actor: User, hall_id: int, name: str, id_number: str, mobile: str):
     raise refused("只有办事群众本人或本大厅的工作人员可以预约。", actor)
 
 
+def _refuse_second(live, id_number: str) -> None:
+    """Refuse a second live appointment of the person (``live``: the category's of the
+    day): ``booked`` while theirs is still to check in, ``checked_in`` after it was."""
+    mine = live.filter(id_number=id_number).values_list("status", flat=True).first()
+    if mine == AppointmentStatus.BOOKED:
+        raise HallError("您当天已预约该业务，请勿重复预约。", code="booked")
+    if mine is not None:
+        raise HallError(
+            "您当天已凭预约签到取号办理该业务，不能再预约；如需再次办理，请到大厅直接取号。",
+            code="checked_in",
+        )
+
+
 @transaction.atomic
 def appointment_book(
     *,
@@ -148,14 +162,7 @@ def appointment_book(
     live = Appointment.objects.filter(category=category, day=day, status__in=LIVE_STATUSES)
     # The person's live one of the day, read under the category's lock (taken above), as
     # every booking of the category: a check-in only turns a booked one into a live one.
-    mine = live.filter(id_number=id_number).values_list("status", flat=True).first()
-    if mine == AppointmentStatus.BOOKED:
-        raise HallError("您当天已预约该业务，请勿重复预约。", code="booked")
-    if mine is not None:
-        raise HallError(
-            "您当天已凭预约签到取号办理该业务，不能再预约；如需再次办理，请到大厅直接取号。",
-            code="checked_in",
-        )
+    _refuse_second(live, id_number)
     if live.filter(slot=slot).count() >= category.appointment_limit:
         raise HallError(f"{slot:%H:%M} 时段已约满，请选择其他时段。", code="slot_full")
     appointment = None
@@ -176,10 +183,9 @@ def appointment_book(
                 )
             break
         except IntegrityError:
-            if Appointment.objects.filter(
-                category=category, day=day, id_number=id_number, status=AppointmentStatus.BOOKED
-            ).exists():
-                raise HallError("您当天已预约该业务，请勿重复预约。", code="booked") from None
+            # The partial unique index on live ones (a writer past this service), or the
+            # code taken: tried again with another code.
+            _refuse_second(live, id_number)
     if appointment is None:
         raise HallError("预约码生成失败，请重试。", code="conflict")
     _log(

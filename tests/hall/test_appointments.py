@@ -6,6 +6,7 @@ service once due."""
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from hall.constants import AppointmentStatus, Lane, TicketAction, TicketSource
 from hall.errors import HallError, HallPermissionDenied
@@ -137,6 +138,65 @@ def test_after_the_check_in_the_same_service_that_day_is_not_booked_again(at, pe
         )
     assert book(other, person, slot=datetime.time(14, 0)).status == AppointmentStatus.BOOKED
     assert book(category, person, day=datetime.date(2026, 11, 4)).status == AppointmentStatus.BOOKED
+
+
+def _written_past_the_service(booked: Appointment, status: str, code: str) -> Appointment:
+    """Another appointment of ``booked``'s person, category and day with ``status``,
+    written straight to the table (an import, the admin, a script): no service check."""
+    return Appointment.objects.create(
+        hall_id=booked.hall_id,
+        category_id=booked.category_id,
+        day=booked.day,
+        slot=datetime.time(14, 0),
+        name=booked.name,
+        id_number=booked.id_number,
+        code=code,
+        status=status,
+    )
+
+
+@pytest.mark.parametrize(
+    "status",
+    [AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN, AppointmentStatus.LATE],
+)
+def test_the_database_refuses_a_second_live_appointment_of_the_day(at, person, status):
+    """The partial unique index covers every live appointment (booked, checked in, late),
+    so the rule holds for a writer past ``appointment_book``; cancelled ones are outside
+    it: any number of them, and a cancelled one frees the day."""
+    at(2026, 11, 2, 10)
+    category = ServiceCategoryFactory()
+    first = book(category, person)
+    Appointment.objects.filter(pk=first.pk).update(status=status)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _written_past_the_service(first, AppointmentStatus.BOOKED, "ROGUE234")
+    _written_past_the_service(first, AppointmentStatus.CANCELLED, "GONE2345")
+    _written_past_the_service(first, AppointmentStatus.CANCELLED, "GONE3456")
+    if status == AppointmentStatus.BOOKED:
+        appointments.appointment_cancel(appointment=first, actor=person)
+        assert book(category, person, slot=datetime.time(10, 0)).status == status
+    assert Appointment.objects.filter(status__in=appointments.LIVE_STATUSES).count() == 1
+
+
+def test_a_check_in_written_past_the_service_meanwhile_answers_checked_in(at, person, monkeypatch):
+    """A checked-in appointment of the person written straight to the table just after
+    the booking's check: the booking's insert meets the unique index, and the person is
+    told why (``checked_in``), not an error page or a code-generation failure."""
+    at(2026, 11, 2, 10)
+    category = ServiceCategoryFactory()
+    first = book(category, person)
+    appointments.appointment_cancel(appointment=first, actor=person)
+    checked = appointments._refuse_second
+
+    def checked_then_written(live, id_number):
+        checked(live, id_number)
+        if not live.filter(id_number=id_number).exists():
+            _written_past_the_service(first, AppointmentStatus.CHECKED_IN, "ROGUE234")
+
+    monkeypatch.setattr(appointments, "_refuse_second", checked_then_written)
+    with pytest.raises(HallError) as error:
+        book(category, person, slot=datetime.time(10, 0))
+    assert error.value.code == "checked_in"
+    assert "已凭预约签到取号" in error.value.messages[0]
 
 
 @pytest.mark.parametrize(
