@@ -191,7 +191,7 @@ def agent_authorization_list_for(*, enterprise: Enterprise) -> QuerySet[Enterpri
 def authorization_event_list_for(*, enterprise: Enterprise) -> QuerySet:
     return (
         EnterpriseAuthorizationEvent.objects.filter(enterprise=enterprise)
-        .select_related("citizen", "actor", "window__hall")
+        .select_related("citizen", "actor__citizen", "window__hall")
         .order_by("-at", "-id")
     )
 

@@ -22,7 +22,7 @@ from .authorization import (
     agent_revoke,
     legal_representative_record_at_window,
 )
-from .constants import Role, VerificationMethod
+from .constants import VerificationMethod
 from .forms import (
     AgentScopeForm,
     CitizenRegistrationForm,
@@ -287,22 +287,34 @@ def _chain_context(enterprise: Enterprise, **extra) -> dict:
         rows.append({"authorization": authorization, "state": state[0], "tone": state[1]})
     events = list(authorization_event_list_for(enterprise=enterprise)[:50])
     for event in events:
-        event.who = _who(event, staff=extra.get("staff", False))
+        event.who = _who(event, enterprise, staff=extra.get("staff", False))
     return {"enterprise": enterprise, "authorizations": rows, "events": events, **extra}
 
 
-def _who(event, *, staff: bool) -> str:
-    """Who took a step, as the page may say it: staff see the clerk's name, citizens
-    only the window (they never see staff names)."""
+def _who(event, enterprise: Enterprise, *, staff: bool) -> str:
+    """Who took a step, as the page may say it. A party of the chain acting online (the
+    legal representative, or the person whose identity was verified) by name; anyone
+    else acted for the portal (a clerk at a window, or verifying an identity there):
+    staff see the name, citizens only the window (they never see staff names).
+    Decided from the record, not from the actor's roles today: an inactive account has
+    no roles, and a clerk who left or moved to a department stays unnamed."""
     actor = event.actor
     place = str(event.window) if event.window_id else ""
     if actor is None:
         return place or "系统"
-    if actor.has_role(Role.CLERK) or actor.is_staff:
-        name = f"（{actor}）" if staff else ""
-        return f"{place or '窗口工作人员'}{name}"
     citizen = getattr(actor, "citizen", None)
-    return citizen.name if citizen is not None else str(actor)
+    if citizen is not None and not event.window_id and _is_party(citizen, event, enterprise):
+        return citizen.name
+    name = f"（{actor}）" if staff else ""
+    return f"{place or '窗口工作人员'}{name}"
+
+
+def _is_party(citizen, event, enterprise: Enterprise) -> bool:
+    """Whether ``citizen`` is the event's person or the enterprise's legal representative."""
+    if citizen.pk == event.citizen_id:
+        return True
+    number = enterprise.legal_representative_id_number
+    return bool(number) and citizen.id_number == number
 
 
 def _clerk_window_or_403(request):

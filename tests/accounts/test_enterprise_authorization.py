@@ -7,6 +7,7 @@ decides who may act for an enterprise everywhere."""
 
 import datetime
 import os
+import re
 
 import pytest
 from django.core.cache import cache
@@ -21,14 +22,14 @@ from accounts.authorization import (
     agent_revoke,
     legal_representative_record_at_window,
 )
-from accounts.constants import AuthorizationAction, VerificationMethod
+from accounts.constants import AuthorizationAction, Role, VerificationMethod
 from accounts.models import (
     Enterprise,
     EnterpriseAuthorizationEvent,
     EnterpriseRepresentative,
 )
 from accounts.selectors import enterprise_list_for, may_act_for
-from accounts.services import citizen_register, citizen_verify
+from accounts.services import citizen_register, citizen_verify, user_set_roles
 from accounts.token_users import cache_key
 from approvals.services.delivery import may_download_result
 from intake.services.cases import application_submit
@@ -451,3 +452,28 @@ def test_the_legal_representatives_page_hides_staff_names(client, chain):
     assert agent.masked_id_number in html
     client.force_login(agent.user)  # an agent does not manage the enterprise's agents
     assert client.get(f"/accounts/enterprises/{enterprise.pk}/agents/").status_code == 404
+
+
+@pytest.mark.parametrize("leaves", ["deactivated", "moved_to_a_department"])
+def test_a_clerk_who_left_the_window_stays_unnamed(client, chain, leaves):
+    """The chain's record keeps who acted; the page decided "staff or citizen" from the
+    actor's roles today, and an inactive account has none (``User.has_role``): the
+    clerk who left, or now approves for a department, was shown by name."""
+    legal, enterprise, agent, *_ = chain
+    clerk = make_clerk()
+    client.force_login(clerk)
+    record_agent_at_window(client, enterprise, agent.name, agent.id_number)
+    if leaves == "deactivated":
+        clerk.is_active = False
+        clerk.save(update_fields=["is_active"])
+    else:
+        user_set_roles(user=clerk, roles={Role.APPROVER})
+    client.force_login(legal.user)
+    # The legal representative revokes it online: their own act names them.
+    authorization = EnterpriseRepresentative.objects.get(enterprise=enterprise)
+    client.post(f"/accounts/enterprises/{enterprise.pk}/agents/{authorization.pk}/revoke/")
+    html = client.get(f"/accounts/enterprises/{enterprise.pk}/agents/").content.decode()
+    assert clerk.full_name not in html
+    assert clerk.username not in html
+    assert re.search(rf"窗口登记经办人授权 · {agent.name}\s*· {clerk.staff_profile.window}", html)
+    assert re.search(rf"撤销经办人授权 · {agent.name}\s*· {legal.name}", html)
