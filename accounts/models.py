@@ -27,6 +27,7 @@ from .constants import (
 )
 from .validators import (
     mask_identity_number,
+    mask_phone,
     validate_credit_code,
     validate_resident_id,
 )
@@ -242,6 +243,10 @@ class Citizen(TimeStampedModel):
     @property
     def masked_id_number(self) -> str:
         return mask_identity_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
 
 
 class IdentityVerification(TimeStampedModel):

@@ -165,3 +165,14 @@ def mask_identity_number(value: str | None) -> str:
     if len(value) <= 10:
         return "*" * len(value)
     return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
+
+
+def mask_phone(value: str | None) -> str:
+    """A telephone number with its middle hidden: a mobile number's first 3 and last 4
+    digits visible (139****5678); a shorter number only its last 4."""
+    value = (value or "").strip()
+    if len(value) <= 4:
+        return "*" * len(value)
+    if len(value) < 11:
+        return f"{'*' * (len(value) - 4)}{value[-4:]}"
+    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"

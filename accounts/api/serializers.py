@@ -45,11 +45,11 @@ class EnterpriseRefSerializer(serializers.Serializer):
 class CitizenRefSerializer(serializers.Serializer):
     name = serializers.CharField()
     id_number = serializers.CharField(source="masked_id_number")
-    phone = serializers.CharField()
+    phone = serializers.CharField(source="masked_phone", help_text="手机号码（脱敏）")
 
 
 class MeSerializer(UserRefSerializer):
-    """The user, their roles and their scope. ID numbers are masked."""
+    """The user, their roles and their scope. ID numbers and the phone are masked."""
 
     roles = serializers.SerializerMethodField()
     window = WindowRefSerializer(allow_null=True)
