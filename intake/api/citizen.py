@@ -78,7 +78,9 @@ def _change_schema(summary: str, request=None, status_code: int = status.HTTP_20
 
 class CitizenApiMixin(ServiceCallMixin):
     def detail(self, pk: int) -> Response:
-        return Response(ApplicationDetailSerializer(self.detailed(pk)).data)
+        application = self.detailed(pk)
+        context = {"viewer": self.request.user}
+        return Response(ApplicationDetailSerializer(application, context=context).data)
 
     def state(self, application: Application, status_code: int = status.HTTP_200_OK) -> Response:
         """The answer to a change: ``application`` as the service left it (its slots

@@ -5,6 +5,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.validators import mask_phone
 from catalog.constants import MaterialRequirement
 from jinpu_portal.api.fields import date_out, datetime_out, submission_key
 
@@ -53,7 +54,7 @@ class PowerOfAttorneySerializer(serializers.Serializer):
 class AgentOutSerializer(serializers.Serializer):
     name = serializers.CharField()
     id_number = serializers.CharField(help_text="脱敏：前 6 位和后 4 位")
-    phone = serializers.CharField()
+    phone = serializers.CharField(help_text="申请详情中仅申请人本人可见完整号码，其他人脱敏")
     power_of_attorney = PowerOfAttorneySerializer(allow_null=True)
 
 
@@ -231,7 +232,11 @@ def _slot(slot) -> dict:
 
 
 class ApplicationDetailSerializer(ApplicationStateSerializer):
-    """The application with its timeline (events), notices and correction notices."""
+    """The application with its timeline (events), notices and correction notices.
+    The telephones (contact_phone, the agent's) are in full for the applicant only, who
+    edits them; for anyone else who may read the case (another representative of the
+    enterprise, a clerk, a supervisor) they are masked. The view passes the reader as
+    ``context["viewer"]``."""
 
     events = CaseEventSerializer(many=True)
     notices = NoticeSerializer(many=True)
@@ -246,7 +251,13 @@ class ApplicationDetailSerializer(ApplicationStateSerializer):
         ]
 
     def to_representation(self, application):
-        return self.declared_representation(application)
+        data = self.declared_representation(application)
+        viewer = self.context.get("viewer")
+        if viewer is None or application.applicant.user_id != viewer.pk:
+            data["contact_phone"] = mask_phone(data["contact_phone"])
+            if data["agent"]:
+                data["agent"]["phone"] = mask_phone(data["agent"]["phone"])
+        return data
 
 
 class ApplicationWriteSerializer(serializers.Serializer):

@@ -428,3 +428,29 @@ def test_uploading_to_a_withdrawn_application_says_it_was_withdrawn(api, applica
     assert (
         response.json()["detail"] == "申请已撤回，不能再上传或修改申请内容。如需办理，请重新申请。"
     )
+
+
+def test_a_fellow_representative_reads_the_phone_numbers_masked(
+    api, applicant, item, enterprise, colleague
+):
+    """Another representative of the enterprise may follow the case, but has no task
+    that needs the applicant's or the agent's telephone: both are masked for them. The
+    applicant keeps them in full (they edit them)."""
+    application = submit_online(
+        applicant,
+        item,
+        enterprise=enterprise,
+        contact_phone="13911112222",
+        form_data={"agent": {"name": "张代办", "id_number": AGENT_ID, "phone": "13700000000"}},
+    )
+    url = f"/api/v1/applications/{application.pk}/"
+    client = APIClient()
+    client.force_authenticate(colleague.user)
+    body = client.get(url).content.decode()
+    for number in ("13911112222", "13700000000", AGENT_ID):
+        assert number not in body
+    data = client.get(url).data
+    assert (data["contact_phone"], data["agent"]["phone"]) == ("139****2222", "137****0000")
+
+    data = api.get(url).data
+    assert (data["contact_phone"], data["agent"]["phone"]) == ("13911112222", "13700000000")
