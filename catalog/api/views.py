@@ -79,7 +79,8 @@ class ItemDetailApi(RetrieveAPIView):
 
     The JSON of a published version is cached by version id (catalog.api.cache); the
     one query per request finds the item's current version, so publishing or retiring
-    shows at once. File URLs are relative (/media/...), the same for every host.
+    shows at once. File URLs are relative (the guide's download view, /guide/files/...,
+    never /media/), the same for every host.
     """
 
     permission_classes = [AllowAny]
