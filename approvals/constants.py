@@ -20,6 +20,11 @@ class Decision(models.TextChoices):
     DENY = "deny", _("不予许可")
 
 
+# Every step's opinion (审查意见) is printed on the case's decision document, which the
+# applicant receives (templates/documents/intake/_steps.html): said where it is typed.
+OPINION_HELP = "将载入决定书送达申请人；请勿写入工作人员姓名、电话等个人信息。"
+
+
 class ClockKind(models.TextChoices):
     PROMISED = "promised", _("承诺时限")
     STATUTORY = "statutory", _("法定时限")

@@ -4,7 +4,7 @@ from django import forms
 
 from jinpu_portal.forms import BootstrapForm
 
-from .constants import SPECIAL_PROCEDURE_KINDS, PauseKind
+from .constants import OPINION_HELP, SPECIAL_PROCEDURE_KINDS, PauseKind
 
 
 class VersionedForm(BootstrapForm):
@@ -18,6 +18,7 @@ class ApproveForm(VersionedForm):
         label="审查意见",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "如：材料齐全，符合法定条件。"}),
+        help_text=OPINION_HELP,
     )
 
 

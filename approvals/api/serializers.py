@@ -8,7 +8,7 @@ from rest_framework import serializers
 from accounts.api.serializers import DepartmentRefSerializer, UserRefSerializer
 from jinpu_portal.api.fields import optional_text
 
-from ..constants import SPECIAL_PROCEDURE_KINDS, Decision, PauseKind
+from ..constants import OPINION_HELP, SPECIAL_PROCEDURE_KINDS, Decision, PauseKind
 from ..models import Clock, ClockPause, Escalation, Extension, Task
 from ..selectors import time_left, tolerated_owed
 from ..services.tasks import (
@@ -217,7 +217,9 @@ class DecideSerializer(VersionSerializer):
     decision = serializers.ChoiceField(
         label="办理意见", choices=Decision.choices, help_text="approve 同意，deny 不予许可"
     )
-    opinion = optional_text("审查意见", max_length=2000, help_text="同意时的审查意见")
+    opinion = optional_text(
+        "审查意见", max_length=2000, help_text=f"同意时的审查意见，{OPINION_HELP}"
+    )
     reason = optional_text("不予许可理由", max_length=280, help_text="不予许可的理由（必填）")
     legal_basis = optional_text("法律依据", max_length=LEGAL_BASIS_MAX_LENGTH)
 

@@ -87,6 +87,8 @@ def test_task_page_actions_and_messages(client, accept, sequential_version, spj_
 
     response = client.post(f"/approvals/tasks/{task.pk}/claim/", {"version": 0}, follow=True)
     assert "已认领" in response.content.decode()
+    # The approver is told where the opinion goes (every step's is on the decision).
+    assert "将载入决定书送达申请人；请勿写入工作人员姓名" in response.content.decode()
     # A form posted with the version seen before the claim: a conflict, in Chinese.
     response = client.post(
         f"/approvals/tasks/{task.pk}/approve/", {"version": 0, "opinion": "同意"}, follow=True
