@@ -4,12 +4,17 @@ run it, and fail with a readable list of what it found.
     from tests.e2e.axe import assert_no_serious_violations
     assert_no_serious_violations(page, "citizen home, phone")
 
+``assert_fits_and_passes_axe(page, label)`` adds the check that the page does not
+scroll sideways (the two checks the tests make of a page at each width).
+
 Only findings of the given impacts count (serious and critical by default); each
 violation comes back as axe reports it (id, impact, help, nodes with target selectors
 and, for colour contrast, the colours, font and measured ratio in ``any[].data``).
 """
 
 from pathlib import Path
+
+from tests.e2e.helpers import assert_no_sideways_scroll
 
 AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 SERIOUS = ("serious", "critical")
@@ -87,3 +92,10 @@ def assert_no_serious_violations(
         f"axe-core: {count_nodes(violations)} {'/'.join(impacts)} finding(s) on {label} "
         f"({page.url}):\n{format_violations(violations)}"
     )
+
+
+def assert_fits_and_passes_axe(page, label: str) -> None:
+    """The page as it stands (at its viewport's width) does not scroll sideways and has
+    no serious or critical axe finding; ``label`` names it in a failure."""
+    assert_no_sideways_scroll(page, label)
+    assert_no_serious_violations(page, label)

@@ -21,8 +21,8 @@ from approvals.models import Escalation
 from feedback.models import Pad, ReviewBatch
 from hall.models import Ticket
 from intake.models import Application
-from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.helpers import DESKTOP, PHONE, assert_no_sideways_scroll, shoot, signed_in
+from tests.e2e.axe import assert_fits_and_passes_axe
+from tests.e2e.helpers import DESKTOP, PHONE, shoot, signed_in
 from tests.factories import (
     accept_case,
     department,
@@ -71,8 +71,7 @@ def post_twice(page, url: str, selector: str, fill) -> None:
 def look(page, screenshots_dir, name: str) -> None:
     for label, viewport in (("1280", DESKTOP), ("390", PHONE)):
         page.set_viewport_size(viewport)
-        assert_no_sideways_scroll(page)
-        assert_no_serious_violations(page, f"{name} at {label} px")
+        assert_fits_and_passes_axe(page, f"{name} at {label} px")
         shoot(page, screenshots_dir, f"form-key-{name}-{label}")
 
 
