@@ -27,7 +27,7 @@ from jinpu_portal.refusals import error_text
 
 from .admin_widgets import FaqField
 from .calendar import uncovered_years, years_to_check
-from .constants import CalendarSource, Channel, VersionStatus
+from .constants import GUIDE_CONTACT_FIELDS, CalendarSource, Channel, VersionStatus
 from .diff import version_diff
 from .excel import catalog_export, catalog_import
 from .models import (
@@ -137,19 +137,7 @@ VERSION_FIELDSETS = [
             ]
         },
     ),
-    (
-        "受理地点与联系方式",
-        {
-            "fields": [
-                "accepting_halls",
-                "accepting_units",
-                "location",
-                "office_hours",
-                "consult_phone",
-                "complaint_phone",
-            ]
-        },
-    ),
+    ("受理地点与联系方式", {"fields": list(GUIDE_CONTACT_FIELDS)}),
     ("常见问题与办理结果", {"fields": ["faqs", "result_name", "result_sample"]}),
 ]
 # ItemVersion.change_note's column: a longer note is refused, never cut.

@@ -137,3 +137,15 @@ class CatalogEventAction(models.TextChoices):
     PUBLISHED = "published", _("发布")
     RETIRED = "retired", _("停用")
     IMPORTED = "imported", _("Excel 导入")
+
+
+# 受理地点与联系方式: the version's fields of this part of the service guide, in the guide's
+# order. The admin's fieldset and the API's item detail both list them from here.
+GUIDE_CONTACT_FIELDS = (
+    "accepting_halls",
+    "accepting_units",
+    "location",
+    "office_hours",
+    "consult_phone",
+    "complaint_phone",
+)

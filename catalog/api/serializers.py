@@ -11,7 +11,7 @@ from accounts.api.serializers import DepartmentRefSerializer, HallRefSerializer
 from accounts.models import Department
 from jinpu_portal.api.fields import ChoiceRefSerializer, choice_refs
 
-from ..constants import Channel
+from ..constants import GUIDE_CONTACT_FIELDS, Channel
 from ..files import guide_file_url
 from ..models import Bundle, ItemMaterial, ItemVersion, ServiceObjectType, WorkflowStep
 from ..selectors import bundle_material_list, bundle_published_versions
@@ -168,12 +168,7 @@ class ItemVersionDetailSerializer(ItemVersionListSerializer):
             "appointment_supported",
             "online_payment_supported",
             "postal_delivery_supported",
-            "accepting_halls",
-            "accepting_units",
-            "location",
-            "office_hours",
-            "consult_phone",
-            "complaint_phone",
+            *GUIDE_CONTACT_FIELDS,
             "faqs",
             "result_name",
             "result_sample",
