@@ -6,7 +6,7 @@ an item is looked up by its implementation code (the implementing department's c
 code followed by the item's basic code), bundles by their code, delegations by item
 and grantee; a second ``seed_demo`` adds nothing.
 
-Facts from the 2020 reform report (DOMAIN.md) that the demo shows: 全域通办 of the two
+Facts from the New Area's 2020 reform report that the demo shows: 全域通办 of the two
 registrations at all 12 market-supervision stations, water and gas connection in three
 steps and 11 working days, items delegated (赋权) to the parks and streets, items that
 cannot be done online with their reason, 即办件, 联办 items whose steps run in

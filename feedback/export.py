@@ -2,7 +2,7 @@
 
 One row per rating: case number, item code and version, department code, handling
 state, region code, channel, rater, evaluated person, level, time and text (the fields
-the provincial payloads carry, DOMAIN.md), with the rating's id and push status for the
+the provincial payloads carry), with the rating's id and push status for the
 push job to come. ID numbers are masked (first 6, last 4): the export is read by people.
 
 Rows are read with one query through a server-side cursor (``iterator``) and written as

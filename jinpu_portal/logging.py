@@ -1,4 +1,5 @@
-"""Log filters. Identity numbers never reach a log line (DOMAIN.md: personal data).
+"""Log filters. Identity numbers never reach a log line (docs/domain.md,
+"Identity numbers and personal data").
 
 The filter sits on every handler (settings.LOGGING routes Django's own loggers through
 the root handler; jinpu_portal.celery adds it to the handlers Celery's worker installs),

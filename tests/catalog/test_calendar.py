@@ -18,9 +18,9 @@ from catalog.models import CalendarDay, CalendarYear
 
 D = datetime.date
 
-# 2026 (DOMAIN.md): 元旦 1/1-1/3 off, 1/4 (Sun) worked; 春节 2/15-2/23 off, 2/14 and 2/28
-# worked; 清明 4/4-4/6; 劳动节 5/1-5/5 off, 5/9 worked; 端午 6/19-6/21; 中秋 9/25-9/27;
-# 国庆 10/1-10/7 off, 9/20 and 10/10 worked.
+# 2026 (the State Council's published schedule): 元旦 1/1-1/3 off, 1/4 (Sun) worked;
+# 春节 2/15-2/23 off, 2/14 and 2/28 worked; 清明 4/4-4/6; 劳动节 5/1-5/5 off, 5/9 worked;
+# 端午 6/19-6/21; 中秋 9/25-9/27; 国庆 10/1-10/7 off, 9/20 and 10/10 worked.
 HOLIDAYS_2026 = [
     *(D(2026, 1, d) for d in (1, 2, 3)),
     *(D(2026, 2, d) for d in range(15, 24)),
