@@ -1,5 +1,6 @@
-"""Forms of the account pages: login, citizen sign-up and the window's identity
-verification."""
+"""Forms of the account pages: login, citizen sign-up, the window's identity
+verification, and the enterprise authorization chain (an agent authorized online or
+recorded at a window, a legal representative recorded at a window)."""
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm

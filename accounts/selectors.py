@@ -1,4 +1,6 @@
-"""Reads with rules: which departments a user may act for or watch, what a user is."""
+"""Reads with rules: which departments a user may act for or watch, what a user is,
+and whom a user may act for in the enterprise authorization chain (legal
+representative, active agent authorizations)."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone

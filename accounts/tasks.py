@@ -1,3 +1,6 @@
+"""Celery tasks of accounts, run by beat (settings.CELERY_BEAT_SCHEDULE): the expiry of
+agent authorizations past their last day."""
+
 from celery import shared_task
 
 

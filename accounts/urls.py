@@ -1,4 +1,5 @@
-"""Account pages (login, sign-up, profile, verification). Mounted at /accounts/."""
+"""Account pages (login, sign-up, profile, verification, enterprise authorizations).
+Mounted at /accounts/."""
 
 from django.urls import path
 

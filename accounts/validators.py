@@ -1,4 +1,5 @@
-"""Check characters of Chinese identity numbers.
+"""Chinese identity numbers: check characters, validators, normalisation, the
+division names of an address code, and masking (ID numbers, telephones) for display.
 
 Resident ID numbers follow GB 11643-1999 (address code from GB/T 2260), unified social
 credit codes GB 32100-2015 (with the organisation code of GB 11714-1997 inside).
@@ -159,7 +160,8 @@ def validate_credit_code(value: str) -> None:
 
 
 def mask_identity_number(value: str | None) -> str:
-    """First 6 and last 4 characters visible, the rest hidden (DOMAIN.md: personal data)."""
+    """First 6 and last 4 characters visible, the rest hidden (docs/domain.md, "Identity
+    numbers and personal data")."""
     if not value:
         return ""
     if len(value) <= 10:

@@ -1,5 +1,7 @@
-"""Account pages: the home page by role, login and logout, sign-up, the profile and
-real-name verification."""
+"""Account pages: the home page by role, login and logout, sign-up, the profile,
+real-name verification, and the enterprise authorization chain (the legal
+representative's agents page, the window's enterprise pages, the power of attorney's
+file)."""
 
 from django.contrib import messages
 from django.contrib.auth import login

@@ -1,4 +1,5 @@
-"""Admin of feedback (好差评)."""
+"""Admin of feedback (好差评): the counter pads (评价器), the one model of the app edited
+in the back office; ratings and orders are worked through the pages and the API."""
 
 from django.contrib import admin, messages
 from django.urls import reverse

@@ -374,7 +374,7 @@ def figure_table(
 ) -> FigureTable:
     """The counts and figures of every group of ``grouping`` among the counted ratings
     rated from ``start`` to ``end`` (local days, both included) within ``scope`` (a
-    filter over Rating, ``feedback.selectors.rating_scope``): one grouped query. The
+    filter over Rating, ``feedback.selectors.StaffScope.rating_filter()``): one grouped query. The
     total is the sum of the groups (each rating is in exactly one group)."""
     grouping = Grouping(grouping)
     spec = _GROUPS[grouping]

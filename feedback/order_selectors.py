@@ -1,5 +1,7 @@
 """Reads with rules for the rectification orders, appeals and 回头看: who owns an order,
-who supervises it, what each staff member's lists hold, who rated.
+who supervises it, what each staff member's lists hold, who rated. A module of its own
+beside ``selectors`` (the ratings' scope), as feedback's forms, views and services are
+split by part (ratings, orders, pads).
 
 - The owning unit of an order: for a service given at a window (an intake; a 即办件
   concluded on the spot), the clerks seated at a window of that window's hall; for a

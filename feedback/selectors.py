@@ -1,5 +1,7 @@
 """Reads with rules in feedback: whose ratings a staff member sees, and when the rater;
-the services of a case its pages offer for rating.
+the services of a case its pages offer for rating. The rectification orders' reads are
+in ``order_selectors``: feedback is split by part (ratings, orders, pads), as its forms
+(``rate_forms``, ``order_forms``, ``pad_forms``), views and services are.
 
 Scope (the figures, the ratings list and the export read the same rule):
 - a supervisor: the whole district when district-wide (全区督查), else the instances of

@@ -1,5 +1,6 @@
-"""The forms of the hall's pages (取号, the queue panel's transfer and 绿色通道, the
-windows, appointments). Every label and message in Chinese."""
+"""The form of the hall's ticket page (取号): a business category or an appointment code,
+with an optional ID number, mobile and 绿色通道. Every label and message in Chinese.
+The other hall pages post plain fields that their views hand to the services."""
 
 from django import forms
 

@@ -1,6 +1,8 @@
 """The hall's public pages (取号叫号): the ticket page of a kiosk or the reception desk,
 the issued ticket, the phone's follow page (by the ticket's token, from its QR code),
-the hall display (叫号大屏) and the self-service kiosk mode (自助办).
+the hall display (叫号大屏) and the self-service kiosk mode (自助办). One module per
+audience, each with its own guard: these public pages here, the citizen's appointments
+in ``views_citizen``, the clerks' and managers' pages in ``views_staff``.
 
 Nobody signs in for these. Live parts poll with htmx (static/vendor/htmx) and the poll
 answers 204 until the marker it sent (``?v=``) differs from the current one, so an idle

@@ -1,3 +1,7 @@
+"""Models of intake: applications, their material slots, bundle applications, the case
+record and case numbers (``cases``); correction notices, issued notices and their
+numbers (``notices``)."""
+
 from .cases import (
     Application,
     BundleApplication,
