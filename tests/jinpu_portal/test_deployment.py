@@ -52,6 +52,19 @@ def test_readme_table_lists_exactly_what_settings_reads():
     assert readme_variables() == settings_variables()
 
 
+def test_the_web_servers_variables_are_documented_too():
+    """gunicorn.conf.py reads its own variables (not settings.py's): .env.example names
+    each (commented out: the defaults serve) and the README says what it sets."""
+    source = (ROOT / "gunicorn.conf.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'os\.environ\.get\(\s*"([A-Z0-9_]+)"', source))
+    assert {"WEB_CONCURRENCY", "GUNICORN_THREADS"} <= read
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    commented = set(re.findall(r"^# ([A-Z0-9_]+)=", example, flags=re.MULTILINE))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert read <= commented
+    assert {name for name in read if f"`{name}`" not in readme} == set()
+
+
 def test_check_deploy_is_clean_with_the_production_variables(tmp_path):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
