@@ -31,7 +31,7 @@ from approvals.services.delivery import result_download
 from approvals.services.tasks import task_approve, task_request_supplement
 from catalog.constants import CaseType, ItemType, MaterialRequirement, Theme
 from catalog.constants import Channel as CatalogChannel
-from catalog.models import Bundle, BundleItem, ItemVersion, ServiceObjectType
+from catalog.models import Bundle, BundleItem, Delegation, ItemVersion, ServiceObjectType
 from catalog.services import item_create, version_publish
 from feedback.constants import InstanceState, Level, RatingChannel, Stage
 from feedback.models import Rating, ServiceInstance
@@ -694,12 +694,36 @@ def make_item(
     return ItemVersionFactory(**fields)
 
 
-def make_bundle(code: str, versions, name: str = "我要开办企业") -> Bundle:
+def make_bundle(
+    code: str, versions=(), name: str = "我要开办企业", *, theme=Theme.BUSINESS_START, **fields
+) -> Bundle:
+    """A bundle (一件事) of ``versions``' items, in that order; ``fields`` (``is_active``,
+    ``description``) as given."""
     # catalog has no bundle service yet: bundles are catalogue data, like departments.
-    bundle = Bundle.objects.create(code=code, name=name, theme=Theme.BUSINESS_START)
-    for position, version in enumerate(versions, start=1):
-        BundleItem.objects.create(bundle=bundle, item=version.item, position=position)
+    bundle = Bundle.objects.create(code=code, name=name, theme=theme, **fields)
+    for version in versions:
+        bundle_add(bundle, version)
     return bundle
+
+
+def bundle_add(bundle: Bundle, version) -> BundleItem:
+    """``version``'s item as the bundle's last item."""
+    position = BundleItem.objects.filter(bundle=bundle).count() + 1
+    return BundleItem.objects.create(bundle=bundle, item=version.item, position=position)
+
+
+class DelegationFactory(factory.django.DjangoModelFactory):
+    """An item delegated (赋权) to a park or street: ``DelegationFactory(item=version.item,
+    grantee=park)``. Catalogue data the administrators keep in the admin, like
+    departments: no service makes them."""
+
+    class Meta:
+        model = Delegation
+
+    item = factory.LazyFunction(lambda: ItemVersionFactory().item)
+    grantee = factory.SubFactory(DepartmentFactory, kind=DepartmentKind.PARK)
+    batch = "第一批"
+    granted_on = datetime.date(2026, 1, 1)
 
 
 def make_citizen(name: str = "李明", **kwargs):

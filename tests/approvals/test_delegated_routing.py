@@ -11,7 +11,7 @@ from catalog.models import Delegation
 from intake.constants import Channel
 from intake.errors import IntakeError
 from intake.services.cases import application_create
-from tests.factories import department, make_version
+from tests.factories import DelegationFactory, department, make_version
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def delegated_version(spj, zjj, bonded_zone):
         department=spj,
         steps=[(1, "审查", spj, 3), (1, "会签", zjj, 3), (2, "决定", spj, 2)],
     )
-    Delegation.objects.create(
+    DelegationFactory(
         item=version.item, grantee=bonded_zone, batch="第一批", granted_on=datetime.date(2026, 1, 5)
     )
     return version

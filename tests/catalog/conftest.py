@@ -16,7 +16,7 @@ import pytest
 from accounts.constants import DepartmentKind, Role
 from accounts.models import Department, Hall
 from accounts.services import user_create
-from tests.factories import DepartmentFactory, ItemVersionFactory
+from tests.factories import DepartmentFactory, HallFactory, ItemVersionFactory
 
 PASSWORD = "Catalog-test-2026"
 DEFAULT_STEPS = [(1, "审查", 5), (2, "决定", 3)]
@@ -28,8 +28,7 @@ def _make_department(code: str, name: str | None = None, kind=DepartmentKind.DEP
 
 
 def _make_hall(code: str = "JP", name: str = "金普厅") -> Hall:
-    hall, _ = Hall.objects.get_or_create(code=code, defaults={"name": name})
-    return hall
+    return HallFactory(code=code, name=name)  # an existing code as it is
 
 
 def default_materials(count: int = 2) -> list[dict]:

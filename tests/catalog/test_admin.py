@@ -13,15 +13,13 @@ from accounts.constants import DepartmentKind
 from catalog.constants import CatalogEventAction, VersionStatus
 from catalog.excel import catalog_export
 from catalog.models import (
-    Bundle,
-    BundleItem,
     CatalogEvent,
-    Delegation,
     ItemVersion,
     ServiceItem,
     ServiceObjectType,
 )
 from catalog.services import version_create_draft
+from tests.factories import DelegationFactory, make_bundle
 
 
 @pytest.fixture
@@ -332,7 +330,7 @@ def test_delegations_filter_by_grantee_and_batch(
         (other.item, park, "第二批"),
         (other.item, street, "第一批"),
     ]:
-        Delegation.objects.create(item=item, grantee=grantee, batch=batch, granted_on=day)
+        DelegationFactory(item=item, grantee=grantee, batch=batch, granted_on=day)
     url = reverse("admin:catalog_delegation_changelist")
 
     assert admin_client.get(url, {"grantee__id__exact": park.pk}).context["cl"].result_count == 2
@@ -343,8 +341,7 @@ def test_delegations_filter_by_grantee_and_batch(
 
 
 def test_bundle_admin_with_item_inline(admin_client, published):
-    bundle = Bundle.objects.create(code="open-shop", name="我要开店", theme="business_start")
-    BundleItem.objects.create(bundle=bundle, item=published.item, position=1)
+    bundle = make_bundle("open-shop", [published], name="我要开店")
     response = admin_client.get(reverse("admin:catalog_bundle_changelist"))
     assert "我要开店" in response.content.decode()
     response = admin_client.get(reverse("admin:catalog_bundle_change", args=[bundle.pk]))

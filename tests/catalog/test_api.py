@@ -6,8 +6,9 @@ from rest_framework.test import APIClient
 
 from accounts.constants import DepartmentKind
 from catalog.constants import CaseType, ItemType, Theme, TongbanScope, VersionStatus
-from catalog.models import Bundle, BundleItem, ServiceObjectType
+from catalog.models import ServiceObjectType
 from catalog.services import version_create_draft, version_publish, version_retire
+from tests.factories import DepartmentFactory, make_bundle
 
 ITEMS = reverse("api-item-list")
 
@@ -188,9 +189,7 @@ def test_bundles_merge_materials_once_with_their_items(api, catalog, make_item, 
             {"name": "食品安全管理制度", "originals": 1, "copies": 0},
         ],
     )
-    bundle = Bundle.objects.create(code="open-shop", name="我要开餐馆", theme=Theme.BUSINESS_START)
-    for position, code in enumerate(["A001", "B001"], start=1):
-        BundleItem.objects.create(bundle=bundle, item_id=_item_id(code), position=position)
+    make_bundle("open-shop", [_current_version(code) for code in ("A001", "B001")], "我要开餐馆")
 
     response = api.get(reverse("api-bundle-list"))
 
@@ -206,10 +205,10 @@ def test_bundles_merge_materials_once_with_their_items(api, catalog, make_item, 
     assert detail["materials"] == data["materials"]
 
 
-def _item_id(code):
+def _current_version(code):
     from catalog.models import ServiceItem
 
-    return ServiceItem.objects.get(code=code).pk
+    return ServiceItem.objects.get(code=code).current_version
 
 
 # --- Query counts stay flat as the lists grow: 1 row costs what 20 cost -------------
@@ -263,9 +262,7 @@ def test_bundle_list_query_count_is_flat(api, make_item, department, assert_flat
         for _ in range(n):
             number = len(made)
             version = make_item(f"BQ{number:03d}", department)
-            bundle = Bundle.objects.create(code=f"b{number}", name=f"一件事{number}", theme="other")
-            BundleItem.objects.create(bundle=bundle, item=version.item)
-            made.append(bundle)
+            made.append(make_bundle(f"b{number}", [version], f"一件事{number}", theme="other"))
 
     _one, twenty = assert_flat_queries(
         lambda: api.get(reverse("api-bundle-list"), {"page_size": 100}), add
@@ -332,7 +329,7 @@ def test_bulk_renames_and_deletes_show_in_the_cached_detail(api, make_item, depa
 
     before = cache.get(detail_cache.DETAIL.key)
     Department.objects.filter(code="GONE").delete()  # nothing: no bump
-    Department.objects.create(code="GONE", name="撤销的部门").delete()
+    DepartmentFactory(code="GONE", name="撤销的部门").delete()
     assert cache.get(detail_cache.DETAIL.key) != before
 
 

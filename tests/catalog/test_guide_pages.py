@@ -20,10 +20,18 @@ from catalog.constants import (
     Theme,
     TongbanScope,
 )
-from catalog.models import Bundle, BundleItem, Delegation
 from catalog.selectors import bundle_material_list
 from catalog.services import version_create_draft, version_publish, version_retire
-from tests.factories import department, hall, make_bundle, make_item, material, publish_item
+from tests.factories import (
+    DelegationFactory,
+    bundle_add,
+    department,
+    hall,
+    make_bundle,
+    make_item,
+    material,
+    publish_item,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,17 +103,14 @@ def rich_item():
             "accepting_units": [station],
         },
     )
-    Delegation.objects.create(
+    DelegationFactory(
         item=version.item,
         grantee=park,
         batch="第一批",
         granted_on=date(2020, 6, 30),
         document_number="大金普发〔2020〕35号",
     )
-    bundle = Bundle.objects.create(
-        code="qiye-kaiban", name="企业开办一件事", theme="business_start"
-    )
-    BundleItem.objects.create(bundle=bundle, item=version.item, position=1)
+    make_bundle("qiye-kaiban", [version], "企业开办一件事")
     return version
 
 
@@ -386,11 +391,7 @@ def test_bundle_page_merges_shared_materials(client):
             material("营业执照", originals=0, copies=1, tolerance_allowed=True),
         ],
     )
-    bundle = Bundle.objects.create(
-        code="qiye-kaiban", name="企业开办一件事", theme="business_start"
-    )
-    BundleItem.objects.create(bundle=bundle, item=company.item, position=1)
-    BundleItem.objects.create(bundle=bundle, item=seal.item, position=2)
+    bundle = make_bundle("qiye-kaiban", [company, seal], "企业开办一件事")
 
     merged = bundle_material_list(bundle)
     by_name = {m.name: m for m in merged}
@@ -411,8 +412,7 @@ def test_bundle_page_merges_shared_materials(client):
 
 def test_bundle_notice_pdf(client, tmp_path):
     version = publish_item("供水报装")
-    bundle = Bundle.objects.create(code="shuiqi", name="水气报装一件事", theme="utilities")
-    BundleItem.objects.create(bundle=bundle, item=version.item)
+    make_bundle("shuiqi", [version], "水气报装一件事", theme=Theme.UTILITIES)
     response = client.get(reverse("catalog:bundle_notice", args=["shuiqi"]))
     assert response.content.startswith(b"%PDF")
     text = pdf_text(response.content, tmp_path)
@@ -421,7 +421,7 @@ def test_bundle_notice_pdf(client, tmp_path):
 
 
 def test_unknown_or_inactive_bundle_is_404(client):
-    Bundle.objects.create(code="old", name="已停用", theme="other", is_active=False)
+    make_bundle("old", name="已停用", theme=Theme.OTHER, is_active=False)
     assert client.get(reverse("catalog:bundle_detail", args=["old"])).status_code == 404
     assert client.get(reverse("catalog:bundle_detail", args=["nope"])).status_code == 404
     assert client.get(reverse("catalog:bundle_notice", args=["nope"])).status_code == 404
@@ -431,9 +431,7 @@ def test_bundle_page_leaves_out_unpublished_items(client):
     version = publish_item("供水报装")
     retired = publish_item("已停用的报装")
     version_retire(version=retired, actor=None)
-    bundle = Bundle.objects.create(code="shuiqi", name="水气报装一件事", theme="utilities")
-    BundleItem.objects.create(bundle=bundle, item=version.item, position=1)
-    BundleItem.objects.create(bundle=bundle, item=retired.item, position=2)
+    make_bundle("shuiqi", [version, retired], "水气报装一件事", theme=Theme.UTILITIES)
     html = client.get(reverse("catalog:bundle_detail", args=["shuiqi"])).content.decode()
     assert "供水报装" in html
     assert "已停用的报装" not in html
@@ -480,13 +478,13 @@ def test_list_pages_keep_a_flat_query_count(client, db, assert_flat_queries, url
 
 
 def test_bundle_page_query_count_is_flat(client, db, assert_flat_queries):
-    bundle = Bundle.objects.create(code="big", name="大一件事", theme="other")
+    bundle = make_bundle("big", name="大一件事", theme=Theme.OTHER)
     made = []
 
     def add(n):
         for _ in range(n):
             version = publish_item(f"一件事事项{len(made)}")
-            BundleItem.objects.create(bundle=bundle, item=version.item, position=len(made))
+            bundle_add(bundle, version)
             made.append(version)
 
     _one, twenty = assert_flat_queries(

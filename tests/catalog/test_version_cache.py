@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from catalog import version_cache
 from catalog.constants import VersionStatus
 from catalog.services import version_retire
-from tests.factories import make_item
+from tests.factories import DepartmentFactory, make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -93,11 +93,9 @@ def test_bulk_changes_are_seen_at_once():
 
 
 def test_a_deleted_department_is_seen_at_once():
-    from accounts.models import Department
-
     version = make_item()
     version_cache.version_get(version.pk)
-    other = Department.objects.create(code="GONE", name="撤销的部门")
+    other = DepartmentFactory(code="GONE", name="撤销的部门")
     before = cache.get(version_cache.VERSIONS.key)
     other.delete()
     assert cache.get(version_cache.VERSIONS.key) != before

@@ -6,7 +6,6 @@ import pytest
 from django.core.files.storage import default_storage
 
 from accounts.constants import DepartmentKind
-from catalog.models import Delegation
 from catalog.services import version_create_draft, version_publish, version_replace_materials
 from intake.constants import CaseAction, Channel
 from intake.errors import IntakeError, IntakePermissionDenied
@@ -20,6 +19,7 @@ from intake.services.cases import (
 )
 from tests.factories import (
     ONLINE_MATERIALS,
+    DelegationFactory,
     department,
     make_citizen,
     make_clerk,
@@ -140,7 +140,7 @@ def test_a_deactivated_unit_accepts_nothing_nearby(how):
     if how == "listed":
         version.accepting_units.add(unit)
     else:
-        Delegation.objects.create(
+        DelegationFactory(
             item=version.item, grantee=unit, batch="第一批", granted_on=datetime.date(2026, 1, 1)
         )
     citizen = make_citizen()

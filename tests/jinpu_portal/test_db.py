@@ -14,7 +14,7 @@ from intake.models import Application, CaseEvent, SubmittedMaterial
 from intake.services.cases import _LOCK_QUERY
 from jinpu_portal.db import PreparedQuery, insert, remember_related, update
 from jinpu_portal.models import Notification
-from tests.factories import make_citizen, make_item, start_online
+from tests.factories import HallFactory, make_citizen, make_item, start_online
 
 pytestmark = pytest.mark.django_db
 
@@ -198,9 +198,7 @@ def test_update_writes_the_fields_save_writes_and_fails_on_a_vanished_row():
 
 
 def test_update_refuses_a_model_whose_saves_are_listened_to():
-    from accounts.models import Hall
-
-    hall = Hall.objects.first() or Hall.objects.create(name="测试大厅", code="TST")
+    hall = HallFactory(code="TST", name="测试大厅")
     with pytest.raises(ValueError, match="save signal receivers"):
         update(hall, ["name"])
 

@@ -101,8 +101,9 @@ def test_a_prepared_query_runs_prepared_on_postgresql():
     """``jinpu_portal.db.PreparedQuery`` runs its compiled SQL as a prepared statement."""
     from accounts.models import Hall
     from jinpu_portal.db import PreparedQuery
+    from tests.factories import HallFactory
 
-    hall = Hall.objects.create(code="PQ", name="测试厅")
+    hall = HallFactory(code="PQ", name="测试厅")
     query = PreparedQuery(lambda pk: Hall.objects.filter(pk=pk))
     with CaptureQueriesContext(connection) as queries:
         assert [found.name for found in query(hall.pk)] == ["测试厅"]

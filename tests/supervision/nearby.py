@@ -6,7 +6,6 @@ import datetime
 
 from accounts.constants import DepartmentKind
 from catalog.constants import TongbanScope
-from catalog.models import Delegation
 from supervision import refresh
 
 
@@ -27,7 +26,7 @@ def build_nearby(week, at):
     which delegated items 3 (P1, P2, P3), concluded 1, on time 100.00 %; 友谊街道 active
     1, no cases; the station 1 item, accepted 1. The 审批局's supervisor: 保税区 active
     1, revoked 1, accepted 3 (not P4), delegated 3; the station nothing (市场监管局)."""
-    from tests.factories import accept_case, department, make_version
+    from tests.factories import DelegationFactory, accept_case, department, make_version
     from tests.feedback.orders_support import conclude
 
     park = department("BSQ", "大连保税区管理委员会", DepartmentKind.PARK)
@@ -40,17 +39,17 @@ def build_nearby(week, at):
         department=week.scj, steps=[(1, "登记", week.scj, 1)], tongban_scope=TongbanScope.DISTRICT
     )
     district.accepting_units.add(station)
-    Delegation.objects.create(
+    DelegationFactory(
         item=week.version.item, grantee=park, batch="第一批", granted_on=datetime.date(2026, 1, 1)
     )
-    Delegation.objects.create(
+    DelegationFactory(
         item=x.item,
         grantee=park,
         batch="试点",
         granted_on=datetime.date(2025, 1, 1),
         revoked_on=datetime.date(2026, 6, 30),
     )
-    Delegation.objects.create(
+    DelegationFactory(
         item=week.version.item,
         grantee=street,
         batch="街道第一批",

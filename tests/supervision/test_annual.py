@@ -12,10 +12,11 @@ from django.db import connection
 from django.urls import reverse
 
 from catalog.constants import TongbanScope
-from catalog.models import Delegation, ItemVersion
+from catalog.models import ItemVersion
 from feedback.constants import Level, Stage
 from supervision import annual, refresh, reports
 from supervision.models import AnnualReport, ReportState
+from tests.factories import DelegationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,11 +103,11 @@ def test_delegations_and_district_wide_registrations(week, at):
     from tests.factories import accept_case, department
 
     street = department("YYJD", "金普新区友谊街道办事处", kind=DepartmentKind.STREET)
-    Delegation.objects.create(
+    DelegationFactory(
         item=week.version.item, grantee=street, batch="第一批", granted_on=datetime.date(2026, 1, 5)
     )
     # Revoked before the year began: not counted.
-    Delegation.objects.create(
+    DelegationFactory(
         item=week.other_version.item,
         grantee=street,
         batch="试点",

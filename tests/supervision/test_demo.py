@@ -13,7 +13,7 @@ from catalog.models import Delegation
 from intake.models import Application, CaseEvent
 from supervision import delegations, demo, rankings, refresh
 from supervision.rollups import Filter
-from tests.factories import ItemVersionFactory
+from tests.factories import DelegationFactory, ItemVersionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def organisation(at):
     licence = ItemVersionFactory(name="食品经营许可", department=departments["SCJ"])
     travel = ItemVersionFactory(name="旅行社业务经营许可", department=departments["WLJ"])
     for code in ("BSQ", "JST"):
-        Delegation.objects.create(
+        DelegationFactory(
             item=licence.item,
             grantee=departments[code],
             batch="第一批",
