@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from hall.models import ServiceCategory
 from hall.services.windows import window_open, window_set_categories
+from tests.factories import ServiceCategoryFactory
 
 
 @dataclass
@@ -22,8 +23,8 @@ def hall_scene(clerk, supervisor) -> HallScene:
     (the clerk's) serves both and is open with the clerk seated."""
     window = clerk.staff_profile.window
     hall = window.hall
-    a = ServiceCategory.objects.create(hall=hall, letter="A", name="企业登记", order=1)
-    b = ServiceCategory.objects.create(hall=hall, letter="B", name="工程建设项目", order=2)
+    a = ServiceCategoryFactory(hall=hall, letter="A", name="企业登记", order=1)
+    b = ServiceCategoryFactory(hall=hall, letter="B", name="工程建设项目", order=2)
     window_set_categories(window=window, category_ids=[a.pk, b.pk], actor=supervisor)
     window_open(window=window, actor=clerk)
     return HallScene(hall=hall, window=window, a=a, b=b)

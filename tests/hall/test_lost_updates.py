@@ -9,12 +9,12 @@ from django.test import Client
 from django.urls import reverse
 
 from hall.errors import HallConflict
-from hall.models import ServiceCategory, WindowSeat
+from hall.models import WindowSeat
 from hall.services.windows import categories_token, window_set_categories
 from jinpu_portal.concurrency import STALE_MESSAGE
 from tests.catalog.test_admin import form_data
 from tests.concurrency import run_at_once
-from tests.factories import UserFactory, make_supervisor
+from tests.factories import ServiceCategoryFactory, UserFactory, make_supervisor
 from tests.hall.pages_support import hall_scene
 
 
@@ -48,7 +48,7 @@ def served(window) -> set[int]:
 
 
 def test_a_stale_windows_page_does_not_undo_a_colleagues_categories(scene, supervisor):
-    c = ServiceCategory.objects.create(hall=scene.hall, letter="C", name="社会事务", order=3)
+    c = ServiceCategoryFactory(hall=scene.hall, letter="C", name="社会事务", order=3)
     first, second = signed_in(supervisor), signed_in(UserFactory(system_admin=True))
     url = reverse("hall:windows", args=["JP"])
     act = reverse("hall:window-act", args=["JP", scene.window.pk])
@@ -85,7 +85,7 @@ def test_a_category_edited_by_two_managers_in_the_admin(scene):
     url = reverse("admin:hall_servicecategory_change", args=[scene.a.pk])
     first_data, second_data = form_data(first.get(url)), form_data(second.get(url))
 
-    first_data["appointment_limit"] = "2"  # a manager lowers the limit per slot
+    first_data["appointment_limit"] = "1"  # a manager lowers the limit per slot (2)
     assert first.post(url, first_data).status_code == 302
     second_data["name"] = "企业开办"  # the other renames it on an older page
     response = second.post(url, second_data)
@@ -93,7 +93,7 @@ def test_a_category_edited_by_two_managers_in_the_admin(scene):
     assert response.status_code == 200
     assert STALE_MESSAGE in response.content.decode()
     scene.a.refresh_from_db()
-    assert (scene.a.appointment_limit, scene.a.name) == (2, "企业登记")
+    assert (scene.a.appointment_limit, scene.a.name) == (1, "企业登记")
 
 
 @pytest.mark.postgres

@@ -15,7 +15,7 @@ from hall.selectors import period_figures
 from supervision import refresh
 from supervision.hall_figures import hall_figures, period_row
 from supervision.rollups import Filter
-from tests.factories import HallFactory
+from tests.factories import HallFactory, ServiceCategoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +60,8 @@ def tickets():
     average service 15.0."""
     jp = HallFactory(code="JP", name="金普厅")
     jz = HallFactory(code="JZ", name="金州厅")
-    a = ServiceCategory.objects.create(hall=jp, letter="A", name="企业登记")
-    b = ServiceCategory.objects.create(hall=jz, letter="B", name="工程建设")
+    a = ServiceCategoryFactory(hall=jp, letter="A", name="企业登记")
+    b = ServiceCategoryFactory(hall=jz, letter="B", name="工程建设")
     _ticket(a, 2, 1, _at(2, 9, 0), _at(2, 9, 10), _at(2, 9, 11), _at(2, 9, 21))
     _ticket(a, 2, 2, _at(2, 9, 5), _at(2, 9, 50), _at(2, 9, 50), _at(2, 10, 10))
     _ticket(a, 2, 3, _at(2, 9, 20), _at(2, 9, 30), status=TicketStatus.NO_SHOW)
