@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import ROOT, argument_parser, database_url, drop_database, recreate_database  # noqa: E402
+from bench.common import argument_parser, drop_database, recreate_database, setup_django  # noqa: E402
 
 TARGET_MS = 20.0
 PAGE = 20
@@ -77,17 +77,6 @@ def parse_args(argv=None):
         "value for SSD storage; the server default is 4)",
     )
     return parser.parse_args(argv)
-
-
-def setup_django(args) -> None:
-    os.environ["DATABASE_URL"] = database_url(args)
-    os.environ.setdefault("DEBUG", "1")  # only for SECRET_KEY; no request is served
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinpu_portal.settings")
-    os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def item_names(count: int, rng: random.Random) -> list[str]:
@@ -224,7 +213,7 @@ def main(argv=None) -> int:
     if not args.reuse_db:
         recreate_database(args)
     try:
-        setup_django(args)
+        setup_django(args, "catalog-search-bench", DEBUG=os.environ.get("DEBUG", "1"))
         from django.core.management import call_command
         from django.db import connection
 

@@ -50,9 +50,9 @@ from bench.common import (  # noqa: E402
     ROOT,
     VENV_BIN,
     argument_parser,
-    database_url,
     drop_unless_kept,
     recreate_database,
+    setup_django,
     stop,
 )
 
@@ -87,18 +87,6 @@ def parse_args(argv=None):
 
 
 # --- Database ---------------------------------------------------------------------------
-
-
-def setup_django(args) -> None:
-    os.environ["DATABASE_URL"] = database_url(args)
-    os.environ["DEBUG"] = "0"  # no query log, no debug cursor
-    os.environ.setdefault("SECRET_KEY", "clock-bench-" + os.urandom(8).hex())
-    os.environ["NOTIFICATION_BACKENDS"] = "jinpu_portal.notifications.InPortalBackend"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinpu_portal.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def create_database(args) -> None:
@@ -498,7 +486,12 @@ def main(argv=None) -> int:
 
     signal.signal(signal.SIGALRM, out_of_time)
     signal.alarm(args.time_limit)
-    setup_django(args)
+    setup_django(
+        args,
+        "clock-bench",
+        redis=True,
+        NOTIFICATION_BACKENDS="jinpu_portal.notifications.InPortalBackend",
+    )
     from django.db import connections
 
     failures = 0

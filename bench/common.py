@@ -356,6 +356,45 @@ def delete_cache_keys(args, *, broker: bool = False) -> None:
         client.delete("celery")
 
 
+def setup_django(args, name: str, *, redis: bool = False, **env: str) -> None:
+    """Django set up in this process on the script's database (``args``), for a script
+    that runs the portal's code without serving requests: DEBUG off (no query log), a
+    throwaway SECRET_KEY named after the script, REDIS_URL dropped unless ``redis`` (the
+    cache in local memory); ``env`` (NOTIFICATION_BACKENDS, ...) is set last."""
+    os.environ["DATABASE_URL"] = database_url(args)
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", f"{name}-{os.urandom(8).hex()}")
+    if not redis:
+        os.environ.pop("REDIS_URL", None)
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinpu_portal.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def bench_clerks(count: int) -> list:
+    """``count`` clerks (inside Django), bench-clerk-0 … each at a window of the halls in
+    turn, through accounts' services: [(user, window), ...]."""
+    from accounts.models import Hall, Window
+    from accounts.services import staff_assign_window, user_create
+
+    windows = list(Window.objects.filter(hall__in=Hall.objects.all()).order_by("hall", "number"))
+    clerks = []
+    for index in range(count):
+        user = user_create(
+            username=f"bench-clerk-{index}",
+            password=None,
+            full_name=f"压测窗口{index}",
+            roles=["clerk"],
+        )
+        window = windows[index % len(windows)]
+        staff_assign_window(user=user, window=window)
+        clerks.append((user, window))
+    return clerks
+
+
 def publish_bench_item(department):
     """The benchmarks' item (inside Django): a published 承诺件 of ``department`` with two
     required materials and one workflow step, through catalog's services."""

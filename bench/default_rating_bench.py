@@ -39,11 +39,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
-    ROOT,
     argument_parser,
-    database_url,
     drop_unless_kept,
     recreate_database,
+    setup_django,
     start_and_join,
 )
 
@@ -62,18 +61,6 @@ def parse_args(argv=None):
     parser.add_argument("--concurrent", type=int, default=3, help="threads at once (0: skip)")
     parser.add_argument("--seed", type=int, default=20261204)
     return parser.parse_args(argv)
-
-
-def setup_django(args) -> None:
-    os.environ["DATABASE_URL"] = database_url(args)
-    os.environ["DEBUG"] = "0"  # no query log
-    os.environ.setdefault("SECRET_KEY", "default-rating-bench-" + os.urandom(8).hex())
-    os.environ.pop("REDIS_URL", None)  # the job needs no cache; the seeding's local memory
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinpu_portal.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def load(args, now: datetime.datetime) -> dict:
@@ -208,7 +195,7 @@ def check(ids: dict) -> list[str]:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    setup_django(args)
+    setup_django(args, "default-rating-bench")
     from django.db import connections
 
     from bench.clock_bench import conditions

@@ -17,25 +17,13 @@ def seed_base(clerks: int = 8) -> dict:
     """The organisation, the item, ``clerks`` clerks at windows of both halls and 500
     walk-in applicants (no account). Returns what the bulk builders need."""
     from accounts.demo import make_resident_id, seed_organisation
-    from accounts.models import Citizen, Department, Hall, Window
-    from accounts.services import staff_assign_window, user_create
-    from bench.common import publish_bench_item
+    from accounts.models import Citizen, Department
+    from bench.common import bench_clerks, publish_bench_item
 
     seed_organisation()
     department = Department.objects.get(code="SCJ")
     version = publish_bench_item(department)
-    windows = list(Window.objects.filter(hall__in=Hall.objects.all()).order_by("hall", "number"))
-    staff = []
-    for index in range(clerks):
-        user = user_create(
-            username=f"bench-clerk-{index}",
-            password=None,
-            full_name=f"压测窗口{index}",
-            roles=["clerk"],
-        )
-        window = windows[index % len(windows)]
-        staff_assign_window(user=user, window=window)
-        staff.append((user.pk, window.pk, window.hall_id))
+    staff = [(user.pk, window.pk, window.hall_id) for user, window in bench_clerks(clerks)]
     citizens = Citizen.objects.bulk_create(
         Citizen(
             name=f"压测居民{index}",

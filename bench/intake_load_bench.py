@@ -89,14 +89,14 @@ def seed(clients: int, out_file: str) -> None:
     from rest_framework.authtoken.models import Token
 
     from accounts.demo import make_resident_id, seed_organisation
-    from accounts.models import Department, Hall, Window
-    from accounts.services import citizen_register, staff_assign_window, user_create
+    from accounts.models import Department
+    from accounts.services import citizen_register, user_create
 
     started = time.monotonic()
     seed_organisation()
     department = Department.objects.get(code="SCJ")
     version = common.publish_bench_item(department)
-    citizens, clerks, applicants = [], [], []
+    citizens, applicants = [], []
     for index in range(clients):
         user = user_create(
             username=f"bench-citizen-{index}", password=None, full_name=f"压测居民{index}"
@@ -109,16 +109,7 @@ def seed(clients: int, out_file: str) -> None:
         )
         citizens.append(Token.objects.create(user=user).key)
         applicants.append({"citizen": citizen.pk, "user": user.pk})
-    windows = list(Window.objects.filter(hall__in=Hall.objects.all()).order_by("hall", "number"))
-    for index in range(8):
-        user = user_create(
-            username=f"bench-clerk-{index}",
-            password=None,
-            full_name=f"压测窗口{index}",
-            roles=["clerk"],
-        )
-        staff_assign_window(user=user, window=windows[index % len(windows)])
-        clerks.append(Token.objects.create(user=user).key)
+    clerks = [Token.objects.create(user=user).key for user, _ in common.bench_clerks(8)]
     Path(out_file).write_text(
         json.dumps(
             {

@@ -57,7 +57,6 @@ does, and ``ANALYZE`` runs. The numbers of every step are printed.
 """
 
 import datetime
-import os
 import random
 import sys
 import time
@@ -65,11 +64,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
-    ROOT,
     argument_parser,
-    database_url,
     drop_database,
     recreate_database,
+    setup_django,
 )
 
 #: Share of cases of a delegated item applied for at a grantee, of a 全域通办 item at a station.
@@ -91,19 +89,6 @@ def parse_args(argv=None):
         help="only (re)write the hall's tickets on the existing database (kept as it is)",
     )
     return parser.parse_args(argv)
-
-
-def setup_django(args) -> None:
-    os.environ["DATABASE_URL"] = database_url(args)
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("SECRET_KEY", "supervision-bench-" + os.urandom(8).hex())
-    os.environ["NOTIFICATION_BACKENDS"] = "jinpu_portal.notifications.InPortalBackend"
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinpu_portal.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 class Steps:
@@ -1149,7 +1134,13 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if not args.only_tickets:
         recreate_database(args, force=True)
-    setup_django(args)
+    setup_django(
+        args,
+        "supervision-bench",
+        redis=True,
+        NOTIFICATION_BACKENDS="jinpu_portal.notifications.InPortalBackend",
+        CELERY_TASK_ALWAYS_EAGER="1",
+    )
     try:
         result = only_tickets(args) if args.only_tickets else generate(args)
         for table, n in result["counts"].items():
