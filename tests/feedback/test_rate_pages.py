@@ -196,3 +196,16 @@ def test_my_rating_page_needs_a_login(client, intake_instance):
     response = client.get(f"/feedback/my/{intake_instance.pk}/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_rating_page_stands_under_its_application(client, case, applicant):
+    """当前位置: 我的申请 / the application's reference / 服务评价."""
+    instance = ServiceInstance.objects.get(application=case)
+    client.force_login(applicant.user)
+    html = client.get(f"/feedback/my/{instance.pk}/").content.decode()
+    assert '<li class="breadcrumb-item"><a href="/intake/my/">我的申请</a></li>' in html
+    assert (
+        f'<li class="breadcrumb-item"><a href="/intake/my/{case.pk}/">{case.reference}</a></li>'
+        in html
+    )
+    assert '<li class="breadcrumb-item active" aria-current="page">服务评价</li>' in html
