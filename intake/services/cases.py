@@ -702,9 +702,9 @@ def intake_accept(
             prefix=case_number_prefix(application), day=accepted_on
         )
         writes.fields.add("case_number")
-    # The acceptance notice gets its number and the case's.
+    # The acceptance notice, written once it has its number and the case's.
     notice.context["case_number"] = application.case_number
-    update(notice, ["number", "context"])
+    insert([notice])
     applicant_notify(
         application,
         title="您的申请已受理",

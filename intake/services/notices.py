@@ -140,11 +140,13 @@ def notice_issue(
     """Create the notice row (inside the caller's transaction) and queue its rendering.
 
     The number comes from the type's yearly sequence, whose row stays locked until the
-    commit, so it is taken at once unless ``number_later``: then the caller calls
-    ``notice_number_assign(notice)`` at the end of its ``case_writes`` block (where the
-    NOTICE_ISSUED event still waits to be written) and updates the row's ``number``
-    itself (``intake_accept`` does, with the case number). ``department``: the issuing
-    department when it is not the window (an approvals notice), for the case record."""
+    commit, so it is taken at once unless ``number_later``: then the row is not written
+    here. The caller calls ``notice_number_assign(notice)`` at the end of its
+    ``case_writes`` block (where the NOTICE_ISSUED event still waits to be written) and
+    inserts the row itself once it holds its number (``intake_accept`` does, with the
+    case number in its context: one INSERT, not an INSERT and an UPDATE); the rendering
+    queued here reads the key at the commit. ``department``: the issuing department
+    when it is not the window (an approvals notice), for the case record."""
     code = new_verification_code()
     notice = Notice(
         application=application,
@@ -158,7 +160,7 @@ def notice_issue(
     )
     if not number_later:
         notice_number_assign(notice)
-    insert([notice])
+        insert([notice])
     event = record_event(
         application,
         CaseAction.NOTICE_ISSUED,

@@ -352,6 +352,32 @@ def test_accept_request_query_count_is_flat(api, citizen, item):
     assert accept(application_of(1)) == accept(application_of(20))
 
 
+def test_accept_request_statements(api, citizen, item):
+    """The hot path of the load benchmark, statement by statement: the lock, the
+    verdicts, the notice (one INSERT, with its number), the clocks, the tasks, the
+    rating's instance, the hall's ticket link, the two number sequences, the case row,
+    its events, the applicant's message; the answer's notices after the commit (under the
+    test's transaction: a savepoint and its release for BEGIN and COMMIT)."""
+    first, application = submit_online(citizen, item), submit_online(citizen, item)
+    verdicts = [
+        {"material": v["material"], "status": "received"} for v in all_received(application)
+    ]
+    # The day's first acceptance creates the day's number sequence (and this test's first
+    # working-day lookup loads the calendar): not what every request pays.
+    api.post(f"{BASE}/applications/{first.pk}/accept/", {"verdicts": verdicts}, format="json")
+    with CaptureQueriesContext(connection) as captured:
+        response = api.post(
+            f"{BASE}/applications/{application.pk}/accept/", {"verdicts": verdicts}, format="json"
+        )
+    assert response.status_code == 200
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert not [sql for sql in statements if sql.startswith('UPDATE "intake_notice"')]
+    assert len(statements) == 15, "\n".join(sql[:90] for sql in statements)
+    notice = application.notices.get()
+    assert notice.number.startswith("金普SL")
+    assert notice.context["case_number"] == response.json()["case_number"]
+
+
 def test_schema_has_the_clerk_api_without_warnings(tmp_path):
     out = tmp_path / "schema.yaml"
     result = subprocess.run(
