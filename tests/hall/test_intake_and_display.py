@@ -20,6 +20,7 @@ from tests.factories import (
     ServiceCategoryFactory,
     TicketFactory,
     accept_case,
+    submit_online,
 )
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,34 @@ def test_the_accepted_case_is_linked_and_offered_on_the_pad(
     instance.refresh_from_db()
     assert instance.served_at == timezone.now()
     assert pad_poll(key).current == instance.pk
+
+
+def test_the_link_finds_and_links_the_ticket_in_one_statement(
+    citizen, item, category, seat, django_assert_num_queries
+):
+    """The ticket in service is found and linked by one UPDATE; its event is the second
+    statement. A window serving nobody pays the UPDATE alone."""
+    from hall.receivers import link_application
+
+    TicketFactory(category=category, id_number=citizen.id_number)
+    ticket = serve(seat)
+    application = submit_online(citizen, item)
+    application.window_id = seat.window.pk  # as the acceptance at this window sets it
+    with django_assert_num_queries(2) as queries:
+        link_application(None, application=application, actor=seat.clerk)
+    assert queries.captured_queries[0]["sql"].lstrip().startswith("UPDATE hall_ticket")
+    ticket.refresh_from_db()
+    assert ticket.application_id == application.pk
+    event = TicketEvent.objects.get(ticket=ticket, action=TicketAction.APPLICATION)
+    assert (event.hall_id, event.window_id, event.actor_id) == (
+        ticket.hall_id,
+        seat.window.pk,
+        seat.clerk.pk,
+    )
+    assert event.details == {"application": application.pk}
+    with django_assert_num_queries(1):  # already linked: serving nobody new
+        link_application(None, application=application, actor=seat.clerk)
+    assert TicketEvent.objects.filter(action=TicketAction.APPLICATION).count() == 1
 
 
 def test_an_intake_at_a_window_serving_nobody_links_nothing(citizen, item, category, seat):
