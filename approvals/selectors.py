@@ -1,5 +1,5 @@
-"""Reads with rules: an approver's inbox, a case's clocks and timeline, the counter's
-results awaiting hand-over, extensions a user may decide, 督办 records."""
+"""Reads with rules: an approver's inbox and task page, a case's clocks and timeline, the
+counter's results awaiting hand-over, extensions a user may decide, 督办 records."""
 
 import datetime
 import operator
@@ -9,6 +9,7 @@ from functools import reduce
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from guardian.shortcuts import get_users_with_perms
 
 from accounts.constants import Role
 from accounts.models import User
@@ -19,6 +20,7 @@ from catalog.models import WorkflowStep
 from intake.constants import CaseStatus, MaterialStatus, NoticeKind, NoticeStatus
 from intake.models import Application, CaseEvent, Notice, SubmittedMaterial
 from intake.selectors import application_list_for
+from intake.services.online import agent_of
 
 from .constants import (
     ClockKind,
@@ -29,7 +31,8 @@ from .constants import (
     Light,
     TaskStatus,
 )
-from .models import Clock, Delivery, Escalation, Extension, Task
+from .models import Clock, ClockPause, Delivery, Escalation, Extension, Task
+from .services import tasks as task_services
 from .services.common import is_department_head, person
 from .services.routing import step_department
 from .services.tolerance import tolerance_light, tolerated_missing
@@ -352,6 +355,71 @@ def case_timeline(application: Application, *, for_staff: bool = True) -> CaseTi
     return CaseTimeline(events=events, steps=steps, total_working_days=total, for_staff=for_staff)
 
 
+# --- the task page -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """What an approver's task page shows of the task and its case besides the forms:
+    the clocks, the file, and which acts the page offers the user."""
+
+    left: TimeLeft | None
+    clocks: list[tuple[Clock, TimeLeft | None]]
+    timeline: CaseTimeline
+    materials: QuerySet[SubmittedMaterial]
+    notices: QuerySet[Notice]
+    attorney: dict | None  # the power of attorney's file, as stored
+    pending_extension: Extension | None
+    extension_limit: int
+    extension_authority: str  # the label: who approves an extension of the case
+    statutory_limit_passed: datetime.date | None
+    is_mine: bool
+    is_open: bool
+    is_head: bool
+    in_approval: bool
+    pause: ClockPause | None
+    colleagues: list[User]  # whom the task may be reassigned to
+    tolerated: list[tuple]
+
+
+def task_page_for(*, user: User, task: Task) -> TaskPage:
+    """The task page of ``task`` (one ``task_get_for`` found) as ``user`` sees it."""
+    application = task.application
+    calendar = current_calendar()
+    return TaskPage(
+        left=time_left(task.clock, calendar=calendar),
+        clocks=case_clocks_left(application, calendar=calendar),
+        timeline=case_timeline(application),
+        materials=application.materials.select_related("material").order_by("material__position"),
+        notices=application.notices.order_by("issued_at", "id"),
+        attorney=(agent_of(application) or {}).get("power_of_attorney"),
+        pending_extension=application.extensions.filter(status=ExtensionStatus.REQUESTED).first(),
+        extension_limit=task_services.extension_limit(application),
+        extension_authority=ExtensionAuthority(
+            task_services.extension_authority(application)
+        ).label,
+        statutory_limit_passed=task_services.statutory_limit_passed(application),
+        is_mine=task.assignee_id == user.pk,
+        is_open=task.status in (TaskStatus.OPEN, TaskStatus.CLAIMED),
+        is_head=is_department_head(user, task.department),
+        in_approval=application.status == CaseStatus.IN_APPROVAL,
+        pause=task_services.running_pause(application),
+        colleagues=[u for u in _department_approvers(task.department) if u.pk != task.assignee_id],
+        tolerated=tolerated_owed(application, calendar=calendar),
+    )
+
+
+def _department_approvers(department) -> list[User]:
+    """The approvers acting for ``department`` (by name), superusers and groups aside."""
+    users = get_users_with_perms(
+        department,
+        only_with_perms_in=["act_for_department"],
+        with_superusers=False,
+        with_group_users=False,
+    )
+    return [u for u in users.order_by("full_name", "username") if u.has_role(Role.APPROVER)]
+
+
 # --- results and delivery --------------------------------------------------------------
 
 
@@ -361,8 +429,17 @@ RESULT_KINDS = (NoticeKind.APPROVAL_DECISION, NoticeKind.DENIAL_DECISION)
 def result_notice(application: Application) -> Notice | None:
     """The case's result document (准予 / 不予决定书, titled by the item's legal form), the
     latest one."""
+    return _latest_notice(application, RESULT_KINDS)
+
+
+def supplement_notice(application: Application) -> Notice | None:
+    """The latest 审查补正告知书 of the case: what the applicant is asked to hand in."""
+    return _latest_notice(application, (NoticeKind.SUPPLEMENT,))
+
+
+def _latest_notice(application: Application, kinds) -> Notice | None:
     return (
-        Notice.objects.filter(application=application, kind__in=RESULT_KINDS)
+        Notice.objects.filter(application=application, kind__in=kinds)
         .order_by("-issued_at", "-id")
         .first()
     )
@@ -554,14 +631,19 @@ def case_escalations_for(*, user: User, application: Application) -> list[CaseEs
     ]
 
 
-def escalation_list_for(*, user: User) -> QuerySet[Escalation]:
-    """督办 records of the departments a supervisor watches (district-wide: all)."""
+def escalation_list_for(*, user: User, status: str = "") -> QuerySet[Escalation]:
+    """督办 records of the departments a supervisor watches (district-wide: all), newest
+    first; ``status`` "open" or "resolved" keeps those (any other value: all of them)."""
     if not user.has_role(Role.SUPERVISOR):
         return Escalation.objects.none()
     watched = department_list_supervised_by(user=user)
+    records = Escalation.objects.filter(
+        Q(department__in=watched) | Q(responsible_department__in=watched)
+    )
+    if status in EscalationStatus.values:
+        records = records.filter(status=status)
     return (
-        Escalation.objects.filter(Q(department__in=watched) | Q(responsible_department__in=watched))
-        .select_related(
+        records.select_related(
             "application__item_version", "department", "responsible_department", "clock"
         )
         .distinct()

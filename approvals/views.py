@@ -21,23 +21,21 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from guardian.shortcuts import get_users_with_perms
 
 from accounts.constants import Role
 from accounts.decorators import role_required
 from accounts.models import User
 from accounts.selectors import department_list_acting_for
 from catalog.calendar import current_calendar
-from intake.constants import CaseStatus, NoticeKind
 from intake.files import attorney_file_response, material_file_response
-from intake.models import Application, Notice, SubmittedMaterial
+from intake.models import Application, SubmittedMaterial
 from intake.selectors import applications_with_names
 from intake.services.online import agent_of
 from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors
-from jinpu_portal.views import found_or_404
+from jinpu_portal.views import found_or_404, page_context
 
 from . import forms
-from .constants import ExtensionAuthority, ExtensionStatus, Light, TaskStatus
+from .constants import Light
 from .models import Delivery, Escalation
 from .selectors import (
     TaskFilters,
@@ -55,17 +53,17 @@ from .selectors import (
     result_notice,
     sees_staff_names,
     supplement_list_waiting,
+    supplement_notice,
     task_get_for,
     task_list_for,
+    task_page_for,
     time_left,
     tolerated_list_owed,
-    tolerated_owed,
 )
 from .services import delivery as delivery_services
 from .services import escalations as escalation_services
 from .services import tasks as task_services
 from .services import tolerance as tolerance_services
-from .services.common import is_department_head
 
 PAGE_SIZE = 20
 
@@ -107,49 +105,15 @@ def _task_or_404(request, pk):
     return found_or_404(task_get_for(user=request.user, pk=pk), "没有找到该任务，或您无权办理。")
 
 
-def _colleagues(task) -> list[User]:
-    users = get_users_with_perms(
-        task.department,
-        only_with_perms_in=["act_for_department"],
-        with_superusers=False,
-        with_group_users=False,
-    )
-    return [u for u in users.order_by("full_name", "username") if u.has_role(Role.APPROVER)]
-
-
 @role_required(Role.APPROVER)
 @require_GET
 def task_detail(request, pk):
     task = _task_or_404(request, pk)
-    application = task.application
-    calendar = current_calendar()
-    clocks = case_clocks_left(application, calendar=calendar)
     initial = {"version": task.lock_version}
     context = {
         "task": task,
-        "application": application,
-        "left": time_left(task.clock, calendar=calendar),
-        "clocks": clocks,
-        "timeline": case_timeline(application),
-        "materials": application.materials.select_related("material").order_by(
-            "material__position"
-        ),
-        "notices": application.notices.order_by("issued_at", "id"),
-        "attorney": (agent_of(application) or {}).get("power_of_attorney"),
-        "pending_extension": application.extensions.filter(
-            status=ExtensionStatus.REQUESTED
-        ).first(),
-        "extension_limit": task_services.extension_limit(application),
-        "extension_authority": ExtensionAuthority(
-            task_services.extension_authority(application)
-        ).label,
-        "statutory_limit_passed": task_services.statutory_limit_passed(application),
-        "is_mine": task.assignee_id == request.user.pk,
-        "is_open": task.status in (TaskStatus.OPEN, TaskStatus.CLAIMED),
-        "is_head": is_department_head(request.user, task.department),
-        "in_approval": application.status == CaseStatus.IN_APPROVAL,
-        "pause": task_services.running_pause(application),
-        "colleagues": [u for u in _colleagues(task) if u.pk != task.assignee_id],
+        "application": task.application,
+        **page_context(task_page_for(user=request.user, task=task)),
         "approve_form": forms.ApproveForm(initial=initial, auto_id="approve_%s"),
         "deny_form": forms.DenyForm(initial=initial, auto_id="deny_%s"),
         "supplement_form": forms.SupplementForm(initial=initial, auto_id="supplement_%s"),
@@ -157,7 +121,6 @@ def task_detail(request, pk):
         "special_end_form": forms.SpecialEndForm(initial=initial, auto_id="special_end_%s"),
         "extension_form": forms.ExtensionRequestForm(initial=initial, auto_id="extension_%s"),
         "terminate_form": forms.TerminateForm(initial=initial, auto_id="terminate_%s"),
-        "tolerated": tolerated_owed(application, calendar=calendar),
     }
     return render(request, "approvals/task_detail.html", context)
 
@@ -377,15 +340,10 @@ def supplement(request, pk):
         if request.user.has_role(Role.CLERK):
             return redirect("approvals:counter")
         return redirect("approvals:case", pk=application.pk)
-    notice = (
-        Notice.objects.filter(application=application, kind=NoticeKind.SUPPLEMENT)
-        .order_by("-issued_at", "-id")
-        .first()
-    )
     return render(
         request,
         "approvals/supplement.html",
-        {"application": application, "notice": notice, "form": form},
+        {"application": application, "notice": supplement_notice(application), "form": form},
     )
 
 
@@ -490,9 +448,7 @@ def escalation_answer(request, pk):
 def escalations(request):
     """督办记录 of the departments the supervisor watches."""
     status = request.GET.get("status", "")
-    records = escalation_list_for(user=request.user)
-    if status in ("open", "resolved"):
-        records = records.filter(status=status)
+    records = escalation_list_for(user=request.user, status=status)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -1,5 +1,7 @@
 """The portal's own views: health check, favicon and the error pages (403, 404, 405,
-500, CSRF); ``found_or_404`` for every app's views."""
+500, CSRF); ``found_or_404`` and ``page_context`` for every app's views."""
+
+from dataclasses import fields
 
 from django.db import connection
 from django.http import (
@@ -36,6 +38,12 @@ def found_or_404(found, message: str):
     if found is None:
         raise Http404(message)
     return found
+
+
+def page_context(page) -> dict:
+    """A selector's page facts (a dataclass) as template variables, one per field. Shallow,
+    unlike ``dataclasses.asdict``: querysets stay lazy and records are not copied."""
+    return {field.name: getattr(page, field.name) for field in fields(page)}
 
 
 def forbidden(request, reason: str = ""):

@@ -466,11 +466,9 @@ class EscalationListApi(ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        records = escalation_list_for(user=self.request.user)
-        state = self.request.query_params.get("status")
-        if state in ("open", "resolved"):
-            records = records.filter(status=state)
-        return records
+        return escalation_list_for(
+            user=self.request.user, status=self.request.query_params.get("status", "")
+        )
 
 
 def _valid(serializer_class, request) -> dict:

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from approvals.constants import ClockKind, Light, PauseKind
+from approvals.constants import ClockKind, EscalationStatus, Light, PauseKind
 from approvals.models import Escalation
 from approvals.selectors import escalation_list_for
 from approvals.services.clocks import clock_pause, clock_stop
@@ -153,6 +153,21 @@ def test_supervisors_see_the_records_of_the_departments_they_watch(
     watcher = make_supervisor(zjj, username="zjj-watcher")
     [record] = escalation_list_for(user=watcher)
     assert (record.rule, record.department) == ("step_overdue", zjj)
+
+
+def test_supervisors_list_the_records_by_status(at, accept, parallel_version, supervisor):
+    at(2026, 9, 28, 10)
+    case = accept(parallel_version)
+    clock_sweep(today=case.promised_due_date + timedelta(days=1))
+    resolved = Escalation.objects.get(rule="case_overdue_promised")
+    Escalation.objects.filter(pk=resolved.pk).update(status=EscalationStatus.RESOLVED)
+
+    assert list(escalation_list_for(user=supervisor, status="resolved")) == [resolved]
+    still_open = escalation_list_for(user=supervisor, status="open")
+    assert still_open.count() == 2
+    assert resolved not in still_open
+    # Not a status (a hand-typed address): every record, as with none.
+    assert escalation_list_for(user=supervisor, status="closed").count() == 3
 
 
 def test_a_light_raised_by_a_service_is_still_warned(at, spj, spj_approver):
