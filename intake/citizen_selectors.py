@@ -72,6 +72,17 @@ def my_application_flat_list(*, user) -> QuerySet[Application]:
     )
 
 
+def my_draft_list(*, citizen, item) -> QuerySet[Application]:
+    """The applicant's drafts of ``item`` (a bundle's aside: they are filled in on the
+    bundle's page), newest first: the apply page offers to go on with one."""
+    return Application.objects.filter(
+        applicant=citizen,
+        item_version__item=item,
+        status=CaseStatus.DRAFT,
+        bundle_application__isnull=True,
+    ).order_by("-created_at")
+
+
 def open_correction_notice(application: Application) -> CorrectionNotice | None:
     """The correction notice the applicant still has to answer (from the prefetched
     notices of ``application_detail_for``)."""

@@ -70,6 +70,28 @@ def application_get_for(*, user, pk: int) -> Application | None:
     return application_list_for(user=user).filter(pk=pk).first()
 
 
+def application_list_at_window(*, user, window) -> QuerySet[Application]:
+    """What ``window`` handled (of what ``user`` may see), drafts aside, the latest
+    changed first: the workbench's list of the window's cases."""
+    return (
+        application_list_for(user=user)
+        .filter(window=window)
+        .exclude(status=CaseStatus.DRAFT)
+        .order_by("-updated_at")
+    )
+
+
+def bundle_case_list_for(*, user, bundle_application) -> list[Application]:
+    """The item cases of a 一件事 application that ``user`` may see, with their notices,
+    in the order they were made."""
+    return list(
+        application_list_for(user=user)
+        .filter(bundle_application=bundle_application)
+        .prefetch_related("notices")
+        .order_by("pk")
+    )
+
+
 def material_slots() -> Prefetch:
     """Prefetch an application's materials ("slots") in the catalog's order, each with
     its catalog material."""

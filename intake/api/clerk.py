@@ -23,7 +23,7 @@ from jinpu_portal.api.errors import valid
 from jinpu_portal.api.schema import error_responses
 from jinpu_portal.db import PreparedQuery, remember_related
 
-from ..constants import CaseStatus, Channel
+from ..constants import Channel
 from ..errors import IntakePermissionDenied
 from ..models import Application, Notice
 from ..selectors import application_list_for, prereview_queue
@@ -138,7 +138,7 @@ class ClerkPrereviewListApi(ClerkApiMixin, generics.ListAPIView):
     serializer_class = ClerkPrereviewSerializer
 
     def get_queryset(self):
-        return prereview_queue().filter(status=CaseStatus.SUBMITTED)
+        return prereview_queue()
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -49,6 +49,7 @@ from ..citizen_selectors import (
     bundle_material_groups,
     bundle_status,
     my_application_list,
+    my_draft_list,
     notification_list_for,
     open_correction_notice,
     waiting_for_applicant_list,
@@ -189,12 +190,7 @@ def _apply_start_signed_in(request, version):
         )
         if started is not None:
             return started
-    drafts = Application.objects.filter(
-        applicant=citizen,
-        item_version__item=version.item,
-        status=CaseStatus.DRAFT,
-        bundle_application__isnull=True,
-    ).order_by("-created_at")
+    drafts = my_draft_list(citizen=citizen, item=version.item)
     return render(
         request,
         "intake/citizen/apply_start.html",

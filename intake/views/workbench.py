@@ -42,7 +42,13 @@ from ..constants import ApplicantKind, CaseStatus, Channel, MaterialStatus, Noti
 from ..errors import IntakeError, IntakePermissionDenied
 from ..files import material_file_response
 from ..models import Application, BundleApplication, Notice
-from ..selectors import application_detail_for, application_list_for, prereview_queue
+from ..selectors import (
+    application_detail_for,
+    application_get_for,
+    application_list_at_window,
+    bundle_case_list_for,
+    prereview_queue,
+)
 from ..services.bundles import material_key
 from ..services.cases import SCANNABLE, clerk_window, material_scan
 from ..services.counter import (
@@ -97,8 +103,7 @@ def home(request):
     """The pre-review queue: online submissions waiting, green channel and oldest first."""
     today = timezone.localdate()
     calendar = current_calendar()
-    queue = prereview_queue().filter(status=CaseStatus.SUBMITTED)
-    page = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(prereview_queue(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         (application, prereview_clock(application, today=today, calendar=calendar))
         for application in page.object_list
@@ -126,12 +131,7 @@ def home(request):
 @require_GET
 def window_cases(request):
     """What this window handled lately (newest first)."""
-    applications = (
-        application_list_for(user=request.user)
-        .filter(window=request.clerk_window)
-        .exclude(status=CaseStatus.DRAFT)
-        .order_by("-updated_at")
-    )
+    applications = application_list_at_window(user=request.user, window=request.clerk_window)
     page = Paginator(applications, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     calendar = current_calendar()
@@ -428,9 +428,7 @@ def counter_intake(request, citizen, enterprise, version_id: int):
 
 
 def _visible_application(request, pk: int) -> Application:
-    return found_or_404(
-        application_list_for(user=request.user).filter(pk=pk).first(), "未找到该申请。"
-    )
+    return found_or_404(application_get_for(user=request.user, pk=pk), "未找到该申请。")
 
 
 @clerk_required
@@ -678,12 +676,7 @@ def bundle_result(request, pk: int):
     bundle_application = get_object_or_404(
         BundleApplication.objects.select_related("bundle", "applicant", "enterprise"), pk=pk
     )
-    applications = list(
-        application_list_for(user=request.user)
-        .filter(bundle_application=bundle_application)
-        .prefetch_related("notices")
-        .order_by("pk")
-    )
+    applications = bundle_case_list_for(user=request.user, bundle_application=bundle_application)
     if not applications:
         raise Http404("未找到该一件事申请。")
     return render(
