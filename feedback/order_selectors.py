@@ -1,7 +1,7 @@
 """Reads with rules for the rectification orders, appeals and 回头看: who owns an order,
-who supervises it, what each staff member's lists hold, who rated. A module of its own
-beside ``selectors`` (the ratings' scope), as feedback's forms, views and services are
-split by part (ratings, orders, pads).
+who supervises it, what each staff member's lists and order page hold, who rated. A
+module of its own beside ``selectors`` (the ratings' scope), as feedback's forms, views
+and services are split by part (ratings, orders, pads).
 
 - The owning unit of an order: for a service given at a window (an intake; a 即办件
   concluded on the spot), the clerks seated at a window of that window's hall; for a
@@ -13,6 +13,8 @@ split by part (ratings, orders, pads).
   unit and to supervisors.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from accounts.constants import Role
@@ -23,6 +25,7 @@ from accounts.selectors import (
     department_list_supervised_by,
     is_district_wide_supervisor,
 )
+from approvals.selectors import TimeLeft, time_left
 from approvals.services.sweep import approvers_by_department
 
 from .constants import AppealStatus, OrderStatus
@@ -105,6 +108,35 @@ def order_for_applicant(*, user, pk: int) -> RectificationOrder | None:
         RectificationOrder.objects.filter(pk=pk, application__applicant__user=user)
         .select_related(*ORDER_RELATED)
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    """What a staff member's page of an order shows besides its 差评 and the forms: its
+    clock, history and appeal, and which acts the page offers the user."""
+
+    left: TimeLeft | None
+    events: QuerySet  # its OrderEvents, oldest first
+    visits: QuerySet  # its ReturnVisits, by round
+    appeal: Appeal | None
+    is_owner: bool
+    is_supervisor: bool
+    can_appeal: bool  # the owning unit, on an open order not appealed yet (one appeal)
+
+
+def order_page_for(*, user, order: RectificationOrder) -> OrderPage:
+    """The page of ``order`` (one ``order_get_for`` found) as ``user`` sees it."""
+    is_owner = owns(user, order)
+    appeal = Appeal.objects.filter(order=order).select_related("filed_by", "decided_by").first()
+    return OrderPage(
+        left=time_left(order.clock),
+        events=order.events.select_related("actor").order_by("at", "id"),
+        visits=order.visits.select_related("recorded_by").order_by("round"),
+        appeal=appeal,
+        is_owner=is_owner,
+        is_supervisor=supervises(user, order),
+        can_appeal=is_owner and order.is_open and appeal is None,
     )
 
 

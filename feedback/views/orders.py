@@ -26,7 +26,7 @@ from approvals.selectors import time_left
 from intake.files import stored_file_response
 from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors
 from jinpu_portal.submissions import DuplicateSubmission
-from jinpu_portal.views import found_or_404
+from jinpu_portal.views import found_or_404, page_context
 
 from .. import order_forms as forms
 from ..constants import FEEDBACK_STAFF, AppealStatus, OrderStatus
@@ -38,11 +38,10 @@ from ..order_selectors import (
     order_for_applicant,
     order_get_for,
     order_list_for,
-    owns,
+    order_page_for,
     rater_of,
     review_batch_list_for,
     review_entries,
-    supervises,
 )
 from ..services import orders as svc
 
@@ -99,23 +98,15 @@ def _rating_context(order) -> dict:
 @require_GET
 def order_detail(request, pk):
     order = _order_or_404(request, pk)
-    is_owner = owns(request.user, order)
-    appeal = Appeal.objects.filter(order=order).select_related("filed_by", "decided_by").first()
     seen = {"seen": svc.order_token(order)}
     context = {
         **_rating_context(order),
-        "left": time_left(order.clock),
-        "events": order.events.select_related("actor").order_by("at", "id"),
-        "visits": order.visits.select_related("recorded_by").order_by("round"),
-        "appeal": appeal,
-        "is_owner": is_owner,
-        "is_supervisor": supervises(request.user, order),
+        **page_context(order_page_for(user=request.user, order=order)),
         "callback_form": forms.CallBackForm(initial=seen, auto_id="callback_%s"),
         "reply_form": forms.ReplyForm(initial=seen, auto_id="reply_%s"),
         "visit_form": forms.VisitForm(initial=seen, auto_id="visit_%s"),
         "appeal_form": forms.AppealForm(auto_id="appeal_%s"),
         "rule_form": forms.RuleForm(initial=seen, auto_id="rule_%s"),
-        "can_appeal": is_owner and order.is_open and appeal is None,
     }
     return render(request, "feedback/orders_detail.html", context)
 
