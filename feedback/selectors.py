@@ -18,6 +18,7 @@ owner of its rectification order), never for a good rating to staff.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -31,6 +32,7 @@ from accounts.selectors import (
 )
 
 from .constants import BAD_LEVELS, InstanceState, Stage
+from .figures import period_filter
 from .models import Rating, ServiceInstance
 
 NOTHING = Q(pk__in=[])
@@ -97,26 +99,42 @@ def staff_scope_for(*, user) -> StaffScope:
     )
 
 
-def rating_list_for(*, scope: StaffScope) -> QuerySet[Rating]:
+def rating_list_for(
+    *,
+    scope: StaffScope,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    level: int | None = None,
+    bad: bool = False,
+    stage: str = "",
+    channel: str = "",
+) -> QuerySet[Rating]:
     """The ratings ``scope`` sees, newest first, with what a list shows (excluded ones
-    too: they stay in the record, marked)."""
+    too: they stay in the record, marked); narrowed to those rated from ``start`` to
+    ``end`` (local days, both included), of one ``level`` or only the ``bad`` ones, of
+    one ``stage``, given through one ``channel``, when asked."""
     if scope.is_empty:
         return Rating.objects.none()
-    return (
-        Rating.objects.filter(scope.rating_filter())
-        .select_related(
-            "rater",
-            "instance__application__applicant",
-            "instance__application__enterprise",
-            "instance__application__item_version",
-            "instance__item__current_version",
-            "instance__department",
-            "instance__hall",
-            "instance__window__hall",
-            "instance__staff",
-        )
-        .order_by("-rated_at", "-id")
-    )
+    ratings = Rating.objects.filter(scope.rating_filter()).filter(period_filter(start, end))
+    if level:
+        ratings = ratings.filter(level=level)
+    if bad:
+        ratings = ratings.filter(level__in=sorted(BAD_LEVELS))
+    if stage:
+        ratings = ratings.filter(instance__stage=stage)
+    if channel:
+        ratings = ratings.filter(channel=channel)
+    return ratings.select_related(
+        "rater",
+        "instance__application__applicant",
+        "instance__application__enterprise",
+        "instance__application__item_version",
+        "instance__item__current_version",
+        "instance__department",
+        "instance__hall",
+        "instance__window__hall",
+        "instance__staff",
+    ).order_by("-rated_at", "-id")
 
 
 def rater_name(rating: Rating) -> str:

@@ -35,7 +35,7 @@ from ..constants import (
     Stage,
 )
 from ..export import EXPORT_FIELDS, csv_stream, export_rows, json_stream
-from ..figures import FIGURES, Grouping, figure_table, period_filter
+from ..figures import FIGURES, Grouping, figure_table
 from ..selectors import StaffScope, rater_name, rating_list_for, staff_scope_for
 
 TAGS = ["好差评"]
@@ -305,18 +305,7 @@ class RatingListApi(ListAPIView):
     def get_queryset(self):
         query = valid(RatingQuerySerializer(data=self.request.query_params))
         self.scope = staff_scope_for(user=self.request.user)
-        ratings = rating_list_for(scope=self.scope).filter(
-            period_filter(query.get("start"), query.get("end"))
-        )
-        if query.get("level"):
-            ratings = ratings.filter(level=query["level"])
-        if query.get("bad"):
-            ratings = ratings.filter(level__in=sorted(BAD_LEVELS))
-        if query.get("stage"):
-            ratings = ratings.filter(instance__stage=query["stage"])
-        if query.get("channel"):
-            ratings = ratings.filter(channel=query["channel"])
-        return ratings
+        return rating_list_for(scope=self.scope, **query)
 
     @extend_schema(
         tags=TAGS, summary="评价列表（本人权限范围）", parameters=[RatingQuerySerializer]
