@@ -1,6 +1,6 @@
 """Reads of the catalog that carry rules: only published versions are public, the
-guide's browse filters (department, theme, 个人 / 法人), search, and the merged
-material list of a bundle (一件事).
+guide's browse filters (department, theme, 个人 / 法人), search, what one item's guide
+page shows, and the merged material list of a bundle (一件事).
 
 Search matches ``ItemVersion.search_text`` (name, codes, keywords and department:
 see ``catalog.services.build_search_text``) by substring, so 个人独资 finds
@@ -31,7 +31,15 @@ from django.db.models.lookups import IContains
 
 from accounts.models import Department
 
-from .constants import LEGAL_OBJECTS, PERSON_OBJECTS, MaterialRequirement, Theme, VersionStatus
+from .constants import (
+    LEGAL_OBJECTS,
+    PERSON_OBJECTS,
+    Channel,
+    MaterialRequirement,
+    OnlineDepth,
+    Theme,
+    VersionStatus,
+)
 from .models import Bundle, BundleItem, Delegation, ItemMaterial, ItemVersion, WorkflowStep
 
 SEARCH_MAX_LENGTH = 50
@@ -278,6 +286,43 @@ def delegation_list_for_item(*, item_id: int) -> QuerySet[Delegation]:
         Delegation.objects.filter(item_id=item_id, revoked_on__isnull=True, grantee__is_active=True)
         .select_related("grantee")
         .order_by("grantee__sort_order", "grantee__code")
+    )
+
+
+@dataclass(frozen=True)
+class ItemGuide:
+    """What the public guide page of a published version shows besides the version."""
+
+    stages: list[Stage]
+    longest_days: int  # the stages' budgets added up: the longest the workflow may take
+    has_joint_stage: bool
+    channels: list[str]  # the labels of the ways to apply
+    halls: list
+    nearby: list[Department]  # accepting units, then the units it is delegated to (赋权)
+    delegations: list[Delegation]
+    bundles: QuerySet[Bundle]  # the active 一件事 the item belongs to
+    is_full_online_depth: bool
+
+
+def item_guide(version: ItemVersion) -> ItemGuide:
+    """The guide page of ``version`` (one ``published_version_for_code`` found, with its
+    steps, halls and accepting units prefetched)."""
+    stages = workflow_stages(version.steps.all())
+    channel_labels = dict(Channel.choices)
+    delegations = list(delegation_list_for_item(item_id=version.item_id))
+    nearby = list(version.accepting_units.all())
+    nearby_ids = {unit.pk for unit in nearby}
+    nearby += [d.grantee for d in delegations if d.grantee_id not in nearby_ids]
+    return ItemGuide(
+        stages=stages,
+        longest_days=sum(stage.days for stage in stages),
+        has_joint_stage=any(stage.is_joint for stage in stages),
+        channels=[channel_labels.get(c, c) for c in version.channels],
+        halls=list(version.accepting_halls.all()),
+        nearby=nearby,
+        delegations=delegations,
+        bundles=version.item.bundles.filter(is_active=True).order_by("code"),
+        is_full_online_depth=version.online_depth == OnlineDepth.FULL,
     )
 
 

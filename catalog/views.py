@@ -6,9 +6,8 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from jinpu_portal.views import found_or_404
+from jinpu_portal.views import found_or_404, page_context
 
-from .constants import Channel, OnlineDepth
 from .files import guide_file_get
 from .notices import bundle_notice_pdf, item_notice_pdf
 from .selectors import (
@@ -19,13 +18,12 @@ from .selectors import (
     bundle_list,
     bundle_material_list,
     bundle_versions,
-    delegation_list_for_item,
     department_list_with_items,
     guide_filters_from,
+    item_guide,
     item_version_list,
     published_version_for_code,
     theme_list_with_items,
-    workflow_stages,
 )
 
 PAGE_SIZE = 20
@@ -93,28 +91,10 @@ def _published_or_404(code: str):
 def item_detail(request, code: str):
     """Every element of the published version: the guide of one item."""
     version = _published_or_404(code)
-    stages = workflow_stages(version.steps.all())
-    channel_labels = dict(Channel.choices)
-    delegations = list(delegation_list_for_item(item_id=version.item_id))
-    nearby = list(version.accepting_units.all())
-    nearby_ids = {unit.pk for unit in nearby}
-    nearby += [d.grantee for d in delegations if d.grantee_id not in nearby_ids]
     return render(
         request,
         "catalog/item_detail.html",
-        {
-            "version": version,
-            "item": version.item,
-            "stages": stages,
-            "longest_days": sum(stage.days for stage in stages),
-            "has_joint_stage": any(stage.is_joint for stage in stages),
-            "channels": [channel_labels.get(c, c) for c in version.channels],
-            "halls": list(version.accepting_halls.all()),
-            "nearby": nearby,
-            "delegations": delegations,
-            "bundles": version.item.bundles.filter(is_active=True).order_by("code"),
-            "is_full_online_depth": version.online_depth == OnlineDepth.FULL,
-        },
+        {"version": version, "item": version.item, **page_context(item_guide(version))},
     )
 
 
