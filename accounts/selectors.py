@@ -1,6 +1,8 @@
 """Reads with rules: which departments a user may act for or watch, what a user is,
-and whom a user may act for in the enterprise authorization chain (legal
-representative, active agent authorizations)."""
+whom a user may act for in the enterprise authorization chain (legal representative,
+active agent authorizations), and that chain as its pages show it."""
+
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -196,6 +198,66 @@ def authorization_event_list_for(*, enterprise: Enterprise) -> QuerySet:
         .select_related("citizen", "actor__citizen", "window__hall")
         .order_by("-at", "-id")
     )
+
+
+#: The steps of the chain its pages show, newest first.
+CHAIN_EVENTS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class AgentChain:
+    """An enterprise's authorization chain as the legal representative's page and the
+    clerk's show it."""
+
+    # Each: {"authorization", "state": 有效 / 已过期 / 已撤销, "tone": its badge colour}.
+    authorizations: list[dict]
+    # The latest steps, each with ``who`` took it, as the reader may be told.
+    events: list[EnterpriseAuthorizationEvent]
+
+
+def agent_chain_for(*, enterprise: Enterprise, staff: bool) -> AgentChain:
+    """The chain of ``enterprise`` for a staff member's page (``staff``: names of
+    the portal's staff shown) or a citizen's (the window only)."""
+    today = timezone.localdate()
+    rows = []
+    for authorization in agent_authorization_list_for(enterprise=enterprise):
+        if authorization.revoked_at is not None:
+            state = ("已撤销", "secondary")
+        elif authorization.valid_until < today:
+            state = ("已过期", "secondary")
+        else:
+            state = ("有效", "success")
+        rows.append({"authorization": authorization, "state": state[0], "tone": state[1]})
+    events = list(authorization_event_list_for(enterprise=enterprise)[:CHAIN_EVENTS_SHOWN])
+    for event in events:
+        event.who = _who(event, enterprise, staff=staff)
+    return AgentChain(authorizations=rows, events=events)
+
+
+def _who(event, enterprise: Enterprise, *, staff: bool) -> str:
+    """Who took a step, as the page may say it. A party of the chain acting online (the
+    legal representative, or the person whose identity was verified) by name; anyone
+    else acted for the portal (a clerk at a window, or verifying an identity there):
+    staff see the name, citizens only the window (they never see staff names).
+    Decided from the record, not from the actor's roles today: an inactive account has
+    no roles, and a clerk who left or moved to a department stays unnamed."""
+    actor = event.actor
+    place = str(event.window) if event.window_id else ""
+    if actor is None:
+        return place or "系统"
+    citizen = getattr(actor, "citizen", None)
+    if citizen is not None and not event.window_id and _is_party(citizen, event, enterprise):
+        return citizen.name
+    name = f"（{actor}）" if staff else ""
+    return f"{place or '窗口工作人员'}{name}"
+
+
+def _is_party(citizen, event, enterprise: Enterprise) -> bool:
+    """Whether ``citizen`` is the event's person or the enterprise's legal representative."""
+    if citizen.pk == event.citizen_id:
+        return True
+    number = enterprise.legal_representative_id_number
+    return bool(number) and citizen.id_number == number
 
 
 def user_scope(*, user: User) -> dict:

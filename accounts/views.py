@@ -11,12 +11,11 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jinpu_portal.refusals import error_text
 from jinpu_portal.submissions import DuplicateSubmission
-from jinpu_portal.views import forbidden, found_or_404
+from jinpu_portal.views import forbidden, found_or_404, page_context
 
 from .authorization import (
     agent_authorize_online,
@@ -36,8 +35,7 @@ from .forms import (
 from .models import Enterprise, EnterpriseRepresentative, User
 from .navigation import actions_for, alerts_for
 from .selectors import (
-    agent_authorization_list_for,
-    authorization_event_list_for,
+    agent_chain_for,
     citizen_for_user,
     clerk_window_of,
     enterprise_legal_list_for,
@@ -276,47 +274,9 @@ def _revoke_and_say(request, authorization, window=None) -> None:
         messages.success(request, f"已撤销 {authorization.citizen.name} 的经办人授权，立即生效。")
 
 
-def _chain_context(enterprise: Enterprise, **extra) -> dict:
-    today = timezone.localdate()
-    rows = []
-    for authorization in agent_authorization_list_for(enterprise=enterprise):
-        if authorization.revoked_at is not None:
-            state = ("已撤销", "secondary")
-        elif authorization.valid_until < today:
-            state = ("已过期", "secondary")
-        else:
-            state = ("有效", "success")
-        rows.append({"authorization": authorization, "state": state[0], "tone": state[1]})
-    events = list(authorization_event_list_for(enterprise=enterprise)[:50])
-    for event in events:
-        event.who = _who(event, enterprise, staff=extra.get("staff", False))
-    return {"enterprise": enterprise, "authorizations": rows, "events": events, **extra}
-
-
-def _who(event, enterprise: Enterprise, *, staff: bool) -> str:
-    """Who took a step, as the page may say it. A party of the chain acting online (the
-    legal representative, or the person whose identity was verified) by name; anyone
-    else acted for the portal (a clerk at a window, or verifying an identity there):
-    staff see the name, citizens only the window (they never see staff names).
-    Decided from the record, not from the actor's roles today: an inactive account has
-    no roles, and a clerk who left or moved to a department stays unnamed."""
-    actor = event.actor
-    place = str(event.window) if event.window_id else ""
-    if actor is None:
-        return place or "系统"
-    citizen = getattr(actor, "citizen", None)
-    if citizen is not None and not event.window_id and _is_party(citizen, event, enterprise):
-        return citizen.name
-    name = f"（{actor}）" if staff else ""
-    return f"{place or '窗口工作人员'}{name}"
-
-
-def _is_party(citizen, event, enterprise: Enterprise) -> bool:
-    """Whether ``citizen`` is the event's person or the enterprise's legal representative."""
-    if citizen.pk == event.citizen_id:
-        return True
-    number = enterprise.legal_representative_id_number
-    return bool(number) and citizen.id_number == number
+def _chain_context(enterprise: Enterprise, *, staff: bool, **extra) -> dict:
+    chain = agent_chain_for(enterprise=enterprise, staff=staff)
+    return {"enterprise": enterprise, **page_context(chain), "staff": staff, **extra}
 
 
 def _clerk_window_or_403(request):

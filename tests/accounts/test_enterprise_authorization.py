@@ -28,7 +28,7 @@ from accounts.models import (
     EnterpriseAuthorizationEvent,
     EnterpriseRepresentative,
 )
-from accounts.selectors import enterprise_list_for, may_act_for
+from accounts.selectors import agent_chain_for, enterprise_list_for, may_act_for
 from accounts.services import citizen_register, citizen_verify, user_set_roles
 from accounts.token_users import cache_key
 from approvals.services.delivery import may_download_result
@@ -436,6 +436,30 @@ def test_a_clerk_revokes_at_the_window(client, chain):
     assert not may_act_for(user=agent.user, enterprise=enterprise)
     event = authorization.events.get(action=AuthorizationAction.AGENT_REVOKED)
     assert (event.actor, event.window) == (clerk, clerk.staff_profile.window)
+
+
+def test_the_chain_shows_each_authorizations_state_and_who_took_each_step(chain):
+    legal, enterprise, agent, *_ = chain
+    revoked = authorize_agent(enterprise, legal, agent)
+    agent_revoke(authorization=revoked, actor=legal.user)
+    expired = authorize_agent(enterprise, legal, make_citizen("周八"))
+    EnterpriseRepresentative.objects.filter(pk=expired.pk).update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    valid = authorize_agent(enterprise, legal, make_citizen("吴九"), days=0)  # to today
+
+    shown = agent_chain_for(enterprise=enterprise, staff=False)
+
+    states = {row["authorization"].pk: (row["state"], row["tone"]) for row in shown.authorizations}
+    assert states == {
+        revoked.pk: ("已撤销", "secondary"),
+        expired.pk: ("已过期", "secondary"),
+        valid.pk: ("有效", "success"),
+    }
+    # The legal representative acted online (three grants, one revocation): by name; the
+    # factory's record of the enterprise has no actor.
+    assert [e.who for e in shown.events if e.actor_id == legal.user.pk] == [legal.name] * 4
+    assert {e.who for e in shown.events if e.actor_id is None} == {"系统"}
 
 
 def test_the_legal_representatives_page_hides_staff_names(client, chain):
