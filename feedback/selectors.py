@@ -1,7 +1,8 @@
 """Reads with rules in feedback: whose ratings a staff member sees, and when the rater;
-the services of a case its pages offer for rating. The rectification orders' reads are
-in ``order_selectors``: feedback is split by part (ratings, orders, pads), as its forms
-(``rate_forms``, ``order_forms``, ``pad_forms``), views and services are.
+the services of a case its pages offer for rating; the pads of a window. The
+rectification orders' reads are in ``order_selectors``: feedback is split by part
+(ratings, orders, pads), as its forms (``rate_forms``, ``order_forms``, ``pad_forms``),
+views and services are.
 
 Scope (the figures, the ratings list and the export read the same rule):
 - a supervisor: the whole district when district-wide (全区督查), else the instances of
@@ -33,7 +34,7 @@ from accounts.selectors import (
 
 from .constants import BAD_LEVELS, InstanceState, Stage
 from .figures import period_filter
-from .models import Rating, ServiceInstance
+from .models import Pad, Rating, ServiceInstance
 
 NOTHING = Q(pk__in=[])
 
@@ -135,6 +136,12 @@ def rating_list_for(
         "instance__window__hall",
         "instance__staff",
     ).order_by("-rated_at", "-id")
+
+
+def pad_list_at(*, window) -> QuerySet[Pad]:
+    """The pads of ``window``, revoked ones too, with who made and who revoked each (the
+    clerk's page of them)."""
+    return Pad.objects.filter(window=window).select_related("created_by", "revoked_by")
 
 
 def rater_name(rating: Rating) -> str:

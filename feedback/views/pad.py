@@ -38,6 +38,7 @@ from jinpu_portal.views import found_or_404
 from ..constants import InstanceState
 from ..models import Pad, ServiceInstance
 from ..pad_forms import PadBindForm, PadCreateForm, PadRatingForm
+from ..selectors import pad_list_at
 from ..services.pads import (
     POLL_SECONDS,
     mask_name,
@@ -202,11 +203,10 @@ def _window(request) -> Window:
 
 
 def _manage(request, window: Window, **context):
-    pads = Pad.objects.filter(window=window).select_related("created_by", "revoked_by")
     return render(
         request,
         "feedback/pads.html",
-        {"window": window, "pads": pads, "form": PadCreateForm(), **context},
+        {"window": window, "pads": pad_list_at(window=window), "form": PadCreateForm(), **context},
     )
 
 
