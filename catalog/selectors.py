@@ -1,6 +1,7 @@
 """Reads of the catalog that carry rules: only published versions are public, the
 guide's browse filters (department, theme, 个人 / 法人), search, what one item's guide
-page shows, and the merged material list of a bundle (一件事).
+page shows, what a clerk picks from at the counter, and the merged material list of a
+bundle (一件事).
 
 Search matches ``ItemVersion.search_text`` (name, codes, keywords and department:
 see ``catalog.services.build_search_text``) by substring, so 个人独资 finds
@@ -337,6 +338,23 @@ def bundle_list() -> QuerySet[Bundle]:
             )
         )
         .order_by("code")
+    )
+
+
+def bundle_choices(*, q: str = "") -> QuerySet[Bundle]:
+    """The 一件事 a clerk may take in at the counter: active bundles with a published
+    item (``bundle_list``), those whose name holds ``q`` when given."""
+    bundles = bundle_list().filter(item_count__gt=0)
+    return bundles.filter(name__icontains=q) if q else bundles
+
+
+def item_version_choices(*, q: str) -> QuerySet[ItemVersion]:
+    """The published versions matching ``q`` (``item_version_search``) with their item
+    and department, for a clerk picking a counter intake's item; none for a blank ``q``."""
+    if not q:
+        return ItemVersion.objects.none()
+    return item_version_search(
+        q=q, queryset=ItemVersion.objects.select_related("item", "department")
     )
 
 

@@ -29,10 +29,10 @@ from catalog.calendar import add_working_days, current_calendar
 from catalog.constants import MaterialRequirement
 from catalog.models import Bundle, ItemVersion
 from catalog.selectors import (
-    bundle_list,
+    bundle_choices,
     bundle_material_list,
     bundle_versions,
-    item_version_search,
+    item_version_choices,
 )
 from jinpu_portal.refusals import error_text
 from jinpu_portal.submissions import DuplicateSubmission
@@ -249,14 +249,6 @@ def counter_applicant(request):
 def counter_items(request, citizen, enterprise):
     """Step 2: pick the item (search the published catalog) for this applicant."""
     q = (request.GET.get("q") or "").strip()
-    versions = (
-        item_version_search(q=q, queryset=ItemVersion.objects.select_related("item", "department"))
-        if q
-        else ItemVersion.objects.none()
-    )
-    bundles = bundle_list().filter(item_count__gt=0)
-    if q:
-        bundles = bundles.filter(name__icontains=q)
     return render(
         request,
         "intake/workbench/items.html",
@@ -264,8 +256,8 @@ def counter_items(request, citizen, enterprise):
             "citizen": citizen,
             "enterprise": enterprise,
             "q": q,
-            "versions": versions[:30],
-            "bundles": bundles[:20],
+            "versions": item_version_choices(q=q)[:30],
+            "bundles": bundle_choices(q=q)[:20],
             "applicant_query": _counter_query(citizen, enterprise),
             "window": request.clerk_window,
             "tab": "counter",
