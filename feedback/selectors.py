@@ -163,11 +163,14 @@ def case_instances(application) -> QuerySet[ServiceInstance]:
     )
 
 
+def may_be_rated(instance: ServiceInstance, *, now: datetime.datetime | None = None) -> bool:
+    """Whether ``instance`` may still be rated (at ``now``, by default the present): not
+    rated yet, and its rating period not over. The pages and the API show it so; the
+    rating services decide it again when they record a rating."""
+    return instance.state == InstanceState.OPEN and (now or timezone.now()) <= instance.rate_until
+
+
 def open_instances(application) -> list[ServiceInstance]:
     """The instances of a case that may still be rated now."""
     now = timezone.now()
-    return [
-        instance
-        for instance in case_instances(application)
-        if instance.state == InstanceState.OPEN and instance.rate_until >= now
-    ]
+    return [instance for instance in case_instances(application) if may_be_rated(instance, now=now)]

@@ -45,6 +45,7 @@ from ..constants import (
 )
 from ..errors import FeedbackError
 from ..models import Rating
+from ..selectors import may_be_rated
 from ..services.ratings import STAFF_REFUSED, is_staff_account, rating_record, sub_score_codes
 from ..throttles import RATING_THROTTLES, TOO_MANY
 from ..tokens import instance_from_token
@@ -135,7 +136,7 @@ def _link_data(instance) -> dict:
         "served_at": instance.served_at,
         "rate_until": instance.rate_until,
         "state": instance.state,
-        "can_rate": instance.state == InstanceState.OPEN and timezone.now() <= instance.rate_until,
+        "can_rate": may_be_rated(instance),
         "sub_scores": [str(code) for code in sub_score_codes(instance, RatingChannel.QR)],
         "rating": _given(rating),
     }

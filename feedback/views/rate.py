@@ -20,7 +20,7 @@ from ..constants import InstanceState, RatingChannel, Reason, Stage
 from ..errors import FeedbackError, FeedbackPermissionDenied
 from ..models import ServiceInstance
 from ..rate_forms import FollowUpForm, RatingForm, stars_of
-from ..selectors import case_instances, open_instances
+from ..selectors import case_instances, may_be_rated, open_instances
 from ..services.ratings import (
     STAFF_REFUSED,
     follow_up_allowed,
@@ -139,7 +139,7 @@ def rate(request, token: str):
             "service": service_summary(instance),
             "instance": instance,
             "form": form,
-            "open": instance.state == InstanceState.OPEN and timezone.now() <= instance.rate_until,
+            "open": may_be_rated(instance),
             "rating": rating_summary(_rating_of(instance))
             if instance.state != InstanceState.OPEN
             else None,
@@ -181,7 +181,7 @@ def _my_context(instance, form, follow_up_form) -> dict:
         "instance": instance,
         "application": instance.application,
         "form": form,
-        "open": instance.state == InstanceState.OPEN and now <= instance.rate_until,
+        "open": may_be_rated(instance, now=now),
         "rating": rating_summary(rating),
         "follow_up_form": follow_up_form
         if rating is not None and follow_up_allowed(rating, now)
@@ -266,7 +266,7 @@ def applicant_rating_panel(application, user) -> CasePanel | None:
             {
                 "service": service_summary(instance),
                 "url": reverse("feedback:my_rate", args=[instance.pk]),
-                "open": instance.state == InstanceState.OPEN and now <= instance.rate_until,
+                "open": may_be_rated(instance, now=now),
                 "rating": rating_summary(rating),
                 "can_follow_up": rating is not None and follow_up_allowed(rating, now),
             }

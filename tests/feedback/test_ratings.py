@@ -11,6 +11,7 @@ from django.utils import timezone
 from feedback.constants import InstanceState, Level, RatingChannel, Reason
 from feedback.errors import FeedbackError, FeedbackPermissionDenied
 from feedback.models import Rating, ServiceInstance
+from feedback.selectors import may_be_rated
 from feedback.services.jobs import ratings_default_record
 from feedback.services.ratings import rating_follow_up, rating_record
 from feedback.signals import bad_rating_recorded
@@ -133,6 +134,17 @@ def test_the_period_closes(intake_instance, monkeypatch):
         record(intake_instance)
     assert refused.value.code == "period_over"
     assert nothing_written(intake_instance)
+
+
+def test_pages_offer_the_rating_to_the_periods_last_second_and_not_once_rated(
+    intake_instance,
+):
+    end = intake_instance.rate_until
+    assert may_be_rated(intake_instance, now=end)
+    assert not may_be_rated(intake_instance, now=end + datetime.timedelta(seconds=1))
+    record(intake_instance)
+    intake_instance.refresh_from_db()
+    assert not may_be_rated(intake_instance, now=end - datetime.timedelta(days=1))
 
 
 def test_a_rating_in_the_periods_last_second_is_taken_and_the_job_leaves_it(
