@@ -1,8 +1,10 @@
 """Demo data of supervision's annual report (年度报告): the cases of last year and of
 this year beside the 好差评 history (feedback/demo.py: the last half year, counter cases
 at the windows) and the nearby cases (supervision/demo.py), so the overview and the
-report of either year read like the centre's real ones. Registered from
-``supervision.demo`` (the seeders are found by their app's ``demo`` module).
+report of either year read like the centre's real ones. A module of its own because it
+is a seeder of its own (two years of bulk rows, independent of the delegation and
+time-limit data of ``supervision.demo``); ``supervision.demo`` imports it so that the
+seed registry, which looks only in each app's ``demo`` module, finds it.
 
 The cases come in bulk, as ``feedback.demo.seed_history`` writes its own (rows and their
 ``CaseEvent`` record, no services), with what the figures count: about 42 % applied for
