@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import EnterpriseRepresentative
-from tests.e2e.axe import assert_no_serious_violations
+from tests.e2e.axe import assert_no_serious_violations, assert_no_sideways_scroll
 from tests.e2e.helpers import log_in
 from tests.factories import (
     credit_code,
@@ -34,6 +34,8 @@ def chain_data(transactional_db):
     }
     item = make_item(name="食品经营许可")
     make_item(name="建设工程规划许可")
+    # A real implementation code: 30 characters with no place to break the line.
+    make_item(name="个人独资企业设立登记", code="11210213000000027A000102001000")
     clerk = make_clerk(hall_code="JP", number=1)
     return {
         "legal": legal,
@@ -56,6 +58,7 @@ def test_legal_representative_authorizes_and_revokes_an_agent_online(
     page.get_by_role("link", name="管理经办人授权").click()
     expect(page.get_by_role("heading", name="经办人授权", exact=True)).to_be_visible()
     assert_no_serious_violations(page, f"enterprise agents, empty, {size}")
+    assert_no_sideways_scroll(page, f"enterprise agents, the items to choose, {size}")
 
     page.fill("#id_agent-name", agent.name)
     page.fill("#id_agent-id_number", agent.id_number)
