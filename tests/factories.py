@@ -195,7 +195,9 @@ class ItemVersionFactory(factory.Factory):
         )
         offline = factory.Trait(online_available=False, not_online_reason="需现场采集指纹和照片")
 
-    code = factory.Sequence(lambda n: f"11210213FAC{n:06d}")
+    # A real implementation code's length (30: the department's 18-character credit code
+    # and the 12-digit basic code), so pages are tested with codes as long as the demo's.
+    code = factory.Sequence(lambda n: f"11210213MB{n:08d}000102001000")
     name = factory.Sequence(lambda n: f"测试许可事项{n}")
     department = factory.LazyFunction(approval_department)
     materials = factory.LazyFunction(lambda: [dict(m) for m in MATERIALS])

@@ -55,10 +55,10 @@ def sideways_overflow(page) -> int:
 def assert_no_sideways_scroll(page, what=None):
     """The page does not scroll sideways; ``what`` names the page in the failure (else its URL)."""
     overflow = sideways_overflow(page)
-    assert overflow <= 0, (what or page.url, overflow, _sticking_out(page))
+    assert overflow <= 0, (what or page.url, overflow, sticking_out(page))
 
 
-def _sticking_out(page) -> list[str]:
+def sticking_out(page) -> list[str]:
     """The innermost elements that reach past the viewport's right edge (for the failure)."""
     return page.evaluate(
         """() => {

@@ -1,4 +1,6 @@
-"""axe-core on every page of every role, at desktop (1280) and phone (390) width.
+"""axe-core on every page of every role, at desktop (1280) and phone (390) width, and no
+page scrolls sideways at either width (the items carry implementation codes of a real
+code's length, 30 characters with no place to break).
 
 Each role logs in once (one browser context, one page) and visits every page it can
 reach, with real objects behind the detail pages: cases accepted at the counter and
@@ -7,8 +9,9 @@ delivery register, notices, a guide, a 一件事. The list of pages is checked a
 URL conf (``test_every_page_is_visited``): a new page must be added here, or listed in
 NOT_PAGES with the reason it is not a page (a POST action, a file download).
 
-A serious or critical finding fails the role's test with one readable list: page,
-width, rule, the elements and (for contrast) the colours and the measured ratio.
+A serious or critical finding, or a page wider than the viewport, fails the role's test
+with one readable list: page, width, rule, the elements and (for contrast) the colours and
+the measured ratio; for a page too wide, the elements that stick out.
 """
 
 import zoneinfo
@@ -37,7 +40,7 @@ from intake.models import Notice
 from intake.services.bundles import bundle_application_create
 from intake.services.cases import application_create
 from tests.e2e.axe import count_nodes, format_violations, run_axe
-from tests.e2e.helpers import DESKTOP, PHONE, log_in
+from tests.e2e.helpers import DESKTOP, PHONE, log_in, sideways_overflow, sticking_out
 from tests.factories import (
     accept_case,
     accept_case_in_the_past,
@@ -596,7 +599,9 @@ def test_no_serious_axe_findings(scene, live_server, browser, screenshots_dir):
             expect(page.locator("[data-testid=error-summary]")).to_be_visible()
             failures += check(page, role, "counter intake refused")
         context.close()
-    assert not failures, "axe-core: serious/critical findings\n" + "\n".join(failures)
+    assert not failures, "axe-core: serious/critical findings, pages too wide\n" + "\n".join(
+        failures
+    )
 
 
 def bind_pad(page, base_url, key):
@@ -606,10 +611,17 @@ def bind_pad(page, base_url, key):
 
 
 def check(page, role, what, widths=WIDTHS) -> list[str]:
-    """axe at each width on the page as it is; one readable entry per width that fails."""
+    """axe at each width on the page as it is, and at each width the page does not scroll
+    sideways; one readable entry per width that fails."""
     failures = []
     for label, viewport in widths:
         page.set_viewport_size(viewport)
+        overflow = sideways_overflow(page)
+        if overflow > 0:
+            failures.append(
+                f"[{role}] {page.url} ({what}) at {label} px: scrolls {overflow} px sideways"
+                f" ({', '.join(sticking_out(page))})"
+            )
         violations = run_axe(page)
         if violations:
             failures.append(

@@ -286,7 +286,7 @@ def test_each_grouping_against_the_hand_computed_rows(
 
 
 def _short(grouping: str, label: str) -> str:
-    """An item's label without its code: "食品经营许可（11210213FAC…）" → "食品经营许可"."""
+    """An item's label without its code: "食品经营许可（11210213MB…）" → "食品经营许可"."""
     return label.split("（")[0] if grouping == Grouping.ITEM else label
 
 
