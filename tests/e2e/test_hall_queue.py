@@ -3,7 +3,8 @@ page (a kiosk, anonymous) issues a number with the applicant's ID number; the cl
 calls it from the queue panel; the hall display (1920x1080) shows it within 2 seconds
 (measured from the click); the clerk starts the service and lands in the counter intake
 with the applicant found. axe (serious/critical: none) on each page at 1280 and 390 px,
-the display at 1920x1080. Screenshots: test-output/screenshots/hall-*.png.
+the display at 1920x1080 (and on a phone, the number called and its window in full).
+Screenshots: test-output/screenshots/hall-*.png.
 
 The data fixtures come before ``browser`` in the signature (tests/e2e/conftest.py)."""
 
@@ -20,6 +21,7 @@ from tests.e2e.helpers import (
     DESKTOP,
     PHONE,
     assert_no_sideways_scroll,
+    assert_no_squeezed_text,
     shoot,
     signed_in,
 )
@@ -81,6 +83,14 @@ def test_a_ticket_is_called_shown_on_the_display_within_2_seconds_and_served(
     screen.wait_for_timeout(3200)  # the number's flash (three 1 s pulses) is over
     shoot(screen, screenshots_dir, "hall-display-1920")
     assert_no_serious_violations(screen, "display at 1920x1080, a number called")
+    # On a narrow window (a phone, a screen on its side) the columns stack, and the
+    # number called is not cut off, nor its window's last character alone on a line.
+    screen.set_viewport_size(PHONE)
+    fits = "e => e.scrollWidth <= e.clientWidth"
+    assert screen.get_by_test_id("display-latest-number").evaluate(fits), "number cut off"
+    assert_no_squeezed_text(screen, "display on a phone, a number called")
+    assert_no_sideways_scroll(screen, "display on a phone")
+    shoot(screen, screenshots_dir, "hall-display-phone")
 
     expect(desk.get_by_test_id("panel-current")).to_have_text("A001")
     assert_no_serious_violations(desk, "queue panel, a ticket called")
