@@ -1,6 +1,7 @@
 """What the browser tests share: the two viewports, the marks of a browser test, signing
-in through the login form, screenshots, and the check that a page does not scroll
-sideways. (Fixtures are in conftest.py; the axe checks in axe.py.)"""
+in through the login form, screenshots, the check that a page does not scroll sideways
+and the check that no text is squeezed to a character or two a line. (Fixtures are in
+conftest.py; the axe checks in axe.py.)"""
 
 import pytest
 
@@ -70,6 +71,41 @@ def sticking_out(page) -> list[str]:
             .map((e) => [e.tagName.toLowerCase(), ...e.classList].join('.'));
         }"""
     )
+
+
+def squeezed_text(page) -> list[str]:
+    """The texts the page squeezes into a column of a character or two a line (on two
+    lines, a character and a half a line at most; on three or more, two): a table cell
+    a phone narrows to one Chinese character, since a line may break after any of them.
+    Each as element, lines and the text's start."""
+    return page.evaluate(
+        """() => {
+          const found = [];
+          for (const e of document.querySelectorAll('body *')) {
+            for (const node of e.childNodes) {
+              const text = node.nodeType === Node.TEXT_NODE ? node.textContent.trim() : '';
+              const chars = [...text].length;
+              if (chars < 2) continue;
+              const range = document.createRange();
+              range.selectNodeContents(node);
+              const lines = new Set([...range.getClientRects()]
+                .filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+              if ((lines === 2 && chars <= 3) || (lines >= 3 && chars / lines <= 2)) {
+                const name = [e.tagName.toLowerCase(), ...e.classList].join('.');
+                found.push(`${name} (${lines} lines): ${text.slice(0, 20)}`);
+              }
+            }
+          }
+          return found.slice(0, 5);
+        }"""
+    )
+
+
+def assert_no_squeezed_text(page, what=None):
+    """No text of the page is squeezed to a character or two a line (``squeezed_text``);
+    ``what`` names the page in the failure (else its URL)."""
+    squeezed = squeezed_text(page)
+    assert not squeezed, (what or page.url, squeezed)
 
 
 # Each page whose look matters, at desktop and phone width: (viewport, name).

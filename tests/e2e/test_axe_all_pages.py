@@ -11,7 +11,9 @@ NOT_PAGES with the reason it is not a page (a POST action, a file download).
 
 A serious or critical finding, or a page wider than the viewport, fails the role's test
 with one readable list: page, width, rule, the elements and (for contrast) the colours and
-the measured ratio; for a page too wide, the elements that stick out.
+the measured ratio; for a page too wide, the elements that stick out. So does a text
+squeezed to a character or two a line (a table a phone narrows instead of scrolling it;
+the Django admin's own pages aside).
 """
 
 import zoneinfo
@@ -40,7 +42,14 @@ from intake.models import Notice
 from intake.services.bundles import bundle_application_create
 from intake.services.cases import application_create
 from tests.e2e.axe import count_nodes, format_violations, run_axe
-from tests.e2e.helpers import DESKTOP, PHONE, log_in, sideways_overflow, sticking_out
+from tests.e2e.helpers import (
+    DESKTOP,
+    PHONE,
+    log_in,
+    sideways_overflow,
+    squeezed_text,
+    sticking_out,
+)
 from tests.factories import (
     accept_case,
     accept_case_in_the_past,
@@ -599,8 +608,8 @@ def test_no_serious_axe_findings(scene, live_server, browser, screenshots_dir):
             expect(page.locator("[data-testid=error-summary]")).to_be_visible()
             failures += check(page, role, "counter intake refused")
         context.close()
-    assert not failures, "axe-core: serious/critical findings, pages too wide\n" + "\n".join(
-        failures
+    assert not failures, (
+        "axe-core: serious/critical findings, pages too wide, text squeezed\n" + "\n".join(failures)
     )
 
 
@@ -611,8 +620,8 @@ def bind_pad(page, base_url, key):
 
 
 def check(page, role, what, widths=WIDTHS) -> list[str]:
-    """axe at each width on the page as it is, and at each width the page does not scroll
-    sideways; one readable entry per width that fails."""
+    """axe and squeezed text at each width on the page as it is, and at each width the
+    page does not scroll sideways; one readable entry per width and finding."""
     failures = []
     for label, viewport in widths:
         page.set_viewport_size(viewport)
@@ -627,6 +636,12 @@ def check(page, role, what, widths=WIDTHS) -> list[str]:
             failures.append(
                 f"[{role}] {page.url} ({what}) at {label} px: "
                 f"{count_nodes(violations)} node(s)\n" + format_violations(violations)
+            )
+        squeezed = [] if "/admin/" in page.url else squeezed_text(page)
+        if squeezed:
+            failures.append(
+                f"[{role}] {page.url} ({what}) at {label} px: text squeezed to a "
+                "character or two a line\n" + "\n".join(f"    {s}" for s in squeezed)
             )
     page.set_viewport_size(DESKTOP)
     return failures

@@ -1,18 +1,25 @@
 """A visitor, not logged in, opens the service guide in headless Chromium, searches
-个人独资, opens the item page and downloads its one-time notice as PDF; screenshots at
-desktop and phone width go to test-output/screenshots/ for a human to look at."""
+个人独资, opens the item page and downloads its one-time notice as PDF, then a bundle
+and an item delegated to parks and streets (its table of units fits a phone without
+squeezing); screenshots at desktop and phone width go to test-output/screenshots/ for a
+human to look at."""
 
 import pytest
 
 from accounts.demo import seed_organisation
 from catalog.demo import seed_catalog
-from tests.e2e.helpers import DESKTOP, PHONE
+from catalog.models import Delegation
+from tests.e2e.axe import assert_no_serious_violations
+from tests.e2e.helpers import DESKTOP, PHONE, assert_no_sideways_scroll, assert_no_squeezed_text
 
 
 @pytest.fixture
 def demo_catalog(transactional_db):
+    """The demo catalog; the code of the item delegated to the unit of the longest name."""
     seed_organisation()
     seed_catalog()
+    delegations = Delegation.objects.select_related("item", "grantee")
+    return max(delegations, key=lambda d: len(d.grantee.name)).item.code
 
 
 @pytest.mark.parametrize(("label", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
@@ -57,5 +64,13 @@ def test_search_open_item_and_download_notice(
         page.wait_for_url("**/guide/bundles/qiye-kaiban/")
         assert "4 个事项共用" in page.locator("#materials").inner_text()
         page.screenshot(path=screenshots_dir / f"guide-bundle-{label}.png", full_page=True)
+
+        # An item delegated to parks and streets: the units' table of names, batches,
+        # dates and document numbers scrolls in its box rather than squeezing its text.
+        page.goto(f"{live_server.url}/guide/items/{demo_catalog}/")
+        assert page.locator("#delegations tbody tr").count() >= 1
+        assert_no_squeezed_text(page, f"a delegated item's guide, {label}")
+        assert_no_sideways_scroll(page, f"a delegated item's guide, {label}")
+        assert_no_serious_violations(page, f"a delegated item's guide, {label}")
     finally:
         context.close()
