@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from accounts.constants import Role
 from jinpu_portal.views import found_or_404, page_context
 
 from .files import guide_file_get
@@ -33,6 +34,12 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def _may_apply_online(request) -> bool:
+    """Whether the guide offers 在线申请: to anyone signed out (intake asks them to sign
+    in) and to a citizen; intake refuses every other account (staff, administrators)."""
+    return not request.user.is_authenticated or request.user.has_role(Role.CITIZEN)
 
 
 @require_GET
@@ -94,7 +101,12 @@ def item_detail(request, code: str):
     return render(
         request,
         "catalog/item_detail.html",
-        {"version": version, "item": version.item, **page_context(item_guide(version))},
+        {
+            "version": version,
+            "item": version.item,
+            "may_apply_online": _may_apply_online(request),
+            **page_context(item_guide(version)),
+        },
     )
 
 
@@ -123,6 +135,7 @@ def bundle_detail(request, code: str):
             "materials": materials,
             "shared_count": sum(1 for m in materials if m.shared),
             "item_material_total": sum(len(v.materials.all()) for v in versions),
+            "may_apply_online": _may_apply_online(request),
         },
     )
 

@@ -24,10 +24,12 @@ from catalog.selectors import bundle_material_list
 from catalog.services import version_create_draft, version_publish, version_retire
 from tests.factories import (
     DelegationFactory,
+    UserFactory,
     bundle_add,
     department,
     hall,
     make_bundle,
+    make_citizen,
     make_item,
     material,
     publish_item,
@@ -505,3 +507,31 @@ def test_item_and_bundle_pages_link_to_applying(client):
     assert "暂不支持网办" in page
     page = client.get(f"/guide/bundles/{bundle.code}/").content.decode()
     assert f'href="/intake/bundles/{bundle.code}/apply/"' in page
+
+
+@pytest.mark.parametrize(
+    "who", ["anonymous", "citizen", "clerk", "approver", "catalog_admin", "system_admin"]
+)
+def test_the_guide_offers_applying_online_only_where_intake_lets_the_account_in(client, who):
+    """在线申请 and 一次申请全部事项 lead a citizen to the start page and anyone signed
+    out to the login; intake refuses every other account (403), so the guide offers
+    them a note instead of the button."""
+    online = make_item(name="食品经营许可")
+    bundle = make_bundle("kaiban", [online])
+    if who == "citizen":
+        client.force_login(make_citizen().user)
+    elif who != "anonymous":
+        client.force_login(UserFactory(**{who: True}))
+    pages = [
+        (f"/guide/items/{online.item.code}/", f"/intake/apply/{online.item.code}/"),
+        (f"/guide/bundles/{bundle.code}/", f"/intake/bundles/{bundle.code}/apply/"),
+    ]
+    for guide, apply in pages:
+        page = client.get(guide).content.decode()
+        offered = f'href="{apply}"' in page
+        assert offered == (who in ("anonymous", "citizen")), (guide, who)
+        if offered:
+            assert client.get(apply).status_code in (200, 302), (apply, who)
+        else:
+            assert "网上申请仅供办事群众账号使用" in page
+            assert client.get(apply).status_code == 403, (apply, who)
