@@ -10,6 +10,15 @@ from . import token_users
 class TokenAuthentication(authentication.TokenAuthentication):
     """``Authorization: Token <key>``; the same keys and messages as DRF's."""
 
+    def authenticate(self, request):
+        # Without the header DRF's answer is None, read through ``request.headers``: a
+        # dictionary of every header, built for this one lookup on each API request
+        # (the public rating and ticket included, which send no token). META holds the
+        # same header (Django derives ``headers`` from it).
+        if not request.META.get("HTTP_AUTHORIZATION"):
+            return None
+        return super().authenticate(request)
+
     def authenticate_credentials(self, key):
         shared = token_users.cache_is_shared()
         token = token_users.get(key) if shared else None

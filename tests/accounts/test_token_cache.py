@@ -198,3 +198,39 @@ def test_a_request_racing_a_deactivation_cannot_keep_the_user_cached(clerk):
 
 def authentication_key(key):
     return token_users.cache_key(key)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [None, "", " ", "Token", "token", "Bearer abc", "Token a b", "Token nosuchkey", "valid"],
+)
+def test_the_header_is_read_as_drf_reads_it(clerk, rf, header):
+    """``authenticate`` reads the header from META (without building
+    ``request.headers``) and answers as DRF's own method on the same request."""
+    from rest_framework import authentication
+    from rest_framework.request import Request
+
+    if header == "valid":
+        header = f"Token {Token.objects.create(user=clerk).key}"
+    extra = {} if header is None else {"HTTP_AUTHORIZATION": header}
+
+    def answer(method):
+        request = Request(rf.get("/api/v1/me/", **extra))
+        try:
+            found = method(TokenAuthentication(), request)
+        except AuthenticationFailed as error:
+            return "refused", str(error.detail)
+        return None if found is None else (found[0].pk, found[1].key)
+
+    ours = answer(TokenAuthentication.authenticate)
+    assert ours == answer(authentication.TokenAuthentication.authenticate)
+    if header == "valid" or (header or "").startswith("Token "):
+        assert ours is not None
+
+
+def test_no_header_builds_no_header_dictionary(rf):
+    from rest_framework.request import Request
+
+    request = Request(rf.get("/api/v1/me/"))
+    assert TokenAuthentication().authenticate(request) is None
+    assert "headers" not in request._request.__dict__  # HttpRequest.headers: a cached_property
