@@ -143,7 +143,13 @@ class Window(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.hall.name} {self.number} 号窗口"
+        return self.label_of(self.hall.name, self.number)
+
+    @staticmethod
+    def label_of(hall_name: str, number: int) -> str:
+        """A window's name as ``str()`` gives it, from its hall's name and its number
+        (for a name read as columns, without the window's row)."""
+        return f"{hall_name} {number} 号窗口"
 
 
 class StaffProfile(TimeStampedModel):

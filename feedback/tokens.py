@@ -52,7 +52,11 @@ def rating_url(instance: ServiceInstance, *, via: str = "") -> str:
     return f"{path}?via={via}" if via else path
 
 
-def _payload(token: str) -> dict:
+def token_ids(token: str) -> tuple[int, int]:
+    """The ids ``token`` names: (the instance's, its case's). Refused (FeedbackError,
+    code ``token_invalid`` or ``token_expired``): a token that does not verify or is
+    older than FEEDBACK_TOKEN_DAYS. Whether the instance still exists and belongs to
+    that case is not checked here (``instance_from_token`` reads it)."""
     try:
         payload = signing.loads(token, salt=SALT, max_age=token_days())
     except signing.SignatureExpired:
@@ -65,7 +69,7 @@ def _payload(token: str) -> dict:
         or not isinstance(payload.get("a"), int)
     ):
         raise FeedbackError(INVALID, code="token_invalid")
-    return payload
+    return payload["i"], payload["a"]
 
 
 #: The instance a link names, with what its pages and its API show (the case's item,
@@ -100,12 +104,12 @@ def instance_from_token(token: str, *, application=None) -> ServiceInstance:
     the case the token names, or (``application`` given) to another case than that
     one. A rated instance is returned as it is: the page says so and ``rating_record``
     refuses a second rating."""
-    payload = _payload(token or "")
-    found = _LINK_QUERY(payload["i"])
+    instance_id, case_id = token_ids(token or "")
+    found = _LINK_QUERY(instance_id)
     instance = found[0] if found else None
-    if instance is None or instance.application_id != payload["a"]:
+    if instance is None or instance.application_id != case_id:
         raise FeedbackError(INVALID, code="token_invalid")
-    if application is not None and getattr(application, "pk", application) != payload["a"]:
+    if application is not None and getattr(application, "pk", application) != case_id:
         raise FeedbackError("该评价链接不属于这件办件。", code="token_invalid")
     return instance
 

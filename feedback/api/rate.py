@@ -17,6 +17,7 @@ serializer instance deep-copies its fields on every request (bench/README.md). T
 serializers stay the schema's.
 """
 
+import contextlib
 import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -27,6 +28,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import Window
 from jinpu_portal.api.errors import Conflict, SaysWhyThrottled, valid
 from jinpu_portal.api.fields import choice_label, optional_text
 from jinpu_portal.api.negotiation import JSONAnswers
@@ -46,9 +48,17 @@ from ..constants import (
 from ..errors import FeedbackError
 from ..models import Rating
 from ..selectors import may_be_rated
-from ..services.ratings import STAFF_REFUSED, is_staff_account, rating_record, sub_score_codes
+from ..services.ratings import (
+    STAFF_REFUSED,
+    LinkRating,
+    case_sub_score_codes,
+    is_staff_account,
+    rating_by_link,
+    rating_record,
+    sub_score_codes,
+)
 from ..throttles import RATING_THROTTLES, TOO_MANY
-from ..tokens import instance_from_token
+from ..tokens import instance_from_token, token_ids
 
 TAGS = ["好差评"]
 TEXT_MAX_LENGTH = Rating._meta.get_field("text").max_length
@@ -126,18 +136,47 @@ def _link_data(instance) -> dict:
     rating = getattr(instance, "_rating", None)
     if rating is None and instance.state != InstanceState.OPEN:
         rating = Rating.objects.filter(instance=instance).first()
+    return _service_data(
+        stage=instance.stage,
+        item_name=instance.application.item_version.name,
+        case_number=instance.application.case_number,
+        department=instance.department.name if instance.department_id else "",
+        window=str(instance.window) if instance.window_id else "",
+        served_at=instance.served_at,
+        rate_until=instance.rate_until,
+        state=instance.state,
+        can_rate=may_be_rated(instance),
+        sub_scores=sub_score_codes(instance, RatingChannel.QR),
+        rating=rating,
+    )
+
+
+def _rated_data(done: LinkRating) -> dict:
+    """``_link_data`` of the instance ``rating_by_link`` has just rated, from the
+    columns its statement returned."""
+    return _service_data(
+        stage=done.stage,
+        item_name=done.item_name,
+        case_number=done.case_number,
+        department=done.department or "",
+        window="" if done.window_number is None else Window.label_of(done.hall, done.window_number),
+        served_at=done.served_at,
+        rate_until=done.rate_until,
+        state=InstanceState.RATED,
+        can_rate=False,  # rated (may_be_rated)
+        sub_scores=case_sub_score_codes(done.case_channel, RatingChannel.QR),
+        rating=done.rating,
+    )
+
+
+def _service_data(*, stage, case_number, sub_scores, rating, **shown) -> dict:
+    """RatingLinkSerializer's values (``shown``: those shown as they are)."""
     return {
-        "stage": instance.stage,
-        "stage_label": choice_label(Stage, instance.stage),
-        "item_name": instance.application.item_version.name,
-        "case_number": instance.application.case_number or "",
-        "department": instance.department.name if instance.department_id else "",
-        "window": str(instance.window) if instance.window_id else "",
-        "served_at": instance.served_at,
-        "rate_until": instance.rate_until,
-        "state": instance.state,
-        "can_rate": may_be_rated(instance),
-        "sub_scores": [str(code) for code in sub_score_codes(instance, RatingChannel.QR)],
+        "stage": stage,
+        "stage_label": choice_label(Stage, stage),
+        "case_number": case_number or "",
+        **shown,
+        "sub_scores": [str(code) for code in sub_scores],
         "rating": _given(rating),
     }
 
@@ -166,9 +205,13 @@ def _moment(value, zone) -> str | None:
 
 
 def _link_answer(instance) -> dict:
-    """``RatingLinkSerializer(_link_data(instance)).data``, built directly (the same
-    values, as the serializer's fields represent them)."""
-    data = _link_data(instance)
+    """``RatingLinkSerializer(_link_data(instance)).data``, built directly."""
+    return _answer(_link_data(instance))
+
+
+def _answer(data: dict) -> dict:
+    """``RatingLinkSerializer(data).data`` of ``_link_data`` or ``_rated_data``, built
+    directly (the same values, as the serializer's fields represent them)."""
     rating = data["rating"]
     zone = timezone.get_current_timezone()
     return {
@@ -221,8 +264,21 @@ def _plain_rating(data) -> dict | None:
 
 
 def _instance(token):
-    try:
+    with _link_not_found():
         return instance_from_token(token)
+
+
+def _ids(token) -> tuple[int, int]:
+    """The link's ids (its instance's, its case's), or its 404 (a token that does not
+    verify or has expired), as ``_instance`` refuses it."""
+    with _link_not_found():
+        return token_ids(token or "")
+
+
+@contextlib.contextmanager
+def _link_not_found():
+    try:
+        yield
     except FeedbackError as error:
         raise exceptions.NotFound(
             {"detail": "；".join(error.messages), "code": error.code}
@@ -264,8 +320,28 @@ class RateByTokenApi(JSONAnswers, SaysWhyThrottled, APIView):
         responses={201: RatingLinkSerializer, **ERRORS},
     )
     def post(self, request, token):
+        instance_id, case_id = _ids(token)
+        try:
+            body = request.data
+        except exceptions.APIException:
+            _instance(token)  # a link whose service is gone is said before the body
+            raise
+        data = _plain_rating(body)
+        if data is not None and not data["reasons"] and not data["sub_scores"]:
+            # The common rating in one statement; anything it does not record goes the
+            # whole way below, which answers as it always has.
+            done = rating_by_link(
+                instance_id=instance_id,
+                case_id=case_id,
+                level=data["level"],
+                text=data["text"],
+                channel=RatingChannel.SMS if data["via"] == "sms" else RatingChannel.QR,
+                actor=request.user,
+            )
+            if done is not None:
+                return Response(_answer(_rated_data(done)), status=status.HTTP_201_CREATED)
         instance = _instance(token)
-        data = _plain_rating(request.data) or valid(RateSerializer(data=request.data))
+        data = data or valid(RateSerializer(data=body))
         if is_staff_account(request.user):
             raise exceptions.PermissionDenied({"detail": STAFF_REFUSED, "code": "staff"})
         channel = RatingChannel.SMS if data["via"] == "sms" else RatingChannel.QR

@@ -24,6 +24,7 @@ import datetime
 import functools
 from collections.abc import Iterable, Mapping
 from contextlib import nullcontext
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
@@ -122,9 +123,14 @@ def sub_score_codes(instance: ServiceInstance, channel: str) -> tuple[SubScore, 
     service at a window (a counter or kiosk case, and anything rated on the counter
     pad), online (efficiency, guide accuracy, convenience, usability) for an online
     application."""
+    return case_sub_score_codes(instance.application.channel, channel)
+
+
+def case_sub_score_codes(case_channel: str, channel: str) -> tuple[SubScore, ...]:
+    """``sub_score_codes`` of an instance whose case came through ``case_channel``."""
     if channel == RatingChannel.PAD:
         return ONSITE_SUB_SCORES
-    if instance.application.channel == Channel.ONLINE:
+    if case_channel == Channel.ONLINE:
         return ONLINE_SUB_SCORES
     return ONSITE_SUB_SCORES
 
@@ -231,15 +237,24 @@ def _how_sent(field) -> str:
     return _PREPARED
 
 
-@functools.cache
-def _claim_and_insert_sql() -> tuple[PreparedStatement, list]:
-    """PostgreSQL: the claim and the rating's INSERT as one statement (the rating is
-    inserted only if the claim updated the row), prepared once per connection
-    (jinpu_portal.prepared): (the statement, per rating field whose value is a
-    parameter, in order: the field and how its value is sent). Every column of the
-    rating is written, from its field."""
+def _claim_sql(*, by_case: bool) -> str:
+    """The claim as a CTE's UPDATE (parameters: rated, now, the instance's id, with
+    ``by_case`` its case's id, open, now), without its RETURNING."""
     qn = connection.ops.quote_name
-    instances, ratings = ServiceInstance._meta.db_table, Rating._meta.db_table
+    case = f" AND {qn('application_id')} = %s" if by_case else ""
+    # Identifiers from the models, quoted by the backend; values as parameters.
+    return (
+        f"UPDATE {qn(ServiceInstance._meta.db_table)} SET {qn('state')} = %s,"  # noqa: S608
+        f" {qn('updated_at')} = %s WHERE {qn('id')} = %s{case} AND {qn('state')} = %s"
+        f" AND {qn('rate_until')} >= %s"
+    )
+
+
+def _insert_sql() -> tuple[str, list]:
+    """The rating's INSERT of the claimed row (``FROM claimed``), without its RETURNING;
+    per rating field whose value is a parameter, in order: the field and how its value
+    is sent. Every column of the rating is written, from its field."""
+    qn = connection.ops.quote_name
     fields = [field for field in Rating._meta.concrete_fields if not field.primary_key]
     instance_field = Rating._meta.get_field("instance")
     values = [
@@ -250,16 +265,74 @@ def _claim_and_insert_sql() -> tuple[PreparedStatement, list]:
         else "%s"
         for field in fields
     ]
-    # Identifiers from the models, quoted by the backend; values as parameters.
     sql = (
-        f"WITH claimed AS (UPDATE {qn(instances)} SET {qn('state')} = %s, {qn('updated_at')} = %s"  # noqa: S608
-        f" WHERE {qn('id')} = %s AND {qn('state')} = %s AND {qn('rate_until')} >= %s"
-        f" RETURNING {qn('id')} AS id)"
-        f" INSERT INTO {qn(ratings)} ({', '.join(qn(field.column) for field in fields)})"
-        f" SELECT {', '.join(values)} FROM claimed RETURNING {qn(ratings)}.{qn('id')}"
+        f"INSERT INTO {qn(Rating._meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"  # noqa: S608
+        f" SELECT {', '.join(values)} FROM claimed"
     )
-    statement = PreparedStatement("feedback_rating_claim_insert", sql)
-    return statement, [(field, _how_sent(field)) for field in fields if field is not instance_field]
+    return sql, [(field, _how_sent(field)) for field in fields if field is not instance_field]
+
+
+@functools.cache
+def _claim_and_insert_sql() -> tuple[PreparedStatement, list]:
+    """PostgreSQL: the claim and the rating's INSERT as one statement (the rating is
+    inserted only if the claim updated the row), prepared once per connection
+    (jinpu_portal.prepared): (the statement, the rating's fields as ``_insert_sql``)."""
+    qn = connection.ops.quote_name
+    insert, fields = _insert_sql()
+    sql = (
+        f"WITH claimed AS ({_claim_sql(by_case=False)} RETURNING {qn('id')} AS id)"
+        f" {insert} RETURNING {qn(Rating._meta.db_table)}.{qn('id')}"
+    )
+    return PreparedStatement("feedback_rating_claim_insert", sql), fields
+
+
+#: What ``rating_by_link``'s statement returns of the rated service, after the rating's
+#: id: the link's answer (feedback.api.rate) shows these.
+_LINK_COLUMNS = (
+    ("claimed", "stage"),
+    ("claimed", "served_at"),
+    ("claimed", "rate_until"),
+    ("a", "case_number"),
+    ("a", "channel"),
+    ("v", "name"),
+    ("d", "name"),
+    ("h", "name"),
+    ("w", "number"),
+)
+
+
+@functools.cache
+def _link_rating_sql() -> tuple[PreparedStatement, list]:
+    """``_claim_and_insert_sql`` for a link (the instance claimed only if it still
+    belongs to the link's case) that also returns the rated service as the link's
+    answer shows it (``_LINK_COLUMNS``: the case, its item's version, the department,
+    the window and its hall), so a rating by link is one round trip."""
+    qn = connection.ops.quote_name
+    insert, fields = _insert_sql()
+    claimed = ("id", "application_id", "stage", "served_at", "rate_until")
+    claimed += ("department_id", "window_id")
+    window = ServiceInstance._meta.get_field("window").related_model
+    models_of = {
+        "a": Application,
+        "v": Application._meta.get_field("item_version").related_model,
+        "d": ServiceInstance._meta.get_field("department").related_model,
+        "w": window,
+        "h": window._meta.get_field("hall").related_model,
+    }
+    table = {alias: qn(model._meta.db_table) for alias, model in models_of.items()}
+    shown = ", ".join(f"{alias}.{qn(column)}" for alias, column in _LINK_COLUMNS)
+    sql = (
+        f"WITH claimed AS ({_claim_sql(by_case=True)}"  # noqa: S608
+        f" RETURNING {', '.join(qn(column) for column in claimed)}),"
+        f" rated AS ({insert} RETURNING {qn(Rating._meta.db_table)}.{qn('id')} AS id)"
+        f" SELECT rated.id, {shown} FROM claimed CROSS JOIN rated"
+        f" JOIN {table['a']} a ON a.{qn('id')} = claimed.{qn('application_id')}"
+        f" JOIN {table['v']} v ON v.{qn('id')} = a.{qn('item_version_id')}"
+        f" LEFT JOIN {table['d']} d ON d.{qn('id')} = claimed.{qn('department_id')}"
+        f" LEFT JOIN {table['w']} w ON w.{qn('id')} = claimed.{qn('window_id')}"
+        f" LEFT JOIN {table['h']} h ON h.{qn('id')} = w.{qn('hall_id')}"
+    )
+    return PreparedStatement("feedback_rating_by_link", sql), fields
 
 
 def _one_statement() -> bool:
@@ -305,10 +378,15 @@ def _claim_and_insert(rating: Rating, now: datetime.datetime, one_statement: boo
         row = cursor.fetchone()
     if row is None:
         return False
-    rating.pk = row[0]
+    _inserted(rating, row[0], db)
+    return True
+
+
+def _inserted(rating: Rating, pk: int, db) -> None:
+    """``rating`` as ``save()`` leaves it, once its statement inserted it as ``pk``."""
+    rating.pk = pk
     rating._state.adding = False
     rating._state.db = db.alias
-    return True
 
 
 def _require_open(instance: ServiceInstance, now: datetime.datetime) -> None:
@@ -417,6 +495,79 @@ def _rating_record(*, instance, level, reasons, text, sub_scores, channel, actor
         if level in BAD_LEVELS:
             bad_rating_recorded.send(sender=Rating, rating=rating, actor=rater, address=address)
     return rating
+
+
+class LinkRating(NamedTuple):
+    """A rating ``rating_by_link`` recorded, with what the link's answer shows of the
+    rated service (``_LINK_COLUMNS``; None where the instance has no department or
+    window)."""
+
+    rating: Rating
+    stage: str
+    served_at: datetime.datetime
+    rate_until: datetime.datetime
+    case_number: str | None
+    case_channel: str
+    item_name: str
+    department: str | None
+    hall: str | None
+    window_number: int | None
+
+
+def rating_by_link(
+    *, instance_id: int, case_id: int, level, text: str, channel: str, actor=None
+) -> LinkRating | None:
+    """The common rating by link (QR or SMS) in one statement and one round trip: a
+    rating other than a 差评, without reasons or sub-scores, by anyone but a staff
+    account, of the instance ``instance_id`` of the case ``case_id`` (the link's ids,
+    ``feedback.tokens.token_ids``), on PostgreSQL (``_one_statement``). The statement
+    claims the instance only if it still belongs to that case, is open and within its
+    period, inserts the rating as ``rating_record`` would, and returns the service as
+    the link's answer shows it. None when nothing was written: the rating is not of
+    that kind, or the claim did not hold (no such instance, another case's, rated,
+    past its period, or rated past the claim meanwhile); the caller then takes the
+    whole way (``instance_from_token``, ``rating_record``), which says why, in its
+    order. What it records is what ``rating_record`` records for the same rating."""
+    if (
+        type(level) is not int
+        or level not in LEVEL_VALUES
+        or level in BAD_LEVELS
+        or channel not in (RatingChannel.QR, RatingChannel.SMS)
+        or is_staff_account(actor)
+        or not _one_statement()
+    ):
+        return None
+    text = (text or "").strip()
+    if len(text) > TEXT_MAX_LENGTH:
+        return None
+    now = timezone.now()
+    rater = actor if actor is not None and actor.is_authenticated else None
+    rating = Rating(
+        instance_id=instance_id,
+        level=Level(level),
+        reasons=[],
+        text=text,
+        sub_scores={},
+        channel=channel,
+        rater=rater,
+        rated_at=now,
+    )
+    statement, fields = _link_rating_sql()
+    db = connections[DEFAULT_DB_ALIAS]
+    params = [InstanceState.RATED, now, instance_id, case_id, InstanceState.OPEN, now]
+    params += _insert_values(rating, fields, now, db)
+    try:
+        # Atomic by itself; a savepoint inside a caller's transaction (as rating_record).
+        atomic = transaction.atomic() if db.in_atomic_block else nullcontext()
+        with atomic, db.cursor() as cursor:
+            statement.execute(cursor, params)
+            row = cursor.fetchone()
+    except IntegrityError:
+        return None  # rated past the claim: rating_record says so
+    if row is None:
+        return None
+    _inserted(rating, row[0], db)
+    return LinkRating(rating, *row[1:])
 
 
 # --- the follow-up (追评) ------------------------------------------------------------------

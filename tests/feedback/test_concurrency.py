@@ -109,3 +109,23 @@ def test_a_good_rating_is_one_statement_without_a_transaction_block(intake_insta
     intake_instance.refresh_from_db()
     assert intake_instance.state == InstanceState.RATED
     assert intake_instance.updated_at == stored.rated_at
+
+
+def test_a_rating_by_link_is_one_statement(intake_instance, settings):
+    """Over the API, on PostgreSQL, the common rating (not a 差评, no reasons or
+    sub-scores) is one statement: the claim, the rating and the answer's columns of the
+    link's service (feedback.services.ratings.rating_by_link), where the link's read and
+    the rating were two round trips; no BEGIN/COMMIT of its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    path = f"/api/v1/feedback/rate/{rating_token(intake_instance)}/"
+    client = APIClient()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(path, {"level": 2, "text": "好"}, format="json")
+    assert response.status_code == 201, response.json()
+    sent = [q["sql"] for q in captured.captured_queries]
+    assert len(sent) == 1, sent
+    assert sent[0].startswith("EXECUTE feedback_rating_by_link ")
+    assert response.json()["window"] == str(intake_instance.window)
+    assert Rating.objects.get(instance=intake_instance).text == "好"
