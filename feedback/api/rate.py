@@ -14,7 +14,11 @@ plain JSON body is checked by ``_plain_rating`` with RateSerializer's rules, and
 body that does not pass goes through the serializer (for its field errors), and its
 answer is built directly (``_link_answer``, RatingLinkSerializer's fields): a
 serializer instance deep-copies its fields on every request (bench/README.md). The
-serializers stay the schema's.
+serializers stay the schema's. The common rating (not a 差评, no reasons, no
+sub-scores) is one statement (``rating_by_link``: the claim, the rating and the
+answer's columns), after the token's signature and before the link's read; whatever
+it does not record goes the whole way (the link's read, the body's check, the staff
+check, ``rating_record``), so every refusal is the one it was, in the same order.
 """
 
 import contextlib

@@ -14,6 +14,13 @@ finds the instance rated; should anything write a rating past the claim (the def
 rating job's set-based insert), the one-to-one constraint refuses it and the caller
 gets the same message.
 
+``rating_by_link`` is its shortcut for the busiest case, the rating link's common
+rating (not a 差评, no reasons, no sub-scores, no staff account): nothing of the rules
+is left to check but what the claim checks, so one statement claims the instance of the
+link's case, inserts the rating as ``rating_record`` would and returns what the link's
+answer shows, where the link's read and the rating were two round trips. Whatever it
+does not record, it leaves to ``rating_record``, which says why.
+
 Privacy: the rater is recorded on the rating (``Rating.rater``, None without an
 account) and never in the case record, whose timeline the evaluated clerk and
 department read: who rated is shown only to the unit handling a 差评 and to

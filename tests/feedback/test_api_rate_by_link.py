@@ -38,7 +38,9 @@ def post(api, instance_or_token, body, **extra):
 
 
 @pytest.mark.parametrize("stage", ["intake", "conclusion"])
-def test_the_answer_is_the_one_the_whole_way_gives(api, stage, intake_instance, conclusion_instance):
+def test_the_answer_is_the_one_the_whole_way_gives(
+    api, stage, intake_instance, conclusion_instance
+):
     """The 201 answer, from the statement's columns, is the answer built from the rated
     instance read back (a window and its hall, or a department and no window)."""
     instance = intake_instance if stage == "intake" else conclusion_instance
@@ -70,7 +72,12 @@ def test_the_rating_is_stored_as_rating_record_stores_it(api, intake_instance):
         "还行",
         RatingChannel.QR,
     )
-    assert (rating.reasons, rating.sub_scores, rating.is_default, rating.rater) == ([], {}, False, None)
+    assert (rating.reasons, rating.sub_scores, rating.is_default, rating.rater) == (
+        [],
+        {},
+        False,
+        None,
+    )
     assert (rating.excluded, rating.push_status, rating.follow_up_level) == (False, "pending", None)
     assert rating.created_at == rating.updated_at == rating.rated_at >= before
     intake_instance.refresh_from_db()
