@@ -173,11 +173,13 @@ def _rated_data(done: LinkRating) -> dict:
     )
 
 
-def _service_data(*, stage, case_number, sub_scores, rating, **shown) -> dict:
-    """RatingLinkSerializer's values (``shown``: those shown as they are)."""
+def _service_data(*, stage, item_name, case_number, sub_scores, rating, **shown) -> dict:
+    """RatingLinkSerializer's values, in its fields' order (``shown``: the ones from
+    ``department`` to ``can_rate``, shown as they are)."""
     return {
         "stage": stage,
         "stage_label": choice_label(Stage, stage),
+        "item_name": item_name,
         "case_number": case_number or "",
         **shown,
         "sub_scores": [str(code) for code in sub_scores],
