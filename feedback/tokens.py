@@ -105,6 +105,12 @@ def instance_from_token(token: str, *, application=None) -> ServiceInstance:
     one. A rated instance is returned as it is: the page says so and ``rating_record``
     refuses a second rating."""
     instance_id, case_id = token_ids(token or "")
+    return link_instance(instance_id, case_id, application=application)
+
+
+def link_instance(instance_id: int, case_id: int, *, application=None) -> ServiceInstance:
+    """``instance_from_token`` of a token whose ids (``token_ids``) are already known:
+    the same read and the same refusals, without verifying the signature again."""
     found = _LINK_QUERY(instance_id)
     instance = found[0] if found else None
     if instance is None or instance.application_id != case_id:

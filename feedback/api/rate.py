@@ -62,7 +62,7 @@ from ..services.ratings import (
     sub_score_codes,
 )
 from ..throttles import RATING_THROTTLES, TOO_MANY
-from ..tokens import instance_from_token, token_ids
+from ..tokens import instance_from_token, link_instance, token_ids
 
 TAGS = ["好差评"]
 TEXT_MAX_LENGTH = Rating._meta.get_field("text").max_length
@@ -274,6 +274,12 @@ def _instance(token):
         return instance_from_token(token)
 
 
+def _linked(ids: tuple[int, int]):
+    """``_instance`` of the token whose ids ``_ids`` gave (its signature verified once)."""
+    with _link_not_found():
+        return link_instance(*ids)
+
+
 def _ids(token) -> tuple[int, int]:
     """The link's ids (its instance's, its case's), or its 404 (a token that does not
     verify or has expired), as ``_instance`` refuses it."""
@@ -326,11 +332,12 @@ class RateByTokenApi(JSONAnswers, SaysWhyThrottled, APIView):
         responses={201: RatingLinkSerializer, **ERRORS},
     )
     def post(self, request, token):
-        instance_id, case_id = _ids(token)
+        ids = _ids(token)  # the signature, verified once
+        instance_id, case_id = ids
         try:
             body = request.data
         except exceptions.APIException:
-            _instance(token)  # a link whose service is gone is said before the body
+            _linked(ids)  # a link whose service is gone is said before the body
             raise
         data = _plain_rating(body)
         if data is not None and not data["reasons"] and not data["sub_scores"]:
@@ -346,7 +353,7 @@ class RateByTokenApi(JSONAnswers, SaysWhyThrottled, APIView):
             )
             if done is not None:
                 return Response(_answer(_rated_data(done)), status=status.HTTP_201_CREATED)
-        instance = _instance(token)
+        instance = _linked(ids)
         data = data or valid(RateSerializer(data=body))
         if is_staff_account(request.user):
             raise exceptions.PermissionDenied({"detail": STAFF_REFUSED, "code": "staff"})
