@@ -21,6 +21,7 @@
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Avg,
@@ -343,15 +344,29 @@ class Figures:
 
     @property
     def average_wait_minutes(self) -> float | None:
-        return _minutes(self.average_wait)
+        return _float(minutes_of(self.average_wait))
 
     @property
     def average_service_minutes(self) -> float | None:
-        return _minutes(self.average_service)
+        return _float(minutes_of(self.average_service))
 
 
-def _minutes(value: datetime.timedelta | None) -> float | None:
-    return round(value.total_seconds() / 60, 1) if value is not None else None
+TENTH = Decimal("0.1")
+MICROSECONDS_PER_MINUTE = 60_000_000
+
+
+def minutes_of(value: datetime.timedelta | None) -> Decimal | None:
+    """A duration in minutes with one decimal, rounded half up like every figure of the
+    portal (2 min 15 s is 2.3): the one rounding of the waits and service times that the
+    hall view, its API, supervision's overview, export and annual report show."""
+    if value is None:
+        return None
+    microseconds = value // datetime.timedelta(microseconds=1)
+    return (Decimal(microseconds) / MICROSECONDS_PER_MINUTE).quantize(TENTH, ROUND_HALF_UP)
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 @dataclass(frozen=True)

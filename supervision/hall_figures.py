@@ -17,17 +17,16 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
 from hall.constants import LONG_WAIT_MINUTES
-from hall.selectors import Figures
+from hall.selectors import Figures, minutes_of
 
 from .models import HallCounts, HallDay, HallMonth
 from .rollups import Filter, period_parts
 
-TENTH = Decimal("0.1")
 _SUMS = {name: Sum(name) for name in HallCounts.COUNTS}
 
 
@@ -44,12 +43,6 @@ class HallFigures:
     #: only the tickets linked to a case of the scope and the filter's dimensions
     linked_only: bool = False
     long_wait_minutes: int = LONG_WAIT_MINUTES
-
-
-def _minutes(value) -> Decimal | None:
-    if value is None:
-        return None
-    return (Decimal(value.total_seconds()) / 60).quantize(TENTH, ROUND_HALF_UP)
 
 
 def _sources(f: Filter) -> list[tuple[QuerySet, bool]]:
@@ -130,7 +123,7 @@ def hall_figures(f: Filter) -> HallFigures:
         no_show=row.no_show,
         expired=row.expired,
         long_waits=row.long_waits,
-        average_wait_minutes=_minutes(row.average_wait),
-        average_service_minutes=_minutes(row.average_service),
+        average_wait_minutes=minutes_of(row.average_wait),
+        average_service_minutes=minutes_of(row.average_service),
         linked_only=linked_only,
     )

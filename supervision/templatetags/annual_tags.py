@@ -5,6 +5,8 @@ import datetime
 
 from django import template
 
+from hall.selectors import minutes_of
+
 register = template.Library()
 
 
@@ -44,7 +46,7 @@ def minutes(value) -> str:
     """A wait (timedelta) in minutes with one decimal, or "—"."""
     if not isinstance(value, datetime.timedelta):
         return "—"
-    return f"{value.total_seconds() / 60:.1f} 分钟"
+    return f"{minutes_of(value)} 分钟"
 
 
 @register.filter

@@ -396,3 +396,50 @@ def test_the_hall_figures_api_counts_as_the_supervision_pages(week, tickets, cli
     assert api.get(f"/api/v1/hall/halls/{jp.pk}/figures/", {"day": "2026-11-02"}).json()["hall"][
         "average_wait_minutes"
     ] == pytest.approx(21.7)
+
+
+def test_an_average_on_a_half_tenth_reads_the_same_on_every_page(client):
+    """Two waits of 2:00 and 2:30 (and two services as long) average 2.25 minutes: 2.3,
+    rounded half up like every figure, on the hall view, its API, the overview, its
+    export and the annual report alike (the hall view and its API said 2.2)."""
+    import io
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+    from rest_framework.test import APIClient
+
+    from hall.selectors import hall_figures as hall_view_figures
+    from supervision.templatetags.annual_tags import minutes
+
+    jp = HallFactory(code="JP", name="金普厅")
+    a = ServiceCategoryFactory(hall=jp, letter="A", name="企业登记")
+    for number, waited in ((1, 120), (2, 150)):
+        issued = _at(2, 9, 0)
+        called = issued + datetime.timedelta(seconds=waited)
+        ended = called + datetime.timedelta(seconds=waited)
+        _ticket(a, 2, number, issued, called, called, ended)
+    refresh.refresh()
+    monday = datetime.date(2026, 11, 2)
+    now = _at(2, 18, 0)
+
+    hall_view = hall_view_figures(jp.pk, monday, now=now).hall
+    assert (hall_view.average_wait_minutes, hall_view.average_service_minutes) == (2.3, 2.3)
+    assert period_figures(monday, monday, jp.pk, now=now).average_wait_minutes == 2.3
+    overview = hall_figures(Filter(start=monday, end=monday))
+    assert overview.average_wait_minutes == Decimal("2.3")
+    assert overview.average_service_minutes == Decimal("2.3")
+    assert minutes(period_row(Filter(start=monday, end=monday)).average_wait) == "2.3 分钟"
+
+    supervisor = _district_supervisor()
+    api = APIClient()
+    api.force_authenticate(supervisor)
+    row = api.get(f"/api/v1/hall/halls/{jp.pk}/figures/", {"day": "2026-11-02"}).json()["hall"]
+    assert (row["average_wait_minutes"], row["average_service_minutes"]) == (2.3, 2.3)
+    client.force_login(supervisor)
+    query = "start=2026-11-02&end=2026-11-02"
+    page = client.get(f"{reverse('supervision:overview')}?{query}")
+    assert page.context["hall"].average_wait_minutes == Decimal("2.3")
+    response = client.get(f"{reverse('supervision:export', args=['overview'])}?{query}")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True)}
+    assert summary["平均等候（分钟）"] == 2.3
