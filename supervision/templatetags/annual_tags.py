@@ -42,6 +42,14 @@ def change(value) -> str:
 
 
 @register.filter
+def than(value, other) -> str:
+    """How an average compares with a limit, as the text says it: 低于, 等于 or 高于."""
+    if value < other:
+        return "低于"
+    return "高于" if value > other else "等于"
+
+
+@register.filter
 def minutes(value) -> str:
     """A wait (timedelta) in minutes with one decimal, or "—"."""
     if not isinstance(value, datetime.timedelta):

@@ -78,6 +78,26 @@ def test_the_figures_of_the_weeks_year_by_hand(week, at):
     assert a.scope_label == "金普新区（全区）"
 
 
+def test_the_text_compares_the_average_with_the_limits_as_they_are(week):
+    """The week's conclusions took 2.5 working days on average against a promised 2.0
+    and a statutory 20.0: the report says 高于 the one and 低于 the other (it said 低于
+    both whatever the figures); a year without a conclusion says just that."""
+    from django.template.loader import render_to_string
+
+    refresh.refresh()
+
+    def text(year):
+        a = annual.annual_figures(year, None)
+        context = {"a": a, "charts": annual.charts(a)}
+        return render_to_string("documents/supervision/annual_report.html", context)
+
+    assert (
+        "办结件平均用时 2.5 个工作日，高于平均承诺时限 2.0 个工作日，"
+        "低于平均法定时限 20.0 个工作日。"
+    ) in text(2026)
+    assert "从实际办理看，本年度没有办结件。" in text(2025)
+
+
 def test_the_limits_and_the_departments_scope(week):
     refresh.refresh()
     a = annual.annual_figures(2026, [week.spj.pk])
