@@ -22,7 +22,7 @@ from intake.states import transition
 from ..constants import Decision, TaskStatus
 from ..models import Delivery, Task
 from ..signals import case_decided
-from .common import close_open_work, today
+from .common import close_open_work
 from .tolerance import require_no_tolerated_missing
 
 DEFAULT_RESULT_TEMPLATE = "documents/results/default.html"
@@ -104,8 +104,12 @@ def case_conclude(
     # 容缺: no conclusion while a tolerated material is owed (the caller's transaction
     # rolls back whatever it did before).
     require_no_tolerated_missing(application)
-    cancelled = close_open_work(application, today())
-    application.concluded_at = timezone.now()
+    # One moment for the act: its clocks stop on its local day, and the case and its
+    # event carry it, so the lights, the case list and the figures (counted on the
+    # event's day) agree on the day of a decision taken just before midnight.
+    concluded_at = timezone.now()
+    cancelled = close_open_work(application, timezone.localdate(concluded_at))
+    application.concluded_at = concluded_at
     version = application.item_version
     form = legal_form(version.item_type)
     verdict = (form.approve if approved else form.deny).verdict
@@ -120,6 +124,7 @@ def case_conclude(
         CaseAction.CONCLUDE,
         actor=actor,
         message=message[:300],
+        at=concluded_at,
         department=task.department,
         update_fields=("concluded_at", "outcome_note"),
         event_details={

@@ -692,6 +692,9 @@ def intake_accept(
                 CaseAction.CONCLUDE_IMMEDIATELY,
                 actor=actor,
                 message="即办件当场办结",
+                # The case and its event carry one moment (the figures count the
+                # event's day, the case lists its concluded_at's).
+                at=application.concluded_at,
                 update_fields=("concluded_at",),
             )
             case_concluded.send(sender=Application, application=application, actor=actor)
