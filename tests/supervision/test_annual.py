@@ -14,7 +14,7 @@ from django.urls import reverse
 from catalog.constants import TongbanScope
 from catalog.models import ItemVersion
 from feedback.constants import Level, Stage
-from supervision import annual, refresh, reports
+from supervision import annual, refresh, reports, rollups
 from supervision.models import AnnualReport, ReportState
 from tests.factories import DelegationFactory
 
@@ -96,6 +96,34 @@ def test_the_text_compares_the_average_with_the_limits_as_they_are(week):
         "低于平均法定时限 20.0 个工作日。"
     ) in text(2026)
     assert "从实际办理看，本年度没有办结件。" in text(2025)
+
+
+def test_the_text_counts_correction_notices_in_copies(week, at):
+    """一次性告知补正 counts the notices issued (the overview's 补正告知书份数): case E told
+    twice makes 2 notices of one case, which the report calls 2 份 (it said 2 件)."""
+    from django.template.loader import render_to_string
+
+    from intake.constants import MaterialStatus
+    from intake.services.cases import intake_request_correction
+    from tests.factories import _first_material, resubmit_with
+
+    material = _first_material(week.e).material
+    at(2026, 11, 5, 9)
+    e = resubmit_with(week.e, material)
+    at(2026, 11, 5, 10)
+    intake_request_correction(
+        application=e,
+        actor=week.clerk,
+        verdicts=[{"material": material.pk, "status": MaterialStatus.MISSING}],
+    )
+    refresh.refresh()
+    a = annual.annual_figures(2026, None)
+    assert a.cases.corrected == 2
+    assert rollups.cases("corrected", rollups.Filter(a.start, a.end)).count() == 1
+    html = render_to_string(
+        "documents/supervision/annual_report.html", {"a": a, "charts": annual.charts(a)}
+    )
+    assert "受理环节出具一次性告知补正告知书 2 份，" in html
 
 
 def test_the_limits_and_the_departments_scope(week):
