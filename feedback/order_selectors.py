@@ -27,6 +27,8 @@ from accounts.selectors import (
 )
 from approvals.selectors import TimeLeft, time_left
 from approvals.services.sweep import approvers_by_department
+from intake.models import Application
+from intake.selectors import enterprise_applications, own_applications
 
 from .constants import AppealStatus, OrderStatus
 from .models import Appeal, RectificationOrder, ReviewBatch, ReviewEntry
@@ -101,11 +103,17 @@ def order_get_for(*, user, pk: int) -> RectificationOrder | None:
 
 
 def order_for_applicant(*, user, pk: int) -> RectificationOrder | None:
-    """The applicant's own order (their case's), for the online return visit."""
+    """The applicant's own order (their case's), for the online return visit, while the
+    case is still theirs to see by intake's rule (``intake.selectors``): an agent whose
+    authorization was revoked or expired has lost the enterprise's cases, the ones they
+    filed included, and with them the order's answer."""
     if not _signed_in(user):
         return None
+    visible = Application.objects.filter(own_applications(user) | enterprise_applications(user))
     return (
-        RectificationOrder.objects.filter(pk=pk, application__applicant__user=user)
+        RectificationOrder.objects.filter(
+            pk=pk, application__applicant__user=user, application__in=visible
+        )
         .select_related(*ORDER_RELATED)
         .first()
     )

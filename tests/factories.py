@@ -904,10 +904,12 @@ def accept_case(
     contact_phone="",
     agent=None,
     tolerated: dict | None = None,
+    enterprise=None,
 ):
     """A case accepted at the counter: created by the clerk, materials received, accepted
     with every material passed (approvals' receiver routes it in the same transaction);
-    ``tolerated``: material name → 容缺 due date."""
+    ``tolerated``: material name → 容缺 due date; ``enterprise``: the one the applicant
+    acts for."""
     application = application_create(
         item_version=version,
         applicant=applicant,
@@ -918,6 +920,7 @@ def accept_case(
         accepting_unit=accepting_unit,
         contact_phone=contact_phone,
         agent=agent,
+        enterprise=enterprise,
     )
     counter_receive(application=application, actor=clerk)
     tolerated = tolerated or {}

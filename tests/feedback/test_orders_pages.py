@@ -9,9 +9,17 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts.authorization import agent_revoke
 from feedback.constants import Finding, OrderStatus, Stage
 from feedback.services.orders import order_call_back, order_reply
-from tests.factories import CitizenFactory, accept_case, make_citizen, pdf_file
+from tests.factories import (
+    CitizenFactory,
+    accept_case,
+    authorize_agent,
+    make_citizen,
+    make_enterprise,
+    pdf_file,
+)
 from tests.feedback.orders_support import bad_rating, conclude, order_of
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +131,30 @@ def test_the_citizen_rates_the_fix_online(orders_scene, two_orders, client):
     assert client.get(url).status_code == 404
     client.force_login(s.hall_clerk)
     assert client.get(url).status_code == 404
+
+
+def test_a_revoked_agent_no_longer_sees_the_fix(orders_scene, client):
+    """The return visit follows intake's rule: an agent whose authorization was revoked
+    has lost every case of the enterprise, the ones they filed included, and with them
+    the unit's answer to their 差评 (it stays the legal representative's to follow)."""
+    s = orders_scene
+    agent = make_citizen("钱经办")
+    enterprise = make_enterprise(s.citizen)
+    authorization = authorize_agent(enterprise, s.citizen, agent)
+    case = accept_case(s.version, clerk=s.hall_clerk, applicant=agent, enterprise=enterprise)
+    order = order_of(bad_rating(case, text="态度差"))
+    order_call_back(order=order, actor=s.hall_clerk, finding=Finding.TRUE, note="已联系")
+    order_reply(order=order, actor=s.hall_clerk, text="已加强窗口服务培训。")
+    url = reverse("feedback:order_visit", args=[order.pk])
+    client.force_login(agent.user)
+    assert "已加强窗口服务培训" in client.get(url).content.decode()
+
+    agent_revoke(authorization=authorization, actor=s.citizen.user)
+    assert client.get(f"/intake/my/{case.pk}/").status_code == 404
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"level": "satisfied"}).status_code == 404
+    order.refresh_from_db()
+    assert order.status == OrderStatus.VISIT
 
 
 def _api(user):
