@@ -1,8 +1,9 @@
 """Citizens never see staff names: after a case has been routed, claimed, reassigned,
 released, paused for a special procedure, extended, returned for a supplement, approved,
-concluded and handed over, the applicant's pages, the citizen API and the public
-progress query show each event's label, time, role and department, and no staff
-member's username or full name anywhere. Staff pages keep the names."""
+concluded and handed over, the applicant's pages, the citizen API, the public progress
+query and the documents the applicant downloads (every notice and the result) with their
+public check show each event's label, time, role and department, and no staff member's
+username or full name anywhere. Staff pages keep the names."""
 
 import json
 
@@ -10,6 +11,8 @@ import pytest
 
 from approvals.constants import ApprovalEvent
 from intake.constants import NoticeKind
+from intake.tasks import notice_render
+from tests.catalog.test_guide_pages import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +72,30 @@ def test_the_citizens_pages_and_api_show_no_staff_name(client, walked, citizen):
     messages = " ".join(e["message"] for e in events)
     assert "需现场核查" in messages
     assert "补充租赁合同" in messages
+
+
+def test_the_documents_show_no_staff_name(client, walked, citizen, tmp_path):
+    case, names = walked
+    notices = list(case.notices.all())
+    assert {NoticeKind.SPECIAL_PROCEDURE, NoticeKind.EXTENSION, NoticeKind.SUPPLEMENT} <= {
+        notice.kind for notice in notices
+    }
+    for notice in notices:
+        notice_render(notice_id=notice.pk)  # queued after a commit the test never makes
+    client.force_login(citizen.user)
+    pages = {f"/approvals/cases/{case.pk}/result/": "pdf"}
+    for notice in notices:
+        pages[f"/intake/my/{case.pk}/notices/{notice.pk}/"] = "pdf"
+        pages[f"/intake/verify/{notice.verification_code}/"] = "html"
+    for url, kind in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if kind == "pdf":
+            # A name may break across lines of the page.
+            text = "".join(pdf_text(b"".join(response.streaming_content), tmp_path).split())
+        else:
+            text = response.content.decode()
+        assert_no_names(text, names, url)
 
 
 def test_the_public_progress_query_shows_no_staff_name(client, walked):

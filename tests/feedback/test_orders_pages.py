@@ -122,6 +122,8 @@ def test_the_citizen_rates_the_fix_online(orders_scene, two_orders, client):
     html = client.get(url).content.decode()
     assert "已加强窗口服务培训" in html
     assert 'id="visit-form"' in html
+    for name in (s.hall_clerk.username, s.hall_clerk.full_name):
+        assert name not in html  # the hall answers, never a clerk by name
     response = client.post(url, {"level": "satisfied", "note": "满意"}, follow=True)
     assert "感谢您的评价" in response.content.decode()
     intake.refresh_from_db()
