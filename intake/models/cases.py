@@ -277,6 +277,15 @@ class SubmittedMaterial(TimeStampedModel):
     def __str__(self):
         return f"{self.application} · {self.material.name}"
 
+    @property
+    def verdict_label(self) -> str:
+        """The clerk's verdict as the staff pages after the window's review show it: a
+        slot still pending there was not handed in (the clerk's 未提交（非必要）), not
+        one awaiting verification (待核验 is the label before the review)."""
+        if self.status == MaterialStatus.PENDING:
+            return _("未提交")
+        return self.get_status_display()
+
 
 class CaseEvent(AppendOnlyModel):
     """Append-only: every state change and every notable act on an application."""

@@ -7,7 +7,10 @@ import pytest
 from approvals.constants import Light
 from approvals.models import Clock
 from approvals.services.tasks import task_approve, task_claim, task_request_supplement
+from catalog.constants import MaterialRequirement
 from intake.constants import CaseStatus
+from intake.services.cases import intake_accept
+from tests.factories import all_received, make_version, submit_online
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +192,32 @@ def test_case_page_for_the_applicant(client, accept, sequential_version, citizen
     html = client.get(f"/approvals/cases/{case.pk}/").content.decode()
     assert "办理过程" in html
     assert "承诺时限" in html
+
+
+def test_a_material_not_handed_in_reads_as_not_submitted(client, clerk, citizen, spj, spj_approver):
+    """An optional material the window left as 未提交（非必要）: the task page and the
+    window's case page both say 未提交, not 待核验 (awaiting a check that is over)."""
+    optional = {"name": "授权委托书", "issuing_body": "申请人", "originals": 1, "copies": 0}
+    version = make_version(
+        department=spj,
+        steps=[(1, "审查", spj, 5)],
+        materials=[
+            {"name": "申请书", "issuing_body": "申请人", "originals": 1, "copies": 0},
+            optional | {"requirement": MaterialRequirement.OPTIONAL},
+        ],
+    )
+    application = submit_online(citizen, version)
+    intake_accept(application=application, actor=clerk, verdicts=all_received(application))
+
+    def row(html: str) -> str:
+        start = html.index('data-material="授权委托书"')
+        return html[start : html.index("</li>", start)]
+
+    client.force_login(spj_approver)
+    html = client.get(f"/approvals/tasks/{application.tasks.get().pk}/").content.decode()
+    assert "未提交" in row(html)
+    assert "待核验" not in row(html)
+
+    client.force_login(clerk)
+    html = client.get(f"/intake/workbench/applications/{application.pk}/").content.decode()
+    assert '<td>授权委托书</td><td class="text-nowrap">未提交</td>' in html
