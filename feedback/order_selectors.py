@@ -119,6 +119,18 @@ def order_for_applicant(*, user, pk: int) -> RectificationOrder | None:
     )
 
 
+def order_of_rating(rating) -> RectificationOrder | None:
+    """The rectification order a 差评 opened (None for any other rating), with its
+    owning unit, for the rater's own page of the rating."""
+    if rating is None or not rating.is_bad:
+        return None
+    return (
+        RectificationOrder.objects.filter(rating=rating)
+        .select_related("department", "hall")
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class OrderPage:
     """What a staff member's page of an order shows besides its 差评 and the forms: its

@@ -3,6 +3,7 @@ and the applicant's rating of a service of their case ("my applications", online
 with its one 追评. Both show the service (item, stage, date, department or window),
 never a staff member's name, and record through ``feedback.services.ratings``."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -19,6 +20,7 @@ from jinpu_portal.throttling import client_address, throttle_wait
 from ..constants import InstanceState, RatingChannel, Reason, Stage
 from ..errors import FeedbackError, FeedbackPermissionDenied
 from ..models import ServiceInstance
+from ..order_selectors import order_of_rating
 from ..rate_forms import FollowUpForm, RatingForm, stars_of
 from ..selectors import case_instances, may_be_rated, open_instances
 from ..services.ratings import (
@@ -173,10 +175,26 @@ def _my_instance(request, pk: int) -> ServiceInstance:
     return instance
 
 
+def order_summary(order) -> dict | None:
+    """What the rater is told of the rectification their 差评 opened: the unit (never a
+    person), where it stands and the time limits it runs to."""
+    if order is None:
+        return None
+    return {
+        "pk": order.pk,
+        "owner": order.owner_name,
+        "status": order.status,
+        "status_label": order.get_status_display(),
+        "callback_days": settings.FEEDBACK_CALLBACK_DAYS,
+        "rectify_days": settings.FEEDBACK_RECTIFY_DAYS,
+    }
+
+
 def _my_context(instance, form, follow_up_form) -> dict:
     rating = _rating_of(instance)
     now = timezone.now()
     return {
+        "order": order_summary(order_of_rating(rating)),
         "service": service_summary(instance),
         "instance": instance,
         "application": instance.application,

@@ -209,3 +209,26 @@ def test_the_rating_page_stands_under_its_application(client, case, applicant):
         in html
     )
     assert '<li class="breadcrumb-item active" aria-current="page">服务评价</li>' in html
+
+
+def test_a_bad_rating_tells_the_rater_who_rectifies_it_and_by_when(client, concluded):
+    """After a 差评 the applicant's page says which unit takes it up (never a person)
+    and the time limits of the call back and the rectification."""
+    instance = ServiceInstance.objects.get(application=concluded, stage=Stage.CONCLUSION)
+    client.force_login(concluded.applicant.user)
+    url = f"/feedback/my/{instance.pk}/"
+    response = client.post(url, {"level": "4", "reasons": ["efficiency"], "text": "等了很久"})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    department = concluded.tasks.get().department.name
+    assert f"您的差评已转{department}核实整改（待回访核实）" in page
+    assert "1 个工作日内与您电话联系核实情况，15 个工作日内整改并答复您" in page
+    for name in staff_names(concluded.tasks.get().assignee):
+        assert name not in page
+
+
+def test_a_good_rating_mentions_no_rectification(client, conclusion_instance):
+    client.force_login(conclusion_instance.application.applicant.user)
+    url = f"/feedback/my/{conclusion_instance.pk}/"
+    assert client.post(url, {"level": "1"}).status_code == 302
+    assert 'data-testid="rating-order"' not in client.get(url).content.decode()
