@@ -280,3 +280,23 @@ def test_the_lists_cost_the_same_queries_for_one_order_or_twenty(
     assert_flat_queries(lambda: client.get(reverse("feedback:orders")), add)
     api = _api(s.supervisor)
     assert_flat_queries(lambda: api.get("/api/v1/feedback/orders/"), add)
+
+
+def test_an_order_waiting_for_the_visit_shows_no_finished_light(orders_scene, two_orders, client):
+    """Replied to, the order waits for the citizen's rating of the fix: its list row and
+    its page's heading show where it stands (待回访评价), not the rectification clock's
+    已办结 beside it, as if the order were closed."""
+    s = orders_scene
+    intake, _ = two_orders
+    order_call_back(order=intake, actor=s.hall_clerk, finding=Finding.TRUE, note="已核实。")
+    order_reply(order=intake, actor=s.hall_clerk, text="已加强窗口服务培训。")
+    client.force_login(s.hall_clerk)
+    html = client.get(reverse("feedback:orders")).content.decode()
+    row = html[html.index(f'data-order="{intake.pk}"') :]
+    row = row[: row.index("</a>")]
+    assert "待回访评价" in row
+    assert "已办结" not in row
+    html = client.get(reverse("feedback:order", args=[intake.pk])).content.decode()
+    heading = html[html.index('id="order-status"') : html.index('id="actions"')]
+    assert "待回访评价" in heading
+    assert "已办结" not in heading
