@@ -175,26 +175,14 @@ def _my_instance(request, pk: int) -> ServiceInstance:
     return instance
 
 
-def order_summary(order) -> dict | None:
-    """What the rater is told of the rectification their 差评 opened: the unit (never a
-    person), where it stands and the time limits it runs to."""
-    if order is None:
-        return None
-    return {
-        "pk": order.pk,
-        "owner": order.owner_name,
-        "status": order.status,
-        "status_label": order.get_status_display(),
-        "callback_days": settings.FEEDBACK_CALLBACK_DAYS,
-        "rectify_days": settings.FEEDBACK_RECTIFY_DAYS,
-    }
-
-
 def _my_context(instance, form, follow_up_form) -> dict:
     rating = _rating_of(instance)
     now = timezone.now()
     return {
-        "order": order_summary(order_of_rating(rating)),
+        # The rectification a 差评 opened: its unit (never a person), where it stands.
+        "order": order_of_rating(rating),
+        "callback_days": settings.FEEDBACK_CALLBACK_DAYS,
+        "rectify_days": settings.FEEDBACK_RECTIFY_DAYS,
         "service": service_summary(instance),
         "instance": instance,
         "application": instance.application,
