@@ -194,6 +194,14 @@ def bundle_status(applications: list[Application]) -> BundleStatus:
         return BundleStatus("草稿", CaseStatus.DRAFT)
     if CaseStatus.CORRECTION_REQUESTED in statuses:
         return BundleStatus("部分事项待补正", CaseStatus.CORRECTION_REQUESTED)
+    decided = {CaseStatus.CONCLUDED, CaseStatus.TERMINATED}
+    if statuses <= decided:
+        return BundleStatus("已办结", CaseStatus.CONCLUDED)
+    if statuses <= set(CASE_STATUSES):
+        # Every item accepted: some decided, the others still in hand.
+        if statuses & decided:
+            return BundleStatus("部分事项已办结", CaseStatus.IN_APPROVAL)
+        return BundleStatus("已受理，办理中", CaseStatus.IN_APPROVAL)
     if statuses & set(CASE_STATUSES):
         return BundleStatus("部分事项已受理", CaseStatus.IN_APPROVAL)
     return BundleStatus("办理中", CaseStatus.SUBMITTED)

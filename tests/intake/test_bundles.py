@@ -4,6 +4,7 @@ routed on its own; the applicant sees one application. Online and at the counter
 import pytest
 
 from catalog.constants import MaterialRequirement
+from intake.citizen_selectors import bundle_status
 from intake.constants import CASE_STATUSES, CaseAction, CaseStatus, Channel
 from intake.errors import IntakeError, IntakePermissionDenied
 from intake.models import Application, BundleApplication, CaseEvent
@@ -16,6 +17,7 @@ from intake.services.bundles import (
 )
 from jinpu_portal.models import Notification
 from tests.factories import (
+    ApplicationFactory,
     accept_all,
     exe_bytes,
     make_bundle,
@@ -409,3 +411,18 @@ def test_bundle_not_online_page_says_where_to_go(client, versions):
     assert "该一件事暂不支持网上办理" in html
     assert "需现场采集指纹和照片" in html
     assert "开始申请" not in html
+
+
+def test_a_bundle_whose_items_are_all_accepted_says_how_far_it_is():
+    """Every item accepted, some concluded (the 即办件 of a 企业开办 at once), one still
+    in approval: the 一件事 is 部分事项已办结, not 部分事项已受理 (they all are)."""
+    in_approval = ApplicationFactory(in_approval=True)
+    concluded = ApplicationFactory(concluded=True)
+    assert bundle_status([in_approval, concluded]).label == "部分事项已办结"
+    assert bundle_status([in_approval, ApplicationFactory(supplement_requested=True)]).label == (
+        "已受理，办理中"
+    )
+    assert bundle_status([concluded, concluded]).label == "已办结"
+    assert bundle_status([in_approval, ApplicationFactory(submitted=True)]).label == (
+        "部分事项已受理"
+    )
