@@ -13,6 +13,7 @@ from tests.e2e.helpers import (
     DESKTOP,
     PHONE,
     assert_no_sideways_scroll,
+    assert_no_squeezed_text,
     log_in,
     shoot,
     signed_in,
@@ -204,9 +205,14 @@ def bundle_data(transactional_db):
     """Seeded before Playwright starts (see tests/e2e/conftest.py)."""
     id_card = {"name": "身份证明", "issuing_body": "公安机关", "originals": 1}
     versions = [
-        make_item(name="企业设立登记", materials=[id_card, {"name": "公司章程", "originals": 1}]),
+        # Names as long as the real ones: the shared material's 用于 line takes two lines
+        # on a phone, beside its 已上传.
         make_item(
-            name="社保登记",
+            name="有限责任公司设立登记",
+            materials=[id_card, {"name": "公司章程", "originals": 1}],
+        ),
+        make_item(
+            name="企业职工社会保险登记",
             materials=[
                 id_card,
                 {"name": "参保名单", "originals": 1, "requirement": MaterialRequirement.OPTIONAL},
@@ -265,6 +271,7 @@ def test_citizen_applies_for_a_bundle_on_a_phone(
     assert set(bundle_application.applications.values_list("status", flat=True)) == {
         CaseStatus.SUBMITTED
     }
+    assert_no_squeezed_text(page, "一件事 submitted, phone")
     shoot(page, screenshots_dir, "citizen-bundle-submitted-phone")
     page.goto(f"{base}/intake/my/")
     assert page.locator("main .list-group > a").count() == 1
