@@ -714,21 +714,57 @@ class BundleAdmin(EditTokenAdminMixin, admin.ModelAdmin):
         return obj._item_count
 
 
+# The keys catalog.services._event stores in CatalogEvent.details, named in Chinese.
+EVENT_DETAIL_LABELS = {
+    "number": "版本",
+    "copied_from": "复制自",
+    "retired": "停用",
+    "change_note": "变更说明",
+    "source": "导入文件",
+    "publish": "导入后发布",
+}
+EVENT_VERSION_NUMBERS = {"number", "copied_from", "retired"}
+
+
 @admin.register(CatalogEvent)
 class CatalogEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit trail: read-only for everyone."""
 
-    list_display = ["at", "action", "version_link", "actor", "details"]
+    list_display = ["at", "action", "version_link", "actor", "details_text"]
     list_filter = ["action", "at"]
     search_fields = ["version__item__code", "version__name", "actor__username"]
     list_select_related = ["version__item", "actor"]
     date_hierarchy = "at"
-    fields = ["at", "action", "version", "actor", "details"]
+    fields = ["at", "action", "version", "actor", "details_text"]
     readonly_fields = fields
+
+    @admin.display(description="详情")
+    def details_text(self, obj):
+        """The event's details in Chinese (版本 v2；停用 v1；变更说明：…), not the stored
+        JSON, whose English keys made the widest column of the list."""
+        parts = []
+        for key, value in (obj.details or {}).items():
+            if value is None or value == "":
+                continue
+            label = EVENT_DETAIL_LABELS.get(key, key)
+            if key in EVENT_VERSION_NUMBERS:
+                parts.append(f"{label} v{value}")
+            elif isinstance(value, bool):
+                parts.append(f"{label}：{'是' if value else '否'}")
+            else:
+                parts.append(f"{label}：{value}")
+        return "；".join(parts) or "—"
 
     @admin.display(description="事项版本", ordering="version__item__code")
     def version_link(self, obj):
         if obj.version is None:
             return "—"
         url = reverse("admin:catalog_itemversion_change", args=[obj.version_id])
-        return format_html('<a href="{}">{}（{}）</a>', url, obj.version, obj.version.item.code)
+        # Name and number, the code below: the version's status today is not the event's.
+        return format_html(
+            '<a href="{}">{} v{}</a><br><span class="quiet">{}</span>',
+            url,
+            obj.version.name,
+            obj.version.number,
+            obj.version.item.code,
+        )

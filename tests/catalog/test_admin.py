@@ -281,6 +281,21 @@ def test_publish_retires_the_old_version_and_is_audited(
     assert event.details["retired"] == 1
 
 
+def test_catalog_events_list_their_details_in_chinese(admin_client, draft, published):
+    """The 详情 column reads 版本 v2；停用 v1；变更说明：…, not the stored JSON; the version
+    link names the version and its item's code."""
+    url = reverse("admin:catalog_itemversion_publish", args=[draft.pk])
+    seen = admin_client.get(url).context["seen"]
+    admin_client.post(url, {"change_note": "更新申请材料", "seen": seen})
+
+    html = admin_client.get(reverse("admin:catalog_catalogevent_changelist")).content.decode()
+    assert "版本 v2；停用 v1；变更说明：更新申请材料" in html
+    assert "版本 v2；复制自 v1" in html
+    assert f'个人独资企业设立登记 v2</a><br><span class="quiet">{published.item.code}' in html
+    assert "change_note" not in html
+    assert "copied_from" not in html
+
+
 def test_item_list_search_filters_and_action(admin_client, published, make_item, department):
     make_item("11210213P00002", department, name="供水报装")
     url = reverse("admin:catalog_serviceitem_changelist")
