@@ -692,10 +692,14 @@ class DelegationAdmin(EditTokenAdminMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class BundleItemInline(admin.TabularInline):
+class BundleItemInline(CompactInlineMixin, admin.StackedInline):
+    """Order and item on one row, each labelled (a tabular inline's inputs and its 删除
+    boxes have no label: axe's critical "label"); the item an autocomplete showing its
+    name and code in full (admin.css). No blank row until 添加另一个 asks for one."""
+
     model = BundleItem
-    extra = 1
-    fields = ["position", "item"]
+    extra = 0
+    fields = [("position", "item")]
     autocomplete_fields = ["item"]
 
 
@@ -705,6 +709,9 @@ class BundleAdmin(EditTokenAdminMixin, admin.ModelAdmin):
     list_filter = ["theme", "is_active"]
     search_fields = ["code", "name"]
     inlines = [BundleItemInline]
+
+    class Media:
+        css = {"all": ["css/admin_catalog.css"]}  # the compact inline
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_item_count=Count("bundleitem"))

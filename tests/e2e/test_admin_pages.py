@@ -2,7 +2,8 @@
 of every registered model with a row, as the system administrator. No page scrolls
 sideways; no text is squeezed to a character or two a line, and a change list's short
 texts (状态, 操作: 创建草稿) keep one line; the paginator keeps its links inside its box;
-an autocomplete shows its whole choice (an item's name and 30-character code).
+an autocomplete shows its whole choice (an item's name and 30-character code). The
+pages the portal's admin options shape for this (一件事, 事项目录日志) pass axe too.
 Screenshots: test-output/screenshots/admin-*.png."""
 
 import pytest
@@ -12,6 +13,7 @@ from django.urls import reverse
 from accounts.demo import DEMO_PASSWORD, seeders
 from accounts.models import Citizen, Department, Hall, User
 from catalog.models import CalendarDay
+from tests.e2e.axe import format_violations, run_axe
 from tests.e2e.helpers import DESKTOP, PHONE, log_in, sideways_overflow, squeezed_text, sticking_out
 from tests.factories import (
     DelegationFactory,
@@ -23,7 +25,7 @@ from tests.factories import (
 )
 
 WIDTHS = [("1280", DESKTOP), ("390", PHONE)]
-# Photographed at both widths for a person to look at.
+# Photographed at both widths for a person to look at, and audited with axe.
 SHOTS = {"catalog_bundle": "bundle", "catalog_catalogevent": "catalog-events"}
 
 # A change list's cells whose text is a short word (no space, at most this many
@@ -113,6 +115,9 @@ def test_admin_pages_read_well_at_both_widths(scene, live_server, browser, scree
             failures += problems(page, f"{name} ({path})", label)
             shot = SHOTS.get(name.removesuffix(" change"))
             if shot:
+                violations = run_axe(page)
+                if violations:
+                    failures.append(f"{name} at {label} px: axe\n{format_violations(violations)}")
                 kind = "change" if name.endswith(" change") else "list"
                 page.screenshot(
                     path=str(screenshots_dir / f"admin-{shot}-{kind}-{label}.png"), full_page=True
