@@ -25,8 +25,21 @@ from tests.factories import (
 )
 
 WIDTHS = [("1280", DESKTOP), ("390", PHONE)]
-# Photographed at both widths for a person to look at, and audited with axe.
+# Photographed at both widths for a person to look at.
 SHOTS = {"catalog_bundle": "bundle", "catalog_catalogevent": "catalog-events"}
+# Audited with axe at both widths: the pages shaped here for this. Elsewhere Django's
+# own widgets still draw serious findings: the two-box selector (filter_horizontal, a
+# user's groups: aria-label on a bare span), an empty autocomplete (select2's combobox
+# has no name: a department without a parent) and a tabular inline's inputs (no label:
+# a hall's windows).
+AXE = {
+    "catalog_bundle",
+    "catalog_bundle change",
+    "catalog_catalogevent",
+    "catalog_catalogevent change",
+    "intake_application change",  # tabular inlines wider than a phone: a focusable region
+    "approvals_clock change",
+}
 
 # A change list's cells whose text is a short word (no space, at most this many
 # characters) but takes more than one line: a column squeezed beside the sidebars.
@@ -113,11 +126,10 @@ def test_admin_pages_read_well_at_both_widths(scene, live_server, browser, scree
         for label, viewport in WIDTHS:
             page.set_viewport_size(viewport)
             failures += problems(page, f"{name} ({path})", label)
+            if name in AXE and (violations := run_axe(page)):
+                failures.append(f"{name} at {label} px: axe\n{format_violations(violations)}")
             shot = SHOTS.get(name.removesuffix(" change"))
             if shot:
-                violations = run_axe(page)
-                if violations:
-                    failures.append(f"{name} at {label} px: axe\n{format_violations(violations)}")
                 kind = "change" if name.endswith(" change") else "list"
                 page.screenshot(
                     path=str(screenshots_dir / f"admin-{shot}-{kind}-{label}.png"), full_page=True
