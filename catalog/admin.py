@@ -10,7 +10,6 @@ from django.core.exceptions import (
     PermissionDenied,
     ValidationError,
 )
-from django.db import models
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -22,7 +21,7 @@ from django.utils.http import content_disposition_header
 
 from accounts.constants import DepartmentKind
 from accounts.models import Department
-from jinpu_portal.admin import EditTokenAdminMixin, ReadOnlyAdminMixin
+from jinpu_portal.admin import CompactInlineMixin, EditTokenAdminMixin, ReadOnlyAdminMixin
 from jinpu_portal.refusals import error_text
 
 from .admin_widgets import FaqField
@@ -216,16 +215,6 @@ class DraftOnlyInlineMixin:
 
     def has_delete_permission(self, request, obj=None):
         return self._editable(obj) and super().has_delete_permission(request, obj)
-
-
-class CompactInlineMixin:
-    """A stacked inline whose fields sit several to a row, each with its label (a
-    tabular inline's columns have none, and 13 of them made the page 2,715 px wide)."""
-
-    classes = ["compact-inline"]
-    formfield_overrides = {
-        models.CharField: {"widget": forms.TextInput(attrs={"class": "vTextField"})},
-    }
 
 
 class ItemMaterialInline(DraftOnlyInlineMixin, CompactInlineMixin, admin.StackedInline):
@@ -709,9 +698,6 @@ class BundleAdmin(EditTokenAdminMixin, admin.ModelAdmin):
     list_filter = ["theme", "is_active"]
     search_fields = ["code", "name"]
     inlines = [BundleItemInline]
-
-    class Media:
-        css = {"all": ["css/admin_catalog.css"]}  # the compact inline
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_item_count=Count("bundleitem"))

@@ -29,9 +29,8 @@ WIDTHS = [("1280", DESKTOP), ("390", PHONE)]
 SHOTS = {"catalog_bundle": "bundle", "catalog_catalogevent": "catalog-events"}
 # Audited with axe at both widths: the pages shaped here for this. Elsewhere Django's
 # own widgets still draw serious findings: the two-box selector (filter_horizontal, a
-# user's groups: aria-label on a bare span), an empty autocomplete (select2's combobox
-# has no name: a department without a parent) and a tabular inline's inputs (no label:
-# a hall's windows).
+# user's groups: aria-label on a bare span) and an empty autocomplete (select2's
+# combobox has no name: a department without a parent).
 AXE = {
     "catalog_bundle",
     "catalog_bundle change",
@@ -39,6 +38,7 @@ AXE = {
     "catalog_catalogevent change",
     "intake_application change",  # tabular inlines wider than a phone: a focusable region
     "approvals_clock change",
+    "accounts_hall change",  # its windows: a compact stacked inline, every input labelled
 }
 
 # A change list's cells whose text is a short word (no space, at most this many
