@@ -169,6 +169,16 @@ def mask_identity_number(value: str | None) -> str:
     return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
 
 
+def mask_address(value: str | None) -> str:
+    """A postal address with its detail hidden: its first characters (the city and
+    district, six at most and never more than half) and a fixed mask, so the length of
+    the rest does not show either (大连市金州区****)."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    return f"{value[: min(6, len(value) // 2)]}****"
+
+
 def mask_phone(value: str | None) -> str:
     """A telephone number with its middle hidden: a mobile number's first 3 and last 4
     digits visible (139****5678); a shorter number only its last 4."""

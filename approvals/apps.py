@@ -26,6 +26,17 @@ class ApprovalsConfig(AppConfig):
         notice_rendered.connect(tell_result_ready, dispatch_uid="approvals.tell_result_ready")
         self._connect_calendar_edits()
         self._register_home_actions()
+        self._register_page_hooks()
+
+    @staticmethod
+    def _register_page_hooks():
+        """办理结果 (the outcome, the result document, its delivery) on the applicant's
+        page of a concluded case."""
+        from intake.page_hooks import register_applicant_case_panel
+
+        from .views import applicant_result_panel
+
+        register_applicant_case_panel(applicant_result_panel)
 
     @staticmethod
     def _connect_calendar_edits():

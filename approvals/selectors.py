@@ -12,12 +12,14 @@ from django.utils import timezone
 from guardian.shortcuts import get_users_with_perms
 
 from accounts.constants import Role
-from accounts.models import User
+from accounts.models import Hall, User
 from accounts.navigation import HomeAlert
 from accounts.selectors import department_list_acting_for, department_list_supervised_by
+from accounts.validators import mask_address
 from catalog.calendar import WorkingCalendar, current_calendar, working_days_between
 from catalog.models import WorkflowStep
-from intake.constants import CaseStatus, MaterialStatus, NoticeKind, NoticeStatus
+from intake.constants import CaseStatus, DeliveryMethod, MaterialStatus, NoticeKind, NoticeStatus
+from intake.legal_forms import legal_form
 from intake.models import Application, CaseEvent, Notice, SubmittedMaterial
 from intake.selectors import application_list_for
 from intake.services.online import agent_of
@@ -430,6 +432,66 @@ def result_notice(application: Application) -> Notice | None:
     """The case's result document (准予 / 不予决定书, titled by the item's legal form), the
     latest one."""
     return _latest_notice(application, RESULT_KINDS)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """A concluded case's outcome and how its result reaches the applicant, as the
+    applicant may see it: the window and hall, never the clerk; the postal address
+    masked."""
+
+    approved: bool
+    verdict: str  # the item's legal form's words: 准予行政许可, 不予确认, ...
+    notice: Notice | None  # the result document (准予 / 不予决定书)
+    method: str  # DeliveryMethod
+    method_label: str
+    delivered: bool
+    status_label: str  # 已领取 / 待领取 at a window, else 已送达 / 待送达
+    delivered_at: datetime.datetime | None
+    window: str = ""  # where a window pick-up took place
+    recipient: str = ""  # who collected it at the window (the applicant or the agent)
+    halls: list = field(default_factory=list)  # where a pending pick-up may be made
+    address: str = ""  # masked
+    tracking_number: str = ""
+
+    @property
+    def ready(self) -> bool:
+        return self.notice is not None and self.notice.status == NoticeStatus.READY
+
+
+def case_result(application: Application) -> CaseResult | None:
+    """The result of a case approvals concluded (it has a ``Delivery``), else None."""
+    if application.status != CaseStatus.CONCLUDED:
+        return None
+    delivery = (
+        Delivery.objects.select_related("window__hall").filter(application=application).first()
+    )
+    if delivery is None:
+        return None
+    notice = result_notice(application)
+    approved = notice is None or notice.kind == NoticeKind.APPROVAL_DECISION
+    form = legal_form(application.item_version.item_type)
+    delivered = delivery.status == DeliveryStatus.DELIVERED
+    at_window = delivery.method == DeliveryMethod.WINDOW
+    if at_window:
+        status_label = "已领取" if delivered else "待领取"
+    else:
+        status_label = str(delivery.get_status_display())
+    return CaseResult(
+        approved=approved,
+        verdict=(form.approve if approved else form.deny).verdict,
+        notice=notice,
+        method=delivery.method,
+        method_label=application.get_delivery_method_display(),
+        delivered=delivered,
+        status_label=status_label,
+        delivered_at=delivery.delivered_at,
+        window=str(delivery.window) if delivery.window_id else "",
+        recipient=delivery.recipient_name if at_window else "",
+        halls=list(Hall.objects.order_by("code")) if at_window and not delivered else [],
+        address=mask_address(delivery.address),
+        tracking_number=delivery.tracking_number,
+    )
 
 
 def supplement_notice(application: Application) -> Notice | None:

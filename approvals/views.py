@@ -29,6 +29,7 @@ from accounts.selectors import department_list_acting_for
 from catalog.calendar import current_calendar
 from intake.files import attorney_file_response, material_file_response
 from intake.models import Application, SubmittedMaterial
+from intake.page_hooks import CasePanel
 from intake.selectors import applications_with_names
 from intake.services.online import agent_of
 from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors
@@ -43,6 +44,7 @@ from .selectors import (
     approver_may_read_case_files,
     case_clocks_left,
     case_escalations_for,
+    case_result,
     case_timeline,
     delivery_list_pending,
     escalation_list_for,
@@ -455,3 +457,16 @@ def escalations(request):
         "approvals/escalations.html",
         {"page": page, "status": status, "lights": dict(Light.choices)},
     )
+
+
+# --- what approvals adds to intake's pages (intake.page_hooks) ---------------------------
+
+
+def applicant_result_panel(application, user) -> CasePanel | None:
+    """办理结果 on the applicant's page of a concluded case: the outcome, the result
+    document (through ``approvals:result``, which checks who asks) and its delivery.
+    intake's page already let ``user`` see the case."""
+    result = case_result(application)
+    if result is None:
+        return None
+    return CasePanel("approvals/_result_panel.html", {"result": result, "pk": application.pk})

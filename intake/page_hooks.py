@@ -10,7 +10,8 @@ provider from its ``AppConfig.ready()``.
 - Applicant panels (``register_applicant_case_panel``): a card on the applicant's page
   of the case (``intake:my_application``). ``provider(application, user) -> CasePanel |
   None``, rendered with its own template (a template of the registering app) and
-  context; feedback shows the case's services with 去评价 and the ratings given.
+  context; approvals shows 办理结果 on a concluded case, feedback the case's services with
+  去评价 and the ratings given.
 """
 
 from dataclasses import dataclass, field

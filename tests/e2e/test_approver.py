@@ -19,6 +19,7 @@ from approvals.constants import DeliveryStatus, Light
 from approvals.models import Delivery
 from approvals.services.clocks import clock_days_left
 from intake.constants import CaseStatus, DeliveryMethod, NoticeKind, NoticeStatus
+from tests.e2e.axe import assert_fits_and_passes_axe
 from tests.e2e.helpers import (
     DESKTOP,
     PHONE,
@@ -155,26 +156,50 @@ def test_approver_concludes_and_citizen_downloads(
     shoot(page, screenshots_dir, "approver-task-390")
     context.close()
 
+    # --- the citizen: the case's page opens on 办理结果 (approvals' card) -----------------
+    context, page = signed_in(browser, DESKTOP, base, "e2e-citizen")
+    page.goto(f"{base}/intake/my/{case.pk}/")
+    panel = page.get_by_test_id("result-panel")
+    expect(panel.get_by_test_id("result-verdict")).to_have_text("准予行政许可")
+    expect(panel).to_contain_text("准予行政许可决定书")
+    expect(panel.get_by_test_id("result-delivery")).to_contain_text("电子证照下载 待送达")
+    expect(panel).to_contain_text("下载结果文书即完成送达")
+    expect(panel).not_to_contain_text("李审批")
+    assert_fits_and_passes_axe(page, "citizen concluded case, desktop")
+    shoot(page, screenshots_dir, "citizen-my-application-1280")
+    context.close()
+
     # --- the citizen, on a phone: my applications, then the result ------------------------
     context, page = signed_in(browser, PHONE, base, "e2e-citizen", is_mobile=True)
     page.goto(f"{base}/intake/my/{case.pk}/")
     assert "准予行政许可决定书" in page.inner_text("main")
-    assert_no_sideways_scroll(page)
+    assert_fits_and_passes_axe(page, "citizen concluded case, phone")
     shoot(page, screenshots_dir, "citizen-my-application-390")
+
+    # The card's 下载结果文书 (approvals:result) is the electronic delivery.
+    with page.expect_download() as download_info:
+        page.get_by_test_id("result-download").click()
+    path = tmp_path / "decision.pdf"
+    download_info.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF-")
 
     page.goto(f"{base}/approvals/cases/{case.pk}/")
     assert_no_sideways_scroll(page)
     shoot(page, screenshots_dir, "citizen-case-result-390")
-    with page.expect_download() as download_info:
-        page.click("#download-result")
-    path = tmp_path / "decision.pdf"
-    download_info.value.save_as(path)
-    assert path.read_bytes().startswith(b"%PDF-")
-    context.close()
 
     delivery = Delivery.objects.get(application=case)
     assert delivery.status == DeliveryStatus.DELIVERED
     assert delivery.delivered_by == scene["citizen"].user
+
+    # The card now says it was delivered, and when.
+    page.goto(f"{base}/intake/my/{case.pk}/")
+    delivered = page.get_by_test_id("result-delivery")
+    expect(delivered).to_contain_text("电子证照下载 已送达")
+    when = delivery.delivered_at.astimezone(SHANGHAI)
+    expect(delivered).to_contain_text(f"送达时间{when:%Y-%m-%d %H:%M}")
+    assert_no_sideways_scroll(page)
+    shoot(page, screenshots_dir, "citizen-my-application-delivered-390")
+    context.close()
 
     NOTICES.mkdir(parents=True, exist_ok=True)
     shutil.copy(path, NOTICES / "approvals-decision.pdf")
