@@ -24,8 +24,10 @@ from approvals.constants import ClockKind, EscalationStatus, Light
 from approvals.models import Clock, Escalation
 from catalog.models import ServiceItem
 from feedback.figures import FigureRow, FigureTable, Grouping, table_of
-from feedback.models import RectificationOrder
-from feedback.selectors import StaffScope
+from feedback.models import Rating, RectificationOrder, ServiceInstance
+from feedback.order_selectors import order_list_for
+from feedback.selectors import StaffScope, case_instances, rater_name
+from feedback.services.orders import reason_labels
 from intake.constants import CASE_STATUSES, CaseStatus
 from intake.models import Application
 from intake.selectors import applications_with_names
@@ -217,6 +219,55 @@ def case_escalations(application: Application) -> QuerySet[Escalation]:
         .select_related("department", "clock")
         .order_by("-issued_at", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class CaseRating:
+    """One rating of a case as its supervision page shows it: the rated service, the
+    rater (supervisors see who rated: ``feedback.selectors``' rule) and the
+    rectification order a 差评 opened, linked when the supervisor may open it."""
+
+    instance: ServiceInstance
+    rating: Rating
+    reasons: list[str]
+    rater: str
+    order: RectificationOrder | None
+    order_visible: bool
+
+
+def case_ratings(application: Application, *, user) -> list[CaseRating]:
+    """The ratings of a case in the order its services were given, each with its order:
+    two queries whatever the number of ratings (the instances with their ratings and
+    orders, and which of the orders ``user`` may open: ``order_list_for``'s rule)."""
+    instances = list(
+        case_instances(application)
+        .filter(rating__isnull=False)
+        .select_related(
+            "application__applicant",
+            "staff",
+            "rating__rater",
+            "rating__rectification_order__department",
+            "rating__rectification_order__hall",
+        )
+    )
+    orders = {i.pk: getattr(i.rating, "rectification_order", None) for i in instances}
+    order_ids = [order.pk for order in orders.values() if order is not None]
+    visible = (
+        set(order_list_for(user=user).filter(pk__in=order_ids).values_list("pk", flat=True))
+        if order_ids
+        else set()
+    )
+    return [
+        CaseRating(
+            instance=i,
+            rating=i.rating,
+            reasons=reason_labels(i.rating.reasons),
+            rater=rater_name(i.rating),
+            order=orders[i.pk],
+            order_visible=orders[i.pk] is not None and orders[i.pk].pk in visible,
+        )
+        for i in instances
+    ]
 
 
 # --- Filter choices ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The case search across the supervisor's scope, one case's supervision page (its
-clocks, timeline and 督办 records) and the 督办 note a supervisor issues on it (through
-approvals' service: supervision writes nothing of another app's)."""
+clocks, timeline, 督办 records, 好差评 ratings and their rectification orders) and the
+督办 note a supervisor issues on it (through approvals' service: supervision writes
+nothing of another app's)."""
 
 from django import forms
 from django.contrib import messages
@@ -21,7 +22,14 @@ from jinpu_portal.submissions import DuplicateSubmission, SubmissionKeyForm
 from jinpu_portal.views import found_or_404
 
 from .. import rollups
-from ..selectors import CaseQuery, case_escalations, case_for_supervisor, case_lights, case_search
+from ..selectors import (
+    CaseQuery,
+    case_escalations,
+    case_for_supervisor,
+    case_lights,
+    case_ratings,
+    case_search,
+)
 from .common import (
     PAGE_SIZE,
     CappedPaginator,
@@ -133,6 +141,7 @@ def _case_page(request, application, form, status=200):
             "clocks": case_clocks_left(application),
             "timeline": case_timeline(application, for_staff=True),
             "escalations": case_escalations(application),
+            "ratings": case_ratings(application, user=request.user),
             "form": form,
         },
         status=status,
