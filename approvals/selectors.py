@@ -380,7 +380,7 @@ class TaskPage:
     is_head: bool
     in_approval: bool
     pause: ClockPause | None
-    colleagues: list[User]  # whom the task may be reassigned to
+    colleagues: list[User]  # whom the user may reassign the task to: not the user himself
     tolerated: list[tuple]
 
 
@@ -406,7 +406,11 @@ def task_page_for(*, user: User, task: Task) -> TaskPage:
         is_head=is_department_head(user, task.department),
         in_approval=application.status == CaseStatus.IN_APPROVAL,
         pause=task_services.running_pause(application),
-        colleagues=[u for u in _department_approvers(task.department) if u.pk != task.assignee_id],
+        colleagues=[
+            u
+            for u in _department_approvers(task.department)
+            if u.pk not in (task.assignee_id, user.pk)
+        ],
         tolerated=tolerated_owed(application, calendar=calendar),
     )
 

@@ -201,9 +201,7 @@ def task_action(request, pk, action):
         data["version"] = int(version) if version.isdigit() else None
     if not act_and_say(request, success, _run_task_action, request, task, action, data):
         return redirect("approvals:task", pk=task.pk)
-    if action in ("approve", "deny", "release", "terminate") or (
-        action == "reassign" and data.get("assignee") != request.user.pk
-    ):
+    if action in ("approve", "deny", "release", "reassign", "terminate"):
         return redirect("approvals:inbox")
     return redirect("approvals:task", pk=task.pk)
 

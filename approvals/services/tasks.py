@@ -207,6 +207,8 @@ def task_reassign(
         and not is_department_head(actor, task.department)
     ):
         raise ApprovalPermissionDenied("该任务已由他人认领，只有认领人或部门负责人可以改派。")
+    if assignee.pk == actor.pk:
+        raise ApprovalError("不能改派给自己；要自己办理，请认领该任务。", code="self")
     if assignee.pk == task.assignee_id:
         raise ApprovalError(f"该任务已由{person(assignee)}办理，无需改派。", code="same")
     if not acts_for(assignee, task.department):

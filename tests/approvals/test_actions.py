@@ -74,6 +74,18 @@ def test_claim_release_and_reassign_within_the_department(
     assert actions == ["task_claimed", "task_reassigned", "task_released"]
 
 
+def test_reassigning_to_oneself_is_refused(task, spj_approver, spj_head, spj_colleague):
+    # Unclaimed, one's own, or (a head) someone else's: taking it is a claim, not a 改派.
+    with pytest.raises(ApprovalError, match="不能改派给自己"):
+        svc.task_reassign(task=task, actor=spj_approver, assignee=spj_approver)
+    task = svc.task_claim(task=task, actor=spj_colleague)
+    for actor in (spj_colleague, spj_head):
+        with pytest.raises(ApprovalError, match="不能改派给自己"):
+            svc.task_reassign(task=task, actor=actor, assignee=actor)
+    task.refresh_from_db()
+    assert (task.assignee, task.lock_version) == (spj_colleague, 1)
+
+
 def test_reassign_only_to_someone_acting_for_the_department(task, spj_approver, scj_approver):
     with pytest.raises(ApprovalError, match="没有以“金普新区行政审批局”名义审批的权限"):
         svc.task_reassign(task=task, actor=spj_approver, assignee=scj_approver)

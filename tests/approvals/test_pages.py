@@ -109,6 +109,18 @@ def test_task_page_actions_and_messages(client, accept, sequential_version, spj_
     assert case.tasks.get(stage=1).status == "completed"
 
 
+def test_reassign_offers_the_other_approvers_only(
+    client, accept, sequential_version, spj_approver, spj_colleague, spj_head
+):
+    task = accept(sequential_version).tasks.get()
+    client.force_login(spj_approver)
+    html = client.get(f"/approvals/tasks/{task.pk}/").content.decode()
+    select = html[html.index('id="reassign-to"') : html.index("</select>")]
+    assert f'value="{spj_colleague.pk}"' in select
+    assert f'value="{spj_head.pk}"' in select
+    assert f'value="{spj_approver.pk}"' not in select
+
+
 def test_task_pages_are_scoped_to_the_department(client, accept, sequential_version, scj_approver):
     case = accept(sequential_version)
     task = case.tasks.get()
