@@ -5,6 +5,7 @@ keys of create-only forms (``FormSubmission``)."""
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import connection, models
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,14 +26,14 @@ class AppendOnlyModel(models.Model):
     belongs to (a cascade) and set-based writes do not come through here: nothing issues
     them on these tables.
 
-    Rows read ``<time> <label>``; ``label`` is the action's display name unless a
-    subclass says more."""
+    Rows read ``<local time> <label>`` (the time in ``TIME_ZONE``, as the admin's columns
+    show it); ``label`` is the action's display name unless a subclass says more."""
 
     class Meta:
         abstract = True
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.label}"
+        return f"{localtime(self.at):%Y-%m-%d %H:%M} {self.label}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -1,11 +1,15 @@
 """The audit records (every ``*Event`` table) are append-only: ``AppendOnlyModel``
 refuses to change or delete a stored row through the model."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 
 from catalog.constants import CatalogEventAction
 from catalog.models import CatalogEvent
+from intake.constants import CaseAction
+from intake.models import CaseEvent
 from jinpu_portal.models import AppendOnlyModel
 
 
@@ -26,6 +30,12 @@ def test_every_event_table_is_append_only():
         if model.label is AppendOnlyModel.label and not model._meta.get_field("action").choices
     ]
     assert unlabelled == []
+
+
+def test_a_row_reads_its_time_in_the_local_time_zone():
+    # 18:31 UTC is 02:31 the next day in Shanghai, as the admin's 时间 column shows it.
+    at = datetime.datetime(2026, 12, 7, 18, 31, tzinfo=datetime.UTC)
+    assert str(CaseEvent(at=at, action=CaseAction.NOTE)) == "2026-12-08 02:31 备注"
 
 
 @pytest.mark.django_db
