@@ -20,6 +20,7 @@ from catalog.constants import (
     Theme,
     TongbanScope,
 )
+from catalog.demo import FAQ_PROGRESS
 from catalog.selectors import bundle_material_list
 from catalog.services import version_create_draft, version_publish, version_retire
 from tests.factories import (
@@ -225,6 +226,16 @@ def test_item_page_of_an_item_not_online_shows_the_reason(client):
     assert "不能网上办理" in html
     assert "需本人到场采集人像和指纹信息" in html
     assert "仅限窗口办理" in html
+
+
+def test_a_faq_naming_a_page_links_it_by_name(client):
+    version = make_item(
+        faqs=[{"q": FAQ_PROGRESS[0], "a": FAQ_PROGRESS[1]}, {"q": "？", "a": "<b>“x”</b>"}]
+    )
+    html = client.get(reverse("catalog:item_detail", args=[version.item.code])).content.decode()
+    assert '的<a href="/intake/progress/">办件进度查询</a>查询，也可拨打 8890' in html
+    assert "（/intake/progress/）" not in html
+    assert "答：&lt;b&gt;“x”&lt;/b&gt;" in html  # the rest of an answer stays text
 
 
 def test_immediate_item_shows_on_the_spot(client):
