@@ -9,6 +9,7 @@ class JinpuPortalConfig(AppConfig):
     verbose_name = "平台基础"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the portal's system checks)
         from .converters import register
 
         register()  # <id:pk> in every app's urls.py, imported after the apps are ready

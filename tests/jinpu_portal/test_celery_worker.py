@@ -67,6 +67,15 @@ def worker_env(**overrides) -> dict:
 
 
 @pytest.mark.redis
+def test_the_suite_queues_in_its_workers_own_database():
+    """tests/worker_services.py replaces a CELERY_BROKER_URL of the environment (the
+    portal's own queue) with the worker's Redis database, which the cache shares."""
+    suites = os.environ["REDIS_URL"]
+    assert settings.CACHES["default"]["LOCATION"] == suites
+    assert {settings.CELERY_BROKER_URL, celery_app.conf.broker_url} == {suites}
+
+
+@pytest.mark.redis
 def test_worker_runs_a_task_sent_through_redis(db, tmp_path, monkeypatch):
     queue = f"test-{uuid.uuid4().hex[:12]}"  # no other worker on this Redis takes it
     log = tmp_path / "worker.log"
