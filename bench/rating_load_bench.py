@@ -65,7 +65,7 @@ def parse_args(argv=None):
     common.load_arguments(
         parser, port=18767, redis="redis://127.0.0.1:6379/2", redis_help="cache and broker"
     )
-    parser.add_argument("--instances", type=int, default=60_000, help="tokens to rate with")
+    parser.add_argument("--instances", type=int, default=100_000, help="tokens to rate with")
     parser.add_argument("--bad", type=float, default=0.02, help="share of 差评")
     parser.add_argument("--seed", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
