@@ -26,7 +26,7 @@ from .constants import (
 from .models import ServiceCategory, Ticket
 from .services.appointments import bookable_days, slot_start
 from .services.base import is_manager, watches_halls
-from .services.windows import categories_token
+from .services.windows import categories_token, seating_token
 
 QUEUE_SHOWN = 8  # the panel lists the next tickets the window would call
 
@@ -274,8 +274,10 @@ def windows_state(hall, *, user, manager: bool) -> dict:
     manager may seat (this hall's and those without a window)."""
     own = own_window(user)
     rows = []
+    seating = []
     for window in selectors.hall_windows(hall.pk):
         seat = _seat(window)
+        seating.append((window.pk, seat.clerk_id if seat else None))
         served = list(seat.categories.all()) if seat else []
         state, label = _seat_state(window)
         rows.append(
@@ -315,6 +317,7 @@ def windows_state(hall, *, user, manager: bool) -> dict:
             {"id": c.pk, "prefix": c.letter, "name": c.name} for c in selectors.categories(hall.pk)
         ],
         "clerks": clerks,
+        "seating_token": seating_token(seating),
     }
 
 

@@ -263,7 +263,7 @@ def _window_act(window: Window, actor, action: str, data) -> str:
         return f"{window.number} 号窗口办理的业务已保存。"
     if action == "clerk":
         clerk = _clerk(data)
-        window_seat(window=window, clerk=clerk, actor=actor)
+        window_seat(window=window, clerk=clerk, actor=actor, seen=data.get("seen", ""))
         who = (clerk.full_name or clerk.username) if clerk else "无人"
         return f"{window.number} 号窗口坐席：{who}。"
     raise HallError("未知的操作。", code="invalid")

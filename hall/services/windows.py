@@ -189,10 +189,32 @@ def window_close(*, window: Window, actor: User) -> WindowSeat:
     return _set_state(seat, WindowState.CLOSED, actor, WindowAction.CLOSED, timezone.now())
 
 
+SEATING_CHANGED = "本厅的坐席安排已被他人调整，请刷新页面后重新安排。"
+
+
+def seating_token(seating) -> str:
+    """The edit token of who sits where in a hall: ``seating`` is the (window id, clerk
+    id or None) of each of its active windows, as the windows page shows them."""
+    return edit_token(sorted(seating, key=lambda pair: pair[0]))
+
+
+def hall_seating(hall_id: int) -> list[tuple[int, int | None]]:
+    """Who sits at each active window of the hall now (None: nobody)."""
+    return list(
+        Window.objects.filter(hall_id=hall_id, is_active=True).values_list("pk", "seat__clerk_id")
+    )
+
+
 @transaction.atomic
-def window_seat(*, window: Window, clerk: User | None, actor: User) -> WindowSeat:
+def window_seat(
+    *, window: Window, clerk: User | None, actor: User, seen: str | None = None
+) -> WindowSeat:
     """A manager seats ``clerk`` at ``window`` (None: nobody; the window closes). The
-    clerk's ``StaffProfile.window`` becomes this window, so the workbench acts here."""
+    clerk's ``StaffProfile.window`` becomes this window, so the workbench acts here.
+    ``seen`` is the ``seating_token`` of the hall the manager's page showed: refused when
+    anyone has seated or unseated a clerk in the hall since (the page's picture of who
+    sits where, on which the choice was made, is gone; seating from it would silently
+    replace a colleague's choice or take a clerk from the window they now serve)."""
     if not is_manager(actor):
         raise refused("只有管理人员可以安排窗口人员。", actor)
     if clerk is not None and not (clerk.is_active and clerk.has_role(Role.CLERK)):
@@ -201,7 +223,9 @@ def window_seat(*, window: Window, clerk: User | None, actor: User) -> WindowSea
         raise HallError("该窗口已停用。", code="inactive")
     seat, others = _clerk_seats_lock(window, clerk)
     if seat.clerk_id == getattr(clerk, "pk", None):
-        return seat
+        return seat  # done already (the same form sent twice)
+    if seen is not None and seen != seating_token(hall_seating(window.hall_id)):
+        raise HallConflict(SEATING_CHANGED)
     _require_not_busy(window)
     now = timezone.now()
     if clerk is not None:

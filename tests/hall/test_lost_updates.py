@@ -1,5 +1,5 @@
-"""Two hall managers editing one thing: the categories a window serves (window
-management) and a business category's settings (the admin). The second save of a page
+"""Two hall managers editing one thing: the categories a window serves and who sits
+at it (window management), and a business category's settings (the admin). The second save of a page
 shown before the first was saved is refused instead of undoing the first."""
 
 import re
@@ -10,11 +10,16 @@ from django.urls import reverse
 
 from hall.errors import HallConflict
 from hall.models import WindowSeat
-from hall.services.windows import categories_token, window_set_categories
+from hall.services.windows import (
+    SEATING_CHANGED,
+    categories_token,
+    window_seat,
+    window_set_categories,
+)
 from jinpu_portal.concurrency import STALE_MESSAGE
 from tests.catalog.test_admin import form_data
 from tests.concurrency import run_at_once
-from tests.factories import ServiceCategoryFactory, UserFactory, make_supervisor
+from tests.factories import ServiceCategoryFactory, UserFactory, make_clerk, make_supervisor
 from tests.hall.pages_support import hall_scene
 
 
@@ -41,6 +46,20 @@ def seen_on(page, window) -> str:
     assert form is not None
     token = re.search(r'name="seen" value="([^"]*)"', form.group(0))
     return token.group(1) if token else ""
+
+
+def seating_seen_on(page) -> str:
+    """The token of the hall's seating that the page's 安排坐席 forms send."""
+    forms = re.findall(
+        r'name="action" value="clerk">\s*<input type="hidden" name="seen" value="([^"]*)"',
+        page.content.decode(),
+    )
+    assert len(set(forms)) == 1, forms  # one token, in every window's form
+    return forms[0]
+
+
+def seated(window):
+    return WindowSeat.objects.get(window=window).clerk_id
 
 
 def served(window) -> set[int]:
@@ -146,3 +165,61 @@ def test_the_seat_admin_writes_back_no_state_it_read_before_its_lock(scene, monk
     seat.refresh_from_db()
     assert (seat.state, seat.clerk_id) == (WindowState.CLOSED, None)
     assert served(scene.window) == {scene.a.pk}
+
+
+def test_a_stale_windows_page_does_not_replace_whom_a_colleague_seated(scene, clerk, supervisor):
+    """安排坐席 from a page shown before a colleague seated someone else at the window:
+    refused, with the reason, instead of silently taking the colleague's clerk off."""
+    other, third = make_clerk(number=5), make_clerk(number=6)
+    first, second = signed_in(supervisor), signed_in(UserFactory(system_admin=True))
+    url = reverse("hall:windows", args=["JP"])
+    act = reverse("hall:window-act", args=["JP", scene.window.pk])
+    first_seen, second_seen = seating_seen_on(first.get(url)), seating_seen_on(second.get(url))
+
+    second.post(act, {"action": "clerk", "clerk": other.pk, "seen": second_seen})
+    assert seated(scene.window) == other.pk
+    response = first.post(act, {"action": "clerk", "clerk": third.pk, "seen": first_seen})
+
+    assert response.status_code == 302
+    assert seated(scene.window) == other.pk  # the colleague's choice stands
+    page = first.get(url)
+    assert SEATING_CHANGED in page.content.decode()
+    # reloaded, the page shows who sits there now and the manager's choice goes through
+    first.post(act, {"action": "clerk", "clerk": third.pk, "seen": seating_seen_on(page)})
+    assert seated(scene.window) == third.pk
+
+
+def test_the_same_seating_sent_twice_is_done_once_not_refused(scene, supervisor):
+    other = make_clerk(number=5)
+    manager = signed_in(supervisor)
+    url = reverse("hall:windows", args=["JP"])
+    act = reverse("hall:window-act", args=["JP", scene.window.pk])
+    form = {"action": "clerk", "clerk": other.pk, "seen": seating_seen_on(manager.get(url))}
+
+    manager.post(act, form)
+    manager.post(act, form)  # a double click: the page's token is stale by now
+
+    assert seated(scene.window) == other.pk
+    assert SEATING_CHANGED not in manager.get(url).content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_managers_seating_two_clerks_at_one_window_at_once(clerk):
+    manager = make_supervisor(username="supervisor-lu")
+    scene = hall_scene(clerk, manager)
+    one, two = make_clerk(number=5), make_clerk(number=6)
+    url = reverse("hall:windows", args=["JP"])
+    seen = seating_seen_on(signed_in(manager).get(url))  # both pages show the same hall
+
+    results = run_at_once(
+        lambda: window_seat(window=scene.window, clerk=one, actor=manager, seen=seen),
+        lambda: window_seat(window=scene.window, clerk=two, actor=manager, seen=seen),
+    )
+
+    kinds = sorted(kind for kind, _ in results)
+    assert kinds == ["error", "ok"], results
+    error = next(value for kind, value in results if kind == "error")
+    assert isinstance(error, HallConflict)
+    assert error.messages == [SEATING_CHANGED]
+    assert seated(scene.window) in (one.pk, two.pk)
