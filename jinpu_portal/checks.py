@@ -33,10 +33,9 @@ def check_broker_apart_from_cache(app_configs, **kwargs):
         return []
     return [
         Warning(
-            "The Celery broker and the cache share one Redis database: clearing the "
-            "cache (a FLUSHDB) would drop every queued task.",
-            hint="Point CELERY_BROKER_URL at another database of the server, e.g. "
-            "redis://redis:6379/1 next to REDIS_URL=redis://redis:6379/0.",
+            "Celery 任务队列与缓存共用同一个 Redis 库：清空缓存（FLUSHDB）会丢弃排队中的任务。",
+            hint="把 CELERY_BROKER_URL 指向另一个 Redis 库，例如 REDIS_URL 为 "
+            "redis://redis:6379/0 时用 redis://redis:6379/1。",
             id="jinpu_portal.W001",
         )
     ]
