@@ -111,12 +111,31 @@ DEMO_ACCOUNTS = [
     DemoAccount("clerk2", "陈静", Role.CLERK, "金州厅 2 号综合窗口"),
     DemoAccount("approver", "王强", Role.APPROVER, "市场监管局、行政审批局审批"),
     DemoAccount("approver2", "刘洋", Role.APPROVER, "住建局、水务集团、燃气公司审批"),
+    DemoAccount(
+        "approver3", "郑凯", Role.APPROVER, "公安分局、自然资源分局、民政局审批（联办核查）"
+    ),
     DemoAccount("head", "周建国", Role.APPROVER, "行政审批局负责人，批准延期"),
+    DemoAccount("head2", "冯立新", Role.APPROVER, "市场监管局负责人，批准延期"),
     DemoAccount("govhead", "吴振华", Role.GOVERNMENT_HEAD, "区政府负责人，批准联办事项延期"),
     DemoAccount("supervisor", "赵敏", Role.SUPERVISOR, "全区督查"),
     DemoAccount("catalog", "孙磊", Role.CATALOG_ADMIN, "事项目录与工作日历"),
     DemoAccount("admin", "系统管理员", Role.SYSTEM_ADMIN, "管理后台"),
 ]
+
+
+#: The departments each demo approver acts for. ``approver3`` acts for the co-handling
+#: departments of the demo's 联办 item (公共租赁住房租赁资格申请: 住建局 accepts and
+#: decides, 公安分局, 自然资源分局 and 民政局 check in parallel), so the printed accounts
+#: take a joint case from acceptance to conclusion.
+APPROVER_DEPARTMENTS = {
+    "approver": ["SCJ", "SPJ"],
+    "approver2": ["ZJJ", "SWU", "RQG"],
+    "approver3": ["GAJ", "ZRJ", "MZJ"],
+    "head": ["SPJ"],
+    "head2": ["SCJ"],
+}
+#: Department heads (负责人): each approves the extensions of their department (art. 42).
+DEPARTMENT_HEADS = {"head": "SPJ", "head2": "SCJ"}
 
 
 @register_seeder("organisation", order=10)
@@ -207,18 +226,15 @@ def seed_accounts() -> None:
         ("clerk2", Window.objects.get(hall=jinzhou, number=2)),
     ]:
         staff_assign_window(user=User.objects.get(username=username), window=window)
-    for username, codes in [
-        ("approver", ["SCJ", "SPJ"]),
-        ("approver2", ["ZJJ", "SWU", "RQG"]),
-        ("head", ["SPJ"]),
-    ]:
+    for username, codes in APPROVER_DEPARTMENTS.items():
         user = User.objects.get(username=username)
         staff_profile_for(user)
         for code in codes:
             staff_grant_department(user=user, department=Department.objects.get(code=code))
-    staff_set_department_head(
-        user=User.objects.get(username="head"), department=Department.objects.get(code="SPJ")
-    )
+    for username, code in DEPARTMENT_HEADS.items():
+        staff_set_department_head(
+            user=User.objects.get(username=username), department=Department.objects.get(code=code)
+        )
     staff_set_district_wide(user=User.objects.get(username="supervisor"), district_wide=True)
 
 

@@ -94,8 +94,11 @@ class SeededDemo(TestCase):
         assert str(scope("clerk2")["window"]) == "金州厅 2 号窗口"
         assert {d.code for d in scope("approver")["acting_for"]} == {"SCJ", "SPJ"}
         assert {d.code for d in scope("approver2")["acting_for"]} == {"ZJJ", "SWU", "RQG"}
+        assert {d.code for d in scope("approver3")["acting_for"]} == {"GAJ", "ZRJ", "MZJ"}
         assert {d.code for d in scope("head")["acting_for"]} == {"SPJ"}
         assert User.objects.get(username="head").staff_profile.head_of.code == "SPJ"
+        assert {d.code for d in scope("head2")["acting_for"]} == {"SCJ"}
+        assert User.objects.get(username="head2").staff_profile.head_of.code == "SCJ"
         assert scope("supervisor")["district_wide"] is True
         citizen = scope("citizen")
         assert citizen["citizen"].name == "张明"
@@ -112,8 +115,8 @@ class SeededDemo(TestCase):
 
     def test_the_back_office_has_work_to_show(self):
         # approvals.demo: cases routed today, one claimed, and an extension waiting for
-        # each head: the department's (``head``) and the district government's
-        # (``govhead``, a 联办 case).
+        # each head: the departments' (``head``: 行政审批局, ``head2``: 市场监管局) and the
+        # district government's (``govhead``, a 联办 case).
         from approvals.constants import ExtensionAuthority, TaskStatus
         from approvals.models import Task
         from approvals.selectors import extension_list_decidable_by
@@ -122,7 +125,75 @@ class SeededDemo(TestCase):
         open_tasks = Task.objects.exclude(status__in=[TaskStatus.COMPLETED, TaskStatus.CANCELLED])
         assert open_tasks.count() >= 3
         assert open_tasks.filter(assignee=approver).exists()
-        head = list(extension_list_decidable_by(user=User.objects.get(username="head")))
+        for username, code in [("head", "SPJ"), ("head2", "SCJ")]:
+            waiting = list(extension_list_decidable_by(user=User.objects.get(username=username)))
+            assert [(e.authority, e.department.code) for e in waiting] == [
+                (ExtensionAuthority.DEPARTMENT_HEAD, code)
+            ], username
         govhead = list(extension_list_decidable_by(user=User.objects.get(username="govhead")))
-        assert [e.authority for e in head] == [ExtensionAuthority.DEPARTMENT_HEAD]
         assert [e.authority for e in govhead] == [ExtensionAuthority.GOVERNMENT_HEAD]
+
+    def test_the_market_regulation_heads_work_list_shows_its_extension(self):
+        # 延期审批 (/approvals/extensions/) of ``head2``, the head of 市场监管局: the
+        # extension its approver asked for, with the form to decide it.
+        from django.urls import reverse
+
+        from approvals.constants import ExtensionAuthority
+        from approvals.models import Extension
+
+        extension = Extension.objects.get(
+            department__code="SCJ", authority=ExtensionAuthority.DEPARTMENT_HEAD
+        )
+        self.client.force_login(User.objects.get(username="head2"))
+        page = self.client.get(reverse("approvals:extensions")).content.decode()
+        assert extension.application.case_number in page
+        assert reverse("approvals:extension_decide", args=[extension.pk]) in page
+
+    def test_the_joint_case_is_walked_to_its_conclusion_by_the_printed_accounts(self):
+        # 联办: the item of the demo's joint extension, taken again at the counter by
+        # ``clerk``; every task, the parallel checks included, is claimed and approved by
+        # a printed demo account acting for its department, and the case concludes.
+        from accounts.constants import Role
+        from accounts.selectors import department_list_acting_for
+        from approvals.constants import OPEN_TASK_STATUSES, ExtensionAuthority
+        from approvals.demo import accept_at_the_counter
+        from approvals.models import Extension, Task
+        from approvals.services.tasks import task_approve, task_claim
+        from intake.constants import CaseStatus
+
+        joint = Extension.objects.get(authority=ExtensionAuthority.GOVERNMENT_HEAD).application
+        version = joint.item_version
+        assert version.co_departments.exists()
+        printed = [
+            User.objects.get(username=account.username)
+            for account in DEMO_ACCOUNTS
+            if account.role == Role.APPROVER
+        ]
+        case = accept_at_the_counter(version, User.objects.get(username="clerk"), joint.applicant)
+        most_at_once = 0
+        for _stage in range(10):
+            tasks = list(
+                Task.objects.filter(application=case, status__in=OPEN_TASK_STATUSES)
+                .select_related("department")
+                .order_by("pk")
+            )
+            if not tasks:
+                break
+            most_at_once = max(most_at_once, len(tasks))
+            for task in tasks:
+                actor = next(
+                    (
+                        user
+                        for user in printed
+                        if department_list_acting_for(user=user)
+                        .filter(pk=task.department_id)
+                        .exists()
+                    ),
+                    None,
+                )
+                assert actor is not None, f"no demo account acts for {task.department.name}"
+                task_claim(task=task, actor=actor)
+                task_approve(task=task, actor=actor, opinion="经核查，符合条件。")
+        case.refresh_from_db()
+        assert case.status == CaseStatus.CONCLUDED
+        assert most_at_once > 1  # a stage of parallel tasks (并联办理) was walked

@@ -35,3 +35,19 @@ def test_links_point_at_files_of_the_repository(doc):
     broken = [t for t in local if not (doc.parent / t).resolve().exists()]
     outside = [t for t in local if not (doc.parent / t).resolve().is_relative_to(ROOT.resolve())]
     assert (broken, outside) == ([], [])
+
+
+def readme_demo_accounts() -> list[tuple[str, str, str]]:
+    """(role group, username, name) of each row of the README's demo account table."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Roles and demo accounts", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `([a-z_]+)` \| [^|]+ \| `([a-z0-9_]+)` \| ([^|]+?) \|", section, re.M)
+
+
+def test_the_readme_lists_the_demo_accounts_make_demo_prints():
+    """`make demo` prints DEMO_ACCOUNTS (manage.py demo_accounts); the README's table
+    names the same accounts, in the same order, with the same roles and names."""
+    from accounts.demo import DEMO_ACCOUNTS
+
+    printed = [(a.role.value, a.username, a.full_name) for a in DEMO_ACCOUNTS]
+    assert readme_demo_accounts() == printed
