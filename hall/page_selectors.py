@@ -10,10 +10,12 @@ unchanged screen costs one index lookup.
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import Hall, StaffProfile, Window
+from intake.selectors import application_list_for
 
 from . import selectors
 from .constants import (
@@ -29,6 +31,7 @@ from .services.base import is_manager, watches_halls
 from .services.windows import categories_token, seating_token
 
 QUEUE_SHOWN = 8  # the panel lists the next tickets the window would call
+SERVED_SHOWN = 10  # …and the latest tickets it served today
 
 # --- who may ---------------------------------------------------------------------------
 
@@ -194,6 +197,7 @@ def _ticket_row(ticket: Ticket, now) -> dict:
         "waited": waited,
         "waited_over": waited > LONG_WAIT_MINUTES,
         "requeue_allowed": not ticket.requeued,
+        "application_id": ticket.application_id,
     }
 
 
@@ -243,6 +247,49 @@ def panel_state(window) -> dict:
         "call_disabled": bool(call_disabled_reason),
         "call_disabled_reason": call_disabled_reason,
         "marker": hall_marker(window.hall_id),
+    }
+
+
+def case_links(user, application_ids) -> dict[int, dict]:
+    """Application id → {"number", "url"}: the case an intake at a window made of a
+    ticket's service, linked to the clerk's page of it (综窗办), for the applications
+    ``user`` may see there (``intake.selectors.application_list_for``, the page's own
+    rule); nothing for the others. One statement, none without an id."""
+    ids = {pk for pk in application_ids if pk}
+    if not ids:
+        return {}
+    rows = application_list_for(user=user).filter(pk__in=ids).values_list("pk", "case_number")
+    return {
+        pk: {
+            # An application refused at the window (不予受理) has no case number.
+            "number": number or "不予受理",
+            "url": reverse("intake:workbench-application", args=[pk]),
+        }
+        for pk, number in rows
+    }
+
+
+def panel_cases(window, *, user, current: dict | None) -> dict:
+    """The cases the window's services led to, for the clerk's panel: the current
+    ticket's (once an intake at the window linked it, ``hall.receivers``) and today's
+    served tickets (the latest ``SERVED_SHOWN``), each case a link to the clerk's page
+    of it when ``user`` may see it (``case_links``). Two statements."""
+    served = selectors.served_at(window, limit=SERVED_SHOWN)
+    links = case_links(
+        user, [t.application_id for t in served] + [current and current["application_id"]]
+    )
+    return {
+        "current_case": links.get(current["application_id"]) if current else None,
+        "served": [
+            {
+                "id": t.pk,
+                "label": t.label,
+                "category_name": t.category.name,
+                "ended_at": timezone.localtime(t.ended_at) if t.ended_at else None,
+                "case": links.get(t.application_id),
+            }
+            for t in served
+        ],
     }
 
 

@@ -10,7 +10,8 @@
 * ``ticket_progress(token)``: the public follow page of a ticket: its state, window,
   people ahead and expected wait (two statements).
 * ``window_panel(window)``: the clerk's panel: the seat, the ticket at the window and the
-  queue the window would call, in call order.
+  queue the window would call, in call order; ``served_at(window)``: today's tickets
+  served there, the latest first (each with the application its intake led to).
 * ``waiting_per_category(hall_id)``, ``categories(hall_id)``, ``hall_windows(hall_id)``,
   ``slots(category, day)``, ``hall_figures(hall_id, day)`` (supervisors: waiting now,
   average wait and service today, waits over 30 minutes, per category and per window),
@@ -253,6 +254,24 @@ def window_panel(window: Window, *, limit: int = 20, now=None) -> WindowPanel:
     queue = list(callable_.select_related("category").order_by(*call_order(now))[:limit])
     waiting = len(queue) if len(queue) < limit else callable_.count()
     return WindowPanel(seat=seat, categories=cats, current=current, queue=queue, waiting=waiting)
+
+
+def served_at(window: Window, *, limit: int = 10, now=None) -> list[Ticket]:
+    """Today's tickets whose service at ``window`` is over (已办结), the latest ended
+    first, with their categories: the panel's list of the window's recent services, each
+    with the application its intake led to (``application_id``, linked by
+    ``hall.receivers.link_application``). One statement, on the (hall, day, label)
+    index of the day's tickets."""
+    return list(
+        Ticket.objects.filter(
+            hall_id=window.hall_id,
+            day=timezone.localdate(now or timezone.now()),
+            window=window,
+            status=TicketStatus.DONE,
+        )
+        .select_related("category")
+        .order_by("-ended_at", "-id")[:limit]
+    )
 
 
 def serving_at(window: Window) -> Ticket | None:

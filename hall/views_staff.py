@@ -6,6 +6,8 @@ management and the supervisors' hall view (大厅实时概况).
   category, confirm 绿色通道, start service (which lands in the counter intake with the
   applicant found by the ticket's ID number) and end service. Each button is one POST
   to ``panel-act`` and one service call; the page comes back (post, redirect, get).
+  The ticket in service, once an intake at the window made a case of it, and today's
+  served tickets (今日已办结) show that case's number as a link to its page.
 * Window management: the managers, system administrators and district-wide supervisors
   (there is no hall manager role; ``services.base.is_manager``), set any window's
   state, categories and clerk; a clerk sets only their own window's state and
@@ -76,6 +78,10 @@ def _panel_context(request, window) -> dict:
 @require_GET
 def panel(request):
     context = _panel_context(request, request.clerk_window)
+    # The cases the window's services led to: the poll's part of the page shows none.
+    context.update(
+        pages.panel_cases(request.clerk_window, user=request.user, current=context["current"])
+    )
     context["error"] = request.session.pop("hall_panel_error", "")
     return render(request, "hall/panel.html", context)
 

@@ -2,7 +2,8 @@
 page (a kiosk, anonymous) issues a number with the applicant's ID number; the clerk
 calls it from the queue panel; the hall display (1920x1080) shows it within 2 seconds
 (measured from the click); the clerk starts the service and lands in the counter intake
-with the applicant found. axe (serious/critical: none) on each page at 1280 and 390 px,
+with the applicant found; the case accepted there shows on the panel, linked to its page,
+after the service ends. axe (serious/critical: none) on each page at 1280 and 390 px,
 the display at 1920x1080 (and on a phone, the number called and its window in full).
 Screenshots: test-output/screenshots/hall-*.png.
 
@@ -25,13 +26,14 @@ from tests.e2e.helpers import (
     shoot,
     signed_in,
 )
+from tests.factories import accept_case
 from tests.hall.pages_support import hall_scene
 
 SCREEN = {"width": 1920, "height": 1080}
 
 
 def test_a_ticket_is_called_shown_on_the_display_within_2_seconds_and_served(
-    clerk, supervisor, citizen, live_server, screenshots_dir, browser
+    clerk, supervisor, citizen, item, live_server, screenshots_dir, browser
 ):
     scene = hall_scene(clerk, supervisor)
     base = live_server.url
@@ -124,3 +126,24 @@ def test_a_ticket_is_called_shown_on_the_display_within_2_seconds_and_served(
     kiosk.goto(f"{base}{reverse('hall:ticket', args=[scene.hall.code])}")
     assert_fits_and_passes_axe(kiosk, "ticket page, phone")
     shoot(kiosk, screenshots_dir, "hall-ticket-form-phone")
+
+    # 5. The intake accepts a case for the person: the panel names it beside the ticket
+    # in service, then in 今日已办结 once the service ends, a link to the case's page.
+    case = accept_case(item, clerk=clerk, applicant=citizen)
+    case_page = reverse("intake:workbench-application", args=[case.pk])
+    desk.goto(f"{base}{reverse('hall:panel')}")
+    expect(desk.get_by_test_id("panel-current-case")).to_have_text(case.case_number)
+    desk.get_by_test_id("panel-end").click()
+    served = desk.get_by_test_id("panel-served-case")
+    expect(served).to_have_text(f"办件 {case.case_number}")
+    assert served.get_attribute("href") == case_page
+    assert_fits_and_passes_axe(desk, "queue panel, a case served, desktop")
+    shoot(desk, screenshots_dir, "hall-panel-served-desktop")
+    desk.set_viewport_size(PHONE)
+    assert_fits_and_passes_axe(desk, "queue panel, a case served, phone")
+    assert_no_squeezed_text(desk, "queue panel, a case served, phone")
+    shoot(desk, screenshots_dir, "hall-panel-served-phone")
+    served.click()
+    desk.wait_for_load_state("networkidle")
+    assert desk.url == f"{base}{case_page}"
+    expect(desk.locator("main")).to_contain_text(case.case_number)

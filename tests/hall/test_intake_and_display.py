@@ -81,6 +81,43 @@ def test_the_link_finds_and_links_the_ticket_in_one_statement(
     assert TicketEvent.objects.filter(action=TicketAction.APPLICATION).count() == 1
 
 
+def test_the_panel_names_the_case_only_to_whoever_may_see_it(
+    citizen, item, category, seat, approver, django_assert_num_queries
+):
+    """The panel's cases (``page_selectors.panel_cases``): the ticket in service and
+    today's served ones, each with the case its intake led to as a link to the clerk's
+    page, for a user who may see the case there (intake's rule); for anyone else, no
+    case at all. Two statements, whatever the number of tickets."""
+    from django.urls import reverse
+
+    from hall import page_selectors
+
+    TicketFactory(category=category, id_number=citizen.id_number)
+    TicketFactory(category=category)
+    ticket = serve(seat)
+    application = accept_case(item, clerk=seat.clerk, applicant=citizen)
+    current = page_selectors.panel_state(seat.window)["current"]
+    link = {
+        "number": application.case_number,
+        "url": reverse("intake:workbench-application", args=[application.pk]),
+    }
+    assert page_selectors.panel_cases(seat.window, user=seat.clerk, current=current) == {
+        "current_case": link,
+        "served": [],
+    }
+    calling.service_end(ticket=ticket, window=seat.window, actor=seat.clerk)
+    calling.service_end(ticket=serve(seat), window=seat.window, actor=seat.clerk)
+    with django_assert_num_queries(2):
+        cases = page_selectors.panel_cases(seat.window, user=seat.clerk, current=None)
+    assert [(row["label"], row["case"]) for row in cases["served"]] == [
+        (f"{category.letter}002", None),
+        (f"{category.letter}001", link),
+    ]
+    # An approver sees cases through their tasks, not at the window: no number, no link.
+    outsider = page_selectors.panel_cases(seat.window, user=approver, current=None)
+    assert [row["case"] for row in outsider["served"]] == [None, None]
+
+
 def test_an_intake_at_a_window_serving_nobody_links_nothing(citizen, item, category, seat):
     TicketFactory(category=category)
     calling.call_next(window=seat.window, actor=seat.clerk)  # called, not yet served

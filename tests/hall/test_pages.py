@@ -13,6 +13,7 @@ from hall.constants import AppointmentStatus, TicketStatus, WindowState
 from hall.models import Appointment, Ticket, WindowSeat
 from hall.services.windows import categories_token
 from jinpu_portal.kiosk import KIOSK
+from tests.factories import accept_case
 from tests.hall.pages_support import act, hall_scene, take_ticket
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +193,38 @@ def test_start_service_lands_in_the_counter_intake_with_the_applicant_found(
     assert ended.status_code == 302
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.DONE
+
+
+def test_the_panel_links_the_case_a_ticket_led_to(client, clerk, citizen, item, scene):
+    """The intake accepted while a ticket is in service is linked to it: the panel shows
+    the case number beside the ticket in service and, once the service ends, in 今日已办结,
+    a link to the clerk's page of the case; a service that led to no case says so."""
+    take_ticket(client, scene.hall, scene.a, id_number=citizen.id_number)
+    take_ticket(client, scene.hall, scene.a)
+    with_case, without = Ticket.objects.order_by("label")
+    client.force_login(clerk)
+    act(client, "call_next")
+    act(client, "start", with_case)
+    case = accept_case(item, clerk=clerk, applicant=citizen)
+    case_page = reverse("intake:workbench-application", args=[case.pk])
+    serving = client.get(reverse("hall:panel")).content.decode()
+    assert (
+        f'<a class="font-monospace" href="{case_page}" data-testid="panel-current-case">'
+        f"{case.case_number}</a>"
+    ) in serving
+    act(client, "end", with_case)
+    act(client, "call_next")
+    act(client, "start", without)
+    act(client, "end", without)
+    page = client.get(reverse("hall:panel")).content.decode()
+    assert 'data-testid="panel-current-case"' not in page
+    served = page.split('data-testid="panel-served"', 1)[1].split("</ul>", 1)[0]
+    # The latest first: A002 (no case), then A001 with its case.
+    assert served.index("A002") < served.index("未关联办件") < served.index("A001")
+    assert f'href="{case_page}" data-testid="panel-served-case"' in served
+    assert f'<span class="font-monospace">{case.case_number}</span>' in served
+    assert served.count("panel-served-case") == 1
+    assert client.get(case_page).status_code == 200
 
 
 def test_transfer_and_green_channel_from_the_panel(client, clerk, scene):
