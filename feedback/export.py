@@ -25,7 +25,7 @@ from accounts.validators import mask_identity_number
 from .constants import Level, PushStatus, RatingChannel, Stage
 from .figures import period_filter
 from .models import Rating
-from .selectors import StaffScope
+from .selectors import StaffScope, rated_by_applicant, rater_name_of
 
 #: (field, Chinese label): the CSV's columns and the JSON objects' keys, in order.
 EXPORT_FIELDS: list[tuple[str, str]] = [
@@ -63,8 +63,10 @@ _VALUES = (
     "is_default",
     "excluded",
     "push_status",
+    "rater_id",
     "rater__full_name",
     "rater__username",
+    "rater__citizen__id_number",
     "instance__stage",
     "instance__item__code",
     "instance__application__case_number",
@@ -72,6 +74,7 @@ _VALUES = (
     "instance__application__item_version__name",
     "instance__application__applicant__name",
     "instance__application__applicant__id_number",
+    "instance__application__applicant__user_id",
     "instance__department__code",
     "instance__department__region_code",
     "instance__staff__full_name",
@@ -109,10 +112,8 @@ def export_rows(
             "region_code": r["instance__department__region_code"] or "",
             "channel": r["channel"],
             "channel_label": str(channels[r["channel"]]),
-            "rater": "" if default else _rater(r),
-            "rater_id_number": ""
-            if default
-            else mask_identity_number(r["instance__application__applicant__id_number"]),
+            "rater": _rater(r),
+            "rater_id_number": "" if default else mask_identity_number(_rater_id_number(r)),
             "evaluated_person": r["instance__staff__full_name"]
             or r["instance__staff__username"]
             or "",
@@ -127,13 +128,25 @@ def export_rows(
 
 
 def _rater(r: dict) -> str:
-    """The signed-in rater, else (SMS, pad, QR without an account) the applicant."""
-    return (
-        r["rater__full_name"]
-        or r["rater__username"]
-        or r["instance__application__applicant__name"]
-        or ""
+    """The rater by feedback's one rule (``selectors.rater_name_of``)."""
+    return rater_name_of(
+        is_default=r["is_default"],
+        rater_id=r["rater_id"],
+        applicant_user_id=r["instance__application__applicant__user_id"],
+        applicant_name=r["instance__application__applicant__name"] or "",
+        rater_full_name=r["rater__full_name"] or "",
+        rater_username=r["rater__username"] or "",
     )
+
+
+def _rater_id_number(r: dict) -> str:
+    """The ID number of the person ``_rater`` names: the applicant's, or the other
+    account's own (its identity's; empty when it has none)."""
+    if rated_by_applicant(
+        rater_id=r["rater_id"], applicant_user_id=r["instance__application__applicant__user_id"]
+    ):
+        return r["instance__application__applicant__id_number"] or ""
+    return r["rater__citizen__id_number"] or ""
 
 
 def csv_stream(rows: Iterable[dict]) -> Iterator[str]:

@@ -32,6 +32,7 @@ from intake.selectors import enterprise_applications, own_applications
 
 from .constants import AppealStatus, OrderStatus
 from .models import Appeal, RectificationOrder, ReviewBatch, ReviewEntry
+from .selectors import rater_name
 
 ORDER_RELATED = (
     "application__item_version",
@@ -161,14 +162,12 @@ def order_page_for(*, user, order: RectificationOrder) -> OrderPage:
 
 
 def rater_of(order: RectificationOrder) -> dict:
-    """Who rated (for the owning unit and supervisors only): the rating's account, else
-    the case's applicant, with the telephone to call back."""
+    """Who rated (for the owning unit and supervisors only): named by feedback's one
+    rule (``selectors.rater_name``), with the telephone to call back."""
     application = order.application
     applicant = application.applicant
     rater = order.rating.rater
-    # The applicant's own account: their verified name, not the account's display name.
-    by_applicant = rater is None or rater.pk == applicant.user_id
-    name = applicant.name if by_applicant else (rater.full_name or rater.username)
+    name = rater_name(order.rating, applicant=applicant)
     phone = application.contact_phone or applicant.phone or (rater.phone if rater else "")
     return {"name": name, "phone": phone, "has_account": applicant.user_id is not None}
 

@@ -144,14 +144,48 @@ def pad_list_at(*, window) -> QuerySet[Pad]:
     return Pad.objects.filter(window=window).select_related("created_by", "revoked_by")
 
 
-def rater_name(rating: Rating) -> str:
-    """Who rated: the signed-in rater, else the case's applicant (SMS, pad and QR ratings
-    of walk-ins have no account); empty for a default rating."""
-    if rating.is_default:
+def rated_by_applicant(*, rater_id: int | None, applicant_user_id: int | None) -> bool:
+    """Whether the case's applicant is who rated: with their own account, or without an
+    account (SMS, pad and QR ratings of walk-ins)."""
+    return rater_id is None or rater_id == applicant_user_id
+
+
+def rater_name_of(
+    *,
+    is_default: bool,
+    rater_id: int | None,
+    applicant_user_id: int | None,
+    applicant_name: str,
+    rater_full_name: str = "",
+    rater_username: str = "",
+) -> str:
+    """Who rated, by the one rule every page, API answer and export names a rater by:
+    empty for a default rating; the applicant's verified name (实名, the ``Citizen``'s,
+    not the account's display name) when the applicant rated (``rated_by_applicant``);
+    anyone else who rated online (an enterprise's agent) by their account's full name,
+    else its username. Whether the name may be shown at all is the caller's check
+    (``StaffScope.sees_rater``, the order's unit and supervisors)."""
+    if is_default:
         return ""
-    if rating.rater_id:
-        return str(rating.rater)
-    return rating.instance.application.applicant.name
+    if rated_by_applicant(rater_id=rater_id, applicant_user_id=applicant_user_id):
+        return applicant_name
+    return rater_full_name or rater_username
+
+
+def rater_name(rating: Rating, *, applicant=None) -> str:
+    """``rater_name_of`` of a loaded rating (with its rater and its case's applicant,
+    ``applicant`` when the caller has it at hand)."""
+    if applicant is None:
+        applicant = rating.instance.application.applicant
+    rater = rating.rater if rating.rater_id else None
+    return rater_name_of(
+        is_default=rating.is_default,
+        rater_id=rating.rater_id,
+        applicant_user_id=applicant.user_id,
+        applicant_name=applicant.name,
+        rater_full_name=rater.full_name if rater else "",
+        rater_username=rater.username if rater else "",
+    )
 
 
 def case_instances(application) -> QuerySet[ServiceInstance]:

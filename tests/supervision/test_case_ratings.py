@@ -44,7 +44,9 @@ def test_the_case_page_lists_its_ratings_and_their_orders(client, week):
         "审批太慢",
         "窗口热情",
         good.get_channel_display(),
-        f"评价人 {week.citizen.user}",  # supervisors see who rated (feedback.selectors)
+        # Supervisors see who rated, the applicant by their verified name
+        # (feedback.selectors.rater_name_of), not their account's display name.
+        f"评价人 {week.citizen.name}",
         week.spj.name,
         f"整改单 · {order.owner_name}",
         order.get_status_display(),
