@@ -4,17 +4,23 @@ rectification orders' reads are in ``order_selectors``: feedback is split by par
 (ratings, orders, pads), as its forms (``rate_forms``, ``order_forms``, ``pad_forms``),
 views and services are.
 
-Scope (the figures, the ratings list and the export read the same rule):
+Scope (``staff_scope_for``: the API's figures and ratings list read the same rule):
 - a supervisor: the whole district when district-wide (全区督查), else the instances of
   the departments they watch;
 - an approver: the instances of the departments they act for;
 - a clerk: the instances of their window's hall (the hall's windows and clerks);
 - several roles: the union. Anyone else: nothing.
+On the supervision pages and in the ratings export (supervisors only) a supervisor's
+scope is their supervision scope alone, whatever other role they hold
+(``supervisor_scope``), so the overview and 好差评统计 count the same ratings.
 
 The rater's identity (issue 14 item 6): shown to supervisors,
 and to the unit handling a 差评 (issue 14 item 7: the window's hall for an intake
 service, the deciding department for a conclusion or an intake without a hall: the
-owner of its rectification order), never for a good rating to staff.
+owner of its rectification order), never for a good rating to staff. Where it is
+shown, the rater is named by one rule (``rater_name_of``): the applicant's verified name
+when the applicant rated or the rating came without an account, else the account's
+name.
 """
 
 from __future__ import annotations
@@ -98,6 +104,18 @@ def staff_scope_for(*, user) -> StaffScope:
         handling_department_ids=frozenset(acting),
         hall_id=hall_id,
     )
+
+
+def supervisor_scope(departments: frozenset[int] | None) -> StaffScope:
+    """A supervisor's feedback scope on the supervision pages (the overview, 好差评统计,
+    the ratings behind a figure) and in the ratings export: their supervision scope
+    (``accounts.selectors.supervision_scope``: None for the district, else the
+    departments they watch), the one rule every supervision page reads, whatever other
+    role they also hold. (``staff_scope_for``, the API's, adds an approver's departments
+    and a clerk's hall: a supervisor who is also one would count other ratings there.)"""
+    if departments is None:
+        return StaffScope(everything=True, supervisor=True)
+    return StaffScope(supervisor=True, department_ids=frozenset(departments))
 
 
 def rating_list_for(

@@ -111,8 +111,8 @@ class Filter:
     unit: int | None = None
     #: the departments the reader may see; None: the whole district
     scope: frozenset[int] | None = None
-    #: with a scope of departments, a hall whose ratings are in scope too (a supervisor
-    #: who is also a clerk: ``feedback.selectors.StaffScope.hall_id``); ratings only
+    #: with a scope of departments, a hall whose ratings are in scope too (a clerk's
+    #: feedback scope: ``feedback.selectors.StaffScope.hall_id``); ratings only
     scope_hall: int | None = None
 
     def _dimensions(self, paths: dict[str, str], channel: str) -> Q:

@@ -332,12 +332,12 @@ def rating_figure_table(
     end: datetime.date | None,
     scope: StaffScope,
 ) -> FigureTable:
-    """The 好差评 figures of a period by ``grouping`` within a supervisor's feedback scope
-    (``feedback.selectors.staff_scope_for``: everything, or departments and a clerk's
-    hall), from the rating rollups (one or two queries whatever the number of ratings,
-    and one to label the groups): the same numbers as ``feedback.figures.figure_table``
-    over ``scope.rating_filter()`` (the rollups store its counts per day;
-    tests/supervision compare them)."""
+    """The 好差评 figures of a period by ``grouping`` within a feedback scope (the page's:
+    ``feedback.selectors.supervisor_scope``, everything or the departments watched; any
+    ``StaffScope``, departments and a clerk's hall too), from the rating rollups (one or
+    two queries whatever the number of ratings, and one to label the groups): the same
+    numbers as ``feedback.figures.figure_table`` over ``scope.rating_filter()`` (the
+    rollups store its counts per day; tests/supervision compare them)."""
     grouping = Grouping(grouping)
     f = Filter(
         start=start,

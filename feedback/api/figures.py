@@ -10,7 +10,9 @@
   rating's push status (feedback.export), streamed.
 
 Permission, per view: ``IsFeedbackStaff`` (supervisor, approver or clerk) with the scope
-of ``feedback.selectors.staff_scope_for``; the export ``MayExportRatings``.
+of ``feedback.selectors.staff_scope_for``; the export ``MayExportRatings``, with the
+supervisor's own scope (``feedback.selectors.supervisor_scope``: the departments they
+watch, as the supervision pages count).
 """
 
 from django.http import StreamingHttpResponse
@@ -23,6 +25,7 @@ from rest_framework.views import APIView
 
 from accounts.api.permissions import HasRole
 from accounts.constants import Role
+from accounts.selectors import supervision_scope
 from jinpu_portal.api.errors import valid
 
 from ..constants import (
@@ -36,7 +39,13 @@ from ..constants import (
 )
 from ..export import EXPORT_FIELDS, csv_stream, export_rows, json_stream
 from ..figures import FIGURES, Grouping, figure_table
-from ..selectors import StaffScope, rater_name, rating_list_for, staff_scope_for
+from ..selectors import (
+    StaffScope,
+    rater_name,
+    rating_list_for,
+    staff_scope_for,
+    supervisor_scope,
+)
 
 TAGS = ["好差评"]
 
@@ -330,7 +339,9 @@ class _ExportApi(APIView):
 
     def rows(self, request):
         query = valid(PeriodQuerySerializer(data=request.query_params))
-        scope = staff_scope_for(user=request.user)
+        # A supervisor's scope as on the 好差评 page that links here, not widened by a
+        # second role (feedback.selectors.supervisor_scope).
+        scope = supervisor_scope(supervision_scope(user=request.user))
         return export_rows(scope=scope, start=query.get("start"), end=query.get("end"))
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from feedback.figures import FIGURES, Grouping
-from feedback.selectors import staff_scope_for
+from feedback.selectors import supervisor_scope
 
 from ..selectors import rating_figure_table
 from .common import PAGE_SIZE, PeriodForm, query_string, quick_links, supervisor_required
@@ -35,7 +35,8 @@ def feedback_figures(request):
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         group = Grouping(form.cleaned_data["group"] or Grouping.DEPARTMENT)
-    scope = staff_scope_for(user=request.user)
+    # The supervision scope, as the overview's (a second role widens nothing here).
+    scope = supervisor_scope(request.scope)
     table = rating_figure_table(grouping=group, start=start, end=end, scope=scope)
     page = Paginator(table.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     period = query_string(start=start, end=end)

@@ -306,3 +306,38 @@ def test_the_pages_queries_do_not_grow_with_the_ratings(
     client.force_login(supervisor)
     one, twenty = assert_flat_queries(request, add)
     assert twenty.total.counts.rated == one.total.counts.rated + 19
+
+
+def test_a_supervisor_with_a_second_role_sees_one_scope_on_both_pages(client, district):  # noqa: F811
+    """A supervisor watching D1 who also acts for D2 as an approver and sits at a window
+    of the 金州厅 (D2's intakes): the overview and 好差评统计 both count D1 alone (R1 R2
+    R3 R4 R10: 好评率 4/5 = 80.00 %), as the case figures and every supervision page
+    do; the export the page links to too. (The API's staff scope stays the union.)"""
+    import csv
+    import io
+
+    from accounts.constants import Role
+    from accounts.services import staff_assign_window, staff_grant_department
+    from tests.factories import UserFactory, WindowFactory
+
+    user = UserFactory(roles=[Role.SUPERVISOR, Role.APPROVER, Role.CLERK])
+    staff_grant_department(user=user, department=district.d1, supervise=True)
+    staff_grant_department(user=user, department=district.d2)
+    staff_assign_window(user=user, window=WindowFactory(hall=district.jz, number=9))
+    client.force_login(user)
+    overview = client.get(reverse("supervision:overview"))
+    cards = {card.code: card for card in overview.context["rating_cards"]}
+    page = client.get(URL)
+    total = page.context["table"].total
+    assert (cards["rated"].value, cards["good_rate"].value) == ("5", "80.00%")
+    assert (str(total.counts.rated), f"{total.good_rate}%") == ("5", "80.00%")
+    assert not page.context["district_wide"]
+    export = client.get(reverse("api-feedback-ratings-csv"))
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert len(list(csv.DictReader(io.StringIO(text)))) == 5
+    # The API, a staff member's union of roles, still shows D2's and the hall's.
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(user)
+    assert api.get("/api/v1/feedback/figures/").json()["total"]["counts"]["rated"] == 9
