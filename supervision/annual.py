@@ -352,12 +352,10 @@ def annual_figures(
     catalog = catalog_share(departments)
     progress(40, "统计好差评")
     ratings = rollups.rating_counts(f)
-    rating_by_department = {
-        row.key: row.figures for row in rollups.rating_breakdown(f, "department")
-    }
+    # Every department with cases or ratings (a park's intake ratings: the park's row).
     department_rows = [
-        DepartmentRow(row.label, row.figures, rating_by_department.get(row.key, Counts()))
-        for row in rollups.case_breakdown(f, "department")
+        DepartmentRow(row.label, row.cases, row.ratings)
+        for row in rollups.breakdown(f, "department")
     ]
     progress(50, "统计赋权与全域通办")
     unit_rows, district = units(f, departments)

@@ -445,6 +445,37 @@ def rating_breakdown(f: Filter, by: str) -> list[Row]:
     return rows
 
 
+@dataclass
+class Breakdown:
+    """One group of ``breakdown``: its case figures and its ratings' counts."""
+
+    key: object
+    label: str
+    cases: CaseFigures
+    ratings: Counts
+
+
+def breakdown(f: Filter, by: str) -> list[Breakdown]:
+    """One row per value of ``by`` (``BY``) with its CaseFigures and its ratings' Counts,
+    for every value that has either. Each kind keeps its own attribution, the one its
+    total counts by: a case belongs to its item's implementing department, a rating to
+    its service's (the accepting unit for an intake accepted nearby, the deciding
+    department for a conclusion). So a park's intake ratings have the park's row even
+    when the park implements no item, and the rows' ratings add up to
+    ``rating_counts(f)`` as their cases to ``case_figures(f)``. In ``case_breakdown``'s
+    order, then the groups with ratings only (most rated first); months and days in
+    order. Four to six queries."""
+    rated = {row.key: row for row in rating_breakdown(f, by)}
+    rows = []
+    for row in case_breakdown(f, by):
+        counts = rated.pop(row.key).figures if row.key in rated else Counts()
+        rows.append(Breakdown(row.key, row.label, row.figures, counts))
+    rows += [Breakdown(r.key, r.label, CaseFigures(), r.figures) for r in rated.values()]
+    if by in ("month", "day"):
+        rows.sort(key=lambda r: r.key)
+    return rows
+
+
 #: What ``rating_groups`` groups by besides ``BY``: the per-service rows' field.
 SERVICE_BY = {
     "window": "window_id",

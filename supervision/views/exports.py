@@ -107,10 +107,11 @@ def _overview(request, workbook):
             "平均用时（工作日）",
             "网办率（%）",
             "一次办结率（%）",
+            "评价数",
             "好评率（%）",
             "差评整改率（%）",
         ],
-        widths=[30] + [12] * 13,
+        widths=[30] + [12] * 14,
     )
     for row in breakdown(f, group):
         r = row["c"]
@@ -128,6 +129,7 @@ def _overview(request, workbook):
                 _rate(r.average_days),
                 _rate(r.online_rate),
                 _rate(r.one_visit_rate),
+                row["rated"],
                 _rate(row["good_rate"]),
                 _rate(row["rectified_rate"]),
             ]

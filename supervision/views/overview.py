@@ -161,21 +161,20 @@ def _chart_data(f: rollups.Filter) -> dict:
 
 
 def breakdown(f: rollups.Filter, group: str) -> list[dict]:
-    """The breakdown table's rows: case figures and the ratings' 好评率 per group."""
-    ratings = {row.key: row.figures for row in rollups.rating_breakdown(f, group)}
-    rows = []
-    for row in rollups.case_breakdown(f, group):
-        counts = ratings.get(row.key)
-        rows.append(
-            {
-                "key": row.key,
-                "label": row.label,
-                "c": row.figures,
-                "good_rate": RATING_FIGURES["good_rate"](counts) if counts else None,
-                "rectified_rate": RATING_FIGURES["rectified_rate"](counts) if counts else None,
-            }
-        )
-    return rows
+    """The breakdown table's rows: case figures, the ratings' count, 好评率 and 差评整改率
+    per group (``rollups.breakdown``: every group with cases or ratings, so the rows'
+    ratings add up to the 评价数 card)."""
+    return [
+        {
+            "key": row.key,
+            "label": row.label,
+            "c": row.cases,
+            "rated": row.ratings.rated,
+            "good_rate": RATING_FIGURES["good_rate"](row.ratings),
+            "rectified_rate": RATING_FIGURES["rectified_rate"](row.ratings),
+        }
+        for row in rollups.breakdown(f, group)
+    ]
 
 
 @supervisor_required
