@@ -42,12 +42,15 @@ service stage or rating channel (评价渠道) of the rated service.
 
 The cases behind a figure: ``cases(code, filter)`` is a queryset of ``Application`` for
 each count code above (and ``rating:<count>`` for the ratings' counts), the direct
-count the rollup must equal (the tests compare them) and what the case search lists.
+count the rollup must equal (the tests compare them) and what the case search lists;
+``ratings(code, filter)`` the ratings behind a rating count (the rating list).
 
 For the rankings and the annual report (``report``)
 -------------------------------------------------
 - ``case_breakdown(f, by)`` / ``rating_breakdown(f, by)``: one row per department, item,
-  hall, channel, unit or month (``BY``), with its label; ``duration_distribution(f, by)``
+  hall, channel, unit or month (``BY``), with its label; ``breakdown(f, by)`` both in
+  one row per group that has either (each counted by its own attribution, so the rows
+  add up to the totals); ``duration_distribution(f, by)``
   per item (or any ``BY``) for promised vs statutory vs actual working days;
   ``case_grid(f, first, second)`` per pair (the delegations page: unit and item);
 - not in the rollups: the cases' windows and staff (count them from ``CaseEvent`` by
@@ -88,6 +91,7 @@ from catalog.constants import VersionStatus
 from catalog.models import ServiceItem
 from feedback.figures import COUNTS as RATING_COUNTS
 from feedback.figures import Counts, Summable, counted_ratings, percent, period_filter
+from feedback.models import Rating
 from intake.constants import Channel
 from intake.models import Application, CaseEvent
 
@@ -604,20 +608,23 @@ RATING_CODES = {
 }
 
 
+def ratings(code: str, f: Filter) -> QuerySet[Rating]:
+    """The counted ratings behind the rating count ``code`` (``RATING_CODES``) of the
+    filter: as many as ``rating_counts(f)`` holds under that name (the rollups store
+    those counts of these rows; the tests compare them), what the rating list shows."""
+    if code not in RATING_CODES:
+        raise ValueError(code)
+    behind = counted_ratings().filter(period_filter(f.start, f.end), f.ratings())
+    return behind if code == "rated" else behind.filter(RATING_COUNTS[code])
+
+
 def cases(code: str, f: Filter, base: QuerySet[Application] | None = None) -> QuerySet:
     """The applications behind the count ``code`` (``CASE_CODES``, or ``rating:<code>``
     of ``RATING_CODES``) of the filter: what the figure counts, listed."""
     qs = (base if base is not None else Application.objects.all()).filter(f.applications())
     if code.startswith("rating:"):
-        name = code.split(":", 1)[1]
-        if name not in RATING_CODES:
-            raise ValueError(code)
-        ratings = counted_ratings().filter(
-            period_filter(f.start, f.end), f.ratings(), instance__application=OuterRef("pk")
-        )
-        if name != "rated":
-            ratings = ratings.filter(RATING_COUNTS[name])
-        return (base if base is not None else Application.objects.all()).filter(Exists(ratings))
+        behind = ratings(code.split(":", 1)[1], f).filter(instance__application=OuterRef("pk"))
+        return (base if base is not None else Application.objects.all()).filter(Exists(behind))
     simple = {
         "received": RECEIVED,
         "accepted": ACCEPTED,

@@ -33,6 +33,7 @@ from intake.models import Application
 from intake.selectors import applications_with_names
 
 from .rollups import Filter, cases, rating_counts, rating_groups
+from .rollups import ratings as ratings_behind
 
 NEARBY_KINDS = (DepartmentKind.PARK, DepartmentKind.STREET, DepartmentKind.STATION)
 
@@ -268,6 +269,28 @@ def case_ratings(application: Application, *, user) -> list[CaseRating]:
         )
         for i in instances
     ]
+
+
+# --- The ratings behind a figure ---------------------------------------------------------------
+
+
+def rating_search(*, f: Filter, figure: str = "rated") -> QuerySet[Rating]:
+    """The counted ratings behind the overview's rating count ``figure``
+    (``rollups.RATING_CODES``) for the filter (its period, dimensions and scope): as
+    many as the card counts (``rollups.ratings``); newest first, with what the list
+    shows."""
+    return (
+        ratings_behind(figure, f)
+        .select_related(
+            "rater",
+            "instance__application__applicant",
+            "instance__application__item_version",
+            "instance__department",
+            "instance__hall",
+            "instance__window__hall",
+        )
+        .order_by("-rated_at", "-pk")
+    )
 
 
 # --- Filter choices ---------------------------------------------------------------------------

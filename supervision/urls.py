@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<id:pk>/escalate/", views.case_escalate, name="case_escalate"),
     path("export/<slug:table>.xlsx", views.export, name="export"),
     path("feedback/", views.feedback_figures, name="feedback"),
+    path("ratings/", views.rating_list, name="ratings"),
     path("rankings/", views.rankings_page, name="rankings"),
     path("delegations/", views.delegations_page, name="delegations"),
     path("reports/", views.annual_reports, name="annual"),

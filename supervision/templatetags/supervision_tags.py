@@ -25,7 +25,7 @@ PAGES = (
     ("overview", "综合监管", ()),
     ("lights", "红黄灯", ()),
     ("cases", "办件查询", ("case",)),
-    ("feedback", "好差评统计", ()),
+    ("feedback", "好差评统计", ("ratings",)),
     ("rankings", "排名与时限", ()),
     ("delegations", "赋权与就近办理", ()),
     ("annual", "年度报告", ()),

@@ -6,7 +6,7 @@ from .board import lights, lights_fragment
 from .cases import case_detail, case_escalate, case_list
 from .delegations import delegations_page
 from .exports import export
-from .feedback import feedback_figures
+from .feedback import feedback_figures, rating_list
 from .overview import overview
 from .rankings import rankings_page
 
@@ -25,4 +25,5 @@ __all__ = [
     "lights_fragment",
     "overview",
     "rankings_page",
+    "rating_list",
 ]

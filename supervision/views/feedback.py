@@ -1,6 +1,7 @@
 """好差评统计: the rating figures of a period (feedback.figures' definitions), by
 grouping: from supervision's rating rollups, every grouping
-(``selectors.rating_figure_table``)."""
+(``selectors.rating_figure_table``); and the rating list: the ratings behind a rating
+figure of the overview (``selectors.rating_search``), as many as its card counts."""
 
 from django import forms
 from django.core.paginator import Paginator
@@ -9,10 +10,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from feedback.figures import FIGURES, Grouping
-from feedback.selectors import supervisor_scope
+from feedback.selectors import rater_name, supervisor_scope
 
-from ..selectors import rating_figure_table
-from .common import PAGE_SIZE, PeriodForm, query_string, quick_links, supervisor_required
+from .. import rollups
+from ..selectors import rating_figure_table, rating_search
+from .common import (
+    PAGE_SIZE,
+    CappedPaginator,
+    FilterForm,
+    PeriodForm,
+    filter_query,
+    query_string,
+    quick_links,
+    supervisor_required,
+)
 
 #: The groupings the page offers as tabs (the total is always shown above them).
 PAGE_GROUPINGS = [g for g in Grouping if g != Grouping.TOTAL]
@@ -64,5 +75,47 @@ def feedback_figures(request):
             "export_csv": f"{reverse('api-feedback-ratings-csv')}?{period}",
             "export_json": f"{reverse('api-feedback-ratings-json')}?{period}",
             "district_wide": scope.everything,
+        },
+    )
+
+
+class RatingSearchForm(FilterForm):
+    """The overview's filter and the rating count whose ratings are listed."""
+
+    figure = forms.ChoiceField(
+        label="统计口径", required=False, choices=list(rollups.RATING_CODES.items())
+    )
+
+
+@supervisor_required
+@require_GET
+def rating_list(request):
+    """评价列表: the counted ratings behind a rating figure of the overview, for its period
+    and dimensions in the supervisor's scope, newest first; the rater shown as
+    feedback's rule allows (supervisors see raters, a default rating has none)."""
+    form = RatingSearchForm(request.GET or None, scope=request.scope)
+    f = form.to_filter()
+    valid = form.is_bound and form.is_valid()
+    figure = (form.cleaned_data.get("figure") if valid else "") or "rated"
+    page = CappedPaginator(rating_search(f=f, figure=figure), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    scope = supervisor_scope(request.scope)
+    params = {**filter_query(f), "figure": figure}
+    label = rollups.RATING_CODES[figure]
+    return render(
+        request,
+        "supervision/ratings.html",
+        {
+            "form": form,
+            "f": f,
+            "page": page,
+            "rows": [(r, rater_name(r) if scope.sees_rater(r) else "") for r in page.object_list],
+            "note": f"按评价时间 · 统计口径：{label}（计入好差评统计的评价）",
+            "query": query_string(**params),
+            "quick": quick_links(params, f.start, f.end),
+            "overview_url": f"{reverse('supervision:overview')}?{query_string(**filter_query(f))}",
+            "district_wide": request.scope is None,
+            "count_cap": f"{page.paginator.cap:,}",
         },
     )

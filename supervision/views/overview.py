@@ -1,5 +1,6 @@
 """The overview (综合监管): the figures of a period for a filter, each linking to the
-cases behind it, with charts and a breakdown table; all from the rollups."""
+cases (a rating figure: the ratings) behind it, with charts and a breakdown table; all
+from the rollups."""
 
 from __future__ import annotations
 
@@ -107,7 +108,15 @@ def case_cards(c: rollups.CaseFigures, f: rollups.Filter) -> list[Card]:
     ]
 
 
+def ratings_url(code: str, f: rollups.Filter) -> str:
+    """The rating list of the ratings behind the rating count ``code``
+    (``rollups.RATING_CODES``) of the filter."""
+    return f"{reverse('supervision:ratings')}?{query_string(figure=code, **filter_query(f))}"
+
+
 def rating_cards(counts, f: rollups.Filter) -> list[Card]:
+    """The rating cards, each linking to the rating list of the ratings behind it (the
+    count, or a rate's numerator)."""
     links = {
         "good_rate": "good",
         "active_good_rate": "active",
@@ -118,17 +127,13 @@ def rating_cards(counts, f: rollups.Filter) -> list[Card]:
         "rectify_days": "rectified",
     }
     cards = [
-        Card(
-            "评价数", f"{counts.rated}", f"差评 {counts.bad}", cases_url("rating:rated", f), "rated"
-        )
+        Card("评价数", f"{counts.rated}", f"差评 {counts.bad}", ratings_url("rated", f), "rated")
     ]
     for code, figure in RATING_FIGURES.items():
         value = figure(counts)
         shown = _days(value) if figure.unit != "%" else _pct(value)
         cards.append(
-            Card(
-                figure.label, shown, figure.definition, cases_url(f"rating:{links[code]}", f), code
-            )
+            Card(figure.label, shown, figure.definition, ratings_url(links[code], f), code)
         )
     return cards
 

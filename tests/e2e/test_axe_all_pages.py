@@ -502,6 +502,8 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             url("supervision:feedback"),
             url("supervision:feedback", query="group=staff"),
             url("supervision:feedback", query="start=2000-01-01&end=2000-01-31"),
+            url("supervision:ratings"),
+            url("supervision:ratings", query="figure=bad&start=2000-01-01&end=2000-01-31"),
             url("supervision:rankings"),
             url("supervision:rankings", query="group=window&sort=good_rate"),
             url("supervision:rankings", query="group=staff"),

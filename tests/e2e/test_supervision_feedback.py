@@ -1,7 +1,9 @@
 """The supervisors' 好差评 page in Chromium at 1280 and 390 px, over the hand-computed
 district of tests/feedback/test_figures.py: the figures are there, axe finds nothing
 serious or critical, nothing is wider than a phone's screen, and the screenshots are
-kept for a person to look at (test-output/screenshots/supervision-feedback-*.png)."""
+kept for a person to look at (test-output/screenshots/supervision-feedback-*.png); the
+overview's rating cards, and the rating list its 评价数 card opens, the same way
+(supervision-overview-ratings-*.png, supervision-ratings-*.png)."""
 
 from tests.e2e.helpers import DESKTOP, signed_in
 from tests.e2e.supervision import look
@@ -33,6 +35,17 @@ def test_the_feedback_page_at_both_widths(
         if not query:
             assert "77.78%" in text  # the district's 好评率
         look(page, screenshots_dir, f"feedback-{name}", failures)
+    # The overview's 评价数 card opens the ratings it counts (评价列表).
+    page.goto(f"{live_server.url}/supervision/")
+    rated = page.inner_text("[data-figure=rated] .fs-4")
+    assert rated == "9"  # the district's, as on the 好差评 page
+    assert page.inner_text("[data-figure=good_rate] .fs-4") == "77.78%"
+    look(page, screenshots_dir, "overview-ratings", failures)
+    page.click("[data-figure=rated]")
+    page.wait_for_load_state("networkidle")
+    assert "/supervision/ratings/" in page.url
+    assert page.inner_text("#result-count") == f"共 {rated} 条"
+    look(page, screenshots_dir, "ratings", failures)
     # The empty state.
     page.goto(f"{live_server.url}/supervision/feedback/?start=2027-01-01")
     assert "该期间暂无评价" in page.inner_text("main")

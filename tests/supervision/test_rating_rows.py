@@ -1,7 +1,8 @@
 """The supervisors' rating figures add up: a park's intake ratings (the service's
 department is the accepting unit, 就近受理) have the park's row in the overview's
 breakdown, its Excel export and the annual report, so every grouping's rows sum to the
-评价数 card.
+评价数 card; and each rating card opens the list of the ratings behind it, as many as
+the card says.
 
 The ratings, on Fri 13 Nov 2026 after the nearby fortnight (tests/supervision/nearby.py):
 P1's intake at the 保税区 (满意) and its conclusion by the 审批局 (非常满意), P2's
@@ -10,6 +11,7 @@ period 9-13 Nov: 4 ratings, 1 差评; the 保税区 3 (it implements no item: no
 the 审批局 1, the 市场监管局 none (P4 is its item, but the park served the intake)."""
 
 import datetime
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.urls import reverse
@@ -106,3 +108,51 @@ def test_the_park_row_on_the_page_in_the_export_and_in_the_annual_report(rated, 
     report = annual.annual_figures(2026, None)
     assert sum(row.ratings.rated for row in report.departments) == report.ratings.rated == 4
     assert "大连保税区管理委员会" in {row.name for row in report.departments}
+
+
+def _rating_cards(response) -> dict:
+    return {card.code: card for card in response.context["rating_cards"]}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [FORTNIGHT, "", "department={park}", "unit={park}&channel=counter", "hall={hall}"],
+)
+def test_the_rating_cards_open_as_many_ratings_as_they_count(rated, client, query):
+    w = rated
+    query = query.format(park=w.park.pk, hall=w.clerk.staff_profile.window.hall_id)
+    for user in (w.district, w.watcher):
+        client.force_login(user)
+        cards = _rating_cards(client.get(f"{reverse('supervision:overview')}?{query}"))
+        card = cards["rated"]
+        url = urlparse(card.url)
+        assert url.path == reverse("supervision:ratings"), card.url
+        assert parse_qs(url.query)["figure"] == ["rated"]
+        listed = client.get(card.url)
+        assert listed.status_code == 200
+        assert str(listed.context["page"].paginator.count) == card.value, (user, query)
+        assert f"共 {card.value} 条" in listed.content.decode()
+        # A rate's card lists its numerator: 差评率 the 差评.
+        bad = client.get(cards["bad_rate"].url)
+        counts = rollups.rating_counts(listed.context["f"])
+        assert bad.context["page"].paginator.count == counts.bad, (user, query)
+    # The district's list in the fortnight: the four ratings, the 差评 marked, raters
+    # named (a supervisor sees them).
+    client.force_login(w.district)
+    listed = client.get(f"{reverse('supervision:ratings')}?{FORTNIGHT}")
+    assert listed.context["page"].paginator.count == 4
+    assert {rater for _r, rater in listed.context["rows"]} == {"张明"}
+    assert 'data-level="4"' in listed.content.decode()
+
+
+def test_the_rating_list_is_for_supervisors_and_keeps_to_their_scope(rated, client):
+    w = rated
+    url = reverse("supervision:ratings")
+    client.force_login(w.approver)
+    assert client.get(url).status_code == 403
+    client.force_login(w.watcher)
+    # The 审批局's supervisor: P1's conclusion only, whatever department they ask for.
+    response = client.get(f"{url}?department={w.park.pk}")
+    assert response.context["form"].errors
+    assert response.context["page"].paginator.count == 1
+    assert client.get(f"{url}?figure=planet").context["page"].paginator.count == 1
