@@ -204,6 +204,12 @@ def case_lights(applications) -> dict[int, int]:
     return {row["application_id"]: row["light"] for row in rows}
 
 
+def case_in_scope(application: Application, scope: frozenset[int] | None) -> bool:
+    """Whether a supervisor of ``scope`` may open ``application``'s page
+    (``case_for_supervisor``'s rule: the case's item's department)."""
+    return scope is None or application.item_version.department_id in scope
+
+
 def case_for_supervisor(*, pk: int, scope) -> Application | None:
     """One case in scope, with what its page shows."""
     return (

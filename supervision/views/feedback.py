@@ -13,7 +13,7 @@ from feedback.figures import FIGURES, Grouping
 from feedback.selectors import rater_name, supervisor_scope
 
 from .. import rollups
-from ..selectors import rating_figure_table, rating_search
+from ..selectors import case_in_scope, rating_figure_table, rating_search
 from .common import (
     PAGE_SIZE,
     CappedPaginator,
@@ -110,7 +110,16 @@ def rating_list(request):
             "form": form,
             "f": f,
             "page": page,
-            "rows": [(r, rater_name(r) if scope.sees_rater(r) else "") for r in page.object_list],
+            "rows": [
+                (
+                    r,
+                    rater_name(r) if scope.sees_rater(r) else "",
+                    # A rating in scope by the department that served it may be of a
+                    # case whose item is another department's: no page to link to.
+                    case_in_scope(r.instance.application, request.scope),
+                )
+                for r in page.object_list
+            ],
             "note": f"按评价时间 · 统计口径：{label}（计入好差评统计的评价）",
             "query": query_string(**params),
             "quick": quick_links(params, f.start, f.end),

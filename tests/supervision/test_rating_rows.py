@@ -141,7 +141,7 @@ def test_the_rating_cards_open_as_many_ratings_as_they_count(rated, client, quer
     client.force_login(w.district)
     listed = client.get(f"{reverse('supervision:ratings')}?{FORTNIGHT}")
     assert listed.context["page"].paginator.count == 4
-    assert {rater for _r, rater in listed.context["rows"]} == {"张明"}
+    assert {rater for _r, rater, _linked in listed.context["rows"]} == {"张明"}
     assert 'data-level="4"' in listed.content.decode()
 
 
@@ -156,3 +156,26 @@ def test_the_rating_list_is_for_supervisors_and_keeps_to_their_scope(rated, clie
     assert response.context["form"].errors
     assert response.context["page"].paginator.count == 1
     assert client.get(f"{url}?figure=planet").context["page"].paginator.count == 1
+
+
+def test_the_rating_list_links_only_the_cases_the_supervisor_may_open(rated, client):
+    """The park's supervisor sees the park's intake ratings (the park served them), but
+    the cases are of other departments' items, whose pages are outside their scope: the
+    case number is shown, not a link that would answer 404."""
+    from tests.factories import make_supervisor
+
+    w = rated
+    client.force_login(make_supervisor(w.park))
+    listed = client.get(f"{reverse('supervision:ratings')}?{FORTNIGHT}")
+    rows = listed.context["rows"]
+    assert len(rows) == 3  # the park's three intake ratings
+    body = listed.content.decode()
+    for rating, _rater, linked in rows:
+        application = rating.instance.application
+        assert not linked
+        assert application.case_number in body
+        assert reverse("supervision:case", args=[application.pk]) not in body
+        assert client.get(reverse("supervision:case", args=[application.pk])).status_code == 404
+    client.force_login(w.district)
+    district = client.get(f"{reverse('supervision:ratings')}?{FORTNIGHT}")
+    assert all(linked for _r, _rater, linked in district.context["rows"])
