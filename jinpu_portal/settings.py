@@ -271,11 +271,12 @@ else:
 # --- Celery ---------------------------------------------------------------
 # The queue wants a Redis database of its own: clearing Django's Redis cache is a
 # FLUSHDB of the cache's database, and would drop every task queued in it
-# (`check --deploy` warns when the two share one: jinpu_portal.checks). Unset, the
-# broker is REDIS_URL; without either, kombu's filesystem transport: the web server
-# and the worker of `make demo` share a folder instead of a server.
+# (`check --deploy` warns when the two share one: jinpu_portal.checks). Unset or
+# empty, the broker is REDIS_URL; without either, kombu's filesystem transport: the web
+# server and the worker of `make demo` share a folder instead of a server. (Celery reads
+# a non-empty CELERY_BROKER_URL of the environment itself too, before its settings.)
 CELERY_DATA_DIR = VAR_DIR / "celery"
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL
 if CELERY_BROKER_URL:
     CELERY_RESULT_BACKEND = CELERY_BROKER_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}

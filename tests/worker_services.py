@@ -20,5 +20,8 @@ if _url:
     os.environ["REDIS_URL"] = f"{_base}/{int(_db) + 1 + _worker}"
 # The broker shares the suite's database (or, without REDIS_URL, is the filesystem
 # transport): a CELERY_BROKER_URL of the environment or of .env names the portal's own
-# queue. Sharing, each test's cache clearing also empties what earlier tests queued.
-os.environ["CELERY_BROKER_URL"] = os.environ.get("REDIS_URL", "")
+# queue. Empty, settings fall back to REDIS_URL, and Celery, which reads a non-empty
+# CELERY_BROKER_URL of the environment before its settings, keeps to them (a test may
+# point the app at another broker). Sharing, each test's cache clearing also empties
+# what earlier tests queued.
+os.environ["CELERY_BROKER_URL"] = ""
