@@ -9,7 +9,7 @@ class ApprovalsConfig(AppConfig):
     verbose_name = "部门审批"
 
     def ready(self):
-        from intake.services.cases import case_accepted
+        from intake.services.cases import case_accepted, case_concluded
 
         from . import events
 
@@ -17,9 +17,15 @@ class ApprovalsConfig(AppConfig):
         events.register()
         from intake.signals import notice_downloaded, notice_rendered
 
-        from .receivers import record_electronic_delivery, route_accepted_case, tell_result_ready
+        from .receivers import (
+            deliver_on_the_spot,
+            record_electronic_delivery,
+            route_accepted_case,
+            tell_result_ready,
+        )
 
         case_accepted.connect(route_accepted_case, dispatch_uid="approvals.route_accepted_case")
+        case_concluded.connect(deliver_on_the_spot, dispatch_uid="approvals.deliver_on_the_spot")
         notice_downloaded.connect(
             record_electronic_delivery, dispatch_uid="approvals.record_electronic_delivery"
         )

@@ -1,6 +1,7 @@
 """Approvals' receivers of other apps' signals, all connected in ApprovalsConfig.ready:
-intake's (an accepted case is routed, a downloaded result is delivered, a rendered
-result is announced) and catalog's (a calendar edit re-derives open clocks' due dates)."""
+intake's (an accepted case is routed, a 即办件 concluded on the spot has its result
+handed over there, a downloaded result is delivered, a rendered result is announced)
+and catalog's (a calendar edit re-derives open clocks' due dates)."""
 
 from django.urls import reverse
 
@@ -10,7 +11,7 @@ from intake.services.contact import applicant_notify
 from .constants import DeliveryStatus
 from .errors import ApprovalError, ApprovalPermissionDenied
 from .models import Delivery
-from .services.delivery import result_download
+from .services.delivery import delivery_on_the_spot, result_download
 from .services.rederive import rederive_request
 from .services.routing import route_locked
 
@@ -21,6 +22,12 @@ def route_accepted_case(sender, *, application, actor, **kwargs) -> None:
     without them; an error here rolls the acceptance back. The sender's instance moves
     on to 审批中 with it."""
     route_locked(application=application, actor=actor)
+
+
+def deliver_on_the_spot(sender, *, application, actor, **kwargs) -> None:
+    """intake's ``case_concluded`` (a 即办件 concluded at the counter, inside the accepting
+    transaction): the result was handed over at the window there and then."""
+    delivery_on_the_spot(application=application, actor=actor)
 
 
 def record_electronic_delivery(sender, *, application, notice, user, **kwargs) -> None:

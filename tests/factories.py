@@ -905,11 +905,12 @@ def accept_case(
     agent=None,
     tolerated: dict | None = None,
     enterprise=None,
+    conclude_immediately=False,
 ):
     """A case accepted at the counter: created by the clerk, materials received, accepted
     with every material passed (approvals' receiver routes it in the same transaction);
     ``tolerated``: material name → 容缺 due date; ``enterprise``: the one the applicant
-    acts for."""
+    acts for; ``conclude_immediately``: a 即办件 concluded on the spot."""
     application = application_create(
         item_version=version,
         applicant=applicant,
@@ -931,7 +932,12 @@ def accept_case(
         else {"material": material, "status": MaterialStatus.RECEIVED, "originals": 1}
         for material in version.materials.all()
     ]
-    application = intake_accept(application=application, actor=clerk, verdicts=verdicts)
+    application = intake_accept(
+        application=application,
+        actor=clerk,
+        verdicts=verdicts,
+        conclude_immediately=conclude_immediately,
+    )
     application.refresh_from_db()
     return application
 

@@ -8,7 +8,9 @@
 - electronic: the applicant downloads the result document; the first download by the
   applicant is the delivery.
 
-The ``Delivery`` row is created when the case concludes (approvals.services.conclusion).
+The ``Delivery`` row is created when the case concludes (approvals.services.conclusion),
+or, for a 即办件 concluded on the spot at the counter, delivered there and then
+(``delivery_on_the_spot``).
 """
 
 import re
@@ -106,6 +108,36 @@ def _check_recipient(application: Application, name: str, id_number: str) -> Non
             f"领取人姓名与证件号码不一致（该号码登记为 {holder.name}），请核对身份证件。",
             code="recipient_name",
         )
+
+
+def delivery_on_the_spot(*, application: Application, actor: User | None) -> Delivery:
+    """即办件: concluded on the spot at the counter (intake's ``case_concluded``, inside
+    the accepting transaction, which holds the case's lock), its result is handed over
+    at that window at the moment of conclusion, whatever delivery the application named.
+    Recorded as such: a delivered window pick-up and its 结果送达 event, at the
+    conclusion's moment (the same day: it adds no visit to 一次办结), with no recipient
+    (the counter checked who applied, not who took the result)."""
+    delivery = Delivery(
+        application=application,
+        method=DeliveryMethod.WINDOW,
+        window=application.window,
+        delivered_at=application.concluded_at or timezone.now(),
+        delivered_by=actor,
+    )
+    move(delivery, DeliveryMove.DELIVER)
+    delivery.save()
+    record_event(
+        application,
+        ApprovalEvent.DELIVERED,
+        actor=actor,
+        message="即办件当场办结，办理结果在窗口当场交付",
+        at=delivery.delivered_at,
+        window=delivery.window,
+        hall=delivery.window.hall if delivery.window_id else None,
+        method=delivery.method,
+        on_the_spot=True,
+    )
+    return delivery
 
 
 @transaction.atomic

@@ -282,3 +282,38 @@ def test_downloading_the_result_from_my_applications_is_the_electronic_delivery(
     case.delivery.refresh_from_db()
     assert case.delivery.status == DeliveryStatus.DELIVERED
     assert case.delivery.delivered_by == citizen.user
+
+
+def test_an_immediate_case_is_handed_over_where_and_when_it_concludes(
+    immediate_item, clerk, citizen
+):
+    # A 即办件 concluded on the spot: its result was handed over at the clerk's window
+    # there and then, whatever delivery the application named; the record says so.
+    from approvals.constants import ApprovalEvent
+    from supervision.refresh import visit_days
+    from tests.factories import accept_case
+
+    case = accept_case(
+        immediate_item,
+        clerk=clerk,
+        applicant=citizen,
+        delivery_method=DeliveryMethod.ELECTRONIC,
+        conclude_immediately=True,
+    )
+    delivery = case.delivery
+    assert delivery.method == DeliveryMethod.WINDOW
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert delivery.window_id == case.window_id
+    assert delivery.delivered_at == case.concluded_at
+    assert delivery.delivered_by == clerk
+    assert delivery.recipient_name == ""
+    assert not delivery_list_pending().filter(pk=delivery.pk).exists()
+    event = case.events.get(action=ApprovalEvent.DELIVERED)
+    assert (event.at, event.window_id, event.hall_id) == (
+        case.concluded_at,
+        case.window_id,
+        case.hall_id,
+    )
+    assert event.details["on_the_spot"] is True
+    # 一次办结: the hand-over is part of the conclusion's visit, not a second one.
+    assert visit_days([case.pk]) == {case.pk: 1}
