@@ -18,7 +18,14 @@ from accounts.selectors import department_list_acting_for, department_list_super
 from accounts.validators import mask_address
 from catalog.calendar import WorkingCalendar, current_calendar, working_days_between
 from catalog.models import WorkflowStep
-from intake.constants import CaseStatus, DeliveryMethod, MaterialStatus, NoticeKind, NoticeStatus
+from intake.constants import (
+    CaseAction,
+    CaseStatus,
+    DeliveryMethod,
+    MaterialStatus,
+    NoticeKind,
+    NoticeStatus,
+)
 from intake.legal_forms import legal_form
 from intake.models import Application, CaseEvent, Notice, SubmittedMaterial
 from intake.selectors import application_list_for
@@ -26,6 +33,7 @@ from intake.services.online import agent_of
 
 from .constants import (
     ClockKind,
+    Decision,
     DeliveryStatus,
     EscalationStatus,
     ExtensionAuthority,
@@ -438,21 +446,28 @@ def result_notice(application: Application) -> Notice | None:
     return _latest_notice(application, RESULT_KINDS)
 
 
+#: The acts that conclude a case: a department's decision, a 即办件 concluded on the spot.
+CONCLUDING_ACTIONS = (CaseAction.CONCLUDE, CaseAction.CONCLUDE_IMMEDIATELY)
+
+
 @dataclass(frozen=True)
 class CaseResult:
     """A concluded case's outcome and how its result reaches the applicant, as the
     applicant may see it: the window and hall, never the clerk; the postal address
-    masked."""
+    masked. Only what the record says: no verdict when it records none (``approved``
+    None), no delivery when it records none (``method`` empty)."""
 
-    approved: bool
-    verdict: str  # the item's legal form's words: 准予行政许可, 不予确认, ...
+    approved: bool | None  # None: the record does not say
+    verdict: str  # the item's legal form's words: 准予行政许可, 不予确认, ...; "" if unknown
     notice: Notice | None  # the result document (准予 / 不予决定书)
-    method: str  # DeliveryMethod
-    method_label: str
-    delivered: bool
-    status_label: str  # 已领取 / 待领取 at a window, else 已送达 / 待送达
-    delivered_at: datetime.datetime | None
-    window: str = ""  # where a window pick-up took place
+    concluded_at: datetime.datetime | None
+    on_the_spot: bool = False  # a 即办件 concluded at the counter
+    method: str = ""  # DeliveryMethod of the Delivery; "" without one
+    method_label: str = ""
+    delivered: bool = False
+    status_label: str = ""  # 已领取 / 待领取 / 当场领取 at a window, else 已送达 / 待送达
+    delivered_at: datetime.datetime | None = None
+    window: str = ""  # where a window pick-up took place (the hall's name and the window)
     recipient: str = ""  # who collected it at the window (the applicant or the agent)
     halls: list = field(default_factory=list)  # where a pending pick-up may be made
     address: str = ""  # masked
@@ -463,30 +478,62 @@ class CaseResult:
         return self.notice is not None and self.notice.status == NoticeStatus.READY
 
 
+def recorded_decision(conclusion: CaseEvent | None, notice: Notice | None) -> bool | None:
+    """Whether the case was decided for the applicant, as the record says: the decision
+    its conclusion recorded (a department's, ``details["decision"]``; a 即办件 concluded
+    on the spot was decided for the applicant there, the counter's only conclusion: what
+    it cannot grant it refuses to accept, 不予受理), else the kind of its result
+    document; None when neither says (a case imported without them)."""
+    if conclusion is not None:
+        if conclusion.action == CaseAction.CONCLUDE_IMMEDIATELY:
+            return True
+        decision = (conclusion.details or {}).get("decision")
+        if decision in (Decision.APPROVE, Decision.DENY):
+            return decision == Decision.APPROVE
+    if notice is not None:
+        return notice.kind == NoticeKind.APPROVAL_DECISION
+    return None
+
+
 def case_result(application: Application) -> CaseResult | None:
-    """The result of a case approvals concluded (it has a ``Delivery``), else None."""
+    """The result of a concluded case (else None): the decision recorded, the result
+    document if one was issued, and the ``Delivery`` if one was recorded (a 即办件's is
+    handed over at the window when it concludes)."""
     if application.status != CaseStatus.CONCLUDED:
         return None
+    conclusion = (
+        CaseEvent.objects.filter(application=application, action__in=CONCLUDING_ACTIONS)
+        .order_by("-at", "-id")
+        .first()
+    )
+    notice = result_notice(application)
+    approved = recorded_decision(conclusion, notice)
+    form = legal_form(application.item_version.item_type)
+    outcome = {
+        "approved": approved,
+        "verdict": "" if approved is None else (form.approve if approved else form.deny).verdict,
+        "notice": notice,
+        "concluded_at": application.concluded_at or (conclusion.at if conclusion else None),
+        "on_the_spot": conclusion is not None
+        and conclusion.action == CaseAction.CONCLUDE_IMMEDIATELY,
+    }
     delivery = (
         Delivery.objects.select_related("window__hall").filter(application=application).first()
     )
     if delivery is None:
-        return None
-    notice = result_notice(application)
-    approved = notice is None or notice.kind == NoticeKind.APPROVAL_DECISION
-    form = legal_form(application.item_version.item_type)
+        return CaseResult(**outcome)
     delivered = delivery.status == DeliveryStatus.DELIVERED
     at_window = delivery.method == DeliveryMethod.WINDOW
-    if at_window:
+    if at_window and outcome["on_the_spot"] and delivered:
+        status_label = "当场领取"
+    elif at_window:
         status_label = "已领取" if delivered else "待领取"
     else:
         status_label = str(delivery.get_status_display())
     return CaseResult(
-        approved=approved,
-        verdict=(form.approve if approved else form.deny).verdict,
-        notice=notice,
+        **outcome,
         method=delivery.method,
-        method_label=application.get_delivery_method_display(),
+        method_label=str(dict(DeliveryMethod.choices).get(delivery.method, delivery.method)),
         delivered=delivered,
         status_label=status_label,
         delivered_at=delivery.delivered_at,

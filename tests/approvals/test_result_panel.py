@@ -1,18 +1,23 @@
 """办理结果 on the applicant's page of a concluded case (``intake:my_application``, the
 card approvals adds through ``intake.page_hooks``): the outcome, the result document's
-download (approvals:result) and the delivery in each state, never a staff name and the
-postal address masked."""
+download (approvals:result) and the delivery in each state, a 即办件 handed over on the
+spot included, never a staff name and the postal address masked; the verdict is the
+decision recorded, none when the record holds none."""
 
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from approvals.selectors import RESULT_KINDS
 from approvals.services.delivery import delivery_hand_over, delivery_post
 from approvals.services.tasks import task_deny
-from intake.constants import DeliveryMethod
+from intake.constants import CaseAction, CaseStatus, Channel, DeliveryMethod
+from intake.history import applications_import
+from intake.models import Application, CaseEvent, Notice
 from tests.approvals.test_delivery import WANG, conclude
-from tests.factories import HallFactory, make_version
+from tests.factories import HallFactory, accept_case, make_version
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +40,14 @@ def page(client, citizen):
         return re.sub(r"\s+", " ", text).strip(), card.group(0), html
 
     return read
+
+
+def deny(case, approver, capture):
+    """The first step denied: the case concludes 不予行政许可 with its document."""
+    with capture(execute=True):
+        task_deny(task=case.tasks.get(stage=1), actor=approver, reason="经营场所不符合要求")
+    case.refresh_from_db()
+    return case
 
 
 @pytest.fixture
@@ -113,13 +126,7 @@ def test_electronic_delivery_and_a_denial(
     django_capture_on_commit_callbacks,
 ):
     case = accept(sequential_version, delivery_method=DeliveryMethod.ELECTRONIC)
-    with django_capture_on_commit_callbacks(execute=True):
-        task_deny(
-            task=case.tasks.get(stage=1),
-            actor=spj_approver,
-            reason="经营场所不符合要求",
-        )
-    case.refresh_from_db()
+    case = deny(case, spj_approver, django_capture_on_commit_callbacks)
     text, card, html = page(case)
     assert "不予行政许可" in text
     assert "准予" not in text
@@ -133,3 +140,55 @@ def test_electronic_delivery_and_a_denial(
     assert "电子证照下载 已送达" in text
     assert "送达时间" in text
     assert "电子送达" in text
+
+
+def test_an_immediate_case_was_handed_over_at_the_window_on_the_spot(
+    immediate_item, named_clerk, citizen, page
+):
+    case = accept_case(
+        immediate_item, clerk=named_clerk, applicant=citizen, conclude_immediately=True
+    )
+    assert case.status == CaseStatus.CONCLUDED
+    text, card, html = page(case)
+    assert "准予行政许可" in text
+    assert "办结方式 即办件，受理后当场办结" in text
+    assert "窗口领取 当场领取" in text
+    assert f"领取时间 {timezone.localtime(case.concluded_at):%Y-%m-%d %H:%M}" in text
+    assert "领取窗口 金普厅 3 号窗口" in text
+    assert "领取人" not in text  # the counter checked who applied, not who took it
+    assert "请持身份证件领取" not in text
+    assert "下载结果文书" not in text  # no result document was issued
+    assert "陈窗口" not in html
+
+
+def test_the_verdict_is_the_decision_recorded_not_a_missing_document(
+    accept, sequential_version, spj_approver, page, django_capture_on_commit_callbacks
+):
+    case = deny(accept(sequential_version), spj_approver, django_capture_on_commit_callbacks)
+    # The result document lost: the decision is still on record in the conclusion.
+    Notice.objects.filter(application=case, kind__in=RESULT_KINDS).delete()
+    text, card, html = page(case)
+    assert "不予行政许可" in text
+    assert "准予" not in text
+    assert "border-danger" in card
+
+
+def test_a_case_recording_no_decision_claims_no_verdict(sequential_version, citizen, page):
+    # A past case imported as the demo's history is (intake.history): concluded, with no
+    # decision in its record, no result document and no delivery.
+    now = timezone.now()
+    times = dict.fromkeys(("submitted_at", "received_at", "accepted_at", "concluded_at"), now)
+    imported = {"status": CaseStatus.CONCLUDED, "channel": Channel.COUNTER, **times}
+    (case,) = applications_import(
+        [Application(item_version=sequential_version, applicant=citizen, **imported)]
+    )
+    CaseEvent.objects.create(
+        application=case, at=now, action=CaseAction.CONCLUDE, to_status=CaseStatus.CONCLUDED
+    )
+    text, card, html = page(case)
+    assert "办理结果 已办结" in text
+    assert "准予" not in text
+    assert "不予" not in text
+    assert f"办结时间 {timezone.localtime(now):%Y-%m-%d %H:%M}" in text
+    assert "未登记结果领取或送达信息" in text
+    assert "border-secondary" in card
