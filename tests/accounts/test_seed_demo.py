@@ -197,3 +197,33 @@ class SeededDemo(TestCase):
         case.refresh_from_db()
         assert case.status == CaseStatus.CONCLUDED
         assert most_at_once > 1  # a stage of parallel tasks (并联办理) was walked
+
+    def test_the_demo_citizen_sees_a_result_in_every_state(self):
+        # approvals.demo and feedback.demo: 张明's concluded cases show the 办理结果 card
+        # waiting at the windows, collected, posted with its tracking number, to
+        # download, and a 即办件 handed over at the window on the spot; each with its
+        # verdict, never a staff name.
+        from approvals.selectors import case_result
+        from intake.constants import CaseStatus
+        from intake.models import Application
+
+        cases = Application.objects.filter(
+            applicant__user__username="citizen", status=CaseStatus.CONCLUDED
+        )
+        results = [r for r in map(case_result, cases) if r.method]
+        states = {(r.method, r.status_label, r.on_the_spot) for r in results}
+        assert states >= {
+            ("window", "待领取", False),
+            ("window", "已领取", False),
+            ("post", "已送达", False),
+            ("electronic", "待送达", False),
+            ("window", "当场领取", True),
+        }
+        assert all(r.verdict for r in results)
+        posted = next(r for r in results if r.method == "post")
+        assert posted.tracking_number
+        assert "*" in posted.address
+        spot = next(r for r in results if r.on_the_spot)
+        assert spot.window == "金普厅 1 号窗口"
+        collected = next(r for r in results if r.status_label == "已领取")
+        assert collected.recipient == "张明"
