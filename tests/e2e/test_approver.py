@@ -1,8 +1,9 @@
 """An approver works the inbox in headless Chromium and concludes a case; the citizen
-downloads the result. Data is set up through the services (catalog, accounts, intake
-at the counter); every approval step is done in the browser. Screenshots at 1280 and
-390 pixels wide go to test-output/screenshots/, the decision PDF to test-output/notices/
-with a PNG of its first page (pdftoppm) beside the screenshots, for a human to look at."""
+downloads the result, and reads the results of a 即办件 and of a posted case. Data is
+set up through the services (catalog, accounts, intake at the counter); every approval
+step of the first case is done in the browser. Screenshots at 1280 and 390 pixels wide
+go to test-output/screenshots/, the decision PDF to test-output/notices/ with a PNG of
+its first page (pdftoppm) beside the screenshots, for a human to look at."""
 
 import io
 import shutil
@@ -17,18 +18,24 @@ from playwright.sync_api import expect
 
 from approvals.constants import DeliveryStatus, Light
 from approvals.models import Delivery
+from approvals.selectors import result_notice
 from approvals.services.clocks import clock_days_left
+from approvals.services.delivery import delivery_post
+from approvals.services.tasks import task_approve
 from intake.constants import CaseStatus, DeliveryMethod, NoticeKind, NoticeStatus
+from intake.services.notices import notice_render
 from tests.e2e.axe import assert_fits_and_passes_axe
 from tests.e2e.helpers import (
     DESKTOP,
     PHONE,
     assert_no_sideways_scroll,
+    assert_no_squeezed_text,
     shoot,
     signed_in,
 )
 from tests.factories import (
     CitizenFactory,
+    ItemVersionFactory,
     accept_case,
     accept_case_in_the_past,
     department,
@@ -219,3 +226,89 @@ def test_approver_concludes_and_citizen_downloads(
             ],
             check=True,
         )
+
+
+@pytest.fixture
+def results(clerk):
+    """The citizen's 即办件 concluded on the spot at 金普厅 3 号窗口, and a licence decided
+    and posted with its tracking number."""
+    spj = department("SPJ", "金普新区行政审批局")
+    approver = make_approver(spj, username="e2e-approver", full_name="李审批")
+    citizen = CitizenFactory(name="王芳", id_number="11010519491231002X")
+    citizen.user.username = "e2e-citizen"
+    citizen.user.save(update_fields=["username"])
+    immediate = accept_case(
+        ItemVersionFactory(name="个体工商户名称变更登记", immediate=True),
+        clerk=clerk,
+        applicant=citizen,
+        conclude_immediately=True,
+    )
+    mailed = accept_case(
+        make_version(
+            department=spj,
+            steps=[(1, "审批决定", spj, 3)],
+            name="食品经营许可（延续）",
+            postal_delivery_supported=True,
+        ),
+        clerk=clerk,
+        applicant=citizen,
+        delivery_method=DeliveryMethod.POST,
+        delivery_address="大连市金州区友谊街道光明路 88 号 3 单元 502 室",
+    )
+    task_approve(task=mailed.tasks.get(), actor=approver, opinion="符合条件，同意。")
+    notice_render(notice_id=result_notice(mailed).pk)
+    mailed.refresh_from_db()
+    delivery_post(delivery=mailed.delivery, actor=clerk, tracking_number="SF1402639587201")
+    return immediate, mailed, clerk.full_name
+
+
+def result_card(page, url, label, directory, screenshot):
+    """The 办理结果 card of the citizen's page at ``url``, once the page is checked (fits,
+    passes axe, no squeezed text) and photographed into ``directory``."""
+    page.goto(url)
+    assert_fits_and_passes_axe(page, label)
+    assert_no_squeezed_text(page, label)
+    shoot(page, directory, screenshot)
+    return page.get_by_test_id("result-panel")
+
+
+def test_citizen_reads_the_result_of_an_immediate_and_a_posted_case(
+    live_server, results, browser, screenshots_dir
+):
+    base = live_server.url
+    immediate, mailed, clerk_name = results
+    spot = immediate.concluded_at.astimezone(SHANGHAI)
+    for viewport, width, options in ((DESKTOP, 1280, {}), (PHONE, 390, {"is_mobile": True})):
+        context, page = signed_in(browser, viewport, base, "e2e-citizen", **options)
+
+        panel = result_card(
+            page,
+            f"{base}/intake/my/{immediate.pk}/",
+            f"citizen 即办件 result, {width}",
+            screenshots_dir,
+            f"citizen-result-immediate-{width}",
+        )
+        expect(panel.get_by_test_id("result-verdict")).to_have_text("准予行政许可")
+        delivery = panel.get_by_test_id("result-delivery")
+        expect(delivery).to_contain_text("即办件，受理后当场办结")
+        expect(delivery).to_contain_text("窗口领取 当场领取")
+        expect(delivery).to_contain_text(f"领取时间{spot:%Y-%m-%d %H:%M}")
+        expect(delivery).to_contain_text("领取窗口金普厅 3 号窗口")
+        expect(page.locator("main")).not_to_contain_text(clerk_name)
+
+        panel = result_card(
+            page,
+            f"{base}/intake/my/{mailed.pk}/",
+            f"citizen posted result, {width}",
+            screenshots_dir,
+            f"citizen-result-posted-{width}",
+        )
+        expect(panel.get_by_test_id("result-verdict")).to_have_text("准予行政许可")
+        expect(panel).to_contain_text("准予行政许可决定书")
+        delivery = panel.get_by_test_id("result-delivery")
+        expect(delivery).to_contain_text("邮寄送达 已送达")
+        expect(delivery).to_contain_text("快递单号SF1402639587201")
+        expect(delivery).to_contain_text("大连市金州区")
+        expect(delivery).not_to_contain_text("光明路")
+        expect(panel).not_to_contain_text("李审批")
+        context.close()
