@@ -7,7 +7,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from guardian.admin import GuardedModelAdmin
 
-from jinpu_portal.admin import CompactInlineMixin, EditTokenAdminMixin, ReadOnlyAdminMixin
+from jinpu_portal.admin import (
+    CompactInlineMixin,
+    EditTokenAdminMixin,
+    PermissionLabelsMixin,
+    ReadOnlyAdminMixin,
+)
 
 from .models import (
     Citizen,
@@ -24,7 +29,7 @@ from .models import (
 
 
 @admin.register(User)
-class UserAdmin(EditTokenAdminMixin, DjangoUserAdmin):
+class UserAdmin(PermissionLabelsMixin, EditTokenAdminMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "phone", "is_active", "is_staff", "last_login"]
     list_filter = ["groups", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "phone"]
@@ -39,7 +44,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(EditTokenAdminMixin, DjangoGroupAdmin):
+class GroupAdmin(PermissionLabelsMixin, EditTokenAdminMixin, DjangoGroupAdmin):
     pass
 
 

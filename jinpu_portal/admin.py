@@ -3,11 +3,13 @@ shown there: the keys of create-only forms (read-only)."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from .concurrency import STALE_MESSAGE, edit_token, field_state
 from .models import FormSubmission
+from .permissions import permission_label
 
 TOKEN_FIELD = "edit_token"  # noqa: S105 (a form field name, not a secret)
 
@@ -38,6 +40,18 @@ class CompactInlineMixin:
     formfield_overrides = {
         models.CharField: {"widget": forms.TextInput(attrs={"class": "vTextField"})},
     }
+
+
+class PermissionLabelsMixin:
+    """For the admin of users and roles (groups): their two-box lists of permissions read
+    in Chinese (``jinpu_portal.permissions.permission_label``: Django's list named a few
+    third-party apps and models in English). Put it before the admin class."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.remote_field.model is Permission:
+            field.label_from_instance = permission_label
+        return field
 
 
 class _EditTokenForm:
