@@ -44,8 +44,8 @@ class CompactInlineMixin:
 
 class PermissionLabelsMixin:
     """For the admin of users and roles (groups): their two-box lists of permissions read
-    in Chinese (``jinpu_portal.permissions.permission_label``: Django's list named a few
-    third-party apps and models in English). Put it before the admin class."""
+    in Chinese (``jinpu_portal.permissions.permission_label``: Django's list named
+    django-guardian's app and models in English). Put it before the admin class."""
 
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -1,12 +1,14 @@
 """The portal's own app: shared models (time stamps, notifications), tasks and error
 pages."""
 
+import axes.apps
 from django.apps import AppConfig
 
 
 class JinpuPortalConfig(AppConfig):
     name = "jinpu_portal"
     verbose_name = "平台基础"
+    default = True  # the app's config; AxesConfig below is django-axes's
 
     def ready(self):
         from django.db.models.signals import post_migrate
@@ -20,3 +22,12 @@ class JinpuPortalConfig(AppConfig):
         post_migrate.connect(
             name_default_permissions, dispatch_uid="jinpu_portal.name_default_permissions"
         )
+
+
+class AxesConfig(axes.apps.AppConfig):
+    """django-axes (the login lockout) under a Chinese name in the admin, where its own
+    is "Axes" (INSTALLED_APPS names this config; the rest of its words are translated in
+    locale/zh_Hans/LC_MESSAGES/django.po)."""
+
+    default = False
+    verbose_name = "登录锁定"

@@ -9,8 +9,10 @@ django.contrib.auth made the rows) the portal names them in ``LANGUAGE_CODE``'s 
 buttons). A model's own permissions (``Meta.permissions``) are named in Chinese where
 they are declared.
 
-A few models and apps of third-party packages have no Chinese name in any translation:
-they get one here, for the permission names and the admin's list of permissions."""
+django-guardian's models and app have no Chinese name in any translation (no words to
+translate: Django derives them from the class names): they get one here, for the
+permission names and the admin's list of permissions. (django-axes's are translated in
+locale/, its app named by jinpu_portal.apps.AxesConfig.)"""
 
 from django.apps import apps as global_apps
 from django.conf import settings
@@ -21,14 +23,10 @@ from django.utils import translation
 ACTIONS = {"add": "增加", "change": "修改", "delete": "删除", "view": "查看"}
 
 MODEL_NAMES = {
-    "axes.accessattempt": "登录失败计数",
-    "axes.accessattemptexpiration": "登录失败计数到期时间",
-    "axes.accessfailurelog": "登录失败日志",
-    "axes.accesslog": "登录日志",
     "guardian.groupobjectpermission": "组的对象权限",
     "guardian.userobjectpermission": "用户的对象权限",
 }
-APP_NAMES = {"axes": "登录锁定", "guardian": "对象权限"}
+APP_NAMES = {"guardian": "对象权限"}
 
 
 def model_name(model) -> str:

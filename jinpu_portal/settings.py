@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "guardian",
-    "axes",
+    "jinpu_portal.apps.AxesConfig",  # django-axes, named in Chinese
     "jinpu_portal",
     "accounts",
     "catalog",

@@ -1,0 +1,71 @@
+"""The admin reads in Chinese where Django's and the packages' translations stop: every
+string of the two-box selector (SelectFilter2.js) is in the admin's JavaScript catalog,
+and the index names every app and model in Chinese (django-axes's "Axes", "Access
+attempts" …). The portal's translations are in locale/zh_Hans/LC_MESSAGES/ (djangojs.po,
+django.po), and the compiled catalog beside each file says what it says."""
+
+import gettext
+import json
+import re
+from pathlib import Path
+
+import django.contrib.admin
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.models import User
+
+SELECT_FILTER = Path(django.contrib.admin.__file__).parent / "static/admin/js/SelectFilter2.js"
+MESSAGES = Path(settings.BASE_DIR) / "locale/zh_Hans/LC_MESSAGES"
+GETTEXT = re.compile(r"\bn?gettext\(\s*'((?:[^'\\]|\\.)*)'")
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def po_entries(path: Path) -> dict[str, str]:
+    """msgid -> msgstr of a .po file whose entries are one line each."""
+    entries, msgid = {}, None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(("msgid ", "msgstr ")):
+            keyword, quoted = line.split(" ", 1)
+            text = json.loads(quoted)
+            if keyword == "msgid":
+                msgid = text
+            elif msgid:
+                entries[msgid] = text
+    return entries
+
+
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_each_compiled_catalog_is_its_po_file(domain):
+    with (MESSAGES / f"{domain}.mo").open("rb") as compiled:
+        translations = gettext.GNUTranslations(compiled)
+    entries = po_entries(MESSAGES / f"{domain}.po")
+    assert entries
+    assert {msgid: translations.gettext(msgid) for msgid in entries} == entries
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(User.objects.create_superuser(username="root-test", password="Root-2026-x"))
+    return client
+
+
+def test_every_string_of_the_two_box_selector_is_chinese(admin_client):
+    response = admin_client.get(reverse("admin:jsi18n"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});", response.text, re.S)[1])
+    strings = {s.replace("\\'", "'") for s in GETTEXT.findall(SELECT_FILTER.read_text())}
+    assert "Choose all %s" in strings
+    assert [s for s in strings if not CHINESE.search(str(catalog.get(s)))] == []
+
+
+def test_the_admin_index_names_every_app_and_model_in_chinese(admin_client):
+    response = admin_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    main = response.text.split('id="content-main"', 1)[1]
+    apps = re.findall(r'class="section"[^>]*>([^<]+)<', main)
+    models = re.findall(r'<th scope="row"[^>]*>\s*(?:<a [^>]*>)?([^<]+)<', main)
+    assert "登录锁定" in apps
+    assert "登录失败记录" in models
+    assert len(models) >= len(apps) > 5
+    assert [name for name in apps + models if LATIN.search(name)] == []
