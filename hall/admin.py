@@ -74,8 +74,17 @@ class TicketEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     ordering = ["id"]
 
 
+class MaskedIdNumberMixin:
+    """The ID number a ticket or an appointment was taken with, shown masked under its
+    Chinese name (the number itself is excluded from the page)."""
+
+    @admin.display(description="公民身份号码")
+    def masked_id_number(self, obj):
+        return obj.masked_id_number
+
+
 @admin.register(Ticket)
-class TicketAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class TicketAdmin(MaskedIdNumberMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "label",
         "day",
@@ -100,7 +109,7 @@ class TicketAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AppointmentAdmin(MaskedIdNumberMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["code", "day", "slot", "hall", "category", "name", "status"]
     list_filter = ["hall", "status", "day"]
     search_fields = ["code", "name"]

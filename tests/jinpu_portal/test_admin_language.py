@@ -1,8 +1,11 @@
 """The admin reads in Chinese where Django's and the packages' translations stop: every
-string of the two-box selector (SelectFilter2.js) is in the admin's JavaScript catalog,
-and the index names every app and model in Chinese (django-axes's "Axes", "Access
-attempts" …). The portal's translations are in locale/zh_Hans/LC_MESSAGES/ (djangojs.po,
-django.po), and the compiled catalog beside each file says what it says."""
+string of the two-box selector (SelectFilter2.js) is in the admin's JavaScript catalog;
+the index names every app and model in Chinese (django-axes's "Axes", "Access attempts"
+…) and its tables' hidden headings too (Django 5.2's "Model name" …); the portal's admins
+head their columns and read-only fields in Chinese (a model's property shown without a
+description read "Masked id number"). The portal's translations are in
+locale/zh_Hans/LC_MESSAGES/ (djangojs.po, django.po), and the compiled catalog beside
+each file says what it says."""
 
 import gettext
 import json
@@ -12,6 +15,8 @@ from pathlib import Path
 import django.contrib.admin
 import pytest
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.utils import label_for_field
 from django.urls import reverse
 
 from accounts.models import User
@@ -21,6 +26,8 @@ MESSAGES = Path(settings.BASE_DIR) / "locale/zh_Hans/LC_MESSAGES"
 GETTEXT = re.compile(r"\bn?gettext\(\s*'((?:[^'\\]|\\.)*)'")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
+WORD = re.compile(r"[a-z]{2,}")  # an English word (PDF, SHA-256, ID are names)
+PORTAL_APPS = {"jinpu_portal", "accounts", "catalog", "intake", "approvals", "feedback", "hall"}
 
 
 def po_entries(path: Path) -> dict[str, str]:
@@ -66,6 +73,21 @@ def test_the_admin_index_names_every_app_and_model_in_chinese(admin_client):
     apps = re.findall(r'class="section"[^>]*>([^<]+)<', main)
     models = re.findall(r'<th scope="row"[^>]*>\s*(?:<a [^>]*>)?([^<]+)<', main)
     assert "登录锁定" in apps
+    headings = re.findall(r'<th scope="col">([^<]+)</th>', main)
+    assert headings[:3] == ["模型名称", "增加链接", "修改或查看列表链接"]
     assert "登录失败记录" in models
     assert len(models) >= len(apps) > 5
     assert [name for name in apps + models if LATIN.search(name)] == []
+
+
+def test_the_portals_columns_and_read_only_fields_are_named_in_chinese():
+    english = []
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in PORTAL_APPS:
+            continue
+        for name in [*model_admin.list_display, *model_admin.readonly_fields]:
+            if isinstance(name, str) and name != "__str__":
+                label = str(label_for_field(name, model, model_admin))
+                if WORD.search(label):
+                    english.append(f"{model._meta.label}.{name}: {label}")
+    assert english == []
