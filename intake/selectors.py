@@ -6,6 +6,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 
 from accounts.constants import Role
 from accounts.selectors import department_list_supervised_by, enterprise_access
+from accounts.validators import normalize_identity_number
 
 from .constants import CaseStatus, Channel
 from .models import Application, CaseEvent, CorrectionNotice, Notice, SubmittedMaterial
@@ -77,6 +78,36 @@ def application_list_at_window(*, user, window) -> QuerySet[Application]:
         application_list_for(user=user)
         .filter(window=window)
         .exclude(status=CaseStatus.DRAFT)
+        .order_by("-updated_at")
+    )
+
+
+CASE_SEARCH_MAX_LENGTH = 50
+
+
+def application_search(*, user, query: str) -> QuerySet[Application]:
+    """The workbench's 查找办件: of what ``user`` may see (a clerk: every window of both
+    halls, 两厅通办), drafts aside, the applications ``query`` names by their case number,
+    application number (申请编号, with or without the words), the applicant's ID number
+    or name, or part of the enterprise's name; the latest changed first. Nothing for an
+    empty query."""
+    name = " ".join((query or "").split())[:CASE_SEARCH_MAX_LENGTH]
+    number = normalize_identity_number(name).removeprefix("申请编号")
+    if not name:
+        return Application.objects.none()
+    match = (
+        Q(case_number=number)
+        | Q(applicant__id_number=number)
+        | Q(applicant__name=name)
+        | Q(enterprise__name__icontains=name)
+    )
+    if number.isdigit() and len(number) <= 12:
+        match |= Q(pk=int(number))
+    return (
+        application_list_for(user=user)
+        .exclude(status=CaseStatus.DRAFT)
+        .filter(match)
+        .select_related("window__hall")
         .order_by("-updated_at")
     )
 

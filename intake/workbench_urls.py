@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("applications/<id:pk>/", workbench.application_detail, name="workbench-application"),
     path(
+        "applications/<id:pk>/correction-received/",
+        workbench.correction_received,
+        name="workbench-correction-received",
+    ),
+    path(
         "applications/<id:pk>/materials/<id:material_id>/",
         workbench.material_file,
         name="workbench-material-file",

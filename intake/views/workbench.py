@@ -11,6 +11,7 @@ commit; the pages poll for them with htmx.
 import datetime
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -43,14 +44,16 @@ from ..errors import IntakeError, IntakePermissionDenied
 from ..files import material_file_response
 from ..models import Application, BundleApplication, Notice
 from ..selectors import (
+    CASE_SEARCH_MAX_LENGTH,
     application_detail_for,
     application_get_for,
     application_list_at_window,
+    application_search,
     bundle_case_list_for,
     prereview_queue,
 )
 from ..services.bundles import material_key
-from ..services.cases import SCANNABLE, clerk_window, material_scan
+from ..services.cases import SCANNABLE, application_resubmit, clerk_window, material_scan
 from ..services.counter import (
     ALREADY,
     applicant_register_at_window,
@@ -130,8 +133,14 @@ def home(request):
 @clerk_required
 @require_GET
 def window_cases(request):
-    """What this window handled lately (newest first)."""
-    applications = application_list_at_window(user=request.user, window=request.clerk_window)
+    """What this window handled lately (newest first); ``?q=`` finds a case at any
+    window instead (查找办件: case or application number, ID number, name)."""
+    query = (request.GET.get("q") or "").strip()[:CASE_SEARCH_MAX_LENGTH]
+    applications = (
+        application_search(user=request.user, query=query)
+        if query
+        else application_list_at_window(user=request.user, window=request.clerk_window)
+    )
     page = Paginator(applications, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     calendar = current_calendar()
@@ -148,7 +157,15 @@ def window_cases(request):
     return render(
         request,
         "intake/workbench/cases.html",
-        {"page": page, "rows": rows, "window": request.clerk_window, "tab": "cases"},
+        {
+            "page": page,
+            "rows": rows,
+            "q": query,
+            "page_query": urlencode({"q": query}) if query else "",
+            "search_max_length": CASE_SEARCH_MAX_LENGTH,
+            "window": request.clerk_window,
+            "tab": "cases",
+        },
     )
 
 
@@ -267,8 +284,9 @@ def counter_items(request, citizen, enterprise):
 
 def _material_forms(application_or_version, data, *, max_due, online: bool = False):
     """One verdict form per material, with sensible defaults: at the counter what the
-    catalog asks for is received; online a material with a file is received and one
-    without is missing (required) or not submitted (optional)."""
+    catalog requires is received and an optional one not submitted; online a material
+    with a file is received and one without is missing (required) or not submitted
+    (optional)."""
     if isinstance(application_or_version, Application):
         slots = list(application_or_version.materials.all())  # application_detail_for's
         pairs = [(slot.material, slot) for slot in slots]
@@ -285,8 +303,11 @@ def _material_forms(application_or_version, data, *, max_due, online: bool = Fal
                 status = NOT_SUBMITTED
             initial = {"status": status, "originals": 0, "copies": 0}
         else:
+            # An optional material (a power of attorney when an agent comes) is not
+            # received until the clerk says so, as on a 一件事's merged list.
+            required = material.requirement == MaterialRequirement.REQUIRED
             initial = {
-                "status": MaterialStatus.RECEIVED,
+                "status": MaterialStatus.RECEIVED if required else NOT_SUBMITTED,
                 "originals": material.originals,
                 "copies": material.copies,
             }
@@ -448,6 +469,10 @@ def application_detail(request, pk: int):
         "scannable": application.channel == Channel.COUNTER
         and application.status in SCANNABLE
         and other_window is None,
+        # A walk-in sent back for correction brings the materials to this window again.
+        "correction_receivable": application.channel == Channel.COUNTER
+        and application.status == CaseStatus.CORRECTION_REQUESTED
+        and other_window is None,
     }
     if reviewable:
         data = request.POST if request.method == "POST" else None
@@ -485,6 +510,23 @@ def application_detail(request, pk: int):
         messages.success(request, _outcome_message(application))
         return redirect("intake:workbench-application", pk=application.pk)
     return _detail(request, context)
+
+
+@clerk_required
+@require_POST
+def correction_received(request, pk: int):
+    """A counter application sent back for correction: the applicant brought the
+    corrected materials to the window. It returns to review at this window (received
+    today: art. 32's count and the acceptance date start again), where the clerk
+    checks every material and gives the outcome."""
+    application = _visible_application(request, pk)
+    try:
+        application_resubmit(application=application, actor=request.user)
+    except IntakeError as error:
+        messages.error(request, f"未能收取补正材料：{error_text(error)}")
+    else:
+        messages.success(request, "已收取补正材料。请逐项核验材料，再作出受理结论。")
+    return redirect("intake:workbench-application", pk=application.pk)
 
 
 def _detail(request, context, status=200):

@@ -232,4 +232,4 @@ def test_a_material_not_handed_in_reads_as_not_submitted(client, clerk, citizen,
 
     client.force_login(clerk)
     html = client.get(f"/intake/workbench/applications/{application.pk}/").content.decode()
-    assert '<td>授权委托书</td><td class="text-nowrap">未提交</td>' in html
+    assert '<td class="row-name">授权委托书</td><td>未提交</td>' in html

@@ -2,6 +2,8 @@
 the materials, and accept, send back once for correction, or refuse. Each refused
 form leaves nothing behind."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -283,6 +285,20 @@ def test_the_counter_states_each_items_promise(client, clerk, applicant, item, i
     assert promised in listing(item)
 
 
+def test_counter_form_starts_an_optional_material_as_not_submitted(client, clerk, applicant, item):
+    """The counter form started every material as 已收取: a clerk who did not touch an
+    optional one (a power of attorney, with no agent) recorded it received, on the
+    receipt and for the departments. Required ones still start received."""
+    client.force_login(clerk)
+    html = client.get(intake_url(item, applicant)).content.decode()
+    for material in item.materials.all():
+        expected = "received" if material.requirement == "required" else "pending"
+        checked = re.search(rf'name="m{material.pk}-status"[^>]*value="(\w+)"[^>]*checked', html)
+        assert checked is not None, material.name
+        assert checked.group(1) == expected, material.name
+    assert item.materials.exclude(requirement="required").exists()
+
+
 def test_counter_correction_names_every_problem(client, clerk, applicant, item):
     response = post_intake(
         client,
@@ -309,6 +325,66 @@ def test_counter_correction_names_every_problem(client, clerk, applicant, item):
     assert (defective.originals_received, defective.copies_received) == (1, 0)
     notice = application.notices.get(kind=NoticeKind.CORRECTION)
     assert notice.correction_notice is not None
+
+
+def test_a_walk_in_sent_back_for_correction_is_taken_back_at_the_window(
+    client, clerk, applicant, item
+):
+    """The applicant comes back with the corrected materials: the clerk takes them
+    (收取补正材料) and the application is reviewed again at this window, accepted the
+    day the materials are complete. Before, the page of a counter application waiting
+    for its correction offered nothing: the case could never go on."""
+    post_intake(
+        client,
+        clerk,
+        item,
+        applicant,
+        outcome="correction",
+        overrides={"申请表": {"status": MaterialStatus.DEFECTIVE, "reason": "缺少申请人签字"}},
+    )
+    application = Application.objects.get()
+    page = reverse("intake:workbench-application", args=[application.pk])
+    assert "correction-receive" in client.get(page).content.decode()
+
+    response = client.post(reverse("intake:workbench-correction-received", args=[application.pk]))
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == CaseStatus.SUBMITTED
+    assert application.correction_notices.get().resolved_at is not None
+    html = client.get(page).content.decode()
+    assert "确认办理" in html
+    assert "correction-receive" not in html
+
+    assert client.post(page, form_data(item)).status_code == 302
+    application.refresh_from_db()
+    assert application.case_number
+    assert timezone.localdate(application.accepted_at) == timezone.localdate()
+
+
+def test_only_the_window_holding_a_correction_takes_it_back(client, clerk, applicant, item):
+    from tests.factories import make_clerk
+
+    post_intake(
+        client,
+        clerk,
+        item,
+        applicant,
+        outcome="correction",
+        overrides={"申请表": {"status": MaterialStatus.DEFECTIVE, "reason": "缺少签字"}},
+    )
+    application = Application.objects.get()
+    other = make_clerk(number=2, username="clerk-other")
+    client.force_login(other)
+    assert (
+        "correction-receive"
+        not in client.get(
+            reverse("intake:workbench-application", args=[application.pk])
+        ).content.decode()
+    )
+    response = client.post(reverse("intake:workbench-correction-received", args=[application.pk]))
+    assert response.status_code == 403
+    application.refresh_from_db()
+    assert application.status == CaseStatus.CORRECTION_REQUESTED
 
 
 def test_counter_refusal_outside_powers(client, clerk, applicant, item):
@@ -552,6 +628,37 @@ def test_window_cases_lists_this_windows_applications(client, clerk, applicant, 
     application = Application.objects.get()
     html = client.get(reverse("intake:workbench-cases")).content.decode()
     assert application.case_number in html
+
+
+def test_clerk_finds_a_case_at_any_window(client, clerk, applicant, item):
+    """查找办件 on 本窗口办件: a citizen comes back with a notice, or with an ID card
+    only. The list had no search: the clerk paged through every case of the window."""
+    from tests.factories import make_clerk
+
+    client.force_login(clerk)
+    client.post(intake_url(item, applicant), form_data(item))
+    defective = {"申请表": {"status": MaterialStatus.DEFECTIVE, "reason": "缺少签字"}}
+    client.post(intake_url(item, applicant), form_data(item, "correction", defective))
+    accepted = Application.objects.get(case_number__isnull=False)
+    waiting = Application.objects.get(case_number__isnull=True)
+    cases = reverse("intake:workbench-cases")
+
+    def found(query, user=clerk) -> set[int]:
+        client.force_login(user)
+        html = client.get(cases, {"q": query}).content.decode()
+        return {a.pk for a in (accepted, waiting) if f"/applications/{a.pk}/" in html}
+
+    assert found(f" {accepted.case_number.lower()} ") == {accepted.pk}
+    assert found(f"申请编号 {waiting.pk}") == {waiting.pk}
+    assert found(str(waiting.pk)) == {waiting.pk}
+    assert found(applicant.id_number.lower()) == {accepted.pk, waiting.pk}
+    assert found(applicant.name) == {accepted.pk, waiting.pk}
+    # 两厅通办: a clerk of another window finds it too, and sees where it is.
+    other = make_clerk(number=2, username="clerk-other")
+    assert found(accepted.case_number, other) == {accepted.pk}
+    assert str(accepted.window) in client.get(cases, {"q": accepted.case_number}).content.decode()
+    html = client.get(cases, {"q": "JP0000"}).content.decode()
+    assert "没有找到与“JP0000”相符的办件" in html
 
 
 # --- 一件事 at the counter --------------------------------------------------------------
