@@ -36,12 +36,14 @@ class ApprovalsConfig(AppConfig):
 
     @staticmethod
     def _register_page_hooks():
-        """办理结果 (the outcome, the result document, its delivery) on the applicant's
-        page of a concluded case."""
+        """On the applicant's page of a case: 补正 (what a department asked to supplement
+        and where to hand it in) while it waits for that, 办理结果 (the outcome, the
+        result document, its delivery) once concluded."""
         from intake.page_hooks import register_applicant_case_panel
 
-        from .views import applicant_result_panel
+        from .views import applicant_result_panel, applicant_supplement_panel
 
+        register_applicant_case_panel(applicant_supplement_panel)
         register_applicant_case_panel(applicant_result_panel)
 
     @staticmethod

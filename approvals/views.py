@@ -27,6 +27,7 @@ from accounts.decorators import role_required
 from accounts.models import User
 from accounts.selectors import department_list_acting_for
 from catalog.calendar import current_calendar
+from intake.constants import CaseStatus
 from intake.files import attorney_file_response, material_file_response
 from intake.models import Application, SubmittedMaterial
 from intake.page_hooks import CasePanel
@@ -339,6 +340,8 @@ def supplement(request, pk):
     ):
         if request.user.has_role(Role.CLERK):
             return redirect("approvals:counter")
+        if request.user.has_role(Role.CITIZEN):
+            return redirect("intake:my_application", pk=application.pk)
         return redirect("approvals:case", pk=application.pk)
     return render(
         request,
@@ -458,6 +461,18 @@ def escalations(request):
 
 
 # --- what approvals adds to intake's pages (intake.page_hooks) ---------------------------
+
+
+def applicant_supplement_panel(application, user) -> CasePanel | None:
+    """补正 on the applicant's page of a case a department sent back for supplement
+    (审批补正中): what to hand in, from the 审查补正告知书, and where (online on the
+    supplement page, or at any window). intake's page already let ``user`` see it."""
+    if application.status != CaseStatus.SUPPLEMENT_REQUESTED:
+        return None
+    return CasePanel(
+        "approvals/_supplement_panel.html",
+        {"notice": supplement_notice(application), "pk": application.pk},
+    )
 
 
 def applicant_result_panel(application, user) -> CasePanel | None:

@@ -192,3 +192,39 @@ def test_a_case_recording_no_decision_claims_no_verdict(sequential_version, citi
     assert f"办结时间 {timezone.localtime(now):%Y-%m-%d %H:%M}" in text
     assert "未登记结果领取或送达信息" in text
     assert "border-secondary" in card
+
+
+def test_a_case_sent_back_for_supplement_says_what_to_hand_in_and_where(
+    client, citizen, accept, sequential_version, spj_approver
+):
+    """审批补正中: the applicant's page of the case listed nothing and linked nowhere (the
+    supplement page was reachable only from the message); the card names each item, the
+    department (never the approver) and links the supplement page, which comes back to
+    the applicant's page once answered."""
+    from approvals.services.tasks import task_claim, task_request_supplement
+
+    case = accept(sequential_version)
+    task = case.tasks.get()
+    task_claim(task=task, actor=spj_approver)
+    task_request_supplement(
+        task=task, actor=spj_approver, items=["租赁合同原件", "消防验收意见"], note="请加盖公章"
+    )
+    client.force_login(citizen.user)
+    page = reverse("intake:my_application", args=[case.pk])
+    html = client.get(page).content.decode()
+    card = re.search(r'<section[^>]*data-testid="supplement-panel".*?</section>', html, re.S)
+    assert card is not None
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", card.group(0)))
+    assert "审查部门要求补正 2 项" in text
+    assert "租赁合同原件" in text
+    assert "消防验收意见" in text
+    assert "请加盖公章" in text
+    assert sequential_version.department.name in text
+    assert "李审批" not in html
+    supplement = reverse("approvals:supplement", args=[case.pk])
+    assert supplement in card.group(0)
+
+    response = client.post(supplement, {"note": "已补交"})
+    assert response.status_code == 302
+    assert response.url == page
+    assert 'data-testid="supplement-panel"' not in client.get(page).content.decode()

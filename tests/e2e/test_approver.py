@@ -312,3 +312,38 @@ def test_citizen_reads_the_result_of_an_immediate_and_a_posted_case(
         expect(delivery).not_to_contain_text("光明路")
         expect(panel).not_to_contain_text("李审批")
         context.close()
+
+
+def test_citizen_sees_what_a_department_asks_to_supplement(
+    live_server, browser, screenshots_dir, scene
+):
+    """审批补正中: the applicant's page of the case carries the 补正 card (the items, the
+    department, never the approver) and its link to the supplement page; answered there,
+    the citizen is back on the page of the case."""
+    from approvals.services.tasks import task_claim, task_request_supplement
+
+    case, approver = scene["case"], scene["approver"]
+    task = case.tasks.get()
+    task_claim(task=task, actor=approver)
+    task_request_supplement(
+        task=task, actor=approver, items=["补充提交经营场所租赁合同原件", "补充提交设备布局图"]
+    )
+    for label, viewport in [("desktop", DESKTOP), ("phone", PHONE)]:
+        context, page = signed_in(browser, viewport, live_server.url, "e2e-citizen")
+        page.goto(f"{live_server.url}/intake/my/{case.pk}/")
+        card = page.locator("[data-testid=supplement-panel]")
+        expect(card).to_contain_text("审查部门要求补正 2 项")
+        expect(card).to_contain_text("补充提交设备布局图")
+        assert "李审批" not in page.inner_text("main")
+        assert_fits_and_passes_axe(page, f"case waiting for a supplement ({label})")
+        shoot(page, screenshots_dir, f"citizen-supplement-card-{label}")
+        context.close()
+    context, page = signed_in(browser, PHONE, live_server.url, "e2e-citizen")
+    page.goto(f"{live_server.url}/intake/my/{case.pk}/")
+    page.click("[data-testid=supplement-link]")
+    page.wait_for_load_state("networkidle")
+    page.click("button:has-text('我已补正，提交审查')")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/intake/my/{case.pk}/")
+    expect(page.locator("[data-testid=supplement-panel]")).to_have_count(0)
+    context.close()
