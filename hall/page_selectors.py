@@ -235,10 +235,17 @@ def panel_state(window) -> dict:
         "waiting_total": panel.waiting,
         "categories": categories,
         "no_shows": [_ticket_row(t, now) for t in no_shows],
+        # A closed window takes no transfer (the service refuses it): offered greyed out.
         "transfer_windows": [
-            {"id": w.pk, "number": w.number, "state_label": _seat_state(w)[1]}
+            {
+                "id": w.pk,
+                "number": w.number,
+                "state_label": label,
+                "closed": state == WindowState.CLOSED,
+            }
             for w in windows
             if w.pk != window.pk
+            for state, label in [_seat_state(w)]
         ],
         "hall_categories": [
             {"id": c.pk, "prefix": c.letter, "name": c.name}

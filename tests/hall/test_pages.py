@@ -240,6 +240,23 @@ def test_transfer_and_green_channel_from_the_panel(client, clerk, scene):
     assert (ticket.status, ticket.category_id) == (TicketStatus.WAITING, scene.b.pk)
 
 
+def test_the_panel_offers_a_closed_window_for_transfer_greyed_out(client, clerk, scene):
+    """Picking a closed window was refused only after the post (2 号窗口已关闭); the
+    list offered every closed window of the hall as if it took transfers."""
+    from tests.factories import HallWindowFactory, WindowFactory
+
+    closed = WindowFactory(hall=scene.hall, number=7)
+    paused = HallWindowFactory(categories=[scene.a], number=8, open=False).window
+    take_ticket(client, scene.hall, scene.a)
+    client.force_login(clerk)
+    act(client, "call_next")
+    html = client.get(reverse("hall:panel")).content.decode()
+    options = dict(re.findall(r'<option value="window:(\d+)"([^>]*)>', html))
+    assert "disabled" in options[str(closed.pk)]
+    assert "disabled" not in options[str(paused.pk)]
+    assert "7 号窗口（关闭，不能转入）" in html
+
+
 def test_a_citizen_cannot_open_the_panel_or_call(client, citizen, scene):
     take_ticket(client, scene.hall, scene.a)
     client.force_login(citizen.user)
