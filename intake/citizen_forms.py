@@ -260,6 +260,18 @@ class MaterialUploadForm(forms.Form):
         """[(slot, bound field)] for templates."""
         return [(slot, self[material_field_name(slot.material_id)]) for slot in self.slots]
 
+    def not_saved(self) -> list[str]:
+        """After a refused post (this form or another on the page): the names of the
+        files that passed their own check but were not saved with the rest, each also
+        marked on its field (``field.not_saved``) so the page asks for it again: a
+        browser never keeps a chosen file across a page."""
+        names = []
+        for name, uploaded in (getattr(self, "cleaned_data", None) or {}).items():
+            if uploaded and name in self.fields:
+                self.fields[name].not_saved = uploaded.name
+                names.append(uploaded.name)
+        return names
+
 
 class BundleStartForm(ApplyAsForm):
     """Whom a 一件事 is for (oneself or any enterprise one represents) and the phone."""

@@ -243,7 +243,7 @@ def application_edit(request, pk: int):
                     back=reverse("intake:my_application_edit", args=[application.pk]),
                     then=reverse("intake:my_application", args=[application.pk]),
                 )
-        messages.error(request, "请按提示修改后重新提交；本次未保存任何内容。")
+        messages.error(request, _refused_message(upload_form))
     return render(
         request,
         "intake/citizen/application_edit.html",
@@ -255,6 +255,15 @@ def application_edit(request, pk: int):
             "missing": submission_missing(application),
         },
     )
+
+
+def _refused_message(upload_form, problem: str = "请按提示修改后重新提交") -> str:
+    """What a refused upload page says on top: nothing was saved, and which of the
+    files chosen must be chosen again (the browser dropped them with the page)."""
+    dropped = upload_form.not_saved()
+    if not dropped:
+        return f"{problem}；本次未保存任何内容。"
+    return f"{problem}；本次未保存任何内容，请重新选择以下文件：{'、'.join(dropped)}。"
 
 
 def _submit_if_asked(
@@ -393,7 +402,7 @@ def application_correct(request, pk: int):
         return redirect("intake:my_application", pk=application.pk)
     form = _correction_form(application, correction, request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "上传的文件不符合要求，本次未保存任何内容。")
+        messages.error(request, _refused_message(form, "上传的文件不符合要求"))
         return render(
             request,
             "intake/citizen/application_detail.html",

@@ -248,6 +248,12 @@ def test_disguised_or_bad_uploads_are_refused_and_nothing_is_saved(
     assert response.status_code == 200
     assert message in html
     assert "本次未保存任何内容" in html
+    # The good file was dropped with the page: the citizen is told to choose it again,
+    # on top and at its slot (the page said nothing, and showed the slot as 未上传).
+    assert "请重新选择以下文件：good.pdf" in html
+    slot = html[html.index(f'for="id_{field(draft, "申请表")}"') :]
+    assert "您选择的“good.pdf”未保存" in slot[: slot.index(f'name="{field(draft, "申请表")}"')]
+    assert html.count('data-testid="not-saved"') == 1
     draft.refresh_from_db()
     assert draft.contact_phone == "13900000001"  # the valid field was not saved either
     assert not SubmittedMaterial.objects.filter(application=draft).exclude(file="").exists()
