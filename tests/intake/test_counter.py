@@ -327,6 +327,13 @@ def test_counter_correction_names_every_problem(client, clerk, applicant, item):
     assert notice.correction_notice is not None
 
 
+def sent_back_for_correction(client, clerk, item, applicant) -> Application:
+    """A counter intake by ``clerk`` that ends in a correction notice (申请表 有误)."""
+    defective = {"申请表": {"status": MaterialStatus.DEFECTIVE, "reason": "缺少申请人签字"}}
+    post_intake(client, clerk, item, applicant, outcome="correction", overrides=defective)
+    return Application.objects.get()
+
+
 def test_a_walk_in_sent_back_for_correction_is_taken_back_at_the_window(
     client, clerk, applicant, item
 ):
@@ -334,15 +341,7 @@ def test_a_walk_in_sent_back_for_correction_is_taken_back_at_the_window(
     (收取补正材料) and the application is reviewed again at this window, accepted the
     day the materials are complete. Before, the page of a counter application waiting
     for its correction offered nothing: the case could never go on."""
-    post_intake(
-        client,
-        clerk,
-        item,
-        applicant,
-        outcome="correction",
-        overrides={"申请表": {"status": MaterialStatus.DEFECTIVE, "reason": "缺少申请人签字"}},
-    )
-    application = Application.objects.get()
+    application = sent_back_for_correction(client, clerk, item, applicant)
     page = reverse("intake:workbench-application", args=[application.pk])
     assert "correction-receive" in client.get(page).content.decode()
 
@@ -364,15 +363,7 @@ def test_a_walk_in_sent_back_for_correction_is_taken_back_at_the_window(
 def test_only_the_window_holding_a_correction_takes_it_back(client, clerk, applicant, item):
     from tests.factories import make_clerk
 
-    post_intake(
-        client,
-        clerk,
-        item,
-        applicant,
-        outcome="correction",
-        overrides={"申请表": {"status": MaterialStatus.DEFECTIVE, "reason": "缺少签字"}},
-    )
-    application = Application.objects.get()
+    application = sent_back_for_correction(client, clerk, item, applicant)
     other = make_clerk(number=2, username="clerk-other")
     client.force_login(other)
     assert (
