@@ -409,12 +409,9 @@ def application_correct(request, pk: int):
             _detail_context(application, True, correction, form, request.user),
             status=400,
         )
+    files = [(slot.material, uploaded) for slot, uploaded in form.material_files()]
     try:
-        draft_save_online(
-            application=application,
-            actor=request.user,
-            files=[(slot.material, uploaded) for slot, uploaded in form.material_files()],
-        )
+        draft_save_online(application=application, actor=request.user, files=files)
     except IntakeError as error:
         messages.error(request, error_text(error))
         return redirect("intake:my_application", pk=application.pk)
@@ -422,8 +419,9 @@ def application_correct(request, pk: int):
         request,
         lambda: application_resubmit(application=application, actor=request.user),
         action="resubmit",
-        saved="已上传。全部补正后请点击“提交补正材料”。",
-        not_yet="已保存上传的文件，但还不能提交补正：",
+        saved="已上传。全部补正后请点击“提交补正材料”。" if files else "没有选择要上传的文件。",
+        # Said only when a file was chosen: "saved" of nothing misled.
+        not_yet="已保存上传的文件，但还不能提交补正：" if files else "还不能提交补正：",
         submitted="补正材料已提交，等待综合窗口审核。",
         back=reverse("intake:my_application", args=[application.pk]),
     )

@@ -547,7 +547,8 @@ def test_correction_shows_exactly_what_to_fix_and_resubmits(client, applicant, i
     response = client.post(
         f"/intake/my/{application.pk}/correct/", {"action": "resubmit"}, follow=True
     )
-    assert "以下材料尚未补正：申请表" in response.content.decode()
+    assert "还不能提交补正：以下材料尚未补正：申请表" in response.content.decode()
+    assert "已保存上传的文件" not in response.content.decode()  # nothing was chosen
     application.refresh_from_db()
     assert application.status == CaseStatus.CORRECTION_REQUESTED
 
