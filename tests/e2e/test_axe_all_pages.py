@@ -111,6 +111,7 @@ NOT_PAGES = {
     "accounts:enterprise-agent-revoke": "POST action",
     "accounts:window-agent-revoke": "POST action",
     "intake:workbench-material-scan": "POST action",
+    "intake:workbench-correction-received": "POST action",
     "intake:my_application_correct": "POST action (the form is on my_application)",
     "intake:my_material_file": "file download",
     "intake:my_attorney_file": "file download",
