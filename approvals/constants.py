@@ -82,6 +82,28 @@ class EscalationStatus(models.TextChoices):
     RESOLVED = "resolved", _("已办结")
 
 
+#: The 督办 rules (``Escalation.rule``) as people read them: the sweep's, one per kind of
+#: overdue clock (``services.sweep``), and a supervisor's by hand, numbered per clock
+#: (``services.escalations.MANUAL_RULE``: ``supervisor-1``, ``supervisor-2`` ...).
+ESCALATION_RULE_LABELS = {
+    "step_overdue": "审批环节超期",
+    "case_overdue_promised": "超过承诺办结期限",
+    "case_overdue_statutory": "超过法定办结期限",
+    "rectification_overdue": "差评整改超期",
+}
+MANUAL_ESCALATION_RULE = "supervisor"
+
+
+def escalation_rule_label(rule: str) -> str:
+    """``rule`` in Chinese: 审批环节超期, 督查人员督办（第 2 次）; an unknown code as it is."""
+    if rule in ESCALATION_RULE_LABELS:
+        return ESCALATION_RULE_LABELS[rule]
+    prefix, _dash, number = rule.partition("-")
+    if prefix == MANUAL_ESCALATION_RULE:
+        return f"督查人员督办（第 {number} 次）" if number.isdigit() else "督查人员督办"
+    return rule
+
+
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("待送达")
     DELIVERED = "delivered", _("已送达")

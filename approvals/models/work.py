@@ -20,6 +20,7 @@ from ..constants import (
     ExtensionStatus,
     Light,
     TaskStatus,
+    escalation_rule_label,
 )
 
 
@@ -195,6 +196,11 @@ class Escalation(TimeStampedModel):
 
     def __str__(self):
         return f"督办：{self.content}"
+
+    @property
+    def rule_label(self) -> str:
+        """The rule in Chinese (审批环节超期, 督查人员督办（第 1 次）...)."""
+        return escalation_rule_label(self.rule)
 
 
 class Delivery(TimeStampedModel):

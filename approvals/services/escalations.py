@@ -23,7 +23,12 @@ from intake.states import record_event
 from jinpu_portal.notifications import notify
 from jinpu_portal.submissions import submission_claim, submission_record
 
-from ..constants import OPEN_TASK_STATUSES, ClockKind, EscalationStatus
+from ..constants import (
+    MANUAL_ESCALATION_RULE,
+    OPEN_TASK_STATUSES,
+    ClockKind,
+    EscalationStatus,
+)
 from ..constants import ApprovalEvent as E
 from ..errors import ApprovalError, ApprovalPermissionDenied
 from ..models import Clock, Escalation, Task
@@ -32,7 +37,7 @@ from .common import acts_for, lock_case
 from .sweep import approvers_by_department
 
 #: The rule of a supervisor's 督办 (``Escalation.rule``, numbered per clock).
-MANUAL_RULE = "supervisor"
+MANUAL_RULE = MANUAL_ESCALATION_RULE
 CONTENT_MAX = 300
 #: The 督办 form's key (``FormSubmission.purpose``) and the refusal of its second post.
 PURPOSE = "approvals.escalation"

@@ -84,3 +84,37 @@ def test_the_pages_issue_and_answer(client, week):
     own = client.get(reverse("approvals:case", args=[week.c.pk])).content.decode()
     assert "红灯办件，请今日答复。" not in own
     assert "已办理完毕并告知申请人。" not in own
+
+
+def test_the_escalation_list_reads_its_rules_in_chinese(client, week, at):
+    """督办记录: each record's rule as people read it (never the code the sweep or the
+    page stored), and its case opens on the supervisor's own case page."""
+    from approvals.services.sweep import clock_sweep
+
+    manual = escalation_issue(application=week.c, actor=week.district, content="请说明进度。")
+    at(2026, 11, 5, 9)
+    clock_sweep()  # case C's promised clock is overdue: the sweep opens its 督办
+    rules = set(Escalation.objects.values_list("rule", flat=True))
+    assert {manual.rule, "case_overdue_promised"} <= rules
+    client.force_login(week.district)
+    html = client.get(reverse("approvals:escalations")).content.decode()
+    assert "督查人员督办（第 1 次）" in html
+    assert "超过承诺办结期限" in html
+    for rule in rules:
+        assert f">{rule}<" not in html
+    assert f'href="{reverse("supervision:case", args=[week.c.pk])}"' in html
+    assert f'href="{reverse("approvals:case", args=[week.c.pk])}"' not in html
+    # The menu leads back to the supervision pages.
+    assert f'href="{reverse("supervision:overview")}"' in html
+
+
+def test_every_rule_the_sweep_writes_has_a_label():
+    from approvals.constants import ClockKind, escalation_rule_label
+    from approvals.services.sweep import CASE_KINDS, STEP_RULE, case_rule, owned_rule
+
+    rules = [STEP_RULE, *(case_rule(kind) for kind in CASE_KINDS)]
+    rules.append(owned_rule(ClockKind.RECTIFICATION))
+    for rule in rules:
+        label = escalation_rule_label(rule)
+        assert not label.isascii(), rule
+    assert escalation_rule_label("supervisor-2") == "督查人员督办（第 2 次）"
