@@ -62,7 +62,7 @@ class ApprovalsConfig(AppConfig):
         from accounts.constants import Role
         from accounts.navigation import HomeAction, register_action, register_alerts
 
-        from .selectors import extension_alerts
+        from .selectors import extension_alerts, head_extension_alerts
 
         register_action(
             Role.APPROVER,
@@ -87,6 +87,7 @@ class ApprovalsConfig(AppConfig):
             ),
         )
         register_alerts(Role.GOVERNMENT_HEAD, extension_alerts)
+        register_alerts(Role.APPROVER, head_extension_alerts)
         register_action(
             Role.CLERK,
             HomeAction(
@@ -103,5 +104,11 @@ class ApprovalsConfig(AppConfig):
         )
         register_action(
             Role.SUPERVISOR,
-            HomeAction("延期审批", "批准延长办理期限", "approvals:extensions", "bi-hourglass", 30),
+            HomeAction(
+                "延期审批",
+                "查看待批准的延期申请（由负责人批准，督查人员可督办）",
+                "approvals:extensions",
+                "bi-hourglass",
+                30,
+            ),
         )

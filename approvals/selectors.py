@@ -641,13 +641,13 @@ def extension_list_decidable_by(*, user: User) -> QuerySet[Extension]:
     return _pending_extensions(reduce(operator.or_, scopes))
 
 
-def extension_alerts(user: User) -> list:
-    """The district government's head's home and menu: the joint extensions waiting for
-    their decision."""
+def _extensions_alert(user: User, text: str) -> list:
+    """The extensions waiting for ``user``'s decision as a home alert: ``text`` with the
+    count in front, and a menu item with the count."""
     waiting = extension_list_decidable_by(user=user).count()
     return [
         HomeAlert(
-            f"{waiting} 件联办事项延期申请待批准",
+            f"{waiting} {text}",
             waiting,
             reverse("approvals:extensions"),
             "待批延期",
@@ -655,6 +655,21 @@ def extension_alerts(user: User) -> list:
             "warning",
         )
     ]
+
+
+def extension_alerts(user: User) -> list:
+    """The district government's head's home and menu: the joint extensions waiting for
+    their decision."""
+    return _extensions_alert(user, "件联办事项延期申请待批准")
+
+
+def head_extension_alerts(user: User) -> list:
+    """A department head's home and menu: their department's extensions waiting for
+    their decision (none for an approver who heads no department; a user who is also
+    the district government's head has them in that alert)."""
+    if user.has_role(Role.GOVERNMENT_HEAD):
+        return []
+    return _extensions_alert(user, "件延期申请待您批准（本行政机关负责人）")
 
 
 def extension_list_referred_by(*, user: User) -> QuerySet[Extension]:

@@ -179,6 +179,9 @@ def test_home_shows_each_roles_entries(client, spj_approver, clerk, supervisor):
     html = client.get("/").content.decode()
     assert "督办记录" in html
     assert "延期审批" in html
+    # Supervisors see and urge extensions; they never approve them.
+    assert "批准延长办理期限" not in html
+    assert "查看待批准的延期申请" in html
 
 
 def test_extension_page_for_the_head(client, accept, sequential_version, spj_approver, spj_head):
@@ -189,13 +192,24 @@ def test_extension_page_for_the_head(client, accept, sequential_version, spj_app
         task=case.tasks.get(), actor=spj_approver, days=5, reason="需现场核查"
     )
     client.force_login(spj_head)
-    assert "需现场核查" in client.get("/approvals/extensions/").content.decode()
+    # The head's home says an extension waits for them and leads to it.
+    home = client.get("/").content.decode()
+    assert "1 件延期申请待您批准（本行政机关负责人）" in home
+    assert 'href="/approvals/extensions/" data-testid="home-alert"' in home
+    html = client.get("/approvals/extensions/").content.decode()
+    assert "需现场核查" in html
+    # Who asked is the approver, not the case's applicant (申请人 is the citizen).
+    assert "由 李审批 于" in html
+    assert "申请人 李审批" not in html
     response = client.post(
         f"/approvals/extensions/{extension.pk}/decide/", {"approve": "1"}, follow=True
     )
     assert "已批准延期" in response.content.decode()
+    assert "件延期申请待您批准" not in client.get("/").content.decode()
     client.force_login(spj_approver)
     assert "暂无待批准的延期申请" in client.get("/approvals/extensions/").content.decode()
+    # An approver who heads no department gets no such alert.
+    assert "待您批准" not in client.get("/").content.decode()
 
 
 def test_case_page_for_the_applicant(client, accept, sequential_version, citizen):
