@@ -390,6 +390,7 @@ class TaskPage:
     pause: ClockPause | None
     colleagues: list[User]  # whom the user may reassign the task to: not the user himself
     tolerated: list[tuple]
+    escalations: list["CaseEscalation"]  # the case's 督办, answerable where the user may
 
 
 def task_page_for(*, user: User, task: Task) -> TaskPage:
@@ -420,6 +421,7 @@ def task_page_for(*, user: User, task: Task) -> TaskPage:
             if u.pk not in (task.assignee_id, user.pk)
         ],
         tolerated=tolerated_owed(application, calendar=calendar),
+        escalations=case_escalations_for(user=user, application=application),
     )
 
 

@@ -431,7 +431,7 @@ def result(request, pk):
 @role_required(Role.APPROVER)
 @require_POST
 def escalation_answer(request, pk):
-    """The supervised department answers a 督办 from its case page."""
+    """The supervised department answers a 督办 from its case page or a task page."""
     escalation = get_object_or_404(Escalation.objects.exclude(application=None), pk=pk)
     try:
         escalation_services.escalation_answer(
@@ -443,6 +443,12 @@ def escalation_answer(request, pk):
         messages.error(request, error_text(error))
     else:
         messages.success(request, "督办答复已提交。")
+    # Answered from the task page: back to it; else to the case page.
+    task_id = request.POST.get("task", "")
+    known = task_id.isdigit() and len(task_id) < 19  # an id, not past a bigint
+    task = task_get_for(user=request.user, pk=int(task_id)) if known else None
+    if task is not None and task.application_id == escalation.application_id:
+        return redirect(f"{reverse('approvals:task', args=[task.pk])}#escalations")
     return redirect(f"{reverse('approvals:case', args=[escalation.application_id])}#escalations")
 
 

@@ -118,3 +118,34 @@ def test_every_rule_the_sweep_writes_has_a_label():
         label = escalation_rule_label(rule)
         assert not label.isascii(), rule
     assert escalation_rule_label("supervisor-2") == "督查人员督办（第 2 次）"
+
+
+def test_the_approver_answers_a_escalation_on_the_task_page(client, week):
+    """The approver works from the task page: the case's 督办 is there with its answer
+    form, and answering it comes back to the task page."""
+    e = escalation_issue(application=week.c, actor=week.watcher, content="请今日说明进度。")
+    task = week.c.tasks.get()
+    client.force_login(week.approver)
+    page = reverse("approvals:task", args=[task.pk])
+    html = client.get(page).content.decode()
+    card = html[html.index('id="escalations"') :]
+    assert "请今日说明进度。" in card
+    assert reverse("approvals:escalation_answer", args=[e.pk]) in card
+    assert f'name="task" value="{task.pk}"' in card
+    response = client.post(
+        reverse("approvals:escalation_answer", args=[e.pk]),
+        {"result": "已补充核查，明日办结。", "task": task.pk},
+    )
+    assert response.url == f"{page}#escalations"
+    e.refresh_from_db()
+    assert e.status == EscalationStatus.RESOLVED
+    html = client.get(page).content.decode()
+    assert "已补充核查，明日办结。" in html
+    assert "答复督办" not in html  # answered: no form any more
+    # A task of another case (or none) leads to the case page as before.
+    second = escalation_issue(application=week.c, actor=week.watcher, content="再次督办。")
+    response = client.post(
+        reverse("approvals:escalation_answer", args=[second.pk]),
+        {"result": "收到。", "task": "99999999999999999999"},
+    )
+    assert response.url == f"{reverse('approvals:case', args=[week.c.pk])}#escalations"
