@@ -108,24 +108,47 @@ def _task_or_404(request, pk):
     return found_or_404(task_get_for(user=request.user, pk=pk), "没有找到该任务，或您无权办理。")
 
 
-@role_required(Role.APPROVER)
-@require_GET
-def task_detail(request, pk):
-    task = _task_or_404(request, pk)
+#: The task page's forms: action → (template variable, form class, prefix of its ids).
+TASK_FORMS = {
+    "approve": ("approve_form", forms.ApproveForm, "approve"),
+    "deny": ("deny_form", forms.DenyForm, "deny"),
+    "supplement": ("supplement_form", forms.SupplementForm, "supplement"),
+    "special-start": ("special_form", forms.SpecialStartForm, "special"),
+    "special-end": ("special_end_form", forms.SpecialEndForm, "special_end"),
+    "extension": ("extension_form", forms.ExtensionRequestForm, "extension"),
+    "terminate": ("terminate_form", forms.TerminateForm, "terminate"),
+}
+
+
+def _task_page(request, task, *, refused: str = "", status: int = 200):
+    """The task page. ``refused``: the action of a post the form or the service refused:
+    its form is shown opened, with what the approver typed and its errors, carrying the
+    task's version of now (the page shows the task as it is now), so nothing typed is
+    lost and it can be sent again."""
     initial = {"version": task.lock_version}
     context = {
         "task": task,
         "application": task.application,
         **page_context(task_page_for(user=request.user, task=task)),
-        "approve_form": forms.ApproveForm(initial=initial, auto_id="approve_%s"),
-        "deny_form": forms.DenyForm(initial=initial, auto_id="deny_%s"),
-        "supplement_form": forms.SupplementForm(initial=initial, auto_id="supplement_%s"),
-        "special_form": forms.SpecialStartForm(initial=initial, auto_id="special_%s"),
-        "special_end_form": forms.SpecialEndForm(initial=initial, auto_id="special_end_%s"),
-        "extension_form": forms.ExtensionRequestForm(initial=initial, auto_id="extension_%s"),
-        "terminate_form": forms.TerminateForm(initial=initial, auto_id="terminate_%s"),
+        "open_act": refused or "approve",
     }
-    return render(request, "approvals/task_detail.html", context)
+    for action, (name, form_class, prefix) in TASK_FORMS.items():
+        auto_id = f"{prefix}_%s"
+        if action == refused:
+            data = request.POST.copy()
+            data["version"] = task.lock_version
+            form = form_class(data, auto_id=auto_id)
+            form.is_valid()  # its errors, under the fields
+        else:
+            form = form_class(initial=initial, auto_id=auto_id)
+        context[name] = form
+    return render(request, "approvals/task_detail.html", context, status=status)
+
+
+@role_required(Role.APPROVER)
+@require_GET
+def task_detail(request, pk):
+    return _task_page(request, _task_or_404(request, pk))
 
 
 TASK_ACTIONS = {
@@ -195,16 +218,24 @@ def task_action(request, pk, action):
         form = form_class(request.POST)
         if not form.is_valid():
             flash_form_errors(request, form)
-            return redirect("approvals:task", pk=task.pk)
+            return _refused(request, pk, action)
         data = form.cleaned_data
     else:
         version = request.POST.get("version", "")
         data["version"] = int(version) if version.isdigit() else None
     if not act_and_say(request, success, _run_task_action, request, task, action, data):
-        return redirect("approvals:task", pk=task.pk)
+        return _refused(request, pk, action)
     if action in ("approve", "deny", "release", "reassign", "terminate"):
         return redirect("approvals:inbox")
     return redirect("approvals:task", pk=task.pk)
+
+
+def _refused(request, pk, action: str):
+    """After a refused act: the page again, keeping what was typed into a form of text
+    (an opinion, a reason, the supplement's items); the other acts go back to the page."""
+    if action not in TASK_FORMS:
+        return redirect("approvals:task", pk=pk)
+    return _task_page(request, _task_or_404(request, pk), refused=action, status=400)
 
 
 # --- extensions ------------------------------------------------------------------------

@@ -70,6 +70,7 @@ EXTENSION_MAX_DAYS = 10
 # column it is stored in with the event line's prefix (CaseEvent.message holds 300).
 LEGAL_BASIS_MAX_LENGTH = 300
 SUPPLEMENT_NOTE_MAX_LENGTH = 500
+SUPPLEMENT_ITEM_MAX_LENGTH = 200
 RECEIVE_NOTE_MAX_LENGTH = 280
 EXTENSION_NOTE_MAX_LENGTH = 280
 EXTENSION_MAX_DAYS_JOINT = 15
@@ -366,8 +367,13 @@ def task_request_supplement(
     items = [item.strip() for item in items or [] if item and item.strip()]
     if not items:
         raise ApprovalError("请逐项列明需要申请人补正的材料或内容。", code="items")
-    if any(len(item) > 200 for item in items):
-        raise ApprovalError("每项补正要求请控制在 200 字以内。", code="too_long")
+    for number, item in enumerate(items, 1):
+        if len(item) > SUPPLEMENT_ITEM_MAX_LENGTH:
+            raise ApprovalError(
+                f"第 {number} 项补正要求有 {len(item)} 字，每项请控制在 "
+                f"{SUPPLEMENT_ITEM_MAX_LENGTH} 字以内（可分成几行，每行一项）。",
+                code="too_long",
+            )
     note = limit_text(note, "补正说明", max_length=SUPPLEMENT_NOTE_MAX_LENGTH)
     reason = limit_text("；".join(items), "补正要求（合计）", max_length=300)
     _pause_all(application, kind=PauseKind.SUPPLEMENT, reason=reason, actor=actor)

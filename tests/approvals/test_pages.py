@@ -5,7 +5,7 @@ extensions, 督办 and the home page's entries per role."""
 import pytest
 
 from approvals.constants import Light
-from approvals.models import Clock
+from approvals.models import Clock, Task
 from approvals.services.tasks import task_approve, task_claim, task_request_supplement
 from catalog.constants import MaterialRequirement
 from intake.constants import CaseStatus
@@ -107,6 +107,62 @@ def test_task_page_actions_and_messages(client, accept, sequential_version, spj_
     assert response.redirect_chain[-1][0] == "/approvals/"
     case.refresh_from_db()
     assert case.tasks.get(stage=1).status == "completed"
+
+
+def test_a_refused_act_keeps_what_was_typed(client, accept, sequential_version, spj_approver):
+    """A refused act (by the service, or by the form) shows the task page again with the
+    form opened and what the approver typed, carrying the task's version of now."""
+    task = accept(sequential_version).tasks.get()
+    client.force_login(spj_approver)
+    client.post(f"/approvals/tasks/{task.pk}/claim/", {"version": 0})
+    task.refresh_from_db()
+    url = f"/approvals/tasks/{task.pk}/"
+    long_item = "补充提交项目能耗计算说明" * 20  # 240 characters: refused
+    response = client.post(
+        f"{url}supplement/",
+        {
+            "version": task.lock_version,
+            "items": f"场地租赁合同原件\n{long_item}",
+            "note": "附电子版",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    # The service says which item is too long, and nothing typed is lost.
+    assert "第 2 项补正要求有 240 字，每项请控制在 200 字以内" in html
+    assert f"场地租赁合同原件\n{long_item}</textarea>" in html
+    assert 'value="附电子版"' in html
+    assert 'id="act-supplement" class="accordion-collapse collapse show"' in html
+    assert 'id="act-approve" class="accordion-collapse collapse"' in html
+
+    # An extension of more days than the law allows: the reason stays, the form open.
+    response = client.post(
+        f"{url}extension/", {"version": task.lock_version, "days": 12, "reason": "需专家评审。"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "本次最多还可申请 10 个工作日" in html
+    assert 'value="需专家评审。"' in html
+    assert "<details open>" in html
+
+    # A form error (no reason for a refusal): the deny form opened, its error under it.
+    response = client.post(f"{url}deny/", {"version": task.lock_version, "reason": " "})
+    assert response.status_code == 400
+    assert 'id="act-deny" class="accordion-collapse collapse show"' in response.content.decode()
+
+    # Someone else moved the task meanwhile: the opinion stays, with the version of now,
+    # so the approver, now seeing the task as it is, can send it again.
+    seen = task.lock_version
+    Task.objects.filter(pk=task.pk).update(lock_version=seen + 1)
+    response = client.post(f"{url}approve/", {"version": seen, "opinion": "材料齐全，同意。"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "材料齐全，同意。</textarea>" in html
+    assert f'name="version" value="{seen + 1}"' in html
+    response = client.post(f"{url}approve/", {"version": seen + 1, "opinion": "材料齐全，同意。"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.status, task.opinion) == ("completed", "材料齐全，同意。")
 
 
 def test_reassign_offers_the_other_approvers_only(
