@@ -27,7 +27,11 @@ def board_context(request) -> dict:
     light = _int(request.GET.get("light"))
     if light not in (Light.YELLOW, Light.RED):
         light = None
-    groups = lights_by_department(scope=request.scope, light=light)
+    # The department list and the red and yellow buttons count both lights whichever is
+    # chosen (a button reading 黄灯 0 while red is shown would hide the yellow ones), and
+    # the buttons count the chosen department's clocks, as the list they lead to.
+    groups = lights_by_department(scope=request.scope)
+    counted = [g for g in groups if g.department.pk == department] if department else groups
     clocks = lit_clocks(scope=request.scope, department=department, light=light)
     page = Paginator(clocks.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = query_string(department=department, light=light)
@@ -43,8 +47,8 @@ def board_context(request) -> dict:
         + query_string(department=department, light=light, page=page.number),
         "export_url": f"{reverse('supervision:export', args=['lights'])}?{query}",
         "totals": {
-            "yellow": sum(g.yellow for g in groups),
-            "red": sum(g.red for g in groups),
+            "yellow": sum(g.yellow for g in counted),
+            "red": sum(g.red for g in counted),
         },
     }
 

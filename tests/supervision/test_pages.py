@@ -145,6 +145,33 @@ def test_the_lights_board(client, week, at):
     )
 
 
+def test_the_lights_buttons_count_what_they_lead_to(client, week):
+    """红灯 N and 黄灯 N count both lights whichever is shown (never 黄灯 0 while red is
+    chosen) and, a department chosen, that department's clocks: the list each leads to."""
+    from approvals.constants import ClockKind, Light
+    from approvals.models import Clock
+    from tests.factories import accept_case
+
+    other = accept_case(week.other_version, clerk=week.clerk, applicant=week.citizen)
+    Clock.objects.filter(application=week.c, kind=ClockKind.PROMISED).update(light=Light.RED)
+    Clock.objects.filter(task__application=week.c).update(light=Light.YELLOW)
+    Clock.objects.filter(application=other, kind=ClockKind.PROMISED).update(light=Light.YELLOW)
+
+    red = _get(client, week.district, "supervision:lights", "light=2")
+    assert red.context["totals"] == {"red": 1, "yellow": 2}
+    assert len(red.context["rows"]) == 1
+    html = red.content.decode()
+    assert "黄灯 2</a>" in html
+    groups = {g.department.pk: (g.red, g.yellow) for g in red.context["groups"]}
+    assert groups == {week.spj.pk: (1, 1), week.scj.pk: (0, 1)}
+
+    scj = _get(client, week.district, "supervision:lights", f"department={week.scj.pk}")
+    assert scj.context["totals"] == {"red": 0, "yellow": 1}
+    assert len(scj.context["rows"]) == 1
+    yellow = _get(client, week.district, "supervision:lights", f"department={week.scj.pk}&light=1")
+    assert len(yellow.context["rows"]) == yellow.context["totals"]["yellow"] == 1
+
+
 def test_the_pages_queries_stay_flat(client, week, assert_flat_queries, at):
     from tests.factories import accept_case
 
