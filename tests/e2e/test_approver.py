@@ -346,4 +346,48 @@ def test_citizen_sees_what_a_department_asks_to_supplement(
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(f"/intake/my/{case.pk}/")
     expect(page.locator("[data-testid=supplement-panel]")).to_have_count(0)
+
+
+def test_the_task_page_keeps_a_refused_supplement_and_answers_a_escalation(
+    live_server, browser, screenshots_dir, scene
+):
+    """A supervisor's 督办 shows on the task page with its answer form; a supplement the
+    service refuses (an item over 200 characters) comes back with what was typed. At
+    1280 and 390 pixels: no sideways scroll, no serious axe finding."""
+    from approvals.services.escalations import escalation_issue
+    from tests.factories import make_supervisor
+
+    base = live_server.url
+    case = scene["case"]
+    task = case.tasks.get()
+    supervisor = make_supervisor()
+    escalation_issue(application=case, actor=supervisor, content="请今日说明审查进展。")
+    long_item = "补充提交经营场所平面布局图及说明" * 14
+    for label, viewport, options in (
+        ("1280", DESKTOP, {}),
+        ("390", PHONE, {"is_mobile": True}),
+    ):
+        context, page = signed_in(browser, viewport, base, "e2e-approver", **options)
+        page.goto(f"{base}/approvals/tasks/{task.pk}/")
+        card = page.locator("#escalations")
+        expect(card).to_contain_text("请今日说明审查进展。")
+        page.click("button:has-text('要求补正')")
+        page.fill("#supplement_items", f"食品安全管理制度\n{long_item}")
+        page.click("button:has-text('发出补正告知')")
+        page.wait_for_load_state("networkidle")
+        assert "第 2 项补正要求有 224 字" in page.inner_text(".alert-danger")
+        assert page.input_value("#supplement_items") == f"食品安全管理制度\n{long_item}"
+        expect(page.locator("#act-supplement")).to_be_visible()
+        assert_fits_and_passes_axe(page, f"task page, refused supplement, {label}")
+        shoot(page, screenshots_dir, f"approver-task-refused-{label}")
+        context.close()
+
+    context, page = signed_in(browser, DESKTOP, base, "e2e-approver")
+    page.goto(f"{base}/approvals/tasks/{task.pk}/")
+    page.fill("#escalations textarea", "已安排专人审查，今日答复申请人。")
+    page.click("#escalations button[type=submit]")
+    page.wait_for_url(f"{base}/approvals/tasks/{task.pk}/#escalations")
+    expect(page.locator("#escalations")).to_contain_text("已安排专人审查，今日答复申请人。")
+    assert_fits_and_passes_axe(page, "task page, 督办 answered, desktop")
+    shoot(page, screenshots_dir, "approver-task-escalation-answered-1280")
     context.close()
