@@ -249,6 +249,20 @@ def application_visible_to(*, user: User, application: Application) -> bool:
     ).exists()
 
 
+def open_task_of(*, user: User, application: Application) -> Task | None:
+    """The first open task of the case in a department ``user`` acts for (None for
+    anyone else): where the case page sends an approver to work on it."""
+    return (
+        Task.objects.filter(
+            application=application,
+            department__in=department_list_acting_for(user=user),
+            status__in=(TaskStatus.OPEN, TaskStatus.CLAIMED),
+        )
+        .order_by("stage", "pk")
+        .first()
+    )
+
+
 def case_route_department_ids(application: Application) -> set[int]:
     """The departments on a case's route: those with a task on it (routed, reassigned
     or done), and those its workflow sends a later stage to (routing's rule, 赋权

@@ -53,6 +53,7 @@ from .selectors import (
     extension_list_decidable_by,
     extension_list_referred_by,
     extension_list_watched_by,
+    open_task_of,
     result_notice,
     sees_staff_names,
     supplement_list_waiting,
@@ -402,6 +403,9 @@ def case_detail(request, pk):
             "delivery": Delivery.objects.filter(application=application).first(),
             "is_applicant": application.applicant.user_id == request.user.pk,
             "escalations": case_escalations_for(user=request.user, application=application),
+            "open_task": open_task_of(user=request.user, application=application)
+            if request.user.has_role(Role.APPROVER)
+            else None,
         },
     )
 

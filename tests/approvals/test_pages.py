@@ -276,6 +276,28 @@ def test_case_page_for_the_applicant(client, accept, sequential_version, citizen
     assert "承诺时限" in html
 
 
+def test_the_case_page_leads_the_approver_to_the_open_task(
+    client, accept, sequential_version, spj_approver, citizen
+):
+    """The case page (where a 督办 notice leads) sends an approver of the department on
+    to the task to work on; nobody else gets the link, and none once the step is done."""
+    case = accept(sequential_version)
+    task = case.tasks.get()
+    link = f'href="/approvals/tasks/{task.pk}/" id="open-task"'
+    client.force_login(spj_approver)
+    html = client.get(f"/approvals/cases/{case.pk}/").content.decode()
+    assert link in html
+    assert "去办理：审查" in html
+    client.force_login(citizen.user)
+    assert 'id="open-task"' not in client.get(f"/approvals/cases/{case.pk}/").content.decode()
+    task_approve(task=task, actor=spj_approver, opinion="同意")
+    client.force_login(spj_approver)
+    html = client.get(f"/approvals/cases/{case.pk}/").content.decode()
+    second = case.tasks.get(stage=2)
+    assert f'href="/approvals/tasks/{second.pk}/" id="open-task"' in html
+    assert "去办理：决定" in html
+
+
 def test_a_material_not_handed_in_reads_as_not_submitted(client, clerk, citizen, spj, spj_approver):
     """An optional material the window left as 未提交（非必要）: the task page and the
     window's case page both say 未提交, not 待核验 (awaiting a check that is over)."""
