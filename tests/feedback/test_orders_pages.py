@@ -88,11 +88,16 @@ def test_the_order_page_and_its_actions(orders_scene, two_orders, client):
     intake.refresh_from_db()
     assert intake.status == OrderStatus.RECTIFYING
 
-    # A supervisor reads it (and the rater) but has no action buttons.
+    # A supervisor reads it (and the rater) but has no action buttons; the case number
+    # opens their case page (clocks, record, 督办); the unit's staff get no such link.
+    assert 'id="order-case"' not in html
     client.force_login(s.supervisor)
     html = client.get(url).content.decode()
     assert "张明" in html
     assert 'id="btn-reply"' not in html
+    case_page = reverse("supervision:case", args=[intake.application_id])
+    assert f'href="{case_page}" id="order-case"' in html
+    assert client.get(case_page).status_code == 200
     response = client.post(
         reverse("feedback:order_action", args=[intake.pk, "reply"]),
         {"text": "越权答复"},
