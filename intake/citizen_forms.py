@@ -233,7 +233,23 @@ def material_field_name(material_id: int) -> str:
     return f"material_{material_id}"
 
 
-class MaterialUploadForm(forms.Form):
+class NotSavedMixin:
+    """For an upload form: which good files a refused post dropped."""
+
+    def not_saved(self) -> list[str]:
+        """After a refused post (this form or another on the page): the names of the
+        files that passed their own check but were not saved with the rest, each also
+        marked on its field (``field.not_saved``) so the page asks for it again: a
+        browser never keeps a chosen file across a page."""
+        names = []
+        for name, uploaded in (getattr(self, "cleaned_data", None) or {}).items():
+            if uploaded and name in self.fields:
+                self.fields[name].not_saved = uploaded.name
+                names.append(uploaded.name)
+        return names
+
+
+class MaterialUploadForm(NotSavedMixin, forms.Form):
     """One upload slot per material slot given (all of a draft's, or the ones a
     correction notice names), and the power of attorney when asked for."""
 
@@ -260,18 +276,6 @@ class MaterialUploadForm(forms.Form):
         """[(slot, bound field)] for templates."""
         return [(slot, self[material_field_name(slot.material_id)]) for slot in self.slots]
 
-    def not_saved(self) -> list[str]:
-        """After a refused post (this form or another on the page): the names of the
-        files that passed their own check but were not saved with the rest, each also
-        marked on its field (``field.not_saved``) so the page asks for it again: a
-        browser never keeps a chosen file across a page."""
-        names = []
-        for name, uploaded in (getattr(self, "cleaned_data", None) or {}).items():
-            if uploaded and name in self.fields:
-                self.fields[name].not_saved = uploaded.name
-                names.append(uploaded.name)
-        return names
-
 
 class BundleStartForm(ApplyAsForm):
     """Whom a 一件事 is for (oneself or any enterprise one represents) and the phone."""
@@ -284,7 +288,7 @@ class BundleStartForm(ApplyAsForm):
         _style(self)
 
 
-class BundleUploadForm(forms.Form):
+class BundleUploadForm(NotSavedMixin, forms.Form):
     """One upload slot per material of a bundle's merged list."""
 
     def __init__(self, *args, groups, **kwargs):

@@ -600,7 +600,7 @@ def bundle_detail(request, pk: int):
                 submitted="一件事申请已提交，各事项将分别预审、受理。",
                 back=reverse("intake:my_bundle", args=[bundle_application.pk]),
             )
-        messages.error(request, "上传的文件不符合要求，本次未保存任何内容。")
+        messages.error(request, _refused_message(form, "上传的文件不符合要求"))
     return render(
         request,
         "intake/citizen/bundle_detail.html",

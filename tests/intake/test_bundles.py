@@ -372,14 +372,22 @@ def test_a_disguised_file_on_the_bundle_page_saves_nothing(client, bundle, appli
         f"/intake/my/bundles/{bundle_application.pk}/",
         {
             "action": "save",
-            f"material_{slot(first, '公司章程').material_id}": pdf_file(),
+            f"material_{slot(first, '公司章程').material_id}": pdf_file("章程.pdf"),
             f"material_{slot(first, '身份证明').material_id}": SimpleUploadedFile(
                 "照片.png", b"%PDF-1.4 not a png"
             ),
         },
     )
-    assert "本次未保存任何内容" in response.content.decode()
+    html = response.content.decode()
+    assert "本次未保存任何内容" in html
     assert not slot(first, "公司章程").file
+    # The good file was dropped with the page: the citizen is told to choose it again,
+    # on top and at its slot (the page showed it 未上传 without a word).
+    assert "请重新选择以下文件：章程.pdf。" in html
+    name = f"material_{slot(first, '公司章程').material_id}"
+    at_slot = html[html.index(f'for="id_{name}"') :]
+    assert "您选择的“章程.pdf”未保存" in at_slot[: at_slot.index(f'name="{name}"')]
+    assert html.count('data-testid="not-saved"') == 1
 
 
 def test_bundle_pages_of_someone_else_are_404(client, bundle, applicant):
