@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from catalog.calendar import paused_left_text
 from jinpu_portal.models import TimeStampedModel, acting_user, optional_foreign_key
 
 from ..constants import ClockKind, Light, PauseKind
@@ -92,6 +93,14 @@ class Clock(TimeStampedModel):
     @property
     def is_paused(self) -> bool:
         return self.paused_since is not None
+
+    @property
+    def paused_left(self) -> str:
+        """For an open paused clock, what its pages show instead of the due date, which
+        moves by the paused working days ("剩余 5 个工作日，恢复后顺延"); else ""."""
+        if not self.is_open or self.paused_since is None:
+            return ""
+        return paused_left_text(self.paused_since, self.due_date)
 
 
 class ClockPause(models.Model):

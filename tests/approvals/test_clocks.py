@@ -16,6 +16,7 @@ from approvals.services.clocks import (
     clock_stop,
     yellow_threshold,
 )
+from catalog.calendar import paused_left_text
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,8 @@ def test_pause_and_resume_move_the_due_date_across_national_day(at, clock):
     clock.refresh_from_db()
     assert clock.is_paused
     assert clock.due_date == D(2026, 10, 12)  # a running pause is not counted yet
+    # Not a date the pages can show: 9/30, 10/8, 10/9, 10/10, 10/12 left, frozen.
+    assert clock.paused_left == "剩余 5 个工作日，恢复后顺延"
 
     at(2026, 10, 9, 10)
     clock_resume(clock=clock, on=D(2026, 10, 9), result="已补正")
@@ -83,6 +86,13 @@ def test_pause_and_resume_move_the_due_date_across_national_day(at, clock):
     assert clock.yellow_from == D(2026, 10, 13)
     assert not clock.is_paused
     assert clock.light == Light.GREEN
+    assert clock.paused_left == ""
+    assert clock_days_left(clock, today=D(2026, 10, 9)) == 5  # as frozen
+
+
+def test_a_paused_clock_past_or_on_its_due_date_says_so():
+    assert paused_left_text(D(2026, 10, 13), D(2026, 10, 12)) == "已超期 1 个工作日，恢复后继续计算"
+    assert paused_left_text(D(2026, 10, 12), D(2026, 10, 12)) == "恢复计时当日到期"
 
 
 def test_a_pause_over_the_holiday_alone_costs_one_working_day(clock):

@@ -3,6 +3,7 @@ flat query count), the task page and its forms with Chinese messages, the counte
 extensions, 督办 and the home page's entries per role."""
 
 import pytest
+from django.db.models import Q
 
 from approvals.constants import Light
 from approvals.models import Clock, Task
@@ -38,11 +39,43 @@ def test_inbox_order_light_and_time_left(client, at, accept, sequential_version,
     assert "超期 1 个工作日" in html
 
 
-def test_paused_tasks_say_so(client, accept, sequential_version, spj_approver):
+def test_paused_tasks_say_so(client, at, accept, sequential_version, spj_approver, citizen):
+    at(2026, 9, 28, 9)
     case = accept(sequential_version)
-    task_request_supplement(task=case.tasks.get(), actor=spj_approver, items=["合同"])
+    task = case.tasks.get()
+    at(2026, 9, 29, 9)
+    task_request_supplement(task=task, actor=spj_approver, items=["合同"])
+    at(2026, 10, 12, 9)  # paused a fortnight: the due dates held then are long gone
+    case.refresh_from_db()
+    old_dates = [
+        f"{date:%Y-%m-%d}"
+        for date in Clock.objects.filter(Q(application=case) | Q(task=task)).values_list(
+            "due_date", flat=True
+        )
+    ]
+    assert len(old_dates) == 3
+    # The due dates move by the paused working days, so no page shows one: each shows
+    # the working days left, frozen since the pause began, and that they run again.
+    frozen = "剩余 4 个工作日，恢复后顺延"  # the step's, as on 9/29 (test above)
     client.force_login(spj_approver)
-    assert "已暂停" in client.get("/approvals/").content.decode()
+    pages = {
+        "/approvals/": ["已暂停", f"环节{frozen}"],
+        f"/approvals/tasks/{task.pk}/": [frozen, '承诺办结</dt><dd class="col-sm-9">已暂停，剩余'],
+        f"/approvals/cases/{case.pk}/": [frozen],
+    }
+    for url, says in pages.items():
+        html = client.get(url).content.decode()
+        for text in says:
+            assert text in html, (url, text)
+        for date in old_dates:
+            assert date not in html, (url, date)
+    client.force_login(citizen.user)
+    for url in ("/intake/my/", f"/intake/my/{case.pk}/"):
+        html = client.get(url).content.decode()
+        assert "已暂停，剩余" in html, url
+        assert "恢复后顺延" in html, url
+        assert f"{case.promised_due_date:%Y-%m-%d}" not in html, url
+        assert f"{case.promised_due_date:%Y年%m月%d日}" not in html, url
 
 
 def test_filters_pagination_and_empty_state(client, accept, sequential_version, spj_approver):
