@@ -9,6 +9,7 @@ import pytest
 from catalog.constants import MaterialRequirement
 from intake.constants import CaseStatus
 from intake.models import Application, BundleApplication
+from tests.e2e.axe import assert_fits_and_passes_axe
 from tests.e2e.helpers import (
     DESKTOP,
     PHONE,
@@ -277,3 +278,48 @@ def test_citizen_applies_for_a_bundle_on_a_phone(
     assert page.locator("main .list-group > a").count() == 1
     shoot(page, screenshots_dir, "citizen-my-applications-bundle-phone")
     context.close()
+
+
+def test_a_refused_bundle_upload_names_the_good_files_to_choose_again(
+    bundle_data, live_server, screenshots_dir, browser
+):
+    """A disguised file refuses the whole post of the 一件事 page; the browser drops the
+    good file chosen with it, so the page names it on top and at its slot. At 1280 and
+    390 pixels: no sideways scroll, no serious axe finding."""
+    from catalog.models import Bundle
+    from intake.constants import Channel
+    from intake.services.bundles import bundle_application_create
+
+    citizen = bundle_data["citizen"]
+    bundle_application = bundle_application_create(
+        bundle=Bundle.objects.get(code="kaiban"),
+        applicant=citizen,
+        actor=citizen.user,
+        channel=Channel.ONLINE,
+    )
+    first = bundle_application.applications.order_by("pk").first()
+    id_slot = first.materials.get(material__name="身份证明")
+    charter = first.materials.get(material__name="公司章程")
+    base = live_server.url
+    for label, viewport in (("1280", DESKTOP), ("390", PHONE)):
+        context, page = signed_in(browser, viewport, base, citizen.user.username)
+        page.goto(f"{base}/intake/my/bundles/{bundle_application.pk}/")
+        page.set_input_files(
+            f"input[name=material_{id_slot.material_id}]",
+            file_payload("身份证.pdf", pdf_bytes("id card"), "application/pdf"),
+        )
+        page.set_input_files(
+            f"input[name=material_{charter.material_id}]",
+            file_payload("章程.png", b"%PDF-1.4 not a png", "image/png"),
+        )
+        page.click("button[value=save]")
+        page.wait_for_load_state("networkidle")
+        assert "请重新选择以下文件：身份证.pdf" in page.inner_text(".alert-danger")
+        mark = page.locator("[data-testid=not-saved]")
+        assert mark.count() == 1
+        assert "“身份证.pdf”未保存" in mark.inner_text()
+        assert_fits_and_passes_axe(page, f"一件事, refused upload, {label}")
+        assert_no_squeezed_text(page, f"一件事, refused upload, {label}")
+        shoot(page, screenshots_dir, f"citizen-bundle-refused-{label}")
+        context.close()
+    assert not first.materials.exclude(file="").exists()
