@@ -335,8 +335,25 @@ def test_citizen_sees_what_a_department_asks_to_supplement(
         expect(card).to_contain_text("审查部门要求补正 2 项")
         expect(card).to_contain_text("补充提交设备布局图")
         assert "李审批" not in page.inner_text("main")
+        # The time limit is paused: no due date, the working days left, frozen.
+        assert "已暂停，剩余" in page.inner_text("main")
+        assert "恢复后顺延" in page.inner_text("main")
         assert_fits_and_passes_axe(page, f"case waiting for a supplement ({label})")
+        assert_no_squeezed_text(page, f"case waiting for a supplement ({label})")
         shoot(page, screenshots_dir, f"citizen-supplement-card-{label}")
+        context.close()
+    for label, viewport in [("1280", DESKTOP), ("390", PHONE)]:
+        context, page = signed_in(browser, viewport, live_server.url, "e2e-approver")
+        for name, url in (
+            ("task", f"/approvals/tasks/{task.pk}/"),
+            ("case", f"/approvals/cases/{case.pk}/"),
+        ):
+            page.goto(f"{live_server.url}{url}")
+            assert "恢复后顺延" in page.inner_text("main")
+            assert "到期 " not in page.inner_text("main")
+            assert_fits_and_passes_axe(page, f"paused clocks, {name} page, {label}")
+            assert_no_squeezed_text(page, f"paused clocks, {name} page, {label}")
+            shoot(page, screenshots_dir, f"approver-paused-{name}-{label}")
         context.close()
     context, page = signed_in(browser, PHONE, live_server.url, "e2e-citizen")
     page.goto(f"{live_server.url}/intake/my/{case.pk}/")
