@@ -393,6 +393,27 @@ def test_my_applications_is_paginated_with_a_flat_query_count(client, applicant,
     assert page_two.count("草稿，点击继续填写") == 10
 
 
+def test_my_applications_of_accepted_cases_has_a_flat_query_count(client, applicant, item):
+    """Accepted cases carry promised dates, whose paused clocks the list reads (one
+    prefetch for the page, not a query a case)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import accept_case, make_clerk
+
+    clerk = make_clerk()
+    login(client, applicant)
+    accept_case(item, clerk=clerk, applicant=applicant)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/intake/my/")
+    for _ in range(4):
+        accept_case(item, clerk=clerk, applicant=applicant)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/intake/my/").content.decode()
+    assert page.count("承诺") >= 5
+    assert len(many) == len(few)
+
+
 def test_the_waiting_list_keeps_its_filter_from_page_to_page(client, applicant, item, monkeypatch):
     """待补正的申请, page 2 is still the waiting list (the pager keeps ``status=waiting``)."""
     monkeypatch.setattr("intake.views.citizen.PAGE_SIZE", 1)
