@@ -68,6 +68,10 @@ class ExtensionDecideForm(BootstrapForm):
         label="批准意见",
         choices=[("1", "批准延期"), ("0", "不批准")],
         coerce=lambda v: v == "1",
+        error_messages={
+            "required": "请选择是否批准延期。",
+            "invalid_choice": "请选择是否批准延期。",
+        },
     )
     note = forms.CharField(label="说明", max_length=300, required=False)
 

@@ -38,6 +38,7 @@ from jinpu_portal.views import found_or_404, page_context
 
 from . import forms
 from .constants import Light
+from .errors import TaskConflict
 from .models import Delivery, Escalation
 from .selectors import (
     TaskFilters,
@@ -242,43 +243,59 @@ def _refused(request, pk, action: str):
 # --- extensions ------------------------------------------------------------------------
 
 
-@role_required(Role.APPROVER, Role.GOVERNMENT_HEAD, Role.SUPERVISOR)
-@require_GET
-def extensions(request):
+def _extensions_page(request, *, refused=None, form=None, status: int = 200):
     """延期审批: pending extensions the user may decide (a department head; the district
     government's head: the joint ones), those of joint handling a department head sees
-    referred to the government's head, and those a supervisor watches, read-only."""
+    referred to the government's head, and those a supervisor watches, read-only.
+    ``refused``: the extension of a decision the form or the service refused, ``form``
+    that decision's bound form: its card shows what the head chose and typed, with the
+    error next to it; when it is no longer pending (decided meanwhile) the error and
+    the typed text are shown above the list, so nothing typed is lost."""
+    pending = extension_list_decidable_by(user=request.user)
     return render(
         request,
         "approvals/extensions.html",
         {
-            "extensions": extension_list_decidable_by(user=request.user),
+            "extensions": pending,
             "referred": extension_list_referred_by(user=request.user),
             "watched": extension_list_watched_by(user=request.user),
             "government_head": request.user.has_role(Role.GOVERNMENT_HEAD),
-            "form": forms.ExtensionDecideForm(),
+            "refused": refused,
+            "refused_form": form,
+            "refused_gone": refused is not None and refused not in pending,
         },
+        status=status,
     )
+
+
+@role_required(Role.APPROVER, Role.GOVERNMENT_HEAD, Role.SUPERVISOR)
+@require_GET
+def extensions(request):
+    return _extensions_page(request)
 
 
 @role_required(Role.APPROVER, Role.GOVERNMENT_HEAD)
 @require_POST
 def extension_decide(request, pk):
+    """批准 or 不批准 an extension; a refused decision (no choice, no or an over-long
+    reason for 不批准, decided by someone else meanwhile) shows the page again with
+    what was typed and the error next to the form (400; 409 when decided meanwhile)."""
     extension = found_or_404(extension_get_for(user=request.user, pk=pk), "没有找到该延期申请。")
     form = forms.ExtensionDecideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择是否批准延期。")
-        return redirect("approvals:extensions")
+        return _extensions_page(request, refused=extension, form=form, status=400)
     data = form.cleaned_data
+    try:
+        task_services.extension_decide(extension=extension, actor=request.user, **data)
+    except (ValidationError, PermissionDenied) as error:
+        field = "note" if getattr(error, "code", None) in ("note", "too_long") else None
+        form.add_error(field, error_text(error))
+        conflict = isinstance(error, TaskConflict)
+        return _extensions_page(
+            request, refused=extension, form=form, status=409 if conflict else 400
+        )
     done = "已批准延期，已书面告知申请人。" if data["approve"] else "已不予批准延期。"
-    act_and_say(
-        request,
-        done,
-        task_services.extension_decide,
-        extension=extension,
-        actor=request.user,
-        **data,
-    )
+    messages.success(request, done)
     return redirect("approvals:extensions")
 
 

@@ -301,6 +301,56 @@ def test_extension_page_for_the_head(client, accept, sequential_version, spj_app
     assert "待您批准" not in client.get("/").content.decode()
 
 
+def test_a_refused_extension_decision_keeps_what_was_typed(
+    client, accept, sequential_version, spj, spj_approver, spj_head
+):
+    """A head's refused decision (no reason, an over-long one, decided by another head
+    meanwhile) shows 延期审批 again with the choice and the reason typed, the error next
+    to the form, and nothing saved."""
+    from approvals.constants import ExtensionStatus
+    from approvals.models import Extension
+    from approvals.services.tasks import extension_decide, extension_request
+    from tests.factories import make_approver
+
+    extension = extension_request(
+        task=accept(sequential_version).tasks.get(), actor=spj_approver, days=5, reason="需现场核查"
+    )
+    client.force_login(spj_head)
+    url = f"/approvals/extensions/{extension.pk}/decide/"
+
+    # 不批准 without a reason: the choice stays, the error is under the form.
+    response = client.post(url, {"approve": "0", "note": "  "})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<option value="0" selected>不批准</option>' in html
+    assert f'id="errors-{extension.pk}" role="alert"' in html
+    assert "不批准延期时请说明理由。" in html
+
+    # An over-long reason (the service holds 280): what was typed is kept.
+    long_note = "申请理由与法定情形不符" * 26  # 286 characters
+    response = client.post(url, {"approve": "0", "note": long_note})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'value="{long_note}"' in html
+    assert "批准意见过长：最多 280 字，现有 286 字。" in html
+    assert 'aria-invalid="true"' in html
+    extension.refresh_from_db()
+    assert (extension.status, extension.decision_note) == (ExtensionStatus.REQUESTED, "")
+
+    # Another head decided it meanwhile: a 409, the reason typed still on the page.
+    other_head = make_approver(spj, username="spj-head2", head=True, full_name="冯副局长")
+    extension_decide(extension=extension, actor=other_head, approve=True)
+    response = client.post(url, {"approve": "0", "note": "理由不充分，请补充说明。"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'id="refused-decision"' in html
+    assert "不能重复处理" in html
+    assert "理由不充分，请补充说明。" in html
+    extension.refresh_from_db()
+    assert extension.decision_note == ""
+    assert Extension.objects.get().status == ExtensionStatus.APPROVED
+
+
 def test_case_page_for_the_applicant(client, accept, sequential_version, citizen):
     case = accept(sequential_version)
     client.force_login(citizen.user)
