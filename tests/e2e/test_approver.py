@@ -408,3 +408,37 @@ def test_the_task_page_keeps_a_refused_supplement_and_answers_a_escalation(
     assert_fits_and_passes_axe(page, "task page, 督办 answered, desktop")
     shoot(page, screenshots_dir, "approver-task-escalation-answered-1280")
     context.close()
+
+
+def test_a_refused_extension_decision_keeps_the_reason_typed(
+    live_server, browser, screenshots_dir, scene
+):
+    """延期审批: a head's 不批准 with a reason over the 280 characters the service holds
+    comes back with 不批准 chosen, the reason typed and the error next to the form. At
+    1280 and 390 pixels: no sideways scroll, no serious axe finding."""
+    from approvals.services.tasks import extension_request
+
+    base = live_server.url
+    spj = scene["case"].tasks.get().department
+    make_approver(spj, username="e2e-head", head=True, full_name="周局长")
+    extension = extension_request(
+        task=scene["case"].tasks.get(), actor=scene["approver"], days=5, reason="需现场核查"
+    )
+    note = "申请人提交的材料已齐全，现场核查可在期限内完成" * 13  # 299 characters
+    for label, viewport, options in (
+        ("1280", DESKTOP, {}),
+        ("390", PHONE, {"is_mobile": True}),
+    ):
+        context, page = signed_in(browser, viewport, base, "e2e-head", **options)
+        page.goto(f"{base}/approvals/extensions/")
+        page.select_option(f"#approve-{extension.pk}", "0")
+        page.fill(f"#note-{extension.pk}", note)
+        page.click(f'form[action$="/extensions/{extension.pk}/decide/"] button')
+        page.wait_for_load_state("networkidle")
+        assert page.input_value(f"#note-{extension.pk}") == note
+        assert "最多 280 字，现有 299 字" in page.inner_text(f"#errors-{extension.pk}")
+        assert page.input_value(f"#approve-{extension.pk}") == "0"
+        assert_fits_and_passes_axe(page, f"extensions, refused decision, {label}")
+        assert_no_squeezed_text(page)
+        shoot(page, screenshots_dir, f"head-extension-refused-{label}")
+        context.close()
