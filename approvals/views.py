@@ -33,7 +33,7 @@ from intake.models import Application, SubmittedMaterial
 from intake.page_hooks import CasePanel
 from intake.selectors import applications_with_names
 from intake.services.online import agent_of
-from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors
+from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors, page_forms
 from jinpu_portal.views import found_or_404, page_context
 
 from . import forms
@@ -127,23 +127,15 @@ def _task_page(request, task, *, refused: str = "", status: int = 200):
     its form is shown opened, with what the approver typed and its errors, carrying the
     task's version of now (the page shows the task as it is now), so nothing typed is
     lost and it can be sent again."""
-    initial = {"version": task.lock_version}
     context = {
         "task": task,
         "application": task.application,
         **page_context(task_page_for(user=request.user, task=task)),
+        **page_forms(
+            request, TASK_FORMS, refused=refused, version_field="version", version=task.lock_version
+        ),
         "open_act": refused or "approve",
     }
-    for action, (name, form_class, prefix) in TASK_FORMS.items():
-        auto_id = f"{prefix}_%s"
-        if action == refused:
-            data = request.POST.copy()
-            data["version"] = task.lock_version
-            form = form_class(data, auto_id=auto_id)
-            form.is_valid()  # its errors, under the fields
-        else:
-            form = form_class(initial=initial, auto_id=auto_id)
-        context[name] = form
     return render(request, "approvals/task_detail.html", context, status=status)
 
 

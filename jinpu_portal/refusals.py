@@ -32,3 +32,24 @@ def flash_form_errors(request, form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}：{error}" if label else error)
+
+
+def page_forms(request, spec: dict, *, refused: str, version_field: str, version) -> dict:
+    """The forms of a page of several acts, by template variable. ``spec`` maps each act
+    to (template variable, form class, prefix of its ids). The form of the ``refused``
+    act is bound to what was posted, with ``version`` (the object's version of now: a
+    lock version or an edit token) as its ``version_field``, and checked so its errors
+    show under its fields: nothing typed is lost and it can be sent again; the others
+    are blank, carrying ``version``."""
+    forms = {}
+    for act, (name, form_class, prefix) in spec.items():
+        auto_id = f"{prefix}_%s"
+        if act == refused:
+            data = request.POST.copy()
+            data[version_field] = version
+            form = form_class(data, request.FILES, auto_id=auto_id)
+            form.is_valid()  # its errors, under the fields
+        else:
+            form = form_class(initial={version_field: version}, auto_id=auto_id)
+        forms[name] = form
+    return forms

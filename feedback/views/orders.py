@@ -24,7 +24,7 @@ from accounts.constants import Role
 from accounts.decorators import role_required
 from approvals.selectors import time_left
 from intake.files import stored_file_response
-from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors
+from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors, page_forms
 from jinpu_portal.submissions import DuplicateSubmission
 from jinpu_portal.views import found_or_404, page_context
 
@@ -94,30 +94,45 @@ def _rating_context(order) -> dict:
     }
 
 
-@role_required(*FEEDBACK_STAFF)
-@require_GET
-def order_detail(request, pk):
-    order = _order_or_404(request, pk)
-    seen = {"seen": svc.order_token(order)}
+#: The order page's acts: action → (form class, prefix of its ids, success message).
+ORDER_ACTIONS = {
+    "call-back": (forms.CallBackForm, "callback", "已登记回访核实，整改时限开始计算。"),
+    "reply": (forms.ReplyForm, "reply", "已答复群众，等待群众对整改结果评价。"),
+    "return-visit": (forms.VisitForm, "visit", "已登记回访评价。"),
+    "appeal": (forms.AppealForm, "appeal", "申诉已提交，等待督查人员复核。"),
+    "rule": (forms.RuleForm, "rule", "已裁定，整改单办结。"),
+}
+#: Their forms as page_forms takes them, each in the template as ``<prefix>_form``.
+ORDER_FORMS = {
+    action: (f"{prefix}_form", form_class, prefix)
+    for action, (form_class, prefix, _) in ORDER_ACTIONS.items()
+}
+
+
+def _order_page(request, order, *, refused: str = "", status: int = 200):
+    """The order page. ``refused``: the action of a post the form or the service refused:
+    its form shows what was typed and its errors, carrying the order's step of now (the
+    page shows the order as it is now), so nothing typed is lost and it can be sent
+    again; an appeal's evidence file is chosen again (a browser cannot keep it)."""
     context = {
         **_rating_context(order),
         **page_context(order_page_for(user=request.user, order=order)),
-        "callback_form": forms.CallBackForm(initial=seen, auto_id="callback_%s"),
-        "reply_form": forms.ReplyForm(initial=seen, auto_id="reply_%s"),
-        "visit_form": forms.VisitForm(initial=seen, auto_id="visit_%s"),
-        "appeal_form": forms.AppealForm(auto_id="appeal_%s"),
-        "rule_form": forms.RuleForm(initial=seen, auto_id="rule_%s"),
+        **page_forms(
+            request,
+            ORDER_FORMS,
+            refused=refused,
+            version_field="seen",
+            version=svc.order_token(order),
+        ),
+        "open_act": refused,
     }
-    return render(request, "feedback/orders_detail.html", context)
+    return render(request, "feedback/orders_detail.html", context, status=status)
 
 
-ORDER_ACTIONS = {
-    "call-back": (forms.CallBackForm, "已登记回访核实，整改时限开始计算。"),
-    "reply": (forms.ReplyForm, "已答复群众，等待群众对整改结果评价。"),
-    "return-visit": (forms.VisitForm, "已登记回访评价。"),
-    "appeal": (forms.AppealForm, "申诉已提交，等待督查人员复核。"),
-    "rule": (forms.RuleForm, "已裁定，整改单办结。"),
-}
+@role_required(*FEEDBACK_STAFF)
+@require_GET
+def order_detail(request, pk):
+    return _order_page(request, _order_or_404(request, pk))
 
 
 def _run_order_action(request, order, action: str, data: dict):
@@ -145,12 +160,15 @@ def order_action(request, pk, action):
     if action not in ORDER_ACTIONS:
         raise Http404
     order = _order_or_404(request, pk)
-    form_class, success = ORDER_ACTIONS[action]
+    form_class, _, success = ORDER_ACTIONS[action]
     form = form_class(request.POST, request.FILES)
     if not form.is_valid():
         flash_form_errors(request, form)
-        return redirect("feedback:order", pk=order.pk)
-    act_and_say(request, success, _run_order_action, request, order, action, form.cleaned_data)
+        return _order_page(request, _order_or_404(request, pk), refused=action, status=400)
+    data = form.cleaned_data
+    if not act_and_say(request, success, _run_order_action, request, order, action, data):
+        # Refused: the page again, as it is now, keeping what was typed.
+        return _order_page(request, _order_or_404(request, pk), refused=action, status=400)
     return redirect("feedback:order", pk=order.pk)
 
 
@@ -231,12 +249,16 @@ def appeal_detail(request, pk):
                 return redirect("feedback:appeals")
         else:
             flash_form_errors(request, form)
-        return redirect("feedback:appeal", pk=appeal.pk)
+        # Refused: the page again (as it is now), the conclusion and opinion kept.
+        appeal = found_or_404(
+            appeal_get_for(user=request.user, pk=pk), "没有找到该申诉，或您无权复核。"
+        )
     order = appeal.order
     return render(
         request,
         "feedback/orders_appeal.html",
         {"appeal": appeal, **_rating_context(order), "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -189,3 +189,21 @@ def test_appeal_pages(orders_scene, client):
     )
     client.force_login(s.hall_clerk)
     assert client.get(reverse("feedback:appeals")).status_code == 403
+
+
+def test_a_refused_ruling_keeps_what_was_typed(orders_scene, client):
+    """A supervisor's refused 复核 (an opinion over 500 characters) shows the appeal page
+    again with the conclusion chosen and the opinion typed; nothing is decided."""
+    s = orders_scene
+    appeal = _file(s, order_of(bad_rating(s.case)))
+    client.force_login(s.supervisor)
+    opinion = "监控记录不足以证明群众未到窗口，申诉理由不充分" * 25  # 575 characters
+    response = client.post(
+        reverse("feedback:appeal", args=[appeal.pk]), {"accept": "0", "reason": opinion}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"{opinion}</textarea>" in html
+    assert re.search(r'<option value="0" selected>', html)
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.PENDING

@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 
 from accounts.authorization import agent_revoke
 from feedback.constants import Finding, OrderStatus, Stage
-from feedback.services.orders import order_call_back, order_reply
+from feedback.models import Appeal
+from feedback.services.orders import order_call_back, order_reply, order_token
 from tests.factories import (
     CitizenFactory,
     accept_case,
@@ -305,3 +306,45 @@ def test_an_order_waiting_for_the_visit_shows_no_finished_light(orders_scene, tw
     heading = html[html.index('id="order-status"') : html.index('id="actions"')]
     assert "待回访评价" in heading
     assert "已办结" not in heading
+
+
+def test_a_refused_order_action_keeps_what_was_typed(orders_scene, two_orders, client):
+    """A refused step (by the form, or by the service: a colleague acted meanwhile) shows
+    the order page again with what was typed and the step of now; nothing is saved."""
+    s = orders_scene
+    intake, _ = two_orders
+    client.force_login(s.hall_clerk)
+    first_step = order_token(intake)
+    order_call_back(order=intake, actor=s.hall_clerk, finding=Finding.TRUE, note="属实。")
+    intake.refresh_from_db()
+    reply = reverse("feedback:order_action", args=[intake.pk, "reply"])
+
+    # Too long for the form: the 400 page keeps all of it, with the error.
+    too_long = "已对窗口人员进行服务规范培训" * 40  # 560 characters
+    response = client.post(reply, {"seen": order_token(intake), "text": too_long})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"{too_long}</textarea>" in html
+    assert "500" in html
+
+    # Sent from a page of the step before (a colleague moved it since): the service
+    # refuses; the answer stays, with the step of now, so it can be sent again.
+    text = "已约谈当班人员并整改，向群众致歉。"
+    response = client.post(reply, {"seen": first_step, "text": text})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"{text}</textarea>" in html
+    assert f'name="seen" value="{order_token(intake)}"' in html
+    intake.refresh_from_db()
+    assert (intake.status, intake.reply) == (OrderStatus.RECTIFYING, "")
+
+    # An appeal without its evidence: the reason stays and the appeal form is open.
+    response = client.post(
+        reverse("feedback:order_action", args=[intake.pk, "appeal"]),
+        {"kind": "mistaken", "reason": "群众误评，当日未到窗口办理。"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "群众误评，当日未到窗口办理。</textarea>" in html
+    assert '<details id="appeal-form" open>' in html
+    assert not Appeal.objects.filter(order=intake).exists()
