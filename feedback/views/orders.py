@@ -108,6 +108,14 @@ ORDER_FORMS = {
     for action, (form_class, prefix, _) in ORDER_ACTIONS.items()
 }
 
+#: The order's status in which each of the unit's and the supervisor's steps is offered.
+ORDER_STEPS = {
+    "call-back": OrderStatus.CALLBACK,
+    "reply": OrderStatus.RECTIFYING,
+    "return-visit": OrderStatus.VISIT,
+    "rule": OrderStatus.RULING,
+}
+
 
 def _order_page(request, order, *, refused: str = "", status: int = 200):
     """The order page. ``refused``: the action of a post the form or the service refused:
@@ -126,6 +134,11 @@ def _order_page(request, order, *, refused: str = "", status: int = 200):
         ),
         "open_act": refused,
     }
+    # The step moved on meanwhile (its form is no longer on the page): what was typed is
+    # shown above, to copy, not lost.
+    step = ORDER_STEPS.get(refused)
+    if step is not None and order.status != step:
+        context["kept_text"] = (request.POST.get("text") or request.POST.get("note") or "").strip()
     return render(request, "feedback/orders_detail.html", context, status=status)
 
 

@@ -338,6 +338,18 @@ def test_a_refused_order_action_keeps_what_was_typed(orders_scene, two_orders, c
     intake.refresh_from_db()
     assert (intake.status, intake.reply) == (OrderStatus.RECTIFYING, "")
 
+    # A colleague replied meanwhile (the reply form is gone): the text is shown to copy.
+    seen = order_token(intake)
+    order_reply(order=intake, actor=s.hall_clerk, text="已整改。")
+    late = "另行补充：已调整窗口排班。"
+    response = client.post(reply, {"seen": seen, "text": late})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="kept-text"' in html
+    assert late in html
+    intake.refresh_from_db()
+    assert intake.reply == "已整改。"
+
     # An appeal without its evidence: the reason stays and the appeal form is open.
     response = client.post(
         reverse("feedback:order_action", args=[intake.pk, "appeal"]),
