@@ -107,3 +107,31 @@ def test_the_unit_works_the_order_to_the_return_visit(live_server, browser, scre
         (1, "unsatisfied", "online"),
         (2, "basic", "phone"),
     ]
+
+
+def test_a_refused_reply_keeps_what_was_typed(live_server, browser, screenshots_dir, scene, clerk):
+    """The clerk answers from a page a colleague's answer has overtaken: the page comes
+    back with the step of now, the refusal, and the answer typed, to copy. At 1280 and
+    390 px: no sideways scroll, nothing serious for axe."""
+    from feedback.constants import Finding
+    from feedback.services.orders import order_call_back, order_reply
+
+    base = live_server.url
+    order = scene["order"]
+    order_call_back(order=order, actor=clerk, finding=Finding.TRUE, note="已电话核实，情况属实。")
+    text = "已组织窗口人员服务规范培训，并当面向群众致歉说明。"
+    context, page = _session(browser, DESKTOP, base, "clerk-test")
+    page.goto(f"{base}/feedback/orders/{order.pk}/")
+    page.fill("#reply_text", text)
+    order_reply(order=order, actor=clerk, text="已整改。")  # a colleague, meanwhile
+    page.click("#btn-reply")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#kept-text")).to_contain_text(text)
+    expect(page.locator(".alert-danger")).to_be_visible()
+    expect(page.locator("#order-status")).to_contain_text("待回访评价")
+    for label, viewport in (("1280", DESKTOP), ("390", PHONE)):
+        page.set_viewport_size(viewport)
+        name = f"feedback-order-refused-{label}"
+        _check(page, f"order page, refused reply, {label}", screenshots_dir, name)
+        assert_fits_the_phone(page)
+    context.close()
