@@ -720,7 +720,7 @@ def extension_decide(
         raise ApprovalPermissionDenied("不能批准本人提出的延期申请。")
     if application.status not in (CaseStatus.IN_APPROVAL, CaseStatus.SUPPLEMENT_REQUESTED):
         raise ApprovalError("办件已办结或终止，不能再延期。", code="case_status")
-    note = limit_text(note, "批准意见", max_length=EXTENSION_NOTE_MAX_LENGTH)
+    note = limit_text(note, "说明", max_length=EXTENSION_NOTE_MAX_LENGTH)
     if not approve and not note:
         raise ApprovalError("不批准延期时请说明理由。", code="note")
     if approve:

@@ -149,7 +149,7 @@ def test_an_over_long_decision_note_is_refused_not_cut(case, extension, spj_head
     response = api.post(url, {"approve": False, "note": "长" * 281}, format="json")
     assert response.status_code == 400
     assert response.json()["detail"] == "批准意见：请确保这个字段不能超过 280 个字符。"
-    with pytest.raises(ValidationError, match="批准意见过长：最多 280 字，现有 301 字。"):
+    with pytest.raises(ValidationError, match="说明过长：最多 280 字，现有 301 字。"):
         svc.extension_decide(extension=extension, actor=spj_head, approve=False, note="长" * 301)
     extension.refresh_from_db()
     assert extension.status == ExtensionStatus.REQUESTED

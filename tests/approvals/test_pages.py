@@ -332,7 +332,7 @@ def test_a_refused_extension_decision_keeps_what_was_typed(
     assert response.status_code == 400
     html = response.content.decode()
     assert f'value="{long_note}"' in html
-    assert "批准意见过长：最多 280 字，现有 286 字。" in html
+    assert "说明过长：最多 280 字，现有 286 字。" in html
     assert 'aria-invalid="true"' in html
     extension.refresh_from_db()
     assert (extension.status, extension.decision_note) == (ExtensionStatus.REQUESTED, "")
