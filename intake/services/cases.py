@@ -292,6 +292,16 @@ UPLOAD_FIELDS = [
 ]
 
 
+def _slot_of(application: Application, material: ItemMaterial | int) -> SubmittedMaterial:
+    """The application's slot of ``material`` (an ItemMaterial or its id); one of another
+    item is refused."""
+    material_id = getattr(material, "pk", material)
+    slot = next((slot for slot in slots_of(application) if slot.material_id == material_id), None)
+    if slot is None:
+        raise IntakeError("该材料不属于本申请。", code="unknown_material")
+    return slot
+
+
 @transaction.atomic
 def material_upload(
     *, application: Application, material: ItemMaterial | int, uploaded_file, actor: User
@@ -301,10 +311,7 @@ def material_upload(
     _require_applicant(application, actor)
     if application.status not in UPLOADABLE_BY_APPLICANT:
         raise not_editable(application)
-    material_id = getattr(material, "pk", material)
-    slot = next((slot for slot in slots_of(application) if slot.material_id == material_id), None)
-    if slot is None:
-        raise IntakeError("该材料不属于本申请。", code="unknown_material")
+    slot = _slot_of(application, material)
     _store_file(slot, uploaded_file)
     if slot.status in (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE):
         slot.status = MaterialStatus.PENDING
@@ -358,10 +365,7 @@ def material_scan(
             f"申请当前状态为“{application.get_status_display()}”，不能再上传扫描件。",
             code="not_scannable",
         )
-    material_id = getattr(material, "pk", material)
-    slot = next((slot for slot in slots_of(application) if slot.material_id == material_id), None)
-    if slot is None:
-        raise IntakeError("该材料不属于本申请。", code="unknown_material")
+    slot = _slot_of(application, material)
     if slot.status not in (MaterialStatus.PENDING, MaterialStatus.RECEIVED):
         raise IntakeError(
             f"“{slot.material.name}”的核验结果为“{slot.get_status_display()}”，"

@@ -230,6 +230,11 @@ def test_scan_rules(case, clerk, online_case, accept, sequential_version):
     other.materials.filter(material__name="申请书").update(status=MaterialStatus.MISSING)
     with pytest.raises(IntakeError, match="没有收到纸质材料"):
         scan(other, clerk)
+    # a material of another item is not one of the case's
+    foreign = make_item(name="别的事项").materials.get(name="申请表")
+    with pytest.raises(IntakeError, match="该材料不属于本申请") as refused:
+        material_scan(application=case, material=foreign, uploaded_file=pdf_file(), actor=clerk)
+    assert refused.value.code == "unknown_material"
     # a scan replaces the previous one
     first = scan(case, clerk)
     old_name = first.file.name
