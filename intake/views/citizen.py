@@ -118,6 +118,12 @@ def _application_or_404(request, pk: int) -> Application:
     )
 
 
+def _row_or_404(rows, pk: int, message: str):
+    """The row of ``rows`` (an application's loaded materials or notices) with ``pk``, or
+    a 404 with ``message``: one of another application is not found here."""
+    return found_or_404(next((row for row in rows if row.pk == pk), None), message)
+
+
 def _own_application_or_404(request, pk: int) -> Application:
     """An application the user may see and, as its applicant, change."""
     application = _application_or_404(request, pk)
@@ -470,9 +476,7 @@ def application_withdraw_view(request, pk: int):
 def material_file(request, pk: int, slot_id: int):
     """A file the applicant uploaded, for those who may see the application."""
     application = _application_or_404(request, pk)
-    slot = next((s for s in application.materials.all() if s.pk == slot_id), None)
-    if slot is None:
-        raise Http404("未找到该材料文件。")
+    slot = _row_or_404(application.materials.all(), slot_id, "未找到该材料文件。")
     return material_file_response(slot)
 
 
@@ -488,9 +492,7 @@ def attorney_file(request, pk: int):
 def notice_file(request, pk: int, notice_id: int):
     """A notice's PDF, once rendered (a pending one is "生成中" on the page)."""
     application = _application_or_404(request, pk)
-    notice = next((n for n in application.notices.all() if n.pk == notice_id), None)
-    if notice is None:
-        raise Http404("未找到该文书。")
+    notice = _row_or_404(application.notices.all(), notice_id, "未找到该文书。")
     if notice.status != NoticeStatus.READY or not notice.file:
         raise Http404("文书正在生成中，请稍后刷新页面再下载。")
     notice_downloaded.send(sender=Notice, application=application, notice=notice, user=request.user)

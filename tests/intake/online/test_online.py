@@ -537,6 +537,24 @@ def test_timeline_names_roles_places_and_never_staff(
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
 
 
+def test_a_file_is_found_only_through_its_own_application(
+    client, applicant, item, django_capture_on_commit_callbacks
+):
+    # Both applications are the applicant's: the file of one, asked for through the
+    # other's address, is not found.
+    first = submit_online(applicant, item)
+    second = submit_online(applicant, item)
+    with django_capture_on_commit_callbacks(execute=True):
+        accept_all(second, make_clerk())
+    slot = second.materials.exclude(file="").first()
+    notice = second.notices.get()
+    login(client, applicant)
+    assert client.get(f"/intake/my/{second.pk}/materials/{slot.pk}/").status_code == 200
+    assert client.get(f"/intake/my/{second.pk}/notices/{notice.pk}/").status_code == 200
+    assert client.get(f"/intake/my/{first.pk}/materials/{slot.pk}/").status_code == 404
+    assert client.get(f"/intake/my/{first.pk}/notices/{notice.pk}/").status_code == 404
+
+
 def test_a_notice_not_yet_rendered_shows_pending(client, applicant, item):
     application = submit_online(applicant, item)
     accept_all(application, make_clerk())  # in a test transaction: rendering never runs
