@@ -45,7 +45,7 @@ from .. import selectors
 from ..constants import TicketSource, TicketStatus, WindowState
 from ..models import Appointment, ServiceCategory, Ticket
 from ..services import appointments, calling, tickets, windows
-from ..services.base import clerk_hall_id, watches_halls
+from ..services.base import clerk_hall_id, signed_in, watches_halls
 from ..services.tickets import follow_path
 from ..throttles import TOO_MANY, HallAddressThrottle
 from .serializers import (
@@ -114,21 +114,47 @@ def _public_ticket(ticket: Ticket, wait) -> dict:
 
 #: The kiosk's body checked with IssueSerializer's fields, bound once (the hot path).
 _ISSUE_INPUT = FlatInput(IssueSerializer)
-#: The public issue's and check-in's refusals.
-ISSUE_ERRORS = {409: "该请求标识已取过号（重复提交），未重复取号"}
+
+
+def _ticket_schema(summary: str, request, invalid: str):
+    """The schema of a public way to a ticket (取号, 签到): the body ``request``, the
+    ticket answered (201), a 400 described as ``invalid`` and the key's 409."""
+    return extend_schema(
+        tags=TAGS,
+        summary=summary,
+        request=request,
+        responses={
+            201: PublicTicketSerializer,
+            **error_responses({400: invalid, 409: "该请求标识已取过号（重复提交），未重复取号"}),
+        },
+    )
 
 
 def _kiosk_issue(*, service, **arguments):
-    """``service`` (取号 or 签到) with ``arguments``, run through ``call_service`` (which
-    answers its other refusals): the request's key sent again (``DuplicateSubmission``)
-    is a 409 naming the first request's ticket by its number when the same client sent
-    it (nobody signed in, or the same clerk), as the 取号 page shows it."""
+    """``service`` (取号 or 签到) with ``arguments``: the request's key sent again
+    (``DuplicateSubmission``) is a 409 naming the first request's ticket by its number
+    when the same client sent it (nobody signed in, or the same clerk), as the 取号 page
+    shows it."""
     try:
         return service(**arguments)
     except DuplicateSubmission as error:
         made = error.made
         first = f"首次取到的是 {made.label} 号。" if isinstance(made, Ticket) else ""
         raise duplicate_conflict(error, first) from None
+
+
+def _ticket_answer(service, data, **arguments) -> Response:
+    """``service`` (取号 or 签到) with ``arguments`` and the body's hall and request key,
+    run through ``_kiosk_issue`` and ``call_service`` (which answers its other refusals):
+    the ticket issued, with the people ahead and the expected wait (201)."""
+    issued = call_service(
+        _kiosk_issue,
+        service=service,
+        hall_id=data.get("hall"),
+        submission=data["submission"],
+        **arguments,
+    )
+    return Response(_public_ticket(issued.ticket, issued.wait), status=status.HTTP_201_CREATED)
 
 
 class PublicThrottled(SaysWhyThrottled):
@@ -146,32 +172,21 @@ class IssueApi(JSONAnswers, PublicThrottled, APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="取号",
-        request=IssueSerializer,
-        responses={
-            201: PublicTicketSerializer,
-            **error_responses({400: "业务类别无效等", **ISSUE_ERRORS}),
-        },
-    )
+    @_ticket_schema("取号", IssueSerializer, "业务类别无效等")
     def post(self, request):
         data = _ISSUE_INPUT(request.data)
-        user = request.user if request.user.is_authenticated else None
+        user = signed_in(request.user)
         desk = user is not None and clerk_hall_id(user) is not None
-        issued = call_service(
-            _kiosk_issue,
-            service=tickets.ticket_issue,
-            category_id=data["category"],
-            hall_id=data.get("hall"),
+        return _ticket_answer(
+            tickets.ticket_issue,
+            data,
             actor=user,
+            category_id=data["category"],
             source=TicketSource.DESK if desk else TicketSource.KIOSK,
             id_number=data["id_number"],
             mobile=data["mobile"],
             priority=data["priority"],
-            submission=data["submission"],
         )
-        return Response(_public_ticket(issued.ticket, issued.wait), status=status.HTTP_201_CREATED)
 
 
 class CheckInApi(PublicThrottled, APIView):
@@ -181,27 +196,15 @@ class CheckInApi(PublicThrottled, APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        tags=TAGS,
-        summary="预约签到取号",
-        request=CheckInSerializer,
-        responses={
-            201: PublicTicketSerializer,
-            **error_responses({400: "预约码无效等", **ISSUE_ERRORS}),
-        },
-    )
+    @_ticket_schema("预约签到取号", CheckInSerializer, "预约码无效等")
     def post(self, request):
         data = valid(CheckInSerializer(data=request.data))
-        user = request.user if request.user.is_authenticated else None
-        issued = call_service(
-            _kiosk_issue,
-            service=appointments.appointment_check_in,
+        return _ticket_answer(
+            appointments.appointment_check_in,
+            data,
+            actor=signed_in(request.user),
             code=data["code"],
-            hall_id=data.get("hall"),
-            actor=user,
-            submission=data["submission"],
         )
-        return Response(_public_ticket(issued.ticket, issued.wait), status=status.HTTP_201_CREATED)
 
 
 class FollowApi(APIView):
