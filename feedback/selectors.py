@@ -15,12 +15,12 @@ scope is their supervision scope alone, whatever other role they hold
 (``supervisor_scope``), so the overview and 好差评统计 count the same ratings.
 
 The rater's identity (issue 14 item 6): shown to supervisors,
-and to the unit handling a 差评 (issue 14 item 7: the window's hall for an intake
-service, the deciding department for a conclusion or an intake without a hall: the
-owner of its rectification order), never for a good rating to staff. Where it is
-shown, the rater is named by one rule (``rater_name_of``): the applicant's verified name
-when the applicant rated or the rating came without an account, else the account's
-name.
+and to the unit handling a 差评 (issue 14 item 7: the unit owning its rectification
+order, ``handling_hall_id``: the window's hall for a service given at a window, an
+intake or a 即办件 concluded there on the spot, else the deciding department), never for
+a good rating to staff. Where it is shown, the rater is named by one rule
+(``rater_name_of``): the applicant's verified name when the applicant rated or the
+rating came without an account, else the account's name.
 """
 
 from __future__ import annotations
@@ -75,15 +75,29 @@ class StaffScope:
         return self.instance_filter("instance__")
 
     def sees_rater(self, rating: Rating) -> bool:
-        """Whether the rater's identity of ``rating`` (in scope) may be shown."""
+        """Whether the rater's identity of ``rating`` (in scope) may be shown: to a
+        supervisor, else on a 差评 to the unit owning its rectification order (the order
+        pages' owner, ``order_selectors.owned_scope``)."""
         if self.supervisor:
             return True
         if rating.level not in BAD_LEVELS:
             return False
         instance = rating.instance
-        if instance.stage == Stage.INTAKE and instance.hall_id:
-            return instance.hall_id == self.hall_id
+        hall_id = handling_hall_id(instance)
+        if hall_id is not None:
+            return hall_id == self.hall_id
         return instance.department_id in self.handling_department_ids
+
+
+def handling_hall_id(instance: ServiceInstance) -> int | None:
+    """The hall whose clerks handle a 差评 of ``instance`` (the owner of its
+    rectification order, ``services.orders.order_open``): the hall of a service given at
+    a window, the intake or a 即办件 concluded there on the spot; None when the
+    department's approvers handle it (a conclusion decided in the back office, an
+    intake without a hall)."""
+    if instance.stage == Stage.INTAKE or instance.window_id:
+        return instance.hall_id
+    return None
 
 
 def staff_scope_for(*, user) -> StaffScope:

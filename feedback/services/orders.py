@@ -77,6 +77,7 @@ from ..models import (
     ServiceInstance,
 )
 from ..order_selectors import owner_users, owns, supervised_scope, supervises, supervisors_of
+from ..selectors import handling_hall_id
 from ..states import AppealMove, OrderAction, OrderMove, ReviewEntryMove, move
 
 TEXT_MAX = 500
@@ -265,7 +266,7 @@ def order_open(*, rating: Rating) -> RectificationOrder:
         application=application,
         stage=instance.stage,
         department=instance.department or application.item_version.department,
-        hall=instance.hall if instance.stage == Stage.INTAKE or instance.window_id else None,
+        hall=instance.hall if handling_hall_id(instance) is not None else None,
         status=OrderStatus.CALLBACK,
     )
     order.clock = _start_clock(order, settings.FEEDBACK_CALLBACK_DAYS, timezone.localdate())
