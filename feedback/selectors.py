@@ -4,15 +4,14 @@ rectification orders' reads are in ``order_selectors``: feedback is split by par
 (ratings, orders, pads), as its forms (``rate_forms``, ``order_forms``, ``pad_forms``),
 views and services are.
 
-Scope (``staff_scope_for``: the API's figures and ratings list read the same rule):
-- a supervisor: the whole district when district-wide (全区督查), else the instances of
-  the departments they watch;
-- an approver: the instances of the departments they act for;
+Scope (``staff_scope_for``: the API's figures, ratings list and export read it):
+- a supervisor: their supervision scope alone (``supervisor_scope``), whatever other role
+  they also hold: the whole district when district-wide (全区督查), else the instances of
+  the departments they watch; the supervision pages (the overview, 好差评统计, the rating
+  list) count the same ratings;
+- an approver (a department head too): the instances of the departments they act for;
 - a clerk: the instances of their window's hall (the hall's windows and clerks);
-- several roles: the union. Anyone else: nothing.
-On the supervision pages and in the ratings export (supervisors only) a supervisor's
-scope is their supervision scope alone, whatever other role they hold
-(``supervisor_scope``), so the overview and 好差评统计 count the same ratings.
+- an approver who is also a clerk: the union. Anyone else: nothing.
 
 The rater's identity (issue 14 item 6): shown to supervisors,
 and to the unit handling a 差评 (issue 14 item 7: the unit owning its rectification
@@ -32,11 +31,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.constants import Role
-from accounts.selectors import (
-    department_list_acting_for,
-    department_list_supervised_by,
-    is_district_wide_supervisor,
-)
+from accounts.selectors import department_list_acting_for, supervision_scope
 
 from .constants import BAD_LEVELS, InstanceState, Stage
 from .figures import period_filter
@@ -101,32 +96,29 @@ def handling_hall_id(instance: ServiceInstance) -> int | None:
 
 
 def staff_scope_for(*, user) -> StaffScope:
-    """The user's feedback scope (a few queries, once per request)."""
+    """The user's feedback scope (a few queries, once per request): a supervisor's is
+    their supervision scope alone (``supervisor_scope``), as on the supervision pages."""
     if not user.is_authenticated:
         return StaffScope()
-    if is_district_wide_supervisor(user=user):
-        return StaffScope(everything=True, supervisor=True)
-    supervisor = user.has_role(Role.SUPERVISOR)
+    if user.has_role(Role.SUPERVISOR):
+        return supervisor_scope(supervision_scope(user=user))
     profile = getattr(user, "staff_profile", None)
-    watched = set(department_list_supervised_by(user=user).values_list("pk", flat=True))
-    acting = set(department_list_acting_for(user=user).values_list("pk", flat=True))
+    acting = frozenset(department_list_acting_for(user=user).values_list("pk", flat=True))
     clerk = user.has_role(Role.CLERK) and profile is not None and profile.window_id
-    hall_id = profile.window.hall_id if clerk else None
     return StaffScope(
-        supervisor=supervisor,
-        department_ids=frozenset(watched | acting),
-        handling_department_ids=frozenset(acting),
-        hall_id=hall_id,
+        department_ids=acting,
+        handling_department_ids=acting,
+        hall_id=profile.window.hall_id if clerk else None,
     )
 
 
 def supervisor_scope(departments: frozenset[int] | None) -> StaffScope:
-    """A supervisor's feedback scope on the supervision pages (the overview, 好差评统计,
-    the ratings behind a figure) and in the ratings export: their supervision scope
+    """A supervisor's feedback scope: their supervision scope
     (``accounts.selectors.supervision_scope``: None for the district, else the
-    departments they watch), the one rule every supervision page reads, whatever other
-    role they also hold. (``staff_scope_for``, the API's, adds an approver's departments
-    and a clerk's hall: a supervisor who is also one would count other ratings there.)"""
+    departments they watch), the one rule every supervision page (the overview, 好差评统计,
+    the ratings behind a figure) and the API read, whatever other role they also hold
+    (an approver's departments or a clerk's hall would count other ratings, and show
+    their raters as a supervisor's)."""
     if departments is None:
         return StaffScope(everything=True, supervisor=True)
     return StaffScope(supervisor=True, department_ids=frozenset(departments))

@@ -1,18 +1,19 @@
 """The staff side of the 好差评 API: figures, the ratings in scope, the export.
 
 - ``GET /api/v1/feedback/figures/``: the figures (feedback.figures) of a period, per
-  grouping; supervisors see the district (or the departments they watch), approvers
-  their departments, clerks their hall.
+  grouping; supervisors see the district (or the departments they watch) whatever other
+  role they hold, as on the supervision pages; approvers their departments, clerks
+  their hall.
 - ``GET /api/v1/feedback/ratings/``: the ratings in the same scope, newest first; the
-  rater's identity only to supervisors and to the unit handling a 差评.
+  rater's identity only to supervisors and to the unit owning a 差评's order.
 - ``GET /api/v1/feedback/ratings/export.csv`` and ``export.json``: supervisors only,
   the ratings of a period in the fields of the provincial 好差评 interface with each
   rating's push status (feedback.export), streamed.
 
-Permission, per view: ``IsFeedbackStaff`` (supervisor, approver or clerk) with the scope
-of ``feedback.selectors.staff_scope_for``; the export ``MayExportRatings``, with the
-supervisor's own scope (``feedback.selectors.supervisor_scope``: the departments they
-watch, as the supervision pages count).
+Permission, per view: ``IsFeedbackStaff`` (supervisor, approver or clerk), the export
+``MayExportRatings``; each with the scope of ``feedback.selectors.staff_scope_for`` (a
+supervisor's own: ``supervisor_scope``, the departments they watch, as the supervision
+pages count).
 """
 
 from django.http import StreamingHttpResponse
@@ -25,7 +26,6 @@ from rest_framework.views import APIView
 
 from accounts.api.permissions import HasRole
 from accounts.constants import Role
-from accounts.selectors import supervision_scope
 from jinpu_portal.api.errors import valid
 
 from ..constants import (
@@ -39,13 +39,7 @@ from ..constants import (
 )
 from ..export import EXPORT_FIELDS, csv_stream, export_rows, json_stream
 from ..figures import FIGURES, Grouping, figure_table
-from ..selectors import (
-    StaffScope,
-    rater_name,
-    rating_list_for,
-    staff_scope_for,
-    supervisor_scope,
-)
+from ..selectors import StaffScope, rater_name, rating_list_for, staff_scope_for
 
 TAGS = ["好差评"]
 
@@ -187,10 +181,18 @@ class FigureTableSerializer(serializers.Serializer):
     definitions = FigureDefinitionSerializer(many=True)
 
 
+#: Whose ratings each staff member sees (feedback.selectors.staff_scope_for), in the
+#: schema's descriptions of the figures and the ratings list.
+SCOPE_DESCRIPTION = (
+    "范围：督查人员为全区（全区督查）或所督查的部门，兼任审批人员、综窗人员的也只计督查范围，"
+    "与综合监管、好差评统计页面相同；审批人员（含部门负责人）为其审批的部门；综窗人员为所在大厅。"
+)
+
+
 class FiguresApi(APIView):
     """好差评 figures of a period per grouping (一事一评). Permission: IsFeedbackStaff,
-    scoped: supervisors the district (or their departments), approvers their
-    departments, clerks their hall."""
+    scoped: supervisors the district (or their departments) whatever other role they
+    hold, approvers their departments, clerks their hall."""
 
     permission_classes = [IsFeedbackStaff]
 
@@ -201,7 +203,7 @@ class FiguresApi(APIView):
             "好评率、主动评价好评率、差评率、不评率（GB/T 39735-2020），差评整改率、回访率与平均"
             "整改工作日（国办发〔2019〕51号），按评价时间的期间与"
             "分组（月份、事项、部门、大厅、窗口、工作人员、渠道、环节）统计；申诉复核认定为误评、"
-            "恶意评价的不计入。口径见 definitions。"
+            "恶意评价的不计入。口径见 definitions。" + SCOPE_DESCRIPTION
         ),
         parameters=[FigureQuerySerializer],
         responses={200: FigureTableSerializer},
@@ -265,7 +267,7 @@ class StaffRatingSerializer(serializers.Serializer):
     push_status = serializers.ChoiceField(choices=PushStatus.choices, help_text="推送状态")
     rater = serializers.CharField(
         allow_null=True,
-        help_text="评价人：仅督查人员与处理该差评的单位可见，其他情况为 null",
+        help_text="评价人：仅督查人员与该差评整改单的整改单位可见，其他情况为 null",
     )
 
     def to_representation(self, rating):
@@ -301,7 +303,7 @@ class StaffRatingSerializer(serializers.Serializer):
 class RatingListApi(ListAPIView):
     """Ratings within the staff member's scope, newest first. Permission:
     IsFeedbackStaff, scoped like the figures; the rater only to supervisors and to the
-    unit handling a 差评."""
+    unit owning a 差评's rectification order."""
 
     permission_classes = [IsFeedbackStaff]
     serializer_class = StaffRatingSerializer
@@ -317,7 +319,15 @@ class RatingListApi(ListAPIView):
         return rating_list_for(scope=self.scope, **query)
 
     @extend_schema(
-        tags=TAGS, summary="评价列表（本人权限范围）", parameters=[RatingQuerySerializer]
+        tags=TAGS,
+        summary="评价列表（本人权限范围）",
+        description=(
+            "本人权限范围内的评价，按评价时间倒序；申诉复核核减的也列出（excluded 为 true）。"
+            + SCOPE_DESCRIPTION
+            + "评价人（rater）仅督查人员与该差评整改单的整改单位（窗口服务为该大厅的综窗人员，"
+            "后台办结为作出决定部门的审批人员）可见，其他情况为 null。"
+        ),
+        parameters=[RatingQuerySerializer],
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -339,9 +349,8 @@ class _ExportApi(APIView):
 
     def rows(self, request):
         query = valid(PeriodQuerySerializer(data=request.query_params))
-        # A supervisor's scope as on the 好差评 page that links here, not widened by a
-        # second role (feedback.selectors.supervisor_scope).
-        scope = supervisor_scope(supervision_scope(user=request.user))
+        # A supervisor's own scope, as on the 好差评 page that links here.
+        scope = staff_scope_for(user=request.user)
         return export_rows(scope=scope, start=query.get("start"), end=query.get("end"))
 
 

@@ -144,6 +144,23 @@ def test_an_approver_sees_the_rater_of_the_departments_own_orders_only(scene, cl
     assert shown(api) == pages["raters"] == {"B1": "张明"}
 
 
+def test_a_supervisor_who_is_also_an_approver_sees_one_scope(scene, client):
+    """(c) Watching SPJ, acting for OTHER: the API counts and lists SPJ's ratings, as
+    the supervision pages (3, where it counted the union: 5), with every rater there;
+    OTHER's good rating G3, whose rater no page names to them, is not listed (its rater
+    was shown: a supervisor's rule applied to an approver's department), nor are
+    OTHER's staff in the 工作人员 grouping. OTHER's 差评 B3 stays theirs to work on its
+    order page (and in the orders API)."""
+    s = scene
+    api, pages = api_view(s, s.both), pages_view(s, client, s.both)
+    assert api["counted"] == pages["counted"] == 3
+    assert set(api["raters"]) == pages["listed"] == {"G1", "B1", "B2"}
+    assert shown(api) == {"G1": "张明", "B1": "张明", "B2": "张明"}
+    assert pages["raters"] == shown(api) | {"B3": "张明"}  # B3: its order page
+    assert api["staff"] == pages["staff"]
+    assert str(s.other_approver) not in api["staff"]  # B3's approver, OTHER's
+
+
 def test_a_department_head_sees_what_the_departments_approvers_see(scene, client):
     """(d) SPJ's head: an approver of SPJ, no more; the on-the-spot 差评 B2 is the
     hall's, its rater hidden as on its order page (404)."""

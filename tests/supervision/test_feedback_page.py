@@ -312,7 +312,7 @@ def test_a_supervisor_with_a_second_role_sees_one_scope_on_both_pages(client, di
     """A supervisor watching D1 who also acts for D2 as an approver and sits at a window
     of the 金州厅 (D2's intakes): the overview and 好差评统计 both count D1 alone (R1 R2
     R3 R4 R10: 好评率 4/5 = 80.00 %), as the case figures and every supervision page
-    do; the export the page links to too. (The API's staff scope stays the union.)"""
+    do; the export the page links to and the API too."""
     import csv
     import io
 
@@ -335,9 +335,11 @@ def test_a_supervisor_with_a_second_role_sees_one_scope_on_both_pages(client, di
     export = client.get(reverse("api-feedback-ratings-csv"))
     text = b"".join(export.streaming_content).decode("utf-8-sig")
     assert len(list(csv.DictReader(io.StringIO(text)))) == 5
-    # The API, a staff member's union of roles, still shows D2's and the hall's.
+    # The API counts the supervision scope too, not the union of roles (D2's and the
+    # hall's: 9).
     from rest_framework.test import APIClient
 
     api = APIClient()
     api.force_authenticate(user)
-    assert api.get("/api/v1/feedback/figures/").json()["total"]["counts"]["rated"] == 9
+    assert api.get("/api/v1/feedback/figures/").json()["total"]["counts"]["rated"] == 5
+    assert api.get("/api/v1/feedback/ratings/").json()["count"] == 5
