@@ -12,8 +12,18 @@ provider from its ``AppConfig.ready()``.
   None``, rendered with its own template (a template of the registering app) and
   context; approvals shows 办理结果 on a concluded case, feedback the case's services with
   去评价 and the ratings given.
+- Workbench banners (``register_workbench_banner``): a bar at the top of the clerk's
+  workbench pages about the clerk's window, and a line added to the message of an
+  outcome given there (accepted, refused, sent back for correction). Its facts come in
+  the statement that loads the window on every workbench page
+  (``intake.selectors.workbench_window``): ``annotations()`` are expressions over the
+  ``Window`` row (``OuterRef("pk")`` is the window; names prefixed by the app), read
+  back from the window by ``panel(window) -> CasePanel | None`` and ``reminder(window)
+  -> str`` ("" for none), so a banner costs no statement of its own. The hall shows the
+  ticket in service at the window with 结束办理 (``hall.workbench``).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -31,8 +41,16 @@ class CasePanel:
     context: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class WorkbenchBanner:
+    annotations: Callable[[], dict]
+    panel: Callable[[object], CasePanel | None]
+    reminder: Callable[[object], str]
+
+
 _PUBLIC_LINKS: list = []
 _APPLICANT_PANELS: list = []
+_WORKBENCH_BANNERS: list = []
 
 
 def register_public_case_links(provider) -> None:
@@ -45,6 +63,11 @@ def register_applicant_case_panel(provider) -> None:
         _APPLICANT_PANELS.append(provider)
 
 
+def register_workbench_banner(banner: WorkbenchBanner) -> None:
+    if banner not in _WORKBENCH_BANNERS:
+        _WORKBENCH_BANNERS.append(banner)
+
+
 def public_case_links(application) -> list[CaseLink]:
     """The links the public pages of ``application`` offer its notice's holder."""
     if application is None:
@@ -55,3 +78,21 @@ def public_case_links(application) -> list[CaseLink]:
 def applicant_case_panels(application, user) -> list[CasePanel]:
     panels = (provider(application, user) for provider in _APPLICANT_PANELS)
     return [panel for panel in panels if panel is not None]
+
+
+def workbench_window_annotations() -> dict:
+    """What the banners read with the clerk's window, as ``Window`` annotations."""
+    return {name: value for b in _WORKBENCH_BANNERS for name, value in b.annotations().items()}
+
+
+def workbench_banners(window) -> list[CasePanel]:
+    """The bars of the workbench pages for ``window``, loaded by
+    ``intake.selectors.workbench_window`` (no statement here)."""
+    panels = (banner.panel(window) for banner in _WORKBENCH_BANNERS)
+    return [panel for panel in panels if panel is not None]
+
+
+def workbench_reminders(window) -> str:
+    """What the banners add to the message of an outcome given at ``window`` ("" for
+    nothing), from the window ``workbench_window`` loaded before the outcome."""
+    return "".join(banner.reminder(window) for banner in _WORKBENCH_BANNERS)

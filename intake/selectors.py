@@ -5,11 +5,13 @@ applicant's lists (my applications, bundles, messages) are in ``citizen_selector
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from accounts.constants import Role
+from accounts.models import Window
 from accounts.selectors import department_list_supervised_by, enterprise_access
 from accounts.validators import normalize_identity_number
 
 from .constants import CaseStatus, Channel
 from .models import Application, CaseEvent, CorrectionNotice, Notice, SubmittedMaterial
+from .page_hooks import workbench_window_annotations
 
 
 def applications_with_names() -> QuerySet[Application]:
@@ -69,6 +71,20 @@ def application_list_for(*, user) -> QuerySet[Application]:
 
 def application_get_for(*, user, pk: int) -> Application | None:
     return application_list_for(user=user).filter(pk=pk).first()
+
+
+def workbench_window(profile) -> Window:
+    """The window of a clerk's staff ``profile`` (checked by ``clerk_profile``) for a
+    workbench page: with its hall and what the banners of the apps above read
+    (``page_hooks.workbench_window_annotations``), in one statement. It becomes the
+    profile's window, so the services the page calls (``clerk_window``) read it there."""
+    window = (
+        Window.objects.select_related("hall")
+        .annotate(**workbench_window_annotations())
+        .get(pk=profile.window_id)
+    )
+    profile.window = window
+    return window
 
 
 def application_list_at_window(*, user, window) -> QuerySet[Application]:

@@ -16,7 +16,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.constants import Role
-from accounts.models import Citizen, Department, Enterprise, Hall, User, Window
+from accounts.models import Citizen, Department, Enterprise, Hall, StaffProfile, User, Window
 from accounts.selectors import may_act_for
 from catalog.calendar import add_working_days, current_calendar
 from catalog.constants import CaseType, MaterialRequirement, VersionStatus
@@ -152,11 +152,16 @@ def _require_enterprise_access(actor: User, enterprise_id: int, item_version) ->
         raise IntakePermissionDenied(NOT_REPRESENTATIVE)
 
 
-def clerk_window(actor: User) -> Window:
+def clerk_profile(actor: User) -> StaffProfile:
+    """The staff profile of a clerk who works at a window, else IntakePermissionDenied."""
     profile = getattr(actor, "staff_profile", None)
     if not actor.has_role(Role.CLERK) or profile is None or profile.window_id is None:
         raise IntakePermissionDenied("只有在综合窗口工作的综窗人员可以办理受理。")
-    return profile.window
+    return profile
+
+
+def clerk_window(actor: User) -> Window:
+    return clerk_profile(actor).window
 
 
 def _require_clerk_for(application: Application, actor: User) -> Window:

@@ -43,6 +43,7 @@ from ..constants import ApplicantKind, CaseStatus, Channel, MaterialStatus, Noti
 from ..errors import IntakeError, IntakePermissionDenied
 from ..files import material_file_response
 from ..models import Application, BundleApplication, Notice
+from ..page_hooks import workbench_reminders
 from ..selectors import (
     CASE_SEARCH_MAX_LENGTH,
     application_detail_for,
@@ -51,9 +52,10 @@ from ..selectors import (
     application_search,
     bundle_case_list_for,
     prereview_queue,
+    workbench_window,
 )
 from ..services.bundles import material_key
-from ..services.cases import SCANNABLE, application_resubmit, clerk_window, material_scan
+from ..services.cases import SCANNABLE, application_resubmit, clerk_profile, material_scan
 from ..services.counter import (
     ALREADY,
     applicant_register_at_window,
@@ -89,7 +91,7 @@ def clerk_required(view):
     @login_required
     def wrapper(request, *args, **kwargs):
         try:
-            request.clerk_window = clerk_window(request.user)
+            request.clerk_window = workbench_window(clerk_profile(request.user))
             return view(request, *args, **kwargs)
         except IntakePermissionDenied as error:
             return _denied(request, error)
@@ -387,6 +389,13 @@ def _already_submitted(request, made):
     return None
 
 
+def _outcome_given(request, message: str) -> None:
+    """The message of an outcome given at the clerk's window (accepted, refused, sent
+    back for correction), with what the apps above remind of then (the hall: the ticket
+    still in service there, to end on the queue panel; ``page_hooks``)."""
+    messages.success(request, message + workbench_reminders(request.clerk_window))
+
+
 def _outcome_message(application: Application) -> str:
     application.refresh_from_db(fields=["status", "case_number"])
     if application.case_number:
@@ -433,7 +442,7 @@ def counter_intake(request, citizen, enterprise, version_id: int):
     )
     if page is not None:
         return page
-    messages.success(request, _outcome_message(application))
+    _outcome_given(request, _outcome_message(application))
     return redirect("intake:workbench-application", pk=application.pk)
 
 
@@ -507,7 +516,7 @@ def application_detail(request, pk: int):
         except ValidationError as error:
             context["errors"] = error.messages
             return _detail(request, context, status=400)
-        messages.success(request, _outcome_message(application))
+        _outcome_given(request, _outcome_message(application))
         return redirect("intake:workbench-application", pk=application.pk)
     return _detail(request, context)
 
@@ -700,7 +709,7 @@ def counter_bundle(request, citizen, enterprise, bundle_id: int):
     if page is not None:
         return page
     count = bundle_application.applications.count()
-    messages.success(request, f"“{bundle.name}”已办理，共 {count} 个事项。")
+    _outcome_given(request, f"“{bundle.name}”已办理，共 {count} 个事项。")
     return redirect("intake:workbench-bundle-result", pk=bundle_application.pk)
 
 
