@@ -11,8 +11,10 @@ class HallConfig(AppConfig):
     def ready(self):
         self._connect_intake()
         from .page_navigation import register as register_pages
+        from .workbench import register as register_banner
 
         register_pages()  # the pages' cards on the role home pages
+        register_banner()  # the ticket in service, on the clerk's workbench pages
 
     @staticmethod
     def _connect_intake():

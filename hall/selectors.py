@@ -11,7 +11,9 @@
   people ahead and expected wait (two statements).
 * ``window_panel(window)``: the clerk's panel: the seat, the ticket at the window and the
   queue the window would call, in call order; ``served_at(window)``: today's tickets
-  served there, the latest first (each with the application its intake led to).
+  served there, the latest first (each with the application its intake led to);
+  ``serving_at(window)`` the ticket in service there (``serving_tickets``, also as a
+  subquery of the window the workbench pages load).
 * ``waiting_per_category(hall_id)``, ``categories(hall_id)``, ``hall_windows(hall_id)``,
   ``slots(category, day)``, ``hall_figures(hall_id, day)`` (supervisors: waiting now,
   average wait and service today, waits over 30 minutes, per category and per window),
@@ -274,9 +276,15 @@ def served_at(window: Window, *, limit: int = 10, now=None) -> list[Ticket]:
     )
 
 
+def serving_tickets(window):
+    """Today's tickets in service at ``window`` (one at most): a Window, its id, or
+    ``OuterRef("pk")`` in a query of windows (the workbench's banner, ``hall.workbench``)."""
+    return at_window(window).filter(status=TicketStatus.SERVING)
+
+
 def serving_at(window: Window) -> Ticket | None:
     """Today's ticket in service at ``window`` (the intake the panel opens), or None."""
-    return at_window(window).filter(status=TicketStatus.SERVING).first()
+    return serving_tickets(window).first()
 
 
 def hall_windows(hall_id: int):
