@@ -3,7 +3,8 @@ page (a kiosk, anonymous) issues a number with the applicant's ID number; the cl
 calls it from the queue panel; the hall display (1920x1080) shows it within 2 seconds
 (measured from the click); the clerk starts the service and lands in the counter intake
 with the applicant found; the case accepted there shows on the panel, linked to its page,
-after the service ends. axe (serious/critical: none) on each page at 1280 and 390 px,
+after the service ends; while it is in service the workbench's pages show it in a bar
+with 结束办理. axe (serious/critical: none) on each page at 1280 and 390 px,
 the display at 1920x1080 (and on a phone, the number called and its window in full).
 Screenshots: test-output/screenshots/hall-*.png.
 
@@ -26,7 +27,7 @@ from tests.e2e.helpers import (
     shoot,
     signed_in,
 )
-from tests.factories import accept_case
+from tests.factories import TicketFactory, accept_case
 from tests.hall.pages_support import hall_scene
 
 SCREEN = {"width": 1920, "height": 1080}
@@ -147,3 +148,65 @@ def test_a_ticket_is_called_shown_on_the_display_within_2_seconds_and_served(
     desk.wait_for_load_state("networkidle")
     assert desk.url == f"{base}{case_page}"
     expect(desk.locator("main")).to_contain_text(case.case_number)
+
+
+def _at_both_widths(page, what, screenshots_dir, name):
+    """axe, no sideways scroll, no squeezed text at 1280 and 390 px; screenshots
+    hall-workbench-<name>-desktop/phone.png; back at 1280."""
+    for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        assert_fits_and_passes_axe(page, f"{what}, {width}")
+        assert_no_squeezed_text(page, f"{what}, {width}")
+        shoot(page, screenshots_dir, f"hall-workbench-{name}-{width}")
+    page.set_viewport_size(DESKTOP)
+
+
+def test_the_workbench_shows_the_ticket_in_service_until_it_is_ended_there(
+    clerk, supervisor, applicant, item, live_server, screenshots_dir, browser
+):
+    """While A001 is in service, the counter intake's pages show it in a bar (number,
+    category, start, 叫号面板, 结束办理); the case accepted there says to end the
+    service on the panel; 结束办理 in the bar ends it and lands on the panel. axe at
+    1280 and 390 px on the intake page and the case's page with the bar.
+    Screenshots: test-output/screenshots/hall-workbench-*.png."""
+    scene = hall_scene(clerk, supervisor)
+    TicketFactory(category=scene.a, id_number=applicant.id_number)
+    base = live_server.url
+    _, desk = signed_in(browser, DESKTOP, base, clerk.username)
+    desk.goto(f"{base}{reverse('hall:panel')}")
+    desk.get_by_test_id("panel-call-next").click()
+    desk.get_by_test_id("panel-start").click()
+    desk.wait_for_load_state("networkidle")
+    expect(desk.get_by_test_id("workbench-ticket-label")).to_have_text("A001")
+    started = timezone.localtime(Ticket.objects.get().started_at)
+    expect(desk.get_by_test_id("workbench-ticket-since")).to_have_text(
+        f"企业登记 · {started:%H:%M} 开始办理"
+    )
+    desk.fill("input[name=q]", "食品经营")
+    desk.click("button:has-text('检索')")
+    desk.wait_for_load_state("networkidle")
+    desk.click("a:has-text('食品经营许可')")
+    desk.wait_for_load_state("networkidle")
+    expect(desk.get_by_test_id("workbench-ticket-label")).to_have_text("A001")
+    _at_both_widths(desk, "counter intake with the ticket in service", screenshots_dir, "intake")
+
+    desk.click("label[for=id_outcome_0]")  # 受理
+    desk.click("button:has-text('确认办理')")
+    desk.wait_for_load_state("networkidle")
+    case = Ticket.objects.get().application
+    assert case is not None
+    assert case.case_number
+    alert = desk.locator(".alert-success")
+    expect(alert).to_contain_text(f"已受理，办件编号 {case.case_number}。")
+    expect(alert).to_contain_text("A001 号仍在办理中：办完后请在叫号面板结束办理")
+    expect(desk.get_by_test_id("workbench-ticket-label")).to_have_text("A001")
+    _at_both_widths(desk, "accepted case with the ticket in service", screenshots_dir, "accepted")
+
+    desk.get_by_test_id("workbench-ticket-end").click()
+    desk.wait_for_load_state("networkidle")
+    assert desk.url == f"{base}{reverse('hall:panel')}"
+    expect(desk.locator(".alert-success")).to_contain_text("A001 号办理结束。")
+    expect(desk.get_by_test_id("panel-served-case")).to_have_text(f"办件 {case.case_number}")
+    assert Ticket.objects.get().status == TicketStatus.DONE
+    desk.goto(f"{base}{reverse('intake:workbench-counter')}")
+    expect(desk.get_by_test_id("workbench-ticket")).to_have_count(0)
