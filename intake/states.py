@@ -86,9 +86,6 @@ def record_event(
     # A back-office event (a department acting) happened at no window: only intake's
     # events default to where the application came in.
     # The applicant's own acts online happened at no window either.
-    if not is_registered(action):
-        # A code nobody registered (intake.events) would reach the record unlabelled.
-        raise ValueError(f"Unregistered case event code {action!r}.")
     by_applicant = actor is not None and application.applicant.user_id == actor.pk
     at_counter = department is None and not by_applicant
     event = CaseEvent(
@@ -111,6 +108,15 @@ def record_event(
         message=message,
         details=details,
     )
+    return event_append(application, event)
+
+
+def event_append(application: Application, event: CaseEvent) -> CaseEvent:
+    """Write ``event``, built by the caller, in ``application``'s record: now, or with
+    the case's other writes at the end of a ``case_writes`` block."""
+    if not is_registered(event.action):
+        # A code nobody registered (intake.events) would reach the record unlabelled.
+        raise ValueError(f"Unregistered case event code {event.action!r}.")
     writes = getattr(application, "_case_writes", None)
     if writes is None:
         insert([event])

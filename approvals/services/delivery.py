@@ -10,23 +10,25 @@
 
 The ``Delivery`` row is created when the case concludes (approvals.services.conclusion),
 or, for a 即办件 concluded on the spot at the counter, delivered there and then
-(``delivery_on_the_spot``).
+(``delivery_on_the_spot``; ``on_the_spot_backfill`` for those concluded before).
 """
 
 import re
 
+from django.apps import apps as global_apps
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import User
 from accounts.validators import normalize_identity_number, validate_resident_id
-from intake.constants import CaseStatus, DeliveryMethod, NoticeStatus
-from intake.models import Application, Notice
+from intake.constants import CaseAction, CaseStatus, DeliveryMethod, NoticeStatus
+from intake.models import Application, CaseEvent, Notice
 from intake.selectors import application_list_for
 from intake.services.cases import clerk_window
 from intake.services.contact import applicant_notify
-from intake.states import record_event
+from intake.states import actor_role as role_of
+from intake.states import event_append, record_event
 
 from ..constants import ApprovalEvent, DeliveryStatus
 from ..errors import ApprovalError, ApprovalPermissionDenied, TaskConflict
@@ -110,34 +112,101 @@ def _check_recipient(application: Application, name: str, id_number: str) -> Non
         )
 
 
-def delivery_on_the_spot(*, application: Application, actor: User | None) -> Delivery:
-    """即办件: concluded on the spot at the counter (intake's ``case_concluded``, inside
-    the accepting transaction, which holds the case's lock), its result is handed over
-    at that window at the moment of conclusion, whatever delivery the application named.
-    Recorded as such: a delivered window pick-up and its 结果送达 event, at the
-    conclusion's moment (the same day: it adds no visit to 一次办结), with no recipient
-    (the counter checked who applied, not who took the result)."""
-    delivery = Delivery(
-        application=application,
+#: The 结果送达 event's message of a 即办件's result handed over on the spot.
+ON_THE_SPOT_MESSAGE = "即办件当场办结，办理结果在窗口当场交付"
+
+
+def on_the_spot_rows(
+    application, *, actor_id: int | None, actor_role: str, at, apps=global_apps, **details
+) -> tuple[Delivery, CaseEvent]:
+    """The two rows (unsaved) recording that a 即办件 concluded on the spot at the
+    counter had its result handed over at that window at the moment of conclusion,
+    whatever delivery the application named: a delivered window pick-up and its 结果送达
+    event, at ``at`` (the conclusion's moment, the same day: it adds no visit to
+    一次办结), by the clerk who concluded it, with no recipient (the counter checked who
+    applied, not who took the result).
+
+    The one builder of those rows, for the receiver of ``case_concluded``
+    (``delivery_on_the_spot``) and for the cases concluded before it recorded them
+    (``on_the_spot_backfill``, run by migration approvals 0009 with its historical
+    models: ``apps`` is the registry the models come from). ``details`` go to the
+    event's details after the receiver's own."""
+    delivery = apps.get_model("approvals", "Delivery")(
+        application_id=application.pk,
         method=DeliveryMethod.WINDOW,
-        window=application.window,
-        delivered_at=application.concluded_at or timezone.now(),
-        delivered_by=actor,
+        window_id=application.window_id,
+        delivered_at=at,
+        delivered_by_id=actor_id,
     )
     move(delivery, DeliveryMove.DELIVER)
-    delivery.save()
-    record_event(
-        application,
-        ApprovalEvent.DELIVERED,
-        actor=actor,
-        message="即办件当场办结，办理结果在窗口当场交付",
-        at=delivery.delivered_at,
-        window=delivery.window,
-        hall=delivery.window.hall if delivery.window_id else None,
-        method=delivery.method,
-        on_the_spot=True,
+    event = apps.get_model("intake", "CaseEvent")(
+        application_id=application.pk,
+        at=at,
+        action=ApprovalEvent.DELIVERED,
+        actor_id=actor_id,
+        actor_role=actor_role,
+        channel=application.channel,
+        hall_id=application.hall_id,
+        window_id=application.window_id,
+        message=ON_THE_SPOT_MESSAGE,
+        details={"method": delivery.method, "on_the_spot": True, **details},
     )
+    return delivery, event
+
+
+def delivery_on_the_spot(*, application: Application, actor: User | None) -> Delivery:
+    """即办件: concluded on the spot at the counter (intake's ``case_concluded``, inside
+    the accepting transaction, which holds the case's lock and collects its events), its
+    result is handed over at that window there and then (``on_the_spot_rows``)."""
+    delivery, event = on_the_spot_rows(
+        application,
+        actor_id=actor.pk if actor is not None else None,
+        actor_role=role_of(actor, application),
+        at=application.concluded_at or timezone.now(),
+    )
+    delivery.save()
+    event_append(application, event)
     return delivery
+
+
+def on_the_spot_backfill(apps=global_apps, *, batch_size: int = 1000) -> int:
+    """The rows ``delivery_on_the_spot`` writes, for every 即办件 concluded on the spot
+    without them: those concluded before the receiver recorded the hand-over (and any
+    imported so). Each is dated at its conclusion and names who concluded it, in the
+    role the conclusion's event records; the event says it was recorded afterwards
+    (``backfilled``). Batches of ``batch_size`` cases, each read afresh (the cases with
+    a delivery now drop out); idempotent. Returns how many were recorded."""
+    CaseEvent = apps.get_model("intake", "CaseEvent")
+    Delivery = apps.get_model("approvals", "Delivery")
+    missing = (
+        CaseEvent.objects.filter(
+            action=CaseAction.CONCLUDE_IMMEDIATELY,
+            application__status=CaseStatus.CONCLUDED,
+            application__delivery__isnull=True,
+        )
+        .select_related("application")
+        .order_by("application_id", "at", "id")
+    )
+    made = 0
+    while batch := list(missing[:batch_size]):
+        rows = {}
+        for conclusion in batch:  # a case's first conclusion, should it have two
+            application = conclusion.application
+            rows.setdefault(
+                application.pk,
+                on_the_spot_rows(
+                    application,
+                    actor_id=conclusion.actor_id,
+                    actor_role=conclusion.actor_role,
+                    at=application.concluded_at or conclusion.at,
+                    apps=apps,
+                    backfilled=True,
+                ),
+            )
+        Delivery.objects.bulk_create(delivery for delivery, _ in rows.values())
+        CaseEvent.objects.bulk_create(event for _, event in rows.values())
+        made += len(rows)
+    return made
 
 
 @transaction.atomic
