@@ -5,10 +5,13 @@ autodiscover_modules) and runs the seeders they register, in order. Every seeder
 idempotent: it looks rows up by their natural key, so a second run adds nothing.
 """
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from .constants import DepartmentKind, Role
 from .models import Citizen, Department, Enterprise, Hall, User, Window
@@ -41,6 +44,24 @@ def register_seeder(name: str, order: int):
 
 def seeders() -> list[Seeder]:
     return sorted(_SEEDERS.values(), key=lambda s: (s.order, s.name))
+
+
+@contextmanager
+def as_of(moment: datetime.datetime) -> Iterator[datetime.datetime]:
+    """Inside the block the services take ``moment`` (aware) for now: what they stamp
+    (an acceptance, its case number's day, the clocks started, the events) is what that
+    moment of a past working day left, as the tests' ``at`` fixture does it. The demo's
+    seeders take a case through the services on the days it was worked rather than
+    writing its rows by hand. Demo data only: it swaps ``django.utils.timezone.now``
+    (which ``localdate`` and ``auto_now`` read) of this process for the block, and
+    ``manage.py seed_demo`` runs its seeders one after the other in one thread."""
+    real = timezone.now
+    utc = moment.astimezone(datetime.UTC)
+    timezone.now = lambda: utc
+    try:
+        yield moment
+    finally:
+        timezone.now = real
 
 
 def make_credit_code(prefix16: str) -> str:

@@ -17,18 +17,29 @@ at the windows to be collected, collected at 金普厅 1 号窗口, posted (with
 number) and to be downloaded (电子证照下载: his download delivers it). His 即办件
 concluded and handed over on the spot is feedback's demo's (``seed_own_services``).
 
+And it lights the lights (``seed_lights``): walk-ins' cases worked on earlier days, two
+with a step overdue and one past its promised limit (红灯, with the 督办 the minute
+sweep opens for them), two at a second stage with time to spare (绿灯), beside the
+yellow ones above.
+
 Everything goes through the services (counter intake, acceptance, routing, claim,
-extension, approval, hand-over, posting), so the record is what a real day would leave.
-A second run finds the demo's cases (the waiting ones, each extension by who decides it,
-and 张明's results) and adds nothing.
+extension, approval, hand-over, posting, the sweep), so the record is what a real day
+would leave; a case worked on earlier days is worked on those days (``as_of``). A
+second run finds the demo's cases (the waiting ones, each extension by who decides it,
+张明's results, the walk-ins') and adds nothing.
 """
 
+import datetime
+
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.constants import Role
-from accounts.demo import DEPARTMENT_HEADS, register_seeder
+from accounts.demo import DEPARTMENT_HEADS, as_of, make_resident_id, register_seeder
 from accounts.models import Citizen, Department, User
 from accounts.selectors import department_list_acting_for
+from accounts.services import citizen_register_at_window
+from catalog.calendar import subtract_working_days
 from catalog.constants import CaseType, VersionStatus
 from catalog.models import ItemVersion
 from intake.constants import Channel, DeliveryMethod, MaterialStatus
@@ -40,6 +51,7 @@ from .constants import OPEN_TASK_STATUSES, ExtensionAuthority
 from .models import Delivery, Extension, Task
 from .selectors import result_notice
 from .services.delivery import delivery_hand_over, delivery_post
+from .services.sweep import clock_sweep
 from .services.tasks import extension_request, task_approve, task_claim
 
 #: The demo's live cases are the 1 号窗口 clerk's counter intakes of the demo citizen.
@@ -103,7 +115,7 @@ def _versions(clerk: User, approver_departments: set[int]):
     return plain, joint
 
 
-def _acting_approvers() -> dict[int, User]:
+def acting_approvers() -> dict[int, User]:
     """Department id → the demo approver deciding its steps: the department's approver
     (``approver``, ``approver2``, ``approver3``), not its head (``head``, ``head2``), who
     decides the extensions the approvers ask for."""
@@ -124,7 +136,7 @@ def _clerk_and_applicant() -> tuple[User, Citizen]:
 def seed_live_cases() -> None:
     clerk, applicant = _clerk_and_applicant()
     ours = Q(application__accepted_by=clerk, application__applicant=applicant)
-    acting = _acting_approvers()
+    acting = acting_approvers()
     plain, joint = _versions(clerk, set(acting))
     waiting = plain[:3]
     if not Task.objects.filter(ours).exists():
@@ -196,16 +208,67 @@ def _decidable(clerk: User, acting: dict[int, User], applicant: Citizen) -> list
     return [v for v in candidates if all(s.department_id in acting for s in v.steps.all())]
 
 
-def _approve_every_step(case: Application, acting: dict[int, User]) -> Application:
-    """Each open task claimed and approved by its department's demo approver, stage after
-    stage, until the last approval concludes the case with its result document."""
-    while True:
-        task = case.tasks.filter(status__in=OPEN_TASK_STATUSES).order_by("stage", "pk").first()
-        if task is None:
-            break
-        approver = acting[task.department_id]
+def _open_tasks(case: Application) -> list[Task]:
+    """The case's open tasks: those of the stage it is at (parallel steps of 联办)."""
+    return list(case.tasks.filter(status__in=OPEN_TASK_STATUSES).order_by("stage", "pk"))
+
+
+def _claim(task: Task, acting: dict[int, User]) -> User:
+    """``task`` claimed by its department's demo approver (unless it is theirs already)."""
+    approver = acting[task.department_id]
+    if task.assignee_id != approver.pk:
         task_claim(task=task, actor=approver)
-        task_approve(task=task, actor=approver, opinion=OPINION)
+    return approver
+
+
+def _approve_stage(case: Application, acting: dict[int, User]) -> None:
+    """The open tasks claimed and approved by their departments' demo approvers: the
+    next stage opens, or the last approval concludes the case with its result."""
+    for task in _open_tasks(case):
+        task_approve(task=task, actor=_claim(task, acting), opinion=OPINION)
+
+
+def _approve_every_step(case: Application, acting: dict[int, User]) -> Application:
+    """Stage after stage approved (``_approve_stage``) until the case concludes."""
+    while _open_tasks(case):
+        _approve_stage(case, acting)
+    case.refresh_from_db()
+    return case
+
+
+def working_moment(days_ago: int, hour: int, minute: int = 0) -> datetime.datetime:
+    """``hour``:``minute`` (local time) of the working day ``days_ago`` working days
+    before today; now for 0."""
+    if not days_ago:
+        return timezone.now()
+    day = subtract_working_days(timezone.localdate(), days_ago)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def work_on_days(
+    version: ItemVersion,
+    clerk: User,
+    applicant: Citizen,
+    acting: dict[int, User],
+    *,
+    accepted: int,
+    approved: tuple[int, ...] = (),
+    claimed: int | None = None,
+) -> Application:
+    """A case worked through the services on the days it was worked (``as_of``), each
+    day named by how many working days ago it was (0: now): taken at ``clerk``'s
+    counter and accepted on ``accepted`` (9:30), its stages approved one after the
+    other by the demo approvers on the days of ``approved`` (10:00; the last stage's
+    approval concludes it), and the tasks then open claimed on ``claimed`` (14:00)."""
+    with as_of(working_moment(accepted, 9, 30)):
+        case = accept_at_the_counter(version, clerk, applicant)
+    for days_ago in approved:
+        with as_of(working_moment(days_ago, 10)):
+            _approve_stage(case, acting)
+    if claimed is not None:
+        with as_of(working_moment(claimed, 14)):
+            for task in _open_tasks(case):
+                _claim(task, acting)
     case.refresh_from_db()
     return case
 
@@ -219,7 +282,7 @@ def seed_citizen_results() -> None:
     results = Delivery.objects.filter(application__applicant=applicant)
     if results.filter(application__tasks__isnull=False).exists():  # seeded before
         return
-    acting = _acting_approvers()
+    acting = acting_approvers()
     versions = _decidable(clerk, acting, applicant)
     postal = next((v for v in versions if v.postal_delivery_supported), None)
     others = iter(v for v in versions if v != postal)
@@ -251,3 +314,128 @@ def seed_citizen_results() -> None:
                 recipient_name=applicant.name,
                 recipient_id_number=applicant.id_number,
             )
+
+
+# --- the lights: live cases worked on earlier days ---------------------------------------
+
+#: Walk-ins (registered at the window, no account) whose live cases light the lights:
+#: name, the first 17 characters of the ID number, mobile.
+LIGHTS_APPLICANTS = [
+    ("刘建华", "21021319790314101", "13804120001"),
+    ("孙丽萍", "21021319850722102", "13804120002"),
+    ("高志远", "21021319920105103", "13804120003"),
+    ("马晓燕", "21021319880930104", "13804120004"),
+    ("何立军", "21021319760611105", "13804120005"),
+]
+
+
+def _lights_versions(clerk: User, acting: dict[int, User]) -> list[ItemVersion]:
+    """Published 承诺件 (not joint) the clerk's hall accepts whose every step a demo
+    approver decides, with a second stage of 4 working days and more (green the day
+    after it opens: the yellow light comes at 2 left); items without a live case of
+    the clerk first (the inbox shows different services)."""
+    candidates = (
+        ItemVersion.objects.filter(
+            status=VersionStatus.PUBLISHED,
+            case_type=CaseType.PROMISED,
+            accepting_halls=clerk.staff_profile.window.hall,
+            co_departments__isnull=True,
+        )
+        .prefetch_related("steps")
+        .order_by("item_code")
+    )
+    fit = []
+    for version in candidates:
+        steps = list(version.steps.all())
+        stages = sorted({step.stage for step in steps})
+        if len(stages) < 2 or any(step.department_id not in acting for step in steps):
+            continue
+        if all(step.budget_days >= 4 for step in steps if step.stage == stages[1]):
+            fit.append(version)
+    live = set(
+        Task.objects.filter(application__accepted_by=clerk).values_list(
+            "application__item_version", flat=True
+        )
+    )
+    return sorted(fit, key=lambda version: version.pk in live)
+
+
+def _in_turn(versions: list[ItemVersion], acting: dict[int, User], count: int):
+    """``count`` of ``versions``, taken in turn from each demo approver's (``approver``,
+    ``approver2``, ``approver3``), each approver's in their order: every approver's
+    inbox gets its share of the lights."""
+    queues: dict[User, list[ItemVersion]] = {}
+    for version in versions:
+        queues.setdefault(acting[version.department_id], []).append(version)
+    turns = [queues[user] for user in sorted(queues, key=lambda user: user.username)]
+    chosen: list[ItemVersion] = []
+    while len(chosen) < count and any(turns):
+        chosen += [queue.pop(0) for queue in turns if queue][: count - len(chosen)]
+    return chosen
+
+
+def _first_budget(version: ItemVersion) -> int:
+    """The working days of the version's first stage (its longest step)."""
+    steps = list(version.steps.all())
+    first = min(step.stage for step in steps)
+    return max(step.budget_days for step in steps if step.stage == first)
+
+
+@register_seeder("approvals_lights", order=77)
+def seed_lights() -> None:
+    """Live cases of walk-ins (``LIGHTS_APPLICANTS``) worked on the days they were, so the
+    back office shows every light and the 督办 the minute sweep opens for the late ones:
+
+    - red steps: a case whose first step (受理, one working day) is two working days
+      overdue and unclaimed, and one claimed on its first day and three days overdue;
+    - a red case: one accepted a working day past its promised limit, its first stage
+      approved the next day and its second claimed then and still open (the promised
+      limit overdue, and the step when its budget is shorter);
+    - green: two at their second stage, one accepted yesterday and one today, each with
+      its first stage approved at once.
+
+    Their items are taken in turn from each demo approver's departments, so ``approver``,
+    ``approver2`` and ``approver3`` each open their inbox on a red case.
+
+    Then the sweep (``approvals.tasks.clock_sweep``, every minute in the worker) lights
+    today's lights, warns the departments' approvers and opens the 督办 of every overdue
+    clock. The yellow ones are the other seeders' (a 受理 of one working day is yellow
+    from its first day; the rectification orders' callbacks)."""
+    clerk, _ = _clerk_and_applicant()
+    numbers = [make_resident_id(id17) for _, id17, _ in LIGHTS_APPLICANTS]
+    if Application.objects.filter(applicant__id_number__in=numbers).exists():
+        return
+    acting = acting_approvers()
+    versions = _in_turn(_lights_versions(clerk, acting), acting, len(LIGHTS_APPLICANTS))
+    if len(versions) < len(LIGHTS_APPLICANTS):
+        return
+    unclaimed, claimed, late = (
+        _first_budget(versions[0]) + 2,
+        _first_budget(versions[1]) + 3,
+        versions[2].promised_limit_days + 1,
+    )
+    plans = [  # accepted, stages approved, open tasks claimed: working days ago
+        (unclaimed, (), None),
+        (claimed, (), claimed),
+        (late, (late - 1,), late - 1),
+        (1, (1,), None),
+        (0, (0,), None),
+    ]
+    window = clerk.staff_profile.window
+    for (name, id17, phone), version, (accepted, approved, claimed_on) in zip(
+        LIGHTS_APPLICANTS, versions, plans, strict=True
+    ):
+        with as_of(working_moment(accepted, 9, 20)):
+            applicant = citizen_register_at_window(
+                name=name, id_number=make_resident_id(id17), phone=phone, clerk=clerk, window=window
+            )
+        work_on_days(
+            version,
+            clerk,
+            applicant,
+            acting,
+            accepted=accepted,
+            approved=approved,
+            claimed=claimed_on,
+        )
+    clock_sweep()

@@ -227,3 +227,52 @@ class SeededDemo(TestCase):
         assert spot.window == "金普厅 1 号窗口"
         collected = next(r for r in results if r.status_label == "已领取")
         assert collected.recipient == "张明"
+
+    def test_the_live_cases_show_every_light_and_the_sweeps_escalations(self):
+        # approvals.demo's lights: live cases worked on earlier days, some overdue (红灯),
+        # some with time to spare (绿灯), beside the yellow first steps; the minute
+        # sweep's rule opened the 督办 of the overdue step and case clocks.
+        import re
+
+        from django.urls import reverse
+
+        from approvals.constants import OPEN_TASK_STATUSES, ClockKind, Light
+        from approvals.models import Clock, Escalation, Task
+        from approvals.services.sweep import STEP_RULE, case_rule
+        from intake.constants import CaseStatus
+
+        live = Task.objects.filter(status__in=OPEN_TASK_STATUSES)
+        assert set(live.values_list("clock__light", flat=True)) == {
+            Light.GREEN,
+            Light.YELLOW,
+            Light.RED,
+        }
+        late_case = Clock.objects.filter(
+            kind=ClockKind.PROMISED,
+            is_open=True,
+            light=Light.RED,
+            application__status=CaseStatus.IN_APPROVAL,
+        )
+        assert late_case.exists()
+        by_the_sweep = Escalation.objects.filter(
+            application__status=CaseStatus.IN_APPROVAL, clock__light=Light.RED
+        )
+        assert {STEP_RULE, case_rule(ClockKind.PROMISED)} <= set(
+            by_the_sweep.values_list("rule", flat=True)
+        )
+        assert by_the_sweep.filter(clock__in=late_case).exists()
+        # The supervisor's board: both buttons count lit clocks, red ones first.
+        self.client.force_login(User.objects.get(username="supervisor"))
+        board = self.client.get(reverse("supervision:lights")).content.decode()
+        for label in ("红灯", "黄灯"):
+            assert int(re.search(rf"{label} (\d+)</a>", board)[1]) > 0, label
+        assert "督办中 1" in board  # the late rows carry the sweep's 督办 (the first page)
+        # Each demo approver's inbox opens on a red case; two show a green one too.
+        greens = 0
+        for username in ("approver", "approver2", "approver3"):
+            self.client.force_login(User.objects.get(username=username))
+            inbox = self.client.get(reverse("approvals:inbox")).content.decode()
+            lights = re.findall(r'class="light light-(\w+)"', inbox)
+            assert lights[0] == "red", (username, lights)
+            greens += "green" in lights
+        assert greens == 2
