@@ -13,12 +13,17 @@ near the New Area's reported 99.8 %.
   intake would render thousands of PDF notices.
 
 - **差评 in every state of their life**: ``STORY`` cases taken at the counters of the
-  demo clerks today (即办件 of 市场监管局 and 住建局, accepted and concluded on the
-  spot), each rated through the rating service: one service well, the other a 差评
-  whose rectification order is then worked through the orders' services by the demo
-  accounts to the state the story names (opened, called back and rectifying, replied,
-  return visit satisfied, reopened after an unsatisfied visit, referred to and ruled by
-  the supervisor, appeals pending, accepted and rejected).
+  demo clerks, each rated through the rating service: one service well (when it was
+  given), the other a 差评 whose rectification order is then worked through the
+  orders' services by the demo accounts of the unit that owns it to the state the
+  story names (opened, called back and rectifying, replied, return visit satisfied,
+  reopened after an unsatisfied visit, referred to and ruled by the supervisor, appeals
+  pending, accepted and rejected). Six are services at the windows, the halls' to
+  rectify: 即办件 of 市场监管局 and 住建局 taken and concluded on the spot today. Four
+  are decisions taken in the back office, the deciding department's to rectify (市场监管局,
+  住建局, 行政审批局, 民政局: each demo approver and department head has some): 承诺件
+  accepted a working day per stage before yesterday and decided a stage a day by the
+  demo approvers (``approvals.demo.work_on_days``), the last yesterday, rated today.
 
 - **the demo citizen's own service**: a 即办件 of 张明 (``citizen``) taken today, its
   window service rated, its department's service waiting for 张明's online rating.
@@ -40,11 +45,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.constants import Role
-from accounts.demo import make_resident_id, register_seeder
+from accounts.demo import as_of, make_resident_id, register_seeder
 from accounts.models import Citizen, User, Window
-from accounts.selectors import department_list_acting_for
 from accounts.services import citizen_register, staff_assign_window, user_create
-from approvals.demo import accept_at_the_counter
+from approvals.demo import accept_at_the_counter, acting_approvers, work_on_days
 from catalog.calendar import is_working_day
 from catalog.constants import CaseType, VersionStatus
 from catalog.models import ItemVersion
@@ -138,16 +142,6 @@ def _citizens(rng: random.Random, count: int = 60) -> list[Citizen]:
     return people
 
 
-def _approvers() -> dict[int, User]:
-    """Department id → the demo approver who acts for it (the evaluated person of a
-    conclusion); departments without one have no named person."""
-    acting = {}
-    for user in User.objects.filter(groups__name=Role.APPROVER).order_by("username"):
-        for department_id in department_list_acting_for(user=user).values_list("pk", flat=True):
-            acting.setdefault(department_id, user)
-    return acting
-
-
 def _working_moment(rng: random.Random, day: datetime.date) -> datetime.datetime:
     zone = timezone.get_current_timezone()
     minute = rng.randrange(8 * 60 + 30, 17 * 60)
@@ -169,7 +163,9 @@ def seed_history(*, cases: int = HISTORY_CASES, seed: int = 2026) -> int:
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
     clerks = _clerks()
     citizens = _citizens(rng)
-    approvers = _approvers()
+    # Department id → the demo approver who acts for it (the evaluated person of a
+    # conclusion); departments without one have no named person.
+    approvers = acting_approvers()
     versions = list(
         ItemVersion.objects.filter(status=VersionStatus.PUBLISHED, promised_limit_days__gt=0)
         .select_related("item", "department")
@@ -322,13 +318,16 @@ class Story:
     """One 差评 of the story: which service, how it was rated, how far its order got."""
 
     stage: str
-    department: str  # the 即办件's department (code)
+    department: str  # the case's department (code)
     clerk: str  # the demo clerk who took the case (their hall owns an intake 差评)
     level: int
     channel: str
     reasons: tuple[str, ...]
     text: str
     state: str  # see ``_work_order``
+    # A 承诺件 decided by the department in the back office, whose conclusion's 差评 the
+    # department rectifies; else a 即办件 concluded at the window (the hall's).
+    decided: bool = False
 
 
 STORY = [
@@ -338,7 +337,7 @@ STORY = [
     ),
     Story(
         Stage.CONCLUSION, "SCJ", "clerk2", Level.DISSATISFIED, RatingChannel.SMS,
-        (Reason.EFFICIENCY,), "办结通知晚了两天。", "rectifying",
+        (Reason.EFFICIENCY,), "办结通知晚了两天。", "rectifying", decided=True,
     ),
     Story(
         Stage.INTAKE, "ZJJ", "clerk2", Level.VERY_DISSATISFIED, RatingChannel.PAD,
@@ -353,24 +352,25 @@ STORY = [
         (Reason.CONVENIENCE,), "需要跑两次窗口。", "reopened",
     ),
     Story(
-        Stage.CONCLUSION, "SCJ", "clerk2", Level.DISSATISFIED, RatingChannel.QR,
-        (Reason.EFFICIENCY,), "审批结果迟迟拿不到。", "ruling",
+        Stage.CONCLUSION, "ZJJ", "clerk2", Level.DISSATISFIED, RatingChannel.QR,
+        (Reason.EFFICIENCY,), "审批结果迟迟拿不到。", "ruling", decided=True,
     ),
     Story(
         Stage.INTAKE, "ZJJ", "clerk2", Level.DISSATISFIED, RatingChannel.PAD,
         (Reason.USABILITY,), "自助取号机不好用。", "ruled",
     ),
     Story(
-        Stage.CONCLUSION, "ZJJ", "clerk", Level.VERY_DISSATISFIED, RatingChannel.SMS,
-        (Reason.OTHER,), "不满意。", "appeal_pending",
+        Stage.CONCLUSION, "SPJ", "clerk", Level.VERY_DISSATISFIED, RatingChannel.SMS,
+        (Reason.OTHER,), "不满意。", "appeal_pending", decided=True,
     ),
     Story(
         Stage.INTAKE, "SCJ", "clerk", Level.VERY_DISSATISFIED, RatingChannel.QR,
         (Reason.OTHER,), "随便评的。", "appeal_accepted",
     ),
     Story(
-        Stage.CONCLUSION, "SCJ", "clerk2", Level.DISSATISFIED, RatingChannel.SMS,
-        (Reason.EFFICIENCY,), "办理时间比承诺的长。", "appeal_rejected",
+        Stage.CONCLUSION, "MZJ", "clerk2", Level.DISSATISFIED, RatingChannel.SMS,
+        (Reason.EFFICIENCY,), "审批进度一直查不到，打电话也没人说清楚。", "appeal_rejected",
+        decided=True,
     ),
 ]  # fmt: skip
 
@@ -387,7 +387,8 @@ def _work_order(order, story: Story, owner: User, supervisor: User) -> None:
             order=order,
             actor=owner,
             kind=AppealKind.MALICIOUS if story.state == "appeal_accepted" else AppealKind.MISTAKEN,
-            reason="评价内容与办理情况不符，监控录像和办理记录可以证明。",
+            reason="评价内容与办理情况不符，"
+            + ("监控录像和办理记录可以证明。" if order.hall_id else "审批系统的办理记录可以证明。"),
             evidence=ContentFile(EVIDENCE_PDF, name="办理记录.pdf"),
         )
         if story.state != "appeal_pending":
@@ -420,19 +421,50 @@ def _work_order(order, story: Story, owner: User, supervisor: User) -> None:
         order_rule(order=order, actor=supervisor, text="单位已两次整改并说明，整改到位，予以办结。")
 
 
-def _owner(order, users: dict[str, User]) -> User:
+def _owner(order, clerks: list[User], acting: dict[int, User]) -> User:
     """The demo account of the unit that works ``order``: the clerk of its hall, or the
-    approver of the department."""
+    approver acting for its department."""
     if not order.hall_id:
-        return next(
-            users[name]
-            for name in ("approver", "approver2")
-            if department_list_acting_for(user=users[name]).filter(pk=order.department_id).exists()
-        )
+        return acting[order.department_id]
+    return next(clerk for clerk in clerks if clerk.staff_profile.window.hall_id == order.hall_id)
+
+
+def _story_version(story: Story, acting: dict[int, User]) -> ItemVersion | None:
+    """The story's item of its department: a 即办件, or for a ``decided`` story a 承诺件
+    (not joint) whose every step a demo approver decides, the one promised soonest (its
+    stages decided a day each stay plausible: no cooling-off period cut short)."""
+    versions = ItemVersion.objects.filter(
+        status=VersionStatus.PUBLISHED, department__code=story.department
+    )
+    if not story.decided:
+        return versions.filter(case_type=CaseType.IMMEDIATE).order_by("item__code").first()
+    candidates = versions.filter(case_type=CaseType.PROMISED, co_departments__isnull=True).order_by(
+        "promised_limit_days", "item__code"
+    )
     return next(
-        users[name]
-        for name in ("clerk", "clerk2")
-        if users[name].staff_profile.window.hall_id == order.hall_id
+        (
+            version
+            for version in candidates.prefetch_related("steps")
+            if all(step.department_id in acting for step in version.steps.all())
+        ),
+        None,
+    )
+
+
+def _story_case(story: Story, version: ItemVersion, clerk: User, applicant: Citizen, acting):
+    """The story's case: a 即办件 concluded on the spot today, or a 承诺件 accepted a
+    working day per stage before yesterday and decided stage by stage, a day each, the
+    last yesterday (``approvals.demo.work_on_days``)."""
+    if not story.decided:
+        return accept_at_the_counter(version, clerk, applicant, conclude_immediately=True)
+    stages = len({step.stage for step in version.steps.all()})
+    return work_on_days(
+        version,
+        clerk,
+        applicant,
+        acting,
+        accepted=stages + 1,
+        approved=tuple(range(stages, 0, -1)),
     )
 
 
@@ -441,34 +473,30 @@ def seed_story(*, rng: random.Random | None = None) -> int:
     rng = rng or random.Random(14)  # noqa: S311 - reproducible demo data
     users = {
         u.username: u
-        for u in User.objects.filter(
-            username__in=("clerk", "clerk2", "approver", "approver2", "supervisor")
+        for u in User.objects.filter(username__in=("clerk", "clerk2", "supervisor")).select_related(
+            "staff_profile__window"
         )
     }
+    clerks = [users["clerk"], users["clerk2"]]
+    acting = acting_approvers()
     citizens = _citizens(rng)
     made = 0
     for index, story in enumerate(STORY):
-        version = (
-            ItemVersion.objects.filter(
-                status=VersionStatus.PUBLISHED,
-                case_type=CaseType.IMMEDIATE,
-                department__code=story.department,
-            )
-            .order_by("item__code")
-            .first()
-        )
+        version = _story_version(story, acting)
         if version is None:
             continue
-        application = accept_at_the_counter(
-            version, users[story.clerk], citizens[index], conclude_immediately=True
-        )
+        application = _story_case(story, version, users[story.clerk], citizens[index], acting)
         instances = {i.stage: i for i in ServiceInstance.objects.filter(application=application)}
         good = Stage.CONCLUSION if story.stage == Stage.INTAKE else Stage.INTAKE
-        rating_record(
-            instance=instances[good],
-            level=Level.VERY_SATISFIED,
-            channel=RatingChannel.PAD if good == Stage.INTAKE else RatingChannel.SMS,
-        )
+        # The other service rated well when it was given (the pad at the window, the
+        # SMS link of a conclusion), at the latest now.
+        served = instances[good].served_at + datetime.timedelta(minutes=3)
+        with as_of(min(served, timezone.now())):
+            rating_record(
+                instance=instances[good],
+                level=Level.VERY_SATISFIED,
+                channel=RatingChannel.PAD if good == Stage.INTAKE else RatingChannel.SMS,
+            )
         bad = rating_record(
             instance=instances[story.stage],
             level=story.level,
@@ -478,7 +506,7 @@ def seed_story(*, rng: random.Random | None = None) -> int:
         )
         made += 2
         order = RectificationOrder.objects.get(rating=bad)
-        _work_order(order, story, _owner(order, users), users["supervisor"])
+        _work_order(order, story, _owner(order, clerks, acting), users["supervisor"])
     return made
 
 

@@ -27,11 +27,12 @@ from django.utils import timezone
 from accounts.constants import Role
 from accounts.demo import register_seeder
 from approvals.constants import ApprovalEvent
+from approvals.demo import acting_approvers
 from catalog.calendar import add_working_days, is_working_day
 from catalog.constants import VersionStatus
 from catalog.models import ItemVersion
 from feedback.constants import InstanceState, Level, RatingChannel, Stage
-from feedback.demo import _approvers, _citizens, _clerks, _pick
+from feedback.demo import _citizens, _clerks, _pick
 from feedback.models import Rating, ServiceInstance
 from intake.constants import CaseAction, CaseStatus, Channel
 from intake.history import applications_import
@@ -192,7 +193,7 @@ def seed_year_cases(*, seed: int = 2025) -> int:
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
     clerks = _clerks()
     citizens = _citizens(random.Random(seed + 1))  # noqa: S311 - demo data
-    approvers = _approvers()
+    approvers = acting_approvers()
     versions = list(
         ItemVersion.objects.filter(status=VersionStatus.PUBLISHED)
         .select_related("item", "department")

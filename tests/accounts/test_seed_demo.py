@@ -276,3 +276,21 @@ class SeededDemo(TestCase):
             assert lights[0] == "red", (username, lights)
             greens += "green" in lights
         assert greens == 2
+
+    def test_the_department_approvers_and_heads_have_rectification_orders_of_their_own(self):
+        # feedback.demo: 差评 of conclusions decided in the back office are the deciding
+        # department's to rectify (no hall), in different states, and each demo approver
+        # and department head finds those of their departments.
+        from accounts.selectors import department_list_acting_for
+        from feedback.models import RectificationOrder
+        from feedback.order_selectors import order_list_for
+
+        of_departments = RectificationOrder.objects.filter(hall__isnull=True)
+        assert of_departments.values("status").distinct().count() >= 3
+        assert RectificationOrder.objects.filter(hall__isnull=False).exists()
+        for username in ("approver", "approver2", "approver3", "head", "head2"):
+            user = User.objects.get(username=username)
+            own = order_list_for(user=user).filter(hall__isnull=True)
+            assert own.exists(), username
+            acting = set(department_list_acting_for(user=user).values_list("pk", flat=True))
+            assert {order.department_id for order in own} <= acting, username

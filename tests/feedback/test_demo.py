@@ -3,13 +3,15 @@ every state of their life through the services, the figures they give, and a sec
 run that adds nothing."""
 
 import pytest
+from django.utils import timezone
 
 from accounts.demo import seeders
-from accounts.models import Department
+from accounts.models import Department, User
 from feedback import demo
 from feedback.constants import AppealStatus, InstanceState, OrderOutcome, OrderStatus, Stage
 from feedback.figures import figure_table
 from feedback.models import Appeal, Rating, RectificationOrder, ServiceInstance
+from feedback.order_selectors import order_list_for
 from intake.models import Application
 from tests.factories import ItemVersionFactory
 
@@ -19,13 +21,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def organisation():
     """The demo organisation and accounts, and a few items of the demo departments (the
-    whole demo catalog takes minutes): promised ones for the history, 即办件 of 市场监管局
-    and 住建局 for the story."""
+    whole demo catalog takes minutes): promised ones for the history and the story's
+    decisions (市场监管局, 住建局, 行政审批局, 民政局), 即办件 of 市场监管局 and 住建局 for
+    the story's services at the windows."""
     for seeder in seeders():
         if seeder.name in ("organisation", "accounts"):
             seeder.func()
     scj, zjj = Department.objects.get(code="SCJ"), Department.objects.get(code="ZJJ")
-    for n, department in enumerate((scj, zjj, scj)):
+    spj, mzj = Department.objects.get(code="SPJ"), Department.objects.get(code="MZJ")
+    for n, department in enumerate((scj, zjj, scj, spj, mzj)):
         ItemVersionFactory(name=f"演示承诺件{n}", department=department)
     for department in (scj, zjj):
         ItemVersionFactory(
@@ -52,6 +56,33 @@ def test_the_story_reaches_every_state_and_the_figures_count_it(organisation, mo
     assert sorted(Appeal.objects.values_list("status", flat=True)) == sorted(
         [AppealStatus.PENDING, AppealStatus.ACCEPTED, AppealStatus.REJECTED]
     )
+    # The 差评 of the conclusions decided in the back office are the departments' to
+    # rectify (no hall; the case decided yesterday, a day per stage), each demo approver
+    # and department head finding those of their departments; the others the halls'.
+    decided = orders.filter(hall__isnull=True)
+    assert sorted(decided.values_list("department__code", flat=True)) == [
+        "MZJ",
+        "SCJ",
+        "SPJ",
+        "ZJJ",
+    ]
+    assert sorted(decided.values_list("status", flat=True)) == sorted(
+        [OrderStatus.RECTIFYING, OrderStatus.RULING, OrderStatus.CALLBACK, OrderStatus.RECTIFYING]
+    )
+    today = timezone.localdate()
+    for order in decided.select_related("application"):
+        assert timezone.localdate(order.application.concluded_at) < today
+        assert timezone.localdate(order.application.accepted_at) < today
+    for username, codes in {
+        "approver": {"SCJ", "SPJ"},
+        "approver2": {"ZJJ"},
+        "approver3": {"MZJ"},
+        "head": {"SPJ"},
+        "head2": {"SCJ"},
+    }.items():
+        own = order_list_for(user=User.objects.get(username=username)).filter(hall__isnull=True)
+        assert set(own.values_list("department__code", flat=True)) == codes, username
+    assert orders.filter(hall__isnull=False).count() == 6
     # The accepted appeal's 差评 stays in the record, out of the figures.
     assert Rating.objects.filter(excluded=True).count() == 1
     total = figure_table().total.counts
