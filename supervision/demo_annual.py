@@ -28,6 +28,7 @@ from accounts.constants import Role
 from accounts.demo import register_seeder
 from approvals.constants import ApprovalEvent
 from approvals.demo import acting_approvers
+from approvals.services.delivery import on_the_spot_backfill
 from catalog.calendar import add_working_days, is_working_day
 from catalog.constants import VersionStatus
 from catalog.models import ItemVersion
@@ -279,6 +280,9 @@ def seed_year_cases(*, seed: int = 2025) -> int:
                 )
             )
     CaseEvent.objects.bulk_create(events, batch_size=1000)
+    # The 即办件's results handed over at the window on the spot, as a database upgraded
+    # from before they were recorded gets them (migration approvals 0009).
+    on_the_spot_backfill()
     ServiceInstance.objects.bulk_create(instances, batch_size=1000)
     ratings, defaulted = [], []
     for instance in instances:

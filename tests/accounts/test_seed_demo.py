@@ -294,3 +294,19 @@ class SeededDemo(TestCase):
             assert own.exists(), username
             acting = set(department_list_acting_for(user=user).values_list("pk", flat=True))
             assert {order.department_id for order in own} <= acting, username
+
+    def test_every_case_concluded_on_the_spot_records_its_hand_over(self):
+        # The 即办件 of the demo, those taken through the services and those imported as
+        # last year's (supervision.demo_annual), each have their result handed over at
+        # the window on the spot, as after migration approvals 0009.
+        from approvals.constants import ApprovalEvent
+        from intake.constants import CaseAction
+        from intake.models import Application
+
+        on_the_spot = Application.objects.filter(events__action=CaseAction.CONCLUDE_IMMEDIATELY)
+        assert on_the_spot.count() > 20
+        assert not on_the_spot.filter(delivery__isnull=True).exists()
+        assert (
+            on_the_spot.filter(events__action=ApprovalEvent.DELIVERED).distinct().count()
+            == on_the_spot.distinct().count()
+        )
