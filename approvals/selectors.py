@@ -43,7 +43,7 @@ from .constants import (
 )
 from .models import Clock, ClockPause, Delivery, Escalation, Extension, Task
 from .services import tasks as task_services
-from .services.common import is_department_head, person
+from .services.common import CASE_CLOCK_KINDS, is_department_head, person
 from .services.routing import step_department
 from .services.tolerance import tolerance_light, tolerated_missing
 
@@ -232,6 +232,42 @@ def case_clocks_left(
     return [(clock, time_left(clock, calendar=calendar)) for clock in case_clocks(application)]
 
 
+def paused_case_limits(clocks) -> dict[str, str]:
+    """Of a case's ``clocks``, its promised and statutory limits that are paused: kind
+    ("promised", "statutory") → what the pages show instead of the due date, which the
+    pause moves (``Clock.paused_left``: "剩余 5 个工作日，恢复后顺延")."""
+    return {
+        clock.kind: clock.paused_left
+        for clock in clocks
+        if clock.kind in CASE_CLOCK_KINDS and clock.paused_left
+    }
+
+
+def paused_limits(applications) -> dict[int, dict[str, str]]:
+    """Application id → ``paused_case_limits`` of its clocks, for each of ``applications``
+    whose promised or statutory limit is paused (absent otherwise): what intake's pages
+    (through ``intake.page_hooks.paused_limits``) and supervision's export of cases
+    show instead of ``promised_due_date`` / ``statutory_due_date``. One query for any
+    number of applications, none when none of them has a due date."""
+    ids = [a.pk for a in applications if a.promised_due_date or a.statutory_due_date]
+    if not ids:
+        return {}
+    clocks = (
+        Clock.objects.filter(
+            application_id__in=ids,
+            kind__in=CASE_CLOCK_KINDS,
+            is_open=True,
+            paused_since__isnull=False,
+        )
+        .only("application_id", "kind", "is_open", "paused_since", "due_date")
+        .order_by()
+    )
+    by_case: dict[int, list[Clock]] = {}
+    for clock in clocks:
+        by_case.setdefault(clock.application_id, []).append(clock)
+    return {pk: paused_case_limits(case_clocks) for pk, case_clocks in by_case.items()}
+
+
 def application_visible_to(*, user: User, application: Application) -> bool:
     """Who may look at a case here: whoever intake lets see it (applicant, clerks,
     supervisors), approvers acting for a department with a task on it, and the district
@@ -389,6 +425,7 @@ class TaskPage:
 
     left: TimeLeft | None
     clocks: list[tuple[Clock, TimeLeft | None]]
+    paused_limits: dict[str, str]  # the case's paused limits (``paused_case_limits``)
     timeline: CaseTimeline
     materials: QuerySet[SubmittedMaterial]
     notices: QuerySet[Notice]
@@ -411,9 +448,11 @@ def task_page_for(*, user: User, task: Task) -> TaskPage:
     """The task page of ``task`` (one ``task_get_for`` found) as ``user`` sees it."""
     application = task.application
     calendar = current_calendar()
+    clocks = case_clocks_left(application, calendar=calendar)
     return TaskPage(
         left=time_left(task.clock, calendar=calendar),
-        clocks=case_clocks_left(application, calendar=calendar),
+        clocks=clocks,
+        paused_limits=paused_case_limits(clock for clock, _left in clocks),
         timeline=case_timeline(application),
         materials=application.materials.select_related("material").order_by("material__position"),
         notices=application.notices.order_by("issued_at", "id"),

@@ -142,20 +142,6 @@ def working_days_between(
     return count
 
 
-def paused_left_text(
-    paused_since: datetime.date, due_date: datetime.date, calendar: WorkingCalendar | None = None
-) -> str:
-    """What a paused working-day limit shows instead of its due date: that date moves by
-    the working days the pause lasts, so it is not known yet; the working days left are,
-    frozen from the first day of the pause until the limit runs again."""
-    days = working_days_between(paused_since, due_date, calendar)
-    if days < 0:
-        return f"已超期 {-days} 个工作日，恢复后继续计算"
-    if days == 0:
-        return "恢复计时当日到期"
-    return f"剩余 {days} 个工作日，恢复后顺延"
-
-
 @dataclass(frozen=True)
 class DayException:
     """A day that differs from Monday-Friday: a weekday off or a weekend day worked."""

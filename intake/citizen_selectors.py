@@ -52,14 +52,10 @@ def my_application_list(*, user) -> QuerySet[Application]:
         .filter(Q(bundle_application__isnull=True) | Q(pk=Subquery(first_of_bundle)))
         .select_related("bundle_application__bundle")
         .prefetch_related(
-            # The clocks: a paused limit shows its days left, not its date (paused_left).
-            "clocks",
             Prefetch(
                 "bundle_application__applications",
-                queryset=Application.objects.select_related("item_version")
-                .prefetch_related("clocks")
-                .order_by("pk"),
-            ),
+                queryset=Application.objects.select_related("item_version").order_by("pk"),
+            )
         )
         .order_by("-created_at", "-pk")
     )
@@ -224,10 +220,8 @@ def unread_notification_count(*, user) -> int:
 def waiting_for_applicant_list(*, user) -> QuerySet[Application]:
     """The user's applications waiting for them to correct or supplement materials
     (待补正: the one-time correction notice, or a supplement the department asked for)."""
-    return (
-        my_application_flat_list(user=user)
-        .filter(status__in=(CaseStatus.CORRECTION_REQUESTED, CaseStatus.SUPPLEMENT_REQUESTED))
-        .prefetch_related("clocks")  # as my_application_list
+    return my_application_flat_list(user=user).filter(
+        status__in=(CaseStatus.CORRECTION_REQUESTED, CaseStatus.SUPPLEMENT_REQUESTED)
     )
 
 

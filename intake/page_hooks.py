@@ -21,6 +21,12 @@ provider from its ``AppConfig.ready()``.
   back from the window by ``panel(window) -> CasePanel | None`` and ``reminder(window)
   -> str`` ("" for none), so a banner costs no statement of its own. The hall shows the
   ticket in service at the window with 结束办理 (``hall.workbench``).
+- Paused limits (``register_paused_limits``): while a case's promised or statutory
+  limit is paused (补正, 听证, 鉴定...), its due date moves by the paused working days,
+  so the pages showing ``promised_due_date`` / ``statutory_due_date`` show what the
+  clock says instead. ``provider(applications) -> {application pk: {kind: text}}``
+  for a whole list in one query; approvals answers from its clocks
+  (``approvals.selectors.paused_limits``).
 """
 
 from collections.abc import Callable
@@ -51,6 +57,7 @@ class WorkbenchBanner:
 _PUBLIC_LINKS: list = []
 _APPLICANT_PANELS: list = []
 _WORKBENCH_BANNERS: list = []
+_PAUSED_LIMITS: list = []
 
 
 def register_public_case_links(provider) -> None:
@@ -66,6 +73,28 @@ def register_applicant_case_panel(provider) -> None:
 def register_workbench_banner(banner: WorkbenchBanner) -> None:
     if banner not in _WORKBENCH_BANNERS:
         _WORKBENCH_BANNERS.append(banner)
+
+
+def register_paused_limits(provider) -> None:
+    if provider not in _PAUSED_LIMITS:
+        _PAUSED_LIMITS.append(provider)
+
+
+def paused_limits(applications) -> dict[int, dict[str, str]]:
+    """Application pk → its paused limits, kind ("promised", "statutory") → what the
+    pages show instead of that due date ("剩余 5 个工作日，恢复后顺延"), for those of
+    ``applications`` with one paused: one query for the whole list."""
+    applications = list(applications)
+    limits: dict[int, dict[str, str]] = {}
+    for provider in _PAUSED_LIMITS:
+        for pk, kinds in provider(applications).items():
+            limits.setdefault(pk, {}).update(kinds)
+    return limits
+
+
+def paused_limits_of(application) -> dict[str, str]:
+    """``paused_limits`` of one application: {} when neither limit is paused."""
+    return paused_limits([application]).get(application.pk, {})
 
 
 def public_case_links(application) -> list[CaseLink]:

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from catalog.calendar import paused_left_text
+from catalog.calendar import working_days_between
 from jinpu_portal.models import TimeStampedModel, acting_user, optional_foreign_key
 
 from ..constants import ClockKind, Light, PauseKind
@@ -95,12 +95,27 @@ class Clock(TimeStampedModel):
         return self.paused_since is not None
 
     @property
-    def paused_left(self) -> str:
-        """For an open paused clock, what its pages show instead of the due date, which
-        moves by the paused working days ("剩余 5 个工作日，恢复后顺延"); else ""."""
+    def paused_days_left(self) -> int | None:
+        """For an open paused clock, the working days left, frozen from the first day of
+        the pause until the clock runs again (negative: working days overdue already
+        when it paused); else None. Its due date is no answer meanwhile: it moves by
+        the working days the pause lasts, so it is not known yet."""
         if not self.is_open or self.paused_since is None:
+            return None
+        return working_days_between(self.paused_since, self.due_date)
+
+    @property
+    def paused_left(self) -> str:
+        """For an open paused clock, what its pages show instead of the due date
+        (``paused_days_left`` in words: "剩余 5 个工作日，恢复后顺延"); else ""."""
+        days = self.paused_days_left
+        if days is None:
             return ""
-        return paused_left_text(self.paused_since, self.due_date)
+        if days < 0:
+            return f"已超期 {-days} 个工作日，恢复后继续计算"
+        if days == 0:
+            return "恢复计时当日到期"
+        return f"剩余 {days} 个工作日，恢复后顺延"
 
 
 class ClockPause(models.Model):

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from jinpu_portal.files import RandomName
@@ -206,24 +205,6 @@ class Application(TimeStampedModel):
     def reference(self) -> str:
         """What a person calls this application: its case number once it has one."""
         return self.case_number or f"申请编号 {self.pk}"
-
-    @cached_property
-    def paused_left(self) -> dict[str, str]:
-        """While the case's promised or statutory limit is paused (补正, 听证, 鉴定...):
-        what the pages show instead of ``promised_due_date`` / ``statutory_due_date``,
-        which move by the paused working days ("剩余 5 个工作日，恢复后顺延"), by kind
-        ("promised", "statutory"); empty when neither is paused."""
-        if self.promised_due_date is None and self.statutory_due_date is None:
-            return {}
-        # Read from ``clocks.all()`` so that a list prefetching "clocks" costs one query
-        # for the page (intake.citizen_selectors), not one a case.
-        return {
-            clock.kind: clock.paused_left
-            for clock in self.clocks.all()
-            if clock.kind in ("promised", "statutory")
-            and clock.is_open
-            and clock.paused_since is not None
-        }
 
 
 class SubmittedMaterial(TimeStampedModel):

@@ -58,7 +58,7 @@ from ..constants import CaseAction, CaseStatus, Channel, NoticeStatus
 from ..errors import IntakeError
 from ..files import attorney_file_response, material_file_response, stored_file_response
 from ..models import Application, Notice
-from ..page_hooks import applicant_case_panels
+from ..page_hooks import applicant_case_panels, paused_limits, paused_limits_of
 from ..selectors import application_detail_for
 from ..services.bundles import (
     bundle_application_create,
@@ -325,6 +325,8 @@ def my_applications(request):
         else my_application_list(user=request.user)
     )
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A paused limit shows its working days left, not its date: one query for the page.
+    paused = paused_limits(page.object_list)
     rows = []
     for application in page.object_list:
         bundle_application = application.bundle_application
@@ -339,7 +341,9 @@ def my_applications(request):
                 }
             )
         else:
-            rows.append({"application": application})
+            rows.append(
+                {"application": application, "paused_limits": paused.get(application.pk, {})}
+            )
     return render(
         request,
         "intake/citizen/my_applications.html",
@@ -373,6 +377,7 @@ def application_detail(request, pk: int):
 def _detail_context(application, is_applicant, correction, correction_form, user) -> dict:
     return {
         "application": application,
+        "paused_limits": paused_limits_of(application),
         "is_applicant": is_applicant,
         "materials": list(application.materials.all()),
         "events": list(application.events.all()),

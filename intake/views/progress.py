@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from ..page_hooks import public_case_links
+from ..page_hooks import paused_limits_of, public_case_links
 from ..selectors import case_progress_lookup, case_progress_steps
 
 PROGRESS_FAILURES_ALLOWED = 10
@@ -51,6 +51,7 @@ def progress(request):
         return render(request, "intake/progress.html", context, status=404)
     context.update(
         application=application,
+        paused_limits=paused_limits_of(application),
         steps=case_progress_steps(application),
         # The verification code was proven: the links for its holder (feedback: rating).
         case_links=public_case_links(application),

@@ -43,7 +43,7 @@ from ..constants import ApplicantKind, CaseStatus, Channel, MaterialStatus, Noti
 from ..errors import IntakeError, IntakePermissionDenied
 from ..files import material_file_response
 from ..models import Application, BundleApplication, Notice
-from ..page_hooks import workbench_reminders
+from ..page_hooks import paused_limits_of, workbench_reminders
 from ..selectors import (
     CASE_SEARCH_MAX_LENGTH,
     application_detail_for,
@@ -540,6 +540,7 @@ def correction_received(request, pk: int):
 
 def _detail(request, context, status=200):
     application = context["application"]
+    context["paused_limits"] = paused_limits_of(application)
     context["notices"] = list(application.notices.all())
     context["events"] = list(application.events.all())
     context["slots"] = list(application.materials.all())

@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from approvals.constants import ClockKind, Light, PauseKind
+from approvals.models import Clock
 from approvals.services.clocks import (
     clock_days_left,
     clock_extend,
@@ -16,7 +17,6 @@ from approvals.services.clocks import (
     clock_stop,
     yellow_threshold,
 )
-from catalog.calendar import paused_left_text
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -91,8 +91,12 @@ def test_pause_and_resume_move_the_due_date_across_national_day(at, clock):
 
 
 def test_a_paused_clock_past_or_on_its_due_date_says_so():
-    assert paused_left_text(D(2026, 10, 13), D(2026, 10, 12)) == "已超期 1 个工作日，恢复后继续计算"
-    assert paused_left_text(D(2026, 10, 12), D(2026, 10, 12)) == "恢复计时当日到期"
+    late = Clock(paused_since=D(2026, 10, 13), due_date=D(2026, 10, 12))
+    assert (late.paused_days_left, late.paused_left) == (-1, "已超期 1 个工作日，恢复后继续计算")
+    due = Clock(paused_since=D(2026, 10, 12), due_date=D(2026, 10, 12))
+    assert (due.paused_days_left, due.paused_left) == (0, "恢复计时当日到期")
+    stopped = Clock(paused_since=D(2026, 10, 12), due_date=D(2026, 10, 12), is_open=False)
+    assert (stopped.paused_days_left, stopped.paused_left) == (None, "")
 
 
 def test_a_pause_over_the_holiday_alone_costs_one_working_day(clock):
@@ -146,8 +150,6 @@ def test_stop_ends_a_running_pause(clock):
 
 
 def test_a_service_write_never_rolls_back_the_sweeps_warned_level(clock):
-    from approvals.models import Clock
-
     # The sweep warns in between (set-based UPDATE on the row, not on this instance).
     Clock.objects.filter(pk=clock.pk).update(warned_level=Light.YELLOW)
     clock_extend(clock=clock, days=5)

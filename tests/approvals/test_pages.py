@@ -4,12 +4,13 @@ extensions, 督办 and the home page's entries per role."""
 
 import pytest
 from django.db.models import Q
+from django.urls import reverse
 
 from approvals.constants import Light
 from approvals.models import Clock, Task
 from approvals.services.tasks import task_approve, task_claim, task_request_supplement
 from catalog.constants import MaterialRequirement
-from intake.constants import CaseStatus
+from intake.constants import CaseStatus, NoticeKind
 from intake.services.cases import intake_accept
 from tests.factories import all_received, make_version, submit_online
 
@@ -39,7 +40,7 @@ def test_inbox_order_light_and_time_left(client, at, accept, sequential_version,
     assert "超期 1 个工作日" in html
 
 
-def test_paused_tasks_say_so(client, at, accept, sequential_version, spj_approver, citizen):
+def test_paused_tasks_say_so(client, at, accept, sequential_version, spj_approver, citizen, clerk):
     at(2026, 9, 28, 9)
     case = accept(sequential_version)
     task = case.tasks.get()
@@ -60,7 +61,11 @@ def test_paused_tasks_say_so(client, at, accept, sequential_version, spj_approve
     client.force_login(spj_approver)
     pages = {
         "/approvals/": ["已暂停", f"环节{frozen}"],
-        f"/approvals/tasks/{task.pk}/": [frozen, '承诺办结</dt><dd class="col-sm-9">已暂停，剩余'],
+        f"/approvals/tasks/{task.pk}/": [
+            frozen,
+            '承诺办结</dt><dd class="col-sm-9">已暂停，剩余',
+            "（法定 已暂停，剩余",
+        ],
         f"/approvals/cases/{case.pk}/": [frozen],
     }
     for url, says in pages.items():
@@ -69,13 +74,27 @@ def test_paused_tasks_say_so(client, at, accept, sequential_version, spj_approve
             assert text in html, (url, text)
         for date in old_dates:
             assert date not in html, (url, date)
-    client.force_login(citizen.user)
-    for url in ("/intake/my/", f"/intake/my/{case.pk}/"):
-        html = client.get(url).content.decode()
-        assert "已暂停，剩余" in html, url
-        assert "恢复后顺延" in html, url
+    # Intake's pages of the case: the promised limit (10 working days from 9/28, due
+    # 10/16), frozen on 9/29: 9/30, 10/8, 10/9, 10/10, 10/12 to 10/16 left.
+    promised = "已暂停，剩余 9 个工作日，恢复后顺延"
+    htmls = {}
+    intake_pages = {
+        citizen.user: ["/intake/my/", f"/intake/my/{case.pk}/"],
+        clerk: [reverse("intake:workbench-application", args=[case.pk])],
+    }
+    for user, urls in intake_pages.items():
+        client.force_login(user)
+        for url in urls:
+            htmls[url] = client.get(url).content.decode()
+    client.logout()
+    code = case.notices.get(kind=NoticeKind.ACCEPTANCE).verification_code
+    progress = {"case_number": case.case_number, "code": code}
+    htmls["progress"] = client.post("/intake/progress/", progress).content.decode()
+    for url, html in htmls.items():
+        assert promised in html, url
         assert f"{case.promised_due_date:%Y-%m-%d}" not in html, url
         assert f"{case.promised_due_date:%Y年%m月%d日}" not in html, url
+        assert f"{case.promised_due_date:%Y年%-m月%-d日}" not in html, url
 
 
 def test_filters_pagination_and_empty_state(client, accept, sequential_version, spj_approver):

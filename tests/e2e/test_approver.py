@@ -319,7 +319,9 @@ def test_citizen_sees_what_a_department_asks_to_supplement(
 ):
     """审批补正中: the applicant's page of the case carries the 补正 card (the items, the
     department, never the approver) and its link to the supplement page; answered there,
-    the citizen is back on the page of the case."""
+    the citizen is back on the page of the case. Meanwhile every page of the case shows
+    its paused limits' working days left, not their due dates: the citizen's (the case
+    and 我的申请), the approver's, the clerk's and the public progress query."""
     from approvals.services.tasks import task_claim, task_request_supplement
 
     case, approver = scene["case"], scene["approver"]
@@ -341,6 +343,30 @@ def test_citizen_sees_what_a_department_asks_to_supplement(
         assert_fits_and_passes_axe(page, f"case waiting for a supplement ({label})")
         assert_no_squeezed_text(page, f"case waiting for a supplement ({label})")
         shoot(page, screenshots_dir, f"citizen-supplement-card-{label}")
+        page.goto(f"{live_server.url}/intake/my/")
+        assert "办理时限已暂停，剩余" in page.inner_text("main")
+        assert_fits_and_passes_axe(page, f"my applications, a limit paused ({label})")
+        shoot(page, screenshots_dir, f"citizen-paused-list-{label}")
+        context.close()
+    # The clerk's page of the case and the public progress query say the same.
+    code = case.notices.get(kind=NoticeKind.ACCEPTANCE).verification_code
+    for label, viewport in [("1280", DESKTOP), ("390", PHONE)]:
+        context, page = signed_in(browser, viewport, live_server.url, "clerk-test")
+        page.goto(f"{live_server.url}/intake/workbench/applications/{case.pk}/")
+        assert "已暂停，剩余" in page.inner_text("main")
+        assert_fits_and_passes_axe(page, f"workbench, a limit paused ({label})")
+        shoot(page, screenshots_dir, f"clerk-paused-case-{label}")
+        context.close()
+        context = browser.new_context(viewport=viewport, locale="zh-CN")
+        page = context.new_page()
+        page.goto(f"{live_server.url}/intake/progress/")
+        page.fill("#progress-case-number", case.case_number)
+        page.fill("#progress-code", code)
+        page.click("main button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        assert "已暂停，剩余" in page.inner_text("[data-testid=progress-result]")
+        assert_fits_and_passes_axe(page, f"progress query, a limit paused ({label})")
+        shoot(page, screenshots_dir, f"progress-paused-{label}")
         context.close()
     for label, viewport in [("1280", DESKTOP), ("390", PHONE)]:
         context, page = signed_in(browser, viewport, live_server.url, "e2e-approver")
