@@ -4,6 +4,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from approvals.selectors import paused_limits
 from feedback.figures import FIGURES as RATING_FIGURES
 from jinpu_portal.views import found_or_404
 
@@ -141,6 +142,17 @@ def _date(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def _promised(application, paused: dict) -> str:
+    """承诺办结日期, or while that limit is paused what the case's pages say instead: its
+    due date moves by the paused working days, so it is not known; the working days left
+    are, frozen ("已暂停，剩余 5 个工作日，恢复后顺延")."""
+    left = paused.get(application.pk, {}).get("promised")
+    if left:
+        return f"已暂停，{left}"
+    due = application.promised_due_date
+    return due.isoformat() if due else ""
+
+
 def _cases(request, workbook):
     _form, _f, results = searched(request)
     sheet = Sheet(
@@ -164,6 +176,7 @@ def _cases(request, workbook):
     )
     for batch in chunks(results):
         lights = case_lights(batch)
+        paused = paused_limits(batch)
         for a in batch:
             enterprise = a.enterprise_id is not None
             sheet.append(
@@ -179,7 +192,7 @@ def _cases(request, workbook):
                     _date(a.submitted_at),
                     _date(a.accepted_at),
                     _date(a.concluded_at),
-                    a.promised_due_date.isoformat() if a.promised_due_date else "",
+                    _promised(a, paused),
                 ]
             )
     return "办件查询"
@@ -194,7 +207,7 @@ def _lights(request, workbook):
         workbook,
         "红黄灯",
         ["亮灯", "办件编号", "事项", "时限", "责任部门", "到期日期", "暂停", "督办中", "督办合计"],
-        widths=[8, 22, 36, 16, 26, 12, 8, 10, 10],
+        widths=[8, 22, 36, 16, 26, 30, 8, 10, 10],
     )
     for batch in chunks(clocks):
         for row in board_rows(batch):
@@ -206,7 +219,8 @@ def _lights(request, workbook):
                     a.item_version.name if a else "",
                     row.what,
                     row.clock.department.name,
-                    row.clock.due_date.isoformat(),
+                    # As the board: a paused clock's working days left, not its date.
+                    row.clock.paused_left or row.clock.due_date.isoformat(),
                     "是" if row.clock.paused_since else "",
                     row.open_escalations,
                     row.escalations,

@@ -226,6 +226,43 @@ def test_exports_carry_the_filters_and_the_scope(client, week):
     )
 
 
+def test_the_exports_say_what_the_pages_say_of_a_paused_limit(client, week, at):
+    """A paused limit's due date moves by the pause, so it is not known: the cases
+    export's 承诺办结日期 and the lights export's 到期日期 say, as the citizen's page and
+    the board do, the working days left, frozen; the other cases keep their dates and
+    the columns stay as they were."""
+    from approvals.services.sweep import clock_sweep
+    from approvals.services.tasks import task_request_supplement
+
+    at(2026, 11, 6, 16)
+    clock_sweep()  # case C's clocks (due Wed 4 Nov) are red
+    task_request_supplement(task=week.c.tasks.get(), actor=week.approver, items=["合同"])
+    # Paused on Fri 6 Nov, two working days past Wed 4 Nov (the 5th and the 6th).
+    late = "已超期 2 个工作日，恢复后继续计算"
+    client.force_login(week.citizen.user)
+    assert f"已暂停，{late}" in client.get(f"/intake/my/{week.c.pk}/").content.decode()
+
+    response = _get(client, week.district, "supervision:export", "", args=["cases"])
+    header, *rows = _workbook(response)["办件"].iter_rows(values_only=True)
+    assert (len(header), header[11]) == (12, "承诺办结日期")
+    promised = {row[0]: row[11] for row in rows}
+    assert promised[week.c.case_number] == f"已暂停，{late}"
+    assert promised[week.a.case_number] == week.a.promised_due_date.isoformat()
+    assert promised[week.b.case_number] == week.b.promised_due_date.isoformat()
+
+    board = _get(client, week.district, "supervision:lights")
+    assert late in board.content.decode()
+    response = _get(client, week.district, "supervision:export", "", args=["lights"])
+    header, *rows = _workbook(response)["红黄灯"].iter_rows(values_only=True)
+    assert header[5:7] == ("到期日期", "暂停")
+    # C's promised limit and its step (both 2 working days from Mon 2 Nov) are lit.
+    c_rows = [row for row in rows if row[1] == week.c.case_number]
+    assert sorted((row[3], row[5], row[6]) for row in c_rows) == [
+        ("承诺时限", late, "是"),
+        ("环节：审查", late, "是"),
+    ]
+
+
 def test_text_is_never_a_formula(client, week):
     from accounts.models import Citizen
 
