@@ -271,6 +271,13 @@ def test_the_schema_documents_the_orders_api(client):
         assert post["responses"][status]["content"]["application/json"]["schema"]["$ref"].endswith(
             "/Error"
         )
+    # A paused clock: no due date, its working days left instead.
+    clock = schema.json()["components"]["schemas"]["OrderClock"]["properties"]
+    assert clock["due_date"]["nullable"]
+    assert "暂停" in clock["due_date"]["description"]
+    assert clock["paused"]["type"] == "boolean"
+    assert clock["paused_days_left"]["type"] == "integer"
+    assert clock["paused_days_left"]["nullable"]
 
 
 def test_the_lists_cost_the_same_queries_for_one_order_or_twenty(
@@ -360,3 +367,39 @@ def test_a_refused_order_action_keeps_what_was_typed(orders_scene, two_orders, c
     assert "群众误评，当日未到窗口办理。</textarea>" in html
     assert '<details id="appeal-form" open>' in html
     assert not Appeal.objects.filter(order=intake).exists()
+
+
+def test_a_paused_order_clock_answers_its_days_left_not_its_date(
+    orders_scene, two_orders, at, client
+):
+    """While an order's clock is paused its due date moves by the pause, so the API
+    says what the order's page says: no due date, paused, and the working days left,
+    frozen from the first day of the pause; the other order's clock keeps its date."""
+    from approvals.constants import PauseKind
+    from approvals.services.clocks import clock_pause
+
+    s = orders_scene
+    intake, conclusion = two_orders
+    order_call_back(order=intake, actor=s.hall_clerk, finding=Finding.TRUE, note="已核实。")
+    intake.refresh_from_db()
+    # Rectify within 15 working days from Mon 2 Nov: due Mon 23 Nov.
+    assert intake.clock.due_date.isoformat() == "2026-11-23"
+    paused_on = at(2026, 11, 4, 10).date()
+    clock_pause(clock=intake.clock, kind=PauseKind.INSPECTION, reason="检测", on=paused_on)
+    at(2026, 12, 1, 10)  # long past the stored date
+    api = _api(s.supervisor)
+    # Paused on Wed 4 Nov: 5, 6, 9-13, 16-20 and 23 Nov left.
+    left = "已暂停，剩余 13 个工作日，恢复后顺延"
+    clock = api.get(f"/api/v1/feedback/orders/{intake.pk}/").json()["clock"]
+    assert (clock["due_date"], clock["paused"], clock["paused_days_left"]) == (None, True, 13)
+    assert clock["time_left"] == left
+    client.force_login(s.supervisor)
+    assert left in client.get(reverse("feedback:order", args=[intake.pk])).content.decode()
+
+    running = api.get(f"/api/v1/feedback/orders/{conclusion.pk}/").json()["clock"]
+    assert running["due_date"] == conclusion.clock.due_date.isoformat()
+    assert (running["paused"], running["paused_days_left"]) == (False, None)
+    listed = {
+        row["id"]: row["clock"] for row in api.get("/api/v1/feedback/orders/").json()["results"]
+    }
+    assert listed == {intake.pk: clock, conclusion.pk: running}
