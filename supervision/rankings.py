@@ -5,9 +5,9 @@ not only the mean), for a ``rollups.Filter`` within the supervisor's scope.
 
 Where the figures come from
 ---------------------------
-- departments and items: the rollups (``rollups.case_breakdown``,
-  ``rollups.rating_breakdown``, ``rollups.duration_distribution``): a fixed number of
-  queries whatever the data;
+- departments and items: the rollups (departments: ``rollups.breakdown``, the
+  overview's rows; items: ``rollups.case_breakdown``, ``rollups.duration_distribution``):
+  a fixed number of queries whatever the data;
 - windows and staff are not dimensions of the rollups (``rollups`` says so): they are
   counted from intake's record, ``CaseEvent`` by ``(action, at)`` (the
   ``case_event_action_at`` index), one grouped query each, and their ratings with
@@ -91,15 +91,12 @@ class Ranked:
 
 
 def department_ranking(f: rollups.Filter) -> list[Ranked]:
-    """Per implementing department (the rollups): two to four queries."""
-    rows: dict = {}
-    for row in rollups.case_breakdown(f, "department"):
-        c = row.figures
-        rows[row.key] = Ranked(row.key, row.label, "", c.accepted, c.concluded, c.on_time)
-    for row in rollups.rating_breakdown(f, "department"):
-        ranked = rows.setdefault(row.key, Ranked(row.key, row.label))
-        ranked.ratings = row.figures
-    return _by_volume(rows.values())
+    """Per department with cases or ratings: the overview's rows (``rollups.breakdown``,
+    which add up to the totals). Four to six queries."""
+    return _by_volume(
+        Ranked(r.key, r.label, "", r.cases.accepted, r.cases.concluded, r.cases.on_time, r.ratings)
+        for r in rollups.breakdown(f, "department")
+    )
 
 
 def _events(f: rollups.Filter, actions):

@@ -179,3 +179,31 @@ def test_the_rating_list_links_only_the_cases_the_supervisor_may_open(rated, cli
     client.force_login(w.district)
     district = client.get(f"{reverse('supervision:ratings')}?{FORTNIGHT}")
     assert all(linked for _r, _rater, linked in district.context["rows"])
+
+
+def test_the_department_ranking_has_the_overviews_rows(rated, client):
+    """排名与时限分析's departments are the overview breakdown's rows (the park with its
+    intake ratings and no case included), with the same figures, for every filter."""
+    from supervision.rankings import department_ranking
+
+    for f in _filters(rated):
+        ranked = {
+            r.key: (r.label, r.accepted, r.concluded, r.on_time, r.ratings)
+            for r in department_ranking(f)
+        }
+        rows = {
+            r.key: (r.label, r.cases.accepted, r.cases.concluded, r.cases.on_time, r.ratings)
+            for r in rollups.breakdown(f, "department")
+        }
+        assert ranked == rows, f
+        assert sum(r[4].rated for r in ranked.values()) == rollups.rating_counts(f).rated, f
+    client.force_login(rated.district)
+    page = client.get(f"{reverse('supervision:rankings')}?{FORTNIGHT}&group=department")
+    assert "大连保税区管理委员会" in page.content.decode()
+    park = next(r for r in page.context["page"].object_list if r.key == rated.park.pk)
+    assert (park.label, park.accepted, park.rated, str(park.good_rate)) == (
+        "大连保税区管理委员会",
+        0,
+        3,
+        "66.67",
+    )
