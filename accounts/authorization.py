@@ -30,6 +30,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from jinpu_portal.dates import date_text
 from jinpu_portal.submissions import submission_claim, submission_record
 
 from .constants import AuthorizationAction, AuthorizationMethod, Role
@@ -229,7 +230,7 @@ def _create(
         citizen=citizen,
         authorization=authorization,
         window=window,
-        note=f"{note}{_scope_note(items)}；有效期至 {valid_until:%Y-%m-%d}",
+        note=f"{note}{_scope_note(items)}；有效期至 {date_text(valid_until)}",
     )
     return authorization
 
@@ -439,7 +440,7 @@ def agent_authorizations_expire(*, today: datetime.date | None = None) -> int:
                 defaults={
                     "enterprise": authorization.enterprise,
                     "citizen": authorization.citizen,
-                    "note": f"有效期至 {authorization.valid_until:%Y-%m-%d}，已到期",
+                    "note": f"有效期至 {date_text(authorization.valid_until)}，已到期",
                 },
             )
         count += created

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jinpu_portal.dates import date_text
 from jinpu_portal.refusals import error_text
 from jinpu_portal.submissions import DuplicateSubmission
 from jinpu_portal.views import forbidden, found_or_404, page_context
@@ -249,7 +250,7 @@ def _agent_posted(request, form, done: str, service, **arguments) -> bool:
 def _granted(done: str, authorization: EnterpriseRepresentative) -> str:
     """What was granted: ``done`` with the agent's name, and the date it runs to."""
     name = authorization.citizen.name
-    return f"{done.format(name=name)}，有效期至 {authorization.valid_until:%Y-%m-%d}。"
+    return f"{done.format(name=name)}，有效期至 {date_text(authorization.valid_until)}。"
 
 
 @login_required

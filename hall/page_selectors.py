@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.constants import Role
 from accounts.models import Hall, StaffProfile, Window
 from intake.selectors import application_list_for
+from jinpu_portal.dates import month_day_text
 
 from . import selectors
 from .constants import (
@@ -455,7 +456,11 @@ def booking_choices(*, halls, hall_code: str, category_id: str, day: str) -> dic
     category = next((c for c in categories if str(c.pk) == str(category_id)), None)
     category = category or (categories[0] if categories else None)
     days = [
-        {"value": d.isoformat(), "label": f"{d:%m月%d日} 星期{WEEKDAYS[d.weekday()]}", "date": d}
+        {
+            "value": d.isoformat(),
+            "label": f"{month_day_text(d)} 星期{WEEKDAYS[d.weekday()]}",
+            "date": d,
+        }
         for d in bookable_days()
     ]
     chosen = next((d for d in days if d["value"] == day), days[0] if days else None)

@@ -20,6 +20,7 @@ from accounts.validators import (
 )
 from catalog.constants import CaseType, MaterialRequirement
 from catalog.models import ItemMaterial, ItemVersion
+from jinpu_portal.dates import date_text
 from jinpu_portal.forms import BootstrapForm, bootstrap_classes
 from jinpu_portal.submissions import SubmissionKeyForm
 
@@ -192,7 +193,7 @@ class MaterialVerdictForm(forms.Form):
             elif due > self.max_due:
                 self.add_error(
                     "tolerance_due_date",
-                    f"材料“{name}”的容缺补交期限不能晚于承诺办结日期 {self.max_due:%Y-%m-%d}。",
+                    f"材料“{name}”的容缺补交期限不能晚于承诺办结日期 {date_text(self.max_due)}。",
                 )
         return data
 

@@ -191,6 +191,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+# Dates and times: Django 5 always formats by the active language's locale, so settings'
+# DATE_FORMAT and the like would never be read; the portal's formats are a format module
+# of its own instead (jinpu_portal/formats/zh_Hans/formats.py: 2026年12月8日 in documents
+# and sentences, 2026-12-08 14:30 in fields, tables and lists), and templates name them:
+# |date:"SHORT_DATETIME_FORMAT". See docs/architecture.md, "Dates and times".
+FORMAT_MODULE_PATH = ["jinpu_portal.formats"]
 
 # --- Static and media -----------------------------------------------------
 STATIC_URL = "/static/"

@@ -18,6 +18,7 @@ from intake.models import Application, Notice
 from intake.services.contact import applicant_notify
 from intake.services.notices import notice_issue
 from intake.states import transition
+from jinpu_portal.dates import date_text
 
 from ..constants import Decision, TaskStatus
 from ..models import Delivery, Task
@@ -50,7 +51,7 @@ def document_extra(department, title: str) -> dict:
         "decision_department": department.name,
         "seal_text": department.name,
         "seal_image": department.seal_image.name if department.seal_image else "",
-        "signed_date": timezone.localtime().strftime("%Y年%m月%d日"),
+        "signed_date": date_text(timezone.now()),
     }
 
 
@@ -63,9 +64,7 @@ def _steps(application: Application) -> list[dict]:
             "department": task.department.name,
             "decision": str(Decision(task.decision).label) if task.decision else "",
             "opinion": task.opinion,
-            "completed_at": timezone.localtime(task.completed_at).strftime("%Y年%m月%d日")
-            if task.completed_at
-            else "",
+            "completed_at": date_text(task.completed_at) if task.completed_at else "",
         }
         for task in tasks
         if task.status == TaskStatus.COMPLETED
@@ -84,7 +83,7 @@ def _decision_extra(application: Application, task: Task, approved: bool, **more
         "legal_basis": version.legal_basis,
         "result_name": version.result_name,
         "result_template": result_template_for(version.item.code) if approved else "",
-        "decided_date": timezone.localtime().strftime("%Y年%m月%d日"),
+        "decided_date": date_text(timezone.now()),
         "steps": _steps(application),
         "delivery_method": str(application.get_delivery_method_display()),
         **more,

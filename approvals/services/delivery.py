@@ -29,6 +29,7 @@ from intake.services.cases import clerk_window
 from intake.services.contact import applicant_notify
 from intake.states import actor_role as role_of
 from intake.states import event_append, record_event
+from jinpu_portal.dates import datetime_text
 
 from ..constants import ApprovalEvent, DeliveryStatus
 from ..errors import ApprovalError, ApprovalPermissionDenied, TaskConflict
@@ -49,7 +50,7 @@ def _lock_delivery(delivery: Delivery | int) -> tuple[Delivery, Application]:
         raise ApprovalError("办件尚未办结，没有可送达的结果。", code="not_concluded")
     if delivery.status == DeliveryStatus.DELIVERED:
         raise TaskConflict(
-            f"该办件结果已于 {timezone.localtime(delivery.delivered_at):%Y-%m-%d %H:%M} 送达"
+            f"该办件结果已于 {datetime_text(delivery.delivered_at)} 送达"
             f"（经办人 {person(delivery.delivered_by)}），不能重复登记。"
         )
     return delivery, application

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import Department, User
+from jinpu_portal.dates import date_text, month_day_text
 from jinpu_portal.notifications import notify
 
 from .. import clock_owners
@@ -285,19 +286,18 @@ class _Context:
         """One line naming the clock, e.g. "JP20261009001 承诺时限（10月12日到期）"."""
         owner = self.owners.get(row.id)
         if owner is not None:
-            return f"{owner.subject}（{row.due_date:%m月%d日}到期）"
+            return f"{owner.subject}（{month_day_text(row.due_date)}到期）"
         label = self.labels[row.kind]
         if row.kind == ClockKind.STEP and row.id in self.steps:
             label = f"“{self.steps[row.id][0]}”环节时限"
-        return f"{self.case_number(row)} {label}（{row.due_date:%m月%d日}到期）"
+        return f"{self.case_number(row)} {label}（{month_day_text(row.due_date)}到期）"
 
     def escalation(self, row: _Row) -> tuple:
         """(application, clock, department, responsible department, rule, content)."""
         number = self.case_number(row)
         item = self.cases.get(row.application_id, (None, ""))[1]
         subject = f"办件 {number}“{item}”" if item else f"办件 {number}"
-        day = row.due_date
-        due = f"{day.year}年{day.month:02d}月{day.day:02d}日"
+        due = date_text(row.due_date)
         if row.kind not in (*CASE_KINDS, ClockKind.STEP):
             # A clock an app above started (a rectification order): its owner by the hook.
             owner = self.owners.get(row.id)

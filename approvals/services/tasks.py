@@ -26,6 +26,7 @@ from intake.selectors import enterprise_applications, own_applications
 from intake.services.contact import applicant_notify
 from intake.services.notices import notice_issue
 from intake.states import record_event, transition
+from jinpu_portal.dates import date_text
 from jinpu_portal.notifications import notify
 
 from ..constants import (
@@ -135,7 +136,7 @@ def _require_not_paused(application: Application) -> None:
     pause = running_pause(application)
     if pause is not None:
         raise ApprovalError(
-            f"办件时限正因“{pause.get_kind_display()}”暂停（自 {pause.started_on:%Y-%m-%d} 起），"
+            f"办件时限正因“{pause.get_kind_display()}”暂停（自 {date_text(pause.started_on)} 起），"
             "请先结束该程序再办理。",
             code="paused",
         )
@@ -500,8 +501,8 @@ def special_procedure_start(
         procedure_label=label,
         reason=reason,
         expected_days=expected_days,
-        procedure_start=f"{today():%Y年%m月%d日}",
-        expected_end=f"{add_working_days(today(), expected_days):%Y年%m月%d日}",
+        procedure_start=date_text(today()),
+        expected_end=date_text(add_working_days(today(), expected_days)),
         requesting_department=task.department.name,
     )
     applicant_notify(
@@ -594,7 +595,7 @@ def _require_within_the_limit(application: Application, doing: str) -> None:
     due = statutory_limit_passed(application)
     if due is not None:
         raise ApprovalError(
-            f"法定办理期限已于 {due:%Y年%m月%d日} 届满，不能再{doing}延期"
+            f"法定办理期限已于 {date_text(due)} 届满，不能再{doing}延期"
             "（《行政许可法》第四十二条：法定期限内不能作出决定的，方可经负责人批准延长）。"
             "请尽快作出决定。",
             code="limit_passed",
@@ -769,8 +770,8 @@ def extension_decide(
         extension_days=extension.days,
         extension_authority=extension.authority,
         reason=extension.reason,
-        new_statutory_due_date=f"{application.statutory_due_date:%Y年%m月%d日}",
-        new_promised_due_date=f"{application.promised_due_date:%Y年%m月%d日}",
+        new_statutory_due_date=date_text(application.statutory_due_date),
+        new_promised_due_date=date_text(application.promised_due_date),
     )
     applicant_notify(
         application,

@@ -25,6 +25,7 @@ from intake.models import Application, SubmittedMaterial
 from intake.services.contact import applicant_notify
 from intake.services.tolerance import tolerated_material_fulfil
 from intake.states import record_event, transition
+from jinpu_portal.dates import date_text
 from jinpu_portal.notifications import notify
 
 from ..constants import OPEN_TASK_STATUSES, ApprovalEvent, Light
@@ -65,7 +66,7 @@ def require_no_tolerated_missing(application: Application) -> None:
     if not owed:
         return
     listed = "、".join(
-        f"“{slot.material.name}”（补交期限 {slot.tolerance_due_date:%Y-%m-%d}）" for slot in owed
+        f"“{slot.material.name}”（补交期限 {date_text(slot.tolerance_due_date)}）" for slot in owed
     )
     raise ApprovalError(
         f"容缺受理的材料{listed}尚未补交，不能办结。"
@@ -113,7 +114,7 @@ def tolerated_material_receive(
         ApprovalEvent.TOLERATED_RECEIVED,
         actor=actor,
         message=f"容缺材料“{slot.material.name}”已补交"
-        f"（期限 {slot.tolerance_due_date:%Y-%m-%d}{'，逾期补交' if late else ''}）",
+        f"（期限 {date_text(slot.tolerance_due_date)}{'，逾期补交' if late else ''}）",
         window=window,
         hall=window.hall if window is not None else None,
         channel="counter" if window is not None else "",
@@ -205,7 +206,7 @@ def tolerance_warn(cursor, today: datetime.date) -> tuple[int, int]:
     for level, application_id, material_id, due in rows:
         due = due if isinstance(due, datetime.date) else datetime.date.fromisoformat(due)
         grouped.setdefault((application_id, level), []).append(
-            f"“{names.get(material_id, '')}”（{due:%Y年%m月%d日}前）"
+            f"“{names.get(material_id, '')}”（{date_text(due)}前）"
         )
     sent = 0
     for (application_id, level), listed in sorted(grouped.items()):

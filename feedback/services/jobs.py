@@ -39,6 +39,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from intake.services.contact import walk_in_phone
+from jinpu_portal.dates import datetime_text
 from jinpu_portal.notifications import Message, notify, notify_many
 
 from ..constants import InstanceState, Level, RatingChannel, Stage
@@ -227,8 +228,7 @@ def _service(instance: ServiceInstance) -> str:
 def _deadline(moment: datetime.datetime) -> str:
     """The end of a rating period as the citizen reads it: the day and the time (the
     period ends at the time of day of the service, not at midnight)."""
-    day = timezone.localtime(moment)
-    return f"{day.month}月{day.day}日{day:%H:%M}"
+    return datetime_text(moment)
 
 
 def rating_link_send(*, application, stage: str) -> bool:

@@ -41,6 +41,7 @@ from accounts.constants import Role
 from intake.constants import Channel
 from intake.models import Application
 from intake.selectors import enterprise_applications, own_applications
+from jinpu_portal.dates import datetime_text
 from jinpu_portal.prepared import PreparedStatement
 
 from ..constants import (
@@ -402,9 +403,9 @@ def _require_open(instance: ServiceInstance, now: datetime.datetime) -> None:
     if instance.state == InstanceState.DEFAULTED:
         raise FeedbackError(DEFAULTED, code="already_rated")
     if now > instance.rate_until:
-        until = timezone.localtime(instance.rate_until)
         raise FeedbackError(
-            f"评价期限已于 {until:%Y年%m月%d日 %H:%M} 截止，不能再评价。", code="period_over"
+            f"评价期限已于 {datetime_text(instance.rate_until)} 截止，不能再评价。",
+            code="period_over",
         )
 
 

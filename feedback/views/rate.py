@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from intake.page_hooks import CaseLink, CasePanel
+from jinpu_portal.dates import datetime_text
 from jinpu_portal.refusals import error_text
 from jinpu_portal.throttling import client_address, throttle_wait
 
@@ -252,7 +253,7 @@ def public_rating_links(application) -> list[CaseLink]:
         CaseLink(
             text=f"评价{instance.get_stage_display()}",
             url=rating_url(instance),
-            description=f"请于 {timezone.localtime(instance.rate_until):%Y年%m月%d日 %H:%M} 前评价",
+            description=f"请于 {datetime_text(instance.rate_until)} 前评价",
             icon="bi-star",
         )
         for instance in open_instances(application)

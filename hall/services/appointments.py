@@ -32,6 +32,7 @@ from django.utils import timezone
 from accounts.constants import Role
 from accounts.models import User
 from catalog.calendar import is_working_day
+from jinpu_portal.dates import date_text, month_day_text
 from jinpu_portal.notifications import notify
 from jinpu_portal.submissions import submission_claim, submission_record
 
@@ -154,7 +155,7 @@ def appointment_book(
             f"只能预约今天起 {settings.HALL_APPOINTMENT_DAYS} 天内的工作日。", code="invalid"
         )
     if not is_working_day(day):
-        raise HallError(f"{day:%Y年%m月%d日}不是工作日，请选择其他日期。", code="not_working_day")
+        raise HallError(f"{date_text(day)}不是工作日，请选择其他日期。", code="not_working_day")
     if slot not in SLOT_STARTS:
         raise HallError("请选择办公时间内的半小时时段。", code="invalid")
     if slot_start(day, slot) <= now:
@@ -199,7 +200,7 @@ def appointment_book(
     )
     body = (
         f"您已预约{category.hall.name}“{category.name}”，"
-        f"{day:%m月%d日} {slot:%H:%M} 起的半小时内办理。"
+        f"{month_day_text(day)} {slot:%H:%M} 起的半小时内办理。"
         f"预约码 {appointment.code}，请凭预约码在大厅自助取号机签到取号；"
         f"迟到超过 {settings.HALL_APPOINTMENT_GRACE_MINUTES} 分钟按普通号排队。"
     )
@@ -275,7 +276,8 @@ def appointment_check_in(
         )
     if appointment.day != timezone.localdate(now):
         raise HallError(
-            f"该预约的日期是{appointment.day:%m月%d日}，请在预约当天签到。", code="appointment"
+            f"该预约的日期是{month_day_text(appointment.day)}，请在预约当天签到。",
+            code="appointment",
         )
     start = slot_start(appointment.day, appointment.slot)
     late = now > start + datetime.timedelta(minutes=settings.HALL_APPOINTMENT_GRACE_MINUTES)

@@ -10,6 +10,7 @@ from accounts.constants import Role
 from accounts.models import User, Window
 from accounts.selectors import is_district_wide_supervisor
 from accounts.validators import normalize_identity_number, validate_resident_id
+from jinpu_portal.dates import month_day_text
 from jinpu_portal.db import insert
 
 from ..constants import AT_WINDOW_STATUSES
@@ -41,7 +42,7 @@ def require_today(ticket: Ticket, now: datetime.datetime | None = None) -> None:
     day's record after the fact."""
     if ticket.day != local_day(now or timezone.now()):
         raise HallError(
-            f"{ticket.label} 号是 {ticket.day.month}月{ticket.day.day}日 的号，当天已结束，"
+            f"{ticket.label} 号是 {month_day_text(ticket.day)} 的号，当天已结束，"
             "不能再办理，系统日终清号时将其结束。请叫下一位。",
             code="past_day",
         )

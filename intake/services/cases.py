@@ -22,6 +22,7 @@ from catalog.calendar import add_working_days, current_calendar
 from catalog.constants import CaseType, MaterialRequirement, VersionStatus
 from catalog.models import Delegation, ItemMaterial, ItemVersion
 from catalog.version_cache import version_get
+from jinpu_portal.dates import date_text
 from jinpu_portal.db import PreparedQuery, insert, update
 from jinpu_portal.submissions import submission_claim, submission_record
 
@@ -647,7 +648,7 @@ def intake_accept(
         if slot.status == MaterialStatus.TOLERATED and slot.tolerance_due_date > promised_due:
             raise IntakeError(
                 f"材料“{slot.material.name}”的容缺补交期限不能晚于承诺办结日期"
-                f" {promised_due:%Y-%m-%d}。",
+                f" {date_text(promised_due)}。",
                 code="tolerance_due",
             )
     if conclude_immediately and version.case_type != CaseType.IMMEDIATE:
@@ -721,7 +722,7 @@ def intake_accept(
         application,
         title="您的申请已受理",
         body=f"“{version.name}”已受理，办件编号 {application.case_number}，"
-        f"承诺 {promised_due:%Y年%m月%d日} 前办结。",
+        f"承诺 {date_text(promised_due)} 前办结。",
         url=application.get_absolute_url(),
         reference=application.case_number,
     )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.constants import CaseType
+from jinpu_portal.dates import date_text, datetime_text
 from jinpu_portal.db import insert
 from jinpu_portal.pdf import absolute_url, qr_data_uri, render_pdf, sha256_hex
 
@@ -39,7 +40,7 @@ def received_form(slot) -> str:
     date; never "原件 0 份" for an online upload, nor an original for a 容缺 material."""
     if slot.status == MaterialStatus.TOLERATED:
         due = slot.tolerance_due_date
-        return f"容缺（待补交，截止日期{due:%Y年%m月%d日}）" if due else "容缺（待补交）"
+        return f"容缺（待补交，截止日期{date_text(due)}）" if due else "容缺（待补交）"
     if slot.status in (MaterialStatus.PENDING, MaterialStatus.MISSING):
         return "未提交"
     parts = ["电子"] if slot.file else []
@@ -68,6 +69,9 @@ def notice_context(application: Application, kind: str, extra: dict | None) -> d
             "tolerance_due_date": slot.tolerance_due_date.isoformat()
             if slot.tolerance_due_date
             else "",
+            "tolerance_due_text": date_text(slot.tolerance_due_date)
+            if slot.tolerance_due_date
+            else "",
         }
         for slot in slots_of(application)
     ]
@@ -87,21 +91,16 @@ def notice_context(application: Application, kind: str, extra: dict | None) -> d
         "hall": application.hall.name if application.hall_id else "",
         "window": str(application.window) if application.window_id else "",
         "hall_phone": application.hall.phone if application.hall_id else "",
-        "issued_at": now.strftime("%Y年%m月%d日 %H:%M"),
-        "issued_date": now.strftime("%Y年%m月%d日"),
-        "submitted_date": timezone.localtime(application.submitted_at).strftime("%Y年%m月%d日")
-        if application.submitted_at
-        else "",
-        "received_at": timezone.localtime(application.received_at).strftime("%Y年%m月%d日 %H:%M")
-        if application.received_at
-        else "",
-        "accepted_at": timezone.localtime(application.accepted_at).strftime("%Y年%m月%d日 %H:%M")
-        if application.accepted_at
-        else "",
+        "issued_at": datetime_text(now),
+        "issued_date": date_text(now),
+        "submitted_date": date_text(application.submitted_at) if application.submitted_at else "",
+        "received_at": datetime_text(application.received_at) if application.received_at else "",
+        "accepted_at": datetime_text(application.accepted_at) if application.accepted_at else "",
+        "accepted_date": date_text(application.accepted_at) if application.accepted_at else "",
         "auto_accepted": application.auto_accepted,
         "promised_days": version.promised_limit_days,
         "statutory_days": version.statutory_limit_days,
-        "promised_due_date": application.promised_due_date.strftime("%Y年%m月%d日")
+        "promised_due_date": date_text(application.promised_due_date)
         if application.promised_due_date
         else "",
         "case_type": str(CaseType(version.case_type).label),

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from catalog.calendar import WorkingCalendar, add_working_days, current_calendar
 from catalog.calendar import working_days_between as _between
+from jinpu_portal.dates import date_text
 
 from ..constants import CaseAction, CaseStatus, Channel
 from ..errors import IntakeError
@@ -162,7 +163,7 @@ def _warn(application_id: int, *, now, calendar) -> bool:
             message=(
                 f"{'网上申请' if application.channel == Channel.ONLINE else '窗口收取的申请'}"
                 f"已等待预审 {clock.days_waiting} 个工作日，请在"
-                f" {clock.limit_on:%Y年%m月%d日} 前完成预审，逾期视为受理"
+                f" {date_text(clock.limit_on)} 前完成预审，逾期视为受理"
             ),
             days_waiting=clock.days_waiting,
             limit_on=clock.limit_on.isoformat(),

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.timezone import localtime
 from django.views.decorators.http import require_GET, require_POST
 
 from approvals.constants import Light
@@ -17,6 +16,7 @@ from approvals.models import Escalation
 from approvals.selectors import case_clocks_left, case_timeline
 from approvals.services.escalations import CONTENT_MAX, escalation_issue
 from intake.constants import CaseStatus
+from jinpu_portal.dates import datetime_text
 from jinpu_portal.refusals import error_text
 from jinpu_portal.submissions import DuplicateSubmission, SubmissionKeyForm
 from jinpu_portal.views import found_or_404
@@ -179,7 +179,7 @@ def case_escalate(request, pk):
             return _case_page(request, application, form, status=409)
         messages.warning(
             request,
-            f"{error_text(error)}首次提交的督办已于 {localtime(first.issued_at):%Y-%m-%d %H:%M} "
+            f"{error_text(error)}首次提交的督办已于 {datetime_text(first.issued_at)} "
             "发出并通知承办部门，见本页督办记录。",
         )
         return redirect(_escalation_url(first))

@@ -62,7 +62,7 @@ def test_the_same_online_form_posted_twice_grants_once(client, chain):
     body = second.content.decode()
     assert (
         f"该授权表单已提交过，未重复授权。首次提交已授权 {agent.name} 为经办人，"
-        f"有效期至 {authorization.valid_until:%Y-%m-%d}。"
+        f"有效期至 {authorization.valid_until:%Y年%-m月%-d日}。"
     ) in body
 
     # A new page granting again (other terms) supersedes the open one, as before.

@@ -172,7 +172,7 @@ def test_no_extension_once_the_statutory_limit_has_run_out(
     extension = svc.extension_request(task=task, actor=scj_approver, days=5, reason="需现场核查")
     after = due + datetime.timedelta(days=1)
     at(after.year, after.month, after.day, 9)
-    with pytest.raises(ValidationError, match=f"法定办理期限已于 {due:%Y年%m月%d日} 届满"):
+    with pytest.raises(ValidationError, match=f"法定办理期限已于 {due:%Y年%-m月%-d日} 届满"):
         svc.extension_decide(extension=extension, actor=spj_head, approve=True)
     svc.extension_decide(extension=extension, actor=spj_head, approve=False, note="已超期")
     with pytest.raises(ValidationError, match="不能再申请延期"):
@@ -181,5 +181,5 @@ def test_no_extension_once_the_statutory_limit_has_run_out(
     # The task page says so instead of offering the form.
     client.force_login(scj_approver)
     page = client.get(reverse("approvals:task", args=[task.pk])).content.decode()
-    assert f"法定办理期限已于 {due:%Y年%m月%d日} 届满，不能再申请延期" in page
+    assert f"法定办理期限已于 {due:%Y年%-m月%-d日} 届满，不能再申请延期" in page
     assert "提交延期申请" not in page

@@ -229,7 +229,7 @@ def test_no_joint_extension_after_the_statutory_limit(at, case, extension, gover
     due = Clock.objects.get(application=case, kind=ClockKind.STATUTORY).due_date
     after = due + datetime.timedelta(days=1)
     at(after.year, after.month, after.day, 9)
-    with pytest.raises(ValidationError, match=f"法定办理期限已于 {due:%Y年%m月%d日} 届满"):
+    with pytest.raises(ValidationError, match=f"法定办理期限已于 {due:%Y年%-m月%-d日} 届满"):
         svc.extension_decide(extension=extension, actor=government_head, approve=True)
     assert statutory_extension(case) == 0
 

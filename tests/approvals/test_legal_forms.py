@@ -155,7 +155,7 @@ def test_a_licence_denial_names_the_remedy_bodies_and_the_submission_date(
     text = text_of(denial)
 
     assert "你（单位）于2026年11月30日提出的" in text
-    assert "2026年12月02日提出" not in text
+    assert "2026年12月2日提出" not in text
     assert "根据《中华人民共和国行政许可法》第三十八条第二款的规定，本机关决定不予行政许可" in text
     assert "60日内向测试复议机关申请行政复议" in text
     assert "6个月内向测试人民法院提起行政诉讼" in text

@@ -23,7 +23,7 @@ D = datetime.date
 pytestmark = pytest.mark.django_db
 
 DUE = D(2026, 12, 8)  # a Tuesday; accepted Tuesday 12/1
-REFUSAL = "容缺受理的材料“身份证明”（补交期限 2026-12-08）尚未补交，不能办结"
+REFUSAL = "容缺受理的材料“身份证明”（补交期限 2026年12月8日）尚未补交，不能办结"
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def test_the_sweep_warns_as_the_date_nears_and_when_it_passes(case, spj_approver
     assert clock_sweep(today=D(2026, 12, 4)).tolerances_warned == 1
     [approver_message] = warnings(spj_approver)
     assert "即将到补交期限" in approver_message.title
-    assert "“身份证明”（2026年12月08日前）" in approver_message.body
+    assert "“身份证明”（2026年12月8日前）" in approver_message.body
     [applicant_message] = warnings(citizen.user)
     assert "请按承诺到任一政务服务大厅综合窗口补交" in applicant_message.body
     assert clock_sweep(today=D(2026, 12, 7)).tolerances_warned == 0  # once per level

@@ -228,7 +228,7 @@ def test_a_walk_in_is_texted_the_rating_link_as_soon_as_the_case_is_accepted(
     assert f"您办理“{case.item_version.name}”的受理服务已完成" in message.body
     # The period ends at the time of day of the service: the text names the time too.
     until = timezone.localtime(instance.rate_until)
-    assert f"请在{until.month}月{until.day}日{until:%H:%M}前评价" in message.body
+    assert f"请在{until:%Y年%-m月%-d日 %H:%M}前评价" in message.body
     assert clerk.full_name not in message.body + message.title  # no staff names
     assert message.reference == case.case_number
 

@@ -130,9 +130,9 @@ def test_receipt_and_acceptance_with_tolerance(clerk, applicant, item, rendered)
         application.case_number,
         "予以受理",
         "10 个工作日",
-        f"{application.promised_due_date:%Y年%m月%d日}",
+        f"{application.promised_due_date:%Y年%-m月%-d日}",
         "容缺（待补交，截止日期",
-        due.isoformat(),
+        f"请于 {due:%Y年%-m月%-d日} 前补交",  # as official documents write a day
         "金普新区行政审批局",
         acceptance.verification_code,
     )
@@ -346,14 +346,14 @@ def test_counter_receipt_and_acceptance_with_tolerance_fit_one_page(clerk, appli
         "收取形式",
         "纸质原件 1 份",
         "复印件 1 份",
-        f"容缺（待补交，截止日期{due:%Y年%m月%d日}）",
+        f"容缺（待补交，截止日期{due:%Y年%-m月%-d日}）",
         "未提交",
         acceptance.verification_code,
         application.case_number,
     )
     assert pages(acceptance) == 1
     rows = {m["name"]: m["form"] for m in acceptance.context["materials"]}
-    assert rows[tolerated.name] == f"容缺（待补交，截止日期{due:%Y年%m月%d日}）"
+    assert rows[tolerated.name] == f"容缺（待补交，截止日期{due:%Y年%-m月%-d日}）"
     assert rows["食品经营许可申请书"] == "纸质原件 1 份"
     assert rows["营业执照"] == "复印件 1 份"
     assert rows["委托书及受托人身份证明"] == "未提交"
@@ -413,5 +413,5 @@ def test_received_form_wording():
         originals_received=1,
         tolerance_due_date=timezone.localdate().replace(year=2027, month=1, day=8),
     )
-    assert received_form(tolerated) == "容缺（待补交，截止日期2027年01月08日）"
+    assert received_form(tolerated) == "容缺（待补交，截止日期2027年1月8日）"
     assert received_form(SubmittedMaterial(status=MaterialStatus.PENDING)) == "未提交"

@@ -35,7 +35,7 @@ def test_the_right_pair_shows_status_steps_and_dates_but_no_names(client, case, 
     assert case.get_status_display() in html
     assert "已受理" in html  # the step
     assert "草稿" not in html
-    assert f"{case.promised_due_date:%Y年%-m月%-d日}" in html
+    assert f"{case.promised_due_date:%Y-%m-%d}" in html
     for private in (
         case.applicant.name,
         case.applicant.id_number,
