@@ -14,6 +14,7 @@ from jinpu_portal.admin import (
     ReadOnlyAdminMixin,
 )
 
+from .constants import Role
 from .models import (
     Citizen,
     Department,
@@ -27,16 +28,45 @@ from .models import (
     Window,
 )
 
+# Roles are groups named by the stable codes of accounts.constants.Role: the code checks
+# a role by its group's name (User.role_names, the token users' cache, the API's
+# /me/), and sync_role_permissions makes a role's group again by that name. The admin
+# keeps the codes and shows each role by its Chinese name: 综窗人员（clerk）.
+ROLE_NAMES = dict(Role.choices)
+
+
+def group_label(group: Group) -> str:
+    """综窗人员（clerk） for a role's group; any other group by its name."""
+    role = ROLE_NAMES.get(group.name)
+    return f"{role}（{group.name}）" if role else group.name
+
+
+class RoleGroupFilter(admin.RelatedFieldListFilter):
+    """The user list's filter by group, each role by its Chinese name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "角色"
+
+    def field_choices(self, field, request, model_admin):
+        return [(group.pk, group_label(group)) for group in Group.objects.order_by("name")]
+
 
 @admin.register(User)
 class UserAdmin(PermissionLabelsMixin, EditTokenAdminMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "phone", "is_active", "is_staff", "last_login"]
-    list_filter = ["groups", "is_active", "is_staff"]
+    list_filter = [("groups", RoleGroupFilter), "is_active", "is_staff"]
     search_fields = ["username", "full_name", "phone"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         ("联系方式", {"fields": ("full_name", "phone")}),
     )
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.remote_field.model is Group:
+            field.label_from_instance = group_label  # the user's roles, in Chinese
+        return field
 
 
 # Roles are groups: their permissions are edited with the same edit token as every row.
@@ -45,7 +75,45 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(PermissionLabelsMixin, EditTokenAdminMixin, DjangoGroupAdmin):
-    pass
+    """The roles by their Chinese names (角色) beside their codes (名称), found by either;
+    a role's group is neither renamed nor deleted here (the portal would lose the role).
+    Other groups are edited as Django's admin does."""
+
+    list_display = ["role", "name"]
+    list_display_links = ["role", "name"]
+
+    @admin.display(description="角色", ordering="name")
+    def role(self, group: Group) -> str:
+        return ROLE_NAMES.get(group.name, "—")
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.name in ROLE_NAMES:
+            return ["role", "name", "permissions"]
+        return ["name", "permissions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.name in ROLE_NAMES:
+            return ["role", "name"]
+        return []
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.name in ROLE_NAMES:
+            return False  # a role's group: its members would lose the role
+        return super().has_delete_permission(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        codes = [code for code, role in ROLE_NAMES.items() if term and term in str(role)]
+        if codes:
+            found |= queryset.filter(name__in=codes)
+        return found, duplicates
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        group = self.get_object(request, object_id)
+        if group is not None and group.name in ROLE_NAMES:
+            extra_context = {**(extra_context or {}), "title": f"角色：{group_label(group)}"}
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Department)
