@@ -3,10 +3,12 @@ string of the two-box selector (SelectFilter2.js) is in the admin's JavaScript c
 the index names every app and model in Chinese (django-axes's "Axes", "Access attempts"
 …) and its tables' hidden headings too (Django 5.2's "Model name" …); the portal's admins
 head their columns and read-only fields in Chinese (a model's property shown without a
-description read "Masked id number"). The portal's translations are in
+description read "Masked id number"); django-axes's attempts list and lockout message
+too. The portal's translations are in
 locale/zh_Hans/LC_MESSAGES/ (djangojs.po, django.po), and the compiled catalog beside
 each file says what it says."""
 
+import datetime
 import gettext
 import json
 import re
@@ -14,10 +16,13 @@ from pathlib import Path
 
 import django.contrib.admin
 import pytest
+from axes.helpers import get_lockout_message
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import label_for_field
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from accounts.models import User
 
@@ -91,3 +96,41 @@ def test_the_portals_columns_and_read_only_fields_are_named_in_chinese():
                 if WORD.search(label):
                     english.append(f"{model._meta.label}.{name}: {label}")
     assert english == []
+
+
+def test_the_login_lockout_admin_and_message_read_in_chinese(admin_client):
+    """django-axes's attempts list headed its column of tries left "Status" (its method's
+    name: no catalog string), its clean-up action failed (and would have said "Cleaned up
+    1 expired access attempts.") and its lockout message was English."""
+    attempt = AccessAttempt.objects.create(
+        username="clerk",
+        ip_address="10.0.0.1",
+        user_agent="Mozilla/5.0",
+        http_accept="*/*",
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+    )
+    url = reverse("admin:axes_accessattempt_changelist")
+    html = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    thead = re.search(r"<thead>(.*?)</thead>", html, re.S)[1]
+    headings = [text.strip() for text in re.findall(r">([^<>]+)<", thead) if text.strip()]
+    assert "锁定状态" in headings
+    assert [heading for heading in headings if WORD.search(heading)] == []
+    assert re.search(r'class="field-status">已锁定<', html)
+    expired = timezone.now() - settings.AXES_COOLOFF_TIME - datetime.timedelta(minutes=1)
+    AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=expired)
+    response = admin_client.post(
+        url,
+        {"action": "cleanup_expired_attempts", "_selected_action": [attempt.pk]},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        follow=True,
+    )
+    # (axes's own action failed with an AttributeError: a 500.)
+    assert [str(message) for message in response.context["messages"]] == [
+        "已清理 1 条到期的登录失败记录。"
+    ]
+    assert not AccessAttempt.objects.exists()
+    with translation.override("zh-hans"):
+        assert str(get_lockout_message()) == "账号已锁定：登录失败次数过多，请稍后再试。"
