@@ -112,7 +112,11 @@ class GroupAdmin(PermissionLabelsMixin, EditTokenAdminMixin, DjangoGroupAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         group = self.get_object(request, object_id)
         if group is not None and group.name in ROLE_NAMES:
-            extra_context = {**(extra_context or {}), "title": f"角色：{group_label(group)}"}
+            extra_context = {
+                **(extra_context or {}),
+                "title": "修改角色",
+                "subtitle": group_label(group),
+            }
         return super().change_view(request, object_id, form_url, extra_context)
 
 
