@@ -33,12 +33,19 @@ from intake.models import Application, SubmittedMaterial
 from intake.page_hooks import CasePanel
 from intake.selectors import applications_with_names
 from intake.services.online import agent_of
-from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors, page_forms
+from jinpu_portal.refusals import (
+    act_and_say,
+    act_form,
+    attempt,
+    error_text,
+    flash_form_errors,
+    page_forms,
+    refusal_status,
+)
 from jinpu_portal.views import found_or_404, page_context
 
 from . import forms
 from .constants import Light
-from .errors import TaskConflict
 from .models import Delivery, Escalation
 from .selectors import (
     TaskFilters,
@@ -266,6 +273,10 @@ def extensions(request):
     return _extensions_page(request)
 
 
+#: The refusals of an extension's decision by the field they are about (their codes).
+EXTENSION_FIELDS = {"note": "note", "too_long": "note"}
+
+
 @role_required(Role.APPROVER, Role.GOVERNMENT_HEAD)
 @require_POST
 def extension_decide(request, pk):
@@ -277,15 +288,12 @@ def extension_decide(request, pk):
     if not form.is_valid():
         return _extensions_page(request, refused=extension, form=form, status=400)
     data = form.cleaned_data
-    try:
-        task_services.extension_decide(extension=extension, actor=request.user, **data)
-    except (ValidationError, PermissionDenied) as error:
-        field = "note" if getattr(error, "code", None) in ("note", "too_long") else None
-        form.add_error(field, error_text(error))
-        conflict = isinstance(error, TaskConflict)
-        return _extensions_page(
-            request, refused=extension, form=form, status=409 if conflict else 400
+    error = attempt(task_services.extension_decide, extension=extension, actor=request.user, **data)
+    if error is not None:
+        form = act_form(
+            request, forms.ExtensionDecideForm, refused=True, error=error, fields=EXTENSION_FIELDS
         )
+        return _extensions_page(request, refused=extension, form=form, status=refusal_status(error))
     done = "已批准延期，已书面告知申请人。" if data["approve"] else "已不予批准延期。"
     messages.success(request, done)
     return redirect("approvals:extensions")
