@@ -81,11 +81,17 @@ class ReassignForm(VersionedForm):
 
 
 class HandOverForm(BootstrapForm):
-    recipient_name = forms.CharField(label="领取人姓名", max_length=50)
+    """窗口领取: who collects the result, from the ID card they show (the service checks
+    them against the case; its refusal names the field: ``views.DELIVERY_FIELDS``)."""
+
+    recipient_name = forms.CharField(label="领取人姓名", required=False)
+    recipient_id_number = forms.CharField(label="领取人身份证件号码", required=False)
 
 
 class PostForm(BootstrapForm):
-    tracking_number = forms.CharField(label="快递单号", max_length=40)
+    """邮寄送达: the courier's tracking number (the service checks it)."""
+
+    tracking_number = forms.CharField(label="快递单号", required=False)
 
 
 class SupplementReceiveForm(BootstrapForm):

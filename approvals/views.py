@@ -27,7 +27,7 @@ from accounts.decorators import role_required
 from accounts.models import User
 from accounts.selectors import department_list_acting_for
 from catalog.calendar import current_calendar
-from intake.constants import CaseStatus
+from intake.constants import CaseStatus, DeliveryMethod
 from intake.files import attorney_file_response, material_file_response
 from intake.models import Application, SubmittedMaterial
 from intake.page_hooks import CasePanel
@@ -302,25 +302,85 @@ def extension_decide(request, pk):
 # --- the counter: results to hand over, supplements to receive ---------------------------------
 
 
-@role_required(Role.CLERK)
-@require_GET
-def counter(request):
-    """出件登记: concluded cases awaiting pick-up or posting, cases awaiting a supplement."""
+#: The counter's acts on a result waiting for delivery, by the delivery's method:
+#: method → (action, form, service, success message).
+DELIVERY_ACTIONS = {
+    DeliveryMethod.WINDOW: (
+        "hand-over",
+        forms.HandOverForm,
+        delivery_services.delivery_hand_over,
+        "已登记窗口出件。",
+    ),
+    DeliveryMethod.POST: (
+        "post",
+        forms.PostForm,
+        delivery_services.delivery_post,
+        "已登记邮寄，快递单号已通知申请人。",
+    ),
+}
+#: The refusals of the hand-over and the posting by the field they are about (codes).
+DELIVERY_FIELDS = {
+    "recipient": "recipient_name",
+    "recipient_name": "recipient_name",
+    "recipient_id": "recipient_id_number",
+    "recipient_mismatch": "recipient_id_number",
+    "tracking": "tracking_number",
+}
+
+
+def _delivery_form(request, delivery, *, refused=None, error=None):
+    """The form of a delivery's row (none for an electronic one): blank, or the refused
+    one's, with what the clerk typed and the error next to its field."""
+    act = DELIVERY_ACTIONS.get(delivery.method)
+    if act is None:
+        return None
+    return act_form(
+        request,
+        act[1],
+        refused=delivery == refused,
+        auto_id=f"delivery{delivery.pk}_%s",
+        error=error,
+        fields=DELIVERY_FIELDS,
+    )
+
+
+def _counter_page(request, *, refused=None, error=None, status: int = 200):
+    """出件登记: concluded cases awaiting pick-up or posting, cases awaiting a supplement
+    or a 容缺 material. ``refused``: the delivery of a hand-over or posting the service
+    refused: its row shows what the clerk typed and the error next to the field; when
+    it is no longer in the list (delivered meanwhile), the error and the name or number
+    typed are shown above it."""
     query = request.GET.get("q", "").strip()
     deliveries = delivery_list_pending(query=query)
     page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        (delivery, _delivery_form(request, delivery, refused=refused, error=error))
+        for delivery in page.object_list
+    ]
     return render(
         request,
         "approvals/counter.html",
         {
             "page": page,
+            "rows": rows,
             "supplements": supplement_list_waiting(query=query)[:PAGE_SIZE],
             "tolerated": tolerated_list_owed(query=query)[:PAGE_SIZE],
             "q": query,
-            "hand_over_form": forms.HandOverForm(),
-            "post_form": forms.PostForm(),
+            "refused_gone": refused is not None
+            and all(delivery != refused for delivery, _ in rows),
+            "refused_error": error_text(error) if error is not None else "",
+            "kept": " ".join(
+                request.POST.get(name, "").strip() for name in ("recipient_name", "tracking_number")
+            ).strip(),
         },
+        status=status,
     )
+
+
+@role_required(Role.CLERK)
+@require_GET
+def counter(request):
+    return _counter_page(request)
 
 
 @role_required(Role.CLERK)
@@ -342,27 +402,23 @@ def tolerated_receive(request, pk):
 @role_required(Role.CLERK)
 @require_POST
 def delivery_action(request, pk, action):
+    """窗口领取 or 邮寄 of a result. A refused one (no or a wrong recipient, an ID number
+    that is not the applicant's or the agent's, a bad tracking number, delivered by
+    another window meanwhile) shows 出件登记 again with what was typed and the error
+    next to the field (400; 409 when delivered meanwhile), instead of losing it. The
+    form's address carries the list's search and page, so the same rows come back."""
     delivery = get_object_or_404(Delivery, pk=pk)
-    try:
-        if action == "hand-over":
-            delivery_services.delivery_hand_over(
-                delivery=delivery,
-                actor=request.user,
-                recipient_name=request.POST.get("recipient_name", ""),
-                recipient_id_number=request.POST.get("recipient_id_number", ""),
-            )
-            messages.success(request, "已登记窗口出件。")
-        elif action == "post":
-            number = request.POST.get("tracking_number", "")
-            delivery_services.delivery_post(
-                delivery=delivery, actor=request.user, tracking_number=number
-            )
-            messages.success(request, "已登记邮寄，快递单号已通知申请人。")
-        else:
-            raise Http404
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, error_text(error))
-    return redirect("approvals:counter")
+    act = DELIVERY_ACTIONS.get(delivery.method)
+    if act is None or act[0] != action:
+        raise Http404
+    _, form_class, service, success = act
+    form = form_class(request.POST)
+    form.is_valid()  # shapes only: the service says what is wrong
+    error = attempt(service, delivery=delivery, actor=request.user, **form.cleaned_data)
+    if error is None:
+        messages.success(request, success)
+        return redirect("approvals:counter")
+    return _counter_page(request, refused=delivery, error=error, status=refusal_status(error))
 
 
 @login_required

@@ -16,6 +16,7 @@ or, for a 即办件 concluded on the spot at the counter, delivered there and th
 import re
 
 from django.apps import apps as global_apps
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -95,7 +96,10 @@ def _check_recipient(application: Application, name: str, id_number: str) -> Non
     number = normalize_identity_number(id_number or "")
     if not number:
         raise ApprovalError("请核验领取人身份证件，并填写其公民身份号码。", code="recipient_id")
-    validate_resident_id(number)
+    try:
+        validate_resident_id(number)
+    except ValidationError as error:
+        raise ApprovalError(error.messages[0], code="recipient_id") from error
     entitled = [application.applicant]
     if application.agent_id:
         entitled.append(application.agent)

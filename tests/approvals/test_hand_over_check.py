@@ -2,6 +2,8 @@
 ID numbers masked, and the hand-over checks the recipient's ID card: the typed number
 must be the applicant's or the registered agent's, with the name that goes with it."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -88,3 +90,45 @@ def test_the_applicant_with_a_full_width_number_or_the_agent_may_collect(
     case = accept_case(sequential_version, clerk=clerk, applicant=citizen, agent=agent)
     case = concluded(case, spj_approver, django_capture_on_commit_callbacks)
     assert hand_over(case, clerk, "代领人", "360426199101010071").status == "delivered"
+
+
+def test_a_refused_hand_over_keeps_what_was_typed(client, clerk, ready):
+    """A refused 窗口领取 shows 出件登记 again, with the list searched as it was, the
+    name and number typed in the row and the error next to them (400); handed over by
+    another window meanwhile, a 409 with the name typed above the list. Nothing is
+    recorded by a refused one."""
+    delivery = ready.delivery
+    client.force_login(clerk)
+    url = f"/approvals/deliveries/{delivery.pk}/hand-over/?q={ready.case_number}"
+    field = f"delivery{delivery.pk}_recipient"
+
+    wrong = "360426199101010071"  # a valid number, not the applicant's
+    response = client.post(url, {"recipient_name": "王芳", "recipient_id_number": wrong})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert re.search(rf'id="{field}_name"[^>]*value="王芳"', html)
+    assert re.search(rf'id="{field}_id_number"[^>]*value="{wrong}" aria-invalid="true"', html)
+    assert not re.search(rf'id="{field}_name"[^>]*aria-invalid', html)
+    assert f'id="delivery-errors-{delivery.pk}" role="alert"' in html
+    assert "不能出件" in html
+    assert f'name="q" value="{ready.case_number}"' in html
+    assert f'hand-over/?q={ready.case_number}"' in html  # sent again, the same search
+
+    response = client.post(url, {"recipient_name": "王芳", "recipient_id_number": WANG[:-1] + "1"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "公民身份号码校验位错误" in html
+    assert re.search(rf'id="{field}_id_number"[^>]*value="{WANG[:-1]}1" aria-invalid', html)
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.PENDING
+
+    hand_over(ready, clerk, "王芳", WANG)  # another window, meanwhile
+    response = client.post(url, {"recipient_name": "王小芳", "recipient_id_number": WANG})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'id="refused-delivery"' in html
+    assert "不能重复登记" in html
+    assert "王小芳" in html
+    assert WANG not in html
+    delivery.refresh_from_db()
+    assert delivery.recipient_name == "王芳"

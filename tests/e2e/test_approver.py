@@ -468,3 +468,45 @@ def test_a_refused_extension_decision_keeps_the_reason_typed(
         assert_no_squeezed_text(page)
         shoot(page, screenshots_dir, f"head-extension-refused-{label}")
         context.close()
+
+
+def test_a_refused_hand_over_keeps_the_name_and_number_typed(
+    live_server, browser, screenshots_dir, clerk
+):
+    """出件登记: a clerk types a number that is not the applicant's; the page comes back
+    with the name and the number typed, the number marked and the refusal under the row.
+    At 1280 and 390 pixels: no sideways scroll, no serious axe finding."""
+    spj = department("SPJ", "金普新区行政审批局")
+    approver = make_approver(spj, username="e2e-approver", full_name="李审批")
+    citizen = CitizenFactory(name="王芳", id_number="11010519491231002X")
+    case = accept_case(
+        make_version(department=spj, steps=[(1, "审批决定", spj, 3)], name="食品经营许可（变更）"),
+        clerk=clerk,
+        applicant=citizen,
+        delivery_method=DeliveryMethod.WINDOW,
+    )
+    task_approve(task=case.tasks.get(), actor=approver, opinion="符合条件，同意。")
+    notice_render(notice_id=result_notice(case).pk)
+    delivery = Delivery.objects.get(application=case)
+    wrong = "360426199101010071"  # a valid number, not the applicant's
+    base = live_server.url
+    for label, viewport, options in (
+        ("1280", DESKTOP, {}),
+        ("390", PHONE, {"is_mobile": True}),
+    ):
+        context, page = signed_in(browser, viewport, base, clerk.username, **options)
+        page.goto(f"{base}/approvals/counter/?q={case.case_number}")
+        page.fill(f"#delivery{delivery.pk}_recipient_name", "王芳")
+        page.fill(f"#delivery{delivery.pk}_recipient_id_number", wrong)
+        page.click(f"#delivery-form-{delivery.pk} button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        assert page.input_value(f"#delivery{delivery.pk}_recipient_name") == "王芳"
+        assert page.input_value(f"#delivery{delivery.pk}_recipient_id_number") == wrong
+        expect(page.locator(f"#delivery-errors-{delivery.pk}")).to_contain_text("不能出件")
+        assert page.input_value("input[name=q]") == case.case_number
+        assert_fits_and_passes_axe(page, f"counter, refused hand-over, {label}")
+        assert_no_squeezed_text(page)
+        shoot(page, screenshots_dir, f"clerk-counter-hand-over-refused-{label}")
+        context.close()
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.PENDING
