@@ -7,6 +7,7 @@ from jinpu_portal.forms import BootstrapForm
 from jinpu_portal.submissions import SubmissionKeyForm
 
 from .constants import AppealKind, Finding, ReviewResult, VisitLevel
+from .services.orders import VISIT_CHOOSE
 
 
 def _text(label: str, *, rows: int = 3, required: bool = True, help_text: str = ""):
@@ -45,6 +46,7 @@ class VisitForm(StepForm):
         label="对整改结果的评价",
         choices=VisitLevel.choices,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": VISIT_CHOOSE, "invalid_choice": VISIT_CHOOSE},
     )
     note = _text("回访记录", rows=2, required=False)
 

@@ -81,6 +81,8 @@ from ..selectors import handling_hall_id
 from ..states import AppealMove, OrderAction, OrderMove, ReviewEntryMove, move
 
 TEXT_MAX = 500
+#: The refusal of a missing choice, which the page's form says the same way.
+VISIT_CHOOSE = "请选择对整改结果的评价（满意、基本满意或不满意）。"
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -384,7 +386,7 @@ def order_visit(
     by_citizen = actor is not None and application.applicant.user_id == actor.pk
     if not by_citizen:
         _require_owner(actor, order)
-    level = _choice(level, VisitLevel, "请选择对整改结果的评价（满意、基本满意或不满意）。")
+    level = _choice(level, VisitLevel, VISIT_CHOOSE)
     note = _text(note, "", label="回访记录", required=False)
     if order.status != OrderStatus.VISIT:
         raise FeedbackError(

@@ -24,6 +24,7 @@ from accounts.constants import Role
 from accounts.decorators import role_required
 from approvals.selectors import time_left
 from intake.files import stored_file_response
+from jinpu_portal import refusals
 from jinpu_portal.refusals import act_and_say, error_text, flash_form_errors, page_forms
 from jinpu_portal.submissions import DuplicateSubmission
 from jinpu_portal.views import found_or_404, page_context
@@ -188,21 +189,46 @@ def order_action(request, pk, action):
 # --- the citizen's online return visit ----------------------------------------------------
 
 
+#: The refusals of a step in feedback's services by the field they are about (their
+#: codes): a missing choice, a text that is missing or too long.
+VISIT_FIELDS = {"invalid": "level", "too_long": "note"}
+#: Feedback's refusals of an act on a page shown before someone moved the order: its
+#: step of then (``stale``), or a state in which the page offers no such act
+#: (``transition``: the order is no longer 待回访评价).
+MOVED_MEANWHILE = refusals.CONFLICT_CODES | {"transition"}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_visit(request, pk):
-    """回访评价 online: the applicant rates the fix of their 差评."""
+    """回访评价 online: the applicant rates the fix of their 差评. A refused rating (no
+    choice, an over-long note, the order moved meanwhile: the unit recorded a telephone
+    return visit, or it came back to 回访评价 in a new round) shows the page again with
+    the choice and the note kept and the error next to them (400; 409 when moved);
+    when the order no longer waits for a rating, the note is shown to copy."""
     order = found_or_404(order_for_applicant(user=request.user, pk=pk), "没有找到该整改答复。")
-    form = forms.VisitForm(request.POST or None, auto_id="visit_%s")
+    error = None
     if request.method == "POST":
+        form = forms.VisitForm(request.POST)
         if form.is_valid():
-            done = "感谢您的评价！"
-            act_and_say(
-                request, done, svc.order_visit, order=order, actor=request.user, **form.cleaned_data
+            error = refusals.attempt(
+                svc.order_visit, order=order, actor=request.user, **form.cleaned_data
             )
-            return redirect("feedback:order_visit", pk=order.pk)
-        flash_form_errors(request, form)
-    order.refresh_from_db()
+            if error is None:
+                messages.success(request, "感谢您的评价！")
+                return redirect("feedback:order_visit", pk=order.pk)
+        order.refresh_from_db()
+    form = refusals.act_form(
+        request,
+        forms.VisitForm,
+        refused=request.method == "POST",
+        auto_id="visit_%s",
+        version_field="seen",
+        version=svc.order_token(order),
+        error=error,
+        fields=VISIT_FIELDS,
+    )
+    status = refusals.refusal_status(error, conflicts=MOVED_MEANWHILE) if form.is_bound else 200
     return render(
         request,
         "feedback/orders_visit.html",
@@ -211,7 +237,9 @@ def order_visit(request, pk):
             "application": order.application,
             "form": form,
             "visits": order.visits.order_by("round"),
+            "moved": status == 409,
         },
+        status=status,
     )
 
 

@@ -37,6 +37,14 @@ def _check(page, label, screenshots_dir, name):
     assert_no_serious_violations(page, label)
 
 
+def _check_at_both_widths(page, label, screenshots_dir, name):
+    """The page as it is, at 1280 and then 390 px: screenshot, axe, no sideways scroll."""
+    for width, viewport in (("1280", DESKTOP), ("390", PHONE)):
+        page.set_viewport_size(viewport)
+        _check(page, f"{label}, {width}", screenshots_dir, f"{name}-{width}")
+        assert_fits_the_phone(page)
+
+
 def test_the_unit_works_the_order_to_the_return_visit(live_server, browser, screenshots_dir, scene):
     base = live_server.url
     order = scene["order"]
@@ -129,9 +137,42 @@ def test_a_refused_reply_keeps_what_was_typed(live_server, browser, screenshots_
     expect(page.locator("#kept-text")).to_contain_text(text)
     expect(page.locator(".alert-danger")).to_be_visible()
     expect(page.locator("#order-status")).to_contain_text("待回访评价")
-    for label, viewport in (("1280", DESKTOP), ("390", PHONE)):
-        page.set_viewport_size(viewport)
-        name = f"feedback-order-refused-{label}"
-        _check(page, f"order page, refused reply, {label}", screenshots_dir, name)
-        assert_fits_the_phone(page)
+    _check_at_both_widths(
+        page, "order page, refused reply", screenshots_dir, "feedback-order-refused"
+    )
     context.close()
+
+
+def test_a_refused_rating_of_the_fix_keeps_the_choice_and_the_note(
+    live_server, browser, screenshots_dir, scene, clerk
+):
+    """The citizen rates the fix from a page the unit's new round has overtaken (a
+    telephone 不满意 reopened it and it was answered again): the page comes back with
+    the new answer, the refusal above the form, the choice and the note kept. At 1280
+    and 390 px: no sideways scroll, nothing serious for axe."""
+    from feedback.constants import Finding, VisitLevel
+    from feedback.services.orders import order_call_back, order_reply, order_visit
+
+    base = live_server.url
+    order = scene["order"]
+    order_call_back(order=order, actor=clerk, finding=Finding.TRUE, note="已电话核实，情况属实。")
+    order_reply(order=order, actor=clerk, text="已对窗口人员批评教育。")
+    note = "态度比以前好，但等候时间仍然较长，希望增加窗口。"
+    context, page = _session(browser, DESKTOP, base, scene["citizen"].user.username)
+    page.goto(f"{base}/feedback/orders/{order.pk}/visit/")
+    page.get_by_label("基本满意", exact=True).check()
+    page.fill("#visit_note", note)
+    # Meanwhile the unit's telephone visit (不满意) reopens it; it is answered again.
+    order_visit(order=order, actor=clerk, level=VisitLevel.UNSATISFIED)
+    order_reply(order=order, actor=clerk, text="已增设一个综合窗口，高峰时段缩短等候时间。")
+    page.click("#visit-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#visit-errors")).to_contain_text("整改单位已更新整改情况")
+    expect(page.locator("#reply")).to_contain_text("已增设一个综合窗口")
+    assert page.input_value("#visit_note") == note
+    assert page.get_by_label("基本满意", exact=True).is_checked()
+    _check_at_both_widths(
+        page, "citizen's refused rating", screenshots_dir, "feedback-visit-refused"
+    )
+    context.close()
+    assert not order.visits.filter(channel="online").exists()

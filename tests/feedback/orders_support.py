@@ -52,3 +52,10 @@ def rectified(order, unit, visit=VisitLevel.SATISFIED) -> RectificationOrder:
     order_visit(order=order, actor=unit, level=visit)
     order.refresh_from_db()
     return order
+
+
+def refused(client, url, data, status=400) -> str:
+    """Post ``data`` to a page that refuses it: the page shown again, with ``status``."""
+    response = client.post(url, data)
+    assert response.status_code == status, response.content.decode()[:2000]
+    return response.content.decode()

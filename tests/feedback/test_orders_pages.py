@@ -21,7 +21,7 @@ from tests.factories import (
     make_enterprise,
     pdf_file,
 )
-from tests.feedback.orders_support import bad_rating, conclude, order_of
+from tests.feedback.orders_support import bad_rating, conclude, order_of, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -403,3 +403,66 @@ def test_a_paused_order_clock_answers_its_days_left_not_its_date(
         row["id"]: row["clock"] for row in api.get("/api/v1/feedback/orders/").json()["results"]
     }
     assert listed == {intake.pk: clock, conclusion.pk: running}
+
+
+def test_a_refused_rating_of_the_fix_keeps_what_was_typed(orders_scene, two_orders, client):
+    """The citizen's refused 回访评价 (no choice, a note over 500 characters, a page the
+    unit's new round or telephone return visit overtook) shows the page again with the
+    choice and the note kept and the error next to them: 400, or 409 when the order
+    moved meanwhile; nothing is recorded."""
+    from feedback.constants import VisitLevel
+    from feedback.models import ReturnVisit
+    from feedback.services.orders import order_visit
+
+    s = orders_scene
+    intake, _ = two_orders
+    order_call_back(order=intake, actor=s.hall_clerk, finding=Finding.TRUE, note="已联系")
+    order_reply(order=intake, actor=s.hall_clerk, text="已加强窗口服务培训。")
+    intake.refresh_from_db()
+    url = reverse("feedback:order_visit", args=[intake.pk])
+    client.force_login(s.citizen.user)
+    first_round = order_token(intake)
+    assert f'name="seen" value="{first_round}"' in client.get(url).content.decode()
+
+    # No choice: the note stays, the error is under the choices.
+    note = "窗口人员态度有改进，但排队时间仍然较长。"
+    html = refused(client, url, {"seen": first_round, "note": note})
+    assert f"{note}</textarea>" in html
+    assert 'id="visit_level_error" role="alert"' in html
+    assert "请选择对整改结果的评价（满意、基本满意或不满意）。" in html
+
+    # Too long: all of it comes back, the choice too.
+    long_note = "排队时间过长，叫号系统经常出错，希望增加窗口。" * 24  # 528 characters
+    html = refused(client, url, {"seen": first_round, "level": VisitLevel.BASIC, "note": long_note})
+    assert f"{long_note}</textarea>" in html
+    assert re.search(r'value="basic"[^>]*checked', html)
+    assert 'id="visit_note_error" role="alert"' in html
+    assert not ReturnVisit.objects.filter(order=intake).exists()
+
+    # The unit's telephone visit (不满意) reopened it and it was answered again: the page
+    # of the first round is refused (409), the new answer shown, the rating kept.
+    order_visit(order=intake, actor=s.hall_clerk, level=VisitLevel.UNSATISFIED)
+    order_reply(order=intake, actor=s.hall_clerk, text="已调整窗口排班，增设一个综合窗口。")
+    intake.refresh_from_db()
+    html = refused(
+        client, url, {"seen": first_round, "level": VisitLevel.SATISFIED, "note": note}, 409
+    )
+    assert "已调整窗口排班" in html
+    assert "整改单位已更新整改情况" in html
+    assert f"{note}</textarea>" in html
+    assert re.search(r'value="satisfied"[^>]*checked', html)
+    assert f'name="seen" value="{order_token(intake)}"' in html
+    assert ReturnVisit.objects.filter(order=intake).count() == 1
+
+    # The unit recorded the second visit meanwhile (the form is gone): the note to copy.
+    second_round = order_token(intake)
+    order_visit(order=intake, actor=s.hall_clerk, level=VisitLevel.SATISFIED)
+    html = refused(
+        client, url, {"seen": second_round, "level": VisitLevel.BASIC, "note": note}, 409
+    )
+    assert 'id="visit-form"' not in html
+    assert 'id="kept-text"' in html
+    assert note in html
+    intake.refresh_from_db()
+    assert intake.status == OrderStatus.CLOSED
+    assert ReturnVisit.objects.filter(order=intake).count() == 2
