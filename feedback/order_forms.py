@@ -7,7 +7,7 @@ from jinpu_portal.forms import BootstrapForm
 from jinpu_portal.submissions import SubmissionKeyForm
 
 from .constants import AppealKind, Finding, ReviewResult, VisitLevel
-from .services.orders import VISIT_CHOOSE
+from .services.orders import REVIEW_CHOOSE, VISIT_CHOOSE
 
 
 def _text(label: str, *, rows: int = 3, required: bool = True, help_text: str = ""):
@@ -21,8 +21,9 @@ def _text(label: str, *, rows: int = 3, required: bool = True, help_text: str = 
 
 
 class StepForm(BootstrapForm):
-    """A step of the unit on an order page: carries the ``order_token`` of the step the
-    page showed (a conflict check, not a secret); none posted, nothing is checked."""
+    """A step on an order's or a 回头看 entry's page: carries the edit token of what the
+    page showed (``order_token``, ``review_entry_token``: a conflict check, not a
+    secret); none posted, nothing is checked."""
 
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -78,6 +79,10 @@ class ReviewBatchForm(SubmissionKeyForm, BootstrapForm):
     period_end = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class ReviewEntryForm(BootstrapForm):
-    result = forms.ChoiceField(label="回头看结果", choices=ReviewResult.choices)
+class ReviewEntryForm(StepForm):
+    result = forms.ChoiceField(
+        label="回头看结果",
+        choices=ReviewResult.choices,
+        error_messages={"required": REVIEW_CHOOSE, "invalid_choice": REVIEW_CHOOSE},
+    )
     note = _text("跟踪情况", rows=2)

@@ -81,8 +81,9 @@ from ..selectors import handling_hall_id
 from ..states import AppealMove, OrderAction, OrderMove, ReviewEntryMove, move
 
 TEXT_MAX = 500
-#: The refusal of a missing choice, which the page's form says the same way.
+#: The refusals of a missing choice, which the pages' forms say the same way.
 VISIT_CHOOSE = "请选择对整改结果的评价（满意、基本满意或不满意）。"
+REVIEW_CHOOSE = "请选择回头看结果。"
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -601,21 +602,30 @@ def review_batch_open(
     return batch
 
 
+def review_entry_token(entry: ReviewEntry) -> str:
+    """The edit token of a 回头看 entry's result as a page shows it: a result may be
+    corrected while the batch is open, so two supervisors may record the same entry."""
+    return edit_token([entry.status, entry.result, entry.note])
+
+
 @transaction.atomic
 def review_entry_record(
-    *, entry: ReviewEntry | int, actor: User, result: str, note: str
+    *, entry: ReviewEntry | int, actor: User, result: str, note: str, seen: str | None = None
 ) -> ReviewEntry:
     """The result of following one case of a batch; the batch is done when every entry
-    has one."""
+    has one. Refused when ``seen`` (a ``review_entry_token`` a page showed) is no longer
+    the entry's: someone recorded it since (None: not checked)."""
     pk = getattr(entry, "pk", entry)
     batch_id = ReviewEntry.objects.values_list("batch_id", flat=True).get(pk=pk)
     batch = ReviewBatch.objects.select_for_update(of=("self",)).get(pk=batch_id)
     entry = ReviewEntry.objects.select_related("order").get(pk=pk)
     if not supervises(actor, entry.order):
         raise FeedbackPermissionDenied("只有督查该部门的督查人员可以登记回头看结果。")
+    if seen is not None and seen != review_entry_token(entry):
+        raise FeedbackError(STALE_MESSAGE, code="stale")
     if batch.status != ReviewBatchStatus.OPEN:
         raise FeedbackError("该批回头看已完成，不能再登记。", code="transition")
-    result = _choice(result, ReviewResult, "请选择回头看结果。")
+    result = _choice(result, ReviewResult, REVIEW_CHOOSE)
     note = _text(note, "请填写跟踪情况。", label="跟踪情况")
     move(entry, ReviewEntryMove.RECORD)
     entry.result, entry.note, entry.checked_by, entry.checked_at = (

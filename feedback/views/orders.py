@@ -192,9 +192,10 @@ def order_action(request, pk, action):
 #: The refusals of a step in feedback's services by the field they are about (their
 #: codes): a missing choice, a text that is missing or too long.
 VISIT_FIELDS = {"invalid": "level", "too_long": "note"}
-#: Feedback's refusals of an act on a page shown before someone moved the order: its
-#: step of then (``stale``), or a state in which the page offers no such act
-#: (``transition``: the order is no longer 待回访评价).
+REVIEW_FIELDS = {"invalid": "result", "required": "note", "too_long": "note"}
+#: Feedback's refusals of an act on a page shown before someone moved the order or the
+#: entry: its step of then (``stale``), or a state in which the page offers no such act
+#: (``transition``: the order is no longer 待回访评价, the 回头看 batch is done).
 MOVED_MEANWHILE = refusals.CONFLICT_CODES | {"transition"}
 
 
@@ -333,12 +334,17 @@ def reviews(request):
     return render(request, "feedback/orders_reviews.html", {"page": page, "form": form})
 
 
-@role_required(Role.SUPERVISOR)
-@require_GET
-def review_detail(request, pk):
-    batch = found_or_404(
+def _review_batch_or_404(request, pk):
+    return found_or_404(
         review_batch_list_for(user=request.user).filter(pk=pk).first(), "没有找到该批回头看。"
     )
+
+
+def _review_page(request, batch, *, refused=None, error=None, status: int = 200):
+    """A 回头看 batch and its entries, each with its form carrying the entry's result of
+    now. ``refused``: the entry of a result the form or the service refused: its form
+    shows the result chosen and the note typed with the error next to them (opened);
+    when the batch is done meanwhile (no form left), the note is shown to copy."""
     entries = list(review_entries(batch))
     return render(
         request,
@@ -346,31 +352,55 @@ def review_detail(request, pk):
         {
             "batch": batch,
             "entries": [
-                (entry, forms.ReviewEntryForm(auto_id=f"entry{entry.pk}_%s")) for entry in entries
+                (
+                    entry,
+                    refusals.act_form(
+                        request,
+                        forms.ReviewEntryForm,
+                        refused=entry == refused,
+                        auto_id=f"entry{entry.pk}_%s",
+                        version_field="seen",
+                        version=svc.review_entry_token(entry),
+                        error=error,
+                        fields=REVIEW_FIELDS,
+                    ),
+                )
+                for entry in entries
             ],
             "done": sum(1 for entry in entries if entry.result),
+            "refused": refused,
+            "kept_note": (request.POST.get("note") or "").strip() if refused else "",
         },
+        status=status,
     )
+
+
+@role_required(Role.SUPERVISOR)
+@require_GET
+def review_detail(request, pk):
+    return _review_page(request, _review_batch_or_404(request, pk))
 
 
 @role_required(Role.SUPERVISOR)
 @require_POST
 def review_entry(request, pk, entry_pk):
+    """A 回头看 entry's result; a refused one (no result chosen, no or an over-long note,
+    recorded by another supervisor meanwhile, the batch done meanwhile) shows the batch
+    again with what was chosen and typed and the error next to it (400; 409 when
+    someone moved it meanwhile)."""
     batch = review_batch_list_for(user=request.user).filter(pk=pk).first()
     entry = ReviewEntry.objects.filter(pk=entry_pk, batch=batch).first() if batch else None
     if entry is None:
         raise Http404
     form = forms.ReviewEntryForm(request.POST)
-    if not form.is_valid():
-        flash_form_errors(request, form)
-        return redirect("feedback:review", pk=pk)
-    data = form.cleaned_data
-    act_and_say(
-        request,
-        "已登记回头看结果。",
-        svc.review_entry_record,
-        entry=entry,
-        actor=request.user,
-        **data,
-    )
-    return redirect("feedback:review", pk=pk)
+    error = None
+    if form.is_valid():
+        error = refusals.attempt(
+            svc.review_entry_record, entry=entry, actor=request.user, **form.cleaned_data
+        )
+        if error is None:
+            messages.success(request, "已登记回头看结果。")
+            return redirect("feedback:review", pk=pk)
+    status = refusals.refusal_status(error, conflicts=MOVED_MEANWHILE)
+    batch = _review_batch_or_404(request, pk)  # as it is now
+    return _review_page(request, batch, refused=entry, error=error, status=status)

@@ -25,9 +25,10 @@ from feedback.services.orders import (
     order_visit,
     review_batch_open,
     review_entry_record,
+    review_entry_token,
 )
 from tests.factories import accept_case, pdf_file
-from tests.feedback.orders_support import bad_rating, order_of
+from tests.feedback.orders_support import bad_rating, order_of, refused
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -64,14 +65,21 @@ def november(orders_scene, at):
     return {"recent": recent, "old_unsatisfied": old_unsatisfied, "old_only": old_only}
 
 
-def test_a_batch_over_the_unsatisfied_cases_of_a_period(orders_scene, november):
-    s = orders_scene
-    batch = review_batch_open(
-        actor=s.spj_supervisor,
+@pytest.fixture
+def november_batch(orders_scene, november):
+    """The 审批局's supervisor's 回头看 over November: the recent 差评 and the old order
+    visited unsatisfied on 3 November."""
+    return review_batch_open(
+        actor=orders_scene.spj_supervisor,
         title="11月差评回头看",
         period_start=D(2026, 11, 1),
         period_end=D(2026, 11, 30),
     )
+
+
+def test_a_batch_over_the_unsatisfied_cases_of_a_period(orders_scene, november, november_batch):
+    s = orders_scene
+    batch = november_batch
     entries = {entry.order: entry for entry in batch.entries.all()}
     assert set(entries) == {november["recent"], november["old_unsatisfied"]}
     assert entries[november["recent"]].source == ReviewSource.BAD_RATING
@@ -156,3 +164,58 @@ def test_review_pages(orders_scene, november, client):
     assert client.get(batch_url).status_code == 404
     client.force_login(s.hall_clerk)
     assert client.get(reverse("feedback:reviews")).status_code == 403
+
+
+def test_a_refused_review_result_keeps_what_was_typed(
+    orders_scene, november, november_batch, client
+):
+    """A refused 回头看 result (none chosen, a note over 500 characters, recorded by
+    another supervisor meanwhile, the batch done meanwhile) shows the batch again with
+    the result chosen and the note typed, the error next to them: 400, or 409 when
+    someone moved it meanwhile; nothing is recorded."""
+    s = orders_scene
+    batch = november_batch
+    entry = november["recent"].review_entries.get()
+    last = november["old_unsatisfied"].review_entries.get()
+    url = reverse("feedback:review_entry", args=[batch.pk, entry.pk])
+    client.force_login(s.spj_supervisor)
+    seen = review_entry_token(entry)
+    page = client.get(reverse("feedback:review", args=[batch.pk])).content.decode()
+    assert f'name="seen" value="{seen}" id="entry{entry.pk}_seen"' in page
+
+    # No result chosen: the note stays, the error is next to the choice.
+    note = "电话回访群众，表示窗口服务已明显改进。"
+    html = refused(client, url, {"seen": seen, "note": note})
+    assert f"{note}</textarea>" in html
+    assert "请选择回头看结果。" in html
+
+    # Too long: all of it comes back, with the result chosen.
+    long_note = "群众反映整改后窗口服务仍需加强，已记录并转交大厅。" * 22  # 528 characters
+    html = refused(client, url, {"seen": seen, "result": "resolved", "note": long_note})
+    assert f"{long_note}</textarea>" in html
+    assert '<option value="resolved" selected>' in html
+
+    # Another supervisor recorded it meanwhile: 409, their result shown, the note kept
+    # in a form carrying the entry's result of now (sending it again corrects theirs).
+    review_entry_record(
+        entry=entry, actor=s.supervisor, result=ReviewResult.IMPROVED, note="群众仍有意见。"
+    )
+    entry.refresh_from_db()
+    html = refused(client, url, {"seen": seen, "result": "resolved", "note": note}, 409)
+    assert "该记录已被他人修改" in html
+    assert "群众仍有意见。" in html
+    assert f"{note}</textarea>" in html
+    assert f'name="seen" value="{review_entry_token(entry)}"' in html
+    entry.refresh_from_db()
+    assert (entry.result, entry.note) == (ReviewResult.IMPROVED, "群众仍有意见。")
+
+    # The batch was done meanwhile (the last entry recorded): no form left, the note
+    # shown to copy.
+    seen = review_entry_token(entry)
+    review_entry_record(entry=last, actor=s.supervisor, result="unresolved", note="继续整改。")
+    html = refused(client, url, {"seen": seen, "result": "resolved", "note": note}, 409)
+    assert 'id="kept-text"' in html
+    assert note in html
+    assert f'id="entry-form-{entry.pk}"' not in html
+    entry.refresh_from_db()
+    assert entry.result == ReviewResult.IMPROVED
