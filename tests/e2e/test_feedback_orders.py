@@ -176,3 +176,49 @@ def test_a_refused_rating_of_the_fix_keeps_the_choice_and_the_note(
     )
     context.close()
     assert not order.visits.filter(channel="online").exists()
+
+
+def test_a_refused_review_result_keeps_the_note(
+    live_server, browser, screenshots_dir, scene, clerk
+):
+    """回头看: a supervisor records a case's result while a colleague records it first;
+    the batch comes back with the colleague's result, the refusal in the entry's form
+    and the result chosen and the note typed kept. At 1280 and 390 px: no sideways
+    scroll, nothing serious for axe."""
+    from django.utils import timezone
+
+    from feedback.constants import ReviewResult
+    from feedback.services.orders import review_batch_open, review_entry_record
+    from tests.factories import make_supervisor
+
+    base = live_server.url
+    supervisor = make_supervisor(username="e2e-supervisor")
+    colleague = make_supervisor(username="e2e-supervisor2")
+    spj = scene["order"].department
+    other = make_version(department=spj, steps=[(1, "审查决定", spj, 5)], name="餐饮服务许可")
+    bad_rating(accept_case(other, clerk=clerk, applicant=make_citizen("李四")), text="等候太久。")
+    today = timezone.localdate()
+    batch = review_batch_open(
+        actor=supervisor, title="本月差评回头看", period_start=today, period_end=today
+    )
+    entry = batch.entries.get(order=scene["order"])
+    note = "电话回访群众，表示窗口服务已明显改进，对整改结果认可。"
+    context, page = _session(browser, DESKTOP, base, "e2e-supervisor")
+    page.goto(f"{base}/feedback/reviews/{batch.pk}/")
+    page.select_option(f"#entry{entry.pk}_result", ReviewResult.RESOLVED)
+    page.fill(f"#entry{entry.pk}_note", note)
+    review_entry_record(
+        entry=entry, actor=colleague, result=ReviewResult.IMPROVED, note="群众仍有意见。"
+    )
+    page.click(f"#entry-form-{entry.pk} button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(f"#entry-errors-{entry.pk}")).to_contain_text("已被他人修改")
+    expect(page.locator(f".review-entry[data-entry='{entry.pk}']")).to_contain_text("群众仍有意见")
+    assert page.input_value(f"#entry{entry.pk}_note") == note
+    assert page.input_value(f"#entry{entry.pk}_result") == ReviewResult.RESOLVED
+    _check_at_both_widths(
+        page, "回头看, refused result", screenshots_dir, "feedback-review-refused"
+    )
+    context.close()
+    entry.refresh_from_db()
+    assert entry.result == ReviewResult.IMPROVED
