@@ -165,6 +165,7 @@ def direct_ratings(record, f: Filter, by=None) -> dict:
             "staff": i.staff_id,
             "stage": i.stage,
             "rating_channel": r.channel,
+            "month": local_day(r.rated_at).replace(day=1),
         }
         if r.excluded or not in_period(local_day(r.rated_at), f):
             continue
