@@ -29,7 +29,9 @@ from intake.constants import Channel, MaterialStatus, RefusalKind
 from supervision import refresh
 from supervision.rollups import Filter
 from supervision.views.overview import GROUPS
+from tests import factories
 from tests.supervision.test_figures_equal_the_record import (
+    CASE_COUNTS,
     all_ratings,
     assert_every_figure_equals_the_record,
     case_events,
@@ -69,23 +71,18 @@ class Office:
     an approver per department, a citizen; the plans of the cases, run in time order."""
 
     def __init__(self, rng: random.Random):
-        from tests.factories import (
-            department,
-            make_approver,
-            make_citizen,
-            make_clerk,
-            make_supervisor,
-            make_version,
-        )
-
         self.rng = rng
-        self.spj = department("SPJ", "金普新区行政审批局")
-        self.scj = department("SCJ", "金普新区市场监督管理局")
+        self.spj = factories.department("SPJ", "金普新区行政审批局")
+        self.scj = factories.department("SCJ", "金普新区市场监督管理局")
         self.versions = [
-            make_version(department=self.spj, steps=[(1, "审查", self.spj, 2)], promised=2),
-            make_version(department=self.scj, steps=[(1, "审查", self.scj, 4)], promised=4),
+            factories.make_version(
+                department=self.spj, steps=[(1, "审查", self.spj, 2)], promised=2
+            ),
+            factories.make_version(
+                department=self.scj, steps=[(1, "审查", self.scj, 4)], promised=4
+            ),
         ]
-        self.immediate = make_version(
+        self.immediate = factories.make_version(
             department=self.spj,
             steps=[],
             case_type=CaseType.IMMEDIATE,
@@ -94,14 +91,17 @@ class Office:
             fully_online=False,
             not_online_reason="须到窗口核验原件后当场办结。",
         )
-        self.clerks = [make_clerk("JP", 1, username="r-jp"), make_clerk("JZ", 2, username="r-jz")]
+        self.clerks = [
+            factories.make_clerk("JP", 1, username="r-jp"),
+            factories.make_clerk("JZ", 2, username="r-jz"),
+        ]
         self.approvers = {
-            self.spj.pk: make_approver(self.spj, username="r-spj"),
-            self.scj.pk: make_approver(self.scj, username="r-scj"),
+            self.spj.pk: factories.make_approver(self.spj, username="r-spj"),
+            self.scj.pk: factories.make_approver(self.scj, username="r-scj"),
         }
-        self.district = make_supervisor(username="r-district")
-        self.watcher = make_supervisor(self.spj, username="r-watcher")
-        self.citizen = make_citizen("张明")
+        self.district = factories.make_supervisor(username="r-district")
+        self.watcher = factories.make_supervisor(self.spj, username="r-watcher")
+        self.citizen = factories.make_citizen("张明")
         self.steps: list = []
         self.made = []
 
@@ -276,13 +276,13 @@ def _tickets(office: Office, rng: random.Random) -> list[Ticket]:
     (as the window that served the ticket accepts or refuses one)."""
     from intake.models import Application
     from tests.factories import ServiceCategoryFactory
-    from tests.supervision.test_hall_figures import _link
+    from tests.supervision.test_hall_figures import _link, _ticket
 
     halls = [clerk.staff_profile.window.hall for clerk in office.clerks]
     categories = [ServiceCategoryFactory(hall=hall) for hall in halls]
     cases = list(Application.objects.exclude(hall=None))
     made = []
-    for n, day in enumerate(rng.sample(_working_days(), 8)):
+    for day in rng.sample(_working_days(), 8):
         for number in range(1, rng.randint(2, 5)):
             category = rng.choice(categories)
             issued = _moment(day, 9, rng.randint(0, 59))
@@ -293,21 +293,8 @@ def _tickets(office: Office, rng: random.Random) -> list[Ticket]:
             if status != TicketStatus.EXPIRED:
                 called = issued + datetime.timedelta(minutes=rng.randint(1, 50))
             ended = called + datetime.timedelta(minutes=9) if status == TicketStatus.DONE else None
-            ticket = Ticket.objects.create(
-                hall=category.hall,
-                category=category,
-                day=day,
-                number=number,
-                label=f"{category.letter}{number:03d}",
-                token=f"r{n}-{number}",
-                queued_at=issued,
-                first_called_at=called,
-                called_at=called,
-                started_at=called if ended else None,
-                ended_at=ended,
-                status=status,
-            )
-            Ticket.objects.filter(pk=ticket.pk).update(created_at=issued)
+            started = called if ended else None
+            ticket = _ticket(category, day, number, issued, called, started, ended, status)
             ticket.refresh_from_db()
             if cases and rng.random() < 0.5:
                 _link(ticket, rng.choice(cases))
@@ -446,7 +433,7 @@ def check_the_pages(client, user, f: Filter, tickets, events, ratings, exports) 
     client.force_login(user)
     zero = dict.fromkeys(("received", "accepted", "corrected", "refused", "concluded"), 0)
     counted = direct_cases(events, f)[0].get(None) or {}
-    total = {k: counted.get(k, 0) for k in _COUNTS}
+    total = {k: counted.get(k, 0) for k in CASE_COUNTS}
     rated = direct_ratings(ratings, f).get(None, {})
     queue = recount_tickets(tickets, f, _cases_in(f))
     catalog = _catalog_share()
@@ -469,14 +456,15 @@ def check_the_pages(client, user, f: Filter, tickets, events, ratings, exports) 
         expected_rows = direct_cases(events, f, group)[0]
         expected_rated = direct_ratings(ratings, f, group)
         got = {
-            row["key"]: ({k: getattr(row["c"], k) for k in _COUNTS}, row["rated"]) for row in rows
+            row["key"]: ({k: getattr(row["c"], k) for k in CASE_COUNTS}, row["rated"])
+            for row in rows
         }
         keys = {k for k, c in expected_rows.items() if any(c.values())} | {
             k for k, r in expected_rated.items() if r.get("rated")
         }
         want_rows = {
             k: (
-                {name: expected_rows.get(k, {}).get(name, 0) for name in _COUNTS},
+                {name: expected_rows.get(k, {}).get(name, 0) for name in CASE_COUNTS},
                 expected_rated.get(k, {}).get("rated", 0),
             )
             for k in keys
@@ -492,21 +480,6 @@ def check_the_pages(client, user, f: Filter, tickets, events, ratings, exports) 
     return checked
 
 
-_COUNTS = (
-    "received",
-    "received_online",
-    "accepted",
-    "deemed_accepted",
-    "corrected",
-    "refused",
-    "concluded",
-    "immediate",
-    "on_time",
-    "early",
-    "overdue",
-    "one_visit",
-    "days_total",
-)
 SUMMARY = {
     "received": "收件",
     "accepted": "受理",

@@ -28,10 +28,12 @@ def _at(day, hour, minute):
 
 
 def _ticket(category, day, number, issued, called=None, started=None, ended=None, status=None):
+    """A ticket written as it ends up (no TicketEvent); ``day``: a date, or the day of
+    November 2026."""
     ticket = Ticket.objects.create(
         hall=category.hall,
         category=category,
-        day=datetime.date(2026, 11, day),
+        day=day if isinstance(day, datetime.date) else datetime.date(2026, 11, day),
         number=number,
         label=f"{category.letter}{number:03d}",
         token=f"t{category.pk}-{day}-{number}",
