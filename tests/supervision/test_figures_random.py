@@ -54,6 +54,7 @@ KINDS = (
     "refused",
     "counter_refused",
     "deemed",
+    "nearby",
 )
 
 
@@ -67,8 +68,9 @@ def _working_days() -> list[datetime.date]:
 
 
 class Office:
-    """Two departments (an item each, 审批局 a 即办件 too), two halls with a clerk each,
-    an approver per department, a citizen; the plans of the cases, run in time order."""
+    """Two departments (an item each, 审批局 a 即办件 too), a park accepting the 审批局's
+    item nearby (赋权), two halls with a clerk each, an approver per department and for
+    the park, a citizen; the plans of the cases, run in time order."""
 
     def __init__(self, rng: random.Random):
         self.rng = rng
@@ -91,6 +93,8 @@ class Office:
             fully_online=False,
             not_online_reason="须到窗口核验原件后当场办结。",
         )
+        # A park holding a delegation (赋权) of the 审批局's item: 就近受理.
+        self.park = factories.DelegationFactory(item=self.versions[0].item).grantee
         self.clerks = [
             factories.make_clerk("JP", 1, username="r-jp"),
             factories.make_clerk("JZ", 2, username="r-jz"),
@@ -98,6 +102,7 @@ class Office:
         self.approvers = {
             self.spj.pk: factories.make_approver(self.spj, username="r-spj"),
             self.scj.pk: factories.make_approver(self.scj, username="r-scj"),
+            self.park.pk: factories.make_approver(self.park, username="r-park"),
         }
         self.district = factories.make_supervisor(username="r-district")
         self.watcher = factories.make_supervisor(self.spj, username="r-watcher")
@@ -123,9 +128,12 @@ class Office:
         version = rng.choice(self.versions)
         case: dict = {}
         # Citizens apply at any hour (00:00-08:00 local is the day before in UTC).
-        hour = rng.randint(9, 16) if kind in ("counter", "immediate", "counter_refused") else None
+        at_window = ("counter", "immediate", "counter_refused", "nearby")
+        hour = rng.randint(9, 16) if kind in at_window else None
         start = _moment(day, rng.randint(0, 23) if hour is None else hour, rng.randint(0, 59))
-        if kind in ("counter", "immediate"):
+        if kind == "nearby":
+            version = self.versions[0]
+        if kind in ("counter", "immediate", "nearby"):
             chosen = self.immediate if kind == "immediate" else version
             self.at(start, lambda: case.update(app=self._accepted(chosen, clerk, kind)))
             accepted = start
@@ -163,7 +171,8 @@ class Office:
     def _rate_later(self, case: dict, stage: str, served: datetime.datetime, kind: str) -> None:
         """A good, bad or default rating of the service, or none."""
         if kind in ("refused", "counter_refused") or (
-            stage == Stage.INTAKE and kind not in ("counter", "immediate", "kiosk", "online")
+            stage == Stage.INTAKE
+            and kind not in ("counter", "immediate", "kiosk", "online", "nearby")
         ):
             return
         level = self.rng.choice([None, Level.VERY_SATISFIED, Level.SATISFIED, Level.DISSATISFIED])
@@ -176,10 +185,12 @@ class Office:
     # --- the acts, through the services -----------------------------------------------------
 
     def _accepted(self, version, clerk, kind):
-        from tests.factories import accept_case
-
-        return accept_case(
-            version, clerk=clerk, applicant=self.citizen, conclude_immediately=kind == "immediate"
+        return factories.accept_case(
+            version,
+            clerk=clerk,
+            applicant=self.citizen,
+            conclude_immediately=kind == "immediate",
+            accepting_unit=self.park if kind == "nearby" else None,
         )
 
     def _counter_refused(self, version, clerk):
@@ -248,7 +259,8 @@ class Office:
         application.refresh_from_db()
         if application.concluded_at is not None or application.accepted_at is None:
             return application
-        return conclude(application, self.approvers[application.item_version.department_id])
+        deciding = application.accepting_unit_id or application.item_version.department_id
+        return conclude(application, self.approvers[deciding])
 
     def _rate(self, case: dict, stage: str, level=None):
         from feedback.models import Rating
@@ -584,6 +596,7 @@ def test_a_random_record_reads_the_same_on_every_card_row_and_cell(client, at, s
     for name in ("early", "overdue"):
         assert total[name], name
     assert total["on_time"] > total["early"]
+    assert direct_cases(events, Filter(unit=office.park.pk))[0][None]["accepted"]
     levels = {r.level for r in ratings[0]}
     assert levels & GOOD_LEVELS
     assert levels & BAD_LEVELS
@@ -614,6 +627,7 @@ def test_a_random_record_reads_the_same_on_every_card_row_and_cell(client, at, s
             *(Filter(s, e, scope=spj) for s, e in periods),
             Filter(datetime.date(2026, 10, 27), datetime.date(2026, 11, 6), hall=hall),
             Filter(None, None, channel=Channel.KIOSK),
+            Filter(None, None, unit=office.park.pk),
         ]
     )
     assert checked > 40
