@@ -135,6 +135,8 @@ def _overview(request, workbook):
                 _rate(row["rectified_rate"]),
             ]
         )
+    table.append([])
+    table.append([f"统计期间：{_period(f)}"])
     return "综合监管"
 
 

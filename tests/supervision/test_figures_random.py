@@ -547,7 +547,9 @@ def _export_equals_the_page(client, query: str, response, rows) -> None:
     assert summary["已失效（大厅排队）"] == hall.expired
     wait = hall.average_wait_minutes
     assert summary["平均等候（分钟）"] == (None if wait is None else float(wait))
-    table = list(book.worksheets[1].iter_rows(values_only=True))[1:]
+    *table, blank, period = list(book.worksheets[1].iter_rows(values_only=True))[1:]
+    assert blank[0] is None
+    assert period[0].startswith("统计期间：")
 
     def rate(value):
         return None if value is None else float(value)
