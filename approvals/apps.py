@@ -39,15 +39,16 @@ class ApprovalsConfig(AppConfig):
         """On the applicant's page of a case: 补正 (what a department asked to supplement
         and where to hand it in) while it waits for that, 办理结果 (the outcome, the
         result document, its delivery) once concluded. On intake's pages showing a
-        case's promised or statutory due date: the working days left while it is paused."""
+        case's promised or statutory due date, and in its APIs: the working days left while
+        it is paused."""
         from intake.page_hooks import register_applicant_case_panel, register_paused_limits
 
-        from .selectors import paused_limits
+        from .selectors import paused_limit_details
         from .views import applicant_result_panel, applicant_supplement_panel
 
         register_applicant_case_panel(applicant_supplement_panel)
         register_applicant_case_panel(applicant_result_panel)
-        register_paused_limits(paused_limits)
+        register_paused_limits(paused_limit_details)
 
     @staticmethod
     def _connect_calendar_edits():

@@ -28,6 +28,7 @@ from intake.constants import (
 )
 from intake.legal_forms import legal_form
 from intake.models import Application, CaseEvent, Notice, SubmittedMaterial
+from intake.page_hooks import PausedLimit
 from intake.selectors import application_list_for
 from intake.services.online import agent_of
 
@@ -243,12 +244,13 @@ def paused_case_limits(clocks) -> dict[str, str]:
     }
 
 
-def paused_limits(applications) -> dict[int, dict[str, str]]:
-    """Application id → ``paused_case_limits`` of its clocks, for each of ``applications``
-    whose promised or statutory limit is paused (absent otherwise): what intake's pages
-    (through ``intake.page_hooks.paused_limits``) and supervision's export of cases
-    show instead of ``promised_due_date`` / ``statutory_due_date``. One query for any
-    number of applications, none when none of them has a due date."""
+def paused_limit_details(applications) -> dict[int, dict[str, PausedLimit]]:
+    """Application id → its promised and statutory limits that are paused, kind →
+    ``PausedLimit`` (working days left and ``Clock.paused_left``), for each of
+    ``applications`` with one paused (absent otherwise): what intake's pages and APIs
+    (through ``intake.page_hooks``) and supervision's export of cases show instead of
+    ``promised_due_date`` / ``statutory_due_date``. One query for any number of
+    applications, none when none of them has a due date."""
     ids = [a.pk for a in applications if a.promised_due_date or a.statutory_due_date]
     if not ids:
         return {}
@@ -262,10 +264,23 @@ def paused_limits(applications) -> dict[int, dict[str, str]]:
         .only("application_id", "kind", "is_open", "paused_since", "due_date")
         .order_by()
     )
-    by_case: dict[int, list[Clock]] = {}
+    limits: dict[int, dict[str, PausedLimit]] = {}
     for clock in clocks:
-        by_case.setdefault(clock.application_id, []).append(clock)
-    return {pk: paused_case_limits(case_clocks) for pk, case_clocks in by_case.items()}
+        days = clock.paused_days_left
+        if days is not None:
+            limits.setdefault(clock.application_id, {})[clock.kind] = PausedLimit(
+                days, clock.paused_left
+            )
+    return limits
+
+
+def paused_limits(applications) -> dict[int, dict[str, str]]:
+    """``paused_limit_details`` in words (``paused_case_limits`` of each case's clocks):
+    kind → "剩余 5 个工作日，恢复后顺延"."""
+    return {
+        pk: {kind: limit.text for kind, limit in kinds.items()}
+        for pk, kinds in paused_limit_details(applications).items()
+    }
 
 
 def application_visible_to(*, user: User, application: Application) -> bool:

@@ -23,10 +23,10 @@ provider from its ``AppConfig.ready()``.
   ticket in service at the window with 结束办理 (``hall.workbench``).
 - Paused limits (``register_paused_limits``): while a case's promised or statutory
   limit is paused (补正, 听证, 鉴定...), its due date moves by the paused working days,
-  so the pages showing ``promised_due_date`` / ``statutory_due_date`` show what the
-  clock says instead. ``provider(applications) -> {application pk: {kind: text}}``
-  for a whole list in one query; approvals answers from its clocks
-  (``approvals.selectors.paused_limits``).
+  so the pages and the APIs showing ``promised_due_date`` / ``statutory_due_date``
+  show what the clock says instead. ``provider(applications) -> {application pk:
+  {kind: PausedLimit}}`` for a whole list in one query; approvals answers from its
+  clocks (``approvals.selectors.paused_limit_details``).
 """
 
 from collections.abc import Callable
@@ -45,6 +45,16 @@ class CaseLink:
 class CasePanel:
     template: str
     context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PausedLimit:
+    """A paused limit of a case: the working days left, frozen from the first day of
+    the pause (negative: overdue already; ``Clock.paused_days_left``), and the same in
+    words ("剩余 5 个工作日，恢复后顺延"; ``Clock.paused_left``)."""
+
+    days_left: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -80,16 +90,25 @@ def register_paused_limits(provider) -> None:
         _PAUSED_LIMITS.append(provider)
 
 
-def paused_limits(applications) -> dict[int, dict[str, str]]:
-    """Application pk → its paused limits, kind ("promised", "statutory") → what the
-    pages show instead of that due date ("剩余 5 个工作日，恢复后顺延"), for those of
-    ``applications`` with one paused: one query for the whole list."""
+def paused_limit_details(applications) -> dict[int, dict[str, PausedLimit]]:
+    """Application pk → its paused limits, kind ("promised", "statutory") →
+    ``PausedLimit``, for those of ``applications`` with one paused: one query for the
+    whole list (none when none of them has a due date)."""
     applications = list(applications)
-    limits: dict[int, dict[str, str]] = {}
+    limits: dict[int, dict[str, PausedLimit]] = {}
     for provider in _PAUSED_LIMITS:
         for pk, kinds in provider(applications).items():
             limits.setdefault(pk, {}).update(kinds)
     return limits
+
+
+def paused_limits(applications) -> dict[int, dict[str, str]]:
+    """``paused_limit_details`` in words: kind → what the pages show instead of that
+    due date ("剩余 5 个工作日，恢复后顺延")."""
+    return {
+        pk: {kind: limit.text for kind, limit in kinds.items()}
+        for pk, kinds in paused_limit_details(applications).items()
+    }
 
 
 def paused_limits_of(application) -> dict[str, str]:

@@ -5,6 +5,14 @@ from rest_framework import serializers
 
 from accounts.api.serializers import DepartmentRefSerializer
 from approvals.selectors import time_left
+from jinpu_portal.api.fields import (
+    PAUSED_EXAMPLE,
+    paused_days_left_field,
+    paused_due_date_field,
+    paused_field,
+    paused_limit_out,
+    paused_time_left,
+)
 
 from ..constants import AppealKind, Finding, VisitLevel
 from ..models import Appeal, OrderEvent, RectificationOrder, ReturnVisit
@@ -19,38 +27,29 @@ class OrderClockSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     started_on = serializers.DateField()
     budget_days = serializers.IntegerField(help_text="时限（工作日）")
-    due_date = serializers.DateField(
-        allow_null=True,
-        help_text="到期日期；暂停计时期间为 null（到期日期随暂停顺延，恢复前不确定，"
-        "见 paused_days_left）",
-    )
+    due_date = paused_due_date_field()
     is_open = serializers.BooleanField(help_text="是否计时中")
-    paused = serializers.BooleanField(help_text="是否暂停计时中")
-    paused_days_left = serializers.IntegerField(
-        allow_null=True,
-        help_text="暂停计时期间：暂停时剩余的工作日数，冻结至恢复计时（0 为恢复计时当日到期，"
-        "负数为暂停时已超期的工作日数）；未暂停为 null",
-    )
+    paused = paused_field()
+    paused_days_left = paused_days_left_field()
     light = serializers.IntegerField(help_text="亮灯：0 绿灯，1 黄灯，2 红灯（按当日计算）")
     time_left = serializers.CharField(
         help_text="如“剩 2 个工作日”“超期 1 个工作日”“已办结”；暂停计时期间如"
-        "“已暂停，剩余 5 个工作日，恢复后顺延”（同整改单页面）"
+        f"“{PAUSED_EXAMPLE}”（同整改单页面）"
     )
 
     def to_representation(self, clock):
         left = time_left(clock)
-        paused_days_left = clock.paused_days_left
-        paused = paused_days_left is not None
+        limit = paused_limit_out(clock.due_date, clock.paused_days_left)
         return {
             "id": clock.pk,
             "started_on": clock.started_on.isoformat(),
             "budget_days": clock.budget_days,
-            "due_date": None if paused else clock.due_date.isoformat(),
+            "due_date": limit["due_date"],
             "is_open": clock.is_open,
-            "paused": paused,
-            "paused_days_left": paused_days_left,
+            "paused": limit["paused"],
+            "paused_days_left": limit["paused_days_left"],
             "light": int(left.light),
-            "time_left": f"已暂停，{clock.paused_left}" if paused else left.label,
+            "time_left": paused_time_left(clock.paused_left) if limit["paused"] else left.label,
         }
 
 
