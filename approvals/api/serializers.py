@@ -6,7 +6,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import DepartmentRefSerializer, UserRefSerializer
-from jinpu_portal.api.fields import optional_text
+from intake.page_hooks import paused_limit_details
+from jinpu_portal.api.fields import (
+    PAUSED_EXAMPLE,
+    CaseLimitsSerializer,
+    PausedClockSerializer,
+    optional_text,
+    paused_time_left,
+)
 
 from ..constants import OPINION_HELP, SPECIAL_PROCEDURE_KINDS, Decision, PauseKind
 from ..models import Clock, ClockPause, Escalation, Extension, Task
@@ -27,7 +34,10 @@ class TimeLeftSerializer(serializers.Serializer):
     )
     paused = serializers.BooleanField()
     stopped = serializers.BooleanField()
-    label = serializers.CharField(help_text="如“剩 2 个工作日”“超期 1 个工作日”“已暂停”")
+    label = serializers.CharField(
+        help_text=f"如“剩 2 个工作日”“超期 1 个工作日”；暂停计时期间如“{PAUSED_EXAMPLE}”"
+        "（同任务页面）"
+    )
 
 
 class ClockPauseSerializer(serializers.ModelSerializer):
@@ -47,7 +57,7 @@ class ClockPauseSerializer(serializers.ModelSerializer):
         ]
 
 
-class ClockSerializer(serializers.ModelSerializer):
+class ClockSerializer(PausedClockSerializer, serializers.ModelSerializer):
     kind = serializers.CharField(help_text="promised 承诺时限，statutory 法定时限，step 环节时限")
     light = serializers.IntegerField(help_text="巡检记录的亮灯：0 绿灯，1 黄灯，2 红灯")
     kind_label = serializers.CharField(source="get_kind_display")
@@ -70,6 +80,8 @@ class ClockSerializer(serializers.ModelSerializer):
             "paused_days",
             "paused_since",
             "due_date",
+            "paused",
+            "paused_days_left",
             "yellow_from",
             "is_open",
             "stopped_on",
@@ -98,11 +110,11 @@ def _time_left(clock) -> dict | None:
         "days": left.days,
         "paused": left.paused,
         "stopped": left.stopped,
-        "label": left.label,
+        "label": paused_time_left(clock.paused_left) if clock.paused_left else left.label,
     }
 
 
-class TaskListSerializer(serializers.ModelSerializer):
+class TaskListSerializer(PausedClockSerializer, serializers.ModelSerializer):
     application = serializers.IntegerField(source="application_id")
     case_number = serializers.CharField(source="application.case_number")
     item_name = serializers.CharField(source="application.item_version.name")
@@ -115,7 +127,6 @@ class TaskListSerializer(serializers.ModelSerializer):
     )
     status_label = serializers.CharField(source="get_status_display")
     decision = serializers.CharField(help_text="approve 同意，deny 不予许可；未办结时为空")
-    due_date = serializers.DateField(source="clock.due_date", allow_null=True)
     time_left = serializers.SerializerMethodField()
     version = serializers.IntegerField(
         source="lock_version", help_text="办理时回传，用于并发冲突检测"
@@ -140,9 +151,14 @@ class TaskListSerializer(serializers.ModelSerializer):
             "completed_at",
             "decision",
             "due_date",
+            "paused",
+            "paused_days_left",
             "time_left",
             "version",
         ]
+
+    def clock_of(self, task):
+        return task.clock
 
     @extend_schema_field(TimeLeftSerializer)
     def get_time_left(self, task) -> dict:
@@ -165,12 +181,15 @@ class ToleratedReceivedSerializer(serializers.Serializer):
     status = serializers.CharField(help_text="received 已收取")
 
 
-class TaskDetailSerializer(TaskListSerializer):
+class TaskDetailSerializer(TaskListSerializer, CaseLimitsSerializer):
+    """A task with its case: the case's promised and statutory limits answer as intake's
+    APIs do (null while paused, with the working days left); ``paused`` is the task's
+    clock's."""
+
+    load_paused_limits = staticmethod(paused_limit_details)
     opinion = serializers.CharField()
     case_status = serializers.CharField(source="application.status")
     case_status_label = serializers.CharField(source="application.get_status_display")
-    promised_due_date = serializers.DateField(source="application.promised_due_date")
-    statutory_due_date = serializers.DateField(source="application.statutory_due_date")
     tolerated_missing = serializers.SerializerMethodField()
 
     class Meta(TaskListSerializer.Meta):
@@ -180,9 +199,16 @@ class TaskDetailSerializer(TaskListSerializer):
             "case_status",
             "case_status_label",
             "promised_due_date",
+            "promised_paused_days_left",
+            "promised_time_left",
             "statutory_due_date",
+            "statutory_paused_days_left",
+            "statutory_time_left",
             "tolerated_missing",
         ]
+
+    def case_of(self, task):
+        return task.application
 
     @extend_schema_field(ToleratedMaterialSerializer(many=True))
     def get_tolerated_missing(self, task) -> list[dict]:

@@ -53,7 +53,7 @@ from .citizen_serializers import (
     MaterialUploadSerializer,
     WithdrawSerializer,
 )
-from .common import ServiceCallMixin
+from .common import PausedLimitsListMixin, ServiceCallMixin
 
 TAGS = ["申请人：我的申请"]
 # The other error answers (401, 415, ...) come from jinpu_portal.api.PortalAutoSchema.
@@ -107,7 +107,7 @@ def _service_fields(data: dict) -> dict:
 @extend_schema_view(
     get=extend_schema(tags=TAGS, summary="我的申请列表", responses={200: ApplicationListSerializer})
 )
-class ApplicationListCreateApi(CitizenApiMixin, generics.ListCreateAPIView):
+class ApplicationListCreateApi(PausedLimitsListMixin, CitizenApiMixin, generics.ListCreateAPIView):
     """GET: the user's own applications and those of enterprises they represent,
     newest first, paginated. POST: start an online application (a draft).
     Permission: citizen role (IsCitizen)."""

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from accounts.validators import mask_phone
 from catalog.constants import MaterialRequirement
-from jinpu_portal.api.fields import date_out, datetime_out, submission_key
+from jinpu_portal.api.fields import PromisedLimitSerializer, datetime_out, submission_key
 
 from ..citizen_forms import PHONE_ERROR, PHONE_REGEX
 from ..constants import (
@@ -19,6 +19,7 @@ from ..constants import (
     NoticeStatus,
 )
 from ..models import Application, CorrectionItem, CorrectionNotice
+from ..page_hooks import paused_limit_details
 from ..services.online import NOTE_MAX_LENGTH, agent_public, submission_missing
 from ..states import can
 from .common import (
@@ -107,7 +108,8 @@ class CorrectionNoticeSerializer(serializers.ModelSerializer):
         fields = ["id", "issued_at", "note", "resolved_at", "items"]
 
 
-class ApplicationListSerializer(serializers.ModelSerializer):
+class ApplicationListSerializer(PromisedLimitSerializer, serializers.ModelSerializer):
+    load_paused_limits = staticmethod(paused_limit_details)
     status = serializers.CharField(help_text="申请（办件）状态，见 status_label")
     status_label = serializers.CharField(source="get_status_display")
     channel_label = serializers.CharField(source="get_channel_display")
@@ -138,6 +140,9 @@ class ApplicationListSerializer(serializers.ModelSerializer):
             "submitted_at",
             "accepted_at",
             "promised_due_date",
+            "paused",
+            "promised_paused_days_left",
+            "promised_time_left",
         ]
 
 
@@ -201,7 +206,10 @@ class ApplicationStateSerializer(WrittenOutMixin, ApplicationListSerializer):
             "created_at": datetime_out(application.created_at),
             "submitted_at": datetime_out(application.submitted_at),
             "accepted_at": datetime_out(application.accepted_at),
-            "promised_due_date": date_out(application.promised_due_date),
+            "promised_due_date": self.get_promised_due_date(application),
+            "paused": self.get_paused(application),
+            "promised_paused_days_left": self.get_promised_paused_days_left(application),
+            "promised_time_left": self.get_promised_time_left(application),
             "contact_phone": application.contact_phone,
             "delivery_method": application.delivery_method,
             "delivery_address": application.delivery_address,

@@ -48,7 +48,7 @@ from .clerk_serializers import (
     ClerkReceiveSerializer,
     ClerkRefuseSerializer,
 )
-from .common import ServiceCallMixin
+from .common import PausedLimitsListMixin, ServiceCallMixin
 
 TAGS = ["综窗人员：受理"]
 ERRORS = error_responses(
@@ -115,7 +115,10 @@ class ClerkApiMixin(ServiceCallMixin):
                 .get()
             )
         remember_related(application, "notices", _NOTICES(application.pk))
-        return Response(ClerkOutcomeSerializer(application).data)
+        # An intake action comes before the case's limits run or starts them (受理): none
+        # of them is paused yet, so the answer asks no clock (the accept hot path).
+        context = {"paused_limits": {application.pk: {}}}
+        return Response(ClerkOutcomeSerializer(application, context=context).data)
 
     def detail(self, pk: int, status_code=status.HTTP_200_OK) -> Response:
         context = {"window_id": self.request.clerk_window.pk}
@@ -130,7 +133,7 @@ class ClerkApiMixin(ServiceCallMixin):
         tags=TAGS, summary="待预审的网上申请", responses={200: ClerkPrereviewSerializer}
     )
 )
-class ClerkPrereviewListApi(ClerkApiMixin, generics.ListAPIView):
+class ClerkPrereviewListApi(PausedLimitsListMixin, ClerkApiMixin, generics.ListAPIView):
     """Online submissions waiting for pre-review (网上预审), green channel first, then the
     oldest; each with its working days waited, the warning flag (from the 3rd working
     day) and the day after which it counts as accepted. Permission: IsClerkAtWindow."""

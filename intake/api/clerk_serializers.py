@@ -8,10 +8,17 @@ from rest_framework import serializers
 
 from accounts.validators import validate_credit_code, validate_resident_id
 from catalog.constants import MaterialRequirement
-from jinpu_portal.api.fields import date_out, datetime_out, optional_text, submission_key
+from jinpu_portal.api.fields import (
+    CaseLimitsSerializer,
+    PromisedLimitSerializer,
+    datetime_out,
+    optional_text,
+    submission_key,
+)
 
 from ..constants import CaseStatus, DeliveryMethod, IntakeOutcome, MaterialStatus, RefusalKind
 from ..models import Application, SubmittedMaterial
+from ..page_hooks import paused_limit_details
 from ..workbench_forms import identity_number
 from .common import (
     CaseEventSerializer,
@@ -202,9 +209,10 @@ def notice_download_url(notice) -> str:
     return reverse("intake:workbench-notice-download", args=[notice.pk])
 
 
-class ClerkApplicationSerializer(serializers.ModelSerializer):
+class ClerkApplicationSerializer(PromisedLimitSerializer, serializers.ModelSerializer):
     """An application as a clerk sees it in a list."""
 
+    load_paused_limits = staticmethod(paused_limit_details)
     status = serializers.CharField()
     status_label = serializers.CharField(source="get_status_display")
     channel = serializers.CharField()
@@ -232,6 +240,9 @@ class ClerkApplicationSerializer(serializers.ModelSerializer):
             "accepted_at",
             "auto_accepted",
             "promised_due_date",
+            "paused",
+            "promised_paused_days_left",
+            "promised_time_left",
         ]
 
     def get_window(self, application) -> str:
@@ -270,7 +281,7 @@ class ClerkPrereviewSerializer(ClerkApplicationSerializer):
 FULL_ID_STATUSES = (CaseStatus.DRAFT, CaseStatus.SUBMITTED)
 
 
-class ClerkApplicationDetailSerializer(ClerkApplicationSerializer):
+class ClerkApplicationDetailSerializer(CaseLimitsSerializer, ClerkApplicationSerializer):
     applicant_id_number = serializers.SerializerMethodField(
         help_text="完整号码仅在本窗口核验证件时（草稿、待预审）提供，其余情况脱敏"
     )
@@ -291,6 +302,8 @@ class ClerkApplicationDetailSerializer(ClerkApplicationSerializer):
             "enterprise_credit_code",
             "agent_name",
             "statutory_due_date",
+            "statutory_paused_days_left",
+            "statutory_time_left",
             "outcome_note",
             "materials",
             "events",
@@ -347,7 +360,10 @@ class ClerkOutcomeSerializer(WrittenOutMixin, ClerkApplicationSerializer):
             "received_at": datetime_out(application.received_at),
             "accepted_at": datetime_out(application.accepted_at),
             "auto_accepted": application.auto_accepted,
-            "promised_due_date": date_out(application.promised_due_date),
+            "promised_due_date": self.get_promised_due_date(application),
+            "paused": self.get_paused(application),
+            "promised_paused_days_left": self.get_promised_paused_days_left(application),
+            "promised_time_left": self.get_promised_time_left(application),
             "notices": [
                 {
                     "id": notice.pk,

@@ -6,10 +6,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, serializers
 
 from jinpu_portal.api.errors import duplicate_conflict
+from jinpu_portal.api.fields import load_case_limits
 from jinpu_portal.db import fastpath_off
 from jinpu_portal.submissions import DuplicateSubmission
 
 from ..models import Application, CaseEvent, Notice
+from ..page_hooks import paused_limit_details
 from ..selectors import application_detail_for, application_list_for
 
 NOT_FOUND = "未找到该申请，或您无权查看。"
@@ -67,6 +69,23 @@ class ServiceCallMixin:
         service locks and loads the row; ``call`` answers 404 for one the user may not
         see)."""
         return Application(pk=pk)
+
+
+class PausedLimitsListMixin:
+    """A list view of applications answering their paused limits (``paused``,
+    ``promised_paused_days_left``...; ``jinpu_portal.api.fields.PromisedLimitSerializer``):
+    those of the page are loaded in one query (intake's page hook), whatever its size."""
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._paused_limits = load_case_limits(paused_limit_details, page or [])
+        return page
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if hasattr(self, "_paused_limits"):
+            context["paused_limits"] = self._paused_limits
+        return context
 
 
 class WrittenOutMixin:

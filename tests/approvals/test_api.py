@@ -189,7 +189,13 @@ def test_supplement_special_procedure_and_clocks(api, case, spj_approver, citize
     clocks = login(api, citizen.user).get(f"/api/v1/cases/{case.pk}/clocks/").json()
     assert clocks["status"] == CaseStatus.SUPPLEMENT_REQUESTED
     assert [c["kind"] for c in clocks["clocks"]] == ["promised", "statutory", "step"]
-    assert all(c["time_left"]["label"] == "已暂停" for c in clocks["clocks"])
+    # As the case page: paused, with the working days left, frozen (no due date).
+    for c in clocks["clocks"]:
+        left = Clock.objects.get(pk=c["id"]).paused_left
+        assert left.startswith("剩余 ")
+        assert c["time_left"]["label"] == f"已暂停，{left}"
+        assert (c["due_date"], c["paused"]) == (None, True)
+        assert c["paused_days_left"] == Clock.objects.get(pk=c["id"]).paused_days_left
     assert clocks["clocks"][0]["pauses"][0]["kind_label"] == "补正材料"
 
     response = login(api, citizen.user).post(
