@@ -18,11 +18,8 @@ class HallConfig(AppConfig):
 
     @staticmethod
     def _connect_intake():
-        """An application accepted or refused at a window while that window serves a
-        ticket is linked to the ticket (hall.receivers)."""
-        from intake.services.cases import case_accepted, case_refused
+        """An application accepted, refused or sent back for correction at a window while
+        that window serves a ticket is linked to the ticket (hall.receivers)."""
+        from .receivers import connect
 
-        from .receivers import link_application
-
-        case_accepted.connect(link_application, dispatch_uid="hall.link_accepted")
-        case_refused.connect(link_application, dispatch_uid="hall.link_refused")
+        connect()

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import Hall, StaffProfile, Window
+from intake.constants import IntakeOutcome
 from intake.selectors import application_list_for
 from jinpu_portal.dates import month_day_text
 
@@ -199,6 +200,9 @@ def _ticket_row(ticket: Ticket, now) -> dict:
         "waited_over": waited > LONG_WAIT_MINUTES,
         "requeue_allowed": not ticket.requeued,
         "application_id": ticket.application_id,
+        # What its service produced (``selectors.linked_outcome``, read with the
+        # ticket at the window only).
+        "outcome": getattr(ticket, "outcome", None),
     }
 
 
@@ -258,43 +262,72 @@ def panel_state(window) -> dict:
     }
 
 
+#: What a window's service produced (``hall.receivers``: an ``IntakeOutcome`` code) →
+#: the panel's word for it.
+OUTCOME_LABELS = {
+    IntakeOutcome.ACCEPT: "受理",
+    IntakeOutcome.REFUSE: "不予受理",
+    IntakeOutcome.CORRECTION: "一次性告知",
+}
+
+
 def case_links(user, application_ids) -> dict[int, dict]:
-    """Application id → {"number", "url"}: the case an intake at a window made of a
-    ticket's service, linked to the clerk's page of it (综窗办), for the applications
-    ``user`` may see there (``intake.selectors.application_list_for``, the page's own
-    rule); nothing for the others. One statement, none without an id."""
+    """Application id → {"case_number", "kind", "number", "url"}: the application an
+    intake at a window made of a ticket's service, linked to the clerk's page of it
+    (综窗办), for the applications ``user`` may see there
+    (``intake.selectors.application_list_for``, the page's own rule); nothing for the
+    others. An accepted one is named by its case number, one refused or sent back for
+    correction (no case number) by its application number. One statement, none
+    without an id."""
     ids = {pk for pk in application_ids if pk}
     if not ids:
         return {}
     rows = application_list_for(user=user).filter(pk__in=ids).values_list("pk", "case_number")
     return {
         pk: {
-            # An application refused at the window (不予受理) has no case number.
-            "number": number or "不予受理",
+            "case_number": number or "",
+            "kind": "办件" if number else "申请编号",
+            "number": number or str(pk),
             "url": reverse("intake:workbench-application", args=[pk]),
         }
         for pk, number in rows
     }
 
 
+def _visit(application_id, outcome, links: dict) -> dict | None:
+    """What a ticket's service produced, for the panel: the outcome's word and, for
+    whoever may see the application (``case_links``), its number and page; None when
+    the service was linked to no application. An event written before outcomes were
+    recorded (``outcome`` None) was an acceptance or a refusal: the case number tells."""
+    if not application_id:
+        return None
+    link = links.get(application_id)
+    if outcome is None and link is not None:
+        outcome = IntakeOutcome.ACCEPT if link["case_number"] else IntakeOutcome.REFUSE
+    return {"outcome": OUTCOME_LABELS.get(outcome, "已关联办件"), **(link or {})}
+
+
 def panel_cases(window, *, user, current: dict | None) -> dict:
-    """The cases the window's services led to, for the clerk's panel: the current
+    """What the window's services produced, for the clerk's panel: the current
     ticket's (once an intake at the window linked it, ``hall.receivers``) and today's
-    served tickets (the latest ``SERVED_SHOWN``), each case a link to the clerk's page
-    of it when ``user`` may see it (``case_links``). Two statements."""
+    served tickets' (the latest ``SERVED_SHOWN``): 受理, 不予受理 or 一次性告知, with the
+    application or case number as a link to the clerk's page of it when ``user`` may
+    see it (``case_links``). Two statements."""
     served = selectors.served_at(window, limit=SERVED_SHOWN)
     links = case_links(
         user, [t.application_id for t in served] + [current and current["application_id"]]
     )
     return {
-        "current_case": links.get(current["application_id"]) if current else None,
+        "current_case": _visit(current["application_id"], current["outcome"], links)
+        if current
+        else None,
         "served": [
             {
                 "id": t.pk,
                 "label": t.label,
                 "category_name": t.category.name,
                 "ended_at": timezone.localtime(t.ended_at) if t.ended_at else None,
-                "case": links.get(t.application_id),
+                "case": _visit(t.application_id, t.outcome, links),
             }
             for t in served
         ],

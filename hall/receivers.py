@@ -1,10 +1,16 @@
 """The hall's receivers of intake's signals, connected in HallConfig.ready().
 
-``link_application``: an application accepted or refused at a window while that window
-serves a ticket (status SERVING) is recorded on the ticket, with a ticket event, in the
-acceptance's transaction. One UPDATE … RETURNING on the partial index of the tickets at
+``link_application``: an application accepted, refused or sent back for correction
+(一次性告知补正) by the clerk of a window while that window serves a ticket (status
+SERVING) is recorded on the ticket, with a ticket event saying what the service produced
+(``details``: the application and the outcome, an ``IntakeOutcome`` code), in the
+outcome's transaction. One UPDATE … RETURNING on the partial index of the tickets at
 windows finds and links the ticket; a window serving nobody (no ticket system in use
-there) costs that one statement only.
+there) costs that one statement only. A ticket already linked to another application
+(the second item case of a 一件事) keeps its own; the same application concluded again
+in the same service (corrected on the spot, then accepted) records the new outcome, so
+the ticket's latest event says what the visit produced. An acceptance with no clerk
+(逾期视为受理, the pre-review sweep) is no act at the window: nothing is linked.
 Ending the service then offers the rating of that application on the window's counter
 pad (``hall.services.calling.service_end``).
 """
@@ -12,33 +18,47 @@ pad (``hall.services.calling.service_end``).
 from django.db import connection
 from django.utils import timezone
 
+from intake.constants import IntakeOutcome
+from intake.services.cases import case_accepted, case_correction_requested, case_refused
+
 from .constants import TicketAction, TicketStatus
 from .models import TicketEvent
 from .services.base import local_day
 
-# Today's ticket in service at the window, not yet linked (the rule of
-# ``hall.services.base.at_window``, narrowed to SERVING: a ticket left in service there
-# on an earlier day is not this service, the day's close ends it), linked in the same
-# statement that finds it. As a queryset read and then an UPDATE by key, building the
-# read cost 0.6 ms of an acceptance's CPU, more than the rest of the receiver.
+#: The signal an outcome at the window is sent with → the outcome the ticket records.
+OUTCOMES = {
+    case_accepted: IntakeOutcome.ACCEPT,
+    case_refused: IntakeOutcome.REFUSE,
+    case_correction_requested: IntakeOutcome.CORRECTION,
+}
+
+# Today's ticket in service at the window, not yet linked to another application (the
+# rule of ``hall.services.base.at_window``, narrowed to SERVING: a ticket left in
+# service there on an earlier day is not this service, the day's close ends it), linked
+# in the same statement that finds it. As a queryset read and then an UPDATE by key,
+# building the read cost 0.6 ms of an acceptance's CPU, more than the rest of the receiver.
 _LINK_SQL = """
 UPDATE hall_ticket SET application_id = %s
-WHERE window_id = %s AND day = %s AND status = %s AND application_id IS NULL
+WHERE window_id = %s AND day = %s AND status = %s
+AND (application_id IS NULL OR application_id = %s)
 RETURNING id, hall_id, label
 """
 
 
-def link_application(sender, *, application, actor=None, **kwargs) -> None:
+def link_application(sender, *, signal, application, actor=None, **kwargs) -> None:
     window_id = application.window_id
-    if not window_id:
+    if not window_id or actor is None:
         return
     now = timezone.now()
     day = connection.ops.adapt_datefield_value(local_day(now))
     with connection.cursor() as cursor:
-        cursor.execute(_LINK_SQL, [application.pk, window_id, day, TicketStatus.SERVING])
+        cursor.execute(
+            _LINK_SQL, [application.pk, window_id, day, TicketStatus.SERVING, application.pk]
+        )
         tickets = cursor.fetchall()
     if not tickets:
         return
+    details = {"application": application.pk, "outcome": str(OUTCOMES[signal])}
     TicketEvent.objects.bulk_create(
         TicketEvent(
             hall_id=hall_id,
@@ -47,7 +67,13 @@ def link_application(sender, *, application, actor=None, **kwargs) -> None:
             at=now,
             actor=actor,
             window_id=window_id,
-            details={"application": application.pk},
+            details=details,
         )
         for pk, hall_id, _label in sorted(tickets, key=lambda row: row[2])
     )
+
+
+def connect() -> None:
+    """Called from HallConfig.ready(): one receiver for every outcome at a window."""
+    for signal, outcome in OUTCOMES.items():
+        signal.connect(link_application, dispatch_uid=f"hall.link_{outcome}")

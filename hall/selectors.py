@@ -38,6 +38,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -50,6 +51,7 @@ from .constants import (
     AT_WINDOW_STATUSES,
     LONG_WAIT_MINUTES,
     SLOT_STARTS,
+    TicketAction,
     TicketStatus,
 )
 from .models import Appointment, DayCounter, ServiceCategory, Ticket, TicketEvent, WindowSeat
@@ -247,6 +249,7 @@ def window_panel(window: Window, *, limit: int = 20, now=None) -> WindowPanel:
     current = (
         at_window(window, now)
         .select_related("category", "appointment")
+        .annotate(outcome=linked_outcome())
         .order_by("-called_at")
         .first()
     )
@@ -258,12 +261,24 @@ def window_panel(window: Window, *, limit: int = 20, now=None) -> WindowPanel:
     return WindowPanel(seat=seat, categories=cats, current=current, queue=queue, waiting=waiting)
 
 
+def linked_outcome() -> Subquery:
+    """Per ticket: what its service produced at the window, the ``IntakeOutcome`` code
+    of its latest 关联办件 event (``hall.receivers``; None when none, or for an event
+    written before the outcome was recorded). A subquery on the (ticket, id) index of
+    the events."""
+    latest = TicketEvent.objects.filter(
+        ticket=OuterRef("pk"), action=TicketAction.APPLICATION
+    ).order_by("-id")
+    return Subquery(latest.annotate(code=KT("details__outcome")).values("code")[:1])
+
+
 def served_at(window: Window, *, limit: int = 10, now=None) -> list[Ticket]:
     """Today's tickets whose service at ``window`` is over (已办结), the latest ended
     first, with their categories: the panel's list of the window's recent services, each
     with the application its intake led to (``application_id``, linked by
-    ``hall.receivers.link_application``). One statement, on the (hall, day, label)
-    index of the day's tickets."""
+    ``hall.receivers.link_application``) and what the service produced (``outcome``,
+    ``linked_outcome``). One statement, on the (hall, day, label) index of the day's
+    tickets."""
     return list(
         Ticket.objects.filter(
             hall_id=window.hall_id,
@@ -272,6 +287,7 @@ def served_at(window: Window, *, limit: int = 10, now=None) -> list[Ticket]:
             status=TicketStatus.DONE,
         )
         .select_related("category")
+        .annotate(outcome=linked_outcome())
         .order_by("-ended_at", "-id")[:limit]
     )
 

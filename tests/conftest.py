@@ -276,6 +276,22 @@ def immediate_item(db):
 
 
 @pytest.fixture
+def bundle(db):
+    """一件事 我要开餐馆: 食品经营许可 and 户外招牌设置, sharing 申请表."""
+    from tests.factories import ItemVersionFactory, make_bundle
+
+    shop = ItemVersionFactory(name="食品经营许可")
+    sign = ItemVersionFactory(
+        name="户外招牌设置",
+        materials=[
+            {"name": "申请表", "issuing_body": "申请人", "originals": 1, "copies": 0},
+            {"name": "招牌设计图", "issuing_body": "申请人", "originals": 1, "copies": 1},
+        ],
+    )
+    return make_bundle("open-shop", [shop, sign], "我要开餐馆")
+
+
+@pytest.fixture
 def other_clerk(db):
     """A clerk at another hall's window (金州厅 2 号窗口)."""
     from tests.factories import ClerkFactory, UserFactory

@@ -62,6 +62,9 @@ case_concluded = Signal()
 # When a window refuses an application (不予受理), inside the refusing transaction, with
 # application=, actor= (the clerk): feedback opens the window service's rating there.
 case_refused = Signal()
+# When a window gives a one-time correction notice (一次性告知补正), inside its
+# transaction, with application=, actor= (the clerk), notice= (the CorrectionNotice).
+case_correction_requested = Signal()
 
 EDITABLE_BY_APPLICANT = (CaseStatus.DRAFT, CaseStatus.CORRECTION_REQUESTED)
 # Files may also be added while the approvals side waits for a supplement (审查补正).
@@ -784,6 +787,9 @@ def intake_request_correction(
     )
     notice_issue(
         application=application, kind=NoticeKind.CORRECTION, actor=actor, correction_notice=notice
+    )
+    case_correction_requested.send(
+        sender=Application, application=application, actor=actor, notice=notice
     )
     applicant_notify(
         application,

@@ -16,8 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from catalog.constants import MaterialRequirement
 from hall.constants import TicketStatus
 from hall.models import Ticket
+from hall.services import calling
+from intake.constants import MaterialStatus, RefusalKind
+from intake.services.cases import (
+    counter_receive,
+    intake_accept,
+    intake_refuse,
+    intake_request_correction,
+)
 from tests.e2e.axe import assert_fits_and_passes_axe, assert_no_serious_violations
 from tests.e2e.helpers import (
     DESKTOP,
@@ -27,7 +36,7 @@ from tests.e2e.helpers import (
     shoot,
     signed_in,
 )
-from tests.factories import TicketFactory, accept_case
+from tests.factories import TicketFactory, accept_case, all_received, counter_draft, verdict
 from tests.hall.pages_support import hall_scene
 
 SCREEN = {"width": 1920, "height": 1080}
@@ -210,3 +219,66 @@ def test_the_workbench_shows_the_ticket_in_service_until_it_is_ended_there(
     assert Ticket.objects.get().status == TicketStatus.DONE
     desk.goto(f"{base}{reverse('intake:workbench-counter')}")
     expect(desk.get_by_test_id("workbench-ticket")).to_have_count(0)
+
+
+def test_the_panel_says_what_each_visit_produced(
+    clerk, supervisor, applicant, item, live_server, screenshots_dir, browser
+):
+    """今日已办结 after four services at the window: 一次性告知 (a correction notice), 不予受理,
+    受理 (each with the application or case number, a link to its page) and one that
+    led to no application. axe, no sideways scroll, no squeezed text at 1280 and 390 px.
+    Screenshots: test-output/screenshots/hall-panel-outcomes-*.png."""
+    scene = hall_scene(clerk, supervisor)
+    outcomes = {
+        "correction": lambda case: intake_request_correction(
+            application=case,
+            actor=clerk,
+            verdicts=[
+                verdict(slot.material, MaterialStatus.DEFECTIVE, reason="缺少申请人签字")
+                for slot in case.materials.select_related("material")
+                if slot.material.requirement == MaterialRequirement.REQUIRED
+            ],
+        ),
+        "refuse": lambda case: intake_refuse(
+            application=case, actor=clerk, kind=RefusalKind.NOT_ELIGIBLE, reason="不符合条件"
+        ),
+        "accept": lambda case: intake_accept(
+            application=case, actor=clerk, verdicts=all_received(case)
+        ),
+        "none": None,
+    }
+    cases = {}
+    for name, outcome in outcomes.items():
+        ticket = TicketFactory(category=scene.a)
+        calling.call_next(window=scene.window, actor=clerk)
+        calling.service_start(ticket=ticket, window=scene.window, actor=clerk)
+        if outcome is not None:
+            case = counter_receive(application=counter_draft(clerk, applicant, item), actor=clerk)
+            outcome(case)
+            case.refresh_from_db()
+            cases[name] = case
+        calling.service_end(ticket=ticket, window=scene.window, actor=clerk)
+    base = live_server.url
+    _, desk = signed_in(browser, DESKTOP, base, clerk.username)
+    desk.goto(f"{base}{reverse('hall:panel')}")
+    served = desk.get_by_test_id("panel-served").locator("li")
+    expect(served).to_have_count(4)
+    accepted, refused, corrected = cases["accept"], cases["refuse"], cases["correction"]
+    expect(served.nth(0)).to_contain_text("A004")
+    expect(served.nth(0)).to_contain_text("未关联办件")
+    for row, label, words, case in (
+        (1, "A003", f"受理 · 办件 {accepted.case_number}", accepted),
+        (2, "A002", f"不予受理 · 申请编号 {refused.pk}", refused),
+        (3, "A001", f"一次性告知 · 申请编号 {corrected.pk}", corrected),
+    ):
+        line = served.nth(row)
+        expect(line).to_contain_text(label)
+        expect(line).to_contain_text(words)
+        link = line.get_by_test_id("panel-served-case")
+        assert link.get_attribute("href") == reverse("intake:workbench-application", args=[case.pk])
+    for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        desk.set_viewport_size(viewport)
+        assert_fits_and_passes_axe(desk, f"queue panel, 今日已办结, {width}")
+        assert_no_squeezed_text(desk, f"queue panel, 今日已办结, {width}")
+        desk.get_by_test_id("panel-served").scroll_into_view_if_needed()
+        shoot(desk, screenshots_dir, f"hall-panel-outcomes-{width}")

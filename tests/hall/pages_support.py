@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from hall.models import ServiceCategory
 from hall.services.windows import window_open, window_set_categories
+from intake.constants import MaterialStatus, RefusalKind
 from tests.factories import ServiceCategoryFactory
 
 
@@ -44,3 +45,14 @@ def act(client, action, ticket=None, **fields):
     if ticket is not None:
         data["ticket"] = ticket.pk
     return client.post(reverse("hall:panel-act"), data)
+
+
+#: The counter intake form's fields of each outcome (tests.intake.test_counter.form_data's
+#: keywords besides the outcome): a refusal's kind and reason, a correction's defect.
+OUTCOME_FIELDS = {
+    "accept": {},
+    "refuse": {"refusal_kind": RefusalKind.NOT_ELIGIBLE, "refusal_reason": "不符合条件"},
+    "correction": {
+        "overrides": {"申请表": {"status": MaterialStatus.DEFECTIVE, "reason": "缺少申请人签字"}}
+    },
+}

@@ -221,13 +221,14 @@ def test_window_close_and_seat_are_not_blocked_by_an_earlier_day(at):
 
 def test_a_case_accepted_today_is_not_linked_to_yesterdays_service(at):
     from hall.receivers import link_application
+    from intake.services.cases import case_accepted
 
     _category, (w1, _w2), by_label = _monday_left_open(at)
     at(2026, 11, 3, 9)
 
     # an application accepted at W1 today (the receiver reads its pk and window)
     application = SimpleNamespace(pk=1, window_id=w1.window.pk)
-    link_application(None, application=application)
+    link_application(None, signal=case_accepted, application=application, actor=w1.clerk)
     assert Ticket.objects.get(pk=by_label["A007"].pk).application_id is None
     assert not TicketEvent.objects.filter(action=TicketAction.APPLICATION).exists()
 

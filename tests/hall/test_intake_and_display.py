@@ -56,16 +56,18 @@ def test_the_accepted_case_is_linked_and_offered_on_the_pad(
 def test_the_link_finds_and_links_the_ticket_in_one_statement(
     citizen, item, category, seat, django_assert_num_queries
 ):
-    """The ticket in service is found and linked by one UPDATE; its event is the second
-    statement. A window serving nobody pays the UPDATE alone."""
+    """The ticket in service is found and linked by one UPDATE; its event, saying what
+    the service produced, is the second statement. A window serving nobody new (its
+    ticket linked to another application) pays the UPDATE alone."""
     from hall.receivers import link_application
+    from intake.services.cases import case_accepted
 
     TicketFactory(category=category, id_number=citizen.id_number)
     ticket = serve(seat)
     application = submit_online(citizen, item)
     application.window_id = seat.window.pk  # as the acceptance at this window sets it
     with django_assert_num_queries(2) as queries:
-        link_application(None, application=application, actor=seat.clerk)
+        link_application(None, signal=case_accepted, application=application, actor=seat.clerk)
     assert queries.captured_queries[0]["sql"].lstrip().startswith("UPDATE hall_ticket")
     ticket.refresh_from_db()
     assert ticket.application_id == application.pk
@@ -75,9 +77,11 @@ def test_the_link_finds_and_links_the_ticket_in_one_statement(
         seat.window.pk,
         seat.clerk.pk,
     )
-    assert event.details == {"application": application.pk}
-    with django_assert_num_queries(1):  # already linked: serving nobody new
-        link_application(None, application=application, actor=seat.clerk)
+    assert event.details == {"application": application.pk, "outcome": "accept"}
+    other = submit_online(citizen, item)
+    other.window_id = seat.window.pk
+    with django_assert_num_queries(1):  # linked to another application: nobody new
+        link_application(None, signal=case_accepted, application=other, actor=seat.clerk)
     assert TicketEvent.objects.filter(action=TicketAction.APPLICATION).count() == 1
 
 
@@ -85,9 +89,9 @@ def test_the_panel_names_the_case_only_to_whoever_may_see_it(
     citizen, item, category, seat, approver, django_assert_num_queries
 ):
     """The panel's cases (``page_selectors.panel_cases``): the ticket in service and
-    today's served ones, each with the case its intake led to as a link to the clerk's
-    page, for a user who may see the case there (intake's rule); for anyone else, no
-    case at all. Two statements, whatever the number of tickets."""
+    today's served ones, each with what its intake produced and the case as a link to
+    the clerk's page, for a user who may see the case there (intake's rule); for anyone
+    else, the outcome alone. Two statements, whatever the number of tickets."""
     from django.urls import reverse
 
     from hall import page_selectors
@@ -98,6 +102,9 @@ def test_the_panel_names_the_case_only_to_whoever_may_see_it(
     application = accept_case(item, clerk=seat.clerk, applicant=citizen)
     current = page_selectors.panel_state(seat.window)["current"]
     link = {
+        "outcome": "受理",
+        "case_number": application.case_number,
+        "kind": "办件",
         "number": application.case_number,
         "url": reverse("intake:workbench-application", args=[application.pk]),
     }
@@ -113,9 +120,10 @@ def test_the_panel_names_the_case_only_to_whoever_may_see_it(
         (f"{category.letter}002", None),
         (f"{category.letter}001", link),
     ]
-    # An approver sees cases through their tasks, not at the window: no number, no link.
+    # An approver sees cases through their tasks, not at the window: what the service
+    # produced, without its number or link.
     outsider = page_selectors.panel_cases(seat.window, user=approver, current=None)
-    assert [row["case"] for row in outsider["served"]] == [None, None]
+    assert [row["case"] for row in outsider["served"]] == [None, {"outcome": "受理"}]
 
 
 def test_an_intake_at_a_window_serving_nobody_links_nothing(citizen, item, category, seat):

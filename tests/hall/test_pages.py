@@ -209,9 +209,12 @@ def test_the_panel_links_the_case_a_ticket_led_to(client, clerk, citizen, item, 
     case_page = reverse("intake:workbench-application", args=[case.pk])
     serving = client.get(reverse("hall:panel")).content.decode()
     assert (
-        f'<a class="font-monospace" href="{case_page}" data-testid="panel-current-case">'
-        f"{case.case_number}</a>"
+        f'<a class="text-nowrap" href="{case_page}" data-testid="panel-current-case">'
+        f'办件 <span class="font-monospace">{case.case_number}</span></a>'
     ) in serving
+    assert (
+        '<span class="text-nowrap" data-testid="panel-current-case-outcome">受理</span>' in serving
+    )
     act(client, "end", with_case)
     act(client, "call_next")
     act(client, "start", without)
@@ -223,7 +226,8 @@ def test_the_panel_links_the_case_a_ticket_led_to(client, clerk, citizen, item, 
     assert served.index("A002") < served.index("未关联办件") < served.index("A001")
     assert f'href="{case_page}" data-testid="panel-served-case"' in served
     assert f'<span class="font-monospace">{case.case_number}</span>' in served
-    assert served.count("panel-served-case") == 1
+    assert served.count('data-testid="panel-served-case"') == 1
+    assert 'data-testid="panel-served-case-outcome">受理<' in served
     assert client.get(case_page).status_code == 200
 
 
