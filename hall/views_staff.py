@@ -133,7 +133,8 @@ def _panel_act(window, actor, action: str, ticket: int | None, data) -> tuple[st
     if ticket is None:
         raise HallError("请选择要办理的号。", code="invalid")
     if action == "start":
-        return "", intake_url(service_start(ticket=ticket, window=window, actor=actor))
+        started = service_start(ticket=ticket, window=window, actor=actor)
+        return f"开始办理 {started.label} 号。", intake_url(started)
     if action == "recall":
         return f"已重呼 {recall(ticket=ticket, window=window, actor=actor).label} 号。", ""
     if action == "no_show":
@@ -174,9 +175,19 @@ def panel_act(request):
         request.session["hall_panel_error"] = error_text(error)
         return redirect("hall:panel")
     if url:
-        return redirect(url)
-    messages.success(request, message)
-    return redirect("hall:panel")
+        _drop_unseen(request)
+    if message:
+        messages.success(request, message)
+    return redirect(url or "hall:panel")
+
+
+def _drop_unseen(request) -> None:
+    """An act that leads away from the panel (开始办理, 窗口收件): what earlier acts said
+    and the clerk has not seen yet (the panel was not shown in between: "已叫 A001 号。")
+    is about the queue, not about the page the clerk goes to, so it is not shown there.
+    Reading the messages marks them as seen (Django's message storage)."""
+    for _message in messages.get_messages(request):
+        pass
 
 
 # --- windows ----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 an application accepted, refused or sent back for correction (一次性告知补正) by the
 clerk while the window serves a ticket is linked to the ticket, with an event naming
 the outcome; the panel says 受理 / 不予受理 / 一次性告知 with the case or application
-number, linked to its page."""
+number, linked to its page. And the message 开始办理 brings to the intake page."""
 
 import re
 
@@ -18,12 +18,13 @@ from intake.constants import CaseStatus, RefusalKind
 from intake.models import Application
 from intake.services.cases import counter_receive, intake_accept, intake_refuse
 from tests.factories import TicketFactory, accept_case, counter_draft
-from tests.hall.pages_support import OUTCOME_FIELDS, act, hall_scene
+from tests.hall.pages_support import OUTCOME_FIELDS, act, hall_scene, take_ticket
 from tests.hall.test_workbench_banner import serve
 from tests.intake.test_counter import bundle_form, form_data, intake_url
 
 pytestmark = pytest.mark.django_db
 
+ALERT = r'<div class="alert alert-[^"]*" role="alert">\s*(.*?)\s*<button'
 DEFECTIVE = OUTCOME_FIELDS["correction"]["overrides"]
 
 
@@ -179,3 +180,31 @@ def test_an_event_written_before_outcomes_were_recorded(clerk, scene, applicant,
         ("不予受理", str(refused.pk)),
         ("受理", accepted.case_number),
     ]
+
+
+# --- 开始办理: the message the intake page shows --------------------------------------
+
+
+def messages_on(client, url) -> list[str]:
+    return re.findall(ALERT, client.get(url).content.decode(), re.S)
+
+
+def test_start_says_it_started_and_not_what_the_panel_said_before(client, clerk, scene, applicant):
+    """开始办理 goes to the intake page: it says 开始办理 A001 号。 there, and what an
+    earlier act said for the panel and the clerk did not see (the panel not shown in
+    between: 已叫 A001 号。) is not carried there. Before, the intake page said
+    已叫 A001 号。 and nothing of the start."""
+    take_ticket(client, scene.hall, scene.a, id_number=applicant.id_number)
+    client.force_login(clerk)
+    act(client, "call_next")
+    started = act(client, "start", Ticket.objects.get())
+    assert started.url == f"{reverse('intake:workbench-items')}?applicant={applicant.pk}"
+    assert messages_on(client, started.url) == ["开始办理 A001 号。"]
+    # 窗口收件 from the panel while A001 is in service: no message of its own, nothing stale.
+    act(client, "state", state="paused")
+    went = act(client, "intake")
+    assert went.url == started.url
+    assert messages_on(client, went.url) == []
+    # The panel's own acts still say what they did on the panel.
+    ended = act(client, "end", Ticket.objects.get())
+    assert messages_on(client, ended.url) == ["A001 号办理结束。"]
