@@ -14,11 +14,10 @@ from django.urls import reverse
 
 from hall.constants import TicketAction, TicketStatus
 from hall.models import DayCounter, Ticket, TicketEvent
-from intake.constants import MaterialStatus, RefusalKind
-from intake.models import Application
+from intake.models import Application, BundleApplication
 from tests.factories import make_clerk
-from tests.hall.pages_support import act, hall_scene, take_ticket
-from tests.intake.test_counter import form_data, intake_url
+from tests.hall.pages_support import OUTCOME_FIELDS, act, hall_scene, take_ticket
+from tests.intake.test_counter import bundle_form, form_data, intake_url
 
 pytestmark = pytest.mark.django_db
 
@@ -150,32 +149,49 @@ def test_the_bars_end_ends_the_service_once_as_the_panel_does(client, clerk, sce
 
 
 @pytest.mark.parametrize(
-    ("outcome", "fields", "said"),
+    ("outcome", "said"),
     [
-        ("accept", {}, "已受理，办件编号 "),
-        (
-            "refuse",
-            {"refusal_kind": RefusalKind.NOT_ELIGIBLE, "refusal_reason": "不符合条件"},
-            "已出具不予受理通知书。",
-        ),
-        (
-            "correction",
-            {"overrides": {"申请表": {"status": MaterialStatus.DEFECTIVE, "reason": "缺签字"}}},
-            "已出具补正材料一次性告知书。",
-        ),
+        ("accept", "已受理，办件编号 "),
+        ("refuse", "已出具不予受理通知书。"),
+        ("correction", "已出具补正材料一次性告知书。"),
     ],
 )
 def test_an_outcome_at_the_window_reminds_to_end_the_service(
-    client, clerk, scene, at, applicant, item, outcome, fields, said
+    client, clerk, scene, at, applicant, item, outcome, said
 ):
     serve(client, clerk, scene, id_number=applicant.id_number)
+    fields = OUTCOME_FIELDS[outcome]
     done = client.post(intake_url(item, applicant), form_data(item, outcome=outcome, **fields))
     assert done.status_code == 302, done.content.decode()[:2000]
     page = client.get(done.url).content.decode()
-    # (the panel's 已叫 A001 号。 is shown there too: the start went straight to the intake)
     [message] = [m for m in re.findall(SUCCESS, page, re.S) if said in m]
     assert message.endswith(REMINDER)
     assert BANNER in page  # with the button, below the message
+
+
+@pytest.mark.parametrize(
+    ("outcome", "overrides"),
+    [
+        ("accept", None),
+        ("correction", {"招牌设计图": {"status": "defective", "reason": "缺少尺寸"}}),
+    ],
+)
+def test_a_bundle_outcome_at_the_window_reminds_to_end_the_service(
+    client, clerk, scene, applicant, bundle, outcome, overrides
+):
+    """一件事 at the counter (its own view, ``counter_bundle``): its message on the bundle's
+    result page ends with the same reminder, the bar below it."""
+    serve(client, clerk, scene, id_number=applicant.id_number)
+    url = reverse("intake:workbench-bundle", args=[bundle.pk]) + f"?applicant={applicant.pk}"
+    done = client.post(url, bundle_form(outcome, overrides=overrides))
+    assert done.status_code == 302, done.content.decode()[:2000]
+    assert done.url == reverse(
+        "intake:workbench-bundle-result", args=[BundleApplication.objects.get().pk]
+    )
+    page = client.get(done.url).content.decode()
+    [message] = [m for m in re.findall(SUCCESS, page, re.S) if "我要开餐馆" in m]
+    assert message == f"“我要开餐馆”已办理，共 2 个事项。{REMINDER}"
+    assert BANNER in page
 
 
 def test_an_outcome_without_a_ticket_in_service_reminds_nothing(
