@@ -115,9 +115,6 @@ class Filter:
     unit: int | None = None
     #: the departments the reader may see; None: the whole district
     scope: frozenset[int] | None = None
-    #: with a scope of departments, a hall whose ratings are in scope too (a clerk's
-    #: feedback scope: ``feedback.selectors.StaffScope.hall_id``); ratings only
-    scope_hall: int | None = None
 
     def _dimensions(self, paths: dict[str, str], channel: str) -> Q:
         """The filter's hall, department, item and unit, each at its path from the
@@ -136,13 +133,7 @@ class Filter:
         names = ("hall", "department", "item", "unit")
         q = self._dimensions({name: f"{name}_id" for name in names}, "channel")
         if self.scope is not None:
-            q &= self._in_scope("department_id", "hall_id")
-        return q
-
-    def _in_scope(self, department: str, hall: str) -> Q:
-        q = Q(**{f"{department}__in": sorted(self.scope)})
-        if self.scope_hall is not None:
-            q |= Q(**{hall: self.scope_hall})
+            q &= Q(department_id__in=sorted(self.scope))
         return q
 
     def applications(self, via: str = "") -> Q:
@@ -171,7 +162,7 @@ class Filter:
         }
         q = self._dimensions(paths, "instance__application__channel")
         if self.scope is not None:
-            q &= self._in_scope("instance__department_id", "instance__hall_id")
+            q &= Q(instance__department_id__in=sorted(self.scope))
         return q
 
 

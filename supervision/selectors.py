@@ -361,9 +361,9 @@ def rating_figure_table(
     end: datetime.date | None,
     scope: StaffScope,
 ) -> FigureTable:
-    """The 好差评 figures of a period by ``grouping`` within a feedback scope (the page's:
-    ``feedback.selectors.supervisor_scope``, everything or the departments watched; any
-    ``StaffScope``, departments and a clerk's hall too), from the rating rollups (one or
+    """The 好差评 figures of a period by ``grouping`` within a supervisor's feedback scope
+    (``feedback.selectors.supervisor_scope``: everything or the departments watched; a
+    supervision scope has no hall), from the rating rollups (one or
     two queries whatever the number of ratings, and one to label the groups): the same
     numbers as ``feedback.figures.figure_table`` over ``scope.rating_filter()`` (the
     rollups store its counts per day; tests/supervision compare them)."""
@@ -372,7 +372,6 @@ def rating_figure_table(
         start=start,
         end=end,
         scope=None if scope.everything else frozenset(scope.department_ids),
-        scope_hall=None if scope.everything else scope.hall_id,
     )
     if grouping == Grouping.TOTAL:
         total = FigureRow(None, "合计", rating_counts(f))

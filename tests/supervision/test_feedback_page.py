@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from feedback.figures import Grouping, figure_table
-from feedback.selectors import StaffScope, staff_scope_for
+from feedback.selectors import staff_scope_for, supervisor_scope
 from supervision import refresh
 from supervision.selectors import rating_figure_table
 from supervision.views import feedback as views
@@ -46,12 +46,8 @@ def test_the_pages_figures_equal_feedbacks_direct_figures(supervisor, district, 
     start, end = period
     scopes = [
         staff_scope_for(user=supervisor),
-        StaffScope(department_ids=frozenset([district.d1.pk])),
-        # A supervisor who is also a clerk: the departments or the hall (金州厅's
-        # intakes are 住建局's items, so this adds R5 R7 R9 to 市场监管局's).
-        StaffScope(department_ids=frozenset([district.d1.pk]), hall_id=district.jz.pk),
-        StaffScope(hall_id=district.jp.pk),
-        StaffScope(),  # sees nothing
+        supervisor_scope(frozenset([district.d1.pk])),
+        supervisor_scope(frozenset()),  # sees nothing
     ]
     for scope in scopes:
         page = rating_figure_table(grouping=grouping, start=start, end=end, scope=scope)
@@ -62,26 +58,12 @@ def test_the_pages_figures_equal_feedbacks_direct_figures(supervisor, district, 
     )
 
 
-def test_the_hall_widened_scope_by_hand(district):  # noqa: F811
-    # 市场监管局 (R1 R2 R3 R4 R10; R5 is excluded) or the 金州厅 (R5 R7 R9): per window,
-    # 金州厅 2 号窗口 R7 R9, 金普厅 1 号窗口 R1 R3, 金普厅 2 号窗口 R10, none R2 R4.
-    scope = StaffScope(department_ids=frozenset([district.d1.pk]), hall_id=district.jz.pk)
-    table = rating_figure_table(grouping=Grouping.WINDOW, start=None, end=None, scope=scope)
-    assert [(r.label, r.counts.rated, r.counts.bad) for r in table.rows] == [
-        ("金州厅 2 号窗口", 2, 0),
-        ("金普厅 1 号窗口", 2, 1),
-        ("金普厅 2 号窗口", 1, 0),
-        ("无窗口（网上办理或办结服务）", 2, 0),
-    ]
-    assert table.total.counts.rated == 7
-
-
 def test_every_grouping_reads_no_rating(supervisor, district, django_assert_max_num_queries):  # noqa: F811
     from feedback.models import Rating, ServiceInstance
 
     scopes = [
         staff_scope_for(user=supervisor),
-        StaffScope(department_ids=frozenset([district.d1.pk]), hall_id=district.jz.pk),
+        supervisor_scope(frozenset([district.d1.pk])),
     ]
     for scope in scopes:
         for grouping in Grouping:
@@ -185,12 +167,10 @@ def test_every_grouping_equals_the_direct_count_after_late_ratings_appeals_and_r
     from tests.factories import pdf_file, rating_of, service_instance
     from tests.feedback.orders_support import bad_rating, order_of
 
-    hall = week.clerk.staff_profile.window.hall_id
     scopes = [
         staff_scope_for(user=week.district),
         staff_scope_for(user=week.watcher),
-        StaffScope(department_ids=frozenset([week.scj.pk]), hall_id=hall),
-        StaffScope(department_ids=frozenset([week.scj.pk])),
+        supervisor_scope(frozenset([week.scj.pk])),
     ]
     everything = scopes[0]
     reopened = bad_rating(week.b, Stage.INTAKE, rated_at=at(2026, 11, 3, 12))

@@ -169,7 +169,7 @@ def direct_ratings(record, f: Filter, by=None) -> dict:
         }
         if r.excluded or not in_period(local_day(r.rated_at), f):
             continue
-        if not matches(dims, f) and not (f.scope_hall is not None and dims["hall"] == f.scope_hall):
+        if not matches(dims, f):
             continue
         c = counts[None if by is None else dims[by]]
         bad = r.level in BAD_LEVELS
