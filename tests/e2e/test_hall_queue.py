@@ -142,7 +142,7 @@ def test_a_ticket_is_called_shown_on_the_display_within_2_seconds_and_served(
     case = accept_case(item, clerk=clerk, applicant=citizen)
     case_page = reverse("intake:workbench-application", args=[case.pk])
     desk.goto(f"{base}{reverse('hall:panel')}")
-    expect(desk.get_by_test_id("panel-current-case")).to_have_text(case.case_number)
+    expect(desk.get_by_test_id("panel-current-case")).to_have_text(f"办件 {case.case_number}")
     desk.get_by_test_id("panel-end").click()
     served = desk.get_by_test_id("panel-served-case")
     expect(served).to_have_text(f"办件 {case.case_number}")
