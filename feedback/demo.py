@@ -18,12 +18,18 @@ near the New Area's reported 99.8 %.
   orders' services by the demo accounts of the unit that owns it to the state the
   story names (opened, called back and rectifying, replied, return visit satisfied,
   reopened after an unsatisfied visit, referred to and ruled by the supervisor, appeals
-  pending, accepted and rejected). Six are services at the windows, the halls' to
-  rectify: 即办件 of 市场监管局 and 住建局 taken and concluded on the spot today. Four
-  are decisions taken in the back office, the deciding department's to rectify (市场监管局,
-  住建局, 行政审批局, 民政局: each demo approver and department head has some): 承诺件
-  accepted a working day per stage before yesterday and decided a stage a day by the
-  demo approvers (``approvals.demo.work_on_days``), the last yesterday, rated today.
+  pending, accepted and rejected). Each 差评 was given on a working day of the last few
+  weeks, its order opened then and worked on the days a centre would (``as_of``):
+  called back that day or the next, replied to 2 to 5 working days after it opened, so
+  平均整改工作日 is a real figure; today's order waits for its call back, and one called
+  back three weeks ago has let its rectification period run out (红灯, with the 督办 the
+  minute sweep opens). Six are services at the windows, the halls' to rectify: 即办件 of
+  市场监管局 and 住建局 taken and concluded on the spot the morning of their 差评. Four
+  are decisions taken in the back office, the deciding department's to rectify
+  (市场监管局, 住建局, 行政审批局, 民政局: each demo approver and department head has
+  some): 承诺件 accepted a working day per stage before and decided a stage a day by the
+  demo approvers (``approvals.demo.work_on_days``), the last the working day before
+  their 差评.
 
 - **the demo citizen's own service**: a 即办件 of 张明 (``citizen``) taken today, its
   window service rated, its department's service waiting for 张明's online rating.
@@ -40,6 +46,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -48,7 +55,7 @@ from accounts.constants import Role
 from accounts.demo import as_of, make_resident_id, register_seeder
 from accounts.models import Citizen, User, Window
 from accounts.services import citizen_register, staff_assign_window, user_create
-from approvals.demo import accept_at_the_counter, acting_approvers, work_on_days
+from approvals.demo import accept_at_the_counter, acting_approvers, work_on_days, working_moment
 from catalog.calendar import is_working_day
 from catalog.constants import CaseType, VersionStatus
 from catalog.models import ItemVersion
@@ -67,7 +74,7 @@ from .constants import (
     Stage,
     VisitLevel,
 )
-from .models import Rating, RectificationOrder, ServiceInstance
+from .models import Appeal, Rating, RectificationOrder, ServiceInstance
 from .services.jobs import ratings_default_record
 from .services.orders import (
     appeal_decide,
@@ -315,7 +322,8 @@ def seed_history(*, cases: int = HISTORY_CASES, seed: int = 2026) -> int:
 
 @dataclass(frozen=True)
 class Story:
-    """One 差评 of the story: which service, how it was rated, how far its order got."""
+    """One 差评 of the story: which service, how it was rated, how far its order got, and
+    on which days."""
 
     stage: str
     department: str  # the case's department (code)
@@ -328,6 +336,18 @@ class Story:
     # A 承诺件 decided by the department in the back office, whose conclusion's 差评 the
     # department rectifies; else a 即办件 concluded at the window (the hall's).
     decided: bool = False
+    # Working days before today the 差评 was given (its order opened; None: long enough
+    # ago for the rectification period of an order called back that day to have run out
+    # three working days ago), and after it the working day of each of the order's moves
+    # (``_moves``), in their order.
+    rated: int | None = 0
+    days: tuple[int, ...] = ()
+
+    @property
+    def rated_days_ago(self) -> int:
+        if self.rated is None:
+            return settings.FEEDBACK_RECTIFY_DAYS + 3
+        return self.rated
 
 
 STORY = [
@@ -335,42 +355,52 @@ STORY = [
         Stage.INTAKE, "SCJ", "clerk", Level.DISSATISFIED, RatingChannel.QR,
         (Reason.ATTITUDE,), "窗口人员解释政策时不耐烦。", "opened",
     ),
+    # Called back at once, then nothing for three weeks: its rectification is overdue.
     Story(
         Stage.CONCLUSION, "SCJ", "clerk2", Level.DISSATISFIED, RatingChannel.SMS,
         (Reason.EFFICIENCY,), "办结通知晚了两天。", "rectifying", decided=True,
+        rated=None, days=(0,),
     ),
     Story(
         Stage.INTAKE, "ZJJ", "clerk2", Level.VERY_DISSATISFIED, RatingChannel.PAD,
         (Reason.ATTITUDE, Reason.EFFICIENCY), "排队时间长，窗口人员态度生硬。", "replied",
+        rated=3, days=(1, 2),
     ),
     Story(
         Stage.CONCLUSION, "ZJJ", "clerk", Level.DISSATISFIED, RatingChannel.QR,
         (Reason.GUIDE,), "办事指南写的材料和实际要求不一致。", "satisfied",
+        rated=8, days=(0, 4, 5),
     ),
     Story(
         Stage.INTAKE, "SCJ", "clerk", Level.VERY_DISSATISFIED, RatingChannel.SMS,
         (Reason.CONVENIENCE,), "需要跑两次窗口。", "reopened",
+        rated=10, days=(1, 3, 4),
     ),
     Story(
         Stage.CONCLUSION, "ZJJ", "clerk2", Level.DISSATISFIED, RatingChannel.QR,
         (Reason.EFFICIENCY,), "审批结果迟迟拿不到。", "ruling", decided=True,
+        rated=12, days=(0, 2, 3, 5, 6),
     ),
     Story(
         Stage.INTAKE, "ZJJ", "clerk2", Level.DISSATISFIED, RatingChannel.PAD,
         (Reason.USABILITY,), "自助取号机不好用。", "ruled",
+        rated=15, days=(0, 1, 2, 4, 5, 7),
     ),
     Story(
         Stage.CONCLUSION, "SPJ", "clerk", Level.VERY_DISSATISFIED, RatingChannel.SMS,
         (Reason.OTHER,), "不满意。", "appeal_pending", decided=True,
+        rated=1, days=(1,),
     ),
     Story(
         Stage.INTAKE, "SCJ", "clerk", Level.VERY_DISSATISFIED, RatingChannel.QR,
         (Reason.OTHER,), "随便评的。", "appeal_accepted",
+        rated=6, days=(0, 1),
     ),
+    # Called back, appealed, the appeal rejected, then rectified and replied to.
     Story(
         Stage.CONCLUSION, "MZJ", "clerk2", Level.DISSATISFIED, RatingChannel.SMS,
         (Reason.EFFICIENCY,), "审批进度一直查不到，打电话也没人说清楚。", "appeal_rejected",
-        decided=True,
+        decided=True, rated=9, days=(0, 1, 3, 5),
     ),
 ]  # fmt: skip
 
@@ -378,12 +408,23 @@ STORY = [
 EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _work_order(order, story: Story, owner: User, supervisor: User) -> None:
-    """Take ``order`` through the orders' services to ``story.state``."""
-    if story.state == "opened":
-        return
-    if story.state.startswith("appeal"):
-        appeal = appeal_file(
+def _moves(order, story: Story, owner: User, supervisor: User) -> list:
+    """The moves that take ``order`` through the orders' services to ``story.state``,
+    in their order (one per day of ``story.days``)."""
+
+    def call_back():
+        order_call_back(
+            order=order, actor=owner, finding=Finding.TRUE, note="已电话联系群众，情况基本属实。"
+        )
+
+    def reply(text="已整改：对相关人员批评教育，优化了办理流程。"):
+        return lambda: order_reply(order=order, actor=owner, text=text)
+
+    def visit(level, note):
+        return lambda: order_visit(order=order, actor=owner, level=level, note=note)
+
+    def appeal():
+        return appeal_file(
             order=order,
             actor=owner,
             kind=AppealKind.MALICIOUS if story.state == "appeal_accepted" else AppealKind.MISTAKEN,
@@ -391,34 +432,50 @@ def _work_order(order, story: Story, owner: User, supervisor: User) -> None:
             + ("监控录像和办理记录可以证明。" if order.hall_id else "审批系统的办理记录可以证明。"),
             evidence=ContentFile(EVIDENCE_PDF, name="办理记录.pdf"),
         )
-        if story.state != "appeal_pending":
-            accepted = story.state == "appeal_accepted"
-            appeal_decide(
-                appeal=appeal,
-                actor=supervisor,
-                accept=accepted,
-                reason="经调取录像核实，属恶意评价。" if accepted else "证据不足，请继续整改。",
-            )
-        if story.state != "appeal_rejected":
-            return
-    order_call_back(
-        order=order, actor=owner, finding=Finding.TRUE, note="已电话联系群众，情况基本属实。"
-    )
-    if story.state in ("rectifying", "appeal_rejected"):
-        return
-    order_reply(order=order, actor=owner, text="已整改：对相关人员批评教育，优化了办理流程。")
-    if story.state == "replied":
-        return
-    if story.state == "satisfied":
-        order_visit(order=order, actor=owner, level=VisitLevel.SATISFIED, note="电话回访满意。")
-        return
-    order_visit(order=order, actor=owner, level=VisitLevel.UNSATISFIED, note="群众仍不满意。")
-    if story.state == "reopened":
-        return
-    order_reply(order=order, actor=owner, text="再次整改：指定专人跟进，当面说明。")
-    order_visit(order=order, actor=owner, level=VisitLevel.UNSATISFIED, note="群众仍不认可。")
-    if story.state == "ruled":
-        order_rule(order=order, actor=supervisor, text="单位已两次整改并说明，整改到位，予以办结。")
+
+    def decide(accept):
+        return lambda: appeal_decide(
+            appeal=Appeal.objects.get(order=order),
+            actor=supervisor,
+            accept=accept,
+            reason="经调取录像核实，属恶意评价。" if accept else "证据不足，请继续整改。",
+        )
+
+    unsatisfied = visit(VisitLevel.UNSATISFIED, "群众仍不满意。")
+    again = [
+        unsatisfied,
+        reply("再次整改：指定专人跟进，当面说明。"),
+        visit(VisitLevel.UNSATISFIED, "群众仍不认可。"),
+    ]
+    return {
+        "opened": [],
+        "rectifying": [call_back],
+        "replied": [call_back, reply()],
+        "satisfied": [call_back, reply(), visit(VisitLevel.SATISFIED, "电话回访满意。")],
+        "reopened": [call_back, reply(), unsatisfied],
+        "ruling": [call_back, reply(), *again],
+        "ruled": [
+            call_back,
+            reply(),
+            *again,
+            lambda: order_rule(
+                order=order, actor=supervisor, text="单位已两次整改并说明，整改到位，予以办结。"
+            ),
+        ],
+        "appeal_pending": [appeal],
+        "appeal_accepted": [appeal, decide(True)],
+        "appeal_rejected": [call_back, appeal, decide(False), reply()],
+    }[story.state]
+
+
+def _work_order(order, story: Story, owner: User, supervisor: User) -> None:
+    """Take ``order`` through the orders' services to ``story.state``, each move on its
+    working day after the 差评 (``story.days``, in the afternoon), as the unit and the
+    supervisor would have."""
+    moves = _moves(order, story, owner, supervisor)
+    for n, (move, after) in enumerate(zip(moves, story.days, strict=True)):
+        with as_of(working_moment(story.rated_days_ago - after, 15, 10 * n)):
+            move()
 
 
 def _owner(order, clerks: list[User], acting: dict[int, User]) -> User:
@@ -452,19 +509,21 @@ def _story_version(story: Story, acting: dict[int, User]) -> ItemVersion | None:
 
 
 def _story_case(story: Story, version: ItemVersion, clerk: User, applicant: Citizen, acting):
-    """The story's case: a 即办件 concluded on the spot today, or a 承诺件 accepted a
-    working day per stage before yesterday and decided stage by stage, a day each, the
-    last yesterday (``approvals.demo.work_on_days``)."""
+    """The story's case: a 即办件 taken and concluded on the spot the morning of the 差评,
+    or a 承诺件 accepted a working day per stage before the day before it and decided
+    stage by stage, a day each, the last the day before (``approvals.demo.work_on_days``)."""
+    rated = story.rated_days_ago
     if not story.decided:
-        return accept_at_the_counter(version, clerk, applicant, conclude_immediately=True)
+        with as_of(working_moment(rated, 9, 30)):
+            return accept_at_the_counter(version, clerk, applicant, conclude_immediately=True)
     stages = len({step.stage for step in version.steps.all()})
     return work_on_days(
         version,
         clerk,
         applicant,
         acting,
-        accepted=stages + 1,
-        approved=tuple(range(stages, 0, -1)),
+        accepted=rated + stages + 1,
+        approved=tuple(range(rated + stages, rated, -1)),
     )
 
 
@@ -497,13 +556,21 @@ def seed_story(*, rng: random.Random | None = None) -> int:
                 level=Level.VERY_SATISFIED,
                 channel=RatingChannel.PAD if good == Stage.INTAKE else RatingChannel.SMS,
             )
-        bad = rating_record(
-            instance=instances[story.stage],
-            level=story.level,
-            reasons=story.reasons,
-            text=story.text,
-            channel=story.channel,
+        # The 差评 on its day: at the window's pad or by the link soon after a service
+        # given there, the morning after a decision's SMS; at the latest now.
+        rated = (
+            instances[story.stage].served_at + datetime.timedelta(minutes=20)
+            if not story.decided
+            else working_moment(story.rated_days_ago, 11)
         )
+        with as_of(min(rated, timezone.now())):
+            bad = rating_record(
+                instance=instances[story.stage],
+                level=story.level,
+                reasons=story.reasons,
+                text=story.text,
+                channel=story.channel,
+            )
         made += 2
         order = RectificationOrder.objects.get(rating=bad)
         _work_order(order, story, _owner(order, clerks, acting), users["supervisor"])

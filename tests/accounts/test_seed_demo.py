@@ -310,3 +310,53 @@ class SeededDemo(TestCase):
             on_the_spot.filter(events__action=ApprovalEvent.DELIVERED).distinct().count()
             == on_the_spot.distinct().count()
         )
+
+    def test_the_rectification_orders_have_a_history(self):
+        # feedback.demo: the 差评 were given over the last weeks and their orders worked on
+        # the days a centre would, so 平均整改工作日 is the recount of the replied orders'
+        # working days from opening to reply (overall and per department, as the
+        # supervisor's 好差评统计 shows them), the rates differ, and the one order past its
+        # rectification period is red on the orders page.
+        import re
+        from decimal import ROUND_HALF_UP, Decimal
+
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from approvals.constants import Light
+        from catalog.calendar import current_calendar, working_days_between
+        from feedback.figures import figure_table, rectified_rate, rectify_days, visited_rate
+        from feedback.models import RectificationOrder
+
+        def mean(days):
+            return (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+        calendar = current_calendar()
+        days = {}
+        replied = RectificationOrder.objects.filter(
+            replied_at__isnull=False, rating__excluded=False
+        )
+        for order in replied:
+            n = working_days_between(
+                timezone.localdate(order.created_at), timezone.localdate(order.replied_at), calendar
+            )
+            days.setdefault(order.department_id, []).append(n)
+        every = [n for group in days.values() for n in group]
+        total = figure_table().total.counts
+        assert rectify_days(total) > 0
+        assert rectify_days(total) == mean(every)
+        rows = {row.key: row.counts for row in figure_table(grouping="department").rows}
+        for department_id, group in days.items():
+            assert rectify_days(rows[department_id]) == mean(group) > 0
+        assert rectified_rate(total) != visited_rate(total)
+        # The supervisor's page shows the average.
+        self.client.force_login(User.objects.get(username="supervisor"))
+        page = self.client.get(reverse("supervision:feedback")).content.decode()
+        assert f"{rectify_days(total)}" in page
+        # Open orders: one red (overdue), the others yellow or green.
+        open_orders = RectificationOrder.objects.filter(clock__is_open=True)
+        lights = list(open_orders.values_list("clock__light", flat=True))
+        assert lights.count(Light.RED) == 1
+        assert Light.GREEN in lights
+        orders_page = self.client.get(reverse("feedback:orders")).content.decode()
+        assert re.findall(r'class="light light-(\w+)"', orders_page).count("red") == 1
