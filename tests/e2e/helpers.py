@@ -101,6 +101,33 @@ def squeezed_text(page) -> list[str]:
     )
 
 
+def split_dates(page) -> list[str]:
+    """The dates (2026-12-08, 2026-12-08 14:30) the page breaks across two lines: a
+    phone may break a line at a date's hyphen, which leaves 2026- on one line and 12-08
+    on the next. Each as element and date."""
+    return page.evaluate(
+        r"""() => {
+          const found = [];
+          const date = /\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?/g;
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const match of node.textContent.matchAll(date)) {
+              const range = document.createRange();
+              range.setStart(node, match.index);
+              range.setEnd(node, match.index + match[0].length);
+              const lines = new Set([...range.getClientRects()]
+                .filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+              if (lines > 1) {
+                const e = node.parentElement;
+                found.push(`${[e.tagName.toLowerCase(), ...e.classList].join('.')}: ${match[0]}`);
+              }
+            }
+          }
+          return found.slice(0, 5);
+        }"""
+    )
+
+
 def assert_no_squeezed_text(page, what=None):
     """No text of the page is squeezed to a character or two a line (``squeezed_text``);
     ``what`` names the page in the failure (else its URL)."""

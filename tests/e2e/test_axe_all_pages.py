@@ -13,7 +13,8 @@ A serious or critical finding, or a page wider than the viewport, fails the role
 with one readable list: page, width, rule, the elements and (for contrast) the colours and
 the measured ratio; for a page too wide, the elements that stick out. So does a text
 squeezed to a character or two a line (a table a phone narrows instead of scrolling it),
-the admin's pages included (every admin page: tests/e2e/test_admin_pages.py).
+the admin's pages included (every admin page: tests/e2e/test_admin_pages.py), and a
+date broken at its hyphen across two lines (2026- / 12-08).
 """
 
 import zoneinfo
@@ -47,6 +48,7 @@ from tests.e2e.helpers import (
     PHONE,
     log_in,
     sideways_overflow,
+    split_dates,
     squeezed_text,
     sticking_out,
 )
@@ -623,8 +625,9 @@ def bind_pad(page, base_url, key):
 
 
 def check(page, role, what, widths=WIDTHS) -> list[str]:
-    """axe and squeezed text at each width on the page as it is, and at each width the
-    page does not scroll sideways; one readable entry per width and finding."""
+    """axe, squeezed text and dates broken across lines at each width on the page as it
+    is, and at each width the page does not scroll sideways; one readable entry per
+    width and finding."""
     failures = []
     for label, viewport in widths:
         page.set_viewport_size(viewport)
@@ -645,6 +648,12 @@ def check(page, role, what, widths=WIDTHS) -> list[str]:
             failures.append(
                 f"[{role}] {page.url} ({what}) at {label} px: text squeezed to a "
                 "character or two a line\n" + "\n".join(f"    {s}" for s in squeezed)
+            )
+        split = split_dates(page)
+        if split:
+            failures.append(
+                f"[{role}] {page.url} ({what}) at {label} px: a date broken across lines\n"
+                + "\n".join(f"    {s}" for s in split)
             )
     page.set_viewport_size(DESKTOP)
     return failures
