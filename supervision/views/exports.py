@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from approvals.selectors import paused_limits
 from feedback.figures import FIGURES as RATING_FIGURES
+from jinpu_portal.api.fields import paused_time_left
 from jinpu_portal.views import found_or_404
 
 from .. import rollups
@@ -150,7 +151,7 @@ def _promised(application, paused: dict) -> str:
     are, frozen ("已暂停，剩余 5 个工作日，恢复后顺延")."""
     left = paused.get(application.pk, {}).get("promised")
     if left:
-        return f"已暂停，{left}"
+        return paused_time_left(left)
     due = application.promised_due_date
     return due.isoformat() if due else ""
 
