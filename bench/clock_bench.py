@@ -1,8 +1,8 @@
 """Deadline clocks on PostgreSQL with 1,000,000 open clocks: the minute sweep and the
 re-derivation of every open due date after a calendar edit.
 
-Targets (issue 5):
-  - a sweep in which 1 % of the lights change: under 1 second;
+Targets (issue 5, the first tightened by issue 13 item 9):
+  - a sweep in which 1 % of the lights change: under 500 ms (issue 5 asked for 1 s);
   - a sweep in which nothing changes: under 50 ms (the cost follows the rows that
     change, not the rows that exist);
   - a calendar edit re-derives every open due date in a Celery task: under 60 seconds.
@@ -64,7 +64,7 @@ SWEEP_DAY = D(2026, 6, 11)  # Thursday: 1 % of the lights change
 NEW_HOLIDAY = D(2026, 6, 12)  # Friday, made a holiday by the calendar edit
 BUDGETS = (5, 10, 15, 20, 30, 45, 60, 90, 120)
 KINDS = ("step", "step", "promised", "statutory")
-TARGET_CHANGE_S = 1.0
+TARGET_CHANGE_S = 0.5  # issue 13 item 9 (issue 5: 1 s)
 TARGET_IDLE_S = 0.050
 TARGET_REDERIVE_S = 60.0
 
@@ -561,7 +561,7 @@ def main(argv=None) -> int:
         print(f"machine: {conditions()}")
         idle = statistics.median(before + after)
         checks = [
-            (f"1 % sweep < {TARGET_CHANGE_S:.0f} s", max(changing) < TARGET_CHANGE_S),
+            (f"1 % sweep < {TARGET_CHANGE_S * 1000:.0f} ms", max(changing) < TARGET_CHANGE_S),
             (f"idle sweep < {TARGET_IDLE_S * 1000:.0f} ms (median)", idle < TARGET_IDLE_S),
             (
                 f"re-derivation < {TARGET_REDERIVE_S:.0f} s",

@@ -276,6 +276,15 @@ class _Context:
         )
         # Clocks of the apps above (rectification orders): their owners, by their hook.
         self.owners = clock_owners.owners_of((row.id, row.kind) for row in rows)
+        # Each due date written once per sweep: thousands of rows share a few dates, and
+        # Django's date formatting (about 13 µs a call) was a fifth of a 1 % sweep.
+        self._days: dict[tuple, str] = {}
+
+    def _day(self, write, day: datetime.date) -> str:
+        text = self._days.get((write, day))
+        if text is None:
+            text = self._days[(write, day)] = write(day)
+        return text
 
     def case_number(self, row: _Row) -> str:
         if row.application_id in self.cases:
@@ -286,18 +295,18 @@ class _Context:
         """One line naming the clock, e.g. "JP20261009001 承诺时限（10月12日到期）"."""
         owner = self.owners.get(row.id)
         if owner is not None:
-            return f"{owner.subject}（{month_day_text(row.due_date)}到期）"
+            return f"{owner.subject}（{self._day(month_day_text, row.due_date)}到期）"
         label = self.labels[row.kind]
         if row.kind == ClockKind.STEP and row.id in self.steps:
             label = f"“{self.steps[row.id][0]}”环节时限"
-        return f"{self.case_number(row)} {label}（{month_day_text(row.due_date)}到期）"
+        return f"{self.case_number(row)} {label}（{self._day(month_day_text, row.due_date)}到期）"
 
     def escalation(self, row: _Row) -> tuple:
         """(application, clock, department, responsible department, rule, content)."""
         number = self.case_number(row)
         item = self.cases.get(row.application_id, (None, ""))[1]
         subject = f"办件 {number}“{item}”" if item else f"办件 {number}"
-        due = date_text(row.due_date)
+        due = self._day(date_text, row.due_date)
         if row.kind not in (*CASE_KINDS, ClockKind.STEP):
             # A clock an app above started (a rectification order): its owner by the hook.
             owner = self.owners.get(row.id)
