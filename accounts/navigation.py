@@ -68,20 +68,55 @@ class HomeAlert:
 _ALERTS: dict[str, list] = {}
 
 
-def register_alerts(role: Role | str, provider) -> None:
-    """``provider(user) -> list[HomeAlert]``, called for users of ``role``."""
-    providers = _ALERTS.setdefault(str(role), [])
+def _register(table: dict[str, list], role: Role | str, provider) -> None:
+    providers = table.setdefault(str(role), [])
     if provider not in providers:
         providers.append(provider)
 
 
-def alerts_for(user) -> list[HomeAlert]:
-    """The alerts of the user's roles that have something waiting (count above 0)."""
+def _providers(table: dict[str, list], user) -> list:
+    """The providers of ``table`` registered for the user's roles, in Role order, each
+    once (one registered for several roles is asked once)."""
     if not user.is_authenticated:
         return []
-    alerts = []
+    providers = []
     for role in Role:
         if user.has_role(role):
-            for provider in _ALERTS.get(role.value, []):
-                alerts.extend(a for a in provider(user) if a.count > 0)
-    return alerts
+            providers.extend(p for p in table.get(role.value, []) if p not in providers)
+    return providers
+
+
+def register_alerts(role: Role | str, provider) -> None:
+    """``provider(user) -> list[HomeAlert]``, called for users of ``role``."""
+    _register(_ALERTS, role, provider)
+
+
+def alerts_for(user) -> list[HomeAlert]:
+    """The alerts of the user's roles that have something waiting (count above 0)."""
+    return [a for provider in _providers(_ALERTS, user) for a in provider(user) if a.count > 0]
+
+
+@dataclass(frozen=True)
+class HomeNotice:
+    """A standing state the user's role must know of (not work waiting, so no count and
+    no menu item): a banner on the home page, with a link for those who may act on it."""
+
+    text: str
+    url: str | None = None  # where to act on it; None for those who may not
+    link_text: str = ""
+    icon: str = "bi-exclamation-triangle"
+    level: str = "warning"  # a Bootstrap alert colour
+
+
+_NOTICES: dict[str, list] = {}
+
+
+def register_notices(role: Role | str, provider) -> None:
+    """``provider(user) -> list[HomeNotice]``, called for users of ``role``."""
+    _register(_NOTICES, role, provider)
+
+
+def notices_for(user) -> list[HomeNotice]:
+    """The notices of the user's roles; a provider registered for several of them is
+    asked once."""
+    return [n for provider in _providers(_NOTICES, user) for n in provider(user)]

@@ -34,7 +34,7 @@ from .forms import (
     WindowVerificationForm,
 )
 from .models import Enterprise, EnterpriseRepresentative, User
-from .navigation import actions_for, alerts_for
+from .navigation import actions_for, alerts_for, notices_for
 from .selectors import (
     agent_chain_for,
     citizen_for_user,
@@ -52,7 +52,11 @@ from .verification import verification_backend
 @require_GET
 def home(request):
     """Shows each role what it can do; anonymous visitors see the public services."""
-    context = {"sections": actions_for(request.user), "alerts": alerts_for(request.user)}
+    context = {
+        "sections": actions_for(request.user),
+        "alerts": alerts_for(request.user),
+        "notices": notices_for(request.user),
+    }
     if request.user.is_authenticated:
         context["scope"] = user_scope(user=request.user)
     return render(request, "home.html", context)

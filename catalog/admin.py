@@ -62,8 +62,13 @@ class CalendarCoverageWarningMixin:
         for year in uncovered_years(years):
             messages.warning(
                 request,
-                f"工作日历未录入 {year} 年：该年暂按《全国年节及纪念日放假办法》推算的"
-                "法定节假日（含补假，不含调休）计算工作日，请尽快录入国务院公布的安排。",
+                format_html(
+                    "工作日历未录入 {} 年：该年暂按《全国年节及纪念日放假办法》推算的"
+                    "法定节假日（含补假，不含调休）计算工作日，请尽快录入国务院公布的安排"
+                    '（<a href="{}">录入全年节假日安排</a>）。',
+                    year,
+                    reverse("calendar:year-entry"),
+                ),
             )
         return super().changelist_view(request, extra_context)
 

@@ -10,7 +10,7 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from accounts.constants import Role
-        from accounts.navigation import ANONYMOUS, HomeAction, register_action
+        from accounts.navigation import ANONYMOUS, HomeAction, register_action, register_notices
         from accounts.roles import grant_model_permissions
 
         from . import checks, signals  # noqa: F401  (checks: registration)
@@ -28,3 +28,18 @@ class CatalogConfig(AppConfig):
         )
         for audience in (ANONYMOUS, Role.CITIZEN, Role.CLERK):
             register_action(audience, guide)
+
+        from .calendar_views import calendar_notices
+
+        entry = HomeAction(
+            "录入全年节假日",
+            "按国务院办公厅的放假安排，一次录入全年放假与调休上班",
+            "calendar:year-entry",
+            "bi-calendar-check",
+            55,
+        )
+        for role in (Role.CATALOG_ADMIN, Role.SYSTEM_ADMIN):
+            register_action(role, entry)
+        # Those who keep the calendar, and the supervisors, whose deadlines depend on it.
+        for role in (Role.CATALOG_ADMIN, Role.SYSTEM_ADMIN, Role.SUPERVISOR):
+            register_notices(role, calendar_notices)

@@ -31,6 +31,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("guide/", include("catalog.urls")),
+    path("calendar/", include("catalog.calendar_urls")),
     path("intake/", include("intake.urls")),
     path("approvals/", include("approvals.urls")),
     path("feedback/", include("feedback.urls")),

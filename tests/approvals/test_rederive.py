@@ -332,3 +332,23 @@ def test_publishing_a_year_past_the_package_replaces_its_provisional_days(
     # 2/15, 2/16, 2/17; and a limit of 5 from 2/15 now ends on Saturday 2/20, worked.
     assert clock.due_date == D(2027, 2, 17)
     assert start_clock(spj, D(2027, 2, 15), 5).due_date == D(2027, 2, 20)
+
+
+def test_entering_a_year_on_the_entry_page_moves_the_open_clocks_across_the_new_year(
+    at, spj, system_admin, django_capture_on_commit_callbacks
+):
+    """catalog's one-form entry of a year (calendar_year_enter) writes through the
+    watched models, so the re-derivation follows its commit like any calendar edit. The
+    schedule is made up (not the State Council's): 元旦 off 1/1 to Monday 1/4."""
+    from catalog.calendar_services import PlannedDay, calendar_year_enter
+
+    at(2026, 12, 8, 9)
+    clock = start_clock(spj, D(2026, 12, 8), 20)
+    assert clock.due_date == D(2027, 1, 6)  # 17 days in December, provisional 元旦 1/1
+
+    days = [PlannedDay(D(2027, 1, d), "holiday", "元旦") for d in (1, 2, 3, 4)]
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_year_enter(year=2027, days=days, note="", actor=system_admin)
+
+    clock.refresh_from_db()
+    assert clock.due_date == D(2027, 1, 7)

@@ -532,6 +532,7 @@ def pages_for(role: str, s: dict) -> list[tuple[str, str]]:
             *pages,
             url("admin:catalog_serviceitem_changelist"),
             url("admin:authtoken_tokenproxy_changelist"),
+            url("calendar:year-entry"),
         ]
     raise AssertionError(role)
 

@@ -10,7 +10,12 @@ import pkgutil
 
 # The modules that write: each app's services, and the few that live beside them.
 SERVICES = ["accounts", "catalog", "intake", "approvals", "feedback", "hall"]
-BESIDE = ["accounts.authorization", "supervision.refresh", "supervision.reports"]
+BESIDE = [
+    "accounts.authorization",
+    "catalog.calendar_services",
+    "supervision.refresh",
+    "supervision.reports",
+]
 LOCKS = ("select_for_update(", "lock_task(", "lock_case(", "_lock(")
 
 
