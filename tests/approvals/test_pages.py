@@ -2,6 +2,8 @@
 flat query count), the task page and its forms with Chinese messages, the counter,
 extensions, 督办 and the home page's entries per role."""
 
+import datetime
+
 import pytest
 from django.db.models import Q
 from django.urls import reverse
@@ -427,3 +429,45 @@ def test_a_material_not_handed_in_reads_as_not_submitted(client, clerk, citizen,
     client.force_login(clerk)
     html = client.get(f"/intake/workbench/applications/{application.pk}/").content.decode()
     assert '<td class="row-name">授权委托书</td><td>未提交</td>' in html
+
+
+def test_a_due_date_in_a_provisional_year_is_marked_until_the_year_is_entered(
+    client, at, accept, sequential_version, spj_approver, django_capture_on_commit_callbacks
+):
+    """2027 is past chinesecalendar: a step due then is marked 暂定 on the inbox and the
+    task page; entering the year (a made-up one-day schedule here) removes the mark."""
+    from catalog.calendar_services import PlannedDay, calendar_year_enter
+
+    at(2026, 9, 28, 9)
+    accept(sequential_version)
+    client.force_login(spj_approver)
+    assert "暂定" not in client.get("/approvals/").content.decode()
+
+    at(2026, 12, 28, 9)
+    case = accept(sequential_version)
+    client.force_login(spj_approver)
+    html = client.get("/approvals/").content.decode()
+    assert html.count('data-testid="provisional"') == 1
+    assert '暂定<span class="visually-hidden">（2027 年节假日安排尚未录入）</span>' in html
+    task_page = client.get(f"/approvals/tasks/{case.tasks.get().pk}/").content.decode()
+    assert 'data-testid="provisional"' in task_page
+
+    days = [PlannedDay(datetime.date(2027, 1, 1), "holiday", "元旦")]
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_year_enter(year=2027, days=days, note="", actor=spj_approver)
+    assert 'data-testid="provisional"' not in client.get("/approvals/").content.decode()
+
+
+def test_inbox_query_count_stays_flat_with_provisional_due_dates(
+    client, at, accept, sequential_version, spj_approver, assert_flat_queries
+):
+    at(2026, 12, 28, 9)
+    client.force_login(spj_approver)
+
+    def add(n):
+        for _ in range(n):
+            accept(sequential_version)
+
+    one, twenty = assert_flat_queries(lambda: client.get("/approvals/"), add)
+    assert one.content.decode().count('data-testid="provisional"') == 1
+    assert twenty.content.decode().count('data-testid="provisional"') == 20
