@@ -32,6 +32,11 @@ _WARNED_YEARS: set[int] = set()
 
 _ONE_DAY = datetime.timedelta(days=1)
 
+#: How many years past this one the calendar answers for and staff may enter (the API's
+#: horizon and the year entry page's): the statutory rule reaches any year, but a limit
+#: never runs years ahead.
+YEARS_AHEAD = 5
+
 
 # The chinesecalendar package names its days in English; the table and every page keep
 # the Chinese names (the seed migration's rows were renamed by 0007).

@@ -20,14 +20,13 @@ from django.utils import timezone
 
 from jinpu_portal.dates import date_text
 
+from .calendar import YEARS_AHEAD
 from .calendar_services import HolidayRange, PlannedDay, schedule_days
 
 # The names of the statutory holidays, in calendar order (the first rows' names).
 STATUTORY_NAMES = ["元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"]
 HOLIDAY_ROWS = 9
 WORKDAY_ROWS = 10
-# Years the page enters: this one and the next few (the calendar API's horizon).
-YEARS_AHEAD = 5
 NAME_MAX = 50  # CalendarDay.name
 WEEKDAYS = "一二三四五六日"
 

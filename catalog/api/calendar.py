@@ -22,6 +22,7 @@ from jinpu_portal.api.errors import valid
 
 from ..calendar import (
     CALENDAR,
+    YEARS_AHEAD,
     add_working_days,
     current_calendar,
     year_exceptions,
@@ -31,7 +32,6 @@ from ..constants import CalendarDayKind
 # Years the API answers: the table starts in 2004 (chinesecalendar's first year); the
 # statutory rule is computed for years ahead, but not for any year at all.
 MIN_YEAR = 2004
-YEARS_AHEAD = 5
 # Statutory limits, extensions and special procedures together stay far below a year.
 MAX_DAYS = 365
 CALENDAR_API_MAX_AGE = 600
