@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.constants import Role
 from accounts.models import Hall, StaffProfile, Window
 from intake.constants import IntakeOutcome
-from intake.selectors import application_list_for
+from intake.selectors import application_list_for, bundle_item_count
 from jinpu_portal.dates import month_day_text
 
 from . import selectors
@@ -277,28 +277,50 @@ def case_links(user, application_ids) -> dict[int, dict]:
     (综窗办), for the applications ``user`` may see there
     (``intake.selectors.application_list_for``, the page's own rule); nothing for the
     others. An accepted one is named by its case number, one refused or sent back for
-    correction (no case number) by its application number. One statement, none
+    correction (no case number) by its application number. An item case of a 一件事
+    names its 一件事 instead ("bundle": its name, "items": its item cases), linked to the
+    clerk's page of the 一件事 (every item case's outcome): the visit was the 一件事,
+    the ticket links its first item case (``hall.receivers``). One statement, none
     without an id."""
     ids = {pk for pk in application_ids if pk}
     if not ids:
         return {}
-    rows = application_list_for(user=user).filter(pk__in=ids).values_list("pk", "case_number")
-    return {
-        pk: {
+    rows = (
+        application_list_for(user=user)
+        .filter(pk__in=ids)
+        .annotate(items=bundle_item_count())
+        .values_list(
+            "pk",
+            "case_number",
+            "bundle_application_id",
+            "bundle_application__bundle__name",
+            "items",
+        )
+    )
+    links = {}
+    for pk, number, bundle_id, bundle_name, items in rows:
+        link = {
             "case_number": number or "",
             "kind": "办件" if number else "申请编号",
             "number": number or str(pk),
             "url": reverse("intake:workbench-application", args=[pk]),
         }
-        for pk, number in rows
-    }
+        if bundle_id:
+            link.update(
+                bundle=bundle_name,
+                items=items,
+                url=reverse("intake:workbench-bundle-result", args=[bundle_id]),
+            )
+        links[pk] = link
+    return links
 
 
 def _visit(application_id, outcome, links: dict) -> dict | None:
     """What a ticket's service produced, for the panel: the outcome's word and, for
-    whoever may see the application (``case_links``), its number and page; None when
-    the service was linked to no application. An event written before outcomes were
-    recorded (``outcome`` None) was an acceptance or a refusal: the case number tells."""
+    whoever may see the application (``case_links``), its number (or its 一件事) and
+    page; None when the service was linked to no application. An event written before
+    outcomes were recorded (``outcome`` None) was an acceptance or a refusal: the case
+    number tells."""
     if not application_id:
         return None
     link = links.get(application_id)

@@ -4,21 +4,35 @@
 (一次性告知补正) by the clerk of a window while that window serves a ticket (status
 SERVING) is recorded on the ticket, with a ticket event saying what the service produced
 (``details``: the application and the outcome, an ``IntakeOutcome`` code), in the
-outcome's transaction. One UPDATE … RETURNING on the partial index of the tickets at
-windows finds and links the ticket; a window serving nobody (no ticket system in use
-there) costs that one statement only. A ticket already linked to another application
-(the second item case of a 一件事) keeps its own; the same application concluded again
-in the same service (corrected on the spot, then accepted) records the new outcome, so
-the ticket's latest event says what the visit produced. An acceptance with no clerk
-(逾期视为受理, the pre-review sweep) is no act at the window: nothing is linked.
-Ending the service then offers the rating of that application on the window's counter
-pad (``hall.services.calling.service_end``).
+outcome's transaction, when it is what that visit brought:
+
+- a counter intake (channel counter) received at the window during the service (its
+  ``received_at`` not before the ticket's start): the one-form counter intake, a
+  一件事's item cases, the corrected materials brought back (收取补正材料) and then
+  concluded. One received there before the service began (a 一件事's item left received,
+  concluded while the window serves someone else) is not this visit's;
+- an application the clerk marked as given for this ticket (本次叫号群众办理 on the
+  review of an online or kiosk application: the signal's ``visit``, the ticket's id
+  from ``hall.workbench.ticket_visit``), linked to that ticket only while it is still in
+  service there.
+
+An online application pre-reviewed at the window without that mark is not linked: its
+applicant is usually not the person at the window, and the receiver then runs no
+statement. One UPDATE … RETURNING on the partial index of the tickets at windows finds
+and links the ticket; a window serving nobody (no ticket system in use there) costs that
+one statement only. A ticket already linked to another application (the second item
+case of a 一件事) keeps its own; the same application concluded again in the same
+service (corrected on the spot, then accepted) records the new outcome, so the ticket's
+latest event says what the visit produced. An acceptance with no clerk (逾期视为受理,
+the pre-review sweep) is no act at the window: nothing is linked. Ending the service
+then offers the rating of that application on the window's counter pad
+(``hall.services.calling.service_end``).
 """
 
 from django.db import connection
 from django.utils import timezone
 
-from intake.constants import IntakeOutcome
+from intake.constants import Channel, IntakeOutcome
 from intake.services.cases import case_accepted, case_correction_requested, case_refused
 
 from .constants import TicketAction, TicketStatus
@@ -37,23 +51,48 @@ OUTCOMES = {
 # service there on an earlier day is not this service, the day's close ends it), linked
 # in the same statement that finds it. As a queryset read and then an UPDATE by key,
 # building the read cost 0.6 ms of an acceptance's CPU, more than the rest of the receiver.
-_LINK_SQL = """
+# The last condition says which visit: the ticket the clerk marked, or the one whose
+# service began by the time the counter received the application.
+_LINK_MARKED = """
 UPDATE hall_ticket SET application_id = %s
 WHERE window_id = %s AND day = %s AND status = %s
 AND (application_id IS NULL OR application_id = %s)
+AND id = %s
+RETURNING id, hall_id, label
+"""
+_LINK_RECEIVED = """
+UPDATE hall_ticket SET application_id = %s
+WHERE window_id = %s AND day = %s AND status = %s
+AND (application_id IS NULL OR application_id = %s)
+AND started_at <= %s
 RETURNING id, hall_id, label
 """
 
 
-def link_application(sender, *, signal, application, actor=None, **kwargs) -> None:
+def _visit_condition(application, visit) -> tuple[str, object] | None:
+    """The statement and its last parameter for the visit ``application``'s outcome
+    belongs to (see the module), or None when it belongs to none."""
+    if visit:
+        visit = str(visit)
+        return (_LINK_MARKED, int(visit)) if visit.isdigit() and len(visit) <= 18 else None
+    if application.channel == Channel.COUNTER and application.received_at is not None:
+        return _LINK_RECEIVED, connection.ops.adapt_datetimefield_value(application.received_at)
+    return None
+
+
+def link_application(sender, *, signal, application, actor=None, visit="", **kwargs) -> None:
     window_id = application.window_id
     if not window_id or actor is None:
         return
+    condition = _visit_condition(application, visit)
+    if condition is None:
+        return
+    sql, which = condition
     now = timezone.now()
     day = connection.ops.adapt_datefield_value(local_day(now))
     with connection.cursor() as cursor:
         cursor.execute(
-            _LINK_SQL, [application.pk, window_id, day, TicketStatus.SERVING, application.pk]
+            sql, [application.pk, window_id, day, TicketStatus.SERVING, application.pk, which]
         )
         tickets = cursor.fetchall()
     if not tickets:

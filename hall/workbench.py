@@ -7,7 +7,10 @@ above the page: its number, category and start time, a link back to the panel an
 panel's own 结束办理 (``hall/_act.html``: a POST to ``hall:panel-act`` naming this
 ticket, so ``service_end`` checks the seat, the ticket's state and its day as on the
 panel, and a second post is refused there). An outcome given at the window (accepted,
-refused, sent back for correction) reminds the clerk to end the service.
+refused, sent back for correction) reminds the clerk to end the service. The ticket is
+also the visit (``WorkbenchVisit``) the review of an online application offers to mark
+as its own (本次叫号群众办理): only then is that outcome linked to the ticket
+(``hall.receivers``).
 
 The ticket is read in the statement that loads the clerk's window
 (``intake.selectors.workbench_window``): four correlated subqueries of
@@ -18,7 +21,12 @@ banner adds no statement to the pages.
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from intake.page_hooks import CasePanel, WorkbenchBanner, register_workbench_banner
+from intake.page_hooks import (
+    CasePanel,
+    WorkbenchBanner,
+    WorkbenchVisit,
+    register_workbench_banner,
+)
 
 from .selectors import serving_tickets
 
@@ -64,8 +72,17 @@ def end_reminder(window) -> str:
     return f"{ticket['label']} 号仍在办理中：办完后请在叫号面板结束办理，或点下方的“结束办理”。"
 
 
+def ticket_visit(window) -> WorkbenchVisit | None:
+    """The ticket in service as the visit an online application's outcome may be marked
+    for: its id, and its number for the clerk."""
+    ticket = serving_ticket(window)
+    if ticket is None:
+        return None
+    return WorkbenchVisit(key=str(ticket["id"]), label=f"{ticket['label']} 号")
+
+
 BANNER = WorkbenchBanner(
-    annotations=serving_annotations, panel=ticket_banner, reminder=end_reminder
+    annotations=serving_annotations, panel=ticket_banner, reminder=end_reminder, visit=ticket_visit
 )
 
 

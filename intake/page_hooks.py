@@ -20,7 +20,11 @@ provider from its ``AppConfig.ready()``.
   ``Window`` row (``OuterRef("pk")`` is the window; names prefixed by the app), read
   back from the window by ``panel(window) -> CasePanel | None`` and ``reminder(window)
   -> str`` ("" for none), so a banner costs no statement of its own. The hall shows the
-  ticket in service at the window with 结束办理 (``hall.workbench``).
+  ticket in service at the window with 结束办理 (``hall.workbench``). A banner may also
+  name the visit in progress there (``visit(window) -> WorkbenchVisit | None``: the
+  hall's ticket in service), which the review of an online application offers to mark
+  as the one the application's outcome belongs to (本次叫号群众办理): the outcome's
+  signal then carries its ``key`` as ``visit=`` (``workbench_visit``).
 - Paused limits (``register_paused_limits``): while a case's promised or statutory
   limit is paused (补正, 听证, 鉴定...), its due date moves by the paused working days,
   so the pages and the APIs showing ``promised_due_date`` / ``statutory_due_date``
@@ -58,10 +62,25 @@ class PausedLimit:
 
 
 @dataclass(frozen=True)
+class WorkbenchVisit:
+    """The visit in progress at a window (the hall: its ticket in service): ``key``
+    goes back with an outcome the clerk marks as given for it (the ticket's id),
+    ``label`` names it to the clerk (A001 号)."""
+
+    key: str
+    label: str
+
+
+def _no_visit(window) -> WorkbenchVisit | None:
+    return None
+
+
+@dataclass(frozen=True)
 class WorkbenchBanner:
     annotations: Callable[[], dict]
     panel: Callable[[object], CasePanel | None]
     reminder: Callable[[object], str]
+    visit: Callable[[object], WorkbenchVisit | None] = _no_visit
 
 
 _PUBLIC_LINKS: list = []
@@ -138,6 +157,13 @@ def workbench_banners(window) -> list[CasePanel]:
     ``intake.selectors.workbench_window`` (no statement here)."""
     panels = (banner.panel(window) for banner in _WORKBENCH_BANNERS)
     return [panel for panel in panels if panel is not None]
+
+
+def workbench_visit(window) -> WorkbenchVisit | None:
+    """The visit in progress at ``window`` (the first banner naming one), read with the
+    window by ``intake.selectors.workbench_window`` (no statement here), or None."""
+    visits = (banner.visit(window) for banner in _WORKBENCH_BANNERS)
+    return next((visit for visit in visits if visit is not None), None)
 
 
 def workbench_reminders(window) -> str:

@@ -2,7 +2,7 @@
 application's detail, the pre-review queue and the public progress query. The
 applicant's lists (my applications, bundles, messages) are in ``citizen_selectors``."""
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.constants import Role
 from accounts.models import Window
@@ -67,6 +67,20 @@ def application_list_for(*, user) -> QuerySet[Application]:
     if user.has_role(Role.SUPERVISOR):
         visible |= Q(item_version__department__in=department_list_supervised_by(user=user))
     return applications_with_names().filter(visible)
+
+
+def bundle_item_count() -> Subquery:
+    """Per application (an expression over ``Application``): how many item cases the
+    一件事 it belongs to made, None for an application of one item alone. A subquery on
+    the bundle application's foreign key index."""
+    siblings = (
+        Application.objects.filter(bundle_application=OuterRef("bundle_application"))
+        .order_by()
+        .values("bundle_application")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Subquery(siblings[:1])
 
 
 def application_get_for(*, user, pk: int) -> Application | None:

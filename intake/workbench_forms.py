@@ -217,8 +217,33 @@ class MaterialVerdictForm(forms.Form):
         }
 
 
+class VisitCheckbox(forms.CheckboxInput):
+    """One checkbox whose value is the key of the visit it names (``WorkbenchVisit``):
+    posted, that key (the page's, so a post after the visit changed is told); not
+    posted, ""."""
+
+    def __init__(self, key: str):
+        super().__init__(attrs={"value": key})
+
+    def format_value(self, value):
+        return None  # the value attribute is the visit's key of now (attrs)
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name, "")
+
+
+VISIT_CHANGED = "本窗口正在办理的号已变化，请重新确认是否为本次叫号群众办理。"
+VISIT_GONE = "本窗口已没有正在办理的号，结论不会记入叫号；请确认后重新提交。"
+
+
 class OutcomeForm(forms.Form):
-    """The outcome of an intake: accept, one-time correction, or refusal."""
+    """The outcome of an intake: accept, one-time correction, or refusal.
+
+    With ``visit`` (the review of an online application while the window serves a
+    ticket, ``intake.page_hooks.workbench_visit``) it offers 本次叫号群众办理: ticked,
+    ``cleaned_data["visit"]`` is that visit's key, and the outcome is recorded for it
+    (the hall links it to the ticket); unticked, "" and nothing is linked. A tick posted
+    for a visit that has changed or ended meanwhile is refused, to be confirmed again."""
 
     outcome = forms.ChoiceField(
         label="受理结论",
@@ -246,15 +271,30 @@ class OutcomeForm(forms.Form):
         help_text="不属于本机关职权范围的，应告知申请人向有关行政机关申请。",
     )
 
-    def __init__(self, *args, version: ItemVersion | None, **kwargs):
+    def __init__(self, *args, version: ItemVersion | None, visit=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.version = version
+        self.visit = visit
         if version is None or version.case_type != CaseType.IMMEDIATE:
             del self.fields["conclude_immediately"]
+        if visit is not None:
+            self.fields["visit"] = forms.CharField(
+                label=f"本次叫号群众办理：申请人（或其代办人）就是正在办理的 {visit.label}，"
+                "本结论记入该号",
+                required=False,
+                widget=VisitCheckbox(visit.key),
+            )
         bootstrap_classes(self)
 
     def clean(self):
         data = super().clean()
+        posted = self.data.get("visit", "") if self.is_bound else ""
+        if self.visit is None:
+            data["visit"] = ""
+            if posted:
+                self.add_error(None, VISIT_GONE)
+        elif data.get("visit") and data["visit"] != self.visit.key:
+            self.add_error("visit", VISIT_CHANGED)
         if data.get("outcome") == IntakeOutcome.REFUSE:
             if not data.get("refusal_kind"):
                 self.add_error("refusal_kind", "请选择不予受理的类型。")

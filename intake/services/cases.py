@@ -56,6 +56,10 @@ from .uploads import check_upload
 # ``case_writes`` block: the instance carries the new state, the case's row and events
 # are written when the block ends. A receiver moves the case through ``transition``
 # (collected with the rest) and writes its own rows as usual.
+# The three outcomes at a window (case_accepted, case_refused,
+# case_correction_requested) also carry visit=: the key of the visit in progress at the
+# window the clerk marked the outcome as given for (本次叫号群众办理,
+# ``page_hooks.WorkbenchVisit``), "" when not marked (and for case_concluded none).
 case_accepted = Signal()
 # When a 即办件 is concluded at the counter.
 case_concluded = Signal()
@@ -616,6 +620,7 @@ def intake_accept(
     conclude_immediately: bool = False,
     auto: bool = False,
     note: str = "",
+    visit: str = "",
 ) -> Application:
     """受理: a case number, the due dates, the acceptance notice, the hand-off to approvals.
 
@@ -697,7 +702,7 @@ def intake_accept(
         notice = notice_issue(
             application=application, kind=NoticeKind.ACCEPTANCE, actor=actor, number_later=True
         )
-        case_accepted.send(sender=Application, application=application, actor=actor)
+        case_accepted.send(sender=Application, application=application, actor=actor, visit=visit)
         if conclude_immediately:
             application.concluded_at = timezone.now()
             transition(
@@ -734,7 +739,12 @@ def intake_accept(
 
 @transaction.atomic
 def intake_request_correction(
-    *, application: Application, actor: User, verdicts: list[dict], note: str = ""
+    *,
+    application: Application,
+    actor: User,
+    verdicts: list[dict],
+    note: str = "",
+    visit: str = "",
 ) -> CorrectionNotice:
     """补正: one notice naming everything to correct. A later notice may not name a
     material that an earlier one passed as fine."""
@@ -789,7 +799,7 @@ def intake_request_correction(
         application=application, kind=NoticeKind.CORRECTION, actor=actor, correction_notice=notice
     )
     case_correction_requested.send(
-        sender=Application, application=application, actor=actor, notice=notice
+        sender=Application, application=application, actor=actor, notice=notice, visit=visit
     )
     applicant_notify(
         application,
@@ -809,6 +819,7 @@ def intake_refuse(
     kind: str,
     reason: str,
     redirect_to: str = "",
+    visit: str = "",
 ) -> Application:
     """不予受理, with the reason, where to apply instead, and the right to review or sue."""
     application = _lock(application)
@@ -839,7 +850,7 @@ def intake_refuse(
         actor=actor,
         extra={"refusal_kind": kind, "reason": reason.strip(), "redirect_to": redirect_to.strip()},
     )
-    case_refused.send(sender=Application, application=application, actor=actor)
+    case_refused.send(sender=Application, application=application, actor=actor, visit=visit)
     applicant_notify(
         application,
         title="申请不予受理",

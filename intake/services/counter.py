@@ -124,8 +124,10 @@ def _application_fields(
 
 def outcome_apply(*, application: Application, actor: User, outcome: dict, verdicts: list[dict]):
     """The clerk's conclusion on a received application: accept, one-time correction
-    notice or refusal (the services in ``cases`` check every rule)."""
+    notice or refusal (the services in ``cases`` check every rule). ``outcome["visit"]``
+    (optional): the visit the clerk marked it as given for (本次叫号群众办理)."""
     kind = outcome["outcome"]
+    visit = outcome.get("visit") or ""
     if kind == IntakeOutcome.ACCEPT:
         return cases.intake_accept(
             application=application,
@@ -133,10 +135,15 @@ def outcome_apply(*, application: Application, actor: User, outcome: dict, verdi
             verdicts=verdicts,
             conclude_immediately=bool(outcome.get("conclude_immediately")),
             note=outcome.get("note", ""),
+            visit=visit,
         )
     if kind == IntakeOutcome.CORRECTION:
         return cases.intake_request_correction(
-            application=application, actor=actor, verdicts=verdicts, note=outcome.get("note", "")
+            application=application,
+            actor=actor,
+            verdicts=verdicts,
+            note=outcome.get("note", ""),
+            visit=visit,
         )
     if kind == IntakeOutcome.REFUSE:
         return cases.intake_refuse(
@@ -145,6 +152,7 @@ def outcome_apply(*, application: Application, actor: User, outcome: dict, verdi
             kind=outcome.get("refusal_kind", ""),
             reason=outcome.get("refusal_reason", ""),
             redirect_to=outcome.get("redirect_to", ""),
+            visit=visit,
         )
     raise IntakeError("请选择受理结论：受理、一次性告知补正或不予受理。", code="outcome")
 

@@ -36,7 +36,15 @@ from tests.e2e.helpers import (
     shoot,
     signed_in,
 )
-from tests.factories import TicketFactory, accept_case, all_received, counter_draft, verdict
+from tests.factories import (
+    TicketFactory,
+    accept_case,
+    all_received,
+    counter_draft,
+    submit_online,
+    verdict,
+    verdicts_all_received,
+)
 from tests.hall.pages_support import hall_scene
 
 SCREEN = {"width": 1920, "height": 1080}
@@ -282,3 +290,109 @@ def test_the_panel_says_what_each_visit_produced(
         assert_no_squeezed_text(desk, f"queue panel, 今日已办结, {width}")
         desk.get_by_test_id("panel-served").scroll_into_view_if_needed()
         shoot(desk, screenshots_dir, f"hall-panel-outcomes-{width}")
+
+
+def _bundle_verdicts(bundle) -> dict:
+    """Every required material of the 一件事's merged list received (``material_key``)."""
+    from catalog.selectors import bundle_material_list
+    from intake.services.bundles import material_key
+
+    return {
+        material_key(m.name): {
+            "status": MaterialStatus.RECEIVED,
+            "originals": m.originals,
+            "copies": m.copies,
+        }
+        for m in bundle_material_list(bundle)
+        if m.required
+    }
+
+
+def _serve(scene, clerk):
+    ticket = TicketFactory(category=scene.a)
+    calling.call_next(window=scene.window, actor=clerk)
+    return calling.service_start(ticket=ticket, window=scene.window, actor=clerk)
+
+
+def test_the_panel_names_a_bundle_and_only_the_visits_own_applications(
+    clerk, supervisor, applicant, citizen, item, bundle, live_server, screenshots_dir, browser
+):
+    """A001: 一件事 我要开餐馆 at the counter (受理 · 一件事 · 我要开餐馆 · 2 个办件, linked to
+    the 一件事's page); A002: an online application pre-reviewed meanwhile, not marked
+    (未关联办件); A003: an online application whose review the clerk marks
+    本次叫号群众办理 in the browser (受理 · 办件 WS…); A004 in service with a 一件事
+    accepted (the ticket in service names it). axe, no sideways scroll, no squeezed text
+    at 1280 and 390 px on the review page with the box and on the panel.
+    Screenshots: test-output/screenshots/hall-visit-*.png."""
+    from intake.services.counter import counter_bundle_intake
+
+    scene = hall_scene(clerk, supervisor)
+
+    def bundle_intake():
+        return counter_bundle_intake(
+            bundle=bundle,
+            applicant=applicant,
+            actor=clerk,
+            particulars={"delivery_method": "window"},
+            verdicts=_bundle_verdicts(bundle),
+            outcome={"outcome": "accept"},
+        )
+
+    first = _serve(scene, clerk)
+    shop = bundle_intake()
+    calling.service_end(ticket=first, window=scene.window, actor=clerk)
+    second = _serve(scene, clerk)
+    elsewhere = submit_online(citizen, item)
+    elsewhere = intake_accept(
+        application=elsewhere, actor=clerk, verdicts=verdicts_all_received(elsewhere)
+    )
+    assert elsewhere.case_number
+    calling.service_end(ticket=second, window=scene.window, actor=clerk)
+    third = _serve(scene, clerk)
+    brought = submit_online(citizen, item)
+
+    base = live_server.url
+    _, desk = signed_in(browser, DESKTOP, base, clerk.username)
+    desk.goto(f"{base}{reverse('intake:workbench-application', args=[brought.pk])}")
+    expect(desk.get_by_test_id("outcome-visit")).to_contain_text("正在办理的 A003 号")
+    desk.click("label[for=id_outcome_0]")  # 受理
+    desk.check("#id_visit")
+    for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        desk.set_viewport_size(viewport)
+        desk.get_by_test_id("outcome-visit").scroll_into_view_if_needed()
+        assert_fits_and_passes_axe(desk, f"online review with 本次叫号群众办理, {width}")
+        assert_no_squeezed_text(desk, f"online review with 本次叫号群众办理, {width}")
+        shoot(desk, screenshots_dir, f"hall-visit-review-{width}")
+    desk.set_viewport_size(DESKTOP)
+    desk.click("button:has-text('确认办理')")
+    desk.wait_for_load_state("networkidle")
+    brought.refresh_from_db()
+    assert brought.case_number
+    third.refresh_from_db()
+    assert third.application_id == brought.pk
+    calling.service_end(ticket=third, window=scene.window, actor=clerk)
+    fourth = _serve(scene, clerk)
+    second_shop = bundle_intake()
+
+    desk.goto(f"{base}{reverse('hall:panel')}")
+    bundle_page = reverse("intake:workbench-bundle-result", args=[second_shop.pk])
+    current = desk.get_by_test_id("panel-current-case")
+    expect(current).to_have_text("一件事 · 我要开餐馆 · 2 个办件")
+    assert current.get_attribute("href") == bundle_page
+    served = desk.get_by_test_id("panel-served").locator("li")
+    expect(served).to_have_count(3)
+    expect(served.nth(0)).to_contain_text("A003")
+    expect(served.nth(0)).to_contain_text(f"受理 · 办件 {brought.case_number}")
+    expect(served.nth(1)).to_contain_text("A002")
+    expect(served.nth(1)).to_contain_text("未关联办件")
+    expect(served.nth(2)).to_contain_text("受理 · 一件事 · 我要开餐馆 · 2 个办件")
+    assert served.nth(2).get_by_test_id("panel-served-case").get_attribute("href") == reverse(
+        "intake:workbench-bundle-result", args=[shop.pk]
+    )
+    for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        desk.set_viewport_size(viewport)
+        assert_fits_and_passes_axe(desk, f"queue panel, a 一件事's visit, {width}")
+        assert_no_squeezed_text(desk, f"queue panel, a 一件事's visit, {width}")
+        shoot(desk, screenshots_dir, f"hall-visit-panel-{width}")
+    fourth.refresh_from_db()
+    assert fourth.application_id == second_shop.applications.order_by("pk").first().pk

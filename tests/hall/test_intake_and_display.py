@@ -15,11 +15,13 @@ from hall import selectors
 from hall.constants import TicketAction
 from hall.models import TicketEvent
 from hall.services import calling, tickets
+from intake.services.cases import counter_receive
 from tests.factories import (
     HallWindowFactory,
     ServiceCategoryFactory,
     TicketFactory,
     accept_case,
+    counter_draft,
     submit_online,
 )
 
@@ -64,8 +66,10 @@ def test_the_link_finds_and_links_the_ticket_in_one_statement(
 
     TicketFactory(category=category, id_number=citizen.id_number)
     ticket = serve(seat)
-    application = submit_online(citizen, item)
-    application.window_id = seat.window.pk  # as the acceptance at this window sets it
+    # Received at the window during the service: that visit's (``hall.receivers``).
+    application = counter_receive(
+        application=counter_draft(seat.clerk, citizen, item), actor=seat.clerk
+    )
     with django_assert_num_queries(2) as queries:
         link_application(None, signal=case_accepted, application=application, actor=seat.clerk)
     assert queries.captured_queries[0]["sql"].lstrip().startswith("UPDATE hall_ticket")
@@ -78,11 +82,16 @@ def test_the_link_finds_and_links_the_ticket_in_one_statement(
         seat.clerk.pk,
     )
     assert event.details == {"application": application.pk, "outcome": "accept"}
-    other = submit_online(citizen, item)
-    other.window_id = seat.window.pk
+    other = counter_receive(application=counter_draft(seat.clerk, citizen, item), actor=seat.clerk)
     with django_assert_num_queries(1):  # linked to another application: nobody new
         link_application(None, signal=case_accepted, application=other, actor=seat.clerk)
     assert TicketEvent.objects.filter(action=TicketAction.APPLICATION).count() == 1
+    # An online application pre-reviewed at the window, not marked for the visit, is
+    # not looked for: no statement.
+    online = submit_online(citizen, item)
+    online.window_id = seat.window.pk  # as the acceptance at this window sets it
+    with django_assert_num_queries(0):
+        link_application(None, signal=case_accepted, application=online, actor=seat.clerk)
 
 
 def test_the_panel_names_the_case_only_to_whoever_may_see_it(

@@ -17,7 +17,8 @@ from hall.services import calling
 from intake.constants import CaseStatus, RefusalKind
 from intake.models import Application
 from intake.services.cases import counter_receive, intake_accept, intake_refuse
-from tests.factories import TicketFactory, accept_case, counter_draft
+from intake.workbench_forms import VISIT_CHANGED, VISIT_GONE
+from tests.factories import TicketFactory, accept_case, counter_draft, submit_online
 from tests.hall.pages_support import OUTCOME_FIELDS, act, hall_scene, take_ticket
 from tests.hall.test_workbench_banner import serve
 from tests.intake.test_counter import bundle_form, form_data, intake_url
@@ -114,7 +115,8 @@ def test_a_later_visit_keeps_its_own_outcome(client, clerk, scene, applicant, it
 
 def test_a_bundle_correction_links_the_item_case_sent_back(client, clerk, scene, applicant, bundle):
     """一件事 at the counter: the notice goes to 户外招牌设置 only (食品经营许可 stays
-    received at the window); the ticket is linked to that case."""
+    received at the window); the ticket is linked to that case, the panel names the
+    一件事."""
     ticket = serve(client, clerk, scene, id_number=applicant.id_number)
     url = reverse("intake:workbench-bundle", args=[bundle.pk]) + f"?applicant={applicant.pk}"
     defective = {"招牌设计图": {"status": "defective", "reason": "缺少尺寸"}}
@@ -125,7 +127,8 @@ def test_a_bundle_correction_links_the_item_case_sent_back(client, clerk, scene,
     assert ticket.application_id == sign.pk
     assert outcomes(ticket) == ["correction"]
     act(client, "end", ticket)
-    assert "一次性告知 · 申请编号" in served_line(client, "A001")
+    # The line names the 一件事 (its notice went to one of its item cases).
+    assert "一次性告知 · 一件事 · 我要开餐馆 · 2 个办件" in served_line(client, "A001")
 
 
 def test_a_bundle_accepted_links_its_first_case_once(client, clerk, scene, applicant, bundle):
@@ -180,6 +183,142 @@ def test_an_event_written_before_outcomes_were_recorded(clerk, scene, applicant,
         ("不予受理", str(refused.pk)),
         ("受理", accepted.case_number),
     ]
+
+
+# --- which visit an outcome belongs to -----------------------------------------------
+
+
+def review_page(application) -> str:
+    return reverse("intake:workbench-application", args=[application.pk])
+
+
+@pytest.mark.parametrize("outcome", ["accept", "refuse", "correction"])
+def test_an_online_pre_review_during_a_ticket_is_not_linked(
+    client, clerk, scene, applicant, citizen, item, outcome
+):
+    """王芳 applied online from home; the clerk pre-reviews her application while 李华's
+    A001 is in service: not A001's visit, nothing linked. Before, A001 was linked to it
+    (and rated on the pad as its service)."""
+    ticket = serve(client, clerk, scene, id_number=applicant.id_number)
+    online = submit_online(citizen, item)
+    fields = OUTCOME_FIELDS[outcome]
+    done = client.post(review_page(online), form_data(item, outcome=outcome, **fields))
+    assert done.status_code == 302, done.content.decode()[:2000]
+    online.refresh_from_db()
+    assert online.status != CaseStatus.SUBMITTED
+    ticket.refresh_from_db()
+    assert ticket.application_id is None
+    assert outcomes(ticket) == []
+    act(client, "end", ticket)
+    assert served_line(client, "A001") == "A001 企业登记 · 09:00 未关联办件 -> "
+
+
+def test_an_online_application_marked_for_the_visit_is_linked(
+    client, clerk, scene, applicant, citizen, item
+):
+    """王芳 came to the window with her online application: the review offers
+    本次叫号群众办理 naming A001; ticked, the acceptance is A001's, as a counter intake's
+    would be."""
+    ticket = serve(client, clerk, scene, id_number=citizen.id_number)
+    online = submit_online(citizen, item)
+    page = client.get(review_page(online)).content.decode()
+    mark = page.split('data-testid="outcome-visit"', 1)[1].split("</div>", 1)[0]
+    assert f'value="{ticket.pk}"' in mark
+    assert "本次叫号群众办理：申请人（或其代办人）就是正在办理的 A001 号" in mark
+    done = client.post(review_page(online), form_data(item, visit=str(ticket.pk)))
+    assert done.status_code == 302, done.content.decode()[:2000]
+    online.refresh_from_db()
+    ticket.refresh_from_db()
+    assert (ticket.application_id, outcomes(ticket)) == (online.pk, ["accept"])
+    act(client, "end", ticket)
+    assert served_line(client, "A001").endswith(
+        f"受理 · 办件 {online.case_number} -> {review_page(online)}"
+    )
+
+
+def test_a_mark_for_a_visit_that_changed_is_refused_with_what_was_typed(
+    client, clerk, scene, citizen, item
+):
+    """The page marked A001, which ended meanwhile (A002 in service now, or nobody): the
+    outcome is refused (400), nothing saved, the note kept, to be confirmed again."""
+    first = serve(client, clerk, scene, id_number=citizen.id_number)
+    online = submit_online(citizen, item)
+    act(client, "end", first)
+    serve(client, clerk, scene, label="A002")
+    changed = client.post(review_page(online), form_data(item, visit=str(first.pk), note="已核"))
+    assert changed.status_code == 400
+    body = changed.content.decode()
+    assert VISIT_CHANGED in body
+    assert "已核</textarea>" in body
+    online.refresh_from_db()
+    assert online.status == CaseStatus.SUBMITTED
+    act(client, "end", Ticket.objects.get(label="A002"))
+    gone = client.post(review_page(online), form_data(item, visit=str(first.pk)))
+    assert gone.status_code == 400
+    assert VISIT_GONE in gone.content.decode()
+    assert 'data-testid="outcome-visit"' not in gone.content.decode()
+    online.refresh_from_db()
+    assert online.status == CaseStatus.SUBMITTED
+    assert not Ticket.objects.filter(application__isnull=False).exists()
+
+
+def test_the_mark_is_offered_only_on_an_online_review_while_a_ticket_is_in_service(
+    client, clerk, scene, applicant, citizen, item
+):
+    online = submit_online(citizen, item)
+    client.force_login(clerk)
+    assert 'data-testid="outcome-visit"' not in client.get(review_page(online)).content.decode()
+    serve(client, clerk, scene, id_number=applicant.id_number)
+    assert 'data-testid="outcome-visit"' in client.get(review_page(online)).content.decode()
+    counter = counter_receive(application=counter_draft(clerk, applicant, item), actor=clerk)
+    assert 'data-testid="outcome-visit"' not in client.get(review_page(counter)).content.decode()
+
+
+def test_a_counter_intake_received_before_the_service_is_not_that_visits(
+    at, clerk, scene, applicant, citizen, item
+):
+    """李华's application was received at the window at 9:00 (a 一件事's item left for
+    acceptance); at 9:10 the clerk accepts it while serving 王芳's ticket, started at
+    9:05: not her visit. A counter intake received during the service is (the tests
+    above)."""
+    received = counter_receive(application=counter_draft(clerk, applicant, item), actor=clerk)
+    at(2026, 11, 2, 9, 5)
+    ticket = served_by_services(scene, clerk)
+    at(2026, 11, 2, 9, 10)
+    verdicts = [{"material": m, "status": "received", "originals": 1} for m in item.materials.all()]
+    intake_accept(application=received, actor=clerk, verdicts=verdicts)
+    ticket.refresh_from_db()
+    assert (ticket.application_id, outcomes(ticket)) == (None, [])
+    # Brought again during a service (收取补正材料 sets it received then): that visit's.
+    later = counter_receive(application=counter_draft(clerk, citizen, item), actor=clerk)
+    intake_accept(application=later, actor=clerk, verdicts=verdicts)
+    ticket.refresh_from_db()
+    assert (ticket.application_id, outcomes(ticket)) == (later.pk, ["accept"])
+
+
+def test_a_bundle_visit_names_its_bundle(client, clerk, scene, applicant, bundle, approver):
+    """A 一件事 accepted during A001's service: the line names the 一件事 and its item
+    cases, linked to the clerk's page of the 一件事, not its first item case alone; for
+    someone who may not see the cases, the outcome alone."""
+    ticket = serve(client, clerk, scene, id_number=applicant.id_number)
+    url = reverse("intake:workbench-bundle", args=[bundle.pk]) + f"?applicant={applicant.pk}"
+    assert client.post(url, bundle_form()).status_code == 302
+    shop = Application.objects.order_by("pk").first()
+    result = reverse("intake:workbench-bundle-result", args=[shop.bundle_application_id])
+    current = client.get(reverse("hall:panel")).content.decode()
+    line = current.split('data-testid="panel-current-case-outcome">', 1)[1].split("</dd>", 1)[0]
+    assert f'href="{result}"' in line
+    assert (
+        " ".join(re.sub(r"<[^>]+>", " ", line).split()) == "受理 · 一件事 · 我要开餐馆 · 2 个办件"
+    )
+    act(client, "end", ticket)
+    assert (
+        served_line(client, "A001")
+        == f"A001 企业登记 · 09:00 受理 · 一件事 · 我要开餐馆 · 2 个办件 -> {result}"
+    )
+    assert client.get(result).status_code == 200
+    outsider = page_selectors.panel_cases(scene.window, user=approver, current=None)
+    assert [row["case"] for row in outsider["served"]] == [{"outcome": "受理"}]
 
 
 # --- 开始办理: the message the intake page shows --------------------------------------
