@@ -6,7 +6,8 @@ idempotent: it looks rows up by their natural key, so a second run adds nothing.
 """
 
 import datetime
-from collections.abc import Callable, Iterator
+import heapq
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -62,6 +63,39 @@ def as_of(moment: datetime.datetime) -> Iterator[datetime.datetime]:
         yield moment
     finally:
         timezone.now = real
+
+
+#: A dated story of the demo (``in_date_order``): a generator that yields the moment of
+#: its next act, then does that act when resumed.
+Story = Iterator[datetime.datetime]
+
+
+def in_date_order(stories: Iterable[Story]) -> None:
+    """Run the demo's dated stories together, every act on its moment (``as_of``) and
+    the acts of all the stories in date order, as the days they tell would have
+    happened: what the services number from a sequence on the way (a notice's number,
+    one yearly sequence per type of document: ``intake.services.numbering``) then
+    follows the dates, an earlier notice never numbered after a later one. Story after
+    story, each worked through its days, would number a case of three weeks ago after
+    one of today.
+
+    A story computes the moments of its acts before its first yield: every story runs
+    up to there first, with the real clock, before any act. The code it runs when
+    resumed runs under ``as_of`` of the act's moment, where ``timezone.now()`` (and
+    whatever reads it: today's date, "n working days ago") gives that moment. A moment
+    before the story's previous one runs at the previous one (now read twice from the
+    real clock, a microsecond apart); ties run in the order of ``stories``."""
+    queue: list[tuple[datetime.datetime, int, Story]] = []
+    for index, story in enumerate(stories):
+        first = next(story, None)
+        if first is not None:
+            heapq.heappush(queue, (first, index, story))
+    while queue:
+        moment, index, story = heapq.heappop(queue)
+        with as_of(moment):
+            following = next(story, None)
+        if following is not None:
+            heapq.heappush(queue, (max(following, moment), index, story))
 
 
 def make_credit_code(prefix16: str) -> str:

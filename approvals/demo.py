@@ -17,10 +17,12 @@ at the windows to be collected, collected at 金普厅 1 号窗口, posted (with
 number) and to be downloaded (电子证照下载: his download delivers it). His 即办件
 concluded and handed over on the spot is feedback's demo's (``seed_own_services``).
 
-And it lights the lights (``seed_lights``): walk-ins' cases worked on earlier days, two
-with a step overdue and one past its promised limit (红灯, with the 督办 the minute
-sweep opens for them), two at a second stage with time to spare (绿灯), beside the
-yellow ones above.
+And it lights the lights (``lights_stories``, ``seed_lights``): walk-ins' cases worked on
+earlier days, two with a step overdue and one past its promised limit (红灯, with the
+督办 the minute sweep opens for them), two at a second stage with time to spare (绿灯),
+beside the yellow ones above. Being dated, they are worked by feedback's seeder in date
+order with its 差评's cases (``accounts.demo.in_date_order``), before any of today's
+cases here, so every notice is numbered in the order of its date.
 
 Everything goes through the services (counter intake, acceptance, routing, claim,
 extension, approval, hand-over, posting, the sweep), so the record is what a real day
@@ -30,12 +32,19 @@ second run finds the demo's cases (the waiting ones, each extension by who decid
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.constants import Role
-from accounts.demo import DEPARTMENT_HEADS, as_of, make_resident_id, register_seeder
+from accounts.demo import (
+    DEPARTMENT_HEADS,
+    Story,
+    in_date_order,
+    make_resident_id,
+    register_seeder,
+)
 from accounts.models import Citizen, Department, User
 from accounts.selectors import department_list_acting_for
 from accounts.services import citizen_register_at_window
@@ -132,21 +141,13 @@ def _clerk_and_applicant() -> tuple[User, Citizen]:
     return clerk, Citizen.objects.get(user__username=APPLICANT_USER)
 
 
-@register_seeder("approvals", order=75)
-def seed_live_cases() -> None:
-    clerk, applicant = _clerk_and_applicant()
-    ours = Q(application__accepted_by=clerk, application__applicant=applicant)
-    acting = acting_approvers()
+def _live_plan(clerk: User, acting: dict[int, User]):
+    """What ``seed_live_cases`` takes: the three items waiting in the inbox, and an
+    extension to ask (its scope, item, days and reason) for each department head, each
+    of another item than those waiting (the inbox shows different services), and one of
+    a 联办 case for the district government's head."""
     plain, joint = _versions(clerk, set(acting))
     waiting = plain[:3]
-    if not Task.objects.filter(ours).exists():
-        cases = [accept_at_the_counter(v, clerk, applicant) for v in waiting]
-        claimed = cases[0].tasks.order_by("pk").first()
-        task_claim(task=claimed, actor=acting[claimed.department_id])
-    # An extension for each department head to decide, each of another item than those
-    # waiting (the inbox shows different services), and one of a 联办 case for the
-    # district government's head. Each is looked for on its own, so a demo seeded before
-    # a head was added gets that head's extension on the next run, and nothing twice.
     asked: list[tuple[Q, ItemVersion, int, str]] = []
     taken = set(waiting)
     for code in DEPARTMENT_HEADS.values():
@@ -173,6 +174,21 @@ def seed_live_cases() -> None:
                 "需多部门联合现场核查。",
             )
         )
+    return waiting, asked
+
+
+@register_seeder("approvals", order=75)
+def seed_live_cases() -> None:
+    clerk, applicant = _clerk_and_applicant()
+    ours = Q(application__accepted_by=clerk, application__applicant=applicant)
+    acting = acting_approvers()
+    waiting, asked = _live_plan(clerk, acting)
+    if not Task.objects.filter(ours).exists():
+        cases = [accept_at_the_counter(v, clerk, applicant) for v in waiting]
+        claimed = cases[0].tasks.order_by("pk").first()
+        task_claim(task=claimed, actor=acting[claimed.department_id])
+    # Each extension is looked for on its own, so a demo seeded before a head was added
+    # gets that head's extension on the next run, and nothing twice.
     for scope, version, days, reason in asked:
         if Extension.objects.filter(scope, ours).exists():
             continue
@@ -221,7 +237,7 @@ def _claim(task: Task, acting: dict[int, User]) -> User:
     return approver
 
 
-def _approve_stage(case: Application, acting: dict[int, User]) -> None:
+def approve_stage(case: Application, acting: dict[int, User]) -> None:
     """The open tasks claimed and approved by their departments' demo approvers: the
     next stage opens, or the last approval concludes the case with its result."""
     for task in _open_tasks(case):
@@ -229,9 +245,9 @@ def _approve_stage(case: Application, acting: dict[int, User]) -> None:
 
 
 def _approve_every_step(case: Application, acting: dict[int, User]) -> Application:
-    """Stage after stage approved (``_approve_stage``) until the case concludes."""
+    """Stage after stage approved (``approve_stage``) until the case concludes."""
     while _open_tasks(case):
-        _approve_stage(case, acting)
+        approve_stage(case, acting)
     case.refresh_from_db()
     return case
 
@@ -245,30 +261,45 @@ def working_moment(days_ago: int, hour: int, minute: int = 0) -> datetime.dateti
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
-def work_on_days(
+def work_acts(
     version: ItemVersion,
     clerk: User,
-    applicant: Citizen,
+    applicant: Citizen | Callable[[], Citizen],
     acting: dict[int, User],
     *,
     accepted: int,
     approved: tuple[int, ...] = (),
     claimed: int | None = None,
-) -> Application:
-    """A case worked through the services on the days it was worked (``as_of``), each
-    day named by how many working days ago it was (0: now): taken at ``clerk``'s
+) -> Story:
+    """A case worked through the services on the days it was worked, as a dated story
+    (``accounts.demo.in_date_order``), each day named by how many working days ago it
+    was (0: now; the moments are taken here, with the real clock): taken at ``clerk``'s
     counter and accepted on ``accepted`` (9:30), its stages approved one after the
     other by the demo approvers on the days of ``approved`` (10:00; the last stage's
-    approval concludes it), and the tasks then open claimed on ``claimed`` (14:00)."""
-    with as_of(working_moment(accepted, 9, 30)):
-        case = accept_at_the_counter(version, clerk, applicant)
-    for days_ago in approved:
-        with as_of(working_moment(days_ago, 10)):
-            _approve_stage(case, acting)
-    if claimed is not None:
-        with as_of(working_moment(claimed, 14)):
-            for task in _open_tasks(case):
-                _claim(task, acting)
+    approval concludes it), and the tasks then open claimed on ``claimed`` (14:00).
+    ``applicant``: the citizen, or what gives them at the acceptance (one registered by
+    an earlier act). The story returns the case."""
+    return _worked(
+        version,
+        clerk,
+        applicant,
+        acting,
+        working_moment(accepted, 9, 30),
+        [working_moment(days_ago, 10) for days_ago in approved],
+        working_moment(claimed, 14) if claimed is not None else None,
+    )
+
+
+def _worked(version, clerk, applicant, acting, accepted_at, approved_at, claimed_at) -> Story:
+    yield accepted_at
+    case = accept_at_the_counter(version, clerk, applicant() if callable(applicant) else applicant)
+    for moment in approved_at:
+        yield moment
+        approve_stage(case, acting)
+    if claimed_at is not None:
+        yield claimed_at
+        for task in _open_tasks(case):
+            _claim(task, acting)
     case.refresh_from_db()
     return case
 
@@ -332,8 +363,8 @@ LIGHTS_APPLICANTS = [
 def _lights_versions(clerk: User, acting: dict[int, User]) -> list[ItemVersion]:
     """Published 承诺件 (not joint) the clerk's hall accepts whose every step a demo
     approver decides, with a second stage of 4 working days and more (green the day
-    after it opens: the yellow light comes at 2 left); items without a live case of
-    the clerk first (the inbox shows different services)."""
+    after it opens: the yellow light comes at 2 left); items the live cases
+    (``_live_plan``) do not take first (the inbox shows different services)."""
     candidates = (
         ItemVersion.objects.filter(
             status=VersionStatus.PUBLISHED,
@@ -352,11 +383,8 @@ def _lights_versions(clerk: User, acting: dict[int, User]) -> list[ItemVersion]:
             continue
         if all(step.budget_days >= 4 for step in steps if step.stage == stages[1]):
             fit.append(version)
-    live = set(
-        Task.objects.filter(application__accepted_by=clerk).values_list(
-            "application__item_version", flat=True
-        )
-    )
+    _waiting, asked = _live_plan(clerk, acting)
+    live = {version.pk for version in _waiting} | {version.pk for _, version, _, _ in asked}
     return sorted(fit, key=lambda version: version.pk in live)
 
 
@@ -381,10 +409,11 @@ def _first_budget(version: ItemVersion) -> int:
     return max(step.budget_days for step in steps if step.stage == first)
 
 
-@register_seeder("approvals_lights", order=77)
-def seed_lights() -> None:
-    """Live cases of walk-ins (``LIGHTS_APPLICANTS``) worked on the days they were, so the
-    back office shows every light and the 督办 the minute sweep opens for the late ones:
+def lights_stories() -> list[Story]:
+    """The walk-ins' live cases (``LIGHTS_APPLICANTS``) as dated stories, each registered
+    at the window on the day of its acceptance and worked on the days it was
+    (``work_acts``), so the back office shows every light and the 督办 the minute sweep
+    opens for the late ones:
 
     - red steps: a case whose first step (受理, one working day) is two working days
       overdue and unclaimed, and one claimed on its first day and three days overdue;
@@ -395,20 +424,20 @@ def seed_lights() -> None:
       its first stage approved at once.
 
     Their items are taken in turn from each demo approver's departments, so ``approver``,
-    ``approver2`` and ``approver3`` each open their inbox on a red case.
+    ``approver2`` and ``approver3`` each open their inbox on a red case. None when they
+    are there already (or the catalog has too few items for them).
 
-    Then the sweep (``approvals.tasks.clock_sweep``, every minute in the worker) lights
-    today's lights, warns the departments' approvers and opens the 督办 of every overdue
-    clock. The yellow ones are the other seeders' (a 受理 of one working day is yellow
-    from its first day; the rectification orders' callbacks)."""
+    feedback's seeder runs them in date order with its own dated stories (the 差评's
+    cases: the notices of both are numbered in date order, ``in_date_order``); the
+    lights seeder runs them for a demo whose feedback was seeded before."""
     clerk, _ = _clerk_and_applicant()
     numbers = [make_resident_id(id17) for _, id17, _ in LIGHTS_APPLICANTS]
     if Application.objects.filter(applicant__id_number__in=numbers).exists():
-        return
+        return []
     acting = acting_approvers()
     versions = _in_turn(_lights_versions(clerk, acting), acting, len(LIGHTS_APPLICANTS))
     if len(versions) < len(LIGHTS_APPLICANTS):
-        return
+        return []
     unclaimed, claimed, late = (
         _first_budget(versions[0]) + 2,
         _first_budget(versions[1]) + 3,
@@ -422,20 +451,44 @@ def seed_lights() -> None:
         (0, (0,), None),
     ]
     window = clerk.staff_profile.window
-    for (name, id17, phone), version, (accepted, approved, claimed_on) in zip(
-        LIGHTS_APPLICANTS, versions, plans, strict=True
-    ):
-        with as_of(working_moment(accepted, 9, 20)):
-            applicant = citizen_register_at_window(
-                name=name, id_number=make_resident_id(id17), phone=phone, clerk=clerk, window=window
-            )
-        work_on_days(
-            version,
-            clerk,
-            applicant,
-            acting,
-            accepted=accepted,
-            approved=approved,
-            claimed=claimed_on,
+    return [
+        _walk_in(clerk, window, acting, person, version, plan)
+        for person, version, plan in zip(LIGHTS_APPLICANTS, versions, plans, strict=True)
+    ]
+
+
+def _walk_in(clerk, window, acting, person, version, plan) -> Story:
+    """One walk-in of ``lights_stories``: registered at the window at 9:20 on the day of
+    the acceptance, then the case worked (``work_acts``)."""
+    name, id17, phone = person
+    accepted, approved, claimed = plan
+    registered: list[Citizen] = []
+    registered_at = working_moment(accepted, 9, 20)
+    work = work_acts(
+        version,
+        clerk,
+        lambda: registered[0],
+        acting,
+        accepted=accepted,
+        approved=approved,
+        claimed=claimed,
+    )
+    yield registered_at
+    registered.append(
+        citizen_register_at_window(
+            name=name, id_number=make_resident_id(id17), phone=phone, clerk=clerk, window=window
         )
+    )
+    yield from work
+
+
+@register_seeder("approvals_lights", order=77)
+def seed_lights() -> None:
+    """The walk-ins' cases (``lights_stories``: feedback's seeder works them, in date
+    order with its 差评's; here only for a demo whose feedback was seeded before), then
+    the sweep (``approvals.tasks.clock_sweep``, every minute in the worker, so a second
+    run adds nothing) lights today's lights, warns the departments' approvers and opens
+    the 督办 of every overdue clock. The yellow ones are the other seeders' (a 受理 of
+    one working day is yellow from its first day; the rectification orders' callbacks)."""
+    in_date_order(lights_stories())
     clock_sweep()

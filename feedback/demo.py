@@ -28,8 +28,12 @@ near the New Area's reported 99.8 %.
   are decisions taken in the back office, the deciding department's to rectify
   (市场监管局, 住建局, 行政审批局, 民政局: each demo approver and department head has
   some): 承诺件 accepted a working day per stage before and decided a stage a day by the
-  demo approvers (``approvals.demo.work_on_days``), the last the working day before
-  their 差评.
+  demo approvers (``approvals.demo.approve_stage``), the last the working day before
+  their 差评. Each 差评's days are a dated story (``_story_acts``), worked with the
+  lights' walk-ins (``approvals.demo.lights_stories``) in date order
+  (``accounts.demo.in_date_order``): every notice they get (收件凭证, 受理通知书, result
+  documents) is numbered in the order of its date, as the days would have numbered it,
+  and before today's cases of the other seeders.
 
 - **the demo citizen's own service**: a 即办件 of 张明 (``citizen``) taken today, its
   window service rated, its department's service waiting for 张明's online rating.
@@ -52,10 +56,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.constants import Role
-from accounts.demo import as_of, make_resident_id, register_seeder
+from accounts.demo import Story as DatedStory
+from accounts.demo import in_date_order, make_resident_id, register_seeder
 from accounts.models import Citizen, User, Window
 from accounts.services import citizen_register, staff_assign_window, user_create
-from approvals.demo import accept_at_the_counter, acting_approvers, work_on_days, working_moment
+from approvals.demo import (
+    accept_at_the_counter,
+    acting_approvers,
+    approve_stage,
+    lights_stories,
+    working_moment,
+)
 from catalog.calendar import is_working_day
 from catalog.constants import CaseType, VersionStatus
 from catalog.models import ItemVersion
@@ -332,7 +343,7 @@ class Story:
     channel: str
     reasons: tuple[str, ...]
     text: str
-    state: str  # see ``_work_order``
+    state: str  # see ``_moves``
     # A 承诺件 decided by the department in the back office, whose conclusion's 差评 the
     # department rectifies; else a 即办件 concluded at the window (the hall's).
     decided: bool = False
@@ -468,16 +479,6 @@ def _moves(order, story: Story, owner: User, supervisor: User) -> list:
     }[story.state]
 
 
-def _work_order(order, story: Story, owner: User, supervisor: User) -> None:
-    """Take ``order`` through the orders' services to ``story.state``, each move on its
-    working day after the 差评 (``story.days``, in the afternoon), as the unit and the
-    supervisor would have."""
-    moves = _moves(order, story, owner, supervisor)
-    for n, (move, after) in enumerate(zip(moves, story.days, strict=True)):
-        with as_of(working_moment(story.rated_days_ago - after, 15, 10 * n)):
-            move()
-
-
 def _owner(order, clerks: list[User], acting: dict[int, User]) -> User:
     """The demo account of the unit that works ``order``: the clerk of its hall, or the
     approver acting for its department."""
@@ -508,27 +509,68 @@ def _story_version(story: Story, acting: dict[int, User]) -> ItemVersion | None:
     )
 
 
-def _story_case(story: Story, version: ItemVersion, clerk: User, applicant: Citizen, acting):
-    """The story's case: a 即办件 taken and concluded on the spot the morning of the 差评,
-    or a 承诺件 accepted a working day per stage before the day before it and decided
-    stage by stage, a day each, the last the day before (``approvals.demo.work_on_days``)."""
+def _story_acts(
+    story: Story,
+    version: ItemVersion,
+    clerk: User,
+    applicant: Citizen,
+    acting: dict[int, User],
+    clerks: list[User],
+    supervisor: User,
+) -> DatedStory:
+    """One 差评 of ``STORY`` as a dated story (``accounts.demo.in_date_order``): its case,
+    a 即办件 taken and concluded on the spot the morning of the 差评, or a 承诺件 accepted
+    a working day per stage before the day before it and decided stage by stage, a day
+    each, the last the day before; the other service rated well when it was given (the
+    pad at the window, the SMS link of a conclusion: three minutes after); the 差评 on
+    its day (at the window's pad or by the link twenty minutes after a service given
+    there, the morning after a decision's SMS); then its order taken through the
+    orders' services to ``story.state``, each move on its working day after the 差评
+    (``story.days``, in the afternoon), as the unit and the supervisor would have. No
+    act later than now."""
+    now = timezone.now()
     rated = story.rated_days_ago
-    if not story.decided:
-        with as_of(working_moment(rated, 9, 30)):
-            return accept_at_the_counter(version, clerk, applicant, conclude_immediately=True)
-    stages = len({step.stage for step in version.steps.all()})
-    return work_on_days(
-        version,
-        clerk,
-        applicant,
-        acting,
-        accepted=rated + stages + 1,
-        approved=tuple(range(rated + stages, rated, -1)),
+    stages = len({step.stage for step in version.steps.all()}) if story.decided else 0
+    accepted_at = working_moment(rated + stages + 1 if story.decided else rated, 9, 30)
+    approved_at = [working_moment(days_ago, 10) for days_ago in range(rated + stages, rated, -1)]
+    decision_rated_at = working_moment(rated, 11)
+    moved_at = [working_moment(rated - after, 15, 10 * n) for n, after in enumerate(story.days)]
+    yield accepted_at
+    application = accept_at_the_counter(
+        version, clerk, applicant, conclude_immediately=not story.decided
     )
+    good = Stage.CONCLUSION if story.stage == Stage.INTAKE else Stage.INTAKE
+    served = ServiceInstance.objects.get(application=application, stage=good)
+    yield min(served.served_at + datetime.timedelta(minutes=3), now)
+    rating_record(
+        instance=served,
+        level=Level.VERY_SATISFIED,
+        channel=RatingChannel.PAD if good == Stage.INTAKE else RatingChannel.SMS,
+    )
+    for moment in approved_at:
+        yield moment
+        approve_stage(application, acting)
+    instance = ServiceInstance.objects.get(application=application, stage=story.stage)
+    yield min(
+        decision_rated_at if story.decided else instance.served_at + datetime.timedelta(minutes=20),
+        now,
+    )
+    bad = rating_record(
+        instance=instance,
+        level=story.level,
+        reasons=story.reasons,
+        text=story.text,
+        channel=story.channel,
+    )
+    order = RectificationOrder.objects.get(rating=bad)
+    moves = _moves(order, story, _owner(order, clerks, acting), supervisor)
+    for moment, move in zip(moved_at, moves, strict=True):
+        yield moment
+        move()
 
 
-def seed_story(*, rng: random.Random | None = None) -> int:
-    """The 差评 of ``STORY`` (see the module); returns the ratings made."""
+def story_stories(*, rng: random.Random | None = None) -> list[DatedStory]:
+    """The 差评 of ``STORY`` (see the module), each a dated story (``_story_acts``)."""
     rng = rng or random.Random(14)  # noqa: S311 - reproducible demo data
     users = {
         u.username: u
@@ -539,42 +581,22 @@ def seed_story(*, rng: random.Random | None = None) -> int:
     clerks = [users["clerk"], users["clerk2"]]
     acting = acting_approvers()
     citizens = _citizens(rng)
-    made = 0
+    stories = []
     for index, story in enumerate(STORY):
         version = _story_version(story, acting)
-        if version is None:
-            continue
-        application = _story_case(story, version, users[story.clerk], citizens[index], acting)
-        instances = {i.stage: i for i in ServiceInstance.objects.filter(application=application)}
-        good = Stage.CONCLUSION if story.stage == Stage.INTAKE else Stage.INTAKE
-        # The other service rated well when it was given (the pad at the window, the
-        # SMS link of a conclusion), at the latest now.
-        served = instances[good].served_at + datetime.timedelta(minutes=3)
-        with as_of(min(served, timezone.now())):
-            rating_record(
-                instance=instances[good],
-                level=Level.VERY_SATISFIED,
-                channel=RatingChannel.PAD if good == Stage.INTAKE else RatingChannel.SMS,
+        if version is not None:
+            stories.append(
+                _story_acts(
+                    story,
+                    version,
+                    users[story.clerk],
+                    citizens[index],
+                    acting,
+                    clerks,
+                    users["supervisor"],
+                )
             )
-        # The 差评 on its day: at the window's pad or by the link soon after a service
-        # given there, the morning after a decision's SMS; at the latest now.
-        rated = (
-            instances[story.stage].served_at + datetime.timedelta(minutes=20)
-            if not story.decided
-            else working_moment(story.rated_days_ago, 11)
-        )
-        with as_of(min(rated, timezone.now())):
-            bad = rating_record(
-                instance=instances[story.stage],
-                level=story.level,
-                reasons=story.reasons,
-                text=story.text,
-                channel=story.channel,
-            )
-        made += 2
-        order = RectificationOrder.objects.get(rating=bad)
-        _work_order(order, story, _owner(order, clerks, acting), users["supervisor"])
-    return made
+    return stories
 
 
 def seed_own_services() -> None:
@@ -600,5 +622,7 @@ def seed_feedback() -> None:
     if Application.objects.filter(outcome_note=HISTORY_NOTE).exists():
         return
     seed_history()
-    seed_story()
+    # The 差评's cases and the lights' walk-ins were worked on past days: in date order,
+    # so their notices are numbered in date order; then today's.
+    in_date_order([*story_stories(), *lights_stories()])
     seed_own_services()

@@ -7,6 +7,7 @@ import tempfile
 from django.apps import apps
 from django.core.management import call_command
 from django.test import TestCase, override_settings
+from django.utils import timezone
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from accounts.models import User
@@ -79,6 +80,28 @@ class SeededDemo(TestCase):
         assert len(listed) > 1
         assert listed[0].submitted_at == max(a.submitted_at for a in listed)
         assert listed[0].service_instances.filter(state="open").exists()
+
+    def test_the_demo_numbers_its_notices_in_date_order(self):
+        # Each type of document has one yearly sequence (金普SL〔2026〕000001号): a notice
+        # dated earlier never has a higher number than one dated later. Before, the
+        # 差评's cases (back-dated, some weeks ago) were numbered after the first of them
+        # (today's) and the lights' walk-ins (back-dated) after today's cases of the back
+        # office.
+        import re
+        from collections import defaultdict
+
+        from intake.models import Notice
+
+        series = defaultdict(list)
+        for number, issued_at in Notice.objects.values_list("number", "issued_at"):
+            code, year, sequence = re.fullmatch(r"金普(.+)〔(\d{4})〕(\d{6})号", number).groups()
+            series[code, year].append((issued_at, int(sequence)))
+        assert sum(len(notices) for notices in series.values()) > 20
+        back_dated = Notice.objects.filter(issued_at__date__lt=timezone.localdate()).count()
+        assert back_dated > 10
+        for key, notices in series.items():
+            by_number = [issued_at for issued_at, _ in sorted(notices, key=lambda n: n[1])]
+            assert by_number == sorted(by_number), key
 
     def test_every_demo_account_can_log_in_with_its_role(self):
         for account in DEMO_ACCOUNTS:
