@@ -28,7 +28,7 @@ class SupervisionConfig(AppConfig):
                 "红黄灯预警",
                 "亮黄灯、红灯的办件、环节和整改单，按部门归集，可督办",
                 "supervision:lights",
-                "bi-traffic-light",
+                "bi-stoplights",
                 2,
             ),
         )
