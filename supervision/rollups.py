@@ -26,7 +26,8 @@ with two decimals, ``None`` with nothing under the denominator).
 - ``concluded`` (conclude, conclude_immediately); ``immediate``: 即办件 concluded on the
   spot; ``on_time``: concluded on or before the promised due date
   (``Application.promised_due_date``, with pauses and extensions; none: on time);
-  ``early``: strictly before it; ``overdue``: after it (按时办结率 = on_time / concluded);
+  ``early``: strictly before it (提前办结率 = early / concluded); ``overdue``: after it
+  (按时办结率 = on_time / concluded); 即办件占比 = immediate / concluded;
 - ``one_visit``: concluded cases with at most one visit (一次办结: acts at a window with
   the applicant there on at most one day: ``refresh.VISIT_ACTIONS``);
 - ``days_total``: the working days from the acceptance day to the conclusion day (current
@@ -257,6 +258,11 @@ class CaseFigures(Summable):
         return percent(self.on_time, self.concluded)
 
     @property
+    def early_rate(self):
+        """提前办结率: concluded strictly before the promised due date / concluded."""
+        return percent(self.early, self.concluded)
+
+    @property
     def online_rate(self):
         """网办率: received online / received."""
         return percent(self.received_online, self.received)
@@ -268,7 +274,7 @@ class CaseFigures(Summable):
 
     @property
     def immediate_share(self):
-        """即办件 share: concluded on the spot / concluded."""
+        """即办件占比: 即办件 concluded on the spot / concluded."""
         return percent(self.immediate, self.concluded)
 
     @property

@@ -1,5 +1,7 @@
 """Excel exports (导出 Excel) of every supervision table, with its page's filters."""
 
+from decimal import Decimal
+
 from django.http import FileResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -18,7 +20,7 @@ from .cases import searched
 from .common import requested_group, supervisor_required
 from .delegations import GROUPS as DELEGATION_GROUPS
 from .delegations import delegation_table
-from .overview import GROUPS, breakdown
+from .overview import GROUPS, breakdown, breakdown_columns
 from .rankings import GROUPS as RANKING_GROUPS
 from .rankings import ranking_table
 
@@ -49,7 +51,15 @@ def write_table(workbook, title: str, columns, rows, f) -> None:
 
 
 def _rate(value):
-    return None if value is None else float(value)
+    """A figure as a cell: a rate or an average (Decimal) as a float, a count as it is,
+    None (nothing under the denominator) an empty cell."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _sheet_heading(column) -> str:
+    """A column's heading in a sheet: its unit always named, "%" too (the cell holds the
+    bare number)."""
+    return f"{column.label}（{column.unit}）" if column.unit else column.label
 
 
 def _overview(request, workbook):
@@ -71,6 +81,7 @@ def _overview(request, workbook):
         ("提前办结", c.early),
         ("超期办结", c.overdue),
         ("按时办结率（%）", _rate(c.on_time_rate)),
+        ("提前办结率（%）", _rate(c.early_rate)),
         ("平均办结用时（工作日）", _rate(c.average_days)),
         ("平均承诺时限（工作日）", _rate(c.average_promised)),
         ("平均法定时限（工作日）", _rate(c.average_statutory)),
@@ -93,49 +104,15 @@ def _overview(request, workbook):
         (f"等候超 {queue.long_wait_minutes} 分钟", queue.long_waits),
     ):
         summary.append([label, value])
+    columns = breakdown_columns()
     table = Sheet(
         workbook,
         f"按{rollups.BY_LABELS[group]}",
-        [
-            rollups.BY_LABELS[group],
-            "收件",
-            "受理",
-            "补正",
-            "不予受理",
-            "办结",
-            "按时办结",
-            "超期办结",
-            "按时办结率（%）",
-            "平均用时（工作日）",
-            "网办率（%）",
-            "一次办结率（%）",
-            "评价数",
-            "好评率（%）",
-            "差评整改率（%）",
-        ],
-        widths=[30] + [12] * 14,
+        [rollups.BY_LABELS[group], *(_sheet_heading(column) for column in columns)],
+        widths=[30] + [12] * len(columns),
     )
     for row in breakdown(f, group):
-        r = row["c"]
-        table.append(
-            [
-                row["label"],
-                r.received,
-                r.accepted,
-                r.corrected,
-                r.refused,
-                r.concluded,
-                r.on_time,
-                r.overdue,
-                _rate(r.on_time_rate),
-                _rate(r.average_days),
-                _rate(r.online_rate),
-                _rate(r.one_visit_rate),
-                row["rated"],
-                _rate(row["good_rate"]),
-                _rate(row["rectified_rate"]),
-            ]
-        )
+        table.append([row["label"], *(_rate(column.value(row)) for column in columns)])
     table.append([])
     table.append([f"统计期间：{_period(f)}"])
     return "综合监管"

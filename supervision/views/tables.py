@@ -27,6 +27,7 @@ class Column:
     css: Callable[[object], str] | None = None  # extra classes of a row's cell
     link: Callable[[object], str] | None = None  # a row's cell links there ("" none)
     on_page: bool = True  # False: in the export only
+    note: str = ""  # what the column counts (its header's tooltip, a legend)
 
     @property
     def heading(self) -> str:
