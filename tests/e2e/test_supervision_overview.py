@@ -1,12 +1,64 @@
 """A supervisor's walk in Chromium over the hand-computed week (tests/supervision/
 week.py): the overview from the home page (with a hall ticket closed as 已失效),
-filtered by department; the lights board and a red case drilled into; a 督办 note the
+its breakdown (分类统计: its columns with their tooltips and legend, scrolling
+sideways in its own box at 390 px with the row names kept in view), filtered by
+department; the lights board and a red case drilled into; a 督办 note the
 department answers on its case page; the Excel export. axe at 1280 and 390 px on every
 page (nothing serious or critical), no sideways scroll, screenshots under
 test-output/screenshots/supervision-*.png."""
 
-from tests.e2e.helpers import DESKTOP, shoot, signed_in
+from tests.e2e.helpers import DESKTOP, assert_no_sideways_scroll, shoot, signed_in
 from tests.e2e.supervision import download_workbook, look
+from tests.e2e.test_axe_all_pages import WIDTHS
+
+#: The breakdown's columns on the page, in order (tooltips on each, a legend under it).
+BREAKDOWN_HEADERS = [
+    "名称",
+    "收件",
+    "受理",
+    "逾期视为受理",
+    "办结",
+    "提前办结",
+    "按时办结率",
+    "提前办结率",
+    "平均用时（工作日）",
+    "即办件占比",
+    "网办率",
+    "评价数",
+    "好评率",
+    "差评整改率",
+]
+
+
+def _the_breakdown_reads_at_both_widths(page, screenshots_dir):
+    """The breakdown (分类统计) has its columns, each with a tooltip and a line in the
+    legend; at 390 px it scrolls sideways in its own box (the row names staying in
+    view), the page does not; a screenshot of it at each width
+    (supervision-breakdown-<width>.png, and -390-end.png scrolled to its last column)."""
+    table = page.locator("#breakdown")
+    assert table.locator("thead th").all_inner_texts() == BREAKDOWN_HEADERS
+    titles = table.locator("thead th[title]").evaluate_all("ths => ths.map(th => th.title)")
+    assert len(titles) == len(BREAKDOWN_HEADERS) - 1
+    assert all(titles)
+    page.click("#breakdown-legend summary")
+    assert page.locator("#breakdown-legend dt").count() == len(BREAKDOWN_HEADERS) - 1
+    section = page.locator("section[aria-labelledby=breakdown-heading]")
+    box = page.locator(".table-responsive:has(#breakdown)")
+    for label, viewport in WIDTHS:
+        page.set_viewport_size(viewport)
+        assert_no_sideways_scroll(page, ("breakdown", label))
+        section.scroll_into_view_if_needed()
+        section.screenshot(path=str(screenshots_dir / f"supervision-breakdown-{label}.png"))
+        scroll, client = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+        if label == "390":
+            assert scroll > client  # the table scrolls in its box
+            box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+            name = table.locator("tbody th").first.bounding_box()
+            assert abs(name["x"] - box.bounding_box()["x"]) < 2  # sticky: still in view
+            assert_no_sideways_scroll(page, ("breakdown scrolled", label))
+            section.screenshot(path=str(screenshots_dir / "supervision-breakdown-390-end.png"))
+            box.evaluate("b => { b.scrollLeft = 0; }")
+    page.set_viewport_size(DESKTOP)
 
 
 def test_a_supervisor_walks_the_supervision_pages(
@@ -44,6 +96,7 @@ def test_a_supervisor_walks_the_supervision_pages(
     assert page.inner_text("[data-figure=tickets] .fs-4") == "1"
     assert page.get_by_test_id("hall-expired").inner_text() == "1"
     look(page, screenshots_dir, "overview", failures)
+    _the_breakdown_reads_at_both_widths(page, screenshots_dir)
 
     # Filter by department: the 市场监管局 had one application, told to correct.
     page.select_option("#id_department", label="金普新区市场监督管理局")

@@ -15,6 +15,7 @@ import os
 import random
 import zoneinfo
 from decimal import ROUND_HALF_UP, Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -362,6 +363,94 @@ def expected_rating_cards(r: dict) -> dict:
     }
 
 
+#: The breakdown's rate columns: "12.50%" on the page, 12.5 under "<heading>（%）" in the
+#: export.
+RATE_COLUMNS = ("按时办结率", "提前办结率", "即办件占比", "网办率", "好评率", "差评整改率")
+
+
+#: The breakdown's columns on the page: heading → the code of the card with the same
+#: figure (提前办结率 has no card: early ÷ concluded).
+BREAKDOWN = {
+    "收件": "received",
+    "受理": "accepted",
+    "逾期视为受理": "deemed_accepted",
+    "办结": "concluded",
+    "提前办结": "early",
+    "按时办结率": "on_time_rate",
+    "提前办结率": "early_rate",
+    "平均用时（工作日）": "average_days",
+    "即办件占比": "immediate_share",
+    "网办率": "online_rate",
+    "评价数": "rated",
+    "好评率": "good_rate",
+    "差评整改率": "rectified_rate",
+}
+
+
+def expected_breakdown_cells(c: dict, r: dict) -> dict:
+    """{heading: text} of a breakdown row on the page, from the group's plain recounts
+    (``c`` its cases', ``r`` its ratings'): what the card of each figure would show for
+    the group (the average without its unit, which the heading names)."""
+    figures = expected_case_cards(c) | expected_rating_cards(r)
+    figures["early_rate"] = _pct(c["early"], c["concluded"])
+    return {heading: figures[code].removesuffix(" 个工作日") for heading, code in BREAKDOWN.items()}
+
+
+def _number(text: str):
+    """A page's text ("3", "12.50%", "2.5 个工作日", "—") as the export's cell holds it."""
+    return int(text) if text.isdigit() else _rate_cell(text)
+
+
+def expected_export_cells(c: dict, r: dict) -> dict:
+    """{heading: value} of a breakdown row in the export: the page's columns and the
+    export's own (补正, 不予受理, 按时办结, 超期办结, 一次办结率)."""
+    cells = {
+        f"{heading}（%）" if heading in RATE_COLUMNS else heading: _number(text)
+        for heading, text in expected_breakdown_cells(c, r).items()
+    }
+    return cells | {
+        "补正": c["corrected"],
+        "不予受理": c["refused"],
+        "按时办结": c["on_time"],
+        "超期办结": c["overdue"],
+        "一次办结率（%）": _number(_pct(c["one_visit"], c["concluded"])),
+    }
+
+
+class _Table(HTMLParser):
+    """The text of each cell (th, td) of the table ``id``, row by row."""
+
+    def __init__(self, id: str):
+        super().__init__()
+        self.id, self.inside, self.cell = id, False, None
+        self.rows: list[list[str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and dict(attrs).get("id") == self.id:
+            self.inside = True
+        elif self.inside and tag == "tr":
+            self.rows.append([])
+        elif self.inside and tag in ("th", "td"):
+            self.cell = ""
+
+    def handle_endtag(self, tag):
+        if self.inside and tag in ("th", "td") and self.cell is not None:
+            self.rows[-1].append(" ".join(self.cell.split()))
+            self.cell = None
+        elif tag == "table":
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+
+def table_cells(html: str, id: str) -> list[list[str]]:
+    parser = _Table(id)
+    parser.feed(html)
+    return parser.rows
+
+
 def recount_tickets(tickets, f: Filter, in_scope: set | None) -> dict:
     """Issued, served, 过号, 已失效 and long waits (first call over 30 minutes after the
     issue, or never called and 已失效) of the period and hall, counted one by one; with
@@ -486,9 +575,24 @@ def check_the_pages(client, user, f: Filter, tickets, events, ratings, exports) 
         for name in zero:
             assert sum(getattr(row["c"], name) for row in rows) == total[name], (f, group)
         assert sum(row["rated"] for row in rows) == rated.get("rated", 0), (f, group)
+        # Every cell of every row, as the page shows it, equals the recount.
+        wanted = [
+            (
+                {name: expected_rows.get(row["key"], {}).get(name, 0) for name in CASE_COUNTS},
+                expected_rated.get(row["key"], {}),
+            )
+            for row in rows
+        ]
+        headers, *body = table_cells(response.content.decode(), "breakdown")
+        assert headers == ["名称", *expected_breakdown_cells(dict.fromkeys(CASE_COUNTS, 0), {})]
+        assert len(body) == max(len(rows), 1), (f, group)
+        for row, cells, (c, r) in zip(rows, body, wanted, strict=False):
+            shown = dict(zip(headers, cells, strict=True))
+            assert shown.pop("名称") == row["label"], (f, group)
+            assert shown == expected_breakdown_cells(c, r), (f, group, row["label"])
         checked += len(rows)
         if group in exports:
-            _export_equals_the_page(client, query, response, rows)
+            _export_equals_the_page(client, query, response, rows, wanted)
     return checked
 
 
@@ -520,51 +624,32 @@ def _the_quick_links_are_these(client, user, periods) -> None:
         assert got[label] == f"start={start}&end={end}", label
 
 
-BREAKDOWN_COUNTS = (
-    "received",
-    "accepted",
-    "corrected",
-    "refused",
-    "concluded",
-    "on_time",
-    "overdue",
-)
-BREAKDOWN_RATES = ("on_time_rate", "average_days", "online_rate", "one_visit_rate")
-
-
-def _export_equals_the_page(client, query: str, response, rows) -> None:
+def _export_equals_the_page(client, query: str, response, rows, wanted) -> None:
+    """The export's summary equals the page's cards, and its breakdown sheet has the
+    page's rows in the page's order, each cell equal to the recount (``wanted``: each
+    row's case and rating recounts)."""
     book = _workbook(client, query)
     summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True)}
     cards = {c.code: c.value for c in response.context["case_cards"]}
     cards |= {c.code: c.value for c in response.context["rating_cards"]}
     for code, label in SUMMARY.items():
-        value = cards[code]
-        expected = _rate_cell(value) if not value.isdigit() else int(value)
-        assert summary[label] == expected, (query, label)
+        assert summary[label] == _number(cards[code]), (query, label)
+    early = _pct(int(cards["early"]), int(cards["concluded"]))
+    assert summary["提前办结率（%）"] == _number(early), query
     hall = response.context["hall"]
     assert summary["取号（大厅排队）"] == hall.tickets
     assert summary["过号（大厅排队）"] == hall.no_show
     assert summary["已失效（大厅排队）"] == hall.expired
     wait = hall.average_wait_minutes
     assert summary["平均等候（分钟）"] == (None if wait is None else float(wait))
-    *table, blank, period = list(book.worksheets[1].iter_rows(values_only=True))[1:]
+    headers, *table, blank, period = list(book.worksheets[1].iter_rows(values_only=True))
     assert blank[0] is None
     assert period[0].startswith("统计期间：")
-
-    def rate(value):
-        return None if value is None else float(value)
-
-    assert table == [
-        (
-            row["label"],
-            *(getattr(row["c"], name) for name in BREAKDOWN_COUNTS),
-            *(rate(getattr(row["c"], name)) for name in BREAKDOWN_RATES),
-            row["rated"],
-            rate(row["good_rate"]),
-            rate(row["rectified_rate"]),
-        )
-        for row in rows
-    ], query
+    assert len(table) == len(rows), query
+    for row, cells, (c, r) in zip(rows, table, wanted, strict=True):
+        got = dict(zip(headers[1:], cells[1:], strict=True))
+        assert cells[0] == row["label"], query
+        assert got == expected_export_cells(c, r), (query, row["label"])
 
 
 #: More seeds to try: FIGURES_SEEDS=1,2,3 (each a fresh random record, ~20 s).

@@ -187,6 +187,35 @@ def test_the_pages_queries_stay_flat(client, week, assert_flat_queries, at):
         assert_flat_queries(lambda name=name: client.get(f"{reverse(name)}?{WEEK}"), add)
 
 
+def test_the_breakdown_and_its_export_stay_flat_with_their_rows(
+    client, week, assert_flat_queries, at
+):
+    """By item, with 20 more items each with a case (breakdown rows): the overview and
+    its Excel export, with every breakdown column, take the statements they take with
+    one."""
+    from tests.factories import accept_case, make_version
+
+    client.force_login(week.district)
+
+    def add(n):
+        at(2026, 11, 3, 14)
+        for _ in range(n):
+            version = make_version(department=week.spj, steps=[(1, "审查", week.spj, 2)])
+            accept_case(version, clerk=week.clerk, applicant=week.citizen)
+        refresh.refresh()
+
+    def rows(response):
+        if response.context and "page" in response.context:
+            return len(response.context["page"].object_list)
+        return len(list(_workbook(response)["按事项"].iter_rows())) - 3  # heading, period
+
+    for url in (reverse("supervision:overview"), reverse("supervision:export", args=["overview"])):
+        one, twenty = assert_flat_queries(
+            lambda url=url: client.get(f"{url}?{WEEK}&group=item"), add
+        )
+        assert rows(twenty) > rows(one) + 1
+
+
 def _workbook(response):
     content = b"".join(response.streaming_content)
     return load_workbook(io.BytesIO(content))
