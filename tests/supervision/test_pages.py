@@ -52,6 +52,18 @@ def test_the_overview_shows_the_weeks_figures_and_links_to_their_cases(client, w
     assert response.context["catalog"].items >= 2
 
 
+def test_the_deemed_acceptance_note_takes_the_pre_review_limit_from_the_settings(
+    client, week, settings
+):
+    """逾期视为受理's card and the breakdown's header tooltip name the configured limit."""
+    settings.INTAKE_PREREVIEW_LIMIT_DAYS = 7
+    refresh.refresh()
+    response = _get(client, week.district, "supervision:overview", WEEK)
+    note = "收到申请材料后 7 个工作日内未予预审，视为受理"
+    assert _cards(response)["deemed_accepted"].note == note
+    assert f'title="{note}">逾期视为受理</th>' in response.content.decode()
+
+
 def test_filtering_by_department_and_the_scope(client, week):
     refresh.refresh()
     response = _get(
