@@ -2,7 +2,8 @@
 
 from django import forms
 
-from jinpu_portal.forms import BootstrapForm
+from intake.citizen_forms import UploadsField
+from jinpu_portal.forms import BootstrapForm, bootstrap_classes
 
 from .constants import OPINION_HELP, SPECIAL_PROCEDURE_KINDS, PauseKind
 
@@ -94,8 +95,66 @@ class PostForm(BootstrapForm):
     tracking_number = forms.CharField(label="快递单号", required=False)
 
 
+def supplement_item_field(number: int) -> str:
+    """The name of the files of the supplement's item ``number`` (from 1), on the page
+    and in the API's multipart body."""
+    return f"item_{number}"
+
+
+def supplement_item_files(files) -> list[tuple[int, object]]:
+    """[(item number, file)] of a multipart body's ``item_<n>`` parts (the API)."""
+    chosen = []
+    for name in files:
+        prefix, _, number = name.partition("_")
+        if prefix == "item" and number.isdigit() and len(number) < 4:
+            chosen.extend((int(number), uploaded) for uploaded in files.getlist(name))
+    return chosen
+
+
 class SupplementReceiveForm(BootstrapForm):
+    """审批补正: one or more files per item of the 审查补正告知书 (the service requires
+    them online and checks every one; a clerk's scans are optional), a note, and the
+    notice the page answered (a page shown before the case moved on is refused)."""
+
     note = forms.CharField(label="补正说明", max_length=280, required=False)
+    notice = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for number, item in enumerate(self.items, 1):
+            self.fields[supplement_item_field(number)] = UploadsField(
+                label=f"第 {number} 项：{item}"
+            )
+        bootstrap_classes(self)
+
+    def item_files(self) -> list[tuple[int, object]]:
+        """[(item number, file)] of the files chosen, in the notice's order."""
+        return [
+            (number, uploaded)
+            for number in range(1, len(self.items) + 1)
+            for uploaded in self.cleaned_data.get(supplement_item_field(number)) or []
+        ]
+
+    def bound_items(self):
+        """[(item number, bound field)] for the page."""
+        return [
+            (number, self[supplement_item_field(number)])
+            for number in range(1, len(self.items) + 1)
+        ]
+
+    def not_saved(self) -> list[str]:
+        """After a refused post: the names of the files that passed their own check but
+        were not kept with the rest (the browser drops them with the page), each also
+        marked on its item's field so the page asks for it again."""
+        names = []
+        cleaned = getattr(self, "cleaned_data", None) or {}
+        for _number, field in self.bound_items():
+            dropped = [uploaded.name for uploaded in cleaned.get(field.name) or []]
+            if dropped:
+                self.fields[field.name].not_saved = "、".join(dropped)
+                names.extend(dropped)
+        return names
 
 
 class ToleratedReceiveForm(BootstrapForm):

@@ -27,9 +27,9 @@ from intake.constants import (
     NoticeStatus,
 )
 from intake.legal_forms import legal_form
-from intake.models import Application, CaseEvent, Notice, SubmittedMaterial
+from intake.models import Application, CaseEvent, Notice, SubmittedMaterial, SupplementFile
 from intake.page_hooks import PausedLimit
-from intake.selectors import application_list_for
+from intake.selectors import application_list_for, supplement_files_of
 from intake.services.online import agent_of
 
 from .constants import (
@@ -443,6 +443,7 @@ class TaskPage:
     paused_limits: dict[str, str]  # the case's paused limits (``paused_case_limits``)
     timeline: CaseTimeline
     materials: QuerySet[SubmittedMaterial]
+    supplement_files: list[SupplementFile]  # the supplements' files (审批补正材料)
     notices: QuerySet[Notice]
     attorney: dict | None  # the power of attorney's file, as stored
     pending_extension: Extension | None
@@ -470,6 +471,7 @@ def task_page_for(*, user: User, task: Task) -> TaskPage:
         paused_limits=paused_case_limits(clock for clock, _left in clocks),
         timeline=case_timeline(application),
         materials=application.materials.select_related("material").order_by("material__position"),
+        supplement_files=supplement_files_of(application),
         notices=application.notices.order_by("issued_at", "id"),
         attorney=(agent_of(application) or {}).get("power_of_attorney"),
         pending_extension=application.extensions.filter(status=ExtensionStatus.REQUESTED).first(),
@@ -617,7 +619,7 @@ def case_result(application: Application) -> CaseResult | None:
 
 def supplement_notice(application: Application) -> Notice | None:
     """The latest 审查补正告知书 of the case: what the applicant is asked to hand in."""
-    return _latest_notice(application, (NoticeKind.SUPPLEMENT,))
+    return task_services.current_supplement_notice(application)
 
 
 def _latest_notice(application: Application, kinds) -> Notice | None:

@@ -17,6 +17,11 @@ urlpatterns = [
     path("deliveries/<id:pk>/<slug:action>/", views.delivery_action, name="delivery_action"),
     path("cases/<id:pk>/", views.case_detail, name="case"),
     path("cases/<id:pk>/materials/<id:slot_id>/", views.case_material, name="case_material"),
+    path(
+        "cases/<id:pk>/supplement-files/<id:file_id>/",
+        views.case_supplement_file,
+        name="case_supplement_file",
+    ),
     path("cases/<id:pk>/power-of-attorney/", views.case_attorney, name="case_attorney"),
     path("cases/<id:pk>/supplement/", views.supplement, name="supplement"),
     path("cases/<id:pk>/result/", views.result, name="result"),

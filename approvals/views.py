@@ -28,12 +28,18 @@ from accounts.models import User
 from accounts.selectors import department_list_acting_for
 from catalog.calendar import current_calendar
 from intake.constants import CaseStatus, DeliveryMethod
-from intake.files import attorney_file_response, material_file_response
+from intake.files import (
+    attorney_file_response,
+    material_file_response,
+    supplement_file_response,
+)
 from intake.models import Application, SubmittedMaterial
 from intake.page_hooks import CasePanel
-from intake.selectors import applications_with_names
+from intake.selectors import applications_with_names, supplement_files_of
 from intake.services.online import agent_of
+from intake.services.supplements import SUPPLEMENT_FILES_PER_ITEM_MAX
 from jinpu_portal.refusals import (
+    CONFLICT_CODES,
     act_and_say,
     act_form,
     attempt,
@@ -421,37 +427,80 @@ def delivery_action(request, pk, action):
     return _counter_page(request, refused=delivery, error=error, status=refusal_status(error))
 
 
+#: A refused supplement's codes that mean the case moved on since the page was shown
+#: (handed in from another tab or at a window, or asked again): 409.
+SUPPLEMENT_CONFLICTS = CONFLICT_CODES | {"no_supplement"}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def supplement(request, pk):
-    """审批补正: the applicant (online) or a clerk (at the window) hands in the supplement."""
+    """审批补正: the applicant (online, one or more files per item of the notice) or a
+    clerk (at the window, the scans optional) hands in the supplement. A refused post
+    (a file of the wrong type or too large, an item without a file, the case no longer
+    waiting) shows the page again with the note typed and the error, nothing kept:
+    400, or 409 when the case moved on meanwhile (a second tab's submit)."""
     application = get_object_or_404(
         Application.objects.select_related("item_version", "applicant"), pk=pk
     )
     if not application_visible_to(user=request.user, application=application):
         raise Http404
-    form = forms.SupplementReceiveForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and act_and_say(
-            request,
-            "已收到补正材料，办件恢复审查，时限恢复计算。",
+    notice = supplement_notice(application)
+    items = (notice.context or {}).get("supplement_items", []) if notice else []
+    current = {"notice": notice.pk if notice else None}
+    if request.method != "POST":
+        form = forms.SupplementReceiveForm(initial=current, items=items)
+        return _supplement_page(request, application, notice, form)
+    form = forms.SupplementReceiveForm(request.POST, request.FILES, items=items)
+    error = None
+    if form.is_valid():
+        data = form.cleaned_data
+        kept = form.item_files()
+        error = attempt(
             task_services.supplement_receive,
             application=application,
             actor=request.user,
-            note=form.cleaned_data["note"],
+            note=data["note"],
+            files=kept,
+            expected_notice=data["notice"],
         )
-    ):
-        if request.user.has_role(Role.CLERK):
-            return redirect("approvals:counter")
-        if request.user.has_role(Role.CITIZEN):
-            return redirect("intake:my_application", pk=application.pk)
-        return redirect("approvals:case", pk=application.pk)
+        if error is None:
+            arrived = f"（{len(kept)} 个文件）" if kept else ""
+            messages.success(request, f"已收到补正材料{arrived}，办件恢复审查，时限恢复计算。")
+            if request.user.has_role(Role.CLERK):
+                return redirect("approvals:counter")
+            if request.user.has_role(Role.CITIZEN):
+                return redirect("intake:my_application", pk=application.pk)
+            return redirect("approvals:case", pk=application.pk)
+        form.add_error(None, error_text(error))
+    dropped = form.not_saved()
+    again = f"请重新选择以下文件：{'、'.join(dropped)}。" if dropped else ""
+    messages.error(request, f"补正材料未提交，本次未保存任何文件。{again}")
+    # Shown again as the case is now: the notice of now, what was typed kept; the
+    # refusal above when the form is gone (the case no longer waits).
+    application.refresh_from_db(fields=["status"])
+    if error is not None and application.status != CaseStatus.SUPPLEMENT_REQUESTED:
+        messages.error(request, error_text(error))
+    form.data = form.data.copy()
+    form.data["notice"] = current["notice"]
+    status = refusal_status(error, conflicts=SUPPLEMENT_CONFLICTS) if error else 400
+    return _supplement_page(request, application, notice, form, status=status)
+
+
+def _supplement_page(request, application, notice, form, *, status: int = 200):
+    at_window = request.user.has_role(Role.CLERK)
     return render(
         request,
         "approvals/supplement.html",
-        {"application": application, "notice": supplement_notice(application), "form": form},
+        {
+            "application": application,
+            "notice": notice,
+            "form": form,
+            "at_window": at_window,
+            "files_required": not at_window,
+            "files_hint": f"可一次选择多个文件，每项最多 {SUPPLEMENT_FILES_PER_ITEM_MAX} 个。",
+        },
+        status=status,
     )
 
 
@@ -479,8 +528,27 @@ def case_detail(request, pk):
             "open_task": open_task_of(user=request.user, application=application)
             if request.user.has_role(Role.APPROVER)
             else None,
+            **_case_supplement_files(request.user, application),
         },
     )
+
+
+def _case_supplement_files(user, application) -> dict:
+    """The supplement's files on the case page, with the view that serves them to
+    ``user``: the approvers on the case's route, and the applicant's side (the citizen
+    view checks them again); nobody else is shown them here."""
+    if user.has_role(Role.CITIZEN):
+        url_name = "intake:my_supplement_file"
+    elif user.has_role(Role.APPROVER) and approver_may_read_case_files(
+        user=user, application=application
+    ):
+        url_name = "approvals:case_supplement_file"
+    else:
+        return {"supplement_files": [], "supplement_file_url": ""}
+    return {
+        "supplement_files": supplement_files_of(application),
+        "supplement_file_url": url_name,
+    }
 
 
 def _case_for_files(request, pk) -> Application:
@@ -502,6 +570,18 @@ def case_material(request, pk, slot_id):
         "没有找到该材料。",
     )
     return material_file_response(slot)
+
+
+@role_required(Role.APPROVER)
+@require_GET
+def case_supplement_file(request, pk, file_id):
+    """One file of a supplement (审批补正材料), for approvers acting for a department on
+    the case's route; anyone else gets 404. Opens inline like the materials."""
+    application = _case_for_files(request, pk)
+    row = found_or_404(
+        application.supplement_files.filter(pk=file_id).first(), "没有找到该补正材料。"
+    )
+    return supplement_file_response(row)
 
 
 @role_required(Role.APPROVER)

@@ -57,6 +57,27 @@ class UploadField(forms.FileField):
         return uploaded
 
 
+class MultipleFileInput(forms.FileInput):
+    """A file input that takes several files at once (``<input type=file multiple>``)."""
+
+    allow_multiple_selected = True
+
+
+class UploadsField(UploadField):
+    """Several files for one thing asked (an item of a supplement), each checked as an
+    ``UploadField`` checks its one; cleans to the list of files (empty: none chosen)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": UPLOAD_ACCEPT}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        chosen = data if isinstance(data, list | tuple) else [data] if data else []
+        if self.required and not chosen:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(UploadsField, self).clean(one) for one in chosen]
+
+
 def _serves(version) -> tuple[bool, bool]:
     """Whether the item serves persons and legal persons, as its service objects (服务对象)
     say; an item listing none of either group serves both."""

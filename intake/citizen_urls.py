@@ -22,6 +22,11 @@ urlpatterns = [
         name="my_application_withdraw",
     ),
     path("my/<id:pk>/materials/<id:slot_id>/", citizen.material_file, name="my_material_file"),
+    path(
+        "my/<id:pk>/supplement-files/<id:file_id>/",
+        citizen.supplement_file,
+        name="my_supplement_file",
+    ),
     path("my/<id:pk>/power-of-attorney/", citizen.attorney_file, name="my_attorney_file"),
     path("my/<id:pk>/notices/<id:notice_id>/", citizen.notice_file, name="my_notice_file"),
     path("my/bundles/<id:pk>/", citizen.bundle_detail, name="my_bundle"),

@@ -37,16 +37,27 @@ def stored_file_response(
     )
 
 
-def material_file_response(slot, *, inline: bool = True) -> FileResponse:
-    """One submitted material's file (``SubmittedMaterial``); 404 when it has none."""
-    if not slot.file:
+def upload_file_response(row, *, name: str, inline: bool = True) -> FileResponse:
+    """The file of a ``StoredUpload`` row (a material slot, a supplement's file), under
+    the uploader's file name (``name`` when none); 404 when it has none."""
+    if not row.file:
         raise Http404("该材料没有电子文件。")
     return stored_file_response(
-        slot.file,
-        filename=slot.original_filename or slot.material.name,
-        content_type=slot.content_type,
+        row.file,
+        filename=row.original_filename or name,
+        content_type=row.content_type,
         inline=inline,
     )
+
+
+def material_file_response(slot, *, inline: bool = True) -> FileResponse:
+    """One submitted material's file (``SubmittedMaterial``); 404 when it has none."""
+    return upload_file_response(slot, name=slot.material.name, inline=inline)
+
+
+def supplement_file_response(row, *, inline: bool = True) -> FileResponse:
+    """One file of a department's supplement (``SupplementFile``)."""
+    return upload_file_response(row, name=f"补正材料{row.item}", inline=inline)
 
 
 def attorney_file_response(attorney: dict | None, *, inline: bool = True) -> FileResponse:

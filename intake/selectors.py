@@ -10,7 +10,14 @@ from accounts.selectors import department_list_supervised_by, enterprise_access
 from accounts.validators import normalize_identity_number
 
 from .constants import CaseStatus, Channel
-from .models import Application, CaseEvent, CorrectionNotice, Notice, SubmittedMaterial
+from .models import (
+    Application,
+    CaseEvent,
+    CorrectionNotice,
+    Notice,
+    SubmittedMaterial,
+    SupplementFile,
+)
 from .page_hooks import workbench_window_annotations
 
 
@@ -226,3 +233,14 @@ def case_progress_steps(application: Application) -> list[dict]:
         .order_by("at", "id")
         .values_list("at", "to_status")
     ]
+
+
+def supplement_files_of(application: Application) -> list[SupplementFile]:
+    """The files handed in for the case's supplements (审批补正), oldest supplement
+    first, each supplement's files in the notice's order of items: one query, however
+    many files (the pages group them by ``uploaded_at``, one time per supplement)."""
+    return list(
+        SupplementFile.objects.filter(application_id=application.pk)
+        .select_related("notice")
+        .order_by("uploaded_at", "item", "id")
+    )

@@ -39,6 +39,7 @@ from jinpu_portal.refusals import error_text
 from jinpu_portal.views import found_or_404
 
 from ..constants import Decision, Light
+from ..forms import supplement_item_files
 from ..selectors import (
     INBOX_STATUSES,
     TaskFilters,
@@ -412,8 +413,11 @@ class CaseClocksApi(APIView):
 
 
 class CaseSupplementReceiveApi(APIView):
-    """补正材料已提交: the clocks resume. Permission: the applicant (or an enterprise
-    representative) or a clerk; checked by the service."""
+    """补正材料已提交: the files are kept with the case and the clocks resume.
+    Permission: the applicant (or an enterprise representative) or a clerk; checked by
+    the service. The files come in a multipart body, ``item_<n>`` (one or more parts
+    each) for the notice's item n, from 1: every item needs one from the applicant, a
+    clerk's are optional; any refused file refuses the whole supplement (400)."""
 
     permission_classes = [IsAuthenticated]
 
@@ -422,7 +426,11 @@ class CaseSupplementReceiveApi(APIView):
         data = _valid(SupplementReceiveSerializer, request)
         application = _visible_case(request, pk)
         call_service(
-            svc.supplement_receive, application=application, actor=request.user, note=data["note"]
+            svc.supplement_receive,
+            application=application,
+            actor=request.user,
+            note=data["note"],
+            files=supplement_item_files(request.FILES),
         )
         application.refresh_from_db()
         return _clocks_answer(application)

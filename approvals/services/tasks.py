@@ -25,6 +25,7 @@ from intake.models import Application, Notice
 from intake.selectors import enterprise_applications, own_applications
 from intake.services.contact import applicant_notify
 from intake.services.notices import notice_issue
+from intake.services.supplements import supplement_files_add
 from intake.states import record_event, transition
 from jinpu_portal.dates import date_text
 from jinpu_portal.notifications import notify
@@ -423,30 +424,87 @@ def _may_receive_supplement(application: Application, actor: User) -> bool:
     )
 
 
+def current_supplement_notice(application: Application) -> Notice | None:
+    """The latest 审查补正告知书 of the case: what the applicant is (or was last) asked
+    to hand in."""
+    return (
+        Notice.objects.filter(application=application, kind=NoticeKind.SUPPLEMENT)
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+
+
 @transaction.atomic
-def supplement_receive(*, application: Application, actor: User, note: str = "") -> Application:
-    """The supplement arrived (the applicant online, or a clerk at any window): the
-    clocks resume and the paused working days move the due dates."""
+def supplement_receive(
+    *,
+    application: Application,
+    actor: User,
+    note: str = "",
+    files=(),
+    expected_notice: int | None = None,
+) -> Application:
+    """The supplement arrived (the applicant online, or a clerk at any window): its
+    files are kept with the case, the clocks resume and the paused working days move
+    the due dates. ``files``: [(item number, uploaded file)], numbers from 1 as the
+    notice lists its items; online every item needs at least one, a clerk's scans are
+    optional (the paper may stay in the file). Any refused file refuses the whole
+    supplement: nothing is kept and the clocks stay paused. ``expected_notice``: the
+    id of the notice the page answered; a page shown before the case moved on (the
+    supplement handed in from another tab or at a window, or asked again) is refused
+    as a conflict."""
     application = lock_case(application)
     if not _may_receive_supplement(application, actor):
         raise ApprovalPermissionDenied("只有申请人本人或综合窗口人员可以提交补正材料。")
     if application.status != CaseStatus.SUPPLEMENT_REQUESTED:
+        if expected_notice is not None:  # the page was shown while it waited
+            raise ApprovalError(
+                "该办件已不在等待补正：补正材料已经提交（或办件已有变化），"
+                "本次提交未保存。请刷新页面查看。",
+                code="conflict",
+            )
         raise ApprovalError("该办件没有待补正的审查意见。", code="no_supplement")
+    notice = current_supplement_notice(application)
+    if expected_notice is not None and (notice is None or notice.pk != expected_notice):
+        raise ApprovalError(
+            "审查部门已重新出具补正告知书，请刷新页面，按最新的补正要求提交；本次提交未保存。",
+            code="stale",
+        )
     note = limit_text(note, "收件说明", max_length=RECEIVE_NOTE_MAX_LENGTH)
+    at_window = actor.has_role(Role.CLERK)
+    channel = "counter" if at_window else "online"
+    files = list(files)
+    if notice is None and files:
+        raise ApprovalError("该办件没有补正告知书，不能上传补正材料。", code="no_supplement")
     application.received_at = timezone.now()
     application.save(update_fields=["received_at", "updated_at"])
     _resume(application, (PauseKind.SUPPLEMENT,), result=note or "已补正")
-    channel = "counter" if actor.has_role(Role.CLERK) else "online"
     window = getattr(getattr(actor, "staff_profile", None), "window", None)
+    arrived = f"{len(files)} 个文件" if files else ("纸质材料" if at_window else "")
     transition(
         application,
         CaseAction.SUPPLEMENT_RECEIVED,
         actor=actor,
-        message=f"收到补正材料{('：' + note) if note else ''}，恢复计时"[:300],
+        message=f"收到补正材料{f'（{arrived}）' if arrived else ''}"
+        f"{('：' + note) if note else ''}，恢复计时"[:300],
         channel=channel,
-        event_details={"received_at": str(window) if window else "网上提交"},
+        event_details={"received_at": str(window) if window else "网上提交", "files": len(files)},
     )
-    notify_assignees(application, title="申请人已补正材料", body="已收到补正材料，请继续审查。")
+    if notice is not None:
+        # Last of the writes: a refusal (a file, a missing item) rolls back everything
+        # above, and a file is stored only once nothing else can refuse the act.
+        supplement_files_add(
+            application=application,
+            notice=notice,
+            files=files,
+            actor=actor,
+            channel=channel,
+            each_item=not at_window,
+        )
+    notify_assignees(
+        application,
+        title="申请人已补正材料",
+        body=f"已收到补正材料{f'（{len(files)} 个文件）' if files else ''}，请继续审查。",
+    )
     return application
 
 

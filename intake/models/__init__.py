@@ -8,6 +8,7 @@ from .cases import (
     CaseEvent,
     CaseNumberSequence,
     SubmittedMaterial,
+    SupplementFile,
 )
 from .notices import CorrectionItem, CorrectionNotice, DocumentNumberSequence, Notice
 
@@ -21,4 +22,5 @@ __all__ = [
     "DocumentNumberSequence",
     "Notice",
     "SubmittedMaterial",
+    "SupplementFile",
 ]

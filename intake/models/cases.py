@@ -207,7 +207,35 @@ class Application(TimeStampedModel):
         return self.case_number or f"申请编号 {self.pk}"
 
 
-class SubmittedMaterial(TimeStampedModel):
+def part_of_case(related_name: str) -> models.ForeignKey:
+    """The case (``Application``) a row is part of, deleted with it; not indexed on its
+    own: the row's table leads a unique constraint or an index with it."""
+    return models.ForeignKey(
+        Application,
+        verbose_name=_("申请"),
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        db_index=False,
+    )
+
+
+class StoredUpload(models.Model):
+    """What the portal keeps of an uploaded file besides the file itself (a subclass
+    declares its ``file`` with its own folder): the uploader's file name, for display
+    and as the download's name, the type detected from the content
+    (``services.uploads.check_upload``), the size and when it arrived. Filled by
+    ``services.uploads.store_upload``."""
+
+    original_filename = models.CharField(_("原文件名"), max_length=200, blank=True)
+    content_type = models.CharField(_("文件类型"), max_length=50, blank=True)
+    size = models.PositiveIntegerField(_("文件大小（字节）"), default=0)
+    uploaded_at = models.DateTimeField(_("上传时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class SubmittedMaterial(TimeStampedModel, StoredUpload):
     """One material of an application: the uploaded file and the clerk's verdict.
 
     Called a "slot" throughout the code (``slots``, ``slot_id``, ``services.slots``):
@@ -216,21 +244,12 @@ class SubmittedMaterial(TimeStampedModel):
     them; ``material`` is the catalog's ``ItemMaterial`` the slot is for.
     """
 
-    application = models.ForeignKey(
-        Application,
-        verbose_name=_("申请"),
-        on_delete=models.CASCADE,
-        related_name="materials",
-        db_index=False,  # submitted_material_unique (application, material) leads with it
-    )
+    # submitted_material_unique (application, material) leads with it: no index of its own.
+    application = part_of_case("materials")
     material = models.ForeignKey(
         "catalog.ItemMaterial", verbose_name=_("材料"), on_delete=models.PROTECT, related_name="+"
     )
     file = models.FileField(_("电子材料"), upload_to=RandomName("intake/materials"), blank=True)
-    original_filename = models.CharField(_("原文件名"), max_length=200, blank=True)
-    content_type = models.CharField(_("文件类型"), max_length=50, blank=True)
-    size = models.PositiveIntegerField(_("文件大小（字节）"), default=0)
-    uploaded_at = models.DateTimeField(_("上传时间"), null=True, blank=True)
     status = models.CharField(
         _("核验结果"), max_length=16, choices=MaterialStatus.choices, default=MaterialStatus.PENDING
     )
@@ -285,6 +304,40 @@ class SubmittedMaterial(TimeStampedModel):
         if self.status == MaterialStatus.PENDING:
             return _("未提交")
         return self.get_status_display()
+
+
+class SupplementFile(TimeStampedModel, StoredUpload):
+    """One file handed in for an item of a department's 审查补正告知书 (审批补正): online
+    by the applicant, or scanned by a clerk receiving the supplement at a window. The
+    files of one supplement arrive together, with the act that resumes the clocks
+    (``approvals.services.tasks.supplement_receive``), and are never changed after:
+    a later request for supplement gets files of its own."""
+
+    # supplement_file_case (application, uploaded_at) leads with it: no index of its own.
+    application = part_of_case("supplement_files")
+    # The 审查补正告知书 the file answers.
+    notice = models.ForeignKey(
+        "intake.Notice", verbose_name=_("补正告知书"), on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.PositiveSmallIntegerField(_("补正事项序号"), help_text=_("告知书中的第几项"))
+    item_text = models.CharField(_("补正事项"), max_length=200)
+    file = models.FileField(_("补正材料"), upload_to=RandomName("intake/supplements"))
+    channel = models.CharField(_("提交渠道"), max_length=16, choices=Channel.choices)
+    uploaded_by = acting_user(_("提交人"))
+
+    class Meta:
+        verbose_name = _("补正材料")
+        verbose_name_plural = _("补正材料")
+        ordering = ["application", "uploaded_at", "item", "id"]
+        indexes = [
+            models.Index(fields=["application", "uploaded_at"], name="supplement_file_case"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(item__gte=1), name="supplement_file_item_positive")
+        ]
+
+    def __str__(self):
+        return f"{self.application} · 补正第 {self.item} 项 · {self.original_filename}"
 
 
 class CaseEvent(AppendOnlyModel):

@@ -50,7 +50,7 @@ from .contact import applicant_notify
 from .notices import notice_issue, notice_number_assign
 from .numbering import case_number_next, case_number_prefix
 from .slots import attach_slots, remember_slots, slots_of
-from .uploads import check_upload
+from .uploads import store_upload
 
 # Both are sent with application=, actor= inside the accepting transaction, within its
 # ``case_writes`` block: the instance carries the new state, the case's row and events
@@ -325,7 +325,7 @@ def material_upload(
     if application.status not in UPLOADABLE_BY_APPLICANT:
         raise not_editable(application)
     slot = _slot_of(application, material)
-    _store_file(slot, uploaded_file)
+    store_upload(slot, uploaded_file)  # checked by content: IntakeError in Chinese
     if slot.status in (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE):
         slot.status = MaterialStatus.PENDING
     update(slot, UPLOAD_FIELDS)
@@ -333,22 +333,6 @@ def material_upload(
         application, CaseAction.UPLOAD, actor=actor, message=f"上传材料：{slot.material.name}"
     )
     return slot
-
-
-def _store_file(slot: SubmittedMaterial, uploaded_file) -> None:
-    """Check the file's content (PDF, JPEG or PNG, else IntakeError) and put it on the
-    slot (the caller saves UPLOAD_FIELDS)."""
-    mime = check_upload(uploaded_file)
-    if slot.file:
-        # Delete the replaced file only once the new one is committed: a rollback must
-        # leave the slot pointing at a file that still exists.
-        old_storage, old_name = slot.file.storage, slot.file.name
-        transaction.on_commit(lambda: old_storage.delete(old_name))
-    slot.file.save(uploaded_file.name, uploaded_file, save=False)
-    slot.original_filename = uploaded_file.name[:200]
-    slot.content_type = mime
-    slot.size = uploaded_file.size
-    slot.uploaded_at = timezone.now()
 
 
 # A counter case's paper materials may be scanned from its receipt until it ends.
@@ -385,7 +369,7 @@ def material_scan(
             "没有收到纸质材料，不能上传扫描件。",
             code="not_received",
         )
-    _store_file(slot, uploaded_file)
+    store_upload(slot, uploaded_file)  # checked by content: IntakeError in Chinese
     update(slot, UPLOAD_FIELDS)
     record_event(
         application,

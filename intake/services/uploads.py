@@ -1,9 +1,12 @@
-"""Checking uploaded material files by their content, not their name."""
+"""Checking uploaded material files by their content, not their name, and keeping them
+(``store_upload``): one pipeline for every file a citizen or a clerk hands in."""
 
 import os
 
 import filetype
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
 from ..errors import IntakeError
 
@@ -41,3 +44,22 @@ def check_upload(uploaded_file) -> str:
             code="disguised",
         )
     return mime
+
+
+def store_upload(target, uploaded_file, *, mime: str | None = None) -> None:
+    """Put ``uploaded_file`` on ``target`` (a ``StoredUpload`` row: a material slot, a
+    supplement's file) under a random name, with its original name, detected type, size
+    and time; the caller saves the row. ``mime``: the type ``check_upload`` already
+    detected for this file, else it is checked here (IntakeError in Chinese). A file
+    the row held before is deleted only once the new one is committed: a rollback must
+    leave the row pointing at a file that still exists."""
+    mime = mime or check_upload(uploaded_file)
+    if target.file:
+        old_storage, old_name = target.file.storage, target.file.name
+        transaction.on_commit(lambda: old_storage.delete(old_name))
+    uploaded_file.seek(0)
+    target.file.save(uploaded_file.name, uploaded_file, save=False)
+    target.original_filename = uploaded_file.name[:200]
+    target.content_type = mime
+    target.size = uploaded_file.size
+    target.uploaded_at = timezone.now()

@@ -76,3 +76,13 @@ def deemed_acceptance_rule(application) -> str:
     return _deemed_acceptance_rule(
         application.item_version.item_type, online=application.channel == Channel.ONLINE
     )
+
+
+#: A stored file's detected type as the pages name it.
+FILE_KINDS = {"application/pdf": "PDF", "image/png": "PNG 图片", "image/jpeg": "JPEG 图片"}
+
+
+@register.filter
+def file_kind(content_type: str) -> str:
+    """PDF, PNG 图片 or JPEG 图片 for a stored file's type ("" for another)."""
+    return FILE_KINDS.get(content_type, "")

@@ -56,10 +56,15 @@ from ..citizen_selectors import (
 )
 from ..constants import CaseAction, CaseStatus, Channel, NoticeStatus
 from ..errors import IntakeError
-from ..files import attorney_file_response, material_file_response, stored_file_response
+from ..files import (
+    attorney_file_response,
+    material_file_response,
+    stored_file_response,
+    supplement_file_response,
+)
 from ..models import Application, Notice
 from ..page_hooks import applicant_case_panels, paused_limits, paused_limits_of
-from ..selectors import application_detail_for
+from ..selectors import application_detail_for, supplement_files_of
 from ..services.bundles import (
     bundle_application_create,
     bundle_application_submit,
@@ -380,6 +385,7 @@ def _detail_context(application, is_applicant, correction, correction_form, user
         "paused_limits": paused_limits_of(application),
         "is_applicant": is_applicant,
         "materials": list(application.materials.all()),
+        "supplement_files": supplement_files_of(application),
         "events": list(application.events.all()),
         "notices": list(application.notices.all()),
         "correction": correction,
@@ -483,6 +489,18 @@ def material_file(request, pk: int, slot_id: int):
     application = _application_or_404(request, pk)
     slot = _row_or_404(application.materials.all(), slot_id, "未找到该材料文件。")
     return material_file_response(slot)
+
+
+@citizen_required
+@require_GET
+def supplement_file(request, pk: int, file_id: int):
+    """A file handed in for a department's supplement (审批补正), for those who may see
+    the application; anyone else (another citizen, a file of another case) gets 404."""
+    application = _application_or_404(request, pk)
+    row = found_or_404(
+        application.supplement_files.filter(pk=file_id).first(), "未找到该补正材料文件。"
+    )
+    return supplement_file_response(row)
 
 
 @citizen_required

@@ -20,7 +20,7 @@ from approvals.services.clocks import clock_days_left
 from intake.constants import CaseAction, CaseStatus, NoticeKind
 from intake.models import CaseEvent, Notice
 from jinpu_portal.models import Notification
-from tests.factories import CitizenFactory, UserFactory, make_version
+from tests.factories import CitizenFactory, UserFactory, make_version, pdf_file
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -211,7 +211,12 @@ def test_supplement_pauses_and_resume_moves_the_due_date_over_national_day(
         svc.task_approve(task=task, actor=spj_approver, opinion="同意")
 
     at(2026, 10, 8, 9)  # the first working day after the holiday
-    svc.supplement_receive(application=case, actor=citizen.user, note="已上传租赁合同")
+    svc.supplement_receive(
+        application=case,
+        actor=citizen.user,
+        note="已上传租赁合同",
+        files=[(1, pdf_file("租赁合同.pdf")), (2, pdf_file("承诺书.pdf"))],
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_APPROVAL
     promised.refresh_from_db()

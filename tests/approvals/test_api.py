@@ -12,7 +12,7 @@ from approvals.constants import ClockKind, EscalationStatus, Light, PauseKind
 from approvals.models import Clock, Escalation
 from approvals.services.tasks import task_claim
 from intake.constants import CaseStatus
-from tests.factories import department, make_approver
+from tests.factories import department, make_approver, pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -198,10 +198,15 @@ def test_supplement_special_procedure_and_clocks(api, case, spj_approver, citize
         assert c["paused_days_left"] == Clock.objects.get(pk=c["id"]).paused_days_left
     assert clocks["clocks"][0]["pauses"][0]["kind_label"] == "补正材料"
 
+    received = f"/api/v1/cases/{case.pk}/supplement-received/"
+    response = login(api, citizen.user).post(received, {"note": "已补正"}, format="json")
+    assert response.status_code == 400  # online, every item needs a file
+    assert "还没有选择文件" in str(response.json())
     response = login(api, citizen.user).post(
-        f"/api/v1/cases/{case.pk}/supplement-received/", {"note": "已补正"}, format="json"
+        received, {"note": "已补正", "item_1": pdf_file("租赁合同.pdf")}, format="multipart"
     )
     assert response.status_code == 200
+    assert case.supplement_files.get().original_filename == "租赁合同.pdf"
     assert response.json()["status"] == CaseStatus.IN_APPROVAL
 
     api = login(api, spj_approver)

@@ -17,7 +17,7 @@ from approvals.services import tasks as svc
 from approvals.services.clocks import clock_extend, clock_pause, clock_resume
 from approvals.services.sweep import clock_sweep
 from tests.approvals.sweep_checks import lights
-from tests.factories import start_clock
+from tests.factories import pdf_file, start_clock
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -182,7 +182,7 @@ def test_parallel_steps_finishing_on_different_days(
     at(2026, 9, 30, 10)
     svc.task_request_supplement(task=zjj_task, actor=zjj_approver, items=["施工图"])
     at(2026, 10, 8, 10)
-    svc.supplement_receive(application=case, actor=case.applicant.user)
+    svc.supplement_receive(application=case, actor=case.applicant.user, files=[(1, pdf_file())])
 
     # The step already done is neither paused nor moved by the other's supplement.
     done = Clock.objects.get(task=scj_task)

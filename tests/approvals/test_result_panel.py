@@ -17,7 +17,7 @@ from intake.constants import CaseAction, CaseStatus, Channel, DeliveryMethod
 from intake.history import applications_import
 from intake.models import Application, CaseEvent, Notice
 from tests.approvals.test_delivery import WANG, conclude
-from tests.factories import HallFactory, accept_case, make_version
+from tests.factories import HallFactory, accept_case, make_version, pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -224,7 +224,9 @@ def test_a_case_sent_back_for_supplement_says_what_to_hand_in_and_where(
     supplement = reverse("approvals:supplement", args=[case.pk])
     assert supplement in card.group(0)
 
-    response = client.post(supplement, {"note": "已补交"})
+    response = client.post(
+        supplement, {"note": "已补交", "item_1": pdf_file(), "item_2": pdf_file("消防.pdf")}
+    )
     assert response.status_code == 302
     assert response.url == page
     assert 'data-testid="supplement-panel"' not in client.get(page).content.decode()

@@ -9,6 +9,7 @@ from approvals.constants import PauseKind
 from approvals.services import tasks as svc
 from approvals.services.delivery import delivery_hand_over
 from approvals.services.sweep import clock_sweep
+from tests.factories import pdf_file
 
 WANG = "11010519491231002X"  # the citizen fixture's ID number
 
@@ -30,7 +31,9 @@ def walk_case(*, case, approver, colleague, head, clerk, citizen, capture):
     extension = svc.extension_request(task=task, actor=approver, days=3, reason="需现场核查")
     svc.extension_decide(extension=extension, actor=head, approve=True)
     svc.task_request_supplement(task=task, actor=approver, items=["补充租赁合同"])
-    svc.supplement_receive(application=case, actor=citizen.user, note="已补充合同")
+    svc.supplement_receive(
+        application=case, actor=citizen.user, note="已补充合同", files=[(1, pdf_file("合同.pdf"))]
+    )
     with capture(execute=True):
         svc.task_approve(task=task, actor=approver, opinion="材料齐全，符合条件。")
         svc.task_approve(task=case.tasks.get(stage=2), actor=approver, opinion="同意。")
