@@ -39,8 +39,11 @@ from tests.factories import (
     accept_case,
     accept_case_in_the_past,
     department,
+    exe_bytes,
     make_approver,
     make_version,
+    pdf_bytes,
+    png_bytes,
 )
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -314,8 +317,17 @@ def test_citizen_reads_the_result_of_an_immediate_and_a_posted_case(
         context.close()
 
 
+def at_both_widths(browser, base, username, path):
+    """(label, page) signed in as ``username`` on ``path``, at 1280 and at 390 pixels."""
+    for label, viewport in [("1280", DESKTOP), ("390", PHONE)]:
+        context, page = signed_in(browser, viewport, base, username)
+        page.goto(f"{base}{path}")
+        yield label, page
+        context.close()
+
+
 def test_citizen_sees_what_a_department_asks_to_supplement(
-    live_server, browser, screenshots_dir, scene
+    live_server, browser, screenshots_dir, scene, tmp_path
 ):
     """审批补正中: the applicant's page of the case carries the 补正 card (the items, the
     department, never the approver) and its link to the supplement page; answered there,
@@ -381,14 +393,70 @@ def test_citizen_sees_what_a_department_asks_to_supplement(
             assert_no_squeezed_text(page, f"paused clocks, {name} page, {label}")
             shoot(page, screenshots_dir, f"approver-paused-{name}-{label}")
         context.close()
+    # The supplement page: one or more files per item, at both widths.
+    lease, seal, layout, bad = (
+        tmp_path / "租赁合同.pdf",
+        tmp_path / "合同盖章页.png",
+        tmp_path / "设备布局图.png",
+        tmp_path / "布局图.pdf",
+    )
+    case_page = f"/intake/my/{case.pk}/"
+    lease.write_bytes(pdf_bytes("lease"))
+    seal.write_bytes(png_bytes(40, 40))
+    layout.write_bytes(png_bytes(60, 40))
+    bad.write_bytes(exe_bytes())
+    for label, page in at_both_widths(browser, live_server.url, "e2e-citizen", case_page):
+        page.click("[data-testid=supplement-link]")
+        page.wait_for_load_state("networkidle")
+        for number in (1, 2):
+            expect(page.locator(f"input[type=file][name=item_{number}]")).to_have_attribute(
+                "multiple", ""
+            )
+        assert_fits_and_passes_axe(page, f"supplement page ({label})")
+        assert_no_squeezed_text(page, f"supplement page ({label})")
+        shoot(page, screenshots_dir, f"citizen-supplement-page-{label}")
     context, page = signed_in(browser, PHONE, live_server.url, "e2e-citizen")
-    page.goto(f"{live_server.url}/intake/my/{case.pk}/")
-    page.click("[data-testid=supplement-link]")
+    page.goto(f"{live_server.url}/approvals/cases/{case.pk}/supplement/")
+    # A refused file: nothing kept, what was typed stays, the page names what to choose again.
+    page.set_input_files("input[name=item_1]", [lease])
+    page.set_input_files("input[name=item_2]", [bad])
+    page.fill("#id_note", "已按要求补正")
+    page.click("button:has-text('我已补正，提交审查')")
     page.wait_for_load_state("networkidle")
+    expect(page.locator("main")).to_contain_text("内容不是 PDF、JPEG 或 PNG")
+    expect(page.locator("main")).to_contain_text("请重新选择以下文件：租赁合同.pdf")
+    assert page.input_value("#id_note") == "已按要求补正"
+    assert not case.supplement_files.exists()
+    assert_fits_and_passes_axe(page, "supplement page, a refused file (390)")
+    shoot(page, screenshots_dir, "citizen-supplement-refused-390")
+    page.set_input_files("input[name=item_1]", [lease, seal])
+    page.set_input_files("input[name=item_2]", [layout])
     page.click("button:has-text('我已补正，提交审查')")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(f"/intake/my/{case.pk}/")
     expect(page.locator("[data-testid=supplement-panel]")).to_have_count(0)
+    files = page.locator("[data-testid=supplement-files]")
+    expect(files).to_contain_text("3 个文件")
+    expect(files).to_contain_text("设备布局图.png")
+    assert_fits_and_passes_axe(page, "citizen case page with supplement files (390)")
+    shoot(page, screenshots_dir, "citizen-supplement-files-390")
+    context.close()
+    assert case.supplement_files.count() == 3
+    # The approver sees them on the task page, marked 补正材料 with the time.
+    task_page = f"/approvals/tasks/{task.pk}/"
+    for label, page in at_both_widths(browser, live_server.url, "e2e-approver", task_page):
+        files = page.locator("[data-testid=supplement-files]")
+        expect(files).to_contain_text("补正材料")
+        expect(files).to_contain_text("3 个文件")
+        expect(files).to_contain_text("第 1 项：补充提交经营场所租赁合同原件")
+        expect(files.locator(".supplement-link")).to_have_count(3)
+        assert_fits_and_passes_axe(page, f"task page with supplement files ({label})")
+        assert_no_squeezed_text(page, f"task page with supplement files ({label})")
+        files.scroll_into_view_if_needed()
+        shoot(page, screenshots_dir, f"approver-supplement-files-{label}")
+        with page.expect_popup() as opened:
+            files.locator(".supplement-link").first.click()
+        assert "/supplement-files/" in opened.value.url
 
 
 def test_the_task_page_keeps_a_refused_supplement_and_answers_a_escalation(
