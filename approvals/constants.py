@@ -119,6 +119,7 @@ class ApprovalEvent(models.TextChoices):
     CLAIMED = "task_claimed", _("认领")
     RELEASED = "task_released", _("退回待办")
     REASSIGNED = "task_reassigned", _("改派")
+    TAKEN_OVER = "task_taken_over", _("负责人接办")
     APPROVED = "task_approved", _("审查同意")
     DENIED = "task_denied", _("审查不同意")
     SPECIAL_STARTED = "special_started", _("启动特别程序")

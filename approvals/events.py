@@ -3,9 +3,9 @@ from ``ApprovalsConfig.ready()``: intake stores and labels them without importin
 approvals.
 
 ``public_message`` says whether the applicant may read the event's message. Internal
-acts (认领, 改派, 退回, a step's opinion, a pending or refused extension, 督办) name staff
-or concern only the departments: the applicant sees their label, time and department,
-never the message. The former records (``note`` rows with the name in
+acts (认领, 改派, 退回, 接办, a step's opinion, a pending or refused extension, 督办)
+name staff or concern only the departments: the applicant sees their label, time and
+department, never the message. The former records (``note`` rows with the name in
 ``details["approvals"]``) were converted by migration approvals 0005.
 """
 
@@ -25,6 +25,7 @@ _INTERNAL = {
     E.CLAIMED: "bi-person-check",
     E.RELEASED: "bi-arrow-return-left",
     E.REASSIGNED: "bi-people",
+    E.TAKEN_OVER: "bi-person-up",
     E.APPROVED: "bi-check2-square",
     E.DENIED: "bi-x-square",
     E.EXTENSION_REQUESTED: "bi-hourglass",

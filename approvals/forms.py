@@ -77,6 +77,17 @@ class ExtensionDecideForm(BootstrapForm):
     note = forms.CharField(label="说明", max_length=300, required=False)
 
 
+class TakeOverForm(VersionedForm):
+    """接办: a department head takes over a task someone else claimed."""
+
+    reason = forms.CharField(
+        label="接办理由",
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "如：原认领人休假"}),
+        help_text="记入办理过程（仅工作人员可见），并告知原认领人。",
+    )
+
+
 class ReassignForm(VersionedForm):
     assignee = forms.IntegerField(label="改派给")
 

@@ -18,6 +18,8 @@ class TaskMove(models.TextChoices):
     CLAIM = "claim", _("认领")
     RELEASE = "release", _("退回待办")
     REASSIGN = "reassign", _("改派")
+    # A department head takes over a task another approver claimed (接办).
+    TAKE_OVER = "take_over", _("接办")
     # A supplement request or a special procedure taken on an unclaimed task makes the
     # actor its assignee; on a claimed task it changes nothing.
     TAKE = "take", _("接手办理")
@@ -45,6 +47,7 @@ TASK_TRANSITIONS: dict[tuple[str, str], str] = {
     (T.CLAIMED, TaskMove.RELEASE): T.OPEN,
     (T.OPEN, TaskMove.REASSIGN): T.CLAIMED,
     (T.CLAIMED, TaskMove.REASSIGN): T.CLAIMED,
+    (T.CLAIMED, TaskMove.TAKE_OVER): T.CLAIMED,
     (T.OPEN, TaskMove.TAKE): T.CLAIMED,
     (T.CLAIMED, TaskMove.TAKE): T.CLAIMED,
     (T.OPEN, TaskMove.APPROVE): T.COMPLETED,

@@ -132,6 +132,7 @@ TASK_FORMS = {
     "special-end": ("special_end_form", forms.SpecialEndForm, "special_end"),
     "extension": ("extension_form", forms.ExtensionRequestForm, "extension"),
     "terminate": ("terminate_form", forms.TerminateForm, "terminate"),
+    "take-over": ("take_over_form", forms.TakeOverForm, "take_over"),
 }
 
 
@@ -162,6 +163,7 @@ TASK_ACTIONS = {
     "claim": (None, "已认领，请尽快办理。"),
     "release": (None, "已退回部门待办。"),
     "reassign": (forms.ReassignForm, "已改派。"),
+    "take-over": (forms.TakeOverForm, "已接办，原认领人已收到通知。请尽快办理。"),
     "approve": (forms.ApproveForm, "已提交审查意见。"),
     "deny": (forms.DenyForm, "已作出不予许可决定，决定书正在生成。"),
     "supplement": (forms.SupplementForm, "已要求申请人补正，时限暂停。"),
@@ -186,6 +188,8 @@ def _run_task_action(request, task, action: str, data: dict):
         if assignee is None:
             raise ValidationError("请选择改派的审批人员。")
         return task_services.task_reassign(**common, assignee=assignee)
+    if action == "take-over":
+        return task_services.task_take_over(**common, reason=data["reason"])
     if action == "approve":
         return task_services.task_approve(**common, opinion=data["opinion"])
     if action == "deny":

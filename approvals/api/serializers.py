@@ -23,6 +23,7 @@ from ..services.tasks import (
     LEGAL_BASIS_MAX_LENGTH,
     RECEIVE_NOTE_MAX_LENGTH,
     SUPPLEMENT_NOTE_MAX_LENGTH,
+    TAKEOVER_REASON_MAX_LENGTH,
 )
 
 
@@ -236,6 +237,15 @@ class VersionSerializer(serializers.Serializer):
 class ReassignSerializer(VersionSerializer):
     assignee = serializers.IntegerField(
         label="改派对象", help_text="改派给的用户 id（须可以该部门名义审批）"
+    )
+
+
+class TakeOverSerializer(VersionSerializer):
+    reason = serializers.CharField(
+        label="接办理由",
+        max_length=TAKEOVER_REASON_MAX_LENGTH,
+        allow_blank=True,
+        help_text="必填，如“原认领人休假”；记入办理过程（仅工作人员可见）并告知原认领人",
     )
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("tasks/<id:pk>/claim/", views.TaskClaimApi.as_view(), name="api-task-claim"),
     path("tasks/<id:pk>/release/", views.TaskReleaseApi.as_view(), name="api-task-release"),
     path("tasks/<id:pk>/reassign/", views.TaskReassignApi.as_view(), name="api-task-reassign"),
+    path("tasks/<id:pk>/take-over/", views.TaskTakeOverApi.as_view(), name="api-task-take-over"),
     path("tasks/<id:pk>/decide/", views.TaskDecideApi.as_view(), name="api-task-decide"),
     path(
         "tasks/<id:pk>/supplement/", views.TaskSupplementApi.as_view(), name="api-task-supplement"

@@ -1,6 +1,6 @@
 """The approver's acts on a task, one service each (HackSoft style): claim, release,
-reassign, approve, deny, return for supplement (补正), special procedures (特别程序,
-行政许可法 art. 45), extensions (延期, art. 42).
+reassign, a head's takeover (接办), approve, deny, return for supplement (补正), special
+procedures (特别程序, 行政许可法 art. 45), extensions (延期, art. 42).
 
 Each service locks the case and then the task (``common.lock_task``), re-checks that the
 actor acts for the task's department (django-guardian), guards the state, writes what
@@ -75,6 +75,7 @@ SUPPLEMENT_NOTE_MAX_LENGTH = 500
 SUPPLEMENT_ITEM_MAX_LENGTH = 200
 RECEIVE_NOTE_MAX_LENGTH = 280
 EXTENSION_NOTE_MAX_LENGTH = 280
+TAKEOVER_REASON_MAX_LENGTH = 200
 EXTENSION_MAX_DAYS_JOINT = 15
 
 
@@ -152,6 +153,28 @@ def _spent_days(task: Task) -> int:
 # --- claim, release, reassign ---------------------------------------------------------
 
 
+def _assign(
+    task: Task, application, actor, assignee: User, how: str, message: str, action: str, **details
+):
+    """``task`` moves (``how``: a ``TaskMove``) to ``assignee`` from now, with its event."""
+    move(task, how)
+    task.assignee = assignee
+    task.claimed_at = timezone.now()
+    bump(task, "status", "assignee", "claimed_at")
+    _event(application, task, actor, message, action, **details)
+
+
+def _tell(recipient: User, task: Task, application, title: str, after: str = "") -> None:
+    """Tell ``recipient`` about ``task`` (its case, item and step, then ``after``), linking it."""
+    notify(
+        recipient=recipient,
+        title=title,
+        body=f"{application.case_number}“{application.item_version.name}”：{task.name}{after}",
+        url=reverse("approvals:task", args=[task.pk]),
+        reference=application.case_number or "",
+    )
+
+
 @transaction.atomic
 def task_claim(*, task: Task, actor: User, expected_version: int | None = None) -> Task:
     """认领: the actor takes the task; nobody else in the department works on it."""
@@ -162,11 +185,15 @@ def task_claim(*, task: Task, actor: User, expected_version: int | None = None) 
         raise ApprovalError("您已认领该任务。", code="already_yours")
     if task.assignee_id:
         raise TaskConflict(f"该任务已由{person(task.assignee)}认领。")
-    move(task, TaskMove.CLAIM)
-    task.assignee = actor
-    task.claimed_at = timezone.now()
-    bump(task, "status", "assignee", "claimed_at")
-    _event(application, task, actor, f"{person(actor)}认领“{task.name}”", E.CLAIMED)
+    _assign(
+        task,
+        application,
+        actor,
+        actor,
+        TaskMove.CLAIM,
+        f"{person(actor)}认领“{task.name}”",
+        E.CLAIMED,
+    )
     return task
 
 
@@ -221,24 +248,61 @@ def task_reassign(
             f"改派对象没有以“{task.department.name}”名义审批的权限，不能改派给其办理。",
             code="assignee",
         )
-    move(task, TaskMove.REASSIGN)
-    task.assignee = assignee
-    task.claimed_at = timezone.now()
-    bump(task, "status", "assignee", "claimed_at")
-    _event(
-        application,
+    _assign(
         task,
+        application,
         actor,
+        assignee,
+        TaskMove.REASSIGN,
         f"“{task.name}”改派给{person(assignee)}",
         E.REASSIGNED,
         assignee=assignee.pk,
     )
-    notify(
-        recipient=assignee,
-        title="您有一件改派的审批任务",
-        body=f"{application.case_number}“{application.item_version.name}”：{task.name}",
-        url=reverse("approvals:task", args=[task.pk]),
-        reference=application.case_number or "",
+    _tell(assignee, task, application, "您有一件改派的审批任务")
+    return task
+
+
+@transaction.atomic
+def task_take_over(
+    *, task: Task, actor: User, reason: str, expected_version: int | None = None
+) -> Task:
+    """接办: a department head takes over a task another approver of the department
+    claimed (the approver is on leave, ill, moved): one act where 退回待办 and 认领 were
+    two, with the reason in the case record (staff only: the applicant sees the act's
+    label and the department) and the previous assignee told."""
+    task, application = lock_task(task, expected_version=expected_version)
+    require_acts_for(actor, task.department)
+    if not is_department_head(actor, task.department):
+        raise ApprovalPermissionDenied(
+            f"只有{task.department.name}的负责人可以接办他人认领的任务；"
+            "如需转交，请联系认领人或部门负责人改派。"
+        )
+    require_open(task)
+    if not task.assignee_id:
+        raise ApprovalError("该任务尚未被认领，无需接办；要办理请直接认领。", code="not_claimed")
+    if task.assignee_id == actor.pk:
+        raise ApprovalError("该任务已由您认领，无需接办，可直接办理。", code="already_yours")
+    reason = require_text(
+        reason, "请填写接办理由（如：原认领人休假）。", max_length=TAKEOVER_REASON_MAX_LENGTH
+    )
+    previous = task.assignee
+    _assign(
+        task,
+        application,
+        actor,
+        actor,
+        TaskMove.TAKE_OVER,
+        f"“{task.name}”由部门负责人接办（原认领人 {person(previous)}）：{reason}",
+        E.TAKEN_OVER,
+        previous_assignee=previous.pk,
+        reason=reason,
+    )
+    _tell(
+        previous,
+        task,
+        application,
+        "您认领的审批任务已由部门负责人接办",
+        f"已由{person(actor)}接办，理由：{reason}",
     )
     return task
 
