@@ -154,11 +154,12 @@ def _spent_days(task: Task) -> int:
 
 
 def _assign(
-    task: Task, application, actor, assignee: User, how: str, message: str, action: str, **details
+    task: Task, application, actor, to: User, how: str, message: str, action: str, **details
 ):
-    """``task`` moves (``how``: a ``TaskMove``) to ``assignee`` from now, with its event."""
+    """``task`` moves (``how``: a ``TaskMove``) to the user ``to`` from now, with its
+    event (``details``: the event's)."""
     move(task, how)
-    task.assignee = assignee
+    task.assignee = to
     task.claimed_at = timezone.now()
     bump(task, "status", "assignee", "claimed_at")
     _event(application, task, actor, message, action, **details)
