@@ -40,6 +40,7 @@ from .constants import (
     ExtensionAuthority,
     ExtensionStatus,
     Light,
+    PauseKind,
     TaskStatus,
 )
 from .models import Clock, ClockPause, Delivery, Escalation, Extension, Task
@@ -458,6 +459,34 @@ class TaskPage:
     colleagues: list[User]  # whom the user may reassign the task to: not the user himself
     tolerated: list[tuple]
     escalations: list["CaseEscalation"]  # the case's 督办, answerable where the user may
+    acts: frozenset[str]  # the forms of acts the page offers (``task_acts``)
+
+
+def task_acts(
+    task: Task, application: Application, pause, extension: bool, *, mine: bool, head: bool
+) -> frozenset[str]:
+    """The acts with a form (``approvals.views.TASK_FORMS``) the task page offers: the
+    template shows a form when its act is here, and a refused post whose act is no
+    longer here (the task moved on) keeps what was typed above the page's acts.
+    ``pause``: the case's running pause; ``extension``: False when none may be asked
+    (one pending, the statutory limit passed); ``mine``: the task is the user's,
+    ``head``: the user heads its department."""
+    if task.status not in (TaskStatus.OPEN, TaskStatus.CLAIMED):
+        return frozenset()
+    if task.assignee_id and not mine:
+        return frozenset({"take-over"} if head else ())
+    acts = set()
+    if application.status != CaseStatus.SUPPLEMENT_REQUESTED:
+        if pause is not None:
+            if pause.kind != PauseKind.SUPPLEMENT:
+                acts.add("special-end")
+        elif application.status == CaseStatus.IN_APPROVAL:
+            acts |= {"approve", "deny", "supplement", "special-start"}
+    if application.status in (CaseStatus.IN_APPROVAL, CaseStatus.SUPPLEMENT_REQUESTED):
+        acts.add("terminate")
+        if extension:
+            acts.add("extension")
+    return frozenset(acts)
 
 
 def task_page_for(*, user: User, task: Task) -> TaskPage:
@@ -465,6 +494,12 @@ def task_page_for(*, user: User, task: Task) -> TaskPage:
     application = task.application
     calendar = current_calendar()
     clocks = case_clocks_left(application, calendar=calendar)
+    is_mine = task.assignee_id == user.pk
+    is_head = is_department_head(user, task.department)
+    pause = task_services.running_pause(application)
+    pending_extension = application.extensions.filter(status=ExtensionStatus.REQUESTED).first()
+    limit_passed = task_services.statutory_limit_passed(application)
+    may_extend = pending_extension is None and limit_passed is None
     return TaskPage(
         left=time_left(task.clock, calendar=calendar),
         clocks=clocks,
@@ -474,17 +509,17 @@ def task_page_for(*, user: User, task: Task) -> TaskPage:
         supplement_files=supplement_files_of(application),
         notices=application.notices.order_by("issued_at", "id"),
         attorney=(agent_of(application) or {}).get("power_of_attorney"),
-        pending_extension=application.extensions.filter(status=ExtensionStatus.REQUESTED).first(),
+        pending_extension=pending_extension,
         extension_limit=task_services.extension_limit(application),
         extension_authority=ExtensionAuthority(
             task_services.extension_authority(application)
         ).label,
-        statutory_limit_passed=task_services.statutory_limit_passed(application),
-        is_mine=task.assignee_id == user.pk,
+        statutory_limit_passed=limit_passed,
+        is_mine=is_mine,
         is_open=task.status in (TaskStatus.OPEN, TaskStatus.CLAIMED),
-        is_head=is_department_head(user, task.department),
+        is_head=is_head,
         in_approval=application.status == CaseStatus.IN_APPROVAL,
-        pause=task_services.running_pause(application),
+        pause=pause,
         colleagues=[
             u
             for u in _department_approvers(task.department)
@@ -492,6 +527,7 @@ def task_page_for(*, user: User, task: Task) -> TaskPage:
         ],
         tolerated=tolerated_owed(application, calendar=calendar),
         escalations=case_escalations_for(user=user, application=application),
+        acts=task_acts(task, application, pause, may_extend, mine=is_mine, head=is_head),
     )
 
 

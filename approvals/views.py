@@ -44,9 +44,10 @@ from jinpu_portal.refusals import (
     act_form,
     attempt,
     error_text,
-    flash_form_errors,
+    form_error_texts,
     page_forms,
     refusal_status,
+    typed_text,
 )
 from jinpu_portal.views import found_or_404, page_context
 
@@ -134,22 +135,50 @@ TASK_FORMS = {
     "terminate": ("terminate_form", forms.TerminateForm, "terminate"),
     "take-over": ("take_over_form", forms.TakeOverForm, "take_over"),
 }
+#: The services' refusals of a form's act by the field they are about (their codes, per
+#: act); any other refusal (a conflict, a rule of the case) is shown above the form.
+_REASON = {"required": "reason", "too_long": "reason"}
+TASK_FIELDS = {
+    "approve": {"required": "opinion", "too_long": "opinion"},
+    "deny": {"required": "reason"},
+    "supplement": {"items": "items"},
+    "special-start": {**_REASON, "kind": "kind", "expected_days": "expected_days"},
+    "special-end": {"required": "result", "too_long": "result"},
+    "extension": {**_REASON, "days": "days", "limit": "days"},
+    "terminate": _REASON,
+    "take-over": _REASON,
+}
 
 
-def _task_page(request, task, *, refused: str = "", status: int = 200):
-    """The task page. ``refused``: the action of a post the form or the service refused:
-    its form is shown opened, with what the approver typed and its errors, carrying the
-    task's version of now (the page shows the task as it is now), so nothing typed is
-    lost and it can be sent again."""
+def _task_page(request, task, *, refused: str = "", error=None, status: int = 200):
+    """The task page. ``refused``: the action of a post the form or the service refused
+    (``error``: the service's refusal): its form is shown opened, with what the approver
+    typed and the error next to its field or above it, carrying the task's version of
+    now (the page shows the task as it is now), so nothing typed is lost and it can be
+    sent again. When the page no longer offers that act (the task moved on: decided,
+    taken by a colleague), or the act has no form (认领, 退回, 改派), the refusal is said
+    above the acts, with what was typed, to copy."""
+    page = task_page_for(user=request.user, task=task)
+    offered = refused in TASK_FORMS and refused in page.acts
     context = {
         "task": task,
         "application": task.application,
-        **page_context(task_page_for(user=request.user, task=task)),
+        **page_context(page),
         **page_forms(
-            request, TASK_FORMS, refused=refused, version_field="version", version=task.lock_version
+            request,
+            TASK_FORMS,
+            refused=refused if offered else "",
+            version_field="version",
+            version=task.lock_version,
+            error=error,
+            fields=TASK_FIELDS.get(refused),
         ),
-        "open_act": refused or "approve",
+        "open_act": refused if offered else "approve",
     }
+    if refused and not offered:
+        context["refused_error"] = error_text(error) if error is not None else "未能提交。"
+        if refused in TASK_FORMS:
+            context["kept_text"] = typed_text(request, TASK_FORMS[refused][1])
     return render(request, "approvals/task_detail.html", context, status=status)
 
 
@@ -220,6 +249,10 @@ def _run_task_action(request, task, action: str, data: dict):
 @role_required(Role.APPROVER)
 @require_POST
 def task_action(request, pk, action):
+    """An act on the task. Refused, the task page comes back as it is now with what was
+    typed and the refusal (``_task_page``): 400 for the form's errors or a rule, 409
+    when someone else moved the task meanwhile (a stale version, ``TaskConflict``), 403
+    when the approver may not do it (接办 by anyone but the department's head)."""
     if action not in TASK_ACTIONS:
         raise Http404
     task = _task_or_404(request, pk)
@@ -228,25 +261,22 @@ def task_action(request, pk, action):
     if form_class is not None:
         form = form_class(request.POST)
         if not form.is_valid():
-            flash_form_errors(request, form)
-            return _refused(request, pk, action)
+            # A form the page has not (改派's choice): its errors, said above the acts.
+            said = None if action in TASK_FORMS else ValidationError(form_error_texts(form))
+            return _task_page(request, task, refused=action, error=said, status=400)
         data = form.cleaned_data
     else:
         version = request.POST.get("version", "")
         data["version"] = int(version) if version.isdigit() else None
-    if not act_and_say(request, success, _run_task_action, request, task, action, data):
-        return _refused(request, pk, action)
+    error = attempt(_run_task_action, request, task, action, data)
+    if error is not None:
+        status = 403 if isinstance(error, PermissionDenied) else refusal_status(error)
+        task = _task_or_404(request, pk)  # as it is now
+        return _task_page(request, task, refused=action, error=error, status=status)
+    messages.success(request, success)
     if action in ("approve", "deny", "release", "reassign", "terminate"):
         return redirect("approvals:inbox")
     return redirect("approvals:task", pk=task.pk)
-
-
-def _refused(request, pk, action: str):
-    """After a refused act: the page again, keeping what was typed into a form of text
-    (an opinion, a reason, the supplement's items); the other acts go back to the page."""
-    if action not in TASK_FORMS:
-        return redirect("approvals:task", pk=pk)
-    return _task_page(request, _task_or_404(request, pk), refused=action, status=400)
 
 
 # --- extensions ------------------------------------------------------------------------

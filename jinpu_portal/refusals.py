@@ -5,6 +5,7 @@ for a refused act, bound to what was typed (``act_form``, ``page_forms``), with 
 status (``refusal_status``). Services refuse with ``ValidationError`` (a rule, a state)
 or ``PermissionDenied`` (who asks); every app's pages say them the same way."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -36,12 +37,19 @@ def act_and_say(request, success: str, service, *args, **kwargs) -> bool:
     return True
 
 
-def flash_form_errors(request, form) -> None:
-    """Each of a form's errors as an error message, after its field's label."""
+def form_error_texts(form) -> list[str]:
+    """A form's errors, each after its field's label."""
+    texts = []
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
+        texts.extend(f"{label}：{error}" if label else error for error in errors)
+    return texts
+
+
+def flash_form_errors(request, form) -> None:
+    """Each of a form's errors as an error message, after its field's label."""
+    for text in form_error_texts(form):
+        messages.error(request, text)
 
 
 #: The codes of a service's refusal because someone else moved the object meanwhile: a
@@ -87,13 +95,23 @@ def act_form(
     return form
 
 
-def page_forms(request, spec: dict, *, refused: str, version_field: str, version) -> dict:
+def page_forms(
+    request,
+    spec: dict,
+    *,
+    refused: str,
+    version_field: str,
+    version,
+    error: ValidationError | PermissionDenied | None = None,
+    fields: dict[str, str] | None = None,
+) -> dict:
     """The forms of a page of several acts, by template variable. ``spec`` maps each act
     to (template variable, form class, prefix of its ids). The form of the ``refused``
     act is bound to what was posted, with ``version`` (the object's version of now: a
     lock version or an edit token) as its ``version_field``, and checked so its errors
-    show under its fields: nothing typed is lost and it can be sent again; the others
-    are blank, carrying ``version`` (``act_form``)."""
+    show under its fields, the service's refusal ``error`` next to the field ``fields``
+    maps its code to (above the fields when it maps none): nothing typed is lost and it
+    can be sent again; the others are blank, carrying ``version`` (``act_form``)."""
     return {
         name: act_form(
             request,
@@ -102,6 +120,20 @@ def page_forms(request, spec: dict, *, refused: str, version_field: str, version
             auto_id=f"{prefix}_%s",
             version_field=version_field,
             version=version,
+            error=error if act == refused else None,
+            fields=fields,
         )
         for act, (name, form_class, prefix) in spec.items()
     }
+
+
+def typed_text(request, form_class) -> str:
+    """What was typed into the text fields of ``form_class`` in the refused post, joined:
+    shown to copy when the act's form is no longer on the page (the object moved on)."""
+    return " ".join(
+        value
+        for name, field in form_class.base_fields.items()
+        if isinstance(field, forms.CharField)
+        and not isinstance(field.widget, forms.HiddenInput)
+        and (value := request.POST.get(name, "").strip())
+    )

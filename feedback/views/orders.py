@@ -118,28 +118,53 @@ ORDER_STEPS = {
 }
 
 
-def _order_page(request, order, *, refused: str = "", status: int = 200):
-    """The order page. ``refused``: the action of a post the form or the service refused:
-    its form shows what was typed and its errors, carrying the order's step of now (the
-    page shows the order as it is now), so nothing typed is lost and it can be sent
-    again; an appeal's evidence file is chosen again (a browser cannot keep it)."""
+#: The refusals of each step by the field they are about (their codes); any other
+#: (a colleague acted meanwhile, the order's state) is shown above the form.
+ORDER_FIELDS = {
+    "call-back": {"invalid": "finding", "required": "note", "too_long": "note"},
+    "reply": {"required": "text", "too_long": "text"},
+    "return-visit": {"invalid": "level", "too_long": "note"},
+    "appeal": {"too_long": "reason"},
+    "rule": {"required": "text", "too_long": "text"},
+}
+
+
+def _offered(page, order, act: str) -> bool:
+    """Whether the order page (``page``, as ``order_page_for`` found it) shows the form
+    of ``act``: a step to the owning unit (the ruling to a supervisor) while the order
+    is at it, the appeal while one may be filed."""
+    if act == "appeal":
+        return page.can_appeal
+    who = page.is_supervisor if act == "rule" else page.is_owner
+    return who and order.status == ORDER_STEPS[act]
+
+
+def _order_page(request, order, *, refused: str = "", error=None, status: int = 200):
+    """The order page. ``refused``: the action of a post the form or the service refused
+    (``error``: the service's refusal): its form shows what was typed and the error next
+    to its field or above it, carrying the order's step of now (the page shows the order
+    as it is now), so nothing typed is lost and it can be sent again; an appeal's
+    evidence file is chosen again (a browser cannot keep it)."""
+    page = order_page_for(user=request.user, order=order)
     context = {
         **_rating_context(order),
-        **page_context(order_page_for(user=request.user, order=order)),
+        **page_context(page),
         **page_forms(
             request,
             ORDER_FORMS,
             refused=refused,
             version_field="seen",
             version=svc.order_token(order),
+            error=error,
+            fields=ORDER_FIELDS.get(refused),
         ),
         "open_act": refused,
     }
-    # The step moved on meanwhile (its form is no longer on the page): what was typed is
-    # shown above, to copy, not lost.
-    step = ORDER_STEPS.get(refused)
-    if step is not None and order.status != step:
-        context["kept_text"] = (request.POST.get("text") or request.POST.get("note") or "").strip()
+    # The act's form is not on the page (the step moved on meanwhile, or it is not the
+    # user's): the refusal and what was typed are shown above, to copy, not lost.
+    if refused and not _offered(page, order, refused):
+        context["kept_text"] = refusals.typed_text(request, ORDER_ACTIONS[refused][0])
+        context["kept_error"] = error_text(error) if error is not None else ""
     return render(request, "feedback/orders_detail.html", context, status=status)
 
 
@@ -171,19 +196,23 @@ def _run_order_action(request, order, action: str, data: dict):
 @role_required(*FEEDBACK_STAFF)
 @require_POST
 def order_action(request, pk, action):
+    """A step of the order. Refused (the form's errors, a rule, someone else's step
+    meanwhile), the page comes back as it is now with what was typed and the error next
+    to it (``_order_page``): 400, or 409 when a colleague moved the order meanwhile."""
     if action not in ORDER_ACTIONS:
         raise Http404
     order = _order_or_404(request, pk)
     form_class, _, success = ORDER_ACTIONS[action]
     form = form_class(request.POST, request.FILES)
-    if not form.is_valid():
-        flash_form_errors(request, form)
-        return _order_page(request, _order_or_404(request, pk), refused=action, status=400)
-    data = form.cleaned_data
-    if not act_and_say(request, success, _run_order_action, request, order, action, data):
-        # Refused: the page again, as it is now, keeping what was typed.
-        return _order_page(request, _order_or_404(request, pk), refused=action, status=400)
-    return redirect("feedback:order", pk=order.pk)
+    error = None
+    if form.is_valid():
+        error = refusals.attempt(_run_order_action, request, order, action, form.cleaned_data)
+        if error is None:
+            messages.success(request, success)
+            return redirect("feedback:order", pk=order.pk)
+    status = refusals.refusal_status(error, conflicts=MOVED_MEANWHILE)
+    order = _order_or_404(request, pk)  # as it is now
+    return _order_page(request, order, refused=action, error=error, status=status)
 
 
 # --- the citizen's online return visit ----------------------------------------------------
@@ -307,31 +336,55 @@ def appeal_detail(request, pk):
 # --- 回头看 --------------------------------------------------------------------------------
 
 
+#: The refusals of a new 回头看 batch by the field they are about (their codes); one
+#: about none (no case in the period) is shown above the fields.
+BATCH_FIELDS = {"required": "title", "too_long": "title", "invalid": "period_end"}
+#: A conflict there: the same form's first post still being saved (a double click).
+BATCH_CONFLICTS = refusals.CONFLICT_CODES | {"duplicate_submission"}
+
+
 @role_required(Role.SUPERVISOR)
 @require_http_methods(["GET", "POST"])
 def reviews(request):
-    """回头看: the supervisor's batches and the form to open one over a period."""
+    """回头看: the supervisor's batches and the form to open one over a period. A refused
+    batch (the form's errors, a period with nothing to review, a title too long) shows
+    the page again with the title and dates typed and the error next to them (400; 409
+    for a conflict); the same form posted twice shows the batch the first post opened."""
     form = forms.ReviewBatchForm(request.POST or None, auto_id="batch_%s")
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = svc.review_batch_open(actor=request.user, **form.cleaned_data)
-        except DuplicateSubmission as error:
-            first = error.made
-            if isinstance(first, ReviewBatch):
-                messages.warning(
-                    request, f"{error_text(error)}首次提交已开展“{first.title}”，即本页。"
-                )
-                return redirect("feedback:review", pk=first.pk)
-            messages.error(request, error_text(error))
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, error_text(error))
-        else:
-            messages.success(request, f"已开展回头看，共 {batch.entries.count()} 件。")
-            return redirect("feedback:review", pk=batch.pk)
+    status = 200
+    if request.method == "POST":
+        error = None
+        if form.is_valid():
+            try:
+                batch = svc.review_batch_open(actor=request.user, **form.cleaned_data)
+            except DuplicateSubmission as duplicate:
+                first = duplicate.made
+                if isinstance(first, ReviewBatch):
+                    messages.warning(
+                        request, f"{error_text(duplicate)}首次提交已开展“{first.title}”，即本页。"
+                    )
+                    return redirect("feedback:review", pk=first.pk)
+                error = duplicate
+            except (ValidationError, PermissionDenied) as refusal:
+                error = refusal
+            else:
+                messages.success(request, f"已开展回头看，共 {batch.entries.count()} 件。")
+                return redirect("feedback:review", pk=batch.pk)
+        form = refusals.act_form(
+            request,
+            forms.ReviewBatchForm,
+            refused=True,
+            auto_id="batch_%s",
+            error=error,
+            fields=BATCH_FIELDS,
+        )
+        status = refusals.refusal_status(error, conflicts=BATCH_CONFLICTS)
     page = Paginator(review_batch_list_for(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "feedback/orders_reviews.html", {"page": page, "form": form})
+    return render(
+        request, "feedback/orders_reviews.html", {"page": page, "form": form}, status=status
+    )
 
 
 def _review_batch_or_404(request, pk):

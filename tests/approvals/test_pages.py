@@ -200,23 +200,80 @@ def test_a_refused_act_keeps_what_was_typed(client, accept, sequential_version, 
     assert "<details open>" in html
 
     # A form error (no reason for a refusal): the deny form opened, its error under it.
-    response = client.post(f"{url}deny/", {"version": task.lock_version, "reason": " "})
+    response = client.post(
+        f"{url}deny/", {"version": task.lock_version, "reason": " ", "legal_basis": "第三十八条"}
+    )
     assert response.status_code == 400
-    assert 'id="act-deny" class="accordion-collapse collapse show"' in response.content.decode()
+    html = response.content.decode()
+    assert 'id="act-deny" class="accordion-collapse collapse show"' in html
+    assert 'value="第三十八条"' in html
+    reason = html[html.index('for="deny_reason"') : html.index('for="deny_legal_basis"')]
+    assert "该字段是必填项。" in reason
 
     # Someone else moved the task meanwhile: the opinion stays, with the version of now,
     # so the approver, now seeing the task as it is, can send it again.
+    # A 409, the refusal above the opinion in its form (not a message atop the page).
     seen = task.lock_version
     Task.objects.filter(pk=task.pk).update(lock_version=seen + 1)
     response = client.post(f"{url}approve/", {"version": seen, "opinion": "材料齐全，同意。"})
-    assert response.status_code == 400
+    assert response.status_code == 409
     html = response.content.decode()
     assert "材料齐全，同意。</textarea>" in html
     assert f'name="version" value="{seen + 1}"' in html
+    form = html[html.index('id="act-approve"') : html.index('id="act-supplement"')]
+    assert "该任务刚被李审批认领或更新" in form
     response = client.post(f"{url}approve/", {"version": seen + 1, "opinion": "材料齐全，同意。"})
     assert response.status_code == 302
     task.refresh_from_db()
     assert (task.status, task.opinion) == ("completed", "材料齐全，同意。")
+
+
+def test_a_task_moved_on_meanwhile_is_a_409_that_keeps_the_typed_text(
+    client, accept, sequential_version, spj_approver, spj_colleague
+):
+    """A colleague decided the task (its forms are gone) or claimed it first: the page
+    comes back as it is now with 409, the refusal above the acts and, for a form of
+    text, what was typed there to copy."""
+    task = accept(sequential_version).tasks.get()
+    url = f"/approvals/tasks/{task.pk}/"
+    client.force_login(spj_colleague)
+    # Claimed by a colleague a moment before: 认领 (no form) says so, above the acts.
+    task_claim(task=task, actor=spj_approver)
+    response = client.post(f"{url}claim/", {"version": 0})
+    assert response.status_code == 409
+    html = response.content.decode()
+    alert = html[html.index('id="refused-act"') : html.index('id="timeline"')]
+    assert "该任务刚被李审批认领或更新" in alert
+    # Decided by the colleague meanwhile: the decision forms are gone, the opinion stays.
+    task_approve(task=task, actor=spj_approver, opinion="同意")
+    response = client.post(f"{url}approve/", {"version": 1, "opinion": "经核查，材料齐全。"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'id="act-approve"' not in html
+    alert = html[html.index('id="refused-act"') : html.index('id="timeline"')]
+    assert "已由李审批办理完毕" in alert
+    assert "经核查，材料齐全。" in alert
+    task.refresh_from_db()
+    assert task.opinion == "同意"
+
+
+def test_a_rule_of_the_case_is_a_400_next_to_its_field(
+    client, accept, sequential_version, spj_approver
+):
+    task = accept(sequential_version).tasks.get()
+    client.force_login(spj_approver)
+    response = client.post(
+        f"/approvals/tasks/{task.pk}/approve/", {"version": 0, "opinion": "同意" * 1001}
+    )
+    assert response.status_code == 400  # the form's own check
+    response = client.post(
+        f"/approvals/tasks/{task.pk}/extension/", {"version": 0, "days": 11, "reason": "需评审。"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    days = html[html.index('for="extension_days"') : html.index('for="extension_reason"')]
+    assert "本次最多还可申请 10 个工作日" in days
+    assert 'id="refused-act"' not in html
 
 
 def test_reassign_offers_the_other_approvers_only(

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from approvals.constants import ApprovalEvent, TaskStatus
 from approvals.errors import ApprovalError, ApprovalPermissionDenied, TaskConflict
+from approvals.models import Task
 from approvals.services import tasks as svc
 from jinpu_portal.models import Notification
 from tests.concurrency import run_at_once
@@ -202,6 +203,44 @@ def test_the_head_takes_over_from_the_task_page(client, claimed, spj_approver, s
     assert 'id="btn-approve"' in html
     claimed.refresh_from_db()
     assert claimed.assignee == spj_head
+
+
+def test_a_refused_take_over_on_the_page_keeps_the_reason(
+    client, claimed, spj_approver, spj_colleague, spj_head
+):
+    url = f"/approvals/tasks/{claimed.pk}/take-over/"
+    # Not a head: 403, saying who may.
+    client.force_login(spj_colleague)
+    response = client.post(url, {"version": 1, "reason": REASON})
+    assert response.status_code == 403
+    assert "只有金普新区行政审批局的负责人可以接办" in response.content.decode()
+    client.force_login(spj_head)
+    # No reason: 400, the error under the field.
+    response = client.post(url, {"version": 1, "reason": " "})
+    assert response.status_code == 400
+    html = response.content.decode()
+    form = html[html.index('id="take-over"') : html.index("由我接办</button>")]
+    assert "该字段是必填项。" in form
+    # The approver moved the task meanwhile (still theirs): 409, the reason kept in the
+    # form with the version of now, the refusal above it.
+    Task.objects.filter(pk=claimed.pk).update(lock_version=2)
+    response = client.post(url, {"version": 1, "reason": REASON})
+    assert response.status_code == 409
+    html = response.content.decode()
+    form = html[html.index('id="take-over"') : html.index("由我接办</button>")]
+    assert "刚被李审批认领或更新" in form
+    assert f'value="{REASON}"' in form
+    assert 'name="version" value="2"' in form
+    # Given back meanwhile (no takeover on the page): claim it; the reason shown to copy.
+    svc.task_release(task=claimed, actor=spj_approver)
+    response = client.post(url, {"version": 3, "reason": REASON})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="take-over"' not in html
+    alert = html[html.index('id="refused-act"') : html.index('id="timeline"')]
+    assert "要办理请直接认领" in alert
+    assert REASON in alert
+    assert unchanged(claimed, None, 3)
 
 
 # --- two heads at once --------------------------------------------------------------------

@@ -504,6 +504,56 @@ def test_the_task_page_keeps_a_refused_supplement_and_answers_a_escalation(
     context.close()
 
 
+def test_a_head_takes_over_a_colleagues_task_from_the_task_page(
+    live_server, browser, screenshots_dir, scene
+):
+    """接办: the department head sees 由我接办 on a task a colleague claimed; sent from a
+    page the colleague's act overtook, it comes back (409) with the reason typed and the
+    refusal above it; sent again, the head holds the task and the timeline says whose it
+    was. At 1280 and 390 pixels: no sideways scroll, no serious axe finding."""
+    from approvals.services.tasks import task_claim, task_release
+
+    base = live_server.url
+    task = scene["case"].tasks.get()
+    make_approver(task.department, username="e2e-head", head=True, full_name="周局长")
+    task_claim(task=task, actor=scene["approver"])
+    reason = "原认领人李审批休假至下周一"
+    for label, viewport, options in (
+        ("1280", DESKTOP, {}),
+        ("390", PHONE, {"is_mobile": True}),
+    ):
+        context, page = signed_in(browser, viewport, base, "e2e-head", **options)
+        page.goto(f"{base}/approvals/tasks/{task.pk}/")
+        expect(page.locator("#take-over")).to_be_visible()
+        assert_fits_and_passes_axe(page, f"task page, take-over form, {label}")
+        shoot(page, screenshots_dir, f"head-task-take-over-{label}")
+        page.fill("#take_over_reason", reason)
+        task.refresh_from_db()
+        task_release(task=task, actor=scene["approver"])  # the colleague, meanwhile
+        task_claim(task=task, actor=scene["approver"])
+        with page.expect_navigation() as answer:
+            page.click("#btn-take-over")
+        assert answer.value.status == 409
+        page.wait_for_load_state("networkidle")
+        expect(page.locator("#take-over .alert-danger")).to_contain_text("刚被李审批认领或更新")
+        assert page.input_value("#take_over_reason") == reason
+        assert_fits_and_passes_axe(page, f"task page, refused take-over, {label}")
+        assert_no_squeezed_text(page)
+        shoot(page, screenshots_dir, f"head-task-take-over-refused-{label}")
+        context.close()
+
+    context, page = signed_in(browser, DESKTOP, base, "e2e-head")
+    page.goto(f"{base}/approvals/tasks/{task.pk}/")
+    page.fill("#take_over_reason", reason)
+    page.click("#btn-take-over")
+    page.wait_for_url(f"{base}/approvals/tasks/{task.pk}/")
+    expect(page.locator("#timeline")).to_contain_text("由部门负责人接办（原认领人 李审批）")
+    expect(page.locator("#btn-approve")).to_be_visible()
+    expect(page.locator("#take-over")).to_have_count(0)
+    shoot(page, screenshots_dir, "head-task-taken-over-1280")
+    context.close()
+
+
 def test_a_refused_extension_decision_keeps_the_reason_typed(
     live_server, browser, screenshots_dir, scene
 ):

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from accounts.authorization import agent_revoke
 from feedback.constants import Finding, OrderStatus, Stage
 from feedback.models import Appeal
-from feedback.services.orders import order_call_back, order_reply, order_token
+from feedback.services.orders import STALE_MESSAGE, order_call_back, order_reply, order_token
 from tests.factories import (
     CitizenFactory,
     accept_case,
@@ -332,15 +332,21 @@ def test_a_refused_order_action_keeps_what_was_typed(orders_scene, two_orders, c
     assert response.status_code == 400
     html = response.content.decode()
     assert f"{too_long}</textarea>" in html
-    assert "500" in html
+    # Under the field, once (not also flashed atop the page).
+    error = html[html.index(f"{too_long}</textarea>") : html.index('id="btn-reply"')]
+    assert "500" in error
+    assert html.count("目前字符数 560") == 1
 
     # Sent from a page of the step before (a colleague moved it since): the service
     # refuses; the answer stays, with the step of now, so it can be sent again.
     text = "已约谈当班人员并整改，向群众致歉。"
     response = client.post(reply, {"seen": first_step, "text": text})
-    assert response.status_code == 400
+    assert response.status_code == 409
     html = response.content.decode()
     assert f"{text}</textarea>" in html
+    # The refusal is in the reply's form, above the text (not a message atop the page).
+    form = html[html.index('id="actions"') : html.index(f"{text}</textarea>")]
+    assert STALE_MESSAGE in form
     assert f'name="seen" value="{order_token(intake)}"' in html
     intake.refresh_from_db()
     assert (intake.status, intake.reply) == (OrderStatus.RECTIFYING, "")
@@ -350,7 +356,7 @@ def test_a_refused_order_action_keeps_what_was_typed(orders_scene, two_orders, c
     order_reply(order=intake, actor=s.hall_clerk, text="已整改。")
     late = "另行补充：已调整窗口排班。"
     response = client.post(reply, {"seen": seen, "text": late})
-    assert response.status_code == 400
+    assert response.status_code == 409
     html = response.content.decode()
     assert 'id="kept-text"' in html
     assert late in html

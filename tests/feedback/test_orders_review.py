@@ -17,6 +17,7 @@ from feedback.constants import (
     VisitLevel,
 )
 from feedback.errors import FeedbackError, FeedbackPermissionDenied
+from feedback.models import ReviewBatch
 from feedback.services.orders import (
     appeal_decide,
     appeal_file,
@@ -164,6 +165,36 @@ def test_review_pages(orders_scene, november, client):
     assert client.get(batch_url).status_code == 404
     client.force_login(s.hall_clerk)
     assert client.get(reverse("feedback:reviews")).status_code == 403
+
+
+def test_a_refused_batch_keeps_what_was_typed(orders_scene, november, client):
+    """A batch the form or the service refuses (no title, the dates the wrong way round,
+    nothing to review in the period) shows the page again with the title and dates typed
+    and the error next to them (400), not a message over an emptied form; nothing opens."""
+    s = orders_scene
+    url = reverse("feedback:reviews")
+    client.force_login(s.spj_supervisor)
+    typed = {"title": "十二月回头看", "period_start": "2026-12-01", "period_end": "2026-12-31"}
+
+    # Nothing to review in December: 400, above the fields, everything typed kept.
+    html = refused(client, url, typed)
+    form = html[html.index('id="batch-form"') : html.index('for="batch_title"')]
+    assert "该期间内没有差评或回访不满意的办件。" in form
+    assert 'value="十二月回头看"' in html
+    assert 'value="2026-12-01"' in html
+    assert 'value="2026-12-31"' in html
+
+    # The dates the wrong way round: next to the end date.
+    html = refused(client, url, {**typed, "period_start": "2026-12-31", "period_end": "2026-12-01"})
+    start = html.index('for="batch_period_end"')
+    end = html[start : html.index("</form>", start)]
+    assert "截止日期不能早于起始日期" in end
+
+    # No title: the form's own error, a 400 too (it was a 200).
+    html = refused(client, url, {**typed, "title": ""})
+    title = html[html.index('for="batch_title"') : html.index('for="batch_period_start"')]
+    assert "该字段是必填项。" in title
+    assert not ReviewBatch.objects.exists()
 
 
 def test_a_refused_review_result_keeps_what_was_typed(

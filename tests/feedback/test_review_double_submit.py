@@ -64,7 +64,7 @@ def test_a_refused_period_may_be_corrected_and_posted_again(client, orders_scene
     # claimed the key: the claim rolls back with the rest.
     data = rendered_form(client, url, {**NOVEMBER, "period_end": "2026-10-01"})
     refused = client.post(url, data)
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "截止日期不能早于起始日期" in refused.content.decode()
     assert f'value="{data["submission"]}"' in refused.content.decode()
     assert not ReviewBatch.objects.exists()
