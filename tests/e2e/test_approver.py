@@ -622,9 +622,22 @@ def test_a_refused_hand_over_keeps_the_name_and_number_typed(
         assert page.input_value(f"#delivery{delivery.pk}_recipient_id_number") == wrong
         expect(page.locator(f"#delivery-errors-{delivery.pk}")).to_contain_text("不能出件")
         assert page.input_value("input[name=q]") == case.case_number
+        # 核验并登记领取 on one line, as tall as the inputs beside (or above) it.
+        button = page.locator(f"#delivery-form-{delivery.pk} button[type=submit]")
+        field = page.locator(f"#delivery{delivery.pk}_recipient_name")
+        assert button.bounding_box()["height"] <= field.bounding_box()["height"] + 1, label
         assert_fits_and_passes_axe(page, f"counter, refused hand-over, {label}")
         assert_no_squeezed_text(page)
         shoot(page, screenshots_dir, f"clerk-counter-hand-over-refused-{label}")
         context.close()
+    # A tablet's width: the name and the number side by side, wide enough, the button
+    # on one line below them.
+    context, page = signed_in(browser, {"width": 820, "height": 900}, base, clerk.username)
+    page.goto(f"{base}/approvals/counter/?q={case.case_number}")
+    button = page.locator(f"#delivery-form-{delivery.pk} button[type=submit]")
+    field = page.locator(f"#delivery{delivery.pk}_recipient_name")
+    assert button.bounding_box()["height"] <= field.bounding_box()["height"] + 1
+    assert field.bounding_box()["width"] >= 150
+    context.close()
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.PENDING
