@@ -9,7 +9,6 @@ import re
 
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
-from django.urls import reverse
 from django.utils import timezone
 
 from intake.constants import CaseAction, NoticeKind
@@ -153,13 +152,15 @@ def case_conclude(
     how = {
         "window": "结果文书制作完成后将通知您到任一政务服务大厅综合窗口领取",
         "post": "结果文书将邮寄至您填写的地址",
-        "electronic": "请登录后在“我的办件”中下载结果文书",
+        "electronic": "请登录后在“我的申请”中下载结果文书",
     }.get(application.delivery_method, "")
     applicant_notify(
         application,
         title="您的办件已办结" if approved else f"您的办件已办结（{verdict}）",
         body=f"“{version.name}”（办件编号 {application.case_number}）已办结：{verdict}。{how}。",
-        url=reverse("approvals:result", args=[application.pk]),
+        # The case page, with the result card (download, delivery) and the rating: a tap
+        # on the message is no download, which would also count as the delivery.
+        url=application.get_absolute_url(),
         reference=application.case_number or "",
     )
     case_decided.send(

@@ -211,6 +211,30 @@ def test_electronic_delivery_is_the_applicants_download(
     assert case.notices.filter(kind=NoticeKind.APPROVAL_DECISION, status="ready").exists()
 
 
+def test_the_concluded_message_opens_the_case_page_not_a_download(
+    client, accept, sequential_version, spj_approver, citizen, django_capture_on_commit_callbacks
+):
+    """A tap on 您的办件已办结 opens the applicant's case page (the result card, the
+    rating) and names the menu the citizen has (我的申请): it downloads nothing, so the
+    electronic delivery is still the applicant's own download."""
+    case = accept(sequential_version, delivery_method=DeliveryMethod.ELECTRONIC)
+    case = conclude(case, spj_approver, django_capture_on_commit_callbacks)
+    message = Notification.objects.get(recipient=citizen.user, title="您的办件已办结")
+    assert message.url == f"/intake/my/{case.pk}/"
+    assert "“我的申请”中下载结果文书" in message.body
+    assert "我的办件" not in message.body
+
+    client.force_login(citizen.user)
+    response = client.post(f"/intake/notifications/{message.pk}/open/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/intake/my/{case.pk}/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert f"/approvals/cases/{case.pk}/result/" in page.content.decode()  # 下载结果文书
+    case.delivery.refresh_from_db()
+    assert case.delivery.status == DeliveryStatus.PENDING
+
+
 def test_staff_download_does_not_count_as_delivery(
     accept, sequential_version, spj_approver, clerk, django_capture_on_commit_callbacks
 ):
