@@ -138,6 +138,7 @@ class StartForm(ApplyAsForm):
         super().__init__(
             *args, citizen=citizen, enterprises=enterprises, person=person, legal=legal, **kwargs
         )
+        self.serves_legal = legal  # the page says how one comes to act for an enterprise
         _style(self)
 
 

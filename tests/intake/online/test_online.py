@@ -17,6 +17,7 @@ from tests.factories import (
     accept_all,
     exe_bytes,
     make_clerk,
+    make_enterprise,
     make_item,
     pdf_bytes,
     pdf_file,
@@ -152,6 +153,32 @@ def test_applying_for_an_enterprise_one_does_not_represent_is_refused(
     with pytest.raises(IntakePermissionDenied):
         start_online(item, applicant, enterprise=foreign_enterprise)
     assert not Application.objects.exists()
+
+
+def test_start_page_says_how_one_comes_to_act_for_an_enterprise(client, applicant, item):
+    """No company is added online (accounts.views.ENTERPRISE_BY_WINDOW): the start page
+    says who may apply for one and how one becomes so, for an item of persons and legal
+    persons and for one of legal persons only; nothing of it for one of persons only, or
+    once the applicant represents a company."""
+    legal_only = make_item(name="排污许可证核发", service_object_codes=("2",))
+    person_only = make_item(name="临时救助", service_object_codes=("1",))
+    login(client, applicant)
+
+    def how(version):
+        html = client.get(f"/intake/apply/{version.item.code}/").content.decode()
+        found = re.search(r'data-testid="enterprise-how">(.*?)</(?:p|div)>', html, re.S)
+        return re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
+
+    for version in (item, legal_only):
+        text = how(version)
+        assert "添加" not in text, text  # nothing to add on 实名信息与企业
+        assert "法定代表人（首次请持营业执照和本人身份证到综合窗口登记）" in text
+        assert "经法定代表人授权的经办人" in text
+    assert "该事项面向法人办理，您还不能代表任何企业" in how(legal_only)
+    assert "企业" not in how(person_only)
+
+    make_enterprise(applicant, name="大连李明商贸有限公司")
+    assert "法定代表人" not in how(item)
 
 
 def test_start_page_offers_to_resume_a_draft(client, applicant, item):
