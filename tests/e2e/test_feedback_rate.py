@@ -14,6 +14,29 @@ from tests.e2e.helpers import assert_no_sideways_scroll as no_sideways_scroll
 from tests.factories import accept_case
 
 
+def text_boxes(locator, words: str) -> dict:
+    """Where the text node of ``locator`` holding ``words`` is drawn: its lines, top and
+    bottom (px)."""
+    return locator.evaluate(
+        """(e, words) => {
+          const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            if (!n.textContent.includes(words)) continue;
+            const range = document.createRange();
+            range.selectNodeContents(n);
+            const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+            return {
+              lines: new Set(rects.map((r) => Math.round(r.top))).size,
+              top: Math.min(...rects.map((r) => r.top)),
+              bottom: Math.max(...rects.map((r) => r.bottom)),
+            };
+          }
+          return null;
+        }""",
+        words,
+    )
+
+
 def test_a_citizen_rates_dissatisfied_with_a_reason_from_the_qr_code(
     clerk, applicant, item, live_server, screenshots_dir, browser
 ):
@@ -25,7 +48,13 @@ def test_a_citizen_rates_dissatisfied_with_a_reason_from_the_qr_code(
     page.goto(f"{live_server.url}/intake/verify/{code}/")
     link = page.locator("[data-testid=case-links] a", has_text="评价受理服务")
     assert link.count() == 1
+    # The act reads on one line with its deadline under it, not squeezed beside it.
+    title, note = text_boxes(link, "评价受理服务"), text_boxes(link, "前评价")
+    assert title["lines"] == 1, title
+    assert note["top"] >= title["bottom"], (title, note)
+    no_sideways_scroll(page, "notice check, 390 px")
     axe_clean(page, "notice check with the rating link, 390 px")
+    page.screenshot(path=str(screenshots_dir / "feedback-rate-verify-phone.png"), full_page=True)
     link.click()
     page.wait_for_load_state("networkidle")
     assert "/feedback/rate/" in page.url
