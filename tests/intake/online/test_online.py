@@ -510,6 +510,27 @@ def test_withdraw_asks_for_confirmation_then_withdraws(client, applicant, item):
     assert Notification.objects.filter(recipient=applicant.user, title="申请已撤回").exists()
 
 
+def test_a_withdrawn_application_promises_no_documents_and_offers_to_apply_again(
+    client, applicant, item
+):
+    """After 撤回 the page no longer says documents will come (受理、补正或不予受理时将
+    出具书面文书): it says the application is over and links a new one of the item."""
+    application = submit_online(applicant, item)
+    login(client, applicant)
+    client.post(f"/intake/my/{application.pk}/withdraw/", {"reason": ""})
+    html = client.get(f"/intake/my/{application.pk}/").content.decode()
+    assert "将出具书面文书" not in html
+    assert "申请已撤回，不出具文书。" in html
+    withdrawn = re.search(r'data-testid="withdrawn">(.*?)</div>', html, re.S).group(1)
+    assert "该申请已撤回，不再办理" in withdrawn
+    assert f'href="/intake/apply/{item.item.code}/">重新申请</a>' in withdrawn
+    # A page still submitted keeps the promise.
+    other = submit_online(applicant, item)
+    assert "受理、补正或不予受理时将出具书面文书" in (
+        client.get(f"/intake/my/{other.pk}/").content.decode()
+    )
+
+
 def test_withdrawing_after_acceptance_is_refused(client, applicant, item):
     application = submit_online(applicant, item)
     accept_all(application, make_clerk())
