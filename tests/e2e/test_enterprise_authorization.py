@@ -58,12 +58,22 @@ def test_legal_representative_authorizes_and_revokes_an_agent_online(
     page.get_by_role("link", name="管理经办人授权").click()
     expect(page.get_by_role("heading", name="经办人授权", exact=True)).to_be_visible()
     assert_no_serious_violations(page, f"enterprise agents, empty, {size}")
-    assert_no_sideways_scroll(page, f"enterprise agents, the items to choose, {size}")
+    assert_no_sideways_scroll(page, f"enterprise agents, empty, {size}")
+    page.screenshot(
+        path=str(screenshots_dir / f"enterprise-agents-empty-{size}.png"), full_page=True
+    )
 
     page.fill("#id_agent-name", agent.name)
     page.fill("#id_agent-id_number", agent.id_number)
+    # The catalog's items (each with its long code) are listed only for 指定事项: with
+    # 全部事项, as the page opens, the form ends at the date and the button.
+    choice = page.get_by_label(f"{item.name}（{item.item.code}）", exact=True)
+    expect(page.get_by_label("全部事项", exact=True)).to_be_checked()
+    expect(choice).to_be_hidden()
     page.get_by_label("指定事项", exact=True).first.check()
-    page.get_by_label(f"{item.name}（{item.item.code}）", exact=True).check()
+    expect(choice).to_be_visible()
+    assert_no_sideways_scroll(page, f"enterprise agents, the items to choose, {size}")
+    choice.check()
     until = timezone.localdate() + datetime.timedelta(days=90)
     page.fill("#id_agent-valid_until", until.isoformat())
     page.get_by_role("button", name="确认授权").click()
