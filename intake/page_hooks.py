@@ -24,7 +24,9 @@ provider from its ``AppConfig.ready()``.
   name the visit in progress there (``visit(window) -> WorkbenchVisit | None``: the
   hall's ticket in service), which the review of an online application offers to mark
   as the one the application's outcome belongs to (本次叫号群众办理): the outcome's
-  signal then carries its ``key`` as ``visit=`` (``workbench_visit``).
+  signal then carries its ``key`` as ``visit=`` (``workbench_visit``). The review page's
+  box and the clerks' API's ``visit`` are checked by the same rule (``visit_offered``,
+  ``visit_refusal``): a mark for a visit that changed or ended is refused.
 - Paused limits (``register_paused_limits``): while a case's promised or statutory
   limit is paused (补正, 听证, 鉴定...), its due date moves by the paused working days,
   so the pages and the APIs showing ``promised_due_date`` / ``statutory_due_date``
@@ -35,6 +37,9 @@ provider from its ``AppConfig.ready()``.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from .constants import Channel
+from .errors import IntakeError
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,32 @@ def workbench_visit(window) -> WorkbenchVisit | None:
     window by ``intake.selectors.workbench_window`` (no statement here), or None."""
     visits = (banner.visit(window) for banner in _WORKBENCH_BANNERS)
     return next((visit for visit in visits if visit is not None), None)
+
+
+VISIT_CHANGED = "本窗口正在办理的号已变化，请重新确认是否为本次叫号群众办理。"
+VISIT_GONE = "本窗口已没有正在办理的号，结论不会记入叫号；请确认后重新提交。"
+
+
+def visit_offered(application, window) -> bool:
+    """Whether an outcome of ``application`` given at ``window`` may be marked for the
+    visit in progress there (本次叫号群众办理): an online or kiosk application not open
+    at another window. A counter intake received during a service is the visit's
+    without a mark (``hall.receivers``)."""
+    return application.channel != Channel.COUNTER and application.window_id in (None, window.pk)
+
+
+def visit_refusal(visit: WorkbenchVisit | None, key: str) -> IntakeError | None:
+    """Why an outcome marked for the visit ``key`` cannot be recorded for it while
+    ``visit`` is the one in progress (``workbench_visit``): none is any more (code
+    ``visit_gone``), or another one is (``visit_changed``). None when it can, or when
+    the outcome is not marked (``key`` "")."""
+    if not key:
+        return None
+    if visit is None:
+        return IntakeError(VISIT_GONE, code="visit_gone")
+    if key != visit.key:
+        return IntakeError(VISIT_CHANGED, code="visit_changed")
+    return None
 
 
 def workbench_reminders(window) -> str:

@@ -25,6 +25,7 @@ from jinpu_portal.forms import BootstrapForm, bootstrap_classes
 from jinpu_portal.submissions import SubmissionKeyForm
 
 from .constants import ApplicantKind, DeliveryMethod, IntakeOutcome, MaterialStatus, RefusalKind
+from .page_hooks import visit_refusal
 
 # The clerk's verdicts on one material; "pending" is offered for optional materials
 # only and means "not handed in, not needed" (no verdict is recorded).
@@ -232,10 +233,6 @@ class VisitCheckbox(forms.CheckboxInput):
         return data.get(name, "")
 
 
-VISIT_CHANGED = "本窗口正在办理的号已变化，请重新确认是否为本次叫号群众办理。"
-VISIT_GONE = "本窗口已没有正在办理的号，结论不会记入叫号；请确认后重新提交。"
-
-
 class OutcomeForm(forms.Form):
     """The outcome of an intake: accept, one-time correction, or refusal.
 
@@ -288,13 +285,15 @@ class OutcomeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        posted = self.data.get("visit", "") if self.is_bound else ""
         if self.visit is None:
+            # No box: one posted anyway names a visit gone meanwhile (a page shown then).
+            posted = self.data.get("visit", "") if self.is_bound else ""
             data["visit"] = ""
-            if posted:
-                self.add_error(None, VISIT_GONE)
-        elif data.get("visit") and data["visit"] != self.visit.key:
-            self.add_error("visit", VISIT_CHANGED)
+        else:
+            posted = data.get("visit", "")
+        refusal = visit_refusal(self.visit, posted)
+        if refusal is not None:
+            self.add_error("visit" if self.visit else None, refusal)
         if data.get("outcome") == IntakeOutcome.REFUSE:
             if not data.get("refusal_kind"):
                 self.add_error("refusal_kind", "请选择不予受理的类型。")

@@ -6,6 +6,15 @@ Permission of every view: a signed-in clerk who sits at a window
 (``IsClerkAtWindow``). An application the clerk may not see is a 404; acting on
 another window's open intake is a 403 with the service's Chinese message; any other
 refusal of a service is a 400 with its message and code.
+
+The three outcomes of a review (accept, correction, refuse) take ``visit``, the review
+page's 本次叫号群众办理: the id of the ticket the window is serving, whose person the
+application's applicant is. It goes to the same services as the page's box (the
+outcome's signal carries it; ``hall.receivers`` links that ticket), after the same
+check (``page_hooks.visit_refusal``): a 400 when that ticket ended (``visit_gone``) or
+another is in service (``visit_changed``), or for a counter intake, which a service
+links without a mark (``visit_not_offered``), with nothing done. Left out, nothing is
+linked and the request reads nothing more.
 """
 
 from django.utils import timezone
@@ -24,11 +33,13 @@ from jinpu_portal.api.schema import error_responses
 from jinpu_portal.db import PreparedQuery, remember_related
 
 from ..constants import Channel
-from ..errors import IntakePermissionDenied
+from ..errors import IntakeError, IntakePermissionDenied
 from ..models import Application, Notice
-from ..selectors import application_list_for, prereview_queue
+from ..page_hooks import visit_offered, visit_refusal, workbench_visit
+from ..selectors import application_list_for, prereview_queue, workbench_window
 from ..services.cases import (
     application_create,
+    clerk_profile,
     clerk_window,
     counter_receive,
     intake_accept,
@@ -48,7 +59,7 @@ from .clerk_serializers import (
     ClerkReceiveSerializer,
     ClerkRefuseSerializer,
 )
-from .common import PausedLimitsListMixin, ServiceCallMixin
+from .common import NOT_FOUND, PausedLimitsListMixin, ServiceCallMixin
 
 TAGS = ["综窗人员：受理"]
 ERRORS = error_responses(
@@ -96,6 +107,12 @@ def _verdicts(data) -> list[dict]:
     return [dict(v) for v in data.get("verdicts") or []]
 
 
+VISIT_NOT_OFFERED = (
+    "该申请不能标记本次叫号群众办理：只有网上或自助终端提交、未在其他窗口办理的申请可以"
+    "标记；窗口收件在叫号办理期间收取的，自动记入正在办理的号。"
+)
+
+
 class ClerkApiMixin(ServiceCallMixin):
     permission_classes = [IsAuthenticated, IsClerkAtWindow]
 
@@ -119,6 +136,37 @@ class ClerkApiMixin(ServiceCallMixin):
         # of them is paused yet, so the answer asks no clock (the accept hot path).
         context = {"paused_limits": {application.pk: {}}}
         return Response(ClerkOutcomeSerializer(application, context=context).data)
+
+    def marked_visit(self, pk: int, key: str) -> str:
+        """``key`` (the request's ``visit``) for the outcome's service once it names the
+        visit in progress at the clerk's window, as the review page checks its box; ""
+        when not marked. A 400 on the field otherwise, before anything is done. Reads
+        the application and the window's visit (two statements) only when marked."""
+        if not key:
+            return ""
+        application = (
+            application_list_for(user=self.request.user)
+            .select_related(None)
+            .only("channel", "window_id")
+            .filter(pk=pk)
+            .first()
+        )
+        if application is None:
+            raise exceptions.NotFound(NOT_FOUND)
+        window = workbench_window(clerk_profile(self.request.user))
+        if visit_offered(application, window):
+            refusal = visit_refusal(workbench_visit(window), key)
+        else:
+            refusal = IntakeError(VISIT_NOT_OFFERED, code="visit_not_offered")
+        if refusal is None:
+            return key
+        raise exceptions.ValidationError(
+            {
+                "detail": f"本次叫号群众办理：{refusal.message}",
+                "code": refusal.code,
+                "errors": {"visit": [refusal.message]},
+            }
+        )
 
     def detail(self, pk: int, status_code=status.HTTP_200_OK) -> Response:
         context = {"window_id": self.request.clerk_window.pk}
@@ -287,6 +335,7 @@ class ClerkAcceptApi(ClerkApiMixin, APIView):
             verdicts=_verdicts(data),
             conclude_immediately=data["conclude_immediately"],
             note=data["note"],
+            visit=self.marked_visit(pk, data["visit"]),
         )
         return self.outcome(pk, application)
 
@@ -298,7 +347,13 @@ class ClerkCorrectionApi(ClerkApiMixin, APIView):
     @_action_schema("一次性告知补正", ClerkCorrectionSerializer)
     def post(self, request, pk: int):
         data = self.validated(ClerkCorrectionSerializer)
-        self.act(intake_request_correction, pk, verdicts=_verdicts(data), note=data["note"])
+        self.act(
+            intake_request_correction,
+            pk,
+            verdicts=_verdicts(data),
+            note=data["note"],
+            visit=self.marked_visit(pk, data["visit"]),
+        )
         return self.outcome(pk)
 
 
@@ -315,5 +370,6 @@ class ClerkRefuseApi(ClerkApiMixin, APIView):
             kind=data["kind"],
             reason=data["reason"],
             redirect_to=data["redirect_to"],
+            visit=self.marked_visit(pk, data["visit"]),
         )
         return self.outcome(pk)

@@ -57,6 +57,24 @@ class ClerkVerdictSerializer(serializers.Serializer):
     )
 
 
+def visit_mark() -> serializers.CharField:
+    """The optional 本次叫号群众办理 of an outcome (the review page's box, checked by the
+    same rule: ``intake.page_hooks.visit_refusal``): the key of the visit it is given
+    for, the hall's ticket id."""
+    return optional_text(
+        "本次叫号群众办理",
+        max_length=20,
+        help_text="本次叫号群众办理（网上或自助终端提交的申请）：申请人（或其代办人）就是本窗口"
+        "正在办理的号时，填该号的 id（GET /api/v1/hall/window/ 的 current.id），本结论记入"
+        "该号；不填或为空则不记入。窗口收件在叫号办理期间收取的自动记入，不用填。该号已"
+        "结束或已换号时答 400（code 为 visit_gone 或 visit_changed），不作结论。",
+        error_messages={
+            "invalid": "请填写本窗口正在办理的号的 id（GET /api/v1/hall/window/ 的 current.id）；"
+            "不是本次叫号群众办理的，不填。"
+        },
+    )
+
+
 class ClerkReceiveSerializer(serializers.Serializer):
     verdicts = ClerkVerdictSerializer(label="材料核验结果", many=True, required=False, default=list)
 
@@ -67,11 +85,13 @@ class ClerkAcceptSerializer(serializers.Serializer):
         label="当场办结", default=False, help_text="即办件当场办结"
     )
     note = optional_text("受理意见", max_length=1000)
+    visit = visit_mark()
 
 
 class ClerkCorrectionSerializer(serializers.Serializer):
     verdicts = ClerkVerdictSerializer(label="材料核验结果", many=True)
     note = optional_text("补正说明", max_length=1000)
+    visit = visit_mark()
 
 
 class ClerkRefuseSerializer(serializers.Serializer):
@@ -91,6 +111,7 @@ class ClerkRefuseSerializer(serializers.Serializer):
     redirect_to = optional_text(
         "告知申请人向其申请的机关", max_length=200, help_text="告知向何机关申请"
     )
+    visit = visit_mark()
 
 
 class ClerkApplicationCreateSerializer(serializers.Serializer):

@@ -43,7 +43,7 @@ from ..constants import ApplicantKind, CaseStatus, Channel, MaterialStatus, Noti
 from ..errors import IntakeError, IntakePermissionDenied
 from ..files import material_file_response
 from ..models import Application, BundleApplication, Notice
-from ..page_hooks import paused_limits_of, workbench_reminders, workbench_visit
+from ..page_hooks import paused_limits_of, visit_offered, workbench_reminders, workbench_visit
 from ..selectors import (
     CASE_SEARCH_MAX_LENGTH,
     application_detail_for,
@@ -492,11 +492,8 @@ def application_detail(request, pk: int):
         # An online (or kiosk) application is linked to the ticket in service only when
         # the clerk says its applicant is the person served (本次叫号群众办理); a counter
         # intake received at the window during the service is linked by the hall itself.
-        visit = (
-            workbench_visit(request.clerk_window)
-            if application.channel != Channel.COUNTER and other_window is None
-            else None
-        )
+        window = request.clerk_window
+        visit = workbench_visit(window) if visit_offered(application, window) else None
         context["outcome"] = OutcomeForm(data, version=version, visit=visit)
         context["max_due"] = max_due
         context["clock"] = prereview_clock(application)

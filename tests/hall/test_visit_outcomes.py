@@ -16,8 +16,8 @@ from hall.models import Ticket, TicketEvent
 from hall.services import calling
 from intake.constants import CaseStatus, RefusalKind
 from intake.models import Application
+from intake.page_hooks import VISIT_CHANGED, VISIT_GONE
 from intake.services.cases import counter_receive, intake_accept, intake_refuse
-from intake.workbench_forms import VISIT_CHANGED, VISIT_GONE
 from tests.factories import TicketFactory, accept_case, counter_draft, submit_online
 from tests.hall.pages_support import OUTCOME_FIELDS, act, hall_scene, take_ticket
 from tests.hall.test_workbench_banner import serve
