@@ -206,6 +206,14 @@ def notice_verify_url(notice: Notice) -> str:
     return absolute_url(reverse("intake:verify", args=[notice.verification_code]))
 
 
+def to_correct(materials: list[dict]) -> list[dict]:
+    """The materials a correction notice lists (missing or defective), in the notice's
+    order: its table numbers them 1, 2, 3 …, not by their place among all the item's
+    materials."""
+    wanted = (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE)
+    return [m for m in materials if m.get("status") in wanted]
+
+
 def notice_render_pdf(notice: Notice) -> bytes:
     template = select_template(
         [f"documents/intake/{notice.kind}.html", "documents/intake/generic.html"]
@@ -223,6 +231,7 @@ def notice_render_pdf(notice: Notice) -> bytes:
             "notice": notice,
             "kind_label": notice.title,
             "c": context,
+            "to_correct": to_correct(context.get("materials", [])),
             "qr": qr_data_uri(notice_verify_url(notice)),
             "verify_url": notice_verify_url(notice),
             "seal_text": notice.context.get("department", ""),

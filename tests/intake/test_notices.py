@@ -140,7 +140,9 @@ def test_receipt_and_acceptance_with_tolerance(clerk, applicant, item, rendered)
     assert_names_the_window_not_the_clerk(acceptance, clerk)
 
 
-def test_correction_notice_lists_every_problem(clerk, citizen, item, rendered):
+def correction_notice(clerk, citizen, item, rendered, verdicts, note="") -> Notice:
+    """The rendered correction notice of an online application of ``item`` that the
+    clerk sends back with ``verdicts``: material name → (status, reason)."""
     application = submit_online(citizen, item)
     materials = materials_of(application)
     rendered(
@@ -148,12 +150,20 @@ def test_correction_notice_lists_every_problem(clerk, citizen, item, rendered):
         application=application,
         actor=clerk,
         verdicts=[
-            verdict(materials["申请表"], MaterialStatus.DEFECTIVE, reason="缺少申请人签字"),
-            verdict(materials["场地使用证明"], MaterialStatus.MISSING),
+            verdict(materials[name], status, **({"reason": reason} if reason else {}))
+            for name, (status, reason) in verdicts.items()
         ],
-        note="请一并提供联系人电话。",
+        note=note,
     )
-    notice = ready(application.notices.get(kind=NoticeKind.CORRECTION))
+    return ready(application.notices.get(kind=NoticeKind.CORRECTION))
+
+
+def test_correction_notice_lists_every_problem(clerk, citizen, item, rendered):
+    problems = {
+        "申请表": (MaterialStatus.DEFECTIVE, "缺少申请人签字"),
+        "场地使用证明": (MaterialStatus.MISSING, ""),
+    }
+    notice = correction_notice(clerk, citizen, item, rendered, problems, "请一并提供联系人电话。")
     assert_says(
         notice,
         "correction",
@@ -167,6 +177,24 @@ def test_correction_notice_lists_every_problem(clerk, citizen, item, rendered):
         "请一并提供联系人电话。",
     )
     assert_names_the_window_not_the_clerk(notice, clerk)
+
+
+def test_correction_notice_numbers_its_own_rows(clerk, citizen, item, rendered):
+    """The table lists only what is to be corrected, numbered 1, 2 …: the 申请表 passed,
+    so 场地使用证明 is row 1 and 其他补充材料 row 2 (not 2 and 3, their places among
+    all the item's materials, which left the reader looking for a row 1)."""
+    verdicts = {
+        "申请表": (MaterialStatus.RECEIVED, ""),
+        "场地使用证明": (MaterialStatus.MISSING, ""),
+        "其他补充材料": (MaterialStatus.DEFECTIVE, "复印件不清晰"),
+    }
+    notice = correction_notice(clerk, citizen, item, rendered, verdicts)
+    rows = [
+        line.split()
+        for line in assert_says(notice, "correction-numbered", "复印件不清晰").splitlines()
+        if "缺少材料" in line or "材料有误" in line
+    ]
+    assert [row[:2] for row in rows] == [["1", "场地使用证明"], ["2", "其他补充材料"]]
 
 
 def test_refusal_notice_tells_where_to_apply_and_the_right_to_review(
