@@ -5,6 +5,7 @@ another department, on the service, the pages and the API. The case here is not 
 government's head's (test_joint_extensions.py)."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -183,3 +184,27 @@ def test_no_extension_once_the_statutory_limit_has_run_out(
     page = client.get(reverse("approvals:task", args=[task.pk])).content.decode()
     assert f"法定办理期限已于 {due:%Y年%-m月%-d日} 届满，不能再申请延期" in page
     assert "提交延期申请" not in page
+
+
+def test_the_decision_form_asks_for_a_choice(client, case, extension, spj_head):
+    """The head chooses 批准延期 or 不批准: the form no longer comes with 批准延期 chosen,
+    so 提交 pressed on the wrong card (or before reading the reason) approves nothing.
+    The form is posted as the page serves it (the option a browser sends untouched)."""
+    client.force_login(spj_head)
+    html = client.get("/approvals/extensions/").content.decode()
+    select = html[html.index(f'id="approve-{extension.pk}"') : html.index("</select>")]
+    options = re.findall(r'<option value="([^"]*)"( selected)?', select)
+    untouched = next((value for value, selected in options if selected), options[0][0])
+    assert untouched == ""
+    assert options[0] == ("", "")
+    response = client.post(
+        f"/approvals/extensions/{extension.pk}/decide/", {"approve": untouched, "note": ""}
+    )
+    assert response.status_code == 400
+    assert "请选择是否批准延期。" in response.content.decode()
+    assert Extension.objects.get().status == ExtensionStatus.REQUESTED
+    assert statutory_extension(case) == 0
+    # A refused 不批准 keeps the choice the head made.
+    response = client.post(f"/approvals/extensions/{extension.pk}/decide/", {"approve": "0"})
+    assert response.status_code == 400
+    assert '<option value="0" selected>不批准</option>' in response.content.decode()
