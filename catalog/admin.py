@@ -41,6 +41,7 @@ from .models import (
     ServiceItem,
     WorkflowStep,
 )
+from .selectors import version_for_preview
 from .services import (
     VERSION_M2M,
     CatalogError,
@@ -52,6 +53,7 @@ from .services import (
     version_update,
     version_validate,
 )
+from .views import guide_page
 
 
 class CalendarCoverageWarningMixin:
@@ -365,6 +367,7 @@ class ItemVersionAdmin(EditTokenAdminMixin, admin.ModelAdmin):
                 name="catalog_itemversion_create_draft",
             ),
             path("<id:pk>/diff/", view(self.diff_view), name="catalog_itemversion_diff"),
+            path("<id:pk>/preview/", view(self.preview_view), name="catalog_itemversion_preview"),
             path("<id:pk>/publish/", view(self.publish_view), name="catalog_itemversion_publish"),
             *super().get_urls(),
         ]
@@ -409,6 +412,23 @@ class ItemVersionAdmin(EditTokenAdminMixin, admin.ModelAdmin):
         version = self._version_or_404(request, pk)
         return self._against_published(
             request, version, "diff.html", title=f"版本对比：{version.name}"
+        )
+
+    def preview_view(self, request, pk):
+        """The version's guide page as citizens will read it once it is published (the
+        public guide shows published versions only), marked as a preview."""
+        self._version_or_404(request, pk)
+        version = version_for_preview(pk=pk)
+        draft = version.status == VersionStatus.DRAFT
+        return guide_page(
+            request,
+            version,
+            preview={
+                "edit_url": self._change_url(version),
+                "publish_url": reverse("admin:catalog_itemversion_publish", args=[pk])
+                if draft and self.has_change_permission(request, version)
+                else "",
+            },
         )
 
     def _against_published(self, request, version, template: str, status=200, **context):

@@ -233,27 +233,31 @@ def published_version_for_code(*, code: str) -> ItemVersion | None:
     """The published version of the item with implementation code ``code``, with every
     relation the guide page and the one-time notice show (of the nearby accepting units,
     the active ones); None if there is none."""
-    return (
-        published_versions()
-        .filter(item__code=code)
-        .select_related("item", "department")
-        .prefetch_related(
-            Prefetch("materials", queryset=ItemMaterial.objects.order_by("position")),
-            Prefetch(
-                "steps",
-                queryset=WorkflowStep.objects.select_related("department").order_by("stage", "id"),
+    return _with_guide_relations(published_versions().filter(item__code=code)).first()
+
+
+def version_for_preview(*, pk: int) -> ItemVersion | None:
+    """Any version (most often a draft) with the relations of its guide page, for the
+    catalog administrator's preview before publishing; None if there is none."""
+    return _with_guide_relations(ItemVersion.objects.filter(pk=pk)).first()
+
+
+def _with_guide_relations(versions: QuerySet[ItemVersion]) -> QuerySet[ItemVersion]:
+    return versions.select_related("item", "department").prefetch_related(
+        Prefetch("materials", queryset=ItemMaterial.objects.order_by("position")),
+        Prefetch(
+            "steps",
+            queryset=WorkflowStep.objects.select_related("department").order_by("stage", "id"),
+        ),
+        "service_objects",
+        "co_departments",
+        "accepting_halls",
+        Prefetch(
+            "accepting_units",
+            queryset=Department.objects.filter(is_active=True).order_by(
+                "kind", "sort_order", "code"
             ),
-            "service_objects",
-            "co_departments",
-            "accepting_halls",
-            Prefetch(
-                "accepting_units",
-                queryset=Department.objects.filter(is_active=True).order_by(
-                    "kind", "sort_order", "code"
-                ),
-            ),
-        )
-        .first()
+        ),
     )
 
 

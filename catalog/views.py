@@ -98,13 +98,22 @@ def _published_or_404(code: str):
 def item_detail(request, code: str):
     """Every element of the published version: the guide of one item."""
     version = _published_or_404(code)
+    return guide_page(request, version)
+
+
+def guide_page(request, version, *, preview: dict | None = None):
+    """The guide page of ``version``. ``preview``: the catalog administrator's preview of
+    a version not (or not yet) the published one (``catalog.admin``): the page says so,
+    with the links back to editing and publishing it holds, and offers nothing a citizen
+    would act on (在线申请, the notice and the files go to the published version only)."""
     return render(
         request,
         "catalog/item_detail.html",
         {
             "version": version,
             "item": version.item,
-            "may_apply_online": _may_apply_online(request),
+            "may_apply_online": not preview and _may_apply_online(request),
+            "preview": preview,
             **page_context(item_guide(version)),
         },
     )

@@ -402,3 +402,40 @@ def test_staff_without_the_catalog_role_is_kept_out(client, published):
     assert response.status_code == 302  # not staff: to the admin login
     response = client.get(reverse("admin:catalog_serviceitem_excel_export"))
     assert response.status_code == 302
+
+
+def test_a_draft_is_previewed_as_its_guide_page(admin_client, client, draft, published):
+    """预览办事指南: the catalog administrator reads a draft's guide page before publishing
+    it (the public guide shows the published version only); the page says it is a
+    preview, links back to editing and to publishing, and offers no 在线申请 or download."""
+    draft.name = "个人独资企业设立登记（修订）"
+    draft.promised_limit_days = 3
+    draft.save(update_fields=["name", "promised_limit_days", "updated_at"])
+    preview = reverse("admin:catalog_itemversion_preview", args=[draft.pk])
+    assert f'href="{preview}"' in admin_client.get(change_url(draft)).content.decode()
+    response = admin_client.get(preview)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "个人独资企业设立登记（修订）" in html
+    assert "预览：草稿版本" in html
+    assert "草稿，尚未发布" in html  # not "第 2 版， 发布" with no date
+    assert f'href="{change_url(draft)}"' in html
+    assert f'href="{reverse("admin:catalog_itemversion_publish", args=[draft.pk])}"' in html
+    assert 'id="apply-online"' not in html
+    assert 'id="download-notice"' not in html
+    # The public guide still shows the published version.
+    public = client.get(reverse("catalog:item_detail", args=[published.item.code]))
+    assert "（修订）" not in public.content.decode()
+    # A published version's preview is its page as citizens read it, with nothing to publish.
+    html = admin_client.get(
+        reverse("admin:catalog_itemversion_preview", args=[published.pk])
+    ).content.decode()
+    assert "这是群众现在看到的办事指南" in html
+    assert "/publish/" not in html
+
+
+def test_the_preview_is_for_the_admin_only(client, draft, citizen):
+    preview = reverse("admin:catalog_itemversion_preview", args=[draft.pk])
+    assert client.get(preview).status_code == 302  # to the admin's login
+    client.force_login(citizen.user)
+    assert client.get(preview).status_code == 302
