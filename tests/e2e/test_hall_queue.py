@@ -4,8 +4,9 @@ calls it from the queue panel; the hall display (1920x1080) shows it within 2 se
 (measured from the click); the clerk starts the service and lands in the counter intake
 with the applicant found; the case accepted there shows on the panel, linked to its page,
 after the service ends; while it is in service the workbench's pages show it in a bar
-with 结束办理. axe (serious/critical: none) on each page at 1280 and 390 px,
-the display at 1920x1080 (and on a phone, the number called and its window in full).
+with 结束办理, which asks before it ends the service. axe (serious/critical: none) on
+each page at 1280 and 390 px, the display at 1920x1080 (and on a phone, the number
+called and its window in full).
 Screenshots: test-output/screenshots/hall-*.png.
 
 The data fixtures come before ``browser`` in the signature (tests/e2e/conftest.py)."""
@@ -151,6 +152,7 @@ def test_a_ticket_is_called_shown_on_the_display_within_2_seconds_and_served(
     case_page = reverse("intake:workbench-application", args=[case.pk])
     desk.goto(f"{base}{reverse('hall:panel')}")
     expect(desk.get_by_test_id("panel-current-case")).to_have_text(f"办件 {case.case_number}")
+    desk.once("dialog", lambda dialog: dialog.accept())  # 结束办理 A001 号？
     desk.get_by_test_id("panel-end").click()
     served = desk.get_by_test_id("panel-served-case")
     expect(served).to_have_text(f"办件 {case.case_number}")
@@ -219,6 +221,19 @@ def test_the_workbench_shows_the_ticket_in_service_until_it_is_ended_there(
     expect(desk.get_by_test_id("workbench-ticket-label")).to_have_text("A001")
     _at_both_widths(desk, "accepted case with the ticket in service", screenshots_dir, "accepted")
 
+    # 结束办理 cannot be undone: the browser asks first, and 取消 keeps the ticket in service.
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    desk.once("dialog", dismiss)
+    desk.get_by_test_id("workbench-ticket-end").click()
+    assert asked == ["结束办理 A001 号？结束后不能恢复，申请人如还要办理需重新取号。"]
+    expect(desk.get_by_test_id("workbench-ticket-label")).to_have_text("A001")
+    assert Ticket.objects.get().status == TicketStatus.SERVING
+    desk.once("dialog", lambda dialog: dialog.accept())
     desk.get_by_test_id("workbench-ticket-end").click()
     desk.wait_for_load_state("networkidle")
     assert desk.url == f"{base}{reverse('hall:panel')}"
