@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -161,6 +162,12 @@ class Annual:
     generated_at: datetime.datetime = field(default_factory=timezone.now)
 
     # --- derived figures the text quotes ---------------------------------------------
+
+    @property
+    def prereview_days(self) -> int:
+        """The pre-review limit after which an application is deemed accepted (逾期视为受理),
+        as the overview's definition names it."""
+        return settings.INTAKE_PREREVIEW_LIMIT_DAYS
 
     @property
     def rating_figures(self) -> dict:

@@ -76,6 +76,7 @@ class Ranked:
     concluded: int = 0
     on_time: int = 0
     ratings: Counts = field(default_factory=Counts)
+    cases: rollups.CaseFigures | None = None  # a department's: the overview's row's
 
     @property
     def on_time_rate(self) -> Decimal | None:
@@ -92,9 +93,19 @@ class Ranked:
 
 def department_ranking(f: rollups.Filter) -> list[Ranked]:
     """Per department with cases or ratings: the overview's rows (``rollups.breakdown``,
-    which add up to the totals). Four to six queries."""
+    which add up to the totals), each with its ``CaseFigures`` (the columns only
+    departments have: 逾期视为受理, 提前办结率, 即办件占比). Four to six queries."""
     return _by_volume(
-        Ranked(r.key, r.label, "", r.cases.accepted, r.cases.concluded, r.cases.on_time, r.ratings)
+        Ranked(
+            r.key,
+            r.label,
+            "",
+            r.cases.accepted,
+            r.cases.concluded,
+            r.cases.on_time,
+            r.ratings,
+            r.cases,
+        )
         for r in rollups.breakdown(f, "department")
     )
 

@@ -4,6 +4,7 @@ from the rollups."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -197,19 +198,20 @@ def _chart_data(f: rollups.Filter) -> dict:
     }
 
 
-def breakdown_columns() -> list[Column]:
+def breakdown_columns(figures: Callable = itemgetter("c")) -> list[Column]:
     """The breakdown table's columns after the group's name, in order, on the page and in
     the export (``on_page=False``: the export only). A case column reads the row's
-    ``rollups.CaseFigures`` (its count, or its rate as the card of that figure computes
-    it); the header's tooltip and the legend say what it counts (``definitions``; a
-    rating figure's own definition)."""
+    ``rollups.CaseFigures`` (``figures(row)``; another table whose rows carry them, the
+    rankings' departments, passes its reader and takes the case columns it shows): its
+    count, or its rate as the card of that figure computes it; the header's tooltip and
+    the legend say what it counts (``definitions``; a rating figure's own definition)."""
     note = definitions()
 
     def case(code: str, label: str, unit: str = "", on_page: bool = True) -> Column:
         return Column(
             code,
             label,
-            lambda row: getattr(row["c"], code),
+            lambda row: getattr(figures(row), code),
             unit,
             on_page=on_page,
             note=note.get(code, ""),

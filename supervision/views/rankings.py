@@ -5,13 +5,14 @@
 from __future__ import annotations
 
 import dataclasses
+from operator import attrgetter
 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .. import rankings
 from .common import requested_group, supervisor_required
-from .overview import cases_url
+from .overview import breakdown_columns, cases_url
 from .tables import Column, Table, requested_table, table_context
 
 #: The tabs: code → (label, the table's caption).
@@ -32,6 +33,25 @@ def _ranked_columns(first: str) -> list[Column]:
         Column("rated", "评价数", lambda r: r.rated),
         Column("good_rate", "好评率", lambda r: r.good_rate, "%"),
     ]
+
+
+#: The department tab's figures beyond the other tabs' (only a department's row has the
+#: ``CaseFigures`` of the overview's breakdown), each after the column named: the
+#: overview's columns themselves, so label, rate and definition are the same.
+DEPARTMENT_EXTRA = {
+    "deemed_accepted": "accepted",
+    "early_rate": "on_time_rate",
+    "immediate_share": "early_rate",
+}
+
+
+def _department_columns() -> list[Column]:
+    overview = {c.code: c for c in breakdown_columns(attrgetter("cases"))}
+    columns = _ranked_columns("部门")
+    for code, after in DEPARTMENT_EXTRA.items():
+        at = [c.code for c in columns].index(after) + 1
+        columns.insert(at, overview[code])
+    return columns
 
 
 def _cut(row) -> str:
@@ -67,11 +87,12 @@ ITEM_COLUMNS = [
     ),
 ]
 
+#: Each tab's columns (made per request: the overview's notes read the settings).
 COLUMNS = {
-    "department": _ranked_columns("部门"),
-    "window": _ranked_columns("窗口"),
-    "staff": _ranked_columns("工作人员"),
-    "item": ITEM_COLUMNS,
+    "department": _department_columns,
+    "window": lambda: _ranked_columns("窗口"),
+    "staff": lambda: _ranked_columns("工作人员"),
+    "item": lambda: ITEM_COLUMNS,
 }
 READERS = {
     "department": rankings.department_ranking,
@@ -104,7 +125,7 @@ def ranking_table(request) -> Table:
     """The table of the request: what the page shows and the export writes. Unsorted,
     the reader's order: by volume (items: cuttable first)."""
     form, f, group = requested_group(request, GROUPS, "department")
-    columns = _linked(COLUMNS[group], group, f)
+    columns = _linked(COLUMNS[group](), group, f)
     return requested_table(request, form, f, group, columns, READERS[group](f))
 
 
@@ -120,5 +141,6 @@ def rankings_page(request):
             "cuttable": sum(1 for r in table.rows if getattr(r, "cuttable", False)),
             "cut_ratio": int(rankings.CUT_RATIO * 100),
             "cut_min": rankings.CUT_MIN_CASES,
+            "notes": [(c.label, c.note) for c in table.columns if c.code in DEPARTMENT_EXTRA],
         },
     )

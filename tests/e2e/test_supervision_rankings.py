@@ -45,7 +45,12 @@ def test_rankings_and_delegations(
     # of item X), concluded A, B and P1.
     assert _column(page, "ranking", 1)[0] == "金普新区行政审批局"
     assert _column(page, "ranking", 2)[0] == "6"
-    assert _column(page, "ranking", 3)[0] == "3"
+    assert _column(page, "ranking", 4)[0] == "3"
+    # The overview's 提前办结率 sorts too: A and P1 of the three concluded were early.
+    page.click("#ranking thead a:has-text('提前办结率')")
+    page.wait_for_load_state("networkidle")
+    assert page.get_attribute("#ranking thead th:nth-child(6)", "aria-sort") == "descending"
+    assert _column(page, "ranking", 6)[0] == "66.67%"
     look(page, screenshots_dir, "rankings", failures)
     # Sort by name: 市 before 行 (code points), then back.
     page.click("#ranking thead a:has-text('部门')")

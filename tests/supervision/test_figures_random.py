@@ -591,9 +591,57 @@ def check_the_pages(client, user, f: Filter, tickets, events, ratings, exports) 
             assert shown.pop("名称") == row["label"], (f, group)
             assert shown == expected_breakdown_cells(c, r), (f, group, row["label"])
         checked += len(rows)
+        if group == "department":
+            ranked = client.get(f"{reverse('supervision:rankings')}?{query}").content.decode()
+            _the_departments_read_as_the_overview(headers, body, table_cells(ranked, "ranking"))
         if group in exports:
             _export_equals_the_page(client, query, response, rows, wanted)
     return checked
+
+
+#: The overview's columns the rankings' department tab and the annual report's
+#: department table show too.
+SHARED = ("逾期视为受理", "提前办结率", "即办件占比")
+
+
+def _the_departments_read_as_the_overview(headers, body, other) -> None:
+    """``other`` (a table's cells, headings first) has the overview's department rows
+    (``headers``, ``body``) with the same 逾期视为受理, 提前办结率 and 即办件占比."""
+    other_headers, *other_body = other
+    if len(body[0]) == 1:  # 该期间没有数据。
+        assert [len(cells) for cells in other_body] == [1]
+        return
+    overview = {cells[0]: dict(zip(headers, cells, strict=True)) for cells in body}
+    assert set(SHARED) <= set(other_headers), other_headers
+    assert len(other_body) == len(body)
+    for cells in other_body:
+        shown = dict(zip(other_headers, cells, strict=True))
+        want = overview[cells[0]]
+        assert {h: shown[h] for h in SHARED} == {h: want[h] for h in SHARED}, cells[0]
+
+
+def _the_annual_report_reads_as_the_overview(client, user, departments) -> None:
+    """The annual report of 2026 for ``departments`` (None: the district) shows the
+    overview's department rows of the year with the same shared cells, and its total
+    row the overview's cards."""
+    from django.template.loader import render_to_string
+
+    from supervision import annual
+
+    client.force_login(user)
+    query = "group=department&start=2026-01-01&end=2026-12-31"
+    response = client.get(f"{reverse('supervision:overview')}?{query}")
+    headers, *body = table_cells(response.content.decode(), "breakdown")
+    a = annual.annual_figures(2026, departments)
+    html = render_to_string(
+        "documents/supervision/annual_report.html", {"a": a, "charts": annual.charts(a)}
+    )
+    *rows, total = table_cells(html, "departments")
+    _the_departments_read_as_the_overview(headers, body, rows)
+    cards = {card.code: card.value for card in response.context["case_cards"]}
+    early = _pct(int(cards["early"]), int(cards["concluded"]))
+    shown = dict(zip(rows[0], total, strict=True))
+    assert [shown[h] for h in SHARED] == [cards["deemed_accepted"], early, cards["immediate_share"]]
 
 
 SUMMARY = {
@@ -707,6 +755,8 @@ def test_a_random_record_reads_the_same_on_every_card_row_and_cell(client, at, s
         for user, scope in ((office.district, None), (office.watcher, spj)):
             f = Filter(start, end, scope=scope)
             checked += check_the_pages(client, user, f, tickets, events, ratings, exports)
+    _the_annual_report_reads_as_the_overview(client, office.district, None)
+    _the_annual_report_reads_as_the_overview(client, office.watcher, [office.spj.pk])
     hall = office.clerks[1].staff_profile.window.hall_id
     assert_every_figure_equals_the_record(
         [

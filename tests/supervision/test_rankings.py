@@ -237,3 +237,13 @@ def test_the_row_names_link_to_their_cases(client, rated_week):
         not row[0]["url"]
         for row in _get(client, week.district, f"{WEEK}&group=staff").context["rows"]
     )
+
+
+def test_the_departments_legend_names_the_pre_review_limit(client, rated_week, settings):
+    """The department tab's 统计口径 gives the overview's definitions of its
+    逾期视为受理, 提前办结率 and 即办件占比 columns, with the configured pre-review limit."""
+    settings.INTAKE_PREREVIEW_LIMIT_DAYS = 7
+    body = _get(client, rated_week.district, f"{WEEK}&group=department").content.decode()
+    assert "<dt>逾期视为受理</dt><dd>收到申请材料后 7 个工作日内未予预审，视为受理</dd>" in body
+    assert "<dt>提前办结率</dt><dd>提前办结 ÷ 办结</dd>" in body
+    assert "<dt>即办件占比</dt><dd>即办件办结 ÷ 办结</dd>" in body
