@@ -79,6 +79,11 @@ class TaskFilters:
             item=(data.get("item") or "").strip()[:100],
         )
 
+    @property
+    def narrowed(self) -> bool:
+        """A department, light or item narrows the list (the status is its tab)."""
+        return bool(self.department or self.light is not None or self.item)
+
 
 def task_list_for(*, user: User, filters: TaskFilters | None = None) -> QuerySet[Task]:
     """The tasks of the departments ``user`` acts for, most urgent first: red, then
