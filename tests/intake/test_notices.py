@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from catalog.calendar import add_working_days
@@ -443,3 +444,23 @@ def test_received_form_wording():
     )
     assert received_form(tolerated) == "容缺（待补交，截止日期2027年1月8日）"
     assert received_form(SubmittedMaterial(status=MaterialStatus.PENDING)) == "未提交"
+
+
+@pytest.mark.parametrize(
+    ("phones", "line"),
+    [
+        ({"consult_phone": "", "complaint_phone": ""}, "政务服务便民热线：8890"),
+        (
+            {"consult_phone": "0411-87650001", "complaint_phone": "0411-87650002"},
+            "咨询电话：0411-87650001　监督投诉电话：0411-87650002　政务服务便民热线：8890",
+        ),
+    ],
+)
+def test_the_verification_block_names_each_phone_once(phones, line):
+    """An item without its own phones no longer reads 咨询电话：8890 … 便民热线：8890 (the
+    hotline twice) nor an empty 监督投诉电话："""
+    notice = Notice(number="金普SLTZ〔2026〕000001号", verification_code="ABCD2345")
+    html = render_to_string(
+        "documents/intake/_verify.html", {"notice": notice, "c": phones, "verify_url": "/v/"}
+    )
+    assert html.split("<br>")[-1].split("</div>")[0].strip() == line
