@@ -21,6 +21,8 @@ CHUNK = 2000
 class Sheet:
     def __init__(self, workbook: Workbook, title: str, headers: list[str], widths=None):
         self.sheet = workbook.create_sheet(title)
+        # The header row stays in view while a long table scrolls.
+        self.sheet.freeze_panes = "A2"
         for index, width in enumerate(widths or [], start=1):
             self.sheet.column_dimensions[_letter(index)].width = width
         bold = Font(bold=True)

@@ -239,6 +239,10 @@ def test_exports_carry_the_filters_and_the_scope(client, week):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = _workbook(response)
+    # Every sheet keeps its header row in view while it scrolls.
+    assert {sheet.title: sheet.freeze_panes for sheet in book.worksheets} == {
+        sheet.title: "A2" for sheet in book.worksheets
+    }
     summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True)}
     assert summary["收件"] == 5
     assert summary["按时办结率（%）"] == 50.0
@@ -253,7 +257,9 @@ def test_exports_carry_the_filters_and_the_scope(client, week):
     }
 
     response = _get(client, week.watcher, "supervision:export", "status=concluded", args=["cases"])
-    rows = list(_workbook(response)["办件"].iter_rows(values_only=True))
+    cases = _workbook(response)["办件"]
+    assert cases.freeze_panes == "A2"
+    rows = list(cases.iter_rows(values_only=True))
     assert rows[0][:3] == ("办件编号", "申请人", "证件号码")
     assert sorted(r[0] for r in rows[1:]) == sorted([week.a.case_number, week.b.case_number])
     assert all(r[2] == week.citizen.masked_id_number for r in rows[1:])
