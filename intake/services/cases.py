@@ -817,6 +817,13 @@ def intake_refuse(
         raise IntakeError(
             "不属于本机关职权范围的，应告知申请人向有关行政机关申请。", code="redirect"
         )
+    own = application.item_version.department.name
+    if kind == RefusalKind.OUTSIDE_POWERS and redirect_to.strip() == own:
+        # The notice would say 不属于本机关职权范围，请向<this very body>提出申请.
+        raise IntakeError(
+            f"“{own}”是本事项的实施机关；不属于本机关职权范围的，应告知有权受理的其他行政机关。",
+            code="redirect",
+        )
     application.window = window
     application.hall = window.hall
     application.outcome_note = reason.strip()

@@ -135,6 +135,23 @@ def test_correction_then_a_second_one_naming_a_passed_material(api, citizen, ite
     assert response.json()["code"] == "not_one_time"
 
 
+def test_refuse_does_not_send_the_applicant_to_the_refusing_body(api, citizen, item):
+    """不属于本机关职权范围 must name another body: naming the item's own department made
+    a notice read 不属于本机关职权范围，请向<that department>提出申请."""
+    application = submit_online(citizen, item)
+    own = application.item_version.department.name
+    url = f"{BASE}/applications/{application.pk}/refuse/"
+    body = {"kind": RefusalKind.OUTSIDE_POWERS, "reason": "属于市级权限", "redirect_to": own}
+    response = api.post(url, body, format="json")
+    assert response.status_code == 400
+    assert "是本事项的实施机关" in str(response.json())
+    application.refresh_from_db()
+    assert application.status == CaseStatus.SUBMITTED
+    assert not application.notices.exists()
+    body["redirect_to"] = "大连市市场监督管理局"
+    assert api.post(url, body, format="json").status_code == 200
+
+
 def test_refuse_needs_a_reason(api, citizen, item):
     application = submit_online(citizen, item)
     url = f"{BASE}/applications/{application.pk}/refuse/"
