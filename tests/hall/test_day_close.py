@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from hall import selectors
 from hall.constants import (
@@ -26,6 +27,7 @@ from hall.models import DayCounter, Ticket, TicketEvent, WindowSeat
 from hall.services import calling, tickets, waiting, windows
 from hall.services.dayclose import day_close
 from hall.tasks import day_close as day_close_task
+from intake.constants import Channel
 from tests.factories import HallWindowFactory, ServiceCategoryFactory, TicketFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -226,8 +228,12 @@ def test_a_case_accepted_today_is_not_linked_to_yesterdays_service(at):
     _category, (w1, _w2), by_label = _monday_left_open(at)
     at(2026, 11, 3, 9)
 
-    # an application accepted at W1 today (the receiver reads its pk and window)
-    application = SimpleNamespace(pk=1, window_id=w1.window.pk)
+    # a counter intake received and accepted at W1 today (the receiver reads its pk,
+    # window, channel and time of receipt): yesterday's ticket began before it, but
+    # yesterday's service is not today's
+    application = SimpleNamespace(
+        pk=1, window_id=w1.window.pk, channel=Channel.COUNTER, received_at=timezone.now()
+    )
     link_application(None, signal=case_accepted, application=application, actor=w1.clerk)
     assert Ticket.objects.get(pk=by_label["A007"].pk).application_id is None
     assert not TicketEvent.objects.filter(action=TicketAction.APPLICATION).exists()

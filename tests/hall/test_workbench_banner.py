@@ -75,12 +75,19 @@ def test_every_workbench_page_shows_the_ticket_in_service(
         assert since.startswith("企业登记 · 09:05 开始办理"), url
         assert f'href="{reverse("hall:panel")}"' in banner, url
         # The panel's own act: a POST to the panel naming this ticket.
-        form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', banner, re.S)
-        assert form[1] == reverse("hall:panel-act")
-        assert '<input type="hidden" name="action" value="end">' in form[2]
-        assert f'<input type="hidden" name="ticket" value="{ticket.pk}">' in form[2]
-        assert "csrfmiddlewaretoken" in form[2]
-        assert 'data-testid="workbench-ticket-end"' in form[2]
+        form = re.search(
+            r'<form method="post" action="(?P<action>[^"]+)" data-confirm="(?P<ask>[^"]+)">'
+            r"(?P<body>.*?)</form>",
+            banner,
+            re.S,
+        )
+        assert form["action"] == reverse("hall:panel-act")
+        # Ending is for good: the bar's button asks first, as the panel's does.
+        assert form["ask"].startswith("结束办理 A001 号？结束后不能恢复")
+        assert '<input type="hidden" name="action" value="end">' in form["body"]
+        assert f'<input type="hidden" name="ticket" value="{ticket.pk}">' in form["body"]
+        assert "csrfmiddlewaretoken" in form["body"]
+        assert 'data-testid="workbench-ticket-end"' in form["body"]
         # The ID number the ticket carries is not repeated in the bar.
         assert applicant.id_number not in banner
     # The queue panel shows the ticket itself, not the bar.
