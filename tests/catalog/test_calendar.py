@@ -235,6 +235,7 @@ def test_system_check_names_next_year_when_near(db, settings):
     assert "2027" in warnings[0].msg
     assert "推算的法定节假日" in warnings[0].msg  # not "Monday-Friday" since item 5
     assert "周一至周五" not in warnings[0].msg
+    assert "/calendar/year/" in warnings[0].hint  # the page that enters a year at once
     assert calendar_coverage_warnings(today=D(2026, 11, 1)) == []
     assert calendar_coverage_warnings(today=D(2026, 12, 1)) == []  # 31 days ahead
     assert [w.id for w in calendar_coverage_warnings(today=D(2026, 12, 2))] == ["catalog.W001"]
