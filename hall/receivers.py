@@ -14,7 +14,10 @@ outcome's transaction, when it is what that visit brought:
 - an application the clerk marked as given for this ticket (本次叫号群众办理 on the
   review of an online or kiosk application: the signal's ``visit``, the ticket's id
   from ``hall.workbench.ticket_visit``), linked to that ticket only while it is still in
-  service there.
+  service there. The page and the API check that before the service; a ticket ended
+  in between (another tab, the panel's 结束办理, the day's close) makes the receiver
+  raise the same refusal (``intake.page_hooks.VisitRefused``), so the outcome is rolled
+  back with it instead of saved unlinked.
 
 An online application pre-reviewed at the window without that mark is not linked: its
 applicant is usually not the person at the window, and the receiver then runs no
@@ -33,10 +36,12 @@ from django.db import connection
 from django.utils import timezone
 
 from intake.constants import Channel, IntakeOutcome
+from intake.page_hooks import WorkbenchVisit, visit_refusal
 from intake.services.cases import case_accepted, case_correction_requested, case_refused
 
 from .constants import TicketAction, TicketStatus
 from .models import TicketEvent
+from .selectors import serving_tickets
 from .services.base import local_day
 
 #: The signal an outcome at the window is sent with → the outcome the ticket records.
@@ -71,13 +76,29 @@ RETURNING id, hall_id, label
 
 def _visit_condition(application, visit) -> tuple[str, object] | None:
     """The statement and its last parameter for the visit ``application``'s outcome
-    belongs to (see the module), or None when it belongs to none."""
+    belongs to (see the module), or None when it belongs to none. A marked visit that
+    is no ticket id gets a statement finding nothing (and is then refused)."""
     if visit:
         visit = str(visit)
-        return (_LINK_MARKED, int(visit)) if visit.isdigit() and len(visit) <= 18 else None
+        return _LINK_MARKED, int(visit) if visit.isdigit() and len(visit) <= 18 else 0
     if application.channel == Channel.COUNTER and application.received_at is not None:
         return _LINK_RECEIVED, connection.ops.adapt_datetimefield_value(application.received_at)
     return None
+
+
+def _unlinked_mark(window_id: int, visit) -> None:
+    """A marked outcome whose ticket the UPDATE did not link: still in service there but
+    linked to another application (a second application of the same visit; the ticket
+    keeps its own, the outcome stands), or no longer in service at the window (it ended
+    after the clerk's page or the API checked it: ``VisitRefused`` as that check gives
+    it, which rolls the whole outcome back). One more statement, on this path only."""
+    serving = [
+        WorkbenchVisit(key=str(pk), label=label)
+        for pk, label in serving_tickets(window_id).order_by("pk").values_list("pk", "label")
+    ]
+    if any(current.key == str(visit) for current in serving):
+        return
+    raise visit_refusal(serving[0] if serving else None, str(visit))
 
 
 def link_application(sender, *, signal, application, actor=None, visit="", **kwargs) -> None:
@@ -96,6 +117,8 @@ def link_application(sender, *, signal, application, actor=None, visit="", **kwa
         )
         tickets = cursor.fetchall()
     if not tickets:
+        if visit:
+            _unlinked_mark(window_id, visit)
         return
     details = {"application": application.pk, "outcome": str(OUTCOMES[signal])}
     TicketEvent.objects.bulk_create(

@@ -26,7 +26,9 @@ provider from its ``AppConfig.ready()``.
   as the one the application's outcome belongs to (本次叫号群众办理): the outcome's
   signal then carries its ``key`` as ``visit=`` (``workbench_visit``). The review page's
   box and the clerks' API's ``visit`` are checked by the same rule (``visit_offered``,
-  ``visit_refusal``): a mark for a visit that changed or ended is refused.
+  ``visit_refusal``): a mark for a visit that changed or ended is refused. The receiver
+  that links the outcome to the visit raises the same refusal (``VisitRefused``) when
+  the visit ended after that check, so the outcome and its link are one act.
 - Paused limits (``register_paused_limits``): while a case's promised or statutory
   limit is paused (补正, 听证, 鉴定...), its due date moves by the paused working days,
   so the pages and the APIs showing ``promised_due_date`` / ``statutory_due_date``
@@ -183,7 +185,16 @@ def visit_offered(application, window) -> bool:
     return application.channel != Channel.COUNTER and application.window_id in (None, window.pk)
 
 
-def visit_refusal(visit: WorkbenchVisit | None, key: str) -> IntakeError | None:
+class VisitRefused(IntakeError):
+    """An outcome marked for a visit that is not (any more) the one in progress at the
+    window: refused before the service (``visit_refusal``), or raised by the receiver
+    that links the outcome to the visit, inside the outcome's transaction, when the
+    visit ended between that check and the service (the hall: the ticket's UPDATE
+    found it no longer in service). The whole outcome is then rolled back, and the page
+    and the API answer it as they answer the check."""
+
+
+def visit_refusal(visit: WorkbenchVisit | None, key: str) -> VisitRefused | None:
     """Why an outcome marked for the visit ``key`` cannot be recorded for it while
     ``visit`` is the one in progress (``workbench_visit``): none is any more (code
     ``visit_gone``), or another one is (``visit_changed``). None when it can, or when
@@ -191,9 +202,9 @@ def visit_refusal(visit: WorkbenchVisit | None, key: str) -> IntakeError | None:
     if not key:
         return None
     if visit is None:
-        return IntakeError(VISIT_GONE, code="visit_gone")
+        return VisitRefused(VISIT_GONE, code="visit_gone")
     if key != visit.key:
-        return IntakeError(VISIT_CHANGED, code="visit_changed")
+        return VisitRefused(VISIT_CHANGED, code="visit_changed")
     return None
 
 

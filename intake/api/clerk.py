@@ -13,7 +13,9 @@ application's applicant is. It goes to the same services as the page's box (the
 outcome's signal carries it; ``hall.receivers`` links that ticket), after the same
 check (``page_hooks.visit_refusal``): a 400 when that ticket ended (``visit_gone``) or
 another is in service (``visit_changed``), or for a counter intake, which a service
-links without a mark (``visit_not_offered``), with nothing done. Left out, nothing is
+links without a mark (``visit_not_offered``), with nothing done. The same 400 when the
+ticket ends between that check and the service: the hall refuses the link inside the
+outcome's transaction, which rolls the whole outcome back. Left out, nothing is
 linked and the request reads nothing more.
 """
 
@@ -33,9 +35,9 @@ from jinpu_portal.api.schema import error_responses
 from jinpu_portal.db import PreparedQuery, remember_related
 
 from ..constants import Channel
-from ..errors import IntakeError, IntakePermissionDenied
+from ..errors import IntakePermissionDenied
 from ..models import Application, Notice
-from ..page_hooks import visit_offered, visit_refusal, workbench_visit
+from ..page_hooks import VisitRefused, visit_offered, visit_refusal, workbench_visit
 from ..selectors import application_list_for, prereview_queue, workbench_window
 from ..services.cases import (
     application_create,
@@ -157,14 +159,22 @@ class ClerkApiMixin(ServiceCallMixin):
         if visit_offered(application, window):
             refusal = visit_refusal(workbench_visit(window), key)
         else:
-            refusal = IntakeError(VISIT_NOT_OFFERED, code="visit_not_offered")
+            refusal = VisitRefused(VISIT_NOT_OFFERED, code="visit_not_offered")
         if refusal is None:
             return key
-        raise exceptions.ValidationError(
+        raise self.refused(refusal)
+
+    def refused(self, error) -> exceptions.ValidationError:
+        """A refusal of the marked visit (``VisitRefused``: by the check above, or by
+        the hall when the ticket ended between that check and the service, which rolled
+        the outcome back) is a 400 on ``visit``; any other as ``ServiceCallMixin``'s."""
+        if not isinstance(error, VisitRefused):
+            return super().refused(error)
+        return exceptions.ValidationError(
             {
-                "detail": f"本次叫号群众办理：{refusal.message}",
-                "code": refusal.code,
-                "errors": {"visit": [refusal.message]},
+                "detail": f"本次叫号群众办理：{error.message}",
+                "code": error.code,
+                "errors": {"visit": [error.message]},
             }
         )
 

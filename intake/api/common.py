@@ -43,9 +43,13 @@ class ServiceCallMixin:
                 raise exceptions.NotFound(NOT_FOUND) from None
             if isinstance(error, DjangoPermissionDenied):
                 raise exceptions.PermissionDenied(str(error) or None) from None
-            raise exceptions.ValidationError(
-                {"detail": "；".join(error.messages), "code": error.code or "invalid"}
-            ) from None
+            raise self.refused(error) from None
+
+    def refused(self, error: DjangoValidationError) -> exceptions.ValidationError:
+        """The 400 of a service's refusal ``error``: its message and code."""
+        return exceptions.ValidationError(
+            {"detail": "；".join(error.messages), "code": error.code or "invalid"}
+        )
 
     def act(self, service, pk: int, **arguments):
         """``call`` ``service`` on application ``pk`` for the signed-in user."""

@@ -43,7 +43,13 @@ from ..constants import ApplicantKind, CaseStatus, Channel, MaterialStatus, Noti
 from ..errors import IntakeError, IntakePermissionDenied
 from ..files import material_file_response
 from ..models import Application, BundleApplication, Notice
-from ..page_hooks import paused_limits_of, visit_offered, workbench_reminders, workbench_visit
+from ..page_hooks import (
+    VisitRefused,
+    paused_limits_of,
+    visit_offered,
+    workbench_reminders,
+    workbench_visit,
+)
 from ..selectors import (
     CASE_SEARCH_MAX_LENGTH,
     application_detail_for,
@@ -518,12 +524,31 @@ def application_detail(request, pk: int):
             )
         except IntakePermissionDenied:
             raise
+        except VisitRefused as error:
+            return _visit_ended(request, context, error)
         except ValidationError as error:
             context["errors"] = error.messages
             return _detail(request, context, status=400)
         _outcome_given(request, _outcome_message(application))
         return redirect("intake:workbench-application", pk=application.pk)
     return _detail(request, context)
+
+
+def _visit_ended(request, context, error: VisitRefused):
+    """The outcome was marked 本次叫号群众办理 and the visit ended after the form checked
+    it (another tab, the panel's 结束办理, the day's close): the hall refused the link
+    and nothing was saved. The page is shown again, 400, with what was typed and the
+    window as it is now (its bar, the box for the visit now in progress or none), the
+    form checked again: the refusal that check gives now."""
+    window = request.clerk_window = workbench_window(clerk_profile(request.user))
+    application = context["application"]
+    visit = workbench_visit(window) if visit_offered(application, window) else None
+    outcome = OutcomeForm(request.POST, version=context["version"], visit=visit)
+    if outcome.is_valid():  # not expected: the check cannot pass for an ended visit
+        outcome.add_error(None, error)
+    context.update(window=window, outcome=outcome)
+    context["error_summary"] = error_summary(*context["material_forms"], outcome)
+    return _detail(request, context, status=400)
 
 
 @clerk_required

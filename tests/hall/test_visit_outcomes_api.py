@@ -9,13 +9,15 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from hall.models import Ticket
+from intake.api import clerk as clerk_api
 from intake.constants import CaseStatus, MaterialStatus, NoticeKind, RefusalKind
 from intake.models import Notice
 from intake.page_hooks import VISIT_CHANGED, VISIT_GONE
 from intake.services.cases import counter_receive
 from tests.factories import all_received, counter_draft, submit_online, verdict
 from tests.hall.pages_support import act, hall_scene
-from tests.hall.test_visit_outcomes import outcomes
+from tests.hall.test_visit_outcome_race import OUTCOMES, Before, ended_first
+from tests.hall.test_visit_outcomes import outcomes, served_by_services
 from tests.hall.test_workbench_banner import serve
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +147,35 @@ def test_the_schema_documents_the_mark(client):
         assert field["type"] == "string", name
         assert field["description"].startswith("本次叫号群众办理（网上或自助终端提交的申请）")
         assert "visit" not in components[name].get("required", [])
+
+
+#: The service each outcome's request calls (``intake.api.clerk``).
+SERVICES = {
+    "accept": "intake_accept",
+    "correction": "intake_request_correction",
+    "refuse": "intake_refuse",
+}
+
+
+@pytest.mark.parametrize("outcome", OUTCOMES)
+def test_a_mark_for_a_ticket_ended_after_the_check_is_refused_and_nothing_is_done(
+    api, clerk, scene, citizen, item, monkeypatch, outcome
+):
+    """A001 was checked in service, then ended (another tab, the panel's 结束办理)
+    before the service ran: the same 400 on ``visit`` as the check's, nothing saved.
+    Before, the outcome was saved and A001 silently left unlinked (test_visit_outcome_race)."""
+    ticket = served_by_services(scene, clerk)
+    online = submit_online(citizen, item)
+    before = Before(online)
+    name = SERVICES[outcome]
+    monkeypatch.setattr(
+        clerk_api, name, ended_first(getattr(clerk_api, name), ticket, scene, clerk)
+    )
+    response = outcome_request(api, online, outcome, visit=ticket.pk)
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": f"本次叫号群众办理：{VISIT_GONE}",
+        "code": "visit_gone",
+        "errors": {"visit": [VISIT_GONE]},
+    }
+    assert before.untouched()
