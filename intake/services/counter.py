@@ -127,32 +127,25 @@ def outcome_apply(*, application: Application, actor: User, outcome: dict, verdi
     notice or refusal (the services in ``cases`` check every rule). ``outcome["visit"]``
     (optional): the visit the clerk marked it as given for (本次叫号群众办理)."""
     kind = outcome["outcome"]
-    visit = outcome.get("visit") or ""
+    # Who concludes what, and for which visit: the same for the three conclusions.
+    case = {"application": application, "actor": actor, "visit": outcome.get("visit") or ""}
     if kind == IntakeOutcome.ACCEPT:
         return cases.intake_accept(
-            application=application,
-            actor=actor,
+            **case,
             verdicts=verdicts,
             conclude_immediately=bool(outcome.get("conclude_immediately")),
             note=outcome.get("note", ""),
-            visit=visit,
         )
     if kind == IntakeOutcome.CORRECTION:
         return cases.intake_request_correction(
-            application=application,
-            actor=actor,
-            verdicts=verdicts,
-            note=outcome.get("note", ""),
-            visit=visit,
+            **case, verdicts=verdicts, note=outcome.get("note", "")
         )
     if kind == IntakeOutcome.REFUSE:
         return cases.intake_refuse(
-            application=application,
-            actor=actor,
+            **case,
             kind=outcome.get("refusal_kind", ""),
             reason=outcome.get("refusal_reason", ""),
             redirect_to=outcome.get("redirect_to", ""),
-            visit=visit,
         )
     raise IntakeError("请选择受理结论：受理、一次性告知补正或不予受理。", code="outcome")
 
