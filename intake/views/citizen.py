@@ -113,6 +113,12 @@ def _posted(request, files: bool = False) -> tuple:
     return (request.POST, request.FILES) if files else (request.POST,)
 
 
+def _refused_status(request) -> int:
+    """The status of a citizen form page: a post shown again was refused (400, with
+    what was typed kept); a plain look at the page is 200."""
+    return 400 if request.method == "POST" else 200
+
+
 def _is_applicant(application: Application, user) -> bool:
     return application.applicant.user_id == user.pk
 
@@ -206,6 +212,7 @@ def _apply_start_signed_in(request, version):
         request,
         "intake/citizen/apply_start.html",
         {"version": version, "form": form, "drafts": drafts, "citizen": citizen},
+        status=_refused_status(request),
     )
 
 
@@ -265,6 +272,7 @@ def application_edit(request, pk: int):
             "agent": agent_public(application),
             "missing": submission_missing(application),
         },
+        status=_refused_status(request),
     )
 
 
@@ -578,7 +586,12 @@ def _bundle_apply_signed_in(request, bundle, context):
         )
         if started is not None:
             return started
-    return render(request, "intake/citizen/bundle_apply.html", {**context, "form": form})
+    return render(
+        request,
+        "intake/citizen/bundle_apply.html",
+        {**context, "form": form},
+        status=_refused_status(request),
+    )
 
 
 def _bundle_or_404(request, pk: int):

@@ -147,7 +147,7 @@ def test_applying_for_an_enterprise_one_does_not_represent_is_refused(
     response = login(client, applicant).post(
         f"/intake/apply/{item.item.code}/", {"apply_as": str(foreign_enterprise.pk)}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "只能以本人或您代表的企业名义申请" in response.content.decode()
     assert not Application.objects.exists()
     with pytest.raises(IntakePermissionDenied):
@@ -272,9 +272,10 @@ def test_disguised_or_bad_uploads_are_refused_and_nothing_is_saved(
         },
     )
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in html
     assert "本次未保存任何内容" in html
+    assert 'value="13911112222"' in html  # what was typed is kept
     # The good file was dropped with the page: the citizen is told to choose it again,
     # on top and at its slot (the page said nothing, and showed the slot as 未上传).
     assert "请重新选择以下文件：good.pdf" in html

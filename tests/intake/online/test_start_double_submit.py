@@ -50,7 +50,7 @@ def test_a_refused_start_form_may_be_corrected_and_posted_again(client, applican
     foreign = make_enterprise(make_citizen("赵强"), name="别人的公司")
     data = rendered_form(client, start_url(item), {"apply_as": str(foreign.pk)})
     refused = client.post(start_url(item), data)
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert f'value="{data["submission"]}"' in refused.content.decode()
     assert not Application.objects.exists()
     data["apply_as"] = "person"
@@ -70,7 +70,8 @@ def test_the_same_bundle_start_form_posted_twice_makes_one_bundle(client, applic
     client.force_login(applicant.user)
     data = rendered_form(client, BUNDLE_URL, {"apply_as": "person", "contact_phone": "138-0"})
     refused = client.post(BUNDLE_URL, data)  # the phone is refused by the form
-    assert refused.status_code == 200
+    assert refused.status_code == 400
+    assert 'value="138-0"' in refused.content.decode()  # what was typed is kept
     assert not BundleApplication.objects.exists()
     data["contact_phone"] = "13800000000"
     first = client.post(BUNDLE_URL, data)
