@@ -15,7 +15,9 @@ from jinpu_portal.models import Notification
 from tests.factories import (
     ApplicationFactory,
     accept_all,
+    authorize_agent,
     exe_bytes,
+    make_citizen,
     make_clerk,
     make_enterprise,
     make_item,
@@ -139,6 +141,22 @@ def test_start_for_an_enterprise_one_represents(client, applicant, item, enterpr
     application = Application.objects.get()
     assert application.enterprise == enterprise
     assert application.applicant == applicant
+
+
+def test_the_case_header_names_the_legal_representative_as_such(client, applicant, item):
+    """An enterprise's case says who applied for it: its legal representative as
+    法定代表人, anyone else authorized as 经办人 (on the draft and on the case page)."""
+    enterprise = make_enterprise(applicant, name="金普示范有限公司")
+    agent = make_citizen("孙丽")
+    authorize_agent(enterprise, applicant, agent)
+    own = start_online(item, applicant, enterprise=enterprise)
+    by_agent = start_online(item, agent, enterprise=enterprise)
+    for url in (f"/intake/my/{own.pk}/edit/", f"/intake/my/{own.pk}/"):
+        html = login(client, applicant).get(url, follow=True).content.decode()
+        assert f"申请人：金普示范有限公司（法定代表人 {applicant.name}）" in html
+        assert "经办人 " not in html
+    html = login(client, agent).get(f"/intake/my/{by_agent.pk}/").content.decode()
+    assert "申请人：金普示范有限公司（经办人 孙丽）" in html
 
 
 def test_applying_for_an_enterprise_one_does_not_represent_is_refused(
