@@ -60,6 +60,15 @@ class Channel(models.TextChoices):
     KIOSK = "kiosk", _("自助办")
 
 
+#: What the applicant's own pages (我的申请, the case page) call each channel: the
+#: staff's short names (综窗办 …) are the service centre's jargon.
+CITIZEN_CHANNEL_LABELS = {
+    Channel.COUNTER: _("窗口办理"),
+    Channel.ONLINE: _("网上办理"),
+    Channel.KIOSK: _("自助办理"),
+}
+
+
 class MaterialStatus(models.TextChoices):
     PENDING = "pending", _("待核验")
     RECEIVED = "received", _("已收取")

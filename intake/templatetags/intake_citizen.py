@@ -5,7 +5,7 @@ from django import template
 from django.conf import settings
 
 from ..citizen_selectors import unread_notification_count, waiting_for_applicant_list
-from ..constants import CaseStatus, Channel, NoticeStatus
+from ..constants import CITIZEN_CHANNEL_LABELS, CaseStatus, Channel, NoticeStatus
 from ..events import event_kind
 from ..legal_forms import deemed_acceptance_rule as _deemed_acceptance_rule
 
@@ -37,6 +37,13 @@ def status_label(status: str) -> str:
         return str(CaseStatus(status).label)
     except ValueError:
         return status
+
+
+@register.filter
+def citizen_channel(channel: str) -> str:
+    """A channel as the applicant's pages name it (窗口办理, not the staff's 综窗办)."""
+    label = CITIZEN_CHANNEL_LABELS.get(channel)
+    return str(label) if label is not None else channel
 
 
 @register.filter

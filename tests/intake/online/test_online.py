@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from intake.constants import CASE_STATUSES, CaseAction, CaseStatus, Channel, NoticeStatus
 from intake.errors import IntakeError, IntakePermissionDenied
@@ -406,6 +408,25 @@ def test_my_applications_empty_state(client, applicant):
     html = login(client, applicant).get("/intake/my/").content.decode()
     assert "您还没有申请" in html
     assert "一件事一次办" in html
+
+
+def test_my_pages_name_the_channel_plainly_and_a_concluded_case_its_date(client, applicant, item):
+    """The applicant's pages say 窗口办理, not the staff's 综窗办; a concluded case says
+    when it was concluded, not the promise it no longer runs against."""
+    case = ApplicationFactory(
+        concluded=True, channel=Channel.COUNTER, applicant=applicant, item_version=item
+    )
+    assert case.promised_due_date
+    assert case.concluded_at
+    concluded = date_format(timezone.localtime(case.concluded_at), "SHORT_DATE_FORMAT")
+    html = login(client, applicant).get("/intake/my/").content.decode()
+    assert f"{case.reference} · 窗口办理" in html
+    assert f"已于 {concluded} 办结" in html
+    assert "前办结" not in html
+    html = client.get(f"/intake/my/{case.pk}/").content.decode()
+    assert "窗口办理" in html
+    for page in (html, client.get("/intake/my/").content.decode()):
+        assert "综窗办" not in page
 
 
 def test_my_applications_lists_own_with_status_badges(client, applicant, item, stranger):
