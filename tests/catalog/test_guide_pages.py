@@ -228,6 +228,15 @@ def test_item_page_of_an_item_not_online_shows_the_reason(client):
     assert "仅限窗口办理" in html
 
 
+def test_a_material_count_of_none_is_left_out(client):
+    """身份证明 is 原件 1 份 only, 其他材料 复印件 1 份 only: never "0 份"."""
+    version = make_item(name="食品经营许可")  # tests.factories.ONLINE_MATERIALS
+    html = client.get(reverse("catalog:item_detail", args=[version.item.code])).content.decode()
+    assert html.count("原件 1 份") == 2  # 身份证明, 申请表
+    assert html.count("复印件 1 份") == 1  # 其他材料
+    assert "0 份" not in html
+
+
 def test_a_faq_naming_a_page_links_it_by_name(client):
     version = make_item(
         faqs=[{"q": FAQ_PROGRESS[0], "a": FAQ_PROGRESS[1]}, {"q": "？", "a": "<b>“x”</b>"}]
@@ -421,6 +430,7 @@ def test_bundle_page_merges_shared_materials(client):
     assert "2 个事项共用" in html
     assert "1 项材料共用，只需提交一次" in html
     assert "用于：有限责任公司设立登记、公章刻制备案" in html
+    assert "0 份" not in html  # 公司章程 is 原件 1 份 only, 营业执照 复印件 1 份 only
 
 
 def test_bundle_notice_pdf(client, tmp_path):
