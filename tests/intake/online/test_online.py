@@ -427,6 +427,22 @@ def test_my_pages_name_the_channel_plainly_and_a_concluded_case_its_date(client,
     assert "窗口办理" in html
     for page in (html, client.get("/intake/my/").content.decode()):
         assert "综窗办" not in page
+    # The case page keeps the promise and says it was met or not by when.
+    promised = date_format(case.promised_due_date, "SHORT_DATE_FORMAT")
+    assert re.sub(r"<[^>]+>", "", html).count(f"{promised} 前（已于 {concluded} 办结）") == 1
+
+
+def test_a_terminated_case_promises_nothing_more(client, applicant, item):
+    """A case ended by 终止办理 no longer reads 承诺 … 前办结 in 我的申请, and its page
+    says the promise ended with the case."""
+    case = ApplicationFactory(accepted=True, applicant=applicant, item_version=item)
+    # The status alone is what these pages read (the act itself: approvals.services.tolerance).
+    Application.objects.filter(pk=case.pk).update(status=CaseStatus.TERMINATED)
+    promised = date_format(case.promised_due_date, "SHORT_DATE_FORMAT")
+    html = login(client, applicant).get("/intake/my/").content.decode()
+    assert "前办结" not in html
+    html = client.get(f"/intake/my/{case.pk}/").content.decode()
+    assert f"{promised} 前</span>（已终止办理）" in html
 
 
 def test_my_applications_lists_own_with_status_badges(client, applicant, item, stranger):
