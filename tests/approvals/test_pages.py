@@ -14,7 +14,7 @@ from approvals.services.tasks import task_approve, task_claim, task_request_supp
 from catalog.constants import MaterialRequirement
 from intake.constants import CaseStatus, NoticeKind
 from intake.services.cases import intake_accept
-from tests.factories import all_received, make_version, submit_online
+from tests.factories import all_received, make_enterprise, make_version, submit_online
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +140,18 @@ def test_inbox_query_count_is_flat(
     one, twenty = assert_flat_queries(lambda: client.get("/approvals/"), add)
     assert rows(one.content.decode()) == 1
     assert rows(twenty.content.decode()) == 20  # one full page
+
+
+def test_the_task_page_names_the_legal_representative_as_such(
+    client, accept, sequential_version, spj_approver, citizen
+):
+    """An enterprise's case filed by its legal representative says 法定代表人 on the
+    approver's page, as on the applicant's; it said 经办人 for whoever applied."""
+    enterprise = make_enterprise(citizen, name="金普示范有限公司")
+    case = accept(sequential_version, enterprise=enterprise)
+    client.force_login(spj_approver)
+    html = client.get(f"/approvals/tasks/{case.tasks.get().pk}/").content.decode()
+    assert f"金普示范有限公司（法定代表人 {citizen.name}）" in html
 
 
 def test_task_page_actions_and_messages(client, accept, sequential_version, spj_approver):
