@@ -21,7 +21,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
 
 from jinpu_portal.concurrency import STALE_MESSAGE, edit_token
 
@@ -164,10 +167,6 @@ class YearStatus:
 
 def years_status(years: list[int]) -> list[YearStatus]:
     """Three statements whatever the number of years."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Count, Q
-    from django.db.models.functions import ExtractYear
-
     entries = {e.year: e for e in CalendarYear.objects.filter(year__in=years)}
     counts = {
         row["y"]: row
